@@ -186,6 +186,10 @@ pub struct MemberFlags {
     pub sparse: bool,
     /// IAM's policy documents, which come back percent-encoded.
     pub percent_encoded: bool,
+    /// S3's `CopySource`, URL-encoded before it is sent.
+    pub copy_source: bool,
+    /// Route 53 ids, sent without their `/hostedzone/`-like prefix.
+    pub strip_id_prefix: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -102,7 +102,7 @@ pub fn lower(loaded: &Loaded) -> Service {
         }
     }
 
-    for (i, (_, def)) in defs.iter().enumerate() {
+    for (i, (shape_name, def)) in defs.iter().enumerate() {
         let payload = def.payload.as_deref().or_else(|| payloads.get(&i).copied());
         let lower_member = |wire: &str, r: &ShapeRef, rust_name: String| {
             let target = id(r);
@@ -157,6 +157,16 @@ pub fn lower(loaded: &Loaded) -> Service {
                     // botocore's `json_decode_policies` runs after every IAM call on the
                     // strings of this shape, which IAM sends as `urlencode(json)`.
                     percent_encoded: loaded.service == "iam" && r.shape == "policyDocumentType",
+                    // botocore's `handle_copy_source_param` runs before CopyObject and
+                    // UploadPartCopy and URL-encodes their `CopySource`.
+                    copy_source: loaded.service == "s3"
+                        && wire == "CopySource"
+                        && matches!(shape_name.as_str(), "CopyObjectRequest" | "UploadPartCopyRequest"),
+                    // botocore's `fix_route53_ids` keeps the part after the last `/` of every
+                    // input member whose shape is one of these, so ids Route 53 returns
+                    // (`/hostedzone/Z1`) can be passed back as they are.
+                    strip_id_prefix: loaded.service == "route53"
+                        && matches!(r.shape.as_str(), "ResourceId" | "DelegationSetId" | "ChangeId"),
                 },
                 docs: r.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
                 deprecated: deprecation(r.deprecated, &r.deprecated_message, &r.deprecated_since),

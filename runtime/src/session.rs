@@ -92,6 +92,17 @@ impl SessionBuilder {
         self.overrides.endpoint_url = Some(url.into());
         self
     }
+    /// The application's id, sent in the User-Agent as `app/<id>` (botocore's `user_agent_appid`;
+    /// otherwise `AWS_SDK_UA_APP_ID` or the profile's `sdk_ua_app_id`).
+    pub fn user_agent_appid(mut self, id: impl Into<String>) -> Self {
+        self.overrides.user_agent_appid = Some(id.into());
+        self
+    }
+    /// Text appended to the User-Agent as it is (botocore's `user_agent_extra`).
+    pub fn user_agent_extra(mut self, extra: impl Into<String>) -> Self {
+        self.overrides.user_agent_extra = Some(extra.into());
+        self
+    }
     /// Every other explicit setting at once; fields set by the methods above are kept unless
     /// this sets them too.
     pub fn overrides(mut self, overrides: SessionOverrides) -> Self {
@@ -100,6 +111,8 @@ impl SessionBuilder {
         merged.profile = merged.profile.or(old.profile);
         merged.region = merged.region.or(old.region);
         merged.endpoint_url = merged.endpoint_url.or(old.endpoint_url);
+        merged.user_agent_appid = merged.user_agent_appid.or(old.user_agent_appid);
+        merged.user_agent_extra = merged.user_agent_extra.or(old.user_agent_extra);
         self.overrides = merged;
         self
     }

@@ -25,3 +25,5 @@ mod rest_json;
 mod s3;
 #[path = "moto_services/waiters.rs"]
 mod waiters;
+#[path = "moto_services/wire.rs"]
+mod wire;

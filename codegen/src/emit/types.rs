@@ -170,6 +170,8 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
         (f.requires_length, "REQUIRES_LENGTH"),
         (f.sparse, "SPARSE"),
         (f.percent_encoded, "PERCENT_ENCODED"),
+        (f.copy_source, "COPY_SOURCE"),
+        (f.strip_id_prefix, "STRIP_ID_PREFIX"),
     ] {
         if on {
             flags.push(name);

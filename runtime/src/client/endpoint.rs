@@ -110,6 +110,14 @@ impl Inner {
                 Some(AddressingStyle::Virtual) => false,
                 _ => endpoint_url.is_some(),
             });
+            // botocore's `customize_endpoint_resolver_builtins`: `GetBucketLocation` always goes
+            // path-style (its caller does not know the bucket's region, and a virtual host there
+            // may refuse the signature), and a bucket given as an ARN never does.
+            let path_style = match service.name {
+                "s3" if op.name == "GetBucketLocation" => true,
+                "s3" if bucket_is_arn(input) => false,
+                _ => path_style,
+            };
             params.set("ForcePathStyle", path_style);
             let accelerate = self.config.s3_use_accelerate_endpoint.or(s3.use_accelerate_endpoint()).unwrap_or(false);
             params.set("Accelerate", accelerate);
@@ -183,6 +191,16 @@ impl Inner {
 
 /// The first auth scheme of the endpoint that this build can sign with, else SigV4 with the
 /// service's own signing name and the client's region.
+/// Whether the input's `Bucket` is an ARN, as botocore's `ArnParser.is_arn` decides: `arn:` and
+/// at least five more `:`-separated parts.
+fn bucket_is_arn(input: &dyn Shape) -> bool {
+    let Some((i, _)) = input.schema().member("Bucket") else { return false };
+    match input.field(i).and_then(|v| v.get()) {
+        Some(crate::shape::ValueRef::Str(bucket)) => bucket.starts_with("arn:") && bucket.split(':').count() >= 6,
+        _ => false,
+    }
+}
+
 pub(crate) fn auth_scheme(endpoint: &Endpoint, service: &Service, region: &str) -> AuthScheme {
     let default = AuthScheme {
         name: "sigv4".into(),

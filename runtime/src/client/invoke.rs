@@ -56,7 +56,7 @@ impl ClientHandle {
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
-        customize::after_serialize(inner.service, op, &mut request);
+        customize::after_serialize(inner.service, op, input, &mut request);
         let invalid =
             |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
         let url: http::Uri =
@@ -82,9 +82,10 @@ impl ClientHandle {
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not
     /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input)?;
+        customize::before_call(self.inner.service, op, &mut prepared.request);
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
-        build_request(
+        let mut request = build_request(
             op,
             self.inner.service,
             request.method,
@@ -98,7 +99,9 @@ impl ClientHandle {
             None,
             SystemTime::now(),
         )
-        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        request.headers_mut().insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(request)
     }
 
     /// Runs one call of `op`, writing the response into `output`; returns the response's HTTP
@@ -112,7 +115,8 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input)?;
+        customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
                 Some(inner.session.credentials_async().await.map_err(|e| Error::from(e).with_operation(op.name))?)
@@ -136,7 +140,9 @@ impl ClientHandle {
         let SerializedRequest { method, headers, body, .. } = request;
         let mut original = Some(body);
         let mut template: Option<SdkBody> = None;
-        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+        let invocation =
+            SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent, inner.session.config().env());
+        let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
             let body = match original.take() {
@@ -151,7 +157,7 @@ impl ClientHandle {
                     .and_then(SdkBody::try_clone)
                     .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
             };
-            build_request(
+            let mut request = build_request(
                 op,
                 service,
                 method,
@@ -164,7 +170,9 @@ impl ClientHandle {
                 auth.as_ref(),
                 credentials.as_ref(),
                 time,
-            )
+            )?;
+            invocation.apply(attempt, request.headers_mut());
+            Ok(request)
         };
         let response =
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
@@ -174,7 +182,11 @@ impl ClientHandle {
                 if let Some(bytes) = body.as_bytes() {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
+                // A buffered body is shared, not copied, for the handlers that read it again.
+                let kept = body.as_bytes().and_then(|_| body.try_clone());
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                let kept = kept.as_ref().and_then(crate::stream::ByteStream::as_bytes);
+                customize::after_parse(service, op, input, output, parts.status.as_u16(), kept)?;
                 crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }
@@ -191,6 +203,73 @@ impl ClientHandle {
                 _ => Err(Error::from(error).with_operation(op.name)),
             },
         }
+    }
+}
+
+/// The headers botocore adds to every attempt after signing (so none of them is signed): the
+/// User-Agent, `amz-sdk-invocation-id` (one UUID for every attempt of a call) and
+/// `amz-sdk-request` (`attempt=1`, then `attempt=N; max=M` once the retry policy has run, as
+/// botocore's `add_retry_headers` writes them; botocore's `ttl=` part is not sent).
+///
+/// Inside AWS Lambda it also carries the function's trace id as `X-Amzn-Trace-Id` (botocore's
+/// `add_recursion_detection_header`), which Lambda uses to detect a function calling itself.
+struct SdkRequestHeaders {
+    invocation_id: HeaderValue,
+    max_attempts: u32,
+    user_agent: HeaderValue,
+    trace_id: Option<HeaderValue>,
+}
+
+impl SdkRequestHeaders {
+    fn new(max_attempts: u32, user_agent: &HeaderValue, env: &crate::config::Env) -> Self {
+        // A UUID is ASCII hex and dashes.
+        let invocation_id = HeaderValue::from_str(&crate::protocol::new_uuid())
+            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+        let trace_id = env
+            .get("AWS_LAMBDA_FUNCTION_NAME")
+            .and(env.get("_X_AMZN_TRACE_ID"))
+            .filter(|id| !id.is_empty())
+            .and_then(|id| HeaderValue::try_from(quote_trace_id(&id)).ok());
+        SdkRequestHeaders { invocation_id, max_attempts, user_agent: user_agent.clone(), trace_id }
+    }
+
+    fn apply(&self, attempt: u32, headers: &mut HeaderMap) {
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(trace_id) = &self.trace_id {
+            let name = HeaderName::from_static("x-amzn-trace-id");
+            if !headers.contains_key(&name) {
+                headers.insert(name, trace_id.clone());
+            }
+        }
+        headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), self.invocation_id.clone());
+        // Digits, `=`, `;` and spaces: always a valid header value.
+        if let Ok(value) = HeaderValue::try_from(sdk_request(attempt, self.max_attempts)) {
+            headers.insert(HeaderName::from_static("amz-sdk-request"), value);
+        }
+    }
+}
+
+/// botocore's `quote(trace_id, safe='-=;:+&[]{}"\',')`: every other byte but letters, digits
+/// and `_.-~` is percent-encoded.
+fn quote_trace_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for &b in id.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~=;:+&[]{}\"',".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `amz-sdk-request` value of an attempt (1-based): botocore learns the maximum only when its
+/// retry policy first runs, after the first attempt.
+fn sdk_request(attempt: u32, max_attempts: u32) -> String {
+    if attempt <= 1 {
+        "attempt=1".to_owned()
+    } else {
+        format!("attempt={attempt}; max={max_attempts}")
     }
 }
 
@@ -369,7 +448,25 @@ pub(crate) fn sign(
 
 #[cfg(test)]
 mod tests {
-    use super::join_path;
+    use super::{join_path, quote_trace_id, sdk_request};
+
+    #[test]
+    fn trace_ids_are_quoted_like_botocore() {
+        // Python: quote(v, safe='-=;:+&[]{}"\','): the X-Ray form is kept, the rest encoded.
+        let id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1";
+        assert_eq!(quote_trace_id(id), id);
+        assert_eq!(quote_trace_id("foo\nbar"), "foo%0Abar");
+        assert_eq!(quote_trace_id("a b/ü"), "a%20b%2F%C3%BC");
+    }
+
+    #[test]
+    fn attempts_are_numbered_like_botocore() {
+        // botocore's debug logs show `'amz-sdk-request': b'attempt=1'` on a first attempt; the
+        // retry policy then records `max` (test_retries.py: `attempt=2; max=3`).
+        assert_eq!(sdk_request(1, 3), "attempt=1");
+        assert_eq!(sdk_request(2, 3), "attempt=2; max=3");
+        assert_eq!(sdk_request(5, 5), "attempt=5; max=5");
+    }
 
     #[test]
     fn paths_join_like_botocore() {

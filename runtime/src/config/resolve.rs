@@ -36,6 +36,10 @@ pub struct SessionOverrides {
     pub use_dualstack_endpoint: Option<bool>,
     pub sts_regional_endpoints: Option<RegionalEndpoints>,
     pub account_id_endpoint_mode: Option<AccountIdEndpointMode>,
+    /// The application's id in the User-Agent (`app/<id>`), botocore's `user_agent_appid`.
+    pub user_agent_appid: Option<String>,
+    /// Text appended to the User-Agent as it is, botocore's `user_agent_extra`.
+    pub user_agent_extra: Option<String>,
 }
 
 /// Declares a setting whose value is one of a fixed set of lowercase words.
@@ -161,6 +165,8 @@ pub struct SessionConfig {
     use_dualstack_endpoint: Option<Setting<bool>>,
     sts_regional_endpoints: Option<Setting<RegionalEndpoints>>,
     account_id_endpoint_mode: Option<Setting<AccountIdEndpointMode>>,
+    user_agent_appid: Option<Setting<String>>,
+    user_agent_extra: Option<String>,
     s3: S3Config,
 }
 
@@ -393,6 +399,14 @@ impl SessionConfig {
                 AccountIdEndpointMode::parse,
                 AccountIdEndpointMode::EXPECTED,
             )?,
+            // botocore's `user_agent_appid`: the config key and variable carry the SDKs' name.
+            user_agent_appid: chain.string(
+                explicit("user_agent_appid", o.user_agent_appid.clone()),
+                &["AWS_SDK_UA_APP_ID"],
+                &[Top("sdk_ua_app_id")],
+            ),
+            // Only ever given in code, as in botocore.
+            user_agent_extra: o.user_agent_extra.clone(),
             s3,
             env: env.clone(),
             profile_name,
@@ -489,6 +503,15 @@ impl SessionConfig {
     /// `preferred` when unset, botocore's default.
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         value(&self.account_id_endpoint_mode).unwrap_or(AccountIdEndpointMode::Preferred)
+    }
+    /// The application id for the User-Agent (`app/<id>`): explicit, `AWS_SDK_UA_APP_ID`, or the
+    /// profile's `sdk_ua_app_id`.
+    pub fn user_agent_appid(&self) -> Option<&str> {
+        self.user_agent_appid.as_ref().map(|s| s.value.as_str())
+    }
+    /// Text appended to the User-Agent as it is.
+    pub fn user_agent_extra(&self) -> Option<&str> {
+        self.user_agent_extra.as_deref()
     }
     pub fn s3(&self) -> &S3Config {
         &self.s3

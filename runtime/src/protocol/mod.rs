@@ -35,6 +35,7 @@ pub(crate) use response::is_xml_error;
 pub use response::{deserialize_error, deserialize_response};
 #[doc(hidden)]
 pub use token::set_fixed_idempotency_token;
+pub(crate) use token::new_uuid;
 
 /// Why a request could not be built from the caller's input.
 #[derive(Clone, Debug, PartialEq, Eq)]

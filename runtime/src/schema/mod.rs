@@ -130,6 +130,12 @@ pub mod flags {
     /// read back decoded as botocore's `json_decode_policies` does; botocore then parses the
     /// JSON, while a typed client hands back its text.
     pub const PERCENT_ENCODED: u32 = 1 << 14;
+    /// S3's `CopySource` (`bucket/key[?versionId=..]`): URL-encoded when it is laid out, as
+    /// botocore's `handle_copy_source_param` does (see [`crate::s3::CopySource`]).
+    pub const COPY_SOURCE: u32 = 1 << 15;
+    /// A Route 53 id (`ResourceId`, `DelegationSetId`, `ChangeId`): only the part after the last
+    /// `/` is sent, as botocore's `fix_route53_ids` does, so `/hostedzone/Z1` works as `Z1`.
+    pub const STRIP_ID_PREFIX: u32 = 1 << 16;
 }
 
 /// Shape traits, as bits of [`Schema::flags`].

@@ -54,7 +54,7 @@ pub static ACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
     ],
 );
@@ -177,7 +177,7 @@ rt::structure!(
 pub static ALIAS_TARGET: rt::Schema = rt::Schema::structure(
     "AliasTarget",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("DNSName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("EvaluateTargetHealth", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
@@ -201,7 +201,9 @@ rt::structure!(
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateVPCWithHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
     ],

@@ -73,7 +73,7 @@ pub struct ChangeCidrCollectionResponse {
 rt::structure!(ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, 0 => id);
 pub static CHANGE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "ChangeCidrCollectionResponse",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)],
 );
 /// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -93,7 +93,7 @@ rt::structure!(
 pub static CHANGE_INFO: rt::Schema = rt::Schema::structure(
     "ChangeInfo",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
@@ -114,7 +114,9 @@ rt::structure!(
 pub static CHANGE_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ChangeResourceRecordSetsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("ChangeBatch", &CHANGE_BATCH).flags(rt::REQUIRED),
     ],
 );
@@ -599,7 +601,7 @@ pub static CREATE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("VPC", &VPC),
         rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
         rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
-        rt::m("DelegationSetId", &rt::STRING),
+        rt::m("DelegationSetId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type containing the response information for the hosted zone.
@@ -666,7 +668,7 @@ pub static CREATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateKeySigningKeyRequest",
     &[
         rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("KeyManagementServiceArn", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Status", &rt::STRING).flags(rt::REQUIRED),
@@ -710,7 +712,7 @@ rt::structure!(
 pub static CREATE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateQueryLoggingConfigRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -746,7 +748,9 @@ rt::structure!(
 pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH)
             .flags(rt::REQUIRED),
     ],
@@ -776,7 +780,7 @@ pub static CREATE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::stru
     "CreateReusableDelegationSetRequest",
     &[
         rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -819,7 +823,7 @@ rt::structure!(
 pub static CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateTrafficPolicyInstanceRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("TTL", &rt::LONG).flags(rt::REQUIRED),
         rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED),
@@ -942,7 +946,9 @@ rt::structure!(
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateVPCAssociationAuthorizationRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
@@ -961,7 +967,7 @@ rt::structure!(
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateVPCAssociationAuthorizationResponse",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );

@@ -51,7 +51,7 @@ pub static DEACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
     ],
 );
@@ -83,7 +83,7 @@ rt::structure!(
 pub static DELEGATION_SET: rt::Schema = rt::Schema::structure(
     "DelegationSet",
     &[
-        rt::m("Id", &rt::STRING),
+        rt::m("Id", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("CallerReference", &rt::STRING),
         rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED),
     ],
@@ -206,7 +206,11 @@ pub struct DeleteHostedZoneRequest {
 rt::structure!(DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, 0 => id);
 pub static DELETE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteHostedZoneRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -235,7 +239,7 @@ pub static DELETE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
     ],
 );
@@ -283,7 +287,9 @@ rt::structure!(
 pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
             .flags(rt::REQUIRED),
     ],
@@ -309,7 +315,11 @@ rt::structure!(
 );
 pub static DELETE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteReusableDelegationSetRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
@@ -387,7 +397,9 @@ rt::structure!(
 pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteVPCAssociationAuthorizationRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
@@ -433,7 +445,11 @@ rt::structure!(
 );
 pub static DISABLE_HOSTED_ZONE_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
     "DisableHostedZoneDNSSECRequest",
-    &[rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableHostedZoneDnssecResponse {
@@ -464,7 +480,9 @@ rt::structure!(
 pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "DisassociateVPCFromHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
     ],

@@ -160,7 +160,11 @@ pub struct GetChangeRequest {
 rt::structure!(GetChangeRequest, GET_CHANGE_REQUEST, 0 => id);
 pub static GET_CHANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetChangeRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contains the `ChangeInfo` element.
 #[derive(Clone, Default, PartialEq)]
@@ -202,7 +206,11 @@ pub struct GetDnssecRequest {
 rt::structure!(GetDnssecRequest, GET_DNSSEC_REQUEST, 0 => hosted_zone_id);
 pub static GET_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDNSSECRequest",
-    &[rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecResponse {
@@ -420,7 +428,9 @@ pub static GET_HOSTED_ZONE_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneLimitRequest",
     &[
         rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type that contains the requested limit.
@@ -450,7 +460,11 @@ pub struct GetHostedZoneRequest {
 rt::structure!(GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, 0 => id);
 pub static GET_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contain the response to a `GetHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -513,7 +527,9 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST: rt::Schema = rt::Schema::s
     "GetReusableDelegationSetLimitRequest",
     &[
         rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("DelegationSetId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type that contains the requested limit.
@@ -546,7 +562,11 @@ rt::structure!(
 );
 pub static GET_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
     "GetReusableDelegationSetRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
 #[derive(Clone, Default, PartialEq)]

@@ -317,7 +317,7 @@ rt::structure!(
 pub static HOSTED_ZONE: rt::Schema = rt::Schema::structure(
     "HostedZone",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Config", &HOSTED_ZONE_CONFIG),
@@ -486,7 +486,7 @@ rt::structure!(
 pub static HOSTED_ZONE_SUMMARY: rt::Schema = rt::Schema::structure(
     "HostedZoneSummary",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Owner", &HOSTED_ZONE_OWNER).flags(rt::REQUIRED),
     ],

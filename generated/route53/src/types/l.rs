@@ -290,7 +290,9 @@ pub static LIST_HOSTED_ZONES_BY_NAME_REQUEST: rt::Schema = rt::Schema::structure
     "ListHostedZonesByNameRequest",
     &[
         rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"),
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -326,10 +328,10 @@ pub static LIST_HOSTED_ZONES_BY_NAME_RESPONSE: rt::Schema = rt::Schema::structur
     &[
         rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED),
         rt::m("DNSName", &rt::STRING),
-        rt::m("HostedZoneId", &rt::STRING),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("NextDNSName", &rt::STRING),
-        rt::m("NextHostedZoneId", &rt::STRING),
+        rt::m("NextHostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -408,7 +410,9 @@ pub static LIST_HOSTED_ZONES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-        rt::m("DelegationSetId", &rt::STRING).at(rt::QUERY, "delegationsetid"),
+        rt::m("DelegationSetId", &rt::STRING)
+            .at(rt::QUERY, "delegationsetid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY, "hostedzonetype"),
     ],
 );
@@ -465,7 +469,9 @@ rt::structure!(
 pub static LIST_QUERY_LOGGING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListQueryLoggingConfigsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -515,7 +521,9 @@ rt::structure!(
 pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
         rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
@@ -580,7 +588,9 @@ rt::structure!(
 pub static LIST_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListResourceRecordSetsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
         rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
         rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier"),
@@ -819,7 +829,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesByHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -899,7 +911,9 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST: rt::Schema = rt::Sch
         rt::m("TrafficPolicyVersion", &rt::INTEGER)
             .at(rt::QUERY, "version")
             .flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneIdMarker", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -933,7 +947,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE: rt::Schema = rt::Sc
     "ListTrafficPolicyInstancesByPolicyResponse",
     &[
         rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING),
+        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
@@ -966,7 +980,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesRequest",
     &[
-        rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneIdMarker", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -1000,7 +1016,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE: rt::Schema = rt::Schema::stru
     "ListTrafficPolicyInstancesResponse",
     &[
         rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING),
+        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
@@ -1077,7 +1093,9 @@ rt::structure!(
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListVPCAssociationAuthorizationsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -1100,7 +1118,7 @@ rt::structure!(
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListVPCAssociationAuthorizationsResponse",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING),
         rt::m("VPCs", &VPCS).flags(rt::REQUIRED),
     ],

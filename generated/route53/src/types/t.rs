@@ -70,7 +70,7 @@ pub static TEST_DNS_ANSWER_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("RecordName", &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED),
         rt::m("RecordType", &rt::ENUM).at(rt::QUERY, "recordtype").flags(rt::REQUIRED),
         rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
@@ -326,7 +326,7 @@ pub static TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
     "TrafficPolicyInstance",
     &[
         rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("TTL", &rt::LONG).flags(rt::REQUIRED),
         rt::m("State", &rt::STRING).flags(rt::REQUIRED),

@@ -186,7 +186,9 @@ rt::structure!(
 pub static UPDATE_HOSTED_ZONE_COMMENT_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateHostedZoneCommentRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Comment", &rt::STRING),
     ],
 );
@@ -218,7 +220,9 @@ rt::structure!(
 pub static UPDATE_HOSTED_ZONE_FEATURES_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateHostedZoneFeaturesRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("EnableAcceleratedRecovery", &rt::BOOLEAN),
     ],
 );

@@ -959,7 +959,7 @@ pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
         rt::m("CopySource", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED)
+            .flags(rt::REQUIRED | rt::COPY_SOURCE)
             .ctx("CopySource"),
         rt::m("CopySourceIfMatch", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source-if-match"),

@@ -390,7 +390,7 @@ pub static UPLOAD_PART_COPY_REQUEST: rt::Schema = rt::Schema::structure(
             .ctx("Bucket"),
         rt::m("CopySource", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::COPY_SOURCE),
         rt::m("CopySourceIfMatch", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source-if-match"),
         rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
