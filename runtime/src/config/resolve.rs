@@ -254,7 +254,7 @@ fn checked_endpoint_url(url: &Setting<String>) -> Result<(), ConfigError> {
     crate::validate::check_endpoint_url(&url.value).map_err(|e| ConfigError::InvalidValue {
         source: url.source.clone(),
         value: e.url().to_owned(),
-        expected: format!("an absolute http:// or https:// URL with a valid host ({})", e.reason()),
+        expected: format!("an absolute http:// or https:// URL with a valid host: {}", e.reason()),
     })
 }
 

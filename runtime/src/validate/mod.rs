@@ -167,25 +167,26 @@ impl Report {
         if schema.kind == ShapeKind::Union {
             self.union(value, schema, path);
         }
-        for (i, member) in schema.members.iter().enumerate() {
-            let field = value.field(i).and_then(Value::get);
-            // botocore fills an unset top-level token before validating.
-            let token_unset = depth == 0
-                && member.has(flags::IDEMPOTENCY_TOKEN)
-                && matches!(field, None | Some(ValueRef::Str("")));
-            if token_unset {
-                continue;
-            }
-            match field {
-                Some(v) => {
-                    let here = Path { step: Step::Member(member.name), parent: path };
-                    self.value(member, v, &here, depth + 1);
-                }
-                None if member.has(flags::REQUIRED) && schema.kind == ShapeKind::Structure => {
+        // botocore fills an unset top-level token before validating.
+        let token_unset = |member: &Member, field: Option<ValueRef<'_>>| {
+            depth == 0 && member.has(flags::IDEMPOTENCY_TOKEN) && matches!(field, None | Some(ValueRef::Str("")))
+        };
+        // botocore reports a structure's missing members first, then checks the others.
+        if schema.kind == ShapeKind::Structure {
+            for (i, member) in schema.members.iter().enumerate() {
+                let field = value.field(i).and_then(Value::get);
+                if field.is_none() && member.has(flags::REQUIRED) && !token_unset(member, field) {
                     self.push(format!("Missing required parameter in {}: \"{}\"", Name(path), member.name));
                 }
-                None => {}
             }
+        }
+        for (i, member) in schema.members.iter().enumerate() {
+            let Some(field) = value.field(i).and_then(Value::get) else { continue };
+            if token_unset(member, Some(field)) {
+                continue;
+            }
+            let here = Path { step: Step::Member(member.name), parent: path };
+            self.value(member, field, &here, depth + 1);
         }
     }
 
