@@ -138,6 +138,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     .or(target_def.timestamp_format.as_deref())
                     .map(timestamp_format),
                 context_param: r.context_param.as_ref().map(|c| c.name.clone()),
+                min: validated_min(target_def),
                 flags: MemberFlags {
                     // Each message of an event stream sets one member of the stream's shape, so
                     // none of its members can be required (Kinesis marks its event required).
@@ -503,6 +504,16 @@ fn module_of(rust_name: &str) -> String {
         .filter(char::is_ascii_alphabetic)
         .map(String::from)
         .unwrap_or_else(|| "other".into())
+}
+
+/// The `min` botocore's `ParamValidator` enforces on a value of `def`: string and list
+/// lengths, number values. botocore never checks a blob's or a map's `min`, nor any `max`, so
+/// neither is kept: nothing a service accepts may be refused before sending.
+fn validated_min(def: &ShapeDef) -> Option<f64> {
+    match def.type_.as_str() {
+        "string" | "list" | "integer" | "long" | "float" | "double" => def.min,
+        _ => None,
+    }
 }
 
 fn deprecation(deprecated: bool, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {

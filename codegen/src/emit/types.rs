@@ -195,6 +195,11 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
     if let Some(ctx) = &m.context_param {
         e = quote!(#e.ctx(#ctx));
     }
+    if let Some(min) = m.min {
+        // A negative literal is a minus token and a positive literal.
+        let abs = proc_macro2::Literal::f64_unsuffixed(min.abs());
+        e = if min < 0.0 { quote!(#e.min(-#abs)) } else { quote!(#e.min(#abs)) };
+    }
     e
 }
 

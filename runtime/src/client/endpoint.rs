@@ -43,6 +43,9 @@ pub struct ClientConfig {
     /// `Some(false)` sends requests to the resolved host without the operation's host prefix
     /// (boto3's `inject_host_prefix`).
     pub inject_host_prefix: Option<bool>,
+    /// `Some(false)` skips botocore's checks of the input before sending (`parameter_validation`;
+    /// the S3 bucket-name check, a botocore handler, still runs).
+    pub parameter_validation: Option<bool>,
 }
 
 /// How the resolved endpoint wants the request signed.
@@ -78,6 +81,7 @@ impl Inner {
     /// The endpoint URL the user configured, for this client or for this service.
     fn endpoint_url(&self) -> Result<Option<String>, crate::Error> {
         if let Some(url) = &self.config.endpoint_url {
+            crate::validate::check_endpoint_url(url).map_err(|e| crate::Error::new(crate::ErrorKind::Config, e))?;
             return Ok(Some(url.clone()));
         }
         Ok(self.session.config().endpoint_url(self.service.service_id)?.map(|s| s.value))

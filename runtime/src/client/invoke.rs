@@ -51,8 +51,13 @@ impl ClientHandle {
         crate::protocol::refuse_input_event_stream(op)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
-        let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         customize::before_serialize(inner.service, op, input);
+        // botocore's checks before sending, after its handlers filled defaults and before the
+        // endpoint, the credentials or the network are touched.
+        let validate = inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
+        crate::validate::validate_input(inner.service, op, input, validate)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;

@@ -40,6 +40,9 @@ pub struct SessionOverrides {
     pub user_agent_appid: Option<String>,
     /// Text appended to the User-Agent as it is, botocore's `user_agent_extra`.
     pub user_agent_extra: Option<String>,
+    /// botocore's `parameter_validation`: `Some(false)` skips the checks of the input before
+    /// sending.
+    pub parameter_validation: Option<bool>,
 }
 
 /// Declares a setting whose value is one of a fixed set of lowercase words.
@@ -167,6 +170,7 @@ pub struct SessionConfig {
     account_id_endpoint_mode: Option<Setting<AccountIdEndpointMode>>,
     user_agent_appid: Option<Setting<String>>,
     user_agent_extra: Option<String>,
+    parameter_validation: Option<Setting<bool>>,
     s3: S3Config,
 }
 
@@ -249,6 +253,15 @@ impl Chain<'_> {
     ) -> Result<Option<Setting<bool>>, ConfigError> {
         self.get(explicit, vars, keys, parse_bool, "`true` or `false`")
     }
+}
+
+/// An endpoint URL that cannot be sent to, as the error naming where it was set.
+fn checked_endpoint_url(url: &Setting<String>) -> Result<(), ConfigError> {
+    crate::validate::check_endpoint_url(&url.value).map_err(|e| ConfigError::InvalidValue {
+        source: url.source.clone(),
+        value: e.url().to_owned(),
+        expected: format!("an absolute http:// or https:// URL with a valid host: {}", e.reason()),
+    })
 }
 
 /// botocore's `ensure_boolean`, minus its silent `false` for anything else.
@@ -353,7 +366,7 @@ impl SessionConfig {
                 &[Nested("s3", "s3_disable_multiregion_access_points")],
             )?,
         };
-        Ok(SessionConfig {
+        let config = SessionConfig {
             region,
             endpoint_url: explicit("endpoint_url", o.endpoint_url.clone())
                 .map(|(m, value)| Setting { value, source: Source::Explicit(m) }),
@@ -407,12 +420,34 @@ impl SessionConfig {
             ),
             // Only ever given in code, as in botocore.
             user_agent_extra: o.user_agent_extra.clone(),
+            // botocore reads it from the profile only (no environment variable).
+            parameter_validation: chain.bool(
+                o.parameter_validation.map(|b| ("parameter_validation", b)),
+                &[],
+                &[Top("parameter_validation")],
+            )?,
             s3,
             env: env.clone(),
             profile_name,
             selected_by,
             profiles,
-        })
+        };
+        // The endpoint URLs for every service are checked now rather than at the first call;
+        // the per-service ones when a client looks them up.
+        if let Some(explicit) = &config.endpoint_url {
+            checked_endpoint_url(explicit)?;
+        }
+        if !config.ignore_configured_endpoint_urls() {
+            if let Some(text) = env.get("AWS_ENDPOINT_URL").filter(|t| !t.trim().is_empty()) {
+                let value = text.trim().to_owned();
+                checked_endpoint_url(&Setting { value, source: Source::Env("AWS_ENDPOINT_URL".into()) })?;
+            }
+            let chain = Chain { env, profile: config.profile() };
+            if let Some(url) = chain.find(&[], &[Top("endpoint_url")]) {
+                checked_endpoint_url(&url)?;
+            }
+        }
+        Ok(config)
     }
 
     /// The region, or [`ConfigError::NoRegion`] explaining every way to set one.
@@ -441,6 +476,14 @@ impl SessionConfig {
     /// `endpoint_url`. It is an error for `services = name` to name a missing section, but only
     /// when the lookup gets that far, as in botocore.
     pub fn endpoint_url(&self, service_id: &str) -> Result<Option<Setting<String>>, ConfigError> {
+        let url = self.configured_endpoint_url(service_id)?;
+        if let Some(url) = &url {
+            checked_endpoint_url(url)?;
+        }
+        Ok(url)
+    }
+
+    fn configured_endpoint_url(&self, service_id: &str) -> Result<Option<Setting<String>>, ConfigError> {
         if let Some(explicit) = &self.endpoint_url {
             return Ok(Some(explicit.clone()));
         }
@@ -512,6 +555,11 @@ impl SessionConfig {
     /// Text appended to the User-Agent as it is.
     pub fn user_agent_extra(&self) -> Option<&str> {
         self.user_agent_extra.as_deref()
+    }
+    /// Whether the input is checked before sending (botocore's `parameter_validation`, on by
+    /// default).
+    pub fn parameter_validation(&self) -> bool {
+        value(&self.parameter_validation).unwrap_or(true)
     }
     pub fn s3(&self) -> &S3Config {
         &self.s3

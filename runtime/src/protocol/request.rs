@@ -257,6 +257,7 @@ fn raw_payload(field: &mut dyn Value) -> (SdkBody, Option<&'static str>) {
 fn host_prefix(op: &'static Operation, input: &dyn Shape) -> Result<Option<String>, RequestError> {
     let Some(template) = op.host_prefix else { return Ok(None) };
     let mut out = String::new();
+    let mut bad = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
@@ -270,16 +271,18 @@ fn host_prefix(op: &'static Operation, input: &dyn Shape) -> Result<Option<Strin
         let Some(ValueRef::Str(value)) = value else {
             return Err(RequestError::new(format!("the host label `{label}` is required but not set")));
         };
-        let valid = !value.is_empty()
-            && value.len() <= 63
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !value.starts_with('-');
-        if !valid {
-            return Err(RequestError::new(format!(
-                "the host label `{label}` must be 1 to 63 letters, digits or hyphens, not starting with a hyphen"
-            )));
+        // botocore's `HOST_PREFIX_RE` (`^[A-Za-z0-9\.\-]+$`), checked whatever
+        // `parameter_validation` says; every bad label is named at once, as botocore does.
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+            bad.push(label);
         }
         out.push_str(value);
+    }
+    if !bad.is_empty() {
+        return Err(RequestError::new(format!(
+            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, hyphen, or period.",
+            bad.join(", ")
+        )));
     }
     out.push_str(rest);
     Ok(Some(out))

@@ -177,6 +177,9 @@ pub struct Member {
     pub timestamp_format: Option<TimestampFormat>,
     /// The endpoint rule-set parameter this member feeds (`contextParam`).
     pub context_param: Option<&'static str>,
+    /// The target's `min` where botocore checks it before sending: a string's length in
+    /// characters, a list's length, a number's value (see [`crate::validate`]).
+    pub min: Option<f64>,
     /// Bits from [`flags`].
     pub flags: u32,
 }
@@ -193,6 +196,7 @@ impl Member {
             xml_namespace: None,
             timestamp_format: None,
             context_param: None,
+            min: None,
             flags: 0,
         }
     }
@@ -230,6 +234,11 @@ impl Member {
     /// Names the endpoint parameter this member feeds.
     pub const fn ctx(mut self, param: &'static str) -> Self {
         self.context_param = Some(param);
+        self
+    }
+    /// Sets the `min` checked before sending.
+    pub const fn min(mut self, min: f64) -> Self {
+        self.min = Some(min);
         self
     }
     /// True when every bit of `flags` is set.

@@ -33,7 +33,10 @@ pub struct DnssecStatus {
 rt::structure!(DnssecStatus, DNSSEC_STATUS, 0 => serve_signature, 1 => status_message);
 pub static DNSSEC_STATUS: rt::Schema = rt::Schema::structure(
     "DNSSECStatus",
-    &[rt::m("ServeSignature", &rt::STRING), rt::m("StatusMessage", &rt::STRING)],
+    &[
+        rt::m("ServeSignature", &rt::STRING).min(1.0),
+        rt::m("StatusMessage", &rt::STRING).min(0.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyRequest {
@@ -52,7 +55,7 @@ pub static DEACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
             .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -84,8 +87,8 @@ pub static DELEGATION_SET: rt::Schema = rt::Schema::structure(
     "DelegationSet",
     &[
         rt::m("Id", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("CallerReference", &rt::STRING),
-        rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).min(1.0),
+        rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A delegation set with the same owner and caller reference combination has already been created.
@@ -240,7 +243,7 @@ pub static DELETE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
             .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -264,7 +267,7 @@ rt::structure!(
 );
 pub static DELETE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteQueryLoggingConfigRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryLoggingConfigResponse {}
@@ -291,7 +294,8 @@ pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Sche
             .at(rt::URI, "Id")
             .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -344,7 +348,7 @@ rt::structure!(
 );
 pub static DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteTrafficPolicyInstanceRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
@@ -370,8 +374,11 @@ rt::structure!(
 pub static DELETE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteTrafficPolicyRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
-        rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+        rt::m("Version", &rt::INTEGER)
+            .at(rt::URI, "Version")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// An empty element.
@@ -426,8 +433,8 @@ rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
 pub static DIMENSION: rt::Schema = rt::Schema::structure(
     "Dimension",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static DIMENSION_LIST: rt::Schema = rt::Schema::list(

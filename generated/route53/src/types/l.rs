@@ -59,7 +59,7 @@ pub static LIST_CIDR_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("CollectionId", &rt::STRING)
             .at(rt::URI, "CidrCollectionId")
             .flags(rt::REQUIRED),
-        rt::m("LocationName", &rt::STRING).at(rt::QUERY, "location"),
+        rt::m("LocationName", &rt::STRING).at(rt::QUERY, "location").min(1.0),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -182,9 +182,15 @@ rt::structure!(
 pub static LIST_GEO_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListGeoLocationsRequest",
     &[
-        rt::m("StartContinentCode", &rt::STRING).at(rt::QUERY, "startcontinentcode"),
-        rt::m("StartCountryCode", &rt::STRING).at(rt::QUERY, "startcountrycode"),
-        rt::m("StartSubdivisionCode", &rt::STRING).at(rt::QUERY, "startsubdivisioncode"),
+        rt::m("StartContinentCode", &rt::STRING)
+            .at(rt::QUERY, "startcontinentcode")
+            .min(2.0),
+        rt::m("StartCountryCode", &rt::STRING)
+            .at(rt::QUERY, "startcountrycode")
+            .min(1.0),
+        rt::m("StartSubdivisionCode", &rt::STRING)
+            .at(rt::QUERY, "startsubdivisioncode")
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -214,9 +220,9 @@ pub static LIST_GEO_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextContinentCode", &rt::STRING),
-        rt::m("NextCountryCode", &rt::STRING),
-        rt::m("NextSubdivisionCode", &rt::STRING),
+        rt::m("NextContinentCode", &rt::STRING).min(2.0),
+        rt::m("NextCountryCode", &rt::STRING).min(1.0),
+        rt::m("NextSubdivisionCode", &rt::STRING).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -359,7 +365,10 @@ pub static LIST_HOSTED_ZONES_BY_VPC_REQUEST: rt::Schema = rt::Schema::structure(
     "ListHostedZonesByVPCRequest",
     &[
         rt::m("VPCId", &rt::STRING).at(rt::QUERY, "vpcid").flags(rt::REQUIRED),
-        rt::m("VPCRegion", &rt::ENUM).at(rt::QUERY, "vpcregion").flags(rt::REQUIRED),
+        rt::m("VPCRegion", &rt::ENUM)
+            .at(rt::QUERY, "vpcregion")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
     ],
@@ -593,7 +602,7 @@ pub static LIST_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure
             .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
         rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
-        rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier"),
+        rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier").min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -631,7 +640,7 @@ pub static LIST_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::structur
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("NextRecordName", &rt::STRING),
         rt::m("NextRecordType", &rt::ENUM),
-        rt::m("NextRecordIdentifier", &rt::STRING),
+        rt::m("NextRecordIdentifier", &rt::STRING).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -740,7 +749,7 @@ pub static LIST_TAGS_FOR_RESOURCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsForResourcesRequest",
     &[
         rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-        rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED),
+        rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A complex type containing tags for the specified resources.
@@ -774,7 +783,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPoliciesRequest",
     &[
-        rt::m("TrafficPolicyIdMarker", &rt::STRING).at(rt::QUERY, "trafficpolicyid"),
+        rt::m("TrafficPolicyIdMarker", &rt::STRING)
+            .at(rt::QUERY, "trafficpolicyid")
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -800,7 +811,7 @@ pub static LIST_TRAFFIC_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("TrafficPolicySummaries", &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -907,10 +918,14 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesByPolicyRequest",
     &[
-        rt::m("TrafficPolicyId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+        rt::m("TrafficPolicyId", &rt::STRING)
+            .at(rt::QUERY, "id")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("TrafficPolicyVersion", &rt::INTEGER)
             .at(rt::QUERY, "version")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("HostedZoneIdMarker", &rt::STRING)
             .at(rt::QUERY, "hostedzoneid")
             .flags(rt::STRIP_ID_PREFIX),
@@ -1042,7 +1057,7 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyVersionsRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
         rt::m("TrafficPolicyVersionMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyversion"),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
@@ -1120,7 +1135,7 @@ pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE: rt::Schema = rt::Schema
     &[
         rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING),
-        rt::m("VPCs", &VPCS).flags(rt::REQUIRED),
+        rt::m("VPCs", &VPCS).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static LOCATION_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -1136,5 +1151,5 @@ pub struct LocationSummary {
 rt::structure!(LocationSummary, LOCATION_SUMMARY, 0 => location_name);
 pub static LOCATION_SUMMARY: rt::Schema = rt::Schema::structure(
     "LocationSummary",
-    &[rt::m("LocationName", &rt::STRING)],
+    &[rt::m("LocationName", &rt::STRING).min(1.0)],
 );
