@@ -43,6 +43,10 @@ pub struct ClientConfig {
     /// `Some(false)` sends requests to the resolved host without the operation's host prefix
     /// (boto3's `inject_host_prefix`).
     pub inject_host_prefix: Option<bool>,
+    /// This client's `request_checksum_calculation`, over the session's.
+    pub request_checksum_calculation: Option<crate::config::ChecksumWhen>,
+    /// This client's `response_checksum_validation`, over the session's.
+    pub response_checksum_validation: Option<crate::config::ChecksumWhen>,
 }
 
 /// How the resolved endpoint wants the request signed.

@@ -5,17 +5,16 @@ use std::time::SystemTime;
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
 use http::Request;
 
-use super::customize;
 use super::endpoint::{auth_scheme, AuthScheme};
 use super::ClientHandle;
+use super::{checksums, customize};
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
-use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
-use crate::shape::{Shape, Value, ValueRef};
+use crate::shape::Shape;
 use crate::types::DateTime;
 use crate::{Error, ErrorKind};
 
@@ -46,13 +45,22 @@ pub(crate) struct Prepared {
 
 impl ClientHandle {
     /// Serialises `input`, resolves the endpoint and decides how to sign.
-    pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+    /// `presign` is true when the request is being presigned (no default checksum is added).
+    pub(crate) fn prepare(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        presign: bool,
+    ) -> Result<Prepared, Error> {
         // Checked first, so that the answer does not depend on the endpoint or credentials.
         crate::protocol::refuse_input_event_stream(op)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         customize::before_serialize(inner.service, op, input);
+        if !presign {
+            checksums::enable_response_validation(op, input, inner.response_checksum_validation());
+        }
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
@@ -71,6 +79,15 @@ impl ClientHandle {
         if let Some(port) = url.port_u16() {
             authority.push_str(&format!(":{port}"));
         }
+        checksums::add_request_checksum(
+            op,
+            &*input,
+            &mut request,
+            inner.request_checksum_calculation(),
+            scheme.eq_ignore_ascii_case("https"),
+            presign,
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let origin = format!("{scheme}://{authority}");
         let target = join_path(url.path(), &request.uri);
         let region = inner.region().map_err(|e| e.with_operation(op.name))?;
@@ -82,7 +99,7 @@ impl ClientHandle {
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not
     /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
-        let prepared = self.prepare(op, input)?;
+        let prepared = self.prepare(op, input, false)?;
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
         build_request(
             op,
@@ -112,7 +129,7 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
-        let prepared = self.prepare(op, input)?;
+        let prepared = self.prepare(op, input, false)?;
         let credentials = match prepared.auth {
             Some(_) => {
                 Some(inner.session.credentials_async().await.map_err(|e| Error::from(e).with_operation(op.name))?)
@@ -171,9 +188,7 @@ impl ClientHandle {
         match response {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                if let Some(bytes) = body.as_bytes() {
-                    validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
-                }
+                let body = checksums::check_response(op, input, parts.status.as_u16(), &parts.headers, body)?;
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
                 crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
@@ -192,43 +207,6 @@ impl ClientHandle {
             },
         }
     }
-}
-
-/// Checks a buffered response body against the checksum header the service sent, when the
-/// caller asked for validation (the operation's validation-mode member set to `ENABLED`).
-/// Composite checksums of multipart objects (`...-3`) cover parts, not the body, and are skipped.
-fn validate_checksum(
-    op: &'static Operation,
-    input: &dyn Shape,
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(), Error> {
-    let Some(checksum) = op.checksum else { return Ok(()) };
-    let Some(mode) = checksum.request_validation_mode_member else { return Ok(()) };
-    let enabled = op
-        .input
-        .member(mode)
-        .and_then(|(i, _)| input.field(i))
-        .and_then(Value::get)
-        .is_some_and(|v| matches!(v, ValueRef::Str("ENABLED")));
-    if !enabled {
-        return Ok(());
-    }
-    for name in checksum.response_algorithms {
-        let Some(algorithm) = ChecksumAlgorithm::from_name(name) else { continue };
-        let Some(expected) = headers.get(algorithm.header_name()).and_then(|v| v.to_str().ok()) else { continue };
-        if expected.contains('-') {
-            continue;
-        }
-        let actual = algorithm.digest_base64(body);
-        if actual != expected {
-            let reason = format!("the body does not match its {} checksum", algorithm.header_name());
-            return Err(Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name));
-        }
-        return Ok(());
-    }
-    Ok(())
 }
 
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
@@ -295,6 +273,7 @@ pub(crate) fn build_request(
     }
     if let (Some(auth), Some(credentials)) = (auth, credentials) {
         let signable_body = match body.as_bytes() {
+            _ if body.aws_chunked().is_some() => SignableBody::StreamingUnsignedPayloadTrailer,
             Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
             _ => SignableBody::UnsignedPayload,
         };
