@@ -18,7 +18,7 @@
 use core::fmt;
 use std::sync::Arc;
 
-use crate::config::{ConfigError, Env, Fs, SessionConfig, SessionOverrides};
+use crate::config::{ChecksumWhen, ConfigError, Env, Fs, SessionConfig, SessionOverrides};
 use crate::credentials::{
     resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
     MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
@@ -103,6 +103,18 @@ impl SessionBuilder {
         self.overrides.user_agent_extra = Some(extra.into());
         self
     }
+    /// When request checksums are computed (`AWS_REQUEST_CHECKSUM_CALCULATION`,
+    /// `request_checksum_calculation` otherwise; `when_supported` by default, as boto3).
+    pub fn request_checksum_calculation(mut self, when: ChecksumWhen) -> Self {
+        self.overrides.request_checksum_calculation = Some(when);
+        self
+    }
+    /// When response checksums are validated (`AWS_RESPONSE_CHECKSUM_VALIDATION`,
+    /// `response_checksum_validation` otherwise; `when_supported` by default, as boto3).
+    pub fn response_checksum_validation(mut self, when: ChecksumWhen) -> Self {
+        self.overrides.response_checksum_validation = Some(when);
+        self
+    }
     /// Every other explicit setting at once; fields set by the methods above are kept unless
     /// this sets them too.
     pub fn overrides(mut self, overrides: SessionOverrides) -> Self {
@@ -113,6 +125,8 @@ impl SessionBuilder {
         merged.endpoint_url = merged.endpoint_url.or(old.endpoint_url);
         merged.user_agent_appid = merged.user_agent_appid.or(old.user_agent_appid);
         merged.user_agent_extra = merged.user_agent_extra.or(old.user_agent_extra);
+        merged.request_checksum_calculation = merged.request_checksum_calculation.or(old.request_checksum_calculation);
+        merged.response_checksum_validation = merged.response_checksum_validation.or(old.response_checksum_validation);
         self.overrides = merged;
         self
     }

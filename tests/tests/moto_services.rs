@@ -11,6 +11,8 @@
 
 #[path = "moto_services/auth.rs"]
 mod auth;
+#[path = "moto_services/checksums.rs"]
+mod checksums;
 #[path = "moto_services/common.rs"]
 mod common;
 #[path = "moto_services/json.rs"]

@@ -46,6 +46,10 @@ pub struct ClientConfig {
     /// `Some(false)` skips botocore's checks of the input before sending (`parameter_validation`;
     /// the S3 bucket-name check, a botocore handler, still runs).
     pub parameter_validation: Option<bool>,
+    /// This client's `request_checksum_calculation`, over the session's.
+    pub request_checksum_calculation: Option<crate::config::ChecksumWhen>,
+    /// This client's `response_checksum_validation`, over the session's.
+    pub response_checksum_validation: Option<crate::config::ChecksumWhen>,
 }
 
 /// How the resolved endpoint wants the request signed.

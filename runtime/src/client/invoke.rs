@@ -5,17 +5,16 @@ use std::time::SystemTime;
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
 use http::Request;
 
-use super::customize;
 use super::endpoint::{auth_scheme, AuthScheme};
 use super::ClientHandle;
+use super::{checksums, customize};
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
-use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
-use crate::shape::{Shape, Value, ValueRef};
+use crate::shape::Shape;
 use crate::types::DateTime;
 use crate::{Error, ErrorKind};
 
@@ -46,7 +45,13 @@ pub(crate) struct Prepared {
 
 impl ClientHandle {
     /// Serialises `input`, resolves the endpoint and decides how to sign.
-    pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+    /// `presign` is true when the request is being presigned (no default checksum is added).
+    pub(crate) fn prepare(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        presign: bool,
+    ) -> Result<Prepared, Error> {
         // Checked first, so that the answer does not depend on the endpoint or credentials.
         crate::protocol::refuse_input_event_stream(op)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
@@ -58,6 +63,9 @@ impl ClientHandle {
         crate::validate::validate_input(inner.service, op, input, validate)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
+        if !presign {
+            checksums::enable_response_validation(op, input, inner.response_checksum_validation());
+        }
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
@@ -76,6 +84,15 @@ impl ClientHandle {
         if let Some(port) = url.port_u16() {
             authority.push_str(&format!(":{port}"));
         }
+        checksums::add_request_checksum(
+            op,
+            &*input,
+            &mut request,
+            inner.request_checksum_calculation(),
+            scheme.eq_ignore_ascii_case("https"),
+            presign,
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let origin = format!("{scheme}://{authority}");
         let target = join_path(url.path(), &request.uri);
         let region = inner.region().map_err(|e| e.with_operation(op.name))?;
@@ -87,7 +104,7 @@ impl ClientHandle {
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not
     /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
-        let mut prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input, false)?;
         customize::before_call(self.inner.service, op, &mut prepared.request);
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
         let mut request = build_request(
@@ -120,7 +137,7 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
-        let mut prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input, false)?;
         customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
@@ -184,9 +201,7 @@ impl ClientHandle {
         match response {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                if let Some(bytes) = body.as_bytes() {
-                    validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
-                }
+                let body = checksums::check_response(op, input, parts.status.as_u16(), &parts.headers, body)?;
                 // A buffered body is shared, not copied, for the handlers that read it again.
                 let kept = body.as_bytes().and_then(|_| body.try_clone());
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
@@ -278,43 +293,6 @@ fn sdk_request(attempt: u32, max_attempts: u32) -> String {
     }
 }
 
-/// Checks a buffered response body against the checksum header the service sent, when the
-/// caller asked for validation (the operation's validation-mode member set to `ENABLED`).
-/// Composite checksums of multipart objects (`...-3`) cover parts, not the body, and are skipped.
-fn validate_checksum(
-    op: &'static Operation,
-    input: &dyn Shape,
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(), Error> {
-    let Some(checksum) = op.checksum else { return Ok(()) };
-    let Some(mode) = checksum.request_validation_mode_member else { return Ok(()) };
-    let enabled = op
-        .input
-        .member(mode)
-        .and_then(|(i, _)| input.field(i))
-        .and_then(Value::get)
-        .is_some_and(|v| matches!(v, ValueRef::Str("ENABLED")));
-    if !enabled {
-        return Ok(());
-    }
-    for name in checksum.response_algorithms {
-        let Some(algorithm) = ChecksumAlgorithm::from_name(name) else { continue };
-        let Some(expected) = headers.get(algorithm.header_name()).and_then(|v| v.to_str().ok()) else { continue };
-        if expected.contains('-') {
-            continue;
-        }
-        let actual = algorithm.digest_base64(body);
-        if actual != expected {
-            let reason = format!("the body does not match its {} checksum", algorithm.header_name());
-            return Err(Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name));
-        }
-        return Ok(());
-    }
-    Ok(())
-}
-
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
 /// keeps the endpoint's path (so a path-style bucket URL stays `/bucket`).
 fn join_path(base: &str, uri: &str) -> String {
@@ -379,6 +357,7 @@ pub(crate) fn build_request(
     }
     if let (Some(auth), Some(credentials)) = (auth, credentials) {
         let signable_body = match body.as_bytes() {
+            _ if body.aws_chunked().is_some() => SignableBody::StreamingUnsignedPayloadTrailer,
             Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
             _ => SignableBody::UnsignedPayload,
         };

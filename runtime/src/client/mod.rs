@@ -6,6 +6,7 @@
 //! `ClientHandle::invoke`, which is not generic: one copy of the machinery serves every
 //! operation of every service.
 
+mod checksums;
 mod customize;
 mod endpoint;
 mod invoke;

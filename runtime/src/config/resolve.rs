@@ -43,6 +43,8 @@ pub struct SessionOverrides {
     /// botocore's `parameter_validation`: `Some(false)` skips the checks of the input before
     /// sending.
     pub parameter_validation: Option<bool>,
+    pub request_checksum_calculation: Option<ChecksumWhen>,
+    pub response_checksum_validation: Option<ChecksumWhen>,
 }
 
 /// Declares a setting whose value is one of a fixed set of lowercase words.
@@ -102,6 +104,19 @@ choice!(
     /// `account_id_endpoint_mode` / `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
     AccountIdEndpointMode { Preferred = "preferred", Disabled = "disabled", Required = "required" }
 );
+
+choice!(
+    /// `request_checksum_calculation` / `AWS_REQUEST_CHECKSUM_CALCULATION` and
+    /// `response_checksum_validation` / `AWS_RESPONSE_CHECKSUM_VALIDATION`: flexible checksums on
+    /// every operation that supports them (botocore's default since 1.36), or only where the
+    /// operation requires one or the caller asked.
+    ChecksumWhen { WhenSupported = "when_supported", WhenRequired = "when_required" }
+);
+
+/// The checksum settings, lower-cased first as botocore's `_handle_checksum_config` does.
+fn parse_checksum_when(text: &str) -> Option<ChecksumWhen> {
+    ChecksumWhen::parse(&text.to_ascii_lowercase())
+}
 
 /// The S3 settings, from the profile's nested `s3 =` block and their environment variables.
 ///
@@ -171,6 +186,8 @@ pub struct SessionConfig {
     user_agent_appid: Option<Setting<String>>,
     user_agent_extra: Option<String>,
     parameter_validation: Option<Setting<bool>>,
+    request_checksum_calculation: Option<Setting<ChecksumWhen>>,
+    response_checksum_validation: Option<Setting<ChecksumWhen>>,
     s3: S3Config,
 }
 
@@ -426,6 +443,20 @@ impl SessionConfig {
                 &[],
                 &[Top("parameter_validation")],
             )?,
+            request_checksum_calculation: chain.get(
+                o.request_checksum_calculation.map(|v| ("request_checksum_calculation", v)),
+                &["AWS_REQUEST_CHECKSUM_CALCULATION"],
+                &[Top("request_checksum_calculation")],
+                parse_checksum_when,
+                ChecksumWhen::EXPECTED,
+            )?,
+            response_checksum_validation: chain.get(
+                o.response_checksum_validation.map(|v| ("response_checksum_validation", v)),
+                &["AWS_RESPONSE_CHECKSUM_VALIDATION"],
+                &[Top("response_checksum_validation")],
+                parse_checksum_when,
+                ChecksumWhen::EXPECTED,
+            )?,
             s3,
             env: env.clone(),
             profile_name,
@@ -560,6 +591,14 @@ impl SessionConfig {
     /// default).
     pub fn parameter_validation(&self) -> bool {
         value(&self.parameter_validation).unwrap_or(true)
+    }
+    /// When request checksums are computed; `when_supported` when unset, botocore's default.
+    pub fn request_checksum_calculation(&self) -> ChecksumWhen {
+        value(&self.request_checksum_calculation).unwrap_or(ChecksumWhen::WhenSupported)
+    }
+    /// When response checksums are validated; `when_supported` when unset, botocore's default.
+    pub fn response_checksum_validation(&self) -> ChecksumWhen {
+        value(&self.response_checksum_validation).unwrap_or(ChecksumWhen::WhenSupported)
     }
     pub fn s3(&self) -> &S3Config {
         &self.s3

@@ -9,6 +9,7 @@
 pub mod cbor;
 mod cbor_read;
 pub mod checksum;
+pub mod checksum_body;
 mod codec_error;
 mod errors;
 pub mod gzip;
