@@ -186,6 +186,10 @@ pub struct MemberFlags {
     pub sparse: bool,
     /// IAM's policy documents, which come back percent-encoded.
     pub percent_encoded: bool,
+    /// S3's `CopySource`, URL-encoded before it is sent.
+    pub copy_source: bool,
+    /// Route 53 ids, sent without their `/hostedzone/`-like prefix.
+    pub strip_id_prefix: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -201,6 +205,9 @@ pub struct Member {
     pub xml_namespace: Option<XmlNamespace>,
     pub timestamp_format: Option<TimestampFormat>,
     pub context_param: Option<String>,
+    /// The target's `min`, kept only where botocore's `ParamValidator` checks it: the length
+    /// of a string or list, the value of a number (never blobs or maps, never `max`).
+    pub min: Option<f64>,
     pub flags: MemberFlags,
     pub docs: String,
     pub deprecated: Option<Deprecation>,

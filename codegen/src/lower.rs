@@ -102,7 +102,7 @@ pub fn lower(loaded: &Loaded) -> Service {
         }
     }
 
-    for (i, (_, def)) in defs.iter().enumerate() {
+    for (i, (shape_name, def)) in defs.iter().enumerate() {
         let payload = def.payload.as_deref().or_else(|| payloads.get(&i).copied());
         let lower_member = |wire: &str, r: &ShapeRef, rust_name: String| {
             let target = id(r);
@@ -138,6 +138,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     .or(target_def.timestamp_format.as_deref())
                     .map(timestamp_format),
                 context_param: r.context_param.as_ref().map(|c| c.name.clone()),
+                min: validated_min(target_def),
                 flags: MemberFlags {
                     // Each message of an event stream sets one member of the stream's shape, so
                     // none of its members can be required (Kinesis marks its event required).
@@ -157,6 +158,16 @@ pub fn lower(loaded: &Loaded) -> Service {
                     // botocore's `json_decode_policies` runs after every IAM call on the
                     // strings of this shape, which IAM sends as `urlencode(json)`.
                     percent_encoded: loaded.service == "iam" && r.shape == "policyDocumentType",
+                    // botocore's `handle_copy_source_param` runs before CopyObject and
+                    // UploadPartCopy and URL-encodes their `CopySource`.
+                    copy_source: loaded.service == "s3"
+                        && wire == "CopySource"
+                        && matches!(shape_name.as_str(), "CopyObjectRequest" | "UploadPartCopyRequest"),
+                    // botocore's `fix_route53_ids` keeps the part after the last `/` of every
+                    // input member whose shape is one of these, so ids Route 53 returns
+                    // (`/hostedzone/Z1`) can be passed back as they are.
+                    strip_id_prefix: loaded.service == "route53"
+                        && matches!(r.shape.as_str(), "ResourceId" | "DelegationSetId" | "ChangeId"),
                 },
                 docs: r.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
                 deprecated: deprecation(r.deprecated, &r.deprecated_message, &r.deprecated_since),
@@ -493,6 +504,16 @@ fn module_of(rust_name: &str) -> String {
         .filter(char::is_ascii_alphabetic)
         .map(String::from)
         .unwrap_or_else(|| "other".into())
+}
+
+/// The `min` botocore's `ParamValidator` enforces on a value of `def`: string and list
+/// lengths, number values. botocore never checks a blob's or a map's `min`, nor any `max`, so
+/// neither is kept: nothing a service accepts may be refused before sending.
+fn validated_min(def: &ShapeDef) -> Option<f64> {
+    match def.type_.as_str() {
+        "string" | "list" | "integer" | "long" | "float" | "double" => def.min,
+        _ => None,
+    }
 }
 
 fn deprecation(deprecated: bool, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {

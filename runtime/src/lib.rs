@@ -26,6 +26,7 @@ pub mod stream;
 #[cfg(test)]
 mod test_rng;
 pub mod types;
+pub mod validate;
 pub mod waiter;
 
 pub use error::{Error, ErrorKind, ServiceError};

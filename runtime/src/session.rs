@@ -18,7 +18,7 @@
 use core::fmt;
 use std::sync::Arc;
 
-use crate::config::{ConfigError, Env, Fs, SessionConfig, SessionOverrides};
+use crate::config::{ChecksumWhen, ConfigError, Env, Fs, SessionConfig, SessionOverrides};
 use crate::credentials::{
     resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
     MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
@@ -92,6 +92,29 @@ impl SessionBuilder {
         self.overrides.endpoint_url = Some(url.into());
         self
     }
+    /// The application's id, sent in the User-Agent as `app/<id>` (botocore's `user_agent_appid`;
+    /// otherwise `AWS_SDK_UA_APP_ID` or the profile's `sdk_ua_app_id`).
+    pub fn user_agent_appid(mut self, id: impl Into<String>) -> Self {
+        self.overrides.user_agent_appid = Some(id.into());
+        self
+    }
+    /// Text appended to the User-Agent as it is (botocore's `user_agent_extra`).
+    pub fn user_agent_extra(mut self, extra: impl Into<String>) -> Self {
+        self.overrides.user_agent_extra = Some(extra.into());
+        self
+    }
+    /// When request checksums are computed (`AWS_REQUEST_CHECKSUM_CALCULATION`,
+    /// `request_checksum_calculation` otherwise; `when_supported` by default, as boto3).
+    pub fn request_checksum_calculation(mut self, when: ChecksumWhen) -> Self {
+        self.overrides.request_checksum_calculation = Some(when);
+        self
+    }
+    /// When response checksums are validated (`AWS_RESPONSE_CHECKSUM_VALIDATION`,
+    /// `response_checksum_validation` otherwise; `when_supported` by default, as boto3).
+    pub fn response_checksum_validation(mut self, when: ChecksumWhen) -> Self {
+        self.overrides.response_checksum_validation = Some(when);
+        self
+    }
     /// Every other explicit setting at once; fields set by the methods above are kept unless
     /// this sets them too.
     pub fn overrides(mut self, overrides: SessionOverrides) -> Self {
@@ -100,6 +123,10 @@ impl SessionBuilder {
         merged.profile = merged.profile.or(old.profile);
         merged.region = merged.region.or(old.region);
         merged.endpoint_url = merged.endpoint_url.or(old.endpoint_url);
+        merged.user_agent_appid = merged.user_agent_appid.or(old.user_agent_appid);
+        merged.user_agent_extra = merged.user_agent_extra.or(old.user_agent_extra);
+        merged.request_checksum_calculation = merged.request_checksum_calculation.or(old.request_checksum_calculation);
+        merged.response_checksum_validation = merged.response_checksum_validation.or(old.response_checksum_validation);
         self.overrides = merged;
         self
     }

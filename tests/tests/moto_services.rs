@@ -11,6 +11,8 @@
 
 #[path = "moto_services/auth.rs"]
 mod auth;
+#[path = "moto_services/checksums.rs"]
+mod checksums;
 #[path = "moto_services/common.rs"]
 mod common;
 #[path = "moto_services/dynamodb_plain.rs"]
@@ -27,3 +29,5 @@ mod rest_json;
 mod s3;
 #[path = "moto_services/waiters.rs"]
 mod waiters;
+#[path = "moto_services/wire.rs"]
+mod wire;

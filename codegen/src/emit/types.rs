@@ -170,6 +170,8 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
         (f.requires_length, "REQUIRES_LENGTH"),
         (f.sparse, "SPARSE"),
         (f.percent_encoded, "PERCENT_ENCODED"),
+        (f.copy_source, "COPY_SOURCE"),
+        (f.strip_id_prefix, "STRIP_ID_PREFIX"),
     ] {
         if on {
             flags.push(name);
@@ -192,6 +194,11 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
     }
     if let Some(ctx) = &m.context_param {
         e = quote!(#e.ctx(#ctx));
+    }
+    if let Some(min) = m.min {
+        // A negative literal is a minus token and a positive literal.
+        let abs = proc_macro2::Literal::f64_unsuffixed(min.abs());
+        e = if min < 0.0 { quote!(#e.min(-#abs)) } else { quote!(#e.min(#abs)) };
     }
     e
 }

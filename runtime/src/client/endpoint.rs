@@ -43,6 +43,13 @@ pub struct ClientConfig {
     /// `Some(false)` sends requests to the resolved host without the operation's host prefix
     /// (boto3's `inject_host_prefix`).
     pub inject_host_prefix: Option<bool>,
+    /// `Some(false)` skips botocore's checks of the input before sending (`parameter_validation`;
+    /// the S3 bucket-name check, a botocore handler, still runs).
+    pub parameter_validation: Option<bool>,
+    /// This client's `request_checksum_calculation`, over the session's.
+    pub request_checksum_calculation: Option<crate::config::ChecksumWhen>,
+    /// This client's `response_checksum_validation`, over the session's.
+    pub response_checksum_validation: Option<crate::config::ChecksumWhen>,
 }
 
 /// How the resolved endpoint wants the request signed.
@@ -78,6 +85,7 @@ impl Inner {
     /// The endpoint URL the user configured, for this client or for this service.
     fn endpoint_url(&self) -> Result<Option<String>, crate::Error> {
         if let Some(url) = &self.config.endpoint_url {
+            crate::validate::check_endpoint_url(url).map_err(|e| crate::Error::new(crate::ErrorKind::Config, e))?;
             return Ok(Some(url.clone()));
         }
         Ok(self.session.config().endpoint_url(self.service.service_id)?.map(|s| s.value))
@@ -110,6 +118,14 @@ impl Inner {
                 Some(AddressingStyle::Virtual) => false,
                 _ => endpoint_url.is_some(),
             });
+            // botocore's `customize_endpoint_resolver_builtins`: `GetBucketLocation` always goes
+            // path-style (its caller does not know the bucket's region, and a virtual host there
+            // may refuse the signature), and a bucket given as an ARN never does.
+            let path_style = match service.name {
+                "s3" if op.name == "GetBucketLocation" => true,
+                "s3" if bucket_is_arn(input) => false,
+                _ => path_style,
+            };
             params.set("ForcePathStyle", path_style);
             let accelerate = self.config.s3_use_accelerate_endpoint.or(s3.use_accelerate_endpoint()).unwrap_or(false);
             params.set("Accelerate", accelerate);
@@ -183,6 +199,16 @@ impl Inner {
 
 /// The first auth scheme of the endpoint that this build can sign with, else SigV4 with the
 /// service's own signing name and the client's region.
+/// Whether the input's `Bucket` is an ARN, as botocore's `ArnParser.is_arn` decides: `arn:` and
+/// at least five more `:`-separated parts.
+fn bucket_is_arn(input: &dyn Shape) -> bool {
+    let Some((i, _)) = input.schema().member("Bucket") else { return false };
+    match input.field(i).and_then(|v| v.get()) {
+        Some(crate::shape::ValueRef::Str(bucket)) => bucket.starts_with("arn:") && bucket.split(':').count() >= 6,
+        _ => false,
+    }
+}
+
 pub(crate) fn auth_scheme(endpoint: &Endpoint, service: &Service, region: &str) -> AuthScheme {
     let default = AuthScheme {
         name: "sigv4".into(),

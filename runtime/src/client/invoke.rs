@@ -5,17 +5,16 @@ use std::time::SystemTime;
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
 use http::Request;
 
-use super::customize;
 use super::endpoint::{auth_scheme, AuthScheme};
 use super::ClientHandle;
+use super::{checksums, customize};
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
-use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
-use crate::shape::{Shape, Value, ValueRef};
+use crate::shape::Shape;
 use crate::types::DateTime;
 use crate::{Error, ErrorKind};
 
@@ -46,17 +45,31 @@ pub(crate) struct Prepared {
 
 impl ClientHandle {
     /// Serialises `input`, resolves the endpoint and decides how to sign.
-    pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+    /// `presign` is true when the request is being presigned (no default checksum is added).
+    pub(crate) fn prepare(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        presign: bool,
+    ) -> Result<Prepared, Error> {
         // Checked first, so that the answer does not depend on the endpoint or credentials.
         crate::protocol::refuse_input_event_stream(op)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
-        let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         customize::before_serialize(inner.service, op, input);
+        // botocore's checks before sending, after its handlers filled defaults and before the
+        // endpoint, the credentials or the network are touched.
+        let validate = inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
+        crate::validate::validate_input(inner.service, op, input, validate)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
+        if !presign {
+            checksums::enable_response_validation(op, input, inner.response_checksum_validation());
+        }
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
-        customize::after_serialize(inner.service, op, &mut request);
+        customize::after_serialize(inner.service, op, input, &mut request);
         let invalid =
             |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
         let url: http::Uri =
@@ -71,6 +84,15 @@ impl ClientHandle {
         if let Some(port) = url.port_u16() {
             authority.push_str(&format!(":{port}"));
         }
+        checksums::add_request_checksum(
+            op,
+            &*input,
+            &mut request,
+            inner.request_checksum_calculation(),
+            scheme.eq_ignore_ascii_case("https"),
+            presign,
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let origin = format!("{scheme}://{authority}");
         let target = join_path(url.path(), &request.uri);
         let region = inner.region().map_err(|e| e.with_operation(op.name))?;
@@ -82,9 +104,10 @@ impl ClientHandle {
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not
     /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input, false)?;
+        customize::before_call(self.inner.service, op, &mut prepared.request);
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
-        build_request(
+        let mut request = build_request(
             op,
             self.inner.service,
             request.method,
@@ -98,7 +121,9 @@ impl ClientHandle {
             None,
             SystemTime::now(),
         )
-        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        request.headers_mut().insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(request)
     }
 
     /// Runs one call of `op`, writing the response into `output`; returns the response's HTTP
@@ -112,7 +137,8 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input, false)?;
+        customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
                 Some(inner.session.credentials_async().await.map_err(|e| Error::from(e).with_operation(op.name))?)
@@ -136,7 +162,9 @@ impl ClientHandle {
         let SerializedRequest { method, headers, body, .. } = request;
         let mut original = Some(body);
         let mut template: Option<SdkBody> = None;
-        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+        let invocation =
+            SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent, inner.session.config().env());
+        let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
             let body = match original.take() {
@@ -151,7 +179,7 @@ impl ClientHandle {
                     .and_then(SdkBody::try_clone)
                     .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
             };
-            build_request(
+            let mut request = build_request(
                 op,
                 service,
                 method,
@@ -164,17 +192,21 @@ impl ClientHandle {
                 auth.as_ref(),
                 credentials.as_ref(),
                 time,
-            )
+            )?;
+            invocation.apply(attempt, request.headers_mut());
+            Ok(request)
         };
         let response =
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
         match response {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                if let Some(bytes) = body.as_bytes() {
-                    validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
-                }
+                let body = checksums::check_response(op, input, parts.status.as_u16(), &parts.headers, body)?;
+                // A buffered body is shared, not copied, for the handlers that read it again.
+                let kept = body.as_bytes().and_then(|_| body.try_clone());
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                let kept = kept.as_ref().and_then(crate::stream::ByteStream::as_bytes);
+                customize::after_parse(service, op, input, output, parts.status.as_u16(), kept)?;
                 crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }
@@ -194,41 +226,71 @@ impl ClientHandle {
     }
 }
 
-/// Checks a buffered response body against the checksum header the service sent, when the
-/// caller asked for validation (the operation's validation-mode member set to `ENABLED`).
-/// Composite checksums of multipart objects (`...-3`) cover parts, not the body, and are skipped.
-fn validate_checksum(
-    op: &'static Operation,
-    input: &dyn Shape,
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(), Error> {
-    let Some(checksum) = op.checksum else { return Ok(()) };
-    let Some(mode) = checksum.request_validation_mode_member else { return Ok(()) };
-    let enabled = op
-        .input
-        .member(mode)
-        .and_then(|(i, _)| input.field(i))
-        .and_then(Value::get)
-        .is_some_and(|v| matches!(v, ValueRef::Str("ENABLED")));
-    if !enabled {
-        return Ok(());
+/// The headers botocore adds to every attempt after signing (so none of them is signed): the
+/// User-Agent, `amz-sdk-invocation-id` (one UUID for every attempt of a call) and
+/// `amz-sdk-request` (`attempt=1`, then `attempt=N; max=M` once the retry policy has run, as
+/// botocore's `add_retry_headers` writes them; botocore's `ttl=` part is not sent).
+///
+/// Inside AWS Lambda it also carries the function's trace id as `X-Amzn-Trace-Id` (botocore's
+/// `add_recursion_detection_header`), which Lambda uses to detect a function calling itself.
+struct SdkRequestHeaders {
+    invocation_id: HeaderValue,
+    max_attempts: u32,
+    user_agent: HeaderValue,
+    trace_id: Option<HeaderValue>,
+}
+
+impl SdkRequestHeaders {
+    fn new(max_attempts: u32, user_agent: &HeaderValue, env: &crate::config::Env) -> Self {
+        // A UUID is ASCII hex and dashes.
+        let invocation_id = HeaderValue::from_str(&crate::protocol::new_uuid())
+            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+        let trace_id = env
+            .get("AWS_LAMBDA_FUNCTION_NAME")
+            .and(env.get("_X_AMZN_TRACE_ID"))
+            .filter(|id| !id.is_empty())
+            .and_then(|id| HeaderValue::try_from(quote_trace_id(&id)).ok());
+        SdkRequestHeaders { invocation_id, max_attempts, user_agent: user_agent.clone(), trace_id }
     }
-    for name in checksum.response_algorithms {
-        let Some(algorithm) = ChecksumAlgorithm::from_name(name) else { continue };
-        let Some(expected) = headers.get(algorithm.header_name()).and_then(|v| v.to_str().ok()) else { continue };
-        if expected.contains('-') {
-            continue;
+
+    fn apply(&self, attempt: u32, headers: &mut HeaderMap) {
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(trace_id) = &self.trace_id {
+            let name = HeaderName::from_static("x-amzn-trace-id");
+            if !headers.contains_key(&name) {
+                headers.insert(name, trace_id.clone());
+            }
         }
-        let actual = algorithm.digest_base64(body);
-        if actual != expected {
-            let reason = format!("the body does not match its {} checksum", algorithm.header_name());
-            return Err(Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name));
+        headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), self.invocation_id.clone());
+        // Digits, `=`, `;` and spaces: always a valid header value.
+        if let Ok(value) = HeaderValue::try_from(sdk_request(attempt, self.max_attempts)) {
+            headers.insert(HeaderName::from_static("amz-sdk-request"), value);
         }
-        return Ok(());
     }
-    Ok(())
+}
+
+/// botocore's `quote(trace_id, safe='-=;:+&[]{}"\',')`: every other byte but letters, digits
+/// and `_.-~` is percent-encoded.
+fn quote_trace_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for &b in id.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~=;:+&[]{}\"',".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `amz-sdk-request` value of an attempt (1-based): botocore learns the maximum only when its
+/// retry policy first runs, after the first attempt.
+fn sdk_request(attempt: u32, max_attempts: u32) -> String {
+    if attempt <= 1 {
+        "attempt=1".to_owned()
+    } else {
+        format!("attempt={attempt}; max={max_attempts}")
+    }
 }
 
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
@@ -295,6 +357,7 @@ pub(crate) fn build_request(
     }
     if let (Some(auth), Some(credentials)) = (auth, credentials) {
         let signable_body = match body.as_bytes() {
+            _ if body.aws_chunked().is_some() => SignableBody::StreamingUnsignedPayloadTrailer,
             Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
             _ => SignableBody::UnsignedPayload,
         };
@@ -369,7 +432,25 @@ pub(crate) fn sign(
 
 #[cfg(test)]
 mod tests {
-    use super::join_path;
+    use super::{join_path, quote_trace_id, sdk_request};
+
+    #[test]
+    fn trace_ids_are_quoted_like_botocore() {
+        // Python: quote(v, safe='-=;:+&[]{}"\','): the X-Ray form is kept, the rest encoded.
+        let id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1";
+        assert_eq!(quote_trace_id(id), id);
+        assert_eq!(quote_trace_id("foo\nbar"), "foo%0Abar");
+        assert_eq!(quote_trace_id("a b/ü"), "a%20b%2F%C3%BC");
+    }
+
+    #[test]
+    fn attempts_are_numbered_like_botocore() {
+        // botocore's debug logs show `'amz-sdk-request': b'attempt=1'` on a first attempt; the
+        // retry policy then records `max` (test_retries.py: `attempt=2; max=3`).
+        assert_eq!(sdk_request(1, 3), "attempt=1");
+        assert_eq!(sdk_request(2, 3), "attempt=2; max=3");
+        assert_eq!(sdk_request(5, 5), "attempt=5; max=5");
+    }
 
     #[test]
     fn paths_join_like_botocore() {

@@ -6,10 +6,12 @@
 //! `ClientHandle::invoke`, which is not generic: one copy of the machinery serves every
 //! operation of every service.
 
+mod checksums;
 mod customize;
 mod endpoint;
 mod invoke;
 mod presign;
+mod user_agent;
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -25,6 +27,8 @@ use crate::session::Session;
 use crate::shape::Shape;
 use crate::Error;
 
+pub(crate) use customize::s3::encode_copy_source;
+pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
 pub use endpoint::ClientConfig;
 pub use presign::PresignedRequest;
@@ -66,6 +70,8 @@ struct Inner {
     rules: &'static Rules,
     config: ClientConfig,
     retry: RetryStrategy,
+    /// Built once: it depends on the session and the retry mode only.
+    user_agent: http::HeaderValue,
 }
 
 impl ClientHandle {
@@ -87,7 +93,8 @@ impl ClientHandle {
             retry = retry.with_max_attempts(max);
         }
         let retry = RetryStrategy::for_service(retry, service);
-        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry }) }
+        let user_agent = user_agent::user_agent(session_config, retry.mode());
+        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, user_agent }) }
     }
 
     /// The session the client was made from.

@@ -57,7 +57,7 @@ impl ClientHandle {
                 expires_in.as_secs()
             )));
         }
-        let prepared = self.prepare(op, input)?;
+        let prepared = self.prepare(op, input, true)?;
         let Some(auth) = prepared.auth else {
             return Err(invalid("the operation is not signed, so there is nothing to presign".into()));
         };

@@ -36,6 +36,15 @@ pub struct SessionOverrides {
     pub use_dualstack_endpoint: Option<bool>,
     pub sts_regional_endpoints: Option<RegionalEndpoints>,
     pub account_id_endpoint_mode: Option<AccountIdEndpointMode>,
+    /// The application's id in the User-Agent (`app/<id>`), botocore's `user_agent_appid`.
+    pub user_agent_appid: Option<String>,
+    /// Text appended to the User-Agent as it is, botocore's `user_agent_extra`.
+    pub user_agent_extra: Option<String>,
+    /// botocore's `parameter_validation`: `Some(false)` skips the checks of the input before
+    /// sending.
+    pub parameter_validation: Option<bool>,
+    pub request_checksum_calculation: Option<ChecksumWhen>,
+    pub response_checksum_validation: Option<ChecksumWhen>,
 }
 
 /// Declares a setting whose value is one of a fixed set of lowercase words.
@@ -95,6 +104,19 @@ choice!(
     /// `account_id_endpoint_mode` / `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
     AccountIdEndpointMode { Preferred = "preferred", Disabled = "disabled", Required = "required" }
 );
+
+choice!(
+    /// `request_checksum_calculation` / `AWS_REQUEST_CHECKSUM_CALCULATION` and
+    /// `response_checksum_validation` / `AWS_RESPONSE_CHECKSUM_VALIDATION`: flexible checksums on
+    /// every operation that supports them (botocore's default since 1.36), or only where the
+    /// operation requires one or the caller asked.
+    ChecksumWhen { WhenSupported = "when_supported", WhenRequired = "when_required" }
+);
+
+/// The checksum settings, lower-cased first as botocore's `_handle_checksum_config` does.
+fn parse_checksum_when(text: &str) -> Option<ChecksumWhen> {
+    ChecksumWhen::parse(&text.to_ascii_lowercase())
+}
 
 /// The S3 settings, from the profile's nested `s3 =` block and their environment variables.
 ///
@@ -161,6 +183,11 @@ pub struct SessionConfig {
     use_dualstack_endpoint: Option<Setting<bool>>,
     sts_regional_endpoints: Option<Setting<RegionalEndpoints>>,
     account_id_endpoint_mode: Option<Setting<AccountIdEndpointMode>>,
+    user_agent_appid: Option<Setting<String>>,
+    user_agent_extra: Option<String>,
+    parameter_validation: Option<Setting<bool>>,
+    request_checksum_calculation: Option<Setting<ChecksumWhen>>,
+    response_checksum_validation: Option<Setting<ChecksumWhen>>,
     s3: S3Config,
 }
 
@@ -243,6 +270,15 @@ impl Chain<'_> {
     ) -> Result<Option<Setting<bool>>, ConfigError> {
         self.get(explicit, vars, keys, parse_bool, "`true` or `false`")
     }
+}
+
+/// An endpoint URL that cannot be sent to, as the error naming where it was set.
+fn checked_endpoint_url(url: &Setting<String>) -> Result<(), ConfigError> {
+    crate::validate::check_endpoint_url(&url.value).map_err(|e| ConfigError::InvalidValue {
+        source: url.source.clone(),
+        value: e.url().to_owned(),
+        expected: format!("an absolute http:// or https:// URL with a valid host: {}", e.reason()),
+    })
 }
 
 /// botocore's `ensure_boolean`, minus its silent `false` for anything else.
@@ -347,7 +383,7 @@ impl SessionConfig {
                 &[Nested("s3", "s3_disable_multiregion_access_points")],
             )?,
         };
-        Ok(SessionConfig {
+        let config = SessionConfig {
             region,
             endpoint_url: explicit("endpoint_url", o.endpoint_url.clone())
                 .map(|(m, value)| Setting { value, source: Source::Explicit(m) }),
@@ -393,12 +429,56 @@ impl SessionConfig {
                 AccountIdEndpointMode::parse,
                 AccountIdEndpointMode::EXPECTED,
             )?,
+            // botocore's `user_agent_appid`: the config key and variable carry the SDKs' name.
+            user_agent_appid: chain.string(
+                explicit("user_agent_appid", o.user_agent_appid.clone()),
+                &["AWS_SDK_UA_APP_ID"],
+                &[Top("sdk_ua_app_id")],
+            ),
+            // Only ever given in code, as in botocore.
+            user_agent_extra: o.user_agent_extra.clone(),
+            // botocore reads it from the profile only (no environment variable).
+            parameter_validation: chain.bool(
+                o.parameter_validation.map(|b| ("parameter_validation", b)),
+                &[],
+                &[Top("parameter_validation")],
+            )?,
+            request_checksum_calculation: chain.get(
+                o.request_checksum_calculation.map(|v| ("request_checksum_calculation", v)),
+                &["AWS_REQUEST_CHECKSUM_CALCULATION"],
+                &[Top("request_checksum_calculation")],
+                parse_checksum_when,
+                ChecksumWhen::EXPECTED,
+            )?,
+            response_checksum_validation: chain.get(
+                o.response_checksum_validation.map(|v| ("response_checksum_validation", v)),
+                &["AWS_RESPONSE_CHECKSUM_VALIDATION"],
+                &[Top("response_checksum_validation")],
+                parse_checksum_when,
+                ChecksumWhen::EXPECTED,
+            )?,
             s3,
             env: env.clone(),
             profile_name,
             selected_by,
             profiles,
-        })
+        };
+        // The endpoint URLs for every service are checked now rather than at the first call;
+        // the per-service ones when a client looks them up.
+        if let Some(explicit) = &config.endpoint_url {
+            checked_endpoint_url(explicit)?;
+        }
+        if !config.ignore_configured_endpoint_urls() {
+            if let Some(text) = env.get("AWS_ENDPOINT_URL").filter(|t| !t.trim().is_empty()) {
+                let value = text.trim().to_owned();
+                checked_endpoint_url(&Setting { value, source: Source::Env("AWS_ENDPOINT_URL".into()) })?;
+            }
+            let chain = Chain { env, profile: config.profile() };
+            if let Some(url) = chain.find(&[], &[Top("endpoint_url")]) {
+                checked_endpoint_url(&url)?;
+            }
+        }
+        Ok(config)
     }
 
     /// The region, or [`ConfigError::NoRegion`] explaining every way to set one.
@@ -427,6 +507,14 @@ impl SessionConfig {
     /// `endpoint_url`. It is an error for `services = name` to name a missing section, but only
     /// when the lookup gets that far, as in botocore.
     pub fn endpoint_url(&self, service_id: &str) -> Result<Option<Setting<String>>, ConfigError> {
+        let url = self.configured_endpoint_url(service_id)?;
+        if let Some(url) = &url {
+            checked_endpoint_url(url)?;
+        }
+        Ok(url)
+    }
+
+    fn configured_endpoint_url(&self, service_id: &str) -> Result<Option<Setting<String>>, ConfigError> {
         if let Some(explicit) = &self.endpoint_url {
             return Ok(Some(explicit.clone()));
         }
@@ -489,6 +577,28 @@ impl SessionConfig {
     /// `preferred` when unset, botocore's default.
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         value(&self.account_id_endpoint_mode).unwrap_or(AccountIdEndpointMode::Preferred)
+    }
+    /// The application id for the User-Agent (`app/<id>`): explicit, `AWS_SDK_UA_APP_ID`, or the
+    /// profile's `sdk_ua_app_id`.
+    pub fn user_agent_appid(&self) -> Option<&str> {
+        self.user_agent_appid.as_ref().map(|s| s.value.as_str())
+    }
+    /// Text appended to the User-Agent as it is.
+    pub fn user_agent_extra(&self) -> Option<&str> {
+        self.user_agent_extra.as_deref()
+    }
+    /// Whether the input is checked before sending (botocore's `parameter_validation`, on by
+    /// default).
+    pub fn parameter_validation(&self) -> bool {
+        value(&self.parameter_validation).unwrap_or(true)
+    }
+    /// When request checksums are computed; `when_supported` when unset, botocore's default.
+    pub fn request_checksum_calculation(&self) -> ChecksumWhen {
+        value(&self.request_checksum_calculation).unwrap_or(ChecksumWhen::WhenSupported)
+    }
+    /// When response checksums are validated; `when_supported` when unset, botocore's default.
+    pub fn response_checksum_validation(&self) -> ChecksumWhen {
+        value(&self.response_checksum_validation).unwrap_or(ChecksumWhen::WhenSupported)
     }
     pub fn s3(&self) -> &S3Config {
         &self.s3

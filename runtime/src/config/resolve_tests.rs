@@ -288,3 +288,18 @@ fn session_config_debug_redacts_secrets() {
         assert!(!debug.contains(secret), "{secret} leaked: {debug}");
     }
 }
+
+#[test]
+fn the_user_agent_app_id_is_explicit_then_env_then_profile() {
+    let config = "[default]\nsdk_ua_app_id = from-file\n";
+    let env = [("AWS_SDK_UA_APP_ID", "from-env")];
+    let explicit = overrides(|o| o.user_agent_appid = Some("from-code".into()));
+    assert_eq!(resolve_with(&explicit, &env, config, "").unwrap().user_agent_appid(), Some("from-code"));
+    assert_eq!(resolve(&env, config).user_agent_appid(), Some("from-env"));
+    assert_eq!(resolve(&[], config).user_agent_appid(), Some("from-file"));
+    assert_eq!(resolve(&[], "").user_agent_appid(), None);
+    // botocore reads `user_agent_extra` from code only.
+    let extra = overrides(|o| o.user_agent_extra = Some("my-tool/1.0".into()));
+    assert_eq!(resolve_with(&extra, &[], "", "").unwrap().user_agent_extra(), Some("my-tool/1.0"));
+    assert_eq!(resolve(&[], "[default]\nuser_agent_extra = x\n").user_agent_extra(), None);
+}

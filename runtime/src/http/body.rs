@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
 use super::HttpError;
+use crate::protocol::checksum_body::AwsChunked;
 use crate::stream::ByteStream;
 
 /// The body of a request: bytes, a file, or a stream with or without a known length.
@@ -16,9 +17,23 @@ use crate::stream::ByteStream;
 /// (`Content-Length`, rewinding for retries, payload hashing) have one home. The retry layer
 /// calls [`SdkBody::try_clone`] before each attempt: bytes are shared, files re-read from their
 /// start, one-shot streams cannot be retried (`None`).
+///
+/// A body may also be the `aws-chunked` encoding of such a source with a checksum trailer
+/// ([`AwsChunked`]), made by the flexible-checksum step; it rewinds when its source does.
 #[derive(Default)]
 pub struct SdkBody {
-    stream: ByteStream,
+    inner: Inner,
+}
+
+enum Inner {
+    Plain(ByteStream),
+    AwsChunked(AwsChunked),
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner::Plain(ByteStream::default())
+    }
 }
 
 impl SdkBody {
@@ -29,27 +44,51 @@ impl SdkBody {
 
     /// The number of bytes the body will send, when known; `None` means chunked encoding.
     pub fn content_length(&self) -> Option<u64> {
-        self.stream.size_hint()
+        match &self.inner {
+            Inner::Plain(stream) => stream.size_hint(),
+            Inner::AwsChunked(_) => None,
+        }
     }
 
     /// The bytes of an in-memory body (to hash for signing), `None` otherwise.
     pub fn as_bytes(&self) -> Option<&[u8]> {
-        self.stream.as_bytes()
+        match &self.inner {
+            Inner::Plain(stream) => stream.as_bytes(),
+            Inner::AwsChunked(_) => None,
+        }
     }
 
     /// Whether [`SdkBody::try_clone`] can produce a fresh copy for another attempt.
     pub fn is_rewindable(&self) -> bool {
-        self.stream.is_rewindable()
+        match &self.inner {
+            Inner::Plain(stream) => stream.is_rewindable(),
+            Inner::AwsChunked(chunked) => chunked.is_rewindable(),
+        }
     }
 
     /// A copy that sends the body again from its start; `None` for one-shot streams.
     pub fn try_clone(&self) -> Option<SdkBody> {
-        self.stream.try_clone().map(|stream| SdkBody { stream })
+        let inner = match &self.inner {
+            Inner::Plain(stream) => Inner::Plain(stream.try_clone()?),
+            Inner::AwsChunked(chunked) => Inner::AwsChunked(chunked.try_clone()?),
+        };
+        Some(SdkBody { inner })
     }
 
-    /// The body as a [`ByteStream`].
+    /// The `aws-chunked` encoding of the body, when it is one.
+    pub fn aws_chunked(&self) -> Option<&AwsChunked> {
+        match &self.inner {
+            Inner::Plain(_) => None,
+            Inner::AwsChunked(chunked) => Some(chunked),
+        }
+    }
+
+    /// The body as a [`ByteStream`] (an `aws-chunked` body as its encoded bytes).
     pub fn into_stream(self) -> ByteStream {
-        self.stream
+        match self.inner {
+            Inner::Plain(stream) => stream,
+            Inner::AwsChunked(chunked) => ByteStream::from_body(chunked),
+        }
     }
 }
 
@@ -58,60 +97,80 @@ impl Body for SdkBody {
     type Error = HttpError;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
-        Pin::new(&mut self.stream).poll_frame(cx)
+        match &mut self.inner {
+            Inner::Plain(stream) => Pin::new(stream).poll_frame(cx),
+            Inner::AwsChunked(chunked) => Pin::new(chunked).poll_frame(cx),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.stream.is_end_stream()
+        match &self.inner {
+            Inner::Plain(stream) => stream.is_end_stream(),
+            Inner::AwsChunked(chunked) => chunked.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        Body::size_hint(&self.stream)
+        match &self.inner {
+            Inner::Plain(stream) => Body::size_hint(stream),
+            Inner::AwsChunked(chunked) => chunked.size_hint(),
+        }
+    }
+}
+
+impl From<AwsChunked> for SdkBody {
+    fn from(chunked: AwsChunked) -> Self {
+        SdkBody { inner: Inner::AwsChunked(chunked) }
     }
 }
 
 impl From<ByteStream> for SdkBody {
     fn from(stream: ByteStream) -> Self {
-        SdkBody { stream }
+        SdkBody { inner: Inner::Plain(stream) }
     }
 }
 
 impl From<Bytes> for SdkBody {
     fn from(bytes: Bytes) -> Self {
-        SdkBody { stream: ByteStream::from(bytes) }
+        SdkBody::from(ByteStream::from(bytes))
     }
 }
 
 impl From<Vec<u8>> for SdkBody {
     fn from(bytes: Vec<u8>) -> Self {
-        SdkBody { stream: ByteStream::from(bytes) }
+        SdkBody::from(ByteStream::from(bytes))
     }
 }
 
 impl From<String> for SdkBody {
     fn from(text: String) -> Self {
-        SdkBody { stream: ByteStream::from(text) }
+        SdkBody::from(ByteStream::from(text))
     }
 }
 
 impl From<&'static str> for SdkBody {
     fn from(text: &'static str) -> Self {
-        SdkBody { stream: ByteStream::from(Bytes::from_static(text.as_bytes())) }
+        SdkBody::from(ByteStream::from(Bytes::from_static(text.as_bytes())))
     }
 }
 
 impl From<&'static [u8]> for SdkBody {
     fn from(bytes: &'static [u8]) -> Self {
-        SdkBody { stream: ByteStream::from(Bytes::from_static(bytes)) }
+        SdkBody::from(ByteStream::from(Bytes::from_static(bytes)))
     }
 }
 
 impl fmt::Debug for SdkBody {
     /// Only the kind and length: request bodies hold user data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.stream.size_hint() {
-            Some(len) => write!(f, "SdkBody({}, {len} bytes)", self.stream.kind_name()),
-            None => write!(f, "SdkBody({}, length unknown)", self.stream.kind_name()),
+        let (kind, length) = match &self.inner {
+            Inner::Plain(stream) => (stream.kind_name(), stream.size_hint()),
+            Inner::AwsChunked(chunked) => (chunked.source_kind(), chunked.decoded_length()),
+        };
+        let encoding = if self.aws_chunked().is_some() { "aws-chunked " } else { "" };
+        match length {
+            Some(len) => write!(f, "SdkBody({encoding}{kind}, {len} bytes)"),
+            None => write!(f, "SdkBody({encoding}{kind}, length unknown)"),
         }
     }
 }

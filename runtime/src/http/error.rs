@@ -43,6 +43,8 @@ pub enum HttpErrorKind {
     InvalidResponse,
     /// A body was larger than the limit given to `collect_limited`.
     BodyTooLarge,
+    /// A response body did not match the checksum the service sent for it (`x-amz-checksum-*`).
+    ChecksumMismatch,
     /// Anything else.
     Other,
 }
@@ -82,6 +84,7 @@ impl HttpErrorKind {
             HttpErrorKind::InvalidRequest => "invalid request",
             HttpErrorKind::InvalidResponse => "invalid response",
             HttpErrorKind::BodyTooLarge => "body too large",
+            HttpErrorKind::ChecksumMismatch => "checksum mismatch",
             HttpErrorKind::Other => "HTTP error",
         }
     }
@@ -184,7 +187,7 @@ impl HttpError {
             }
             HttpErrorKind::ConnectionReset => io::ErrorKind::ConnectionReset,
             HttpErrorKind::ConnectionClosed => io::ErrorKind::UnexpectedEof,
-            HttpErrorKind::InvalidResponse => io::ErrorKind::InvalidData,
+            HttpErrorKind::InvalidResponse | HttpErrorKind::ChecksumMismatch => io::ErrorKind::InvalidData,
             HttpErrorKind::Io => match self.source.as_deref().and_then(|s| s.downcast_ref::<io::Error>()) {
                 Some(inner) => inner.kind(),
                 None => io::ErrorKind::Other,

@@ -9,6 +9,7 @@
 pub mod cbor;
 mod cbor_read;
 pub mod checksum;
+pub mod checksum_body;
 mod codec_error;
 mod errors;
 pub mod gzip;
@@ -35,6 +36,7 @@ pub(crate) use response::is_xml_error;
 pub use response::{deserialize_error, deserialize_response};
 #[doc(hidden)]
 pub use token::set_fixed_idempotency_token;
+pub(crate) use token::new_uuid;
 
 /// Why a request could not be built from the caller's input.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,14 +4,12 @@
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
 
-use super::checksum::{md5, Checksum, ChecksumAlgorithm};
 use super::rest::{bind_request, has_body_members, payload_member};
 use super::token::fill_idempotency_tokens;
 use super::{cbor, gzip, json, query, xml, RequestError};
 use crate::http::SdkBody;
-use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
+use crate::schema::{flags, Operation, Protocol, Service, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
-use crate::types::base64_encode;
 use crate::{Error, ErrorKind};
 
 /// A request as the protocol lays it out, before the endpoint, signing and sending.
@@ -57,7 +55,6 @@ fn serialize(
     };
     request.host_prefix = host_prefix(op, input)?;
     compress(op, &mut request);
-    add_checksums(op, input, &mut request)?;
     Ok(request)
 }
 
@@ -257,6 +254,7 @@ fn raw_payload(field: &mut dyn Value) -> (SdkBody, Option<&'static str>) {
 fn host_prefix(op: &'static Operation, input: &dyn Shape) -> Result<Option<String>, RequestError> {
     let Some(template) = op.host_prefix else { return Ok(None) };
     let mut out = String::new();
+    let mut bad = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
@@ -270,16 +268,18 @@ fn host_prefix(op: &'static Operation, input: &dyn Shape) -> Result<Option<Strin
         let Some(ValueRef::Str(value)) = value else {
             return Err(RequestError::new(format!("the host label `{label}` is required but not set")));
         };
-        let valid = !value.is_empty()
-            && value.len() <= 63
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !value.starts_with('-');
-        if !valid {
-            return Err(RequestError::new(format!(
-                "the host label `{label}` must be 1 to 63 letters, digits or hyphens, not starting with a hyphen"
-            )));
+        // botocore's `HOST_PREFIX_RE` (`^[A-Za-z0-9\.\-]+$`), checked whatever
+        // `parameter_validation` says; every bad label is named at once, as botocore does.
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+            bad.push(label);
         }
         out.push_str(value);
+    }
+    if !bad.is_empty() {
+        return Err(RequestError::new(format!(
+            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, hyphen, or period.",
+            bad.join(", ")
+        )));
     }
     out.push_str(rest);
     Ok(Some(out))
@@ -304,54 +304,4 @@ fn compress(op: &'static Operation, request: &mut SerializedRequest) {
         request.headers.insert(CONTENT_ENCODING, value);
         request.body = SdkBody::from(compressed);
     }
-}
-
-/// Adds `Content-MD5` where the operation requires a checksum and offers no flexible one, and
-/// the flexible checksum the caller chose (or CRC32 where the operation requires one).
-fn add_checksums(
-    op: &'static Operation,
-    input: &dyn Shape,
-    request: &mut SerializedRequest,
-) -> Result<(), RequestError> {
-    let chosen = op.checksum.and_then(|c| c.request_algorithm_member).and_then(|name| {
-        let (i, _) = op.input.member(name)?;
-        match input.field(i).and_then(Value::get) {
-            Some(ValueRef::Str(s)) if !s.is_empty() => Some(s.to_owned()),
-            _ => None,
-        }
-    });
-    let algorithm = match &chosen {
-        Some(name) => Some(ChecksumAlgorithm::from_name(name).ok_or_else(|| {
-            RequestError::new(format!(
-                "unsupported checksum algorithm {name:?} (use CRC32, CRC32C, CRC64NVME, SHA1 or SHA256)"
-            ))
-        })?),
-        None if op.checksum.is_some_and(|c| c.request_checksum_required) => Some(ChecksumAlgorithm::Crc32),
-        None => None,
-    };
-    if let Some(algorithm) = algorithm {
-        if request.headers.contains_key(algorithm.header_name()) {
-            return Ok(());
-        }
-        let Some(bytes) = request.body.as_bytes() else {
-            if chosen.is_some() {
-                return Err(RequestError::new("a checksum of a streaming body is not supported yet; buffer the body"));
-            }
-            return Ok(());
-        };
-        let mut sum = Checksum::new(algorithm);
-        sum.update(bytes);
-        let value = HeaderValue::try_from(base64_encode(&sum.finish()))
-            .map_err(|_| RequestError::new("the checksum is not a valid header value"))?;
-        request.headers.insert(HeaderName::from_static(algorithm.header_name()), value);
-        return Ok(());
-    }
-    if op.has(op_flags::CHECKSUM_REQUIRED) && !request.headers.contains_key("content-md5") {
-        if let Some(bytes) = request.body.as_bytes() {
-            let value = HeaderValue::try_from(base64_encode(&md5(bytes)))
-                .map_err(|_| RequestError::new("the checksum is not a valid header value"))?;
-            request.headers.insert(HeaderName::from_static("content-md5"), value);
-        }
-    }
-    Ok(())
 }

@@ -195,6 +195,9 @@ fn header_member(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) 
         }
         scalar => scalar_to_text(member, scalar, TimestampFormat::HttpDate, &mut text).map_err(fail)?,
     }
+    if member.has(flags::COPY_SOURCE) {
+        text = crate::client::encode_copy_source(&text);
+    }
     let name = header_name(member.wire_name(), member)?;
     headers.insert(name, header_value(&text, member)?);
     Ok(())

@@ -54,20 +54,26 @@ pub fn write_xml_root(
 /// Writes one member as a whole document: the `rest-xml` payload member that is a structure,
 /// union or list.
 ///
-/// The element is named by the member's `locationName`, else (for structures and unions) the
-/// target's `locationName`, else the target shape's name; the namespace is the member's, else the
-/// target's. An absent value writes nothing.
+/// The element is named as Smithy names it: the member's own XML name, else (for structures and
+/// unions) the target's `locationName`, else the target shape's name; the namespace is the
+/// member's, else the target's. An absent value writes nothing.
+///
+/// botocore's JSON models give every payload member a `locationName`, its own name when Smithy
+/// gave it none, so a `locationName` equal to the member's name is the member's own XML name
+/// only when the member carries its own XML traits (`xmlNamespace`). That is every structure
+/// payload of botocore's rest-xml services (74 in CloudFront, S3 and S3 Control, 1.43.11): S3's
+/// `LifecycleConfiguration` member names its `BucketLifecycleConfiguration` payload so, as
+/// botocore does; the protocol suite's members without traits (`nested` of
+/// `HttpPayloadWithXmlNamespace`) are named after their shape, as Smithy says. A list payload
+/// keeps the member's name.
 pub fn write_xml_member(member: &Member, value: &dyn Value, out: &mut String) -> Result<(), CodecError> {
     let Some(value) = value.get() else { return Ok(()) };
     let target = member.target;
-    // A member `locationName` that renames the member wins, then the target structure's own
-    // XML name, then the member's `locationName` (S3's `LifecycleConfiguration` member names its
-    // `BucketLifecycleConfiguration` payload so), then the shape's name.
     let structured = matches!(target.kind, ShapeKind::Structure | ShapeKind::Union);
-    let renamed = member.location_name.filter(|name| *name != member.name);
-    let name = renamed
+    let own = member.location_name.filter(|name| *name != member.name || member.xml_namespace.is_some());
+    let name = own
         .or(target.location_name.filter(|_| structured))
-        .or(member.location_name)
+        .or(member.location_name.filter(|_| !structured))
         .unwrap_or(if structured { target.name } else { member.name });
     let mut writer = Writer { out, path: format!("/{name}") };
     let ns = member.xml_namespace.or(target.xml_namespace);

@@ -665,6 +665,21 @@ fn payload_members_are_named_by_member_then_target() {
     let mut out = String::new();
     write_xml_member(&Member::new("nested", &NS_NESTED), &NsNested::default(), &mut out).unwrap();
     assert_eq!(out, "<NsNested xmlns=\"http://foo.com\"></NsNested>");
+    // A `locationName` that only repeats the member's name is the JSON model's default, not an
+    // XML name of the member's own (the protocol suite's `HttpPayloadWithXmlNamespace`)...
+    out.clear();
+    write_xml_member(&Member::new("nested", &NS_NESTED).named("nested"), &NsNested::default(), &mut out).unwrap();
+    assert_eq!(out, "<NsNested xmlns=\"http://foo.com\"></NsNested>");
+    // ...unless the member carries XML traits of its own, as S3's `LifecycleConfiguration` does
+    // for its `BucketLifecycleConfiguration` payload.
+    static S3_NS: XmlNamespace = XmlNamespace { uri: "http://s3.amazonaws.com/doc/2006-03-01/", prefix: None };
+    out.clear();
+    let lifecycle = Member::new("LifecycleConfiguration", &NS_NESTED).named("LifecycleConfiguration").ns(&S3_NS);
+    write_xml_member(&lifecycle, &NsNested::default(), &mut out).unwrap();
+    assert_eq!(
+        out,
+        "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LifecycleConfiguration>"
+    );
     static GRANT_MEMBER: Member = Member::new("Grant", &GRANTEE);
     out.clear();
     let absent: Option<Grantee> = None;

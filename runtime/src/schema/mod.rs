@@ -130,6 +130,12 @@ pub mod flags {
     /// read back decoded as botocore's `json_decode_policies` does; botocore then parses the
     /// JSON, while a typed client hands back its text.
     pub const PERCENT_ENCODED: u32 = 1 << 14;
+    /// S3's `CopySource` (`bucket/key[?versionId=..]`): URL-encoded when it is laid out, as
+    /// botocore's `handle_copy_source_param` does (see [`crate::s3::CopySource`]).
+    pub const COPY_SOURCE: u32 = 1 << 15;
+    /// A Route 53 id (`ResourceId`, `DelegationSetId`, `ChangeId`): only the part after the last
+    /// `/` is sent, as botocore's `fix_route53_ids` does, so `/hostedzone/Z1` works as `Z1`.
+    pub const STRIP_ID_PREFIX: u32 = 1 << 16;
 }
 
 /// Shape traits, as bits of [`Schema::flags`].
@@ -171,6 +177,9 @@ pub struct Member {
     pub timestamp_format: Option<TimestampFormat>,
     /// The endpoint rule-set parameter this member feeds (`contextParam`).
     pub context_param: Option<&'static str>,
+    /// The target's `min` where botocore checks it before sending: a string's length in
+    /// characters, a list's length, a number's value (see [`crate::validate`]).
+    pub min: Option<f64>,
     /// Bits from [`flags`].
     pub flags: u32,
 }
@@ -187,6 +196,7 @@ impl Member {
             xml_namespace: None,
             timestamp_format: None,
             context_param: None,
+            min: None,
             flags: 0,
         }
     }
@@ -224,6 +234,11 @@ impl Member {
     /// Names the endpoint parameter this member feeds.
     pub const fn ctx(mut self, param: &'static str) -> Self {
         self.context_param = Some(param);
+        self
+    }
+    /// Sets the `min` checked before sending.
+    pub const fn min(mut self, min: f64) -> Self {
+        self.min = Some(min);
         self
     }
     /// True when every bit of `flags` is set.

@@ -92,6 +92,9 @@ impl<T: Value + Default + 'static> ListValue for Vec<T> {
     fn item(&self, i: usize) -> Option<&dyn Value> {
         self.as_slice().get(i).map(|v| v as &dyn Value)
     }
+    fn item_mut(&mut self, i: usize) -> Option<&mut dyn Value> {
+        self.as_mut_slice().get_mut(i).map(|v| v as &mut dyn Value)
+    }
     fn push_default(&mut self) -> &mut dyn Value {
         self.push(T::default());
         let last = self.len() - 1;

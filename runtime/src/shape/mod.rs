@@ -103,6 +103,11 @@ pub trait ListValue: Send + Sync {
     }
     /// Element `i`; for sparse lists the element's [`Value::get`] may be `None`.
     fn item(&self, i: usize) -> Option<&dyn Value>;
+    /// Element `i` for writing (a handler decoding keys in place); lists that cannot give it
+    /// answer `None`.
+    fn item_mut(&mut self, _i: usize) -> Option<&mut dyn Value> {
+        None
+    }
     /// Appends a default element and returns it for writing.
     fn push_default(&mut self) -> &mut dyn Value;
     /// Keeps only elements `start..end` (clamped), as a paginator cuts a page at `max_items`.

@@ -84,6 +84,12 @@ async fn s3(session: &tucuxi::Session, checks: &mut Checks) -> Outcome {
     let got = s3.get_object().bucket(&bucket).key(key).send().await?;
     let body = got.body.unwrap_or_default().collect().await?.to_vec();
     checks.eq(body, b"signed body".to_vec(), "s3: a signed put and get of an awkward key")?;
+    // A stream goes `aws-chunked`, signed with `STREAMING-UNSIGNED-PAYLOAD-TRAILER` as its hash.
+    let stream = tucuxi::ByteStream::from_stream(futures_stream(&["streamed ", "body"]));
+    s3.put_object().bucket(&bucket).key(key).body(stream).send().await?;
+    let got = s3.get_object().bucket(&bucket).key(key).send().await?;
+    let body = got.body.unwrap_or_default().collect().await?.to_vec();
+    checks.eq(body, b"streamed body".to_vec(), "s3: a signed aws-chunked put")?;
     s3.delete_object().bucket(&bucket).key(key).send().await?;
     s3.delete_bucket().bucket(&bucket).send().await?;
     Ok(())
@@ -217,4 +223,21 @@ async fn unknown_key(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.eq(err.code(), Some("InvalidClientTokenId"), &format!("an unknown key id: {err}"))?;
     checks.ok(err.to_string().contains("GetCallerIdentity"), &format!("the Display names the operation: {err}"))?;
     checks.ok(!format!("{err:?}").contains("whatever-secret"), "the secret is hidden")
+}
+
+/// A one-shot stream of `pieces`, of unknown length.
+fn futures_stream(
+    pieces: &[&'static str],
+) -> impl futures_core::Stream<Item = Result<&'static str, std::convert::Infallible>> + Send + 'static {
+    struct Pieces(std::collections::VecDeque<&'static str>);
+    impl futures_core::Stream for Pieces {
+        type Item = Result<&'static str, std::convert::Infallible>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+    Pieces(pieces.iter().copied().collect())
 }

@@ -270,10 +270,11 @@ fn report(
             if case.botocore_skips {
                 row.2 += 1;
             }
-            // Listed failures are expected; only the new ones are news.
-            let label = if known.contains(&case.key()) { "KNOWN" } else { "FAIL" };
-            if label == "FAIL" || args.verbose {
-                println!("{label} {}  {}", case.key(), outcome.reason);
+            // Listed failures are expected and shown with the reason the list gives; only the
+            // new ones are news.
+            match known.get(&case.key()) {
+                Some(why) => println!("KNOWN {}  {why}\n    observed: {}", case.key(), outcome.reason),
+                None => println!("FAIL {}  {}", case.key(), outcome.reason),
             }
             if args.verbose {
                 println!("    {}", case.description);
@@ -295,8 +296,8 @@ fn report(
     let passed = outcomes.values().filter(|o| o.passed).count();
     let failed = outcomes.len() - passed;
     let unexpected: Vec<&String> =
-        outcomes.iter().filter(|(k, o)| !o.passed && !known.contains(*k)).map(|(k, _)| k).collect();
-    for key in known.iter().filter(|k| outcomes.get(*k).is_some_and(|o| o.passed)) {
+        outcomes.iter().filter(|(k, o)| !o.passed && !known.contains_key(*k)).map(|(k, _)| k).collect();
+    for key in known.keys().filter(|k| outcomes.get(*k).is_some_and(|o| o.passed)) {
         println!("now passing, remove from the list: {key}");
     }
     println!("{passed} passed, {failed} failed");
@@ -307,8 +308,9 @@ fn report(
     }
 }
 
-/// The keys of the known-failures file: the first word of each line; `#` starts a comment.
-fn read_known_failures(path: &Path) -> Result<BTreeSet<String>, String> {
+/// The known-failures file: the first word of each line is the case, the rest its reason; `#`
+/// starts a comment.
+fn read_known_failures(path: &Path) -> Result<BTreeMap<String, String>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -317,12 +319,14 @@ fn read_known_failures(path: &Path) -> Result<BTreeSet<String>, String> {
     Ok(parse_known_failures(&text))
 }
 
-fn parse_known_failures(text: &str) -> BTreeSet<String> {
+fn parse_known_failures(text: &str) -> BTreeMap<String, String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_whitespace().next())
-        .map(str::to_owned)
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((key, why)) => (key.to_owned(), why.trim().to_owned()),
+            None => (l.to_owned(), String::new()),
+        })
         .collect()
 }
 
@@ -333,7 +337,8 @@ mod tests {
     #[test]
     fn known_failures_are_keys_with_reasons() {
         let known = parse_known_failures("# why\n\ninput/json.json#A  body differs\n  output/query.json#0:1 x\n");
-        assert_eq!(known.into_iter().collect::<Vec<_>>(), ["input/json.json#A", "output/query.json#0:1"]);
+        let expected = [("input/json.json#A", "body differs"), ("output/query.json#0:1", "x")];
+        assert_eq!(known, expected.map(|(k, v)| (k.to_owned(), v.to_owned())).into_iter().collect());
     }
 
     /// Every case of the shared suites builds a model; the generator's verdict on them is what

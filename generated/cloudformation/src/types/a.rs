@@ -130,14 +130,14 @@ pub static ACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Type", &rt::ENUM),
         rt::m("PublicTypeArn", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("TypeNameAlias", &rt::STRING),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("TypeNameAlias", &rt::STRING).min(10.0),
         rt::m("AutoUpdate", &rt::BOOLEAN),
         rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("ExecutionRoleArn", &rt::STRING),
+        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
         rt::m("VersionBump", &rt::ENUM),
-        rt::m("MajorVersion", &rt::LONG),
+        rt::m("MajorVersion", &rt::LONG).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -191,11 +191,11 @@ rt::structure!(
 pub static ANNOTATION: rt::Schema = rt::Schema::structure(
     "Annotation",
     &[
-        rt::m("AnnotationName", &rt::STRING),
+        rt::m("AnnotationName", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
-        rt::m("RemediationMessage", &rt::STRING),
-        rt::m("RemediationLink", &rt::STRING),
+        rt::m("StatusMessage", &rt::STRING).min(1.0),
+        rt::m("RemediationMessage", &rt::STRING).min(1.0),
+        rt::m("RemediationLink", &rt::STRING).min(1.0),
         rt::m("SeverityLevel", &rt::ENUM),
     ],
 );

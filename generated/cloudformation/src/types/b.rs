@@ -20,8 +20,8 @@ rt::structure!(
 pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERROR: rt::Schema = rt::Schema::structure(
     "BatchDescribeTypeConfigurationsError",
     &[
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
+        rt::m("ErrorCode", &rt::STRING).min(3.0),
+        rt::m("ErrorMessage", &rt::STRING).min(1.0),
         rt::m("TypeConfigurationIdentifier", &TYPE_CONFIGURATION_IDENTIFIER),
     ],
 );
@@ -42,7 +42,8 @@ pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT: rt::Schema = rt::Schema::st
     "BatchDescribeTypeConfigurationsInput",
     &[
         rt::m("TypeConfigurationIdentifiers", &TYPE_CONFIGURATION_IDENTIFIERS)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

@@ -12,7 +12,7 @@ pub struct CfnRegistryException {
 rt::structure!(CfnRegistryException, CFN_REGISTRY_EXCEPTION, 0 => message);
 pub static CFN_REGISTRY_EXCEPTION: rt::Schema = rt::Schema::structure(
         "CFNRegistryException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("CFNRegistryException"));
 rt::string_enum! {
@@ -40,7 +40,7 @@ pub static CANCEL_UPDATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
     "CancelUpdateStackInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
     ],
 );
 pub static CAPABILITIES: rt::Schema = rt::Schema::list(
@@ -74,7 +74,7 @@ pub static CHANGE: rt::Schema = rt::Schema::structure(
     "Change",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("HookInvocationCount", &rt::INTEGER),
+        rt::m("HookInvocationCount", &rt::INTEGER).min(1.0),
         rt::m("ResourceChange", &RESOURCE_CHANGE),
     ],
 );
@@ -121,9 +121,9 @@ pub static CHANGE_SET_HOOK: rt::Schema = rt::Schema::structure(
     &[
         rt::m("InvocationPoint", &rt::ENUM),
         rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("TypeVersionId", &rt::STRING),
-        rt::m("TypeConfigurationVersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("TypeVersionId", &rt::STRING).min(1.0),
+        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
         rt::m("TargetDetails", &CHANGE_SET_HOOK_TARGET_DETAILS),
     ],
 );
@@ -145,7 +145,7 @@ pub static CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS: rt::Schema = rt::Schema::str
     "ChangeSetHookResourceTargetDetails",
     &[
         rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("ResourceAction", &rt::ENUM),
     ],
 );
@@ -236,16 +236,16 @@ pub static CHANGE_SET_SUMMARY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackId", &rt::STRING),
         rt::m("StackName", &rt::STRING),
-        rt::m("ChangeSetId", &rt::STRING),
-        rt::m("ChangeSetName", &rt::STRING),
+        rt::m("ChangeSetId", &rt::STRING).min(1.0),
+        rt::m("ChangeSetName", &rt::STRING).min(1.0),
         rt::m("ExecutionStatus", &rt::ENUM),
         rt::m("Status", &rt::ENUM),
         rt::m("StatusReason", &rt::STRING),
         rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("ParentChangeSetId", &rt::STRING),
-        rt::m("RootChangeSetId", &rt::STRING),
+        rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
+        rt::m("RootChangeSetId", &rt::STRING).min(1.0),
         rt::m("ImportExistingResources", &rt::BOOLEAN),
     ],
 );
@@ -321,10 +321,10 @@ rt::structure!(
 pub static CONTINUE_UPDATE_ROLLBACK_INPUT: rt::Schema = rt::Schema::structure(
     "ContinueUpdateRollbackInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleARN", &rt::STRING),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
         rt::m("ResourcesToSkip", &RESOURCES_TO_SKIP),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("ForceRollback", &rt::BOOLEAN),
     ],
 );
@@ -450,20 +450,20 @@ rt::structure!(
 pub static CREATE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
     "CreateChangeSetInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("UsePreviousTemplate", &rt::BOOLEAN),
         rt::m("Parameters", &PARAMETERS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
         rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
         rt::m("NotificationARNs", &NOTIFICATION_ARNS),
         rt::m("Tags", &TAGS),
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientToken", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("ChangeSetType", &rt::ENUM),
         rt::m("ResourcesToImport", &RESOURCES_TO_IMPORT),
         rt::m("IncludeNestedStacks", &rt::BOOLEAN),
@@ -485,7 +485,7 @@ pub struct CreateChangeSetOutput {
 rt::structure!(CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, 0 => id, 1 => stack_id);
 pub static CREATE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateChangeSetOutput",
-    &[rt::m("Id", &rt::STRING), rt::m("StackId", &rt::STRING)],
+    &[rt::m("Id", &rt::STRING).min(1.0), rt::m("StackId", &rt::STRING)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateInput {
@@ -507,8 +507,8 @@ rt::structure!(
 pub static CREATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "CreateGeneratedTemplateInput",
     &[
-        rt::m("Resources", &RESOURCE_DEFINITIONS),
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Resources", &RESOURCE_DEFINITIONS).min(1.0),
+        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StackName", &rt::STRING),
         rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
     ],
@@ -524,7 +524,7 @@ rt::structure!(
 );
 pub static CREATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateGeneratedTemplateOutput",
-    &[rt::m("GeneratedTemplateId", &rt::STRING)],
+    &[rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)],
 );
 /// The input for CreateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -633,21 +633,21 @@ pub static CREATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
     "CreateStackInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
         rt::m("DisableRollback", &rt::BOOLEAN),
         rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("TimeoutInMinutes", &rt::INTEGER),
+        rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0),
         rt::m("NotificationARNs", &NOTIFICATION_ARNS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
         rt::m("OnFailure", &rt::ENUM),
-        rt::m("StackPolicyBody", &rt::STRING),
-        rt::m("StackPolicyURL", &rt::STRING),
+        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
+        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
         rt::m("Tags", &TAGS),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("EnableTerminationProtection", &rt::BOOLEAN),
         rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
         rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
@@ -713,7 +713,7 @@ pub static CREATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
         rt::m("ParameterOverrides", &PARAMETERS),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -727,7 +727,7 @@ rt::structure!(
 );
 pub static CREATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 /// The output for a CreateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -760,7 +760,7 @@ rt::structure!(
 pub static CREATE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
     "CreateStackRefactorInput",
     &[
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("EnableStackCreation", &rt::BOOLEAN),
         rt::m("ResourceMappings", &RESOURCE_MAPPINGS),
         rt::m("StackDefinitions", &STACK_DEFINITIONS).flags(rt::REQUIRED),
@@ -871,19 +871,19 @@ pub static CREATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
     "CreateStackSetInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("StackId", &rt::STRING),
         rt::m("Parameters", &PARAMETERS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("Tags", &TAGS),
-        rt::m("AdministrationRoleARN", &rt::STRING),
-        rt::m("ExecutionRoleName", &rt::STRING),
+        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
         rt::m("PermissionModel", &rt::ENUM),
         rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
         rt::m("CallAs", &rt::ENUM),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("ManagedExecution", &MANAGED_EXECUTION),
     ],
 );

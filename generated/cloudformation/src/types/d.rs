@@ -42,7 +42,7 @@ rt::structure!(
 pub static DEACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     "DeactivateTypeInput",
     &[
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("Type", &rt::ENUM),
         rt::m("Arn", &rt::STRING),
     ],
@@ -68,8 +68,8 @@ rt::structure!(
 pub static DELETE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteChangeSetInput",
     &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StackName", &rt::STRING).min(1.0),
     ],
 );
 /// The output for the DeleteChangeSet action.
@@ -91,7 +91,7 @@ rt::structure!(
 );
 pub static DELETE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// The input for DeleteStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -129,8 +129,8 @@ pub static DELETE_STACK_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("RetainResources", &RETAIN_RESOURCES),
-        rt::m("RoleARN", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("DeletionMode", &rt::ENUM),
         rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
     ],
@@ -185,7 +185,7 @@ pub static DELETE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
         rt::m("RetainStacks", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -199,7 +199,7 @@ rt::structure!(
 );
 pub static DELETE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetInput {
@@ -290,7 +290,7 @@ pub static DEPLOYMENT_TARGETS: rt::Schema = rt::Schema::structure(
     "DeploymentTargets",
     &[
         rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("AccountsUrl", &rt::STRING),
+        rt::m("AccountsUrl", &rt::STRING).min(1.0),
         rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
         rt::m("AccountFilterType", &rt::ENUM),
     ],
@@ -324,8 +324,8 @@ pub static DEREGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Arn", &rt::STRING),
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("VersionId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -346,7 +346,7 @@ rt::structure!(
 );
 pub static DESCRIBE_ACCOUNT_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAccountLimitsInput",
-    &[rt::m("NextToken", &rt::STRING)],
+    &[rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// The output for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
@@ -362,7 +362,10 @@ rt::structure!(
 );
 pub static DESCRIBE_ACCOUNT_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeAccountLimitsOutput",
-    &[rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksInput {
@@ -382,9 +385,9 @@ rt::structure!(
 pub static DESCRIBE_CHANGE_SET_HOOKS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeChangeSetHooksInput",
     &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StackName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING),
     ],
 );
@@ -413,11 +416,11 @@ rt::structure!(
 pub static DESCRIBE_CHANGE_SET_HOOKS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeChangeSetHooksOutput",
     &[
-        rt::m("ChangeSetId", &rt::STRING),
-        rt::m("ChangeSetName", &rt::STRING),
+        rt::m("ChangeSetId", &rt::STRING).min(1.0),
+        rt::m("ChangeSetName", &rt::STRING).min(1.0),
         rt::m("Hooks", &CHANGE_SET_HOOKS),
         rt::m("Status", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("StackId", &rt::STRING),
         rt::m("StackName", &rt::STRING),
     ],
@@ -441,9 +444,9 @@ rt::structure!(
 pub static DESCRIBE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeChangeSetInput",
     &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StackName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("IncludePropertyValues", &rt::BOOLEAN),
     ],
 );
@@ -525,11 +528,11 @@ rt::structure!(
 pub static DESCRIBE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeChangeSetOutput",
     &[
-        rt::m("ChangeSetName", &rt::STRING),
-        rt::m("ChangeSetId", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).min(1.0),
+        rt::m("ChangeSetId", &rt::STRING).min(1.0),
         rt::m("StackId", &rt::STRING),
         rt::m("StackName", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("ExecutionStatus", &rt::ENUM),
@@ -541,10 +544,10 @@ pub static DESCRIBE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("Tags", &TAGS),
         rt::m("Changes", &CHANGES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("ParentChangeSetId", &rt::STRING),
-        rt::m("RootChangeSetId", &rt::STRING),
+        rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
+        rt::m("RootChangeSetId", &rt::STRING).min(1.0),
         rt::m("OnStackFailure", &rt::ENUM),
         rt::m("ImportExistingResources", &rt::BOOLEAN),
         rt::m("DeploymentMode", &rt::ENUM),
@@ -571,11 +574,11 @@ rt::structure!(
 pub static DESCRIBE_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeEventsInput",
     &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("ChangeSetName", &rt::STRING),
+        rt::m("StackName", &rt::STRING).min(1.0),
+        rt::m("ChangeSetName", &rt::STRING).min(1.0),
         rt::m("OperationId", &rt::STRING),
         rt::m("Filters", &EVENT_FILTER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -590,7 +593,10 @@ rt::structure!(
 );
 pub static DESCRIBE_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeEventsOutput",
-    &[rt::m("OperationEvents", &OPERATION_EVENTS), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("OperationEvents", &OPERATION_EVENTS),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateInput {
@@ -603,7 +609,7 @@ rt::structure!(
 );
 pub static DESCRIBE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateOutput {
@@ -648,17 +654,17 @@ rt::structure!(
 pub static DESCRIBE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeGeneratedTemplateOutput",
     &[
-        rt::m("GeneratedTemplateId", &rt::STRING),
-        rt::m("GeneratedTemplateName", &rt::STRING),
-        rt::m("Resources", &RESOURCE_DETAILS),
+        rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
+        rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
+        rt::m("Resources", &RESOURCE_DETAILS).min(1.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
+        rt::m("StatusReason", &rt::STRING).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastUpdatedTime", &rt::TIMESTAMP),
         rt::m("Progress", &TEMPLATE_PROGRESS),
         rt::m("StackId", &rt::STRING),
         rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
-        rt::m("TotalWarnings", &rt::INTEGER),
+        rt::m("TotalWarnings", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -700,7 +706,7 @@ pub struct DescribePublisherInput {
 rt::structure!(DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, 0 => publisher_id);
 pub static DESCRIBE_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
     "DescribePublisherInput",
-    &[rt::m("PublisherId", &rt::STRING)],
+    &[rt::m("PublisherId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherOutput {
@@ -720,7 +726,7 @@ rt::structure!(
 pub static DESCRIBE_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribePublisherOutput",
     &[
-        rt::m("PublisherId", &rt::STRING),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
         rt::m("PublisherStatus", &rt::ENUM),
         rt::m("IdentityProvider", &rt::ENUM),
         rt::m("PublisherProfile", &rt::STRING),
@@ -786,7 +792,7 @@ pub static DESCRIBE_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ResourceTypes", &RESOURCE_TYPES),
         rt::m("ResourcesScanned", &rt::INTEGER),
         rt::m("ResourcesRead", &rt::INTEGER),
-        rt::m("ScanFilters", &SCAN_FILTERS),
+        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -802,7 +808,7 @@ rt::structure!(
 );
 pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackDriftDetectionStatusInput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusOutput {
@@ -842,7 +848,7 @@ pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT: rt::Schema = rt::Schema
     "DescribeStackDriftDetectionStatusOutput",
     &[
         rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StackDriftStatus", &rt::ENUM),
         rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("DetectionStatusReason", &rt::STRING),
@@ -869,7 +875,7 @@ pub static DESCRIBE_STACK_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackEventsInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// The output for a DescribeStackEvents action.
@@ -886,7 +892,7 @@ rt::structure!(
 );
 pub static DESCRIBE_STACK_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackEventsOutput",
-    &[rt::m("StackEvents", &STACK_EVENTS), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("StackEvents", &STACK_EVENTS), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceInput {
@@ -966,7 +972,7 @@ rt::structure!(
 pub static DESCRIBE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackRefactorOutput",
     &[
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("StackRefactorId", &rt::STRING),
         rt::m("StackIds", &STACK_IDS),
         rt::m("ExecutionStatus", &rt::ENUM),
@@ -1000,10 +1006,11 @@ rt::structure!(
 pub static DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStackResourceDriftsInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackResourceDriftStatusFilters", &STACK_RESOURCE_DRIFT_STATUS_FILTERS),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StackResourceDriftStatusFilters", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
+            .min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1023,7 +1030,7 @@ pub static DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::struc
     "DescribeStackResourceDriftsOutput",
     &[
         rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// The input for DescribeStackResource action.
@@ -1147,7 +1154,7 @@ pub static DESCRIBE_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structur
     "DescribeStackSetOperationInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -1198,7 +1205,7 @@ rt::structure!(
 );
 pub static DESCRIBE_STACKS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStacksInput",
-    &[rt::m("StackName", &rt::STRING), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("StackName", &rt::STRING), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// The output for a DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -1213,7 +1220,7 @@ rt::structure!(
 );
 pub static DESCRIBE_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeStacksOutput",
-    &[rt::m("Stacks", &STACKS), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Stacks", &STACKS), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeInput {
@@ -1248,11 +1255,11 @@ pub static DESCRIBE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTypeInput",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("Arn", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING),
+        rt::m("VersionId", &rt::STRING).min(1.0),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
+        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1384,29 +1391,29 @@ pub static DESCRIBE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Arn", &rt::STRING),
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("DefaultVersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("DefaultVersionId", &rt::STRING).min(1.0),
         rt::m("IsDefaultVersion", &rt::BOOLEAN),
         rt::m("TypeTestsStatus", &rt::ENUM),
-        rt::m("TypeTestsStatusDescription", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("Schema", &rt::STRING),
+        rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("Schema", &rt::STRING).min(1.0),
         rt::m("ProvisioningType", &rt::ENUM),
         rt::m("DeprecatedStatus", &rt::ENUM),
         rt::m("LoggingConfig", &LOGGING_CONFIG),
         rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES),
-        rt::m("ExecutionRoleArn", &rt::STRING),
+        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
         rt::m("Visibility", &rt::ENUM),
         rt::m("SourceUrl", &rt::STRING),
         rt::m("DocumentationUrl", &rt::STRING),
         rt::m("LastUpdated", &rt::TIMESTAMP),
         rt::m("TimeCreated", &rt::TIMESTAMP),
-        rt::m("ConfigurationSchema", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING),
-        rt::m("OriginalTypeName", &rt::STRING),
+        rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
+        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
         rt::m("OriginalTypeArn", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING),
-        rt::m("LatestPublicVersion", &rt::STRING),
+        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
+        rt::m("LatestPublicVersion", &rt::STRING).min(5.0),
         rt::m("IsActivated", &rt::BOOLEAN),
         rt::m("AutoUpdate", &rt::BOOLEAN),
     ],
@@ -1424,7 +1431,7 @@ rt::structure!(
 );
 pub static DESCRIBE_TYPE_REGISTRATION_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTypeRegistrationInput",
-    &[rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationOutput {
@@ -1449,7 +1456,7 @@ pub static DESCRIBE_TYPE_REGISTRATION_OUTPUT: rt::Schema = rt::Schema::structure
     "DescribeTypeRegistrationOutput",
     &[
         rt::m("ProgressStatus", &rt::ENUM),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("TypeArn", &rt::STRING),
         rt::m("TypeVersionArn", &rt::STRING),
     ],
@@ -1472,8 +1479,8 @@ rt::structure!(
 pub static DETECT_STACK_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
     "DetectStackDriftInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1488,7 +1495,7 @@ rt::structure!(
 );
 pub static DETECT_STACK_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
     "DetectStackDriftOutput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftInput {
@@ -1504,7 +1511,7 @@ rt::structure!(
 pub static DETECT_STACK_RESOURCE_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
     "DetectStackResourceDriftInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -1548,7 +1555,7 @@ pub static DETECT_STACK_SET_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -1564,7 +1571,7 @@ rt::structure!(
 );
 pub static DETECT_STACK_SET_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
     "DetectStackSetDriftOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum DifferenceType { Add = "ADD", Remove = "REMOVE", NotEqual = "NOT_EQUAL" }

@@ -24,8 +24,8 @@ rt::structure!(
 pub static ESTIMATE_TEMPLATE_COST_INPUT: rt::Schema = rt::Schema::structure(
     "EstimateTemplateCostInput",
     &[
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
     ],
 );
@@ -88,9 +88,9 @@ rt::structure!(
 pub static EXECUTE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
     "ExecuteChangeSetInput",
     &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StackName", &rt::STRING).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("DisableRollback", &rt::BOOLEAN),
         rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
     ],

@@ -49,7 +49,7 @@ pub static GET_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "GetGeneratedTemplateInput",
     &[
         rt::m("Format", &rt::ENUM),
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -74,7 +74,7 @@ rt::structure!(
 );
 pub static GET_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetGeneratedTemplateOutput",
-    &[rt::m("Status", &rt::ENUM), rt::m("TemplateBody", &rt::STRING)],
+    &[rt::m("Status", &rt::ENUM), rt::m("TemplateBody", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultInput {
@@ -84,7 +84,7 @@ pub struct GetHookResultInput {
 rt::structure!(GetHookResultInput, GET_HOOK_RESULT_INPUT, 0 => hook_result_id);
 pub static GET_HOOK_RESULT_INPUT: rt::Schema = rt::Schema::structure(
     "GetHookResultInput",
-    &[rt::m("HookResultId", &rt::STRING)],
+    &[rt::m("HookResultId", &rt::STRING).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultOutput {
@@ -131,16 +131,16 @@ rt::structure!(
 pub static GET_HOOK_RESULT_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetHookResultOutput",
     &[
-        rt::m("HookResultId", &rt::STRING),
+        rt::m("HookResultId", &rt::STRING).min(36.0),
         rt::m("InvocationPoint", &rt::ENUM),
         rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("OriginalTypeName", &rt::STRING),
-        rt::m("TypeVersionId", &rt::STRING),
-        rt::m("TypeConfigurationVersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
+        rt::m("TypeVersionId", &rt::STRING).min(1.0),
+        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
         rt::m("TypeArn", &rt::STRING),
         rt::m("Status", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING),
+        rt::m("HookStatusReason", &rt::STRING).min(1.0),
         rt::m("InvokedAt", &rt::TIMESTAMP),
         rt::m("Target", &HOOK_TARGET),
         rt::m("Annotations", &ANNOTATION_LIST),
@@ -166,7 +166,7 @@ pub struct GetStackPolicyOutput {
 rt::structure!(GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, 0 => stack_policy_body);
 pub static GET_STACK_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetStackPolicyOutput",
-    &[rt::m("StackPolicyBody", &rt::STRING)],
+    &[rt::m("StackPolicyBody", &rt::STRING).min(1.0)],
 );
 /// The input for a GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -191,7 +191,7 @@ pub static GET_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "GetTemplateInput",
     &[
         rt::m("StackName", &rt::STRING),
-        rt::m("ChangeSetName", &rt::STRING),
+        rt::m("ChangeSetName", &rt::STRING).min(1.0),
         rt::m("TemplateStage", &rt::ENUM),
     ],
 );
@@ -210,7 +210,7 @@ rt::structure!(
 );
 pub static GET_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetTemplateOutput",
-    &[rt::m("TemplateBody", &rt::STRING), rt::m("StagesAvailable", &STAGE_LIST)],
+    &[rt::m("TemplateBody", &rt::STRING).min(1.0), rt::m("StagesAvailable", &STAGE_LIST)],
 );
 /// The input for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
@@ -249,9 +249,9 @@ rt::structure!(
 pub static GET_TEMPLATE_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
     "GetTemplateSummaryInput",
     &[
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
+        rt::m("StackName", &rt::STRING).min(1.0),
         rt::m("StackSetName", &rt::STRING),
         rt::m("CallAs", &rt::ENUM),
         rt::m("TemplateSummaryConfig", &TEMPLATE_SUMMARY_CONFIG),
@@ -293,7 +293,7 @@ pub static GET_TEMPLATE_SUMMARY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetTemplateSummaryOutput",
     &[
         rt::m("Parameters", &PARAMETER_DECLARATIONS),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("CapabilitiesReason", &rt::STRING),
         rt::m("ResourceTypes", &RESOURCE_TYPES),

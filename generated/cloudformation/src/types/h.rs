@@ -82,19 +82,19 @@ rt::structure!(
 pub static HOOK_RESULT_SUMMARY: rt::Schema = rt::Schema::structure(
     "HookResultSummary",
     &[
-        rt::m("HookResultId", &rt::STRING),
+        rt::m("HookResultId", &rt::STRING).min(36.0),
         rt::m("InvocationPoint", &rt::ENUM),
         rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("TypeVersionId", &rt::STRING),
-        rt::m("TypeConfigurationVersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("TypeVersionId", &rt::STRING).min(1.0),
+        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING),
+        rt::m("HookStatusReason", &rt::STRING).min(1.0),
         rt::m("InvokedAt", &rt::TIMESTAMP),
         rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING),
+        rt::m("TargetId", &rt::STRING).min(1.0),
         rt::m("TypeArn", &rt::STRING),
-        rt::m("HookExecutionTarget", &rt::STRING),
+        rt::m("HookExecutionTarget", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -122,8 +122,8 @@ pub static HOOK_TARGET: rt::Schema = rt::Schema::structure(
     "HookTarget",
     &[
         rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TargetTypeName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TargetTypeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );

@@ -43,10 +43,10 @@ pub static IMPORT_STACKS_TO_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("StackIds", &STACK_ID_LIST),
-        rt::m("StackIdsUrl", &rt::STRING),
+        rt::m("StackIdsUrl", &rt::STRING).min(1.0),
         rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -60,7 +60,7 @@ rt::structure!(
 );
 pub static IMPORT_STACKS_TO_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "ImportStacksToStackSetOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 pub static IMPORTS: rt::Schema = rt::Schema::list(
     "Imports",

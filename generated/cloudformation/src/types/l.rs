@@ -32,8 +32,8 @@ rt::structure!(
 pub static LIST_CHANGE_SETS_INPUT: rt::Schema = rt::Schema::structure(
     "ListChangeSetsInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// The output for the ListChangeSets action.
@@ -49,7 +49,10 @@ rt::structure!(
 );
 pub static LIST_CHANGE_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListChangeSetsOutput",
-    &[rt::m("Summaries", &CHANGE_SET_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("Summaries", &CHANGE_SET_SUMMARIES),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
@@ -59,7 +62,7 @@ pub struct ListExportsInput {
 rt::structure!(ListExportsInput, LIST_EXPORTS_INPUT, 0 => next_token);
 pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListExportsInput",
-    &[rt::m("NextToken", &rt::STRING)],
+    &[rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
@@ -71,7 +74,7 @@ pub struct ListExportsOutput {
 rt::structure!(ListExportsOutput, LIST_EXPORTS_OUTPUT, 0 => exports, 1 => next_token);
 pub static LIST_EXPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListExportsOutput",
-    &[rt::m("Exports", &EXPORTS), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Exports", &EXPORTS), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesInput {
@@ -86,7 +89,10 @@ rt::structure!(
 );
 pub static LIST_GENERATED_TEMPLATES_INPUT: rt::Schema = rt::Schema::structure(
     "ListGeneratedTemplatesInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER)],
+    &[
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesOutput {
@@ -101,7 +107,7 @@ rt::structure!(
 );
 pub static LIST_GENERATED_TEMPLATES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListGeneratedTemplatesOutput",
-    &[rt::m("Summaries", &TEMPLATE_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Summaries", &TEMPLATE_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsInput {
@@ -135,10 +141,10 @@ pub static LIST_HOOK_RESULTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListHookResultsInput",
     &[
         rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING),
+        rt::m("TargetId", &rt::STRING).min(1.0),
         rt::m("TypeArn", &rt::STRING),
         rt::m("Status", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -160,9 +166,9 @@ pub static LIST_HOOK_RESULTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListHookResultsOutput",
     &[
         rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING),
+        rt::m("TargetId", &rt::STRING).min(1.0),
         rt::m("HookResults", &HOOK_RESULT_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -181,7 +187,7 @@ pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListImportsInput",
     &[
         rt::m("ExportName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -194,7 +200,7 @@ pub struct ListImportsOutput {
 rt::structure!(ListImportsOutput, LIST_IMPORTS_OUTPUT, 0 => imports, 1 => next_token);
 pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListImportsOutput",
-    &[rt::m("Imports", &IMPORTS), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Imports", &IMPORTS), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesInput {
@@ -216,8 +222,8 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT: rt::Schema = rt::Schema::
     &[
         rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Resources", &SCANNED_RESOURCE_IDENTIFIERS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -233,7 +239,10 @@ rt::structure!(
 );
 pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListResourceScanRelatedResourcesOutput",
-    &[rt::m("RelatedResources", &RELATED_RESOURCES), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("RelatedResources", &RELATED_RESOURCES),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesInput {
@@ -263,9 +272,9 @@ pub static LIST_RESOURCE_SCAN_RESOURCES_INPUT: rt::Schema = rt::Schema::structur
         rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ResourceIdentifier", &rt::STRING),
         rt::m("ResourceTypePrefix", &rt::STRING),
-        rt::m("TagKey", &rt::STRING),
-        rt::m("TagValue", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("TagKey", &rt::STRING).min(1.0),
+        rt::m("TagValue", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("MaxResults", &rt::INTEGER),
     ],
 );
@@ -282,7 +291,7 @@ rt::structure!(
 );
 pub static LIST_RESOURCE_SCAN_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListResourceScanResourcesOutput",
-    &[rt::m("Resources", &SCANNED_RESOURCES), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Resources", &SCANNED_RESOURCES), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansInput {
@@ -300,7 +309,7 @@ rt::structure!(
 pub static LIST_RESOURCE_SCANS_INPUT: rt::Schema = rt::Schema::structure(
     "ListResourceScansInput",
     &[
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("MaxResults", &rt::INTEGER),
         rt::m("ScanTypeFilter", &rt::ENUM),
     ],
@@ -320,7 +329,7 @@ pub static LIST_RESOURCE_SCANS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListResourceScansOutput",
     &[
         rt::m("ResourceScanSummaries", &RESOURCE_SCAN_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -362,15 +371,13 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::s
     "ListStackInstanceResourceDriftsInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m(
-            "StackInstanceResourceDriftStatuses",
-            &STACK_RESOURCE_DRIFT_STATUS_FILTERS,
-        ),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("StackInstanceResourceDriftStatuses", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
+            .min(1.0),
         rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
         rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -389,7 +396,7 @@ pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::
     "ListStackInstanceResourceDriftsOutput",
     &[
         rt::m("Summaries", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -423,8 +430,8 @@ pub static LIST_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
     "ListStackInstancesInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &STACK_INSTANCE_FILTERS),
         rt::m("StackInstanceAccount", &rt::STRING),
         rt::m("StackInstanceRegion", &rt::STRING),
@@ -444,7 +451,10 @@ rt::structure!(
 );
 pub static LIST_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackInstancesOutput",
-    &[rt::m("Summaries", &STACK_INSTANCE_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("Summaries", &STACK_INSTANCE_SUMMARIES),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsInput {
@@ -463,8 +473,8 @@ pub static LIST_STACK_REFACTOR_ACTIONS_INPUT: rt::Schema = rt::Schema::structure
     "ListStackRefactorActionsInput",
     &[
         rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -482,7 +492,7 @@ pub static LIST_STACK_REFACTOR_ACTIONS_OUTPUT: rt::Schema = rt::Schema::structur
     "ListStackRefactorActionsOutput",
     &[
         rt::m("StackRefactorActions", &STACK_REFACTOR_ACTIONS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -502,8 +512,8 @@ pub static LIST_STACK_REFACTORS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStackRefactorsInput",
     &[
         rt::m("ExecutionStatusFilter", &STACK_REFACTOR_EXECUTION_STATUS_FILTER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -528,7 +538,7 @@ pub static LIST_STACK_REFACTORS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackRefactorsOutput",
     &[
         rt::m("StackRefactorSummaries", &STACK_REFACTOR_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// The input for the ListStackResource action.
@@ -549,7 +559,7 @@ pub static LIST_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
     "ListStackResourcesInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// The output for a ListStackResources action.
@@ -568,7 +578,7 @@ pub static LIST_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackResourcesOutput",
     &[
         rt::m("StackResourceSummaries", &STACK_RESOURCE_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -595,8 +605,8 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_INPUT: rt::Schema = rt::Schema
     "ListStackSetAutoDeploymentTargetsInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -615,7 +625,7 @@ pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT: rt::Schema = rt::Schem
     "ListStackSetAutoDeploymentTargetsOutput",
     &[
         rt::m("Summaries", &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -647,9 +657,9 @@ pub static LIST_STACK_SET_OPERATION_RESULTS_INPUT: rt::Schema = rt::Schema::stru
     "ListStackSetOperationResultsInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("CallAs", &rt::ENUM),
         rt::m("Filters", &OPERATION_RESULT_FILTERS),
     ],
@@ -669,7 +679,7 @@ pub static LIST_STACK_SET_OPERATION_RESULTS_OUTPUT: rt::Schema = rt::Schema::str
     "ListStackSetOperationResultsOutput",
     &[
         rt::m("Summaries", &STACK_SET_OPERATION_RESULT_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -696,8 +706,8 @@ pub static LIST_STACK_SET_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStackSetOperationsInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -716,7 +726,7 @@ pub static LIST_STACK_SET_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackSetOperationsOutput",
     &[
         rt::m("Summaries", &STACK_SET_OPERATION_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -742,8 +752,8 @@ rt::structure!(
 pub static LIST_STACK_SETS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStackSetsInput",
     &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Status", &rt::ENUM),
         rt::m("CallAs", &rt::ENUM),
     ],
@@ -760,7 +770,7 @@ rt::structure!(
 );
 pub static LIST_STACK_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStackSetsOutput",
-    &[rt::m("Summaries", &STACK_SET_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Summaries", &STACK_SET_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// The input for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -775,7 +785,10 @@ rt::structure!(
 );
 pub static LIST_STACKS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStacksInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("StackStatusFilter", &STACK_STATUS_FILTER)],
+    &[
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("StackStatusFilter", &STACK_STATUS_FILTER),
+    ],
 );
 /// The output for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -790,7 +803,10 @@ rt::structure!(
 );
 pub static LIST_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStacksOutput",
-    &[rt::m("StackSummaries", &STACK_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("StackSummaries", &STACK_SUMMARIES),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsInput {
@@ -824,11 +840,11 @@ pub static LIST_TYPE_REGISTRATIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListTypeRegistrationsInput",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("TypeArn", &rt::STRING),
         rt::m("RegistrationStatusFilter", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -848,7 +864,7 @@ pub static LIST_TYPE_REGISTRATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTypeRegistrationsOutput",
     &[
         rt::m("RegistrationTokenList", &REGISTRATION_TOKEN_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -891,12 +907,12 @@ pub static LIST_TYPE_VERSIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListTypeVersionsInput",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("Arn", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("DeprecatedStatus", &rt::ENUM),
-        rt::m("PublisherId", &rt::STRING),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -914,7 +930,7 @@ pub static LIST_TYPE_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTypeVersionsOutput",
     &[
         rt::m("TypeVersionSummaries", &TYPE_VERSION_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -970,8 +986,8 @@ pub static LIST_TYPES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("DeprecatedStatus", &rt::ENUM),
         rt::m("Type", &rt::ENUM),
         rt::m("Filters", &TYPE_FILTERS),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -984,7 +1000,7 @@ pub struct ListTypesOutput {
 rt::structure!(ListTypesOutput, LIST_TYPES_OUTPUT, 0 => type_summaries, 1 => next_token);
 pub static LIST_TYPES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTypesOutput",
-    &[rt::m("TypeSummaries", &TYPE_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("TypeSummaries", &TYPE_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 #[derive(Clone, Default, PartialEq)]
@@ -1020,8 +1036,8 @@ rt::structure!(LoggingConfig, LOGGING_CONFIG, 0 => log_role_arn, 1 => log_group_
 pub static LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
     "LoggingConfig",
     &[
-        rt::m("LogRoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogGroupName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("LogRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("LogGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static LOGICAL_RESOURCE_IDS: rt::Schema = rt::Schema::list(

@@ -103,17 +103,17 @@ pub static OPERATION_EVENT: rt::Schema = rt::Schema::structure(
         rt::m("EventType", &rt::ENUM),
         rt::m("LogicalResourceId", &rt::STRING),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("Timestamp", &rt::TIMESTAMP),
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
         rt::m("ResourceStatus", &rt::ENUM),
         rt::m("ResourceStatusReason", &rt::STRING),
         rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
-        rt::m("HookType", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+        rt::m("HookType", &rt::STRING).min(1.0),
         rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING),
+        rt::m("HookStatusReason", &rt::STRING).min(1.0),
         rt::m("HookInvocationPoint", &rt::ENUM),
         rt::m("HookFailureMode", &rt::ENUM),
         rt::m("DetailedStatus", &rt::ENUM),
@@ -168,7 +168,7 @@ pub struct OperationResultFilter {
 rt::structure!(OperationResultFilter, OPERATION_RESULT_FILTER, 0 => name, 1 => values);
 pub static OPERATION_RESULT_FILTER: rt::Schema = rt::Schema::structure(
     "OperationResultFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING)],
+    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(6.0)],
 );
 rt::string_enum! {
     pub enum OperationResultFilterName { OperationResultStatus =
@@ -227,7 +227,7 @@ pub static OUTPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("OutputKey", &rt::STRING),
         rt::m("OutputValue", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("ExportName", &rt::STRING),
     ],
 );

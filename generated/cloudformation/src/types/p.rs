@@ -66,7 +66,7 @@ pub static PARAMETER_DECLARATION: rt::Schema = rt::Schema::structure(
         rt::m("DefaultValue", &rt::STRING),
         rt::m("ParameterType", &rt::STRING),
         rt::m("NoEcho", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("ParameterConstraints", &PARAMETER_CONSTRAINTS),
     ],
 );
@@ -183,8 +183,8 @@ pub static PUBLISH_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Type", &rt::ENUM),
         rt::m("Arn", &rt::STRING),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

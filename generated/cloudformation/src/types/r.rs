@@ -28,13 +28,13 @@ rt::structure!(
 pub static RECORD_HANDLER_PROGRESS_INPUT: rt::Schema = rt::Schema::structure(
     "RecordHandlerProgressInput",
     &[
-        rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("OperationStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("CurrentOperationStatus", &rt::ENUM),
         rt::m("StatusMessage", &rt::STRING),
         rt::m("ErrorCode", &rt::ENUM),
-        rt::m("ResourceModel", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ResourceModel", &rt::STRING).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -70,7 +70,7 @@ pub static REGISTER_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
     "RegisterPublisherInput",
     &[
         rt::m("AcceptTermsAndConditions", &rt::BOOLEAN),
-        rt::m("ConnectionArn", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -81,7 +81,7 @@ pub struct RegisterPublisherOutput {
 rt::structure!(RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, 0 => publisher_id);
 pub static REGISTER_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
     "RegisterPublisherOutput",
-    &[rt::m("PublisherId", &rt::STRING)],
+    &[rt::m("PublisherId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeInput {
@@ -130,11 +130,11 @@ pub static REGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     "RegisterTypeInput",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SchemaHandlerPackage", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED).min(10.0),
+        rt::m("SchemaHandlerPackage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("ExecutionRoleArn", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -147,7 +147,7 @@ pub struct RegisterTypeOutput {
 rt::structure!(RegisterTypeOutput, REGISTER_TYPE_OUTPUT, 0 => registration_token);
 pub static REGISTER_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
     "RegisterTypeOutput",
-    &[rt::m("RegistrationToken", &rt::STRING)],
+    &[rt::m("RegistrationToken", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum RegistrationStatus { Complete = "COMPLETE", InProgress = "IN_PROGRESS",
@@ -155,7 +155,7 @@ rt::string_enum! {
 }
 pub static REGISTRATION_TOKEN_LIST: rt::Schema = rt::Schema::list(
     "RegistrationTokenList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum RegistryType { Resource = "RESOURCE", Module = "MODULE", Hook = "HOOK" }
@@ -173,7 +173,7 @@ pub struct RemoveAliasInput {
 rt::structure!(RemoveAliasInput, REMOVE_ALIAS_INPUT, 0 => alias_name);
 pub static REMOVE_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
     "RemoveAliasInput",
-    &[rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 rt::string_enum! {
     pub enum Replacement { True = "True", False = "False", Conditional = "Conditional" }
@@ -201,9 +201,9 @@ rt::structure!(
 pub static REQUIRED_ACTIVATED_TYPE: rt::Schema = rt::Schema::structure(
     "RequiredActivatedType",
     &[
-        rt::m("TypeNameAlias", &rt::STRING),
-        rt::m("OriginalTypeName", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING),
+        rt::m("TypeNameAlias", &rt::STRING).min(10.0),
+        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
         rt::m("SupportedMajorVersions", &SUPPORTED_MAJOR_VERSIONS),
     ],
 );
@@ -286,13 +286,13 @@ pub static RESOURCE_CHANGE: rt::Schema = rt::Schema::structure(
         rt::m("Action", &rt::ENUM),
         rt::m("LogicalResourceId", &rt::STRING),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("Replacement", &rt::ENUM),
         rt::m("Scope", &SCOPE),
         rt::m("ResourceDriftStatus", &rt::ENUM),
         rt::m("ResourceDriftIgnoredAttributes", &RESOURCE_DRIFT_IGNORED_ATTRIBUTES),
         rt::m("Details", &RESOURCE_CHANGE_DETAILS),
-        rt::m("ChangeSetId", &rt::STRING),
+        rt::m("ChangeSetId", &rt::STRING).min(1.0),
         rt::m("ModuleInfo", &MODULE_INFO),
         rt::m("BeforeContext", &rt::STRING),
         rt::m("AfterContext", &rt::STRING),
@@ -358,7 +358,7 @@ rt::structure!(
 pub static RESOURCE_DEFINITION: rt::Schema = rt::Schema::structure(
     "ResourceDefinition",
     &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING),
         rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED),
     ],
@@ -395,7 +395,7 @@ rt::structure!(
 pub static RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
     "ResourceDetail",
     &[
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING),
         rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES),
         rt::m("ResourceStatus", &rt::ENUM),
@@ -433,7 +433,7 @@ pub static RESOURCE_DRIFT_IGNORED_ATTRIBUTES: rt::Schema = rt::Schema::list(
 );
 pub static RESOURCE_IDENTIFIER_PROPERTIES: rt::Schema = rt::Schema::map(
     "ResourceIdentifierProperties",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 pub static RESOURCE_IDENTIFIER_SUMMARIES: rt::Schema = rt::Schema::list(
     "ResourceIdentifierSummaries",
@@ -456,14 +456,14 @@ rt::structure!(
 pub static RESOURCE_IDENTIFIER_SUMMARY: rt::Schema = rt::Schema::structure(
     "ResourceIdentifierSummary",
     &[
-        rt::m("ResourceType", &rt::STRING),
-        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
+        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0),
         rt::m("ResourceIdentifiers", &RESOURCE_IDENTIFIERS),
     ],
 );
 pub static RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ResourceIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// The location of the resource in a stack template.
 #[derive(Clone, Default, PartialEq)]
@@ -680,18 +680,18 @@ rt::structure!(
 pub static RESOURCE_TO_IMPORT: rt::Schema = rt::Schema::structure(
     "ResourceToImport",
     &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED),
     ],
 );
 pub static RESOURCE_TYPE_FILTERS: rt::Schema = rt::Schema::list(
     "ResourceTypeFilters",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static RESOURCE_TYPES: rt::Schema = rt::Schema::list(
     "ResourceTypes",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static RESOURCES_TO_IMPORT: rt::Schema = rt::Schema::list(
     "ResourcesToImport",
@@ -737,7 +737,7 @@ pub static ROLLBACK_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "RollbackConfiguration",
     &[
         rt::m("RollbackTriggers", &ROLLBACK_TRIGGERS),
-        rt::m("MonitoringTimeInMinutes", &rt::INTEGER),
+        rt::m("MonitoringTimeInMinutes", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -762,9 +762,9 @@ rt::structure!(
 pub static ROLLBACK_STACK_INPUT: rt::Schema = rt::Schema::structure(
     "RollbackStackInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleARN", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
         rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
     ],

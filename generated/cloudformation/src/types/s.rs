@@ -40,7 +40,7 @@ rt::structure!(
 pub static SCANNED_RESOURCE: rt::Schema = rt::Schema::structure(
     "ScannedResource",
     &[
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES),
         rt::m("ManagedByStack", &rt::BOOLEAN),
     ],
@@ -60,7 +60,7 @@ rt::structure!(
 pub static SCANNED_RESOURCE_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "ScannedResourceIdentifier",
     &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES)
             .flags(rt::REQUIRED),
     ],
@@ -91,7 +91,7 @@ pub static SET_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
     "SetAliasInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// The input for the SetStackPolicy action.
@@ -114,8 +114,8 @@ pub static SET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "SetStackPolicyInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackPolicyBody", &rt::STRING),
-        rt::m("StackPolicyURL", &rt::STRING),
+        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
+        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -151,9 +151,9 @@ pub static SET_TYPE_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
     "SetTypeConfigurationInput",
     &[
         rt::m("TypeArn", &rt::STRING),
-        rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConfigurationAlias", &rt::STRING),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ConfigurationAlias", &rt::STRING).min(1.0),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("Type", &rt::ENUM),
     ],
 );
@@ -197,8 +197,8 @@ pub static SET_TYPE_DEFAULT_VERSION_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Arn", &rt::STRING),
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("VersionId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -227,9 +227,9 @@ rt::structure!(
 pub static SIGNAL_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "SignalResourceInput",
     &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -322,8 +322,8 @@ pub static STACK: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackId", &rt::STRING),
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChangeSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("ChangeSetId", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
         rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("DeletionTime", &rt::TIMESTAMP),
@@ -334,10 +334,10 @@ pub static STACK: rt::Schema = rt::Schema::structure(
         rt::m("DisableRollback", &rt::BOOLEAN),
         rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
         rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("TimeoutInMinutes", &rt::INTEGER),
+        rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("Outputs", &OUTPUTS),
-        rt::m("RoleARN", &rt::STRING),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
         rt::m("Tags", &TAGS),
         rt::m("EnableTerminationProtection", &rt::BOOLEAN),
         rt::m("ParentId", &rt::STRING),
@@ -347,7 +347,7 @@ pub static STACK: rt::Schema = rt::Schema::structure(
         rt::m("DeletionMode", &rt::ENUM),
         rt::m("DetailedStatus", &rt::ENUM),
         rt::m("LastOperations", &LAST_OPERATIONS),
-        rt::m("AliasName", &rt::STRING),
+        rt::m("AliasName", &rt::STRING).min(1.0),
     ],
 );
 /// Describes the stack and the template used by the stack.
@@ -368,8 +368,8 @@ pub static STACK_DEFINITION: rt::Schema = rt::Schema::structure(
     "StackDefinition",
     &[
         rt::m("StackName", &rt::STRING),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
     ],
 );
 pub static STACK_DEFINITIONS: rt::Schema = rt::Schema::list(
@@ -501,17 +501,17 @@ pub static STACK_EVENT: rt::Schema = rt::Schema::structure(
         rt::m("OperationId", &rt::STRING),
         rt::m("LogicalResourceId", &rt::STRING),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING),
+        rt::m("ResourceType", &rt::STRING).min(1.0),
         rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ResourceStatus", &rt::ENUM),
         rt::m("ResourceStatusReason", &rt::STRING),
         rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING),
-        rt::m("HookType", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+        rt::m("HookType", &rt::STRING).min(1.0),
         rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING),
+        rt::m("HookStatusReason", &rt::STRING).min(1.0),
         rt::m("HookInvocationPoint", &rt::ENUM),
-        rt::m("HookInvocationId", &rt::STRING),
+        rt::m("HookInvocationId", &rt::STRING).min(36.0),
         rt::m("HookFailureMode", &rt::ENUM),
         rt::m("DetailedStatus", &rt::ENUM),
     ],
@@ -587,7 +587,7 @@ pub static STACK_INSTANCE: rt::Schema = rt::Schema::structure(
         rt::m("OrganizationalUnitId", &rt::STRING),
         rt::m("DriftStatus", &rt::ENUM),
         rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING),
+        rt::m("LastOperationId", &rt::STRING).min(1.0),
     ],
 );
 /// The detailed status of the stack instance.
@@ -628,7 +628,7 @@ pub struct StackInstanceFilter {
 rt::structure!(StackInstanceFilter, STACK_INSTANCE_FILTER, 0 => name, 1 => values);
 pub static STACK_INSTANCE_FILTER: rt::Schema = rt::Schema::structure(
     "StackInstanceFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING)],
+    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum StackInstanceFilterName { DetailedStatus = "DETAILED_STATUS",
@@ -689,7 +689,7 @@ pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY: rt::Schema = rt::Schema::stru
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PhysicalResourceId", &rt::STRING),
         rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
         rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
@@ -759,7 +759,7 @@ pub static STACK_INSTANCE_SUMMARY: rt::Schema = rt::Schema::structure(
         rt::m("OrganizationalUnitId", &rt::STRING),
         rt::m("DriftStatus", &rt::ENUM),
         rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING),
+        rt::m("LastOperationId", &rt::STRING).min(1.0),
     ],
 );
 /// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
@@ -813,7 +813,7 @@ pub static STACK_REFACTOR_ACTION: rt::Schema = rt::Schema::structure(
         rt::m("Entity", &rt::ENUM),
         rt::m("PhysicalResourceId", &rt::STRING),
         rt::m("ResourceIdentifier", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Detection", &rt::ENUM),
         rt::m("DetectionReason", &rt::STRING),
         rt::m("TagResources", &STACK_REFACTOR_TAG_RESOURCES),
@@ -889,7 +889,7 @@ pub static STACK_REFACTOR_SUMMARY: rt::Schema = rt::Schema::structure(
     "StackRefactorSummary",
     &[
         rt::m("StackRefactorId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("ExecutionStatus", &rt::ENUM),
         rt::m("ExecutionStatusReason", &rt::STRING),
         rt::m("Status", &rt::ENUM),
@@ -902,7 +902,7 @@ pub static STACK_REFACTOR_TAG_RESOURCES: rt::Schema = rt::Schema::list(
 );
 pub static STACK_REFACTOR_UNTAG_RESOURCES: rt::Schema = rt::Schema::list(
     "StackRefactorUntagResources",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// The `StackResource` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -943,11 +943,11 @@ pub static STACK_RESOURCE: rt::Schema = rt::Schema::structure(
         rt::m("StackId", &rt::STRING),
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
         rt::m("ModuleInfo", &MODULE_INFO),
     ],
@@ -993,11 +993,11 @@ pub static STACK_RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
         rt::m("StackId", &rt::STRING),
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Metadata", &rt::STRING),
         rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
         rt::m("ModuleInfo", &MODULE_INFO),
@@ -1059,7 +1059,7 @@ pub static STACK_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PhysicalResourceId", &rt::STRING),
         rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ExpectedProperties", &rt::STRING),
         rt::m("ActualProperties", &rt::STRING),
         rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
@@ -1165,7 +1165,7 @@ pub static STACK_RESOURCE_SUMMARY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ResourceStatusReason", &rt::STRING),
@@ -1236,15 +1236,15 @@ pub static STACK_SET: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackSetName", &rt::STRING),
         rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("TemplateBody", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("Tags", &TAGS),
         rt::m("StackSetARN", &rt::STRING),
-        rt::m("AdministrationRoleARN", &rt::STRING),
-        rt::m("ExecutionRoleName", &rt::STRING),
+        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
         rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
         rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
         rt::m("PermissionModel", &rt::ENUM),
@@ -1333,11 +1333,11 @@ pub static STACK_SET_DRIFT_DETECTION_DETAILS: rt::Schema = rt::Schema::structure
         rt::m("DriftStatus", &rt::ENUM),
         rt::m("DriftDetectionStatus", &rt::ENUM),
         rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("TotalStackInstancesCount", &rt::INTEGER),
-        rt::m("DriftedStackInstancesCount", &rt::INTEGER),
-        rt::m("InSyncStackInstancesCount", &rt::INTEGER),
-        rt::m("InProgressStackInstancesCount", &rt::INTEGER),
-        rt::m("FailedStackInstancesCount", &rt::INTEGER),
+        rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
+        rt::m("DriftedStackInstancesCount", &rt::INTEGER).min(0.0),
+        rt::m("InSyncStackInstancesCount", &rt::INTEGER).min(0.0),
+        rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
+        rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0),
     ],
 );
 rt::string_enum! {
@@ -1423,14 +1423,14 @@ rt::structure!(
 pub static STACK_SET_OPERATION: rt::Schema = rt::Schema::structure(
     "StackSetOperation",
     &[
-        rt::m("OperationId", &rt::STRING),
+        rt::m("OperationId", &rt::STRING).min(1.0),
         rt::m("StackSetId", &rt::STRING),
         rt::m("Action", &rt::ENUM),
         rt::m("Status", &rt::ENUM),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
         rt::m("RetainStacks", &rt::BOOLEAN),
-        rt::m("AdministrationRoleARN", &rt::STRING),
-        rt::m("ExecutionRoleName", &rt::STRING),
+        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
         rt::m("CreationTimestamp", &rt::TIMESTAMP),
         rt::m("EndTimestamp", &rt::TIMESTAMP),
         rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
@@ -1503,10 +1503,10 @@ pub static STACK_SET_OPERATION_PREFERENCES: rt::Schema = rt::Schema::structure(
     &[
         rt::m("RegionConcurrencyType", &rt::ENUM),
         rt::m("RegionOrder", &REGION_LIST),
-        rt::m("FailureToleranceCount", &rt::INTEGER),
-        rt::m("FailureTolerancePercentage", &rt::INTEGER),
-        rt::m("MaxConcurrentCount", &rt::INTEGER),
-        rt::m("MaxConcurrentPercentage", &rt::INTEGER),
+        rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0),
+        rt::m("FailureTolerancePercentage", &rt::INTEGER).min(0.0),
+        rt::m("MaxConcurrentCount", &rt::INTEGER).min(1.0),
+        rt::m("MaxConcurrentPercentage", &rt::INTEGER).min(1.0),
         rt::m("ConcurrencyMode", &rt::ENUM),
     ],
 );
@@ -1572,7 +1572,7 @@ rt::structure!(
 );
 pub static STACK_SET_OPERATION_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
     "StackSetOperationStatusDetails",
-    &[rt::m("FailedStackInstancesCount", &rt::INTEGER)],
+    &[rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0)],
 );
 pub static STACK_SET_OPERATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetOperationSummaries",
@@ -1615,7 +1615,7 @@ rt::structure!(
 pub static STACK_SET_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
     "StackSetOperationSummary",
     &[
-        rt::m("OperationId", &rt::STRING),
+        rt::m("OperationId", &rt::STRING).min(1.0),
         rt::m("Action", &rt::ENUM),
         rt::m("Status", &rt::ENUM),
         rt::m("CreationTimestamp", &rt::TIMESTAMP),
@@ -1672,7 +1672,7 @@ pub static STACK_SET_SUMMARY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StackSetName", &rt::STRING),
         rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
         rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
         rt::m("PermissionModel", &rt::ENUM),
@@ -1788,7 +1788,10 @@ rt::structure!(
 );
 pub static START_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
     "StartResourceScanInput",
-    &[rt::m("ClientRequestToken", &rt::STRING), rt::m("ScanFilters", &SCAN_FILTERS)],
+    &[
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanOutput {
@@ -1824,7 +1827,7 @@ pub static STOP_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
     "StopStackSetOperationInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -1837,5 +1840,5 @@ pub static STOP_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 pub static SUPPORTED_MAJOR_VERSIONS: rt::Schema = rt::Schema::list(
     "SupportedMajorVersions",
-    &[rt::m("member", &rt::INTEGER)],
+    &[rt::m("member", &rt::INTEGER).min(1.0)],
 );

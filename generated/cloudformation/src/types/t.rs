@@ -15,8 +15,8 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static TAGS: rt::Schema = rt::Schema::list("Tags", &[rt::m("member", &TAG)]);
@@ -71,7 +71,7 @@ pub static TEMPLATE_PARAMETER: rt::Schema = rt::Schema::structure(
         rt::m("ParameterKey", &rt::STRING),
         rt::m("DefaultValue", &rt::STRING),
         rt::m("NoEcho", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
     ],
 );
 pub static TEMPLATE_PARAMETERS: rt::Schema = rt::Schema::list(
@@ -97,10 +97,10 @@ rt::structure!(
 pub static TEMPLATE_PROGRESS: rt::Schema = rt::Schema::structure(
     "TemplateProgress",
     &[
-        rt::m("ResourcesSucceeded", &rt::INTEGER),
-        rt::m("ResourcesFailed", &rt::INTEGER),
-        rt::m("ResourcesProcessing", &rt::INTEGER),
-        rt::m("ResourcesPending", &rt::INTEGER),
+        rt::m("ResourcesSucceeded", &rt::INTEGER).min(0.0),
+        rt::m("ResourcesFailed", &rt::INTEGER).min(0.0),
+        rt::m("ResourcesProcessing", &rt::INTEGER).min(0.0),
+        rt::m("ResourcesPending", &rt::INTEGER).min(0.0),
     ],
 );
 rt::string_enum! {
@@ -145,13 +145,13 @@ rt::structure!(
 pub static TEMPLATE_SUMMARY: rt::Schema = rt::Schema::structure(
     "TemplateSummary",
     &[
-        rt::m("GeneratedTemplateId", &rt::STRING),
-        rt::m("GeneratedTemplateName", &rt::STRING),
+        rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
+        rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
+        rt::m("StatusReason", &rt::STRING).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("NumberOfResources", &rt::INTEGER),
+        rt::m("NumberOfResources", &rt::INTEGER).min(0.0),
     ],
 );
 /// Options for the `GetTemplateSummary` API action.
@@ -209,9 +209,9 @@ pub static TEST_TYPE_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Arn", &rt::STRING),
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("LogDeliveryBucket", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("VersionId", &rt::STRING).min(1.0),
+        rt::m("LogDeliveryBucket", &rt::STRING).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -275,11 +275,11 @@ pub static TYPE_CONFIGURATION_DETAILS: rt::Schema = rt::Schema::structure(
     "TypeConfigurationDetails",
     &[
         rt::m("Arn", &rt::STRING),
-        rt::m("Alias", &rt::STRING),
-        rt::m("Configuration", &rt::STRING),
+        rt::m("Alias", &rt::STRING).min(1.0),
+        rt::m("Configuration", &rt::STRING).min(1.0),
         rt::m("LastUpdated", &rt::TIMESTAMP),
         rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
         rt::m("IsDefaultConfiguration", &rt::BOOLEAN),
     ],
 );
@@ -311,10 +311,10 @@ pub static TYPE_CONFIGURATION_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "TypeConfigurationIdentifier",
     &[
         rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeConfigurationAlias", &rt::STRING),
+        rt::m("TypeConfigurationAlias", &rt::STRING).min(1.0),
         rt::m("TypeConfigurationArn", &rt::STRING),
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
     ],
 );
 pub static TYPE_CONFIGURATION_IDENTIFIERS: rt::Schema = rt::Schema::list(
@@ -360,8 +360,8 @@ pub static TYPE_FILTERS: rt::Schema = rt::Schema::structure(
     "TypeFilters",
     &[
         rt::m("Category", &rt::ENUM),
-        rt::m("PublisherId", &rt::STRING),
-        rt::m("TypeNamePrefix", &rt::STRING),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
+        rt::m("TypeNamePrefix", &rt::STRING).min(1.0),
     ],
 );
 /// The specified extension doesn't exist in the CloudFormation registry.
@@ -438,17 +438,17 @@ pub static TYPE_SUMMARY: rt::Schema = rt::Schema::structure(
     "TypeSummary",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("DefaultVersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("DefaultVersionId", &rt::STRING).min(1.0),
         rt::m("TypeArn", &rt::STRING),
         rt::m("LastUpdated", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING),
-        rt::m("OriginalTypeName", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING),
-        rt::m("LatestPublicVersion", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("PublisherId", &rt::STRING).min(1.0),
+        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
+        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
+        rt::m("LatestPublicVersion", &rt::STRING).min(5.0),
         rt::m("PublisherIdentity", &rt::ENUM),
-        rt::m("PublisherName", &rt::STRING),
+        rt::m("PublisherName", &rt::STRING).min(1.0),
         rt::m("IsActivated", &rt::BOOLEAN),
     ],
 );
@@ -493,12 +493,12 @@ pub static TYPE_VERSION_SUMMARY: rt::Schema = rt::Schema::structure(
     "TypeVersionSummary",
     &[
         rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("TypeName", &rt::STRING).min(10.0),
+        rt::m("VersionId", &rt::STRING).min(1.0),
         rt::m("IsDefaultVersion", &rt::BOOLEAN),
         rt::m("Arn", &rt::STRING),
         rt::m("TimeCreated", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
     ],
 );

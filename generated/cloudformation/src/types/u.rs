@@ -30,10 +30,10 @@ rt::structure!(
 pub static UPDATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateGeneratedTemplateInput",
     &[
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NewGeneratedTemplateName", &rt::STRING),
-        rt::m("AddResources", &RESOURCE_DEFINITIONS),
-        rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS),
+        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NewGeneratedTemplateName", &rt::STRING).min(1.0),
+        rt::m("AddResources", &RESOURCE_DEFINITIONS).min(1.0),
+        rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS).min(1.0),
         rt::m("RefreshAllResources", &rt::BOOLEAN),
         rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
     ],
@@ -49,7 +49,7 @@ rt::structure!(
 );
 pub static UPDATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateGeneratedTemplateOutput",
-    &[rt::m("GeneratedTemplateId", &rt::STRING)],
+    &[rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)],
 );
 /// The input for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -166,22 +166,22 @@ pub static UPDATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateStackInput",
     &[
         rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("UsePreviousTemplate", &rt::BOOLEAN),
-        rt::m("StackPolicyDuringUpdateBody", &rt::STRING),
-        rt::m("StackPolicyDuringUpdateURL", &rt::STRING),
+        rt::m("StackPolicyDuringUpdateBody", &rt::STRING).min(1.0),
+        rt::m("StackPolicyDuringUpdateURL", &rt::STRING).min(1.0),
         rt::m("Parameters", &PARAMETERS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING),
+        rt::m("RoleARN", &rt::STRING).min(20.0),
         rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("StackPolicyBody", &rt::STRING),
-        rt::m("StackPolicyURL", &rt::STRING),
+        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
+        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
         rt::m("NotificationARNs", &NOTIFICATION_ARNS),
         rt::m("Tags", &TAGS),
         rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("ClientRequestToken", &rt::STRING),
+        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
         rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
         rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
         rt::m("DisableValidation", &rt::BOOLEAN),
@@ -244,7 +244,7 @@ pub static UPDATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
         rt::m("ParameterOverrides", &PARAMETERS),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("CallAs", &rt::ENUM),
     ],
 );
@@ -258,7 +258,7 @@ rt::structure!(
 );
 pub static UPDATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 /// The output for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -393,20 +393,20 @@ pub static UPDATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateStackSetInput",
     &[
         rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("TemplateBody", &rt::STRING),
-        rt::m("TemplateURL", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
         rt::m("UsePreviousTemplate", &rt::BOOLEAN),
         rt::m("Parameters", &PARAMETERS),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("Tags", &TAGS),
         rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("AdministrationRoleARN", &rt::STRING),
-        rt::m("ExecutionRoleName", &rt::STRING),
+        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
         rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
         rt::m("PermissionModel", &rt::ENUM),
         rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("Accounts", &ACCOUNT_LIST),
         rt::m("Regions", &REGION_LIST),
         rt::m("CallAs", &rt::ENUM),
@@ -421,7 +421,7 @@ pub struct UpdateStackSetOutput {
 rt::structure!(UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, 0 => operation_id);
 pub static UPDATE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateStackSetOutput",
-    &[rt::m("OperationId", &rt::STRING)],
+    &[rt::m("OperationId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionInput {
@@ -438,7 +438,7 @@ pub static UPDATE_TERMINATION_PROTECTION_INPUT: rt::Schema = rt::Schema::structu
     "UpdateTerminationProtectionInput",
     &[
         rt::m("EnableTerminationProtection", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

@@ -20,7 +20,10 @@ rt::structure!(
 );
 pub static VALIDATE_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
     "ValidateTemplateInput",
-    &[rt::m("TemplateBody", &rt::STRING), rt::m("TemplateURL", &rt::STRING)],
+    &[
+        rt::m("TemplateBody", &rt::STRING).min(1.0),
+        rt::m("TemplateURL", &rt::STRING).min(1.0),
+    ],
 );
 /// The output for ValidateTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -46,7 +49,7 @@ pub static VALIDATE_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ValidateTemplateOutput",
     &[
         rt::m("Parameters", &TEMPLATE_PARAMETERS),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Capabilities", &CAPABILITIES),
         rt::m("CapabilitiesReason", &rt::STRING),
         rt::m("DeclaredTransforms", &TRANSFORMS_LIST),

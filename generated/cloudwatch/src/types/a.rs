@@ -37,9 +37,9 @@ rt::structure!(
 pub static ALARM_CONTRIBUTOR: rt::Schema = rt::Schema::structure(
     "AlarmContributor",
     &[
-        rt::m("ContributorId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ContributorId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
-        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
     ],
 );
@@ -75,13 +75,13 @@ rt::structure!(
 pub static ALARM_HISTORY_ITEM: rt::Schema = rt::Schema::structure(
     "AlarmHistoryItem",
     &[
-        rt::m("AlarmName", &rt::STRING),
-        rt::m("AlarmContributorId", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
+        rt::m("AlarmContributorId", &rt::STRING).min(1.0),
         rt::m("AlarmType", &rt::ENUM),
         rt::m("Timestamp", &rt::TIMESTAMP),
         rt::m("HistoryItemType", &rt::ENUM),
-        rt::m("HistorySummary", &rt::STRING),
-        rt::m("HistoryData", &rt::STRING),
+        rt::m("HistorySummary", &rt::STRING).min(1.0),
+        rt::m("HistoryData", &rt::STRING).min(1.0),
         rt::m("AlarmContributorAttributes", &CONTRIBUTOR_ATTRIBUTES),
     ],
 );
@@ -122,7 +122,7 @@ rt::structure!(
 pub static ALARM_MUTE_RULE_SUMMARY: rt::Schema = rt::Schema::structure(
     "AlarmMuteRuleSummary",
     &[
-        rt::m("AlarmMuteRuleArn", &rt::STRING),
+        rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0),
         rt::m("ExpireDate", &rt::TIMESTAMP),
         rt::m("Status", &rt::ENUM),
         rt::m("MuteType", &rt::STRING),
@@ -131,7 +131,7 @@ pub static ALARM_MUTE_RULE_SUMMARY: rt::Schema = rt::Schema::structure(
 );
 pub static ALARM_NAMES: rt::Schema = rt::Schema::list(
     "AlarmNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
 #[derive(Clone, Default, PartialEq)]
@@ -150,9 +150,9 @@ rt::structure!(
 pub static ALARM_PROM_QL_CRITERIA: rt::Schema = rt::Schema::structure(
     "AlarmPromQLCriteria",
     &[
-        rt::m("Query", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PendingPeriod", &rt::INTEGER),
-        rt::m("RecoveryPeriod", &rt::INTEGER),
+        rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PendingPeriod", &rt::INTEGER).min(0.0),
+        rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0),
     ],
 );
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
@@ -189,13 +189,13 @@ pub static ALARM_TAGS_PROPAGATION: rt::Schema = rt::Schema::structure(
     "AlarmTagsPropagation",
     &[
         rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("IncludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS),
-        rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS),
+        rt::m("IncludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
+        rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
     ],
 );
 pub static ALARM_TAGS_PROPAGATION_TAG_KEYS: rt::Schema = rt::Schema::list(
     "AlarmTagsPropagationTagKeys",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum AlarmType { CompositeAlarm = "CompositeAlarm", MetricAlarm = "MetricAlarm",
@@ -246,9 +246,9 @@ rt::structure!(
 pub static ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
     "AnomalyDetector",
     &[
-        rt::m("AnomalyDetectorId", &rt::STRING),
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED),
+        rt::m("AnomalyDetectorId", &rt::STRING).min(1.0),
+        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
         rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
         rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
         rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION),
@@ -308,7 +308,7 @@ pub static ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES: rt::Schema = rt::Schema::list(
 );
 pub static ANOMALY_DETECTOR_IDS: rt::Schema = rt::Schema::list(
     "AnomalyDetectorIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum AnomalyDetectorOutlierFilteringStrength { Minimal = "MINIMAL", Moderate =
@@ -348,8 +348,8 @@ rt::structure!(
 pub static ASSOCIATE_DATASET_KMS_KEY_INPUT: rt::Schema = rt::Schema::structure(
     "AssociateDatasetKmsKeyInput",
     &[
-        rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

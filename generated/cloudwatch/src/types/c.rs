@@ -74,21 +74,21 @@ pub static COMPOSITE_ALARM: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ActionsEnabled", &rt::BOOLEAN),
         rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("AlarmArn", &rt::STRING),
+        rt::m("AlarmArn", &rt::STRING).min(1.0),
         rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("AlarmDescription", &rt::STRING),
-        rt::m("AlarmName", &rt::STRING),
-        rt::m("AlarmRule", &rt::STRING),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
+        rt::m("AlarmRule", &rt::STRING).min(1.0),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
         rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("StateReasonData", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).min(0.0),
+        rt::m("StateReasonData", &rt::STRING).min(0.0),
         rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
         rt::m("StateValue", &rt::ENUM),
         rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
         rt::m("ActionsSuppressedBy", &rt::ENUM),
-        rt::m("ActionsSuppressedReason", &rt::STRING),
-        rt::m("ActionsSuppressor", &rt::STRING),
+        rt::m("ActionsSuppressedReason", &rt::STRING).min(0.0),
+        rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
         rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
         rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER),
         rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
@@ -115,12 +115,12 @@ pub struct ConflictException {
 rt::structure!(ConflictException, CONFLICT_EXCEPTION, 0 => message);
 pub static CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
         "ConflictException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(409u16, false));
 pub static CONTRIBUTOR_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "ContributorAttributes",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 pub static COUNTS: rt::Schema = rt::Schema::list(
     "Counts",
@@ -141,8 +141,8 @@ rt::structure!(
 pub static CREATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
     "CreateResourceMetricsConfigurationInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
+        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
     ],
 );
 /// Returns the newly created resource metrics configuration.

@@ -144,7 +144,7 @@ rt::structure!(
 );
 pub static DELETE_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteAlarmMuteRuleInput",
-    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAlarmsInput {
@@ -205,9 +205,9 @@ rt::structure!(
 pub static DELETE_ANOMALY_DETECTOR_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteAnomalyDetectorInput",
     &[
-        rt::m("AnomalyDetectorId", &rt::STRING),
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED),
+        rt::m("AnomalyDetectorId", &rt::STRING).min(1.0),
+        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
         rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
         rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
         rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
@@ -269,7 +269,7 @@ rt::structure!(
 );
 pub static DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteMetricDataQueryDefinitionInput",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionOutput {}
@@ -288,7 +288,7 @@ pub struct DeleteMetricStreamInput {
 rt::structure!(DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, 0 => name);
 pub static DELETE_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteMetricStreamInput",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricStreamOutput {}
@@ -309,7 +309,7 @@ rt::structure!(
 );
 pub static DELETE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteResourceMetricsConfigurationInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 /// No data is returned.
 #[derive(Clone, Default, PartialEq)]
@@ -336,7 +336,7 @@ rt::structure!(
 pub static DESCRIBE_ALARM_CONTRIBUTORS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAlarmContributorsInput",
     &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -387,13 +387,13 @@ rt::structure!(
 pub static DESCRIBE_ALARM_HISTORY_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAlarmHistoryInput",
     &[
-        rt::m("AlarmName", &rt::STRING),
-        rt::m("AlarmContributorId", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
+        rt::m("AlarmContributorId", &rt::STRING).min(1.0),
         rt::m("AlarmTypes", &ALARM_TYPES),
         rt::m("HistoryItemType", &rt::ENUM),
         rt::m("StartDate", &rt::TIMESTAMP),
         rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("MaxRecords", &rt::INTEGER),
+        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("ScanBy", &rt::ENUM),
     ],
@@ -438,12 +438,12 @@ rt::structure!(
 pub static DESCRIBE_ALARMS_FOR_METRIC_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAlarmsForMetricInput",
     &[
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Statistic", &rt::ENUM),
         rt::m("ExtendedStatistic", &rt::STRING),
         rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER),
+        rt::m("Period", &rt::INTEGER).min(1.0),
         rt::m("Unit", &rt::ENUM),
     ],
 );
@@ -505,13 +505,13 @@ pub static DESCRIBE_ALARMS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeAlarmsInput",
     &[
         rt::m("AlarmNames", &ALARM_NAMES),
-        rt::m("AlarmNamePrefix", &rt::STRING),
+        rt::m("AlarmNamePrefix", &rt::STRING).min(1.0),
         rt::m("AlarmTypes", &ALARM_TYPES),
-        rt::m("ChildrenOfAlarmName", &rt::STRING),
-        rt::m("ParentsOfAlarmName", &rt::STRING),
+        rt::m("ChildrenOfAlarmName", &rt::STRING).min(1.0),
+        rt::m("ParentsOfAlarmName", &rt::STRING).min(1.0),
         rt::m("StateValue", &rt::ENUM),
-        rt::m("ActionPrefix", &rt::STRING),
-        rt::m("MaxRecords", &rt::INTEGER),
+        rt::m("ActionPrefix", &rt::STRING).min(1.0),
+        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -568,9 +568,9 @@ pub static DESCRIBE_ANOMALY_DETECTORS_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("AnomalyDetectorIds", &ANOMALY_DETECTOR_IDS),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Namespace", &rt::STRING),
-        rt::m("MetricName", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("Namespace", &rt::STRING).min(1.0),
+        rt::m("MetricName", &rt::STRING).min(1.0),
         rt::m("Dimensions", &DIMENSIONS),
         rt::m("AnomalyDetectorTypes", &ANOMALY_DETECTOR_TYPES),
     ],
@@ -603,7 +603,7 @@ rt::structure!(
 );
 pub static DESCRIBE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeInsightRulesInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER)],
+    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesOutput {
@@ -634,8 +634,8 @@ rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
 pub static DIMENSION: rt::Schema = rt::Schema::structure(
     "Dimension",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Represents filters for a dimension.
@@ -649,7 +649,10 @@ pub struct DimensionFilter {
 rt::structure!(DimensionFilter, DIMENSION_FILTER, 0 => name, 1 => value);
 pub static DIMENSION_FILTER: rt::Schema = rt::Schema::structure(
     "DimensionFilter",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED), rt::m("Value", &rt::STRING)],
+    &[
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).min(1.0),
+    ],
 );
 pub static DIMENSION_FILTERS: rt::Schema = rt::Schema::list(
     "DimensionFilters",
@@ -700,7 +703,7 @@ rt::structure!(
 );
 pub static DISASSOCIATE_DATASET_KMS_KEY_INPUT: rt::Schema = rt::Schema::structure(
     "DisassociateDatasetKmsKeyInput",
-    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateDatasetKmsKeyOutput {}

@@ -57,11 +57,11 @@ pub static ENTITY: rt::Schema = rt::Schema::structure(
 );
 pub static ENTITY_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "EntityAttributesMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 pub static ENTITY_KEY_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "EntityKeyAttributesMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 /// A set of metrics that are associated with an entity, such as a specific service or resource. Contains the entity and the list of metric data associated with it.
 #[derive(Clone, Default, PartialEq)]

@@ -13,7 +13,7 @@ rt::structure!(
 );
 pub static GET_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
     "GetAlarmMuteRuleInput",
-    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAlarmMuteRuleOutput {
@@ -46,9 +46,9 @@ rt::structure!(
 pub static GET_ALARM_MUTE_RULE_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetAlarmMuteRuleOutput",
     &[
-        rt::m("Name", &rt::STRING),
-        rt::m("AlarmMuteRuleArn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("Rule", &RULE),
         rt::m("MuteTargets", &MUTE_TARGETS),
         rt::m("StartDate", &rt::TIMESTAMP),
@@ -97,7 +97,7 @@ pub struct GetDatasetInput {
 rt::structure!(GetDatasetInput, GET_DATASET_INPUT, 0 => dataset_identifier);
 pub static GET_DATASET_INPUT: rt::Schema = rt::Schema::structure(
     "GetDatasetInput",
-    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetOutput {
@@ -114,9 +114,9 @@ rt::structure!(
 pub static GET_DATASET_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetDatasetOutput",
     &[
-        rt::m("DatasetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KmsKeyArn", &rt::STRING),
+        rt::m("DatasetId", &rt::STRING).flags(rt::REQUIRED).min(7.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("KmsKeyArn", &rt::STRING).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -152,13 +152,13 @@ rt::structure!(
 pub static GET_INSIGHT_RULE_REPORT_INPUT: rt::Schema = rt::Schema::structure(
     "GetInsightRuleReportInput",
     &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("MaxContributorCount", &rt::INTEGER),
         rt::m("Metrics", &INSIGHT_RULE_METRIC_LIST),
-        rt::m("OrderBy", &rt::STRING),
+        rt::m("OrderBy", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -276,7 +276,7 @@ rt::structure!(
 );
 pub static GET_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
     "GetMetricDataQueryDefinitionInput",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionOutput {
@@ -306,10 +306,10 @@ rt::structure!(
 pub static GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetMetricDataQueryDefinitionOutput",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
@@ -362,14 +362,14 @@ rt::structure!(
 pub static GET_METRIC_STATISTICS_INPUT: rt::Schema = rt::Schema::structure(
     "GetMetricStatisticsInput",
     &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Dimensions", &DIMENSIONS),
         rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("Statistics", &STATISTICS),
-        rt::m("ExtendedStatistics", &EXTENDED_STATISTICS),
+        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+        rt::m("Statistics", &STATISTICS).min(1.0),
+        rt::m("ExtendedStatistics", &EXTENDED_STATISTICS).min(1.0),
         rt::m("Unit", &rt::ENUM),
     ],
 );
@@ -395,7 +395,7 @@ pub struct GetMetricStreamInput {
 rt::structure!(GetMetricStreamInput, GET_METRIC_STREAM_INPUT, 0 => name);
 pub static GET_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "GetMetricStreamInput",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamOutput {
@@ -433,16 +433,16 @@ rt::structure!(
 pub static GET_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetMetricStreamOutput",
     &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("IncludeFilters", &METRIC_STREAM_FILTERS),
         rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("FirehoseArn", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("FirehoseArn", &rt::STRING).min(1.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::STRING),
         rt::m("CreationDate", &rt::TIMESTAMP),
         rt::m("LastUpdateDate", &rt::TIMESTAMP),
-        rt::m("OutputFormat", &rt::ENUM),
+        rt::m("OutputFormat", &rt::ENUM).min(1.0),
         rt::m("StatisticsConfigurations", &METRIC_STREAM_STATISTICS_CONFIGURATIONS),
         rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN),
     ],
@@ -533,8 +533,8 @@ pub static GET_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetOTelEnrichmentOutput",
     &[
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
+        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
@@ -551,7 +551,7 @@ rt::structure!(
 );
 pub static GET_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
     "GetResourceMetricsConfigurationInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 /// Returns the current resource metrics configuration for the specified resource.
 #[derive(Clone, Default, PartialEq)]

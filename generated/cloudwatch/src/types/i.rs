@@ -26,10 +26,10 @@ rt::structure!(
 pub static INSIGHT_RULE: rt::Schema = rt::Schema::structure(
     "InsightRule",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("State", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Schema", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Definition", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Definition", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ManagedRule", &rt::BOOLEAN),
         rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN),
     ],
@@ -157,11 +157,11 @@ pub static INSIGHT_RULE_METRIC_DATAPOINTS: rt::Schema = rt::Schema::list(
 );
 pub static INSIGHT_RULE_METRIC_LIST: rt::Schema = rt::Schema::list(
     "InsightRuleMetricList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static INSIGHT_RULE_NAMES: rt::Schema = rt::Schema::list(
     "InsightRuleNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static INSIGHT_RULES: rt::Schema = rt::Schema::list(
     "InsightRules",
@@ -186,7 +186,7 @@ pub struct InvalidFormatFault {
 rt::structure!(InvalidFormatFault, INVALID_FORMAT_FAULT, 0 => message);
 pub static INVALID_FORMAT_FAULT: rt::Schema = rt::Schema::structure(
         "InvalidFormatFault",
-        &[rt::m("message", &rt::STRING)],
+        &[rt::m("message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidFormat"));
 /// The next token specified is invalid.
@@ -197,7 +197,7 @@ pub struct InvalidNextToken {
 rt::structure!(InvalidNextToken, INVALID_NEXT_TOKEN, 0 => message);
 pub static INVALID_NEXT_TOKEN: rt::Schema = rt::Schema::structure(
         "InvalidNextToken",
-        &[rt::m("message", &rt::STRING)],
+        &[rt::m("message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("InvalidNextToken"));
 /// Parameters were used together that cannot be used together.

@@ -33,7 +33,7 @@ pub struct LimitExceededFault {
 rt::structure!(LimitExceededFault, LIMIT_EXCEEDED_FAULT, 0 => message);
 pub static LIMIT_EXCEEDED_FAULT: rt::Schema = rt::Schema::structure(
         "LimitExceededFault",
-        &[rt::m("message", &rt::STRING)],
+        &[rt::m("message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceeded"));
 #[derive(Clone, Default, PartialEq)]
@@ -54,9 +54,9 @@ rt::structure!(
 pub static LIST_ALARM_MUTE_RULES_INPUT: rt::Schema = rt::Schema::structure(
     "ListAlarmMuteRulesInput",
     &[
-        rt::m("AlarmName", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
         rt::m("Statuses", &ALARM_MUTE_RULE_STATUSES),
-        rt::m("MaxRecords", &rt::INTEGER),
+        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -123,9 +123,9 @@ rt::structure!(
 pub static LIST_MANAGED_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
     "ListManagedInsightRulesInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -156,7 +156,10 @@ rt::structure!(
 );
 pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListMetricDataQueryDefinitionsInput",
-    &[rt::m("MaxResults", &rt::INTEGER), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricDataQueryDefinitionsOutput {
@@ -173,7 +176,7 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT: rt::Schema = rt::Schema::s
     "ListMetricDataQueryDefinitionsOutput",
     &[
         rt::m("Items", &METRIC_DATA_QUERY_DEFINITION_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -188,7 +191,7 @@ rt::structure!(
 );
 pub static LIST_METRIC_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
     "ListMetricStreamsInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER)],
+    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsOutput {
@@ -233,13 +236,13 @@ rt::structure!(
 pub static LIST_METRICS_INPUT: rt::Schema = rt::Schema::structure(
     "ListMetricsInput",
     &[
-        rt::m("Namespace", &rt::STRING),
-        rt::m("MetricName", &rt::STRING),
+        rt::m("Namespace", &rt::STRING).min(1.0),
+        rt::m("MetricName", &rt::STRING).min(1.0),
         rt::m("Dimensions", &DIMENSION_FILTERS),
         rt::m("NextToken", &rt::STRING),
         rt::m("RecentlyActive", &rt::ENUM),
         rt::m("IncludeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("OwningAccount", &rt::STRING),
+        rt::m("OwningAccount", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -285,7 +288,7 @@ rt::structure!(
 );
 pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceInput",
-    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
@@ -369,24 +372,24 @@ rt::structure!(
 pub static LOG_ALARM: rt::Schema = rt::Schema::structure(
     "LogAlarm",
     &[
-        rt::m("AlarmName", &rt::STRING),
-        rt::m("AlarmArn", &rt::STRING),
-        rt::m("AlarmDescription", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
+        rt::m("AlarmArn", &rt::STRING).min(1.0),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
         rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
         rt::m("ActionsEnabled", &rt::BOOLEAN),
         rt::m("OKActions", &RESOURCE_LIST),
         rt::m("AlarmActions", &RESOURCE_LIST),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
         rt::m("StateValue", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("StateReasonData", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).min(0.0),
+        rt::m("StateReasonData", &rt::STRING).min(0.0),
         rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
         rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION),
-        rt::m("QueryResultsToEvaluate", &rt::INTEGER),
-        rt::m("QueryResultsToAlarm", &rt::INTEGER),
+        rt::m("QueryResultsToEvaluate", &rt::INTEGER).min(1.0),
+        rt::m("QueryResultsToAlarm", &rt::INTEGER).min(1.0),
         rt::m("Threshold", &rt::DOUBLE),
         rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING),
+        rt::m("TreatMissingData", &rt::STRING).min(1.0),
         rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
         rt::m("EvaluationState", &rt::ENUM),
         rt::m("ActionLogLineCount", &rt::INTEGER),
@@ -401,5 +404,5 @@ pub static LOG_ALARMS: rt::Schema = rt::Schema::list(
 );
 pub static LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "LogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

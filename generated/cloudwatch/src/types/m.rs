@@ -19,8 +19,8 @@ rt::structure!(
 pub static MANAGED_RULE: rt::Schema = rt::Schema::structure(
     "ManagedRule",
     &[
-        rt::m("TemplateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST),
     ],
 );
@@ -41,8 +41,8 @@ rt::structure!(
 pub static MANAGED_RULE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ManagedRuleDescription",
     &[
-        rt::m("TemplateName", &rt::STRING),
-        rt::m("ResourceARN", &rt::STRING),
+        rt::m("TemplateName", &rt::STRING).min(1.0),
+        rt::m("ResourceARN", &rt::STRING).min(1.0),
         rt::m("RuleState", &MANAGED_RULE_STATE),
     ],
 );
@@ -62,8 +62,8 @@ rt::structure!(ManagedRuleState, MANAGED_RULE_STATE, 0 => rule_name, 1 => state)
 pub static MANAGED_RULE_STATE: rt::Schema = rt::Schema::structure(
     "ManagedRuleState",
     &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("State", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static MANAGED_RULES: rt::Schema = rt::Schema::list(
@@ -99,8 +99,8 @@ rt::structure!(Metric, METRIC, 0 => namespace, 1 => metric_name, 2 => dimensions
 pub static METRIC: rt::Schema = rt::Schema::structure(
     "Metric",
     &[
-        rt::m("Namespace", &rt::STRING),
-        rt::m("MetricName", &rt::STRING),
+        rt::m("Namespace", &rt::STRING).min(1.0),
+        rt::m("MetricName", &rt::STRING).min(1.0),
         rt::m("Dimensions", &DIMENSIONS),
     ],
 );
@@ -202,39 +202,39 @@ rt::structure!(
 pub static METRIC_ALARM: rt::Schema = rt::Schema::structure(
     "MetricAlarm",
     &[
-        rt::m("AlarmName", &rt::STRING),
-        rt::m("AlarmArn", &rt::STRING),
-        rt::m("AlarmDescription", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).min(1.0),
+        rt::m("AlarmArn", &rt::STRING).min(1.0),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
         rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
         rt::m("ActionsEnabled", &rt::BOOLEAN),
         rt::m("OKActions", &RESOURCE_LIST),
         rt::m("AlarmActions", &RESOURCE_LIST),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
         rt::m("StateValue", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("StateReasonData", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).min(0.0),
+        rt::m("StateReasonData", &rt::STRING).min(0.0),
         rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("MetricName", &rt::STRING),
-        rt::m("Namespace", &rt::STRING),
+        rt::m("MetricName", &rt::STRING).min(1.0),
+        rt::m("Namespace", &rt::STRING).min(1.0),
         rt::m("Statistic", &rt::ENUM),
         rt::m("ExtendedStatistic", &rt::STRING),
         rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER),
+        rt::m("Period", &rt::INTEGER).min(1.0),
         rt::m("Unit", &rt::ENUM),
-        rt::m("EvaluationPeriods", &rt::INTEGER),
-        rt::m("DatapointsToAlarm", &rt::INTEGER),
+        rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0),
+        rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0),
         rt::m("Threshold", &rt::DOUBLE),
         rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING),
-        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING),
+        rt::m("TreatMissingData", &rt::STRING).min(1.0),
+        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING).min(1.0),
         rt::m("Metrics", &METRIC_DATA_QUERIES),
-        rt::m("ThresholdMetricId", &rt::STRING),
+        rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
         rt::m("EvaluationState", &rt::ENUM),
         rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
         rt::m("EvaluationWindow", &EVALUATION_WINDOW),
         rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
         rt::m("EvaluationCriteria", &EVALUATION_CRITERIA),
-        rt::m("EvaluationInterval", &rt::INTEGER),
+        rt::m("EvaluationInterval", &rt::INTEGER).min(10.0),
         rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
     ],
 );
@@ -308,13 +308,13 @@ rt::structure!(
 pub static METRIC_DATA_QUERY: rt::Schema = rt::Schema::structure(
     "MetricDataQuery",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("MetricStat", &METRIC_STAT),
-        rt::m("Expression", &rt::STRING),
+        rt::m("Expression", &rt::STRING).min(1.0),
         rt::m("Label", &rt::STRING),
         rt::m("ReturnData", &rt::BOOLEAN),
-        rt::m("Period", &rt::INTEGER),
-        rt::m("AccountId", &rt::STRING),
+        rt::m("Period", &rt::INTEGER).min(1.0),
+        rt::m("AccountId", &rt::STRING).min(1.0),
     ],
 );
 pub static METRIC_DATA_QUERY_DEFINITION_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -344,8 +344,8 @@ rt::structure!(
 pub static METRIC_DATA_QUERY_DEFINITION_SUMMARY: rt::Schema = rt::Schema::structure(
     "MetricDataQueryDefinitionSummary",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
@@ -373,7 +373,7 @@ rt::structure!(
 pub static METRIC_DATA_RESULT: rt::Schema = rt::Schema::structure(
     "MetricDataResult",
     &[
-        rt::m("Id", &rt::STRING),
+        rt::m("Id", &rt::STRING).min(1.0),
         rt::m("Label", &rt::STRING),
         rt::m("Timestamps", &TIMESTAMPS),
         rt::m("Values", &DATAPOINT_VALUES),
@@ -429,7 +429,7 @@ rt::structure!(
 pub static METRIC_DATUM: rt::Schema = rt::Schema::structure(
     "MetricDatum",
     &[
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Dimensions", &DIMENSIONS),
         rt::m("Timestamp", &rt::TIMESTAMP),
         rt::m("Value", &rt::DOUBLE),
@@ -437,7 +437,7 @@ pub static METRIC_DATUM: rt::Schema = rt::Schema::structure(
         rt::m("Values", &VALUES),
         rt::m("Counts", &COUNTS),
         rt::m("Unit", &rt::ENUM),
-        rt::m("StorageResolution", &rt::INTEGER),
+        rt::m("StorageResolution", &rt::INTEGER).min(1.0),
     ],
 );
 /// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
@@ -455,7 +455,7 @@ pub static METRIC_MATH_ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
 );
 pub static METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "MetricNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
 #[derive(Clone, Default, PartialEq)]
@@ -482,7 +482,7 @@ pub static METRIC_STAT: rt::Schema = rt::Schema::structure(
     "MetricStat",
     &[
         rt::m("Metric", &METRIC).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("Stat", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Unit", &rt::ENUM),
     ],
@@ -516,13 +516,13 @@ rt::structure!(
 pub static METRIC_STREAM_ENTRY: rt::Schema = rt::Schema::structure(
     "MetricStreamEntry",
     &[
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("CreationDate", &rt::TIMESTAMP),
         rt::m("LastUpdateDate", &rt::TIMESTAMP),
-        rt::m("Name", &rt::STRING),
-        rt::m("FirehoseArn", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("FirehoseArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::STRING),
-        rt::m("OutputFormat", &rt::ENUM),
+        rt::m("OutputFormat", &rt::ENUM).min(1.0),
     ],
 );
 /// This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream.
@@ -547,13 +547,13 @@ rt::structure!(
 pub static METRIC_STREAM_FILTER: rt::Schema = rt::Schema::structure(
     "MetricStreamFilter",
     &[
-        rt::m("Namespace", &rt::STRING),
+        rt::m("Namespace", &rt::STRING).min(1.0),
         rt::m("MetricNames", &METRIC_STREAM_FILTER_METRIC_NAMES),
     ],
 );
 pub static METRIC_STREAM_FILTER_METRIC_NAMES: rt::Schema = rt::Schema::list(
     "MetricStreamFilterMetricNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static METRIC_STREAM_FILTERS: rt::Schema = rt::Schema::list(
     "MetricStreamFilters",
@@ -561,7 +561,7 @@ pub static METRIC_STREAM_FILTERS: rt::Schema = rt::Schema::list(
 );
 pub static METRIC_STREAM_NAMES: rt::Schema = rt::Schema::list(
     "MetricStreamNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum MetricStreamOutputFormat { Json = "json", Opentelemetry0_7 =
@@ -621,8 +621,8 @@ rt::structure!(
 pub static METRIC_STREAM_STATISTICS_METRIC: rt::Schema = rt::Schema::structure(
     "MetricStreamStatisticsMetric",
     &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static METRICS: rt::Schema = rt::Schema::list(
@@ -644,7 +644,7 @@ pub static MISSING_REQUIRED_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::struct
     .error(&rt::ErrorTraits::new(400u16, false).code("MissingParameter"));
 pub static MUTE_TARGET_ALARM_NAME_LIST: rt::Schema = rt::Schema::list(
     "MuteTargetAlarmNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Specifies which alarms an alarm mute rule applies to.
 ///

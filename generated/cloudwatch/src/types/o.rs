@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 pub static O_TEL_ENRICHMENT_METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "OTelEnrichmentMetricNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Selects the metrics in one namespace, for use in the `IncludeFilters` or `ExcludeFilters` parameter of [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html) or [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
 ///
@@ -26,8 +26,8 @@ rt::structure!(
 pub static O_TEL_ENRICHMENT_METRIC_SELECTOR: rt::Schema = rt::Schema::structure(
     "OTelEnrichmentMetricSelector",
     &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MetricNames", &O_TEL_ENRICHMENT_METRIC_NAME_LIST),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MetricNames", &O_TEL_ENRICHMENT_METRIC_NAME_LIST).min(0.0),
     ],
 );
 pub static O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST: rt::Schema = rt::Schema::list(
@@ -40,5 +40,5 @@ rt::string_enum! {
 }
 pub static OWNING_ACCOUNTS: rt::Schema = rt::Schema::list(
     "OwningAccounts",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

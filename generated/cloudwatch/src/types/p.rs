@@ -52,8 +52,8 @@ rt::structure!(
 pub static PUT_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
     "PutAlarmMuteRuleInput",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("Rule", &RULE).flags(rt::REQUIRED),
         rt::m("MuteTargets", &MUTE_TARGETS),
         rt::m("Tags", &TAG_LIST),
@@ -115,8 +115,8 @@ rt::structure!(
 pub static PUT_ANOMALY_DETECTOR_INPUT: rt::Schema = rt::Schema::structure(
     "PutAnomalyDetectorInput",
     &[
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED),
+        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
         rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
         rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
         rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION),
@@ -135,7 +135,7 @@ rt::structure!(
 );
 pub static PUT_ANOMALY_DETECTOR_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutAnomalyDetectorOutput",
-    &[rt::m("AnomalyDetectorId", &rt::STRING)],
+    &[rt::m("AnomalyDetectorId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutCompositeAlarmInput {
@@ -250,13 +250,13 @@ pub static PUT_COMPOSITE_ALARM_INPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ActionsEnabled", &rt::BOOLEAN),
         rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("AlarmDescription", &rt::STRING),
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
+        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
         rt::m("OKActions", &RESOURCE_LIST),
         rt::m("Tags", &TAG_LIST),
-        rt::m("ActionsSuppressor", &rt::STRING),
+        rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
         rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
         rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER),
         rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
@@ -335,9 +335,9 @@ rt::structure!(
 pub static PUT_INSIGHT_RULE_INPUT: rt::Schema = rt::Schema::structure(
     "PutInsightRuleInput",
     &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RuleState", &rt::STRING),
-        rt::m("RuleDefinition", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RuleState", &rt::STRING).min(1.0),
+        rt::m("RuleDefinition", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST),
         rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN),
     ],
@@ -440,8 +440,8 @@ rt::structure!(
 pub static PUT_LOG_ALARM_INPUT: rt::Schema = rt::Schema::structure(
     "PutLogAlarmInput",
     &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AlarmDescription", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
         rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION)
             .flags(rt::REQUIRED),
         rt::m("ActionLogLineCount", &rt::INTEGER),
@@ -450,11 +450,11 @@ pub static PUT_LOG_ALARM_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("OKActions", &RESOURCE_LIST),
         rt::m("AlarmActions", &RESOURCE_LIST),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("QueryResultsToEvaluate", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("QueryResultsToAlarm", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("QueryResultsToEvaluate", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+        rt::m("QueryResultsToAlarm", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED),
         rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TreatMissingData", &rt::STRING),
+        rt::m("TreatMissingData", &rt::STRING).min(1.0),
         rt::m("Tags", &TAG_LIST),
         rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
         rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
@@ -723,32 +723,32 @@ rt::structure!(
 pub static PUT_METRIC_ALARM_INPUT: rt::Schema = rt::Schema::structure(
     "PutMetricAlarmInput",
     &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AlarmDescription", &rt::STRING),
+        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AlarmDescription", &rt::STRING).min(0.0),
         rt::m("ActionsEnabled", &rt::BOOLEAN),
         rt::m("OKActions", &RESOURCE_LIST),
         rt::m("AlarmActions", &RESOURCE_LIST),
         rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("MetricName", &rt::STRING),
-        rt::m("Namespace", &rt::STRING),
+        rt::m("MetricName", &rt::STRING).min(1.0),
+        rt::m("Namespace", &rt::STRING).min(1.0),
         rt::m("Statistic", &rt::ENUM),
         rt::m("ExtendedStatistic", &rt::STRING),
         rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER),
+        rt::m("Period", &rt::INTEGER).min(1.0),
         rt::m("Unit", &rt::ENUM),
-        rt::m("EvaluationPeriods", &rt::INTEGER),
-        rt::m("DatapointsToAlarm", &rt::INTEGER),
+        rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0),
+        rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0),
         rt::m("Threshold", &rt::DOUBLE),
         rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING),
-        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING),
+        rt::m("TreatMissingData", &rt::STRING).min(1.0),
+        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING).min(1.0),
         rt::m("Metrics", &METRIC_DATA_QUERIES),
         rt::m("Tags", &TAG_LIST),
-        rt::m("ThresholdMetricId", &rt::STRING),
+        rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
         rt::m("EvaluationWindow", &EVALUATION_WINDOW),
         rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
         rt::m("EvaluationCriteria", &EVALUATION_CRITERIA),
-        rt::m("EvaluationInterval", &rt::INTEGER),
+        rt::m("EvaluationInterval", &rt::INTEGER).min(10.0),
         rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
     ],
 );
@@ -789,7 +789,7 @@ rt::structure!(
 pub static PUT_METRIC_DATA_INPUT: rt::Schema = rt::Schema::structure(
     "PutMetricDataInput",
     &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("MetricData", &METRIC_DATA),
         rt::m("EntityMetricData", &ENTITY_METRIC_DATA_LIST),
         rt::m("StrictEntityValidation", &rt::BOOLEAN),
@@ -824,9 +824,9 @@ rt::structure!(
 pub static PUT_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
     "PutMetricDataQueryDefinitionInput",
     &[
-        rt::m("Id", &rt::STRING),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("Id", &rt::STRING).min(1.0),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Tags", &TAG_LIST),
     ],
@@ -855,10 +855,10 @@ rt::structure!(
 pub static PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutMetricDataQueryDefinitionOutput",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
@@ -910,12 +910,12 @@ rt::structure!(
 pub static PUT_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "PutMetricStreamInput",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("IncludeFilters", &METRIC_STREAM_FILTERS),
         rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("FirehoseArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED),
+        rt::m("FirehoseArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST),
         rt::m("StatisticsConfigurations", &METRIC_STREAM_STATISTICS_CONFIGURATIONS),
         rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN),
@@ -929,5 +929,5 @@ pub struct PutMetricStreamOutput {
 rt::structure!(PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, 0 => arn);
 pub static PUT_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutMetricStreamOutput",
-    &[rt::m("Arn", &rt::STRING)],
+    &[rt::m("Arn", &rt::STRING).min(1.0)],
 );

@@ -30,12 +30,12 @@ pub struct ResourceConflict {
 rt::structure!(ResourceConflict, RESOURCE_CONFLICT, 0 => message);
 pub static RESOURCE_CONFLICT: rt::Schema = rt::Schema::structure(
         "ResourceConflict",
-        &[rt::m("message", &rt::STRING)],
+        &[rt::m("message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(409u16, false).code("ResourceConflict"));
 pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "ResourceList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Specifies which metrics Amazon CloudWatch collects for a resource metrics configuration. Include this in a [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html) or [UpdateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateResourceMetricsConfiguration.html) request to limit collection to a specific set of metrics. If you omit metric selections, Amazon CloudWatch collects all available detailed metrics for the resource.
 #[derive(Clone, Default, PartialEq)]
@@ -46,7 +46,7 @@ pub struct ResourceMetricSelection {
 rt::structure!(ResourceMetricSelection, RESOURCE_METRIC_SELECTION, 0 => include_metrics);
 pub static RESOURCE_METRIC_SELECTION: rt::Schema = rt::Schema::structure(
     "ResourceMetricSelection",
-    &[rt::m("IncludeMetrics", &METRIC_NAME_LIST).flags(rt::REQUIRED)],
+    &[rt::m("IncludeMetrics", &METRIC_NAME_LIST).flags(rt::REQUIRED).min(1.0)],
 );
 pub static RESOURCE_METRIC_SELECTION_LIST: rt::Schema = rt::Schema::list(
     "ResourceMetricSelectionList",
@@ -73,10 +73,10 @@ rt::structure!(
 pub static RESOURCE_METRICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ResourceMetricsConfiguration",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
+        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
     ],
 );
 /// The named resource does not exist.
@@ -87,7 +87,7 @@ pub struct ResourceNotFound {
 rt::structure!(ResourceNotFound, RESOURCE_NOT_FOUND, 0 => message);
 pub static RESOURCE_NOT_FOUND: rt::Schema = rt::Schema::structure(
         "ResourceNotFound",
-        &[rt::m("message", &rt::STRING)],
+        &[rt::m("message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
 /// The named resource does not exist.

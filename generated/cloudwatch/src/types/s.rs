@@ -61,9 +61,9 @@ rt::structure!(Schedule, SCHEDULE, 0 => expression, 1 => duration, 2 => timezone
 pub static SCHEDULE: rt::Schema = rt::Schema::structure(
     "Schedule",
     &[
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Duration", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Timezone", &rt::STRING),
+        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Duration", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Timezone", &rt::STRING).min(1.0),
     ],
 );
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
@@ -83,9 +83,9 @@ rt::structure!(
 pub static SCHEDULE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ScheduleConfiguration",
     &[
-        rt::m("ScheduleExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("EndTimeOffset", &rt::LONG),
+        rt::m("ScheduleExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED).min(1.0),
+        rt::m("EndTimeOffset", &rt::LONG).min(0.0),
     ],
 );
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
@@ -114,12 +114,12 @@ rt::structure!(
 pub static SCHEDULED_QUERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ScheduledQueryConfiguration",
     &[
-        rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-        rt::m("QueryARN", &rt::STRING),
-        rt::m("ScheduledQueryRoleARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS).min(1.0),
+        rt::m("QueryARN", &rt::STRING).min(1.0),
+        rt::m("ScheduledQueryRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ScheduleConfiguration", &SCHEDULE_CONFIGURATION).flags(rt::REQUIRED),
-        rt::m("AggregationExpression", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AggregationExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST),
     ],
 );
@@ -143,10 +143,10 @@ rt::structure!(
 pub static SET_ALARM_STATE_INPUT: rt::Schema = rt::Schema::structure(
     "SetAlarmStateInput",
     &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StateValue", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StateReasonData", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("StateReasonData", &rt::STRING).min(0.0),
     ],
 );
 /// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
@@ -170,9 +170,9 @@ rt::structure!(
 pub static SINGLE_METRIC_ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
     "SingleMetricAnomalyDetector",
     &[
-        rt::m("AccountId", &rt::STRING),
-        rt::m("Namespace", &rt::STRING),
-        rt::m("MetricName", &rt::STRING),
+        rt::m("AccountId", &rt::STRING).min(1.0),
+        rt::m("Namespace", &rt::STRING).min(1.0),
+        rt::m("MetricName", &rt::STRING).min(1.0),
         rt::m("Dimensions", &DIMENSIONS),
         rt::m("Stat", &rt::STRING),
     ],
@@ -235,8 +235,8 @@ rt::structure!(
 pub static START_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
     "StartOTelEnrichmentInput",
     &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
+        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -257,8 +257,8 @@ rt::structure!(
 pub static START_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "StartOTelEnrichmentOutput",
     &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
+        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],

@@ -15,13 +15,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 #[derive(Clone, Default, PartialEq)]
@@ -45,7 +45,7 @@ rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tag
 pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "TagResourceInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
     ],
 );

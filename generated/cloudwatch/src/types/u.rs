@@ -26,7 +26,7 @@ rt::structure!(
 pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "UntagResourceInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -57,8 +57,8 @@ rt::structure!(
 pub static UPDATE_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateOTelEnrichmentInput",
     &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
+        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -79,8 +79,8 @@ rt::structure!(
 pub static UPDATE_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateOTelEnrichmentOutput",
     &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST),
+        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
         rt::m("UpdatedAt", &rt::TIMESTAMP),
     ],
@@ -102,8 +102,8 @@ rt::structure!(
 pub static UPDATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateResourceMetricsConfigurationInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST),
+        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
     ],
 );
 /// Returns the updated resource metrics configuration.

@@ -18,7 +18,7 @@ pub struct WallClockWindow {
 rt::structure!(WallClockWindow, WALL_CLOCK_WINDOW, 0 => timezone);
 pub static WALL_CLOCK_WINDOW: rt::Schema = rt::Schema::structure(
     "WallClockWindow",
-    &[rt::m("Timezone", &rt::STRING)],
+    &[rt::m("Timezone", &rt::STRING).min(1.0)],
 );
 /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
 ///
@@ -39,7 +39,9 @@ rt::structure!(
 pub static WARM_UP_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "WarmUpConfiguration",
     &[
-        rt::m("WarmUpPeriodDurationInMinutes", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("WarmUpPeriodDurationInMinutes", &rt::INTEGER)
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("OnlyStartEvaluatingAfterWarmUpPeriodEnds", &rt::BOOLEAN),
     ],
 );

@@ -28,7 +28,7 @@ pub static ARCHIVAL_SUMMARY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ArchivalDateTime", &rt::TIMESTAMP),
         rt::m("ArchivalReason", &rt::STRING),
-        rt::m("ArchivalBackupArn", &rt::STRING),
+        rt::m("ArchivalBackupArn", &rt::STRING).min(37.0),
     ],
 );
 rt::string_enum! {
@@ -52,7 +52,7 @@ rt::structure!(
 pub static ATTRIBUTE_DEFINITION: rt::Schema = rt::Schema::structure(
     "AttributeDefinition",
     &[
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("AttributeType", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -202,7 +202,7 @@ rt::structure!(
 pub static AUTO_SCALING_POLICY_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "AutoScalingPolicyDescription",
     &[
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
         rt::m(
             "TargetTrackingScalingPolicyConfiguration",
             &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
@@ -228,7 +228,7 @@ rt::structure!(
 pub static AUTO_SCALING_POLICY_UPDATE: rt::Schema = rt::Schema::structure(
     "AutoScalingPolicyUpdate",
     &[
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
         rt::m(
                 "TargetTrackingScalingPolicyConfiguration",
                 &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
@@ -258,8 +258,8 @@ rt::structure!(
 pub static AUTO_SCALING_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "AutoScalingSettingsDescription",
     &[
-        rt::m("MinimumUnits", &rt::LONG),
-        rt::m("MaximumUnits", &rt::LONG),
+        rt::m("MinimumUnits", &rt::LONG).min(1.0),
+        rt::m("MaximumUnits", &rt::LONG).min(1.0),
         rt::m("AutoScalingDisabled", &rt::BOOLEAN),
         rt::m("AutoScalingRoleArn", &rt::STRING),
         rt::m("ScalingPolicies", &AUTO_SCALING_POLICY_DESCRIPTION_LIST),
@@ -287,10 +287,10 @@ rt::structure!(
 pub static AUTO_SCALING_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
     "AutoScalingSettingsUpdate",
     &[
-        rt::m("MinimumUnits", &rt::LONG),
-        rt::m("MaximumUnits", &rt::LONG),
+        rt::m("MinimumUnits", &rt::LONG).min(1.0),
+        rt::m("MaximumUnits", &rt::LONG).min(1.0),
         rt::m("AutoScalingDisabled", &rt::BOOLEAN),
-        rt::m("AutoScalingRoleArn", &rt::STRING),
+        rt::m("AutoScalingRoleArn", &rt::STRING).min(1.0),
         rt::m("ScalingPolicyUpdate", &AUTO_SCALING_POLICY_UPDATE),
     ],
 );

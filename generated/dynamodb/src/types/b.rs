@@ -55,9 +55,9 @@ rt::structure!(
 pub static BACKUP_DETAILS: rt::Schema = rt::Schema::structure(
     "BackupDetails",
     &[
-        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BackupSizeBytes", &rt::LONG),
+        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
+        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("BackupSizeBytes", &rt::LONG).min(0.0),
         rt::m("BackupStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("BackupType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("BackupCreationDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
@@ -130,16 +130,16 @@ rt::structure!(
 pub static BACKUP_SUMMARY: rt::Schema = rt::Schema::structure(
     "BackupSummary",
     &[
-        rt::m("TableName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
         rt::m("TableId", &rt::STRING),
-        rt::m("TableArn", &rt::STRING),
-        rt::m("BackupArn", &rt::STRING),
-        rt::m("BackupName", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).min(1.0),
+        rt::m("BackupArn", &rt::STRING).min(37.0),
+        rt::m("BackupName", &rt::STRING).min(3.0),
         rt::m("BackupCreationDateTime", &rt::TIMESTAMP),
         rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
         rt::m("BackupStatus", &rt::ENUM),
         rt::m("BackupType", &rt::ENUM),
-        rt::m("BackupSizeBytes", &rt::LONG),
+        rt::m("BackupSizeBytes", &rt::LONG).min(0.0),
     ],
 );
 rt::string_enum! {
@@ -162,7 +162,7 @@ rt::structure!(
 pub static BATCH_EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
     "BatchExecuteStatementInput",
     &[
-        rt::m("Statements", &PARTI_QL_BATCH_REQUEST).flags(rt::REQUIRED),
+        rt::m("Statements", &PARTI_QL_BATCH_REQUEST).flags(rt::REQUIRED).min(1.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
     ],
 );
@@ -261,11 +261,11 @@ pub static BATCH_GET_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 pub static BATCH_GET_REQUEST_MAP: rt::Schema = rt::Schema::map(
     "BatchGetRequestMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &KEYS_AND_ATTRIBUTES)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &KEYS_AND_ATTRIBUTES)],
 );
 pub static BATCH_GET_RESPONSE_MAP: rt::Schema = rt::Schema::map(
     "BatchGetResponseMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &ITEM_LIST)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &ITEM_LIST)],
 );
 /// An error associated with a statement in a PartiQL batch that was run.
 #[derive(Clone, Default, PartialEq)]
@@ -321,8 +321,8 @@ rt::structure!(
 pub static BATCH_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
     "BatchStatementRequest",
     &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS),
+        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
         rt::m("ConsistentRead", &rt::BOOLEAN),
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
@@ -345,7 +345,7 @@ pub static BATCH_STATEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
     "BatchStatementResponse",
     &[
         rt::m("Error", &BATCH_STATEMENT_ERROR),
-        rt::m("TableName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
         rt::m("Item", &ATTRIBUTE_MAP),
     ],
 );
@@ -420,7 +420,7 @@ pub static BATCH_WRITE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 pub static BATCH_WRITE_ITEM_REQUEST_MAP: rt::Schema = rt::Schema::map(
     "BatchWriteItemRequestMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &WRITE_REQUESTS)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &WRITE_REQUESTS).min(1.0)],
 );
 rt::string_enum! {
     pub enum BillingMode { Provisioned = "PROVISIONED", PayPerRequest = "PAY_PER_REQUEST"
@@ -463,7 +463,7 @@ pub struct BulkOperationBytes {
 rt::structure!(BulkOperationBytes, BULK_OPERATION_BYTES, 0 => bulk_put_bytes);
 pub static BULK_OPERATION_BYTES: rt::Schema = rt::Schema::structure(
     "BulkOperationBytes",
-    &[rt::m("BulkPutBytes", &rt::LONG)],
+    &[rt::m("BulkPutBytes", &rt::LONG).min(0.0)],
 );
 /// Contains detailed information about a bulk operation.
 #[derive(Clone, Default, PartialEq)]
@@ -521,7 +521,7 @@ rt::structure!(
 pub static BULK_OPERATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "BulkOperationDescription",
     &[
-        rt::m("BulkOperationArn", &rt::STRING),
+        rt::m("BulkOperationArn", &rt::STRING).min(37.0),
         rt::m("BulkOperationStatus", &rt::ENUM),
         rt::m("TableDetails", &BULK_OPERATION_TABLE_DETAILS),
         rt::m("ClientToken", &rt::STRING),
@@ -529,14 +529,14 @@ pub static BULK_OPERATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("OutputS3Configuration", &OUTPUT_S3_CONFIGURATION),
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ProcessedItemCount", &rt::LONG),
-        rt::m("ProcessedInputBytes", &rt::LONG),
-        rt::m("TotalInputBytes", &rt::LONG),
+        rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
+        rt::m("ProcessedInputBytes", &rt::LONG).min(0.0),
+        rt::m("TotalInputBytes", &rt::LONG).min(0.0),
         rt::m("BulkOperationUsage", &BULK_OPERATION_USAGE_MULTIPLE),
-        rt::m("FailedItemCount", &rt::LONG),
+        rt::m("FailedItemCount", &rt::LONG).min(0.0),
         rt::m("FailureCode", &rt::STRING),
         rt::m("FailureMessage", &rt::STRING),
-        rt::m("MaxWriteRequestUnits", &rt::LONG),
+        rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
         rt::m("PerformanceTier", &rt::ENUM),
     ],
 );
@@ -571,7 +571,7 @@ rt::structure!(
 pub static BULK_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
     "BulkOperationSummary",
     &[
-        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
         rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTime", &rt::TIMESTAMP),
@@ -590,7 +590,7 @@ rt::structure!(
 );
 pub static BULK_OPERATION_TABLE_DETAIL: rt::Schema = rt::Schema::structure(
     "BulkOperationTableDetail",
-    &[rt::m("TableName", &rt::STRING), rt::m("TableId", &rt::STRING)],
+    &[rt::m("TableName", &rt::STRING).min(1.0), rt::m("TableId", &rt::STRING)],
 );
 pub static BULK_OPERATION_TABLE_DETAILS: rt::Schema = rt::Schema::list(
     "BulkOperationTableDetails",
@@ -620,8 +620,8 @@ rt::structure!(
 pub static BULK_OPERATION_USAGE: rt::Schema = rt::Schema::structure(
     "BulkOperationUsage",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("BulkPutBytes", &rt::LONG),
+        rt::m("TableName", &rt::STRING).min(1.0),
+        rt::m("BulkPutBytes", &rt::LONG).min(0.0),
         rt::m("Table", &BULK_OPERATION_BYTES),
         rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
         rt::m("GlobalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
@@ -643,7 +643,7 @@ rt::structure!(
 );
 pub static BULK_OPERATION_VECTOR_BYTES: rt::Schema = rt::Schema::structure(
     "BulkOperationVectorBytes",
-    &[rt::m("BulkPutVectorBytes", &rt::LONG)],
+    &[rt::m("BulkPutVectorBytes", &rt::LONG).min(0.0)],
 );
 pub static BULK_OPERATIONS_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "BulkOperationsSummaryList",

@@ -13,7 +13,12 @@ rt::structure!(
 );
 pub static CANCEL_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
     "CancelBulkOperationInput",
-    &[rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[
+        rt::m("BulkOperationArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(37.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBulkOperationOutput {
@@ -29,7 +34,7 @@ rt::structure!(
 pub static CANCEL_BULK_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "CancelBulkOperationOutput",
     &[
-        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
         rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -161,7 +166,7 @@ pub static CONDITION_CHECK: rt::Schema = rt::Schema::structure(
     "ConditionCheck",
     &[
         rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConditionExpression", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
@@ -216,7 +221,7 @@ rt::structure!(
 pub static CONSUMED_CAPACITY: rt::Schema = rt::Schema::structure(
     "ConsumedCapacity",
     &[
-        rt::m("TableName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(1.0),
         rt::m("CapacityUnits", &rt::DOUBLE),
         rt::m("ReadCapacityUnits", &rt::DOUBLE),
         rt::m("WriteCapacityUnits", &rt::DOUBLE),
@@ -304,8 +309,8 @@ rt::structure!(
 pub static CONTRIBUTOR_INSIGHTS_SUMMARY: rt::Schema = rt::Schema::structure(
     "ContributorInsightsSummary",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ContributorInsightsStatus", &rt::ENUM),
         rt::m("ContributorInsightsMode", &rt::ENUM),
     ],
@@ -323,8 +328,8 @@ rt::structure!(
 pub static CREATE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
     "CreateBackupInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -363,8 +368,8 @@ rt::structure!(
 pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
     "CreateGlobalSecondaryIndexAction",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
@@ -385,7 +390,10 @@ rt::structure!(
 pub static CREATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "CreateGlobalTableInput",
     &[
-        rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("GlobalTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
         rt::m("ReplicationGroup", &REPLICA_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -459,7 +467,7 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::stru
         rt::m("KMSMasterKeyId", &rt::STRING),
         rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
         rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
+        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0),
         rt::m("TableClassOverride", &rt::ENUM),
     ],
 );
@@ -583,8 +591,8 @@ pub static CREATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "CreateTableInput",
     &[
         rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_LIST),
         rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_LIST),
         rt::m("BillingMode", &rt::ENUM),
@@ -597,7 +605,7 @@ pub static CREATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("WarmThroughput", &WARM_THROUGHPUT),
         rt::m("ResourcePolicy", &rt::STRING),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("GlobalTableSourceArn", &rt::STRING),
+        rt::m("GlobalTableSourceArn", &rt::STRING).min(1.0),
         rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
         rt::m("VectorIndexes", &VECTOR_INDEX_LIST),
     ],
@@ -637,17 +645,17 @@ rt::structure!(
 pub static CREATE_VECTOR_INDEX_ACTION: rt::Schema = rt::Schema::structure(
     "CreateVectorIndexAction",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
-        rt::m("SearchSchema", &SEARCH_SCHEMA),
+        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0),
         rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
 pub static CSV_HEADER_LIST: rt::Schema = rt::Schema::list(
     "CsvHeaderList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Processing options for the CSV file being imported.
 #[derive(Clone, Default, PartialEq)]
@@ -660,5 +668,8 @@ pub struct CsvOptions {
 rt::structure!(CsvOptions, CSV_OPTIONS, 0 => delimiter, 1 => header_list);
 pub static CSV_OPTIONS: rt::Schema = rt::Schema::structure(
     "CsvOptions",
-    &[rt::m("Delimiter", &rt::STRING), rt::m("HeaderList", &CSV_HEADER_LIST)],
+    &[
+        rt::m("Delimiter", &rt::STRING).min(1.0),
+        rt::m("HeaderList", &CSV_HEADER_LIST).min(1.0),
+    ],
 );

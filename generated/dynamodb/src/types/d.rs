@@ -30,7 +30,7 @@ pub static DELETE: rt::Schema = rt::Schema::structure(
     "Delete",
     &[
         rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConditionExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
@@ -45,7 +45,7 @@ pub struct DeleteBackupInput {
 rt::structure!(DeleteBackupInput, DELETE_BACKUP_INPUT, 0 => backup_arn);
 pub static DELETE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteBackupInput",
-    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupOutput {
@@ -69,7 +69,7 @@ rt::structure!(
 );
 pub static DELETE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
     "DeleteGlobalSecondaryIndexAction",
-    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
 );
 /// Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
 #[derive(Clone, Default, PartialEq)]
@@ -175,7 +175,7 @@ rt::structure!(
 pub static DELETE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteItemInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("Key", &KEY).flags(rt::REQUIRED),
         rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
         rt::m("ConditionalOperator", &rt::ENUM),
@@ -267,8 +267,11 @@ rt::structure!(
 pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("ExpectedRevisionId", &rt::STRING),
+        rt::m("ResourceArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(1.0),
+        rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -283,7 +286,7 @@ rt::structure!(
 );
 pub static DELETE_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyOutput",
-    &[rt::m("RevisionId", &rt::STRING)],
+    &[rt::m("RevisionId", &rt::STRING).min(1.0)],
 );
 /// Represents the input of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -294,7 +297,7 @@ pub struct DeleteTableInput {
 rt::structure!(DeleteTableInput, DELETE_TABLE_INPUT, 0 => table_name);
 pub static DELETE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteTableInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 /// Represents the output of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -316,7 +319,7 @@ pub struct DeleteVectorIndexAction {
 rt::structure!(DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, 0 => index_name);
 pub static DELETE_VECTOR_INDEX_ACTION: rt::Schema = rt::Schema::structure(
     "DeleteVectorIndexAction",
-    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupInput {
@@ -326,7 +329,7 @@ pub struct DescribeBackupInput {
 rt::structure!(DescribeBackupInput, DESCRIBE_BACKUP_INPUT, 0 => backup_arn);
 pub static DESCRIBE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeBackupInput",
-    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupOutput {
@@ -348,7 +351,12 @@ rt::structure!(
 );
 pub static DESCRIBE_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeBulkOperationInput",
-    &[rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[
+        rt::m("BulkOperationArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(37.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBulkOperationOutput {
@@ -375,7 +383,7 @@ rt::structure!(
 );
 pub static DESCRIBE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeContinuousBackupsInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContinuousBackupsOutput {
@@ -404,8 +412,8 @@ rt::structure!(
 pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeContributorInsightsInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -441,8 +449,8 @@ rt::structure!(
 pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeContributorInsightsOutput",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ContributorInsightsRuleList", &CONTRIBUTOR_INSIGHTS_RULE_LIST),
         rt::m("ContributorInsightsStatus", &rt::ENUM),
         rt::m("LastUpdateDateTime", &rt::TIMESTAMP),
@@ -475,7 +483,7 @@ pub struct DescribeExportInput {
 rt::structure!(DescribeExportInput, DESCRIBE_EXPORT_INPUT, 0 => export_arn);
 pub static DESCRIBE_EXPORT_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeExportInput",
-    &[rt::m("ExportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("ExportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportOutput {
@@ -497,7 +505,12 @@ rt::structure!(
 );
 pub static DESCRIBE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeGlobalTableInput",
-    &[rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[
+        rt::m("GlobalTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableOutput {
@@ -523,7 +536,12 @@ rt::structure!(
 );
 pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeGlobalTableSettingsInput",
-    &[rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[
+        rt::m("GlobalTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsOutput {
@@ -539,7 +557,7 @@ rt::structure!(
 pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeGlobalTableSettingsOutput",
     &[
-        rt::m("GlobalTableName", &rt::STRING),
+        rt::m("GlobalTableName", &rt::STRING).min(3.0),
         rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST),
     ],
 );
@@ -551,7 +569,7 @@ pub struct DescribeImportInput {
 rt::structure!(DescribeImportInput, DESCRIBE_IMPORT_INPUT, 0 => import_arn);
 pub static DESCRIBE_IMPORT_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeImportInput",
-    &[rt::m("ImportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("ImportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportOutput {
@@ -576,7 +594,7 @@ rt::structure!(
 );
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeKinesisStreamingDestinationInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKinesisStreamingDestinationOutput {
@@ -593,7 +611,7 @@ rt::structure!(
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeKinesisStreamingDestinationOutput",
     &[
-        rt::m("TableName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
         rt::m("KinesisDataStreamDestinations", &KINESIS_DATA_STREAM_DESTINATIONS),
     ],
 );
@@ -625,10 +643,10 @@ rt::structure!(
 pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeLimitsOutput",
     &[
-        rt::m("AccountMaxReadCapacityUnits", &rt::LONG),
-        rt::m("AccountMaxWriteCapacityUnits", &rt::LONG),
-        rt::m("TableMaxReadCapacityUnits", &rt::LONG),
-        rt::m("TableMaxWriteCapacityUnits", &rt::LONG),
+        rt::m("AccountMaxReadCapacityUnits", &rt::LONG).min(1.0),
+        rt::m("AccountMaxWriteCapacityUnits", &rt::LONG).min(1.0),
+        rt::m("TableMaxReadCapacityUnits", &rt::LONG).min(1.0),
+        rt::m("TableMaxWriteCapacityUnits", &rt::LONG).min(1.0),
     ],
 );
 /// Represents the input of a `DescribeTable` operation.
@@ -640,7 +658,7 @@ pub struct DescribeTableInput {
 rt::structure!(DescribeTableInput, DESCRIBE_TABLE_INPUT, 0 => table_name);
 pub static DESCRIBE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTableInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 /// Represents the output of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -664,7 +682,7 @@ rt::structure!(
 );
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTableReplicaAutoScalingInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingOutput {
@@ -687,7 +705,7 @@ pub struct DescribeTimeToLiveInput {
 rt::structure!(DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, 0 => table_name);
 pub static DESCRIBE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeTimeToLiveInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTimeToLiveOutput {

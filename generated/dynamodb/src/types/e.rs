@@ -67,12 +67,12 @@ rt::structure!(
 pub static EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
     "ExecuteStatementInput",
     &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS),
+        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
         rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
@@ -94,7 +94,7 @@ pub static EXECUTE_STATEMENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "ExecuteStatementOutput",
     &[
         rt::m("Items", &ITEM_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
         rt::m("LastEvaluatedKey", &KEY),
     ],
@@ -115,8 +115,10 @@ rt::structure!(
 pub static EXECUTE_TRANSACTION_INPUT: rt::Schema = rt::Schema::structure(
     "ExecuteTransactionInput",
     &[
-        rt::m("TransactStatements", &PARAMETERIZED_STATEMENTS).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("TransactStatements", &PARAMETERIZED_STATEMENTS)
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
     ],
 );
@@ -134,7 +136,7 @@ rt::structure!(
 pub static EXECUTE_TRANSACTION_OUTPUT: rt::Schema = rt::Schema::structure(
     "ExecuteTransactionOutput",
     &[
-        rt::m("Responses", &ITEM_RESPONSE_LIST),
+        rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0),
         rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
     ],
 );
@@ -287,12 +289,12 @@ rt::structure!(
 pub static EXPORT_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ExportDescription",
     &[
-        rt::m("ExportArn", &rt::STRING),
+        rt::m("ExportArn", &rt::STRING).min(37.0),
         rt::m("ExportStatus", &rt::ENUM),
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
         rt::m("ExportManifest", &rt::STRING),
-        rt::m("TableArn", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).min(1.0),
         rt::m("TableId", &rt::STRING),
         rt::m("ExportTime", &rt::TIMESTAMP),
         rt::m("ClientToken", &rt::STRING),
@@ -300,12 +302,12 @@ pub static EXPORT_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("S3BucketOwner", &rt::STRING),
         rt::m("S3Prefix", &rt::STRING),
         rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING),
+        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
         rt::m("FailureCode", &rt::STRING),
         rt::m("FailureMessage", &rt::STRING),
         rt::m("ExportFormat", &rt::ENUM),
-        rt::m("BilledSizeBytes", &rt::LONG),
-        rt::m("ItemCount", &rt::LONG),
+        rt::m("BilledSizeBytes", &rt::LONG).min(0.0),
+        rt::m("ItemCount", &rt::LONG).min(0.0),
         rt::m("ExportType", &rt::ENUM),
         rt::m("IncrementalExportSpecification", &INCREMENTAL_EXPORT_SPECIFICATION),
         rt::m("FilterSpecification", &FILTER_SPECIFICATION),
@@ -349,7 +351,7 @@ rt::structure!(
 pub static EXPORT_SUMMARY: rt::Schema = rt::Schema::structure(
     "ExportSummary",
     &[
-        rt::m("ExportArn", &rt::STRING),
+        rt::m("ExportArn", &rt::STRING).min(37.0),
         rt::m("ExportStatus", &rt::ENUM),
         rt::m("ExportType", &rt::ENUM),
     ],
@@ -399,14 +401,14 @@ rt::structure!(
 pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::structure(
     "ExportTableToPointInTimeInput",
     &[
-        rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("ExportTime", &rt::TIMESTAMP),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
         rt::m("S3BucketOwner", &rt::STRING),
         rt::m("S3Prefix", &rt::STRING),
         rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING),
+        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
         rt::m("ExportFormat", &rt::ENUM),
         rt::m("ExportType", &rt::ENUM),
         rt::m("IncrementalExportSpecification", &INCREMENTAL_EXPORT_SPECIFICATION),

@@ -23,7 +23,7 @@ pub static GET: rt::Schema = rt::Schema::structure(
     "Get",
     &[
         rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ProjectionExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
     ],
@@ -79,9 +79,9 @@ rt::structure!(
 pub static GET_ITEM_INPUT: rt::Schema = rt::Schema::structure(
     "GetItemInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST),
+        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
         rt::m("ConsistentRead", &rt::BOOLEAN),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
         rt::m("ProjectionExpression", &rt::STRING),
@@ -109,7 +109,7 @@ pub struct GetResourcePolicyInput {
 rt::structure!(GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, 0 => resource_arn);
 pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")],
+    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
@@ -123,7 +123,7 @@ rt::structure!(
 );
 pub static GET_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyOutput",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING).min(1.0)],
 );
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -158,8 +158,8 @@ rt::structure!(
 pub static GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
     "GlobalSecondaryIndex",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
@@ -182,7 +182,7 @@ rt::structure!(
 pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: rt::Schema = rt::Schema::structure(
     "GlobalSecondaryIndexAutoScalingUpdate",
     &[
-        rt::m("IndexName", &rt::STRING),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
     ],
 );
@@ -243,8 +243,8 @@ rt::structure!(
 pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "GlobalSecondaryIndexDescription",
     &[
-        rt::m("IndexName", &rt::STRING),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
         rt::m("IndexStatus", &rt::ENUM),
         rt::m("Backfilling", &rt::BOOLEAN),
@@ -287,8 +287,8 @@ rt::structure!(
 pub static GLOBAL_SECONDARY_INDEX_INFO: rt::Schema = rt::Schema::structure(
     "GlobalSecondaryIndexInfo",
     &[
-        rt::m("IndexName", &rt::STRING),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
@@ -352,8 +352,8 @@ rt::structure!(
 pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "GlobalSecondaryIndexWarmThroughputDescription",
     &[
-        rt::m("ReadUnitsPerSecond", &rt::LONG),
-        rt::m("WriteUnitsPerSecond", &rt::LONG),
+        rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
+        rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
         rt::m("Status", &rt::ENUM),
     ],
 );
@@ -374,7 +374,10 @@ rt::structure!(
 );
 pub static GLOBAL_TABLE: rt::Schema = rt::Schema::structure(
     "GlobalTable",
-    &[rt::m("GlobalTableName", &rt::STRING), rt::m("ReplicationGroup", &REPLICA_LIST)],
+    &[
+        rt::m("GlobalTableName", &rt::STRING).min(3.0),
+        rt::m("ReplicationGroup", &REPLICA_LIST),
+    ],
 );
 /// The specified global table already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -421,7 +424,7 @@ pub static GLOBAL_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("GlobalTableArn", &rt::STRING),
         rt::m("CreationDateTime", &rt::TIMESTAMP),
         rt::m("GlobalTableStatus", &rt::ENUM),
-        rt::m("GlobalTableName", &rt::STRING),
+        rt::m("GlobalTableName", &rt::STRING).min(3.0),
     ],
 );
 /// Represents the settings of a global secondary index for a global table that will be modified.
@@ -445,8 +448,8 @@ rt::structure!(
 pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
     "GlobalTableGlobalSecondaryIndexSettingsUpdate",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
             &AUTO_SCALING_SETTINGS_UPDATE,

@@ -71,11 +71,11 @@ rt::structure!(
 pub static IMPORT_SUMMARY: rt::Schema = rt::Schema::structure(
     "ImportSummary",
     &[
-        rt::m("ImportArn", &rt::STRING),
+        rt::m("ImportArn", &rt::STRING).min(37.0),
         rt::m("ImportStatus", &rt::ENUM),
-        rt::m("TableArn", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).min(1.0),
         rt::m("S3BucketSource", &S3_BUCKET_SOURCE),
-        rt::m("CloudWatchLogGroupArn", &rt::STRING),
+        rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0),
         rt::m("InputFormat", &rt::ENUM),
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
@@ -139,14 +139,14 @@ rt::structure!(
 pub static IMPORT_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ImportTableDescription",
     &[
-        rt::m("ImportArn", &rt::STRING),
+        rt::m("ImportArn", &rt::STRING).min(37.0),
         rt::m("ImportStatus", &rt::ENUM),
-        rt::m("TableArn", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).min(1.0),
         rt::m("TableId", &rt::STRING),
         rt::m("ClientToken", &rt::STRING),
         rt::m("S3BucketSource", &S3_BUCKET_SOURCE),
-        rt::m("ErrorCount", &rt::LONG),
-        rt::m("CloudWatchLogGroupArn", &rt::STRING),
+        rt::m("ErrorCount", &rt::LONG).min(0.0),
+        rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0),
         rt::m("InputFormat", &rt::ENUM),
         rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS),
         rt::m("InputCompressionType", &rt::ENUM),
@@ -154,8 +154,8 @@ pub static IMPORT_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
         rt::m("ProcessedSizeBytes", &rt::LONG),
-        rt::m("ProcessedItemCount", &rt::LONG),
-        rt::m("ImportedItemCount", &rt::LONG),
+        rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
+        rt::m("ImportedItemCount", &rt::LONG).min(0.0),
         rt::m("FailureCode", &rt::STRING),
         rt::m("FailureMessage", &rt::STRING),
     ],
@@ -358,7 +358,10 @@ pub static ITEM_COLLECTION_METRICS_MULTIPLE: rt::Schema = rt::Schema::list(
 );
 pub static ITEM_COLLECTION_METRICS_PER_TABLE: rt::Schema = rt::Schema::map(
     "ItemCollectionMetricsPerTable",
-    &[rt::m("key", &rt::STRING), rt::m("value", &ITEM_COLLECTION_METRICS_MULTIPLE)],
+    &[
+        rt::m("key", &rt::STRING).min(1.0),
+        rt::m("value", &ITEM_COLLECTION_METRICS_MULTIPLE),
+    ],
 );
 pub static ITEM_COLLECTION_SIZE_ESTIMATE_RANGE: rt::Schema = rt::Schema::list(
     "ItemCollectionSizeEstimateRange",

@@ -39,7 +39,7 @@ rt::structure!(KeySchemaElement, KEY_SCHEMA_ELEMENT, 0 => attribute_name, 1 => k
 pub static KEY_SCHEMA_ELEMENT: rt::Schema = rt::Schema::structure(
     "KeySchemaElement",
     &[
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("KeyType", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -93,8 +93,8 @@ rt::structure!(
 pub static KEYS_AND_ATTRIBUTES: rt::Schema = rt::Schema::structure(
     "KeysAndAttributes",
     &[
-        rt::m("Keys", &KEY_LIST).flags(rt::REQUIRED),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST),
+        rt::m("Keys", &KEY_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
         rt::m("ConsistentRead", &rt::BOOLEAN),
         rt::m("ProjectionExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
@@ -122,7 +122,7 @@ rt::structure!(
 pub static KINESIS_DATA_STREAM_DESTINATION: rt::Schema = rt::Schema::structure(
     "KinesisDataStreamDestination",
     &[
-        rt::m("StreamArn", &rt::STRING),
+        rt::m("StreamArn", &rt::STRING).min(37.0),
         rt::m("DestinationStatus", &rt::ENUM),
         rt::m("DestinationStatusDescription", &rt::STRING),
         rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM),
@@ -150,8 +150,8 @@ rt::structure!(
 pub static KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
     "KinesisStreamingDestinationInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
         rt::m(
             "EnableKinesisStreamingConfiguration",
             &ENABLE_KINESIS_STREAMING_CONFIGURATION,
@@ -179,8 +179,8 @@ rt::structure!(
 pub static KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "KinesisStreamingDestinationOutput",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("StreamArn", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("StreamArn", &rt::STRING).min(37.0),
         rt::m("DestinationStatus", &rt::ENUM),
         rt::m(
             "EnableKinesisStreamingConfiguration",

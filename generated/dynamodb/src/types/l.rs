@@ -61,11 +61,11 @@ rt::structure!(
 pub static LIST_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
     "ListBackupsInput",
     &[
-        rt::m("TableName", &rt::STRING).ctx("ResourceArn"),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
         rt::m("TimeRangeLowerBound", &rt::TIMESTAMP),
         rt::m("TimeRangeUpperBound", &rt::TIMESTAMP),
-        rt::m("ExclusiveStartBackupArn", &rt::STRING),
+        rt::m("ExclusiveStartBackupArn", &rt::STRING).min(37.0),
         rt::m("BackupType", &rt::ENUM),
     ],
 );
@@ -88,7 +88,7 @@ pub static LIST_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListBackupsOutput",
     &[
         rt::m("BackupSummaries", &BACKUP_SUMMARIES),
-        rt::m("LastEvaluatedBackupArn", &rt::STRING),
+        rt::m("LastEvaluatedBackupArn", &rt::STRING).min(37.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -104,7 +104,10 @@ rt::structure!(
 );
 pub static LIST_BULK_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
     "ListBulkOperationsInput",
-    &[rt::m("MaxResults", &rt::INTEGER), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsOutput {
@@ -121,7 +124,7 @@ pub static LIST_BULK_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListBulkOperationsOutput",
     &[
         rt::m("BulkOperationsSummaryList", &BULK_OPERATIONS_SUMMARY_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -140,7 +143,7 @@ rt::structure!(
 pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListContributorInsightsInput",
     &[
-        rt::m("TableName", &rt::STRING).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("MaxResults", &rt::INTEGER),
     ],
@@ -179,8 +182,8 @@ rt::structure!(
 pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListExportsInput",
     &[
-        rt::m("TableArn", &rt::STRING).ctx("ResourceArn"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("TableArn", &rt::STRING).ctx("ResourceArn").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -216,8 +219,8 @@ rt::structure!(
 pub static LIST_GLOBAL_TABLES_INPUT: rt::Schema = rt::Schema::structure(
     "ListGlobalTablesInput",
     &[
-        rt::m("ExclusiveStartGlobalTableName", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("ExclusiveStartGlobalTableName", &rt::STRING).min(3.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
         rt::m("RegionName", &rt::STRING),
     ],
 );
@@ -236,7 +239,7 @@ pub static LIST_GLOBAL_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListGlobalTablesOutput",
     &[
         rt::m("GlobalTables", &GLOBAL_TABLE_LIST),
-        rt::m("LastEvaluatedGlobalTableName", &rt::STRING),
+        rt::m("LastEvaluatedGlobalTableName", &rt::STRING).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -254,9 +257,9 @@ rt::structure!(
 pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
     "ListImportsInput",
     &[
-        rt::m("TableArn", &rt::STRING).ctx("ResourceArn"),
-        rt::m("PageSize", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).ctx("ResourceArn").min(1.0),
+        rt::m("PageSize", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(112.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -271,7 +274,10 @@ rt::structure!(
 );
 pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListImportsOutput",
-    &[rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST),
+        rt::m("NextToken", &rt::STRING).min(112.0),
+    ],
 );
 /// Represents the input of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -286,7 +292,10 @@ rt::structure!(
 );
 pub static LIST_TABLES_INPUT: rt::Schema = rt::Schema::structure(
     "ListTablesInput",
-    &[rt::m("ExclusiveStartTableName", &rt::STRING), rt::m("Limit", &rt::INTEGER)],
+    &[
+        rt::m("ExclusiveStartTableName", &rt::STRING).min(3.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+    ],
 );
 /// Represents the output of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -308,7 +317,7 @@ pub static LIST_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTablesOutput",
     &[
         rt::m("TableNames", &TABLE_NAME_LIST),
-        rt::m("LastEvaluatedTableName", &rt::STRING),
+        rt::m("LastEvaluatedTableName", &rt::STRING).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -325,7 +334,10 @@ rt::structure!(
 pub static LIST_TAGS_OF_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "ListTagsOfResourceInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("ResourceArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -367,8 +379,8 @@ rt::structure!(
 pub static LOCAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
     "LocalSecondaryIndex",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
     ],
 );
@@ -403,8 +415,8 @@ rt::structure!(
 pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "LocalSecondaryIndexDescription",
     &[
-        rt::m("IndexName", &rt::STRING),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
         rt::m("IndexSizeBytes", &rt::LONG),
         rt::m("ItemCount", &rt::LONG),
@@ -439,8 +451,8 @@ rt::structure!(
 pub static LOCAL_SECONDARY_INDEX_INFO: rt::Schema = rt::Schema::structure(
     "LocalSecondaryIndexInfo",
     &[
-        rt::m("IndexName", &rt::STRING),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
     ],
 );

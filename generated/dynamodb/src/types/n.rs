@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 pub static NON_KEY_ATTRIBUTE_NAME_LIST: rt::Schema = rt::Schema::list(
     "NonKeyAttributeNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static NUMBER_SET_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
     "NumberSetAttributeValue",

@@ -69,7 +69,7 @@ pub static OUTPUT_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("S3Bucket", &rt::STRING),
         rt::m("S3KeyPrefix", &rt::STRING),
         rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING),
+        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
         rt::m("OutputType", &OUTPUT_TYPE_LIST).flags(rt::REQUIRED),
     ],
 );

@@ -24,8 +24,8 @@ rt::structure!(
 pub static PARAMETERIZED_STATEMENT: rt::Schema = rt::Schema::structure(
     "ParameterizedStatement",
     &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS),
+        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
         rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
     ],
 );
@@ -65,7 +65,7 @@ pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: rt::Schema = rt::Schema::structur
     "PointInTimeRecoveryDescription",
     &[
         rt::m("PointInTimeRecoveryStatus", &rt::ENUM),
-        rt::m("RecoveryPeriodInDays", &rt::INTEGER),
+        rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
         rt::m("EarliestRestorableDateTime", &rt::TIMESTAMP),
         rt::m("LatestRestorableDateTime", &rt::TIMESTAMP),
     ],
@@ -86,7 +86,7 @@ pub static POINT_IN_TIME_RECOVERY_SPECIFICATION: rt::Schema = rt::Schema::struct
     "PointInTimeRecoverySpecification",
     &[
         rt::m("PointInTimeRecoveryEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("RecoveryPeriodInDays", &rt::INTEGER),
+        rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -144,7 +144,7 @@ pub static PROJECTION: rt::Schema = rt::Schema::structure(
     "Projection",
     &[
         rt::m("ProjectionType", &rt::ENUM),
-        rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST),
+        rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -171,8 +171,8 @@ rt::structure!(
 pub static PROVISIONED_THROUGHPUT: rt::Schema = rt::Schema::structure(
     "ProvisionedThroughput",
     &[
-        rt::m("ReadCapacityUnits", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("ReadCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
+        rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
@@ -203,9 +203,9 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structur
     &[
         rt::m("LastIncreaseDateTime", &rt::TIMESTAMP),
         rt::m("LastDecreaseDateTime", &rt::TIMESTAMP),
-        rt::m("NumberOfDecreasesToday", &rt::LONG),
-        rt::m("ReadCapacityUnits", &rt::LONG),
-        rt::m("WriteCapacityUnits", &rt::LONG),
+        rt::m("NumberOfDecreasesToday", &rt::LONG).min(1.0),
+        rt::m("ReadCapacityUnits", &rt::LONG).min(0.0),
+        rt::m("WriteCapacityUnits", &rt::LONG).min(0.0),
     ],
 );
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to [Error Retries and Exponential Backoff](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff) in the *Amazon DynamoDB Developer Guide*.
@@ -240,7 +240,7 @@ rt::structure!(
 );
 pub static PROVISIONED_THROUGHPUT_OVERRIDE: rt::Schema = rt::Schema::structure(
     "ProvisionedThroughputOverride",
-    &[rt::m("ReadCapacityUnits", &rt::LONG)],
+    &[rt::m("ReadCapacityUnits", &rt::LONG).min(1.0)],
 );
 /// Represents a request to perform a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -269,7 +269,7 @@ pub static PUT: rt::Schema = rt::Schema::structure(
     "Put",
     &[
         rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConditionExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
@@ -381,7 +381,7 @@ rt::structure!(
 pub static PUT_ITEM_INPUT: rt::Schema = rt::Schema::structure(
     "PutItemInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED),
         rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
         rt::m("ReturnValues", &rt::ENUM),
@@ -467,9 +467,12 @@ rt::structure!(
 pub static PUT_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("ResourceArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(1.0),
         rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpectedRevisionId", &rt::STRING),
+        rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
         rt::m("ConfirmRemoveSelfResourceAccess", &rt::BOOLEAN),
     ],
 );
@@ -481,5 +484,5 @@ pub struct PutResourcePolicyOutput {
 rt::structure!(PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, 0 => revision_id);
 pub static PUT_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyOutput",
-    &[rt::m("RevisionId", &rt::STRING)],
+    &[rt::m("RevisionId", &rt::STRING).min(1.0)],
 );

@@ -148,11 +148,11 @@ rt::structure!(
 pub static QUERY_INPUT: rt::Schema = rt::Schema::structure(
     "QueryInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("Select", &rt::ENUM),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
         rt::m("ConsistentRead", &rt::BOOLEAN),
         rt::m("KeyConditions", &KEY_CONDITIONS),
         rt::m("QueryFilter", &FILTER_CONDITION_MAP),

@@ -207,7 +207,7 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndex",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
         rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
     ],
@@ -240,7 +240,7 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndexAutoScalingDescription",
     &[
-        rt::m("IndexName", &rt::STRING),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("IndexStatus", &rt::ENUM),
         rt::m(
             "ProvisionedReadCapacityAutoScalingSettings",
@@ -271,7 +271,7 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndexAutoScalingUpdate",
     &[
-        rt::m("IndexName", &rt::STRING),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ProvisionedReadCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
     ],
 );
@@ -299,7 +299,7 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndexDescription",
     &[
-        rt::m("IndexName", &rt::STRING),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
         rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
         rt::m("WarmThroughput", &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION),
@@ -349,14 +349,14 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndexSettingsDescription",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("IndexStatus", &rt::ENUM),
-        rt::m("ProvisionedReadCapacityUnits", &rt::LONG),
+        rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "ProvisionedReadCapacityAutoScalingSettings",
             &AUTO_SCALING_SETTINGS_DESCRIPTION,
         ),
-        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG),
+        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "ProvisionedWriteCapacityAutoScalingSettings",
             &AUTO_SCALING_SETTINGS_DESCRIPTION,
@@ -388,8 +388,8 @@ rt::structure!(
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
     "ReplicaGlobalSecondaryIndexSettingsUpdate",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ProvisionedReadCapacityUnits", &rt::LONG),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "ProvisionedReadCapacityAutoScalingSettingsUpdate",
             &AUTO_SCALING_SETTINGS_UPDATE,
@@ -462,12 +462,12 @@ pub static REPLICA_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ReplicaStatus", &rt::ENUM),
         rt::m("ReplicaBillingModeSummary", &BILLING_MODE_SUMMARY),
-        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG),
+        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(0.0),
         rt::m(
             "ReplicaProvisionedReadCapacityAutoScalingSettings",
             &AUTO_SCALING_SETTINGS_DESCRIPTION,
         ),
-        rt::m("ReplicaProvisionedWriteCapacityUnits", &rt::LONG),
+        rt::m("ReplicaProvisionedWriteCapacityUnits", &rt::LONG).min(0.0),
         rt::m(
             "ReplicaProvisionedWriteCapacityAutoScalingSettings",
             &AUTO_SCALING_SETTINGS_DESCRIPTION,
@@ -511,15 +511,16 @@ pub static REPLICA_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
     "ReplicaSettingsUpdate",
     &[
         rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG),
+        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
             &AUTO_SCALING_SETTINGS_UPDATE,
         ),
         rt::m(
-            "ReplicaGlobalSecondaryIndexSettingsUpdate",
-            &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
-        ),
+                "ReplicaGlobalSecondaryIndexSettingsUpdate",
+                &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
+            )
+            .min(1.0),
         rt::m("ReplicaTableClass", &rt::ENUM),
     ],
 );
@@ -673,8 +674,8 @@ rt::structure!(
 pub static RESTORE_SUMMARY: rt::Schema = rt::Schema::structure(
     "RestoreSummary",
     &[
-        rt::m("SourceBackupArn", &rt::STRING),
-        rt::m("SourceTableArn", &rt::STRING),
+        rt::m("SourceBackupArn", &rt::STRING).min(37.0),
+        rt::m("SourceTableArn", &rt::STRING).min(1.0),
         rt::m("RestoreDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("RestoreInProgress", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
@@ -709,8 +710,11 @@ rt::structure!(
 pub static RESTORE_TABLE_FROM_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
     "RestoreTableFromBackupInput",
     &[
-        rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TargetTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
+        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
         rt::m("BillingModeOverride", &rt::ENUM),
         rt::m("GlobalSecondaryIndexOverride", &GLOBAL_SECONDARY_INDEX_LIST),
         rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
@@ -772,9 +776,12 @@ rt::structure!(
 pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::structure(
     "RestoreTableToPointInTimeInput",
     &[
-        rt::m("SourceTableArn", &rt::STRING),
-        rt::m("SourceTableName", &rt::STRING),
-        rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("SourceTableArn", &rt::STRING).min(1.0),
+        rt::m("SourceTableName", &rt::STRING).min(3.0),
+        rt::m("TargetTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
         rt::m("UseLatestRestorableTime", &rt::BOOLEAN),
         rt::m("RestoreDateTime", &rt::TIMESTAMP),
         rt::m("BillingModeOverride", &rt::ENUM),

@@ -213,17 +213,17 @@ rt::structure!(
 pub static SCAN_INPUT: rt::Schema = rt::Schema::structure(
     "ScanInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("IndexName", &rt::STRING),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
         rt::m("Select", &rt::ENUM),
         rt::m("ScanFilter", &FILTER_CONDITION_MAP),
         rt::m("ConditionalOperator", &rt::ENUM),
         rt::m("ExclusiveStartKey", &KEY),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("TotalSegments", &rt::INTEGER),
-        rt::m("Segment", &rt::INTEGER),
+        rt::m("TotalSegments", &rt::INTEGER).min(1.0),
+        rt::m("Segment", &rt::INTEGER).min(0.0),
         rt::m("ProjectionExpression", &rt::STRING),
         rt::m("FilterExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
@@ -354,15 +354,15 @@ rt::structure!(
 pub static SEARCH_VECTORS_INPUT: rt::Schema = rt::Schema::structure(
     "SearchVectorsInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
         rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("SearchVector", &SEARCH_VECTOR_LIST).flags(rt::REQUIRED),
+        rt::m("SearchVector", &SEARCH_VECTOR_LIST).flags(rt::REQUIRED).min(1.0),
         rt::m("SearchConditionExpression", &rt::STRING),
-        rt::m("TopK", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("TopK", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -385,11 +385,11 @@ pub static SEARCH_VECTORS_OUTPUT: rt::Schema = rt::Schema::structure(
 );
 pub static SECONDARY_INDEXES_BULK_BYTES_MAP: rt::Schema = rt::Schema::map(
     "SecondaryIndexesBulkBytesMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &BULK_OPERATION_BYTES)],
+    &[rt::m("key", &rt::STRING).min(3.0), rt::m("value", &BULK_OPERATION_BYTES)],
 );
 pub static SECONDARY_INDEXES_CAPACITY_MAP: rt::Schema = rt::Schema::map(
     "SecondaryIndexesCapacityMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &CAPACITY)],
+    &[rt::m("key", &rt::STRING).min(3.0), rt::m("value", &CAPACITY)],
 );
 rt::string_enum! {
     pub enum Select { AllAttributes = "ALL_ATTRIBUTES", AllProjectedAttributes =
@@ -431,15 +431,15 @@ rt::structure!(
 pub static SOURCE_TABLE_DETAILS: rt::Schema = rt::Schema::structure(
     "SourceTableDetails",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("TableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableArn", &rt::STRING),
+        rt::m("TableArn", &rt::STRING).min(1.0),
         rt::m("TableSizeBytes", &rt::LONG),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED),
+        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
         rt::m("TableCreationDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT).flags(rt::REQUIRED),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("ItemCount", &rt::LONG),
+        rt::m("ItemCount", &rt::LONG).min(0.0),
         rt::m("BillingMode", &rt::ENUM),
     ],
 );
@@ -501,8 +501,8 @@ pub static START_BULK_PUT_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION).flags(rt::REQUIRED),
         rt::m("OutputS3Configuration", &OUTPUT_S3_CONFIGURATION).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("MaxWriteRequestUnits", &rt::LONG),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
         rt::m("PerformanceTier", &rt::ENUM),
     ],
 );

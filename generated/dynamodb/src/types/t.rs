@@ -38,7 +38,7 @@ rt::structure!(
 pub static TABLE_AUTO_SCALING_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "TableAutoScalingDescription",
     &[
-        rt::m("TableName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
         rt::m("TableStatus", &rt::ENUM),
         rt::m("Replicas", &REPLICA_AUTO_SCALING_DESCRIPTION_LIST),
     ],
@@ -90,9 +90,9 @@ rt::structure!(
 pub static TABLE_CREATION_PARAMETERS: rt::Schema = rt::Schema::structure(
     "TableCreationParameters",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS).flags(rt::REQUIRED),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED),
+        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
         rt::m("BillingMode", &rt::ENUM),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
@@ -268,8 +268,8 @@ pub static TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "TableDescription",
     &[
         rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING),
-        rt::m("KeySchema", &KEY_SCHEMA),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
         rt::m("TableStatus", &rt::ENUM),
         rt::m("CreationDateTime", &rt::TIMESTAMP),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT_DESCRIPTION),
@@ -282,7 +282,7 @@ pub static TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
         rt::m("StreamSpecification", &STREAM_SPECIFICATION),
         rt::m("LatestStreamLabel", &rt::STRING),
-        rt::m("LatestStreamArn", &rt::STRING),
+        rt::m("LatestStreamArn", &rt::STRING).min(37.0),
         rt::m("GlobalTableVersion", &rt::STRING),
         rt::m("Replicas", &REPLICA_DESCRIPTION_LIST),
         rt::m("GlobalTableWitnesses", &GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST),
@@ -312,7 +312,7 @@ pub static TABLE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static TABLE_NAME_LIST: rt::Schema = rt::Schema::list(
     "TableNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(3.0)],
 );
 /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
 #[derive(Clone, Default, PartialEq)]
@@ -348,8 +348,8 @@ rt::structure!(
 pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "TableWarmThroughputDescription",
     &[
-        rt::m("ReadUnitsPerSecond", &rt::LONG),
-        rt::m("WriteUnitsPerSecond", &rt::LONG),
+        rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
+        rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
         rt::m("Status", &rt::ENUM),
     ],
 );
@@ -369,13 +369,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 #[derive(Clone, Default, PartialEq)]
@@ -389,7 +389,10 @@ rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tag
 pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "TagResourceInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("ResourceArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(1.0),
         rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -457,7 +460,7 @@ rt::structure!(
 );
 pub static TIME_TO_LIVE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "TimeToLiveDescription",
-    &[rt::m("TimeToLiveStatus", &rt::ENUM), rt::m("AttributeName", &rt::STRING)],
+    &[rt::m("TimeToLiveStatus", &rt::ENUM), rt::m("AttributeName", &rt::STRING).min(1.0)],
 );
 /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
 #[derive(Clone, Default, PartialEq)]
@@ -475,7 +478,7 @@ pub static TIME_TO_LIVE_SPECIFICATION: rt::Schema = rt::Schema::structure(
     "TimeToLiveSpecification",
     &[
         rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -511,7 +514,7 @@ rt::structure!(
 pub static TRANSACT_GET_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
     "TransactGetItemsInput",
     &[
-        rt::m("TransactItems", &TRANSACT_GET_ITEM_LIST).flags(rt::REQUIRED),
+        rt::m("TransactItems", &TRANSACT_GET_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
     ],
 );
@@ -532,7 +535,7 @@ pub static TRANSACT_GET_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
     "TransactGetItemsOutput",
     &[
         rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-        rt::m("Responses", &ITEM_RESPONSE_LIST),
+        rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0),
     ],
 );
 /// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
@@ -588,10 +591,10 @@ rt::structure!(
 pub static TRANSACT_WRITE_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
     "TransactWriteItemsInput",
     &[
-        rt::m("TransactItems", &TRANSACT_WRITE_ITEM_LIST).flags(rt::REQUIRED),
+        rt::m("TransactItems", &TRANSACT_WRITE_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
         rt::m("ReturnConsumedCapacity", &rt::ENUM),
         rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -686,7 +689,7 @@ pub static TRANSACTION_CANCELED_EXCEPTION: rt::Schema = rt::Schema::structure(
         "TransactionCanceledException",
         &[
             rt::m("Message", &rt::STRING),
-            rt::m("CancellationReasons", &CANCELLATION_REASON_LIST),
+            rt::m("CancellationReasons", &CANCELLATION_REASON_LIST).min(1.0),
         ],
     )
     .error(&rt::ErrorTraits::new(0u16, false));

@@ -16,7 +16,10 @@ rt::structure!(
 pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "UntagResourceInput",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("ResourceArn", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -50,7 +53,7 @@ pub static UPDATE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Key", &KEY).flags(rt::REQUIRED),
         rt::m("UpdateExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConditionExpression", &rt::STRING),
         rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
         rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
@@ -71,7 +74,7 @@ rt::structure!(
 pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateContinuousBackupsInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("PointInTimeRecoverySpecification", &POINT_IN_TIME_RECOVERY_SPECIFICATION)
             .flags(rt::REQUIRED),
     ],
@@ -107,8 +110,8 @@ rt::structure!(
 pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateContributorInsightsInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ContributorInsightsAction", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ContributorInsightsMode", &rt::ENUM),
     ],
@@ -131,8 +134,8 @@ rt::structure!(
 pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateContributorInsightsOutput",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("IndexName", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("ContributorInsightsStatus", &rt::ENUM),
         rt::m("ContributorInsightsMode", &rt::ENUM),
     ],
@@ -159,7 +162,7 @@ rt::structure!(
 pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
     "UpdateGlobalSecondaryIndexAction",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
         rt::m("WarmThroughput", &WARM_THROUGHPUT),
@@ -179,7 +182,10 @@ rt::structure!(
 pub static UPDATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateGlobalTableInput",
     &[
-        rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("GlobalTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
         rt::m("ReplicaUpdates", &REPLICA_UPDATE_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -227,18 +233,22 @@ rt::structure!(
 pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateGlobalTableSettingsInput",
     &[
-        rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("GlobalTableName", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceArn")
+            .min(3.0),
         rt::m("GlobalTableBillingMode", &rt::ENUM),
-        rt::m("GlobalTableProvisionedWriteCapacityUnits", &rt::LONG),
+        rt::m("GlobalTableProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
         rt::m(
             "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
             &AUTO_SCALING_SETTINGS_UPDATE,
         ),
         rt::m(
-            "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-            &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
-        ),
-        rt::m("ReplicaSettingsUpdate", &REPLICA_SETTINGS_UPDATE_LIST),
+                "GlobalTableGlobalSecondaryIndexSettingsUpdate",
+                &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
+            )
+            .min(1.0),
+        rt::m("ReplicaSettingsUpdate", &REPLICA_SETTINGS_UPDATE_LIST).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -255,7 +265,7 @@ rt::structure!(
 pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateGlobalTableSettingsOutput",
     &[
-        rt::m("GlobalTableName", &rt::STRING),
+        rt::m("GlobalTableName", &rt::STRING).min(3.0),
         rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST),
     ],
 );
@@ -375,7 +385,7 @@ rt::structure!(
 pub static UPDATE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateItemInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("Key", &KEY).flags(rt::REQUIRED),
         rt::m("AttributeUpdates", &ATTRIBUTE_UPDATES),
         rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
@@ -455,8 +465,8 @@ rt::structure!(
 pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateKinesisStreamingDestinationInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
-        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
         rt::m(
             "UpdateKinesisStreamingConfiguration",
             &UPDATE_KINESIS_STREAMING_CONFIGURATION,
@@ -484,8 +494,8 @@ rt::structure!(
 pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateKinesisStreamingDestinationOutput",
     &[
-        rt::m("TableName", &rt::STRING),
-        rt::m("StreamArn", &rt::STRING),
+        rt::m("TableName", &rt::STRING).min(3.0),
+        rt::m("StreamArn", &rt::STRING).min(37.0),
         rt::m("DestinationStatus", &rt::ENUM),
         rt::m(
             "UpdateKinesisStreamingConfiguration",
@@ -522,7 +532,7 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::stru
         rt::m("KMSMasterKeyId", &rt::STRING),
         rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
         rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
+        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0),
         rt::m("TableClassOverride", &rt::ENUM),
     ],
 );
@@ -615,17 +625,18 @@ pub static UPDATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateTableInput",
     &[
         rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("BillingMode", &rt::ENUM),
         rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
         rt::m("GlobalSecondaryIndexUpdates", &GLOBAL_SECONDARY_INDEX_UPDATE_LIST),
         rt::m("StreamSpecification", &STREAM_SPECIFICATION),
         rt::m("SSESpecification", &SSE_SPECIFICATION),
-        rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST),
+        rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST).min(1.0),
         rt::m("TableClass", &rt::ENUM),
         rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
         rt::m("MultiRegionConsistency", &rt::ENUM),
-        rt::m("GlobalTableWitnessUpdates", &GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST),
+        rt::m("GlobalTableWitnessUpdates", &GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST)
+            .min(1.0),
         rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
         rt::m("WarmThroughput", &WARM_THROUGHPUT),
         rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
@@ -667,15 +678,16 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::str
     "UpdateTableReplicaAutoScalingInput",
     &[
         rt::m(
-            "GlobalSecondaryIndexUpdates",
-            &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
-        ),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+                "GlobalSecondaryIndexUpdates",
+                &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
+            )
+            .min(1.0),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m(
             "ProvisionedWriteCapacityAutoScalingUpdate",
             &AUTO_SCALING_SETTINGS_UPDATE,
         ),
-        rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST),
+        rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -706,7 +718,7 @@ rt::structure!(
 pub static UPDATE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateTimeToLiveInput",
     &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn"),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
         rt::m("TimeToLiveSpecification", &TIME_TO_LIVE_SPECIFICATION).flags(rt::REQUIRED),
     ],
 );

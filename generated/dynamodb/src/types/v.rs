@@ -14,7 +14,7 @@ rt::structure!(
 );
 pub static VECTOR_ATTRIBUTE_DEFINITION: rt::Schema = rt::Schema::structure(
     "VectorAttributeDefinition",
-    &[rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes.
 #[derive(Clone, Default, PartialEq)]
@@ -62,11 +62,11 @@ rt::structure!(
 pub static VECTOR_INDEX: rt::Schema = rt::Schema::structure(
     "VectorIndex",
     &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
-        rt::m("SearchSchema", &SEARCH_SCHEMA),
+        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0),
         rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -109,11 +109,11 @@ rt::structure!(
 pub static VECTOR_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "VectorIndexDescription",
     &[
-        rt::m("IndexName", &rt::STRING),
-        rt::m("SearchSchema", &SEARCH_SCHEMA),
+        rt::m("IndexName", &rt::STRING).min(3.0),
+        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
         rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION),
-        rt::m("Dimensions", &rt::LONG),
+        rt::m("Dimensions", &rt::LONG).min(1.0),
         rt::m("DistanceFunction", &rt::ENUM),
         rt::m("IndexStatus", &rt::ENUM),
         rt::m("Backfilling", &rt::BOOLEAN),
@@ -149,11 +149,11 @@ rt::structure!(
 pub static VECTOR_INDEX_INFO: rt::Schema = rt::Schema::structure(
     "VectorIndexInfo",
     &[
-        rt::m("IndexName", &rt::STRING),
+        rt::m("IndexName", &rt::STRING).min(3.0),
         rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION),
-        rt::m("SearchSchema", &SEARCH_SCHEMA),
+        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
         rt::m("Projection", &PROJECTION),
-        rt::m("Dimensions", &rt::LONG),
+        rt::m("Dimensions", &rt::LONG).min(1.0),
         rt::m("DistanceFunction", &rt::ENUM),
     ],
 );
@@ -187,9 +187,9 @@ pub static VECTOR_INDEXES: rt::Schema = rt::Schema::list(
 );
 pub static VECTOR_INDEXES_BULK_VECTOR_BYTES_MAP: rt::Schema = rt::Schema::map(
     "VectorIndexesBulkVectorBytesMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &BULK_OPERATION_VECTOR_BYTES)],
+    &[rt::m("key", &rt::STRING).min(3.0), rt::m("value", &BULK_OPERATION_VECTOR_BYTES)],
 );
 pub static VECTOR_INDEXES_CAPACITY_MAP: rt::Schema = rt::Schema::map(
     "VectorIndexesCapacityMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &VECTOR_CAPACITY)],
+    &[rt::m("key", &rt::STRING).min(3.0), rt::m("value", &VECTOR_CAPACITY)],
 );

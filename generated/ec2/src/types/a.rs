@@ -372,7 +372,8 @@ pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
             .named("VpcEndpointId")
             .flags(rt::REQUIRED),
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST)
-            .named("TransitGatewayAttachmentId"),
+            .named("TransitGatewayAttachmentId")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1394,7 +1395,7 @@ rt::string_enum! {
 }
 pub static ALLOWED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "AllowedInstanceTypeSet",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(1.0)],
 );
 /// Describes a principal.
 #[derive(Clone, Default, PartialEq)]
@@ -1531,8 +1532,8 @@ rt::structure!(
 pub static ANALYSIS_LOAD_BALANCER_LISTENER: rt::Schema = rt::Schema::structure(
     "AnalysisLoadBalancerListener",
     &[
-        rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort"),
-        rt::m("InstancePort", &rt::INTEGER).named("instancePort"),
+        rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort").min(0.0),
+        rt::m("InstancePort", &rt::INTEGER).named("instancePort").min(0.0),
     ],
 );
 /// Describes a load balancer target.
@@ -1556,11 +1557,11 @@ rt::structure!(
 pub static ANALYSIS_LOAD_BALANCER_TARGET: rt::Schema = rt::Schema::structure(
     "AnalysisLoadBalancerTarget",
     &[
-        rt::m("Address", &rt::STRING).named("address"),
+        rt::m("Address", &rt::STRING).named("address").min(0.0),
         rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
         rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
         rt::m("Instance", &ANALYSIS_COMPONENT).named("instance"),
-        rt::m("Port", &rt::INTEGER).named("port"),
+        rt::m("Port", &rt::INTEGER).named("port").min(0.0),
     ],
 );
 /// Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path.
@@ -1655,7 +1656,7 @@ pub static ANALYSIS_ROUTE_TABLE_ROUTE: rt::Schema = rt::Schema::structure(
         rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
         rt::m("State", &rt::STRING).named("state"),
         rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
-        rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn"),
+        rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn").min(1.0),
         rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
     ],
 );
@@ -1887,7 +1888,8 @@ pub static APPLICATION_STATUS_CHECK_RESPONSE_OBJECT: rt::Schema = rt::Schema::st
         rt::m("SuccessThreshold", &rt::INTEGER).named("successThreshold"),
         rt::m("StatusCodeMatcher", &rt::STRING).named("statusCodeMatcher"),
         rt::m("InitializationGracePeriodSeconds", &rt::INTEGER)
-            .named("initializationGracePeriodSeconds"),
+            .named("initializationGracePeriodSeconds")
+            .min(-1.0),
         rt::m("LastUpdatedAt", &rt::TIMESTAMP).named("lastUpdatedAt"),
         rt::m("TargetTagAssociations", &CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET)
             .named("targetTagAssociationSet"),
@@ -2082,7 +2084,7 @@ rt::string_enum! {
 }
 pub static ARN_LIST: rt::Schema = rt::Schema::list(
     "ArnList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(1.0)],
 );
 pub static AS_PATH: rt::Schema = rt::Schema::list(
     "AsPath",
@@ -2288,7 +2290,7 @@ pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::
     &[
         rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PrivateIpAddresses", &IP_LIST).named("PrivateIpAddress"),
-        rt::m("PrivateIpAddressCount", &rt::INTEGER),
+        rt::m("PrivateIpAddressCount", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -2442,7 +2444,9 @@ pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema = rt
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

@@ -345,8 +345,9 @@ rt::structure!(
 pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateNetworkingFlexCostAllocationPolicyRequest",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NetworkResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST),
+        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+        rt::m("NetworkResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST)
+            .min(1.0),
         rt::m("NetworkResourceScope", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -814,7 +815,7 @@ rt::structure!(
 pub static ASSOCIATED_ROLE: rt::Schema = rt::Schema::structure(
     "AssociatedRole",
     &[
-        rt::m("AssociatedRoleArn", &rt::STRING).named("associatedRoleArn"),
+        rt::m("AssociatedRoleArn", &rt::STRING).named("associatedRoleArn").min(1.0),
         rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
         rt::m("CertificateS3ObjectKey", &rt::STRING).named("certificateS3ObjectKey"),
         rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId"),
@@ -963,7 +964,7 @@ pub static ATTACH_IMAGE_WATERMARK_REQUEST: rt::Schema = rt::Schema::structure(
     "AttachImageWatermarkRequest",
     &[
         rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );

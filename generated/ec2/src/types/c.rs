@@ -865,7 +865,8 @@ pub static CAPACITY_BLOCK_OFFERING: rt::Schema = rt::Schema::structure(
             .named("capacityBlockDurationMinutes"),
         rt::m("ZoneType", &rt::STRING).named("zoneType"),
         rt::m("CapacityBlockOfferingSegments", &CAPACITY_BLOCK_OFFERING_SEGMENT_SET)
-            .named("capacityBlockOfferingSegmentSet"),
+            .named("capacityBlockOfferingSegmentSet")
+            .min(0.0),
     ],
 );
 /// Describes an individual segment within a Capacity Block offering. Each segment represents a distinct block of capacity with its own Availability Zone, instance type, duration, pricing, and schedule.
@@ -1380,7 +1381,8 @@ pub static CAPACITY_RESERVATION: rt::Schema = rt::Schema::structure(
             .named("capacityAllocationSet"),
         rt::m("ReservationType", &rt::ENUM).named("reservationType"),
         rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-            .named("unusedReservationBillingOwnerId"),
+            .named("unusedReservationBillingOwnerId")
+            .min(12.0),
         rt::m("CommitmentInfo", &CAPACITY_RESERVATION_COMMITMENT_INFO)
             .named("commitmentInfo"),
         rt::m("DeliveryPreference", &rt::ENUM).named("deliveryPreference"),
@@ -1463,7 +1465,8 @@ pub static CAPACITY_RESERVATION_BILLING_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
         rt::m("RequestedBy", &rt::STRING).named("requestedBy"),
         rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-            .named("unusedReservationBillingOwnerId"),
+            .named("unusedReservationBillingOwnerId")
+            .min(12.0),
         rt::m("LastUpdateTime", &rt::TIMESTAMP).named("lastUpdateTime"),
         rt::m("Status", &rt::ENUM).named("status"),
         rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
@@ -2263,7 +2266,8 @@ pub static CLASSIC_LOAD_BALANCERS_CONFIG: rt::Schema = rt::Schema::structure(
     "ClassicLoadBalancersConfig",
     &[
         rt::m("ClassicLoadBalancers", &CLASSIC_LOAD_BALANCERS)
-            .named("classicLoadBalancers"),
+            .named("classicLoadBalancers")
+            .min(1.0),
     ],
 );
 /// Describes the state of a client certificate revocation list.
@@ -2494,12 +2498,4 @@ rt::string_enum! {
     "certificate-authentication", DirectoryServiceAuthentication =
     "directory-service-authentication", FederatedAuthentication =
     "federated-authentication" }
-}
-rt::string_enum! {
-    #[doc =
-    " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
-    #[doc = ""] #[doc =
-    " - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced."]
-    #[doc = " - `disabled` - The authorization policy is enforced."] pub enum
-    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
 }

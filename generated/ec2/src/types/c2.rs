@@ -5,6 +5,14 @@ use tucuxi::codegen as rt;
 
 rt::string_enum! {
     #[doc =
+    " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
+    #[doc = ""] #[doc =
+    " - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced."]
+    #[doc = " - `disabled` - The authorization policy is enforced."] pub enum
+    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
+}
+rt::string_enum! {
+    #[doc =
     " Describes the state of an authorization policy for a Client VPN endpoint. Possible states include:"]
     #[doc = ""] #[doc = " - `creating` - The authorization policy is being created."]
     #[doc = " - `updating` - The authorization policy is being updated."] #[doc =
@@ -621,7 +629,7 @@ pub static COIP_POOL: rt::Schema = rt::Schema::structure(
         rt::m("PoolCidrs", &VALUE_STRING_LIST).named("poolCidrSet"),
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
         rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PoolArn", &rt::STRING).named("poolArn"),
+        rt::m("PoolArn", &rt::STRING).named("poolArn").min(1.0),
     ],
 );
 pub static COIP_POOL_ID_SET: rt::Schema = rt::Schema::list(
@@ -637,7 +645,7 @@ rt::string_enum! {
 }
 pub static CONDITION_VALUE_LIST: rt::Schema = rt::Schema::list(
     "ConditionValueList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmProductInstanceRequest {
@@ -1050,11 +1058,11 @@ rt::structure!(
 pub static COPY_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
     "CopyImageRequest",
     &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Description", &rt::STRING),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
         rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("SourceImageId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("DestinationOutpostArn", &rt::STRING),
@@ -1142,7 +1150,7 @@ pub static COPY_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("SourceSnapshotId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("CompletionDurationMinutes", &rt::INTEGER),
+        rt::m("CompletionDurationMinutes", &rt::INTEGER).min(1.0),
         rt::m("DestinationAvailabilityZone", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
@@ -1383,7 +1391,7 @@ pub static CREATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
             .named("HealthCheckPath"),
         rt::m("Aggregation", &rt::ENUM),
         rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Port", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Port", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("Path", &rt::STRING),
         rt::m("DeviceIndex", &rt::INTEGER),
         rt::m("IpVersion", &rt::ENUM),
@@ -1393,7 +1401,7 @@ pub static CREATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
         rt::m("FailureThreshold", &rt::INTEGER),
         rt::m("SuccessThreshold", &rt::INTEGER),
         rt::m("StatusCodeMatcher", &rt::STRING),
-        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER),
+        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1843,7 +1851,7 @@ pub static CREATE_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("OutpostArn", &rt::STRING),
         rt::m("PlacementGroupArn", &rt::STRING),
         rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("CommitmentDuration", &rt::LONG),
+        rt::m("CommitmentDuration", &rt::LONG).min(1.0),
         rt::m("DeliveryPreference", &rt::ENUM),
     ],
 );

@@ -70,7 +70,8 @@ pub static CREATE_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
         rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
         rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST)
             .flags(rt::REQUIRED),
         rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN),
@@ -180,7 +181,8 @@ pub static CREATE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("MaxAggregationInterval", &rt::INTEGER),
         rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
         rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_REQUEST)
-            .named("TagFieldSpecification"),
+            .named("TagFieldSpecification")
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -327,8 +329,8 @@ pub static CREATE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("BootModeOverride", &rt::ENUM),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).named("description"),
+        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED).min(3.0),
+        rt::m("Description", &rt::STRING).named("description").min(0.0),
         rt::m("NoReboot", &rt::BOOLEAN).named("noReboot"),
         rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
             .named("blockDeviceMapping"),
@@ -374,8 +376,10 @@ pub static CREATE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST)
             .named("ResourceType")
             .flags(rt::REQUIRED),
-        rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST).named("AccountId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST)
+            .named("AccountId")
+            .min(0.0),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
     ],
 );
@@ -434,7 +438,8 @@ pub static CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::st
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
-            .named("SecurityGroupId"),
+            .named("SecurityGroupId")
+            .min(0.0),
         rt::m("PreserveClientIp", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
@@ -849,9 +854,9 @@ pub static CREATE_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("AutoImport", &rt::BOOLEAN),
         rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
-        rt::m("AllocationMinNetmaskLength", &rt::INTEGER),
-        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER),
-        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER),
+        rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
+        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).min(0.0),
+        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
         rt::m("AllocationResourceTags", &REQUEST_IPAM_RESOURCE_TAG_LIST)
             .named("AllocationResourceTag"),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
@@ -1019,7 +1024,8 @@ pub static CREATE_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Description", &rt::STRING),
         rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("OperatingRegion"),
+            .named("OperatingRegion")
+            .min(0.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("Tier", &rt::ENUM),
@@ -1051,7 +1057,8 @@ pub static CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Description", &rt::STRING),
         rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("OperatingRegion"),
+            .named("OperatingRegion")
+            .min(0.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
     ],
@@ -1118,7 +1125,7 @@ pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Sch
         rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
         rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
-        rt::m("MaxLength", &rt::INTEGER),
+        rt::m("MaxLength", &rt::INTEGER).min(0.0),
         rt::m("Description", &rt::STRING),
         rt::m("Force", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
@@ -1256,7 +1263,7 @@ pub static CREATE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("LaunchTemplateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VersionDescription", &rt::STRING),
+        rt::m("VersionDescription", &rt::STRING).min(0.0),
         rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
         rt::m("Operator", &OPERATOR_REQUEST),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
@@ -1325,9 +1332,9 @@ pub static CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
         rt::m("SourceVersion", &rt::STRING),
-        rt::m("VersionDescription", &rt::STRING),
+        rt::m("VersionDescription", &rt::STRING).min(0.0),
         rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
         rt::m("ResolveAlias", &rt::BOOLEAN),
     ],
@@ -1735,7 +1742,7 @@ pub static CREATE_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("PrefixListName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Entries", &ADD_PREFIX_LIST_ENTRIES).named("Entry"),
+        rt::m("Entries", &ADD_PREFIX_LIST_ENTRIES).named("Entry").min(0.0),
         rt::m("MaxEntries", &rt::INTEGER).flags(rt::REQUIRED),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("AddressFamily", &rt::STRING).flags(rt::REQUIRED),
@@ -1860,7 +1867,7 @@ pub static CREATE_NAT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
             .named("SecondaryAllocationId"),
         rt::m("SecondaryPrivateIpAddresses", &IP_LIST)
             .named("SecondaryPrivateIpAddress"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER),
+        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2053,12 +2060,12 @@ rt::structure!(
 pub static CREATE_NETWORK_INSIGHTS_PATH_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateNetworkInsightsPathRequest",
     &[
-        rt::m("SourceIp", &rt::STRING),
-        rt::m("DestinationIp", &rt::STRING),
+        rt::m("SourceIp", &rt::STRING).min(0.0),
+        rt::m("DestinationIp", &rt::STRING).min(0.0),
         rt::m("Source", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Destination", &rt::STRING),
         rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DestinationPort", &rt::INTEGER),
+        rt::m("DestinationPort", &rt::INTEGER).min(0.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
@@ -2314,8 +2321,8 @@ rt::structure!(
 pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
     "CreateNetworkingFlexCostAllocationPolicyResult",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId"),
-        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn"),
+        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0),
         rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"),
         rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
     ],

@@ -91,7 +91,7 @@ pub static CREATE_RESTORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ObjectKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(3.0),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1916,7 +1916,7 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema:
     &[
         rt::m("NetworkInterfaceId", &rt::STRING),
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
             .named("PortRange"),
     ],
@@ -1944,7 +1944,7 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = r
     "CreateVerifiedAccessEndpointLoadBalancerOptions",
     &[
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("LoadBalancerArn", &rt::STRING),
         rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
             .named("SubnetId"),
@@ -1966,7 +1966,7 @@ rt::structure!(
 );
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
     "CreateVerifiedAccessEndpointPortRange",
-    &[rt::m("FromPort", &rt::INTEGER), rt::m("ToPort", &rt::INTEGER)],
+    &[rt::m("FromPort", &rt::INTEGER).min(1.0), rt::m("ToPort", &rt::INTEGER).min(1.0)],
 );
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "CreateVerifiedAccessEndpointPortRangeList",
@@ -1999,7 +1999,7 @@ pub static CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema:
     "CreateVerifiedAccessEndpointRdsOptions",
     &[
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("RdsDbInstanceArn", &rt::STRING),
         rt::m("RdsDbClusterArn", &rt::STRING),
         rt::m("RdsDbProxyArn", &rt::STRING),

@@ -721,7 +721,11 @@ rt::structure!(
 );
 pub static CREATION_DATE_CONDITION: rt::Schema = rt::Schema::structure(
     "CreationDateCondition",
-    &[rt::m("MaximumDaysSinceCreated", &rt::INTEGER).named("maximumDaysSinceCreated")],
+    &[
+        rt::m("MaximumDaysSinceCreated", &rt::INTEGER)
+            .named("maximumDaysSinceCreated")
+            .min(0.0),
+    ],
 );
 /// The maximum age for allowed images.
 #[derive(Clone, Default, PartialEq)]
@@ -735,7 +739,7 @@ rt::structure!(
 );
 pub static CREATION_DATE_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreationDateConditionRequest",
-    &[rt::m("MaximumDaysSinceCreated", &rt::INTEGER)],
+    &[rt::m("MaximumDaysSinceCreated", &rt::INTEGER).min(0.0)],
 );
 /// Describes the credit option for CPU usage of a T instance.
 #[derive(Clone, Default, PartialEq)]

@@ -1205,7 +1205,7 @@ pub static DELETE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1244,7 +1244,7 @@ pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::str
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
         rt::m("Versions", &VERSION_STRING_LIST)
             .named("LaunchTemplateVersion")
             .flags(rt::REQUIRED),
@@ -1907,7 +1907,9 @@ rt::structure!(
 pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteNetworkingFlexCostAllocationPoliciesRequest",
     &[
-        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).flags(rt::REQUIRED),
+        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_LIST)
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1925,7 +1927,9 @@ rt::structure!(
 pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
     "DeleteNetworkingFlexCostAllocationPoliciesResult",
     &[
-        rt::m("Successful", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).named("successful"),
+        rt::m("Successful", &FLEX_COST_ALLOCATION_POLICY_ID_LIST)
+            .named("successful")
+            .min(1.0),
         rt::m("Failed", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST).named("failed"),
     ],
 );
@@ -2025,7 +2029,8 @@ pub static DELETE_QUEUED_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::st
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ReservedInstancesIds", &DELETE_QUEUED_RESERVED_INSTANCES_ID_LIST)
             .named("ReservedInstancesId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2489,17 +2494,4 @@ pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::s
         rt::m("TrafficMirrorFilterRuleId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorFilterRuleResult {
-    /// The ID of the deleted Traffic Mirror rule.
-    pub traffic_mirror_filter_rule_id: Option<String>,
-}
-rt::structure!(
-    DeleteTrafficMirrorFilterRuleResult, DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT, 0 =>
-    traffic_mirror_filter_rule_id
-);
-pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorFilterRuleResult",
-    &[rt::m("TrafficMirrorFilterRuleId", &rt::STRING).named("trafficMirrorFilterRuleId")],
 );

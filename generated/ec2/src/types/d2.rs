@@ -4,6 +4,19 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorFilterRuleResult {
+    /// The ID of the deleted Traffic Mirror rule.
+    pub traffic_mirror_filter_rule_id: Option<String>,
+}
+rt::structure!(
+    DeleteTrafficMirrorFilterRuleResult, DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT, 0 =>
+    traffic_mirror_filter_rule_id
+);
+pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
+    "DeleteTrafficMirrorFilterRuleResult",
+    &[rt::m("TrafficMirrorFilterRuleId", &rt::STRING).named("trafficMirrorFilterRuleId")],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorSessionRequest {
     /// The ID of the Traffic Mirror session.
     pub traffic_mirror_session_id: String,
@@ -1124,7 +1137,8 @@ pub static DEPRECATION_TIME_CONDITION: rt::Schema = rt::Schema::structure(
     "DeprecationTimeCondition",
     &[
         rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
-            .named("maximumDaysSinceDeprecated"),
+            .named("maximumDaysSinceDeprecated")
+            .min(0.0),
     ],
 );
 /// The maximum period since deprecation for allowed images.
@@ -1139,7 +1153,7 @@ rt::structure!(
 );
 pub static DEPRECATION_TIME_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeprecationTimeConditionRequest",
-    &[rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)],
+    &[rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrRequest {
@@ -1552,7 +1566,7 @@ pub static DESCRIBE_ADDRESS_TRANSFERS_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1597,7 +1611,7 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("AllocationIds", &ALLOCATION_IDS).named("AllocationId"),
         rt::m("Attribute", &rt::ENUM),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1723,7 +1737,7 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST: rt::Schema = 
         rt::m("ApplicationStatusCheckIds", &APPLICATION_STATUS_CHECK_ID_LIST)
             .named("ApplicationStatusCheckId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1779,7 +1793,7 @@ pub static DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST: rt::Schema = rt::Schema::
         rt::m("ApplicationStatusCheckIds", &APPLICATION_STATUS_CHECK_ID_LIST)
             .named("ApplicationStatusCheckId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IncludeAll", &rt::BOOLEAN),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1829,7 +1843,7 @@ pub static DESCRIBE_APPLICATION_STATUS_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1926,7 +1940,7 @@ rt::structure!(
 pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeAwsNetworkPerformanceMetricSubscriptionsRequest",
     &[
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(0.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -2014,7 +2028,7 @@ pub static DESCRIBE_BYOIP_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeByoipCidrsRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("MaxResults", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2067,7 +2081,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST: rt::Schema = rt::S
         rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
             .named("CapacityReservationId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2118,7 +2132,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST: rt::Schema = rt:
         rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
         rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2185,12 +2199,13 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST: rt::Schema = rt::Schema::s
         rt::m("EndDateRange", &rt::TIMESTAMP),
         rt::m("CapacityDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("UltraserverType", &rt::STRING),
         rt::m("UltraserverCount", &rt::INTEGER),
         rt::m("AllAvailabilityZones", &rt::BOOLEAN),
         rt::m("InstanceTypePreferences", &CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET)
-            .named("InstanceTypePreference"),
+            .named("InstanceTypePreference")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2236,7 +2251,7 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST: rt::Schema = rt::Schema::stru
     &[
         rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS).named("CapacityBlockId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2291,7 +2306,7 @@ pub static DESCRIBE_CAPACITY_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS).named("CapacityBlockId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2338,7 +2353,7 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST: rt::Schema = rt::Sche
     &[
         rt::m("CapacityManagerDataExportIds", &CAPACITY_MANAGER_DATA_EXPORT_ID_SET)
             .named("CapacityManagerDataExportId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -2399,7 +2414,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST: rt::Schema = 
             .named("CapacityReservationId"),
         rt::m("Role", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2456,7 +2471,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST: rt::Schema
                 &CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET,
             )
             .named("CapacityReservationCancellationQuoteId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),

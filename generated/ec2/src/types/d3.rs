@@ -29,8 +29,9 @@ pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST: rt::Schema 
                 "CapacityReservationModificationQuoteIds",
                 &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET,
             )
-            .named("CapacityReservationModificationQuoteId"),
-        rt::m("MaxResults", &rt::INTEGER),
+            .named("CapacityReservationModificationQuoteId")
+            .min(0.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -90,7 +91,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema
         rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
             .named("CapacityReservationFleetId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -148,7 +149,7 @@ pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST: rt::Schema = rt::Sche
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
             .named("CapacityReservationId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -222,7 +223,7 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
             .named("CapacityReservationId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -275,7 +276,7 @@ pub static DESCRIBE_CARRIER_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("CarrierGatewayIds", &CARRIER_GATEWAY_ID_SET).named("CarrierGatewayId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -330,7 +331,7 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST: rt::Schema = rt::Schema::str
         rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -380,7 +381,7 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST: rt::Schema = rt::Sch
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -428,7 +429,7 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -476,7 +477,7 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("ClientVpnEndpointIds", &CLIENT_VPN_ENDPOINT_ID_LIST)
             .named("ClientVpnEndpointId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -526,7 +527,7 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -578,7 +579,7 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("AssociationIds", &VALUE_STRING_LIST),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -628,7 +629,7 @@ pub static DESCRIBE_COIP_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("PoolIds", &COIP_POOL_ID_SET).named("PoolId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -753,7 +754,7 @@ pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST: rt::Schema = rt::Schem
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("ReportIds", &VALUE_STRING_LIST).named("ReportId"),
     ],
 );
@@ -804,7 +805,7 @@ pub static DESCRIBE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DhcpOptionsIds", &DHCP_OPTIONS_ID_STRING_LIST).named("DhcpOptionsId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -854,7 +855,7 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Sche
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("EgressOnlyInternetGatewayIds", &EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST)
             .named("EgressOnlyInternetGatewayId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -908,7 +909,7 @@ pub static DESCRIBE_ELASTIC_GPUS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ElasticGpuIds", &ELASTIC_GPU_ID_SET).named("ElasticGpuId"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(10.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -957,7 +958,7 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("ExportImageTaskIds", &EXPORT_IMAGE_TASK_ID_LIST)
             .named("ExportImageTaskId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1035,7 +1036,7 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("ImageIds", &FAST_LAUNCH_IMAGE_ID_LIST).named("ImageId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(0.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1190,7 +1191,7 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::str
     "DescribeFastSnapshotRestoresRequest",
     &[
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(0.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1567,7 +1568,7 @@ pub static DESCRIBE_FPGA_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Owners", &OWNER_STRING_LIST).named("Owner"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1616,7 +1617,7 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("Filter", &FILTER_LIST),
         rt::m("MaxDuration", &rt::INTEGER),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("MinDuration", &rt::INTEGER),
         rt::m("NextToken", &rt::STRING),
         rt::m("OfferingId", &rt::STRING),
@@ -1761,7 +1762,7 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST: rt::Schema = rt::
     &[
         rt::m("AssociationIds", &ASSOCIATION_ID_LIST).named("AssociationId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1894,12 +1895,13 @@ pub static DESCRIBE_IMAGE_REFERENCES_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("ImageIds", &DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST)
             .named("ImageId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("IncludeAllResourceTypes", &rt::BOOLEAN),
         rt::m("ResourceTypes", &RESOURCE_TYPE_REQUEST_LIST).named("ResourceType"),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1948,12 +1950,15 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST: rt::Schema = rt::Schema:
     "DescribeImageUsageReportEntriesRequest",
     &[
         rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-            .named("ImageId"),
-        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId"),
+            .named("ImageId")
+            .min(0.0),
+        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST)
+            .named("ReportId")
+            .min(0.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2008,12 +2013,15 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST: rt::Schema = rt::Schema::struct
     "DescribeImageUsageReportsRequest",
     &[
         rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-            .named("ImageId"),
-        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId"),
+            .named("ImageId")
+            .min(0.0),
+        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST)
+            .named("ReportId")
+            .min(0.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2306,7 +2314,7 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST: rt::Schema = rt::Schema:
     "DescribeInstanceConnectEndpointsRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("InstanceConnectEndpointIds", &VALUE_STRING_LIST)
@@ -2364,7 +2372,7 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST: rt::Schema = rt::Sch
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2453,7 +2461,7 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("InstanceEventWindowIds", &INSTANCE_EVENT_WINDOW_ID_SET)
             .named("InstanceEventWindowId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(20.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );

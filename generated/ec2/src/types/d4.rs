@@ -41,7 +41,7 @@ pub static DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST: rt::Schema = rt::Schema::st
     &[
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -107,7 +107,7 @@ pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST: rt::Schema = rt::Sch
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -157,7 +157,7 @@ pub static DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST: rt::Schema = rt::Schema::str
     &[
         rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -305,7 +305,7 @@ pub static DESCRIBE_INSTANCE_TOPOLOGY_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
             .named("InstanceId"),
         rt::m("GroupNames", &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET)
@@ -362,7 +362,7 @@ pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST: rt::Schema = rt::Schema::st
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("LocationType", &rt::ENUM),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -466,9 +466,11 @@ pub static DESCRIBE_INSTANCE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeInstanceTypesRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceTypes", &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType"),
+        rt::m("InstanceTypes", &REQUEST_INSTANCE_TYPE_LIST)
+            .named("InstanceType")
+            .min(0.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN),
     ],
@@ -711,7 +713,7 @@ pub static DESCRIBE_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structur
     "DescribeInternetGatewaysRequest",
     &[
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("InternetGatewayIds", &INTERNET_GATEWAY_ID_LIST)
             .named("internetGatewayId"),
@@ -753,7 +755,7 @@ pub static DESCRIBE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeIpamByoasnRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -811,7 +813,7 @@ pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST: rt::Sche
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("IpamExternalResourceVerificationTokenIds", &VALUE_STRING_LIST)
             .named("IpamExternalResourceVerificationTokenId"),
     ],
@@ -866,7 +868,7 @@ pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST: rt::Schema = rt
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamInternetRegistryAssociationIds", &VALUE_STRING_LIST)
             .named("IpamInternetRegistryAssociationId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -918,7 +920,7 @@ pub static DESCRIBE_IPAM_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamPolicyIds", &VALUE_STRING_LIST).named("IpamPolicyId"),
     ],
@@ -967,7 +969,7 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamPoolAllocationIds", &VALUE_STRING_LIST).named("IpamPoolAllocationId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1000.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1012,7 +1014,7 @@ pub static DESCRIBE_IPAM_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamPoolIds", &VALUE_STRING_LIST).named("IpamPoolId"),
     ],
@@ -1060,7 +1062,7 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST: rt::Schema = rt::
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamPrefixListResolverTargetIds", &VALUE_STRING_LIST)
             .named("IpamPrefixListResolverTargetId"),
@@ -1110,7 +1112,7 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamPrefixListResolverIds", &VALUE_STRING_LIST)
             .named("IpamPrefixListResolverId"),
@@ -1160,7 +1162,7 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST: rt::Schema = rt::Schema::
         rt::m("IpamResourceDiscoveryIds", &VALUE_STRING_LIST)
             .named("IpamResourceDiscoveryId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
 );
@@ -1209,7 +1211,7 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST: rt::Schema = r
         rt::m("IpamResourceDiscoveryAssociationIds", &VALUE_STRING_LIST)
             .named("IpamResourceDiscoveryAssociationId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
 );
@@ -1260,7 +1262,7 @@ pub static DESCRIBE_IPAM_SCOPES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamScopeIds", &VALUE_STRING_LIST).named("IpamScopeId"),
     ],
@@ -1305,7 +1307,7 @@ pub static DESCRIBE_IPAMS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamIds", &VALUE_STRING_LIST).named("IpamId"),
     ],
@@ -1350,7 +1352,7 @@ pub static DESCRIBE_IPV6_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("PoolIds", &IPV6_POOL_ID_LIST).named("PoolId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -1488,7 +1490,7 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::s
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
         rt::m("Versions", &VERSION_STRING_LIST).named("LaunchTemplateVersion"),
         rt::m("MinVersion", &rt::STRING),
         rt::m("MaxVersion", &rt::STRING),
@@ -1555,7 +1557,7 @@ pub static DESCRIBE_LAUNCH_TEMPLATES_REQUEST: rt::Schema = rt::Schema::structure
             .named("LaunchTemplateName"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("IncludeManagedResources", &rt::BOOLEAN),
     ],
 );
@@ -1615,7 +1617,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
             )
             .named("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1681,7 +1683,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST: rt::Sche
             )
             .named("LocalGatewayRouteTableVpcAssociationId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1742,7 +1744,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema:
         rt::m("LocalGatewayRouteTableIds", &LOCAL_GATEWAY_ROUTE_TABLE_ID_SET)
             .named("LocalGatewayRouteTableId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1799,7 +1801,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST: rt::Schema =
             )
             .named("LocalGatewayVirtualInterfaceGroupId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1863,7 +1865,7 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::S
         rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
             .named("LocalGatewayVirtualInterfaceId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1915,7 +1917,7 @@ pub static DESCRIBE_LOCAL_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("LocalGatewayIds", &LOCAL_GATEWAY_ID_SET).named("LocalGatewayId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1961,7 +1963,7 @@ pub static DESCRIBE_LOCKED_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure
     "DescribeLockedSnapshotsRequest",
     &[
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -2008,7 +2010,7 @@ pub static DESCRIBE_MAC_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("HostId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2060,7 +2062,7 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("MacModificationTaskIds", &MAC_MODIFICATION_TASK_ID_LIST)
             .named("MacModificationTaskId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2109,7 +2111,7 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("PrefixListIds", &VALUE_STRING_LIST).named("PrefixListId"),
     ],
@@ -2158,7 +2160,7 @@ pub static DESCRIBE_METRIC_CATEGORIES_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2209,7 +2211,7 @@ pub static DESCRIBE_MOVING_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("PublicIps", &VALUE_STRING_LIST).named("publicIp"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
         rt::m("Filters", &FILTER_LIST).named("filter"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2260,7 +2262,7 @@ pub static DESCRIBE_NAT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filter", &FILTER_LIST),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NatGatewayIds", &NAT_GATEWAY_ID_STRING_LIST).named("NatGatewayId"),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -2324,7 +2326,7 @@ pub static DESCRIBE_NETWORK_ACLS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeNetworkAclsRequest",
     &[
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("NetworkAclIds", &NETWORK_ACL_ID_STRING_LIST).named("NetworkAclId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -2386,7 +2388,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST: rt::Schema =
         rt::m("AnalysisStartTimeBegin", &rt::TIMESTAMP),
         rt::m("AnalysisStartTimeEnd", &rt::TIMESTAMP),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -2441,7 +2443,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST: rt::Schema = rt::Sch
         rt::m("NetworkInsightsAccessScopeIds", &NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST)
             .named("NetworkInsightsAccessScopeId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
     ],

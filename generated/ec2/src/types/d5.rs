@@ -40,7 +40,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST: rt::Schema = rt::Schema::
         rt::m("AnalysisStartTime", &rt::TIMESTAMP),
         rt::m("AnalysisEndTime", &rt::TIMESTAMP),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -100,7 +100,7 @@ pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("NetworkInsightsPathIds", &NETWORK_INSIGHTS_PATH_ID_LIST)
             .named("NetworkInsightsPathId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -211,7 +211,7 @@ pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST: rt::Schema = rt::Sche
             .named("NetworkInterfacePermissionId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 /// Contains the output for DescribeNetworkInterfacePermissions.
@@ -300,7 +300,7 @@ pub static DESCRIBE_NETWORK_INTERFACES_REQUEST: rt::Schema = rt::Schema::structu
     "DescribeNetworkInterfacesRequest",
     &[
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("IncludeManagedResources", &rt::BOOLEAN),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
@@ -354,8 +354,8 @@ rt::structure!(
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeNetworkingFlexCostAllocationPoliciesRequest",
     &[
-        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -410,10 +410,11 @@ pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST:
     "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest",
     &[
         rt::m(
-            "FcaPolicyAssociationIds",
-            &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
-        ),
-        rt::m("MaxResults", &rt::INTEGER),
+                "FcaPolicyAssociationIds",
+                &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
+            )
+            .min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -475,7 +476,7 @@ pub static DESCRIBE_OUTPOST_LAGS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -617,7 +618,7 @@ pub static DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::struct
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Resources", &RESOURCE_LIST).named("Resource"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -662,7 +663,7 @@ pub static DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
 );
@@ -748,7 +749,7 @@ pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST: rt::Schema = rt::Schema::
         rt::m("ReplaceRootVolumeTaskIds", &REPLACE_ROOT_VOLUME_TASK_IDS)
             .named("ReplaceRootVolumeTaskId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1083,7 +1084,7 @@ pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("RouteServerEndpointIds", &ROUTE_SERVER_ENDPOINT_IDS_LIST)
             .named("RouteServerEndpointId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1130,7 +1131,7 @@ pub static DESCRIBE_ROUTE_SERVER_PEERS_REQUEST: rt::Schema = rt::Schema::structu
         rt::m("RouteServerPeerIds", &ROUTE_SERVER_PEER_IDS_LIST)
             .named("RouteServerPeerId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1175,7 +1176,7 @@ pub static DESCRIBE_ROUTE_SERVERS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("RouteServerIds", &ROUTE_SERVER_IDS_LIST).named("RouteServerId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1241,7 +1242,7 @@ pub static DESCRIBE_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeRouteTablesRequest",
     &[
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("RouteTableIds", &ROUTE_TABLE_ID_STRING_LIST).named("RouteTableId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -1303,7 +1304,7 @@ pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST: rt::Schema = rt::Sc
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("FirstSlotStartTimeRange", &SLOT_DATE_TIME_RANGE_REQUEST)
             .flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("MaxSlotDurationInHours", &rt::INTEGER),
         rt::m("MinSlotDurationInHours", &rt::INTEGER),
         rt::m("NextToken", &rt::STRING),
@@ -1427,7 +1428,7 @@ pub static DESCRIBE_SECONDARY_INTERFACES_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("SecondaryInterfaceIds", &SECONDARY_INTERFACE_ID_LIST)
             .named("SecondaryInterfaceId"),
@@ -1485,7 +1486,7 @@ pub static DESCRIBE_SECONDARY_NETWORKS_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("SecondaryNetworkIds", &SECONDARY_NETWORK_ID_LIST)
             .named("SecondaryNetworkId"),
@@ -1543,7 +1544,7 @@ pub static DESCRIBE_SECONDARY_SUBNETS_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("SecondarySubnetIds", &SECONDARY_SUBNET_ID_LIST).named("SecondarySubnetId"),
     ],
@@ -1627,7 +1628,7 @@ pub static DESCRIBE_SECURITY_GROUP_RULES_REQUEST: rt::Schema = rt::Schema::struc
             .named("SecurityGroupRuleId"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1676,7 +1677,7 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST: rt::Schema = rt::Sc
     &[
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1755,7 +1756,7 @@ pub static DESCRIBE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("GroupIds", &GROUP_ID_STRING_LIST).named("GroupId"),
         rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("GroupName"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -1811,7 +1812,7 @@ pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::Sc
         rt::m("ServiceLinkVirtualInterfaceIds", &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET)
             .named("ServiceLinkVirtualInterfaceId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2049,7 +2050,7 @@ pub static DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST: rt::Schema = rt::Schema::struc
             .named("spotFleetRequestId")
             .flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(1.0),
     ],
 );
 /// Contains the output of DescribeSpotFleetInstances.
@@ -2105,7 +2106,7 @@ pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST: rt::Schema = rt::Schema:
         rt::m("EventType", &rt::ENUM).named("eventType"),
         rt::m("StartTime", &rt::TIMESTAMP).named("startTime").flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(1.0),
     ],
 );
 /// Contains the output of DescribeSpotFleetRequestHistory.
@@ -2371,8 +2372,8 @@ pub static DESCRIBE_STALE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::stru
     "DescribeStaleSecurityGroupsRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -2426,7 +2427,7 @@ pub static DESCRIBE_STORE_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2446,60 +2447,5 @@ pub static DESCRIBE_STORE_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structure
         rt::m("StoreImageTaskResults", &STORE_IMAGE_TASK_RESULT_SET)
             .named("storeImageTaskResultSet"),
         rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSubnetsRequest {
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone for the subnet. You can also use `availabilityZone` as the filter name.
-    /// - `availability-zone-id` - The ID of the Availability Zone for the subnet. You can also use `availabilityZoneId` as the filter name.
-    /// - `available-ip-address-count` - The number of IPv4 addresses in the subnet that are available.
-    /// - `cidr-block` - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use `cidr` or `cidrBlock` as the filter names.
-    /// - `customer-owned-ipv4-pool` - The customer-owned IPv4 address pool associated with the subnet.
-    /// - `default-for-az` - Indicates whether this is the default subnet for the Availability Zone (`true` \| `false`). You can also use `defaultForAz` as the filter name.
-    /// - `enable-dns64` - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
-    /// - `enable-lni-at-device-index` - Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
-    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-cidr-block-association.association-id` - An association ID for an IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-native` - Indicates whether this is an IPv6 only subnet (`true` \| `false`).
-    /// - `map-customer-owned-ip-on-launch` - Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
-    /// - `map-public-ip-on-launch` - Indicates whether instances launched in this subnet receive a public IPv4 address.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the subnet.
-    /// - `private-dns-name-options-on-launch.hostname-type` - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
-    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-a-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    /// - `state` - The state of the subnet (`pending` \| `available`).
-    /// - `subnet-arn` - The Amazon Resource Name (ARN) of the subnet.
-    /// - `subnet-id` - The ID of the subnet.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC for the subnet.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the subnets.
-    ///
-    /// Default: Describes all your subnets.
-    pub subnet_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, 0 => filters, 1 => subnet_ids, 2 =>
-    next_token, 3 => max_results, 4 => dry_run
-);
-pub static DESCRIBE_SUBNETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSubnetsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("SubnetIds", &SUBNET_ID_STRING_LIST).named("SubnetId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );

@@ -4,6 +4,61 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct DescribeSubnetsRequest {
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone for the subnet. You can also use `availabilityZone` as the filter name.
+    /// - `availability-zone-id` - The ID of the Availability Zone for the subnet. You can also use `availabilityZoneId` as the filter name.
+    /// - `available-ip-address-count` - The number of IPv4 addresses in the subnet that are available.
+    /// - `cidr-block` - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use `cidr` or `cidrBlock` as the filter names.
+    /// - `customer-owned-ipv4-pool` - The customer-owned IPv4 address pool associated with the subnet.
+    /// - `default-for-az` - Indicates whether this is the default subnet for the Availability Zone (`true` \| `false`). You can also use `defaultForAz` as the filter name.
+    /// - `enable-dns64` - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    /// - `enable-lni-at-device-index` - Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
+    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.association-id` - An association ID for an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-native` - Indicates whether this is an IPv6 only subnet (`true` \| `false`).
+    /// - `map-customer-owned-ip-on-launch` - Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
+    /// - `map-public-ip-on-launch` - Indicates whether instances launched in this subnet receive a public IPv4 address.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the subnet.
+    /// - `private-dns-name-options-on-launch.hostname-type` - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-a-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    /// - `state` - The state of the subnet (`pending` \| `available`).
+    /// - `subnet-arn` - The Amazon Resource Name (ARN) of the subnet.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the subnet.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the subnets.
+    ///
+    /// Default: Describes all your subnets.
+    pub subnet_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, 0 => filters, 1 => subnet_ids, 2 =>
+    next_token, 3 => max_results, 4 => dry_run
+);
+pub static DESCRIBE_SUBNETS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DescribeSubnetsRequest",
+    &[
+        rt::m("Filters", &FILTER_LIST).named("Filter"),
+        rt::m("SubnetIds", &SUBNET_ID_STRING_LIST).named("SubnetId"),
+        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubnetsResult {
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
@@ -104,7 +159,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST: rt::Schema = rt::Schema
         rt::m("TrafficMirrorFilterId", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -155,7 +210,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST: rt::Schema = rt::Schema::str
             .named("TrafficMirrorFilterId"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -213,7 +268,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST: rt::Schema = rt::Schema::st
             .named("TrafficMirrorSessionId"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -267,7 +322,7 @@ pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST: rt::Schema = rt::Schema::str
             .named("TrafficMirrorTargetId"),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -323,7 +378,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema
     &[
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -378,7 +433,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST: rt::Schema = rt::Sche
             &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -432,7 +487,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST: rt::Schema = rt::Schema::s
     &[
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -483,7 +538,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST: rt::Schema = rt::
             &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -539,7 +594,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST: rt::Schema = rt::
             &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -597,7 +652,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST: rt::Sc
             )
             .named("TransitGatewayAttachmentId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -659,7 +714,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST: rt::Schema = rt
     &[
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -716,7 +771,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST: rt::Schema = rt::Sche
             &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -768,7 +823,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST: rt::Schem
             &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -830,7 +885,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schem
             &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST,
         ),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -884,7 +939,7 @@ pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST: rt::Schema = rt::Sc
     &[
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -944,7 +999,7 @@ pub static DESCRIBE_TRANSIT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("TransitGatewayIds", &TRANSIT_GATEWAY_ID_STRING_LIST),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -996,7 +1051,7 @@ pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schem
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1049,7 +1104,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::
             .named("VerifiedAccessEndpointId"),
         rt::m("VerifiedAccessInstanceId", &rt::STRING),
         rt::m("VerifiedAccessGroupId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1100,7 +1155,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST: rt::Schema = rt::Schema::str
         rt::m("VerifiedAccessGroupIds", &VERIFIED_ACCESS_GROUP_ID_LIST)
             .named("VerifiedAccessGroupId"),
         rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1149,7 +1204,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST: rt:
     &[
         rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
             .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1201,7 +1256,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST: rt::Schema = rt::Schema::
     &[
         rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
             .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1250,7 +1305,7 @@ pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST: rt::Schema = rt::Sc
     &[
         rt::m("VerifiedAccessTrustProviderIds", &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST)
             .named("VerifiedAccessTrustProviderId"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -1595,7 +1650,7 @@ pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST: rt::Schema = rt:
         rt::m("ExclusionIds", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST)
             .named("ExclusionId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1665,8 +1720,8 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schem
     "DescribeVpcClassicLinkDnsSupportRequest",
     &[
         rt::m("VpcIds", &VPC_CLASSIC_LINK_ID_LIST),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
+        rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1683,7 +1738,7 @@ rt::structure!(
 pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::structure(
     "DescribeVpcClassicLinkDnsSupportResult",
     &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
+        rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0),
         rt::m("Vpcs", &CLASSIC_LINK_DNS_SUPPORT_LIST).named("vpcs"),
     ],
 );
@@ -1753,7 +1808,7 @@ pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST: rt::Schema = rt::Schema::st
             .named("VpcEncryptionControlId"),
         rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1805,7 +1860,7 @@ pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2196,7 +2251,7 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::st
     "DescribeVpcPeeringConnectionsRequest",
     &[
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
         rt::m("VpcPeeringConnectionIds", &VPC_PEERING_CONNECTION_ID_LIST)
             .named("VpcPeeringConnectionId"),
@@ -2261,7 +2316,7 @@ pub static DESCRIBE_VPCS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
     ],
 );
@@ -2303,7 +2358,7 @@ pub static DESCRIBE_VPN_CONCENTRATORS_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("VpnConcentratorIds", &VPN_CONCENTRATOR_ID_STRING_LIST)
             .named("VpnConcentratorId"),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(200.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -2427,79 +2482,3 @@ pub static DESCRIBE_VPN_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
 rt::string_enum! {
     pub enum DestinationFileFormat { PlainText = "plain-text", Parquet = "parquet" }
 }
-/// Describes the destination options for a flow log.
-#[derive(Clone, Default, PartialEq)]
-pub struct DestinationOptionsRequest {
-    /// The format for the flow log. The default is `plain-text`.
-    pub file_format: Option<DestinationFileFormat>,
-    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The default is `false`.
-    pub hive_compatible_partitions: Option<bool>,
-    /// Indicates whether to partition the flow log per hour. This reduces the cost and response time for queries. The default is `false`.
-    pub per_hour_partition: Option<bool>,
-}
-rt::structure!(
-    DestinationOptionsRequest, DESTINATION_OPTIONS_REQUEST, 0 => file_format, 1 =>
-    hive_compatible_partitions, 2 => per_hour_partition
-);
-pub static DESTINATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DestinationOptionsRequest",
-    &[
-        rt::m("FileFormat", &rt::ENUM),
-        rt::m("HiveCompatiblePartitions", &rt::BOOLEAN),
-        rt::m("PerHourPartition", &rt::BOOLEAN),
-    ],
-);
-/// Describes the destination options for a flow log.
-#[derive(Clone, Default, PartialEq)]
-pub struct DestinationOptionsResponse {
-    /// The format for the flow log.
-    pub file_format: Option<DestinationFileFormat>,
-    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3.
-    pub hive_compatible_partitions: Option<bool>,
-    /// Indicates whether to partition the flow log per hour.
-    pub per_hour_partition: Option<bool>,
-}
-rt::structure!(
-    DestinationOptionsResponse, DESTINATION_OPTIONS_RESPONSE, 0 => file_format, 1 =>
-    hive_compatible_partitions, 2 => per_hour_partition
-);
-pub static DESTINATION_OPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DestinationOptionsResponse",
-    &[
-        rt::m("FileFormat", &rt::ENUM).named("fileFormat"),
-        rt::m("HiveCompatiblePartitions", &rt::BOOLEAN)
-            .named("hiveCompatiblePartitions"),
-        rt::m("PerHourPartition", &rt::BOOLEAN).named("perHourPartition"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachClassicLinkVpcRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the instance to unlink from the VPC.
-    pub instance_id: String,
-    /// The ID of the VPC to which the instance is linked.
-    pub vpc_id: String,
-}
-rt::structure!(
-    DetachClassicLinkVpcRequest, DETACH_CLASSIC_LINK_VPC_REQUEST, 0 => dry_run, 1 =>
-    instance_id, 2 => vpc_id
-);
-pub static DETACH_CLASSIC_LINK_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachClassicLinkVpcRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DetachClassicLinkVpcResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, 0 => return_);
-pub static DETACH_CLASSIC_LINK_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "DetachClassicLinkVpcResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);

@@ -3,6 +3,82 @@
 use super::*;
 use tucuxi::codegen as rt;
 
+/// Describes the destination options for a flow log.
+#[derive(Clone, Default, PartialEq)]
+pub struct DestinationOptionsRequest {
+    /// The format for the flow log. The default is `plain-text`.
+    pub file_format: Option<DestinationFileFormat>,
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The default is `false`.
+    pub hive_compatible_partitions: Option<bool>,
+    /// Indicates whether to partition the flow log per hour. This reduces the cost and response time for queries. The default is `false`.
+    pub per_hour_partition: Option<bool>,
+}
+rt::structure!(
+    DestinationOptionsRequest, DESTINATION_OPTIONS_REQUEST, 0 => file_format, 1 =>
+    hive_compatible_partitions, 2 => per_hour_partition
+);
+pub static DESTINATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
+    "DestinationOptionsRequest",
+    &[
+        rt::m("FileFormat", &rt::ENUM),
+        rt::m("HiveCompatiblePartitions", &rt::BOOLEAN),
+        rt::m("PerHourPartition", &rt::BOOLEAN),
+    ],
+);
+/// Describes the destination options for a flow log.
+#[derive(Clone, Default, PartialEq)]
+pub struct DestinationOptionsResponse {
+    /// The format for the flow log.
+    pub file_format: Option<DestinationFileFormat>,
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3.
+    pub hive_compatible_partitions: Option<bool>,
+    /// Indicates whether to partition the flow log per hour.
+    pub per_hour_partition: Option<bool>,
+}
+rt::structure!(
+    DestinationOptionsResponse, DESTINATION_OPTIONS_RESPONSE, 0 => file_format, 1 =>
+    hive_compatible_partitions, 2 => per_hour_partition
+);
+pub static DESTINATION_OPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
+    "DestinationOptionsResponse",
+    &[
+        rt::m("FileFormat", &rt::ENUM).named("fileFormat"),
+        rt::m("HiveCompatiblePartitions", &rt::BOOLEAN)
+            .named("hiveCompatiblePartitions"),
+        rt::m("PerHourPartition", &rt::BOOLEAN).named("perHourPartition"),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachClassicLinkVpcRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance to unlink from the VPC.
+    pub instance_id: String,
+    /// The ID of the VPC to which the instance is linked.
+    pub vpc_id: String,
+}
+rt::structure!(
+    DetachClassicLinkVpcRequest, DETACH_CLASSIC_LINK_VPC_REQUEST, 0 => dry_run, 1 =>
+    instance_id, 2 => vpc_id
+);
+pub static DETACH_CLASSIC_LINK_VPC_REQUEST: rt::Schema = rt::Schema::structure(
+    "DetachClassicLinkVpcRequest",
+    &[
+        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
+        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachClassicLinkVpcResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, 0 => return_);
+pub static DETACH_CLASSIC_LINK_VPC_RESULT: rt::Schema = rt::Schema::structure(
+    "DetachClassicLinkVpcResult",
+    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachImageWatermarkRequest {
     /// The ID of the AMI.
@@ -313,9 +389,9 @@ rt::structure!(
 pub static DIMENSION_CONDITION: rt::Schema = rt::Schema::structure(
     "DimensionCondition",
     &[
-        rt::m("Dimension", &rt::ENUM),
+        rt::m("Dimension", &rt::ENUM).min(0.0),
         rt::m("Comparison", &rt::ENUM),
-        rt::m("Values", &CONDITION_VALUE_LIST).named("Value"),
+        rt::m("Values", &CONDITION_VALUE_LIST).named("Value").min(0.0),
     ],
 );
 /// Describes an Active Directory.
@@ -919,7 +995,8 @@ pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::
     &[
         rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST)
             .named("InstanceId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1300,7 +1377,9 @@ pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema =
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1576,7 +1655,7 @@ pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::st
         rt::m("AssociationIds", &EIP_ASSOCIATION_ID_LIST)
             .named("AssociationId")
             .flags(rt::REQUIRED),
-        rt::m("MaxDrainDurationSeconds", &rt::INTEGER),
+        rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1618,7 +1697,8 @@ pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Sche
                 "FcaPolicyAssociationIds",
                 &FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST,
             )
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1643,7 +1723,8 @@ pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schem
                 "FcaPolicyDisassociations",
                 &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
             )
-            .named("fcaPolicyDisassociations"),
+            .named("fcaPolicyDisassociations")
+            .min(1.0),
         rt::m(
                 "FcaPolicyDisassociationFailures",
                 &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST,
@@ -2137,7 +2218,8 @@ pub static DNS_OPTIONS: rt::Schema = rt::Schema::structure(
             .named("privateDnsOnlyForInboundResolverEndpoint"),
         rt::m("PrivateDnsPreference", &rt::STRING).named("privateDnsPreference"),
         rt::m("PrivateDnsSpecifiedDomains", &PRIVATE_DNS_SPECIFIED_DOMAIN_SET)
-            .named("privateDnsSpecifiedDomainSet"),
+            .named("privateDnsSpecifiedDomainSet")
+            .min(0.0),
     ],
 );
 /// Describes the DNS options for an endpoint.
@@ -2169,7 +2251,8 @@ pub static DNS_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::structure(
         rt::m("PrivateDnsOnlyForInboundResolverEndpoint", &rt::BOOLEAN),
         rt::m("PrivateDnsPreference", &rt::STRING),
         rt::m("PrivateDnsSpecifiedDomains", &PRIVATE_DNS_SPECIFIED_DOMAIN_SET)
-            .named("PrivateDnsSpecifiedDomain"),
+            .named("PrivateDnsSpecifiedDomain")
+            .min(0.0),
     ],
 );
 rt::string_enum! {

@@ -433,7 +433,8 @@ pub static EC2_INSTANCE_CONNECT_ENDPOINT: rt::Schema = rt::Schema::structure(
         rt::m("InstanceConnectEndpointId", &rt::STRING)
             .named("instanceConnectEndpointId"),
         rt::m("InstanceConnectEndpointArn", &rt::STRING)
-            .named("instanceConnectEndpointArn"),
+            .named("instanceConnectEndpointArn")
+            .min(1.0),
         rt::m("State", &rt::ENUM).named("state"),
         rt::m("StateMessage", &rt::STRING).named("stateMessage"),
         rt::m("DnsName", &rt::STRING).named("dnsName"),
@@ -669,7 +670,10 @@ rt::structure!(
 );
 pub static ELASTIC_INFERENCE_ACCELERATOR: rt::Schema = rt::Schema::structure(
     "ElasticInferenceAccelerator",
-    &[rt::m("Type", &rt::STRING).flags(rt::REQUIRED), rt::m("Count", &rt::INTEGER)],
+    &[
+        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Count", &rt::INTEGER).min(1.0),
+    ],
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -1404,7 +1408,8 @@ pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::S
     &[
         rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST)
             .named("InstanceId")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("SqlServerCredentials", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1933,7 +1938,7 @@ rt::string_enum! {
 }
 pub static EXCLUDED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "ExcludedInstanceTypeSet",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(1.0)],
 );
 pub static EXECUTABLE_BY_STRING_LIST: rt::Schema = rt::Schema::list(
     "ExecutableByStringList",
@@ -2085,7 +2090,7 @@ pub static EXPLANATION: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Acl", &ANALYSIS_COMPONENT).named("acl"),
         rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"),
-        rt::m("Address", &rt::STRING).named("address"),
+        rt::m("Address", &rt::STRING).named("address").min(0.0),
         rt::m("Addresses", &IP_ADDRESS_LIST).named("addressSet"),
         rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"),
         rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
@@ -2099,18 +2104,21 @@ pub static EXPLANATION: rt::Schema = rt::Schema::structure(
         rt::m("ExplanationCode", &rt::STRING).named("explanationCode"),
         rt::m("IngressRouteTable", &ANALYSIS_COMPONENT).named("ingressRouteTable"),
         rt::m("InternetGateway", &ANALYSIS_COMPONENT).named("internetGateway"),
-        rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn"),
+        rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn").min(1.0),
         rt::m("ClassicLoadBalancerListener", &ANALYSIS_LOAD_BALANCER_LISTENER)
             .named("classicLoadBalancerListener"),
         rt::m("LoadBalancerListenerPort", &rt::INTEGER)
-            .named("loadBalancerListenerPort"),
+            .named("loadBalancerListenerPort")
+            .min(0.0),
         rt::m("LoadBalancerTarget", &ANALYSIS_LOAD_BALANCER_TARGET)
             .named("loadBalancerTarget"),
         rt::m("LoadBalancerTargetGroup", &ANALYSIS_COMPONENT)
             .named("loadBalancerTargetGroup"),
         rt::m("LoadBalancerTargetGroups", &ANALYSIS_COMPONENT_LIST)
             .named("loadBalancerTargetGroupSet"),
-        rt::m("LoadBalancerTargetPort", &rt::INTEGER).named("loadBalancerTargetPort"),
+        rt::m("LoadBalancerTargetPort", &rt::INTEGER)
+            .named("loadBalancerTargetPort")
+            .min(0.0),
         rt::m("ElasticLoadBalancerListener", &ANALYSIS_COMPONENT)
             .named("elasticLoadBalancerListener"),
         rt::m("MissingComponent", &rt::STRING).named("missingComponent"),
@@ -2118,7 +2126,7 @@ pub static EXPLANATION: rt::Schema = rt::Schema::structure(
         rt::m("NetworkInterface", &ANALYSIS_COMPONENT).named("networkInterface"),
         rt::m("PacketField", &rt::STRING).named("packetField"),
         rt::m("VpcPeeringConnection", &ANALYSIS_COMPONENT).named("vpcPeeringConnection"),
-        rt::m("Port", &rt::INTEGER).named("port"),
+        rt::m("Port", &rt::INTEGER).named("port").min(0.0),
         rt::m("PortRanges", &PORT_RANGE_LIST).named("portRangeSet"),
         rt::m("PrefixList", &ANALYSIS_COMPONENT).named("prefixList"),
         rt::m("Protocols", &STRING_LIST).named("protocolSet"),

@@ -237,8 +237,8 @@ rt::structure!(FilterPortRange, FILTER_PORT_RANGE, 0 => from_port, 1 => to_port)
 pub static FILTER_PORT_RANGE: rt::Schema = rt::Schema::structure(
     "FilterPortRange",
     &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
+        rt::m("FromPort", &rt::INTEGER).named("fromPort").min(0.0),
+        rt::m("ToPort", &rt::INTEGER).named("toPort").min(0.0),
     ],
 );
 rt::string_enum! {
@@ -272,7 +272,7 @@ rt::structure!(
 pub static FIREWALL_STATEFUL_RULE: rt::Schema = rt::Schema::structure(
     "FirewallStatefulRule",
     &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn"),
+        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
         rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"),
         rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"),
         rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"),
@@ -310,14 +310,14 @@ rt::structure!(
 pub static FIREWALL_STATELESS_RULE: rt::Schema = rt::Schema::structure(
     "FirewallStatelessRule",
     &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn"),
+        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
         rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"),
         rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"),
         rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"),
         rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"),
         rt::m("Protocols", &PROTOCOL_INT_LIST).named("protocolSet"),
         rt::m("RuleAction", &rt::STRING).named("ruleAction"),
-        rt::m("Priority", &rt::INTEGER).named("priority"),
+        rt::m("Priority", &rt::INTEGER).named("priority").min(-1.0),
     ],
 );
 rt::string_enum! {
@@ -413,8 +413,8 @@ pub static FLEET_CAPACITY_RESERVATION: rt::Schema = rt::Schema::structure(
         rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
         rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
         rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("Weight", &rt::DOUBLE).named("weight"),
-        rt::m("Priority", &rt::INTEGER).named("priority"),
+        rt::m("Weight", &rt::DOUBLE).named("weight").min(0.001),
+        rt::m("Priority", &rt::INTEGER).named("priority").min(0.0),
     ],
 );
 pub static FLEET_CAPACITY_RESERVATION_SET: rt::Schema = rt::Schema::list(
@@ -1006,7 +1006,7 @@ pub static FLEET_LAUNCH_TEMPLATE_SPECIFICATION: rt::Schema = rt::Schema::structu
     "FleetLaunchTemplateSpecification",
     &[
         rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
+        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
         rt::m("Version", &rt::STRING).named("version"),
     ],
 );
@@ -1043,7 +1043,7 @@ pub static FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema:
     "FleetLaunchTemplateSpecificationRequest",
     &[
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
         rt::m("Version", &rt::STRING),
         rt::m("LaunchTemplateSpecificationUserData", &rt::STRING).flags(rt::SENSITIVE),
     ],
@@ -1181,8 +1181,8 @@ rt::structure!(
 pub static FLEX_COST_ALLOCATION_CIDR_MAPPING: rt::Schema = rt::Schema::structure(
     "FlexCostAllocationCidrMapping",
     &[
-        rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CidrLabel", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CidrLabel", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST: rt::Schema = rt::Schema::list(
@@ -1204,8 +1204,10 @@ rt::structure!(
 pub static FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS: rt::Schema = rt::Schema::structure(
     "FlexCostAllocationCidrRangeSpecifications",
     &[
-        rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Prefixes", &FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST).flags(rt::REQUIRED),
+        rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Prefixes", &FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST)
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 rt::string_enum! {
@@ -1239,7 +1241,8 @@ pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE: rt::Schema = rt::Schema:
     &[
         rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST: rt::Schema = rt::Schema::list(
@@ -1325,8 +1328,10 @@ rt::structure!(
 pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "FlexCostAllocationPolicyAssociationDescription",
     &[
-        rt::m("FcaPolicyAssociationId", &rt::STRING).named("fcaPolicyAssociationId"),
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId"),
+        rt::m("FcaPolicyAssociationId", &rt::STRING)
+            .named("fcaPolicyAssociationId")
+            .min(27.0),
+        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
         rt::m("NetworkResourceId", &rt::STRING).named("networkResourceId"),
         rt::m("OwnerAccount", &rt::STRING).named("ownerAccount"),
         rt::m("AssociatedAt", &rt::TIMESTAMP).named("associatedAt"),
@@ -1337,7 +1342,7 @@ pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION: rt::Schema = rt:
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyAssociationIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(27.0)],
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyAssociationSet",
@@ -1394,8 +1399,8 @@ rt::structure!(
 pub static FLEX_COST_ALLOCATION_POLICY_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "FlexCostAllocationPolicyDescription",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId"),
-        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn"),
+        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0),
         rt::m("NetworkResourceType", &rt::ENUM).named("networkResourceType"),
         rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
             .named("natFcaPolicyDocument"),
@@ -1409,7 +1414,7 @@ pub static FLEX_COST_ALLOCATION_POLICY_DESCRIPTION: rt::Schema = rt::Schema::str
         rt::m("ShowBackEnabled", &rt::BOOLEAN).named("showBackEnabled"),
         rt::m("OwnerAccount", &rt::STRING).named("ownerAccount"),
         rt::m("Description", &rt::STRING).named("description"),
-        rt::m("LatestVersion", &rt::INTEGER).named("latestVersion"),
+        rt::m("LatestVersion", &rt::INTEGER).named("latestVersion").min(1.0),
         rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
             .named("versionExpectedEffectiveAt"),
         rt::m("PolicyCreatedAt", &rt::TIMESTAMP).named("policyCreatedAt"),
@@ -1420,15 +1425,15 @@ pub static FLEX_COST_ALLOCATION_POLICY_DESCRIPTION: rt::Schema = rt::Schema::str
 );
 pub static FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyDisassociateAssociationIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(27.0)],
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(22.0)],
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ID_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(22.0)],
 );
 pub static FLEX_COST_ALLOCATION_POLICY_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicySet",
@@ -1468,8 +1473,8 @@ rt::structure!(
 pub static FLEX_COST_ALLOCATION_POLICY_VERSION: rt::Schema = rt::Schema::structure(
     "FlexCostAllocationPolicyVersion",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId"),
-        rt::m("Version", &rt::INTEGER).named("version"),
+        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+        rt::m("Version", &rt::INTEGER).named("version").min(1.0),
         rt::m("NetworkResourceType", &rt::ENUM).named("networkResourceType"),
         rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
             .named("natFcaPolicyDocument"),
@@ -1504,7 +1509,7 @@ pub static FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST: rt::Schema = rt::Sch
 );
 pub static FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationVersionsToIncludeList",
-    &[rt::m("member", &rt::INTEGER).named("item")],
+    &[rt::m("member", &rt::INTEGER).named("item").min(1.0)],
 );
 rt::string_enum! {
     pub enum FlexibleEnaQueuesSupport { Unsupported = "unsupported", Supported =
@@ -1581,7 +1586,8 @@ pub static FLOW_LOG: rt::Schema = rt::Schema::structure(
         rt::m("DestinationOptions", &DESTINATION_OPTIONS_RESPONSE)
             .named("destinationOptions"),
         rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_RESPONSE)
-            .named("tagFieldSpecificationSet"),
+            .named("tagFieldSpecificationSet")
+            .min(1.0),
     ],
 );
 pub static FLOW_LOG_ID_LIST: rt::Schema = rt::Schema::list(

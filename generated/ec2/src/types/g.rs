@@ -141,7 +141,7 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::stru
     &[
         rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -292,12 +292,15 @@ rt::structure!(
 pub static GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST: rt::Schema = rt::Schema::structure(
     "GetCapacityManagerMetricDataRequest",
     &[
-        rt::m("MetricNames", &METRIC_SET).named("MetricName").flags(rt::REQUIRED),
+        rt::m("MetricNames", &METRIC_SET)
+            .named("MetricName")
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("GroupBy", &GROUP_BY_SET),
-        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET),
+        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(3600.0),
+        rt::m("GroupBy", &GROUP_BY_SET).min(0.0),
+        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0),
         rt::m("MaxResults", &rt::INTEGER),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -349,11 +352,14 @@ rt::structure!(
 pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetCapacityManagerMetricDimensionsRequest",
     &[
-        rt::m("GroupBy", &GROUP_BY_SET).flags(rt::REQUIRED),
-        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET),
+        rt::m("GroupBy", &GROUP_BY_SET).flags(rt::REQUIRED).min(0.0),
+        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0),
         rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("MetricNames", &METRIC_SET).named("MetricName").flags(rt::REQUIRED),
+        rt::m("MetricNames", &METRIC_SET)
+            .named("MetricName")
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("MaxResults", &rt::INTEGER),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -396,7 +402,7 @@ rt::structure!(
 pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetCapacityManagerMonitoredTagKeysRequest",
     &[
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -454,12 +460,15 @@ pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST: rt::Schema = rt::
     "GetCapacityManagerSupportabilityScoresRequest",
     &[
         rt::m("MarketType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("CapacityUnit", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("CapacityAvailabilityZoneIds", &CAPACITY_AVAILABILITY_ZONE_ID_LIST)
             .named("CapacityAvailabilityZoneId")
-            .flags(rt::REQUIRED),
-        rt::m("InstanceTypes", &SUPPORTABILITY_INSTANCE_TYPE_LIST).named("InstanceType"),
+            .flags(rt::REQUIRED)
+            .min(0.0),
+        rt::m("InstanceTypes", &SUPPORTABILITY_INSTANCE_TYPE_LIST)
+            .named("InstanceType")
+            .min(0.0),
         rt::m(
             "InstanceRequirementsWithMetadata",
             &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
@@ -512,7 +521,7 @@ pub static GET_CAPACITY_RESERVATION_USAGE_REQUEST: rt::Schema = rt::Schema::stru
     &[
         rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -652,7 +661,7 @@ pub static GET_COIP_POOL_USAGE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1007,7 +1016,7 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1165,7 +1174,7 @@ pub static GET_IMAGE_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetImageFindingsRequest",
     &[
         rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1291,10 +1300,12 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = r
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
             .named("ArchitectureType")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
             .named("VirtualizationType")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
             .flags(rt::REQUIRED),
         rt::m("MaxResults", &rt::INTEGER),
@@ -1391,7 +1402,7 @@ pub static GET_IPAM_ADDRESS_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("VpcId", &rt::STRING),
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1442,7 +1453,7 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("DiscoveryRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1493,7 +1504,7 @@ pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST: rt::Schema = rt::Schema
         rt::m("AddressRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1546,7 +1557,7 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::
         rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1596,7 +1607,7 @@ pub static GET_IPAM_DISCOVERED_ROUTES_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1642,7 +1653,7 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST: rt::Schema = rt:
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -1696,7 +1707,7 @@ pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST: rt::Schema = rt
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -1760,7 +1771,7 @@ pub static GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST: rt::Schema = rt::Schema::st
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("Locale", &rt::STRING),
         rt::m("ResourceType", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1807,7 +1818,7 @@ pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST: rt::Schema = rt::Schema
     "GetIpamPolicyOrganizationTargetsRequest",
     &[
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
@@ -1861,7 +1872,7 @@ pub static GET_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("IpamPoolAllocationId", &rt::STRING),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1000.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1907,7 +1918,7 @@ pub static GET_IPAM_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -1953,7 +1964,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST: rt::Schema = rt::Schema:
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2000,7 +2011,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST: rt::Schema = r
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("IpamPrefixListResolverVersion", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2053,7 +2064,7 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST: rt::Schema = rt::Sche
                 &IPAM_PREFIX_LIST_RESOLVER_VERSION_NUMBER_SET,
             )
             .named("IpamPrefixListResolverVersion"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -2111,7 +2122,7 @@ pub static GET_IPAM_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("IpamPoolId", &rt::STRING),
@@ -2163,7 +2174,7 @@ pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Cidr", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2210,7 +2221,7 @@ pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST: rt::Schema = rt::Schema::
         rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -2269,7 +2280,7 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST: rt::Schema = rt:
         rt::m("StartTime", &rt::TIMESTAMP),
         rt::m("EndTime", &rt::TIMESTAMP),
         rt::m("ChronologicalOrder", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2322,7 +2333,7 @@ pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST: rt::Schema = rt::Schem
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Cidr", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2401,7 +2412,7 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema
     &[
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2447,7 +2458,7 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST: rt::Schema = rt::Schema::str
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("TargetVersion", &rt::LONG),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
     ],
 );
@@ -2481,17 +2492,4 @@ rt::structure!(
 pub static GET_MANAGED_RESOURCE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetManagedResourceVisibilityRequest",
     &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetManagedResourceVisibilityResult {
-    /// The managed resource visibility settings for the account.
-    pub visibility: Option<ManagedResourceVisibilitySettings>,
-}
-rt::structure!(
-    GetManagedResourceVisibilityResult, GET_MANAGED_RESOURCE_VISIBILITY_RESULT, 0 =>
-    visibility
-);
-pub static GET_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetManagedResourceVisibilityResult",
-    &[rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS).named("visibility")],
 );

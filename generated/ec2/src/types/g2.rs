@@ -4,6 +4,19 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
+pub struct GetManagedResourceVisibilityResult {
+    /// The managed resource visibility settings for the account.
+    pub visibility: Option<ManagedResourceVisibilitySettings>,
+}
+rt::structure!(
+    GetManagedResourceVisibilityResult, GET_MANAGED_RESOURCE_VISIBILITY_RESULT, 0 =>
+    visibility
+);
+pub static GET_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::structure(
+    "GetManagedResourceVisibilityResult",
+    &[rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS).named("visibility")],
+);
+#[derive(Clone, Default, PartialEq)]
 pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
     /// The ID of the Network Access Scope analysis.
     pub network_insights_access_scope_analysis_id: String,
@@ -24,7 +37,7 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST: rt::Sche
     "GetNetworkInsightsAccessScopeAnalysisFindingsRequest",
     &[
         rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -113,8 +126,9 @@ rt::structure!(
 pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetNetworkingFlexCostAllocationPolicyVersionsRequest",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VersionsToInclude", &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST),
+        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+        rt::m("VersionsToInclude", &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST)
+            .min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -340,7 +354,7 @@ pub static GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST: rt::Schema = rt::Schema::s
     &[
         rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
     ],
@@ -394,7 +408,7 @@ pub static GET_SECURITY_GROUPS_FOR_VPC_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -534,17 +548,17 @@ rt::structure!(
 pub static GET_SPOT_PLACEMENT_SCORES_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSpotPlacementScoresRequest",
     &[
-        rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType"),
-        rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType").min(0.0),
+        rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("TargetCapacityUnitType", &rt::ENUM),
         rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-        rt::m("RegionNames", &REGION_NAMES).named("RegionName"),
+        rt::m("RegionNames", &REGION_NAMES).named("RegionName").min(0.0),
         rt::m(
             "InstanceRequirementsWithMetadata",
             &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
         ),
         rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(10.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("IncludeLocalZones", &rt::BOOLEAN),
     ],
@@ -603,7 +617,7 @@ pub static GET_SUBNET_CIDR_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -675,7 +689,8 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schema =
         rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
         rt::m("NatSystemRouteSupport", &rt::ENUM).named("natSystemRouteSupport"),
         rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_LIST)
-            .named("natGatewayRuleSet"),
+            .named("natGatewayRuleSet")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -704,7 +719,7 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST: rt::Schema = rt:
     &[
         rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -758,7 +773,7 @@ pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST: rt::Schema = rt:
     &[
         rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -818,7 +833,7 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Schema
     &[
         rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -872,7 +887,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = r
     &[
         rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -931,7 +946,7 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST: rt::Schema = rt::Sc
     &[
         rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -993,7 +1008,7 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST: rt::Schema = rt::
     &[
         rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1051,7 +1066,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = rt
     &[
         rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1104,7 +1119,7 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST: rt::Schema = rt
     &[
         rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1190,7 +1205,7 @@ pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST: rt::Schema = rt::Schema
     "GetVerifiedAccessEndpointTargetsRequest",
     &[
         rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1270,7 +1285,7 @@ pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST: rt::Schema
     "GetVpcResourcesBlockingEncryptionEnforcementRequest",
     &[
         rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1358,7 +1373,7 @@ rt::structure!(
 pub static GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
     "GetVpnConnectionDeviceTypesRequest",
     &[
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(200.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1515,7 +1530,7 @@ rt::string_enum! {
 }
 pub static GROUP_BY_SET: rt::Schema = rt::Schema::list(
     "GroupBySet",
-    &[rt::m("member", &rt::ENUM).named("item")],
+    &[rt::m("member", &rt::ENUM).named("item").min(0.0)],
 );
 pub static GROUP_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "GroupIdStringList",

@@ -711,7 +711,7 @@ pub static IMAGE_METADATA: rt::Schema = rt::Schema::structure(
 );
 pub static IMAGE_NAME_CRITERIA_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageNameCriteriaRequestList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(0.0)],
 );
 pub static IMAGE_NAME_LIST: rt::Schema = rt::Schema::list(
     "ImageNameList",

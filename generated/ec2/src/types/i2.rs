@@ -185,9 +185,9 @@ pub static INSTANCE_EVENT_WINDOW_TIME_RANGE: rt::Schema = rt::Schema::structure(
     "InstanceEventWindowTimeRange",
     &[
         rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"),
-        rt::m("StartHour", &rt::INTEGER).named("startHour"),
+        rt::m("StartHour", &rt::INTEGER).named("startHour").min(0.0),
         rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"),
-        rt::m("EndHour", &rt::INTEGER).named("endHour"),
+        rt::m("EndHour", &rt::INTEGER).named("endHour").min(0.0),
     ],
 );
 pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
@@ -214,9 +214,9 @@ pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::st
     "InstanceEventWindowTimeRangeRequest",
     &[
         rt::m("StartWeekDay", &rt::ENUM),
-        rt::m("StartHour", &rt::INTEGER),
+        rt::m("StartHour", &rt::INTEGER).min(0.0),
         rt::m("EndWeekDay", &rt::ENUM),
-        rt::m("EndHour", &rt::INTEGER),
+        rt::m("EndHour", &rt::INTEGER).min(0.0),
     ],
 );
 pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
@@ -280,9 +280,11 @@ pub static INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schem
     "InstanceFlexCostAllocationPolicyDocument",
     &[
         rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
     ],
 );
@@ -1252,7 +1254,8 @@ pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
         rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("cpuManufacturerSet"),
         rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU).named("memoryGiBPerVCpu"),
         rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-            .named("excludedInstanceTypeSet"),
+            .named("excludedInstanceTypeSet")
+            .min(0.0),
         rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
             .named("instanceGenerationSet"),
         rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER)
@@ -1280,7 +1283,8 @@ pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
         rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS)
             .named("networkBandwidthGbps"),
         rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
-            .named("allowedInstanceTypeSet"),
+            .named("allowedInstanceTypeSet")
+            .min(0.0),
         rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER)
             .named("maxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
         rt::m("BaselinePerformanceFactors", &BASELINE_PERFORMANCE_FACTORS)
@@ -1522,7 +1526,8 @@ pub static INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("CpuManufacturer"),
         rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU_REQUEST),
         rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-            .named("ExcludedInstanceType"),
+            .named("ExcludedInstanceType")
+            .min(0.0),
         rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
             .named("InstanceGeneration"),
         rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER),
@@ -1543,7 +1548,8 @@ pub static INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST),
         rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS_REQUEST),
         rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
-            .named("AllowedInstanceType"),
+            .named("AllowedInstanceType")
+            .min(0.0),
         rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER),
         rt::m("BaselinePerformanceFactors", &BASELINE_PERFORMANCE_FACTORS_REQUEST),
         rt::m("RequireEncryptionInTransit", &rt::BOOLEAN),
@@ -1568,9 +1574,12 @@ rt::structure!(
 pub static INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST: rt::Schema = rt::Schema::structure(
     "InstanceRequirementsWithMetadataRequest",
     &[
-        rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET).named("ArchitectureType"),
+        rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
+            .named("ArchitectureType")
+            .min(0.0),
         rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
-            .named("VirtualizationType"),
+            .named("VirtualizationType")
+            .min(0.0),
         rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
     ],
 );

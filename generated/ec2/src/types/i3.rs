@@ -773,9 +773,11 @@ pub static INSTANCE_TYPE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structu
     "InstanceTypeSpecificationRequest",
     &[
         rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("SupportedInstanceType"),
+            .named("SupportedInstanceType")
+            .min(0.0),
         rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("UnsupportedInstanceType"),
+            .named("UnsupportedInstanceType")
+            .min(0.0),
     ],
 );
 pub static INSTANCE_TYPES: rt::Schema = rt::Schema::list(
@@ -815,7 +817,11 @@ pub struct IntegrateServices {
 rt::structure!(IntegrateServices, INTEGRATE_SERVICES, 0 => athena_integrations);
 pub static INTEGRATE_SERVICES: rt::Schema = rt::Schema::structure(
     "IntegrateServices",
-    &[rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET).named("AthenaIntegration")],
+    &[
+        rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET)
+            .named("AthenaIntegration")
+            .min(1.0),
+    ],
 );
 rt::string_enum! {
     pub enum InterfacePermissionType { InstanceAttach = "INSTANCE-ATTACH", EipAssociate =
@@ -951,7 +957,7 @@ rt::string_enum! {
 }
 pub static IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "IpAddressList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(0.0)],
 );
 rt::string_enum! {
     pub enum IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6" }
@@ -1101,7 +1107,7 @@ pub static IPAM: rt::Schema = rt::Schema::structure(
     &[
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("PublicDefaultScopeId", &rt::STRING).named("publicDefaultScopeId"),
         rt::m("PrivateDefaultScopeId", &rt::STRING).named("privateDefaultScopeId"),
@@ -1536,9 +1542,10 @@ pub static IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Schema = rt::Schema::s
         rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)
             .named("ipamExternalResourceVerificationTokenId"),
         rt::m("IpamExternalResourceVerificationTokenArn", &rt::STRING)
-            .named("ipamExternalResourceVerificationTokenArn"),
+            .named("ipamExternalResourceVerificationTokenArn")
+            .min(1.0),
         rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("TokenValue", &rt::STRING).named("tokenValue"),
         rt::m("TokenName", &rt::STRING).named("tokenName"),
@@ -1606,7 +1613,8 @@ pub static IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Schema = rt::Schema::structur
         rt::m("IpamInternetRegistryAssociationId", &rt::STRING)
             .named("ipamInternetRegistryAssociationId"),
         rt::m("IpamInternetRegistryAssociationArn", &rt::STRING)
-            .named("ipamInternetRegistryAssociationArn"),
+            .named("ipamInternetRegistryAssociationArn")
+            .min(1.0),
         rt::m("IpamId", &rt::STRING).named("ipamId"),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("Rir", &rt::ENUM).named("rir"),
@@ -1760,7 +1768,7 @@ pub static IPAM_POLICY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
-        rt::m("IpamPolicyArn", &rt::STRING).named("ipamPolicyArn"),
+        rt::m("IpamPolicyArn", &rt::STRING).named("ipamPolicyArn").min(1.0),
         rt::m("IpamPolicyRegion", &rt::STRING).named("ipamPolicyRegion"),
         rt::m("State", &rt::ENUM).named("state"),
         rt::m("StateMessage", &rt::STRING).named("stateMessage"),
@@ -1964,10 +1972,10 @@ pub static IPAM_POOL: rt::Schema = rt::Schema::structure(
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
         rt::m("SourceIpamPoolId", &rt::STRING).named("sourceIpamPoolId"),
-        rt::m("IpamPoolArn", &rt::STRING).named("ipamPoolArn"),
-        rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn"),
+        rt::m("IpamPoolArn", &rt::STRING).named("ipamPoolArn").min(1.0),
+        rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn").min(1.0),
         rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("Locale", &rt::STRING).named("locale"),
         rt::m("PoolDepth", &rt::INTEGER).named("poolDepth"),
@@ -1978,11 +1986,14 @@ pub static IPAM_POOL: rt::Schema = rt::Schema::structure(
         rt::m("PubliclyAdvertisable", &rt::BOOLEAN).named("publiclyAdvertisable"),
         rt::m("AddressFamily", &rt::ENUM).named("addressFamily"),
         rt::m("AllocationMinNetmaskLength", &rt::INTEGER)
-            .named("allocationMinNetmaskLength"),
+            .named("allocationMinNetmaskLength")
+            .min(0.0),
         rt::m("AllocationMaxNetmaskLength", &rt::INTEGER)
-            .named("allocationMaxNetmaskLength"),
+            .named("allocationMaxNetmaskLength")
+            .min(0.0),
         rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER)
-            .named("allocationDefaultNetmaskLength"),
+            .named("allocationDefaultNetmaskLength")
+            .min(0.0),
         rt::m("AllocationResourceTags", &IPAM_RESOURCE_TAG_LIST)
             .named("allocationResourceTagSet"),
         rt::m("Tags", &TAG_LIST).named("tagSet"),
@@ -2225,8 +2236,9 @@ pub static IPAM_PREFIX_LIST_RESOLVER: rt::Schema = rt::Schema::structure(
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("IpamPrefixListResolverId", &rt::STRING).named("ipamPrefixListResolverId"),
         rt::m("IpamPrefixListResolverArn", &rt::STRING)
-            .named("ipamPrefixListResolverArn"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+            .named("ipamPrefixListResolverArn")
+            .min(1.0),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("Description", &rt::STRING).named("description"),
         rt::m("AddressFamily", &rt::ENUM).named("addressFamily"),

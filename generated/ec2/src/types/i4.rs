@@ -46,7 +46,8 @@ pub static IPAM_PREFIX_LIST_RESOLVER_TARGET: rt::Schema = rt::Schema::structure(
         rt::m("IpamPrefixListResolverTargetId", &rt::STRING)
             .named("ipamPrefixListResolverTargetId"),
         rt::m("IpamPrefixListResolverTargetArn", &rt::STRING)
-            .named("ipamPrefixListResolverTargetArn"),
+            .named("ipamPrefixListResolverTargetArn")
+            .min(1.0),
         rt::m("IpamPrefixListResolverId", &rt::STRING).named("ipamPrefixListResolverId"),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
@@ -405,7 +406,7 @@ pub static IPAM_RESOURCE_DISCOVERY_ASSOCIATION: rt::Schema = rt::Schema::structu
             .named("ipamResourceDiscoveryAssociationArn"),
         rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
         rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"),
         rt::m("ResourceDiscoveryStatus", &rt::ENUM).named("resourceDiscoveryStatus"),
@@ -618,7 +619,9 @@ pub static IPAM_ROUTE_PROTECTION_FINDING: rt::Schema = rt::Schema::structure(
         rt::m("RpkiStatus", &rt::ENUM).named("rpkiStatus"),
         rt::m("RpkiStrength", &rt::ENUM).named("rpkiStrength"),
         rt::m("Roas", &IPAM_ROUTE_ORIGIN_AUTHORIZATION_SET).named("roaSet"),
-        rt::m("RouteOverlaps", &IPAM_ROUTE_OVERLAP_SET).named("routeOverlapSet"),
+        rt::m("RouteOverlaps", &IPAM_ROUTE_OVERLAP_SET)
+            .named("routeOverlapSet")
+            .min(0.0),
         rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
         rt::m("RoaSampleTime", &rt::TIMESTAMP).named("roaSampleTime"),
     ],
@@ -657,7 +660,7 @@ pub static IPAM_ROUTING_POLICY_REGISTRATION: rt::Schema = rt::Schema::structure(
         rt::m("Asns", &ASN_LIST).named("asnSet"),
         rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN)
             .named("permitMoreSpecificAnnouncements"),
-        rt::m("MaxLength", &rt::INTEGER).named("maxLength"),
+        rt::m("MaxLength", &rt::INTEGER).named("maxLength").min(0.0),
         rt::m("Description", &rt::STRING).named("description"),
         rt::m("LatestDeltaId", &rt::STRING).named("latestDeltaId"),
         rt::m("State", &rt::ENUM).named("state"),
@@ -763,8 +766,8 @@ pub static IPAM_SCOPE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("IpamScopeId", &rt::STRING).named("ipamScopeId"),
-        rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn"),
+        rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn").min(1.0),
+        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
         rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
         rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"),
         rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"),

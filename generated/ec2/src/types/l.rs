@@ -162,7 +162,7 @@ pub static LAUNCH_TEMPLATE: rt::Schema = rt::Schema::structure(
     "LaunchTemplate",
     &[
         rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
+        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
         rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
         rt::m("CreatedBy", &rt::STRING).named("createdBy"),
         rt::m("DefaultVersionNumber", &rt::LONG).named("defaultVersionNumber"),
@@ -515,7 +515,10 @@ rt::structure!(
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR: rt::Schema = rt::Schema::structure(
     "LaunchTemplateElasticInferenceAccelerator",
-    &[rt::m("Type", &rt::STRING).flags(rt::REQUIRED), rt::m("Count", &rt::INTEGER)],
+    &[
+        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Count", &rt::INTEGER).min(1.0),
+    ],
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateElasticInferenceAcceleratorList",
@@ -1235,7 +1238,7 @@ pub static LAUNCH_TEMPLATE_LICENSE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::
 );
 pub static LAUNCH_TEMPLATE_NAME_STRING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateNameStringList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(3.0)],
 );
 /// With network performance options, you can adjust your bandwidth preferences to meet the needs of the workload that runs on your instance at launch.
 #[derive(Clone, Default, PartialEq)]
@@ -1655,9 +1658,9 @@ pub static LAUNCH_TEMPLATE_VERSION: rt::Schema = rt::Schema::structure(
     "LaunchTemplateVersion",
     &[
         rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
+        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
         rt::m("VersionNumber", &rt::LONG).named("versionNumber"),
-        rt::m("VersionDescription", &rt::STRING).named("versionDescription"),
+        rt::m("VersionDescription", &rt::STRING).named("versionDescription").min(0.0),
         rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
         rt::m("CreatedBy", &rt::STRING).named("createdBy"),
         rt::m("DefaultVersion", &rt::BOOLEAN).named("defaultVersion"),
@@ -1763,7 +1766,7 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"),
         rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -1803,7 +1806,7 @@ rt::structure!(
 pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSnapshotsInRecycleBinRequest",
     &[
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
         rt::m("DryRun", &rt::BOOLEAN),
@@ -2029,7 +2032,8 @@ pub static LOCAL_GATEWAY_ROUTE: rt::Schema = rt::Schema::structure(
         rt::m("State", &rt::ENUM).named("state"),
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
         rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn"),
+            .named("localGatewayRouteTableArn")
+            .min(1.0),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("SubnetId", &rt::STRING).named("subnetId"),
         rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
@@ -2077,7 +2081,8 @@ pub static LOCAL_GATEWAY_ROUTE_TABLE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
         rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn"),
+            .named("localGatewayRouteTableArn")
+            .min(1.0),
         rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
         rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
@@ -2137,7 +2142,8 @@ pub static LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION: rt::Sc
         rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
         rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn"),
+            .named("localGatewayRouteTableArn")
+            .min(1.0),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
         rt::m("State", &rt::STRING).named("state"),
         rt::m("Tags", &TAG_LIST).named("tagSet"),
@@ -2187,7 +2193,8 @@ pub static LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Schema = rt::Schema::s
             .named("localGatewayRouteTableVpcAssociationId"),
         rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
         rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn"),
+            .named("localGatewayRouteTableArn")
+            .min(1.0),
         rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
         rt::m("VpcId", &rt::STRING).named("vpcId"),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),
@@ -2259,7 +2266,8 @@ pub static LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
             .named("localGatewayVirtualInterfaceGroupId"),
         rt::m("LocalGatewayVirtualInterfaceArn", &rt::STRING)
-            .named("localGatewayVirtualInterfaceArn"),
+            .named("localGatewayVirtualInterfaceArn")
+            .min(1.0),
         rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
         rt::m("Vlan", &rt::INTEGER).named("vlan"),
         rt::m("LocalAddress", &rt::STRING).named("localAddress"),
@@ -2316,7 +2324,8 @@ pub static LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Schema = rt::Schema::struc
         rt::m("LocalBgpAsn", &rt::INTEGER).named("localBgpAsn"),
         rt::m("LocalBgpAsnExtended", &rt::LONG).named("localBgpAsnExtended"),
         rt::m("LocalGatewayVirtualInterfaceGroupArn", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupArn"),
+            .named("localGatewayVirtualInterfaceGroupArn")
+            .min(1.0),
         rt::m("Tags", &TAG_LIST).named("tagSet"),
         rt::m("ConfigurationState", &rt::ENUM).named("configurationState"),
     ],
@@ -2406,8 +2415,8 @@ pub static LOCK_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("LockMode", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CoolOffPeriod", &rt::INTEGER),
-        rt::m("LockDuration", &rt::INTEGER),
+        rt::m("CoolOffPeriod", &rt::INTEGER).min(1.0),
+        rt::m("LockDuration", &rt::INTEGER).min(1.0),
         rt::m("ExpirationDate", &rt::TIMESTAMP),
     ],
 );

@@ -233,7 +233,7 @@ pub static MANAGED_PREFIX_LIST: rt::Schema = rt::Schema::structure(
         rt::m("AddressFamily", &rt::STRING).named("addressFamily"),
         rt::m("State", &rt::ENUM).named("state"),
         rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("PrefixListArn", &rt::STRING).named("prefixListArn"),
+        rt::m("PrefixListArn", &rt::STRING).named("prefixListArn").min(1.0),
         rt::m("PrefixListName", &rt::STRING).named("prefixListName"),
         rt::m("MaxEntries", &rt::INTEGER).named("maxEntries"),
         rt::m("Version", &rt::LONG).named("version"),
@@ -800,7 +800,7 @@ pub static MODIFY_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
         rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
             .named("HealthCheckPath"),
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("Path", &rt::STRING),
         rt::m("DeviceIndex", &rt::INTEGER),
         rt::m("IpVersion", &rt::ENUM),
@@ -810,7 +810,7 @@ pub static MODIFY_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::str
         rt::m("FailureThreshold", &rt::INTEGER),
         rt::m("SuccessThreshold", &rt::INTEGER),
         rt::m("StatusCodeMatcher", &rt::STRING),
-        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER),
+        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1256,7 +1256,8 @@ pub static MODIFY_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
         rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
-            .named("LaunchTemplateConfig"),
+            .named("LaunchTemplateConfig")
+            .min(0.0),
         rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST),
         rt::m("Context", &rt::STRING),
@@ -1632,7 +1633,8 @@ pub static MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::st
         rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("IpAddressType", &rt::ENUM),
         rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
-            .named("SecurityGroupId"),
+            .named("SecurityGroupId")
+            .min(0.0),
         rt::m("PreserveClientIp", &rt::BOOLEAN),
     ],
 );
@@ -2236,9 +2238,9 @@ pub static MODIFY_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Description", &rt::STRING),
         rt::m("AutoImport", &rt::BOOLEAN),
-        rt::m("AllocationMinNetmaskLength", &rt::INTEGER),
-        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER),
-        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER),
+        rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
+        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).min(0.0),
+        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
         rt::m("ClearAllocationDefaultNetmaskLength", &rt::BOOLEAN),
         rt::m("AddAllocationResourceTags", &REQUEST_IPAM_RESOURCE_TAG_LIST)
             .named("AddAllocationResourceTag"),
@@ -2381,9 +2383,11 @@ pub static MODIFY_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Description", &rt::STRING),
         rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("AddOperatingRegion"),
+            .named("AddOperatingRegion")
+            .min(0.0),
         rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-            .named("RemoveOperatingRegion"),
+            .named("RemoveOperatingRegion")
+            .min(0.0),
         rt::m("Tier", &rt::ENUM),
         rt::m("EnablePrivateGua", &rt::BOOLEAN),
         rt::m("MeteredAccount", &rt::ENUM),
@@ -2474,18 +2478,22 @@ pub static MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Description", &rt::STRING),
         rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("AddOperatingRegion"),
+            .named("AddOperatingRegion")
+            .min(0.0),
         rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-            .named("RemoveOperatingRegion"),
+            .named("RemoveOperatingRegion")
+            .min(0.0),
         rt::m(
                 "AddOrganizationalUnitExclusions",
                 &ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET,
             )
-            .named("AddOrganizationalUnitExclusion"),
+            .named("AddOrganizationalUnitExclusion")
+            .min(0.0),
         rt::m(
                 "RemoveOrganizationalUnitExclusions",
                 &REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET,
             )
-            .named("RemoveOrganizationalUnitExclusion"),
+            .named("RemoveOrganizationalUnitExclusion")
+            .min(0.0),
     ],
 );

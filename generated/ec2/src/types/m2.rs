@@ -65,7 +65,7 @@ pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Sch
         rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
         rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
-        rt::m("MaxLength", &rt::INTEGER),
+        rt::m("MaxLength", &rt::INTEGER).min(0.0),
         rt::m("Description", &rt::STRING),
         rt::m("Force", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
@@ -165,7 +165,7 @@ pub static MODIFY_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
         rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
+        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
         rt::m("DefaultVersion", &rt::STRING).named("SetDefaultVersion"),
     ],
 );
@@ -258,8 +258,10 @@ pub static MODIFY_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("CurrentVersion", &rt::LONG),
         rt::m("PrefixListName", &rt::STRING),
-        rt::m("AddEntries", &ADD_PREFIX_LIST_ENTRIES).named("AddEntry"),
-        rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES).named("RemoveEntry"),
+        rt::m("AddEntries", &ADD_PREFIX_LIST_ENTRIES).named("AddEntry").min(0.0),
+        rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES)
+            .named("RemoveEntry")
+            .min(0.0),
         rt::m("MaxEntries", &rt::INTEGER),
         rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN),
     ],
@@ -431,7 +433,7 @@ rt::structure!(
 pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "ModifyNetworkingFlexCostAllocationPolicyRequest",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
         rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
         rt::m(
             "InstanceFcaPolicyDocument",
@@ -463,9 +465,9 @@ rt::structure!(
 pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
     "ModifyNetworkingFlexCostAllocationPolicyResult",
     &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId"),
+        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
         rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-        rt::m("Version", &rt::INTEGER).named("version"),
+        rt::m("Version", &rt::INTEGER).named("version").min(1.0),
         rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
             .named("versionExpectedEffectiveAt"),
     ],
@@ -1061,7 +1063,8 @@ pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST: rt::Sche
         rt::m("NatGatewaySupport", &rt::ENUM),
         rt::m("NatSystemRouteSupport", &rt::ENUM),
         rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST)
-            .named("NatGatewayRule"),
+            .named("NatGatewayRule")
+            .min(0.0),
         rt::m("ResetNatGatewayRules", &rt::BOOLEAN),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -1093,7 +1096,8 @@ pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schem
         rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
         rt::m("NatSystemRouteSupport", &rt::ENUM).named("natSystemRouteSupport"),
         rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_LIST)
-            .named("natGatewayRuleSet"),
+            .named("natGatewayRuleSet")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1574,7 +1578,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema:
     "ModifyVerifiedAccessEndpointEniOptions",
     &[
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("PortRanges", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
             .named("PortRange"),
     ],
@@ -1602,7 +1606,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = r
         rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
             .named("SubnetId"),
         rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("PortRanges", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
             .named("PortRange"),
     ],
@@ -1676,7 +1680,7 @@ rt::structure!(
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
     "ModifyVerifiedAccessEndpointPortRange",
-    &[rt::m("FromPort", &rt::INTEGER), rt::m("ToPort", &rt::INTEGER)],
+    &[rt::m("FromPort", &rt::INTEGER).min(1.0), rt::m("ToPort", &rt::INTEGER).min(1.0)],
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "ModifyVerifiedAccessEndpointPortRangeList",
@@ -1701,7 +1705,7 @@ pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema:
     &[
         rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
             .named("SubnetId"),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("RdsEndpoint", &rt::STRING),
     ],
 );

@@ -21,9 +21,11 @@ pub static NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::st
     "NatFlexCostAllocationPolicyDocument",
     &[
         rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
     ],
 );
@@ -605,7 +607,8 @@ pub static NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Schema = rt::Schema::structure(
         rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
             .named("networkInsightsAccessScopeId"),
         rt::m("NetworkInsightsAccessScopeArn", &rt::STRING)
-            .named("networkInsightsAccessScopeArn"),
+            .named("networkInsightsAccessScopeArn")
+            .min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"),
         rt::m("UpdatedDate", &rt::TIMESTAMP).named("updatedDate"),
         rt::m("Tags", &TAG_LIST).named("tagSet"),
@@ -650,7 +653,8 @@ pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Schema = rt::Schema::stru
         rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
             .named("networkInsightsAccessScopeAnalysisId"),
         rt::m("NetworkInsightsAccessScopeAnalysisArn", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisArn"),
+            .named("networkInsightsAccessScopeAnalysisArn")
+            .min(1.0),
         rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
             .named("networkInsightsAccessScopeId"),
         rt::m("Status", &rt::ENUM).named("status"),
@@ -755,7 +759,8 @@ pub static NETWORK_INSIGHTS_ANALYSIS: rt::Schema = rt::Schema::structure(
         rt::m("NetworkInsightsAnalysisId", &rt::STRING)
             .named("networkInsightsAnalysisId"),
         rt::m("NetworkInsightsAnalysisArn", &rt::STRING)
-            .named("networkInsightsAnalysisArn"),
+            .named("networkInsightsAnalysisArn")
+            .min(1.0),
         rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
         rt::m("AdditionalAccounts", &VALUE_STRING_LIST).named("additionalAccountSet"),
         rt::m("FilterInArns", &ARN_LIST).named("filterInArnSet"),
@@ -827,14 +832,16 @@ pub static NETWORK_INSIGHTS_PATH: rt::Schema = rt::Schema::structure(
     "NetworkInsightsPath",
     &[
         rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
-        rt::m("NetworkInsightsPathArn", &rt::STRING).named("networkInsightsPathArn"),
+        rt::m("NetworkInsightsPathArn", &rt::STRING)
+            .named("networkInsightsPathArn")
+            .min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"),
         rt::m("Source", &rt::STRING).named("source"),
         rt::m("Destination", &rt::STRING).named("destination"),
-        rt::m("SourceArn", &rt::STRING).named("sourceArn"),
-        rt::m("DestinationArn", &rt::STRING).named("destinationArn"),
-        rt::m("SourceIp", &rt::STRING).named("sourceIp"),
-        rt::m("DestinationIp", &rt::STRING).named("destinationIp"),
+        rt::m("SourceArn", &rt::STRING).named("sourceArn").min(1.0),
+        rt::m("DestinationArn", &rt::STRING).named("destinationArn").min(1.0),
+        rt::m("SourceIp", &rt::STRING).named("sourceIp").min(0.0),
+        rt::m("DestinationIp", &rt::STRING).named("destinationIp").min(0.0),
         rt::m("Protocol", &rt::ENUM).named("protocol"),
         rt::m("DestinationPort", &rt::INTEGER).named("destinationPort"),
         rt::m("Tags", &TAG_LIST).named("tagSet"),

@@ -194,9 +194,9 @@ rt::structure!(
 pub static PATH_FILTER: rt::Schema = rt::Schema::structure(
     "PathFilter",
     &[
-        rt::m("SourceAddress", &rt::STRING).named("sourceAddress"),
+        rt::m("SourceAddress", &rt::STRING).named("sourceAddress").min(0.0),
         rt::m("SourcePortRange", &FILTER_PORT_RANGE).named("sourcePortRange"),
-        rt::m("DestinationAddress", &rt::STRING).named("destinationAddress"),
+        rt::m("DestinationAddress", &rt::STRING).named("destinationAddress").min(0.0),
         rt::m("DestinationPortRange", &FILTER_PORT_RANGE).named("destinationPortRange"),
     ],
 );
@@ -219,9 +219,9 @@ rt::structure!(
 pub static PATH_REQUEST_FILTER: rt::Schema = rt::Schema::structure(
     "PathRequestFilter",
     &[
-        rt::m("SourceAddress", &rt::STRING),
+        rt::m("SourceAddress", &rt::STRING).min(0.0),
         rt::m("SourcePortRange", &REQUEST_FILTER_PORT_RANGE),
-        rt::m("DestinationAddress", &rt::STRING),
+        rt::m("DestinationAddress", &rt::STRING).min(0.0),
         rt::m("DestinationPortRange", &REQUEST_FILTER_PORT_RANGE),
     ],
 );
@@ -345,9 +345,11 @@ pub static PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::st
     "PcxFlexCostAllocationPolicyDocument",
     &[
         rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
     ],
 );
@@ -1428,7 +1430,7 @@ rt::string_enum! {
 }
 pub static PROTOCOL_INT_LIST: rt::Schema = rt::Schema::list(
     "ProtocolIntList",
-    &[rt::m("member", &rt::INTEGER).named("item")],
+    &[rt::m("member", &rt::INTEGER).named("item").min(0.0)],
 );
 pub static PROTOCOL_LIST: rt::Schema = rt::Schema::list(
     "ProtocolList",
@@ -2045,7 +2047,8 @@ pub static PURCHASE_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::struct
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("PurchaseRequests", &PURCHASE_REQUEST_SET)
             .named("PurchaseRequest")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// Contains the output of PurchaseScheduledInstances.

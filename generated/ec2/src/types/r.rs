@@ -247,12 +247,12 @@ pub static REGISTER_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("BillingProducts", &BILLING_PRODUCT_LIST).named("BillingProduct"),
         rt::m("BootMode", &rt::ENUM),
         rt::m("TpmSupport", &rt::ENUM),
-        rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("ImdsSupport", &rt::ENUM),
         rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
         rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).named("description"),
+        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED).min(3.0),
+        rt::m("Description", &rt::STRING).named("description").min(0.0),
         rt::m("Architecture", &rt::ENUM).named("architecture"),
         rt::m("KernelId", &rt::STRING).named("kernelId"),
         rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
@@ -687,7 +687,8 @@ pub static REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::str
             .named("VpcEndpointId")
             .flags(rt::REQUIRED),
         rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST)
-            .named("TransitGatewayAttachmentId"),
+            .named("TransitGatewayAttachmentId")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1398,7 +1399,7 @@ rt::structure!(
 );
 pub static REQUEST_FILTER_PORT_RANGE: rt::Schema = rt::Schema::structure(
     "RequestFilterPortRange",
-    &[rt::m("FromPort", &rt::INTEGER), rt::m("ToPort", &rt::INTEGER)],
+    &[rt::m("FromPort", &rt::INTEGER).min(0.0), rt::m("ToPort", &rt::INTEGER).min(0.0)],
 );
 pub static REQUEST_HOST_ID_LIST: rt::Schema = rt::Schema::list(
     "RequestHostIdList",
@@ -1945,11 +1946,11 @@ pub static RESERVATION_FLEET_INSTANCE_SPECIFICATION: rt::Schema = rt::Schema::st
     &[
         rt::m("InstanceType", &rt::ENUM),
         rt::m("InstancePlatform", &rt::ENUM),
-        rt::m("Weight", &rt::DOUBLE),
+        rt::m("Weight", &rt::DOUBLE).min(0.001),
         rt::m("AvailabilityZone", &rt::STRING),
         rt::m("AvailabilityZoneId", &rt::STRING),
         rt::m("EbsOptimized", &rt::BOOLEAN),
-        rt::m("Priority", &rt::INTEGER),
+        rt::m("Priority", &rt::INTEGER).min(0.0),
     ],
 );
 pub static RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(

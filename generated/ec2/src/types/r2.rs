@@ -1703,7 +1703,7 @@ rt::structure!(
 pub static RULE_GROUP_RULE_OPTIONS_PAIR: rt::Schema = rt::Schema::structure(
     "RuleGroupRuleOptionsPair",
     &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn"),
+        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
         rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet"),
     ],
 );
@@ -1725,7 +1725,7 @@ rt::structure!(
 pub static RULE_GROUP_TYPE_PAIR: rt::Schema = rt::Schema::structure(
     "RuleGroupTypePair",
     &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn"),
+        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
         rt::m("RuleGroupType", &rt::STRING).named("ruleGroupType"),
     ],
 );

@@ -123,18 +123,24 @@ pub static SCAN_RESULT_CONDITION: rt::Schema = rt::Schema::structure(
     "ScanResultCondition",
     &[
         rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER)
-            .named("maxDaysSinceLastFindingScan"),
+            .named("maxDaysSinceLastFindingScan")
+            .min(0.0),
         rt::m("MaximumSeverityLabel", &rt::ENUM).named("maximumSeverityLabel"),
         rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceInformationalFixAvailable"),
+            .named("maxDaysSinceInformationalFixAvailable")
+            .min(0.0),
         rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceLowFixAvailable"),
+            .named("maxDaysSinceLowFixAvailable")
+            .min(0.0),
         rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceMediumFixAvailable"),
+            .named("maxDaysSinceMediumFixAvailable")
+            .min(0.0),
         rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceHighFixAvailable"),
+            .named("maxDaysSinceHighFixAvailable")
+            .min(0.0),
         rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceCriticalFixAvailable"),
+            .named("maxDaysSinceCriticalFixAvailable")
+            .min(0.0),
     ],
 );
 /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
@@ -203,13 +209,13 @@ rt::structure!(
 pub static SCAN_RESULT_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
     "ScanResultConditionRequest",
     &[
-        rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER),
+        rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER).min(0.0),
         rt::m("MaximumSeverityLabel", &rt::ENUM),
-        rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER),
-        rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER),
-        rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER),
-        rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER),
-        rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER),
+        rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER).min(0.0),
+        rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER).min(0.0),
+        rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER).min(0.0),
+        rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER).min(0.0),
+        rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER).min(0.0),
     ],
 );
 /// The Amazon Inspector scan results for an AMI. This information is present only for AMIs that Amazon Inspector has scanned.
@@ -826,7 +832,7 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST: rt::Schema = rt::Sch
     &[
         rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("NextToken", &rt::STRING),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
@@ -885,7 +891,7 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Filters", &FILTER_LIST).named("Filter").flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("MaxResults", &rt::INTEGER).min(5.0),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("NextToken", &rt::STRING),
     ],
@@ -1746,7 +1752,8 @@ pub static SERVICE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
             .named("gatewayLoadBalancerArnSet"),
         rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
-            .named("supportedIpAddressTypeSet"),
+            .named("supportedIpAddressTypeSet")
+            .min(0.0),
         rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST)
             .named("baseEndpointDnsNameSet"),
         rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
@@ -1840,7 +1847,8 @@ pub static SERVICE_DETAIL: rt::Schema = rt::Schema::structure(
         rt::m("PrivateDnsNameVerificationState", &rt::ENUM)
             .named("privateDnsNameVerificationState"),
         rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
-            .named("supportedIpAddressTypeSet"),
+            .named("supportedIpAddressTypeSet")
+            .min(0.0),
     ],
 );
 pub static SERVICE_DETAIL_SET: rt::Schema = rt::Schema::list(
@@ -1888,7 +1896,8 @@ pub static SERVICE_LINK_VIRTUAL_INTERFACE: rt::Schema = rt::Schema::structure(
         rt::m("ServiceLinkVirtualInterfaceId", &rt::STRING)
             .named("serviceLinkVirtualInterfaceId"),
         rt::m("ServiceLinkVirtualInterfaceArn", &rt::STRING)
-            .named("serviceLinkVirtualInterfaceArn"),
+            .named("serviceLinkVirtualInterfaceArn")
+            .min(1.0),
         rt::m("OutpostId", &rt::STRING).named("outpostId"),
         rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
         rt::m("OwnerId", &rt::STRING).named("ownerId"),

@@ -1617,7 +1617,7 @@ pub static SUPPORTED_ADDITIONAL_PROCESSOR_FEATURE_LIST: rt::Schema = rt::Schema:
 );
 pub static SUPPORTED_INSTANCE_TYPE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "SupportedInstanceTypeRequestSet",
-    &[rt::m("member", &rt::STRING).named("Item")],
+    &[rt::m("member", &rt::STRING).named("Item").min(0.0)],
 );
 pub static SUPPORTED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "SupportedInstanceTypeSet",

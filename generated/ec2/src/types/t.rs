@@ -71,7 +71,10 @@ rt::structure!(
 );
 pub static TAG_FIELD_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
     "TagFieldSpecificationRequest",
-    &[rt::m("ResourceType", &rt::ENUM), rt::m("TagKeys", &TAG_KEY_LIST).named("TagKey")],
+    &[
+        rt::m("ResourceType", &rt::ENUM),
+        rt::m("TagKeys", &TAG_KEY_LIST).named("TagKey").min(1.0),
+    ],
 );
 /// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
 #[derive(Clone, Default, PartialEq)]
@@ -89,12 +92,12 @@ pub static TAG_FIELD_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "TagFieldSpecificationResponse",
     &[
         rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("TagKeys", &TAG_KEY_LIST).named("tagKeySet"),
+        rt::m("TagKeys", &TAG_KEY_LIST).named("tagKeySet").min(1.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING).named("item")],
+    &[rt::m("member", &rt::STRING).named("item").min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list(
     "TagList",
@@ -259,7 +262,7 @@ pub struct TargetGroupsConfig {
 rt::structure!(TargetGroupsConfig, TARGET_GROUPS_CONFIG, 0 => target_groups);
 pub static TARGET_GROUPS_CONFIG: rt::Schema = rt::Schema::structure(
     "TargetGroupsConfig",
-    &[rt::m("TargetGroups", &TARGET_GROUPS).named("targetGroups")],
+    &[rt::m("TargetGroups", &TARGET_GROUPS).named("targetGroups").min(1.0)],
 );
 /// Describes a target network associated with a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]

@@ -96,7 +96,7 @@ pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema
         rt::m("PrivateIpAddresses", &IP_LIST)
             .named("PrivateIpAddress")
             .flags(rt::REQUIRED),
-        rt::m("MaxDrainDurationSeconds", &rt::INTEGER),
+        rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -336,7 +336,7 @@ pub static UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET: rt::Schema = rt::Schema::list(
 );
 pub static UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "UnsupportedInstanceTypeRequestSet",
-    &[rt::m("member", &rt::STRING).named("Item")],
+    &[rt::m("member", &rt::STRING).named("Item").min(0.0)],
 );
 pub static UNSUPPORTED_INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "UnsupportedInstanceTypeSet",

@@ -260,7 +260,7 @@ pub static VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema::struct
     &[
         rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
         rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port"),
+        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
         rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
             .named("portRangeSet"),
     ],
@@ -296,7 +296,7 @@ pub static VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = rt::Sche
     "VerifiedAccessEndpointLoadBalancerOptions",
     &[
         rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port"),
+        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
         rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn"),
         rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
             .named("subnetIdSet"),
@@ -319,8 +319,8 @@ rt::structure!(
 pub static VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
     "VerifiedAccessEndpointPortRange",
     &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
+        rt::m("FromPort", &rt::INTEGER).named("fromPort").min(1.0),
+        rt::m("ToPort", &rt::INTEGER).named("toPort").min(1.0),
     ],
 );
 pub static VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
@@ -358,7 +358,7 @@ pub static VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema::struct
     "VerifiedAccessEndpointRdsOptions",
     &[
         rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port"),
+        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
         rt::m("RdsDbInstanceArn", &rt::STRING).named("rdsDbInstanceArn"),
         rt::m("RdsDbClusterArn", &rt::STRING).named("rdsDbClusterArn"),
         rt::m("RdsDbProxyArn", &rt::STRING).named("rdsDbProxyArn"),
@@ -1728,7 +1728,7 @@ pub static VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Schema = rt::Schema::structure
         rt::m("ExclusionId", &rt::STRING).named("exclusionId"),
         rt::m("InternetGatewayExclusionMode", &rt::ENUM)
             .named("internetGatewayExclusionMode"),
-        rt::m("ResourceArn", &rt::STRING).named("resourceArn"),
+        rt::m("ResourceArn", &rt::STRING).named("resourceArn").min(1.0),
         rt::m("State", &rt::ENUM).named("state"),
         rt::m("Reason", &rt::STRING).named("reason"),
         rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"),

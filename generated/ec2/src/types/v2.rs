@@ -124,7 +124,7 @@ rt::structure!(
 pub static VPN_ADDITIONAL_KEY_EXCHANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "VpnAdditionalKeyExchangeRequest",
     &[
-        rt::m("AdditionalKeyExchangeRound", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("AdditionalKeyExchangeRound", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("KeyExchangeMethods", &ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST)
             .named("KeyExchangeMethod"),
         rt::m("Requirement", &rt::ENUM),

@@ -20,7 +20,7 @@ pub struct ActivateEventSourceRequest {
 rt::structure!(ActivateEventSourceRequest, ACTIVATE_EVENT_SOURCE_REQUEST, 0 => name);
 pub static ACTIVATE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "ActivateEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// Contains details about an API destination.
 #[derive(Clone, Default, PartialEq)]
@@ -53,13 +53,13 @@ rt::structure!(
 pub static API_DESTINATION: rt::Schema = rt::Schema::structure(
     "ApiDestination",
     &[
-        rt::m("ApiDestinationArn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("InvocationEndpoint", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
         rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER),
+        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
     ],
@@ -86,7 +86,7 @@ pub struct AppSyncParameters {
 rt::structure!(AppSyncParameters, APP_SYNC_PARAMETERS, 0 => graph_ql_operation);
 pub static APP_SYNC_PARAMETERS: rt::Schema = rt::Schema::structure(
     "AppSyncParameters",
-    &[rt::m("GraphQLOperation", &rt::STRING).flags(rt::SENSITIVE)],
+    &[rt::m("GraphQLOperation", &rt::STRING).flags(rt::SENSITIVE).min(1.0)],
 );
 /// An `Archive` object that contains details about an archive.
 #[derive(Clone, Default, PartialEq)]
@@ -116,11 +116,11 @@ rt::structure!(
 pub static ARCHIVE: rt::Schema = rt::Schema::structure(
     "Archive",
     &[
-        rt::m("ArchiveName", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("ArchiveName", &rt::STRING).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER),
+        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
         rt::m("SizeBytes", &rt::LONG),
         rt::m("EventCount", &rt::LONG),
         rt::m("CreationTime", &rt::TIMESTAMP),

@@ -11,7 +11,7 @@ pub struct CancelReplayRequest {
 rt::structure!(CancelReplayRequest, CANCEL_REPLAY_REQUEST, 0 => replay_name);
 pub static CANCEL_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
     "CancelReplayRequest",
-    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelReplayResponse {
@@ -29,7 +29,7 @@ rt::structure!(
 pub static CANCEL_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
     "CancelReplayResponse",
     &[
-        rt::m("ReplayArn", &rt::STRING),
+        rt::m("ReplayArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
     ],
@@ -55,9 +55,9 @@ rt::structure!(
 pub static CAPACITY_PROVIDER_STRATEGY_ITEM: rt::Schema = rt::Schema::structure(
     "CapacityProviderStrategyItem",
     &[
-        rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("weight", &rt::INTEGER),
-        rt::m("base", &rt::INTEGER),
+        rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("weight", &rt::INTEGER).min(0.0),
+        rt::m("base", &rt::INTEGER).min(0.0),
     ],
 );
 /// There is concurrent modification on a rule, target, archive, or replay.
@@ -120,8 +120,8 @@ rt::structure!(
 pub static CONNECTION: rt::Schema = rt::Schema::structure(
     "Connection",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("AuthorizationType", &rt::ENUM),
@@ -142,7 +142,7 @@ rt::structure!(
 );
 pub static CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
     "ConnectionApiKeyAuthResponseParameters",
-    &[rt::m("ApiKeyName", &rt::STRING)],
+    &[rt::m("ApiKeyName", &rt::STRING).min(1.0)],
 );
 /// Tthe authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -191,7 +191,7 @@ rt::structure!(
 );
 pub static CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
     "ConnectionBasicAuthResponseParameters",
-    &[rt::m("Username", &rt::STRING)],
+    &[rt::m("Username", &rt::STRING).min(1.0)],
 );
 /// Additional parameter included in the body. You can include up to 100 additional body parameters per request. An event payload cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -262,9 +262,10 @@ rt::structure!(
 pub static CONNECTION_HTTP_PARAMETERS: rt::Schema = rt::Schema::structure(
     "ConnectionHttpParameters",
     &[
-        rt::m("HeaderParameters", &CONNECTION_HEADER_PARAMETERS_LIST),
-        rt::m("QueryStringParameters", &CONNECTION_QUERY_STRING_PARAMETERS_LIST),
-        rt::m("BodyParameters", &CONNECTION_BODY_PARAMETERS_LIST),
+        rt::m("HeaderParameters", &CONNECTION_HEADER_PARAMETERS_LIST).min(0.0),
+        rt::m("QueryStringParameters", &CONNECTION_QUERY_STRING_PARAMETERS_LIST)
+            .min(0.0),
+        rt::m("BodyParameters", &CONNECTION_BODY_PARAMETERS_LIST).min(0.0),
     ],
 );
 /// The client response parameters for the connection when OAuth is specified as the authorization type.
@@ -279,7 +280,7 @@ rt::structure!(
 );
 pub static CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
     "ConnectionOAuthClientResponseParameters",
-    &[rt::m("ClientID", &rt::STRING)],
+    &[rt::m("ClientID", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum ConnectionOAuthHttpMethod { Get = "GET", Post = "POST", Put = "PUT" }
@@ -305,7 +306,7 @@ pub static CONNECTION_O_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::struc
     "ConnectionOAuthResponseParameters",
     &[
         rt::m("ClientParameters", &CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
+        rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0),
         rt::m("HttpMethod", &rt::ENUM),
         rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
     ],
@@ -358,7 +359,7 @@ rt::structure!(
 );
 pub static CONNECTIVITY_RESOURCE_CONFIGURATION_ARN: rt::Schema = rt::Schema::structure(
     "ConnectivityResourceConfigurationArn",
-    &[rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED).min(0.0)],
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -400,12 +401,12 @@ rt::structure!(
 pub static CREATE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateApiDestinationRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("ConnectionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InvocationEndpoint", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ConnectionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("InvocationEndpoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("HttpMethod", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER),
+        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -427,7 +428,7 @@ rt::structure!(
 pub static CREATE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateApiDestinationResponse",
     &[
-        rt::m("ApiDestinationArn", &rt::STRING),
+        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
         rt::m("ApiDestinationState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -464,11 +465,11 @@ rt::structure!(
 pub static CREATE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateArchiveRequest",
     &[
-        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("EventPattern", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER),
+        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
         rt::m("KmsKeyIdentifier", &rt::STRING),
     ],
 );
@@ -490,7 +491,7 @@ rt::structure!(
 pub static CREATE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateArchiveResponse",
     &[
-        rt::m("ArchiveArn", &rt::STRING),
+        rt::m("ArchiveArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("CreationTime", &rt::TIMESTAMP),
@@ -512,8 +513,8 @@ rt::structure!(
 pub static CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "CreateConnectionApiKeyAuthRequestParameters",
     &[
-        rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ApiKeyValue", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ApiKeyValue", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
     ],
 );
 /// The authorization parameters for the connection.
@@ -567,8 +568,8 @@ rt::structure!(
 pub static CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "CreateConnectionBasicAuthRequestParameters",
     &[
-        rt::m("Username", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Password", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("Username", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Password", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
     ],
 );
 /// The Basic authorization parameters to use for the connection.
@@ -587,8 +588,8 @@ rt::structure!(
 pub static CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "CreateConnectionOAuthClientRequestParameters",
     &[
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
     ],
 );
 /// Contains the OAuth authorization parameters to use for the connection.
@@ -613,7 +614,7 @@ pub static CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema:
     &[
         rt::m("ClientParameters", &CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS)
             .flags(rt::REQUIRED),
-        rt::m("AuthorizationEndpoint", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AuthorizationEndpoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("HttpMethod", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
     ],
@@ -651,7 +652,7 @@ rt::structure!(
 pub static CREATE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateConnectionRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("AuthorizationType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("AuthParameters", &CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS)
@@ -678,7 +679,7 @@ rt::structure!(
 pub static CREATE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateConnectionResponse",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -708,12 +709,12 @@ rt::structure!(
 pub static CREATE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateEndpointRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("RoutingConfig", &ROUTING_CONFIG).flags(rt::REQUIRED),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -740,12 +741,12 @@ rt::structure!(
 pub static CREATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateEndpointResponse",
     &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("RoutingConfig", &ROUTING_CONFIG),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
     ],
 );
@@ -794,8 +795,8 @@ rt::structure!(
 pub static CREATE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateEventBusRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventSourceName", &rt::STRING),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventSourceName", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("KmsKeyIdentifier", &rt::STRING),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
@@ -847,8 +848,8 @@ rt::structure!(
 pub static CREATE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreatePartnerEventSourceRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Account", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

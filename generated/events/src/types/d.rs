@@ -11,7 +11,7 @@ pub struct DeactivateEventSourceRequest {
 rt::structure!(DeactivateEventSourceRequest, DEACTIVATE_EVENT_SOURCE_REQUEST, 0 => name);
 pub static DEACTIVATE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeactivateEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
 ///
@@ -24,7 +24,7 @@ pub struct DeadLetterConfig {
 rt::structure!(DeadLetterConfig, DEAD_LETTER_CONFIG, 0 => arn);
 pub static DEAD_LETTER_CONFIG: rt::Schema = rt::Schema::structure(
     "DeadLetterConfig",
-    &[rt::m("Arn", &rt::STRING)],
+    &[rt::m("Arn", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionRequest {
@@ -34,7 +34,7 @@ pub struct DeauthorizeConnectionRequest {
 rt::structure!(DeauthorizeConnectionRequest, DEAUTHORIZE_CONNECTION_REQUEST, 0 => name);
 pub static DEAUTHORIZE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeauthorizeConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionResponse {
@@ -57,7 +57,7 @@ rt::structure!(
 pub static DEAUTHORIZE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeauthorizeConnectionResponse",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -72,7 +72,7 @@ pub struct DeleteApiDestinationRequest {
 rt::structure!(DeleteApiDestinationRequest, DELETE_API_DESTINATION_REQUEST, 0 => name);
 pub static DELETE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteApiDestinationRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApiDestinationResponse {}
@@ -89,7 +89,7 @@ pub struct DeleteArchiveRequest {
 rt::structure!(DeleteArchiveRequest, DELETE_ARCHIVE_REQUEST, 0 => archive_name);
 pub static DELETE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteArchiveRequest",
-    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteArchiveResponse {}
@@ -106,7 +106,7 @@ pub struct DeleteConnectionRequest {
 rt::structure!(DeleteConnectionRequest, DELETE_CONNECTION_REQUEST, 0 => name);
 pub static DELETE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteConnectionResponse {
@@ -129,7 +129,7 @@ rt::structure!(
 pub static DELETE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteConnectionResponse",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -144,7 +144,7 @@ pub struct DeleteEndpointRequest {
 rt::structure!(DeleteEndpointRequest, DELETE_ENDPOINT_REQUEST, 0 => name);
 pub static DELETE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteEndpointRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEndpointResponse {}
@@ -161,7 +161,7 @@ pub struct DeleteEventBusRequest {
 rt::structure!(DeleteEventBusRequest, DELETE_EVENT_BUS_REQUEST, 0 => name);
 pub static DELETE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteEventBusRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePartnerEventSourceRequest {
@@ -177,8 +177,8 @@ rt::structure!(
 pub static DELETE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeletePartnerEventSourceRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Account", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -196,8 +196,8 @@ rt::structure!(
 pub static DELETE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteRuleRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventBusName", &rt::STRING),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
         rt::m("Force", &rt::BOOLEAN),
     ],
 );
@@ -211,7 +211,7 @@ rt::structure!(
 );
 pub static DESCRIBE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeApiDestinationRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApiDestinationResponse {
@@ -245,14 +245,14 @@ rt::structure!(
 pub static DESCRIBE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeApiDestinationResponse",
     &[
-        rt::m("ApiDestinationArn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("InvocationEndpoint", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
         rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER),
+        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
     ],
@@ -265,7 +265,7 @@ pub struct DescribeArchiveRequest {
 rt::structure!(DescribeArchiveRequest, DESCRIBE_ARCHIVE_REQUEST, 0 => archive_name);
 pub static DESCRIBE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeArchiveRequest",
-    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeArchiveResponse {
@@ -305,15 +305,15 @@ rt::structure!(
 pub static DESCRIBE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeArchiveResponse",
     &[
-        rt::m("ArchiveArn", &rt::STRING),
-        rt::m("ArchiveName", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("ArchiveArn", &rt::STRING).min(1.0),
+        rt::m("ArchiveName", &rt::STRING).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("EventPattern", &rt::STRING),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER),
+        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
         rt::m("SizeBytes", &rt::LONG),
         rt::m("EventCount", &rt::LONG),
         rt::m("CreationTime", &rt::TIMESTAMP),
@@ -346,7 +346,7 @@ pub struct DescribeConnectionRequest {
 rt::structure!(DescribeConnectionRequest, DESCRIBE_CONNECTION_REQUEST, 0 => name);
 pub static DESCRIBE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -365,8 +365,8 @@ rt::structure!(
 pub static DESCRIBE_CONNECTION_RESOURCE_PARAMETERS: rt::Schema = rt::Schema::structure(
     "DescribeConnectionResourceParameters",
     &[
-        rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceAssociationArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("ResourceAssociationArn", &rt::STRING).flags(rt::REQUIRED).min(17.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -414,8 +414,8 @@ rt::structure!(
 pub static DESCRIBE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeConnectionResponse",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m(
             "InvocationConnectivityParameters",
@@ -424,7 +424,7 @@ pub static DESCRIBE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("AuthorizationType", &rt::ENUM),
-        rt::m("SecretArn", &rt::STRING),
+        rt::m("SecretArn", &rt::STRING).min(20.0),
         rt::m("KmsKeyIdentifier", &rt::STRING),
         rt::m("AuthParameters", &CONNECTION_AUTH_RESPONSE_PARAMETERS),
         rt::m("CreationTime", &rt::TIMESTAMP),
@@ -444,7 +444,10 @@ rt::structure!(
 );
 pub static DESCRIBE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeEndpointRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED), rt::m("HomeRegion", &rt::STRING)],
+    &[
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HomeRegion", &rt::STRING).min(9.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointResponse {
@@ -484,17 +487,17 @@ rt::structure!(
 pub static DESCRIBE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeEndpointResponse",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("RoutingConfig", &ROUTING_CONFIG),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST),
-        rt::m("RoleArn", &rt::STRING),
-        rt::m("EndpointId", &rt::STRING),
-        rt::m("EndpointUrl", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
+        rt::m("EndpointId", &rt::STRING).min(1.0),
+        rt::m("EndpointUrl", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
     ],
@@ -507,7 +510,7 @@ pub struct DescribeEventBusRequest {
 rt::structure!(DescribeEventBusRequest, DESCRIBE_EVENT_BUS_REQUEST, 0 => name);
 pub static DESCRIBE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeEventBusRequest",
-    &[rt::m("Name", &rt::STRING)],
+    &[rt::m("Name", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventBusResponse {
@@ -552,7 +555,7 @@ pub static DESCRIBE_EVENT_BUS_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("LogConfig", &LOG_CONFIG),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("ManagedBy", &rt::STRING),
+        rt::m("ManagedBy", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -563,7 +566,7 @@ pub struct DescribeEventSourceRequest {
 rt::structure!(DescribeEventSourceRequest, DESCRIBE_EVENT_SOURCE_REQUEST, 0 => name);
 pub static DESCRIBE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventSourceResponse {
@@ -605,7 +608,7 @@ rt::structure!(
 );
 pub static DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribePartnerEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePartnerEventSourceResponse {
@@ -630,7 +633,7 @@ pub struct DescribeReplayRequest {
 rt::structure!(DescribeReplayRequest, DESCRIBE_REPLAY_REQUEST, 0 => replay_name);
 pub static DESCRIBE_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeReplayRequest",
-    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeReplayResponse {
@@ -668,12 +671,12 @@ rt::structure!(
 pub static DESCRIBE_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeReplayResponse",
     &[
-        rt::m("ReplayName", &rt::STRING),
-        rt::m("ReplayArn", &rt::STRING),
+        rt::m("ReplayName", &rt::STRING).min(1.0),
+        rt::m("ReplayArn", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
         rt::m("Destination", &REPLAY_DESTINATION),
         rt::m("EventStartTime", &rt::TIMESTAMP),
         rt::m("EventEndTime", &rt::TIMESTAMP),
@@ -694,7 +697,10 @@ rt::structure!(
 );
 pub static DESCRIBE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeRuleRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED), rt::m("EventBusName", &rt::STRING)],
+    &[
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRuleResponse {
@@ -727,16 +733,16 @@ rt::structure!(
 pub static DESCRIBE_RULE_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeRuleResponse",
     &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("EventPattern", &rt::STRING),
         rt::m("ScheduleExpression", &rt::STRING),
         rt::m("State", &rt::ENUM),
         rt::m("Description", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING),
-        rt::m("ManagedBy", &rt::STRING),
-        rt::m("EventBusName", &rt::STRING),
-        rt::m("CreatedBy", &rt::STRING),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
+        rt::m("ManagedBy", &rt::STRING).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+        rt::m("CreatedBy", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -749,5 +755,8 @@ pub struct DisableRuleRequest {
 rt::structure!(DisableRuleRequest, DISABLE_RULE_REQUEST, 0 => name, 1 => event_bus_name);
 pub static DISABLE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
     "DisableRuleRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED), rt::m("EventBusName", &rt::STRING)],
+    &[
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+    ],
 );

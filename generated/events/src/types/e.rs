@@ -51,8 +51,8 @@ rt::structure!(
 pub static ECS_PARAMETERS: rt::Schema = rt::Schema::structure(
     "EcsParameters",
     &[
-        rt::m("TaskDefinitionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TaskCount", &rt::INTEGER),
+        rt::m("TaskDefinitionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TaskCount", &rt::INTEGER).min(1.0),
         rt::m("LaunchType", &rt::ENUM),
         rt::m("NetworkConfiguration", &NETWORK_CONFIGURATION),
         rt::m("PlatformVersion", &rt::STRING),
@@ -77,7 +77,10 @@ pub struct EnableRuleRequest {
 rt::structure!(EnableRuleRequest, ENABLE_RULE_REQUEST, 0 => name, 1 => event_bus_name);
 pub static ENABLE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
     "EnableRuleRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED), rt::m("EventBusName", &rt::STRING)],
+    &[
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+    ],
 );
 /// A global endpoint used to improve your application's availability by making it regional-fault tolerant. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
 #[derive(Clone, Default, PartialEq)]
@@ -118,17 +121,17 @@ rt::structure!(
 pub static ENDPOINT: rt::Schema = rt::Schema::structure(
     "Endpoint",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("RoutingConfig", &ROUTING_CONFIG),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST),
-        rt::m("RoleArn", &rt::STRING),
-        rt::m("EndpointId", &rt::STRING),
-        rt::m("EndpointUrl", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
+        rt::m("EndpointId", &rt::STRING).min(1.0),
+        rt::m("EndpointUrl", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
+        rt::m("StateReason", &rt::STRING).min(1.0),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
     ],
@@ -142,7 +145,7 @@ pub struct EndpointEventBus {
 rt::structure!(EndpointEventBus, ENDPOINT_EVENT_BUS, 0 => event_bus_arn);
 pub static ENDPOINT_EVENT_BUS: rt::Schema = rt::Schema::structure(
     "EndpointEventBus",
-    &[rt::m("EventBusArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("EventBusArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ENDPOINT_EVENT_BUS_LIST: rt::Schema = rt::Schema::list(
     "EndpointEventBusList",
@@ -188,7 +191,7 @@ pub static EVENT_BUS: rt::Schema = rt::Schema::structure(
         rt::m("Policy", &rt::STRING),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("ManagedBy", &rt::STRING),
+        rt::m("ManagedBy", &rt::STRING).min(1.0),
     ],
 );
 pub static EVENT_BUS_LIST: rt::Schema = rt::Schema::list(

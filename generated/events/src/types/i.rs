@@ -74,7 +74,7 @@ pub static INPUT_TRANSFORMER: rt::Schema = rt::Schema::structure(
     "InputTransformer",
     &[
         rt::m("InputPathsMap", &TRANSFORMER_PATHS),
-        rt::m("InputTemplate", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InputTemplate", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// This exception occurs due to unexpected causes.

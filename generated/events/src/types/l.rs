@@ -40,10 +40,10 @@ rt::structure!(
 pub static LIST_API_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListApiDestinationsRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -65,7 +65,7 @@ pub static LIST_API_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListApiDestinationsResponse",
     &[
         rt::m("ApiDestinations", &API_DESTINATION_RESPONSE_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -92,11 +92,11 @@ rt::structure!(
 pub static LIST_ARCHIVES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListArchivesRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -115,7 +115,10 @@ rt::structure!(
 );
 pub static LIST_ARCHIVES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListArchivesResponse",
-    &[rt::m("Archives", &ARCHIVE_RESPONSE_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("Archives", &ARCHIVE_RESPONSE_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListConnectionsRequest {
@@ -139,10 +142,10 @@ rt::structure!(
 pub static LIST_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListConnectionsRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -161,7 +164,10 @@ rt::structure!(
 );
 pub static LIST_CONNECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListConnectionsResponse",
-    &[rt::m("Connections", &CONNECTION_RESPONSE_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("Connections", &CONNECTION_RESPONSE_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEndpointsRequest {
@@ -185,10 +191,10 @@ rt::structure!(
 pub static LIST_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListEndpointsRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("HomeRegion", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("HomeRegion", &rt::STRING).min(9.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -207,7 +213,7 @@ rt::structure!(
 );
 pub static LIST_ENDPOINTS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListEndpointsResponse",
-    &[rt::m("Endpoints", &ENDPOINT_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Endpoints", &ENDPOINT_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventBusesRequest {
@@ -229,9 +235,9 @@ rt::structure!(
 pub static LIST_EVENT_BUSES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListEventBusesRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -250,7 +256,7 @@ rt::structure!(
 );
 pub static LIST_EVENT_BUSES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListEventBusesResponse",
-    &[rt::m("EventBuses", &EVENT_BUS_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("EventBuses", &EVENT_BUS_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourcesRequest {
@@ -272,9 +278,9 @@ rt::structure!(
 pub static LIST_EVENT_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListEventSourcesRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -294,7 +300,10 @@ rt::structure!(
 );
 pub static LIST_EVENT_SOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListEventSourcesResponse",
-    &[rt::m("EventSources", &EVENT_SOURCE_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("EventSources", &EVENT_SOURCE_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartnerEventSourceAccountsRequest {
@@ -316,9 +325,9 @@ rt::structure!(
 pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListPartnerEventSourceAccountsRequest",
     &[
-        rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -340,7 +349,7 @@ pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_RESPONSE: rt::Schema = rt::Schema:
     "ListPartnerEventSourceAccountsResponse",
     &[
         rt::m("PartnerEventSourceAccounts", &PARTNER_EVENT_SOURCE_ACCOUNT_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -363,9 +372,9 @@ rt::structure!(
 pub static LIST_PARTNER_EVENT_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListPartnerEventSourcesRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -387,7 +396,7 @@ pub static LIST_PARTNER_EVENT_SOURCES_RESPONSE: rt::Schema = rt::Schema::structu
     "ListPartnerEventSourcesResponse",
     &[
         rt::m("PartnerEventSources", &PARTNER_EVENT_SOURCE_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -414,11 +423,11 @@ rt::structure!(
 pub static LIST_REPLAYS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListReplaysRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
-        rt::m("EventSourceArn", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -437,7 +446,7 @@ rt::structure!(
 );
 pub static LIST_REPLAYS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListReplaysResponse",
-    &[rt::m("Replays", &REPLAY_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Replays", &REPLAY_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRuleNamesByTargetRequest {
@@ -461,10 +470,10 @@ rt::structure!(
 pub static LIST_RULE_NAMES_BY_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
     "ListRuleNamesByTargetRequest",
     &[
-        rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventBusName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -484,7 +493,7 @@ rt::structure!(
 );
 pub static LIST_RULE_NAMES_BY_TARGET_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListRuleNamesByTargetResponse",
-    &[rt::m("RuleNames", &RULE_NAME_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("RuleNames", &RULE_NAME_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRulesRequest {
@@ -508,10 +517,10 @@ rt::structure!(
 pub static LIST_RULES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListRulesRequest",
     &[
-        rt::m("NamePrefix", &rt::STRING),
-        rt::m("EventBusName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("NamePrefix", &rt::STRING).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -528,7 +537,7 @@ pub struct ListRulesResponse {
 rt::structure!(ListRulesResponse, LIST_RULES_RESPONSE, 0 => rules, 1 => next_token);
 pub static LIST_RULES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListRulesResponse",
-    &[rt::m("Rules", &RULE_RESPONSE_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Rules", &RULE_RESPONSE_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -540,7 +549,7 @@ rt::structure!(
 );
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceRequest",
-    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
@@ -574,10 +583,10 @@ rt::structure!(
 pub static LIST_TARGETS_BY_RULE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTargetsByRuleRequest",
     &[
-        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventBusName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
+        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -597,7 +606,7 @@ rt::structure!(
 );
 pub static LIST_TARGETS_BY_RULE_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListTargetsByRuleResponse",
-    &[rt::m("Targets", &TARGET_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Targets", &TARGET_LIST).min(1.0), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// The logging configuration settings for the event bus.
 ///

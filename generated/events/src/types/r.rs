@@ -28,13 +28,13 @@ rt::structure!(
 pub static REDSHIFT_DATA_PARAMETERS: rt::Schema = rt::Schema::structure(
     "RedshiftDataParameters",
     &[
-        rt::m("SecretManagerArn", &rt::STRING),
-        rt::m("Database", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DbUser", &rt::STRING),
-        rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("StatementName", &rt::STRING),
+        rt::m("SecretManagerArn", &rt::STRING).min(1.0),
+        rt::m("Database", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("DbUser", &rt::STRING).min(1.0),
+        rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("StatementName", &rt::STRING).min(1.0),
         rt::m("WithEvent", &rt::BOOLEAN),
-        rt::m("Sqls", &SQLS).flags(rt::SENSITIVE),
+        rt::m("Sqls", &SQLS).flags(rt::SENSITIVE).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -53,9 +53,9 @@ rt::structure!(
 pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     "RemovePermissionRequest",
     &[
-        rt::m("StatementId", &rt::STRING),
+        rt::m("StatementId", &rt::STRING).min(1.0),
         rt::m("RemoveAllPermissions", &rt::BOOLEAN),
-        rt::m("EventBusName", &rt::STRING),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -76,9 +76,9 @@ rt::structure!(
 pub static REMOVE_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveTargetsRequest",
     &[
-        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventBusName", &rt::STRING),
-        rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED),
+        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
+        rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED).min(1.0),
         rt::m("Force", &rt::BOOLEAN),
     ],
 );
@@ -117,7 +117,7 @@ rt::structure!(
 pub static REMOVE_TARGETS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "RemoveTargetsResultEntry",
     &[
-        rt::m("TargetId", &rt::STRING),
+        rt::m("TargetId", &rt::STRING).min(1.0),
         rt::m("ErrorCode", &rt::STRING),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -156,8 +156,8 @@ rt::structure!(
 pub static REPLAY: rt::Schema = rt::Schema::structure(
     "Replay",
     &[
-        rt::m("ReplayName", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("ReplayName", &rt::STRING).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("EventStartTime", &rt::TIMESTAMP),
@@ -179,13 +179,13 @@ rt::structure!(ReplayDestination, REPLAY_DESTINATION, 0 => arn, 1 => filter_arns
 pub static REPLAY_DESTINATION: rt::Schema = rt::Schema::structure(
     "ReplayDestination",
     &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("FilterArns", &REPLAY_DESTINATION_FILTERS),
     ],
 );
 pub static REPLAY_DESTINATION_FILTERS: rt::Schema = rt::Schema::list(
     "ReplayDestinationFilters",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static REPLAY_LIST: rt::Schema = rt::Schema::list(
     "ReplayList",
@@ -242,8 +242,8 @@ rt::structure!(
 pub static RETRY_POLICY: rt::Schema = rt::Schema::structure(
     "RetryPolicy",
     &[
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
+        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
     ],
 );
 /// The routing configuration of the endpoint.
@@ -294,20 +294,20 @@ rt::structure!(
 pub static RULE: rt::Schema = rt::Schema::structure(
     "Rule",
     &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("EventPattern", &rt::STRING),
         rt::m("State", &rt::ENUM),
         rt::m("Description", &rt::STRING),
         rt::m("ScheduleExpression", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING),
-        rt::m("ManagedBy", &rt::STRING),
-        rt::m("EventBusName", &rt::STRING),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
+        rt::m("ManagedBy", &rt::STRING).min(1.0),
+        rt::m("EventBusName", &rt::STRING).min(1.0),
     ],
 );
 pub static RULE_NAME_LIST: rt::Schema = rt::Schema::list(
     "RuleNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static RULE_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "RuleResponseList",
@@ -327,7 +327,7 @@ pub struct RunCommandParameters {
 rt::structure!(RunCommandParameters, RUN_COMMAND_PARAMETERS, 0 => run_command_targets);
 pub static RUN_COMMAND_PARAMETERS: rt::Schema = rt::Schema::structure(
     "RunCommandParameters",
-    &[rt::m("RunCommandTargets", &RUN_COMMAND_TARGETS).flags(rt::REQUIRED)],
+    &[rt::m("RunCommandTargets", &RUN_COMMAND_TARGETS).flags(rt::REQUIRED).min(1.0)],
 );
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs. Each `RunCommandTarget` block can include only one key, but this key may specify multiple values.
 #[derive(Clone, Default, PartialEq)]
@@ -341,13 +341,13 @@ rt::structure!(RunCommandTarget, RUN_COMMAND_TARGET, 0 => key, 1 => values);
 pub static RUN_COMMAND_TARGET: rt::Schema = rt::Schema::structure(
     "RunCommandTarget",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Values", &RUN_COMMAND_TARGET_VALUES).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Values", &RUN_COMMAND_TARGET_VALUES).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static RUN_COMMAND_TARGET_VALUES: rt::Schema = rt::Schema::list(
     "RunCommandTargetValues",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static RUN_COMMAND_TARGETS: rt::Schema = rt::Schema::list(
     "RunCommandTargets",

@@ -17,7 +17,7 @@ rt::structure!(
 pub static SAGE_MAKER_PIPELINE_PARAMETER: rt::Schema = rt::Schema::structure(
     "SageMakerPipelineParameter",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -37,7 +37,7 @@ rt::structure!(
 );
 pub static SAGE_MAKER_PIPELINE_PARAMETERS: rt::Schema = rt::Schema::structure(
     "SageMakerPipelineParameters",
-    &[rt::m("PipelineParameterList", &SAGE_MAKER_PIPELINE_PARAMETER_LIST)],
+    &[rt::m("PipelineParameterList", &SAGE_MAKER_PIPELINE_PARAMETER_LIST).min(0.0)],
 );
 /// The secondary Region that processes events when failover is triggered or replication is enabled.
 #[derive(Clone, Default, PartialEq)]
@@ -48,11 +48,11 @@ pub struct Secondary {
 rt::structure!(Secondary, SECONDARY, 0 => route);
 pub static SECONDARY: rt::Schema = rt::Schema::structure(
     "Secondary",
-    &[rt::m("Route", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Route", &rt::STRING).flags(rt::REQUIRED).min(9.0)],
 );
 pub static SQLS: rt::Schema = rt::Schema::list(
         "Sqls",
-        &[rt::m("member", &rt::STRING).flags(rt::SENSITIVE)],
+        &[rt::m("member", &rt::STRING).flags(rt::SENSITIVE).min(1.0)],
     )
     .flags(rt::SHAPE_SENSITIVE);
 /// The custom parameters for EventBridge to use for a target that is an Amazon SQS fair or FIFO queue.
@@ -88,9 +88,9 @@ rt::structure!(
 pub static START_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
     "StartReplayRequest",
     &[
-        rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("EventStartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EventEndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("Destination", &REPLAY_DESTINATION).flags(rt::REQUIRED),
@@ -114,7 +114,7 @@ rt::structure!(
 pub static START_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
     "StartReplayResponse",
     &[
-        rt::m("ReplayArn", &rt::STRING),
+        rt::m("ReplayArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("ReplayStartTime", &rt::TIMESTAMP),

@@ -15,13 +15,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 #[derive(Clone, Default, PartialEq)]
@@ -35,7 +35,7 @@ rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 =>
 pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagResourceRequest",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -104,9 +104,9 @@ rt::structure!(
 pub static TARGET: rt::Schema = rt::Schema::structure(
     "Target",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
         rt::m("Input", &rt::STRING),
         rt::m("InputPath", &rt::STRING),
         rt::m("InputTransformer", &INPUT_TRANSFORMER),
@@ -125,7 +125,7 @@ pub static TARGET: rt::Schema = rt::Schema::structure(
 );
 pub static TARGET_ID_LIST: rt::Schema = rt::Schema::list(
     "TargetIdList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TARGET_LIST: rt::Schema = rt::Schema::list(
     "TargetList",
@@ -177,5 +177,5 @@ pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static TRANSFORMER_PATHS: rt::Schema = rt::Schema::map(
     "TransformerPaths",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],
 );

@@ -16,7 +16,7 @@ rt::structure!(
 pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagResourceRequest",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
     ],
 );
@@ -50,12 +50,12 @@ rt::structure!(
 pub static UPDATE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateApiDestinationRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("ConnectionArn", &rt::STRING),
-        rt::m("InvocationEndpoint", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
+        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
         rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER),
+        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,7 +77,7 @@ rt::structure!(
 pub static UPDATE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateApiDestinationResponse",
     &[
-        rt::m("ApiDestinationArn", &rt::STRING),
+        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
         rt::m("ApiDestinationState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -111,10 +111,10 @@ rt::structure!(
 pub static UPDATE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateArchiveRequest",
     &[
-        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("EventPattern", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER),
+        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
         rt::m("KmsKeyIdentifier", &rt::STRING),
     ],
 );
@@ -136,7 +136,7 @@ rt::structure!(
 pub static UPDATE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateArchiveResponse",
     &[
-        rt::m("ArchiveArn", &rt::STRING),
+        rt::m("ArchiveArn", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
         rt::m("StateReason", &rt::STRING),
         rt::m("CreationTime", &rt::TIMESTAMP),
@@ -158,8 +158,8 @@ rt::structure!(
 pub static UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "UpdateConnectionApiKeyAuthRequestParameters",
     &[
-        rt::m("ApiKeyName", &rt::STRING),
-        rt::m("ApiKeyValue", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("ApiKeyName", &rt::STRING).min(1.0),
+        rt::m("ApiKeyValue", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
     ],
 );
 /// Contains the additional parameters to use for the connection.
@@ -211,8 +211,8 @@ rt::structure!(
 pub static UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "UpdateConnectionBasicAuthRequestParameters",
     &[
-        rt::m("Username", &rt::STRING),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Username", &rt::STRING).min(1.0),
+        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
     ],
 );
 /// The OAuth authorization parameters to use for the connection.
@@ -231,8 +231,8 @@ rt::structure!(
 pub static UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
     "UpdateConnectionOAuthClientRequestParameters",
     &[
-        rt::m("ClientID", &rt::STRING),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("ClientID", &rt::STRING).min(1.0),
+        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
     ],
 );
 /// The OAuth request parameters to use for the connection.
@@ -256,7 +256,7 @@ pub static UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema:
     "UpdateConnectionOAuthRequestParameters",
     &[
         rt::m("ClientParameters", &UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
+        rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0),
         rt::m("HttpMethod", &rt::ENUM),
         rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
     ],
@@ -290,7 +290,7 @@ rt::structure!(
 pub static UPDATE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateConnectionRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("AuthorizationType", &rt::ENUM),
         rt::m("AuthParameters", &UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS),
@@ -319,7 +319,7 @@ rt::structure!(
 pub static UPDATE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateConnectionResponse",
     &[
-        rt::m("ConnectionArn", &rt::STRING),
+        rt::m("ConnectionArn", &rt::STRING).min(1.0),
         rt::m("ConnectionState", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("LastModifiedTime", &rt::TIMESTAMP),
@@ -348,12 +348,12 @@ rt::structure!(
 pub static UPDATE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateEndpointRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("RoutingConfig", &ROUTING_CONFIG),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -385,14 +385,14 @@ rt::structure!(
 pub static UPDATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateEndpointResponse",
     &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("RoutingConfig", &ROUTING_CONFIG),
         rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST),
-        rt::m("RoleArn", &rt::STRING),
-        rt::m("EndpointId", &rt::STRING),
-        rt::m("EndpointUrl", &rt::STRING),
+        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
+        rt::m("EndpointId", &rt::STRING).min(1.0),
+        rt::m("EndpointUrl", &rt::STRING).min(1.0),
         rt::m("State", &rt::ENUM),
     ],
 );
@@ -432,7 +432,7 @@ rt::structure!(
 pub static UPDATE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateEventBusRequest",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("KmsKeyIdentifier", &rt::STRING),
         rt::m("Description", &rt::STRING),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
@@ -465,7 +465,7 @@ pub static UPDATE_EVENT_BUS_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateEventBusResponse",
     &[
         rt::m("Arn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("KmsKeyIdentifier", &rt::STRING),
         rt::m("Description", &rt::STRING),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),

@@ -14,7 +14,7 @@ rt::structure!(
 );
 pub static ACCEPT_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
     "AcceptDelegationRequestRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
 );
 rt::string_enum! {
     pub enum AccessAdvisorUsageGranularityType { ServiceLevel = "SERVICE_LEVEL",
@@ -54,9 +54,9 @@ pub static ACCESS_DETAIL: rt::Schema = rt::Schema::structure(
     "AccessDetail",
     &[
         rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Region", &rt::STRING),
-        rt::m("EntityPath", &rt::STRING),
+        rt::m("EntityPath", &rt::STRING).min(19.0),
         rt::m("LastAuthenticatedTime", &rt::TIMESTAMP),
         rt::m("TotalAuthenticatedEntities", &rt::INTEGER),
     ],
@@ -90,8 +90,8 @@ rt::structure!(
 pub static ACCESS_KEY: rt::Schema = rt::Schema::structure(
     "AccessKey",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("SecretAccessKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
         rt::m("CreateDate", &rt::TIMESTAMP),
@@ -156,8 +156,8 @@ rt::structure!(
 pub static ACCESS_KEY_METADATA: rt::Schema = rt::Schema::structure(
     "AccessKeyMetadata",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("AccessKeyId", &rt::STRING),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("AccessKeyId", &rt::STRING).min(16.0),
         rt::m("Status", &rt::ENUM),
         rt::m("CreateDate", &rt::TIMESTAMP),
     ],
@@ -192,7 +192,7 @@ rt::structure!(
 pub static ACQUIRE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "AcquireRoleRequest",
     &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("TemplateMinorVersion", &rt::INTEGER),
         rt::m("ReplacementValues", &MAP_STRING_REPLACEMENT_VALUE_ENTRY),
     ],
@@ -209,7 +209,7 @@ pub static ACQUIRE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 pub static ACTION_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ActionNameListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(3.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddClientIdToOpenIdConnectProviderRequest {
@@ -226,8 +226,8 @@ rt::structure!(
 pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "AddClientIDToOpenIDConnectProviderRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -248,8 +248,8 @@ rt::structure!(
 pub static ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "AddRoleToInstanceProfileRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -269,13 +269,13 @@ rt::structure!(
 pub static ADD_USER_TO_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "AddUserToGroupRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ArnListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDelegationRequestRequest {
@@ -288,7 +288,7 @@ rt::structure!(
 );
 pub static ASSOCIATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateDelegationRequestRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachGroupPolicyRequest {
@@ -308,8 +308,8 @@ rt::structure!(
 pub static ATTACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "AttachGroupPolicyRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -329,8 +329,8 @@ rt::structure!(
 pub static ATTACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "AttachRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -350,8 +350,8 @@ rt::structure!(
 pub static ATTACH_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "AttachUserPolicyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 /// Contains information about an attached permissions boundary.
@@ -374,7 +374,7 @@ pub static ATTACHED_PERMISSIONS_BOUNDARY: rt::Schema = rt::Schema::structure(
     "AttachedPermissionsBoundary",
     &[
         rt::m("PermissionsBoundaryType", &rt::ENUM),
-        rt::m("PermissionsBoundaryArn", &rt::STRING),
+        rt::m("PermissionsBoundaryArn", &rt::STRING).min(20.0),
     ],
 );
 /// Contains information about an attached policy.
@@ -391,7 +391,10 @@ pub struct AttachedPolicy {
 rt::structure!(AttachedPolicy, ATTACHED_POLICY, 0 => policy_name, 1 => policy_arn);
 pub static ATTACHED_POLICY: rt::Schema = rt::Schema::structure(
     "AttachedPolicy",
-    &[rt::m("PolicyName", &rt::STRING), rt::m("PolicyArn", &rt::STRING)],
+    &[
+        rt::m("PolicyName", &rt::STRING).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).min(20.0),
+    ],
 );
 rt::string_enum! {
     pub enum AttachmentType { User = "user", Group = "group", Role = "role" }
@@ -402,11 +405,11 @@ pub static ACCESS_KEY_METADATA_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static ACCOUNT_ALIAS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "accountAliasListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(3.0)],
 );
 pub static ACCOUNT_PROPERTIES_MAP_TYPE: rt::Schema = rt::Schema::map(
     "accountPropertiesMapType",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum AssertionEncryptionModeType { Required = "Required", Allowed = "Allowed" }

@@ -16,7 +16,7 @@ pub static CALLER_IS_NOT_MANAGEMENT_ACCOUNT_EXCEPTION: rt::Schema = rt::Schema::
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static CERTIFICATION_MAP_TYPE: rt::Schema = rt::Schema::map(
     "CertificationMapType",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangePasswordRequest {
@@ -33,8 +33,8 @@ rt::structure!(
 pub static CHANGE_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
     "ChangePasswordRequest",
     &[
-        rt::m("OldPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("OldPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
+        rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
     ],
 );
 /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
@@ -69,7 +69,7 @@ rt::structure!(
 pub static CONTEXT_ENTRY: rt::Schema = rt::Schema::structure(
     "ContextEntry",
     &[
-        rt::m("ContextKeyName", &rt::STRING),
+        rt::m("ContextKeyName", &rt::STRING).min(5.0),
         rt::m("ContextKeyValues", &CONTEXT_KEY_VALUE_LIST_TYPE),
         rt::m("ContextKeyType", &rt::ENUM),
     ],
@@ -80,7 +80,7 @@ pub static CONTEXT_ENTRY_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static CONTEXT_KEY_NAMES_RESULT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ContextKeyNamesResultListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(5.0)],
 );
 rt::string_enum! {
     pub enum ContextKeyTypeEnum { String = "string", StringList = "stringList", Numeric =
@@ -102,7 +102,7 @@ pub struct CreateAccessKeyRequest {
 rt::structure!(CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, 0 => user_name);
 pub static CREATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateAccessKeyRequest",
-    &[rt::m("UserName", &rt::STRING)],
+    &[rt::m("UserName", &rt::STRING).min(1.0)],
 );
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -127,7 +127,7 @@ rt::structure!(
 );
 pub static CREATE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateAccountAliasRequest",
-    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestRequest {
@@ -181,10 +181,10 @@ pub static CREATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("Description", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Permissions", &DELEGATION_PERMISSION).flags(rt::REQUIRED),
         rt::m("RequestMessage", &rt::STRING),
-        rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RedirectUrl", &rt::STRING),
-        rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
+        rt::m("RedirectUrl", &rt::STRING).min(1.0),
+        rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+        rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED).min(300.0),
         rt::m("OnlySendByOwner", &rt::BOOLEAN),
     ],
 );
@@ -203,7 +203,10 @@ rt::structure!(
 );
 pub static CREATE_DELEGATION_REQUEST_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateDelegationRequestResponse",
-    &[rt::m("ConsoleDeepLink", &rt::STRING), rt::m("DelegationRequestId", &rt::STRING)],
+    &[
+        rt::m("ConsoleDeepLink", &rt::STRING).min(1.0),
+        rt::m("DelegationRequestId", &rt::STRING).min(16.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGroupRequest {
@@ -221,7 +224,10 @@ pub struct CreateGroupRequest {
 rt::structure!(CreateGroupRequest, CREATE_GROUP_REQUEST, 0 => path, 1 => group_name);
 pub static CREATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateGroupRequest",
-    &[rt::m("Path", &rt::STRING), rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED)],
+    &[
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    ],
 );
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -258,8 +264,8 @@ rt::structure!(
 pub static CREATE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateInstanceProfileRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Path", &rt::STRING).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -301,8 +307,8 @@ rt::structure!(
 pub static CREATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateLoginProfileRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
         rt::m("PasswordResetRequired", &rt::BOOLEAN),
     ],
 );
@@ -355,7 +361,7 @@ rt::structure!(
 pub static CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateOpenIDConnectProviderRequest",
     &[
-        rt::m("Url", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Url", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE),
         rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE),
         rt::m("Tags", &TAG_LIST_TYPE),
@@ -375,7 +381,10 @@ rt::structure!(
 );
 pub static CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateOpenIDConnectProviderResponse",
-    &[rt::m("OpenIDConnectProviderArn", &rt::STRING), rt::m("Tags", &TAG_LIST_TYPE)],
+    &[
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).min(20.0),
+        rt::m("Tags", &TAG_LIST_TYPE),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyRequest {
@@ -425,9 +434,11 @@ rt::structure!(
 pub static CREATE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreatePolicyRequest",
     &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("Description", &rt::STRING),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
@@ -475,8 +486,10 @@ rt::structure!(
 pub static CREATE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreatePolicyVersionRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("SetAsDefault", &rt::BOOLEAN),
     ],
 );
@@ -544,13 +557,14 @@ rt::structure!(
 pub static CREATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateRoleRequest",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("AssumeRolePolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER),
-        rt::m("PermissionsBoundary", &rt::STRING),
+        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
+        rt::m("PermissionsBoundary", &rt::STRING).min(20.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -591,11 +605,11 @@ rt::structure!(
 pub static CREATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateSAMLProviderRequest",
     &[
-        rt::m("SAMLMetadataDocument", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SAMLMetadataDocument", &rt::STRING).flags(rt::REQUIRED).min(1000.0),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
         rt::m("AssertionEncryptionMode", &rt::ENUM),
-        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
     ],
 );
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
@@ -612,7 +626,7 @@ rt::structure!(
 );
 pub static CREATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateSAMLProviderResponse",
-    &[rt::m("SAMLProviderArn", &rt::STRING), rt::m("Tags", &TAG_LIST_TYPE)],
+    &[rt::m("SAMLProviderArn", &rt::STRING).min(20.0), rt::m("Tags", &TAG_LIST_TYPE)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleRequest {
@@ -634,9 +648,9 @@ rt::structure!(
 pub static CREATE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateServiceLinkedRoleRequest",
     &[
-        rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("CustomSuffix", &rt::STRING),
+        rt::m("CustomSuffix", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -671,9 +685,9 @@ rt::structure!(
 pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateServiceSpecificCredentialRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CredentialAgeDays", &rt::INTEGER),
+        rt::m("CredentialAgeDays", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -721,9 +735,9 @@ rt::structure!(
 pub static CREATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateUserRequest",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PermissionsBoundary", &rt::STRING),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PermissionsBoundary", &rt::STRING).min(20.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -762,8 +776,8 @@ rt::structure!(
 pub static CREATE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateVirtualMFADeviceRequest",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("VirtualMFADeviceName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("VirtualMFADeviceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -828,5 +842,5 @@ pub static CERTIFICATE_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static CLIENT_ID_LIST_TYPE: rt::Schema = rt::Schema::list(
     "clientIDListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

@@ -23,8 +23,8 @@ rt::structure!(
 pub static DEACTIVATE_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeactivateMFADeviceRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
     ],
 );
 /// Contains information about the permissions being delegated in a delegation request.
@@ -42,7 +42,7 @@ rt::structure!(
 pub static DELEGATION_PERMISSION: rt::Schema = rt::Schema::structure(
     "DelegationPermission",
     &[
-        rt::m("PolicyTemplateArn", &rt::STRING),
+        rt::m("PolicyTemplateArn", &rt::STRING).min(20.0),
         rt::m("Parameters", &POLICY_PARAMETER_LIST_TYPE),
     ],
 );
@@ -105,7 +105,7 @@ rt::structure!(
 pub static DELEGATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DelegationRequest",
     &[
-        rt::m("DelegationRequestId", &rt::STRING),
+        rt::m("DelegationRequestId", &rt::STRING).min(16.0),
         rt::m("OwnerAccountId", &rt::STRING),
         rt::m("Description", &rt::STRING),
         rt::m("RequestMessage", &rt::STRING),
@@ -115,15 +115,15 @@ pub static DELEGATION_REQUEST: rt::Schema = rt::Schema::structure(
             "RolePermissionRestrictionArns",
             &ROLE_PERMISSION_RESTRICTION_ARN_LIST_TYPE,
         ),
-        rt::m("OwnerId", &rt::STRING),
-        rt::m("ApproverId", &rt::STRING),
+        rt::m("OwnerId", &rt::STRING).min(20.0),
+        rt::m("ApproverId", &rt::STRING).min(20.0),
         rt::m("State", &rt::ENUM),
         rt::m("ExpirationTime", &rt::TIMESTAMP),
         rt::m("RequestorId", &rt::STRING),
         rt::m("RequestorName", &rt::STRING),
         rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("SessionDuration", &rt::INTEGER),
-        rt::m("RedirectUrl", &rt::STRING),
+        rt::m("SessionDuration", &rt::INTEGER).min(300.0),
+        rt::m("RedirectUrl", &rt::STRING).min(1.0),
         rt::m("Notes", &rt::STRING),
         rt::m("RejectionReason", &rt::STRING),
         rt::m("OnlySendByOwner", &rt::BOOLEAN),
@@ -147,8 +147,8 @@ rt::structure!(
 pub static DELETE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteAccessKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -163,7 +163,7 @@ rt::structure!(
 );
 pub static DELETE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteAccountAliasRequest",
-    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
 );
 /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
 #[derive(Clone, Default, PartialEq)]
@@ -194,8 +194,8 @@ rt::structure!(
 pub static DELETE_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteGroupPolicyRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -208,7 +208,7 @@ pub struct DeleteGroupRequest {
 rt::structure!(DeleteGroupRequest, DELETE_GROUP_REQUEST, 0 => group_name);
 pub static DELETE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteGroupRequest",
-    &[rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceProfileRequest {
@@ -223,7 +223,7 @@ rt::structure!(
 );
 pub static DELETE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteInstanceProfileRequest",
-    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLoginProfileRequest {
@@ -237,7 +237,7 @@ pub struct DeleteLoginProfileRequest {
 rt::structure!(DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, 0 => user_name);
 pub static DELETE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteLoginProfileRequest",
-    &[rt::m("UserName", &rt::STRING)],
+    &[rt::m("UserName", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteOpenIdConnectProviderRequest {
@@ -250,7 +250,7 @@ rt::structure!(
 );
 pub static DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteOpenIDConnectProviderRequest",
-    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyRequest {
@@ -262,7 +262,7 @@ pub struct DeletePolicyRequest {
 rt::structure!(DeletePolicyRequest, DELETE_POLICY_REQUEST, 0 => policy_arn);
 pub static DELETE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeletePolicyRequest",
-    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyVersionRequest {
@@ -284,7 +284,7 @@ rt::structure!(
 pub static DELETE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeletePolicyVersionRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -299,7 +299,7 @@ rt::structure!(
 );
 pub static DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteRolePermissionsBoundaryRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePolicyRequest {
@@ -318,8 +318,8 @@ rt::structure!(
 pub static DELETE_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -332,7 +332,7 @@ pub struct DeleteRoleRequest {
 rt::structure!(DeleteRoleRequest, DELETE_ROLE_REQUEST, 0 => role_name);
 pub static DELETE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSamlProviderRequest {
@@ -344,7 +344,7 @@ rt::structure!(
 );
 pub static DELETE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSAMLProviderRequest",
-    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSshPublicKeyRequest {
@@ -364,8 +364,8 @@ rt::structure!(
 pub static DELETE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSSHPublicKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -381,7 +381,7 @@ rt::structure!(
 );
 pub static DELETE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteServerCertificateRequest",
-    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleRequest {
@@ -393,7 +393,7 @@ rt::structure!(
 );
 pub static DELETE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteServiceLinkedRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleResponse {
@@ -406,7 +406,7 @@ rt::structure!(
 );
 pub static DELETE_SERVICE_LINKED_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteServiceLinkedRoleResponse",
-    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceSpecificCredentialRequest {
@@ -426,8 +426,8 @@ rt::structure!(
 pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteServiceSpecificCredentialRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -448,8 +448,8 @@ rt::structure!(
 pub static DELETE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSigningCertificateRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -463,7 +463,7 @@ rt::structure!(
 );
 pub static DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteUserPermissionsBoundaryRequest",
-    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPolicyRequest {
@@ -482,8 +482,8 @@ rt::structure!(
 pub static DELETE_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteUserPolicyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -496,7 +496,7 @@ pub struct DeleteUserRequest {
 rt::structure!(DeleteUserRequest, DELETE_USER_REQUEST, 0 => user_name);
 pub static DELETE_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteUserRequest",
-    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVirtualMfaDeviceRequest {
@@ -510,7 +510,7 @@ rt::structure!(
 );
 pub static DELETE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteVirtualMFADeviceRequest",
-    &[rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0)],
 );
 /// The reason that the service-linked role deletion failed.
 ///
@@ -552,8 +552,8 @@ rt::structure!(
 pub static DETACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DetachGroupPolicyRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -573,8 +573,8 @@ rt::structure!(
 pub static DETACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DetachRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -594,8 +594,8 @@ rt::structure!(
 pub static DETACH_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DetachUserPolicyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

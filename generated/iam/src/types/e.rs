@@ -33,10 +33,10 @@ rt::structure!(
 pub static ENABLE_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "EnableMFADeviceRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED).min(6.0),
+        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED).min(6.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -162,11 +162,11 @@ rt::structure!(
 pub static ENTITY_INFO: rt::Schema = rt::Schema::structure(
     "EntityInfo",
     &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Path", &rt::STRING),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Path", &rt::STRING).min(1.0),
     ],
 );
 /// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
@@ -207,7 +207,7 @@ pub static ERROR_DETAILS: rt::Schema = rt::Schema::structure(
 );
 pub static EVAL_DECISION_DETAILS_TYPE: rt::Schema = rt::Schema::map(
     "EvalDecisionDetailsType",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::ENUM)],
+    &[rt::m("key", &rt::STRING).min(3.0), rt::m("value", &rt::ENUM)],
 );
 /// Contains the results of a simulation.
 ///
@@ -262,8 +262,8 @@ rt::structure!(
 pub static EVALUATION_RESULT: rt::Schema = rt::Schema::structure(
     "EvaluationResult",
     &[
-        rt::m("EvalActionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EvalResourceName", &rt::STRING),
+        rt::m("EvalActionName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("EvalResourceName", &rt::STRING).min(1.0),
         rt::m("EvalDecision", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("MatchedStatements", &STATEMENT_LIST_TYPE),
         rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),

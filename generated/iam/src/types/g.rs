@@ -36,7 +36,7 @@ rt::structure!(
 pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
     "GenerateOrganizationsAccessReportRequest",
     &[
-        rt::m("EntityPath", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("EntityPath", &rt::STRING).flags(rt::REQUIRED).min(19.0),
         rt::m("OrganizationsPolicyId", &rt::STRING),
     ],
 );
@@ -51,7 +51,7 @@ rt::structure!(
 );
 pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GenerateOrganizationsAccessReportResponse",
-    &[rt::m("JobId", &rt::STRING)],
+    &[rt::m("JobId", &rt::STRING).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsRequest {
@@ -66,7 +66,10 @@ rt::structure!(
 );
 pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Schema::structure(
     "GenerateServiceLastAccessedDetailsRequest",
-    &[rt::m("Arn", &rt::STRING).flags(rt::REQUIRED), rt::m("Granularity", &rt::ENUM)],
+    &[
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Granularity", &rt::ENUM),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsResponse {
@@ -79,7 +82,7 @@ rt::structure!(
 );
 pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE: rt::Schema = rt::Schema::structure(
     "GenerateServiceLastAccessedDetailsResponse",
-    &[rt::m("JobId", &rt::STRING)],
+    &[rt::m("JobId", &rt::STRING).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyLastUsedRequest {
@@ -93,7 +96,7 @@ rt::structure!(
 );
 pub static GET_ACCESS_KEY_LAST_USED_REQUEST: rt::Schema = rt::Schema::structure(
     "GetAccessKeyLastUsedRequest",
-    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
 );
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request. It is also returned as a member of the [AccessKeyMetaData](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetaData.html) structure returned by the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) action.
 #[derive(Clone, Default, PartialEq)]
@@ -109,7 +112,10 @@ rt::structure!(
 );
 pub static GET_ACCESS_KEY_LAST_USED_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetAccessKeyLastUsedResponse",
-    &[rt::m("UserName", &rt::STRING), rt::m("AccessKeyLastUsed", &ACCESS_KEY_LAST_USED)],
+    &[
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("AccessKeyLastUsed", &ACCESS_KEY_LAST_USED),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountAuthorizationDetailsRequest {
@@ -132,8 +138,8 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST: rt::Schema = rt::Schema::s
     "GetAccountAuthorizationDetailsRequest",
     &[
         rt::m("Filter", &ENTITY_LIST_TYPE),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
     ],
 );
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
@@ -270,7 +276,7 @@ rt::structure!(
 pub static GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetContextKeysForPrincipalPolicyRequest",
     &[
-        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
     ],
 );
@@ -314,7 +320,7 @@ rt::structure!(
 pub static GET_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDelegationRequestRequest",
     &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("DelegationPermissionCheck", &rt::BOOLEAN),
     ],
 );
@@ -366,8 +372,8 @@ rt::structure!(
 pub static GET_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetGroupPolicyRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
@@ -389,9 +395,11 @@ rt::structure!(
 pub static GET_GROUP_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetGroupPolicyResponse",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -413,9 +421,9 @@ rt::structure!(
 pub static GET_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "GetGroupRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
@@ -456,7 +464,10 @@ rt::structure!(
 );
 pub static GET_HUMAN_READABLE_SUMMARY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHumanReadableSummaryRequest",
-    &[rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED), rt::m("Locale", &rt::STRING)],
+    &[
+        rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Locale", &rt::STRING).min(2.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryResponse {
@@ -474,8 +485,8 @@ rt::structure!(
 pub static GET_HUMAN_READABLE_SUMMARY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHumanReadableSummaryResponse",
     &[
-        rt::m("SummaryContent", &rt::STRING),
-        rt::m("Locale", &rt::STRING),
+        rt::m("SummaryContent", &rt::STRING).min(0.0),
+        rt::m("Locale", &rt::STRING).min(2.0),
         rt::m("SummaryState", &rt::ENUM),
     ],
 );
@@ -491,7 +502,7 @@ rt::structure!(
 );
 pub static GET_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetInstanceProfileRequest",
-    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -518,7 +529,7 @@ pub struct GetLoginProfileRequest {
 rt::structure!(GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, 0 => user_name);
 pub static GET_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLoginProfileRequest",
-    &[rt::m("UserName", &rt::STRING)],
+    &[rt::m("UserName", &rt::STRING).min(1.0)],
 );
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -544,8 +555,8 @@ rt::structure!(
 pub static GET_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetMFADeviceRequest",
     &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserName", &rt::STRING),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+        rt::m("UserName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -566,8 +577,8 @@ rt::structure!(
 pub static GET_MFA_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetMFADeviceResponse",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
         rt::m("EnableDate", &rt::TIMESTAMP),
         rt::m("Certifications", &CERTIFICATION_MAP_TYPE),
     ],
@@ -585,7 +596,7 @@ rt::structure!(
 );
 pub static GET_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetOpenIDConnectProviderRequest",
-    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -608,7 +619,7 @@ rt::structure!(
 pub static GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetOpenIDConnectProviderResponse",
     &[
-        rt::m("Url", &rt::STRING),
+        rt::m("Url", &rt::STRING).min(1.0),
         rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE),
         rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE),
         rt::m("CreateDate", &rt::TIMESTAMP),
@@ -635,9 +646,9 @@ rt::structure!(
 pub static GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetOrganizationsAccessReportRequest",
     &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
         rt::m("SortKey", &rt::ENUM),
     ],
 );
@@ -679,7 +690,7 @@ pub static GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schema::st
         rt::m("NumberOfServicesNotAccessed", &rt::INTEGER),
         rt::m("AccessDetails", &ACCESS_DETAILS),
         rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
+        rt::m("Marker", &rt::STRING).min(1.0),
         rt::m("ErrorDetails", &ERROR_DETAILS),
     ],
 );
@@ -709,7 +720,7 @@ pub struct GetPolicyRequest {
 rt::structure!(GetPolicyRequest, GET_POLICY_REQUEST, 0 => policy_arn);
 pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetPolicyRequest",
-    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -739,7 +750,7 @@ rt::structure!(
 pub static GET_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetPolicyVersionRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -773,8 +784,8 @@ rt::structure!(
 pub static GET_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
@@ -796,9 +807,11 @@ rt::structure!(
 pub static GET_ROLE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetRolePolicyResponse",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -811,7 +824,7 @@ pub struct GetRoleRequest {
 rt::structure!(GetRoleRequest, GET_ROLE_REQUEST, 0 => role_name);
 pub static GET_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -840,7 +853,7 @@ rt::structure!(
 pub static GET_ROLE_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetRoleTemplateVersionRequest",
     &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("MinorVersion", &rt::INTEGER),
     ],
 );
@@ -869,7 +882,7 @@ rt::structure!(
 );
 pub static GET_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSAMLProviderRequest",
-    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
 );
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -897,8 +910,8 @@ rt::structure!(
 pub static GET_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetSAMLProviderResponse",
     &[
-        rt::m("SAMLProviderUUID", &rt::STRING),
-        rt::m("SAMLMetadataDocument", &rt::STRING),
+        rt::m("SAMLProviderUUID", &rt::STRING).min(22.0),
+        rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
         rt::m("CreateDate", &rt::TIMESTAMP),
         rt::m("ValidUntil", &rt::TIMESTAMP),
         rt::m("Tags", &TAG_LIST_TYPE),
@@ -926,8 +939,8 @@ rt::structure!(
 pub static GET_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSSHPublicKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -957,7 +970,7 @@ rt::structure!(
 );
 pub static GET_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetServerCertificateRequest",
-    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -991,9 +1004,9 @@ rt::structure!(
 pub static GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetServiceLastAccessedDetailsRequest",
     &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1058,10 +1071,10 @@ rt::structure!(
 pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST: rt::Schema = rt::Schema::structure(
     "GetServiceLastAccessedDetailsWithEntitiesRequest",
     &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
+        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1112,7 +1125,7 @@ rt::structure!(
 );
 pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetServiceLinkedRoleDeletionStatusRequest",
-    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
@@ -1149,8 +1162,8 @@ rt::structure!(
 pub static GET_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetUserPolicyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
@@ -1172,9 +1185,11 @@ rt::structure!(
 pub static GET_USER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetUserPolicyResponse",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1187,7 +1202,7 @@ pub struct GetUserRequest {
 rt::structure!(GetUserRequest, GET_USER_REQUEST, 0 => user_name);
 pub static GET_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetUserRequest",
-    &[rt::m("UserName", &rt::STRING)],
+    &[rt::m("UserName", &rt::STRING).min(1.0)],
 );
 /// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1230,10 +1245,10 @@ rt::structure!(
 pub static GROUP: rt::Schema = rt::Schema::structure(
     "Group",
     &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
@@ -1263,10 +1278,10 @@ rt::structure!(
 pub static GROUP_DETAIL: rt::Schema = rt::Schema::structure(
     "GroupDetail",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("GroupName", &rt::STRING).min(1.0),
+        rt::m("GroupId", &rt::STRING).min(16.0),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP),
         rt::m("GroupPolicyList", &POLICY_DETAIL_LIST_TYPE),
         rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
@@ -1285,5 +1300,5 @@ pub static GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static GROUP_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "groupNameListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

@@ -15,8 +15,10 @@ rt::structure!(InlinePolicy, INLINE_POLICY, 0 => policy_name, 1 => policy_docume
 pub static INLINE_POLICY: rt::Schema = rt::Schema::structure(
     "InlinePolicy",
     &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
@@ -36,9 +38,9 @@ rt::structure!(
 pub static INLINE_POLICY_IDENTIFIER_TYPE: rt::Schema = rt::Schema::structure(
     "InlinePolicyIdentifierType",
     &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains information about an instance profile.
@@ -73,10 +75,10 @@ rt::structure!(
 pub static INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
     "InstanceProfile",
     &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("Roles", &ROLE_LIST_TYPE).flags(rt::REQUIRED),
         rt::m("Tags", &TAG_LIST_TYPE),

@@ -34,9 +34,9 @@ rt::structure!(
 pub static LIST_ACCESS_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAccessKeysRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
@@ -75,7 +75,7 @@ rt::structure!(
 );
 pub static LIST_ACCOUNT_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAccountAliasesRequest",
-    &[rt::m("Marker", &rt::STRING), rt::m("MaxItems", &rt::INTEGER)],
+    &[rt::m("Marker", &rt::STRING).min(1.0), rt::m("MaxItems", &rt::INTEGER).min(1.0)],
 );
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -123,10 +123,10 @@ rt::structure!(
 pub static LIST_ATTACHED_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAttachedGroupPoliciesRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
@@ -175,10 +175,10 @@ rt::structure!(
 pub static LIST_ATTACHED_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAttachedRolePoliciesRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
@@ -227,10 +227,10 @@ rt::structure!(
 pub static LIST_ATTACHED_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAttachedUserPoliciesRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
@@ -273,9 +273,9 @@ rt::structure!(
 pub static LIST_DELEGATION_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListDelegationRequestsRequest",
     &[
-        rt::m("OwnerId", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("OwnerId", &rt::STRING).min(20.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -295,7 +295,7 @@ pub static LIST_DELEGATION_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structure
     "ListDelegationRequestsResponse",
     &[
         rt::m("DelegationRequests", &DELEGATION_REQUESTS_LIST_TYPE),
-        rt::m("Marker", &rt::STRING),
+        rt::m("Marker", &rt::STRING).min(1.0),
         rt::m("isTruncated", &rt::BOOLEAN),
     ],
 );
@@ -334,12 +334,12 @@ rt::structure!(
 pub static LIST_ENTITIES_FOR_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "ListEntitiesForPolicyRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("EntityFilter", &rt::ENUM),
-        rt::m("PathPrefix", &rt::STRING),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
         rt::m("PolicyUsageFilter", &rt::ENUM),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
@@ -390,9 +390,9 @@ rt::structure!(
 pub static LIST_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListGroupPoliciesRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
@@ -439,9 +439,9 @@ rt::structure!(
 pub static LIST_GROUPS_FOR_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "ListGroupsForUserRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
@@ -485,9 +485,9 @@ rt::structure!(
 pub static LIST_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListGroupsRequest",
     &[
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
@@ -531,9 +531,9 @@ rt::structure!(
 pub static LIST_INSTANCE_PROFILE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListInstanceProfileTagsRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -577,9 +577,9 @@ rt::structure!(
 pub static LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListInstanceProfilesForRoleRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
@@ -624,9 +624,9 @@ rt::structure!(
 pub static LIST_INSTANCE_PROFILES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListInstanceProfilesRequest",
     &[
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
@@ -671,9 +671,9 @@ rt::structure!(
 pub static LIST_MFA_DEVICE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListMFADeviceTagsRequest",
     &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -717,9 +717,9 @@ rt::structure!(
 pub static LIST_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListMFADevicesRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
@@ -764,9 +764,9 @@ rt::structure!(
 pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListOpenIDConnectProviderTagsRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -857,7 +857,7 @@ rt::structure!(
 pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_ENTRY: rt::Schema = rt::Schema::structure(
     "ListPoliciesGrantingServiceAccessEntry",
     &[
-        rt::m("ServiceNamespace", &rt::STRING),
+        rt::m("ServiceNamespace", &rt::STRING).min(1.0),
         rt::m("Policies", &POLICY_GRANTING_SERVICE_ACCESS_LIST_TYPE),
     ],
 );
@@ -880,9 +880,11 @@ rt::structure!(
 pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListPoliciesGrantingServiceAccessRequest",
     &[
-        rt::m("Marker", &rt::STRING),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceNamespaces", &SERVICE_NAMESPACE_LIST_TYPE).flags(rt::REQUIRED),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("ServiceNamespaces", &SERVICE_NAMESPACE_LIST_TYPE)
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -947,10 +949,10 @@ pub static LIST_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Scope", &rt::ENUM),
         rt::m("OnlyAttached", &rt::BOOLEAN),
-        rt::m("PathPrefix", &rt::STRING),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
         rt::m("PolicyUsageFilter", &rt::ENUM),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
@@ -995,9 +997,9 @@ rt::structure!(
 pub static LIST_POLICY_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListPolicyTagsRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1041,9 +1043,9 @@ rt::structure!(
 pub static LIST_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListPolicyVersionsRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
@@ -1090,9 +1092,9 @@ rt::structure!(
 pub static LIST_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListRolePoliciesRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
@@ -1137,9 +1139,9 @@ rt::structure!(
 pub static LIST_ROLE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListRoleTagsRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1182,9 +1184,9 @@ rt::structure!(
 pub static LIST_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListRolesRequest",
     &[
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
@@ -1228,9 +1230,9 @@ rt::structure!(
 pub static LIST_SAML_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSAMLProviderTagsRequest",
     &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1294,9 +1296,9 @@ rt::structure!(
 pub static LIST_SSH_PUBLIC_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSSHPublicKeysRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
@@ -1341,9 +1343,9 @@ rt::structure!(
 pub static LIST_SERVER_CERTIFICATE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListServerCertificateTagsRequest",
     &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1387,9 +1389,9 @@ rt::structure!(
 pub static LIST_SERVER_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListServerCertificatesRequest",
     &[
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
@@ -1437,11 +1439,11 @@ rt::structure!(
 pub static LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListServiceSpecificCredentialsRequest",
     &[
-        rt::m("UserName", &rt::STRING),
+        rt::m("UserName", &rt::STRING).min(1.0),
         rt::m("ServiceName", &rt::STRING),
         rt::m("AllUsers", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1485,9 +1487,9 @@ rt::structure!(
 pub static LIST_SIGNING_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSigningCertificatesRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
@@ -1532,9 +1534,9 @@ rt::structure!(
 pub static LIST_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListUserPoliciesRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
@@ -1579,9 +1581,9 @@ rt::structure!(
 pub static LIST_USER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListUserTagsRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1624,9 +1626,9 @@ rt::structure!(
 pub static LIST_USERS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListUsersRequest",
     &[
-        rt::m("PathPrefix", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("PathPrefix", &rt::STRING).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
@@ -1669,8 +1671,8 @@ pub static LIST_VIRTUAL_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListVirtualMFADevicesRequest",
     &[
         rt::m("AssignmentStatus", &rt::ENUM),
-        rt::m("Marker", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
+        rt::m("Marker", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
     ],
 );
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
@@ -1714,7 +1716,7 @@ rt::structure!(
 pub static LOGIN_PROFILE: rt::Schema = rt::Schema::structure(
     "LoginProfile",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("PasswordResetRequired", &rt::BOOLEAN),
     ],

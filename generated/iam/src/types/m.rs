@@ -21,8 +21,8 @@ rt::structure!(
 pub static MFA_DEVICE: rt::Schema = rt::Schema::structure(
     "MFADevice",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
         rt::m("EnableDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
@@ -102,10 +102,10 @@ rt::structure!(
 pub static MANAGED_POLICY_DETAIL: rt::Schema = rt::Schema::structure(
     "ManagedPolicyDetail",
     &[
-        rt::m("PolicyName", &rt::STRING),
-        rt::m("PolicyId", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
-        rt::m("Path", &rt::STRING),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
+        rt::m("PolicyId", &rt::STRING).min(16.0),
+        rt::m("Arn", &rt::STRING).min(20.0),
+        rt::m("Path", &rt::STRING).min(1.0),
         rt::m("DefaultVersionId", &rt::STRING),
         rt::m("AttachmentCount", &rt::INTEGER),
         rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER),
@@ -125,7 +125,7 @@ rt::string_enum! {
 }
 pub static MANAGED_POLICY_ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
     "managedPolicyArnListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(20.0)],
 );
 pub static MAP_STRING_REPLACEMENT_VALUE_ENTRY: rt::Schema = rt::Schema::map(
     "mapStringReplacementValueEntry",

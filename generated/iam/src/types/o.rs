@@ -13,7 +13,7 @@ rt::structure!(
 );
 pub static OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY: rt::Schema = rt::Schema::structure(
     "OpenIDConnectProviderListEntry",
-    &[rt::m("Arn", &rt::STRING)],
+    &[rt::m("Arn", &rt::STRING).min(20.0)],
 );
 pub static OPEN_ID_CONNECT_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OpenIDConnectProviderListType",

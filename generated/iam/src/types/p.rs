@@ -28,7 +28,7 @@ rt::structure!(
 pub static PARAMETER_DEFINITION: rt::Schema = rt::Schema::structure(
     "ParameterDefinition",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("SubType", &rt::STRING),
         rt::m("Description", &rt::STRING),
@@ -75,15 +75,15 @@ rt::structure!(
 pub static PASSWORD_POLICY: rt::Schema = rt::Schema::structure(
     "PasswordPolicy",
     &[
-        rt::m("MinimumPasswordLength", &rt::INTEGER),
+        rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
         rt::m("RequireSymbols", &rt::BOOLEAN),
         rt::m("RequireNumbers", &rt::BOOLEAN),
         rt::m("RequireUppercaseCharacters", &rt::BOOLEAN),
         rt::m("RequireLowercaseCharacters", &rt::BOOLEAN),
         rt::m("AllowUsersToChangePassword", &rt::BOOLEAN),
         rt::m("ExpirePasswords", &rt::BOOLEAN),
-        rt::m("MaxPasswordAge", &rt::INTEGER),
-        rt::m("PasswordReusePrevention", &rt::INTEGER),
+        rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0),
+        rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0),
         rt::m("HardExpiry", &rt::BOOLEAN),
     ],
 );
@@ -167,10 +167,10 @@ rt::structure!(
 pub static POLICY: rt::Schema = rt::Schema::structure(
     "Policy",
     &[
-        rt::m("PolicyName", &rt::STRING),
-        rt::m("PolicyId", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
-        rt::m("Path", &rt::STRING),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
+        rt::m("PolicyId", &rt::STRING).min(16.0),
+        rt::m("Arn", &rt::STRING).min(20.0),
+        rt::m("Path", &rt::STRING).min(1.0),
         rt::m("DefaultVersionId", &rt::STRING),
         rt::m("AttachmentCount", &rt::INTEGER),
         rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER),
@@ -195,8 +195,8 @@ rt::structure!(PolicyDetail, POLICY_DETAIL, 0 => policy_name, 1 => policy_docume
 pub static POLICY_DETAIL: rt::Schema = rt::Schema::structure(
     "PolicyDetail",
     &[
-        rt::m("PolicyName", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -244,11 +244,11 @@ rt::structure!(
 pub static POLICY_GRANTING_SERVICE_ACCESS: rt::Schema = rt::Schema::structure(
     "PolicyGrantingServiceAccess",
     &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("PolicyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING),
+        rt::m("PolicyArn", &rt::STRING).min(20.0),
         rt::m("EntityType", &rt::ENUM),
-        rt::m("EntityName", &rt::STRING),
+        rt::m("EntityName", &rt::STRING).min(1.0),
     ],
 );
 /// Contains information about a group that a managed policy is attached to.
@@ -266,7 +266,7 @@ pub struct PolicyGroup {
 rt::structure!(PolicyGroup, POLICY_GROUP, 0 => group_name, 1 => group_id);
 pub static POLICY_GROUP: rt::Schema = rt::Schema::structure(
     "PolicyGroup",
-    &[rt::m("GroupName", &rt::STRING), rt::m("GroupId", &rt::STRING)],
+    &[rt::m("GroupName", &rt::STRING).min(1.0), rt::m("GroupId", &rt::STRING).min(16.0)],
 );
 pub static POLICY_GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyGroupListType",
@@ -296,7 +296,7 @@ pub static POLICY_IDENTIFIER: rt::Schema = rt::Schema::union(
     "PolicyIdentifier",
     &[
         rt::m("PolicyType", &rt::ENUM),
-        rt::m("PolicyArn", &rt::STRING),
+        rt::m("PolicyArn", &rt::STRING).min(20.0),
         rt::m("InlinePolicyIdentifier", &INLINE_POLICY_IDENTIFIER_TYPE),
     ],
 );
@@ -332,7 +332,7 @@ rt::structure!(PolicyParameter, POLICY_PARAMETER, 0 => name, 1 => values, 2 => t
 pub static POLICY_PARAMETER: rt::Schema = rt::Schema::structure(
     "PolicyParameter",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(5.0),
         rt::m("Values", &POLICY_PARAMETER_VALUES_LIST_TYPE),
         rt::m("Type", &rt::ENUM),
     ],
@@ -355,7 +355,7 @@ pub struct PolicyRole {
 rt::structure!(PolicyRole, POLICY_ROLE, 0 => role_name, 1 => role_id);
 pub static POLICY_ROLE: rt::Schema = rt::Schema::structure(
     "PolicyRole",
-    &[rt::m("RoleName", &rt::STRING), rt::m("RoleId", &rt::STRING)],
+    &[rt::m("RoleName", &rt::STRING).min(1.0), rt::m("RoleId", &rt::STRING).min(16.0)],
 );
 pub static POLICY_ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyRoleListType",
@@ -388,7 +388,7 @@ pub struct PolicyUser {
 rt::structure!(PolicyUser, POLICY_USER, 0 => user_name, 1 => user_id);
 pub static POLICY_USER: rt::Schema = rt::Schema::structure(
     "PolicyUser",
-    &[rt::m("UserName", &rt::STRING), rt::m("UserId", &rt::STRING)],
+    &[rt::m("UserName", &rt::STRING).min(1.0), rt::m("UserId", &rt::STRING).min(16.0)],
 );
 pub static POLICY_USER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyUserListType",
@@ -423,7 +423,7 @@ rt::structure!(
 pub static POLICY_VERSION: rt::Schema = rt::Schema::structure(
     "PolicyVersion",
     &[
-        rt::m("Document", &rt::STRING).flags(rt::PERCENT_ENCODED),
+        rt::m("Document", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("IsDefaultVersion", &rt::BOOLEAN),
         rt::m("CreateDate", &rt::TIMESTAMP),
@@ -495,9 +495,11 @@ rt::structure!(
 pub static PUT_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutGroupPolicyRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -518,8 +520,8 @@ rt::structure!(
 pub static PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutRolePermissionsBoundaryRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -550,9 +552,11 @@ rt::structure!(
 pub static PUT_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -573,8 +577,8 @@ rt::structure!(
 pub static PUT_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutUserPermissionsBoundaryRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -605,9 +609,11 @@ rt::structure!(
 pub static PUT_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutUserPolicyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 rt::string_enum! {
@@ -644,7 +650,7 @@ pub static POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static POLICY_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "policyNameListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum PolicyOwnerEntityType { User = "USER", Role = "ROLE", Group = "GROUP" }

@@ -17,7 +17,7 @@ rt::structure!(
 pub static REJECT_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
     "RejectDelegationRequestRequest",
     &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("Notes", &rt::STRING),
     ],
 );
@@ -38,8 +38,8 @@ rt::structure!(
 pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveClientIDFromOpenIDConnectProviderRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -60,8 +60,8 @@ rt::structure!(
 pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveRoleFromInstanceProfileRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,8 +82,8 @@ rt::structure!(
 pub static REMOVE_USER_FROM_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveUserFromGroupRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
@@ -95,7 +95,7 @@ pub struct ReplacementValueEntry {
 rt::structure!(ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, 0 => values);
 pub static REPLACEMENT_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
     "ReplacementValueEntry",
-    &[rt::m("Values", &REPLACEMENT_VALUE_LIST_TYPE).flags(rt::REQUIRED)],
+    &[rt::m("Values", &REPLACEMENT_VALUE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)],
 );
 rt::string_enum! {
     pub enum ReportFormatType { TextCsv = "text/csv" }
@@ -136,8 +136,8 @@ rt::structure!(
 pub static RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
     "ResetServiceSpecificCredentialRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -157,7 +157,7 @@ pub static RESET_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE: rt::Schema = rt::Schema::
 );
 pub static RESOURCE_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourceNameListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Contains the result of the simulation of a single API operation call on a single resource.
 ///
@@ -185,7 +185,7 @@ rt::structure!(
 pub static RESOURCE_SPECIFIC_RESULT: rt::Schema = rt::Schema::structure(
     "ResourceSpecificResult",
     &[
-        rt::m("EvalResourceName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("EvalResourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("EvalResourceDecision", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("MatchedStatements", &STATEMENT_LIST_TYPE),
         rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),
@@ -223,10 +223,10 @@ rt::structure!(
 pub static RESYNC_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "ResyncMFADeviceRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED).min(6.0),
+        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED).min(6.0),
     ],
 );
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
@@ -267,14 +267,16 @@ rt::structure!(
 pub static ROLE: rt::Schema = rt::Schema::structure(
     "Role",
     &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED),
+        rt::m("AssumeRolePolicyDocument", &rt::STRING)
+            .flags(rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER),
+        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
         rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
         rt::m("Tags", &TAG_LIST_TYPE),
         rt::m("RoleLastUsed", &ROLE_LAST_USED),
@@ -321,12 +323,14 @@ rt::structure!(
 pub static ROLE_DETAIL: rt::Schema = rt::Schema::structure(
     "RoleDetail",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("RoleName", &rt::STRING),
-        rt::m("RoleId", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("RoleName", &rt::STRING).min(1.0),
+        rt::m("RoleId", &rt::STRING).min(16.0),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED),
+        rt::m("AssumeRolePolicyDocument", &rt::STRING)
+            .flags(rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("InstanceProfileList", &INSTANCE_PROFILE_LIST_TYPE),
         rt::m("RolePolicyList", &POLICY_DETAIL_LIST_TYPE),
         rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
@@ -443,27 +447,28 @@ rt::structure!(
 pub static ROLE_TEMPLATE_VERSION: rt::Schema = rt::Schema::structure(
     "RoleTemplateVersion",
     &[
-        rt::m("TemplateArn", &rt::STRING),
-        rt::m("TemplateName", &rt::STRING),
-        rt::m("TemplateVersionId", &rt::STRING),
+        rt::m("TemplateArn", &rt::STRING).min(20.0),
+        rt::m("TemplateName", &rt::STRING).min(1.0),
+        rt::m("TemplateVersionId", &rt::STRING).min(16.0),
         rt::m("Description", &rt::STRING),
         rt::m("MajorVersion", &rt::INTEGER),
         rt::m("DefaultMinorVersion", &rt::INTEGER),
         rt::m("ManagedByType", &rt::ENUM),
-        rt::m("ManagedByValue", &rt::STRING),
+        rt::m("ManagedByValue", &rt::STRING).min(1.0),
         rt::m("Enabled", &rt::BOOLEAN),
         rt::m("MinorVersion", &rt::INTEGER),
-        rt::m("RoleNamePattern", &rt::STRING),
-        rt::m("RolePathPattern", &rt::STRING),
-        rt::m("RoleDescriptionPattern", &rt::STRING),
+        rt::m("RoleNamePattern", &rt::STRING).min(1.0),
+        rt::m("RolePathPattern", &rt::STRING).min(1.0),
+        rt::m("RoleDescriptionPattern", &rt::STRING).min(1.0),
         rt::m("AssumeRolePolicyDocumentTemplate", &rt::STRING)
-            .flags(rt::PERCENT_ENCODED),
+            .flags(rt::PERCENT_ENCODED)
+            .min(1.0),
         rt::m("InlinePolicyTemplates", &INLINE_POLICY_TEMPLATE_LIST_TYPE),
         rt::m("ManagedPolicyArns", &MANAGED_POLICY_ARN_LIST_TYPE),
-        rt::m("PermissionBoundaryArn", &rt::STRING),
+        rt::m("PermissionBoundaryArn", &rt::STRING).min(20.0),
         rt::m("ParametersDefinition", &PARAMETERS_DEFINITION_LIST_TYPE),
         rt::m("RoleTagsTemplate", &TAG_TEMPLATE_LIST_TYPE),
-        rt::m("MaxSessionDuration", &rt::INTEGER),
+        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
         rt::m("VersionEnabled", &rt::BOOLEAN),
         rt::m("CreateTimestamp", &rt::TIMESTAMP),
         rt::m("UpdateTimestamp", &rt::TIMESTAMP),
@@ -486,7 +491,7 @@ pub struct RoleUsageType {
 rt::structure!(RoleUsageType, ROLE_USAGE_TYPE, 0 => region, 1 => resources);
 pub static ROLE_USAGE_TYPE: rt::Schema = rt::Schema::structure(
     "RoleUsageType",
-    &[rt::m("Region", &rt::STRING), rt::m("Resources", &ARN_LIST_TYPE)],
+    &[rt::m("Region", &rt::STRING).min(1.0), rt::m("Resources", &ARN_LIST_TYPE)],
 );
 pub static REPLACEMENT_VALUE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "replacementValueListType",
@@ -502,5 +507,5 @@ pub static ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static ROLE_PERMISSION_RESTRICTION_ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
     "rolePermissionRestrictionArnListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(20.0)],
 );

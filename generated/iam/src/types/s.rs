@@ -16,7 +16,7 @@ pub struct SamlPrivateKey {
 rt::structure!(SamlPrivateKey, SAML_PRIVATE_KEY, 0 => key_id, 1 => timestamp);
 pub static SAML_PRIVATE_KEY: rt::Schema = rt::Schema::structure(
     "SAMLPrivateKey",
-    &[rt::m("KeyId", &rt::STRING), rt::m("Timestamp", &rt::TIMESTAMP)],
+    &[rt::m("KeyId", &rt::STRING).min(22.0), rt::m("Timestamp", &rt::TIMESTAMP)],
 );
 /// Contains the list of SAML providers for this account.
 #[derive(Clone, Default, PartialEq)]
@@ -35,7 +35,7 @@ rt::structure!(
 pub static SAML_PROVIDER_LIST_ENTRY: rt::Schema = rt::Schema::structure(
     "SAMLProviderListEntry",
     &[
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("ValidUntil", &rt::TIMESTAMP),
         rt::m("CreateDate", &rt::TIMESTAMP),
     ],
@@ -69,10 +69,10 @@ rt::structure!(
 pub static SSH_PUBLIC_KEY: rt::Schema = rt::Schema::structure(
     "SSHPublicKey",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED).min(48.0),
+        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("UploadDate", &rt::TIMESTAMP),
     ],
@@ -102,8 +102,8 @@ rt::structure!(
 pub static SSH_PUBLIC_KEY_METADATA: rt::Schema = rt::Schema::structure(
     "SSHPublicKeyMetadata",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("UploadDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
@@ -118,7 +118,7 @@ rt::structure!(
 );
 pub static SEND_DELEGATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
     "SendDelegationTokenRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
 );
 /// Contains information about a server certificate.
 ///
@@ -143,8 +143,8 @@ pub static SERVER_CERTIFICATE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ServerCertificateMetadata", &SERVER_CERTIFICATE_METADATA)
             .flags(rt::REQUIRED),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CertificateChain", &rt::STRING),
+        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CertificateChain", &rt::STRING).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -174,10 +174,10 @@ rt::structure!(
 pub static SERVER_CERTIFICATE_METADATA: rt::Schema = rt::Schema::structure(
     "ServerCertificateMetadata",
     &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServerCertificateId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ServerCertificateId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("UploadDate", &rt::TIMESTAMP),
         rt::m("Expiration", &rt::TIMESTAMP),
     ],
@@ -245,8 +245,8 @@ pub static SERVICE_LAST_ACCESSED: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("LastAuthenticated", &rt::TIMESTAMP),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastAuthenticatedEntity", &rt::STRING),
+        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("LastAuthenticatedEntity", &rt::STRING).min(20.0),
         rt::m("LastAuthenticatedRegion", &rt::STRING),
         rt::m("TotalAuthenticatedEntities", &rt::INTEGER),
         rt::m("TrackedActionsLastAccessed", &TRACKED_ACTIONS_LAST_ACCESSED),
@@ -301,12 +301,12 @@ pub static SERVICE_SPECIFIC_CREDENTIAL: rt::Schema = rt::Schema::structure(
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ExpirationDate", &rt::TIMESTAMP),
         rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceUserName", &rt::STRING),
+        rt::m("ServiceUserName", &rt::STRING).min(0.0),
         rt::m("ServicePassword", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ServiceCredentialAlias", &rt::STRING),
+        rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0),
         rt::m("ServiceCredentialSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -339,13 +339,13 @@ rt::structure!(
 pub static SERVICE_SPECIFIC_CREDENTIAL_METADATA: rt::Schema = rt::Schema::structure(
     "ServiceSpecificCredentialMetadata",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ServiceUserName", &rt::STRING),
-        rt::m("ServiceCredentialAlias", &rt::STRING),
+        rt::m("ServiceUserName", &rt::STRING).min(0.0),
+        rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ExpirationDate", &rt::TIMESTAMP),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -375,7 +375,7 @@ rt::structure!(
 pub static SET_DEFAULT_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "SetDefaultPolicyVersionRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -417,9 +417,9 @@ rt::structure!(
 pub static SIGNING_CERTIFICATE: rt::Schema = rt::Schema::structure(
     "SigningCertificate",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
+        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("UploadDate", &rt::TIMESTAMP),
     ],
@@ -519,13 +519,13 @@ pub static SIMULATE_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("OrderedOrganizationPolicyInputList", &ORGANIZATION_POLICY_LIST_TYPE),
         rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
         rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED),
-        rt::m("ResourceOwner", &rt::STRING),
-        rt::m("CallerArn", &rt::STRING),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
+        rt::m("ResourceOwner", &rt::STRING).min(1.0),
+        rt::m("CallerArn", &rt::STRING).min(1.0),
         rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
-        rt::m("ResourceHandlingOption", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
     ],
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
@@ -643,24 +643,24 @@ rt::structure!(
 pub static SIMULATE_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "SimulatePrincipalPolicyRequest",
     &[
-        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
         rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
         rt::m("PolicyExclusionList", &POLICY_EXCLUSIONS_LIST_TYPE),
         rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
         rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED),
-        rt::m("ResourceOwner", &rt::STRING),
-        rt::m("CallerArn", &rt::STRING),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
+        rt::m("ResourceOwner", &rt::STRING).min(1.0),
+        rt::m("CallerArn", &rt::STRING).min(1.0),
         rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
-        rt::m("ResourceHandlingOption", &rt::STRING),
-        rt::m("MaxItems", &rt::INTEGER),
-        rt::m("Marker", &rt::STRING),
+        rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
+        rt::m("MaxItems", &rt::INTEGER).min(1.0),
+        rt::m("Marker", &rt::STRING).min(1.0),
     ],
 );
 pub static SIMULATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SimulationPolicyListType",
-    &[rt::m("member", &rt::STRING).flags(rt::PERCENT_ENCODED)],
+    &[rt::m("member", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0)],
 );
 /// Contains information about the role template that a role was created from.
 #[derive(Clone, Default, PartialEq)]
@@ -677,7 +677,7 @@ rt::structure!(
 pub static SOURCE_ROLE_TEMPLATE: rt::Schema = rt::Schema::structure(
     "SourceRoleTemplate",
     &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("TemplateMinorVersion", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
@@ -718,7 +718,7 @@ pub static SERVER_CERTIFICATE_METADATA_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static SERVICE_NAMESPACE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "serviceNamespaceListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum SortKeyType { ServiceNamespaceAscending = "SERVICE_NAMESPACE_ASCENDING",

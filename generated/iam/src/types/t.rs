@@ -15,8 +15,8 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -35,7 +35,7 @@ rt::structure!(
 pub static TAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagInstanceProfileRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -54,7 +54,7 @@ rt::structure!(
 pub static TAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagMFADeviceRequest",
     &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -74,7 +74,7 @@ rt::structure!(
 pub static TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "TagOpenIDConnectProviderRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -91,7 +91,7 @@ rt::structure!(TagPolicyRequest, TAG_POLICY_REQUEST, 0 => policy_arn, 1 => tags)
 pub static TAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "TagPolicyRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -108,7 +108,7 @@ rt::structure!(TagRoleRequest, TAG_ROLE_REQUEST, 0 => role_name, 1 => tags);
 pub static TAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagRoleRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -127,7 +127,7 @@ rt::structure!(
 pub static TAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "TagSAMLProviderRequest",
     &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -147,7 +147,7 @@ rt::structure!(
 pub static TAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagServerCertificateRequest",
     &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -163,8 +163,8 @@ rt::structure!(TagTemplate, TAG_TEMPLATE, 0 => key, 1 => value);
 pub static TAG_TEMPLATE: rt::Schema = rt::Schema::structure(
     "TagTemplate",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -180,7 +180,7 @@ rt::structure!(TagUserRequest, TAG_USER_REQUEST, 0 => user_name, 1 => tags);
 pub static TAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "TagUserRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -209,7 +209,7 @@ pub static TRACKED_ACTION_LAST_ACCESSED: rt::Schema = rt::Schema::structure(
     "TrackedActionLastAccessed",
     &[
         rt::m("ActionName", &rt::STRING),
-        rt::m("LastAccessedEntity", &rt::STRING),
+        rt::m("LastAccessedEntity", &rt::STRING).min(20.0),
         rt::m("LastAccessedTime", &rt::TIMESTAMP),
         rt::m("LastAccessedRegion", &rt::STRING),
     ],
@@ -220,7 +220,7 @@ pub static TRACKED_ACTIONS_LAST_ACCESSED: rt::Schema = rt::Schema::list(
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "tagKeyListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST_TYPE: rt::Schema = rt::Schema::list(
     "tagListType",
@@ -232,5 +232,5 @@ pub static TAG_TEMPLATE_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static THUMBPRINT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "thumbprintListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(40.0)],
 );

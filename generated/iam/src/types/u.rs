@@ -44,7 +44,7 @@ rt::structure!(
 pub static UNTAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagInstanceProfileRequest",
     &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -63,7 +63,7 @@ rt::structure!(
 pub static UNTAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagMFADeviceRequest",
     &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -83,7 +83,7 @@ rt::structure!(
 pub static UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagOpenIDConnectProviderRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -100,7 +100,7 @@ rt::structure!(UntagPolicyRequest, UNTAG_POLICY_REQUEST, 0 => policy_arn, 1 => t
 pub static UNTAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagPolicyRequest",
     &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -117,7 +117,7 @@ rt::structure!(UntagRoleRequest, UNTAG_ROLE_REQUEST, 0 => role_name, 1 => tag_ke
 pub static UNTAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagRoleRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -137,7 +137,7 @@ rt::structure!(
 pub static UNTAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagSAMLProviderRequest",
     &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -157,7 +157,7 @@ rt::structure!(
 pub static UNTAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagServerCertificateRequest",
     &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -174,7 +174,7 @@ rt::structure!(UntagUserRequest, UNTAG_USER_REQUEST, 0 => user_name, 1 => tag_ke
 pub static UNTAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagUserRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -198,8 +198,8 @@ rt::structure!(
 pub static UPDATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateAccessKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -256,14 +256,14 @@ rt::structure!(
 pub static UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateAccountPasswordPolicyRequest",
     &[
-        rt::m("MinimumPasswordLength", &rt::INTEGER),
+        rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
         rt::m("RequireSymbols", &rt::BOOLEAN),
         rt::m("RequireNumbers", &rt::BOOLEAN),
         rt::m("RequireUppercaseCharacters", &rt::BOOLEAN),
         rt::m("RequireLowercaseCharacters", &rt::BOOLEAN),
         rt::m("AllowUsersToChangePassword", &rt::BOOLEAN),
-        rt::m("MaxPasswordAge", &rt::INTEGER),
-        rt::m("PasswordReusePrevention", &rt::INTEGER),
+        rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0),
+        rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0),
         rt::m("HardExpiry", &rt::BOOLEAN),
     ],
 );
@@ -291,8 +291,10 @@ rt::structure!(
 pub static UPDATE_ASSUME_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateAssumeRolePolicyRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -309,7 +311,7 @@ rt::structure!(
 pub static UPDATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateDelegationRequestRequest",
     &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("Notes", &rt::STRING),
     ],
 );
@@ -335,9 +337,9 @@ rt::structure!(
 pub static UPDATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateGroupRequest",
     &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NewPath", &rt::STRING),
-        rt::m("NewGroupName", &rt::STRING),
+        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NewPath", &rt::STRING).min(1.0),
+        rt::m("NewGroupName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -366,8 +368,8 @@ rt::structure!(
 pub static UPDATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateLoginProfileRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
         rt::m("PasswordResetRequired", &rt::BOOLEAN),
     ],
 );
@@ -388,7 +390,7 @@ rt::structure!(
 pub static UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateOpenIDConnectProviderThumbprintRequest",
     &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -406,7 +408,7 @@ rt::structure!(
 pub static UPDATE_ROLE_DESCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateRoleDescriptionRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -442,9 +444,9 @@ rt::structure!(
 pub static UPDATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateRoleRequest",
     &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER),
+        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -477,11 +479,11 @@ rt::structure!(
 pub static UPDATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateSAMLProviderRequest",
     &[
-        rt::m("SAMLMetadataDocument", &rt::STRING),
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
+        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("AssertionEncryptionMode", &rt::ENUM),
-        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("RemovePrivateKey", &rt::STRING),
+        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("RemovePrivateKey", &rt::STRING).min(22.0),
     ],
 );
 /// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
@@ -495,7 +497,7 @@ rt::structure!(
 );
 pub static UPDATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateSAMLProviderResponse",
-    &[rt::m("SAMLProviderArn", &rt::STRING)],
+    &[rt::m("SAMLProviderArn", &rt::STRING).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSshPublicKeyRequest {
@@ -517,8 +519,8 @@ rt::structure!(
 pub static UPDATE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateSSHPublicKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -544,9 +546,9 @@ rt::structure!(
 pub static UPDATE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateServerCertificateRequest",
     &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NewPath", &rt::STRING),
-        rt::m("NewServerCertificateName", &rt::STRING),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NewPath", &rt::STRING).min(1.0),
+        rt::m("NewServerCertificateName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -569,8 +571,8 @@ rt::structure!(
 pub static UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateServiceSpecificCredentialRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -594,8 +596,8 @@ rt::structure!(
 pub static UPDATE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateSigningCertificateRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -621,9 +623,9 @@ rt::structure!(
 pub static UPDATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateUserRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NewPath", &rt::STRING),
-        rt::m("NewUserName", &rt::STRING),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("NewPath", &rt::STRING).min(1.0),
+        rt::m("NewUserName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -648,8 +650,8 @@ rt::structure!(
 pub static UPLOAD_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "UploadSSHPublicKeyRequest",
     &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
@@ -714,11 +716,11 @@ rt::structure!(
 pub static UPLOAD_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "UploadServerCertificateRequest",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("CertificateChain", &rt::STRING),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
+        rt::m("CertificateChain", &rt::STRING).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );
@@ -763,8 +765,8 @@ rt::structure!(
 pub static UPLOAD_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
     "UploadSigningCertificateRequest",
     &[
-        rt::m("UserName", &rt::STRING),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
@@ -823,10 +825,10 @@ rt::structure!(
 pub static USER: rt::Schema = rt::Schema::structure(
     "User",
     &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("UserId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("PasswordLastUsed", &rt::TIMESTAMP),
         rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
@@ -868,10 +870,10 @@ rt::structure!(
 pub static USER_DETAIL: rt::Schema = rt::Schema::structure(
     "UserDetail",
     &[
-        rt::m("Path", &rt::STRING),
-        rt::m("UserName", &rt::STRING),
-        rt::m("UserId", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Path", &rt::STRING).min(1.0),
+        rt::m("UserName", &rt::STRING).min(1.0),
+        rt::m("UserId", &rt::STRING).min(16.0),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("CreateDate", &rt::TIMESTAMP),
         rt::m("UserPolicyList", &POLICY_DETAIL_LIST_TYPE),
         rt::m("GroupList", &GROUP_NAME_LIST_TYPE),

@@ -26,7 +26,7 @@ rt::structure!(
 pub static VIRTUAL_MFA_DEVICE: rt::Schema = rt::Schema::structure(
     "VirtualMFADevice",
     &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
         rt::m("Base32StringSeed", &rt::BLOB).flags(rt::SENSITIVE),
         rt::m("QRCodePNG", &rt::BLOB).flags(rt::SENSITIVE),
         rt::m("User", &USER),

@@ -32,7 +32,7 @@ rt::structure!(
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeDeadLetterQueueRecordsErrorEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -55,9 +55,10 @@ rt::structure!(
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "AcknowledgeDeadLetterQueueRecordsInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("Entries", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -92,7 +93,7 @@ rt::structure!(
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeDeadLetterQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeDeadLetterQueueRecordsRequestEntryList",
@@ -110,7 +111,7 @@ rt::structure!(
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeDeadLetterQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeDeadLetterQueueRecordsResultEntryList",
@@ -133,7 +134,7 @@ rt::structure!(
 pub static ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeQueueRecordsErrorEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -156,9 +157,10 @@ rt::structure!(
 pub static ACKNOWLEDGE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "AcknowledgeQueueRecordsInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("Entries", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -192,7 +194,7 @@ rt::structure!(
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsRequestEntryList",
@@ -210,7 +212,7 @@ rt::structure!(
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "AcknowledgeQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsResultEntryList",
@@ -235,9 +237,9 @@ rt::structure!(
 pub static ADD_TAGS_TO_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "AddTagsToStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );

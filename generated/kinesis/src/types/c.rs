@@ -48,15 +48,16 @@ rt::structure!(
 pub static CHANNEL_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ChannelDescription",
     &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ChannelStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ChannelStatusReason", &rt::STRING),
+        rt::m("ChannelStatusReason", &rt::STRING).min(1.0),
         rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamConfigurationList", &CHANNEL_STREAM_DESCRIPTION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("S3DestinationConfiguration", &S3_DESTINATION_DESCRIPTION),
         rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_DESCRIPTION),
         rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
@@ -82,7 +83,7 @@ pub static CHANNEL_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ChannelEncryptionConfiguration",
     &[
         rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -133,7 +134,7 @@ rt::structure!(
 pub static CHANNEL_STREAM_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ChannelStreamConfiguration",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED),
     ],
 );
@@ -158,7 +159,7 @@ rt::structure!(
 pub static CHANNEL_STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ChannelStreamDescription",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED),
     ],
@@ -182,7 +183,7 @@ rt::structure!(
 pub static CHANNEL_STREAM_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "ChannelStreamIdentifier",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
@@ -227,14 +228,14 @@ rt::structure!(
 pub static CHANNEL_SUMMARY: rt::Schema = rt::Schema::structure(
     "ChannelSummary",
     &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ChannelStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ChannelStatusReason", &rt::STRING),
+        rt::m("ChannelStatusReason", &rt::STRING).min(1.0),
         rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("ChannelDestinationType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED),
+        rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static CHANNEL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
@@ -256,7 +257,7 @@ rt::structure!(
 pub static CHILD_SHARD: rt::Schema = rt::Schema::structure(
     "ChildShard",
     &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ParentShards", &SHARD_ID_LIST).flags(rt::REQUIRED),
         rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
     ],
@@ -283,8 +284,8 @@ pub static CLOUD_WATCH_LOGS: rt::Schema = rt::Schema::structure(
     "CloudWatchLogs",
     &[
         rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("LogGroupName", &rt::STRING),
-        rt::m("LogStreamName", &rt::STRING),
+        rt::m("LogGroupName", &rt::STRING).min(1.0),
+        rt::m("LogStreamName", &rt::STRING).min(1.0),
     ],
 );
 /// The updated Amazon CloudWatch Logs settings for a channel.
@@ -305,8 +306,8 @@ pub static CLOUD_WATCH_LOGS_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
     "CloudWatchLogsUpdateInput",
     &[
         rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("LogGroupName", &rt::STRING),
-        rt::m("LogStreamName", &rt::STRING),
+        rt::m("LogGroupName", &rt::STRING).min(1.0),
+        rt::m("LogStreamName", &rt::STRING).min(1.0),
     ],
 );
 /// An object that represents the details of the consumer you registered. This type of object is returned by RegisterStreamConsumer.
@@ -329,8 +330,8 @@ rt::structure!(
 pub static CONSUMER: rt::Schema = rt::Schema::structure(
     "Consumer",
     &[
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
@@ -357,11 +358,11 @@ rt::structure!(
 pub static CONSUMER_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "ConsumerDescription",
     &[
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static CONSUMER_LIST: rt::Schema = rt::Schema::list(
@@ -400,10 +401,11 @@ rt::structure!(
 pub static CREATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
     "CreateChannelInput",
     &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamConfigurationList", &CHANNEL_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("S3DestinationConfiguration", &S3_DESTINATION_CONFIGURATION),
         rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_CONFIGURATION),
         rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
@@ -439,9 +441,10 @@ rt::structure!(
 pub static CREATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
     "CreateQueueInput",
     &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("QueueAttributes", &QUEUE_ATTRIBUTES),
         rt::m("Tags", &TAG_MAP),
     ],
@@ -487,12 +490,12 @@ rt::structure!(
 pub static CREATE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "CreateStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ShardCount", &rt::INTEGER),
+        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ShardCount", &rt::INTEGER).min(1.0),
         rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
         rt::m("Tags", &TAG_MAP),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER),
+        rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0),
+        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
         rt::m("RecordDistributionStrategy", &rt::ENUM),
     ],
 );

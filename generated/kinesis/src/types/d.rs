@@ -21,7 +21,7 @@ pub static DEAD_LETTER_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "DeadLetterConfiguration",
     &[
         rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("MaxReceiveCount", &rt::INTEGER),
+        rt::m("MaxReceiveCount", &rt::INTEGER).min(1.0),
     ],
 );
 /// The Amazon S3 dead-letter queue configuration for records that cannot be delivered.
@@ -41,9 +41,9 @@ rt::structure!(
 pub static DEAD_LETTER_QUEUE_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "DeadLetterQueueS3Configuration",
     &[
-        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorOutputPrefix", &rt::STRING),
+        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
+        rt::m("ErrorOutputPrefix", &rt::STRING).min(1.0),
     ],
 );
 /// Represents the input for DecreaseStreamRetentionPeriod.
@@ -65,10 +65,10 @@ rt::structure!(
 pub static DECREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::structure(
     "DecreaseStreamRetentionPeriodInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -79,7 +79,7 @@ pub struct DeleteChannelInput {
 rt::structure!(DeleteChannelInput, DELETE_CHANNEL_INPUT, 0 => channel_arn);
 pub static DELETE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteChannelInput",
-    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN")],
+    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueueInput {
@@ -89,7 +89,7 @@ pub struct DeleteQueueInput {
 rt::structure!(DeleteQueueInput, DELETE_QUEUE_INPUT, 0 => queue_arn);
 pub static DELETE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteQueueInput",
-    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")],
+    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
@@ -105,8 +105,11 @@ rt::structure!(
 pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// Represents the input for DeleteStream.
@@ -132,10 +135,10 @@ rt::structure!(
 pub static DELETE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "DeleteStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("EnforceConsumerDeletion", &rt::BOOLEAN),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -156,10 +159,10 @@ rt::structure!(
 pub static DEREGISTER_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
     "DeregisterStreamConsumerInput",
     &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("ConsumerName", &rt::STRING),
-        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("ConsumerName", &rt::STRING).min(1.0),
+        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -197,7 +200,7 @@ pub struct DescribeChannelInput {
 rt::structure!(DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, 0 => channel_arn);
 pub static DESCRIBE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeChannelInput",
-    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN")],
+    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChannelOutput {
@@ -239,12 +242,12 @@ rt::structure!(
 pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
     "DescribeLimitsOutput",
     &[
-        rt::m("ShardLimit", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("OnDemandStreamCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("OnDemandStreamCountLimit", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("ChannelCount", &rt::INTEGER),
-        rt::m("ChannelCountLimit", &rt::INTEGER),
+        rt::m("ShardLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("OnDemandStreamCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("OnDemandStreamCountLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("ChannelCount", &rt::INTEGER).min(0.0),
+        rt::m("ChannelCountLimit", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -255,7 +258,7 @@ pub struct DescribeQueueInput {
 rt::structure!(DescribeQueueInput, DESCRIBE_QUEUE_INPUT, 0 => queue_arn);
 pub static DESCRIBE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeQueueInput",
-    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")],
+    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueOutput {
@@ -285,10 +288,10 @@ rt::structure!(
 pub static DESCRIBE_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStreamConsumerInput",
     &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("ConsumerName", &rt::STRING),
-        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("ConsumerName", &rt::STRING).min(1.0),
+        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -329,11 +332,11 @@ rt::structure!(
 pub static DESCRIBE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("ExclusiveStartShardId", &rt::STRING),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// Represents the output for `DescribeStream`.
@@ -363,9 +366,9 @@ rt::structure!(
 pub static DESCRIBE_STREAM_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
     "DescribeStreamSummaryInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -413,10 +416,10 @@ rt::structure!(
 pub static DISABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure(
     "DisableEnhancedMonitoringInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// The request was rejected because the DryRun parameter was specified.

@@ -35,10 +35,10 @@ rt::structure!(
 pub static ENABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure(
     "EnableEnhancedMonitoringInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 rt::string_enum! {
@@ -66,7 +66,7 @@ pub struct EnhancedMetrics {
 rt::structure!(EnhancedMetrics, ENHANCED_METRICS, 0 => shard_level_metrics);
 pub static ENHANCED_METRICS: rt::Schema = rt::Schema::structure(
     "EnhancedMetrics",
-    &[rt::m("ShardLevelMetrics", &METRICS_NAME_LIST)],
+    &[rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).min(1.0)],
 );
 pub static ENHANCED_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "EnhancedMonitoringList",
@@ -91,10 +91,10 @@ rt::structure!(
 pub static ENHANCED_MONITORING_OUTPUT: rt::Schema = rt::Schema::structure(
     "EnhancedMonitoringOutput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("CurrentShardLevelMetrics", &METRICS_NAME_LIST),
-        rt::m("DesiredShardLevelMetrics", &METRICS_NAME_LIST),
-        rt::m("StreamARN", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("CurrentShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
+        rt::m("DesiredShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
+        rt::m("StreamARN", &rt::STRING).min(1.0),
     ],
 );
 /// The provided iterator exceeds the maximum age allowed.

@@ -24,10 +24,10 @@ rt::structure!(
 pub static GET_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "GetRecordsInput",
     &[
-        rt::m("ShardIterator", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ShardIterator", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -51,8 +51,8 @@ pub static GET_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetRecordsOutput",
     &[
         rt::m("Records", &RECORD_LIST).flags(rt::REQUIRED),
-        rt::m("NextShardIterator", &rt::STRING),
-        rt::m("MillisBehindLatest", &rt::LONG),
+        rt::m("NextShardIterator", &rt::STRING).min(1.0),
+        rt::m("MillisBehindLatest", &rt::LONG).min(0.0),
         rt::m("ChildShards", &CHILD_SHARD_LIST),
     ],
 );
@@ -69,8 +69,11 @@ rt::structure!(
 pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,13 +122,13 @@ rt::structure!(
 pub static GET_SHARD_ITERATOR_INPUT: rt::Schema = rt::Schema::structure(
     "GetShardIteratorInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ShardIteratorType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StartingSequenceNumber", &rt::STRING),
         rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -138,5 +141,5 @@ pub struct GetShardIteratorOutput {
 rt::structure!(GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, 0 => shard_iterator);
 pub static GET_SHARD_ITERATOR_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetShardIteratorOutput",
-    &[rt::m("ShardIterator", &rt::STRING)],
+    &[rt::m("ShardIterator", &rt::STRING).min(1.0)],
 );

@@ -22,10 +22,10 @@ rt::structure!(
 pub static INCREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::structure(
     "IncreaseStreamRetentionPeriodInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// The processing of the request failed because of an unknown error, exception, or failure.

@@ -31,9 +31,9 @@ rt::structure!(
 pub static LIST_CHANNELS_INPUT: rt::Schema = rt::Schema::structure(
     "ListChannelsInput",
     &[
-        rt::m("StreamFilter", &STREAM_FILTER_LIST),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("StreamFilter", &STREAM_FILTER_LIST).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,7 +50,7 @@ pub static LIST_CHANNELS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListChannelsOutput",
     &[
         rt::m("ChannelSummaries", &CHANNEL_SUMMARY_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -69,9 +69,9 @@ rt::structure!(
 pub static LIST_QUEUES_INPUT: rt::Schema = rt::Schema::structure(
     "ListQueuesInput",
     &[
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -88,7 +88,7 @@ pub static LIST_QUEUES_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListQueuesOutput",
     &[
         rt::m("QueueSummaries", &QUEUE_SUMMARY_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -140,14 +140,14 @@ rt::structure!(
 pub static LIST_SHARDS_INPUT: rt::Schema = rt::Schema::structure(
     "ListShardsInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ExclusiveStartShardId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
         rt::m("ShardFilter", &SHARD_FILTER),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -162,7 +162,7 @@ pub struct ListShardsOutput {
 rt::structure!(ListShardsOutput, LIST_SHARDS_OUTPUT, 0 => shards, 1 => next_token);
 pub static LIST_SHARDS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListShardsOutput",
-    &[rt::m("Shards", &SHARD_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Shards", &SHARD_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersInput {
@@ -192,11 +192,11 @@ rt::structure!(
 pub static LIST_STREAM_CONSUMERS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStreamConsumersInput",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -214,7 +214,7 @@ rt::structure!(
 );
 pub static LIST_STREAM_CONSUMERS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListStreamConsumersOutput",
-    &[rt::m("Consumers", &CONSUMER_LIST), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("Consumers", &CONSUMER_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
 );
 /// Represents the input for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
@@ -232,9 +232,9 @@ rt::structure!(
 pub static LIST_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
     "ListStreamsInput",
     &[
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("ExclusiveStartStreamName", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("ExclusiveStartStreamName", &rt::STRING).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// Represents the output for `ListStreams`.
@@ -256,7 +256,7 @@ pub static LIST_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("StreamNames", &STREAM_NAME_LIST).flags(rt::REQUIRED),
         rt::m("HasMoreStreams", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("StreamSummaries", &STREAM_SUMMARY_LIST),
     ],
 );
@@ -274,8 +274,11 @@ rt::structure!(
 pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -286,7 +289,7 @@ pub struct ListTagsForResourceOutput {
 rt::structure!(ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, 0 => tags);
 pub static LIST_TAGS_FOR_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceOutput",
-    &[rt::m("Tags", &TAG_LIST)],
+    &[rt::m("Tags", &TAG_LIST).min(0.0)],
 );
 /// Represents the input for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -309,11 +312,11 @@ rt::structure!(
 pub static LIST_TAGS_FOR_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ExclusiveStartTagKey", &rt::STRING),
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ExclusiveStartTagKey", &rt::STRING).min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// Represents the output for `ListTagsForStream`.
@@ -330,7 +333,7 @@ rt::structure!(
 pub static LIST_TAGS_FOR_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListTagsForStreamOutput",
     &[
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
+        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(0.0),
         rt::m("HasMoreTags", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );

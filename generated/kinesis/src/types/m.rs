@@ -24,11 +24,11 @@ rt::structure!(
 pub static MERGE_SHARDS_INPUT: rt::Schema = rt::Schema::structure(
     "MergeShardsInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ShardToMerge", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AdjacentShardToMerge", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ShardToMerge", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AdjacentShardToMerge", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 rt::string_enum! {

@@ -16,7 +16,7 @@ pub static PARTITION_FIELD: rt::Schema = rt::Schema::structure(
     "PartitionField",
     &[
         rt::m("Transform", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SourceName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static PARTITION_FIELD_LIST: rt::Schema = rt::Schema::list(
@@ -32,7 +32,7 @@ pub struct PartitionSpec {
 rt::structure!(PartitionSpec, PARTITION_SPEC, 0 => partition_fields);
 pub static PARTITION_SPEC: rt::Schema = rt::Schema::structure(
     "PartitionSpec",
-    &[rt::m("PartitionFields", &PARTITION_FIELD_LIST).flags(rt::REQUIRED)],
+    &[rt::m("PartitionFields", &PARTITION_FIELD_LIST).flags(rt::REQUIRED).min(1.0)],
 );
 rt::string_enum! {
     pub enum PartitionTransform { TimeHour = "TIME_HOUR" }
@@ -82,13 +82,13 @@ rt::structure!(
 pub static PUT_RECORD_INPUT: rt::Schema = rt::Schema::structure(
     "PutRecordInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("PartitionKey", &rt::STRING),
+        rt::m("PartitionKey", &rt::STRING).min(1.0),
         rt::m("ExplicitHashKey", &rt::STRING),
         rt::m("SequenceNumberForOrdering", &rt::STRING),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -112,7 +112,7 @@ rt::structure!(
 pub static PUT_RECORD_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutRecordOutput",
     &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("SequenceNumber", &rt::STRING).flags(rt::REQUIRED),
         rt::m("EncryptionType", &rt::ENUM),
     ],
@@ -138,10 +138,10 @@ rt::structure!(
 pub static PUT_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "PutRecordsInput",
     &[
-        rt::m("Records", &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED),
-        rt::m("StreamName", &rt::STRING),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("Records", &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("DryRun", &rt::BOOLEAN),
     ],
 );
@@ -165,8 +165,8 @@ rt::structure!(
 pub static PUT_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutRecordsOutput",
     &[
-        rt::m("FailedRecordCount", &rt::INTEGER),
-        rt::m("Records", &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+        rt::m("FailedRecordCount", &rt::INTEGER).min(1.0),
+        rt::m("Records", &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED).min(1.0),
         rt::m("EncryptionType", &rt::ENUM),
     ],
 );
@@ -191,7 +191,7 @@ pub static PUT_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
         rt::m("ExplicitHashKey", &rt::STRING),
-        rt::m("PartitionKey", &rt::STRING),
+        rt::m("PartitionKey", &rt::STRING).min(1.0),
     ],
 );
 pub static PUT_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -218,7 +218,7 @@ pub static PUT_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "PutRecordsResultEntry",
     &[
         rt::m("SequenceNumber", &rt::STRING),
-        rt::m("ShardId", &rt::STRING),
+        rt::m("ShardId", &rt::STRING).min(1.0),
         rt::m("ErrorCode", &rt::STRING),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -243,8 +243,11 @@ rt::structure!(
 pub static PUT_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyInput",
     &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
     ],
 );

@@ -18,7 +18,7 @@ rt::structure!(
 pub static QUEUE_ATTRIBUTES: rt::Schema = rt::Schema::structure(
     "QueueAttributes",
     &[
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER),
+        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
         rt::m("DeadLetterConfiguration", &DEAD_LETTER_CONFIGURATION),
     ],
 );
@@ -46,12 +46,13 @@ rt::structure!(
 pub static QUEUE_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "QueueDescription",
     &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("QueueStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("QueueCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("QueueAttributes", &QUEUE_ATTRIBUTES),
     ],
 );
@@ -81,13 +82,13 @@ rt::structure!(
 pub static QUEUE_RECORD: rt::Schema = rt::Schema::structure(
     "QueueRecord",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PartitionKey", &rt::STRING),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RecordId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PartitionKey", &rt::STRING).min(1.0),
         rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
         rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("FirstReceiveTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ReceiveCount", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("ReceiveCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static QUEUE_RECORD_LIST: rt::Schema = rt::Schema::list(
@@ -142,7 +143,7 @@ rt::structure!(
 pub static QUEUE_STREAM_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "QueueStreamConfiguration",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StartingPosition", &QUEUE_STARTING_POSITION),
     ],
 );
@@ -165,7 +166,7 @@ rt::structure!(
 pub static QUEUE_STREAM_FILTER: rt::Schema = rt::Schema::structure(
     "QueueStreamFilter",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
     ],
 );
@@ -188,7 +189,7 @@ rt::structure!(
 pub static QUEUE_STREAM_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "QueueStreamIdentifier",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
@@ -217,11 +218,11 @@ rt::structure!(
 pub static QUEUE_SUMMARY: rt::Schema = rt::Schema::structure(
     "QueueSummary",
     &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("QueueStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("QueueCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Streams", &QUEUE_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED),
+        rt::m("Streams", &QUEUE_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static QUEUE_SUMMARY_LIST: rt::Schema = rt::Schema::list(

@@ -21,10 +21,10 @@ rt::structure!(
 pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "ReceiveDeadLetterQueueRecordsInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("WaitTimeSeconds", &rt::INTEGER),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0),
+        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -58,10 +58,10 @@ rt::structure!(
 pub static RECEIVE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "ReceiveQueueRecordsInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
-        rt::m("Limit", &rt::INTEGER),
-        rt::m("WaitTimeSeconds", &rt::INTEGER),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
+        rt::m("Limit", &rt::INTEGER).min(1.0),
+        rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0),
+        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -105,7 +105,7 @@ pub static RECORD: rt::Schema = rt::Schema::structure(
         rt::m("SequenceNumber", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP),
         rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("PartitionKey", &rt::STRING),
+        rt::m("PartitionKey", &rt::STRING).min(1.0),
         rt::m("EncryptionType", &rt::ENUM),
     ],
 );
@@ -130,7 +130,7 @@ pub static RECORD_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "RecordConfiguration",
     &[
         rt::m("RecordFormatType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("GSRSchemaARN", &rt::STRING),
+        rt::m("GSRSchemaARN", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -163,9 +163,9 @@ rt::structure!(
 pub static REGISTER_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
     "RegisterStreamConsumerInput",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN"),
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("Tags", &TAG_MAP),
     ],
 );
@@ -200,10 +200,10 @@ rt::structure!(
 pub static REMOVE_TAGS_FROM_STREAM_INPUT: rt::Schema = rt::Schema::structure(
     "RemoveTagsFromStreamInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// The resource is not available for this operation. For successful operation, the resource must be in the `ACTIVE` state.
@@ -248,7 +248,7 @@ rt::structure!(
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
     "RestoreDeadLetterQueueRecordsErrorEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -271,9 +271,10 @@ rt::structure!(
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
     "RestoreDeadLetterQueueRecordsInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("Entries", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -308,7 +309,7 @@ rt::structure!(
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     "RestoreDeadLetterQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RestoreDeadLetterQueueRecordsRequestEntryList",
@@ -326,7 +327,7 @@ rt::structure!(
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "RestoreDeadLetterQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RestoreDeadLetterQueueRecordsResultEntryList",

@@ -99,9 +99,9 @@ rt::structure!(
 pub static S3_STORAGE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "S3StorageConfiguration",
     &[
-        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OutputKeyTemplate", &rt::STRING),
+        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
+        rt::m("OutputKeyTemplate", &rt::STRING).min(1.0),
         rt::m("StorageClass", &rt::ENUM),
         rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED),
     ],
@@ -134,9 +134,9 @@ rt::structure!(
 pub static S3_TABLES_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "S3TablesConfiguration",
     &[
-        rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("PartitionSpec", &PARTITION_SPEC),
     ],
@@ -167,7 +167,8 @@ pub static S3_TABLES_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structu
         rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
             .flags(rt::REQUIRED),
         rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// The configuration for delivery to streaming tables on Apache Iceberg. Returned in ChannelDescription.
@@ -192,7 +193,8 @@ pub static S3_TABLES_DESTINATION_DESCRIPTION: rt::Schema = rt::Schema::structure
         rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
             .flags(rt::REQUIRED),
         rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// The updated configuration for a streaming table destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
@@ -252,9 +254,9 @@ rt::structure!(
 pub static SHARD: rt::Schema = rt::Schema::structure(
     "Shard",
     &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ParentShardId", &rt::STRING),
-        rt::m("AdjacentParentShardId", &rt::STRING),
+        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ParentShardId", &rt::STRING).min(1.0),
+        rt::m("AdjacentParentShardId", &rt::STRING).min(1.0),
         rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
         rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE).flags(rt::REQUIRED),
     ],
@@ -283,7 +285,7 @@ pub static SHARD_FILTER: rt::Schema = rt::Schema::structure(
     "ShardFilter",
     &[
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ShardId", &rt::STRING),
+        rt::m("ShardId", &rt::STRING).min(1.0),
         rt::m("Timestamp", &rt::TIMESTAMP),
     ],
 );
@@ -294,7 +296,7 @@ rt::string_enum! {
 }
 pub static SHARD_ID_LIST: rt::Schema = rt::Schema::list(
     "ShardIdList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum ShardIteratorType { AtSequenceNumber = "AT_SEQUENCE_NUMBER",
@@ -326,11 +328,11 @@ rt::structure!(
 pub static SPLIT_SHARD_INPUT: rt::Schema = rt::Schema::structure(
     "SplitShardInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("ShardToSplit", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("ShardToSplit", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("NewStartingHashKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -359,11 +361,11 @@ rt::structure!(
 pub static START_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
     "StartStreamEncryptionInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// The starting position in the data stream from which to start streaming.
@@ -423,11 +425,11 @@ rt::structure!(
 pub static STOP_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
     "StopStreamEncryptionInput",
     &[
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 /// Represents the output for DescribeStream.
@@ -479,8 +481,8 @@ rt::structure!(
 pub static STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
     "StreamDescription",
     &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
         rt::m("Shards", &SHARD_LIST).flags(rt::REQUIRED),
@@ -489,7 +491,7 @@ pub static STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
         rt::m("EncryptionType", &rt::ENUM),
-        rt::m("KeyId", &rt::STRING),
+        rt::m("KeyId", &rt::STRING).min(1.0),
     ],
 );
 /// Represents the output for DescribeStreamSummary
@@ -555,23 +557,23 @@ rt::structure!(
 pub static STREAM_DESCRIPTION_SUMMARY: rt::Schema = rt::Schema::structure(
     "StreamDescriptionSummary",
     &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamId", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamId", &rt::STRING).min(1.0),
         rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
         rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
         rt::m("EncryptionType", &rt::ENUM),
-        rt::m("KeyId", &rt::STRING),
-        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("ConsumerCount", &rt::INTEGER),
+        rt::m("KeyId", &rt::STRING).min(1.0),
+        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("ConsumerCount", &rt::INTEGER).min(0.0),
         rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER),
-        rt::m("ChannelCount", &rt::INTEGER),
+        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
+        rt::m("ChannelCount", &rt::INTEGER).min(0.0),
         rt::m("RecordDistributionStrategy", &rt::ENUM),
-        rt::m("QueueCount", &rt::INTEGER),
+        rt::m("QueueCount", &rt::INTEGER).min(0.0),
     ],
 );
 /// Filters ListChannels results by source stream.
@@ -588,7 +590,7 @@ rt::structure!(
 pub static STREAM_FILTER: rt::Schema = rt::Schema::structure(
     "StreamFilter",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
     ],
 );
@@ -612,7 +614,7 @@ pub static STREAM_MODE_DETAILS: rt::Schema = rt::Schema::structure(
 );
 pub static STREAM_NAME_LIST: rt::Schema = rt::Schema::list(
     "StreamNameList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum StreamStatus { Creating = "CREATING", Deleting = "DELETING", Active =
@@ -638,8 +640,8 @@ rt::structure!(
 pub static STREAM_SUMMARY: rt::Schema = rt::Schema::structure(
     "StreamSummary",
     &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
         rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
@@ -669,7 +671,7 @@ pub static SUBSCRIBE_TO_SHARD_EVENT: rt::Schema = rt::Schema::structure(
         &[
             rt::m("Records", &RECORD_LIST).flags(rt::REQUIRED),
             rt::m("ContinuationSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED),
+            rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED).min(0.0),
             rt::m("ChildShards", &CHILD_SHARD_LIST),
         ],
     )
@@ -733,9 +735,12 @@ rt::structure!(
 pub static SUBSCRIBE_TO_SHARD_INPUT: rt::Schema = rt::Schema::structure(
     "SubscribeToShardInput",
     &[
-        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).ctx("ConsumerARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ConsumerARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ConsumerARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
+        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("StartingPosition", &STARTING_POSITION).flags(rt::REQUIRED),
         rt::m("DryRun", &rt::BOOLEAN),
     ],

@@ -14,16 +14,19 @@ pub struct Tag {
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
-    &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED), rt::m("Value", &rt::STRING)],
+    &[
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).min(0.0),
+    ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 pub static TAG_MAP: rt::Schema = rt::Schema::map(
     "TagMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceInput {
@@ -43,8 +46,11 @@ pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "TagResourceInput",
     &[
         rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 rt::string_enum! {

@@ -19,9 +19,12 @@ rt::structure!(
 pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
     "UntagResourceInput",
     &[
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0),
+        rt::m("ResourceARN", &rt::STRING)
+            .flags(rt::REQUIRED)
+            .ctx("ResourceARN")
+            .min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -82,7 +85,7 @@ rt::structure!(
 pub static UPDATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateChannelInput",
     &[
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN"),
+        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0),
         rt::m("S3DestinationConfiguration", &S3_DESTINATION_UPDATE_INPUT),
         rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_UPDATE_INPUT),
         rt::m("LoggingConfiguration", &CHANNEL_LOGGING_UPDATE_INPUT),
@@ -116,7 +119,7 @@ rt::structure!(
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateDeadLetterQueueRecordsVisibilityErrorEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -139,9 +142,10 @@ rt::structure!(
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateDeadLetterQueueRecordsVisibilityInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("Entries", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -183,8 +187,8 @@ rt::structure!(
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateDeadLetterQueueRecordsVisibilityRequestEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -203,7 +207,7 @@ rt::structure!(
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateDeadLetterQueueRecordsVisibilityResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateDeadLetterQueueRecordsVisibilityResultEntryList",
@@ -225,9 +229,9 @@ rt::structure!(
 pub static UPDATE_MAX_RECORD_SIZE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateMaxRecordSizeInput",
     &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
+        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).flags(rt::REQUIRED).min(1024.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -243,7 +247,7 @@ rt::structure!(
 pub static UPDATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateQueueInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("QueueAttributes", &QUEUE_ATTRIBUTES).flags(rt::REQUIRED),
     ],
 );
@@ -274,7 +278,7 @@ rt::structure!(
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateQueueRecordsVisibilityErrorEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
         rt::m("ErrorMessage", &rt::STRING),
     ],
@@ -297,9 +301,10 @@ rt::structure!(
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateQueueRecordsVisibilityInput",
     &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN"),
+        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
         rt::m("Entries", &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -338,8 +343,8 @@ rt::structure!(
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateQueueRecordsVisibilityRequestEntry",
     &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
@@ -358,7 +363,7 @@ rt::structure!(
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
     "UpdateQueueRecordsVisibilityResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateQueueRecordsVisibilityResultEntryList",
@@ -389,11 +394,11 @@ rt::structure!(
 pub static UPDATE_SHARD_COUNT_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateShardCountInput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("TargetShardCount", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("TargetShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("ScalingType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -414,10 +419,10 @@ rt::structure!(
 pub static UPDATE_SHARD_COUNT_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateShardCountOutput",
     &[
-        rt::m("StreamName", &rt::STRING),
-        rt::m("CurrentShardCount", &rt::INTEGER),
-        rt::m("TargetShardCount", &rt::INTEGER),
-        rt::m("StreamARN", &rt::STRING),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("CurrentShardCount", &rt::INTEGER).min(1.0),
+        rt::m("TargetShardCount", &rt::INTEGER).min(1.0),
+        rt::m("StreamARN", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -438,10 +443,10 @@ rt::structure!(
 pub static UPDATE_STREAM_MODE_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateStreamModeInput",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("StreamModeDetails", &STREAM_MODE_DETAILS).flags(rt::REQUIRED),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER),
+        rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -464,8 +469,8 @@ rt::structure!(
 pub static UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateStreamRecordDistributionStrategyInput",
     &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN"),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
+        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
         rt::m("RecordDistributionStrategy", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -487,10 +492,10 @@ rt::structure!(
 pub static UPDATE_STREAM_WARM_THROUGHPUT_INPUT: rt::Schema = rt::Schema::structure(
     "UpdateStreamWarmThroughputInput",
     &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN"),
-        rt::m("StreamName", &rt::STRING),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId"),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+        rt::m("StreamName", &rt::STRING).min(1.0),
+        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
+        rt::m("WarmThroughputMiBps", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -509,8 +514,8 @@ rt::structure!(
 pub static UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT: rt::Schema = rt::Schema::structure(
     "UpdateStreamWarmThroughputOutput",
     &[
-        rt::m("StreamARN", &rt::STRING),
-        rt::m("StreamName", &rt::STRING),
+        rt::m("StreamARN", &rt::STRING).min(1.0),
+        rt::m("StreamName", &rt::STRING).min(1.0),
         rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
     ],
 );

@@ -16,5 +16,8 @@ rt::structure!(
 );
 pub static WARM_THROUGHPUT_OBJECT: rt::Schema = rt::Schema::structure(
     "WarmThroughputObject",
-    &[rt::m("TargetMiBps", &rt::INTEGER), rt::m("CurrentMiBps", &rt::INTEGER)],
+    &[
+        rt::m("TargetMiBps", &rt::INTEGER).min(0.0),
+        rt::m("CurrentMiBps", &rt::INTEGER).min(0.0),
+    ],
 );

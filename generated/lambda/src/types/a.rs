@@ -39,7 +39,7 @@ pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
         rt::m("CodeSizeUnzipped", &rt::LONG),
         rt::m("CodeSizeZipped", &rt::LONG),
         rt::m("ConcurrentExecutions", &rt::INTEGER),
-        rt::m("UnreservedConcurrentExecutions", &rt::INTEGER),
+        rt::m("UnreservedConcurrentExecutions", &rt::INTEGER).min(0.0),
     ],
 );
 /// The number of functions and amount of storage in use.
@@ -80,14 +80,17 @@ rt::structure!(
 pub static ADD_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     "AddLayerVersionPermissionRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("VersionNumber", &rt::LONG)
             .at(rt::URI, "VersionNumber")
             .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Action", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OrganizationId", &rt::STRING),
+        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("OrganizationId", &rt::STRING).min(0.0),
         rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
     ],
 );
@@ -154,18 +157,19 @@ pub static ADD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Action", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SourceArn", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("SourceArn", &rt::STRING).min(0.0),
         rt::m("FunctionUrlAuthType", &rt::ENUM),
         rt::m("InvokedViaFunctionUrl", &rt::BOOLEAN),
-        rt::m("SourceAccount", &rt::STRING),
-        rt::m("EventSourceToken", &rt::STRING),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+        rt::m("SourceAccount", &rt::STRING).min(0.0),
+        rt::m("EventSourceToken", &rt::STRING).min(0.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("RevisionId", &rt::STRING),
-        rt::m("PrincipalOrgID", &rt::STRING),
+        rt::m("PrincipalOrgID", &rt::STRING).min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -180,7 +184,7 @@ pub static ADD_PERMISSION_RESPONSE: rt::Schema = rt::Schema::structure(
 );
 pub static ADDITIONAL_VERSION_WEIGHTS: rt::Schema = rt::Schema::map(
     "AdditionalVersionWeights",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::DOUBLE)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::DOUBLE).min(0.0)],
 );
 /// Provides configuration information about a Lambda function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 #[derive(Clone, Default, PartialEq)]
@@ -205,10 +209,10 @@ rt::structure!(
 pub static ALIAS_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "AliasConfiguration",
     &[
-        rt::m("AliasArn", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("FunctionVersion", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("AliasArn", &rt::STRING).min(0.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("FunctionVersion", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
         rt::m("RevisionId", &rt::STRING),
     ],
@@ -249,11 +253,11 @@ pub static ALIAS_ROUTING_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 pub static ALLOW_METHODS_LIST: rt::Schema = rt::Schema::list(
     "AllowMethodsList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 pub static ALLOW_ORIGINS_LIST: rt::Schema = rt::Schema::list(
     "AllowOriginsList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// List of signing profiles that can sign a code package.
 #[derive(Clone, Default, PartialEq)]
@@ -266,7 +270,8 @@ pub static ALLOWED_PUBLISHERS: rt::Schema = rt::Schema::structure(
     "AllowedPublishers",
     &[
         rt::m("SigningProfileVersionArns", &SIGNING_PROFILE_VERSION_ARNS)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -284,7 +289,7 @@ rt::structure!(
 pub static AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
     "AmazonManagedKafkaEventSourceConfig",
     &[
-        rt::m("ConsumerGroupId", &rt::STRING),
+        rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
         rt::m("SchemaRegistryConfig", &KAFKA_SCHEMA_REGISTRY_CONFIG),
     ],
 );

@@ -19,8 +19,8 @@ rt::structure!(
 pub static CALLBACK_DETAILS: rt::Schema = rt::Schema::structure(
     "CallbackDetails",
     &[
-        rt::m("CallbackId", &rt::STRING),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("CallbackId", &rt::STRING).min(1.0),
+        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Error", &ERROR_OBJECT),
     ],
 );
@@ -50,8 +50,8 @@ rt::structure!(
 pub static CALLBACK_OPTIONS: rt::Schema = rt::Schema::structure(
     "CallbackOptions",
     &[
-        rt::m("TimeoutSeconds", &rt::INTEGER),
-        rt::m("HeartbeatTimeoutSeconds", &rt::INTEGER),
+        rt::m("TimeoutSeconds", &rt::INTEGER).min(0.0),
+        rt::m("HeartbeatTimeoutSeconds", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains details about a callback operation that has started, including timing information and callback metadata.
@@ -71,9 +71,9 @@ rt::structure!(
 pub static CALLBACK_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
     "CallbackStartedDetails",
     &[
-        rt::m("CallbackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HeartbeatTimeout", &rt::INTEGER),
-        rt::m("Timeout", &rt::INTEGER),
+        rt::m("CallbackId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HeartbeatTimeout", &rt::INTEGER).min(0.0),
+        rt::m("Timeout", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains details about a successfully completed callback operation, including the result data and completion timestamp.
@@ -145,15 +145,15 @@ rt::structure!(
 pub static CAPACITY_PROVIDER: rt::Schema = rt::Schema::structure(
     "CapacityProvider",
     &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("State", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("VpcConfig", &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED),
         rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
             .flags(rt::REQUIRED),
         rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS),
         rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-        rt::m("KmsKeyArn", &rt::STRING),
-        rt::m("LastModified", &rt::STRING),
+        rt::m("KmsKeyArn", &rt::STRING).min(0.0),
+        rt::m("LastModified", &rt::STRING).min(0.0),
         rt::m("PropagateTags", &PROPAGATE_TAGS),
         rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
     ],
@@ -208,7 +208,7 @@ rt::structure!(
 );
 pub static CAPACITY_PROVIDER_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
     "CapacityProviderLoggingConfig",
-    &[rt::m("SystemLogLevel", &rt::ENUM), rt::m("LogGroup", &rt::STRING)],
+    &[rt::m("SystemLogLevel", &rt::ENUM), rt::m("LogGroup", &rt::STRING).min(1.0)],
 );
 /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
 #[derive(Clone, Default, PartialEq)]
@@ -222,7 +222,7 @@ rt::structure!(
 );
 pub static CAPACITY_PROVIDER_PERMISSIONS_CONFIG: rt::Schema = rt::Schema::structure(
     "CapacityProviderPermissionsConfig",
-    &[rt::m("CapacityProviderOperatorRoleArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("CapacityProviderOperatorRoleArn", &rt::STRING).flags(rt::REQUIRED).min(0.0)],
 );
 rt::string_enum! {
     pub enum CapacityProviderPredefinedMetricType {
@@ -248,9 +248,9 @@ rt::structure!(
 pub static CAPACITY_PROVIDER_SCALING_CONFIG: rt::Schema = rt::Schema::structure(
     "CapacityProviderScalingConfig",
     &[
-        rt::m("MaxVCpuCount", &rt::INTEGER),
+        rt::m("MaxVCpuCount", &rt::INTEGER).min(2.0),
         rt::m("ScalingMode", &rt::ENUM),
-        rt::m("ScalingPolicies", &CAPACITY_PROVIDER_SCALING_POLICIES_LIST),
+        rt::m("ScalingPolicies", &CAPACITY_PROVIDER_SCALING_POLICIES_LIST).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -262,7 +262,7 @@ pub static CAPACITY_PROVIDER_SCALING_POLICIES_LIST: rt::Schema = rt::Schema::lis
 );
 pub static CAPACITY_PROVIDER_SECURITY_GROUP_IDS: rt::Schema = rt::Schema::list(
     "CapacityProviderSecurityGroupIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 rt::string_enum! {
     pub enum CapacityProviderState { Pending = "Pending", Active = "Active", Failed =
@@ -270,7 +270,7 @@ rt::string_enum! {
 }
 pub static CAPACITY_PROVIDER_SUBNET_IDS: rt::Schema = rt::Schema::list(
     "CapacityProviderSubnetIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 /// Configuration that specifies the telemetry collection for the capacity provider.
 #[derive(Clone, Default, PartialEq)]
@@ -301,9 +301,10 @@ rt::structure!(
 pub static CAPACITY_PROVIDER_VPC_CONFIG: rt::Schema = rt::Schema::structure(
     "CapacityProviderVpcConfig",
     &[
-        rt::m("SubnetIds", &CAPACITY_PROVIDER_SUBNET_IDS).flags(rt::REQUIRED),
+        rt::m("SubnetIds", &CAPACITY_PROVIDER_SUBNET_IDS).flags(rt::REQUIRED).min(1.0),
         rt::m("SecurityGroupIds", &CAPACITY_PROVIDER_SECURITY_GROUP_IDS)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
     ],
 );
 pub static CAPACITY_PROVIDERS_LIST: rt::Schema = rt::Schema::list(
@@ -321,7 +322,10 @@ pub struct ChainedInvokeDetails {
 rt::structure!(ChainedInvokeDetails, CHAINED_INVOKE_DETAILS, 0 => result, 1 => error);
 pub static CHAINED_INVOKE_DETAILS: rt::Schema = rt::Schema::structure(
     "ChainedInvokeDetails",
-    &[rt::m("Result", &rt::STRING).flags(rt::SENSITIVE), rt::m("Error", &ERROR_OBJECT)],
+    &[
+        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+        rt::m("Error", &ERROR_OBJECT),
+    ],
 );
 /// Contains details about a failed chained function invocation, including error information and failure reason.
 #[derive(Clone, Default, PartialEq)]
@@ -353,9 +357,9 @@ rt::structure!(
 pub static CHAINED_INVOKE_OPTIONS: rt::Schema = rt::Schema::structure(
     "ChainedInvokeOptions",
     &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TenantId", &rt::STRING),
-        rt::m("XAmznTraceId", &rt::STRING),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TenantId", &rt::STRING).min(1.0),
+        rt::m("XAmznTraceId", &rt::STRING).min(0.0),
     ],
 );
 /// Contains details about a chained function invocation that has started execution, including start time and execution context.
@@ -379,11 +383,11 @@ rt::structure!(
 pub static CHAINED_INVOKE_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
     "ChainedInvokeStartedDetails",
     &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TenantId", &rt::STRING),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TenantId", &rt::STRING).min(1.0),
         rt::m("Input", &EVENT_INPUT),
-        rt::m("ExecutedVersion", &rt::STRING),
-        rt::m("DurableExecutionArn", &rt::STRING),
+        rt::m("ExecutedVersion", &rt::STRING).min(1.0),
+        rt::m("DurableExecutionArn", &rt::STRING).min(1.0),
     ],
 );
 /// Details about a chained invocation that was stopped.
@@ -443,10 +447,11 @@ pub static CHECKPOINT_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::struct
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
-        rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Updates", &OPERATION_UPDATES),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
     ],
 );
 /// The response from the CheckpointDurableExecution operation.
@@ -464,7 +469,7 @@ rt::structure!(
 pub static CHECKPOINT_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "CheckpointDurableExecutionResponse",
     &[
-        rt::m("CheckpointToken", &rt::STRING),
+        rt::m("CheckpointToken", &rt::STRING).min(1.0),
         rt::m("NewExecutionState", &CHECKPOINT_UPDATED_EXECUTION_STATE)
             .flags(rt::REQUIRED),
     ],
@@ -561,11 +566,11 @@ pub static CODE_SIGNING_CONFIG: rt::Schema = rt::Schema::structure(
     "CodeSigningConfig",
     &[
         rt::m("CodeSigningConfigId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
+        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
         rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES).flags(rt::REQUIRED),
-        rt::m("LastModified", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("LastModified", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static CODE_SIGNING_CONFIG_LIST: rt::Schema = rt::Schema::list(
@@ -652,7 +657,7 @@ pub struct Concurrency {
 rt::structure!(Concurrency, CONCURRENCY, 0 => reserved_concurrent_executions);
 pub static CONCURRENCY: rt::Schema = rt::Schema::structure(
     "Concurrency",
-    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER)],
+    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)],
 );
 /// Details about a durable execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -671,7 +676,7 @@ pub static CONTEXT_DETAILS: rt::Schema = rt::Schema::structure(
     "ContextDetails",
     &[
         rt::m("ReplayChildren", &rt::BOOLEAN),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Error", &ERROR_OBJECT),
     ],
 );
@@ -742,11 +747,11 @@ pub static CORS: rt::Schema = rt::Schema::structure(
     "Cors",
     &[
         rt::m("AllowCredentials", &rt::BOOLEAN),
-        rt::m("AllowHeaders", &HEADERS_LIST),
-        rt::m("AllowMethods", &ALLOW_METHODS_LIST),
-        rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST),
-        rt::m("ExposeHeaders", &HEADERS_LIST),
-        rt::m("MaxAge", &rt::INTEGER),
+        rt::m("AllowHeaders", &HEADERS_LIST).min(0.0),
+        rt::m("AllowMethods", &ALLOW_METHODS_LIST).min(0.0),
+        rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST).min(0.0),
+        rt::m("ExposeHeaders", &HEADERS_LIST).min(0.0),
+        rt::m("MaxAge", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -779,10 +784,11 @@ pub static CREATE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
     ],
 );
@@ -816,13 +822,13 @@ rt::structure!(
 pub static CREATE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateCapacityProviderRequest",
     &[
-        rt::m("CapacityProviderName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CapacityProviderName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("VpcConfig", &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED),
         rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
             .flags(rt::REQUIRED),
         rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS),
         rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-        rt::m("KmsKeyArn", &rt::STRING),
+        rt::m("KmsKeyArn", &rt::STRING).min(0.0),
         rt::m("Tags", &TAGS),
         rt::m("PropagateTags", &PROPAGATE_TAGS),
         rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
@@ -859,7 +865,7 @@ rt::structure!(
 pub static CREATE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateCodeSigningConfigRequest",
     &[
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
         rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
         rt::m("Tags", &TAGS),
@@ -996,30 +1002,30 @@ rt::structure!(
 pub static CREATE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateEventSourceMappingRequest",
     &[
-        rt::m("EventSourceArn", &rt::STRING),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("EventSourceArn", &rt::STRING).min(0.0),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("BatchSize", &rt::INTEGER),
+        rt::m("BatchSize", &rt::INTEGER).min(1.0),
         rt::m("FilterCriteria", &FILTER_CRITERIA),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
         rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
         rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER),
-        rt::m("ParallelizationFactor", &rt::INTEGER),
+        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
         rt::m("StartingPosition", &rt::ENUM),
         rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER),
+        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
         rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
         rt::m("Tags", &TAGS),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER),
-        rt::m("Topics", &TOPICS),
-        rt::m("Queues", &QUEUES),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS),
+        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("Topics", &TOPICS).min(1.0),
+        rt::m("Queues", &QUEUES).min(1.0),
+        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
         rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST),
+        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
         rt::m(
             "AmazonManagedKafkaEventSourceConfig",
             &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
@@ -1127,28 +1133,28 @@ rt::structure!(
 pub static CREATE_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateFunctionRequest",
     &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Runtime", &rt::ENUM),
-        rt::m("Role", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Handler", &rt::STRING),
+        rt::m("Role", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("Handler", &rt::STRING).min(0.0),
         rt::m("Code", &FUNCTION_CODE).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("Timeout", &rt::INTEGER),
-        rt::m("MemorySize", &rt::INTEGER),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("Timeout", &rt::INTEGER).min(1.0),
+        rt::m("MemorySize", &rt::INTEGER).min(128.0),
         rt::m("Publish", &rt::BOOLEAN),
         rt::m("PublishTo", &rt::ENUM),
         rt::m("VpcConfig", &VPC_CONFIG),
         rt::m("PackageType", &rt::ENUM),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
         rt::m("Environment", &ENVIRONMENT),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("TracingConfig", &TRACING_CONFIG),
         rt::m("Tags", &TAGS),
         rt::m("Layers", &LAYER_LIST),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST),
-        rt::m("CodeSigningConfigArn", &rt::STRING),
+        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
+        rt::m("CodeSigningConfigArn", &rt::STRING).min(0.0),
         rt::m("ImageConfig", &IMAGE_CONFIG),
-        rt::m("Architectures", &ARCHITECTURES_LIST),
+        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
         rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
         rt::m("SnapStart", &SNAP_START),
         rt::m("LoggingConfig", &LOGGING_CONFIG),
@@ -1192,8 +1198,9 @@ pub static CREATE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Cors", &CORS),
         rt::m("InvokeMode", &rt::ENUM),
@@ -1225,11 +1232,11 @@ rt::structure!(
 pub static CREATE_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateFunctionUrlConfigResponse",
     &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("InvokeMode", &rt::ENUM),
     ],
 );

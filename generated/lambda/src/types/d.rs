@@ -12,7 +12,7 @@ pub struct DeadLetterConfig {
 rt::structure!(DeadLetterConfig, DEAD_LETTER_CONFIG, 0 => target_arn);
 pub static DEAD_LETTER_CONFIG: rt::Schema = rt::Schema::structure(
     "DeadLetterConfig",
-    &[rt::m("TargetArn", &rt::STRING)],
+    &[rt::m("TargetArn", &rt::STRING).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAliasRequest {
@@ -35,8 +35,9 @@ pub static DELETE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -53,7 +54,8 @@ pub static DELETE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CapacityProviderName", &rt::STRING)
             .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -83,7 +85,8 @@ pub static DELETE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("CodeSigningConfigArn", &rt::STRING)
             .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -107,7 +110,8 @@ pub static DELETE_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -133,7 +137,7 @@ rt::structure!(
 );
 pub static DELETE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteEventSourceMappingRequest",
-    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED)],
+    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionCodeSigningConfigRequest {
@@ -154,7 +158,12 @@ rt::structure!(
 );
 pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteFunctionCodeSigningConfigRequest",
-    &[rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)],
+    &[
+        rt::m("FunctionName", &rt::STRING)
+            .at(rt::URI, "FunctionName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionConcurrencyRequest {
@@ -175,7 +184,12 @@ rt::structure!(
 );
 pub static DELETE_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteFunctionConcurrencyRequest",
-    &[rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)],
+    &[
+        rt::m("FunctionName", &rt::STRING)
+            .at(rt::URI, "FunctionName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionEventInvokeConfigRequest {
@@ -201,8 +215,9 @@ pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -228,8 +243,9 @@ pub static DELETE_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -266,8 +282,9 @@ pub static DELETE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -284,7 +301,10 @@ rt::structure!(
 pub static DELETE_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteLayerVersionRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("VersionNumber", &rt::LONG)
             .at(rt::URI, "VersionNumber")
             .flags(rt::REQUIRED),
@@ -314,8 +334,12 @@ pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schem
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING)
+            .at(rt::QUERY, "Qualifier")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -332,8 +356,11 @@ rt::structure!(
 pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyRequest",
     &[
-        rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED),
-        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
+        rt::m("ResourceArn", &rt::STRING)
+            .at(rt::URI, "ResourceArn")
+            .flags(rt::REQUIRED)
+            .min(0.0),
+        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId").min(36.0),
     ],
 );
 /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
@@ -369,8 +396,8 @@ rt::structure!(
 pub static DOCUMENT_DB_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
     "DocumentDBEventSourceConfig",
     &[
-        rt::m("DatabaseName", &rt::STRING),
-        rt::m("CollectionName", &rt::STRING),
+        rt::m("DatabaseName", &rt::STRING).min(1.0),
+        rt::m("CollectionName", &rt::STRING).min(1.0),
         rt::m("FullDocument", &rt::ENUM),
     ],
 );
@@ -391,9 +418,9 @@ rt::structure!(
 pub static DURABLE_CONFIG: rt::Schema = rt::Schema::structure(
     "DurableConfig",
     &[
-        rt::m("KMSKeyArn", &rt::STRING),
-        rt::m("RetentionPeriodInDays", &rt::INTEGER),
-        rt::m("ExecutionTimeout", &rt::INTEGER),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
+        rt::m("RetentionPeriodInDays", &rt::INTEGER).min(1.0),
+        rt::m("ExecutionTimeout", &rt::INTEGER).min(1.0),
     ],
 );
 /// The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution.

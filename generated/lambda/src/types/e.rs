@@ -137,11 +137,11 @@ rt::string_enum! {
 }
 pub static ENDPOINT_LISTS: rt::Schema = rt::Schema::list(
     "EndpointLists",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::map(
     "Endpoints",
-    &[rt::m("key", &rt::ENUM), rt::m("value", &ENDPOINT_LISTS)],
+    &[rt::m("key", &rt::ENUM), rt::m("value", &ENDPOINT_LISTS).min(1.0)],
 );
 /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -203,7 +203,7 @@ pub struct EphemeralStorage {
 rt::structure!(EphemeralStorage, EPHEMERAL_STORAGE, 0 => size);
 pub static EPHEMERAL_STORAGE: rt::Schema = rt::Schema::structure(
     "EphemeralStorage",
-    &[rt::m("Size", &rt::INTEGER).flags(rt::REQUIRED)],
+    &[rt::m("Size", &rt::INTEGER).flags(rt::REQUIRED).min(512.0)],
 );
 /// An object that contains error information.
 #[derive(Clone, Default, PartialEq)]
@@ -314,12 +314,12 @@ pub static EVENT: rt::Schema = rt::Schema::structure(
     "Event",
     &[
         rt::m("EventType", &rt::ENUM),
-        rt::m("SubType", &rt::STRING),
-        rt::m("EventId", &rt::INTEGER),
-        rt::m("Id", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("SubType", &rt::STRING).min(1.0),
+        rt::m("EventId", &rt::INTEGER).min(1.0),
+        rt::m("Id", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("EventTimestamp", &rt::TIMESTAMP),
-        rt::m("ParentId", &rt::STRING),
+        rt::m("ParentId", &rt::STRING).min(1.0),
         rt::m("ExecutionStartedDetails", &EXECUTION_STARTED_DETAILS),
         rt::m("ExecutionSucceededDetails", &EXECUTION_SUCCEEDED_DETAILS),
         rt::m("ExecutionFailedDetails", &EXECUTION_FAILED_DETAILS),
@@ -373,7 +373,7 @@ rt::structure!(EventInput, EVENT_INPUT, 0 => payload, 1 => truncated);
 pub static EVENT_INPUT: rt::Schema = rt::Schema::structure(
     "EventInput",
     &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
@@ -389,7 +389,7 @@ rt::structure!(EventPauseReason, EVENT_PAUSE_REASON, 0 => payload, 1 => truncate
 pub static EVENT_PAUSE_REASON: rt::Schema = rt::Schema::structure(
     "EventPauseReason",
     &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
@@ -405,7 +405,7 @@ rt::structure!(EventResult, EVENT_RESULT, 0 => payload, 1 => truncated);
 pub static EVENT_RESULT: rt::Schema = rt::Schema::structure(
     "EventResult",
     &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
@@ -421,7 +421,7 @@ rt::structure!(EventResumeReason, EVENT_RESUME_REASON, 0 => payload, 1 => trunca
 pub static EVENT_RESUME_REASON: rt::Schema = rt::Schema::structure(
     "EventResumeReason",
     &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Truncated", &rt::BOOLEAN),
     ],
 );
@@ -529,34 +529,34 @@ rt::structure!(
 pub static EVENT_SOURCE_MAPPING_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "EventSourceMappingConfiguration",
     &[
-        rt::m("UUID", &rt::STRING),
+        rt::m("UUID", &rt::STRING).min(36.0),
         rt::m("StartingPosition", &rt::ENUM),
         rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
-        rt::m("BatchSize", &rt::INTEGER),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER),
-        rt::m("ParallelizationFactor", &rt::INTEGER),
-        rt::m("EventSourceArn", &rt::STRING),
+        rt::m("BatchSize", &rt::INTEGER).min(1.0),
+        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
+        rt::m("EventSourceArn", &rt::STRING).min(0.0),
         rt::m("FilterCriteria", &FILTER_CRITERIA),
         rt::m("FilterCriteriaError", &FILTER_CRITERIA_ERROR),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
         rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
         rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("FunctionArn", &rt::STRING),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
         rt::m("LastModified", &rt::TIMESTAMP),
         rt::m("LastProcessingResult", &rt::STRING),
         rt::m("State", &rt::STRING),
         rt::m("StateTransitionReason", &rt::STRING),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("Topics", &TOPICS),
-        rt::m("Queues", &QUEUES),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS),
+        rt::m("Topics", &TOPICS).min(1.0),
+        rt::m("Queues", &QUEUES).min(1.0),
+        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
         rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER),
+        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
         rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
+        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
         rt::m(
             "AmazonManagedKafkaEventSourceConfig",
             &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
@@ -566,7 +566,7 @@ pub static EVENT_SOURCE_MAPPING_CONFIGURATION: rt::Schema = rt::Schema::structur
             &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
         ),
         rt::m("DocumentDBEventSourceConfig", &DOCUMENT_DB_EVENT_SOURCE_CONFIG),
-        rt::m("EventSourceMappingArn", &rt::STRING),
+        rt::m("EventSourceMappingArn", &rt::STRING).min(85.0),
         rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG),
     ],
 );
@@ -609,7 +609,7 @@ rt::structure!(
 );
 pub static EVENT_SOURCE_MAPPING_METRICS_CONFIG: rt::Schema = rt::Schema::structure(
     "EventSourceMappingMetricsConfig",
-    &[rt::m("Metrics", &EVENT_SOURCE_MAPPING_METRIC_LIST)],
+    &[rt::m("Metrics", &EVENT_SOURCE_MAPPING_METRIC_LIST).min(0.0)],
 );
 rt::string_enum! {
     pub enum EventSourceMappingSystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn =
@@ -665,13 +665,13 @@ rt::structure!(
 pub static EXECUTION: rt::Schema = rt::Schema::structure(
     "Execution",
     &[
-        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
     ],
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
@@ -683,7 +683,7 @@ pub struct ExecutionDetails {
 rt::structure!(ExecutionDetails, EXECUTION_DETAILS, 0 => input_payload);
 pub static EXECUTION_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionDetails",
-    &[rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE)],
+    &[rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0)],
 );
 /// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
@@ -753,7 +753,7 @@ pub static EXECUTION_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
     "ExecutionStartedDetails",
     &[
         rt::m("Input", &EVENT_INPUT).flags(rt::REQUIRED),
-        rt::m("ExecutionTimeout", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("ExecutionTimeout", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 rt::string_enum! {

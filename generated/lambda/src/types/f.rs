@@ -20,8 +20,8 @@ rt::structure!(
 pub static FILE_SYSTEM_CONFIG: rt::Schema = rt::Schema::structure(
     "FileSystemConfig",
     &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocalMountPath", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("LocalMountPath", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("S3FilesConfig", &S3_FILES_CONFIG),
     ],
 );
@@ -38,7 +38,7 @@ pub struct Filter {
 rt::structure!(Filter, FILTER, 0 => pattern);
 pub static FILTER: rt::Schema = rt::Schema::structure(
     "Filter",
-    &[rt::m("Pattern", &rt::STRING)],
+    &[rt::m("Pattern", &rt::STRING).min(0.0)],
 );
 /// An object that contains the filters for an event source.
 #[derive(Clone, Default, PartialEq)]
@@ -64,7 +64,7 @@ rt::structure!(
 );
 pub static FILTER_CRITERIA_ERROR: rt::Schema = rt::Schema::structure(
     "FilterCriteriaError",
-    &[rt::m("ErrorCode", &rt::STRING), rt::m("Message", &rt::STRING)],
+    &[rt::m("ErrorCode", &rt::STRING).min(10.0), rt::m("Message", &rt::STRING).min(10.0)],
 );
 pub static FILTER_LIST: rt::Schema = rt::Schema::list(
     "FilterList",
@@ -75,7 +75,7 @@ rt::string_enum! {
 }
 pub static FUNCTION_ARN_LIST: rt::Schema = rt::Schema::list(
     "FunctionArnList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 /// The code for the Lambda function. You can either specify an object in Amazon S3, upload a .zip file archive deployment package directly, or specify the URI of a container image.
 #[derive(Clone, Default, PartialEq)]
@@ -107,12 +107,12 @@ pub static FUNCTION_CODE: rt::Schema = rt::Schema::structure(
     "FunctionCode",
     &[
         rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3Key", &rt::STRING),
-        rt::m("S3ObjectVersion", &rt::STRING),
+        rt::m("S3Bucket", &rt::STRING).min(3.0),
+        rt::m("S3Key", &rt::STRING).min(1.0),
+        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
         rt::m("S3ObjectStorageMode", &rt::ENUM),
         rt::m("ImageUri", &rt::STRING),
-        rt::m("SourceKMSKeyArn", &rt::STRING),
+        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
     ],
 );
 /// Details about a function's deployment package.
@@ -142,11 +142,11 @@ pub static FUNCTION_CODE_LOCATION: rt::Schema = rt::Schema::structure(
     "FunctionCodeLocation",
     &[
         rt::m("RepositoryType", &rt::STRING),
-        rt::m("Location", &rt::STRING),
+        rt::m("Location", &rt::STRING).min(0.0),
         rt::m("ImageUri", &rt::STRING),
         rt::m("ResolvedImageUri", &rt::STRING),
         rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT),
-        rt::m("SourceKMSKeyArn", &rt::STRING),
+        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
         rt::m("Error", &FUNCTION_CODE_LOCATION_ERROR),
     ],
 );
@@ -285,24 +285,24 @@ rt::structure!(
 pub static FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "FunctionConfiguration",
     &[
-        rt::m("FunctionName", &rt::STRING),
-        rt::m("FunctionArn", &rt::STRING),
+        rt::m("FunctionName", &rt::STRING).min(1.0),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
         rt::m("Runtime", &rt::ENUM),
-        rt::m("Role", &rt::STRING),
-        rt::m("Handler", &rt::STRING),
+        rt::m("Role", &rt::STRING).min(0.0),
+        rt::m("Handler", &rt::STRING).min(0.0),
         rt::m("CodeSize", &rt::LONG),
-        rt::m("Description", &rt::STRING),
-        rt::m("Timeout", &rt::INTEGER),
-        rt::m("MemorySize", &rt::INTEGER),
-        rt::m("LastModified", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("Timeout", &rt::INTEGER).min(1.0),
+        rt::m("MemorySize", &rt::INTEGER).min(128.0),
+        rt::m("LastModified", &rt::STRING).min(0.0),
         rt::m("CodeSha256", &rt::STRING),
-        rt::m("Version", &rt::STRING),
+        rt::m("Version", &rt::STRING).min(1.0),
         rt::m("VpcConfig", &VPC_CONFIG_RESPONSE),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
         rt::m("Environment", &ENVIRONMENT_RESPONSE),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("TracingConfig", &TRACING_CONFIG_RESPONSE),
-        rt::m("MasterArn", &rt::STRING),
+        rt::m("MasterArn", &rt::STRING).min(0.0),
         rt::m("RevisionId", &rt::STRING),
         rt::m("Layers", &LAYERS_REFERENCE_LIST),
         rt::m("State", &rt::ENUM),
@@ -311,12 +311,12 @@ pub static FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("LastUpdateStatus", &rt::ENUM),
         rt::m("LastUpdateStatusReason", &rt::STRING),
         rt::m("LastUpdateStatusReasonCode", &rt::ENUM),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST),
-        rt::m("SigningProfileVersionArn", &rt::STRING),
-        rt::m("SigningJobArn", &rt::STRING),
+        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
+        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
+        rt::m("SigningJobArn", &rt::STRING).min(0.0),
         rt::m("PackageType", &rt::ENUM),
         rt::m("ImageConfigResponse", &IMAGE_CONFIG_RESPONSE),
-        rt::m("Architectures", &ARCHITECTURES_LIST),
+        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
         rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
         rt::m("SnapStart", &SNAP_START_RESPONSE),
         rt::m("RuntimeVersionConfig", &RUNTIME_VERSION_CONFIG),
@@ -361,9 +361,9 @@ pub static FUNCTION_EVENT_INVOKE_CONFIG: rt::Schema = rt::Schema::structure(
     "FunctionEventInvokeConfig",
     &[
         rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("FunctionArn", &rt::STRING),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
+        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
     ],
 );
@@ -396,8 +396,8 @@ rt::structure!(
 pub static FUNCTION_RUNTIME_CONFIG: rt::Schema = rt::Schema::structure(
     "FunctionRuntimeConfig",
     &[
-        rt::m("RuntimeArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RuntimeAlias", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RuntimeArn", &rt::STRING).flags(rt::REQUIRED).min(48.0),
+        rt::m("RuntimeAlias", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
@@ -415,8 +415,8 @@ rt::structure!(
 pub static FUNCTION_SCALING_CONFIG: rt::Schema = rt::Schema::structure(
     "FunctionScalingConfig",
     &[
-        rt::m("MinExecutionEnvironments", &rt::INTEGER),
-        rt::m("MaxExecutionEnvironments", &rt::INTEGER),
+        rt::m("MinExecutionEnvironments", &rt::INTEGER).min(0.0),
+        rt::m("MaxExecutionEnvironments", &rt::INTEGER).min(0.0),
     ],
 );
 rt::string_enum! {
@@ -450,10 +450,10 @@ rt::structure!(
 pub static FUNCTION_URL_CONFIG: rt::Schema = rt::Schema::structure(
     "FunctionUrlConfig",
     &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("Cors", &CORS),
         rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("InvokeMode", &rt::ENUM),
@@ -488,7 +488,7 @@ rt::structure!(
 pub static FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM: rt::Schema = rt::Schema::structure(
     "FunctionVersionsByCapacityProviderListItem",
     &[
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("State", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );

@@ -46,8 +46,9 @@ pub static GET_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -64,7 +65,8 @@ pub static GET_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CapacityProviderName", &rt::STRING)
             .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -93,7 +95,8 @@ pub static GET_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CodeSigningConfigArn", &rt::STRING)
             .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -132,10 +135,11 @@ pub static GET_DURABLE_EXECUTION_HISTORY_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("IncludeExecutionData", &rt::BOOLEAN)
             .at(rt::QUERY, "IncludeExecutionData"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
         rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"),
     ],
@@ -172,7 +176,8 @@ pub static GET_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData"),
     ],
 );
@@ -229,16 +234,16 @@ rt::structure!(
 pub static GET_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetDurableExecutionResponse",
     &[
-        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Error", &ERROR_OBJECT),
         rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("Version", &rt::STRING),
+        rt::m("Version", &rt::STRING).min(1.0),
         rt::m("TraceHeader", &TRACE_HEADER),
         rt::m("ExecutionDataIncluded", &rt::BOOLEAN),
         rt::m("DurableConfig", &DURABLE_CONFIG),
@@ -266,12 +271,14 @@ pub static GET_DURABLE_EXECUTION_STATE_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CheckpointToken", &rt::STRING)
             .at(rt::QUERY, "CheckpointToken")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
     ],
 );
 /// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
@@ -303,7 +310,7 @@ rt::structure!(
 );
 pub static GET_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
     "GetEventSourceMappingRequest",
-    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED)],
+    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigRequest {
@@ -324,7 +331,12 @@ rt::structure!(
 );
 pub static GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "GetFunctionCodeSigningConfigRequest",
-    &[rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)],
+    &[
+        rt::m("FunctionName", &rt::STRING)
+            .at(rt::URI, "FunctionName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigResponse {
@@ -348,8 +360,8 @@ rt::structure!(
 pub static GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetFunctionCodeSigningConfigResponse",
     &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -370,7 +382,12 @@ rt::structure!(
 );
 pub static GET_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetFunctionConcurrencyRequest",
-    &[rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)],
+    &[
+        rt::m("FunctionName", &rt::STRING)
+            .at(rt::URI, "FunctionName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConcurrencyResponse {
@@ -383,7 +400,7 @@ rt::structure!(
 );
 pub static GET_FUNCTION_CONCURRENCY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetFunctionConcurrencyResponse",
-    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER)],
+    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConfigurationRequest {
@@ -409,8 +426,9 @@ pub static GET_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -437,8 +455,9 @@ pub static GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::st
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -452,7 +471,12 @@ rt::structure!(
 );
 pub static GET_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "GetFunctionRecursionConfigRequest",
-    &[rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)],
+    &[
+        rt::m("FunctionName", &rt::STRING)
+            .at(rt::URI, "FunctionName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRecursionConfigResponse {
@@ -494,8 +518,9 @@ pub static GET_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -541,8 +566,12 @@ pub static GET_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING)
+            .at(rt::QUERY, "Qualifier")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -562,7 +591,7 @@ rt::structure!(
 pub static GET_FUNCTION_SCALING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetFunctionScalingConfigResponse",
     &[
-        rt::m("FunctionArn", &rt::STRING),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
         rt::m("AppliedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
         rt::m("RequestedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
     ],
@@ -591,8 +620,9 @@ pub static GET_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -623,12 +653,12 @@ rt::structure!(
 pub static GET_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetFunctionUrlConfigResponse",
     &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("InvokeMode", &rt::ENUM),
     ],
 );
@@ -640,7 +670,7 @@ pub struct GetLayerVersionByArnRequest {
 rt::structure!(GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, 0 => arn);
 pub static GET_LAYER_VERSION_BY_ARN_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLayerVersionByArnRequest",
-    &[rt::m("Arn", &rt::STRING).at(rt::QUERY, "Arn").flags(rt::REQUIRED)],
+    &[rt::m("Arn", &rt::STRING).at(rt::QUERY, "Arn").flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionPolicyRequest {
@@ -656,7 +686,10 @@ rt::structure!(
 pub static GET_LAYER_VERSION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLayerVersionPolicyRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("VersionNumber", &rt::LONG)
             .at(rt::URI, "VersionNumber")
             .flags(rt::REQUIRED),
@@ -691,7 +724,10 @@ rt::structure!(
 pub static GET_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLayerVersionRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("VersionNumber", &rt::LONG)
             .at(rt::URI, "VersionNumber")
             .flags(rt::REQUIRED),
@@ -731,14 +767,14 @@ pub static GET_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLayerVersionResponse",
     &[
         rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT),
-        rt::m("LayerArn", &rt::STRING),
-        rt::m("LayerVersionArn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("CreatedDate", &rt::STRING),
+        rt::m("LayerArn", &rt::STRING).min(1.0),
+        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("CreatedDate", &rt::STRING).min(0.0),
         rt::m("Version", &rt::LONG),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES),
-        rt::m("LicenseInfo", &rt::STRING),
+        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+        rt::m("LicenseInfo", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -762,8 +798,9 @@ pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -802,8 +839,12 @@ pub static GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING)
+            .at(rt::QUERY, "Qualifier")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -831,12 +872,12 @@ rt::structure!(
 pub static GET_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetProvisionedConcurrencyConfigResponse",
     &[
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER),
+        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
         rt::m("Status", &rt::ENUM),
         rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING),
+        rt::m("LastModified", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -847,7 +888,12 @@ pub struct GetResourcePolicyRequest {
 rt::structure!(GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, 0 => resource_arn);
 pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyRequest",
-    &[rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)],
+    &[
+        rt::m("ResourceArn", &rt::STRING)
+            .at(rt::URI, "ResourceArn")
+            .flags(rt::REQUIRED)
+            .min(0.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
@@ -862,7 +908,7 @@ rt::structure!(
 );
 pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyResponse",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+    &[rt::m("Policy", &rt::STRING).min(1.0), rt::m("RevisionId", &rt::STRING).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigRequest {
@@ -888,8 +934,9 @@ pub static GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -909,7 +956,7 @@ pub static GET_RUNTIME_MANAGEMENT_CONFIG_RESPONSE: rt::Schema = rt::Schema::stru
     "GetRuntimeManagementConfigResponse",
     &[
         rt::m("UpdateRuntimeOn", &rt::ENUM),
-        rt::m("FunctionArn", &rt::STRING),
-        rt::m("RuntimeVersionArn", &rt::STRING),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
+        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
     ],
 );

@@ -5,5 +5,5 @@ use tucuxi::codegen as rt;
 
 pub static HEADERS_LIST: rt::Schema = rt::Schema::list(
     "HeadersList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );

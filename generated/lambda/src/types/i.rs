@@ -19,9 +19,9 @@ rt::structure!(
 pub static IMAGE_CONFIG: rt::Schema = rt::Schema::structure(
     "ImageConfig",
     &[
-        rt::m("EntryPoint", &STRING_LIST),
-        rt::m("Command", &STRING_LIST),
-        rt::m("WorkingDirectory", &rt::STRING),
+        rt::m("EntryPoint", &STRING_LIST).min(0.0),
+        rt::m("Command", &STRING_LIST).min(0.0),
+        rt::m("WorkingDirectory", &rt::STRING).min(0.0),
     ],
 );
 /// Error response to `GetFunctionConfiguration`.
@@ -72,14 +72,14 @@ rt::structure!(
 pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
     "InstanceRequirements",
     &[
-        rt::m("Architectures", &ARCHITECTURES_LIST),
-        rt::m("AllowedInstanceTypes", &INSTANCE_TYPE_SET),
-        rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET),
+        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
+        rt::m("AllowedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
+        rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
     ],
 );
 pub static INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "InstanceTypeSet",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// The code signature failed the integrity check. If the integrity check fails, then Lambda blocks deployment, even if the code signing policy is set to WARN.
 #[derive(Clone, Default, PartialEq)]
@@ -257,15 +257,17 @@ pub static INVOCATION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("InvocationType", &rt::ENUM).at(rt::HEADER, "X-Amz-Invocation-Type"),
         rt::m("LogType", &rt::ENUM).at(rt::HEADER, "X-Amz-Log-Type"),
         rt::m("ClientContext", &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"),
         rt::m("DurableExecutionName", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Durable-Execution-Name"),
+            .at(rt::HEADER, "X-Amz-Durable-Execution-Name")
+            .min(1.0),
         rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
-        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id"),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
+        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -294,9 +296,12 @@ pub static INVOCATION_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("FunctionError", &rt::STRING).at(rt::HEADER, "X-Amz-Function-Error"),
         rt::m("LogResult", &rt::STRING).at(rt::HEADER, "X-Amz-Log-Result"),
         rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER, "X-Amz-Executed-Version"),
+        rt::m("ExecutedVersion", &rt::STRING)
+            .at(rt::HEADER, "X-Amz-Executed-Version")
+            .min(1.0),
         rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Durable-Execution-Arn"),
+            .at(rt::HEADER, "X-Amz-Durable-Execution-Arn")
+            .min(1.0),
     ],
 );
 rt::string_enum! {
@@ -327,7 +332,8 @@ pub static INVOKE_ASYNC_REQUEST: rt::Schema = rt::Schema::structure(
         &[
             rt::m("FunctionName", &rt::STRING)
                 .at(rt::URI, "FunctionName")
-                .flags(rt::REQUIRED),
+                .flags(rt::REQUIRED)
+                .min(1.0),
             rt::m("InvokeArgs", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD),
         ],
     )
@@ -424,12 +430,13 @@ pub static INVOKE_WITH_RESPONSE_STREAM_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("LogType", &rt::ENUM).at(rt::HEADER, "X-Amz-Log-Type"),
         rt::m("ClientContext", &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id"),
+        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
         rt::m("InvocationType", &rt::ENUM).at(rt::HEADER, "X-Amz-Invocation-Type"),
     ],
 );
@@ -453,7 +460,9 @@ pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE: rt::Schema = rt::Schema::struct
     "InvokeWithResponseStreamResponse",
     &[
         rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"),
-        rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER, "X-Amz-Executed-Version"),
+        rt::m("ExecutedVersion", &rt::STRING)
+            .at(rt::HEADER, "X-Amz-Executed-Version")
+            .min(1.0),
         rt::m("EventStream", &INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT)
             .flags(rt::PAYLOAD | rt::EVENT_STREAM),
         rt::m("ResponseStreamContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),

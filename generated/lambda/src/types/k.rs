@@ -82,7 +82,7 @@ rt::structure!(
 );
 pub static KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG: rt::Schema = rt::Schema::structure(
     "KafkaSchemaRegistryAccessConfig",
-    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING)],
+    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING).min(0.0)],
 );
 pub static KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "KafkaSchemaRegistryAccessConfigList",
@@ -118,7 +118,7 @@ rt::structure!(
 pub static KAFKA_SCHEMA_REGISTRY_CONFIG: rt::Schema = rt::Schema::structure(
     "KafkaSchemaRegistryConfig",
     &[
-        rt::m("SchemaRegistryURI", &rt::STRING),
+        rt::m("SchemaRegistryURI", &rt::STRING).min(1.0),
         rt::m("EventRecordFormat", &rt::ENUM),
         rt::m("AccessConfigs", &KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST),
         rt::m("SchemaValidationConfigs", &KAFKA_SCHEMA_VALIDATION_CONFIG_LIST),

@@ -22,9 +22,9 @@ rt::structure!(
 pub static LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG: rt::Schema = rt::Schema::structure(
     "LambdaManagedInstancesCapacityProviderConfig",
     &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PerExecutionEnvironmentMaxConcurrency", &rt::INTEGER),
-        rt::m("ExecutionEnvironmentMemoryGiBPerVCpu", &rt::DOUBLE),
+        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PerExecutionEnvironmentMaxConcurrency", &rt::INTEGER).min(1.0),
+        rt::m("ExecutionEnvironmentMemoryGiBPerVCpu", &rt::DOUBLE).min(2.0),
     ],
 );
 rt::string_enum! {
@@ -77,15 +77,15 @@ rt::structure!(
 pub static LAYER: rt::Schema = rt::Schema::structure(
     "Layer",
     &[
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(1.0),
         rt::m("CodeSize", &rt::LONG),
-        rt::m("SigningProfileVersionArn", &rt::STRING),
-        rt::m("SigningJobArn", &rt::STRING),
+        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
+        rt::m("SigningJobArn", &rt::STRING).min(0.0),
     ],
 );
 pub static LAYER_LIST: rt::Schema = rt::Schema::list(
     "LayerList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// A ZIP archive that contains the contents of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can specify either an Amazon S3 location, or upload a layer archive directly.
 #[derive(Clone, Default, PartialEq)]
@@ -111,9 +111,9 @@ rt::structure!(
 pub static LAYER_VERSION_CONTENT_INPUT: rt::Schema = rt::Schema::structure(
     "LayerVersionContentInput",
     &[
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3Key", &rt::STRING),
-        rt::m("S3ObjectVersion", &rt::STRING),
+        rt::m("S3Bucket", &rt::STRING).min(3.0),
+        rt::m("S3Key", &rt::STRING).min(1.0),
+        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
         rt::m("S3ObjectStorageMode", &rt::ENUM),
         rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
     ],
@@ -142,11 +142,11 @@ rt::structure!(
 pub static LAYER_VERSION_CONTENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "LayerVersionContentOutput",
     &[
-        rt::m("Location", &rt::STRING),
+        rt::m("Location", &rt::STRING).min(0.0),
         rt::m("CodeSha256", &rt::STRING),
         rt::m("CodeSize", &rt::LONG),
-        rt::m("SigningProfileVersionArn", &rt::STRING),
-        rt::m("SigningJobArn", &rt::STRING),
+        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
+        rt::m("SigningJobArn", &rt::STRING).min(0.0),
         rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT),
     ],
 );
@@ -184,13 +184,13 @@ rt::structure!(
 pub static LAYER_VERSIONS_LIST_ITEM: rt::Schema = rt::Schema::structure(
     "LayerVersionsListItem",
     &[
-        rt::m("LayerVersionArn", &rt::STRING),
+        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
         rt::m("Version", &rt::LONG),
-        rt::m("Description", &rt::STRING),
-        rt::m("CreatedDate", &rt::STRING),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES),
-        rt::m("LicenseInfo", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("CreatedDate", &rt::STRING).min(0.0),
+        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+        rt::m("LicenseInfo", &rt::STRING).min(0.0),
     ],
 );
 pub static LAYERS_LIST: rt::Schema = rt::Schema::list(
@@ -214,8 +214,8 @@ rt::structure!(
 pub static LAYERS_LIST_ITEM: rt::Schema = rt::Schema::structure(
     "LayersListItem",
     &[
-        rt::m("LayerName", &rt::STRING),
-        rt::m("LayerArn", &rt::STRING),
+        rt::m("LayerName", &rt::STRING).min(1.0),
+        rt::m("LayerArn", &rt::STRING).min(1.0),
         rt::m("LatestMatchingVersion", &LAYER_VERSIONS_LIST_ITEM),
     ],
 );
@@ -251,10 +251,11 @@ pub static LIST_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY, "FunctionVersion"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY, "FunctionVersion").min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -289,7 +290,7 @@ pub static LIST_CAPACITY_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("State", &rt::ENUM).at(rt::QUERY, "State"),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -306,7 +307,9 @@ rt::structure!(
 pub static LIST_CAPACITY_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListCapacityProvidersResponse",
     &[
-        rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST).flags(rt::REQUIRED),
+        rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST)
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("NextMarker", &rt::STRING),
     ],
 );
@@ -325,7 +328,7 @@ pub static LIST_CODE_SIGNING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure
     "ListCodeSigningConfigsRequest",
     &[
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -386,15 +389,18 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
-        rt::m("DurableExecutionName", &rt::STRING).at(rt::QUERY, "DurableExecutionName"),
-        rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY, "Statuses"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
+        rt::m("DurableExecutionName", &rt::STRING)
+            .at(rt::QUERY, "DurableExecutionName")
+            .min(1.0),
+        rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY, "Statuses").min(1.0),
         rt::m("StartedAfter", &rt::TIMESTAMP).at(rt::QUERY, "StartedAfter"),
         rt::m("StartedBefore", &rt::TIMESTAMP).at(rt::QUERY, "StartedBefore"),
         rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
     ],
 );
 /// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
@@ -448,10 +454,10 @@ rt::structure!(
 pub static LIST_EVENT_SOURCE_MAPPINGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListEventSourceMappingsRequest",
     &[
-        rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY, "EventSourceArn"),
-        rt::m("FunctionName", &rt::STRING).at(rt::QUERY, "FunctionName"),
+        rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY, "EventSourceArn").min(0.0),
+        rt::m("FunctionName", &rt::STRING).at(rt::QUERY, "FunctionName").min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -498,9 +504,10 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST: rt::Schema = rt::Schema::
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -547,9 +554,10 @@ pub static LIST_FUNCTION_URL_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -589,9 +597,10 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt:
     &[
         rt::m("CapacityProviderName", &rt::STRING)
             .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -611,9 +620,10 @@ rt::structure!(
 pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListFunctionVersionsByCapacityProviderResponse",
     &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("FunctionVersions", &FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("NextMarker", &rt::STRING),
     ],
 );
@@ -636,9 +646,10 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schem
     &[
         rt::m("CodeSigningConfigArn", &rt::STRING)
             .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(0.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -674,10 +685,10 @@ rt::structure!(
 pub static LIST_FUNCTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListFunctionsRequest",
     &[
-        rt::m("MasterRegion", &rt::STRING).at(rt::QUERY, "MasterRegion"),
+        rt::m("MasterRegion", &rt::STRING).at(rt::QUERY, "MasterRegion").min(1.0),
         rt::m("FunctionVersion", &rt::ENUM).at(rt::QUERY, "FunctionVersion"),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 /// A list of Lambda functions.
@@ -722,9 +733,12 @@ pub static LIST_LAYER_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("CompatibleArchitecture", &rt::ENUM)
             .at(rt::QUERY, "CompatibleArchitecture"),
         rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY, "CompatibleRuntime"),
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -768,7 +782,7 @@ pub static LIST_LAYERS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::QUERY, "CompatibleArchitecture"),
         rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY, "CompatibleRuntime"),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -810,9 +824,10 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST: rt::Schema = rt::Schema
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -844,7 +859,12 @@ pub struct ListTagsRequest {
 rt::structure!(ListTagsRequest, LIST_TAGS_REQUEST, 0 => resource);
 pub static LIST_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsRequest",
-    &[rt::m("Resource", &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED)],
+    &[
+        rt::m("Resource", &rt::STRING)
+            .at(rt::URI, "Resource")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsResponse {
@@ -882,9 +902,10 @@ pub static LIST_VERSIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems"),
+        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -930,6 +951,6 @@ pub static LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("LogFormat", &rt::ENUM),
         rt::m("ApplicationLogLevel", &rt::ENUM),
         rt::m("SystemLogLevel", &rt::ENUM),
-        rt::m("LogGroup", &rt::STRING),
+        rt::m("LogGroup", &rt::STRING).min(1.0),
     ],
 );

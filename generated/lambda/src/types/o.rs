@@ -18,7 +18,7 @@ pub struct OnFailure {
 rt::structure!(OnFailure, ON_FAILURE, 0 => destination);
 pub static ON_FAILURE: rt::Schema = rt::Schema::structure(
     "OnFailure",
-    &[rt::m("Destination", &rt::STRING)],
+    &[rt::m("Destination", &rt::STRING).min(0.0)],
 );
 /// A destination for events that were processed successfully.
 ///
@@ -35,7 +35,7 @@ pub struct OnSuccess {
 rt::structure!(OnSuccess, ON_SUCCESS, 0 => destination);
 pub static ON_SUCCESS: rt::Schema = rt::Schema::structure(
     "OnSuccess",
-    &[rt::m("Destination", &rt::STRING)],
+    &[rt::m("Destination", &rt::STRING).min(0.0)],
 );
 /// Information about an operation within a durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -76,11 +76,11 @@ rt::structure!(
 pub static OPERATION: rt::Schema = rt::Schema::structure(
     "Operation",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ParentId", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubType", &rt::STRING),
+        rt::m("SubType", &rt::STRING).min(1.0),
         rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("EndTimestamp", &rt::TIMESTAMP),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
@@ -142,13 +142,13 @@ rt::structure!(
 pub static OPERATION_UPDATE: rt::Schema = rt::Schema::structure(
     "OperationUpdate",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ParentId", &rt::STRING).min(1.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubType", &rt::STRING),
+        rt::m("SubType", &rt::STRING).min(1.0),
         rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Error", &ERROR_OBJECT),
         rt::m("ContextOptions", &CONTEXT_OPTIONS),
         rt::m("StepOptions", &STEP_OPTIONS),

@@ -24,7 +24,7 @@ pub static PAUSE_DETAILS: rt::Schema = rt::Schema::structure(
     "PauseDetails",
     &[
         rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );
@@ -48,9 +48,10 @@ pub static PAUSE_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
+        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN),
     ],
 );
@@ -110,7 +111,7 @@ pub static PROPAGATE_TAGS: rt::Schema = rt::Schema::structure(
 );
 pub static PROPAGATE_TAGS_EXPLICIT_TAGS_MAP: rt::Schema = rt::Schema::map(
     "PropagateTagsExplicitTagsMap",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(0.0)],
 );
 rt::string_enum! {
     pub enum PropagateTagsMode { None = "None", Explicit = "Explicit" }
@@ -147,13 +148,13 @@ rt::structure!(
 pub static PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM: rt::Schema = rt::Schema::structure(
     "ProvisionedConcurrencyConfigListItem",
     &[
-        rt::m("FunctionArn", &rt::STRING),
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER),
+        rt::m("FunctionArn", &rt::STRING).min(0.0),
+        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
         rt::m("Status", &rt::ENUM),
         rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING),
+        rt::m("LastModified", &rt::STRING).min(0.0),
     ],
 );
 /// The specified configuration does not exist.
@@ -192,9 +193,9 @@ rt::structure!(
 pub static PROVISIONED_POLLER_CONFIG: rt::Schema = rt::Schema::structure(
     "ProvisionedPollerConfig",
     &[
-        rt::m("MinimumPollers", &rt::INTEGER),
-        rt::m("MaximumPollers", &rt::INTEGER),
-        rt::m("PollerGroupName", &rt::STRING),
+        rt::m("MinimumPollers", &rt::INTEGER).min(1.0),
+        rt::m("MaximumPollers", &rt::INTEGER).min(1.0),
+        rt::m("PollerGroupName", &rt::STRING).min(0.0),
     ],
 );
 /// The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed.
@@ -240,12 +241,15 @@ rt::structure!(
 pub static PUBLISH_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "PublishLayerVersionRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("Content", &LAYER_VERSION_CONTENT_INPUT).flags(rt::REQUIRED),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES),
-        rt::m("LicenseInfo", &rt::STRING),
+        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+        rt::m("LicenseInfo", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -282,14 +286,14 @@ pub static PUBLISH_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
     "PublishLayerVersionResponse",
     &[
         rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT),
-        rt::m("LayerArn", &rt::STRING),
-        rt::m("LayerVersionArn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("CreatedDate", &rt::STRING),
+        rt::m("LayerArn", &rt::STRING).min(1.0),
+        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("CreatedDate", &rt::STRING).min(0.0),
         rt::m("Version", &rt::LONG),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES),
-        rt::m("LicenseInfo", &rt::STRING),
+        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+        rt::m("LicenseInfo", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -322,9 +326,10 @@ pub static PUBLISH_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CodeSha256", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("RevisionId", &rt::STRING),
         rt::m("PublishTo", &rt::ENUM),
     ],
@@ -351,10 +356,11 @@ rt::structure!(
 pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "PutFunctionCodeSigningConfigRequest",
     &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -379,8 +385,8 @@ rt::structure!(
 pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutFunctionCodeSigningConfigResponse",
     &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -407,8 +413,9 @@ pub static PUT_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("ReservedConcurrentExecutions", &rt::INTEGER).flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("ReservedConcurrentExecutions", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -452,10 +459,11 @@ pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::st
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
+        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
     ],
 );
@@ -489,7 +497,8 @@ pub static PUT_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("RecursiveLoop", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -528,8 +537,12 @@ pub static PUT_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structu
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING)
+            .at(rt::QUERY, "Qualifier")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("FunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
     ],
 );
@@ -572,9 +585,15 @@ pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").flags(rt::REQUIRED),
-        rt::m("ProvisionedConcurrentExecutions", &rt::INTEGER).flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING)
+            .at(rt::QUERY, "Qualifier")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("ProvisionedConcurrentExecutions", &rt::INTEGER)
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -602,12 +621,12 @@ rt::structure!(
 pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutProvisionedConcurrencyConfigResponse",
     &[
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER),
+        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
         rt::m("Status", &rt::ENUM),
         rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING),
+        rt::m("LastModified", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -628,9 +647,12 @@ rt::structure!(
 pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyRequest",
     &[
-        rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RevisionId", &rt::STRING),
+        rt::m("ResourceArn", &rt::STRING)
+            .at(rt::URI, "ResourceArn")
+            .flags(rt::REQUIRED)
+            .min(0.0),
+        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RevisionId", &rt::STRING).min(36.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -646,7 +668,7 @@ rt::structure!(
 );
 pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyResponse",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+    &[rt::m("Policy", &rt::STRING).min(1.0), rt::m("RevisionId", &rt::STRING).min(36.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigRequest {
@@ -682,10 +704,11 @@ pub static PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("RuntimeVersionArn", &rt::STRING),
+        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -705,7 +728,7 @@ pub static PUT_RUNTIME_MANAGEMENT_CONFIG_RESPONSE: rt::Schema = rt::Schema::stru
     "PutRuntimeManagementConfigResponse",
     &[
         rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RuntimeVersionArn", &rt::STRING),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
     ],
 );

@@ -5,5 +5,5 @@ use tucuxi::codegen as rt;
 
 pub static QUEUES: rt::Schema = rt::Schema::list(
     "Queues",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

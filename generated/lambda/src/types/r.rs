@@ -41,11 +41,17 @@ rt::structure!(
 pub static REMOVE_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveLayerVersionPermissionRequest",
     &[
-        rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED),
+        rt::m("LayerName", &rt::STRING)
+            .at(rt::URI, "LayerName")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("VersionNumber", &rt::LONG)
             .at(rt::URI, "VersionNumber")
             .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING).at(rt::URI, "StatementId").flags(rt::REQUIRED),
+        rt::m("StatementId", &rt::STRING)
+            .at(rt::URI, "StatementId")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
     ],
 );
@@ -77,9 +83,13 @@ pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING).at(rt::URI, "StatementId").flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("StatementId", &rt::STRING)
+            .at(rt::URI, "StatementId")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
     ],
 );
@@ -114,9 +124,9 @@ rt::structure!(
 pub static RESOLVED_S3_OBJECT: rt::Schema = rt::Schema::structure(
     "ResolvedS3Object",
     &[
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3Key", &rt::STRING),
-        rt::m("S3ObjectVersion", &rt::STRING),
+        rt::m("S3Bucket", &rt::STRING).min(3.0),
+        rt::m("S3Key", &rt::STRING).min(1.0),
+        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
     ],
 );
 /// The resource already exists, or another operation is in progress.
@@ -201,9 +211,10 @@ pub static RESUME_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
+        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -227,8 +238,8 @@ rt::structure!(
 pub static RETRY_DETAILS: rt::Schema = rt::Schema::structure(
     "RetryDetails",
     &[
-        rt::m("CurrentAttempt", &rt::INTEGER),
-        rt::m("NextAttemptDelaySeconds", &rt::INTEGER),
+        rt::m("CurrentAttempt", &rt::INTEGER).min(0.0),
+        rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(0.0),
     ],
 );
 rt::string_enum! {
@@ -279,7 +290,10 @@ rt::structure!(
 );
 pub static RUNTIME_VERSION_CONFIG: rt::Schema = rt::Schema::structure(
     "RuntimeVersionConfig",
-    &[rt::m("RuntimeVersionArn", &rt::STRING), rt::m("Error", &RUNTIME_VERSION_ERROR)],
+    &[
+        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
+        rt::m("Error", &RUNTIME_VERSION_ERROR),
+    ],
 );
 /// The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias.
 #[derive(Clone, Default, PartialEq)]

@@ -85,14 +85,14 @@ pub struct ScalingConfig {
 rt::structure!(ScalingConfig, SCALING_CONFIG, 0 => maximum_concurrency);
 pub static SCALING_CONFIG: rt::Schema = rt::Schema::structure(
     "ScalingConfig",
-    &[rt::m("MaximumConcurrency", &rt::INTEGER)],
+    &[rt::m("MaximumConcurrency", &rt::INTEGER).min(2.0)],
 );
 rt::string_enum! {
     pub enum SchemaRegistryEventRecordFormat { Json = "JSON", Source = "SOURCE" }
 }
 pub static SECURITY_GROUP_IDS: rt::Schema = rt::Schema::list(
     "SecurityGroupIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 /// The self-managed Apache Kafka cluster for your event source.
 #[derive(Clone, Default, PartialEq)]
@@ -131,7 +131,7 @@ rt::structure!(
 pub static SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
     "SelfManagedKafkaEventSourceConfig",
     &[
-        rt::m("ConsumerGroupId", &rt::STRING),
+        rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
         rt::m("SchemaRegistryConfig", &KAFKA_SCHEMA_REGISTRY_CONFIG),
         rt::m("ConsumptionMode", &rt::ENUM),
     ],
@@ -150,7 +150,10 @@ rt::structure!(
 pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST: rt::Schema = rt::Schema::structure(
     "SendDurableExecutionCallbackFailureRequest",
     &[
-        rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED),
+        rt::m("CallbackId", &rt::STRING)
+            .at(rt::URI, "CallbackId")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD),
     ],
 );
@@ -175,7 +178,12 @@ rt::structure!(
 );
 pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST: rt::Schema = rt::Schema::structure(
     "SendDurableExecutionCallbackHeartbeatRequest",
-    &[rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)],
+    &[
+        rt::m("CallbackId", &rt::STRING)
+            .at(rt::URI, "CallbackId")
+            .flags(rt::REQUIRED)
+            .min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackHeartbeatResponse {}
@@ -201,7 +209,10 @@ rt::structure!(
 pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST: rt::Schema = rt::Schema::structure(
     "SendDurableExecutionCallbackSuccessRequest",
     &[
-        rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED),
+        rt::m("CallbackId", &rt::STRING)
+            .at(rt::URI, "CallbackId")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Result", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
     ],
 );
@@ -262,7 +273,7 @@ pub static SERVICE_QUOTA_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(402u16, false));
 pub static SIGNING_PROFILE_VERSION_ARNS: rt::Schema = rt::Schema::list(
     "SigningProfileVersionArns",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 /// The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
 #[derive(Clone, Default, PartialEq)]
@@ -383,7 +394,7 @@ rt::structure!(
 );
 pub static SOURCE_ACCESS_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "SourceAccessConfiguration",
-    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING)],
+    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING).min(1.0)],
 );
 pub static SOURCE_ACCESS_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "SourceAccessConfigurations",
@@ -457,9 +468,9 @@ rt::structure!(
 pub static STEP_DETAILS: rt::Schema = rt::Schema::structure(
     "StepDetails",
     &[
-        rt::m("Attempt", &rt::INTEGER),
+        rt::m("Attempt", &rt::INTEGER).min(0.0),
         rt::m("NextAttemptTimestamp", &rt::TIMESTAMP),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
         rt::m("Error", &ERROR_OBJECT),
     ],
 );
@@ -488,7 +499,7 @@ pub struct StepOptions {
 rt::structure!(StepOptions, STEP_OPTIONS, 0 => next_attempt_delay_seconds);
 pub static STEP_OPTIONS: rt::Schema = rt::Schema::structure(
     "StepOptions",
-    &[rt::m("NextAttemptDelaySeconds", &rt::INTEGER)],
+    &[rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(1.0)],
 );
 /// Details about a step that has started.
 #[derive(Clone, Default, PartialEq)]
@@ -532,7 +543,8 @@ pub static STOP_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("DurableExecutionArn", &rt::STRING)
             .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD),
     ],
 );
@@ -569,7 +581,7 @@ pub static SUBNET_IP_ADDRESS_LIMIT_REACHED_EXCEPTION: rt::Schema = rt::Schema::s
     .error(&rt::ErrorTraits::new(502u16, true));
 pub static SUBNET_IDS: rt::Schema = rt::Schema::list(
     "SubnetIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 rt::string_enum! {
     pub enum SystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" }

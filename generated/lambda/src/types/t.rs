@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
@@ -18,13 +18,16 @@ rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource, 1 => tag
 pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagResourceRequest",
     &[
-        rt::m("Resource", &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED),
+        rt::m("Resource", &rt::STRING)
+            .at(rt::URI, "Resource")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Tags", &TAGS).flags(rt::REQUIRED),
     ],
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(0.0)],
 );
 /// An object that contains details about an error related to retrieving tags.
 #[derive(Clone, Default, PartialEq)]
@@ -38,8 +41,8 @@ rt::structure!(TagsError, TAGS_ERROR, 0 => error_code, 1 => message);
 pub static TAGS_ERROR: rt::Schema = rt::Schema::structure(
     "TagsError",
     &[
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED).min(10.0),
+        rt::m("Message", &rt::STRING).flags(rt::REQUIRED).min(84.0),
     ],
 );
 /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
@@ -58,7 +61,7 @@ pub static TARGET_TRACKING_SCALING_POLICY: rt::Schema = rt::Schema::structure(
     "TargetTrackingScalingPolicy",
     &[
         rt::m("PredefinedMetricType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED),
+        rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED).min(0.0),
     ],
 );
 /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
@@ -111,7 +114,7 @@ pub static TOO_MANY_REQUESTS_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(429u16, false));
 pub static TOPICS: rt::Schema = rt::Schema::list(
     "Topics",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Contains trace headers for the Lambda durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -122,7 +125,7 @@ pub struct TraceHeader {
 rt::structure!(TraceHeader, TRACE_HEADER, 0 => x_amzn_trace_id);
 pub static TRACE_HEADER: rt::Schema = rt::Schema::structure(
     "TraceHeader",
-    &[rt::m("XAmznTraceId", &rt::STRING)],
+    &[rt::m("XAmznTraceId", &rt::STRING).min(0.0)],
 );
 /// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
 #[derive(Clone, Default, PartialEq)]

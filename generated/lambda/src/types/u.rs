@@ -31,7 +31,10 @@ rt::structure!(
 pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagResourceRequest",
     &[
-        rt::m("Resource", &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED),
+        rt::m("Resource", &rt::STRING)
+            .at(rt::URI, "Resource")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED),
     ],
 );
@@ -67,10 +70,11 @@ pub static UPDATE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
-        rt::m("FunctionVersion", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
+        rt::m("FunctionVersion", &rt::STRING).min(1.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
         rt::m("RevisionId", &rt::STRING),
     ],
@@ -95,7 +99,8 @@ pub static UPDATE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CapacityProviderName", &rt::STRING)
             .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
         rt::m("PropagateTags", &PROPAGATE_TAGS),
         rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
@@ -135,8 +140,9 @@ pub static UPDATE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("CodeSigningConfigArn", &rt::STRING)
             .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(0.0),
+        rt::m("Description", &rt::STRING).min(0.0),
         rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS),
         rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
     ],
@@ -244,24 +250,24 @@ rt::structure!(
 pub static UPDATE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateEventSourceMappingRequest",
     &[
-        rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED),
-        rt::m("FunctionName", &rt::STRING),
+        rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0),
+        rt::m("FunctionName", &rt::STRING).min(1.0),
         rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("BatchSize", &rt::INTEGER),
+        rt::m("BatchSize", &rt::INTEGER).min(1.0),
         rt::m("FilterCriteria", &FILTER_CRITERIA),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
         rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
         rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER),
-        rt::m("ParallelizationFactor", &rt::INTEGER),
+        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER),
+        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
         rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
+        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
+        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
+        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
         rt::m(
             "AmazonManagedKafkaEventSourceConfig",
             &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
@@ -325,19 +331,20 @@ pub static UPDATE_FUNCTION_CODE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3Key", &rt::STRING),
-        rt::m("S3ObjectVersion", &rt::STRING),
+        rt::m("S3Bucket", &rt::STRING).min(3.0),
+        rt::m("S3Key", &rt::STRING).min(1.0),
+        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
         rt::m("S3ObjectStorageMode", &rt::ENUM),
         rt::m("ImageUri", &rt::STRING),
-        rt::m("Architectures", &ARCHITECTURES_LIST),
+        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
         rt::m("Publish", &rt::BOOLEAN),
         rt::m("PublishTo", &rt::ENUM),
         rt::m("DryRun", &rt::BOOLEAN),
         rt::m("RevisionId", &rt::STRING),
-        rt::m("SourceKMSKeyArn", &rt::STRING),
+        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -422,21 +429,22 @@ pub static UPDATE_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::struc
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Role", &rt::STRING),
-        rt::m("Handler", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("Timeout", &rt::INTEGER),
-        rt::m("MemorySize", &rt::INTEGER),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Role", &rt::STRING).min(0.0),
+        rt::m("Handler", &rt::STRING).min(0.0),
+        rt::m("Description", &rt::STRING).min(0.0),
+        rt::m("Timeout", &rt::INTEGER).min(1.0),
+        rt::m("MemorySize", &rt::INTEGER).min(128.0),
         rt::m("VpcConfig", &VPC_CONFIG),
         rt::m("Environment", &ENVIRONMENT),
         rt::m("Runtime", &rt::ENUM),
         rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("KMSKeyArn", &rt::STRING),
+        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
         rt::m("TracingConfig", &TRACING_CONFIG),
         rt::m("RevisionId", &rt::STRING),
         rt::m("Layers", &LAYER_LIST),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST),
+        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
         rt::m("ImageConfig", &IMAGE_CONFIG),
         rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
         rt::m("SnapStart", &SNAP_START),
@@ -488,10 +496,11 @@ pub static UPDATE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema:
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
+        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
+        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
         rt::m("DestinationConfig", &DESTINATION_CONFIG),
     ],
 );
@@ -528,8 +537,9 @@ pub static UPDATE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("FunctionName", &rt::STRING)
             .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
         rt::m("AuthType", &rt::ENUM),
         rt::m("Cors", &CORS),
         rt::m("InvokeMode", &rt::ENUM),
@@ -563,12 +573,12 @@ rt::structure!(
 pub static UPDATE_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateFunctionUrlConfigResponse",
     &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("InvokeMode", &rt::ENUM),
     ],
 );

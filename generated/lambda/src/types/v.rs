@@ -20,8 +20,8 @@ rt::structure!(
 pub static VPC_CONFIG: rt::Schema = rt::Schema::structure(
     "VpcConfig",
     &[
-        rt::m("SubnetIds", &SUBNET_IDS),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS),
+        rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
+        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
         rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN),
     ],
 );
@@ -44,8 +44,8 @@ rt::structure!(
 pub static VPC_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
     "VpcConfigResponse",
     &[
-        rt::m("SubnetIds", &SUBNET_IDS),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS),
+        rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
+        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
         rt::m("VpcId", &rt::STRING),
         rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN),
     ],

@@ -34,7 +34,7 @@ pub struct WaitOptions {
 rt::structure!(WaitOptions, WAIT_OPTIONS, 0 => wait_seconds);
 pub static WAIT_OPTIONS: rt::Schema = rt::Schema::structure(
     "WaitOptions",
-    &[rt::m("WaitSeconds", &rt::INTEGER)],
+    &[rt::m("WaitSeconds", &rt::INTEGER).min(1.0)],
 );
 /// Details about a wait operation that has started.
 #[derive(Clone, Default, PartialEq)]
@@ -50,7 +50,7 @@ rt::structure!(
 pub static WAIT_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
     "WaitStartedDetails",
     &[
-        rt::m("Duration", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Duration", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
         rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
     ],
 );
@@ -63,5 +63,5 @@ pub struct WaitSucceededDetails {
 rt::structure!(WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, 0 => duration);
 pub static WAIT_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
     "WaitSucceededDetails",
-    &[rt::m("Duration", &rt::INTEGER)],
+    &[rt::m("Duration", &rt::INTEGER).min(0.0)],
 );

@@ -14,7 +14,7 @@ pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static ACCOUNT_IDS: rt::Schema = rt::Schema::list(
     "AccountIds",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(12.0)],
 );
 pub static ACCOUNT_POLICIES: rt::Schema = rt::Schema::list(
     "AccountPolicies",
@@ -50,11 +50,11 @@ pub static ACCOUNT_POLICY: rt::Schema = rt::Schema::structure(
     &[
         rt::m("policyName", &rt::STRING),
         rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
         rt::m("policyType", &rt::ENUM),
         rt::m("scope", &rt::ENUM),
         rt::m("selectionCriteria", &rt::STRING),
-        rt::m("accountId", &rt::STRING),
+        rt::m("accountId", &rt::STRING).min(12.0),
     ],
 );
 rt::string_enum! {
@@ -81,8 +81,8 @@ rt::structure!(
 pub static ADD_KEY_ENTRY: rt::Schema = rt::Schema::structure(
     "AddKeyEntry",
     &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
@@ -97,7 +97,7 @@ pub struct AddKeys {
 rt::structure!(AddKeys, ADD_KEYS, 0 => entries);
 pub static ADD_KEYS: rt::Schema = rt::Schema::structure(
     "AddKeys",
-    &[rt::m("entries", &ADD_KEY_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &ADD_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 pub static AGGREGATE_LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "AggregateLogGroupSummaries",
@@ -126,7 +126,7 @@ pub static AGGREGATE_LOG_GROUP_SUMMARY: rt::Schema = rt::Schema::structure(
 );
 pub static ALLOWED_FIELD_DELIMITERS: rt::Schema = rt::Schema::list(
     "AllowedFieldDelimiters",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 pub static ALLOWED_FIELDS: rt::Schema = rt::Schema::list(
     "AllowedFields",
@@ -190,15 +190,15 @@ rt::structure!(
 pub static ANOMALY: rt::Schema = rt::Schema::structure(
     "Anomaly",
     &[
-        rt::m("anomalyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("patternId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("patternString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("patternRegex", &rt::STRING),
-        rt::m("priority", &rt::STRING),
-        rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("description", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("anomalyId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
+        rt::m("patternId", &rt::STRING).flags(rt::REQUIRED).min(32.0),
+        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("patternString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("patternRegex", &rt::STRING).min(1.0),
+        rt::m("priority", &rt::STRING).min(1.0),
+        rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("description", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("active", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("state", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("histogram", &HISTOGRAM).flags(rt::REQUIRED),
@@ -206,8 +206,8 @@ pub static ANOMALY: rt::Schema = rt::Schema::structure(
         rt::m("patternTokens", &PATTERN_TOKENS).flags(rt::REQUIRED),
         rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED),
         rt::m("suppressed", &rt::BOOLEAN),
-        rt::m("suppressedDate", &rt::LONG),
-        rt::m("suppressedUntil", &rt::LONG),
+        rt::m("suppressedDate", &rt::LONG).min(0.0),
+        rt::m("suppressedUntil", &rt::LONG).min(0.0),
         rt::m("isPatternLevelSuppression", &rt::BOOLEAN),
     ],
 );
@@ -243,16 +243,16 @@ rt::structure!(
 pub static ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
     "AnomalyDetector",
     &[
-        rt::m("anomalyDetectorArn", &rt::STRING),
-        rt::m("detectorName", &rt::STRING),
+        rt::m("anomalyDetectorArn", &rt::STRING).min(1.0),
+        rt::m("detectorName", &rt::STRING).min(1.0),
         rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST),
         rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
         rt::m("anomalyDetectorStatus", &rt::ENUM),
         rt::m("kmsKeyId", &rt::STRING),
-        rt::m("creationTimeStamp", &rt::LONG),
-        rt::m("lastModifiedTimeStamp", &rt::LONG),
-        rt::m("anomalyVisibilityTime", &rt::LONG),
+        rt::m("creationTimeStamp", &rt::LONG).min(0.0),
+        rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0),
+        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
     ],
 );
 rt::string_enum! {
@@ -287,9 +287,9 @@ rt::structure!(
 pub static ASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateKmsKeyRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("kmsKeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("resourceIdentifier", &rt::STRING),
+        rt::m("resourceIdentifier", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -322,5 +322,5 @@ rt::structure!(
 );
 pub static ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "AssociateSourceToS3TableIntegrationResponse",
-    &[rt::m("identifier", &rt::STRING)],
+    &[rt::m("identifier", &rt::STRING).min(1.0)],
 );

@@ -28,11 +28,11 @@ rt::structure!(
 pub static CSV: rt::Schema = rt::Schema::structure(
     "CSV",
     &[
-        rt::m("quoteCharacter", &rt::STRING),
-        rt::m("delimiter", &rt::STRING),
+        rt::m("quoteCharacter", &rt::STRING).min(1.0),
+        rt::m("delimiter", &rt::STRING).min(1.0),
         rt::m("columns", &COLUMNS),
-        rt::m("source", &rt::STRING),
-        rt::m("destination", &rt::STRING),
+        rt::m("source", &rt::STRING).min(1.0),
+        rt::m("destination", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -43,7 +43,7 @@ pub struct CancelExportTaskRequest {
 rt::structure!(CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, 0 => task_id);
 pub static CANCEL_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
     "CancelExportTaskRequest",
-    &[rt::m("taskId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("taskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
@@ -53,7 +53,7 @@ pub struct CancelImportTaskRequest {
 rt::structure!(CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, 0 => import_id);
 pub static CANCEL_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
     "CancelImportTaskRequest",
-    &[rt::m("importId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResponse {
@@ -75,16 +75,16 @@ rt::structure!(
 pub static CANCEL_IMPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
     "CancelImportTaskResponse",
     &[
-        rt::m("importId", &rt::STRING),
+        rt::m("importId", &rt::STRING).min(1.0),
         rt::m("importStatistics", &IMPORT_STATISTICS),
         rt::m("importStatus", &rt::ENUM),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 pub static COLUMNS: rt::Schema = rt::Schema::list(
     "Columns",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// A structure containing information about the deafult settings and available settings that you can use to configure a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) or a [delivery destination](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeliveryDestination.html).
 #[derive(Clone, Default, PartialEq)]
@@ -127,9 +127,9 @@ rt::structure!(
 pub static CONFIGURATION_TEMPLATE: rt::Schema = rt::Schema::structure(
     "ConfigurationTemplate",
     &[
-        rt::m("service", &rt::STRING),
-        rt::m("logType", &rt::STRING),
-        rt::m("resourceType", &rt::STRING),
+        rt::m("service", &rt::STRING).min(1.0),
+        rt::m("logType", &rt::STRING).min(1.0),
+        rt::m("resourceType", &rt::STRING).min(1.0),
         rt::m("deliveryDestinationType", &rt::ENUM),
         rt::m(
             "defaultDeliveryConfigValues",
@@ -139,7 +139,7 @@ pub static CONFIGURATION_TEMPLATE: rt::Schema = rt::Schema::structure(
         rt::m("allowedOutputFormats", &OUTPUT_FORMATS),
         rt::m("allowedActionForAllowVendedLogsDeliveryForResource", &rt::STRING),
         rt::m("allowedFieldDelimiters", &ALLOWED_FIELD_DELIMITERS),
-        rt::m("allowedSuffixPathFields", &RECORD_FIELDS),
+        rt::m("allowedSuffixPathFields", &RECORD_FIELDS).min(0.0),
         rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION_SCHEMAS),
         rt::m("s3TablesIntegration", &S3_TABLES_INTEGRATION),
     ],
@@ -162,8 +162,8 @@ rt::structure!(
 pub static CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES: rt::Schema = rt::Schema::structure(
     "ConfigurationTemplateDeliveryConfigValues",
     &[
-        rt::m("recordFields", &RECORD_FIELDS),
-        rt::m("fieldDelimiter", &rt::STRING),
+        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
         rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
     ],
 );
@@ -191,7 +191,7 @@ pub struct CopyValue {
 rt::structure!(CopyValue, COPY_VALUE, 0 => entries);
 pub static COPY_VALUE: rt::Schema = rt::Schema::structure(
     "CopyValue",
-    &[rt::m("entries", &COPY_VALUE_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &COPY_VALUE_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 pub static COPY_VALUE_ENTRIES: rt::Schema = rt::Schema::list(
     "CopyValueEntries",
@@ -213,8 +213,8 @@ rt::structure!(
 pub static COPY_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
     "CopyValueEntry",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
@@ -243,10 +243,10 @@ rt::structure!(
 pub static CREATE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateDeliveryRequest",
     &[
-        rt::m("deliverySourceName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("deliverySourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("deliveryDestinationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("recordFields", &RECORD_FIELDS),
-        rt::m("fieldDelimiter", &rt::STRING),
+        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
         rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
         rt::m("tags", &TAGS),
     ],
@@ -290,12 +290,12 @@ rt::structure!(
 pub static CREATE_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateExportTaskRequest",
     &[
-        rt::m("taskName", &rt::STRING),
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logStreamNamePrefix", &rt::STRING),
-        rt::m("from", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("to", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("destination", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("taskName", &rt::STRING).min(1.0),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
+        rt::m("from", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("to", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("destination", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("destinationPrefix", &rt::STRING),
     ],
 );
@@ -307,7 +307,7 @@ pub struct CreateExportTaskResponse {
 rt::structure!(CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, 0 => task_id);
 pub static CREATE_EXPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateExportTaskResponse",
-    &[rt::m("taskId", &rt::STRING)],
+    &[rt::m("taskId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImportTaskRequest {
@@ -326,7 +326,7 @@ pub static CREATE_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateImportTaskRequest",
     &[
         rt::m("importSourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("importFilter", &IMPORT_FILTER),
     ],
 );
@@ -346,9 +346,9 @@ rt::structure!(
 pub static CREATE_IMPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateImportTaskResponse",
     &[
-        rt::m("importId", &rt::STRING),
+        rt::m("importId", &rt::STRING).min(1.0),
         rt::m("importDestinationArn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
+        rt::m("creationTime", &rt::LONG).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -381,11 +381,11 @@ pub static CREATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structu
     "CreateLogAnomalyDetectorRequest",
     &[
         rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED),
-        rt::m("detectorName", &rt::STRING),
+        rt::m("detectorName", &rt::STRING).min(1.0),
         rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
         rt::m("kmsKeyId", &rt::STRING),
-        rt::m("anomalyVisibilityTime", &rt::LONG),
+        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
         rt::m("tags", &TAGS),
     ],
 );
@@ -400,7 +400,7 @@ rt::structure!(
 );
 pub static CREATE_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateLogAnomalyDetectorResponse",
-    &[rt::m("anomalyDetectorArn", &rt::STRING)],
+    &[rt::m("anomalyDetectorArn", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogGroupRequest {
@@ -435,7 +435,7 @@ rt::structure!(
 pub static CREATE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateLogGroupRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("kmsKeyId", &rt::STRING),
         rt::m("tags", &TAGS),
         rt::m("logGroupClass", &rt::ENUM),
@@ -456,8 +456,8 @@ rt::structure!(
 pub static CREATE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateLogStreamRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -486,10 +486,10 @@ rt::structure!(
 pub static CREATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateLookupTableRequest",
     &[
-        rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("description", &rt::STRING),
-        rt::m("tableBody", &rt::STRING),
-        rt::m("queryId", &rt::STRING),
+        rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("description", &rt::STRING).min(0.0),
+        rt::m("tableBody", &rt::STRING).min(1.0),
+        rt::m("queryId", &rt::STRING).min(1.0),
         rt::m("kmsKeyId", &rt::STRING),
         rt::m("tags", &TAGS),
     ],
@@ -507,7 +507,7 @@ rt::structure!(
 );
 pub static CREATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateLookupTableResponse",
-    &[rt::m("lookupTableArn", &rt::STRING), rt::m("createdAt", &rt::LONG)],
+    &[rt::m("lookupTableArn", &rt::STRING), rt::m("createdAt", &rt::LONG).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryRequest {
@@ -552,19 +552,19 @@ rt::structure!(
 pub static CREATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateScheduledQueryRequest",
     &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("description", &rt::STRING),
         rt::m("queryLanguage", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS),
+        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
         rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("timezone", &rt::STRING),
+        rt::m("timezone", &rt::STRING).min(1.0),
         rt::m("startTimeOffset", &rt::LONG),
         rt::m("endTimeOffset", &rt::LONG),
         rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("scheduleStartTime", &rt::LONG),
-        rt::m("scheduleEndTime", &rt::LONG),
-        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("state", &rt::ENUM),
         rt::m("tags", &TAGS),
     ],

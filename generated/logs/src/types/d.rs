@@ -20,7 +20,7 @@ rt::structure!(
 );
 pub static DATA_ALREADY_ACCEPTED_EXCEPTION: rt::Schema = rt::Schema::structure(
         "DataAlreadyAcceptedException",
-        &[rt::m("expectedSequenceToken", &rt::STRING)],
+        &[rt::m("expectedSequenceToken", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 rt::string_enum! {
@@ -86,13 +86,13 @@ rt::structure!(
 pub static DATE_TIME_CONVERTER: rt::Schema = rt::Schema::structure(
     "DateTimeConverter",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("targetFormat", &rt::STRING),
-        rt::m("matchPatterns", &MATCH_PATTERNS).flags(rt::REQUIRED),
-        rt::m("sourceTimezone", &rt::STRING),
-        rt::m("targetTimezone", &rt::STRING),
-        rt::m("locale", &rt::STRING),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("targetFormat", &rt::STRING).min(1.0),
+        rt::m("matchPatterns", &MATCH_PATTERNS).flags(rt::REQUIRED).min(1.0),
+        rt::m("sourceTimezone", &rt::STRING).min(1.0),
+        rt::m("targetTimezone", &rt::STRING).min(1.0),
+        rt::m("locale", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -141,7 +141,7 @@ rt::structure!(
 );
 pub static DELETE_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDataProtectionPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationPolicyRequest {
@@ -154,7 +154,7 @@ rt::structure!(
 );
 pub static DELETE_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDeliveryDestinationPolicyRequest",
-    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationRequest {
@@ -166,7 +166,7 @@ rt::structure!(
 );
 pub static DELETE_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDeliveryDestinationRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryRequest {
@@ -176,7 +176,7 @@ pub struct DeleteDeliveryRequest {
 rt::structure!(DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, 0 => id);
 pub static DELETE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDeliveryRequest",
-    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliverySourceRequest {
@@ -186,7 +186,7 @@ pub struct DeleteDeliverySourceRequest {
 rt::structure!(DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, 0 => name);
 pub static DELETE_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDeliverySourceRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDestinationRequest {
@@ -198,7 +198,7 @@ rt::structure!(
 );
 pub static DELETE_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteDestinationRequest",
-    &[rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIndexPolicyRequest {
@@ -210,7 +210,7 @@ rt::structure!(
 );
 pub static DELETE_INDEX_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteIndexPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIndexPolicyResponse {}
@@ -235,7 +235,7 @@ rt::structure!(
 pub static DELETE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteIntegrationRequest",
     &[
-        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("force", &rt::BOOLEAN),
     ],
 );
@@ -257,7 +257,7 @@ pub struct DeleteKeys {
 rt::structure!(DeleteKeys, DELETE_KEYS, 0 => with_keys);
 pub static DELETE_KEYS: rt::Schema = rt::Schema::structure(
     "DeleteKeys",
-    &[rt::m("withKeys", &DELETE_WITH_KEYS).flags(rt::REQUIRED)],
+    &[rt::m("withKeys", &DELETE_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogAnomalyDetectorRequest {
@@ -270,7 +270,7 @@ rt::structure!(
 );
 pub static DELETE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteLogAnomalyDetectorRequest",
-    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogGroupRequest {
@@ -280,7 +280,7 @@ pub struct DeleteLogGroupRequest {
 rt::structure!(DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, 0 => log_group_name);
 pub static DELETE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteLogGroupRequest",
-    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogStreamRequest {
@@ -296,8 +296,8 @@ rt::structure!(
 pub static DELETE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteLogStreamRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -326,8 +326,8 @@ rt::structure!(
 pub static DELETE_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteMetricFilterRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -341,7 +341,7 @@ rt::structure!(
 );
 pub static DELETE_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteQueryDefinitionRequest",
-    &[rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionResponse {
@@ -373,7 +373,7 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("policyName", &rt::STRING),
         rt::m("resourceArn", &rt::STRING),
-        rt::m("expectedRevisionId", &rt::STRING),
+        rt::m("expectedRevisionId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -386,7 +386,7 @@ rt::structure!(
 );
 pub static DELETE_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteRetentionPolicyRequest",
-    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteScheduledQueryRequest {
@@ -398,7 +398,7 @@ rt::structure!(
 );
 pub static DELETE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteScheduledQueryRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteScheduledQueryResponse {}
@@ -421,8 +421,8 @@ rt::structure!(
 pub static DELETE_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSubscriptionFilterRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -439,7 +439,7 @@ rt::structure!(
 pub static DELETE_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSyslogConfigurationRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("vpcEndpointId", &rt::STRING),
     ],
 );
@@ -453,11 +453,11 @@ rt::structure!(
 );
 pub static DELETE_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteTransformerRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static DELETE_WITH_KEYS: rt::Schema = rt::Schema::list(
     "DeleteWithKeys",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static DELIVERIES: rt::Schema = rt::Schema::list(
     "Deliveries",
@@ -499,13 +499,13 @@ rt::structure!(
 pub static DELIVERY: rt::Schema = rt::Schema::structure(
     "Delivery",
     &[
-        rt::m("id", &rt::STRING),
+        rt::m("id", &rt::STRING).min(1.0),
         rt::m("arn", &rt::STRING),
-        rt::m("deliverySourceName", &rt::STRING),
+        rt::m("deliverySourceName", &rt::STRING).min(1.0),
         rt::m("deliveryDestinationArn", &rt::STRING),
         rt::m("deliveryDestinationType", &rt::ENUM),
-        rt::m("recordFields", &RECORD_FIELDS),
-        rt::m("fieldDelimiter", &rt::STRING),
+        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
         rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
         rt::m("tags", &TAGS),
     ],
@@ -545,7 +545,7 @@ rt::structure!(
 pub static DELIVERY_DESTINATION: rt::Schema = rt::Schema::structure(
     "DeliveryDestination",
     &[
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("arn", &rt::STRING),
         rt::m("deliveryDestinationType", &rt::ENUM),
         rt::m("outputFormat", &rt::ENUM),
@@ -570,7 +570,7 @@ pub static DELIVERY_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structur
 );
 pub static DELIVERY_DESTINATION_NAMES: rt::Schema = rt::Schema::list(
     "DeliveryDestinationNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum DeliveryDestinationType { S3 = "S3", Cwl = "CWL", Fh = "FH", Xray = "XRAY" }
@@ -624,11 +624,11 @@ rt::structure!(
 pub static DELIVERY_SOURCE: rt::Schema = rt::Schema::structure(
     "DeliverySource",
     &[
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("arn", &rt::STRING),
         rt::m("resourceArns", &RESOURCE_ARNS),
-        rt::m("service", &rt::STRING),
-        rt::m("logType", &rt::STRING),
+        rt::m("service", &rt::STRING).min(1.0),
+        rt::m("logType", &rt::STRING).min(1.0),
         rt::m("tags", &TAGS),
         rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION),
         rt::m("status", &rt::ENUM),
@@ -637,7 +637,7 @@ pub static DELIVERY_SOURCE: rt::Schema = rt::Schema::structure(
 );
 pub static DELIVERY_SOURCE_CONFIGURATION: rt::Schema = rt::Schema::map(
     "DeliverySourceConfiguration",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 /// A structure that describes a single configuration for a log type, including its name, value type, default value, and the range of supported values.
 #[derive(Clone, Default, PartialEq)]
@@ -663,9 +663,9 @@ rt::structure!(
 pub static DELIVERY_SOURCE_CONFIGURATION_SCHEMA: rt::Schema = rt::Schema::structure(
     "DeliverySourceConfigurationSchema",
     &[
-        rt::m("keyName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("keyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("valueType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("supportedValues", &DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES),
         rt::m("minValue", &rt::DOUBLE),
         rt::m("maxValue", &rt::DOUBLE),
@@ -681,11 +681,11 @@ pub static DELIVERY_SOURCE_CONFIGURATION_SCHEMAS: rt::Schema = rt::Schema::list(
 );
 pub static DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES: rt::Schema = rt::Schema::list(
     "DeliverySourceConfigurationSupportedValues",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static DELIVERY_SOURCE_NAMES: rt::Schema = rt::Schema::list(
     "DeliverySourceNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum DeliverySourceStatus { Active = "ACTIVE", Inactive = "INACTIVE" }
@@ -719,8 +719,8 @@ pub static DESCRIBE_ACCOUNT_POLICIES_REQUEST: rt::Schema = rt::Schema::structure
     &[
         rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("policyName", &rt::STRING),
-        rt::m("accountIdentifiers", &ACCOUNT_IDS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -736,7 +736,10 @@ rt::structure!(
 );
 pub static DESCRIBE_ACCOUNT_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeAccountPoliciesResponse",
-    &[rt::m("accountPolicies", &ACCOUNT_POLICIES), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("accountPolicies", &ACCOUNT_POLICIES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesRequest {
@@ -760,12 +763,12 @@ rt::structure!(
 pub static DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeConfigurationTemplatesRequest",
     &[
-        rt::m("service", &rt::STRING),
-        rt::m("logTypes", &LOG_TYPES),
-        rt::m("resourceTypes", &RESOURCE_TYPES),
-        rt::m("deliveryDestinationTypes", &DELIVERY_DESTINATION_TYPES),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("service", &rt::STRING).min(1.0),
+        rt::m("logTypes", &LOG_TYPES).min(1.0),
+        rt::m("resourceTypes", &RESOURCE_TYPES).min(1.0),
+        rt::m("deliveryDestinationTypes", &DELIVERY_DESTINATION_TYPES).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -782,7 +785,7 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE: rt::Schema = rt::Schema::s
     "DescribeConfigurationTemplatesResponse",
     &[
         rt::m("configurationTemplates", &CONFIGURATION_TEMPLATES),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -800,9 +803,9 @@ rt::structure!(
 pub static DESCRIBE_DELIVERIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeDeliveriesRequest",
     &[
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("deliverySourceNames", &DELIVERY_SOURCE_NAMES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("deliverySourceNames", &DELIVERY_SOURCE_NAMES).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -817,7 +820,7 @@ rt::structure!(
 );
 pub static DESCRIBE_DELIVERIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeDeliveriesResponse",
-    &[rt::m("deliveries", &DELIVERIES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("deliveries", &DELIVERIES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsRequest {
@@ -834,9 +837,9 @@ rt::structure!(
 pub static DESCRIBE_DELIVERY_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeDeliveryDestinationsRequest",
     &[
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("names", &DELIVERY_DESTINATION_NAMES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("names", &DELIVERY_DESTINATION_NAMES).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -853,7 +856,7 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::str
     "DescribeDeliveryDestinationsResponse",
     &[
         rt::m("deliveryDestinations", &DELIVERY_DESTINATIONS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -871,9 +874,9 @@ rt::structure!(
 pub static DESCRIBE_DELIVERY_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeDeliverySourcesRequest",
     &[
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("resourceArns", &FILTER_RESOURCE_ARNS),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("resourceArns", &FILTER_RESOURCE_ARNS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -888,7 +891,10 @@ rt::structure!(
 );
 pub static DESCRIBE_DELIVERY_SOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeDeliverySourcesResponse",
-    &[rt::m("deliverySources", &DELIVERY_SOURCES), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("deliverySources", &DELIVERY_SOURCES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsRequest {
@@ -906,9 +912,9 @@ rt::structure!(
 pub static DESCRIBE_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeDestinationsRequest",
     &[
-        rt::m("DestinationNamePrefix", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("DestinationNamePrefix", &rt::STRING).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -923,7 +929,7 @@ rt::structure!(
 );
 pub static DESCRIBE_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeDestinationsResponse",
-    &[rt::m("destinations", &DESTINATIONS), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("destinations", &DESTINATIONS), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksRequest {
@@ -943,10 +949,10 @@ rt::structure!(
 pub static DESCRIBE_EXPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeExportTasksRequest",
     &[
-        rt::m("taskId", &rt::STRING),
+        rt::m("taskId", &rt::STRING).min(1.0),
         rt::m("statusCode", &rt::ENUM),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -961,11 +967,11 @@ rt::structure!(
 );
 pub static DESCRIBE_EXPORT_TASKS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeExportTasksResponse",
-    &[rt::m("exportTasks", &EXPORT_TASKS), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("exportTasks", &EXPORT_TASKS), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 pub static DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeFieldIndexesLogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFieldIndexesRequest {
@@ -992,9 +998,10 @@ pub static DESCRIBE_FIELD_INDEXES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeFieldIndexesRequest",
     &[
         rt::m("logGroupIdentifiers", &DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("indexCategories", &INDEX_CATEGORIES),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1009,7 +1016,7 @@ rt::structure!(
 );
 pub static DESCRIBE_FIELD_INDEXES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeFieldIndexesResponse",
-    &[rt::m("fieldIndexes", &FIELD_INDEXES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("fieldIndexes", &FIELD_INDEXES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesRequest {
@@ -1029,10 +1036,10 @@ rt::structure!(
 pub static DESCRIBE_IMPORT_TASK_BATCHES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeImportTaskBatchesRequest",
     &[
-        rt::m("importId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("batchImportStatus", &IMPORT_STATUS_LIST),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1054,9 +1061,9 @@ pub static DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE: rt::Schema = rt::Schema::struc
     "DescribeImportTaskBatchesResponse",
     &[
         rt::m("importSourceArn", &rt::STRING),
-        rt::m("importId", &rt::STRING),
+        rt::m("importId", &rt::STRING).min(1.0),
         rt::m("importBatches", &IMPORT_BATCH_LIST),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1079,11 +1086,11 @@ rt::structure!(
 pub static DESCRIBE_IMPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeImportTasksRequest",
     &[
-        rt::m("importId", &rt::STRING),
+        rt::m("importId", &rt::STRING).min(1.0),
         rt::m("importStatus", &rt::ENUM),
         rt::m("importSourceArn", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1099,11 +1106,11 @@ rt::structure!(
 );
 pub static DESCRIBE_IMPORT_TASKS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeImportTasksResponse",
-    &[rt::m("imports", &IMPORT_LIST), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("imports", &IMPORT_LIST), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 pub static DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeIndexPoliciesLogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIndexPoliciesRequest {
@@ -1119,8 +1126,9 @@ pub static DESCRIBE_INDEX_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeIndexPoliciesRequest",
     &[
         rt::m("logGroupIdentifiers", &DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED),
-        rt::m("nextToken", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1135,11 +1143,11 @@ rt::structure!(
 );
 pub static DESCRIBE_INDEX_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeIndexPoliciesResponse",
-    &[rt::m("indexPolicies", &INDEX_POLICIES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("indexPolicies", &INDEX_POLICIES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 pub static DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeLogGroupsLogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogGroupsRequest {
@@ -1191,14 +1199,14 @@ rt::structure!(
 pub static DESCRIBE_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeLogGroupsRequest",
     &[
-        rt::m("accountIdentifiers", &ACCOUNT_IDS),
-        rt::m("logGroupNamePrefix", &rt::STRING),
-        rt::m("logGroupNamePattern", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
+        rt::m("logGroupNamePrefix", &rt::STRING).min(1.0),
+        rt::m("logGroupNamePattern", &rt::STRING).min(0.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
         rt::m("includeLinkedAccounts", &rt::BOOLEAN),
         rt::m("logGroupClass", &rt::ENUM),
-        rt::m("logGroupIdentifiers", &DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS),
+        rt::m("logGroupIdentifiers", &DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1213,7 +1221,7 @@ rt::structure!(
 );
 pub static DESCRIBE_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeLogGroupsResponse",
-    &[rt::m("logGroups", &LOG_GROUPS), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("logGroups", &LOG_GROUPS), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogStreamsRequest {
@@ -1250,13 +1258,13 @@ rt::structure!(
 pub static DESCRIBE_LOG_STREAMS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeLogStreamsRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("logStreamNamePrefix", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
         rt::m("orderBy", &rt::ENUM),
         rt::m("descending", &rt::BOOLEAN),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1271,7 +1279,7 @@ rt::structure!(
 );
 pub static DESCRIBE_LOG_STREAMS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeLogStreamsResponse",
-    &[rt::m("logStreams", &LOG_STREAMS), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("logStreams", &LOG_STREAMS), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesRequest {
@@ -1289,9 +1297,9 @@ rt::structure!(
 pub static DESCRIBE_LOOKUP_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeLookupTablesRequest",
     &[
-        rt::m("lookupTableNamePrefix", &rt::STRING),
+        rt::m("lookupTableNamePrefix", &rt::STRING).min(1.0),
         rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1307,7 +1315,7 @@ rt::structure!(
 );
 pub static DESCRIBE_LOOKUP_TABLES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeLookupTablesResponse",
-    &[rt::m("lookupTables", &LOOKUP_TABLES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("lookupTables", &LOOKUP_TABLES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersRequest {
@@ -1332,10 +1340,10 @@ rt::structure!(
 pub static DESCRIBE_METRIC_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeMetricFiltersRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("filterNamePrefix", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("filterNamePrefix", &rt::STRING).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
         rt::m("metricName", &rt::STRING),
         rt::m("metricNamespace", &rt::STRING),
     ],
@@ -1352,7 +1360,7 @@ rt::structure!(
 );
 pub static DESCRIBE_METRIC_FILTERS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeMetricFiltersResponse",
-    &[rt::m("metricFilters", &METRIC_FILTERS), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("metricFilters", &METRIC_FILTERS), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesRequest {
@@ -1373,10 +1381,10 @@ rt::structure!(
 pub static DESCRIBE_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeQueriesRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("status", &rt::ENUM),
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("maxResults", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
         rt::m("queryLanguage", &rt::ENUM),
     ],
 );
@@ -1391,7 +1399,7 @@ rt::structure!(
 );
 pub static DESCRIBE_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeQueriesResponse",
-    &[rt::m("queries", &QUERY_INFO_LIST), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("queries", &QUERY_INFO_LIST), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsRequest {
@@ -1411,9 +1419,9 @@ pub static DESCRIBE_QUERY_DEFINITIONS_REQUEST: rt::Schema = rt::Schema::structur
     "DescribeQueryDefinitionsRequest",
     &[
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryDefinitionNamePrefix", &rt::STRING),
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("queryDefinitionNamePrefix", &rt::STRING).min(1.0),
+        rt::m("maxResults", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1428,7 +1436,10 @@ rt::structure!(
 );
 pub static DESCRIBE_QUERY_DEFINITIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeQueryDefinitionsResponse",
-    &[rt::m("queryDefinitions", &QUERY_DEFINITION_LIST), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("queryDefinitions", &QUERY_DEFINITION_LIST),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesRequest {
@@ -1447,8 +1458,8 @@ rt::structure!(
 pub static DESCRIBE_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeResourcePoliciesRequest",
     &[
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
         rt::m("resourceArn", &rt::STRING),
         rt::m("policyScope", &rt::ENUM),
     ],
@@ -1465,7 +1476,10 @@ rt::structure!(
 );
 pub static DESCRIBE_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeResourcePoliciesResponse",
-    &[rt::m("resourcePolicies", &RESOURCE_POLICIES), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("resourcePolicies", &RESOURCE_POLICIES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersRequest {
@@ -1485,10 +1499,10 @@ rt::structure!(
 pub static DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeSubscriptionFiltersRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterNamePrefix", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterNamePrefix", &rt::STRING).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1505,7 +1519,7 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE: rt::Schema = rt::Schema::stru
     "DescribeSubscriptionFiltersResponse",
     &[
         rt::m("subscriptionFilters", &SUBSCRIPTION_FILTERS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 /// Represents a cross-account destination that receives subscription log events.
@@ -1531,12 +1545,12 @@ rt::structure!(
 pub static DESTINATION: rt::Schema = rt::Schema::structure(
     "Destination",
     &[
-        rt::m("destinationName", &rt::STRING),
-        rt::m("targetArn", &rt::STRING),
-        rt::m("roleArn", &rt::STRING),
-        rt::m("accessPolicy", &rt::STRING),
+        rt::m("destinationName", &rt::STRING).min(1.0),
+        rt::m("targetArn", &rt::STRING).min(1.0),
+        rt::m("roleArn", &rt::STRING).min(1.0),
+        rt::m("accessPolicy", &rt::STRING).min(1.0),
         rt::m("arn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
+        rt::m("creationTime", &rt::LONG).min(0.0),
     ],
 );
 /// Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery.
@@ -1586,7 +1600,10 @@ rt::structure!(
 );
 pub static DISASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "DisassociateKmsKeyRequest",
-    &[rt::m("logGroupName", &rt::STRING), rt::m("resourceIdentifier", &rt::STRING)],
+    &[
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("resourceIdentifier", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationRequest {
@@ -1599,7 +1616,7 @@ rt::structure!(
 );
 pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DisassociateSourceFromS3TableIntegrationRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationResponse {
@@ -1612,7 +1629,7 @@ rt::structure!(
 );
 pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "DisassociateSourceFromS3TableIntegrationResponse",
-    &[rt::m("identifier", &rt::STRING)],
+    &[rt::m("identifier", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     #[doc =
@@ -1644,11 +1661,11 @@ rt::structure!(
 pub static DRY_RUN_RESULT: rt::Schema = rt::Schema::structure(
     "DryRunResult",
     &[
-        rt::m("totalMatchedLogGroups", &rt::INTEGER),
-        rt::m("increasedRetentionLogGroupCount", &rt::INTEGER),
-        rt::m("decreasedRetentionLogGroupCount", &rt::INTEGER),
-        rt::m("unchangedRetentionLogGroupCount", &rt::INTEGER),
-        rt::m("failedAnalysisCount", &rt::INTEGER),
+        rt::m("totalMatchedLogGroups", &rt::INTEGER).min(0.0),
+        rt::m("increasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
+        rt::m("decreasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
+        rt::m("unchangedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
+        rt::m("failedAnalysisCount", &rt::INTEGER).min(0.0),
         rt::m("topLogGroupsImpacted", &LOG_GROUP_IMPACTS),
     ],
 );

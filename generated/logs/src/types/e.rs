@@ -31,11 +31,11 @@ pub static ENTITY: rt::Schema = rt::Schema::structure(
 );
 pub static ENTITY_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "EntityAttributes",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 pub static ENTITY_KEY_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "EntityKeyAttributes",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum EntityRejectionErrorType { InvalidEntity = "InvalidEntity", InvalidTypeValue
@@ -46,7 +46,7 @@ rt::string_enum! {
 }
 pub static ENUMERATIONS: rt::Schema = rt::Schema::map(
     "Enumerations",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::LONG)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::LONG)],
 );
 rt::string_enum! {
     pub enum EvaluationFrequency { OneMin = "ONE_MIN", FiveMin = "FIVE_MIN", TenMin =
@@ -95,12 +95,12 @@ rt::structure!(
 pub static EXPORT_TASK: rt::Schema = rt::Schema::structure(
     "ExportTask",
     &[
-        rt::m("taskId", &rt::STRING),
-        rt::m("taskName", &rt::STRING),
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("from", &rt::LONG),
-        rt::m("to", &rt::LONG),
-        rt::m("destination", &rt::STRING),
+        rt::m("taskId", &rt::STRING).min(1.0),
+        rt::m("taskName", &rt::STRING).min(1.0),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("from", &rt::LONG).min(0.0),
+        rt::m("to", &rt::LONG).min(0.0),
+        rt::m("destination", &rt::STRING).min(1.0),
         rt::m("destinationPrefix", &rt::STRING),
         rt::m("status", &EXPORT_TASK_STATUS),
         rt::m("executionInfo", &EXPORT_TASK_EXECUTION_INFO),
@@ -120,7 +120,10 @@ rt::structure!(
 );
 pub static EXPORT_TASK_EXECUTION_INFO: rt::Schema = rt::Schema::structure(
     "ExportTaskExecutionInfo",
-    &[rt::m("creationTime", &rt::LONG), rt::m("completionTime", &rt::LONG)],
+    &[
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("completionTime", &rt::LONG).min(0.0),
+    ],
 );
 /// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]

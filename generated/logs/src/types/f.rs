@@ -36,18 +36,18 @@ rt::structure!(
 pub static FIELD_INDEX: rt::Schema = rt::Schema::structure(
     "FieldIndex",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("fieldIndexName", &rt::STRING),
-        rt::m("lastScanTime", &rt::LONG),
-        rt::m("firstEventTime", &rt::LONG),
-        rt::m("lastEventTime", &rt::LONG),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("fieldIndexName", &rt::STRING).min(1.0),
+        rt::m("lastScanTime", &rt::LONG).min(0.0),
+        rt::m("firstEventTime", &rt::LONG).min(0.0),
+        rt::m("lastEventTime", &rt::LONG).min(0.0),
         rt::m("type", &rt::ENUM),
         rt::m("indexCategory", &rt::ENUM),
     ],
 );
 pub static FIELD_INDEX_NAMES: rt::Schema = rt::Schema::list(
     "FieldIndexNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static FIELD_INDEXES: rt::Schema = rt::Schema::list(
     "FieldIndexes",
@@ -124,15 +124,15 @@ rt::structure!(
 pub static FILTER_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
     "FilterLogEventsRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES),
-        rt::m("logStreamNamePrefix", &rt::STRING),
-        rt::m("startTime", &rt::LONG),
-        rt::m("endTime", &rt::LONG),
-        rt::m("filterPattern", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
+        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
+        rt::m("startTime", &rt::LONG).min(0.0),
+        rt::m("endTime", &rt::LONG).min(0.0),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
         rt::m("startFromHead", &rt::BOOLEAN),
         rt::m("interleaved", &rt::BOOLEAN).flags(rt::DEPRECATED),
         rt::m("unmask", &rt::BOOLEAN),
@@ -160,7 +160,7 @@ pub static FILTER_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("events", &FILTERED_LOG_EVENTS),
         rt::m("searchedLogStreams", &SEARCHED_LOG_STREAMS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 pub static FILTER_RESOURCE_ARNS: rt::Schema = rt::Schema::list(
@@ -188,10 +188,10 @@ rt::structure!(
 pub static FILTERED_LOG_EVENT: rt::Schema = rt::Schema::structure(
     "FilteredLogEvent",
     &[
-        rt::m("logStreamName", &rt::STRING),
-        rt::m("timestamp", &rt::LONG),
-        rt::m("message", &rt::STRING),
-        rt::m("ingestionTime", &rt::LONG),
+        rt::m("logStreamName", &rt::STRING).min(1.0),
+        rt::m("timestamp", &rt::LONG).min(0.0),
+        rt::m("message", &rt::STRING).min(1.0),
+        rt::m("ingestionTime", &rt::LONG).min(0.0),
         rt::m("eventId", &rt::STRING),
     ],
 );

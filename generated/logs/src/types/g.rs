@@ -14,7 +14,7 @@ rt::structure!(
 );
 pub static GET_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDataProtectionPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
@@ -32,9 +32,9 @@ rt::structure!(
 pub static GET_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetDataProtectionPolicyResponse",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
         rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -48,7 +48,7 @@ rt::structure!(
 );
 pub static GET_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDeliveryDestinationPolicyRequest",
-    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationPolicyResponse {
@@ -73,7 +73,7 @@ rt::structure!(
 );
 pub static GET_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDeliveryDestinationRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationResponse {
@@ -96,7 +96,7 @@ pub struct GetDeliveryRequest {
 rt::structure!(GetDeliveryRequest, GET_DELIVERY_REQUEST, 0 => id);
 pub static GET_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDeliveryRequest",
-    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryResponse {
@@ -116,7 +116,7 @@ pub struct GetDeliverySourceRequest {
 rt::structure!(GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, 0 => name);
 pub static GET_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDeliverySourceRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceResponse {
@@ -138,7 +138,7 @@ pub struct GetIntegrationRequest {
 rt::structure!(GetIntegrationRequest, GET_INTEGRATION_REQUEST, 0 => integration_name);
 pub static GET_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetIntegrationRequest",
-    &[rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIntegrationResponse {
@@ -158,7 +158,7 @@ rt::structure!(
 pub static GET_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetIntegrationResponse",
     &[
-        rt::m("integrationName", &rt::STRING),
+        rt::m("integrationName", &rt::STRING).min(1.0),
         rt::m("integrationType", &rt::ENUM),
         rt::m("integrationStatus", &rt::ENUM),
         rt::m("integrationDetails", &INTEGRATION_DETAILS),
@@ -175,7 +175,7 @@ rt::structure!(
 );
 pub static GET_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLogAnomalyDetectorRequest",
-    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorResponse {
@@ -206,15 +206,15 @@ rt::structure!(
 pub static GET_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLogAnomalyDetectorResponse",
     &[
-        rt::m("detectorName", &rt::STRING),
+        rt::m("detectorName", &rt::STRING).min(1.0),
         rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST),
         rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
         rt::m("anomalyDetectorStatus", &rt::ENUM),
         rt::m("kmsKeyId", &rt::STRING),
-        rt::m("creationTimeStamp", &rt::LONG),
-        rt::m("lastModifiedTimeStamp", &rt::LONG),
-        rt::m("anomalyVisibilityTime", &rt::LONG),
+        rt::m("creationTimeStamp", &rt::LONG).min(0.0),
+        rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0),
+        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -256,13 +256,13 @@ rt::structure!(
 pub static GET_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLogEventsRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("startTime", &rt::LONG),
-        rt::m("endTime", &rt::LONG),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("startTime", &rt::LONG).min(0.0),
+        rt::m("endTime", &rt::LONG).min(0.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
         rt::m("startFromHead", &rt::BOOLEAN),
         rt::m("unmask", &rt::BOOLEAN),
     ],
@@ -284,8 +284,8 @@ pub static GET_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLogEventsResponse",
     &[
         rt::m("events", &OUTPUT_LOG_EVENTS),
-        rt::m("nextForwardToken", &rt::STRING),
-        rt::m("nextBackwardToken", &rt::STRING),
+        rt::m("nextForwardToken", &rt::STRING).min(1.0),
+        rt::m("nextBackwardToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -338,9 +338,9 @@ rt::structure!(
 pub static GET_LOG_GROUP_FIELDS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLogGroupFieldsRequest",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("time", &rt::LONG),
-        rt::m("logGroupIdentifier", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("time", &rt::LONG).min(0.0),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -370,7 +370,7 @@ pub static GET_LOG_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetLogObjectRequest",
     &[
         rt::m("unmask", &rt::BOOLEAN),
-        rt::m("logObjectPointer", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logObjectPointer", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// The response from the GetLogObject operation.
@@ -467,11 +467,11 @@ pub static GET_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetLookupTableResponse",
     &[
         rt::m("lookupTableArn", &rt::STRING),
-        rt::m("lookupTableName", &rt::STRING),
-        rt::m("description", &rt::STRING),
-        rt::m("tableBody", &rt::STRING),
-        rt::m("sizeBytes", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("lookupTableName", &rt::STRING).min(1.0),
+        rt::m("description", &rt::STRING).min(0.0),
+        rt::m("tableBody", &rt::STRING).min(1.0),
+        rt::m("sizeBytes", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
@@ -491,9 +491,9 @@ rt::structure!(
 pub static GET_QUERY_RESULTS_REQUEST: rt::Schema = rt::Schema::structure(
     "GetQueryResultsRequest",
     &[
-        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("nextToken", &rt::STRING),
-        rt::m("maxItems", &rt::INTEGER),
+        rt::m("maxItems", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -552,12 +552,12 @@ rt::structure!(
 pub static GET_SCHEDULED_QUERY_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetScheduledQueryHistoryRequest",
     &[
-        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
         rt::m("executionStatuses", &EXECUTION_STATUS_LIST),
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("maxResults", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -577,10 +577,10 @@ rt::structure!(
 pub static GET_SCHEDULED_QUERY_HISTORY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetScheduledQueryHistoryResponse",
     &[
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("scheduledQueryArn", &rt::STRING),
         rt::m("triggerHistory", &TRIGGER_HISTORY_RECORD_LIST),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -591,7 +591,7 @@ pub struct GetScheduledQueryRequest {
 rt::structure!(GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, 0 => identifier);
 pub static GET_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetScheduledQueryRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryResponse {
@@ -649,25 +649,25 @@ pub static GET_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetScheduledQueryResponse",
     &[
         rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("description", &rt::STRING),
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryString", &rt::STRING),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS),
+        rt::m("queryString", &rt::STRING).min(0.0),
+        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
         rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING),
+        rt::m("timezone", &rt::STRING).min(1.0),
         rt::m("startTimeOffset", &rt::LONG),
         rt::m("endTimeOffset", &rt::LONG),
         rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
         rt::m("state", &rt::ENUM),
         rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG),
+        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
         rt::m("lastExecutionStatus", &rt::ENUM),
-        rt::m("scheduleStartTime", &rt::LONG),
-        rt::m("scheduleEndTime", &rt::LONG),
-        rt::m("executionRoleArn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+        rt::m("executionRoleArn", &rt::STRING).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -690,7 +690,7 @@ rt::structure!(
 );
 pub static GET_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetStorageTierPolicyResponse",
-    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG)],
+    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerRequest {
@@ -702,7 +702,7 @@ rt::structure!(
 );
 pub static GET_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
     "GetTransformerRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerResponse {
@@ -722,10 +722,10 @@ rt::structure!(
 pub static GET_TRANSFORMER_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetTransformerResponse",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastModifiedTime", &rt::LONG),
-        rt::m("transformerConfig", &PROCESSORS),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastModifiedTime", &rt::LONG).min(0.0),
+        rt::m("transformerConfig", &PROCESSORS).min(1.0),
     ],
 );
 /// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
@@ -741,7 +741,10 @@ pub struct Grok {
 rt::structure!(Grok, GROK, 0 => source, 1 => match_);
 pub static GROK: rt::Schema = rt::Schema::structure(
     "Grok",
-    &[rt::m("source", &rt::STRING), rt::m("match", &rt::STRING).flags(rt::REQUIRED)],
+    &[
+        rt::m("source", &rt::STRING).min(1.0),
+        rt::m("match", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    ],
 );
 /// A key-value pair that identifies how log groups are grouped in aggregate summaries.
 #[derive(Clone, Default, PartialEq)]

@@ -5,5 +5,5 @@ use tucuxi::codegen as rt;
 
 pub static HISTOGRAM: rt::Schema = rt::Schema::map(
     "Histogram",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::LONG)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::LONG)],
 );

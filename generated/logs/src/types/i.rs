@@ -33,14 +33,14 @@ rt::structure!(
 pub static IMPORT: rt::Schema = rt::Schema::structure(
     "Import",
     &[
-        rt::m("importId", &rt::STRING),
+        rt::m("importId", &rt::STRING).min(1.0),
         rt::m("importSourceArn", &rt::STRING),
         rt::m("importStatus", &rt::ENUM),
         rt::m("importDestinationArn", &rt::STRING),
         rt::m("importStatistics", &IMPORT_STATISTICS),
         rt::m("importFilter", &IMPORT_FILTER),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
         rt::m("errorMessage", &rt::STRING),
     ],
 );
@@ -60,7 +60,7 @@ rt::structure!(
 pub static IMPORT_BATCH: rt::Schema = rt::Schema::structure(
     "ImportBatch",
     &[
-        rt::m("batchId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("batchId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("errorMessage", &rt::STRING),
     ],
@@ -80,7 +80,10 @@ pub struct ImportFilter {
 rt::structure!(ImportFilter, IMPORT_FILTER, 0 => start_event_time, 1 => end_event_time);
 pub static IMPORT_FILTER: rt::Schema = rt::Schema::structure(
     "ImportFilter",
-    &[rt::m("startEventTime", &rt::LONG), rt::m("endEventTime", &rt::LONG)],
+    &[
+        rt::m("startEventTime", &rt::LONG).min(0.0),
+        rt::m("endEventTime", &rt::LONG).min(0.0),
+    ],
 );
 pub static IMPORT_LIST: rt::Schema = rt::Schema::list(
     "ImportList",
@@ -95,7 +98,7 @@ pub struct ImportStatistics {
 rt::structure!(ImportStatistics, IMPORT_STATISTICS, 0 => bytes_imported);
 pub static IMPORT_STATISTICS: rt::Schema = rt::Schema::structure(
     "ImportStatistics",
-    &[rt::m("bytesImported", &rt::LONG)],
+    &[rt::m("bytesImported", &rt::LONG).min(0.0)],
 );
 rt::string_enum! {
     pub enum ImportStatus { InProgress = "IN_PROGRESS", Cancelled = "CANCELLED",
@@ -138,9 +141,9 @@ rt::structure!(
 pub static INDEX_POLICY: rt::Schema = rt::Schema::structure(
     "IndexPolicy",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("lastUpdateTime", &rt::LONG),
-        rt::m("policyDocument", &rt::STRING),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("lastUpdateTime", &rt::LONG).min(0.0),
+        rt::m("policyDocument", &rt::STRING).min(1.0),
         rt::m("policyName", &rt::STRING),
         rt::m("source", &rt::ENUM),
     ],
@@ -170,8 +173,8 @@ rt::structure!(InputLogEvent, INPUT_LOG_EVENT, 0 => timestamp, 1 => message);
 pub static INPUT_LOG_EVENT: rt::Schema = rt::Schema::structure(
     "InputLogEvent",
     &[
-        rt::m("timestamp", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("message", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("timestamp", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("message", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static INPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(
@@ -180,7 +183,7 @@ pub static INPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(
 );
 pub static INPUT_LOG_STREAM_NAMES: rt::Schema = rt::Schema::list(
     "InputLogStreamNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// This structure contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies.
 ///
@@ -224,7 +227,7 @@ rt::structure!(
 pub static INTEGRATION_SUMMARY: rt::Schema = rt::Schema::structure(
     "IntegrationSummary",
     &[
-        rt::m("integrationName", &rt::STRING),
+        rt::m("integrationName", &rt::STRING).min(1.0),
         rt::m("integrationType", &rt::ENUM),
         rt::m("integrationStatus", &rt::ENUM),
     ],
@@ -283,6 +286,6 @@ rt::structure!(
 );
 pub static INVALID_SEQUENCE_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
         "InvalidSequenceTokenException",
-        &[rt::m("expectedSequenceToken", &rt::STRING)],
+        &[rt::m("expectedSequenceToken", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));

@@ -53,14 +53,14 @@ rt::structure!(
 pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAggregateLogGroupSummariesRequest",
     &[
-        rt::m("accountIdentifiers", &ACCOUNT_IDS),
+        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
         rt::m("includeLinkedAccounts", &rt::BOOLEAN),
         rt::m("logGroupClass", &rt::ENUM),
-        rt::m("logGroupNamePattern", &rt::STRING),
-        rt::m("dataSources", &DATA_SOURCE_FILTERS),
+        rt::m("logGroupNamePattern", &rt::STRING).min(3.0),
+        rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
         rt::m("groupBy", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -77,7 +77,7 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_RESPONSE: rt::Schema = rt::Schema:
     "ListAggregateLogGroupSummariesResponse",
     &[
         rt::m("aggregateLogGroupSummaries", &AGGREGATE_LOG_GROUP_SUMMARIES),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -97,10 +97,10 @@ rt::structure!(
 pub static LIST_ANOMALIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAnomaliesRequest",
     &[
-        rt::m("anomalyDetectorArn", &rt::STRING),
+        rt::m("anomalyDetectorArn", &rt::STRING).min(1.0),
         rt::m("suppressionState", &rt::ENUM),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -114,7 +114,7 @@ rt::structure!(
 );
 pub static LIST_ANOMALIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListAnomaliesResponse",
-    &[rt::m("anomalies", &ANOMALIES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("anomalies", &ANOMALIES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsRequest {
@@ -132,7 +132,7 @@ rt::structure!(
 pub static LIST_INTEGRATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListIntegrationsRequest",
     &[
-        rt::m("integrationNamePrefix", &rt::STRING),
+        rt::m("integrationNamePrefix", &rt::STRING).min(1.0),
         rt::m("integrationType", &rt::ENUM),
         rt::m("integrationStatus", &rt::ENUM),
     ],
@@ -164,9 +164,9 @@ rt::structure!(
 pub static LIST_LOG_ANOMALY_DETECTORS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListLogAnomalyDetectorsRequest",
     &[
-        rt::m("filterLogGroupArn", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("filterLogGroupArn", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -181,7 +181,10 @@ rt::structure!(
 );
 pub static LIST_LOG_ANOMALY_DETECTORS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListLogAnomalyDetectorsResponse",
-    &[rt::m("anomalyDetectors", &ANOMALY_DETECTORS), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("anomalyDetectors", &ANOMALY_DETECTORS),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryRequest {
@@ -198,9 +201,9 @@ rt::structure!(
 pub static LIST_LOG_GROUPS_FOR_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "ListLogGroupsForQueryRequest",
     &[
-        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("maxResults", &rt::INTEGER),
+        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("maxResults", &rt::INTEGER).min(50.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -217,7 +220,7 @@ pub static LIST_LOG_GROUPS_FOR_QUERY_RESPONSE: rt::Schema = rt::Schema::structur
     "ListLogGroupsForQueryResponse",
     &[
         rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -259,15 +262,15 @@ rt::structure!(
 pub static LIST_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListLogGroupsRequest",
     &[
-        rt::m("logGroupNamePattern", &rt::STRING),
+        rt::m("logGroupNamePattern", &rt::STRING).min(3.0),
         rt::m("logGroupClass", &rt::ENUM),
         rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("accountIdentifiers", &ACCOUNT_IDS),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("limit", &rt::INTEGER),
-        rt::m("dataSources", &DATA_SOURCE_FILTERS),
-        rt::m("fieldIndexNames", &FIELD_INDEX_NAMES),
-        rt::m("logGroupTags", &TAG_FILTERS),
+        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
+        rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
+        rt::m("fieldIndexNames", &FIELD_INDEX_NAMES).min(1.0),
+        rt::m("logGroupTags", &TAG_FILTERS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -281,7 +284,7 @@ rt::structure!(
 );
 pub static LIST_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListLogGroupsResponse",
-    &[rt::m("logGroups", &LOG_GROUP_SUMMARIES), rt::m("nextToken", &rt::STRING)],
+    &[rt::m("logGroups", &LOG_GROUP_SUMMARIES), rt::m("nextToken", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesRequest {
@@ -300,8 +303,8 @@ rt::structure!(
 pub static LIST_SCHEDULED_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListScheduledQueriesRequest",
     &[
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("maxResults", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
         rt::m("state", &rt::ENUM),
         rt::m("scheduleType", &rt::ENUM),
     ],
@@ -319,7 +322,7 @@ rt::structure!(
 pub static LIST_SCHEDULED_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListScheduledQueriesResponse",
     &[
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
         rt::m("scheduledQueries", &SCHEDULED_QUERY_SUMMARY_LIST),
     ],
 );
@@ -340,8 +343,8 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schem
     "ListSourcesForS3TableIntegrationRequest",
     &[
         rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("maxResults", &rt::INTEGER).min(1.0),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -356,7 +359,10 @@ rt::structure!(
 );
 pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListSourcesForS3TableIntegrationResponse",
-    &[rt::m("sources", &S3_TABLE_INTEGRATION_SOURCES), rt::m("nextToken", &rt::STRING)],
+    &[
+        rt::m("sources", &S3_TABLE_INTEGRATION_SOURCES),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSyslogConfigurationsRequest {
@@ -376,10 +382,10 @@ rt::structure!(
 pub static LIST_SYSLOG_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSyslogConfigurationsRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
         rt::m("vpcEndpointId", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("maxResults", &rt::INTEGER),
+        rt::m("nextToken", &rt::STRING).min(1.0),
+        rt::m("maxResults", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -397,7 +403,7 @@ pub static LIST_SYSLOG_CONFIGURATIONS_RESPONSE: rt::Schema = rt::Schema::structu
     "ListSyslogConfigurationsResponse",
     &[
         rt::m("syslogConfigurations", &SYSLOG_CONFIGURATIONS),
-        rt::m("nextToken", &rt::STRING),
+        rt::m("nextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -416,7 +422,7 @@ rt::structure!(
 );
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceRequest",
-    &[rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
@@ -439,7 +445,7 @@ rt::structure!(
 );
 pub static LIST_TAGS_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         "ListTagsLogGroupRequest",
-        &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED)],
+        &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
     )
     .flags(rt::SHAPE_DEPRECATED);
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
@@ -481,10 +487,10 @@ rt::structure!(
 pub static LIST_TO_MAP: rt::Schema = rt::Schema::structure(
     "ListToMap",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("valueKey", &rt::STRING),
-        rt::m("target", &rt::STRING),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("valueKey", &rt::STRING).min(1.0),
+        rt::m("target", &rt::STRING).min(1.0),
         rt::m("flatten", &rt::BOOLEAN),
         rt::m("flattenedElement", &rt::ENUM),
     ],
@@ -510,11 +516,11 @@ rt::structure!(
 pub static LIVE_TAIL_SESSION_LOG_EVENT: rt::Schema = rt::Schema::structure(
     "LiveTailSessionLogEvent",
     &[
-        rt::m("logStreamName", &rt::STRING),
-        rt::m("logGroupIdentifier", &rt::STRING),
-        rt::m("message", &rt::STRING),
-        rt::m("timestamp", &rt::LONG),
-        rt::m("ingestionTime", &rt::LONG),
+        rt::m("logStreamName", &rt::STRING).min(1.0),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+        rt::m("message", &rt::STRING).min(1.0),
+        rt::m("timestamp", &rt::LONG).min(0.0),
+        rt::m("ingestionTime", &rt::LONG).min(0.0),
     ],
 );
 /// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
@@ -560,12 +566,13 @@ rt::structure!(
 pub static LIVE_TAIL_SESSION_START: rt::Schema = rt::Schema::structure(
         "LiveTailSessionStart",
         &[
-            rt::m("requestId", &rt::STRING),
-            rt::m("sessionId", &rt::STRING),
-            rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS),
-            rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES),
-            rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES),
-            rt::m("logEventFilterPattern", &rt::STRING),
+            rt::m("requestId", &rt::STRING).min(0.0),
+            rt::m("sessionId", &rt::STRING).min(0.0),
+            rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
+                .min(1.0),
+            rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
+            rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
+            rt::m("logEventFilterPattern", &rt::STRING).min(0.0),
         ],
     )
     .flags(rt::EVENT);
@@ -602,7 +609,7 @@ pub struct LogEvent {
 rt::structure!(LogEvent, LOG_EVENT, 0 => timestamp, 1 => message);
 pub static LOG_EVENT: rt::Schema = rt::Schema::structure(
     "LogEvent",
-    &[rt::m("timestamp", &rt::LONG), rt::m("message", &rt::STRING)],
+    &[rt::m("timestamp", &rt::LONG).min(0.0), rt::m("message", &rt::STRING).min(1.0)],
 );
 /// Defines the data type structure for a log field, including the type, element information, and nested fields for complex types.
 #[derive(Clone, Default, PartialEq)]
@@ -642,7 +649,10 @@ rt::structure!(
 );
 pub static LOG_FIELDS_LIST_ITEM: rt::Schema = rt::Schema::structure(
         "LogFieldsListItem",
-        &[rt::m("logFieldName", &rt::STRING), rt::m("logFieldType", &LOG_FIELD_TYPE)],
+        &[
+            rt::m("logFieldName", &rt::STRING).min(1.0),
+            rt::m("logFieldType", &LOG_FIELD_TYPE),
+        ],
     )
     .flags(rt::RECURSIVE);
 /// Represents a log group.
@@ -701,12 +711,12 @@ rt::structure!(
 pub static LOG_GROUP: rt::Schema = rt::Schema::structure(
     "LogGroup",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
         rt::m("retentionInDays", &rt::INTEGER),
         rt::m("metricFilterCount", &rt::INTEGER),
         rt::m("arn", &rt::STRING),
-        rt::m("storedBytes", &rt::LONG),
+        rt::m("storedBytes", &rt::LONG).min(0.0),
         rt::m("kmsKeyId", &rt::STRING),
         rt::m("dataProtectionStatus", &rt::ENUM),
         rt::m("inheritedProperties", &INHERITED_PROPERTIES),
@@ -719,7 +729,7 @@ pub static LOG_GROUP: rt::Schema = rt::Schema::structure(
 );
 pub static LOG_GROUP_ARN_LIST: rt::Schema = rt::Schema::list(
     "LogGroupArnList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum LogGroupClass { Standard = "STANDARD", InfrequentAccess =
@@ -736,7 +746,7 @@ pub struct LogGroupField {
 rt::structure!(LogGroupField, LOG_GROUP_FIELD, 0 => name, 1 => percent);
 pub static LOG_GROUP_FIELD: rt::Schema = rt::Schema::structure(
     "LogGroupField",
-    &[rt::m("name", &rt::STRING), rt::m("percent", &rt::INTEGER)],
+    &[rt::m("name", &rt::STRING), rt::m("percent", &rt::INTEGER).min(0.0)],
 );
 pub static LOG_GROUP_FIELD_LIST: rt::Schema = rt::Schema::list(
     "LogGroupFieldList",
@@ -744,7 +754,7 @@ pub static LOG_GROUP_FIELD_LIST: rt::Schema = rt::Schema::list(
 );
 pub static LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "LogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Describes the estimated effect of an account-level retention policy change on one log group.
 #[derive(Clone, Default, PartialEq)]
@@ -765,10 +775,10 @@ rt::structure!(
 pub static LOG_GROUP_IMPACT: rt::Schema = rt::Schema::structure(
     "LogGroupImpact",
     &[
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("currentRetention", &rt::STRING),
-        rt::m("proposedRetention", &rt::STRING),
-        rt::m("storedBytes", &rt::LONG),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("currentRetention", &rt::STRING).min(1.0),
+        rt::m("proposedRetention", &rt::STRING).min(1.0),
+        rt::m("storedBytes", &rt::LONG).min(0.0),
     ],
 );
 pub static LOG_GROUP_IMPACTS: rt::Schema = rt::Schema::list(
@@ -777,7 +787,7 @@ pub static LOG_GROUP_IMPACTS: rt::Schema = rt::Schema::list(
 );
 pub static LOG_GROUP_NAMES: rt::Schema = rt::Schema::list(
     "LogGroupNames",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "LogGroupSummaries",
@@ -800,7 +810,7 @@ rt::structure!(
 pub static LOG_GROUP_SUMMARY: rt::Schema = rt::Schema::structure(
     "LogGroupSummary",
     &[
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("logGroupArn", &rt::STRING),
         rt::m("logGroupClass", &rt::ENUM),
     ],
@@ -852,14 +862,14 @@ rt::structure!(
 pub static LOG_STREAM: rt::Schema = rt::Schema::structure(
     "LogStream",
     &[
-        rt::m("logStreamName", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("firstEventTimestamp", &rt::LONG),
-        rt::m("lastEventTimestamp", &rt::LONG),
-        rt::m("lastIngestionTime", &rt::LONG),
-        rt::m("uploadSequenceToken", &rt::STRING),
+        rt::m("logStreamName", &rt::STRING).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("firstEventTimestamp", &rt::LONG).min(0.0),
+        rt::m("lastEventTimestamp", &rt::LONG).min(0.0),
+        rt::m("lastIngestionTime", &rt::LONG).min(0.0),
+        rt::m("uploadSequenceToken", &rt::STRING).min(1.0),
         rt::m("arn", &rt::STRING),
-        rt::m("storedBytes", &rt::LONG).flags(rt::DEPRECATED),
+        rt::m("storedBytes", &rt::LONG).flags(rt::DEPRECATED).min(0.0),
     ],
 );
 pub static LOG_STREAMS: rt::Schema = rt::Schema::list(
@@ -868,7 +878,7 @@ pub static LOG_STREAMS: rt::Schema = rt::Schema::list(
 );
 pub static LOG_TYPES: rt::Schema = rt::Schema::list(
     "LogTypes",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Contains metadata about a lookup table returned by `DescribeLookupTables`.
 #[derive(Clone, Default, PartialEq)]
@@ -899,12 +909,12 @@ pub static LOOKUP_TABLE: rt::Schema = rt::Schema::structure(
     "LookupTable",
     &[
         rt::m("lookupTableArn", &rt::STRING),
-        rt::m("lookupTableName", &rt::STRING),
-        rt::m("description", &rt::STRING),
+        rt::m("lookupTableName", &rt::STRING).min(1.0),
+        rt::m("description", &rt::STRING).min(0.0),
         rt::m("tableFields", &TABLE_FIELDS),
-        rt::m("recordsCount", &rt::LONG),
-        rt::m("sizeBytes", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("recordsCount", &rt::LONG).min(0.0),
+        rt::m("sizeBytes", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
@@ -929,9 +939,9 @@ rt::structure!(
 pub static LOOKUP_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "LookupTableConfiguration",
     &[
-        rt::m("tableName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("description", &rt::STRING),
+        rt::m("tableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("description", &rt::STRING).min(0.0),
         rt::m("kmsKeyId", &rt::STRING),
         rt::m("tags", &TAGS),
     ],
@@ -951,9 +961,9 @@ pub struct LowerCaseString {
 rt::structure!(LowerCaseString, LOWER_CASE_STRING, 0 => with_keys);
 pub static LOWER_CASE_STRING: rt::Schema = rt::Schema::structure(
     "LowerCaseString",
-    &[rt::m("withKeys", &LOWER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED)],
+    &[rt::m("withKeys", &LOWER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
 );
 pub static LOWER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "LowerCaseStringWithKeys",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

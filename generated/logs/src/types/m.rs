@@ -20,7 +20,7 @@ pub static MALFORMED_QUERY_EXCEPTION: rt::Schema = rt::Schema::structure(
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static MATCH_PATTERNS: rt::Schema = rt::Schema::list(
     "MatchPatterns",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
 #[derive(Clone, Default, PartialEq)]
@@ -52,13 +52,13 @@ rt::structure!(
 pub static METRIC_FILTER: rt::Schema = rt::Schema::structure(
     "MetricFilter",
     &[
-        rt::m("filterName", &rt::STRING),
-        rt::m("filterPattern", &rt::STRING),
-        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("filterName", &rt::STRING).min(1.0),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
+        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING),
+        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
         rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS),
     ],
 );
@@ -80,7 +80,7 @@ pub static METRIC_FILTER_MATCH_RECORD: rt::Schema = rt::Schema::structure(
     "MetricFilterMatchRecord",
     &[
         rt::m("eventNumber", &rt::LONG),
-        rt::m("eventMessage", &rt::STRING),
+        rt::m("eventMessage", &rt::STRING).min(1.0),
         rt::m("extractedValues", &EXTRACTED_VALUES),
     ],
 );
@@ -153,8 +153,8 @@ rt::structure!(
 pub static MOVE_KEY_ENTRY: rt::Schema = rt::Schema::structure(
     "MoveKeyEntry",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
@@ -169,5 +169,5 @@ pub struct MoveKeys {
 rt::structure!(MoveKeys, MOVE_KEYS, 0 => entries);
 pub static MOVE_KEYS: rt::Schema = rt::Schema::structure(
     "MoveKeys",
-    &[rt::m("entries", &MOVE_KEY_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &MOVE_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );

@@ -25,9 +25,9 @@ rt::structure!(
 pub static OPEN_SEARCH_APPLICATION: rt::Schema = rt::Schema::structure(
     "OpenSearchApplication",
     &[
-        rt::m("applicationEndpoint", &rt::STRING),
+        rt::m("applicationEndpoint", &rt::STRING).min(1.0),
         rt::m("applicationArn", &rt::STRING),
-        rt::m("applicationId", &rt::STRING),
+        rt::m("applicationId", &rt::STRING).min(1.0),
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
 );
@@ -48,7 +48,7 @@ rt::structure!(
 pub static OPEN_SEARCH_COLLECTION: rt::Schema = rt::Schema::structure(
     "OpenSearchCollection",
     &[
-        rt::m("collectionEndpoint", &rt::STRING),
+        rt::m("collectionEndpoint", &rt::STRING).min(1.0),
         rt::m("collectionArn", &rt::STRING),
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
@@ -67,7 +67,10 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_DATA_ACCESS_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchDataAccessPolicy",
-    &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
+    &[
+        rt::m("policyName", &rt::STRING).min(1.0),
+        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
+    ],
 );
 /// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
 ///
@@ -85,7 +88,7 @@ rt::structure!(
 pub static OPEN_SEARCH_DATA_SOURCE: rt::Schema = rt::Schema::structure(
     "OpenSearchDataSource",
     &[
-        rt::m("dataSourceName", &rt::STRING),
+        rt::m("dataSourceName", &rt::STRING).min(1.0),
         rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
     ],
 );
@@ -103,7 +106,10 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_ENCRYPTION_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchEncryptionPolicy",
-    &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
+    &[
+        rt::m("policyName", &rt::STRING).min(1.0),
+        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
+    ],
 );
 /// This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 #[derive(Clone, Default, PartialEq)]
@@ -163,7 +169,10 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_LIFECYCLE_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchLifecyclePolicy",
-    &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
+    &[
+        rt::m("policyName", &rt::STRING).min(1.0),
+        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
+    ],
 );
 /// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
@@ -178,7 +187,10 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_NETWORK_POLICY: rt::Schema = rt::Schema::structure(
     "OpenSearchNetworkPolicy",
-    &[rt::m("policyName", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
+    &[
+        rt::m("policyName", &rt::STRING).min(1.0),
+        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
+    ],
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
 #[derive(Clone, Default, PartialEq)]
@@ -209,7 +221,7 @@ pub static OPEN_SEARCH_RESOURCE_CONFIG: rt::Schema = rt::Schema::structure(
         rt::m("dashboardViewerPrincipals", &DASHBOARD_VIEWER_PRINCIPALS)
             .flags(rt::REQUIRED),
         rt::m("applicationArn", &rt::STRING),
-        rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// This structure contains information about the status of an OpenSearch Service resource.
@@ -226,7 +238,7 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_RESOURCE_STATUS: rt::Schema = rt::Schema::structure(
     "OpenSearchResourceStatus",
-    &[rt::m("status", &rt::ENUM), rt::m("statusMessage", &rt::STRING)],
+    &[rt::m("status", &rt::ENUM), rt::m("statusMessage", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum OpenSearchResourceStatusType { Active = "ACTIVE", NotFound = "NOT_FOUND",
@@ -245,7 +257,10 @@ rt::structure!(
 );
 pub static OPEN_SEARCH_WORKSPACE: rt::Schema = rt::Schema::structure(
     "OpenSearchWorkspace",
-    &[rt::m("workspaceId", &rt::STRING), rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)],
+    &[
+        rt::m("workspaceId", &rt::STRING).min(1.0),
+        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
+    ],
 );
 /// Multiple concurrent requests to update the same resource were in conflict.
 #[derive(Clone, Default, PartialEq)]
@@ -283,9 +298,9 @@ rt::structure!(
 pub static OUTPUT_LOG_EVENT: rt::Schema = rt::Schema::structure(
     "OutputLogEvent",
     &[
-        rt::m("timestamp", &rt::LONG),
-        rt::m("message", &rt::STRING),
-        rt::m("ingestionTime", &rt::LONG),
+        rt::m("timestamp", &rt::LONG).min(0.0),
+        rt::m("message", &rt::STRING).min(1.0),
+        rt::m("ingestionTime", &rt::LONG).min(0.0),
     ],
 );
 pub static OUTPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(

@@ -16,7 +16,7 @@ pub struct ParseCloudfront {
 rt::structure!(ParseCloudfront, PARSE_CLOUDFRONT, 0 => source);
 pub static PARSE_CLOUDFRONT: rt::Schema = rt::Schema::structure(
     "ParseCloudfront",
-    &[rt::m("source", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0)],
 );
 /// This processor parses log events that are in JSON format. It can extract JSON key-value pairs and place them under a destination that you specify.
 ///
@@ -33,7 +33,7 @@ pub struct ParseJson {
 rt::structure!(ParseJson, PARSE_JSON, 0 => source, 1 => destination);
 pub static PARSE_JSON: rt::Schema = rt::Schema::structure(
     "ParseJSON",
-    &[rt::m("source", &rt::STRING), rt::m("destination", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0), rt::m("destination", &rt::STRING).min(1.0)],
 );
 /// This processor parses a specified field in the original log event into key-value pairs.
 ///
@@ -65,12 +65,12 @@ rt::structure!(
 pub static PARSE_KEY_VALUE: rt::Schema = rt::Schema::structure(
     "ParseKeyValue",
     &[
-        rt::m("source", &rt::STRING),
-        rt::m("destination", &rt::STRING),
-        rt::m("fieldDelimiter", &rt::STRING),
-        rt::m("keyValueDelimiter", &rt::STRING),
-        rt::m("keyPrefix", &rt::STRING),
-        rt::m("nonMatchValue", &rt::STRING),
+        rt::m("source", &rt::STRING).min(1.0),
+        rt::m("destination", &rt::STRING).min(1.0),
+        rt::m("fieldDelimiter", &rt::STRING).min(1.0),
+        rt::m("keyValueDelimiter", &rt::STRING).min(1.0),
+        rt::m("keyPrefix", &rt::STRING).min(1.0),
+        rt::m("nonMatchValue", &rt::STRING).min(1.0),
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
@@ -87,7 +87,7 @@ pub struct ParsePostgres {
 rt::structure!(ParsePostgres, PARSE_POSTGRES, 0 => source);
 pub static PARSE_POSTGRES: rt::Schema = rt::Schema::structure(
     "ParsePostgres",
-    &[rt::m("source", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0)],
 );
 /// Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseRoute53](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53).
 ///
@@ -100,7 +100,7 @@ pub struct ParseRoute53 {
 rt::structure!(ParseRoute53, PARSE_ROUTE53, 0 => source);
 pub static PARSE_ROUTE53: rt::Schema = rt::Schema::structure(
     "ParseRoute53",
-    &[rt::m("source", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0)],
 );
 /// This processor converts logs into [Open Cybersecurity Schema Framework (OCSF)](https://ocsf.io) events.
 ///
@@ -123,10 +123,10 @@ rt::structure!(
 pub static PARSE_TO_OCSF: rt::Schema = rt::Schema::structure(
     "ParseToOCSF",
     &[
-        rt::m("source", &rt::STRING),
+        rt::m("source", &rt::STRING).min(1.0),
         rt::m("eventSource", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ocsfVersion", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("mappingVersion", &rt::STRING),
+        rt::m("mappingVersion", &rt::STRING).min(1.0),
     ],
 );
 /// Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message.
@@ -142,7 +142,7 @@ pub struct ParseVpc {
 rt::structure!(ParseVpc, PARSE_VPC, 0 => source);
 pub static PARSE_VPC: rt::Schema = rt::Schema::structure(
     "ParseVPC",
-    &[rt::m("source", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0)],
 );
 /// Use this processor to parse WAF vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseWAF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
 ///
@@ -157,7 +157,7 @@ pub struct ParseWaf {
 rt::structure!(ParseWaf, PARSE_WAF, 0 => source);
 pub static PARSE_WAF: rt::Schema = rt::Schema::structure(
     "ParseWAF",
-    &[rt::m("source", &rt::STRING)],
+    &[rt::m("source", &rt::STRING).min(1.0)],
 );
 /// A structure that contains information about one pattern token related to an anomaly.
 ///
@@ -186,9 +186,9 @@ pub static PATTERN_TOKEN: rt::Schema = rt::Schema::structure(
     &[
         rt::m("dynamicTokenPosition", &rt::INTEGER),
         rt::m("isDynamic", &rt::BOOLEAN),
-        rt::m("tokenString", &rt::STRING),
+        rt::m("tokenString", &rt::STRING).min(1.0),
         rt::m("enumerations", &ENUMERATIONS),
-        rt::m("inferredTokenName", &rt::STRING),
+        rt::m("inferredTokenName", &rt::STRING).min(1.0),
     ],
 );
 pub static PATTERN_TOKENS: rt::Schema = rt::Schema::list(
@@ -204,7 +204,7 @@ pub struct Policy {
 rt::structure!(Policy, POLICY, 0 => delivery_destination_policy);
 pub static POLICY: rt::Schema = rt::Schema::structure(
     "Policy",
-    &[rt::m("deliveryDestinationPolicy", &rt::STRING)],
+    &[rt::m("deliveryDestinationPolicy", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum PolicyScope { Account = "ACCOUNT", Resource = "RESOURCE" }
@@ -462,7 +462,7 @@ rt::structure!(
 pub static PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutBearerTokenAuthenticationRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );
@@ -493,7 +493,7 @@ rt::structure!(
 pub static PUT_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDataProtectionPolicyRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -513,9 +513,9 @@ rt::structure!(
 pub static PUT_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutDataProtectionPolicyResponse",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING),
+        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
         rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -532,8 +532,8 @@ rt::structure!(
 pub static PUT_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDeliveryDestinationPolicyRequest",
     &[
-        rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("deliveryDestinationPolicy", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("deliveryDestinationPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -583,7 +583,7 @@ rt::structure!(
 pub static PUT_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDeliveryDestinationRequest",
     &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("outputFormat", &rt::ENUM),
         rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
         rt::m("deliveryDestinationType", &rt::ENUM),
@@ -669,9 +669,9 @@ rt::structure!(
 pub static PUT_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDeliverySourceRequest",
     &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logType", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("tags", &TAGS),
         rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION),
     ],
@@ -706,8 +706,8 @@ rt::structure!(
 pub static PUT_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDestinationPolicyRequest",
     &[
-        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("forceUpdate", &rt::BOOLEAN),
     ],
 );
@@ -731,9 +731,9 @@ rt::structure!(
 pub static PUT_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutDestinationRequest",
     &[
-        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("tags", &TAGS),
     ],
 );
@@ -767,8 +767,8 @@ rt::structure!(
 pub static PUT_INDEX_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutIndexPolicyRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -797,7 +797,7 @@ rt::structure!(
 pub static PUT_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutIntegrationRequest",
     &[
-        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("resourceConfig", &RESOURCE_CONFIG).flags(rt::REQUIRED),
         rt::m("integrationType", &rt::ENUM).flags(rt::REQUIRED),
     ],
@@ -817,7 +817,10 @@ rt::structure!(
 );
 pub static PUT_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutIntegrationResponse",
-    &[rt::m("integrationName", &rt::STRING), rt::m("integrationStatus", &rt::ENUM)],
+    &[
+        rt::m("integrationName", &rt::STRING).min(1.0),
+        rt::m("integrationStatus", &rt::ENUM),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsRequest {
@@ -841,10 +844,10 @@ rt::structure!(
 pub static PUT_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
     "PutLogEventsRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logEvents", &INPUT_LOG_EVENTS).flags(rt::REQUIRED),
-        rt::m("sequenceToken", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("logEvents", &INPUT_LOG_EVENTS).flags(rt::REQUIRED).min(1.0),
+        rt::m("sequenceToken", &rt::STRING).min(1.0),
         rt::m("entity", &ENTITY),
     ],
 );
@@ -870,7 +873,7 @@ rt::structure!(
 pub static PUT_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutLogEventsResponse",
     &[
-        rt::m("nextSequenceToken", &rt::STRING),
+        rt::m("nextSequenceToken", &rt::STRING).min(1.0),
         rt::m("rejectedLogEventsInfo", &REJECTED_LOG_EVENTS_INFO),
         rt::m("rejectedEntityInfo", &REJECTED_ENTITY_INFO),
     ],
@@ -901,7 +904,7 @@ rt::structure!(
 pub static PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutLogGroupDeletionProtectionRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("deletionProtectionEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );
@@ -933,12 +936,14 @@ rt::structure!(
 pub static PUT_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
     "PutMetricFilterRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING),
+        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
         rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS),
     ],
 );
@@ -972,11 +977,11 @@ pub static PUT_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutQueryDefinitionRequest",
     &[
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("queryDefinitionId", &rt::STRING),
+        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("queryDefinitionId", &rt::STRING).min(1.0),
         rt::m("logGroupNames", &LOG_GROUP_NAMES),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(36.0),
         rt::m("parameters", &QUERY_PARAMETER_LIST),
     ],
 );
@@ -990,7 +995,7 @@ rt::structure!(
 );
 pub static PUT_QUERY_DEFINITION_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutQueryDefinitionResponse",
-    &[rt::m("queryDefinitionId", &rt::STRING)],
+    &[rt::m("queryDefinitionId", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
@@ -1019,9 +1024,9 @@ pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyRequest",
     &[
         rt::m("policyName", &rt::STRING),
-        rt::m("policyDocument", &rt::STRING),
+        rt::m("policyDocument", &rt::STRING).min(1.0),
         rt::m("resourceArn", &rt::STRING),
-        rt::m("expectedRevisionId", &rt::STRING),
+        rt::m("expectedRevisionId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1037,7 +1042,10 @@ rt::structure!(
 );
 pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyResponse",
-    &[rt::m("resourcePolicy", &RESOURCE_POLICY), rt::m("revisionId", &rt::STRING)],
+    &[
+        rt::m("resourcePolicy", &RESOURCE_POLICY),
+        rt::m("revisionId", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRetentionPolicyRequest {
@@ -1052,7 +1060,7 @@ rt::structure!(
 pub static PUT_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutRetentionPolicyRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("retentionInDays", &rt::INTEGER).flags(rt::REQUIRED),
     ],
 );
@@ -1081,7 +1089,7 @@ rt::structure!(
 );
 pub static PUT_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutStorageTierPolicyResponse",
-    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG)],
+    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSubscriptionFilterRequest {
@@ -1120,14 +1128,14 @@ rt::structure!(
 pub static PUT_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
     "PutSubscriptionFilterRequest",
     &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("roleArn", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("roleArn", &rt::STRING).min(1.0),
         rt::m("distribution", &rt::ENUM),
         rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING),
+        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
         rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS),
     ],
 );
@@ -1145,7 +1153,7 @@ rt::structure!(
 pub static PUT_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutSyslogConfigurationRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("vpcEndpointId", &rt::STRING),
     ],
 );
@@ -1163,7 +1171,7 @@ rt::structure!(
 pub static PUT_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
     "PutTransformerRequest",
     &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED),
+        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
     ],
 );

@@ -58,10 +58,10 @@ pub static QUERY_DEFINITION: rt::Schema = rt::Schema::structure(
     "QueryDefinition",
     &[
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryDefinitionId", &rt::STRING),
-        rt::m("name", &rt::STRING),
-        rt::m("queryString", &rt::STRING),
-        rt::m("lastModified", &rt::LONG),
+        rt::m("queryDefinitionId", &rt::STRING).min(1.0),
+        rt::m("name", &rt::STRING).min(1.0),
+        rt::m("queryString", &rt::STRING).min(1.0),
+        rt::m("lastModified", &rt::LONG).min(0.0),
         rt::m("logGroupNames", &LOG_GROUP_NAMES),
         rt::m("parameters", &QUERY_PARAMETER_LIST),
     ],
@@ -101,14 +101,14 @@ pub static QUERY_INFO: rt::Schema = rt::Schema::structure(
     "QueryInfo",
     &[
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryId", &rt::STRING),
-        rt::m("queryString", &rt::STRING),
+        rt::m("queryId", &rt::STRING).min(1.0),
+        rt::m("queryString", &rt::STRING).min(0.0),
         rt::m("status", &rt::ENUM),
-        rt::m("createTime", &rt::LONG),
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("createTime", &rt::LONG).min(0.0),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("queryDuration", &rt::LONG),
         rt::m("bytesScanned", &rt::DOUBLE),
-        rt::m("userIdentity", &rt::STRING),
+        rt::m("userIdentity", &rt::STRING).min(1.0),
     ],
 );
 pub static QUERY_INFO_LIST: rt::Schema = rt::Schema::list(
@@ -134,7 +134,7 @@ rt::structure!(
 pub static QUERY_PARAMETER: rt::Schema = rt::Schema::structure(
     "QueryParameter",
     &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("defaultValue", &rt::STRING),
         rt::m("description", &rt::STRING),
     ],

@@ -14,11 +14,11 @@ pub struct RecordField {
 rt::structure!(RecordField, RECORD_FIELD, 0 => name, 1 => mandatory);
 pub static RECORD_FIELD: rt::Schema = rt::Schema::structure(
     "RecordField",
-    &[rt::m("name", &rt::STRING), rt::m("mandatory", &rt::BOOLEAN)],
+    &[rt::m("name", &rt::STRING).min(1.0), rt::m("mandatory", &rt::BOOLEAN)],
 );
 pub static RECORD_FIELDS: rt::Schema = rt::Schema::list(
     "RecordFields",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// If an entity is rejected when a `PutLogEvents` request was made, this includes details about the reason for the rejection.
 #[derive(Clone, Default, PartialEq)]
@@ -73,8 +73,8 @@ rt::structure!(
 pub static RENAME_KEY_ENTRY: rt::Schema = rt::Schema::structure(
     "RenameKeyEntry",
     &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("renameTo", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("renameTo", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("overwriteIfExists", &rt::BOOLEAN),
     ],
 );
@@ -89,7 +89,7 @@ pub struct RenameKeys {
 rt::structure!(RenameKeys, RENAME_KEYS, 0 => entries);
 pub static RENAME_KEYS: rt::Schema = rt::Schema::structure(
     "RenameKeys",
-    &[rt::m("entries", &RENAME_KEY_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &RENAME_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 /// The specified resource already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -156,16 +156,16 @@ pub static RESOURCE_POLICY: rt::Schema = rt::Schema::structure(
     "ResourcePolicy",
     &[
         rt::m("policyName", &rt::STRING),
-        rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("policyDocument", &rt::STRING).min(1.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
         rt::m("policyScope", &rt::ENUM),
         rt::m("resourceArn", &rt::STRING),
-        rt::m("revisionId", &rt::STRING),
+        rt::m("revisionId", &rt::STRING).min(1.0),
     ],
 );
 pub static RESOURCE_TYPES: rt::Schema = rt::Schema::list(
     "ResourceTypes",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Contains one field from one log event returned by a CloudWatch Logs Insights query, along with the value of that field.
 ///

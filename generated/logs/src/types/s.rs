@@ -23,8 +23,8 @@ pub static S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "S3Configuration",
     &[
         rt::m("destinationIdentifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ownerAccountId", &rt::STRING),
+        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ownerAccountId", &rt::STRING).min(12.0),
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
@@ -42,7 +42,10 @@ rt::structure!(
 );
 pub static S3_DELIVERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "S3DeliveryConfiguration",
-    &[rt::m("suffixPath", &rt::STRING), rt::m("enableHiveCompatiblePath", &rt::BOOLEAN)],
+    &[
+        rt::m("suffixPath", &rt::STRING).min(1.0),
+        rt::m("enableHiveCompatiblePath", &rt::BOOLEAN),
+    ],
 );
 /// Represents a data source association with an S3 Table Integration, including its status and metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -68,12 +71,12 @@ rt::structure!(
 pub static S3_TABLE_INTEGRATION_SOURCE: rt::Schema = rt::Schema::structure(
     "S3TableIntegrationSource",
     &[
-        rt::m("identifier", &rt::STRING),
+        rt::m("identifier", &rt::STRING).min(1.0),
         rt::m("dataSource", &DATA_SOURCE),
         rt::m("status", &rt::ENUM),
-        rt::m("statusReason", &rt::STRING),
-        rt::m("createdTimeStamp", &rt::LONG),
-        rt::m("parentSourceIdentifier", &rt::STRING),
+        rt::m("statusReason", &rt::STRING).min(1.0),
+        rt::m("createdTimeStamp", &rt::LONG).min(0.0),
+        rt::m("parentSourceIdentifier", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -98,7 +101,10 @@ rt::structure!(
 );
 pub static S3_TABLES_INTEGRATION: rt::Schema = rt::Schema::structure(
     "S3TablesIntegration",
-    &[rt::m("datasourceName", &rt::STRING), rt::m("datasourceType", &rt::STRING)],
+    &[
+        rt::m("datasourceName", &rt::STRING).min(1.0),
+        rt::m("datasourceType", &rt::STRING).min(1.0),
+    ],
 );
 rt::string_enum! {
     pub enum ScheduleType { CustomerManaged = "CUSTOMER_MANAGED", AwsManaged =
@@ -141,7 +147,7 @@ rt::string_enum! {
 }
 pub static SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ScheduledQueryLogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum ScheduledQueryState { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -182,16 +188,16 @@ pub static SCHEDULED_QUERY_SUMMARY: rt::Schema = rt::Schema::structure(
     "ScheduledQuerySummary",
     &[
         rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("state", &rt::ENUM),
         rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG),
+        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
         rt::m("lastExecutionStatus", &rt::ENUM),
         rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING),
+        rt::m("timezone", &rt::STRING).min(1.0),
         rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 pub static SCHEDULED_QUERY_SUMMARY_LIST: rt::Schema = rt::Schema::list(
@@ -215,7 +221,10 @@ rt::structure!(
 );
 pub static SEARCHED_LOG_STREAM: rt::Schema = rt::Schema::structure(
     "SearchedLogStream",
-    &[rt::m("logStreamName", &rt::STRING), rt::m("searchedCompletely", &rt::BOOLEAN)],
+    &[
+        rt::m("logStreamName", &rt::STRING).min(1.0),
+        rt::m("searchedCompletely", &rt::BOOLEAN),
+    ],
 );
 pub static SEARCHED_LOG_STREAMS: rt::Schema = rt::Schema::list(
     "SearchedLogStreams",
@@ -272,7 +281,7 @@ pub struct SplitString {
 rt::structure!(SplitString, SPLIT_STRING, 0 => entries);
 pub static SPLIT_STRING: rt::Schema = rt::Schema::structure(
     "SplitString",
-    &[rt::m("entries", &SPLIT_STRING_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &SPLIT_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 pub static SPLIT_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SplitStringEntries",
@@ -290,8 +299,8 @@ rt::structure!(SplitStringEntry, SPLIT_STRING_ENTRY, 0 => source, 1 => delimiter
 pub static SPLIT_STRING_ENTRY: rt::Schema = rt::Schema::structure(
     "SplitStringEntry",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("delimiter", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("delimiter", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -308,7 +317,7 @@ rt::string_enum! {
 }
 pub static START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "StartLiveTailLogGroupIdentifiers",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartLiveTailRequest {
@@ -347,10 +356,11 @@ pub static START_LIVE_TAIL_REQUEST: rt::Schema = rt::Schema::structure(
     "StartLiveTailRequest",
     &[
         rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED),
-        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES),
-        rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES),
-        rt::m("logEventFilterPattern", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
+        rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
+        rt::m("logEventFilterPattern", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Default)]
@@ -426,13 +436,13 @@ pub static START_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "StartQueryRequest",
     &[
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("logGroupName", &rt::STRING),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
         rt::m("logGroupNames", &LOG_GROUP_NAMES),
         rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("limit", &rt::INTEGER),
+        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("limit", &rt::INTEGER).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -443,7 +453,7 @@ pub struct StartQueryResponse {
 rt::structure!(StartQueryResponse, START_QUERY_RESPONSE, 0 => query_id);
 pub static START_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
     "StartQueryResponse",
-    &[rt::m("queryId", &rt::STRING)],
+    &[rt::m("queryId", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum State { Active = "Active", Suppressed = "Suppressed", Baseline = "Baseline"
@@ -457,7 +467,7 @@ pub struct StopQueryRequest {
 rt::structure!(StopQueryRequest, STOP_QUERY_REQUEST, 0 => query_id);
 pub static STOP_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "StopQueryRequest",
-    &[rt::m("queryId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopQueryResponse {
@@ -505,15 +515,15 @@ rt::structure!(
 pub static SUBSCRIPTION_FILTER: rt::Schema = rt::Schema::structure(
     "SubscriptionFilter",
     &[
-        rt::m("filterName", &rt::STRING),
-        rt::m("logGroupName", &rt::STRING),
-        rt::m("filterPattern", &rt::STRING),
-        rt::m("destinationArn", &rt::STRING),
-        rt::m("roleArn", &rt::STRING),
+        rt::m("filterName", &rt::STRING).min(1.0),
+        rt::m("logGroupName", &rt::STRING).min(1.0),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
+        rt::m("destinationArn", &rt::STRING).min(1.0),
+        rt::m("roleArn", &rt::STRING).min(1.0),
         rt::m("distribution", &rt::ENUM),
         rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("fieldSelectionCriteria", &rt::STRING),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
         rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS),
     ],
 );
@@ -532,7 +542,7 @@ pub struct SubstituteString {
 rt::structure!(SubstituteString, SUBSTITUTE_STRING, 0 => entries);
 pub static SUBSTITUTE_STRING: rt::Schema = rt::Schema::structure(
     "SubstituteString",
-    &[rt::m("entries", &SUBSTITUTE_STRING_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &SUBSTITUTE_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 pub static SUBSTITUTE_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SubstituteStringEntries",
@@ -554,9 +564,9 @@ rt::structure!(
 pub static SUBSTITUTE_STRING_ENTRY: rt::Schema = rt::Schema::structure(
     "SubstituteStringEntry",
     &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("from", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("to", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("from", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("to", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be.
@@ -602,10 +612,10 @@ rt::structure!(
 pub static SYSLOG_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "SyslogConfiguration",
     &[
-        rt::m("logGroupArn", &rt::STRING),
+        rt::m("logGroupArn", &rt::STRING).min(1.0),
         rt::m("sourceType", &rt::ENUM),
         rt::m("vpcEndpointId", &rt::STRING),
-        rt::m("createdAt", &rt::LONG),
+        rt::m("createdAt", &rt::LONG).min(0.0),
     ],
 );
 pub static SYSLOG_CONFIGURATIONS: rt::Schema = rt::Schema::list(

@@ -24,11 +24,14 @@ pub struct TagFilter {
 rt::structure!(TagFilter, TAG_FILTER, 0 => key, 1 => values);
 pub static TAG_FILTER: rt::Schema = rt::Schema::structure(
     "TagFilter",
-    &[rt::m("key", &rt::STRING).flags(rt::REQUIRED), rt::m("values", &TAG_FILTER_VALUES)],
+    &[
+        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("values", &TAG_FILTER_VALUES).min(0.0),
+    ],
 );
 pub static TAG_FILTER_VALUES: rt::Schema = rt::Schema::list(
     "TagFilterValues",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );
 pub static TAG_FILTERS: rt::Schema = rt::Schema::list(
     "TagFilters",
@@ -36,11 +39,11 @@ pub static TAG_FILTERS: rt::Schema = rt::Schema::list(
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list(
     "TagList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// **Deprecated**: Please use the generic tagging API model TagResourceRequest
 #[derive(Clone, Default, PartialEq)]
@@ -56,7 +59,7 @@ rt::structure!(
 pub static TAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         "TagLogGroupRequest",
         &[
-            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
+            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
             rt::m("tags", &TAGS).flags(rt::REQUIRED),
         ],
     )
@@ -78,17 +81,17 @@ rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 =>
 pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagResourceRequest",
     &[
-        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("tags", &TAGS).flags(rt::REQUIRED),
     ],
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],
 );
 pub static TEST_EVENT_MESSAGES: rt::Schema = rt::Schema::list(
     "TestEventMessages",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestMetricFilterRequest {
@@ -103,8 +106,8 @@ rt::structure!(
 pub static TEST_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
     "TestMetricFilterRequest",
     &[
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED),
+        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -131,8 +134,8 @@ rt::structure!(
 pub static TEST_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
     "TestTransformerRequest",
     &[
-        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED),
-        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED),
+        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
+        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -168,7 +171,7 @@ rt::structure!(
 );
 pub static TOO_MANY_TAGS_EXCEPTION: rt::Schema = rt::Schema::structure(
         "TooManyTagsException",
-        &[rt::m("message", &rt::STRING), rt::m("resourceName", &rt::STRING)],
+        &[rt::m("message", &rt::STRING), rt::m("resourceName", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// This structure contains information for one log event that has been processed by a log transformer.
@@ -189,8 +192,8 @@ pub static TRANSFORMED_LOG_RECORD: rt::Schema = rt::Schema::structure(
     "TransformedLogRecord",
     &[
         rt::m("eventNumber", &rt::LONG),
-        rt::m("eventMessage", &rt::STRING),
-        rt::m("transformedEventMessage", &rt::STRING),
+        rt::m("eventMessage", &rt::STRING).min(1.0),
+        rt::m("transformedEventMessage", &rt::STRING).min(1.0),
     ],
 );
 pub static TRANSFORMED_LOGS: rt::Schema = rt::Schema::list(
@@ -218,9 +221,9 @@ rt::structure!(
 pub static TRIGGER_HISTORY_RECORD: rt::Schema = rt::Schema::structure(
     "TriggerHistoryRecord",
     &[
-        rt::m("queryId", &rt::STRING),
+        rt::m("queryId", &rt::STRING).min(1.0),
         rt::m("executionStatus", &rt::ENUM),
-        rt::m("triggeredTimestamp", &rt::LONG),
+        rt::m("triggeredTimestamp", &rt::LONG).min(0.0),
         rt::m("errorMessage", &rt::STRING),
         rt::m("destinations", &SCHEDULED_QUERY_DESTINATION_LIST),
     ],
@@ -240,11 +243,11 @@ pub struct TrimString {
 rt::structure!(TrimString, TRIM_STRING, 0 => with_keys);
 pub static TRIM_STRING: rt::Schema = rt::Schema::structure(
     "TrimString",
-    &[rt::m("withKeys", &TRIM_STRING_WITH_KEYS).flags(rt::REQUIRED)],
+    &[rt::m("withKeys", &TRIM_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
 );
 pub static TRIM_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "TrimStringWithKeys",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum Type { Boolean = "boolean", Integer = "integer", Double = "double", String =
@@ -261,7 +264,7 @@ pub struct TypeConverter {
 rt::structure!(TypeConverter, TYPE_CONVERTER, 0 => entries);
 pub static TYPE_CONVERTER: rt::Schema = rt::Schema::structure(
     "TypeConverter",
-    &[rt::m("entries", &TYPE_CONVERTER_ENTRIES).flags(rt::REQUIRED)],
+    &[rt::m("entries", &TYPE_CONVERTER_ENTRIES).flags(rt::REQUIRED).min(1.0)],
 );
 pub static TYPE_CONVERTER_ENTRIES: rt::Schema = rt::Schema::list(
     "TypeConverterEntries",
@@ -279,7 +282,7 @@ rt::structure!(TypeConverterEntry, TYPE_CONVERTER_ENTRY, 0 => key, 1 => type_);
 pub static TYPE_CONVERTER_ENTRY: rt::Schema = rt::Schema::structure(
     "TypeConverterEntry",
     &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("type", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );

@@ -26,8 +26,8 @@ rt::structure!(
 pub static UNTAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         "UntagLogGroupRequest",
         &[
-            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("tags", &TAG_LIST).flags(rt::REQUIRED),
+            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+            rt::m("tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0),
         ],
     )
     .flags(rt::SHAPE_DEPRECATED);
@@ -50,8 +50,8 @@ rt::structure!(
 pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagResourceRequest",
     &[
-        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("tagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
+        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("tagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -78,9 +78,9 @@ rt::structure!(
 pub static UPDATE_ANOMALY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateAnomalyRequest",
     &[
-        rt::m("anomalyId", &rt::STRING),
-        rt::m("patternId", &rt::STRING),
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("anomalyId", &rt::STRING).min(36.0),
+        rt::m("patternId", &rt::STRING).min(32.0),
+        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("suppressionType", &rt::ENUM),
         rt::m("suppressionPeriod", &SUPPRESSION_PERIOD),
         rt::m("baseline", &rt::BOOLEAN),
@@ -104,9 +104,9 @@ rt::structure!(
 pub static UPDATE_DELIVERY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateDeliveryConfigurationRequest",
     &[
-        rt::m("id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("recordFields", &RECORD_FIELDS),
-        rt::m("fieldDelimiter", &rt::STRING),
+        rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
         rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
     ],
 );
@@ -139,10 +139,10 @@ rt::structure!(
 pub static UPDATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateLogAnomalyDetectorRequest",
     &[
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING),
-        rt::m("anomalyVisibilityTime", &rt::LONG),
+        rt::m("filterPattern", &rt::STRING).min(0.0),
+        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
         rt::m("enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
 );
@@ -171,9 +171,9 @@ pub static UPDATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateLookupTableRequest",
     &[
         rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("description", &rt::STRING),
-        rt::m("tableBody", &rt::STRING),
-        rt::m("queryId", &rt::STRING),
+        rt::m("description", &rt::STRING).min(0.0),
+        rt::m("tableBody", &rt::STRING).min(1.0),
+        rt::m("queryId", &rt::STRING).min(1.0),
         rt::m("kmsKeyId", &rt::STRING),
     ],
 );
@@ -190,7 +190,7 @@ rt::structure!(
 );
 pub static UPDATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateLookupTableResponse",
-    &[rt::m("lookupTableArn", &rt::STRING), rt::m("lastUpdatedTime", &rt::LONG)],
+    &[rt::m("lookupTableArn", &rt::STRING), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryRequest {
@@ -233,19 +233,19 @@ rt::structure!(
 pub static UPDATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateScheduledQueryRequest",
     &[
-        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("description", &rt::STRING),
         rt::m("queryLanguage", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS),
+        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
         rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("timezone", &rt::STRING),
+        rt::m("timezone", &rt::STRING).min(1.0),
         rt::m("startTimeOffset", &rt::LONG),
         rt::m("endTimeOffset", &rt::LONG),
         rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("scheduleStartTime", &rt::LONG),
-        rt::m("scheduleEndTime", &rt::LONG),
-        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("state", &rt::ENUM),
     ],
 );
@@ -305,25 +305,25 @@ pub static UPDATE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateScheduledQueryResponse",
     &[
         rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING),
+        rt::m("name", &rt::STRING).min(1.0),
         rt::m("description", &rt::STRING),
         rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryString", &rt::STRING),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS),
+        rt::m("queryString", &rt::STRING).min(0.0),
+        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
         rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING),
+        rt::m("timezone", &rt::STRING).min(1.0),
         rt::m("startTimeOffset", &rt::LONG),
         rt::m("endTimeOffset", &rt::LONG),
         rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
         rt::m("state", &rt::ENUM),
         rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG),
+        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
         rt::m("lastExecutionStatus", &rt::ENUM),
-        rt::m("scheduleStartTime", &rt::LONG),
-        rt::m("scheduleEndTime", &rt::LONG),
-        rt::m("executionRoleArn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG),
-        rt::m("lastUpdatedTime", &rt::LONG),
+        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+        rt::m("executionRoleArn", &rt::STRING).min(1.0),
+        rt::m("creationTime", &rt::LONG).min(0.0),
+        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
     ],
 );
 /// This processor converts a string field to uppercase.
@@ -337,9 +337,9 @@ pub struct UpperCaseString {
 rt::structure!(UpperCaseString, UPPER_CASE_STRING, 0 => with_keys);
 pub static UPPER_CASE_STRING: rt::Schema = rt::Schema::structure(
     "UpperCaseString",
-    &[rt::m("withKeys", &UPPER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED)],
+    &[rt::m("withKeys", &UPPER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
 );
 pub static UPPER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "UpperCaseStringWithKeys",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

@@ -28,7 +28,7 @@ pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
     "AccountLimit",
     &[
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -54,8 +54,8 @@ pub static ACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -88,8 +88,8 @@ rt::structure!(AlarmIdentifier, ALARM_IDENTIFIER, 0 => region, 1 => name);
 pub static ALARM_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "AlarmIdentifier",
     &[
-        rt::m("Region", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Region", &rt::ENUM).flags(rt::REQUIRED).min(1.0),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// *Alias resource record sets only:* Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
@@ -177,7 +177,7 @@ rt::structure!(
 pub static ALIAS_TARGET: rt::Schema = rt::Schema::structure(
     "AliasTarget",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("DNSName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("EvaluateTargetHealth", &rt::BOOLEAN).flags(rt::REQUIRED),
     ],
@@ -201,7 +201,9 @@ rt::structure!(
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateVPCWithHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
     ],

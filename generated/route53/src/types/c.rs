@@ -37,7 +37,10 @@ pub struct ChangeBatch {
 rt::structure!(ChangeBatch, CHANGE_BATCH, 0 => comment, 1 => changes);
 pub static CHANGE_BATCH: rt::Schema = rt::Schema::structure(
     "ChangeBatch",
-    &[rt::m("Comment", &rt::STRING), rt::m("Changes", &CHANGES).flags(rt::REQUIRED)],
+    &[
+        rt::m("Comment", &rt::STRING),
+        rt::m("Changes", &CHANGES).flags(rt::REQUIRED).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionRequest {
@@ -61,8 +64,8 @@ pub static CHANGE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "ChangeCidrCollectionRequest",
     &[
         rt::m("Id", &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED),
-        rt::m("CollectionVersion", &rt::LONG),
-        rt::m("Changes", &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED),
+        rt::m("CollectionVersion", &rt::LONG).min(1.0),
+        rt::m("Changes", &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -73,7 +76,7 @@ pub struct ChangeCidrCollectionResponse {
 rt::structure!(ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, 0 => id);
 pub static CHANGE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
     "ChangeCidrCollectionResponse",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)],
 );
 /// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -93,7 +96,7 @@ rt::structure!(
 pub static CHANGE_INFO: rt::Schema = rt::Schema::structure(
     "ChangeInfo",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
@@ -114,7 +117,9 @@ rt::structure!(
 pub static CHANGE_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ChangeResourceRecordSetsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("ChangeBatch", &CHANGE_BATCH).flags(rt::REQUIRED),
     ],
 );
@@ -163,8 +168,8 @@ pub static CHANGE_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
         rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId").flags(rt::REQUIRED),
-        rt::m("AddTags", &TAG_LIST),
-        rt::m("RemoveTagKeys", &TAG_KEY_LIST),
+        rt::m("AddTags", &TAG_LIST).min(1.0),
+        rt::m("RemoveTagKeys", &TAG_KEY_LIST).min(1.0),
     ],
 );
 /// Empty response for the request.
@@ -215,7 +220,10 @@ rt::structure!(
 );
 pub static CIDR_BLOCK_SUMMARY: rt::Schema = rt::Schema::structure(
     "CidrBlockSummary",
-    &[rt::m("CidrBlock", &rt::STRING), rt::m("LocationName", &rt::STRING)],
+    &[
+        rt::m("CidrBlock", &rt::STRING).min(1.0),
+        rt::m("LocationName", &rt::STRING).min(1.0),
+    ],
 );
 /// A complex type that identifies a CIDR collection.
 #[derive(Clone, Default, PartialEq)]
@@ -235,10 +243,10 @@ rt::structure!(
 pub static CIDR_COLLECTION: rt::Schema = rt::Schema::structure(
     "CidrCollection",
     &[
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("Id", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("Version", &rt::LONG),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Version", &rt::LONG).min(1.0),
     ],
 );
 /// A CIDR collection with this name and a different caller reference already exists in this account.
@@ -272,9 +280,9 @@ rt::structure!(
 pub static CIDR_COLLECTION_CHANGE: rt::Schema = rt::Schema::structure(
     "CidrCollectionChange",
     &[
-        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CidrList", &CIDR_LIST).flags(rt::REQUIRED),
+        rt::m("CidrList", &CIDR_LIST).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -314,7 +322,7 @@ pub static CIDR_COLLECTION_VERSION_MISMATCH_EXCEPTION: rt::Schema = rt::Schema::
     .error(&rt::ErrorTraits::new(409u16, false));
 pub static CIDR_LIST: rt::Schema = rt::Schema::list(
     "CidrList",
-    &[rt::m("member", &rt::STRING).named("Cidr")],
+    &[rt::m("member", &rt::STRING).named("Cidr").min(1.0)],
 );
 /// The object that is specified in resource record set object when you are linking a resource record set to a CIDR location.
 ///
@@ -333,7 +341,7 @@ pub static CIDR_ROUTING_CONFIG: rt::Schema = rt::Schema::structure(
     "CidrRoutingConfig",
     &[
         rt::m("CollectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
@@ -364,12 +372,12 @@ rt::structure!(
 pub static CLOUD_WATCH_ALARM_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "CloudWatchAlarmConfiguration",
     &[
-        rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED),
         rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(60.0),
+        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Statistic", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Dimensions", &DIMENSION_LIST),
     ],
@@ -415,10 +423,10 @@ rt::structure!(
 pub static COLLECTION_SUMMARY: rt::Schema = rt::Schema::structure(
     "CollectionSummary",
     &[
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(20.0),
         rt::m("Id", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("Version", &rt::LONG),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Version", &rt::LONG).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -476,8 +484,8 @@ rt::structure!(Coordinates, COORDINATES, 0 => latitude, 1 => longitude);
 pub static COORDINATES: rt::Schema = rt::Schema::structure(
     "Coordinates",
     &[
-        rt::m("Latitude", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Longitude", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Latitude", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Longitude", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -494,8 +502,8 @@ rt::structure!(
 pub static CREATE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateCidrCollectionRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -538,7 +546,7 @@ rt::structure!(
 pub static CREATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateHealthCheckRequest",
     &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG).flags(rt::REQUIRED),
     ],
 );
@@ -597,9 +605,9 @@ pub static CREATE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("VPC", &VPC),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
-        rt::m("DelegationSetId", &rt::STRING),
+        rt::m("DelegationSetId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type containing the response information for the hosted zone.
@@ -665,11 +673,11 @@ rt::structure!(
 pub static CREATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateKeySigningKeyRequest",
     &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("KeyManagementServiceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Status", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("Status", &rt::STRING).flags(rt::REQUIRED).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -710,7 +718,7 @@ rt::structure!(
 pub static CREATE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateQueryLoggingConfigRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -746,9 +754,12 @@ rt::structure!(
 pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -775,8 +786,8 @@ rt::structure!(
 pub static CREATE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateReusableDelegationSetRequest",
     &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -819,11 +830,11 @@ rt::structure!(
 pub static CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateTrafficPolicyInstanceRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
@@ -903,7 +914,7 @@ rt::structure!(
 pub static CREATE_TRAFFIC_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateTrafficPolicyVersionRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
         rt::m("Document", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
     ],
@@ -942,7 +953,9 @@ rt::structure!(
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateVPCAssociationAuthorizationRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
@@ -961,7 +974,7 @@ rt::structure!(
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateVPCAssociationAuthorizationResponse",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );

@@ -33,7 +33,10 @@ pub struct DnssecStatus {
 rt::structure!(DnssecStatus, DNSSEC_STATUS, 0 => serve_signature, 1 => status_message);
 pub static DNSSEC_STATUS: rt::Schema = rt::Schema::structure(
     "DNSSECStatus",
-    &[rt::m("ServeSignature", &rt::STRING), rt::m("StatusMessage", &rt::STRING)],
+    &[
+        rt::m("ServeSignature", &rt::STRING).min(1.0),
+        rt::m("StatusMessage", &rt::STRING).min(0.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyRequest {
@@ -51,8 +54,8 @@ pub static DEACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structur
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -83,9 +86,9 @@ rt::structure!(
 pub static DELEGATION_SET: rt::Schema = rt::Schema::structure(
     "DelegationSet",
     &[
-        rt::m("Id", &rt::STRING),
-        rt::m("CallerReference", &rt::STRING),
-        rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
+        rt::m("CallerReference", &rt::STRING).min(1.0),
+        rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A delegation set with the same owner and caller reference combination has already been created.
@@ -206,7 +209,11 @@ pub struct DeleteHostedZoneRequest {
 rt::structure!(DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, 0 => id);
 pub static DELETE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteHostedZoneRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -235,8 +242,8 @@ pub static DELETE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -260,7 +267,7 @@ rt::structure!(
 );
 pub static DELETE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteQueryLoggingConfigRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryLoggingConfigResponse {}
@@ -283,9 +290,12 @@ rt::structure!(
 pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -309,7 +319,11 @@ rt::structure!(
 );
 pub static DELETE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteReusableDelegationSetRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
@@ -334,7 +348,7 @@ rt::structure!(
 );
 pub static DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteTrafficPolicyInstanceRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
@@ -360,8 +374,11 @@ rt::structure!(
 pub static DELETE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteTrafficPolicyRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
-        rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+        rt::m("Version", &rt::INTEGER)
+            .at(rt::URI, "Version")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// An empty element.
@@ -387,7 +404,9 @@ rt::structure!(
 pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteVPCAssociationAuthorizationRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
     ],
 );
@@ -414,8 +433,8 @@ rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
 pub static DIMENSION: rt::Schema = rt::Schema::structure(
     "Dimension",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static DIMENSION_LIST: rt::Schema = rt::Schema::list(
@@ -433,7 +452,11 @@ rt::structure!(
 );
 pub static DISABLE_HOSTED_ZONE_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
     "DisableHostedZoneDNSSECRequest",
-    &[rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableHostedZoneDnssecResponse {
@@ -464,7 +487,9 @@ rt::structure!(
 pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "DisassociateVPCFromHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("VPC", &VPC).flags(rt::REQUIRED),
         rt::m("Comment", &rt::STRING),
     ],

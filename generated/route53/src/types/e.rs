@@ -13,7 +13,11 @@ rt::structure!(
 );
 pub static ENABLE_HOSTED_ZONE_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
     "EnableHostedZoneDNSSECRequest",
-    &[rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableHostedZoneDnssecResponse {

@@ -38,9 +38,9 @@ rt::structure!(
 pub static GEO_LOCATION: rt::Schema = rt::Schema::structure(
     "GeoLocation",
     &[
-        rt::m("ContinentCode", &rt::STRING),
-        rt::m("CountryCode", &rt::STRING),
-        rt::m("SubdivisionCode", &rt::STRING),
+        rt::m("ContinentCode", &rt::STRING).min(2.0),
+        rt::m("CountryCode", &rt::STRING).min(1.0),
+        rt::m("SubdivisionCode", &rt::STRING).min(1.0),
     ],
 );
 /// A complex type that contains the codes and full continent, country, and subdivision names for the specified `geolocation` code.
@@ -66,12 +66,12 @@ rt::structure!(
 pub static GEO_LOCATION_DETAILS: rt::Schema = rt::Schema::structure(
     "GeoLocationDetails",
     &[
-        rt::m("ContinentCode", &rt::STRING),
-        rt::m("ContinentName", &rt::STRING),
-        rt::m("CountryCode", &rt::STRING),
-        rt::m("CountryName", &rt::STRING),
-        rt::m("SubdivisionCode", &rt::STRING),
-        rt::m("SubdivisionName", &rt::STRING),
+        rt::m("ContinentCode", &rt::STRING).min(2.0),
+        rt::m("ContinentName", &rt::STRING).min(1.0),
+        rt::m("CountryCode", &rt::STRING).min(1.0),
+        rt::m("CountryName", &rt::STRING).min(1.0),
+        rt::m("SubdivisionCode", &rt::STRING).min(1.0),
+        rt::m("SubdivisionName", &rt::STRING).min(1.0),
     ],
 );
 pub static GEO_LOCATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
@@ -110,10 +110,10 @@ rt::structure!(
 pub static GEO_PROXIMITY_LOCATION: rt::Schema = rt::Schema::structure(
     "GeoProximityLocation",
     &[
-        rt::m("AWSRegion", &rt::STRING),
-        rt::m("LocalZoneGroup", &rt::STRING),
+        rt::m("AWSRegion", &rt::STRING).min(1.0),
+        rt::m("LocalZoneGroup", &rt::STRING).min(1.0),
         rt::m("Coordinates", &COORDINATES),
-        rt::m("Bias", &rt::INTEGER),
+        rt::m("Bias", &rt::INTEGER).min(-99.0),
     ],
 );
 /// A complex type that contains information about the request to create a hosted zone.
@@ -148,7 +148,7 @@ pub static GET_ACCOUNT_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetAccountLimitResponse",
     &[
         rt::m("Limit", &ACCOUNT_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
     ],
 );
 /// The input for a GetChange request.
@@ -160,7 +160,12 @@ pub struct GetChangeRequest {
 rt::structure!(GetChangeRequest, GET_CHANGE_REQUEST, 0 => id);
 pub static GET_CHANGE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetChangeRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)
+            .min(1.0),
+    ],
 );
 /// A complex type that contains the `ChangeInfo` element.
 #[derive(Clone, Default, PartialEq)]
@@ -202,7 +207,11 @@ pub struct GetDnssecRequest {
 rt::structure!(GetDnssecRequest, GET_DNSSEC_REQUEST, 0 => hosted_zone_id);
 pub static GET_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
     "GetDNSSECRequest",
-    &[rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecResponse {
@@ -248,9 +257,9 @@ rt::structure!(
 pub static GET_GEO_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetGeoLocationRequest",
     &[
-        rt::m("ContinentCode", &rt::STRING).at(rt::QUERY, "continentcode"),
-        rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode"),
-        rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY, "subdivisioncode"),
+        rt::m("ContinentCode", &rt::STRING).at(rt::QUERY, "continentcode").min(2.0),
+        rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode").min(1.0),
+        rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY, "subdivisioncode").min(1.0),
     ],
 );
 /// A complex type that contains the response information for the specified geolocation code.
@@ -420,7 +429,9 @@ pub static GET_HOSTED_ZONE_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneLimitRequest",
     &[
         rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type that contains the requested limit.
@@ -438,7 +449,7 @@ pub static GET_HOSTED_ZONE_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetHostedZoneLimitResponse",
     &[
         rt::m("Limit", &HOSTED_ZONE_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
     ],
 );
 /// A request to get information about a specified hosted zone.
@@ -450,7 +461,11 @@ pub struct GetHostedZoneRequest {
 rt::structure!(GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, 0 => id);
 pub static GET_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetHostedZoneRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contain the response to a `GetHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -471,7 +486,7 @@ pub static GET_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED),
         rt::m("DelegationSet", &DELEGATION_SET),
-        rt::m("VPCs", &VPCS),
+        rt::m("VPCs", &VPCS).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -482,7 +497,7 @@ pub struct GetQueryLoggingConfigRequest {
 rt::structure!(GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, 0 => id);
 pub static GET_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
     "GetQueryLoggingConfigRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigResponse {
@@ -513,7 +528,9 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST: rt::Schema = rt::Schema::s
     "GetReusableDelegationSetLimitRequest",
     &[
         rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("DelegationSetId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
     ],
 );
 /// A complex type that contains the requested limit.
@@ -532,7 +549,7 @@ pub static GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE: rt::Schema = rt::Schema::
     "GetReusableDelegationSetLimitResponse",
     &[
         rt::m("Limit", &REUSABLE_DELEGATION_SET_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
     ],
 );
 /// A request to get information about a specified reusable delegation set.
@@ -546,7 +563,11 @@ rt::structure!(
 );
 pub static GET_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
     "GetReusableDelegationSetRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    ],
 );
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
 #[derive(Clone, Default, PartialEq)]
@@ -597,7 +618,7 @@ rt::structure!(
 );
 pub static GET_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetTrafficPolicyInstanceRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED)],
+    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -627,8 +648,11 @@ rt::structure!(
 pub static GET_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetTrafficPolicyRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
-        rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+        rt::m("Version", &rt::INTEGER)
+            .at(rt::URI, "Version")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 /// A complex type that contains the response information for the request.

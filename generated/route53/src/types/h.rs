@@ -27,10 +27,10 @@ pub static HEALTH_CHECK: rt::Schema = rt::Schema::structure(
     "HealthCheck",
     &[
         rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("LinkedService", &LINKED_SERVICE),
         rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG).flags(rt::REQUIRED),
-        rt::m("HealthCheckVersion", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("HealthCheckVersion", &rt::LONG).flags(rt::REQUIRED).min(1.0),
         rt::m("CloudWatchAlarmConfiguration", &CLOUD_WATCH_ALARM_CONFIGURATION),
     ],
 );
@@ -201,23 +201,23 @@ pub static HEALTH_CHECK_CONFIG: rt::Schema = rt::Schema::structure(
     "HealthCheckConfig",
     &[
         rt::m("IPAddress", &rt::STRING),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("ResourcePath", &rt::STRING),
         rt::m("FullyQualifiedDomainName", &rt::STRING),
         rt::m("SearchString", &rt::STRING),
-        rt::m("RequestInterval", &rt::INTEGER),
-        rt::m("FailureThreshold", &rt::INTEGER),
+        rt::m("RequestInterval", &rt::INTEGER).min(10.0),
+        rt::m("FailureThreshold", &rt::INTEGER).min(1.0),
         rt::m("MeasureLatency", &rt::BOOLEAN),
         rt::m("Inverted", &rt::BOOLEAN),
         rt::m("Disabled", &rt::BOOLEAN),
-        rt::m("HealthThreshold", &rt::INTEGER),
+        rt::m("HealthThreshold", &rt::INTEGER).min(0.0),
         rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
         rt::m("EnableSNI", &rt::BOOLEAN),
-        rt::m("Regions", &HEALTH_CHECK_REGION_LIST),
+        rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
         rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
         rt::m("InsufficientDataHealthStatus", &rt::ENUM),
-        rt::m("RoutingControlArn", &rt::STRING),
+        rt::m("RoutingControlArn", &rt::STRING).min(1.0),
     ],
 );
 /// This error code is not in use.
@@ -251,7 +251,7 @@ rt::structure!(
 pub static HEALTH_CHECK_OBSERVATION: rt::Schema = rt::Schema::structure(
     "HealthCheckObservation",
     &[
-        rt::m("Region", &rt::ENUM),
+        rt::m("Region", &rt::ENUM).min(1.0),
         rt::m("IPAddress", &rt::STRING),
         rt::m("StatusReport", &STATUS_REPORT),
     ],
@@ -267,7 +267,7 @@ rt::string_enum! {
 }
 pub static HEALTH_CHECK_REGION_LIST: rt::Schema = rt::Schema::list(
     "HealthCheckRegionList",
-    &[rt::m("member", &rt::ENUM).named("Region")],
+    &[rt::m("member", &rt::ENUM).named("Region").min(1.0)],
 );
 rt::string_enum! {
     pub enum HealthCheckType { Http = "HTTP", Https = "HTTPS", HttpStrMatch =
@@ -317,9 +317,9 @@ rt::structure!(
 pub static HOSTED_ZONE: rt::Schema = rt::Schema::structure(
     "HostedZone",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Config", &HOSTED_ZONE_CONFIG),
         rt::m("ResourceRecordSetCount", &rt::LONG),
         rt::m("LinkedService", &LINKED_SERVICE),
@@ -398,7 +398,7 @@ pub static HOSTED_ZONE_LIMIT: rt::Schema = rt::Schema::structure(
     "HostedZoneLimit",
     &[
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -486,7 +486,7 @@ rt::structure!(
 pub static HOSTED_ZONE_SUMMARY: rt::Schema = rt::Schema::structure(
     "HostedZoneSummary",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Owner", &HOSTED_ZONE_OWNER).flags(rt::REQUIRED),
     ],

@@ -59,7 +59,7 @@ pub static LIST_CIDR_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("CollectionId", &rt::STRING)
             .at(rt::URI, "CidrCollectionId")
             .flags(rt::REQUIRED),
-        rt::m("LocationName", &rt::STRING).at(rt::QUERY, "location"),
+        rt::m("LocationName", &rt::STRING).at(rt::QUERY, "location").min(1.0),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -182,9 +182,15 @@ rt::structure!(
 pub static LIST_GEO_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListGeoLocationsRequest",
     &[
-        rt::m("StartContinentCode", &rt::STRING).at(rt::QUERY, "startcontinentcode"),
-        rt::m("StartCountryCode", &rt::STRING).at(rt::QUERY, "startcountrycode"),
-        rt::m("StartSubdivisionCode", &rt::STRING).at(rt::QUERY, "startsubdivisioncode"),
+        rt::m("StartContinentCode", &rt::STRING)
+            .at(rt::QUERY, "startcontinentcode")
+            .min(2.0),
+        rt::m("StartCountryCode", &rt::STRING)
+            .at(rt::QUERY, "startcountrycode")
+            .min(1.0),
+        rt::m("StartSubdivisionCode", &rt::STRING)
+            .at(rt::QUERY, "startsubdivisioncode")
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -214,9 +220,9 @@ pub static LIST_GEO_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextContinentCode", &rt::STRING),
-        rt::m("NextCountryCode", &rt::STRING),
-        rt::m("NextSubdivisionCode", &rt::STRING),
+        rt::m("NextContinentCode", &rt::STRING).min(2.0),
+        rt::m("NextCountryCode", &rt::STRING).min(1.0),
+        rt::m("NextSubdivisionCode", &rt::STRING).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -290,7 +296,9 @@ pub static LIST_HOSTED_ZONES_BY_NAME_REQUEST: rt::Schema = rt::Schema::structure
     "ListHostedZonesByNameRequest",
     &[
         rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"),
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -326,10 +334,10 @@ pub static LIST_HOSTED_ZONES_BY_NAME_RESPONSE: rt::Schema = rt::Schema::structur
     &[
         rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED),
         rt::m("DNSName", &rt::STRING),
-        rt::m("HostedZoneId", &rt::STRING),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("NextDNSName", &rt::STRING),
-        rt::m("NextHostedZoneId", &rt::STRING),
+        rt::m("NextHostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -357,7 +365,10 @@ pub static LIST_HOSTED_ZONES_BY_VPC_REQUEST: rt::Schema = rt::Schema::structure(
     "ListHostedZonesByVPCRequest",
     &[
         rt::m("VPCId", &rt::STRING).at(rt::QUERY, "vpcid").flags(rt::REQUIRED),
-        rt::m("VPCRegion", &rt::ENUM).at(rt::QUERY, "vpcregion").flags(rt::REQUIRED),
+        rt::m("VPCRegion", &rt::ENUM)
+            .at(rt::QUERY, "vpcregion")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
     ],
@@ -408,7 +419,9 @@ pub static LIST_HOSTED_ZONES_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-        rt::m("DelegationSetId", &rt::STRING).at(rt::QUERY, "delegationsetid"),
+        rt::m("DelegationSetId", &rt::STRING)
+            .at(rt::QUERY, "delegationsetid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY, "hostedzonetype"),
     ],
 );
@@ -465,7 +478,9 @@ rt::structure!(
 pub static LIST_QUERY_LOGGING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListQueryLoggingConfigsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -515,7 +530,9 @@ rt::structure!(
 pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListResourceRecordSetProtectionsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
         rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
@@ -580,10 +597,12 @@ rt::structure!(
 pub static LIST_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListResourceRecordSetsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
         rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
-        rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier"),
+        rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier").min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -621,7 +640,7 @@ pub static LIST_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::structur
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("NextRecordName", &rt::STRING),
         rt::m("NextRecordType", &rt::ENUM),
-        rt::m("NextRecordIdentifier", &rt::STRING),
+        rt::m("NextRecordIdentifier", &rt::STRING).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -730,7 +749,7 @@ pub static LIST_TAGS_FOR_RESOURCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsForResourcesRequest",
     &[
         rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-        rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED),
+        rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A complex type containing tags for the specified resources.
@@ -764,7 +783,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPoliciesRequest",
     &[
-        rt::m("TrafficPolicyIdMarker", &rt::STRING).at(rt::QUERY, "trafficpolicyid"),
+        rt::m("TrafficPolicyIdMarker", &rt::STRING)
+            .at(rt::QUERY, "trafficpolicyid")
+            .min(1.0),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
     ],
 );
@@ -790,7 +811,7 @@ pub static LIST_TRAFFIC_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("TrafficPolicySummaries", &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -819,7 +840,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesByHostedZoneRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::QUERY, "id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -895,11 +918,17 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesByPolicyRequest",
     &[
-        rt::m("TrafficPolicyId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+        rt::m("TrafficPolicyId", &rt::STRING)
+            .at(rt::QUERY, "id")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("TrafficPolicyVersion", &rt::INTEGER)
             .at(rt::QUERY, "version")
-            .flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("HostedZoneIdMarker", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -933,7 +962,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE: rt::Schema = rt::Sc
     "ListTrafficPolicyInstancesByPolicyResponse",
     &[
         rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING),
+        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
@@ -966,7 +995,9 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyInstancesRequest",
     &[
-        rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid"),
+        rt::m("HostedZoneIdMarker", &rt::STRING)
+            .at(rt::QUERY, "hostedzoneid")
+            .flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyinstancename"),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
@@ -1000,7 +1031,7 @@ pub static LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE: rt::Schema = rt::Schema::stru
     "ListTrafficPolicyInstancesResponse",
     &[
         rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING),
+        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
         rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
         rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
         rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
@@ -1026,7 +1057,7 @@ rt::structure!(
 pub static LIST_TRAFFIC_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTrafficPolicyVersionsRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
         rt::m("TrafficPolicyVersionMarker", &rt::STRING)
             .at(rt::QUERY, "trafficpolicyversion"),
         rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
@@ -1077,7 +1108,9 @@ rt::structure!(
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListVPCAssociationAuthorizationsRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
         rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
     ],
@@ -1100,9 +1133,9 @@ rt::structure!(
 pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListVPCAssociationAuthorizationsResponse",
     &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("NextToken", &rt::STRING),
-        rt::m("VPCs", &VPCS).flags(rt::REQUIRED),
+        rt::m("VPCs", &VPCS).flags(rt::REQUIRED).min(1.0),
     ],
 );
 pub static LOCATION_SUMMARIES: rt::Schema = rt::Schema::list(
@@ -1118,5 +1151,5 @@ pub struct LocationSummary {
 rt::structure!(LocationSummary, LOCATION_SUMMARY, 0 => location_name);
 pub static LOCATION_SUMMARY: rt::Schema = rt::Schema::structure(
     "LocationSummary",
-    &[rt::m("LocationName", &rt::STRING)],
+    &[rt::m("LocationName", &rt::STRING).min(1.0)],
 );

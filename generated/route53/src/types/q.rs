@@ -20,8 +20,8 @@ rt::structure!(
 pub static QUERY_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
     "QueryLoggingConfig",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
     ],
 );

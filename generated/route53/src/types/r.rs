@@ -10,7 +10,7 @@ rt::string_enum! {
 }
 pub static RECORD_DATA: rt::Schema = rt::Schema::list(
     "RecordData",
-    &[rt::m("member", &rt::STRING).named("RecordDataEntry")],
+    &[rt::m("member", &rt::STRING).named("RecordDataEntry").min(0.0)],
 );
 rt::string_enum! {
     pub enum ResettableElementName { FullyQualifiedDomainName =
@@ -19,7 +19,7 @@ rt::string_enum! {
 }
 pub static RESETTABLE_ELEMENT_NAME_LIST: rt::Schema = rt::Schema::list(
     "ResettableElementNameList",
-    &[rt::m("member", &rt::ENUM).named("ResettableElementName")],
+    &[rt::m("member", &rt::ENUM).named("ResettableElementName").min(1.0)],
 );
 /// Information specific to the resource record.
 ///
@@ -221,17 +221,17 @@ pub static RESOURCE_RECORD_SET: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SetIdentifier", &rt::STRING),
-        rt::m("Weight", &rt::LONG),
-        rt::m("Region", &rt::ENUM),
+        rt::m("SetIdentifier", &rt::STRING).min(1.0),
+        rt::m("Weight", &rt::LONG).min(0.0),
+        rt::m("Region", &rt::ENUM).min(1.0),
         rt::m("GeoLocation", &GEO_LOCATION),
         rt::m("Failover", &rt::ENUM),
         rt::m("MultiValueAnswer", &rt::BOOLEAN),
-        rt::m("TTL", &rt::LONG),
-        rt::m("ResourceRecords", &RESOURCE_RECORDS),
+        rt::m("TTL", &rt::LONG).min(0.0),
+        rt::m("ResourceRecords", &RESOURCE_RECORDS).min(1.0),
         rt::m("AliasTarget", &ALIAS_TARGET),
         rt::m("HealthCheckId", &rt::STRING),
-        rt::m("TrafficPolicyInstanceId", &rt::STRING),
+        rt::m("TrafficPolicyInstanceId", &rt::STRING).min(1.0),
         rt::m("CidrRoutingConfig", &CIDR_ROUTING_CONFIG),
         rt::m("GeoProximityLocation", &GEO_PROXIMITY_LOCATION),
     ],
@@ -368,7 +368,7 @@ pub static RESOURCE_TAG_SET: rt::Schema = rt::Schema::structure(
     &[
         rt::m("ResourceType", &rt::ENUM),
         rt::m("ResourceId", &rt::STRING),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("Tags", &TAG_LIST).min(1.0),
     ],
 );
 pub static RESOURCE_TAG_SET_LIST: rt::Schema = rt::Schema::list(
@@ -390,7 +390,7 @@ pub static REUSABLE_DELEGATION_SET_LIMIT: rt::Schema = rt::Schema::structure(
     "ReusableDelegationSetLimit",
     &[
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
     ],
 );
 rt::string_enum! {

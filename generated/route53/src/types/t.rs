@@ -70,13 +70,14 @@ pub static TEST_DNS_ANSWER_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("HostedZoneId", &rt::STRING)
             .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("RecordName", &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED),
         rt::m("RecordType", &rt::ENUM).at(rt::QUERY, "recordtype").flags(rt::REQUIRED),
         rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
         rt::m("EDNS0ClientSubnetIP", &rt::STRING).at(rt::QUERY, "edns0clientsubnetip"),
         rt::m("EDNS0ClientSubnetMask", &rt::STRING)
-            .at(rt::QUERY, "edns0clientsubnetmask"),
+            .at(rt::QUERY, "edns0clientsubnetmask")
+            .min(0.0),
     ],
 );
 /// A complex type that contains the response to a `TestDNSAnswer` request.
@@ -102,7 +103,7 @@ rt::structure!(
 pub static TEST_DNS_ANSWER_RESPONSE: rt::Schema = rt::Schema::structure(
     "TestDNSAnswerResponse",
     &[
-        rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED).min(0.0),
         rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("RecordData", &RECORD_DATA).flags(rt::REQUIRED),
@@ -261,8 +262,8 @@ rt::structure!(
 pub static TRAFFIC_POLICY: rt::Schema = rt::Schema::structure(
     "TrafficPolicy",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("Document", &rt::STRING).flags(rt::REQUIRED),
@@ -325,14 +326,14 @@ rt::structure!(
 pub static TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
     "TrafficPolicyInstance",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED),
+        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
         rt::m("State", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
         rt::m("TrafficPolicyType", &rt::ENUM).flags(rt::REQUIRED),
     ],
 );
@@ -379,10 +380,10 @@ rt::structure!(
 pub static TRAFFIC_POLICY_SUMMARY: rt::Schema = rt::Schema::structure(
     "TrafficPolicySummary",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyCount", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+        rt::m("TrafficPolicyCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
     ],
 );

@@ -140,19 +140,19 @@ pub static UPDATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("HealthCheckId", &rt::STRING)
             .at(rt::URI, "HealthCheckId")
             .flags(rt::REQUIRED),
-        rt::m("HealthCheckVersion", &rt::LONG),
+        rt::m("HealthCheckVersion", &rt::LONG).min(1.0),
         rt::m("IPAddress", &rt::STRING),
-        rt::m("Port", &rt::INTEGER),
+        rt::m("Port", &rt::INTEGER).min(1.0),
         rt::m("ResourcePath", &rt::STRING),
         rt::m("FullyQualifiedDomainName", &rt::STRING),
         rt::m("SearchString", &rt::STRING),
-        rt::m("FailureThreshold", &rt::INTEGER),
+        rt::m("FailureThreshold", &rt::INTEGER).min(1.0),
         rt::m("Inverted", &rt::BOOLEAN),
         rt::m("Disabled", &rt::BOOLEAN),
-        rt::m("HealthThreshold", &rt::INTEGER),
+        rt::m("HealthThreshold", &rt::INTEGER).min(0.0),
         rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
         rt::m("EnableSNI", &rt::BOOLEAN),
-        rt::m("Regions", &HEALTH_CHECK_REGION_LIST),
+        rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
         rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
         rt::m("InsufficientDataHealthStatus", &rt::ENUM),
         rt::m("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST),
@@ -186,7 +186,9 @@ rt::structure!(
 pub static UPDATE_HOSTED_ZONE_COMMENT_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateHostedZoneCommentRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("Comment", &rt::STRING),
     ],
 );
@@ -218,7 +220,9 @@ rt::structure!(
 pub static UPDATE_HOSTED_ZONE_FEATURES_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateHostedZoneFeaturesRequest",
     &[
-        rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
+        rt::m("HostedZoneId", &rt::STRING)
+            .at(rt::URI, "Id")
+            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
         rt::m("EnableAcceleratedRecovery", &rt::BOOLEAN),
     ],
 );
@@ -246,8 +250,11 @@ rt::structure!(
 pub static UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateTrafficPolicyCommentRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
-        rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+        rt::m("Version", &rt::INTEGER)
+            .at(rt::URI, "Version")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Comment", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -284,10 +291,10 @@ rt::structure!(
 pub static UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateTrafficPolicyInstanceRequest",
     &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.

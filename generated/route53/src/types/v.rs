@@ -15,7 +15,7 @@ pub struct Vpc {
 rt::structure!(Vpc, VPC, 0 => vpc_region, 1 => vpc_id);
 pub static VPC: rt::Schema = rt::Schema::structure(
     "VPC",
-    &[rt::m("VPCRegion", &rt::ENUM), rt::m("VPCId", &rt::STRING)],
+    &[rt::m("VPCRegion", &rt::ENUM).min(1.0), rt::m("VPCId", &rt::STRING)],
 );
 /// The VPC that you specified is not authorized to be associated with the hosted zone.
 #[derive(Clone, Default, PartialEq)]

@@ -85,7 +85,11 @@ pub static ABORT_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("ExpectedBucketOwner", &rt::STRING)

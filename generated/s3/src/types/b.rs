@@ -46,7 +46,7 @@ pub static BUCKET: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING),
         rt::m("CreationDate", &rt::TIMESTAMP),
         rt::m("BucketRegion", &rt::STRING),
-        rt::m("BucketArn", &rt::STRING),
+        rt::m("BucketArn", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {

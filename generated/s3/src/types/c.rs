@@ -305,7 +305,7 @@ pub static COMPLETE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Location", &rt::STRING),
         rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
         rt::m("ETag", &rt::STRING),
         rt::m("ChecksumCRC32", &rt::STRING),
@@ -421,7 +421,11 @@ pub static COMPLETE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("MultipartUpload", &COMPLETED_MULTIPART_UPLOAD)
             .named("CompleteMultipartUpload")
             .flags(rt::PAYLOAD)
@@ -959,7 +963,7 @@ pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
         rt::m("CopySource", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED)
+            .flags(rt::REQUIRED | rt::COPY_SOURCE)
             .ctx("CopySource"),
         rt::m("CopySourceIfMatch", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source-if-match"),
@@ -977,7 +981,11 @@ pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
         rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
         rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
         rt::m("MetadataDirective", &rt::ENUM).at(rt::HEADER, "x-amz-metadata-directive"),
         rt::m("TaggingDirective", &rt::ENUM).at(rt::HEADER, "x-amz-tagging-directive"),
@@ -1275,7 +1283,7 @@ pub static CREATE_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
     "CreateBucketOutput",
     &[
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn"),
+        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1424,7 +1432,7 @@ pub static CREATE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
         rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"),
         rt::m("Bucket", &rt::STRING).named("Bucket"),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("UploadId", &rt::STRING),
         rt::m("ServerSideEncryption", &rt::ENUM)
             .at(rt::HEADER, "x-amz-server-side-encryption"),
@@ -1702,7 +1710,11 @@ pub static CREATE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
         rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
         rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
         rt::m("ServerSideEncryption", &rt::ENUM)
             .at(rt::HEADER, "x-amz-server-side-encryption"),

@@ -442,7 +442,7 @@ pub static DELETE_MARKER_ENTRY: rt::Schema = rt::Schema::structure(
     "DeleteMarkerEntry",
     &[
         rt::m("Owner", &OWNER),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("IsLatest", &rt::BOOLEAN),
         rt::m("LastModified", &rt::TIMESTAMP),
@@ -520,7 +520,7 @@ pub static DELETE_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("AnnotationName", &rt::STRING)
             .at(rt::QUERY, "annotationName")
             .flags(rt::REQUIRED),
@@ -614,7 +614,11 @@ pub static DELETE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
@@ -665,7 +669,7 @@ pub static DELETE_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
@@ -818,7 +822,7 @@ rt::structure!(
 pub static DELETED_OBJECT: rt::Schema = rt::Schema::structure(
     "DeletedObject",
     &[
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("DeleteMarker", &rt::BOOLEAN),
         rt::m("DeleteMarkerVersionId", &rt::STRING),

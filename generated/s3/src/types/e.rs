@@ -351,7 +351,7 @@ rt::structure!(ErrorShape, ERROR, 0 => key, 1 => version_id, 2 => code, 3 => mes
 pub static ERROR: rt::Schema = rt::Schema::structure(
     "Error",
     &[
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("Code", &rt::STRING),
         rt::m("Message", &rt::STRING),
@@ -419,7 +419,7 @@ pub struct ErrorDocument {
 rt::structure!(ErrorDocument, ERROR_DOCUMENT, 0 => key);
 pub static ERROR_DOCUMENT: rt::Schema = rt::Schema::structure(
     "ErrorDocument",
-    &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 pub static ERRORS: rt::Schema = rt::Schema::list("Errors", &[rt::m("member", &ERROR)])
     .flags(rt::SHAPE_FLATTENED);

@@ -1012,7 +1012,11 @@ pub static GET_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
@@ -1125,7 +1129,11 @@ pub static GET_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("AnnotationName", &rt::STRING)
             .at(rt::QUERY, "annotationName")
             .flags(rt::REQUIRED),
@@ -1271,7 +1279,7 @@ pub static GET_OBJECT_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("MaxParts", &rt::INTEGER).at(rt::HEADER, "x-amz-max-parts"),
         rt::m("PartNumberMarker", &rt::INTEGER)
@@ -1326,7 +1334,7 @@ pub static GET_OBJECT_LEGAL_HOLD_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
@@ -1718,7 +1726,11 @@ pub static GET_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
         rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
         rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Unmodified-Since"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("Range", &rt::STRING).at(rt::HEADER, "Range"),
         rt::m("ResponseCacheControl", &rt::STRING)
             .at(rt::QUERY, "response-cache-control"),
@@ -1782,7 +1794,7 @@ pub static GET_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
@@ -1833,7 +1845,7 @@ pub static GET_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
@@ -1877,7 +1889,7 @@ pub static GET_OBJECT_TORRENT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),

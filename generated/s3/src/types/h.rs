@@ -33,12 +33,14 @@ rt::structure!(
 pub static HEAD_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
     "HeadBucketOutput",
     &[
-        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn"),
+        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0),
         rt::m("BucketLocationType", &rt::ENUM)
             .at(rt::HEADER, "x-amz-bucket-location-type"),
         rt::m("BucketLocationName", &rt::STRING)
             .at(rt::HEADER, "x-amz-bucket-location-name"),
-        rt::m("BucketRegion", &rt::STRING).at(rt::HEADER, "x-amz-bucket-region"),
+        rt::m("BucketRegion", &rt::STRING)
+            .at(rt::HEADER, "x-amz-bucket-region")
+            .min(0.0),
         rt::m("AccessPointAlias", &rt::BOOLEAN)
             .at(rt::HEADER, "x-amz-access-point-alias"),
     ],
@@ -429,7 +431,11 @@ pub static HEAD_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
         rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
         rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Unmodified-Since"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("Range", &rt::STRING).at(rt::HEADER, "Range"),
         rt::m("ResponseCacheControl", &rt::STRING)
             .at(rt::QUERY, "response-cache-control"),

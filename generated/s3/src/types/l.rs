@@ -461,7 +461,7 @@ rt::structure!(
 pub static LIST_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListBucketsRequest",
     &[
-        rt::m("MaxBuckets", &rt::INTEGER).at(rt::QUERY, "max-buckets"),
+        rt::m("MaxBuckets", &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0),
         rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
         rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"),
         rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region"),
@@ -480,7 +480,7 @@ rt::structure!(
 );
 pub static LIST_DIRECTORY_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
     "ListDirectoryBucketsOutput",
-    &[rt::m("Buckets", &BUCKETS), rt::m("ContinuationToken", &rt::STRING)],
+    &[rt::m("Buckets", &BUCKETS), rt::m("ContinuationToken", &rt::STRING).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsRequest {
@@ -496,8 +496,12 @@ rt::structure!(
 pub static LIST_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListDirectoryBucketsRequest",
     &[
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("MaxDirectoryBuckets", &rt::INTEGER).at(rt::QUERY, "max-directory-buckets"),
+        rt::m("ContinuationToken", &rt::STRING)
+            .at(rt::QUERY, "continuation-token")
+            .min(0.0),
+        rt::m("MaxDirectoryBuckets", &rt::INTEGER)
+            .at(rt::QUERY, "max-directory-buckets")
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -662,10 +666,10 @@ pub static LIST_OBJECT_ANNOTATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Annotations", &ANNOTATION_LIST),
         rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
         rt::m("AnnotationPrefix", &rt::STRING),
-        rt::m("MaxAnnotationResults", &rt::INTEGER),
+        rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0),
         rt::m("AnnotationCount", &rt::INTEGER),
         rt::m("ContinuationToken", &rt::STRING),
         rt::m("NextContinuationToken", &rt::STRING),
@@ -702,10 +706,11 @@ pub static LIST_OBJECT_ANNOTATIONS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("MaxAnnotationResults", &rt::INTEGER)
-            .at(rt::QUERY, "max-annotation-results"),
+            .at(rt::QUERY, "max-annotation-results")
+            .min(1.0),
         rt::m("AnnotationPrefix", &rt::STRING).at(rt::QUERY, "annotation-prefix"),
         rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
@@ -1144,7 +1149,7 @@ pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
         rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"),
         rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("UploadId", &rt::STRING),
         rt::m("PartNumberMarker", &rt::INTEGER),
         rt::m("NextPartNumberMarker", &rt::INTEGER),
@@ -1208,7 +1213,11 @@ pub static LIST_PARTS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"),
         rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
         rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),

@@ -267,7 +267,7 @@ pub static MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
     "MultipartUpload",
     &[
         rt::m("UploadId", &rt::STRING),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("Initiated", &rt::TIMESTAMP),
         rt::m("StorageClass", &rt::ENUM),
         rt::m("Owner", &OWNER),

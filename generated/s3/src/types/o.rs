@@ -44,7 +44,7 @@ rt::structure!(
 pub static OBJECT: rt::Schema = rt::Schema::structure(
     "Object",
     &[
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("LastModified", &rt::TIMESTAMP),
         rt::m("ETag", &rt::STRING),
         rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
@@ -126,7 +126,7 @@ rt::structure!(
 pub static OBJECT_IDENTIFIER: rt::Schema = rt::Schema::structure(
     "ObjectIdentifier",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("ETag", &rt::STRING),
         rt::m("LastModifiedTime", &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate),
@@ -351,7 +351,7 @@ pub static OBJECT_VERSION: rt::Schema = rt::Schema::structure(
         rt::m("ChecksumType", &rt::ENUM),
         rt::m("Size", &rt::LONG),
         rt::m("StorageClass", &rt::ENUM),
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("VersionId", &rt::STRING),
         rt::m("IsLatest", &rt::BOOLEAN),
         rt::m("LastModified", &rt::TIMESTAMP),

@@ -1267,7 +1267,11 @@ pub static PUT_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
         rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
         rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("ExpectedBucketOwner", &rt::STRING)
@@ -1321,7 +1325,7 @@ rt::structure!(
 pub static PUT_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "PutObjectAnnotationOutput",
     &[
-        rt::m("Key", &rt::STRING),
+        rt::m("Key", &rt::STRING).min(1.0),
         rt::m("AnnotationName", &rt::STRING),
         rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
         rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
@@ -1403,7 +1407,11 @@ pub static PUT_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("AnnotationName", &rt::STRING)
             .at(rt::QUERY, "annotationName")
@@ -1478,7 +1486,7 @@ pub static PUT_OBJECT_LEGAL_HOLD_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD)
             .named("LegalHold")
             .flags(rt::PAYLOAD)
@@ -1942,7 +1950,11 @@ pub static PUT_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
         rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
         rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("WriteOffsetBytes", &rt::LONG).at(rt::HEADER, "x-amz-write-offset-bytes"),
         rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
         rt::m("ServerSideEncryption", &rt::ENUM)
@@ -2032,7 +2044,7 @@ pub static PUT_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("Retention", &OBJECT_LOCK_RETENTION)
             .named("Retention")
             .flags(rt::PAYLOAD)
@@ -2102,7 +2114,7 @@ pub static PUT_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
         rt::m("ChecksumAlgorithm", &rt::ENUM)

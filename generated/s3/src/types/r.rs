@@ -131,7 +131,11 @@ pub static RENAME_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("RenameSource", &rt::STRING)
             .at(rt::HEADER, "x-amz-rename-source")
             .flags(rt::REQUIRED),
@@ -418,7 +422,7 @@ pub static RESTORE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("RestoreRequest", &RESTORE_REQUEST)
             .named("RestoreRequest")

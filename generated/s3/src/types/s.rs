@@ -132,7 +132,9 @@ rt::structure!(
 pub static SSEKMS_ENCRYPTION: rt::Schema = rt::Schema::structure(
         "SSEKMSEncryption",
         &[
-            rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+            rt::m("KMSKeyArn", &rt::STRING)
+                .flags(rt::REQUIRED | rt::SENSITIVE)
+                .min(20.0),
             rt::m("BucketKeyEnabled", &rt::BOOLEAN),
         ],
     )
@@ -245,7 +247,7 @@ pub static SELECT_OBJECT_CONTENT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("SSECustomerAlgorithm", &rt::STRING)
             .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
         rt::m("SSECustomerKey", &rt::STRING)

@@ -18,7 +18,7 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
     ],
 );

@@ -174,7 +174,7 @@ pub static UPDATE_OBJECT_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
         rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)
             .named("ObjectEncryption")
@@ -390,7 +390,7 @@ pub static UPLOAD_PART_COPY_REQUEST: rt::Schema = rt::Schema::structure(
             .ctx("Bucket"),
         rt::m("CopySource", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED | rt::COPY_SOURCE),
         rt::m("CopySourceIfMatch", &rt::STRING)
             .at(rt::HEADER, "x-amz-copy-source-if-match"),
         rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
@@ -400,7 +400,7 @@ pub static UPLOAD_PART_COPY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP)
             .at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"),
         rt::m("CopySourceRange", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-range"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("PartNumber", &rt::INTEGER)
             .at(rt::QUERY, "partNumber")
             .flags(rt::REQUIRED),
@@ -617,7 +617,11 @@ pub static UPLOAD_PART_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
         rt::m("ChecksumXXHASH128", &rt::STRING)
             .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key"),
+        rt::m("Key", &rt::STRING)
+            .at(rt::URI, "Key")
+            .flags(rt::REQUIRED)
+            .ctx("Key")
+            .min(1.0),
         rt::m("PartNumber", &rt::INTEGER)
             .at(rt::QUERY, "partNumber")
             .flags(rt::REQUIRED),

@@ -52,7 +52,7 @@ rt::structure!(
 );
 pub static ACCESS_GRANTS_LOCATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "AccessGrantsLocationConfiguration",
-    &[rt::m("S3SubPrefix", &rt::STRING)],
+    &[rt::m("S3SubPrefix", &rt::STRING).min(1.0)],
 );
 pub static ACCESS_GRANTS_LOCATIONS_LIST: rt::Schema = rt::Schema::list(
     "AccessGrantsLocationsList",
@@ -90,11 +90,11 @@ rt::structure!(
 pub static ACCESS_POINT: rt::Schema = rt::Schema::structure(
     "AccessPoint",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("NetworkOrigin", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("VpcConfiguration", &VPC_CONFIGURATION),
         rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessPointArn", &rt::STRING),
+        rt::m("AccessPointArn", &rt::STRING).min(4.0),
         rt::m("Alias", &rt::STRING),
         rt::m("BucketAccountId", &rt::STRING),
         rt::m("DataSourceId", &rt::STRING),
@@ -222,7 +222,7 @@ pub static ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST: rt::Schema = rt::Sch
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::REQUIRED).min(10.0),
     ],
 );
 /// Error details for the failed asynchronous operation.
@@ -276,7 +276,7 @@ pub static ASYNC_OPERATION: rt::Schema = rt::Schema::structure(
     &[
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("Operation", &rt::ENUM),
-        rt::m("RequestTokenARN", &rt::STRING),
+        rt::m("RequestTokenARN", &rt::STRING).min(1.0),
         rt::m("RequestParameters", &ASYNC_REQUEST_PARAMETERS),
         rt::m("RequestStatus", &rt::STRING),
         rt::m("ResponseDetails", &ASYNC_RESPONSE_DETAILS),
@@ -364,7 +364,7 @@ rt::structure!(
 pub static AWS_LAMBDA_TRANSFORMATION: rt::Schema = rt::Schema::structure(
     "AwsLambdaTransformation",
     &[
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("FunctionPayload", &rt::STRING),
     ],
 );

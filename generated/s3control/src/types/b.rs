@@ -10,7 +10,7 @@ pub struct BadRequestException {
 rt::structure!(BadRequestException, BAD_REQUEST_EXCEPTION, 0 => message);
 pub static BAD_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
         "BadRequestException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// The requested Outposts bucket name is not available. The bucket namespace is shared by all users of the Outposts in this Region. Select a different name and try again.
@@ -80,5 +80,5 @@ rt::string_enum! {
 }
 pub static BUCKETS: rt::Schema = rt::Schema::list(
     "Buckets",
-    &[rt::m("member", &rt::STRING).named("Arn")],
+    &[rt::m("member", &rt::STRING).named("Arn").min(1.0)],
 );

@@ -66,16 +66,16 @@ pub static CREATE_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("AccessGrantsLocationId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AccessGrantsLocationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m(
             "AccessGrantsLocationConfiguration",
             &ACCESS_GRANTS_LOCATION_CONFIGURATION,
         ),
         rt::m("Grantee", &GRANTEE).flags(rt::REQUIRED),
         rt::m("Permission", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ApplicationArn", &rt::STRING),
+        rt::m("ApplicationArn", &rt::STRING).min(10.0),
         rt::m("S3PrefixType", &rt::ENUM),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("Tags", &TAG_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -113,17 +113,17 @@ pub static CREATE_ACCESS_GRANT_RESULT: rt::Schema = rt::Schema::structure(
     "CreateAccessGrantResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING),
-        rt::m("AccessGrantArn", &rt::STRING),
+        rt::m("AccessGrantId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
         rt::m("Grantee", &GRANTEE),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
         rt::m(
             "AccessGrantsLocationConfiguration",
             &ACCESS_GRANTS_LOCATION_CONFIGURATION,
         ),
         rt::m("Permission", &rt::ENUM),
-        rt::m("ApplicationArn", &rt::STRING),
-        rt::m("GrantScope", &rt::STRING),
+        rt::m("ApplicationArn", &rt::STRING).min(10.0),
+        rt::m("GrantScope", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -146,8 +146,8 @@ pub static CREATE_ACCESS_GRANTS_INSTANCE_REQUEST: rt::Schema = rt::Schema::struc
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("IdentityCenterArn", &rt::STRING),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("IdentityCenterArn", &rt::STRING).min(10.0),
+        rt::m("Tags", &TAG_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -178,11 +178,11 @@ pub static CREATE_ACCESS_GRANTS_INSTANCE_RESULT: rt::Schema = rt::Schema::struct
     "CreateAccessGrantsInstanceResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsInstanceId", &rt::STRING),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING),
+        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
+        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
+        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -207,9 +207,9 @@ pub static CREATE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::struc
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Tags", &TAG_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -234,10 +234,10 @@ pub static CREATE_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::struct
     "CreateAccessGrantsLocationResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
-        rt::m("AccessGrantsLocationArn", &rt::STRING),
-        rt::m("LocationScope", &rt::STRING),
-        rt::m("IAMRoleArn", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
+        rt::m("LocationScope", &rt::STRING).min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -261,7 +261,7 @@ pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schem
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
         rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED),
     ],
 );
@@ -279,7 +279,7 @@ rt::structure!(
 pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
     "CreateAccessPointForObjectLambdaResult",
     &[
-        rt::m("ObjectLambdaAccessPointArn", &rt::STRING),
+        rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0),
         rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
     ],
 );
@@ -329,13 +329,14 @@ pub static CREATE_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).ctx("Bucket"),
+            .ctx("AccessPointName")
+            .min(3.0),
+        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).ctx("Bucket").min(3.0),
         rt::m("VpcConfiguration", &VPC_CONFIGURATION),
         rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
         rt::m("BucketAccountId", &rt::STRING),
         rt::m("Scope", &SCOPE),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("Tags", &TAG_LIST).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -353,7 +354,7 @@ rt::structure!(
 );
 pub static CREATE_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
     "CreateAccessPointResult",
-    &[rt::m("AccessPointArn", &rt::STRING), rt::m("Alias", &rt::STRING)],
+    &[rt::m("AccessPointArn", &rt::STRING).min(4.0), rt::m("Alias", &rt::STRING)],
 );
 /// The container for the bucket configuration.
 ///
@@ -426,7 +427,8 @@ pub static CREATE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
             .named("CreateBucketConfiguration")
             .flags(rt::PAYLOAD)
@@ -446,7 +448,8 @@ pub static CREATE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"),
         rt::m("OutpostId", &rt::STRING)
             .at(rt::HEADER, "x-amz-outpost-id")
-            .ctx("OutpostId"),
+            .ctx("OutpostId")
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -465,7 +468,7 @@ pub static CREATE_BUCKET_RESULT: rt::Schema = rt::Schema::structure(
     "CreateBucketResult",
     &[
         rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("BucketArn", &rt::STRING),
+        rt::m("BucketArn", &rt::STRING).min(4.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -509,11 +512,12 @@ pub static CREATE_JOB_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Operation", &JOB_OPERATION).flags(rt::REQUIRED),
         rt::m("Report", &JOB_REPORT).flags(rt::REQUIRED),
         rt::m("ClientRequestToken", &rt::STRING)
-            .flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
+            .flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)
+            .min(1.0),
         rt::m("Manifest", &JOB_MANIFEST),
-        rt::m("Description", &rt::STRING),
-        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &S3_TAG_SET),
         rt::m("ManifestGenerator", &JOB_MANIFEST_GENERATOR),
     ],
@@ -526,7 +530,7 @@ pub struct CreateJobResult {
 rt::structure!(CreateJobResult, CREATE_JOB_RESULT, 0 => job_id);
 pub static CREATE_JOB_RESULT: rt::Schema = rt::Schema::structure(
     "CreateJobResult",
-    &[rt::m("JobId", &rt::STRING)],
+    &[rt::m("JobId", &rt::STRING).min(5.0)],
 );
 /// A container for the information associated with a [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -584,7 +588,7 @@ rt::structure!(
 );
 pub static CREATE_MULTI_REGION_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
     "CreateMultiRegionAccessPointResult",
-    &[rt::m("RequestTokenARN", &rt::STRING)],
+    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStorageLensGroupRequest {
@@ -607,7 +611,7 @@ pub static CREATE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
         rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST),
+        rt::m("Tags", &TAG_LIST).min(0.0),
     ],
 );
 /// The Amazon Web Services Security Token Service temporary credential that S3 Access Grants vends to grantees and client applications.

@@ -12,7 +12,7 @@ pub struct DssekmsFilter {
 rt::structure!(DssekmsFilter, DSSEKMS_FILTER, 0 => kms_key_arn);
 pub static DSSEKMS_FILTER: rt::Schema = rt::Schema::structure(
     "DSSEKMSFilter",
-    &[rt::m("KmsKeyArn", &rt::STRING)],
+    &[rt::m("KmsKeyArn", &rt::STRING).min(20.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessGrantRequest {
@@ -32,7 +32,10 @@ pub static DELETE_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("AccessGrantId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("AccessGrantId", &rt::STRING)
+            .at(rt::URI, "id")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -91,7 +94,8 @@ pub static DELETE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::struc
             .ctx("AccountId"),
         rt::m("AccessGrantsLocationId", &rt::STRING)
             .at(rt::URI, "id")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -112,7 +116,7 @@ pub static DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schem
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -133,7 +137,7 @@ pub static DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -161,7 +165,8 @@ pub static DELETE_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structur
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -188,7 +193,8 @@ pub static DELETE_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -212,7 +218,8 @@ pub static DELETE_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -240,7 +247,8 @@ pub static DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schem
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -267,7 +275,8 @@ pub static DELETE_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -295,7 +304,8 @@ pub static DELETE_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -320,7 +330,8 @@ pub static DELETE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -348,7 +359,8 @@ pub static DELETE_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -368,7 +380,7 @@ pub static DELETE_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -442,7 +454,7 @@ rt::structure!(
 );
 pub static DELETE_MULTI_REGION_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
     "DeleteMultiRegionAccessPointResult",
-    &[rt::m("RequestTokenARN", &rt::STRING)],
+    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicAccessBlockRequest {
@@ -475,7 +487,10 @@ rt::structure!(
 pub static DELETE_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteStorageLensConfigurationRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -496,7 +511,10 @@ rt::structure!(
 pub static DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteStorageLensConfigurationTaggingRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -527,7 +545,7 @@ rt::structure!(
 pub static DELETE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteStorageLensGroupRequest",
     &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -549,7 +567,7 @@ pub static DESCRIBE_JOB_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -583,7 +601,8 @@ pub static DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST: rt::Schema = rt
             .ctx("AccountId"),
         rt::m("RequestTokenARN", &rt::STRING)
             .at(rt::URI, "request_token")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

@@ -20,7 +20,7 @@ pub static ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::map(
     "Endpoints",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
 );
 /// The last established access control policy for a Multi-Region Access Point.
 ///

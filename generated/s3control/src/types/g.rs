@@ -43,7 +43,10 @@ pub static GET_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("AccessGrantId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("AccessGrantId", &rt::STRING)
+            .at(rt::URI, "id")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -80,17 +83,17 @@ pub static GET_ACCESS_GRANT_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessGrantResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING),
-        rt::m("AccessGrantArn", &rt::STRING),
+        rt::m("AccessGrantId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
         rt::m("Grantee", &GRANTEE),
         rt::m("Permission", &rt::ENUM),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
         rt::m(
             "AccessGrantsLocationConfiguration",
             &ACCESS_GRANTS_LOCATION_CONFIGURATION,
         ),
-        rt::m("GrantScope", &rt::STRING),
-        rt::m("ApplicationArn", &rt::STRING),
+        rt::m("GrantScope", &rt::STRING).min(1.0),
+        rt::m("ApplicationArn", &rt::STRING).min(10.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -111,7 +114,10 @@ pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST: rt::Schema = rt::Schem
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("S3Prefix", &rt::STRING).at(rt::QUERY, "s3prefix").flags(rt::REQUIRED),
+        rt::m("S3Prefix", &rt::STRING)
+            .at(rt::QUERY, "s3prefix")
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -128,8 +134,8 @@ rt::structure!(
 pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessGrantsInstanceForPrefixResult",
     &[
-        rt::m("AccessGrantsInstanceArn", &rt::STRING),
-        rt::m("AccessGrantsInstanceId", &rt::STRING),
+        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -184,8 +190,8 @@ rt::structure!(
 pub static GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessGrantsInstanceResourcePolicyResult",
     &[
-        rt::m("Policy", &rt::STRING),
-        rt::m("Organization", &rt::STRING),
+        rt::m("Policy", &rt::STRING).min(1.0),
+        rt::m("Organization", &rt::STRING).min(12.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
     ],
 );
@@ -216,11 +222,11 @@ rt::structure!(
 pub static GET_ACCESS_GRANTS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessGrantsInstanceResult",
     &[
-        rt::m("AccessGrantsInstanceArn", &rt::STRING),
-        rt::m("AccessGrantsInstanceId", &rt::STRING),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING),
+        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
+        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
+        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
     ],
 );
@@ -244,7 +250,8 @@ pub static GET_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::structur
             .ctx("AccountId"),
         rt::m("AccessGrantsLocationId", &rt::STRING)
             .at(rt::URI, "id")
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -269,10 +276,10 @@ pub static GET_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::structure
     "GetAccessGrantsLocationResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
-        rt::m("AccessGrantsLocationArn", &rt::STRING),
-        rt::m("LocationScope", &rt::STRING),
-        rt::m("IAMRoleArn", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
+        rt::m("LocationScope", &rt::STRING).min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -293,7 +300,7 @@ pub static GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema 
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -327,7 +334,7 @@ pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -348,7 +355,7 @@ rt::structure!(
 pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessPointForObjectLambdaResult",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(3.0),
         rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
         rt::m("CreationDate", &rt::TIMESTAMP),
         rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
@@ -372,7 +379,7 @@ pub static GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::S
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -413,7 +420,8 @@ pub static GET_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -444,7 +452,7 @@ pub static GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema 
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -480,7 +488,8 @@ pub static GET_ACCESS_POINT_POLICY_STATUS_REQUEST: rt::Schema = rt::Schema::stru
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -520,7 +529,8 @@ pub static GET_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -562,14 +572,14 @@ rt::structure!(
 pub static GET_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
     "GetAccessPointResult",
     &[
-        rt::m("Name", &rt::STRING),
+        rt::m("Name", &rt::STRING).min(3.0),
         rt::m("Bucket", &rt::STRING),
         rt::m("NetworkOrigin", &rt::ENUM),
         rt::m("VpcConfiguration", &VPC_CONFIGURATION),
         rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
         rt::m("CreationDate", &rt::TIMESTAMP),
         rt::m("Alias", &rt::STRING),
-        rt::m("AccessPointArn", &rt::STRING),
+        rt::m("AccessPointArn", &rt::STRING).min(4.0),
         rt::m("Endpoints", &ENDPOINTS),
         rt::m("BucketAccountId", &rt::STRING),
         rt::m("DataSourceId", &rt::STRING),
@@ -597,7 +607,8 @@ pub static GET_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -635,7 +646,8 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -675,7 +687,8 @@ pub static GET_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -713,7 +726,8 @@ pub static GET_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -751,7 +765,8 @@ pub static GET_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -769,7 +784,7 @@ rt::structure!(
 pub static GET_BUCKET_RESULT: rt::Schema = rt::Schema::structure(
     "GetBucketResult",
     &[
-        rt::m("Bucket", &rt::STRING),
+        rt::m("Bucket", &rt::STRING).min(3.0),
         rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN),
         rt::m("CreationDate", &rt::TIMESTAMP),
     ],
@@ -798,7 +813,8 @@ pub static GET_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -832,7 +848,8 @@ pub static GET_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -890,12 +907,17 @@ pub static GET_DATA_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Target", &rt::STRING).at(rt::QUERY, "target").flags(rt::REQUIRED),
+        rt::m("Target", &rt::STRING)
+            .at(rt::QUERY, "target")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission").flags(rt::REQUIRED),
-        rt::m("DurationSeconds", &rt::INTEGER).at(rt::QUERY, "durationSeconds"),
+        rt::m("DurationSeconds", &rt::INTEGER)
+            .at(rt::QUERY, "durationSeconds")
+            .min(900.0),
         rt::m("Privilege", &rt::ENUM).at(rt::QUERY, "privilege"),
         rt::m("TargetType", &rt::ENUM).at(rt::QUERY, "targetType"),
-        rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext"),
+        rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext").min(1.0),
         rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope"),
     ],
 );
@@ -918,9 +940,9 @@ pub static GET_DATA_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
     "GetDataAccessResult",
     &[
         rt::m("Credentials", &CREDENTIALS).flags(rt::SENSITIVE),
-        rt::m("MatchedGrantTarget", &rt::STRING),
+        rt::m("MatchedGrantTarget", &rt::STRING).min(1.0),
         rt::m("Grantee", &GRANTEE),
-        rt::m("MatchedInstanceArn", &rt::STRING),
+        rt::m("MatchedInstanceArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -940,7 +962,7 @@ pub static GET_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1137,7 +1159,10 @@ rt::structure!(
 pub static GET_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "GetStorageLensConfigurationRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -1171,7 +1196,10 @@ rt::structure!(
 pub static GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
     "GetStorageLensConfigurationTaggingRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -1205,7 +1233,7 @@ rt::structure!(
 pub static GET_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "GetStorageLensGroupRequest",
     &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)

@@ -10,7 +10,7 @@ pub struct IdempotencyException {
 rt::structure!(IdempotencyException, IDEMPOTENCY_EXCEPTION, 0 => message);
 pub static IDEMPOTENCY_EXCEPTION: rt::Schema = rt::Schema::structure(
         "IdempotencyException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// A container for what Amazon S3 Storage Lens configuration includes.
@@ -49,7 +49,7 @@ pub struct InternalServiceException {
 rt::structure!(InternalServiceException, INTERNAL_SERVICE_EXCEPTION, 0 => message);
 pub static INTERNAL_SERVICE_EXCEPTION: rt::Schema = rt::Schema::structure(
         "InternalServiceException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, true));
 #[derive(Clone, Default, PartialEq)]
@@ -59,7 +59,7 @@ pub struct InvalidNextTokenException {
 rt::structure!(InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, 0 => message);
 pub static INVALID_NEXT_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
         "InvalidNextTokenException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
@@ -69,6 +69,6 @@ pub struct InvalidRequestException {
 rt::structure!(InvalidRequestException, INVALID_REQUEST_EXCEPTION, 0 => message);
 pub static INVALID_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
         "InvalidRequestException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));

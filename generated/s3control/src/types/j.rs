@@ -56,23 +56,23 @@ rt::structure!(
 pub static JOB_DESCRIPTOR: rt::Schema = rt::Schema::structure(
     "JobDescriptor",
     &[
-        rt::m("JobId", &rt::STRING),
+        rt::m("JobId", &rt::STRING).min(5.0),
         rt::m("ConfirmationRequired", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("JobArn", &rt::STRING),
+        rt::m("Description", &rt::STRING).min(1.0),
+        rt::m("JobArn", &rt::STRING).min(1.0),
         rt::m("Status", &rt::ENUM),
         rt::m("Manifest", &JOB_MANIFEST),
         rt::m("Operation", &JOB_OPERATION),
-        rt::m("Priority", &rt::INTEGER),
+        rt::m("Priority", &rt::INTEGER).min(0.0),
         rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY),
-        rt::m("StatusUpdateReason", &rt::STRING),
+        rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
         rt::m("FailureReasons", &JOB_FAILURE_LIST),
         rt::m("Report", &JOB_REPORT),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("TerminationDate", &rt::TIMESTAMP),
-        rt::m("RoleArn", &rt::STRING),
+        rt::m("RoleArn", &rt::STRING).min(1.0),
         rt::m("SuspendedDate", &rt::TIMESTAMP),
-        rt::m("SuspendedCause", &rt::STRING),
+        rt::m("SuspendedCause", &rt::STRING).min(1.0),
         rt::m("ManifestGenerator", &JOB_MANIFEST_GENERATOR),
         rt::m("GeneratedManifestDescriptor", &S3_GENERATED_MANIFEST_DESCRIPTOR),
     ],
@@ -88,7 +88,10 @@ pub struct JobFailure {
 rt::structure!(JobFailure, JOB_FAILURE, 0 => failure_code, 1 => failure_reason);
 pub static JOB_FAILURE: rt::Schema = rt::Schema::structure(
     "JobFailure",
-    &[rt::m("FailureCode", &rt::STRING), rt::m("FailureReason", &rt::STRING)],
+    &[
+        rt::m("FailureCode", &rt::STRING).min(1.0),
+        rt::m("FailureReason", &rt::STRING).min(1.0),
+    ],
 );
 pub static JOB_FAILURE_LIST: rt::Schema = rt::Schema::list(
     "JobFailureList",
@@ -122,10 +125,10 @@ rt::structure!(
 pub static JOB_LIST_DESCRIPTOR: rt::Schema = rt::Schema::structure(
     "JobListDescriptor",
     &[
-        rt::m("JobId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
+        rt::m("JobId", &rt::STRING).min(5.0),
+        rt::m("Description", &rt::STRING).min(1.0),
         rt::m("Operation", &rt::ENUM),
-        rt::m("Priority", &rt::INTEGER),
+        rt::m("Priority", &rt::INTEGER).min(0.0),
         rt::m("Status", &rt::ENUM),
         rt::m("CreationTime", &rt::TIMESTAMP),
         rt::m("TerminationDate", &rt::TIMESTAMP),
@@ -220,7 +223,7 @@ pub static JOB_MANIFEST_GENERATOR_FILTER: rt::Schema = rt::Schema::structure(
         rt::m("ObjectSizeGreaterThanBytes", &rt::LONG),
         rt::m("ObjectSizeLessThanBytes", &rt::LONG),
         rt::m("MatchAnyStorageClass", &STORAGE_CLASS_LIST),
-        rt::m("MatchAnyObjectEncryption", &OBJECT_ENCRYPTION_FILTER_LIST),
+        rt::m("MatchAnyObjectEncryption", &OBJECT_ENCRYPTION_FILTER_LIST).min(1.0),
     ],
 );
 /// Contains the information required to locate a manifest object. Manifests can't be imported from directory buckets. For more information, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html).
@@ -242,9 +245,9 @@ rt::structure!(
 pub static JOB_MANIFEST_LOCATION: rt::Schema = rt::Schema::structure(
     "JobManifestLocation",
     &[
-        rt::m("ObjectArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ObjectVersionId", &rt::STRING),
-        rt::m("ETag", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ObjectArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ObjectVersionId", &rt::STRING).min(1.0),
+        rt::m("ETag", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 /// Describes the format of a manifest. If the manifest is in CSV format, also describes the columns contained within the manifest.
@@ -336,9 +339,9 @@ rt::structure!(
 pub static JOB_PROGRESS_SUMMARY: rt::Schema = rt::Schema::structure(
     "JobProgressSummary",
     &[
-        rt::m("TotalNumberOfTasks", &rt::LONG),
-        rt::m("NumberOfTasksSucceeded", &rt::LONG),
-        rt::m("NumberOfTasksFailed", &rt::LONG),
+        rt::m("TotalNumberOfTasks", &rt::LONG).min(0.0),
+        rt::m("NumberOfTasksSucceeded", &rt::LONG).min(0.0),
+        rt::m("NumberOfTasksFailed", &rt::LONG).min(0.0),
         rt::m("Timers", &JOB_TIMERS),
     ],
 );
@@ -367,10 +370,10 @@ rt::structure!(
 pub static JOB_REPORT: rt::Schema = rt::Schema::structure(
     "JobReport",
     &[
-        rt::m("Bucket", &rt::STRING),
+        rt::m("Bucket", &rt::STRING).min(1.0),
         rt::m("Format", &rt::ENUM),
         rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING),
+        rt::m("Prefix", &rt::STRING).min(1.0),
         rt::m("ReportScope", &rt::ENUM),
         rt::m("ExpectedBucketOwner", &rt::STRING),
     ],
@@ -395,7 +398,7 @@ pub struct JobStatusException {
 rt::structure!(JobStatusException, JOB_STATUS_EXCEPTION, 0 => message);
 pub static JOB_STATUS_EXCEPTION: rt::Schema = rt::Schema::structure(
         "JobStatusException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 pub static JOB_STATUS_LIST: rt::Schema = rt::Schema::list(
@@ -411,5 +414,5 @@ pub struct JobTimers {
 rt::structure!(JobTimers, JOB_TIMERS, 0 => elapsed_time_in_active_seconds);
 pub static JOB_TIMERS: rt::Schema = rt::Schema::structure(
     "JobTimers",
-    &[rt::m("ElapsedTimeInActiveSeconds", &rt::LONG)],
+    &[rt::m("ElapsedTimeInActiveSeconds", &rt::LONG).min(0.0)],
 );

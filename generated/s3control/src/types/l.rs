@@ -24,8 +24,8 @@ rt::structure!(
 pub static LAMBDA_INVOKE_OPERATION: rt::Schema = rt::Schema::structure(
     "LambdaInvokeOperation",
     &[
-        rt::m("FunctionArn", &rt::STRING),
-        rt::m("InvocationSchemaVersion", &rt::STRING),
+        rt::m("FunctionArn", &rt::STRING).min(1.0),
+        rt::m("InvocationSchemaVersion", &rt::STRING).min(1.0),
         rt::m("UserArguments", &USER_ARGUMENTS),
     ],
 );
@@ -197,17 +197,17 @@ pub static LIST_ACCESS_GRANT_ENTRY: rt::Schema = rt::Schema::structure(
     "ListAccessGrantEntry",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING),
-        rt::m("AccessGrantArn", &rt::STRING),
+        rt::m("AccessGrantId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
         rt::m("Grantee", &GRANTEE),
         rt::m("Permission", &rt::ENUM),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
         rt::m(
             "AccessGrantsLocationConfiguration",
             &ACCESS_GRANTS_LOCATION_CONFIGURATION,
         ),
-        rt::m("GrantScope", &rt::STRING),
-        rt::m("ApplicationArn", &rt::STRING),
+        rt::m("GrantScope", &rt::STRING).min(1.0),
+        rt::m("ApplicationArn", &rt::STRING).min(10.0),
     ],
 );
 /// Information about the S3 Access Grants instance.
@@ -238,12 +238,12 @@ rt::structure!(
 pub static LIST_ACCESS_GRANTS_INSTANCE_ENTRY: rt::Schema = rt::Schema::structure(
     "ListAccessGrantsInstanceEntry",
     &[
-        rt::m("AccessGrantsInstanceId", &rt::STRING),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING),
+        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING),
+        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
+        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -267,7 +267,7 @@ pub static LIST_ACCESS_GRANTS_INSTANCES_REQUEST: rt::Schema = rt::Schema::struct
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -311,10 +311,10 @@ pub static LIST_ACCESS_GRANTS_LOCATIONS_ENTRY: rt::Schema = rt::Schema::structur
     "ListAccessGrantsLocationsEntry",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
-        rt::m("AccessGrantsLocationArn", &rt::STRING),
-        rt::m("LocationScope", &rt::STRING),
-        rt::m("IAMRoleArn", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
+        rt::m("LocationScope", &rt::STRING).min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -340,8 +340,8 @@ pub static LIST_ACCESS_GRANTS_LOCATIONS_REQUEST: rt::Schema = rt::Schema::struct
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
-        rt::m("LocationScope", &rt::STRING).at(rt::QUERY, "locationscope"),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
+        rt::m("LocationScope", &rt::STRING).at(rt::QUERY, "locationscope").min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -402,12 +402,12 @@ pub static LIST_ACCESS_GRANTS_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
         rt::m("GranteeType", &rt::ENUM).at(rt::QUERY, "granteetype"),
         rt::m("GranteeIdentifier", &rt::STRING).at(rt::QUERY, "granteeidentifier"),
         rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission"),
-        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope"),
-        rt::m("ApplicationArn", &rt::STRING).at(rt::QUERY, "application_arn"),
+        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope").min(1.0),
+        rt::m("ApplicationArn", &rt::STRING).at(rt::QUERY, "application_arn").min(10.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -448,9 +448,9 @@ pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Sc
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("DirectoryBucket", &rt::STRING).at(rt::QUERY, "directoryBucket"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("DirectoryBucket", &rt::STRING).at(rt::QUERY, "directoryBucket").min(3.0),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -467,7 +467,10 @@ rt::structure!(
 );
 pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT: rt::Schema = rt::Schema::structure(
     "ListAccessPointsForDirectoryBucketsResult",
-    &[rt::m("AccessPointList", &ACCESS_POINT_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("AccessPointList", &ACCESS_POINT_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForObjectLambdaRequest {
@@ -489,8 +492,8 @@ pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -508,7 +511,7 @@ pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema:
     "ListAccessPointsForObjectLambdaResult",
     &[
         rt::m("ObjectLambdaAccessPointList", &OBJECT_LAMBDA_ACCESS_POINT_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -541,9 +544,9 @@ pub static LIST_ACCESS_POINTS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING).at(rt::QUERY, "bucket").ctx("Bucket"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("Bucket", &rt::STRING).at(rt::QUERY, "bucket").ctx("Bucket").min(3.0),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
         rt::m("DataSourceId", &rt::STRING).at(rt::QUERY, "dataSourceId"),
         rt::m("DataSourceType", &rt::STRING).at(rt::QUERY, "dataSourceType"),
     ],
@@ -561,7 +564,10 @@ rt::structure!(
 );
 pub static LIST_ACCESS_POINTS_RESULT: rt::Schema = rt::Schema::structure(
     "ListAccessPointsResult",
-    &[rt::m("AccessPointList", &ACCESS_POINT_LIST), rt::m("NextToken", &rt::STRING)],
+    &[
+        rt::m("AccessPointList", &ACCESS_POINT_LIST),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+    ],
 );
 /// Part of `ListCallerAccessGrantsResult`. Each entry includes the permission level (READ, WRITE, or READWRITE) and the grant scope of the access grant. Each entry also includes the ARN of the S3 Access Grants instance in which the grant was created. If the grant also includes an application ARN, the grantee can only access the S3 data through this application.
 #[derive(Clone, Default, PartialEq)]
@@ -587,9 +593,9 @@ pub static LIST_CALLER_ACCESS_GRANTS_ENTRY: rt::Schema = rt::Schema::structure(
     "ListCallerAccessGrantsEntry",
     &[
         rt::m("Permission", &rt::ENUM),
-        rt::m("GrantScope", &rt::STRING),
-        rt::m("ApplicationArn", &rt::STRING),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING),
+        rt::m("GrantScope", &rt::STRING).min(1.0),
+        rt::m("ApplicationArn", &rt::STRING).min(10.0),
+        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -622,9 +628,9 @@ pub static LIST_CALLER_ACCESS_GRANTS_REQUEST: rt::Schema = rt::Schema::structure
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope"),
+        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope").min(1.0),
         rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
         rt::m("AllowedByApplication", &rt::BOOLEAN)
             .at(rt::QUERY, "allowedByApplication"),
         rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope"),
@@ -671,8 +677,8 @@ pub static LIST_JOBS_REQUEST: rt::Schema = rt::Schema::structure(
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
         rt::m("JobStatuses", &JOB_STATUS_LIST).at(rt::QUERY, "jobStatuses"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -685,7 +691,7 @@ pub struct ListJobsResult {
 rt::structure!(ListJobsResult, LIST_JOBS_RESULT, 0 => next_token, 1 => jobs);
 pub static LIST_JOBS_RESULT: rt::Schema = rt::Schema::structure(
     "ListJobsResult",
-    &[rt::m("NextToken", &rt::STRING), rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)],
+    &[rt::m("NextToken", &rt::STRING).min(1.0), rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultiRegionAccessPointsRequest {
@@ -707,8 +713,8 @@ pub static LIST_MULTI_REGION_ACCESS_POINTS_REQUEST: rt::Schema = rt::Schema::str
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -726,7 +732,7 @@ pub static LIST_MULTI_REGION_ACCESS_POINTS_RESULT: rt::Schema = rt::Schema::stru
     "ListMultiRegionAccessPointsResult",
     &[
         rt::m("AccessPoints", &MULTI_REGION_ACCESS_POINT_REPORT_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -751,11 +757,12 @@ pub static LIST_REGIONAL_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults"),
+        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
         rt::m("OutpostId", &rt::STRING)
             .at(rt::HEADER, "x-amz-outpost-id")
-            .ctx("OutpostId"),
+            .ctx("OutpostId")
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -772,7 +779,7 @@ pub static LIST_REGIONAL_BUCKETS_RESULT: rt::Schema = rt::Schema::structure(
     "ListRegionalBucketsResult",
     &[
         rt::m("RegionalBucketList", &REGIONAL_BUCKET_LIST),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 /// Part of `ListStorageLensConfigurationResult`. Each entry includes the description of the S3 Storage Lens configuration, its home Region, whether it is enabled, its Amazon Resource Name (ARN), and config ID.
@@ -794,9 +801,9 @@ rt::structure!(
 pub static LIST_STORAGE_LENS_CONFIGURATION_ENTRY: rt::Schema = rt::Schema::structure(
     "ListStorageLensConfigurationEntry",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0),
         rt::m("IsEnabled", &rt::BOOLEAN),
     ],
 );
@@ -858,9 +865,9 @@ rt::structure!(
 pub static LIST_STORAGE_LENS_GROUP_ENTRY: rt::Schema = rt::Schema::structure(
     "ListStorageLensGroupEntry",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED).min(4.0),
+        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -934,5 +941,5 @@ pub struct ListTagsForResourceResult {
 rt::structure!(ListTagsForResourceResult, LIST_TAGS_FOR_RESOURCE_RESULT, 0 => tags);
 pub static LIST_TAGS_FOR_RESOURCE_RESULT: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceResult",
-    &[rt::m("Tags", &TAG_LIST)],
+    &[rt::m("Tags", &TAG_LIST).min(0.0)],
 );

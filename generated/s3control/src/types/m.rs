@@ -107,7 +107,7 @@ rt::structure!(
 );
 pub static MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE: rt::Schema = rt::Schema::structure(
     "MultiRegionAccessPointRegionalResponse",
-    &[rt::m("Name", &rt::STRING), rt::m("RequestStatus", &rt::STRING)],
+    &[rt::m("Name", &rt::STRING).min(1.0), rt::m("RequestStatus", &rt::STRING)],
 );
 pub static MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "MultiRegionAccessPointRegionalResponseList",
@@ -176,9 +176,9 @@ rt::structure!(
 pub static MULTI_REGION_ACCESS_POINT_ROUTE: rt::Schema = rt::Schema::structure(
     "MultiRegionAccessPointRoute",
     &[
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("TrafficDialPercentage", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("Bucket", &rt::STRING).min(3.0),
+        rt::m("Region", &rt::STRING).min(1.0),
+        rt::m("TrafficDialPercentage", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 rt::string_enum! {

@@ -22,7 +22,7 @@ pub static NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION: rt::Schema = rt::Schema::s
     .error(&rt::ErrorTraits::new(404u16, false));
 pub static NON_EMPTY_MAX_LENGTH1024_STRING_LIST: rt::Schema = rt::Schema::list(
     "NonEmptyMaxLength1024StringList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// The container of the noncurrent version expiration.
 #[derive(Clone, Default, PartialEq)]
@@ -73,7 +73,7 @@ pub struct NotFoundException {
 rt::structure!(NotFoundException, NOT_FOUND_EXCEPTION, 0 => message);
 pub static NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
         "NotFoundException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// A filter that returns objects that aren't server-side encrypted.

@@ -69,8 +69,8 @@ rt::structure!(
 pub static OBJECT_LAMBDA_ACCESS_POINT: rt::Schema = rt::Schema::structure(
     "ObjectLambdaAccessPoint",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ObjectLambdaAccessPointArn", &rt::STRING),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0),
         rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
     ],
 );
@@ -88,7 +88,7 @@ rt::structure!(
 );
 pub static OBJECT_LAMBDA_ACCESS_POINT_ALIAS: rt::Schema = rt::Schema::structure(
     "ObjectLambdaAccessPointAlias",
-    &[rt::m("Value", &rt::STRING), rt::m("Status", &rt::ENUM)],
+    &[rt::m("Value", &rt::STRING).min(3.0), rt::m("Status", &rt::ENUM).min(2.0)],
 );
 rt::string_enum! {
     pub enum ObjectLambdaAccessPointAliasStatus { Provisioning = "PROVISIONING", Ready =
@@ -127,7 +127,7 @@ rt::structure!(
 pub static OBJECT_LAMBDA_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "ObjectLambdaConfiguration",
     &[
-        rt::m("SupportingAccessPoint", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SupportingAccessPoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("CloudWatchMetricsEnabled", &rt::BOOLEAN),
         rt::m("AllowedFeatures", &OBJECT_LAMBDA_ALLOWED_FEATURES_LIST),
         rt::m(

@@ -134,8 +134,8 @@ pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Organization", &rt::STRING),
+        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Organization", &rt::STRING).min(12.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -155,8 +155,8 @@ rt::structure!(
 pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT: rt::Schema = rt::Schema::structure(
     "PutAccessGrantsInstanceResourcePolicyResult",
     &[
-        rt::m("Policy", &rt::STRING),
-        rt::m("Organization", &rt::STRING),
+        rt::m("Policy", &rt::STRING).min(1.0),
+        rt::m("Organization", &rt::STRING).min(12.0),
         rt::m("CreatedAt", &rt::TIMESTAMP),
     ],
 );
@@ -181,7 +181,7 @@ pub static PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema 
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
         rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED),
     ],
 );
@@ -206,7 +206,7 @@ pub static PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::S
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
         rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -237,7 +237,8 @@ pub static PUT_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
         rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
     ],
 );
@@ -264,7 +265,8 @@ pub static PUT_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Name", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("AccessPointName"),
+            .ctx("AccessPointName")
+            .min(3.0),
         rt::m("Scope", &SCOPE).flags(rt::REQUIRED),
     ],
 );
@@ -291,7 +293,8 @@ pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
             .named("LifecycleConfiguration")
             .flags(rt::PAYLOAD)
@@ -334,7 +337,8 @@ pub static PUT_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN)
             .at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"),
         rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
@@ -366,7 +370,8 @@ pub static PUT_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
             .named("ReplicationConfiguration")
             .flags(rt::REQUIRED | rt::PAYLOAD)
@@ -404,7 +409,8 @@ pub static PUT_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("Tagging", &TAGGING)
             .named("Tagging")
             .flags(rt::REQUIRED | rt::PAYLOAD)
@@ -441,7 +447,8 @@ pub static PUT_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "name")
             .flags(rt::REQUIRED)
-            .ctx("Bucket"),
+            .ctx("Bucket")
+            .min(3.0),
         rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
         rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
             .named("VersioningConfiguration")
@@ -474,7 +481,7 @@ pub static PUT_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
         rt::m("Tags", &S3_TAG_SET).flags(rt::REQUIRED),
     ],
 );
@@ -539,7 +546,7 @@ rt::structure!(
 );
 pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
     "PutMultiRegionAccessPointPolicyResult",
-    &[rt::m("RequestTokenARN", &rt::STRING)],
+    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
@@ -590,7 +597,10 @@ rt::structure!(
 pub static PUT_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
     "PutStorageLensConfigurationRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -619,7 +629,10 @@ rt::structure!(
 pub static PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
     "PutStorageLensConfigurationTaggingRequest",
     &[
-        rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED),
+        rt::m("ConfigId", &rt::STRING)
+            .at(rt::URI, "storagelensid")
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)

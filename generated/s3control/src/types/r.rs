@@ -15,7 +15,7 @@ rt::structure!(Region, REGION, 0 => bucket, 1 => bucket_account_id);
 pub static REGION: rt::Schema = rt::Schema::structure(
     "Region",
     &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(3.0),
         rt::m("BucketAccountId", &rt::STRING),
     ],
 );
@@ -39,8 +39,8 @@ rt::structure!(
 pub static REGION_REPORT: rt::Schema = rt::Schema::structure(
     "RegionReport",
     &[
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Region", &rt::STRING),
+        rt::m("Bucket", &rt::STRING).min(3.0),
+        rt::m("Region", &rt::STRING).min(1.0),
         rt::m("BucketAccountId", &rt::STRING),
     ],
 );
@@ -67,11 +67,11 @@ rt::structure!(
 pub static REGIONAL_BUCKET: rt::Schema = rt::Schema::structure(
     "RegionalBucket",
     &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BucketArn", &rt::STRING),
+        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+        rt::m("BucketArn", &rt::STRING).min(4.0),
         rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("CreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("OutpostId", &rt::STRING),
+        rt::m("OutpostId", &rt::STRING).min(1.0),
     ],
 );
 pub static REGIONAL_BUCKET_LIST: rt::Schema = rt::Schema::list(
@@ -80,7 +80,7 @@ pub static REGIONAL_BUCKET_LIST: rt::Schema = rt::Schema::list(
 );
 pub static REGIONS: rt::Schema = rt::Schema::list(
     "Regions",
-    &[rt::m("member", &rt::STRING).named("Region")],
+    &[rt::m("member", &rt::STRING).named("Region").min(5.0)],
 );
 /// A filter that you can use to specify whether replica modification sync is enabled. S3 on Outposts replica modification sync can help you keep object metadata synchronized between replicas and source objects. By default, S3 on Outposts replicates metadata from the source objects to the replicas only. When replica modification sync is enabled, S3 on Outposts replicates metadata changes made to the replica copies back to the source object, making the replication bidirectional.
 ///

@@ -60,7 +60,7 @@ pub static S3_BUCKET_DESTINATION: rt::Schema = rt::Schema::structure(
         rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("OutputSchemaVersion", &rt::ENUM).flags(rt::REQUIRED),
         rt::m("AccountId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Prefix", &rt::STRING),
         rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION),
     ],
@@ -177,7 +177,7 @@ rt::structure!(
 pub static S3_COPY_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
     "S3CopyObjectOperation",
     &[
-        rt::m("TargetResource", &rt::STRING),
+        rt::m("TargetResource", &rt::STRING).min(1.0),
         rt::m("CannedAccessControlList", &rt::ENUM),
         rt::m("AccessControlGrants", &S3_GRANT_LIST),
         rt::m("MetadataDirective", &rt::ENUM),
@@ -185,12 +185,12 @@ pub static S3_COPY_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
         rt::m("ModifiedSinceConstraint", &rt::TIMESTAMP),
         rt::m("NewObjectMetadata", &S3_OBJECT_METADATA),
         rt::m("NewObjectTagging", &S3_TAG_SET),
-        rt::m("RedirectLocation", &rt::STRING),
+        rt::m("RedirectLocation", &rt::STRING).min(1.0),
         rt::m("RequesterPays", &rt::BOOLEAN),
         rt::m("StorageClass", &rt::ENUM),
         rt::m("UnModifiedSinceConstraint", &rt::TIMESTAMP),
-        rt::m("SSEAwsKmsKeyId", &rt::STRING),
-        rt::m("TargetKeyPrefix", &rt::STRING),
+        rt::m("SSEAwsKmsKeyId", &rt::STRING).min(1.0),
+        rt::m("TargetKeyPrefix", &rt::STRING).min(1.0),
         rt::m("ObjectLockLegalHoldStatus", &rt::ENUM),
         rt::m("ObjectLockMode", &rt::ENUM),
         rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP),
@@ -253,8 +253,8 @@ pub static S3_GRANTEE: rt::Schema = rt::Schema::structure(
     "S3Grantee",
     &[
         rt::m("TypeIdentifier", &rt::ENUM),
-        rt::m("Identifier", &rt::STRING),
-        rt::m("DisplayName", &rt::STRING),
+        rt::m("Identifier", &rt::STRING).min(1.0),
+        rt::m("DisplayName", &rt::STRING).min(1.0),
     ],
 );
 rt::string_enum! {
@@ -279,7 +279,10 @@ rt::structure!(
 );
 pub static S3_INITIATE_RESTORE_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
     "S3InitiateRestoreObjectOperation",
-    &[rt::m("ExpirationInDays", &rt::INTEGER), rt::m("GlacierJobTier", &rt::ENUM)],
+    &[
+        rt::m("ExpirationInDays", &rt::INTEGER).min(0.0),
+        rt::m("GlacierJobTier", &rt::ENUM),
+    ],
 );
 /// The container for the service that will create the S3 manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -306,7 +309,7 @@ pub static S3_JOB_MANIFEST_GENERATOR: rt::Schema = rt::Schema::structure(
     "S3JobManifestGenerator",
     &[
         rt::m("ExpectedBucketOwner", &rt::STRING),
-        rt::m("SourceBucket", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SourceBucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("ManifestOutputLocation", &S3_MANIFEST_OUTPUT_LOCATION),
         rt::m("Filter", &JOB_MANIFEST_GENERATOR_FILTER),
         rt::m("EnableManifestOutput", &rt::BOOLEAN).flags(rt::REQUIRED),
@@ -337,8 +340,8 @@ pub static S3_MANIFEST_OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
     "S3ManifestOutputLocation",
     &[
         rt::m("ExpectedManifestBucketOwner", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ManifestPrefix", &rt::STRING),
+        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ManifestPrefix", &rt::STRING).min(1.0),
         rt::m("ManifestEncryption", &GENERATED_MANIFEST_ENCRYPTION),
         rt::m("ManifestFormat", &rt::ENUM).flags(rt::REQUIRED),
     ],
@@ -363,7 +366,7 @@ rt::structure!(
 );
 pub static S3_OBJECT_LOCK_EVENT_HOLD_DURATION: rt::Schema = rt::Schema::structure(
     "S3ObjectLockEventHoldDuration",
-    &[rt::m("Days", &rt::INTEGER), rt::m("Years", &rt::INTEGER)],
+    &[rt::m("Days", &rt::INTEGER).min(1.0), rt::m("Years", &rt::INTEGER).min(1.0)],
 );
 /// Whether S3 Object Lock legal hold will be applied to objects in an S3 Batch Operations job.
 #[derive(Clone, Default, PartialEq)]
@@ -399,7 +402,7 @@ rt::structure!(
 );
 pub static S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION: rt::Schema = rt::Schema::structure(
     "S3ObjectLockRetentionEventHoldDuration",
-    &[rt::m("Days", &rt::INTEGER), rt::m("Years", &rt::INTEGER)],
+    &[rt::m("Days", &rt::INTEGER).min(1.0), rt::m("Years", &rt::INTEGER).min(1.0)],
 );
 rt::string_enum! {
     pub enum S3ObjectLockRetentionMode { Compliance = "COMPLIANCE", Governance =
@@ -434,14 +437,14 @@ rt::structure!(
 pub static S3_OBJECT_METADATA: rt::Schema = rt::Schema::structure(
     "S3ObjectMetadata",
     &[
-        rt::m("CacheControl", &rt::STRING),
-        rt::m("ContentDisposition", &rt::STRING),
-        rt::m("ContentEncoding", &rt::STRING),
-        rt::m("ContentLanguage", &rt::STRING),
+        rt::m("CacheControl", &rt::STRING).min(1.0),
+        rt::m("ContentDisposition", &rt::STRING).min(1.0),
+        rt::m("ContentEncoding", &rt::STRING).min(1.0),
+        rt::m("ContentLanguage", &rt::STRING).min(1.0),
         rt::m("UserMetadata", &S3_USER_METADATA),
-        rt::m("ContentLength", &rt::LONG),
-        rt::m("ContentMD5", &rt::STRING),
-        rt::m("ContentType", &rt::STRING),
+        rt::m("ContentLength", &rt::LONG).min(0.0),
+        rt::m("ContentMD5", &rt::STRING).min(1.0),
+        rt::m("ContentType", &rt::STRING).min(1.0),
         rt::m("HttpExpiresDate", &rt::TIMESTAMP),
         rt::m("RequesterCharged", &rt::BOOLEAN),
         rt::m("SSEAlgorithm", &rt::ENUM),
@@ -455,7 +458,7 @@ pub struct S3ObjectOwner {
 rt::structure!(S3ObjectOwner, S3_OBJECT_OWNER, 0 => id, 1 => display_name);
 pub static S3_OBJECT_OWNER: rt::Schema = rt::Schema::structure(
     "S3ObjectOwner",
-    &[rt::m("ID", &rt::STRING), rt::m("DisplayName", &rt::STRING)],
+    &[rt::m("ID", &rt::STRING).min(1.0), rt::m("DisplayName", &rt::STRING).min(1.0)],
 );
 rt::string_enum! {
     pub enum S3Permission { FullControl = "FULL_CONTROL", Read = "READ", Write = "WRITE",
@@ -577,8 +580,8 @@ rt::structure!(S3Tag, S3_TAG, 0 => key, 1 => value);
 pub static S3_TAG: rt::Schema = rt::Schema::structure(
     "S3Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static S3_TAG_SET: rt::Schema = rt::Schema::list(
@@ -614,14 +617,14 @@ rt::structure!(
 pub static S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS: rt::Schema = rt::Schema::structure(
         "S3UpdateObjectEncryptionSSEKMS",
         &[
-            rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED),
+            rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
             rt::m("BucketKeyEnabled", &rt::BOOLEAN),
         ],
     )
     .named("SSE-KMS");
 pub static S3_USER_METADATA: rt::Schema = rt::Schema::map(
     "S3UserMetadata",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],
 );
 /// A filter that returns objects that are encrypted by server-side encryption with customer-provided keys (SSE-C).
 #[derive(Clone, Default, PartialEq)]
@@ -648,7 +651,7 @@ pub struct SsekmsEncryption {
 rt::structure!(SsekmsEncryption, SSEKMS_ENCRYPTION, 0 => key_id);
 pub static SSEKMS_ENCRYPTION: rt::Schema = rt::Schema::structure(
         "SSEKMSEncryption",
-        &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED)],
+        &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
     )
     .named("SSE-KMS");
 /// A filter that returns objects that are encrypted by server-side encryption with Amazon Web Services KMS (SSE-KMS).
@@ -662,7 +665,7 @@ pub struct SsekmsFilter {
 rt::structure!(SsekmsFilter, SSEKMS_FILTER, 0 => kms_key_arn, 1 => bucket_key_enabled);
 pub static SSEKMS_FILTER: rt::Schema = rt::Schema::structure(
     "SSEKMSFilter",
-    &[rt::m("KmsKeyArn", &rt::STRING), rt::m("BucketKeyEnabled", &rt::BOOLEAN)],
+    &[rt::m("KmsKeyArn", &rt::STRING).min(20.0), rt::m("BucketKeyEnabled", &rt::BOOLEAN)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3 {}
@@ -725,8 +728,8 @@ pub static SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
     "SelectionCriteria",
     &[
         rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxDepth", &rt::INTEGER),
-        rt::m("MinStorageBytesPercentage", &rt::DOUBLE),
+        rt::m("MaxDepth", &rt::INTEGER).min(1.0),
+        rt::m("MinStorageBytesPercentage", &rt::DOUBLE).min(1.0),
     ],
 );
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
@@ -783,7 +786,7 @@ pub struct StorageLensAwsOrg {
 rt::structure!(StorageLensAwsOrg, STORAGE_LENS_AWS_ORG, 0 => arn);
 pub static STORAGE_LENS_AWS_ORG: rt::Schema = rt::Schema::structure(
     "StorageLensAwsOrg",
-    &[rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// A container for the Amazon S3 Storage Lens configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -826,7 +829,7 @@ rt::structure!(
 pub static STORAGE_LENS_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "StorageLensConfiguration",
     &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("AccountLevel", &ACCOUNT_LEVEL).flags(rt::REQUIRED),
         rt::m("Include", &INCLUDE),
         rt::m("Exclude", &EXCLUDE),
@@ -838,7 +841,7 @@ pub static STORAGE_LENS_CONFIGURATION: rt::Schema = rt::Schema::structure(
         ),
         rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
         rt::m("AwsOrg", &STORAGE_LENS_AWS_ORG),
-        rt::m("StorageLensArn", &rt::STRING),
+        rt::m("StorageLensArn", &rt::STRING).min(1.0),
         rt::m("PrefixDelimiter", &rt::STRING),
         rt::m("IntAccessTiers", &INT_ACCESS_TIERS),
     ],
@@ -903,7 +906,7 @@ rt::structure!(
 );
 pub static STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
     "StorageLensCostAndUsageReportsSelectionCriteria",
-    &[rt::m("MinDepth", &rt::INTEGER), rt::m("MaxDepth", &rt::INTEGER)],
+    &[rt::m("MinDepth", &rt::INTEGER).min(1.0), rt::m("MaxDepth", &rt::INTEGER).min(1.0)],
 );
 /// A container to specify the properties of your S3 Storage Lens metrics export, including the destination, schema, and format.
 #[derive(Clone, Default, PartialEq)]
@@ -978,9 +981,9 @@ rt::structure!(
 pub static STORAGE_LENS_GROUP: rt::Schema = rt::Schema::structure(
     "StorageLensGroup",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Filter", &STORAGE_LENS_GROUP_FILTER).flags(rt::REQUIRED),
-        rt::m("StorageLensGroupArn", &rt::STRING),
+        rt::m("StorageLensGroupArn", &rt::STRING).min(4.0),
     ],
 );
 /// A logical operator that allows multiple filter conditions to be joined for more complex comparisons of Storage Lens group data.
@@ -1060,11 +1063,11 @@ pub static STORAGE_LENS_GROUP_LEVEL: rt::Schema = rt::Schema::structure(
 );
 pub static STORAGE_LENS_GROUP_LEVEL_EXCLUDE: rt::Schema = rt::Schema::list(
     "StorageLensGroupLevelExclude",
-    &[rt::m("member", &rt::STRING).named("Arn")],
+    &[rt::m("member", &rt::STRING).named("Arn").min(4.0)],
 );
 pub static STORAGE_LENS_GROUP_LEVEL_INCLUDE: rt::Schema = rt::Schema::list(
     "StorageLensGroupLevelInclude",
-    &[rt::m("member", &rt::STRING).named("Arn")],
+    &[rt::m("member", &rt::STRING).named("Arn").min(4.0)],
 );
 /// Indicates which Storage Lens group ARNs to include or exclude in the Storage Lens group aggregation. You can only attach Storage Lens groups to your Storage Lens dashboard if they're included in your Storage Lens group aggregation. If this value is left null, then all Storage Lens groups are selected.
 #[derive(Clone, Default, PartialEq)]
@@ -1148,8 +1151,8 @@ rt::structure!(StorageLensTag, STORAGE_LENS_TAG, 0 => key, 1 => value);
 pub static STORAGE_LENS_TAG: rt::Schema = rt::Schema::structure(
     "StorageLensTag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static STORAGE_LENS_TAGS: rt::Schema = rt::Schema::list(

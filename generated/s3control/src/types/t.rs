@@ -15,13 +15,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST: rt::Schema = rt::Schema::list(
     "TagList",
@@ -51,7 +51,7 @@ pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "resourceArn")
             .flags(rt::REQUIRED)
             .ctx("ResourceArn"),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
+        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -78,7 +78,7 @@ pub struct TooManyRequestsException {
 rt::structure!(TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, 0 => message);
 pub static TOO_MANY_REQUESTS_EXCEPTION: rt::Schema = rt::Schema::structure(
         "TooManyRequestsException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// Amazon S3 throws this exception if you have too many tags in your tag set.
@@ -89,7 +89,7 @@ pub struct TooManyTagsException {
 rt::structure!(TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, 0 => message);
 pub static TOO_MANY_TAGS_EXCEPTION: rt::Schema = rt::Schema::structure(
         "TooManyTagsException",
-        &[rt::m("Message", &rt::STRING)],
+        &[rt::m("Message", &rt::STRING).min(1.0)],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 Lifecycle configuration rules, see [Transitioning objects using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.

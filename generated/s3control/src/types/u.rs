@@ -27,7 +27,10 @@ pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "resourceArn")
             .flags(rt::REQUIRED)
             .ctx("ResourceArn"),
-        rt::m("TagKeys", &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED),
+        rt::m("TagKeys", &TAG_KEY_LIST)
+            .at(rt::QUERY, "tagKeys")
+            .flags(rt::REQUIRED)
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -63,8 +66,9 @@ pub static UPDATE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::struc
             .ctx("AccountId"),
         rt::m("AccessGrantsLocationId", &rt::STRING)
             .at(rt::URI, "id")
-            .flags(rt::REQUIRED),
-        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -89,10 +93,10 @@ pub static UPDATE_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::struct
     "UpdateAccessGrantsLocationResult",
     &[
         rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING),
-        rt::m("AccessGrantsLocationArn", &rt::STRING),
-        rt::m("LocationScope", &rt::STRING),
-        rt::m("IAMRoleArn", &rt::STRING),
+        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
+        rt::m("LocationScope", &rt::STRING).min(1.0),
+        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -115,8 +119,11 @@ pub static UPDATE_JOB_PRIORITY_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
-        rt::m("Priority", &rt::INTEGER).at(rt::QUERY, "priority").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
+        rt::m("Priority", &rt::INTEGER)
+            .at(rt::QUERY, "priority")
+            .flags(rt::REQUIRED)
+            .min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -132,8 +139,8 @@ rt::structure!(
 pub static UPDATE_JOB_PRIORITY_RESULT: rt::Schema = rt::Schema::structure(
     "UpdateJobPriorityResult",
     &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
+        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -158,11 +165,13 @@ pub static UPDATE_JOB_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
             .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED),
+        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
         rt::m("RequestedJobStatus", &rt::ENUM)
             .at(rt::QUERY, "requestedJobStatus")
             .flags(rt::REQUIRED),
-        rt::m("StatusUpdateReason", &rt::STRING).at(rt::QUERY, "statusUpdateReason"),
+        rt::m("StatusUpdateReason", &rt::STRING)
+            .at(rt::QUERY, "statusUpdateReason")
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -181,9 +190,9 @@ rt::structure!(
 pub static UPDATE_JOB_STATUS_RESULT: rt::Schema = rt::Schema::structure(
     "UpdateJobStatusResult",
     &[
-        rt::m("JobId", &rt::STRING),
+        rt::m("JobId", &rt::STRING).min(5.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("StatusUpdateReason", &rt::STRING),
+        rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -202,7 +211,7 @@ rt::structure!(
 pub static UPDATE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateStorageLensGroupRequest",
     &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
+        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-amz-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL)
@@ -212,5 +221,5 @@ pub static UPDATE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure
 );
 pub static USER_ARGUMENTS: rt::Schema = rt::Schema::map(
     "UserArguments",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+    &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],
 );

@@ -27,5 +27,5 @@ pub struct VpcConfiguration {
 rt::structure!(VpcConfiguration, VPC_CONFIGURATION, 0 => vpc_id);
 pub static VPC_CONFIGURATION: rt::Schema = rt::Schema::structure(
     "VpcConfiguration",
-    &[rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );

@@ -23,7 +23,7 @@ rt::structure!(
 pub static API_ERROR_TYPE: rt::Schema = rt::Schema::structure(
     "APIErrorType",
     &[
-        rt::m("SecretId", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).min(1.0),
         rt::m("ErrorCode", &rt::STRING),
         rt::m("Message", &rt::STRING),
     ],
@@ -56,10 +56,10 @@ rt::structure!(
 pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
     "AssociateCrossAccountReplicaRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED).min(20.0),
         rt::m("ReplicaRestriction", &rt::ENUM),
-        rt::m("ReplicationRoleARN", &rt::STRING),
+        rt::m("ReplicationRoleARN", &rt::STRING).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -84,8 +84,8 @@ rt::structure!(
 pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
     "AssociateCrossAccountReplicaResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("CrossAccountReplicaARN", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0),
         rt::m("ReplicationStatus", &rt::ENUM),
     ],
 );

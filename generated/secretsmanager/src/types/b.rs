@@ -23,10 +23,10 @@ rt::structure!(
 pub static BATCH_GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
     "BatchGetSecretValueRequest",
     &[
-        rt::m("SecretIdList", &SECRET_ID_LIST_TYPE),
+        rt::m("SecretIdList", &SECRET_ID_LIST_TYPE).min(1.0),
         rt::m("Filters", &FILTERS_LIST_TYPE),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -46,7 +46,7 @@ pub static BATCH_GET_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
     "BatchGetSecretValueResponse",
     &[
         rt::m("SecretValues", &SECRET_VALUES_TYPE),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("Errors", &API_ERROR_LIST_TYPE),
     ],
 );

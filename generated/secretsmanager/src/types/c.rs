@@ -13,7 +13,7 @@ pub struct CancelRotateSecretRequest {
 rt::structure!(CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, 0 => secret_id);
 pub static CANCEL_ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "CancelRotateSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelRotateSecretResponse {
@@ -31,9 +31,9 @@ rt::structure!(
 pub static CANCEL_ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "CancelRotateSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -114,17 +114,17 @@ rt::structure!(
 pub static CREATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "CreateSecretRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
         rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
+        rt::m("KmsKeyId", &rt::STRING).min(0.0),
         rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE),
+        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).min(1.0),
         rt::m("ForceOverwriteReplicaSecret", &rt::BOOLEAN),
-        rt::m("Type", &rt::STRING),
-        rt::m("CrossAccountPrimaryARN", &rt::STRING),
+        rt::m("Type", &rt::STRING).min(0.0),
+        rt::m("CrossAccountPrimaryARN", &rt::STRING).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -149,9 +149,9 @@ rt::structure!(
 pub static CREATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "CreateSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
         rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
     ],
 );
@@ -178,9 +178,9 @@ rt::structure!(
 pub static CROSS_ACCOUNT_PRIMARY_TYPE: rt::Schema = rt::Schema::structure(
     "CrossAccountPrimaryType",
     &[
-        rt::m("PrimarySecretARN", &rt::STRING),
+        rt::m("PrimarySecretARN", &rt::STRING).min(20.0),
         rt::m("ReplicationStatus", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
+        rt::m("StatusMessage", &rt::STRING).min(1.0),
     ],
 );
 /// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
@@ -207,10 +207,10 @@ rt::structure!(
 pub static CROSS_ACCOUNT_REPLICA_ENTRY: rt::Schema = rt::Schema::structure(
     "CrossAccountReplicaEntry",
     &[
-        rt::m("ReplicaSecretARN", &rt::STRING),
-        rt::m("ReplicationRoleARN", &rt::STRING),
+        rt::m("ReplicaSecretARN", &rt::STRING).min(20.0),
+        rt::m("ReplicationRoleARN", &rt::STRING).min(20.0),
         rt::m("ReplicationStatus", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
+        rt::m("StatusMessage", &rt::STRING).min(1.0),
     ],
 );
 pub static CROSS_ACCOUNT_REPLICA_LIST_TYPE: rt::Schema = rt::Schema::list(

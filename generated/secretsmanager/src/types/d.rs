@@ -30,8 +30,8 @@ rt::structure!(
 pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -50,9 +50,9 @@ rt::structure!(
 pub static DELETE_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteResourcePolicyResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -79,7 +79,7 @@ rt::structure!(
 pub static DELETE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "DeleteSecretRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("RecoveryWindowInDays", &rt::LONG),
         rt::m("ForceDeleteWithoutRecovery", &rt::BOOLEAN),
     ],
@@ -99,8 +99,8 @@ rt::structure!(
 pub static DELETE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "DeleteSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
         rt::m("DeletionDate", &rt::TIMESTAMP),
     ],
 );
@@ -114,7 +114,7 @@ pub struct DescribeSecretRequest {
 rt::structure!(DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, 0 => secret_id);
 pub static DESCRIBE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "DescribeSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecretResponse {
@@ -198,16 +198,16 @@ rt::structure!(
 pub static DESCRIBE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "DescribeSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("Type", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Type", &rt::STRING).min(0.0),
         rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
+        rt::m("KmsKeyId", &rt::STRING).min(0.0),
         rt::m("RotationEnabled", &rt::BOOLEAN),
-        rt::m("RotationLambdaARN", &rt::STRING),
+        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
         rt::m("RotationRules", &ROTATION_RULES_TYPE),
         rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING),
+        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
         rt::m("LastRotatedDate", &rt::TIMESTAMP),
         rt::m("LastChangedDate", &rt::TIMESTAMP),
         rt::m("LastAccessedDate", &rt::TIMESTAMP),
@@ -215,12 +215,12 @@ pub static DESCRIBE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
         rt::m("NextRotationDate", &rt::TIMESTAMP),
         rt::m("Tags", &TAG_LIST_TYPE),
         rt::m("VersionIdsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE),
-        rt::m("OwningService", &rt::STRING),
+        rt::m("OwningService", &rt::STRING).min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("PrimaryRegion", &rt::STRING),
+        rt::m("PrimaryRegion", &rt::STRING).min(1.0),
         rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
         rt::m("CrossAccountPrimary", &CROSS_ACCOUNT_PRIMARY_TYPE),
-        rt::m("CrossAccountReplicas", &CROSS_ACCOUNT_REPLICA_LIST_TYPE),
+        rt::m("CrossAccountReplicas", &CROSS_ACCOUNT_REPLICA_LIST_TYPE).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -239,8 +239,8 @@ rt::structure!(
 pub static DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
     "DisassociateCrossAccountReplicaRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -256,5 +256,8 @@ rt::structure!(
 );
 pub static DISASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
     "DisassociateCrossAccountReplicaResponse",
-    &[rt::m("ARN", &rt::STRING), rt::m("CrossAccountReplicaARN", &rt::STRING)],
+    &[
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0),
+    ],
 );

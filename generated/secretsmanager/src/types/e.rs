@@ -28,7 +28,7 @@ rt::structure!(
 );
 pub static EXTERNAL_SECRET_ROTATION_METADATA_ITEM: rt::Schema = rt::Schema::structure(
     "ExternalSecretRotationMetadataItem",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
+    &[rt::m("Key", &rt::STRING).min(1.0), rt::m("Value", &rt::STRING).min(1.0)],
 );
 pub static EXTERNAL_SECRET_ROTATION_METADATA_TYPE: rt::Schema = rt::Schema::list(
     "ExternalSecretRotationMetadataType",

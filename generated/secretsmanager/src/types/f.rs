@@ -24,7 +24,7 @@ pub struct Filter {
 rt::structure!(Filter, FILTER, 0 => key, 1 => values);
 pub static FILTER: rt::Schema = rt::Schema::structure(
     "Filter",
-    &[rt::m("Key", &rt::ENUM), rt::m("Values", &FILTER_VALUES_STRING_LIST)],
+    &[rt::m("Key", &rt::ENUM), rt::m("Values", &FILTER_VALUES_STRING_LIST).min(1.0)],
 );
 rt::string_enum! {
     pub enum FilterNameStringType { Description = "description", Name = "name", TagKey =

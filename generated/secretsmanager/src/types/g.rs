@@ -31,8 +31,8 @@ rt::structure!(
 pub static GET_RANDOM_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
     "GetRandomPasswordRequest",
     &[
-        rt::m("PasswordLength", &rt::LONG),
-        rt::m("ExcludeCharacters", &rt::STRING),
+        rt::m("PasswordLength", &rt::LONG).min(1.0),
+        rt::m("ExcludeCharacters", &rt::STRING).min(0.0),
         rt::m("ExcludeNumbers", &rt::BOOLEAN),
         rt::m("ExcludePunctuation", &rt::BOOLEAN),
         rt::m("ExcludeUppercase", &rt::BOOLEAN),
@@ -51,7 +51,7 @@ rt::structure!(
 );
 pub static GET_RANDOM_PASSWORD_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetRandomPasswordResponse",
-    &[rt::m("RandomPassword", &rt::STRING).flags(rt::SENSITIVE)],
+    &[rt::m("RandomPassword", &rt::STRING).flags(rt::SENSITIVE).min(0.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
@@ -69,8 +69,8 @@ rt::structure!(
 pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -91,10 +91,10 @@ rt::structure!(
 pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetResourcePolicyResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("ResourcePolicy", &rt::STRING),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("ResourcePolicy", &rt::STRING).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -119,9 +119,9 @@ rt::structure!(
 pub static GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSecretValueRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("VersionStage", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
+        rt::m("VersionStage", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -157,12 +157,12 @@ rt::structure!(
 pub static GET_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetSecretValueResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
         rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE),
+        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP),
     ],
 );

@@ -5,5 +5,5 @@ use tucuxi::codegen as rt;
 
 pub static KMS_KEY_ID_LIST_TYPE: rt::Schema = rt::Schema::list(
     "KmsKeyIdListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(0.0)],
 );

@@ -34,9 +34,9 @@ rt::structure!(
 pub static LIST_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListResourcePoliciesRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -54,8 +54,9 @@ pub static LIST_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListResourcePoliciesResponse",
     &[
         rt::m("ResourcePolicies", &RESOURCE_POLICY_SUMMARY_LIST_TYPE)
-            .flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
+            .flags(rt::REQUIRED)
+            .min(0.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -80,9 +81,9 @@ rt::structure!(
 pub static LIST_SECRET_VERSION_IDS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSecretVersionIdsRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("IncludeDeprecated", &rt::BOOLEAN),
     ],
 );
@@ -105,9 +106,9 @@ pub static LIST_SECRET_VERSION_IDS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListSecretVersionIdsResponse",
     &[
         rt::m("Versions", &SECRET_VERSIONS_LIST_TYPE),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
+        rt::m("NextToken", &rt::STRING).min(1.0),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -135,8 +136,8 @@ pub static LIST_SECRETS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListSecretsRequest",
     &[
         rt::m("IncludePlannedDeletion", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
+        rt::m("MaxResults", &rt::INTEGER).min(1.0),
+        rt::m("NextToken", &rt::STRING).min(1.0),
         rt::m("Filters", &FILTERS_LIST_TYPE),
         rt::m("SortOrder", &rt::ENUM),
         rt::m("SortBy", &rt::ENUM),
@@ -154,5 +155,5 @@ rt::structure!(
 );
 pub static LIST_SECRETS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListSecretsResponse",
-    &[rt::m("SecretList", &SECRET_LIST_TYPE), rt::m("NextToken", &rt::STRING)],
+    &[rt::m("SecretList", &SECRET_LIST_TYPE), rt::m("NextToken", &rt::STRING).min(1.0)],
 );

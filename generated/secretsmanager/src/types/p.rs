@@ -54,9 +54,9 @@ rt::structure!(
 pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
         rt::m("BlockPublicPolicy", &rt::BOOLEAN),
     ],
 );
@@ -76,9 +76,9 @@ rt::structure!(
 pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutResourcePolicyResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("PolicyName", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("PolicyName", &rt::STRING).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -138,12 +138,12 @@ rt::structure!(
 pub static PUT_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
     "PutSecretValueRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
         rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE),
-        rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE),
+        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
+        rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE).min(36.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -164,9 +164,9 @@ rt::structure!(
 pub static PUT_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
     "PutSecretValueResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
+        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
     ],
 );

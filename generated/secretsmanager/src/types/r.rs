@@ -17,9 +17,10 @@ rt::structure!(
 pub static REMOVE_REGIONS_FROM_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
     "RemoveRegionsFromReplicationRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("RemoveReplicaRegions", &REMOVE_REPLICA_REGION_LIST_TYPE)
-            .flags(rt::REQUIRED),
+            .flags(rt::REQUIRED)
+            .min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -36,13 +37,13 @@ rt::structure!(
 pub static REMOVE_REGIONS_FROM_REPLICATION_RESPONSE: rt::Schema = rt::Schema::structure(
     "RemoveRegionsFromReplicationResponse",
     &[
-        rt::m("ARN", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
         rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
     ],
 );
 pub static REMOVE_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RemoveReplicaRegionListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// A custom type that specifies a `Region` and the `KmsKeyId` for a replica secret.
 #[derive(Clone, Default, PartialEq)]
@@ -55,7 +56,7 @@ pub struct ReplicaRegionType {
 rt::structure!(ReplicaRegionType, REPLICA_REGION_TYPE, 0 => region, 1 => kms_key_id);
 pub static REPLICA_REGION_TYPE: rt::Schema = rt::Schema::structure(
     "ReplicaRegionType",
-    &[rt::m("Region", &rt::STRING), rt::m("KmsKeyId", &rt::STRING)],
+    &[rt::m("Region", &rt::STRING).min(1.0), rt::m("KmsKeyId", &rt::STRING).min(0.0)],
 );
 rt::string_enum! {
     pub enum ReplicaRestrictionType { SameOrg = "SameOrg", NoRestriction =
@@ -77,8 +78,10 @@ rt::structure!(
 pub static REPLICATE_SECRET_TO_REGIONS_REQUEST: rt::Schema = rt::Schema::structure(
     "ReplicateSecretToRegionsRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE)
+            .flags(rt::REQUIRED)
+            .min(1.0),
         rt::m("ForceOverwriteReplicaSecret", &rt::BOOLEAN),
     ],
 );
@@ -96,7 +99,7 @@ rt::structure!(
 pub static REPLICATE_SECRET_TO_REGIONS_RESPONSE: rt::Schema = rt::Schema::structure(
     "ReplicateSecretToRegionsResponse",
     &[
-        rt::m("ARN", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
         rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
     ],
 );
@@ -125,10 +128,10 @@ rt::structure!(
 pub static REPLICATION_STATUS_TYPE: rt::Schema = rt::Schema::structure(
     "ReplicationStatusType",
     &[
-        rt::m("Region", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
+        rt::m("Region", &rt::STRING).min(1.0),
+        rt::m("KmsKeyId", &rt::STRING).min(0.0),
         rt::m("Status", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
+        rt::m("StatusMessage", &rt::STRING).min(1.0),
         rt::m("LastAccessedDate", &rt::TIMESTAMP),
     ],
 );
@@ -163,7 +166,7 @@ pub struct ResourcePolicySummary {
 rt::structure!(ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, 0 => policy_name);
 pub static RESOURCE_POLICY_SUMMARY: rt::Schema = rt::Schema::structure(
     "ResourcePolicySummary",
-    &[rt::m("PolicyName", &rt::STRING)],
+    &[rt::m("PolicyName", &rt::STRING).min(1.0)],
 );
 pub static RESOURCE_POLICY_SUMMARY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourcePolicySummaryListType",
@@ -179,7 +182,7 @@ pub struct RestoreSecretRequest {
 rt::structure!(RestoreSecretRequest, RESTORE_SECRET_REQUEST, 0 => secret_id);
 pub static RESTORE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "RestoreSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSecretResponse {
@@ -191,7 +194,7 @@ pub struct RestoreSecretResponse {
 rt::structure!(RestoreSecretResponse, RESTORE_SECRET_RESPONSE, 0 => arn, 1 => name);
 pub static RESTORE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "RestoreSecretResponse",
-    &[rt::m("ARN", &rt::STRING), rt::m("Name", &rt::STRING)],
+    &[rt::m("ARN", &rt::STRING).min(20.0), rt::m("Name", &rt::STRING).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretRequest {
@@ -247,12 +250,12 @@ rt::structure!(
 pub static ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "RotateSecretRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("RotationLambdaARN", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
+        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
         rt::m("RotationRules", &ROTATION_RULES_TYPE),
         rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING),
+        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
         rt::m("RotateImmediately", &rt::BOOLEAN),
     ],
 );
@@ -271,9 +274,9 @@ rt::structure!(
 pub static ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "RotateSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
     ],
 );
 /// A structure that defines the rotation configuration for the secret.
@@ -299,8 +302,8 @@ rt::structure!(
 pub static ROTATION_RULES_TYPE: rt::Schema = rt::Schema::structure(
     "RotationRulesType",
     &[
-        rt::m("AutomaticallyAfterDays", &rt::LONG),
-        rt::m("Duration", &rt::STRING),
-        rt::m("ScheduleExpression", &rt::STRING),
+        rt::m("AutomaticallyAfterDays", &rt::LONG).min(1.0),
+        rt::m("Duration", &rt::STRING).min(2.0),
+        rt::m("ScheduleExpression", &rt::STRING).min(1.0),
     ],
 );

@@ -5,7 +5,7 @@ use tucuxi::codegen as rt;
 
 pub static SECRET_ID_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretIdListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// A structure that contains the details about a secret. It does not include the encrypted `SecretString` and `SecretBinary` values. To get those values, use [GetSecretValue](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html) .
 #[derive(Clone, Default, PartialEq)]
@@ -67,16 +67,16 @@ rt::structure!(
 pub static SECRET_LIST_ENTRY: rt::Schema = rt::Schema::structure(
     "SecretListEntry",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("Type", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("Type", &rt::STRING).min(0.0),
         rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
+        rt::m("KmsKeyId", &rt::STRING).min(0.0),
         rt::m("RotationEnabled", &rt::BOOLEAN),
-        rt::m("RotationLambdaARN", &rt::STRING),
+        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
         rt::m("RotationRules", &ROTATION_RULES_TYPE),
         rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING),
+        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
         rt::m("LastRotatedDate", &rt::TIMESTAMP),
         rt::m("LastChangedDate", &rt::TIMESTAMP),
         rt::m("LastAccessedDate", &rt::TIMESTAMP),
@@ -84,9 +84,9 @@ pub static SECRET_LIST_ENTRY: rt::Schema = rt::Schema::structure(
         rt::m("NextRotationDate", &rt::TIMESTAMP),
         rt::m("Tags", &TAG_LIST_TYPE),
         rt::m("SecretVersionsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE),
-        rt::m("OwningService", &rt::STRING),
+        rt::m("OwningService", &rt::STRING).min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("PrimaryRegion", &rt::STRING),
+        rt::m("PrimaryRegion", &rt::STRING).min(1.0),
     ],
 );
 pub static SECRET_LIST_TYPE: rt::Schema = rt::Schema::list(
@@ -118,12 +118,12 @@ rt::structure!(
 pub static SECRET_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
     "SecretValueEntry",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
         rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE),
+        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
         rt::m("CreatedDate", &rt::TIMESTAMP),
     ],
 );
@@ -133,7 +133,7 @@ pub static SECRET_VALUES_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static SECRET_VERSION_STAGES_TYPE: rt::Schema = rt::Schema::list(
     "SecretVersionStagesType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// A structure that contains information about one version of a secret.
 #[derive(Clone, Default, PartialEq)]
@@ -156,8 +156,8 @@ rt::structure!(
 pub static SECRET_VERSIONS_LIST_ENTRY: rt::Schema = rt::Schema::structure(
     "SecretVersionsListEntry",
     &[
-        rt::m("VersionId", &rt::STRING),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE),
+        rt::m("VersionId", &rt::STRING).min(32.0),
+        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
         rt::m("LastAccessedDate", &rt::TIMESTAMP),
         rt::m("CreatedDate", &rt::TIMESTAMP),
         rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE),
@@ -169,7 +169,10 @@ pub static SECRET_VERSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
 );
 pub static SECRET_VERSIONS_TO_STAGES_MAP_TYPE: rt::Schema = rt::Schema::map(
     "SecretVersionsToStagesMapType",
-    &[rt::m("key", &rt::STRING), rt::m("value", &SECRET_VERSION_STAGES_TYPE)],
+    &[
+        rt::m("key", &rt::STRING).min(32.0),
+        rt::m("value", &SECRET_VERSION_STAGES_TYPE).min(1.0),
+    ],
 );
 rt::string_enum! {
     pub enum SortByType { CreatedDate = "created-date", LastAccessedDate =
@@ -194,7 +197,7 @@ rt::structure!(
 );
 pub static STOP_REPLICATION_TO_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
     "StopReplicationToReplicaRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopReplicationToReplicaResponse {
@@ -206,5 +209,5 @@ rt::structure!(
 );
 pub static STOP_REPLICATION_TO_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
     "StopReplicationToReplicaResponse",
-    &[rt::m("ARN", &rt::STRING)],
+    &[rt::m("ARN", &rt::STRING).min(20.0)],
 );

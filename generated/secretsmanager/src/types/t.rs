@@ -14,11 +14,11 @@ pub struct Tag {
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
+    &[rt::m("Key", &rt::STRING).min(1.0), rt::m("Value", &rt::STRING).min(0.0)],
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "TagKeyListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST_TYPE: rt::Schema = rt::Schema::list(
     "TagListType",
@@ -39,7 +39,7 @@ rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => secret_id, 1 => ta
 pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagResourceRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );

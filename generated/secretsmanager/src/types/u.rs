@@ -22,7 +22,7 @@ rt::structure!(
 pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagResourceRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
     ],
 );
@@ -75,13 +75,13 @@ rt::structure!(
 pub static UPDATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateSecretRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
         rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
+        rt::m("KmsKeyId", &rt::STRING).min(0.0),
         rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Type", &rt::STRING),
+        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+        rt::m("Type", &rt::STRING).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -99,9 +99,9 @@ rt::structure!(
 pub static UPDATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateSecretResponse",
     &[
-        rt::m("ARN", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("VersionId", &rt::STRING),
+        rt::m("ARN", &rt::STRING).min(20.0),
+        rt::m("Name", &rt::STRING).min(1.0),
+        rt::m("VersionId", &rt::STRING).min(32.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -126,10 +126,10 @@ rt::structure!(
 pub static UPDATE_SECRET_VERSION_STAGE_REQUEST: rt::Schema = rt::Schema::structure(
     "UpdateSecretVersionStageRequest",
     &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VersionStage", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RemoveFromVersionId", &rt::STRING),
-        rt::m("MoveToVersionId", &rt::STRING),
+        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("VersionStage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("RemoveFromVersionId", &rt::STRING).min(32.0),
+        rt::m("MoveToVersionId", &rt::STRING).min(32.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -145,5 +145,5 @@ rt::structure!(
 );
 pub static UPDATE_SECRET_VERSION_STAGE_RESPONSE: rt::Schema = rt::Schema::structure(
     "UpdateSecretVersionStageResponse",
-    &[rt::m("ARN", &rt::STRING), rt::m("Name", &rt::STRING)],
+    &[rt::m("ARN", &rt::STRING).min(20.0), rt::m("Name", &rt::STRING).min(1.0)],
 );

@@ -17,8 +17,8 @@ rt::structure!(
 pub static VALIDATE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     "ValidateResourcePolicyRequest",
     &[
-        rt::m("SecretId", &rt::STRING),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("SecretId", &rt::STRING).min(1.0),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -52,7 +52,7 @@ rt::structure!(
 );
 pub static VALIDATION_ERRORS_ENTRY: rt::Schema = rt::Schema::structure(
     "ValidationErrorsEntry",
-    &[rt::m("CheckName", &rt::STRING), rt::m("ErrorMessage", &rt::STRING)],
+    &[rt::m("CheckName", &rt::STRING).min(1.0), rt::m("ErrorMessage", &rt::STRING)],
 );
 pub static VALIDATION_ERRORS_TYPE: rt::Schema = rt::Schema::list(
     "ValidationErrorsType",

@@ -66,7 +66,7 @@ rt::structure!(
 );
 pub static LIST_ORIGINATION_NUMBERS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListOriginationNumbersRequest",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER)],
+    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOriginationNumbersResult {
@@ -160,7 +160,7 @@ rt::structure!(
 );
 pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT: rt::Schema = rt::Schema::structure(
     "ListSMSSandboxPhoneNumbersInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER)],
+    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersResult {
@@ -256,7 +256,7 @@ rt::structure!(
 );
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceRequest",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {

@@ -15,13 +15,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 /// Can't add more than 50 tags to a topic.
 #[derive(Clone, Default, PartialEq)]
@@ -57,7 +57,7 @@ rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 =>
 pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "TagResourceRequest",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
     ],
 );

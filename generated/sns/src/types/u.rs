@@ -27,7 +27,7 @@ rt::structure!(
 pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
     "UntagResourceRequest",
     &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
         rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
     ],
 );

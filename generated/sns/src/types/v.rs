@@ -45,7 +45,7 @@ pub static VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::struc
     "VerifySMSSandboxPhoneNumberInput",
     &[
         rt::m("PhoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED).min(5.0),
     ],
 );
 /// The destination phone number's verification status.

@@ -21,7 +21,7 @@ pub static ACCOUNT_INFO: rt::Schema = rt::Schema::structure(
     &[
         rt::m("accountId", &rt::STRING),
         rt::m("accountName", &rt::STRING),
-        rt::m("emailAddress", &rt::STRING),
+        rt::m("emailAddress", &rt::STRING).min(1.0),
     ],
 );
 pub static ACCOUNT_LIST_TYPE: rt::Schema = rt::Schema::list(

@@ -22,7 +22,7 @@ pub static LIST_ACCOUNT_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAccountRolesRequest",
     &[
         rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"),
-        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result"),
+        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
         rt::m("accessToken", &rt::STRING)
             .at(rt::HEADER, "x-amz-sso_bearer_token")
             .flags(rt::REQUIRED | rt::SENSITIVE),
@@ -61,7 +61,7 @@ pub static LIST_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
     "ListAccountsRequest",
     &[
         rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"),
-        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result"),
+        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
         rt::m("accessToken", &rt::STRING)
             .at(rt::HEADER, "x-amz-sso_bearer_token")
             .flags(rt::REQUIRED | rt::SENSITIVE),

@@ -94,19 +94,19 @@ rt::structure!(
 pub static ASSUME_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     "AssumeRoleRequest",
     &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
         rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING),
-        rt::m("DurationSeconds", &rt::INTEGER),
+        rt::m("Policy", &rt::STRING).min(1.0),
+        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
         rt::m("Tags", &TAG_LIST_TYPE),
         rt::m("TransitiveTagKeys", &TAG_KEY_LIST_TYPE),
-        rt::m("ExternalId", &rt::STRING),
-        rt::m("SerialNumber", &rt::STRING),
-        rt::m("TokenCode", &rt::STRING),
-        rt::m("SourceIdentity", &rt::STRING),
-        rt::m("ProvidedContexts", &PROVIDED_CONTEXTS_LIST_TYPE),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("ExternalId", &rt::STRING).min(2.0),
+        rt::m("SerialNumber", &rt::STRING).min(9.0),
+        rt::m("TokenCode", &rt::STRING).min(6.0),
+        rt::m("SourceIdentity", &rt::STRING).min(2.0),
+        rt::m("ProvidedContexts", &PROVIDED_CONTEXTS_LIST_TYPE).min(1.0),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -142,10 +142,10 @@ pub static ASSUME_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Credentials", &CREDENTIALS),
         rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED),
-        rt::m("SourceIdentity", &rt::STRING),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
+        rt::m("SourceIdentity", &rt::STRING).min(2.0),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -192,13 +192,13 @@ rt::structure!(
 pub static ASSUME_ROLE_WITH_SAML_REQUEST: rt::Schema = rt::Schema::structure(
     "AssumeRoleWithSAMLRequest",
     &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrincipalArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SAMLAssertion", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("PrincipalArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("SAMLAssertion", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(4.0),
         rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING),
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("Policy", &rt::STRING).min(1.0),
+        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -257,15 +257,15 @@ pub static ASSUME_ROLE_WITH_SAML_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Credentials", &CREDENTIALS),
         rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED),
+        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
         rt::m("Subject", &rt::STRING),
         rt::m("SubjectType", &rt::STRING),
         rt::m("Issuer", &rt::STRING),
         rt::m("Audience", &rt::STRING),
         rt::m("NameQualifier", &rt::STRING),
-        rt::m("SourceIdentity", &rt::STRING),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("SourceIdentity", &rt::STRING).min(2.0),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -322,14 +322,16 @@ rt::structure!(
 pub static ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST: rt::Schema = rt::Schema::structure(
     "AssumeRoleWithWebIdentityRequest",
     &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WebIdentityToken", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("ProviderId", &rt::STRING),
+        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+        rt::m("WebIdentityToken", &rt::STRING)
+            .flags(rt::REQUIRED | rt::SENSITIVE)
+            .min(4.0),
+        rt::m("ProviderId", &rt::STRING).min(4.0),
         rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING),
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("Policy", &rt::STRING).min(1.0),
+        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -371,14 +373,14 @@ pub static ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE: rt::Schema = rt::Schema::stru
     "AssumeRoleWithWebIdentityResponse",
     &[
         rt::m("Credentials", &CREDENTIALS),
-        rt::m("SubjectFromWebIdentityToken", &rt::STRING),
+        rt::m("SubjectFromWebIdentityToken", &rt::STRING).min(6.0),
         rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED),
+        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
         rt::m("Provider", &rt::STRING),
         rt::m("Audience", &rt::STRING),
-        rt::m("SourceIdentity", &rt::STRING),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("SourceIdentity", &rt::STRING).min(2.0),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -406,10 +408,10 @@ rt::structure!(
 pub static ASSUME_ROOT_REQUEST: rt::Schema = rt::Schema::structure(
     "AssumeRootRequest",
     &[
-        rt::m("TargetPrincipal", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("TargetPrincipal", &rt::STRING).flags(rt::REQUIRED).min(12.0),
         rt::m("TaskPolicyArn", &POLICY_DESCRIPTOR_TYPE).flags(rt::REQUIRED),
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("DurationSeconds", &rt::INTEGER).min(0.0),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -435,9 +437,9 @@ pub static ASSUME_ROOT_RESPONSE: rt::Schema = rt::Schema::structure(
     "AssumeRootResponse",
     &[
         rt::m("Credentials", &CREDENTIALS),
-        rt::m("SourceIdentity", &rt::STRING),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("SourceIdentity", &rt::STRING).min(2.0),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// The identifiers for the temporary security credentials that the operation returns.
@@ -452,7 +454,7 @@ rt::structure!(AssumedRoleUser, ASSUMED_ROLE_USER, 0 => assumed_role_id, 1 => ar
 pub static ASSUMED_ROLE_USER: rt::Schema = rt::Schema::structure(
     "AssumedRoleUser",
     &[
-        rt::m("AssumedRoleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AssumedRoleId", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );

@@ -22,7 +22,7 @@ rt::structure!(
 pub static CREDENTIALS: rt::Schema = rt::Schema::structure(
     "Credentials",
     &[
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
         rt::m("SecretAccessKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
         rt::m("SessionToken", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Expiration", &rt::TIMESTAMP).flags(rt::REQUIRED),

@@ -14,7 +14,7 @@ rt::structure!(
 );
 pub static DECODE_AUTHORIZATION_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
     "DecodeAuthorizationMessageRequest",
-    &[rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
 );
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 #[derive(Clone, Default, PartialEq)]

@@ -15,7 +15,7 @@ rt::structure!(FederatedUser, FEDERATED_USER, 0 => federated_user_id, 1 => arn);
 pub static FEDERATED_USER: rt::Schema = rt::Schema::structure(
     "FederatedUser",
     &[
-        rt::m("FederatedUserId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("FederatedUserId", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
     ],
 );

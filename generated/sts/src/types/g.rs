@@ -13,7 +13,7 @@ pub struct GetAccessKeyInfoRequest {
 rt::structure!(GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, 0 => access_key_id);
 pub static GET_ACCESS_KEY_INFO_REQUEST: rt::Schema = rt::Schema::structure(
     "GetAccessKeyInfoRequest",
-    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED)],
+    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyInfoResponse {
@@ -51,7 +51,7 @@ pub static GET_CALLER_IDENTITY_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("UserId", &rt::STRING),
         rt::m("Account", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
+        rt::m("Arn", &rt::STRING).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -86,8 +86,8 @@ pub static GET_DELEGATED_ACCESS_TOKEN_RESPONSE: rt::Schema = rt::Schema::structu
     "GetDelegatedAccessTokenResponse",
     &[
         rt::m("Credentials", &CREDENTIALS),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED),
-        rt::m("AssumedPrincipal", &rt::STRING),
+        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
+        rt::m("AssumedPrincipal", &rt::STRING).min(20.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -143,12 +143,12 @@ rt::structure!(
 pub static GET_FEDERATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
     "GetFederationTokenRequest",
     &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Policy", &rt::STRING),
+        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+        rt::m("Policy", &rt::STRING).min(1.0),
         rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("DurationSeconds", &rt::INTEGER),
+        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
         rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -178,9 +178,9 @@ pub static GET_FEDERATION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Credentials", &CREDENTIALS),
         rt::m("FederatedUser", &FEDERATED_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -204,10 +204,10 @@ rt::structure!(
 pub static GET_SESSION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
     "GetSessionTokenRequest",
     &[
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("SerialNumber", &rt::STRING),
-        rt::m("TokenCode", &rt::STRING),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER),
+        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
+        rt::m("SerialNumber", &rt::STRING).min(9.0),
+        rt::m("TokenCode", &rt::STRING).min(6.0),
+        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -228,8 +228,8 @@ pub static GET_SESSION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
     "GetSessionTokenResponse",
     &[
         rt::m("Credentials", &CREDENTIALS),
-        rt::m("SessionTokenUtilization", &rt::INTEGER),
-        rt::m("SessionTokenSize", &rt::INTEGER),
+        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
+        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -250,9 +250,11 @@ rt::structure!(
 pub static GET_WEB_IDENTITY_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
     "GetWebIdentityTokenRequest",
     &[
-        rt::m("Audience", &WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Audience", &WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE)
+            .flags(rt::REQUIRED)
+            .min(1.0),
+        rt::m("DurationSeconds", &rt::INTEGER).min(60.0),
+        rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED).min(5.0),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
 );

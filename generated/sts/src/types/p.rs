@@ -27,7 +27,7 @@ pub struct PolicyDescriptorType {
 rt::structure!(PolicyDescriptorType, POLICY_DESCRIPTOR_TYPE, 0 => arn);
 pub static POLICY_DESCRIPTOR_TYPE: rt::Schema = rt::Schema::structure(
     "PolicyDescriptorType",
-    &[rt::m("arn", &rt::STRING)],
+    &[rt::m("arn", &rt::STRING).min(20.0)],
 );
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Clone, Default, PartialEq)]
@@ -42,7 +42,10 @@ rt::structure!(
 );
 pub static PROVIDED_CONTEXT: rt::Schema = rt::Schema::structure(
     "ProvidedContext",
-    &[rt::m("ProviderArn", &rt::STRING), rt::m("ContextAssertion", &rt::STRING)],
+    &[
+        rt::m("ProviderArn", &rt::STRING).min(20.0),
+        rt::m("ContextAssertion", &rt::STRING).min(4.0),
+    ],
 );
 pub static PROVIDED_CONTEXTS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ProvidedContextsListType",

@@ -19,13 +19,13 @@ rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
     ],
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "tagKeyListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );
 pub static TAG_LIST_TYPE: rt::Schema = rt::Schema::list(
     "tagListType",

@@ -5,5 +5,5 @@ use tucuxi::codegen as rt;
 
 pub static WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "webIdentityTokenAudienceListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).min(1.0)],
 );

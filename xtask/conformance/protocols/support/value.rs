@@ -124,24 +124,34 @@ fn timestamp(json: &Json) -> Option<DateTime> {
 pub struct Converted {
     pub json: Json,
     pub defaulted: BTreeSet<String>,
+    /// The JSON paths of `jsonvalue` members with the text tucuxi hands back, for the cases that
+    /// state that text rather than botocore's parsed value.
+    pub json_texts: Vec<(String, String)>,
 }
 
 /// A structure or union as botocore's parsed dict.
 pub fn shape_to_json(shape: &dyn Shape) -> Converted {
     let mut defaulted = BTreeSet::new();
-    let json = struct_json(shape, "", &mut defaulted);
-    Converted { json, defaulted }
+    let mut json_texts = Vec::new();
+    let json = struct_json(shape, "", &mut defaulted, &mut json_texts);
+    Converted { json, defaulted, json_texts }
 }
 
-fn struct_json(shape: &dyn Shape, path: &str, defaulted: &mut BTreeSet<String>) -> Json {
+fn struct_json(
+    shape: &dyn Shape,
+    path: &str,
+    defaulted: &mut BTreeSet<String>,
+    json_texts: &mut Vec<(String, String)>,
+) -> Json {
     let schema = shape.schema();
     let mut out = JsonMap::new();
     for (i, member) in schema.members.iter().enumerate() {
         let Some(value) = shape.field(i).and_then(Value::get) else { continue };
         let member_path = format!("{path}/{}", member.name);
-        let mut json = to_json(value, &member_path, defaulted);
+        let mut json = to_json(value, &member_path, defaulted, json_texts);
         // botocore hands a `jsonvalue` string back parsed.
         if let (true, Json::String(text)) = (member.has(flags::JSON_VALUE), &json) {
+            json_texts.push((member_path.clone(), text.clone()));
             json = serde_json::from_str(text).unwrap_or(json);
         }
         if member.has(flags::REQUIRED) && schema.kind == ShapeKind::Structure && is_default(&json, member.target) {
@@ -160,7 +170,12 @@ fn struct_json(shape: &dyn Shape, path: &str, defaulted: &mut BTreeSet<String>) 
     Json::Object(out)
 }
 
-fn to_json(value: ValueRef<'_>, path: &str, defaulted: &mut BTreeSet<String>) -> Json {
+fn to_json(
+    value: ValueRef<'_>,
+    path: &str,
+    defaulted: &mut BTreeSet<String>,
+    json_texts: &mut Vec<(String, String)>,
+) -> Json {
     match value {
         ValueRef::Bool(b) => Json::Bool(b),
         ValueRef::Int(n) => Json::from(n),
@@ -178,7 +193,7 @@ fn to_json(value: ValueRef<'_>, path: &str, defaulted: &mut BTreeSet<String>) ->
         ValueRef::List(list) => Json::Array(
             (0..list.len())
                 .map(|i| match list.item(i).and_then(Value::get) {
-                    Some(v) => to_json(v, &format!("{path}/{i}"), defaulted),
+                    Some(v) => to_json(v, &format!("{path}/{i}"), defaulted, json_texts),
                     None => Json::Null,
                 })
                 .collect(),
@@ -188,7 +203,7 @@ fn to_json(value: ValueRef<'_>, path: &str, defaulted: &mut BTreeSet<String>) ->
             for i in 0..map.len() {
                 if let Some((key, v)) = map.entry(i) {
                     let json = match v.get() {
-                        Some(v) => to_json(v, &format!("{path}/{key}"), defaulted),
+                        Some(v) => to_json(v, &format!("{path}/{key}"), defaulted, json_texts),
                         None => Json::Null,
                     };
                     out.insert(key.to_owned(), json);
@@ -196,7 +211,7 @@ fn to_json(value: ValueRef<'_>, path: &str, defaulted: &mut BTreeSet<String>) ->
             }
             Json::Object(out)
         }
-        ValueRef::Shape(shape) => struct_json(shape, path, defaulted),
+        ValueRef::Shape(shape) => struct_json(shape, path, defaulted, json_texts),
     }
 }
 

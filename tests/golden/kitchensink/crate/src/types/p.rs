@@ -30,7 +30,7 @@ pub static PUT_THING_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)
             .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
+        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
         rt::m("AccountId", &rt::STRING)
             .at(rt::HEADER, "x-account-id")
             .flags(rt::REQUIRED | rt::HOST_LABEL),

@@ -43,20 +43,20 @@ pub static THING: rt::Schema = rt::Schema::structure(
         "Thing",
         &[
             rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED),
+            rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED).min(-1.0),
             rt::m("Big", &rt::LONG),
             rt::m("Small", &rt::SHORT),
             rt::m("Tiny", &rt::BYTE),
             rt::m("Ratio", &rt::FLOAT),
-            rt::m("Precise", &rt::DOUBLE),
+            rt::m("Precise", &rt::DOUBLE).min(0.001),
             rt::m("Flag", &rt::BOOLEAN),
             rt::m("Created", &rt::TIMESTAMP).ts(rt::TimestampFormat::EpochSeconds),
             rt::m("Modified", &rt::TIMESTAMP),
             rt::m("Data", &rt::BLOB),
             rt::m("Doc", &rt::DOCUMENT),
-            rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
+            rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0),
             rt::m("Sparse", &SPARSE_LIST).flags(rt::SPARSE),
-            rt::m("Attributes", &METADATA),
+            rt::m("Attributes", &ATTRIBUTES),
             rt::m("SparseAttributes", &SPARSE_MAP).flags(rt::SPARSE),
             rt::m("Color", &rt::ENUM),
             rt::m("Shape", &SHAPE_UNION),
@@ -85,7 +85,10 @@ pub struct Tag {
 rt::structure!(Tag, TAG, 0 => key, 1 => value);
 pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
-    &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED), rt::m("Value", &rt::STRING)],
+    &[
+        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+        rt::m("Value", &rt::STRING),
+    ],
 );
 /// What happens to things.
 #[derive(Clone, Default, PartialEq)]

@@ -1,5 +1,4 @@
-//! The per-service request changes botocore makes in `handlers.py` that no model trait
-//! describes, kept to the ones a service rejects requests without. Today that is Glacier:
+//! Glacier's handlers from botocore's `handlers.py`:
 //!
 //! - `inject_account_id`: an unset `accountId` URI label becomes `-`, the caller's own account;
 //! - `add_glacier_version`: every request carries `x-amz-glacier-version` (the API version);

@@ -1,0 +1,121 @@
+//! The request and response changes botocore makes in `handlers.py` that no model trait
+//! describes (`docs/botocore-handlers.md` lists every handler and where it is handled).
+//!
+//! Rules over the model are member flags the generator sets (`COPY_SOURCE`, `STRIP_ID_PREFIX`,
+//! `PERCENT_ENCODED`), read where the value is laid out or here; what is left is one file per
+//! service, called at three points of a call:
+//!
+//! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
+//! - [`after_serialize`]: changes to the laid-out request;
+//! - [`before_call`]: headers for a request that is sent, not presigned (`before-call`);
+//! - [`after_parse`]: changes to, and checks of, the parsed output (`after-call`).
+
+mod ec2;
+mod glacier;
+pub(crate) mod s3;
+mod sqs;
+
+use crate::protocol::SerializedRequest;
+use crate::schema::{flags, Operation, Service};
+use crate::shape::{Shape, ValueMut, ValueRef};
+use crate::Error;
+
+pub use glacier::sha256_tree_hash;
+
+/// Changes to the input before it is laid out.
+pub(crate) fn before_serialize(service: &'static Service, op: &'static Operation, input: &mut dyn Shape) {
+    strip_id_prefixes(op, input);
+    glacier::before_serialize(service, op, input);
+    ec2::before_serialize(service, op, input);
+    if s3::is_s3(service) {
+        s3::before_serialize(op, input);
+    }
+}
+
+/// Changes to the laid-out request.
+pub(crate) fn after_serialize(
+    service: &'static Service,
+    op: &'static Operation,
+    input: &dyn Shape,
+    request: &mut SerializedRequest,
+) {
+    glacier::after_serialize(service, op, request);
+    if s3::is_s3(service) {
+        s3::after_serialize(op, input, request);
+    }
+}
+
+/// Headers for a request that is sent, not presigned (botocore's `before-call` handlers, which
+/// `generate_presigned_url` does not run).
+pub(crate) fn before_call(service: &'static Service, op: &'static Operation, request: &mut SerializedRequest) {
+    // botocore's `add_accept_header`: API Gateway answers JSON only when asked to.
+    if service.endpoint_prefix == "apigateway" && !request.headers.contains_key(http::header::ACCEPT) {
+        request.headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+    }
+    if s3::is_s3(service) {
+        s3::before_call(op, request);
+    }
+}
+
+/// Changes to and checks of the parsed output; `status` is the response's HTTP status, for errors,
+/// and `body` the response's body when it was read whole.
+pub(crate) fn after_parse(
+    service: &'static Service,
+    op: &'static Operation,
+    input: &dyn Shape,
+    output: &mut dyn Shape,
+    status: u16,
+    body: Option<&[u8]>,
+) -> Result<(), Error> {
+    ec2::after_parse(service, op, output);
+    if s3::is_s3(service) {
+        s3::after_parse(op, input, output, status, body)?;
+    } else if sqs::is_sqs(service) {
+        sqs::verify(op, input, output, status)?;
+    }
+    Ok(())
+}
+
+/// botocore's `fix_route53_ids`: every top-level input member the generator flagged keeps only
+/// the part after its last `/`, so `/hostedzone/Z1` (what Route 53 returns) is sent as `Z1`.
+fn strip_id_prefixes(op: &'static Operation, input: &mut dyn Shape) {
+    for (i, member) in op.input.members.iter().enumerate() {
+        if !member.has(flags::STRIP_ID_PREFIX) {
+            continue;
+        }
+        let Some(field) = input.field_mut(i) else { continue };
+        if !matches!(field.get(), Some(ValueRef::Str(s)) if s.contains('/')) {
+            continue;
+        }
+        if let ValueMut::Str(s) = field.get_mut() {
+            *s = strip_id_prefix(s).to_owned();
+        }
+    }
+}
+
+/// The part of a Route 53 id after its last `/` (Python's `value.split('/')[-1]`).
+fn strip_id_prefix(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// Reads the string member `name` of `shape`.
+fn str_member<'a>(shape: &'a dyn Shape, name: &str) -> Option<&'a str> {
+    let (i, _) = shape.schema().member(name)?;
+    match shape.field(i)?.get()? {
+        ValueRef::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn route53_ids_keep_their_last_part() {
+        // botocore's test_handlers.py `test_route53_resource_id` and friends.
+        assert_eq!(super::strip_id_prefix("/hostedzone/ABC123"), "ABC123");
+        assert_eq!(super::strip_id_prefix("/change/ABC123"), "ABC123");
+        assert_eq!(super::strip_id_prefix("/delegationset/ABC123"), "ABC123");
+        assert_eq!(super::strip_id_prefix("ABC123"), "ABC123");
+        assert_eq!(super::strip_id_prefix("Z1/"), "");
+    }
+}
