@@ -364,7 +364,8 @@ mod tests {
             source(CopySource::new(arn, "key")),
             "arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint/endpoint/object/key"
         );
-        let outpost = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myaccesspoint";
+        let outpost =
+            "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myaccesspoint";
         assert!(String::from(CopySource::new(outpost, "k")).ends_with("/myaccesspoint/object/k"));
         assert!(!is_access_point_arn("arn:aws:s3:::bucket"));
         assert!(!is_access_point_arn("bucket"));
