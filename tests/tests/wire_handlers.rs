@@ -481,3 +481,32 @@ fn inside_lambda_requests_carry_the_trace_id() {
     tucuxi_sqs::Client::new(&session(Some(&url), &env)).list_queues().send_blocking().expect("an answer");
     assert_eq!(seen.lock().unwrap()[0].header("x-amzn-trace-id"), None, "only inside Lambda");
 }
+
+// ---- S3 Expires (botocore `handle_expires_header`) ----
+
+#[test]
+fn an_expires_header_that_is_not_a_date_does_not_fail_the_call() {
+    let head = |expires: &str| {
+        format!("HTTP/1.1 200 OK\r\nexpires: {expires}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+    };
+    let (url, _) = serve(vec![head("soon, maybe")]);
+    let client = tucuxi_s3::Client::new(&session(Some(&url), &[]));
+    let answer = client.head_object().bucket("b").key("k").send_blocking().expect("botocore drops the value");
+    assert_eq!(answer.expires, None);
+    let (url, _) = serve(vec![head("Wed, 21 Oct 2015 07:28:00 GMT")]);
+    let client = tucuxi_s3::Client::new(&session(Some(&url), &[]));
+    let answer = client.head_object().bucket("b").key("k").send_blocking().expect("a date");
+    assert_eq!(answer.expires.map(|t| t.as_fractional_secs() as i64), Some(1_445_412_480));
+}
+
+// ---- S3 Control (botocore `remove_accid_host_prefix_from_model`) ----
+
+#[test]
+fn s3_control_puts_the_account_in_the_host_once() {
+    use tucuxi_s3control::operations::GET_PUBLIC_ACCESS_BLOCK;
+    use tucuxi_s3control::types::GetPublicAccessBlockRequest;
+    let client = tucuxi_s3control::Client::new(&session(None, &[]));
+    let mut input = GetPublicAccessBlockRequest { account_id: "123456789012".into() };
+    let request = client.handle().prepare_request(&GET_PUBLIC_ACCESS_BLOCK, &mut input).expect("a request");
+    assert_eq!(request.uri().host(), Some("123456789012.s3-control.us-east-1.amazonaws.com"));
+}

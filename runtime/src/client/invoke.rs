@@ -178,7 +178,8 @@ impl ClientHandle {
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
         match response {
             Ok(response) => {
-                let (parts, body) = response.into_parts();
+                let (mut parts, body) = response.into_parts();
+                customize::before_parse(service, op, &mut parts.headers);
                 if let Some(bytes) = body.as_bytes() {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
