@@ -213,8 +213,12 @@ fn uploads_ask_for_100_continue_and_other_bodies_do_not() {
     use tucuxi_s3::operations::{PUT_BUCKET_TAGGING, PUT_OBJECT};
     use tucuxi_s3::types::{PutBucketTaggingRequest, PutObjectRequest, Tagging};
     let client = tucuxi_s3::Client::new(&session(None, &[]));
-    let mut input =
-        PutObjectRequest { bucket: "b".into(), key: "k".into(), body: Some(b"x".to_vec().into()), ..Default::default() };
+    let mut input = PutObjectRequest {
+        bucket: "b".into(),
+        key: "k".into(),
+        body: Some(b"x".to_vec().into()),
+        ..Default::default()
+    };
     let request = client.handle().prepare_request(&PUT_OBJECT, &mut input).expect("a request");
     assert_eq!(header!(request, "expect"), Some("100-continue"));
     let mut input = PutBucketTaggingRequest { bucket: "b".into(), tagging: Tagging::default(), ..Default::default() };
@@ -277,7 +281,9 @@ fn an_empty_location_constraint_is_none_as_in_botocore() {
 
 #[test]
 fn route53_ids_are_sent_without_their_prefix() {
-    use tucuxi_route53::operations::{CHANGE_RESOURCE_RECORD_SETS, GET_CHANGE, GET_HOSTED_ZONE, LIST_RESOURCE_RECORD_SETS};
+    use tucuxi_route53::operations::{
+        CHANGE_RESOURCE_RECORD_SETS, GET_CHANGE, GET_HOSTED_ZONE, LIST_RESOURCE_RECORD_SETS,
+    };
     use tucuxi_route53::types::{
         ChangeResourceRecordSetsRequest, GetChangeRequest, GetHostedZoneRequest, ListResourceRecordSetsRequest,
     };
@@ -386,10 +392,7 @@ fn every_attempt_carries_the_invocation_and_attempt_headers() {
         response("200 OK", SQS_JSON, r#"{"QueueUrls":[]}"#),
     ]);
     let session = Session::builder()
-        .env_and_fs(
-            Env::from_pairs([("AWS_SDK_UA_APP_ID", "my-app")]),
-            Fs::from_files(Vec::<(String, String)>::new()),
-        )
+        .env_and_fs(Env::from_pairs([("AWS_SDK_UA_APP_ID", "my-app")]), Fs::from_files(Vec::<(String, String)>::new()))
         .region("us-east-1")
         .endpoint_url(&url)
         .user_agent_extra("my-tool/1.0")
@@ -450,7 +453,10 @@ fn ec2_user_data_goes_out_base64_and_console_output_comes_back_decoded() {
     let request = client.handle().prepare_request(&RUN_INSTANCES, &mut input).expect("a request");
     let body = String::from_utf8(request.body().as_bytes().expect("a form body").to_vec()).unwrap();
     // Python: base64.b64encode(b"#!/bin/sh\necho hi\n"), then form-encoded.
-    assert!(body.contains("UserData=IyEvYmluL3NoCmVjaG8gaGkK&") || body.ends_with("UserData=IyEvYmluL3NoCmVjaG8gaGkK"), "{body}");
+    assert!(
+        body.contains("UserData=IyEvYmluL3NoCmVjaG8gaGkK&") || body.ends_with("UserData=IyEvYmluL3NoCmVjaG8gaGkK"),
+        "{body}"
+    );
 
     // Python: base64.b64encode("boot ok ü\n".encode()).
     let xml = "<GetConsoleOutputResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><instanceId>i-1</instanceId><output>Ym9vdCBvayDDvAo=</output></GetConsoleOutputResponse>";
@@ -474,4 +480,33 @@ fn inside_lambda_requests_carry_the_trace_id() {
     let env = [("_X_AMZN_TRACE_ID", "Root=1")];
     tucuxi_sqs::Client::new(&session(Some(&url), &env)).list_queues().send_blocking().expect("an answer");
     assert_eq!(seen.lock().unwrap()[0].header("x-amzn-trace-id"), None, "only inside Lambda");
+}
+
+// ---- S3 Expires (botocore `handle_expires_header`) ----
+
+#[test]
+fn an_expires_header_that_is_not_a_date_does_not_fail_the_call() {
+    let head = |expires: &str| {
+        format!("HTTP/1.1 200 OK\r\nexpires: {expires}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+    };
+    let (url, _) = serve(vec![head("soon, maybe")]);
+    let client = tucuxi_s3::Client::new(&session(Some(&url), &[]));
+    let answer = client.head_object().bucket("b").key("k").send_blocking().expect("botocore drops the value");
+    assert_eq!(answer.expires, None);
+    let (url, _) = serve(vec![head("Wed, 21 Oct 2015 07:28:00 GMT")]);
+    let client = tucuxi_s3::Client::new(&session(Some(&url), &[]));
+    let answer = client.head_object().bucket("b").key("k").send_blocking().expect("a date");
+    assert_eq!(answer.expires.map(|t| t.as_fractional_secs() as i64), Some(1_445_412_480));
+}
+
+// ---- S3 Control (botocore `remove_accid_host_prefix_from_model`) ----
+
+#[test]
+fn s3_control_puts_the_account_in_the_host_once() {
+    use tucuxi_s3control::operations::GET_PUBLIC_ACCESS_BLOCK;
+    use tucuxi_s3control::types::GetPublicAccessBlockRequest;
+    let client = tucuxi_s3control::Client::new(&session(None, &[]));
+    let mut input = GetPublicAccessBlockRequest { account_id: "123456789012".into() };
+    let request = client.handle().prepare_request(&GET_PUBLIC_ACCESS_BLOCK, &mut input).expect("a request");
+    assert_eq!(request.uri().host(), Some("123456789012.s3-control.us-east-1.amazonaws.com"));
 }

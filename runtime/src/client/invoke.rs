@@ -200,7 +200,8 @@ impl ClientHandle {
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
         match response {
             Ok(response) => {
-                let (parts, body) = response.into_parts();
+                let (mut parts, body) = response.into_parts();
+                customize::before_parse(service, op, &mut parts.headers);
                 let body = checksums::check_response(op, input, parts.status.as_u16(), &parts.headers, body)?;
                 // A buffered body is shared, not copied, for the handlers that read it again.
                 let kept = body.as_bytes().and_then(|_| body.try_clone());

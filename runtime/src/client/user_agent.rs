@@ -132,7 +132,9 @@ mod tests {
         let v = env!("CARGO_PKG_VERSION");
         assert_eq!(
             build(&parts()),
-            format!("tucuxi/{v} ua/2.1 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/rust#1.87.0 cfg/retry-mode#standard")
+            format!(
+                "tucuxi/{v} ua/2.1 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/rust#1.87.0 cfg/retry-mode#standard"
+            )
         );
         let all = Parts {
             exec_env: Some("AWS_Lambda_rust"),

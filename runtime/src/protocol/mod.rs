@@ -34,9 +34,9 @@ pub(crate) use request::refuse_input_event_stream;
 pub use request::{serialize_request, SerializedRequest};
 pub(crate) use response::is_xml_error;
 pub use response::{deserialize_error, deserialize_response};
+pub(crate) use token::new_uuid;
 #[doc(hidden)]
 pub use token::set_fixed_idempotency_token;
-pub(crate) use token::new_uuid;
 
 /// Why a request could not be built from the caller's input.
 #[derive(Clone, Debug, PartialEq, Eq)]

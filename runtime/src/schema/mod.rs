@@ -131,7 +131,7 @@ pub mod flags {
     /// JSON, while a typed client hands back its text.
     pub const PERCENT_ENCODED: u32 = 1 << 14;
     /// S3's `CopySource` (`bucket/key[?versionId=..]`): URL-encoded when it is laid out, as
-    /// botocore's `handle_copy_source_param` does (see [`crate::s3::CopySource`]).
+    /// botocore's `handle_copy_source_param` does (see [`crate::client::CopySource`]).
     pub const COPY_SOURCE: u32 = 1 << 15;
     /// A Route 53 id (`ResourceId`, `DelegationSetId`, `ChangeId`): only the part after the last
     /// `/` is sent, as botocore's `fix_route53_ids` does, so `/hostedzone/Z1` works as `Z1`.

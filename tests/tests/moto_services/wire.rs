@@ -94,7 +94,11 @@ async fn route53(endpoint: &str, checks: &mut Checks) -> Outcome {
     let change_id = changed.change_info.id;
     if change_id.starts_with("/change/") {
         let status = r53.get_change().id(&change_id).send().await?;
-        checks.eq(status.change_info.id.rsplit('/').next(), change_id.rsplit('/').next(), "get_change with /change/")?;
+        checks.eq(
+            status.change_info.id.rsplit('/').next(),
+            change_id.rsplit('/').next(),
+            "get_change with /change/",
+        )?;
     }
     let record = ResourceRecordSet {
         name: format!("www.{name}"),
@@ -141,8 +145,7 @@ async fn sqs(endpoint: &str, checks: &mut Checks) -> Outcome {
         },
     );
     // A mismatch would be an error: sending succeeding is the check.
-    let sent =
-        sqs.send_message().queue_url(&url).message_body("hello").message_attributes(attributes).send().await?;
+    let sent = sqs.send_message().queue_url(&url).message_body("hello").message_attributes(attributes).send().await?;
     // Python, SQS's documented algorithm over these three attributes.
     checks.eq(
         sent.md5_of_message_attributes.as_deref(),

@@ -8,6 +8,7 @@
 //! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
 //! - [`after_serialize`]: changes to the laid-out request;
 //! - [`before_call`]: headers for a request that is sent, not presigned (`before-call`);
+//! - [`before_parse`]: changes to a response's headers before they are read (`before-parse`);
 //! - [`after_parse`]: changes to, and checks of, the parsed output (`after-call`).
 
 mod ec2;
@@ -54,6 +55,13 @@ pub(crate) fn before_call(service: &'static Service, op: &'static Operation, req
     }
     if s3::is_s3(service) {
         s3::before_call(op, request);
+    }
+}
+
+/// Changes to a successful response's headers before they are read (`before-parse`).
+pub(crate) fn before_parse(service: &'static Service, op: &'static Operation, headers: &mut http::HeaderMap) {
+    if s3::is_s3(service) {
+        s3::before_parse(op, headers);
     }
 }
 

@@ -9,7 +9,9 @@
 //!   for `encoding-type=url` when the caller did not choose an encoding, and the keys in the
 //!   answer are decoded, so keys XML cannot carry round-trip;
 //! - `add_expect_header`: `Expect: 100-continue` on uploads, so S3 can refuse one (a wrong
-//!   signature, a missing bucket) before the body is sent.
+//!   signature, a missing bucket) before the body is sent;
+//! - `parse_get_bucket_location`: the constraint read from the answer's root element;
+//! - `handle_expires_header`: an `Expires` header that is not a date does not fail the call.
 
 use http::header::{HeaderName, HeaderValue};
 
@@ -17,9 +19,9 @@ use super::str_member;
 use crate::protocol::checksum::md5;
 use crate::protocol::xml::read_xml_member;
 use crate::protocol::{CodecError, ResponseError, SerializedRequest};
-use crate::schema::{Operation, Service};
+use crate::schema::{Location, Operation, Service, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
-use crate::types::base64_encode;
+use crate::types::{base64_encode, DateTime, TimestampFormat};
 use crate::{Error, ErrorKind};
 
 pub(crate) fn is_s3(service: &Service) -> bool {
@@ -130,6 +132,28 @@ pub(crate) fn after_serialize(op: &'static Operation, input: &dyn Shape, request
 
 fn encoding_type_set(input: &dyn Shape) -> bool {
     input.schema().member("EncodingType").and_then(|(i, _)| input.field(i)).and_then(Value::get).is_some()
+}
+
+/// botocore's `handle_expires_header`: an `Expires` header that is not a date (objects may carry
+/// any text there) is dropped rather than failing the call; the member reads as unset.
+pub(crate) fn before_parse(op: &'static Operation, headers: &mut http::HeaderMap) {
+    let expires = op.output.members.iter().any(|m| {
+        m.location == Location::Header && m.wire_name().eq_ignore_ascii_case("Expires") && m.target.kind == ShapeKind::Timestamp
+    });
+    if !expires {
+        return;
+    }
+    let readable = |value: &HeaderValue| {
+        value.to_str().is_ok_and(|text| {
+            let text = text.trim();
+            [TimestampFormat::HttpDate, TimestampFormat::DateTime, TimestampFormat::EpochSeconds]
+                .into_iter()
+                .any(|format| DateTime::parse(text, format).is_ok())
+        })
+    };
+    if headers.get_all(http::header::EXPIRES).iter().any(|v| !readable(v)) {
+        headers.remove(http::header::EXPIRES);
+    }
 }
 
 pub(crate) fn after_parse(
@@ -364,7 +388,8 @@ mod tests {
             source(CopySource::new(arn, "key")),
             "arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint/endpoint/object/key"
         );
-        let outpost = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myaccesspoint";
+        let outpost =
+            "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myaccesspoint";
         assert!(String::from(CopySource::new(outpost, "k")).ends_with("/myaccesspoint/object/k"));
         assert!(!is_access_point_arn("arn:aws:s3:::bucket"));
         assert!(!is_access_point_arn("bucket"));

@@ -21,9 +21,8 @@ pub(crate) fn is_sqs(service: &Service) -> bool {
 }
 
 pub(crate) fn verify(op: &'static Operation, input: &dyn Shape, output: &dyn Shape, status: u16) -> Result<(), Error> {
-    let fail = |reason: String| {
-        Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name)
-    };
+    let fail =
+        |reason: String| Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name);
     match op.name {
         "SendMessage" => {
             let id = str_member(output, "MessageId").unwrap_or("?");
