@@ -223,3 +223,79 @@ fn endpoint_url_is_checked_when_the_session_is_built() {
     assert!(error.to_string().contains("the scheme must be http or https"), "{error}");
     assert!(session_with("[default]\nendpoint_url = http://localhost:4566\n", None).is_ok());
 }
+
+#[test]
+fn s3_delete_objects_names_the_object_in_the_list() {
+    use tucuxi_s3::types::{Delete, DeleteObjectsRequest, ObjectIdentifier};
+    let object = |key: &str| ObjectIdentifier { key: key.into(), ..Default::default() };
+    let input = DeleteObjectsRequest {
+        bucket: "bucket".into(),
+        delete: Delete { objects: vec![object("a"), object("")], ..Default::default() },
+        ..Default::default()
+    };
+    let op = &tucuxi_s3::operations::DELETE_OBJECTS;
+    assert_eq!(
+        tucuxi::validate::validate_input(&tucuxi_s3::SERVICE, op, &input, true).unwrap_err().to_string(),
+        "Parameter validation failed:\nInvalid length for parameter Delete.Objects[1].Key, value: 0, valid min length: 1"
+    );
+}
+
+/// Counts the allocations of the current thread, so that tests running in parallel do not count
+/// each other's.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
+// thread-local `Cell` with a const initialiser, which neither allocates nor has a destructor.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract is the system allocator's.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from `alloc` above, that is from the system allocator.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations_in(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(std::cell::Cell::get);
+    f();
+    ALLOCATIONS.with(std::cell::Cell::get) - before
+}
+
+#[test]
+fn a_valid_input_is_checked_without_allocating() {
+    use tucuxi_s3::types::{Delete, DeleteObjectsRequest, ObjectIdentifier};
+    let objects = (0..100).map(|i| ObjectIdentifier { key: format!("key-{i}"), ..Default::default() }).collect();
+    let input = DeleteObjectsRequest {
+        bucket: "bucket".into(),
+        delete: Delete { objects, ..Default::default() },
+        ..Default::default()
+    };
+    let op = &tucuxi_s3::operations::DELETE_OBJECTS;
+    let mut attributes = Map::new();
+    attributes.insert("key".to_owned(), "value".to_owned());
+    let thing = Thing {
+        tags: vec![tag("k")],
+        attributes: Some(attributes),
+        children: Some(vec![Thing { tags: vec![tag("c")], ..Thing::default() }]),
+        shape: Some(ShapeUnion::Circle(1)),
+        ..Thing::default()
+    };
+    let count = allocations_in(|| {
+        assert!(tucuxi::validate::validate_input(&tucuxi_s3::SERVICE, op, &input, true).is_ok());
+        assert!(validate_shape(&thing).is_ok());
+    });
+    assert_eq!(count, 0);
+    // The counter works: a report allocates.
+    let invalid = Thing::default();
+    assert!(allocations_in(|| assert!(validate_shape(&invalid).is_err())) > 0);
+}
