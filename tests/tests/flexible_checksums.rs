@@ -230,15 +230,21 @@ impl Seen {
 
 /// A loopback server that records each request and answers with `response` (raw HTTP/1.1).
 fn record(response: Vec<u8>) -> (String, mpsc::Receiver<Seen>) {
+    record_each(Vec::new(), response)
+}
+
+/// [`record`], answering the first requests with `first` in turn.
+fn record_each(first: Vec<Vec<u8>>, then: Vec<u8>) -> (String, mpsc::Receiver<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("an address"));
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
+        let mut first = first.into_iter();
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             let Some(seen) = read_request(&mut BufReader::new(&mut stream)) else { continue };
             let _ = tx.send(seen);
-            let _ = stream.write_all(&response);
+            let _ = stream.write_all(&first.next().unwrap_or_else(|| then.clone()));
         }
     });
     (url, rx)
@@ -312,6 +318,24 @@ fn put_object_on_the_wire_in_memory_and_streamed() {
     assert!(authorization.contains("x-amz-content-sha256"), "{authorization}");
     assert!(authorization.contains("x-amz-trailer"), "{authorization}");
     assert_eq!(request.body, CHUNKED_HELLO);
+}
+
+#[test]
+fn a_file_upload_is_aws_chunked_and_sent_again_whole_on_a_retry() {
+    let path = std::env::temp_dir().join(format!("tucuxi-cksum-{}.txt", std::process::id()));
+    std::fs::write(&path, "hello world").expect("a temporary file");
+    let busy = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_vec();
+    let (url, seen) = record_each(vec![busy], PUT_OK.to_vec());
+    let rt = runtime();
+    let body = rt.block_on(ByteStream::from_path(&path)).expect("the file");
+    rt.block_on(s3(&url).put_object().bucket("b").key("k").body(body).send()).expect("sent on the second attempt");
+    let _ = std::fs::remove_file(&path);
+    for attempt in 1..=2 {
+        let request = seen.recv().expect("a request");
+        assert_eq!(request.header("content-encoding"), Some("aws-chunked"), "attempt {attempt}");
+        assert_eq!(request.header("x-amz-decoded-content-length"), Some("11"), "attempt {attempt}");
+        assert_eq!(request.body, CHUNKED_HELLO, "attempt {attempt}");
+    }
 }
 
 fn get_response(checksum: &str, body: &str) -> Vec<u8> {

@@ -200,4 +200,16 @@ mod tests {
         assert_eq!(stream.content_length(), None);
         assert!(SdkBody::empty().is_end_stream());
     }
+
+    #[test]
+    fn aws_chunked_bodies_have_no_length_and_rewind_with_their_source() {
+        use crate::protocol::checksum::ChecksumAlgorithm;
+        let body = SdkBody::from(AwsChunked::new(ByteStream::from("hello world"), ChecksumAlgorithm::Crc32));
+        assert_eq!(body.content_length(), None, "sent with Transfer-Encoding: chunked");
+        assert_eq!(body.as_bytes(), None, "never hashed whole for signing");
+        assert!(body.aws_chunked().is_some() && body.is_rewindable());
+        assert!(body.try_clone().is_some_and(|copy| copy.aws_chunked().is_some()));
+        assert_eq!(format!("{body:?}"), "SdkBody(aws-chunked in-memory, 11 bytes)");
+        assert!(SdkBody::from("plain").aws_chunked().is_none());
+    }
 }
