@@ -17,7 +17,7 @@ pub(crate) mod s3;
 mod sqs;
 
 use crate::protocol::SerializedRequest;
-use crate::schema::{flags, Operation, Service};
+use crate::schema::{flags, Operation, ParamValue, Service};
 use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::Error;
 
@@ -44,6 +44,20 @@ pub(crate) fn after_serialize(
     if s3::is_s3(service) {
         s3::after_serialize(op, input, request);
     }
+    if rules_add_account_id(op) {
+        request.host_prefix = None;
+    }
+}
+
+/// botocore's `remove_accid_host_prefix_from_model`: when the operation's endpoint rules are told
+/// `RequiresAccountId` they put the account in the host themselves, so the model's
+/// `{AccountId}.` host prefix would add it twice (S3 Control).
+fn rules_add_account_id(op: &Operation) -> bool {
+    op.host_prefix == Some("{AccountId}.")
+        && op
+            .static_context_params
+            .iter()
+            .any(|(name, value)| *name == "RequiresAccountId" && *value == ParamValue::Bool(true))
 }
 
 /// Headers for a request that is sent, not presigned (botocore's `before-call` handlers, which

@@ -138,7 +138,9 @@ fn encoding_type_set(input: &dyn Shape) -> bool {
 /// any text there) is dropped rather than failing the call; the member reads as unset.
 pub(crate) fn before_parse(op: &'static Operation, headers: &mut http::HeaderMap) {
     let expires = op.output.members.iter().any(|m| {
-        m.location == Location::Header && m.wire_name().eq_ignore_ascii_case("Expires") && m.target.kind == ShapeKind::Timestamp
+        m.location == Location::Header
+            && m.wire_name().eq_ignore_ascii_case("Expires")
+            && m.target.kind == ShapeKind::Timestamp
     });
     if !expires {
         return;
