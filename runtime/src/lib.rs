@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod error;
 pub mod event_stream;
 pub mod http;
+pub mod interceptor;
 pub mod jmespath;
 pub mod paginate;
 mod percent;
@@ -28,7 +29,9 @@ mod test_rng;
 pub mod types;
 pub mod waiter;
 
+pub use credentials::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind, ServiceError};
+pub use interceptor::{Context as InterceptorContext, Interceptor, Interceptors};
 pub use event_stream::EventStream;
 pub use session::Session;
 pub use stream::ByteStream;

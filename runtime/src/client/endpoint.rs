@@ -43,6 +43,8 @@ pub struct ClientConfig {
     /// `Some(false)` sends requests to the resolved host without the operation's host prefix
     /// (boto3's `inject_host_prefix`).
     pub inject_host_prefix: Option<bool>,
+    /// Interceptors for this client only, run after the session's.
+    pub interceptors: crate::interceptor::Interceptors,
 }
 
 /// How the resolved endpoint wants the request signed.

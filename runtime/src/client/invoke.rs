@@ -11,6 +11,7 @@ use super::ClientHandle;
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
+use crate::interceptor::Context;
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
 use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
@@ -84,9 +85,7 @@ impl ClientHandle {
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
         let prepared = self.prepare(op, input)?;
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
-        build_request(
-            op,
-            self.inner.service,
+        assemble_request(
             request.method,
             &origin,
             &authority,
@@ -94,9 +93,6 @@ impl ClientHandle {
             &request.headers,
             &endpoint_headers,
             request.body,
-            None,
-            None,
-            SystemTime::now(),
         )
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
     }
@@ -110,8 +106,37 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
+        let hooks = &self.inner.interceptors;
+        if hooks.is_empty() {
+            return self.invoke_once(op, input, output, decode_error).await;
+        }
+        let context = Context { service: self.inner.service, operation: op, attempt: 0 };
+        let mut result = hooks.run(&context, "read_before_execution", |i| i.read_before_execution(&context));
+        if result.is_ok() {
+            result = hooks.run(&context, "modify_before_serialization", |i| {
+                i.modify_before_serialization(&context, &mut *input)
+            });
+        }
+        let result = match result {
+            Ok(()) => self.invoke_once(op, input, output, decode_error).await,
+            Err(error) => Err(error),
+        };
+        hooks.after_execution(&context, result.as_ref().map(|_| &*output));
+        result
+    }
+
+    /// [`ClientHandle::invoke`] after the interceptors' first points.
+    async fn invoke_once(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
+        let hooks = &inner.interceptors;
+        let clock = inner.session.clock();
         let prepared = self.prepare(op, input)?;
         let credentials = match prepared.auth {
             Some(_) => {
@@ -136,7 +161,14 @@ impl ClientHandle {
         let SerializedRequest { method, headers, body, .. } = request;
         let mut original = Some(body);
         let mut template: Option<SdkBody> = None;
-        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+        // A hook's error, kept whole (the retry loop only carries a message) and returned as is.
+        let mut hook_failure: Option<Error> = None;
+        let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+            // A session clock replaces the local reading; the skew correction still applies.
+            let time = match clock {
+                Some(clock) => inner.retry.skew_corrector().apply(clock.now()),
+                None => time,
+            };
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
             let body = match original.take() {
@@ -151,23 +183,61 @@ impl ClientHandle {
                     .and_then(SdkBody::try_clone)
                     .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
             };
-            build_request(
-                op,
-                service,
-                method,
-                &origin,
-                &authority,
-                &target,
-                &headers,
-                &endpoint_headers,
-                body,
-                auth.as_ref(),
-                credentials.as_ref(),
-                time,
-            )
+            let mut request =
+                assemble_request(method, &origin, &authority, &target, &headers, &endpoint_headers, body)?;
+            if hooks.is_empty() {
+                sign_request(op, service, auth.as_ref(), credentials.as_ref(), time, &mut request)?;
+                return Ok(request);
+            }
+            let context = Context { service, operation: op, attempt };
+            let hooked = hooks
+                .run(&context, "read_before_attempt", |i| i.read_before_attempt(&context))
+                .and_then(|()| {
+                    hooks.run(&context, "modify_before_signing", |i| i.modify_before_signing(&context, &mut request))
+                })
+                .and_then(|()| {
+                    sign_request(op, service, auth.as_ref(), credentials.as_ref(), time, &mut request)
+                        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
+                })
+                .and_then(|()| {
+                    hooks.run(&context, "read_before_transmit", |i| i.read_before_transmit(&context, &request))
+                });
+            match hooked {
+                Ok(()) => Ok(request),
+                Err(error) => {
+                    let message = error.to_string();
+                    hook_failure = Some(error);
+                    Err(RequestError::new(message))
+                }
+            }
         };
         let response =
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
+        if let Some(error) = hook_failure {
+            return Err(error);
+        }
+        let context = Context { service, operation: op, attempt: 0 };
+        let response = match response {
+            Ok(response) if !hooks.is_empty() => {
+                let (parts, body) = response.into_parts();
+                hooks.run(&context, "read_after_transmit", |i| i.read_after_transmit(&context, &parts))?;
+                let mut response = http::Response::from_parts(parts, body);
+                hooks.run(&context, "modify_before_deserialization", |i| {
+                    i.modify_before_deserialization(&context, &mut response)
+                })?;
+                Ok(response)
+            }
+            Err(error) if !hooks.is_empty() => {
+                if let LastFailure::Response(r) = error.last_failure() {
+                    let (mut parts, ()) = http::Response::new(()).into_parts();
+                    parts.status = r.status;
+                    parts.headers = r.headers.clone();
+                    hooks.run(&context, "read_after_transmit", |i| i.read_after_transmit(&context, &parts))?;
+                }
+                Err(error)
+            }
+            other => other,
+        };
         match response {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
@@ -256,11 +326,9 @@ fn join_path(base: &str, uri: &str) -> String {
     out
 }
 
-/// Builds and signs the HTTP request of one attempt.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn build_request(
-    op: &'static Operation,
-    service: &'static Service,
+/// Builds the unsigned HTTP request of one attempt: the protocol's headers, the endpoint's,
+/// `Host`, `User-Agent` and `Content-Length`.
+pub(crate) fn assemble_request(
     method: &str,
     origin: &str,
     authority: &str,
@@ -268,9 +336,6 @@ pub(crate) fn build_request(
     headers: &HeaderMap,
     endpoint_headers: &[(String, Vec<String>)],
     body: SdkBody,
-    auth: Option<&AuthScheme>,
-    credentials: Option<&Credentials>,
-    time: SystemTime,
 ) -> Result<Request<SdkBody>, RequestError> {
     let mut all = headers.clone();
     for (name, values) in endpoint_headers {
@@ -293,20 +358,6 @@ pub(crate) fn build_request(
             all.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
-    if let (Some(auth), Some(credentials)) = (auth, credentials) {
-        let signable_body = match body.as_bytes() {
-            Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
-            _ => SignableBody::UnsignedPayload,
-        };
-        let output = sign(service, auth, credentials, method, target, &all, signable_body, time, None)?;
-        for (name, value) in output.headers_to_add {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| RequestError::new("the signer made an invalid header"))?;
-            let value =
-                HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
-            all.insert(name, value);
-        }
-    }
     mark_sensitive_headers(&mut all);
     let mut request = Request::builder()
         .method(method)
@@ -315,6 +366,36 @@ pub(crate) fn build_request(
         .map_err(|_| RequestError::new("the request line is invalid"))?;
     *request.headers_mut() = all;
     Ok(request)
+}
+
+/// Signs an assembled request in place with the endpoint's auth scheme; unsigned operations
+/// (`auth` or `credentials` absent) are left as they are.
+pub(crate) fn sign_request(
+    op: &'static Operation,
+    service: &'static Service,
+    auth: Option<&AuthScheme>,
+    credentials: Option<&Credentials>,
+    time: SystemTime,
+    request: &mut Request<SdkBody>,
+) -> Result<(), RequestError> {
+    let (Some(auth), Some(credentials)) = (auth, credentials) else { return Ok(()) };
+    let signable_body = match request.body().as_bytes() {
+        Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
+        _ => SignableBody::UnsignedPayload,
+    };
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let method = request.method().as_str();
+    let output = sign(service, auth, credentials, method, target, request.headers(), signable_body, time, None)?;
+    let headers = request.headers_mut();
+    for (name, value) in output.headers_to_add {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| RequestError::new("the signer made an invalid header"))?;
+        let value =
+            HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
+        headers.insert(name, value);
+    }
+    mark_sensitive_headers(headers);
+    Ok(())
 }
 
 /// Signs with the endpoint's auth scheme. `presign` makes a presigned request valid for that long.

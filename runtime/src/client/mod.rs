@@ -66,6 +66,9 @@ struct Inner {
     rules: &'static Rules,
     config: ClientConfig,
     retry: RetryStrategy,
+    /// The session's interceptors followed by the client's; empty in the common case, which
+    /// the call checks once per point.
+    interceptors: crate::interceptor::Interceptors,
 }
 
 impl ClientHandle {
@@ -87,7 +90,10 @@ impl ClientHandle {
             retry = retry.with_max_attempts(max);
         }
         let retry = RetryStrategy::for_service(retry, service);
-        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry }) }
+        let interceptors = session.interceptors().chained(&config.interceptors);
+        ClientHandle {
+            inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, interceptors }),
+        }
     }
 
     /// The session the client was made from.
