@@ -24,6 +24,7 @@ pub mod schema;
 pub mod session;
 pub mod shape;
 pub mod stream;
+pub mod stub;
 #[cfg(test)]
 mod test_rng;
 pub mod types;
@@ -31,10 +32,11 @@ pub mod waiter;
 
 pub use credentials::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind, ServiceError};
-pub use interceptor::{Context as InterceptorContext, Interceptor, Interceptors};
 pub use event_stream::EventStream;
+pub use interceptor::{Context as InterceptorContext, Interceptor, Interceptors};
 pub use session::Session;
 pub use stream::ByteStream;
+pub use stub::Stubber;
 pub use types::{Blob, DateTime, Document};
 pub use waiter::{Waiter, WaiterError};
 

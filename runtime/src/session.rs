@@ -19,11 +19,11 @@ use core::fmt;
 use std::sync::Arc;
 
 use crate::config::{ConfigError, Env, Fs, SessionConfig, SessionOverrides};
+use crate::credentials::Clock;
 use crate::credentials::{
     resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
     MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
 };
-use crate::credentials::Clock;
 use crate::http::{HttpClient, HttpConfig, HttpError, HttpTransport};
 use crate::interceptor::{Interceptor, Interceptors};
 

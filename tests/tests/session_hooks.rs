@@ -44,7 +44,8 @@ fn recording(status: u16, body: &'static str) -> (Recorded, impl tucuxi::http::H
 
 /// A session that reads nothing from this machine.
 fn hermetic() -> tucuxi::session::SessionBuilder {
-    Session::builder().env_and_fs(Env::from_pairs(Vec::<(String, String)>::new()), Fs::from_files(Vec::<(String, String)>::new()))
+    Session::builder()
+        .env_and_fs(Env::from_pairs(Vec::<(String, String)>::new()), Fs::from_files(Vec::<(String, String)>::new()))
 }
 
 fn seen_requests(seen: &Recorded) -> std::sync::MutexGuard<'_, Vec<Request<SdkBody>>> {
@@ -194,10 +195,7 @@ fn interceptors_add_a_signed_header_and_see_the_signed_request() {
     assert_eq!(signed.len(), 1);
     assert_eq!(signed[0].0, sent.uri().to_string());
     assert_eq!(signed[0].1["authorization"], sent.headers()["authorization"]);
-    assert_eq!(
-        *record.points.lock().unwrap(),
-        ["execution ListQueues", "attempt 1", "response 200", "done ok=true"]
-    );
+    assert_eq!(*record.points.lock().unwrap(), ["execution ListQueues", "attempt 1", "response 200", "done ok=true"]);
 }
 
 /// Refuses every call before it is sent.
@@ -238,9 +236,8 @@ fn credential_expiry_is_read_from_the_session_clock() {
     // Credentials valid for an hour after the frozen time: the machine's clock (years later)
     // says they expired, the session's frozen clock says they are good.
     let frozen = UNIX_EPOCH + Duration::from_secs(VANILLA_TIME);
-    let expiring = || {
-        Credentials::new("AKID", "secret", Some("token".into()), Some(frozen + Duration::from_secs(3600)), "test")
-    };
+    let expiring =
+        || Credentials::new("AKID", "secret", Some("token".into()), Some(frozen + Duration::from_secs(3600)), "test");
     let real_time = hermetic().region("us-east-1").credentials(expiring()).build().unwrap();
     assert!(real_time.credentials().is_err(), "expired by the system clock");
     let frozen_time =

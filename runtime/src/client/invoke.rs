@@ -11,8 +11,8 @@ use super::ClientHandle;
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
-use crate::interceptor::Context;
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
+use crate::interceptor::Context;
 use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
@@ -113,9 +113,8 @@ impl ClientHandle {
         let context = Context { service: self.inner.service, operation: op, attempt: 0 };
         let mut result = hooks.run(&context, "read_before_execution", |i| i.read_before_execution(&context));
         if result.is_ok() {
-            result = hooks.run(&context, "modify_before_serialization", |i| {
-                i.modify_before_serialization(&context, &mut *input)
-            });
+            result = hooks
+                .run(&context, "modify_before_serialization", |i| i.modify_before_serialization(&context, &mut *input));
         }
         let result = match result {
             Ok(()) => self.invoke_once(op, input, output, decode_error).await,
@@ -388,8 +387,8 @@ pub(crate) fn sign_request(
     let output = sign(service, auth, credentials, method, target, request.headers(), signable_body, time, None)?;
     let headers = request.headers_mut();
     for (name, value) in output.headers_to_add {
-        let name =
-            HeaderName::from_bytes(name.as_bytes()).map_err(|_| RequestError::new("the signer made an invalid header"))?;
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| RequestError::new("the signer made an invalid header"))?;
         let value =
             HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
         headers.insert(name, value);

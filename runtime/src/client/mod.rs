@@ -9,6 +9,7 @@
 mod customize;
 mod endpoint;
 mod invoke;
+mod operation_type;
 mod presign;
 
 use core::fmt;
@@ -27,6 +28,7 @@ use crate::Error;
 
 pub use customize::sha256_tree_hash;
 pub use endpoint::ClientConfig;
+pub use operation_type::OperationType;
 pub use presign::PresignedRequest;
 
 /// A service's endpoint rule set, embedded as JSON by the generated crate and parsed once, on
