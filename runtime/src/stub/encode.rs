@@ -190,6 +190,13 @@ pub fn encode_error(
         return Err(format!("{status} is not an HTTP status"));
     }
     let codec = |e: &dyn core::fmt::Display| format!("the error {code} could not be encoded: {e}");
+    // A query-compatible service names the exception's shape in the body and sends the query
+    // code in a header; the reader takes the header's code and finds the shape by the body's.
+    let query_code = service.aws_query_compatible && matches!(service.protocol, Protocol::Json | Protocol::RpcV2Cbor);
+    let body_code = match fields {
+        Some(shape) if query_code => shape.schema().name,
+        _ => code,
+    };
     let mut response = match service.protocol {
         Protocol::Json | Protocol::RestJson => {
             let mut body = String::new();
@@ -198,7 +205,7 @@ pub fn encode_error(
                 None => body.push_str("{}"),
             }
             let mut head = String::from("{\"__type\":");
-            json_string(&mut head, code);
+            json_string(&mut head, body_code);
             if !has_member_set(fields, &["message", "Message"]) {
                 head.push_str(",\"message\":");
                 json_string(&mut head, message);
@@ -226,7 +233,7 @@ pub fn encode_error(
             let mut extra = Vec::new();
             let mut entries = 1;
             cbor_text(&mut extra, "__type");
-            cbor_text(&mut extra, code);
+            cbor_text(&mut extra, body_code);
             if !has_member_set(fields, &["message", "Message"]) {
                 cbor_text(&mut extra, "message");
                 cbor_text(&mut extra, message);
@@ -269,6 +276,11 @@ pub fn encode_error(
             EncodedResponse::new(status, Some("text/xml"), body)
         }
     };
+    if query_code {
+        let value = HeaderValue::try_from(format!("{code};Sender"))
+            .map_err(|_| codec(&"the code is not a valid header value"))?;
+        response.headers.insert(HeaderName::from_static("x-amzn-query-error"), value);
+    }
     if let (Some(shape), true) = (fields, matches!(service.protocol, Protocol::RestJson | Protocol::RestXml)) {
         let (_, headers) = bound_members(shape.schema(), shape, status)?;
         response.headers.extend(headers);
