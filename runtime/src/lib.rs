@@ -27,6 +27,8 @@ pub mod stream;
 pub mod stub;
 #[cfg(test)]
 mod test_rng;
+#[cfg(feature = "tracing")]
+mod trace;
 pub mod types;
 pub mod waiter;
 

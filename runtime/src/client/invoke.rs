@@ -106,6 +106,24 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            crate::trace::input(op, &*input);
+            let call = self.invoke_hooked(op, input, output, decode_error);
+            crate::trace::call(self.inner.service, op, call).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.invoke_hooked(op, input, output, decode_error).await
+    }
+
+    /// [`ClientHandle::invoke`] with the interceptors' first and last points around the call.
+    async fn invoke_hooked(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Result<u16, Error> {
         let hooks = &self.inner.interceptors;
         if hooks.is_empty() {
             return self.invoke_once(op, input, output, decode_error).await;
@@ -186,6 +204,8 @@ impl ClientHandle {
                 assemble_request(method, &origin, &authority, &target, &headers, &endpoint_headers, body)?;
             if hooks.is_empty() {
                 sign_request(op, service, auth.as_ref(), credentials.as_ref(), time, &mut request)?;
+                #[cfg(feature = "tracing")]
+                crate::trace::attempt(attempt, &request);
                 return Ok(request);
             }
             let context = Context { service, operation: op, attempt };
@@ -202,7 +222,11 @@ impl ClientHandle {
                     hooks.run(&context, "read_before_transmit", |i| i.read_before_transmit(&context, &request))
                 });
             match hooked {
-                Ok(()) => Ok(request),
+                Ok(()) => {
+                    #[cfg(feature = "tracing")]
+                    crate::trace::attempt(attempt, &request);
+                    Ok(request)
+                }
                 Err(error) => {
                     let message = error.to_string();
                     hook_failure = Some(error);
@@ -214,6 +238,19 @@ impl ClientHandle {
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
         if let Some(error) = hook_failure {
             return Err(error);
+        }
+        #[cfg(feature = "tracing")]
+        match &response {
+            Ok(r) => crate::trace::response(
+                r.status().as_u16(),
+                r.extensions().get::<crate::dispatch::RetryLog>().map(|l| l.attempts),
+                r.headers(),
+            ),
+            Err(e) => {
+                if let Some(r) = e.response() {
+                    crate::trace::response(r.status.as_u16(), Some(e.attempts()), &r.headers);
+                }
+            }
         }
         let context = Context { service, operation: op, attempt: 0 };
         let response = match response {
