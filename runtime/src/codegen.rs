@@ -29,7 +29,7 @@ pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
-pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
+pub use crate::{operation_errors, operation_type, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 
 /// Waits on the runtime's timer, so that extensions that back off (DynamoDB's batch writer) need

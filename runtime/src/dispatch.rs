@@ -402,12 +402,16 @@ where
                     let cause = format!("the operation timeout leaves no time for attempt {}", attempt + 1);
                     return Err(DispatchError { last, log, reason: Some(GiveUpReason::NotRetryable { cause }) });
                 }
+                #[cfg(feature = "tracing")]
+                crate::trace::retry(options.operation, attempt, after, &outcome);
                 log.delays.push(after);
                 if !after.is_zero() {
                     tokio::time::sleep(after).await;
                 }
             }
             (Decision::GiveUp { reason }, _, Some(last)) => {
+                #[cfg(feature = "tracing")]
+                crate::trace::give_up(options.operation, attempt, &reason);
                 if let GiveUpReason::RetryQuotaExhausted { long_poll_delay: Some(delay) } = &reason {
                     // botocore sleeps here so that a loop polling a long-polling operation
                     // cannot spin while the quota is empty.

@@ -40,6 +40,9 @@ pub enum ErrorKind {
     /// A waiter reached a failure state, ran out of attempts, or stopped on an error it does not
     /// expect (the source is a `WaiterError`'s message and last error).
     Waiter,
+    /// An interceptor's hook failed (the source is an `InterceptorError` naming it and the
+    /// point), or a `Stubber` was called for something it was not told to expect.
+    Interceptor,
 }
 
 /// An error answered by the service.
@@ -124,6 +127,27 @@ impl Error {
     pub(crate) fn with_exception(mut self, exception: Box<dyn Any + Send + Sync>) -> Self {
         self.inner.exception = Some(exception);
         self
+    }
+
+    /// A service error carrying `modeled` (a generated `errors::*Error` or `errors::Exception`
+    /// value), as a call that received that exception returns it: for tests of code that
+    /// matches on errors. The code is the modeled exception's, the message is `message`.
+    ///
+    /// ```ignore
+    /// let err = tucuxi::Error::modeled_for_test(404, "no such key", GetObjectError::NoSuchKey(NoSuchKey::default()));
+    /// assert!(err.modeled::<GetObjectError>().is_some());
+    /// ```
+    pub fn modeled_for_test<E: crate::protocol::OperationErrors>(status: u16, message: &str, modeled: E) -> Self {
+        let code = crate::protocol::error_code(modeled.as_shape().schema());
+        let service = ServiceError {
+            status,
+            code: Some(code.to_owned()),
+            message: Some(message.to_owned()),
+            request_id: None,
+            extended_request_id: None,
+            host: String::new(),
+        };
+        Error::service(service).with_modeled(Box::new(modeled))
     }
 
     /// Records the host that answered, once the caller knows it.

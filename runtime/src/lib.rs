@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod error;
 pub mod event_stream;
 pub mod http;
+pub mod interceptor;
 pub mod jmespath;
 pub mod paginate;
 mod percent;
@@ -23,16 +24,22 @@ pub mod schema;
 pub mod session;
 pub mod shape;
 pub mod stream;
+pub mod stub;
 #[cfg(test)]
 mod test_rng;
+#[cfg(feature = "tracing")]
+mod trace;
 pub mod types;
 pub mod validate;
 pub mod waiter;
 
+pub use credentials::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind, ServiceError};
 pub use event_stream::EventStream;
+pub use interceptor::{Context as InterceptorContext, Interceptor, Interceptors};
 pub use session::Session;
 pub use stream::ByteStream;
+pub use stub::Stubber;
 pub use types::{Blob, DateTime, Document};
 pub use waiter::{Waiter, WaiterError};
 

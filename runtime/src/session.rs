@@ -19,11 +19,13 @@ use core::fmt;
 use std::sync::Arc;
 
 use crate::config::{ChecksumWhen, ConfigError, Env, Fs, SessionConfig, SessionOverrides};
+use crate::credentials::Clock;
 use crate::credentials::{
     resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
     MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
 };
-use crate::http::{HttpClient, HttpConfig, HttpError};
+use crate::http::{HttpClient, HttpConfig, HttpError, HttpTransport};
+use crate::interceptor::{Interceptor, Interceptors};
 
 /// Why a [`Session`] could not be built.
 #[derive(Debug)]
@@ -68,9 +70,42 @@ pub struct SessionBuilder {
     /// The environment and filesystem to read instead of the process's, for tests and embedders.
     sources: Option<(Env, Fs)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
+    /// Test and extension points: the transport, the clock, the interceptors.
+    hooks: Hooks,
+}
+
+/// What replaces the defaults: the transport, the clock, the interceptors.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    pub transport: Option<Arc<dyn HttpTransport>>,
+    pub clock: Option<Arc<dyn Clock>>,
+    pub interceptors: Interceptors,
 }
 
 impl SessionBuilder {
+    /// Sends every request of the session (credential calls included) through `transport`
+    /// instead of the pooled hyper client: a test double, a recording proxy, another stack.
+    pub fn http(mut self, transport: impl HttpTransport) -> Self {
+        self.hooks.transport = Some(Arc::new(transport));
+        self
+    }
+    /// Reads the time from `clock` for signing, presigning and credential expiry, so signatures
+    /// can be reproduced byte for byte ([`ManualClock`](crate::ManualClock) in tests). Backoff
+    /// sleeps and timeouts still run on real time.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.hooks.clock = Some(Arc::new(clock));
+        self
+    }
+    /// Adds an interceptor that sees every call of every client made from the session.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.hooks.interceptors.push(Arc::new(interceptor));
+        self
+    }
+    /// Adds a shared interceptor (one the caller keeps a handle to).
+    pub fn interceptor_arc(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        self.hooks.interceptors.push(interceptor);
+        self
+    }
     /// The profile to use (`AWS_PROFILE` otherwise). Naming it here turns off the environment
     /// credentials, as in botocore.
     pub fn profile(mut self, profile: impl Into<String>) -> Self {
@@ -153,18 +188,28 @@ impl SessionBuilder {
         if let Some(bundle) = config.ca_bundle() {
             http_config.ca_bundle = Some(bundle.into());
         }
-        let http = HttpClient::new(http_config).map_err(SessionError::Http)?;
+        let http = match &self.hooks.transport {
+            Some(transport) => HttpClient::with_transport(http_config, transport.clone()),
+            None => HttpClient::new(http_config),
+        }
+        .map_err(SessionError::Http)?;
         let fetcher = HttpCredentialsFetcher::new(http.clone(), NetworkSettings::from_config(&config)?);
         let mut ctx = LoadContext::new(env, fs);
         if let Some(mfa) = self.mfa {
             ctx = ctx.with_mfa(mfa);
         }
+        let clock = self.hooks.clock.clone();
         let credentials = resolve_chain(&config, self.credentials).map(|source| {
             let network: Arc<dyn NetworkFetcher> = Arc::new(fetcher.clone());
             let provider = SourceProvider::new(source.clone(), ctx, Some(network));
-            (source, CredentialsCache::new(Arc::new(provider)))
+            let mut cache = CredentialsCache::new(Arc::new(provider));
+            if let Some(clock) = clock {
+                cache = cache.with_clock(clock);
+            }
+            (source, cache)
         });
-        Ok(Session { inner: Arc::new(Inner { config, http, fetcher, credentials }) })
+        let hooks = self.hooks;
+        Ok(Session { inner: Arc::new(Inner { config, http, fetcher, credentials, hooks }) })
     }
 }
 
@@ -176,6 +221,8 @@ impl fmt::Debug for SessionBuilder {
             .field("http", &self.http)
             .field("fixtures", &self.sources.is_some())
             .field("mfa", &self.mfa.as_ref().map(|_| "configured"))
+            .field("clock", &self.hooks.clock.as_ref().map(|_| "configured"))
+            .field("interceptors", &self.hooks.interceptors)
             .finish()
     }
 }
@@ -193,6 +240,7 @@ struct Inner {
     /// The credential source with the cache in front of it, or why resolution failed (reported
     /// by `credentials`).
     credentials: Result<(Source, CredentialsCache), CredentialsError>,
+    hooks: Hooks,
 }
 
 impl Session {
@@ -253,6 +301,24 @@ impl Session {
         &self.inner.http
     }
 
+    /// The time for signing: the session's clock, or the system's.
+    pub fn now(&self) -> std::time::SystemTime {
+        match &self.inner.hooks.clock {
+            Some(clock) => clock.now(),
+            None => std::time::SystemTime::now(),
+        }
+    }
+
+    /// The clock given to the builder, if any.
+    pub(crate) fn clock(&self) -> Option<&Arc<dyn Clock>> {
+        self.inner.hooks.clock.as_ref()
+    }
+
+    /// The interceptors every client of the session runs.
+    pub fn interceptors(&self) -> &Interceptors {
+        &self.inner.hooks.interceptors
+    }
+
     /// The fetcher credential loading uses, for async drivers ([`HttpCredentialsFetcher::load_async`]).
     pub fn credentials_fetcher(&self) -> &HttpCredentialsFetcher {
         &self.inner.fetcher
@@ -267,6 +333,7 @@ impl fmt::Debug for Session {
             .field("config", &self.inner.config)
             .field("http", &self.inner.http)
             .field("source", &self.credential_source())
+            .field("interceptors", &self.inner.hooks.interceptors)
             .finish_non_exhaustive()
     }
 }

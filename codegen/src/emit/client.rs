@@ -153,9 +153,15 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let op_static = ident(&op.static_name);
+    // The operation as a type (`Stubber::add_response::<GetObject>`): one macro line per
+    // operation. A deprecated operation's static may be named here too.
+    let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
     quote! {
         #builder_docs
         pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
+
+        rt::operation_type!(#allow #builder, #input, #output, #errors, op::#op_static);
 
         impl #builder {
             #setters

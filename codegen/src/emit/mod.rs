@@ -185,7 +185,7 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
             use tucuxi::codegen as rt;
         };
         let docs = "boto3's resources: the service resource, one struct per resource class, and collections.";
-        files.extend(modules("src/resources", docs, header, chunks, resources::resources_mod(svc, res))?);
+        files.extend(modules("src/resources", docs, header, chunks, resources::resources_mod(res))?);
     }
 
     let mut lib = crate_files::lib_rs(svc, options.clients, with_errors, with_exceptions, with_resources);

@@ -6,8 +6,6 @@
 //! Every method is `#[inline]` and forwards to a generic runtime function, so a crate only
 //! compiles the machinery of the members an application uses.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -502,23 +500,9 @@ fn resource_ref(target: &ResTarget) -> TokenStream {
     quote!(rt::ResourceRef { identifiers: &[#(#ids),*], path: #path })
 }
 
-/// `src/resources/mod.rs` beyond the module list: the collection type, the builders the
-/// resources use, the service resource re-export and the surface table.
-pub fn resources_mod(svc: &Service, res: &Resources) -> TokenStream {
-    let mut ops = BTreeSet::new();
-    for class in &res.classes {
-        let all = class.actions.iter().chain(&class.batch_actions).chain(&class.collections);
-        ops.extend(all.map(|a| a.op));
-        ops.extend(class.waiters.iter().map(|w| w.op));
-    }
-    let builders = ops.iter().map(|&i| {
-        let op = &svc.operations[i];
-        let b = ident(&builder_name(op));
-        let input = io_type_in(svc, op.input, &quote!(crate::types::));
-        let output = io_type_in(svc, op.output, &quote!(crate::types::));
-        let errors = errors_type_in(op, &quote!(crate::errors::));
-        quote!(rt::builder!(crate::client::#b, #input, #output, #errors);)
-    });
+/// `src/resources/mod.rs` beyond the module list: the collection type, the service resource
+/// re-export and the surface table. (Builders are operation types from the client module.)
+pub fn resources_mod(res: &Resources) -> TokenStream {
     let rows = res.classes.iter().map(|c| {
         let names = |list: Vec<&ResName>| {
             let mut v: Vec<&str> = list.iter().map(|n| n.boto3.as_str()).collect();
@@ -552,7 +536,6 @@ pub fn resources_mod(svc: &Service, res: &Resources) -> TokenStream {
     quote! {
         use tucuxi::codegen as rt;
 
-        #(#builders)*
 
         /// A collection of resources (boto3's `ResourceCollection`): `all()`, `filter(...)` with
         /// the operation's input members, `limit(n)`, `page_size(n)`, then `pages()`, `items()`

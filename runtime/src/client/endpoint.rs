@@ -50,6 +50,8 @@ pub struct ClientConfig {
     pub request_checksum_calculation: Option<crate::config::ChecksumWhen>,
     /// This client's `response_checksum_validation`, over the session's.
     pub response_checksum_validation: Option<crate::config::ChecksumWhen>,
+    /// Interceptors for this client only, run after the session's.
+    pub interceptors: crate::interceptor::Interceptors,
 }
 
 /// How the resolved endpoint wants the request signed.

@@ -12,6 +12,7 @@ use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings}
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
+use crate::interceptor::Context;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
 use crate::shape::Shape;
@@ -107,9 +108,7 @@ impl ClientHandle {
         let mut prepared = self.prepare(op, input, false)?;
         customize::before_call(self.inner.service, op, &mut prepared.request);
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
-        let mut request = build_request(
-            op,
-            self.inner.service,
+        let mut request = assemble_request(
             request.method,
             &origin,
             &authority,
@@ -117,9 +116,6 @@ impl ClientHandle {
             &request.headers,
             &endpoint_headers,
             request.body,
-            None,
-            None,
-            SystemTime::now(),
         )
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         request.headers_mut().insert(USER_AGENT, self.inner.user_agent.clone());
@@ -135,8 +131,54 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            crate::trace::input(op, &*input);
+            let call = self.invoke_hooked(op, input, output, decode_error);
+            crate::trace::call(self.inner.service, op, call).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.invoke_hooked(op, input, output, decode_error).await
+    }
+
+    /// [`ClientHandle::invoke`] with the interceptors' first and last points around the call.
+    async fn invoke_hooked(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Result<u16, Error> {
+        let hooks = &self.inner.interceptors;
+        if hooks.is_empty() {
+            return self.invoke_once(op, input, output, decode_error).await;
+        }
+        let context = Context { service: self.inner.service, operation: op, attempt: 0 };
+        let mut result = hooks.run(&context, "read_before_execution", |i| i.read_before_execution(&context));
+        if result.is_ok() {
+            result = hooks
+                .run(&context, "modify_before_serialization", |i| i.modify_before_serialization(&context, &mut *input));
+        }
+        let result = match result {
+            Ok(()) => self.invoke_once(op, input, output, decode_error).await,
+            Err(error) => Err(error),
+        };
+        hooks.after_execution(&context, result.as_ref().map(|_| &*output));
+        result
+    }
+
+    /// [`ClientHandle::invoke`] after the interceptors' first points.
+    async fn invoke_once(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
+        let hooks = &inner.interceptors;
+        let clock = inner.session.clock();
         let mut prepared = self.prepare(op, input, false)?;
         customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
@@ -164,7 +206,14 @@ impl ClientHandle {
         let mut template: Option<SdkBody> = None;
         let invocation =
             SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent, inner.session.config().env());
+        // A hook's error, kept whole (the retry loop only carries a message) and returned as is.
+        let mut hook_failure: Option<Error> = None;
         let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+            // A session clock replaces the local reading; the skew correction still applies.
+            let time = match clock {
+                Some(clock) => inner.retry.skew_corrector().apply(clock.now()),
+                None => time,
+            };
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
             let body = match original.take() {
@@ -179,25 +228,83 @@ impl ClientHandle {
                     .and_then(SdkBody::try_clone)
                     .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
             };
-            let mut request = build_request(
-                op,
-                service,
-                method,
-                &origin,
-                &authority,
-                &target,
-                &headers,
-                &endpoint_headers,
-                body,
-                auth.as_ref(),
-                credentials.as_ref(),
-                time,
-            )?;
-            invocation.apply(attempt, request.headers_mut());
-            Ok(request)
+            let mut request =
+                assemble_request(method, &origin, &authority, &target, &headers, &endpoint_headers, body)?;
+            if hooks.is_empty() {
+                sign_request(op, service, auth.as_ref(), credentials.as_ref(), time, &mut request)?;
+                invocation.apply(attempt, request.headers_mut());
+                #[cfg(feature = "tracing")]
+                crate::trace::attempt(attempt, &request);
+                return Ok(request);
+            }
+            let context = Context { service, operation: op, attempt };
+            let hooked = hooks
+                .run(&context, "read_before_attempt", |i| i.read_before_attempt(&context))
+                .and_then(|()| {
+                    hooks.run(&context, "modify_before_signing", |i| i.modify_before_signing(&context, &mut request))
+                })
+                .and_then(|()| {
+                    sign_request(op, service, auth.as_ref(), credentials.as_ref(), time, &mut request)
+                        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+                    invocation.apply(attempt, request.headers_mut());
+                    Ok(())
+                })
+                .and_then(|()| {
+                    hooks.run(&context, "read_before_transmit", |i| i.read_before_transmit(&context, &request))
+                });
+            match hooked {
+                Ok(()) => {
+                    #[cfg(feature = "tracing")]
+                    crate::trace::attempt(attempt, &request);
+                    Ok(request)
+                }
+                Err(error) => {
+                    let message = error.to_string();
+                    hook_failure = Some(error);
+                    Err(RequestError::new(message))
+                }
+            }
         };
         let response =
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
+        if let Some(error) = hook_failure {
+            return Err(error);
+        }
+        #[cfg(feature = "tracing")]
+        match &response {
+            Ok(r) => crate::trace::response(
+                r.status().as_u16(),
+                r.extensions().get::<crate::dispatch::RetryLog>().map(|l| l.attempts),
+                r.headers(),
+            ),
+            Err(e) => {
+                if let Some(r) = e.response() {
+                    crate::trace::response(r.status.as_u16(), Some(e.attempts()), &r.headers);
+                }
+            }
+        }
+        let context = Context { service, operation: op, attempt: 0 };
+        let response = match response {
+            Ok(response) if !hooks.is_empty() => {
+                let (parts, body) = response.into_parts();
+                hooks.run(&context, "read_after_transmit", |i| i.read_after_transmit(&context, &parts))?;
+                let mut response = http::Response::from_parts(parts, body);
+                hooks.run(&context, "modify_before_deserialization", |i| {
+                    i.modify_before_deserialization(&context, &mut response)
+                })?;
+                Ok(response)
+            }
+            Err(error) if !hooks.is_empty() => {
+                if let LastFailure::Response(r) = error.last_failure() {
+                    let (mut parts, ()) = http::Response::new(()).into_parts();
+                    parts.status = r.status;
+                    parts.headers = r.headers.clone();
+                    hooks.run(&context, "read_after_transmit", |i| i.read_after_transmit(&context, &parts))?;
+                }
+                Err(error)
+            }
+            other => other,
+        };
         match response {
             Ok(response) => {
                 let (mut parts, body) = response.into_parts();
@@ -319,11 +426,9 @@ fn join_path(base: &str, uri: &str) -> String {
     out
 }
 
-/// Builds and signs the HTTP request of one attempt.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn build_request(
-    op: &'static Operation,
-    service: &'static Service,
+/// Builds the unsigned HTTP request of one attempt: the protocol's headers, the endpoint's,
+/// `Host`, `User-Agent` and `Content-Length`.
+pub(crate) fn assemble_request(
     method: &str,
     origin: &str,
     authority: &str,
@@ -331,9 +436,6 @@ pub(crate) fn build_request(
     headers: &HeaderMap,
     endpoint_headers: &[(String, Vec<String>)],
     body: SdkBody,
-    auth: Option<&AuthScheme>,
-    credentials: Option<&Credentials>,
-    time: SystemTime,
 ) -> Result<Request<SdkBody>, RequestError> {
     let mut all = headers.clone();
     for (name, values) in endpoint_headers {
@@ -356,21 +458,6 @@ pub(crate) fn build_request(
             all.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
-    if let (Some(auth), Some(credentials)) = (auth, credentials) {
-        let signable_body = match body.as_bytes() {
-            _ if body.aws_chunked().is_some() => SignableBody::StreamingUnsignedPayloadTrailer,
-            Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
-            _ => SignableBody::UnsignedPayload,
-        };
-        let output = sign(service, auth, credentials, method, target, &all, signable_body, time, None)?;
-        for (name, value) in output.headers_to_add {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| RequestError::new("the signer made an invalid header"))?;
-            let value =
-                HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
-            all.insert(name, value);
-        }
-    }
     mark_sensitive_headers(&mut all);
     let mut request = Request::builder()
         .method(method)
@@ -379,6 +466,37 @@ pub(crate) fn build_request(
         .map_err(|_| RequestError::new("the request line is invalid"))?;
     *request.headers_mut() = all;
     Ok(request)
+}
+
+/// Signs an assembled request in place with the endpoint's auth scheme; unsigned operations
+/// (`auth` or `credentials` absent) are left as they are.
+pub(crate) fn sign_request(
+    op: &'static Operation,
+    service: &'static Service,
+    auth: Option<&AuthScheme>,
+    credentials: Option<&Credentials>,
+    time: SystemTime,
+    request: &mut Request<SdkBody>,
+) -> Result<(), RequestError> {
+    let (Some(auth), Some(credentials)) = (auth, credentials) else { return Ok(()) };
+    let signable_body = match request.body().as_bytes() {
+        _ if request.body().aws_chunked().is_some() => SignableBody::StreamingUnsignedPayloadTrailer,
+        Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
+        _ => SignableBody::UnsignedPayload,
+    };
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let method = request.method().as_str();
+    let output = sign(service, auth, credentials, method, target, request.headers(), signable_body, time, None)?;
+    let headers = request.headers_mut();
+    for (name, value) in output.headers_to_add {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| RequestError::new("the signer made an invalid header"))?;
+        let value =
+            HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
+        headers.insert(name, value);
+    }
+    mark_sensitive_headers(headers);
+    Ok(())
 }
 
 /// Signs with the endpoint's auth scheme. `presign` makes a presigned request valid for that long.

@@ -10,6 +10,7 @@ mod checksums;
 mod customize;
 mod endpoint;
 mod invoke;
+mod operation_type;
 mod presign;
 mod user_agent;
 
@@ -31,6 +32,7 @@ pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
 pub use endpoint::ClientConfig;
+pub use operation_type::OperationType;
 pub use presign::PresignedRequest;
 
 /// A service's endpoint rule set, embedded as JSON by the generated crate and parsed once, on
@@ -72,6 +74,9 @@ struct Inner {
     retry: RetryStrategy,
     /// Built once: it depends on the session and the retry mode only.
     user_agent: http::HeaderValue,
+    /// The session's interceptors followed by the client's; empty in the common case, which
+    /// the call checks once per point.
+    interceptors: crate::interceptor::Interceptors,
 }
 
 impl ClientHandle {
@@ -94,7 +99,10 @@ impl ClientHandle {
         }
         let retry = RetryStrategy::for_service(retry, service);
         let user_agent = user_agent::user_agent(session_config, retry.mode());
-        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, user_agent }) }
+        let interceptors = session.interceptors().chained(&config.interceptors);
+        ClientHandle {
+            inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors }),
+        }
     }
 
     /// The session the client was made from.

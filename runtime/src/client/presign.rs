@@ -2,7 +2,7 @@
 //! request can be made later, by anyone, with a plain HTTP client.
 
 use core::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::header::{HeaderValue, CONTENT_TYPE, HOST};
 
@@ -107,7 +107,7 @@ impl ClientHandle {
             &target,
             &headers,
             signable_body,
-            SystemTime::now(),
+            self.inner.session.now(),
             Some(expires_in),
         )
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;

@@ -13,7 +13,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::body::SdkBody;
 use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
-use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind};
+use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind, HttpTransport};
 use crate::stream::ByteStream;
 
 /// How the HTTP client connects, waits and pools. Build it with struct update syntax:
@@ -81,6 +81,9 @@ struct Inner {
     /// blocking runtime, which always runs, so they are never stranded on a runtime nobody
     /// drives (as they could be if both kinds of caller shared one pool).
     blocking_pool: OnceLock<Pool>,
+    /// A transport that replaces the pools for every request (tests, stubs, other stacks);
+    /// `None`, the default, sends through hyper. Checked once per request.
+    transport: Option<Arc<dyn HttpTransport>>,
 }
 
 impl HttpClient {
@@ -104,8 +107,31 @@ impl HttpClient {
         })?;
         let pool = build_pool(&config, connector.clone());
         Ok(HttpClient {
-            inner: Arc::new(Inner { config, connector, user_agent, pool, blocking_pool: OnceLock::new() }),
+            inner: Arc::new(Inner {
+                config,
+                connector,
+                user_agent,
+                pool,
+                blocking_pool: OnceLock::new(),
+                transport: None,
+            }),
         })
+    }
+
+    /// A client that hands every request to `transport` instead of its connection pools. The
+    /// configuration's timeouts are not applied to the transport (it owns its I/O); the
+    /// `User-Agent` default and header marking still are.
+    pub fn with_transport(config: HttpConfig, transport: Arc<dyn HttpTransport>) -> Result<Self, HttpError> {
+        let mut client = HttpClient::new(config)?;
+        if let Some(inner) = Arc::get_mut(&mut client.inner) {
+            inner.transport = Some(transport);
+        }
+        Ok(client)
+    }
+
+    /// The transport that replaces the pools, if one was given.
+    pub fn transport(&self) -> Option<&Arc<dyn HttpTransport>> {
+        self.inner.transport.as_ref()
     }
 
     /// The configuration the client was built with.
@@ -142,6 +168,9 @@ impl HttpClient {
         request: Request<SdkBody>,
         deadline: Option<std::time::Instant>,
     ) -> Result<Response<ByteStream>, HttpError> {
+        if let Some(transport) = &self.inner.transport {
+            return self.send_through(&**transport, request).await;
+        }
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(HttpError::new(
                 HttpErrorKind::InvalidRequest,
@@ -176,6 +205,21 @@ impl HttpClient {
         let (parts, incoming) = response.into_parts();
         let body = ByteStream::from_response(ResponseBody::new(incoming, read_timeout, host));
         Ok(Response::from_parts(parts, body))
+    }
+}
+
+impl HttpClient {
+    /// Sends through a replacement transport, after the same header preparation as the pools.
+    async fn send_through(
+        &self,
+        transport: &dyn HttpTransport,
+        mut request: Request<SdkBody>,
+    ) -> Result<Response<ByteStream>, HttpError> {
+        if !request.headers().contains_key(USER_AGENT) {
+            request.headers_mut().insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        mark_sensitive_headers(request.headers_mut());
+        transport.send(request).await
     }
 }
 
@@ -217,6 +261,10 @@ fn tls_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, HttpErro
 impl fmt::Debug for HttpClient {
     /// The configuration only: the client holds no secrets, and pooled connections are noise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpClient").field("config", &self.inner.config).finish_non_exhaustive()
+        let transport = self.inner.transport.as_deref().map(super::transport::DescribeTransport);
+        f.debug_struct("HttpClient")
+            .field("config", &self.inner.config)
+            .field("transport", &transport)
+            .finish_non_exhaustive()
     }
 }

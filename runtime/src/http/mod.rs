@@ -15,6 +15,7 @@ mod body;
 mod client;
 mod error;
 pub(crate) mod timeout;
+mod transport;
 
 use core::fmt;
 
@@ -25,6 +26,7 @@ pub use blocking::{block_on, BlockingRead};
 pub use body::SdkBody;
 pub use client::{HttpClient, HttpConfig};
 pub use error::{BoxError, HttpError, HttpErrorKind};
+pub use transport::{HttpTransport, TransportFuture};
 
 /// Headers whose values are credentials or keys. `x-amz-content-sha256` is only a hash of the
 /// payload and stays visible (it helps debug signature mismatches).

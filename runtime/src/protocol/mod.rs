@@ -17,7 +17,7 @@ pub mod json;
 pub mod query;
 mod request;
 mod response;
-mod rest;
+pub(crate) mod rest;
 mod text;
 mod token;
 pub mod xml;

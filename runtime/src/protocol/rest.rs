@@ -177,7 +177,7 @@ fn header_value(text: &str, member: &Member) -> Result<HeaderValue, RequestError
     })
 }
 
-fn header_member(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) -> Result<(), RequestError> {
+pub(crate) fn header_member(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) -> Result<(), RequestError> {
     let fail = |kind: String| RequestError::new(format!("the header member `{}` cannot hold {kind}", member.name));
     let mut text = String::new();
     match value {
@@ -203,7 +203,11 @@ fn header_member(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) 
     Ok(())
 }
 
-fn prefix_headers(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) -> Result<(), RequestError> {
+pub(crate) fn prefix_headers(
+    member: &Member,
+    value: ValueRef<'_>,
+    headers: &mut HeaderMap,
+) -> Result<(), RequestError> {
     let ValueRef::Map(map) = value else {
         return Err(RequestError::new(format!("the prefix-header member `{}` must be a map", member.name)));
     };

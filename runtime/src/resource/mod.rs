@@ -88,37 +88,9 @@ pub trait IsResource: Sized + Send + Sync + 'static {
     fn resource(&self) -> &Resource<Self::Data>;
 }
 
-/// A generated operation builder, seen as the [`Call`] it wraps.
-pub trait Builder: Sized {
-    type Input: Shape + Default + 'static;
-    type Output: Shape + Default + 'static;
-    type Errors: OperationErrors;
-    /// Wraps a call.
-    fn from_call(call: Call<Self::Input, Self::Output, Self::Errors>) -> Self;
-    /// The call inside.
-    fn into_call(self) -> Call<Self::Input, Self::Output, Self::Errors>;
-}
-
-/// Implements [`Builder`] for a generated builder (a tuple struct around a `Call`):
-/// `builder!(c::GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError)`.
-#[macro_export]
-macro_rules! builder {
-    ($builder:ty, $input:ty, $output:ty, $errors:ty) => {
-        impl $crate::resource::Builder for $builder {
-            type Input = $input;
-            type Output = $output;
-            type Errors = $errors;
-            #[inline]
-            fn from_call(call: $crate::client::Call<$input, $output, $errors>) -> Self {
-                Self(call)
-            }
-            #[inline]
-            fn into_call(self) -> $crate::client::Call<$input, $output, $errors> {
-                self.0
-            }
-        }
-    };
-}
+/// A generated operation builder, seen as the [`Call`] it wraps: the client's
+/// [`OperationType`](crate::client::OperationType), under the name the resource layer uses.
+pub use crate::client::OperationType as Builder;
 
 /// A resource: a client, identifiers and (once loaded) data of type `S`.
 pub struct Resource<S> {

@@ -34,6 +34,11 @@ pub struct ActivateOrganizationsAccess(
         e::ActivateOrganizationsAccessError,
     >,
 );
+rt::operation_type!(
+    ActivateOrganizationsAccess, t::ActivateOrganizationsAccessInput,
+    t::ActivateOrganizationsAccessOutput, e::ActivateOrganizationsAccessError,
+    op::ACTIVATE_ORGANIZATIONS_ACCESS
+);
 impl ActivateOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -95,6 +100,10 @@ pub struct ActivateType(
         t::ActivateTypeOutput,
         e::ActivateTypeError,
     >,
+);
+rt::operation_type!(
+    ActivateType, t::ActivateTypeInput, t::ActivateTypeOutput, e::ActivateTypeError,
+    op::ACTIVATE_TYPE
 );
 impl ActivateType {
     /// The extension type.

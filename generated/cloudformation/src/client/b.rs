@@ -29,6 +29,11 @@ pub struct BatchDescribeTypeConfigurations(
         e::BatchDescribeTypeConfigurationsError,
     >,
 );
+rt::operation_type!(
+    BatchDescribeTypeConfigurations, t::BatchDescribeTypeConfigurationsInput,
+    t::BatchDescribeTypeConfigurationsOutput, e::BatchDescribeTypeConfigurationsError,
+    op::BATCH_DESCRIBE_TYPE_CONFIGURATIONS
+);
 impl BatchDescribeTypeConfigurations {
     /// The list of identifiers for the desired extension configurations.
     #[inline]

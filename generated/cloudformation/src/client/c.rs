@@ -76,6 +76,10 @@ impl super::Client {
 pub struct CancelUpdateStack(
     pub(crate) rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError>,
 );
+rt::operation_type!(
+    CancelUpdateStack, t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError,
+    op::CANCEL_UPDATE_STACK
+);
 impl CancelUpdateStack {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account.
     #[inline]
@@ -141,6 +145,11 @@ pub struct ContinueUpdateRollback(
         t::ContinueUpdateRollbackOutput,
         e::ContinueUpdateRollbackError,
     >,
+);
+rt::operation_type!(
+    ContinueUpdateRollback, t::ContinueUpdateRollbackInput,
+    t::ContinueUpdateRollbackOutput, e::ContinueUpdateRollbackError,
+    op::CONTINUE_UPDATE_ROLLBACK
 );
 impl ContinueUpdateRollback {
     /// The name or the unique ID of the stack that you want to continue rolling back.
@@ -231,6 +240,10 @@ pub struct CreateChangeSet(
         t::CreateChangeSetOutput,
         e::CreateChangeSetError,
     >,
+);
+rt::operation_type!(
+    CreateChangeSet, t::CreateChangeSetInput, t::CreateChangeSetOutput,
+    e::CreateChangeSetError, op::CREATE_CHANGE_SET
 );
 impl CreateChangeSet {
     /// The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values.
@@ -418,6 +431,11 @@ pub struct CreateGeneratedTemplate(
         e::CreateGeneratedTemplateError,
     >,
 );
+rt::operation_type!(
+    CreateGeneratedTemplate, t::CreateGeneratedTemplateInput,
+    t::CreateGeneratedTemplateOutput, e::CreateGeneratedTemplateError,
+    op::CREATE_GENERATED_TEMPLATE
+);
 impl CreateGeneratedTemplate {
     /// An optional list of resources to be included in the generated template.
     #[inline]
@@ -493,6 +511,10 @@ impl CreateGeneratedTemplate {
 /// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
 pub struct CreateStack(
     pub(crate) rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError>,
+);
+rt::operation_type!(
+    CreateStack, t::CreateStackInput, t::CreateStackOutput, e::CreateStackError,
+    op::CREATE_STACK
 );
 impl CreateStack {
     /// The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack.
@@ -669,6 +691,10 @@ pub struct CreateStackInstances(
         e::CreateStackInstancesError,
     >,
 );
+rt::operation_type!(
+    CreateStackInstances, t::CreateStackInstancesInput, t::CreateStackInstancesOutput,
+    e::CreateStackInstancesError, op::CREATE_STACK_INSTANCES
+);
 impl CreateStackInstances {
     /// The name or unique ID of the StackSet that you want to create stack instances from.
     #[inline]
@@ -774,6 +800,10 @@ pub struct CreateStackRefactor(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateStackRefactor, t::CreateStackRefactorInput, t::CreateStackRefactorOutput,
+    rt::NoErrors, op::CREATE_STACK_REFACTOR
+);
 impl CreateStackRefactor {
     /// A description to help you identify the stack refactor.
     #[inline]
@@ -851,6 +881,10 @@ pub struct CreateStackSet(
         t::CreateStackSetOutput,
         e::CreateStackSetError,
     >,
+);
+rt::operation_type!(
+    CreateStackSet, t::CreateStackSetInput, t::CreateStackSetOutput,
+    e::CreateStackSetError, op::CREATE_STACK_SET
 );
 impl CreateStackSet {
     /// The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet.

@@ -140,6 +140,11 @@ pub struct DeactivateOrganizationsAccess(
         e::DeactivateOrganizationsAccessError,
     >,
 );
+rt::operation_type!(
+    DeactivateOrganizationsAccess, t::DeactivateOrganizationsAccessInput,
+    t::DeactivateOrganizationsAccessOutput, e::DeactivateOrganizationsAccessError,
+    op::DEACTIVATE_ORGANIZATIONS_ACCESS
+);
 impl DeactivateOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -201,6 +206,10 @@ pub struct DeactivateType(
         t::DeactivateTypeOutput,
         e::DeactivateTypeError,
     >,
+);
+rt::operation_type!(
+    DeactivateType, t::DeactivateTypeInput, t::DeactivateTypeOutput,
+    e::DeactivateTypeError, op::DEACTIVATE_TYPE
 );
 impl DeactivateType {
     /// The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias.
@@ -278,6 +287,10 @@ pub struct DeleteChangeSet(
         e::DeleteChangeSetError,
     >,
 );
+rt::operation_type!(
+    DeleteChangeSet, t::DeleteChangeSetInput, t::DeleteChangeSetOutput,
+    e::DeleteChangeSetError, op::DELETE_CHANGE_SET
+);
 impl DeleteChangeSet {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to delete.
     #[inline]
@@ -344,6 +357,10 @@ pub struct DeleteGeneratedTemplate(
         e::DeleteGeneratedTemplateError,
     >,
 );
+rt::operation_type!(
+    DeleteGeneratedTemplate, t::DeleteGeneratedTemplateInput, rt::Unit,
+    e::DeleteGeneratedTemplateError, op::DELETE_GENERATED_TEMPLATE
+);
 impl DeleteGeneratedTemplate {
     /// The name or Amazon Resource Name (ARN) of a generated template.
     #[inline]
@@ -399,6 +416,9 @@ impl DeleteGeneratedTemplate {
 /// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
 pub struct DeleteStack(
     pub(crate) rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError>,
+);
+rt::operation_type!(
+    DeleteStack, t::DeleteStackInput, rt::Unit, e::DeleteStackError, op::DELETE_STACK
 );
 impl DeleteStack {
     /// The name or the unique stack ID that's associated with the stack.
@@ -490,6 +510,10 @@ pub struct DeleteStackInstances(
         t::DeleteStackInstancesOutput,
         e::DeleteStackInstancesError,
     >,
+);
+rt::operation_type!(
+    DeleteStackInstances, t::DeleteStackInstancesInput, t::DeleteStackInstancesOutput,
+    e::DeleteStackInstancesError, op::DELETE_STACK_INSTANCES
 );
 impl DeleteStackInstances {
     /// The name or unique ID of the StackSet that you want to delete stack instances for.
@@ -596,6 +620,10 @@ pub struct DeleteStackSet(
         e::DeleteStackSetError,
     >,
 );
+rt::operation_type!(
+    DeleteStackSet, t::DeleteStackSetInput, t::DeleteStackSetOutput,
+    e::DeleteStackSetError, op::DELETE_STACK_SET
+);
 impl DeleteStackSet {
     /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running ListStackSets.
     #[inline]
@@ -669,6 +697,10 @@ pub struct DeregisterType(
         t::DeregisterTypeOutput,
         e::DeregisterTypeError,
     >,
+);
+rt::operation_type!(
+    DeregisterType, t::DeregisterTypeInput, t::DeregisterTypeOutput,
+    e::DeregisterTypeError, op::DEREGISTER_TYPE
 );
 impl DeregisterType {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -748,6 +780,10 @@ pub struct DescribeAccountLimits(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeAccountLimits, t::DescribeAccountLimitsInput, t::DescribeAccountLimitsOutput,
+    rt::NoErrors, op::DESCRIBE_ACCOUNT_LIMITS
+);
 impl DescribeAccountLimits {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -820,6 +856,10 @@ pub struct DescribeChangeSet(
         t::DescribeChangeSetOutput,
         e::DescribeChangeSetError,
     >,
+);
+rt::operation_type!(
+    DescribeChangeSet, t::DescribeChangeSetInput, t::DescribeChangeSetOutput,
+    e::DescribeChangeSetError, op::DESCRIBE_CHANGE_SET
 );
 impl DescribeChangeSet {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
@@ -925,6 +965,11 @@ pub struct DescribeChangeSetHooks(
         e::DescribeChangeSetHooksError,
     >,
 );
+rt::operation_type!(
+    DescribeChangeSetHooks, t::DescribeChangeSetHooksInput,
+    t::DescribeChangeSetHooksOutput, e::DescribeChangeSetHooksError,
+    op::DESCRIBE_CHANGE_SET_HOOKS
+);
 impl DescribeChangeSetHooks {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
     #[inline]
@@ -1009,6 +1054,10 @@ impl DescribeChangeSetHooks {
 /// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
 pub struct DescribeEvents(
     pub(crate) rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeEvents, t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors,
+    op::DESCRIBE_EVENTS
 );
 impl DescribeEvents {
     /// The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
@@ -1103,6 +1152,11 @@ pub struct DescribeGeneratedTemplate(
         e::DescribeGeneratedTemplateError,
     >,
 );
+rt::operation_type!(
+    DescribeGeneratedTemplate, t::DescribeGeneratedTemplateInput,
+    t::DescribeGeneratedTemplateOutput, e::DescribeGeneratedTemplateError,
+    op::DESCRIBE_GENERATED_TEMPLATE
+);
 impl DescribeGeneratedTemplate {
     /// The name or Amazon Resource Name (ARN) of a generated template.
     #[inline]
@@ -1162,6 +1216,11 @@ pub struct DescribeOrganizationsAccess(
         t::DescribeOrganizationsAccessOutput,
         e::DescribeOrganizationsAccessError,
     >,
+);
+rt::operation_type!(
+    DescribeOrganizationsAccess, t::DescribeOrganizationsAccessInput,
+    t::DescribeOrganizationsAccessOutput, e::DescribeOrganizationsAccessError,
+    op::DESCRIBE_ORGANIZATIONS_ACCESS
 );
 impl DescribeOrganizationsAccess {
     /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
@@ -1232,6 +1291,10 @@ pub struct DescribePublisher(
         e::DescribePublisherError,
     >,
 );
+rt::operation_type!(
+    DescribePublisher, t::DescribePublisherInput, t::DescribePublisherOutput,
+    e::DescribePublisherError, op::DESCRIBE_PUBLISHER
+);
 impl DescribePublisher {
     /// The ID of the extension publisher.
     #[inline]
@@ -1291,6 +1354,10 @@ pub struct DescribeResourceScan(
         t::DescribeResourceScanOutput,
         e::DescribeResourceScanError,
     >,
+);
+rt::operation_type!(
+    DescribeResourceScan, t::DescribeResourceScanInput, t::DescribeResourceScanOutput,
+    e::DescribeResourceScanError, op::DESCRIBE_RESOURCE_SCAN
 );
 impl DescribeResourceScan {
     /// The Amazon Resource Name (ARN) of the resource scan.

@@ -139,6 +139,11 @@ pub struct DescribeStackDriftDetectionStatus(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeStackDriftDetectionStatus, t::DescribeStackDriftDetectionStatusInput,
+    t::DescribeStackDriftDetectionStatusOutput, rt::NoErrors,
+    op::DESCRIBE_STACK_DRIFT_DETECTION_STATUS
+);
 impl DescribeStackDriftDetectionStatus {
     /// The ID of the drift detection results of this operation.
     #[inline]
@@ -202,6 +207,10 @@ pub struct DescribeStackEvents(
         t::DescribeStackEventsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DescribeStackEvents, t::DescribeStackEventsInput, t::DescribeStackEventsOutput,
+    rt::NoErrors, op::DESCRIBE_STACK_EVENTS
 );
 impl DescribeStackEvents {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -284,6 +293,10 @@ pub struct DescribeStackInstance(
         e::DescribeStackInstanceError,
     >,
 );
+rt::operation_type!(
+    DescribeStackInstance, t::DescribeStackInstanceInput, t::DescribeStackInstanceOutput,
+    e::DescribeStackInstanceError, op::DESCRIBE_STACK_INSTANCE
+);
 impl DescribeStackInstance {
     /// The name or the unique stack ID of the StackSet that you want to get stack instance information for.
     #[inline]
@@ -361,6 +374,10 @@ pub struct DescribeStackRefactor(
         t::DescribeStackRefactorOutput,
         e::DescribeStackRefactorError,
     >,
+);
+rt::operation_type!(
+    DescribeStackRefactor, t::DescribeStackRefactorInput, t::DescribeStackRefactorOutput,
+    e::DescribeStackRefactorError, op::DESCRIBE_STACK_REFACTOR
 );
 impl DescribeStackRefactor {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
@@ -450,6 +467,10 @@ pub struct DescribeStackResource(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeStackResource, t::DescribeStackResourceInput, t::DescribeStackResourceOutput,
+    rt::NoErrors, op::DESCRIBE_STACK_RESOURCE
+);
 impl DescribeStackResource {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
     #[inline]
@@ -519,6 +540,11 @@ pub struct DescribeStackResourceDrifts(
         t::DescribeStackResourceDriftsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DescribeStackResourceDrifts, t::DescribeStackResourceDriftsInput,
+    t::DescribeStackResourceDriftsOutput, rt::NoErrors,
+    op::DESCRIBE_STACK_RESOURCE_DRIFTS
 );
 impl DescribeStackResourceDrifts {
     /// The name of the stack for which you want drift information.
@@ -611,6 +637,10 @@ pub struct DescribeStackResources(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeStackResources, t::DescribeStackResourcesInput,
+    t::DescribeStackResourcesOutput, rt::NoErrors, op::DESCRIBE_STACK_RESOURCES
+);
 impl DescribeStackResources {
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
     #[inline]
@@ -685,6 +715,10 @@ pub struct DescribeStackSet(
         e::DescribeStackSetError,
     >,
 );
+rt::operation_type!(
+    DescribeStackSet, t::DescribeStackSetInput, t::DescribeStackSetOutput,
+    e::DescribeStackSetError, op::DESCRIBE_STACK_SET
+);
 impl DescribeStackSet {
     /// The name or unique ID of the StackSet whose description you want.
     #[inline]
@@ -752,6 +786,11 @@ pub struct DescribeStackSetOperation(
         t::DescribeStackSetOperationOutput,
         e::DescribeStackSetOperationError,
     >,
+);
+rt::operation_type!(
+    DescribeStackSetOperation, t::DescribeStackSetOperationInput,
+    t::DescribeStackSetOperationOutput, e::DescribeStackSetOperationError,
+    op::DESCRIBE_STACK_SET_OPERATION
 );
 impl DescribeStackSetOperation {
     /// The name or the unique stack ID of the StackSet for the stack operation.
@@ -822,6 +861,10 @@ impl DescribeStackSetOperation {
 /// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
 pub struct DescribeStacks(
     pub(crate) rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeStacks, t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors,
+    op::DESCRIBE_STACKS
 );
 impl DescribeStacks {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account, which can impact performance. This requires `ListStacks` and `DescribeStacks` permissions.
@@ -954,6 +997,10 @@ pub struct DescribeType(
         e::DescribeTypeError,
     >,
 );
+rt::operation_type!(
+    DescribeType, t::DescribeTypeInput, t::DescribeTypeOutput, e::DescribeTypeError,
+    op::DESCRIBE_TYPE
+);
 impl DescribeType {
     /// The kind of extension.
     #[inline]
@@ -1042,6 +1089,11 @@ pub struct DescribeTypeRegistration(
         e::DescribeTypeRegistrationError,
     >,
 );
+rt::operation_type!(
+    DescribeTypeRegistration, t::DescribeTypeRegistrationInput,
+    t::DescribeTypeRegistrationOutput, e::DescribeTypeRegistrationError,
+    op::DESCRIBE_TYPE_REGISTRATION
+);
 impl DescribeTypeRegistration {
     /// The identifier for this registration request.
     #[inline]
@@ -1123,6 +1175,10 @@ pub struct DetectStackDrift(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DetectStackDrift, t::DetectStackDriftInput, t::DetectStackDriftOutput, rt::NoErrors,
+    op::DETECT_STACK_DRIFT
+);
 impl DetectStackDrift {
     /// The name of the stack for which you want to detect drift.
     #[inline]
@@ -1188,6 +1244,10 @@ pub struct DetectStackResourceDrift(
         t::DetectStackResourceDriftOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DetectStackResourceDrift, t::DetectStackResourceDriftInput,
+    t::DetectStackResourceDriftOutput, rt::NoErrors, op::DETECT_STACK_RESOURCE_DRIFT
 );
 impl DetectStackResourceDrift {
     /// The name of the stack to which the resource belongs.
@@ -1266,6 +1326,10 @@ pub struct DetectStackSetDrift(
         t::DetectStackSetDriftOutput,
         e::DetectStackSetDriftError,
     >,
+);
+rt::operation_type!(
+    DetectStackSetDrift, t::DetectStackSetDriftInput, t::DetectStackSetDriftOutput,
+    e::DetectStackSetDriftError, op::DETECT_STACK_SET_DRIFT
 );
 impl DetectStackSetDrift {
     /// The name of the StackSet on which to perform the drift detection operation.

@@ -39,6 +39,10 @@ pub struct EstimateTemplateCost(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EstimateTemplateCost, t::EstimateTemplateCostInput, t::EstimateTemplateCostOutput,
+    rt::NoErrors, op::ESTIMATE_TEMPLATE_COST
+);
 impl EstimateTemplateCost {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
     #[inline]
@@ -116,6 +120,10 @@ pub struct ExecuteChangeSet(
         t::ExecuteChangeSetOutput,
         e::ExecuteChangeSetError,
     >,
+);
+rt::operation_type!(
+    ExecuteChangeSet, t::ExecuteChangeSetInput, t::ExecuteChangeSetOutput,
+    e::ExecuteChangeSetError, op::EXECUTE_CHANGE_SET
 );
 impl ExecuteChangeSet {
     /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.
@@ -196,6 +204,10 @@ impl ExecuteChangeSet {
 /// Executes the stack refactor operation.
 pub struct ExecuteStackRefactor(
     pub(crate) rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ExecuteStackRefactor, t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors,
+    op::EXECUTE_STACK_REFACTOR
 );
 impl ExecuteStackRefactor {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.

@@ -53,6 +53,10 @@ pub struct GetGeneratedTemplate(
         e::GetGeneratedTemplateError,
     >,
 );
+rt::operation_type!(
+    GetGeneratedTemplate, t::GetGeneratedTemplateInput, t::GetGeneratedTemplateOutput,
+    e::GetGeneratedTemplateError, op::GET_GENERATED_TEMPLATE
+);
 impl GetGeneratedTemplate {
     /// The language to use to retrieve for the generated template. Supported values are:
     #[inline]
@@ -121,6 +125,10 @@ pub struct GetHookResult(
         e::GetHookResultError,
     >,
 );
+rt::operation_type!(
+    GetHookResult, t::GetHookResultInput, t::GetHookResultOutput, e::GetHookResultError,
+    op::GET_HOOK_RESULT
+);
 impl GetHookResult {
     /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
     #[inline]
@@ -172,6 +180,10 @@ impl GetHookResult {
 /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
 pub struct GetStackPolicy(
     pub(crate) rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    GetStackPolicy, t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors,
+    op::GET_STACK_POLICY
 );
 impl GetStackPolicy {
     /// The name or unique stack ID that's associated with the stack whose policy you want to get.
@@ -228,6 +240,10 @@ impl GetStackPolicy {
 /// **Note:** If the template doesn't exist, a `ValidationError` is returned.
 pub struct GetTemplate(
     pub(crate) rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError>,
+);
+rt::operation_type!(
+    GetTemplate, t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError,
+    op::GET_TEMPLATE
 );
 impl GetTemplate {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -298,6 +314,10 @@ pub struct GetTemplateSummary(
         t::GetTemplateSummaryOutput,
         e::GetTemplateSummaryError,
     >,
+);
+rt::operation_type!(
+    GetTemplateSummary, t::GetTemplateSummaryInput, t::GetTemplateSummaryOutput,
+    e::GetTemplateSummaryError, op::GET_TEMPLATE_SUMMARY
 );
 impl GetTemplateSummary {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.

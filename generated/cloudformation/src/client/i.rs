@@ -27,6 +27,11 @@ pub struct ImportStacksToStackSet(
         e::ImportStacksToStackSetError,
     >,
 );
+rt::operation_type!(
+    ImportStacksToStackSet, t::ImportStacksToStackSetInput,
+    t::ImportStacksToStackSetOutput, e::ImportStacksToStackSetError,
+    op::IMPORT_STACKS_TO_STACK_SET
+);
 impl ImportStacksToStackSet {
     /// The name of the StackSet. The name must be unique in the Region where you create your StackSet.
     #[inline]

@@ -148,6 +148,10 @@ impl super::Client {
 pub struct ListChangeSets(
     pub(crate) rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListChangeSets, t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors,
+    op::LIST_CHANGE_SETS
+);
 impl ListChangeSets {
     /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets.
     #[inline]
@@ -221,6 +225,10 @@ impl ListChangeSets {
 pub struct ListExports(
     pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListExports, t::ListExportsInput, t::ListExportsOutput, rt::NoErrors,
+    op::LIST_EXPORTS
+);
 impl ListExports {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -287,6 +295,10 @@ pub struct ListGeneratedTemplates(
         t::ListGeneratedTemplatesOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListGeneratedTemplates, t::ListGeneratedTemplatesInput,
+    t::ListGeneratedTemplatesOutput, rt::NoErrors, op::LIST_GENERATED_TEMPLATES
 );
 impl ListGeneratedTemplates {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -374,6 +386,10 @@ pub struct ListHookResults(
         e::ListHookResultsError,
     >,
 );
+rt::operation_type!(
+    ListHookResults, t::ListHookResultsInput, t::ListHookResultsOutput,
+    e::ListHookResultsError, op::LIST_HOOK_RESULTS
+);
 impl ListHookResults {
     /// Filters results by target type. Currently, only `CHANGE_SET` and `CLOUD_CONTROL` are supported filter options.
     #[inline]
@@ -459,6 +475,10 @@ impl ListHookResults {
 pub struct ListImports(
     pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListImports, t::ListImportsInput, t::ListImportsOutput, rt::NoErrors,
+    op::LIST_IMPORTS
+);
 impl ListImports {
     /// The name of the exported output value. CloudFormation returns the stack names that are importing this value.
     #[inline]
@@ -526,6 +546,11 @@ pub struct ListResourceScanRelatedResources(
         t::ListResourceScanRelatedResourcesOutput,
         e::ListResourceScanRelatedResourcesError,
     >,
+);
+rt::operation_type!(
+    ListResourceScanRelatedResources, t::ListResourceScanRelatedResourcesInput,
+    t::ListResourceScanRelatedResourcesOutput, e::ListResourceScanRelatedResourcesError,
+    op::LIST_RESOURCE_SCAN_RELATED_RESOURCES
 );
 impl ListResourceScanRelatedResources {
     /// The Amazon Resource Name (ARN) of the resource scan.
@@ -619,6 +644,11 @@ pub struct ListResourceScanResources(
         t::ListResourceScanResourcesOutput,
         e::ListResourceScanResourcesError,
     >,
+);
+rt::operation_type!(
+    ListResourceScanResources, t::ListResourceScanResourcesInput,
+    t::ListResourceScanResourcesOutput, e::ListResourceScanResourcesError,
+    op::LIST_RESOURCE_SCAN_RESOURCES
 );
 impl ListResourceScanResources {
     /// The Amazon Resource Name (ARN) of the resource scan.
@@ -729,6 +759,10 @@ pub struct ListResourceScans(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListResourceScans, t::ListResourceScansInput, t::ListResourceScansOutput,
+    rt::NoErrors, op::LIST_RESOURCE_SCANS
+);
 impl ListResourceScans {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -811,6 +845,11 @@ pub struct ListStackInstanceResourceDrifts(
         t::ListStackInstanceResourceDriftsOutput,
         e::ListStackInstanceResourceDriftsError,
     >,
+);
+rt::operation_type!(
+    ListStackInstanceResourceDrifts, t::ListStackInstanceResourceDriftsInput,
+    t::ListStackInstanceResourceDriftsOutput, e::ListStackInstanceResourceDriftsError,
+    op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS
 );
 impl ListStackInstanceResourceDrifts {
     /// The name or unique ID of the StackSet that you want to list drifted resources for.
@@ -918,6 +957,10 @@ pub struct ListStackInstances(
         t::ListStackInstancesOutput,
         e::ListStackInstancesError,
     >,
+);
+rt::operation_type!(
+    ListStackInstances, t::ListStackInstancesInput, t::ListStackInstancesOutput,
+    e::ListStackInstancesError, op::LIST_STACK_INSTANCES
 );
 impl ListStackInstances {
     /// The name or unique ID of the StackSet that you want to list stack instances for.
@@ -1028,6 +1071,10 @@ pub struct ListStackRefactorActions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListStackRefactorActions, t::ListStackRefactorActionsInput,
+    t::ListStackRefactorActionsOutput, rt::NoErrors, op::LIST_STACK_REFACTOR_ACTIONS
+);
 impl ListStackRefactorActions {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     #[inline]
@@ -1112,6 +1159,10 @@ pub struct ListStackRefactors(
         t::ListStackRefactorsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListStackRefactors, t::ListStackRefactorsInput, t::ListStackRefactorsOutput,
+    rt::NoErrors, op::LIST_STACK_REFACTORS
 );
 impl ListStackRefactors {
     /// Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes.
@@ -1203,6 +1254,10 @@ pub struct ListStackResources(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListStackResources, t::ListStackResourcesInput, t::ListStackResourcesOutput,
+    rt::NoErrors, op::LIST_STACK_RESOURCES
+);
 impl ListStackResources {
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
     #[inline]
@@ -1281,6 +1336,11 @@ pub struct ListStackSetAutoDeploymentTargets(
         t::ListStackSetAutoDeploymentTargetsOutput,
         e::ListStackSetAutoDeploymentTargetsError,
     >,
+);
+rt::operation_type!(
+    ListStackSetAutoDeploymentTargets, t::ListStackSetAutoDeploymentTargetsInput,
+    t::ListStackSetAutoDeploymentTargetsOutput,
+    e::ListStackSetAutoDeploymentTargetsError, op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS
 );
 impl ListStackSetAutoDeploymentTargets {
     /// The name or unique ID of the StackSet that you want to get automatic deployment targets for.
@@ -1363,6 +1423,11 @@ pub struct ListStackSetOperationResults(
         t::ListStackSetOperationResultsOutput,
         e::ListStackSetOperationResultsError,
     >,
+);
+rt::operation_type!(
+    ListStackSetOperationResults, t::ListStackSetOperationResultsInput,
+    t::ListStackSetOperationResultsOutput, e::ListStackSetOperationResultsError,
+    op::LIST_STACK_SET_OPERATION_RESULTS
 );
 impl ListStackSetOperationResults {
     /// The name or unique ID of the StackSet that you want to get operation results for.
@@ -1470,6 +1535,11 @@ pub struct ListStackSetOperations(
         t::ListStackSetOperationsOutput,
         e::ListStackSetOperationsError,
     >,
+);
+rt::operation_type!(
+    ListStackSetOperations, t::ListStackSetOperationsInput,
+    t::ListStackSetOperationsOutput, e::ListStackSetOperationsError,
+    op::LIST_STACK_SET_OPERATIONS
 );
 impl ListStackSetOperations {
     /// The name or unique ID of the StackSet that you want to get operation summaries for.
@@ -1601,6 +1671,10 @@ impl super::Client {
 pub struct ListStackSets(
     pub(crate) rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListStackSets, t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors,
+    op::LIST_STACK_SETS
+);
 impl ListStackSets {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -1684,6 +1758,9 @@ impl ListStackSets {
 pub struct ListStacks(
     pub(crate) rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListStacks, t::ListStacksInput, t::ListStacksOutput, rt::NoErrors, op::LIST_STACKS
+);
 impl ListStacks {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -1756,6 +1833,10 @@ pub struct ListTypeRegistrations(
         t::ListTypeRegistrationsOutput,
         e::ListTypeRegistrationsError,
     >,
+);
+rt::operation_type!(
+    ListTypeRegistrations, t::ListTypeRegistrationsInput, t::ListTypeRegistrationsOutput,
+    e::ListTypeRegistrationsError, op::LIST_TYPE_REGISTRATIONS
 );
 impl ListTypeRegistrations {
     /// The kind of extension.
@@ -1850,6 +1931,10 @@ pub struct ListTypeVersions(
         e::ListTypeVersionsError,
     >,
 );
+rt::operation_type!(
+    ListTypeVersions, t::ListTypeVersionsInput, t::ListTypeVersionsOutput,
+    e::ListTypeVersionsError, op::LIST_TYPE_VERSIONS
+);
 impl ListTypeVersions {
     /// The kind of the extension.
     #[inline]
@@ -1941,6 +2026,9 @@ impl ListTypeVersions {
 /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
 pub struct ListTypes(
     pub(crate) rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError>,
+);
+rt::operation_type!(
+    ListTypes, t::ListTypesInput, t::ListTypesOutput, e::ListTypesError, op::LIST_TYPES
 );
 impl ListTypes {
     /// The scope at which the extensions are visible and usable in CloudFormation operations.

@@ -23,6 +23,10 @@ impl super::Client {
 pub struct PublishType(
     pub(crate) rt::Call<t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError>,
 );
+rt::operation_type!(
+    PublishType, t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError,
+    op::PUBLISH_TYPE
+);
 impl PublishType {
     /// The type of the extension.
     #[inline]

@@ -55,6 +55,10 @@ pub struct RecordHandlerProgress(
         e::RecordHandlerProgressError,
     >,
 );
+rt::operation_type!(
+    RecordHandlerProgress, t::RecordHandlerProgressInput, t::RecordHandlerProgressOutput,
+    e::RecordHandlerProgressError, op::RECORD_HANDLER_PROGRESS
+);
 impl RecordHandlerProgress {
     /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html).
     #[inline]
@@ -156,6 +160,10 @@ pub struct RegisterPublisher(
         e::RegisterPublisherError,
     >,
 );
+rt::operation_type!(
+    RegisterPublisher, t::RegisterPublisherInput, t::RegisterPublisherOutput,
+    e::RegisterPublisherError, op::REGISTER_PUBLISHER
+);
 impl RegisterPublisher {
     /// Whether you accept the [Terms and Conditions](https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf) for publishing extensions in the CloudFormation registry. You must accept the terms and conditions in order to register to publish public extensions to the CloudFormation registry.
     #[inline]
@@ -233,6 +241,10 @@ pub struct RegisterType(
         t::RegisterTypeOutput,
         e::RegisterTypeError,
     >,
+);
+rt::operation_type!(
+    RegisterType, t::RegisterTypeInput, t::RegisterTypeOutput, e::RegisterTypeError,
+    op::REGISTER_TYPE
 );
 impl RegisterType {
     /// The kind of extension.
@@ -312,6 +324,9 @@ impl RegisterType {
 ///
 /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
 pub struct RemoveAlias(pub(crate) rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    RemoveAlias, t::RemoveAliasInput, rt::Unit, rt::NoErrors, op::REMOVE_ALIAS
+);
 impl RemoveAlias {
     /// The alias name to remove.
     #[inline]
@@ -373,6 +388,10 @@ pub struct RollbackStack(
         t::RollbackStackOutput,
         e::RollbackStackError,
     >,
+);
+rt::operation_type!(
+    RollbackStack, t::RollbackStackInput, t::RollbackStackOutput, e::RollbackStackError,
+    op::ROLLBACK_STACK
 );
 impl RollbackStack {
     /// The name that's associated with the stack.

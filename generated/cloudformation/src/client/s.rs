@@ -65,6 +65,9 @@ impl super::Client {
 ///
 /// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
 pub struct SetAlias(pub(crate) rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError>);
+rt::operation_type!(
+    SetAlias, t::SetAliasInput, rt::Unit, e::SetAliasError, op::SET_ALIAS
+);
 impl SetAlias {
     /// The name or unique stack ID of the stack to assign an alias to.
     #[inline]
@@ -118,6 +121,9 @@ impl SetAlias {
 /// Sets a stack policy for a specified stack.
 pub struct SetStackPolicy(
     pub(crate) rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    SetStackPolicy, t::SetStackPolicyInput, rt::Unit, rt::NoErrors, op::SET_STACK_POLICY
 );
 impl SetStackPolicy {
     /// The name or unique stack ID that you want to associate a policy with.
@@ -190,6 +196,10 @@ pub struct SetTypeConfiguration(
         t::SetTypeConfigurationOutput,
         e::SetTypeConfigurationError,
     >,
+);
+rt::operation_type!(
+    SetTypeConfiguration, t::SetTypeConfigurationInput, t::SetTypeConfigurationOutput,
+    e::SetTypeConfigurationError, op::SET_TYPE_CONFIGURATION
 );
 impl SetTypeConfiguration {
     /// The Amazon Resource Name (ARN) for the extension in this account and Region.
@@ -275,6 +285,10 @@ pub struct SetTypeDefaultVersion(
         e::SetTypeDefaultVersionError,
     >,
 );
+rt::operation_type!(
+    SetTypeDefaultVersion, t::SetTypeDefaultVersionInput, t::SetTypeDefaultVersionOutput,
+    e::SetTypeDefaultVersionError, op::SET_TYPE_DEFAULT_VERSION
+);
 impl SetTypeDefaultVersion {
     /// The Amazon Resource Name (ARN) of the extension for which you want version summary information.
     #[inline]
@@ -349,6 +363,9 @@ impl SetTypeDefaultVersion {
 pub struct SignalResource(
     pub(crate) rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    SignalResource, t::SignalResourceInput, rt::Unit, rt::NoErrors, op::SIGNAL_RESOURCE
+);
 impl SignalResource {
     /// The stack name or unique stack ID that includes the resource that you want to signal.
     #[inline]
@@ -419,6 +436,10 @@ pub struct StartResourceScan(
         e::StartResourceScanError,
     >,
 );
+rt::operation_type!(
+    StartResourceScan, t::StartResourceScanInput, t::StartResourceScanOutput,
+    e::StartResourceScanError, op::START_RESOURCE_SCAN
+);
 impl StartResourceScan {
     /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
     #[inline]
@@ -484,6 +505,10 @@ pub struct StopStackSetOperation(
         t::StopStackSetOperationOutput,
         e::StopStackSetOperationError,
     >,
+);
+rt::operation_type!(
+    StopStackSetOperation, t::StopStackSetOperationInput, t::StopStackSetOperationOutput,
+    e::StopStackSetOperationError, op::STOP_STACK_SET_OPERATION
 );
 impl StopStackSetOperation {
     /// The name or unique ID of the StackSet that you want to stop the operation for.

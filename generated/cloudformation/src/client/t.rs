@@ -34,6 +34,9 @@ impl super::Client {
 pub struct TestType(
     pub(crate) rt::Call<t::TestTypeInput, t::TestTypeOutput, e::TestTypeError>,
 );
+rt::operation_type!(
+    TestType, t::TestTypeInput, t::TestTypeOutput, e::TestTypeError, op::TEST_TYPE
+);
 impl TestType {
     /// The Amazon Resource Name (ARN) of the extension.
     #[inline]

@@ -57,6 +57,11 @@ pub struct UpdateGeneratedTemplate(
         e::UpdateGeneratedTemplateError,
     >,
 );
+rt::operation_type!(
+    UpdateGeneratedTemplate, t::UpdateGeneratedTemplateInput,
+    t::UpdateGeneratedTemplateOutput, e::UpdateGeneratedTemplateError,
+    op::UPDATE_GENERATED_TEMPLATE
+);
 impl UpdateGeneratedTemplate {
     /// The name or Amazon Resource Name (ARN) of a generated template.
     #[inline]
@@ -146,6 +151,10 @@ impl UpdateGeneratedTemplate {
 /// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
 pub struct UpdateStack(
     pub(crate) rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError>,
+);
+rt::operation_type!(
+    UpdateStack, t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError,
+    op::UPDATE_STACK
 );
 impl UpdateStack {
     /// The name or unique stack ID of the stack to update.
@@ -328,6 +337,10 @@ pub struct UpdateStackInstances(
         e::UpdateStackInstancesError,
     >,
 );
+rt::operation_type!(
+    UpdateStackInstances, t::UpdateStackInstancesInput, t::UpdateStackInstancesOutput,
+    e::UpdateStackInstancesError, op::UPDATE_STACK_INSTANCES
+);
 impl UpdateStackInstances {
     /// The name or unique ID of the StackSet associated with the stack instances.
     #[inline]
@@ -441,6 +454,10 @@ pub struct UpdateStackSet(
         t::UpdateStackSetOutput,
         e::UpdateStackSetError,
     >,
+);
+rt::operation_type!(
+    UpdateStackSet, t::UpdateStackSetInput, t::UpdateStackSetOutput,
+    e::UpdateStackSetError, op::UPDATE_STACK_SET
 );
 impl UpdateStackSet {
     /// The name or unique ID of the StackSet that you want to update.
@@ -614,6 +631,10 @@ pub struct UpdateTerminationProtection(
         t::UpdateTerminationProtectionOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateTerminationProtection, t::UpdateTerminationProtectionInput,
+    t::UpdateTerminationProtectionOutput, rt::NoErrors, op::UPDATE_TERMINATION_PROTECTION
 );
 impl UpdateTerminationProtection {
     /// Whether to enable termination protection on the specified stack.

@@ -25,6 +25,10 @@ pub struct ValidateTemplate(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ValidateTemplate, t::ValidateTemplateInput, t::ValidateTemplateOutput, rt::NoErrors,
+    op::VALIDATE_TEMPLATE
+);
 impl ValidateTemplate {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
     #[inline]

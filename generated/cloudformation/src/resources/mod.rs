@@ -11,34 +11,6 @@ pub use stack::*;
 pub use stack_resource::*;
 pub use stack_resource_summary::*;
 use tucuxi::codegen as rt;
-rt::builder!(
-    crate ::client::CancelUpdateStack, crate ::types::CancelUpdateStackInput, rt::Unit,
-    crate ::errors::CancelUpdateStackError
-);
-rt::builder!(
-    crate ::client::CreateStack, crate ::types::CreateStackInput, crate
-    ::types::CreateStackOutput, crate ::errors::CreateStackError
-);
-rt::builder!(
-    crate ::client::DeleteStack, crate ::types::DeleteStackInput, rt::Unit, crate
-    ::errors::DeleteStackError
-);
-rt::builder!(
-    crate ::client::DescribeStackEvents, crate ::types::DescribeStackEventsInput, crate
-    ::types::DescribeStackEventsOutput, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::DescribeStacks, crate ::types::DescribeStacksInput, crate
-    ::types::DescribeStacksOutput, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::ListStackResources, crate ::types::ListStackResourcesInput, crate
-    ::types::ListStackResourcesOutput, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::UpdateStack, crate ::types::UpdateStackInput, crate
-    ::types::UpdateStackOutput, crate ::errors::UpdateStackError
-);
 /// A collection of resources (boto3's `ResourceCollection`): `all()`, `filter(...)` with
 /// the operation's input members, `limit(n)`, `page_size(n)`, then `pages()`, `items()`
 /// or `collect()`. Nothing is requested until then; batch actions are methods of the

@@ -48,6 +48,11 @@ pub struct AssociateDatasetKmsKey(
         e::AssociateDatasetKmsKeyError,
     >,
 );
+rt::operation_type!(
+    AssociateDatasetKmsKey, t::AssociateDatasetKmsKeyInput,
+    t::AssociateDatasetKmsKeyOutput, e::AssociateDatasetKmsKeyError,
+    op::ASSOCIATE_DATASET_KMS_KEY
+);
 impl AssociateDatasetKmsKey {
     /// Specifies the identifier of the dataset that you want to associate the KMS key with. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     #[inline]

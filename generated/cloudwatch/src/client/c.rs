@@ -35,6 +35,11 @@ pub struct CreateResourceMetricsConfiguration(
         e::CreateResourceMetricsConfigurationError,
     >,
 );
+rt::operation_type!(
+    CreateResourceMetricsConfiguration, t::CreateResourceMetricsConfigurationInput,
+    t::CreateResourceMetricsConfigurationOutput,
+    e::CreateResourceMetricsConfigurationError, op::CREATE_RESOURCE_METRICS_CONFIGURATION
+);
 impl CreateResourceMetricsConfiguration {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to enable detailed monitoring for.
     #[inline]

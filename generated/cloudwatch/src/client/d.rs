@@ -148,6 +148,10 @@ impl super::Client {
 pub struct DeleteAlarmMuteRule(
     pub(crate) rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteAlarmMuteRule, t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors,
+    op::DELETE_ALARM_MUTE_RULE
+);
 impl DeleteAlarmMuteRule {
     /// The name of the alarm mute rule to delete.
     #[inline]
@@ -206,6 +210,9 @@ impl DeleteAlarmMuteRule {
 pub struct DeleteAlarms(
     pub(crate) rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError>,
 );
+rt::operation_type!(
+    DeleteAlarms, t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError, op::DELETE_ALARMS
+);
 impl DeleteAlarms {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     #[inline]
@@ -259,6 +266,10 @@ pub struct DeleteAnomalyDetector(
         t::DeleteAnomalyDetectorOutput,
         e::DeleteAnomalyDetectorError,
     >,
+);
+rt::operation_type!(
+    DeleteAnomalyDetector, t::DeleteAnomalyDetectorInput, t::DeleteAnomalyDetectorOutput,
+    e::DeleteAnomalyDetectorError, op::DELETE_ANOMALY_DETECTOR
 );
 impl DeleteAnomalyDetector {
     /// Specifies the unique identifier of the anomaly detector to delete. If you specify this parameter, you do not need to specify a metric to identify the detector.
@@ -370,6 +381,10 @@ pub struct DeleteDashboards(
         e::DeleteDashboardsError,
     >,
 );
+rt::operation_type!(
+    DeleteDashboards, t::DeleteDashboardsInput, t::DeleteDashboardsOutput,
+    e::DeleteDashboardsError, op::DELETE_DASHBOARDS
+);
 impl DeleteDashboards {
     /// The dashboards to be deleted. This parameter is required.
     #[inline]
@@ -431,6 +446,10 @@ pub struct DeleteInsightRules(
         t::DeleteInsightRulesOutput,
         e::DeleteInsightRulesError,
     >,
+);
+rt::operation_type!(
+    DeleteInsightRules, t::DeleteInsightRulesInput, t::DeleteInsightRulesOutput,
+    e::DeleteInsightRulesError, op::DELETE_INSIGHT_RULES
 );
 impl DeleteInsightRules {
     /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
@@ -498,6 +517,11 @@ pub struct DeleteMetricDataQueryDefinition(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteMetricDataQueryDefinition, t::DeleteMetricDataQueryDefinitionInput,
+    t::DeleteMetricDataQueryDefinitionOutput, rt::NoErrors,
+    op::DELETE_METRIC_DATA_QUERY_DEFINITION
+);
 impl DeleteMetricDataQueryDefinition {
     /// The ID of the metric data query definition to delete.
     #[inline]
@@ -559,6 +583,10 @@ pub struct DeleteMetricStream(
         t::DeleteMetricStreamOutput,
         e::DeleteMetricStreamError,
     >,
+);
+rt::operation_type!(
+    DeleteMetricStream, t::DeleteMetricStreamInput, t::DeleteMetricStreamOutput,
+    e::DeleteMetricStreamError, op::DELETE_METRIC_STREAM
 );
 impl DeleteMetricStream {
     /// The name of the metric stream to delete.
@@ -624,6 +652,11 @@ pub struct DeleteResourceMetricsConfiguration(
         e::DeleteResourceMetricsConfigurationError,
     >,
 );
+rt::operation_type!(
+    DeleteResourceMetricsConfiguration, t::DeleteResourceMetricsConfigurationInput,
+    t::DeleteResourceMetricsConfigurationOutput,
+    e::DeleteResourceMetricsConfigurationError, op::DELETE_RESOURCE_METRICS_CONFIGURATION
+);
 impl DeleteResourceMetricsConfiguration {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to delete the resource metrics configuration for.
     #[inline]
@@ -685,6 +718,11 @@ pub struct DescribeAlarmContributors(
         t::DescribeAlarmContributorsOutput,
         e::DescribeAlarmContributorsError,
     >,
+);
+rt::operation_type!(
+    DescribeAlarmContributors, t::DescribeAlarmContributorsInput,
+    t::DescribeAlarmContributorsOutput, e::DescribeAlarmContributorsError,
+    op::DESCRIBE_ALARM_CONTRIBUTORS
 );
 impl DescribeAlarmContributors {
     /// The name of the alarm for which to retrieve contributor information.
@@ -755,6 +793,10 @@ pub struct DescribeAlarmHistory(
         t::DescribeAlarmHistoryOutput,
         e::DescribeAlarmHistoryError,
     >,
+);
+rt::operation_type!(
+    DescribeAlarmHistory, t::DescribeAlarmHistoryInput, t::DescribeAlarmHistoryOutput,
+    e::DescribeAlarmHistoryError, op::DESCRIBE_ALARM_HISTORY
 );
 impl DescribeAlarmHistory {
     /// The name of the alarm.
@@ -878,6 +920,10 @@ pub struct DescribeAlarms(
         t::DescribeAlarmsOutput,
         e::DescribeAlarmsError,
     >,
+);
+rt::operation_type!(
+    DescribeAlarms, t::DescribeAlarmsInput, t::DescribeAlarmsOutput,
+    e::DescribeAlarmsError, op::DESCRIBE_ALARMS
 );
 impl DescribeAlarms {
     /// The names of the alarms to retrieve information about.
@@ -1035,6 +1081,10 @@ pub struct DescribeAlarmsForMetric(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeAlarmsForMetric, t::DescribeAlarmsForMetricInput,
+    t::DescribeAlarmsForMetricOutput, rt::NoErrors, op::DESCRIBE_ALARMS_FOR_METRIC
+);
 impl DescribeAlarmsForMetric {
     /// The name of the metric.
     #[inline]
@@ -1130,6 +1180,11 @@ pub struct DescribeAnomalyDetectors(
         t::DescribeAnomalyDetectorsOutput,
         e::DescribeAnomalyDetectorsError,
     >,
+);
+rt::operation_type!(
+    DescribeAnomalyDetectors, t::DescribeAnomalyDetectorsInput,
+    t::DescribeAnomalyDetectorsOutput, e::DescribeAnomalyDetectorsError,
+    op::DESCRIBE_ANOMALY_DETECTORS
 );
 impl DescribeAnomalyDetectors {
     /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
@@ -1242,6 +1297,10 @@ pub struct DescribeInsightRules(
         e::DescribeInsightRulesError,
     >,
 );
+rt::operation_type!(
+    DescribeInsightRules, t::DescribeInsightRulesInput, t::DescribeInsightRulesOutput,
+    e::DescribeInsightRulesError, op::DESCRIBE_INSIGHT_RULES
+);
 impl DescribeInsightRules {
     /// Include this value, if it was returned by the previous operation, to get the next set of rules.
     #[inline]
@@ -1304,6 +1363,10 @@ impl DescribeInsightRules {
 pub struct DisableAlarmActions(
     pub(crate) rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DisableAlarmActions, t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors,
+    op::DISABLE_ALARM_ACTIONS
+);
 impl DisableAlarmActions {
     /// The names of the alarms.
     #[inline]
@@ -1357,6 +1420,10 @@ pub struct DisableInsightRules(
         t::DisableInsightRulesOutput,
         e::DisableInsightRulesError,
     >,
+);
+rt::operation_type!(
+    DisableInsightRules, t::DisableInsightRulesInput, t::DisableInsightRulesOutput,
+    e::DisableInsightRulesError, op::DISABLE_INSIGHT_RULES
 );
 impl DisableInsightRules {
     /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
@@ -1438,6 +1505,11 @@ pub struct DisassociateDatasetKmsKey(
         t::DisassociateDatasetKmsKeyOutput,
         e::DisassociateDatasetKmsKeyError,
     >,
+);
+rt::operation_type!(
+    DisassociateDatasetKmsKey, t::DisassociateDatasetKmsKeyInput,
+    t::DisassociateDatasetKmsKeyOutput, e::DisassociateDatasetKmsKeyError,
+    op::DISASSOCIATE_DATASET_KMS_KEY
 );
 impl DisassociateDatasetKmsKey {
     /// Specifies the identifier of the dataset from which to remove the KMS key association. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.

@@ -28,6 +28,10 @@ impl super::Client {
 pub struct EnableAlarmActions(
     pub(crate) rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    EnableAlarmActions, t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors,
+    op::ENABLE_ALARM_ACTIONS
+);
 impl EnableAlarmActions {
     /// The names of the alarms.
     #[inline]
@@ -81,6 +85,10 @@ pub struct EnableInsightRules(
         t::EnableInsightRulesOutput,
         e::EnableInsightRulesError,
     >,
+);
+rt::operation_type!(
+    EnableInsightRules, t::EnableInsightRulesInput, t::EnableInsightRulesOutput,
+    e::EnableInsightRulesError, op::ENABLE_INSIGHT_RULES
 );
 impl EnableInsightRules {
     /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).

@@ -111,6 +111,10 @@ pub struct GetAlarmMuteRule(
         e::GetAlarmMuteRuleError,
     >,
 );
+rt::operation_type!(
+    GetAlarmMuteRule, t::GetAlarmMuteRuleInput, t::GetAlarmMuteRuleOutput,
+    e::GetAlarmMuteRuleError, op::GET_ALARM_MUTE_RULE
+);
 impl GetAlarmMuteRule {
     /// The name of the alarm mute rule to retrieve.
     #[inline]
@@ -186,6 +190,10 @@ pub struct GetDashboard(
         e::GetDashboardError,
     >,
 );
+rt::operation_type!(
+    GetDashboard, t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError,
+    op::GET_DASHBOARD
+);
 impl GetDashboard {
     /// The name of the dashboard to be described.
     #[inline]
@@ -239,6 +247,10 @@ impl GetDashboard {
 /// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
 pub struct GetDataset(
     pub(crate) rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError>,
+);
+rt::operation_type!(
+    GetDataset, t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError,
+    op::GET_DATASET
 );
 impl GetDataset {
     /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
@@ -303,6 +315,10 @@ pub struct GetInsightRuleReport(
         t::GetInsightRuleReportOutput,
         e::GetInsightRuleReportError,
     >,
+);
+rt::operation_type!(
+    GetInsightRuleReport, t::GetInsightRuleReportInput, t::GetInsightRuleReportOutput,
+    e::GetInsightRuleReportError, op::GET_INSIGHT_RULE_REPORT
 );
 impl GetInsightRuleReport {
     /// The name of the rule that you want to see data from.
@@ -421,6 +437,10 @@ pub struct GetMetricData(
         e::GetMetricDataError,
     >,
 );
+rt::operation_type!(
+    GetMetricData, t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError,
+    op::GET_METRIC_DATA
+);
 impl GetMetricData {
     /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
     #[inline]
@@ -530,6 +550,11 @@ pub struct GetMetricDataQueryDefinition(
         e::GetMetricDataQueryDefinitionError,
     >,
 );
+rt::operation_type!(
+    GetMetricDataQueryDefinition, t::GetMetricDataQueryDefinitionInput,
+    t::GetMetricDataQueryDefinitionOutput, e::GetMetricDataQueryDefinitionError,
+    op::GET_METRIC_DATA_QUERY_DEFINITION
+);
 impl GetMetricDataQueryDefinition {
     /// The ID of the metric data query definition to retrieve.
     #[inline]
@@ -615,6 +640,10 @@ pub struct GetMetricStatistics(
         t::GetMetricStatisticsOutput,
         e::GetMetricStatisticsError,
     >,
+);
+rt::operation_type!(
+    GetMetricStatistics, t::GetMetricStatisticsInput, t::GetMetricStatisticsOutput,
+    e::GetMetricStatisticsError, op::GET_METRIC_STATISTICS
 );
 impl GetMetricStatistics {
     /// The namespace of the metric, with or without spaces.
@@ -724,6 +753,10 @@ pub struct GetMetricStream(
         e::GetMetricStreamError,
     >,
 );
+rt::operation_type!(
+    GetMetricStream, t::GetMetricStreamInput, t::GetMetricStreamOutput,
+    e::GetMetricStreamError, op::GET_METRIC_STREAM
+);
 impl GetMetricStream {
     /// The name of the metric stream to retrieve information about.
     #[inline]
@@ -793,6 +826,10 @@ pub struct GetMetricWidgetImage(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetMetricWidgetImage, t::GetMetricWidgetImageInput, t::GetMetricWidgetImageOutput,
+    rt::NoErrors, op::GET_METRIC_WIDGET_IMAGE
+);
 impl GetMetricWidgetImage {
     /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
     #[inline]
@@ -859,6 +896,10 @@ pub struct GetOTelEnrichment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetOTelEnrichment, t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput,
+    rt::NoErrors, op::GET_O_TEL_ENRICHMENT
+);
 impl GetOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -912,6 +953,11 @@ pub struct GetResourceMetricsConfiguration(
         t::GetResourceMetricsConfigurationOutput,
         e::GetResourceMetricsConfigurationError,
     >,
+);
+rt::operation_type!(
+    GetResourceMetricsConfiguration, t::GetResourceMetricsConfigurationInput,
+    t::GetResourceMetricsConfigurationOutput, e::GetResourceMetricsConfigurationError,
+    op::GET_RESOURCE_METRICS_CONFIGURATION
 );
 impl GetResourceMetricsConfiguration {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to retrieve the resource metrics configuration for.

@@ -79,6 +79,10 @@ pub struct ListAlarmMuteRules(
         e::ListAlarmMuteRulesError,
     >,
 );
+rt::operation_type!(
+    ListAlarmMuteRules, t::ListAlarmMuteRulesInput, t::ListAlarmMuteRulesOutput,
+    e::ListAlarmMuteRulesError, op::LIST_ALARM_MUTE_RULES
+);
 impl ListAlarmMuteRules {
     /// Filter results to show only mute rules that target the specified alarm name.
     #[inline]
@@ -174,6 +178,10 @@ pub struct ListDashboards(
         e::ListDashboardsError,
     >,
 );
+rt::operation_type!(
+    ListDashboards, t::ListDashboardsInput, t::ListDashboardsOutput,
+    e::ListDashboardsError, op::LIST_DASHBOARDS
+);
 impl ListDashboards {
     /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
     #[inline]
@@ -252,6 +260,11 @@ pub struct ListManagedInsightRules(
         t::ListManagedInsightRulesOutput,
         e::ListManagedInsightRulesError,
     >,
+);
+rt::operation_type!(
+    ListManagedInsightRules, t::ListManagedInsightRulesInput,
+    t::ListManagedInsightRulesOutput, e::ListManagedInsightRulesError,
+    op::LIST_MANAGED_INSIGHT_RULES
 );
 impl ListManagedInsightRules {
     /// The ARN of an Amazon Web Services resource that has managed Contributor Insights rules.
@@ -332,6 +345,11 @@ pub struct ListMetricDataQueryDefinitions(
         t::ListMetricDataQueryDefinitionsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListMetricDataQueryDefinitions, t::ListMetricDataQueryDefinitionsInput,
+    t::ListMetricDataQueryDefinitionsOutput, rt::NoErrors,
+    op::LIST_METRIC_DATA_QUERY_DEFINITIONS
 );
 impl ListMetricDataQueryDefinitions {
     /// The maximum number of metric data query definitions to return in one call. The default is 100.
@@ -414,6 +432,10 @@ pub struct ListMetricStreams(
         e::ListMetricStreamsError,
     >,
 );
+rt::operation_type!(
+    ListMetricStreams, t::ListMetricStreamsInput, t::ListMetricStreamsOutput,
+    e::ListMetricStreamsError, op::LIST_METRIC_STREAMS
+);
 impl ListMetricStreams {
     /// Include this value, if it was returned by the previous call, to get the next set of metric streams.
     #[inline]
@@ -483,6 +505,10 @@ impl ListMetricStreams {
 /// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
 pub struct ListMetrics(
     pub(crate) rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError>,
+);
+rt::operation_type!(
+    ListMetrics, t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError,
+    op::LIST_METRICS
 );
 impl ListMetrics {
     /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
@@ -586,6 +612,10 @@ pub struct ListTagsForResource(
         t::ListTagsForResourceOutput,
         e::ListTagsForResourceError,
     >,
+);
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceInput, t::ListTagsForResourceOutput,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
     /// The ARN of the CloudWatch resource that you want to view tags for.

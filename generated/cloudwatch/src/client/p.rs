@@ -109,6 +109,10 @@ impl super::Client {
 pub struct PutAlarmMuteRule(
     pub(crate) rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError>,
 );
+rt::operation_type!(
+    PutAlarmMuteRule, t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError,
+    op::PUT_ALARM_MUTE_RULE
+);
 impl PutAlarmMuteRule {
     /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
     #[inline]
@@ -202,6 +206,10 @@ pub struct PutAnomalyDetector(
         t::PutAnomalyDetectorOutput,
         e::PutAnomalyDetectorError,
     >,
+);
+rt::operation_type!(
+    PutAnomalyDetector, t::PutAnomalyDetectorInput, t::PutAnomalyDetectorOutput,
+    e::PutAnomalyDetectorError, op::PUT_ANOMALY_DETECTOR
 );
 impl PutAnomalyDetector {
     /// The namespace of the metric to create the anomaly detection model for.
@@ -340,6 +348,10 @@ impl PutAnomalyDetector {
 pub struct PutCompositeAlarm(
     pub(crate) rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError>,
 );
+rt::operation_type!(
+    PutCompositeAlarm, t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError,
+    op::PUT_COMPOSITE_ALARM
+);
 impl PutCompositeAlarm {
     /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
     #[inline]
@@ -466,6 +478,10 @@ pub struct PutDashboard(
         e::PutDashboardError,
     >,
 );
+rt::operation_type!(
+    PutDashboard, t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError,
+    op::PUT_DASHBOARD
+);
 impl PutDashboard {
     /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
     #[inline]
@@ -533,6 +549,10 @@ pub struct PutInsightRule(
         t::PutInsightRuleOutput,
         e::PutInsightRuleError,
     >,
+);
+rt::operation_type!(
+    PutInsightRule, t::PutInsightRuleInput, t::PutInsightRuleOutput,
+    e::PutInsightRuleError, op::PUT_INSIGHT_RULE
 );
 impl PutInsightRule {
     /// A unique name for the rule.
@@ -623,6 +643,9 @@ impl PutInsightRule {
 /// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
 pub struct PutLogAlarm(
     pub(crate) rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError>,
+);
+rt::operation_type!(
+    PutLogAlarm, t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError, op::PUT_LOG_ALARM
 );
 impl PutLogAlarm {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
@@ -780,6 +803,11 @@ pub struct PutManagedInsightRules(
         e::PutManagedInsightRulesError,
     >,
 );
+rt::operation_type!(
+    PutManagedInsightRules, t::PutManagedInsightRulesInput,
+    t::PutManagedInsightRulesOutput, e::PutManagedInsightRulesError,
+    op::PUT_MANAGED_INSIGHT_RULES
+);
 impl PutManagedInsightRules {
     /// A list of `ManagedRules` to enable.
     #[inline]
@@ -857,6 +885,10 @@ impl PutManagedInsightRules {
 /// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
 pub struct PutMetricAlarm(
     pub(crate) rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError>,
+);
+rt::operation_type!(
+    PutMetricAlarm, t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError,
+    op::PUT_METRIC_ALARM
 );
 impl PutMetricAlarm {
     /// The name for the alarm. This name must be unique within the Region.
@@ -1089,6 +1121,10 @@ impl PutMetricAlarm {
 pub struct PutMetricData(
     pub(crate) rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError>,
 );
+rt::operation_type!(
+    PutMetricData, t::PutMetricDataInput, rt::Unit, e::PutMetricDataError,
+    op::PUT_METRIC_DATA
+);
 impl PutMetricData {
     /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
     #[inline]
@@ -1174,6 +1210,11 @@ pub struct PutMetricDataQueryDefinition(
         t::PutMetricDataQueryDefinitionOutput,
         e::PutMetricDataQueryDefinitionError,
     >,
+);
+rt::operation_type!(
+    PutMetricDataQueryDefinition, t::PutMetricDataQueryDefinitionInput,
+    t::PutMetricDataQueryDefinitionOutput, e::PutMetricDataQueryDefinitionError,
+    op::PUT_METRIC_DATA_QUERY_DEFINITION
 );
 impl PutMetricDataQueryDefinition {
     /// The ID of the metric data query definition to update. Omit this parameter to create a definition. CloudWatch then generates the ID and returns it in the response.
@@ -1276,6 +1317,10 @@ pub struct PutMetricStream(
         t::PutMetricStreamOutput,
         e::PutMetricStreamError,
     >,
+);
+rt::operation_type!(
+    PutMetricStream, t::PutMetricStreamInput, t::PutMetricStreamOutput,
+    e::PutMetricStreamError, op::PUT_METRIC_STREAM
 );
 impl PutMetricStream {
     /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.

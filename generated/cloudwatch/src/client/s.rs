@@ -55,6 +55,10 @@ impl super::Client {
 pub struct SetAlarmState(
     pub(crate) rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError>,
 );
+rt::operation_type!(
+    SetAlarmState, t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError,
+    op::SET_ALARM_STATE
+);
 impl SetAlarmState {
     /// The name of the alarm.
     #[inline]
@@ -127,6 +131,10 @@ pub struct StartMetricStreams(
         e::StartMetricStreamsError,
     >,
 );
+rt::operation_type!(
+    StartMetricStreams, t::StartMetricStreamsInput, t::StartMetricStreamsOutput,
+    e::StartMetricStreamsError, op::START_METRIC_STREAMS
+);
 impl StartMetricStreams {
     /// The array of the names of metric streams to start streaming.
     #[inline]
@@ -190,6 +198,10 @@ pub struct StartOTelEnrichment(
         t::StartOTelEnrichmentOutput,
         e::StartOTelEnrichmentError,
     >,
+);
+rt::operation_type!(
+    StartOTelEnrichment, t::StartOTelEnrichmentInput, t::StartOTelEnrichmentOutput,
+    e::StartOTelEnrichmentError, op::START_O_TEL_ENRICHMENT
 );
 impl StartOTelEnrichment {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -263,6 +275,10 @@ pub struct StopMetricStreams(
         e::StopMetricStreamsError,
     >,
 );
+rt::operation_type!(
+    StopMetricStreams, t::StopMetricStreamsInput, t::StopMetricStreamsOutput,
+    e::StopMetricStreamsError, op::STOP_METRIC_STREAMS
+);
 impl StopMetricStreams {
     /// The array of the names of metric streams to stop streaming.
     #[inline]
@@ -322,6 +338,10 @@ pub struct StopOTelEnrichment(
         t::StopOTelEnrichmentOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    StopOTelEnrichment, t::StopOTelEnrichmentInput, t::StopOTelEnrichmentOutput,
+    rt::NoErrors, op::STOP_O_TEL_ENRICHMENT
 );
 impl StopOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

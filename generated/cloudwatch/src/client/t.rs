@@ -29,6 +29,10 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceInput, t::TagResourceOutput, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceInput, t::TagResourceOutput, e::TagResourceError,
+    op::TAG_RESOURCE
+);
 impl TagResource {
     /// The ARN of the CloudWatch resource that you're adding tags to.
     #[inline]

@@ -43,6 +43,10 @@ pub struct UntagResource(
         e::UntagResourceError,
     >,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The ARN of the CloudWatch resource that you're removing tags from.
     #[inline]
@@ -106,6 +110,10 @@ pub struct UpdateOTelEnrichment(
         t::UpdateOTelEnrichmentOutput,
         e::UpdateOTelEnrichmentError,
     >,
+);
+rt::operation_type!(
+    UpdateOTelEnrichment, t::UpdateOTelEnrichmentInput, t::UpdateOTelEnrichmentOutput,
+    e::UpdateOTelEnrichmentError, op::UPDATE_O_TEL_ENRICHMENT
 );
 impl UpdateOTelEnrichment {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -184,6 +192,11 @@ pub struct UpdateResourceMetricsConfiguration(
         t::UpdateResourceMetricsConfigurationOutput,
         e::UpdateResourceMetricsConfigurationError,
     >,
+);
+rt::operation_type!(
+    UpdateResourceMetricsConfiguration, t::UpdateResourceMetricsConfigurationInput,
+    t::UpdateResourceMetricsConfigurationOutput,
+    e::UpdateResourceMetricsConfigurationError, op::UPDATE_RESOURCE_METRICS_CONFIGURATION
 );
 impl UpdateResourceMetricsConfiguration {
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource to update the resource metrics configuration for.

@@ -7,50 +7,6 @@ pub use alarm::*;
 pub use metric::*;
 pub use service_resource::*;
 use tucuxi::codegen as rt;
-rt::builder!(
-    crate ::client::DeleteAlarms, crate ::types::DeleteAlarmsInput, rt::Unit, crate
-    ::errors::DeleteAlarmsError
-);
-rt::builder!(
-    crate ::client::DescribeAlarmHistory, crate ::types::DescribeAlarmHistoryInput, crate
-    ::types::DescribeAlarmHistoryOutput, crate ::errors::DescribeAlarmHistoryError
-);
-rt::builder!(
-    crate ::client::DescribeAlarms, crate ::types::DescribeAlarmsInput, crate
-    ::types::DescribeAlarmsOutput, crate ::errors::DescribeAlarmsError
-);
-rt::builder!(
-    crate ::client::DescribeAlarmsForMetric, crate ::types::DescribeAlarmsForMetricInput,
-    crate ::types::DescribeAlarmsForMetricOutput, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::DisableAlarmActions, crate ::types::DisableAlarmActionsInput,
-    rt::Unit, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::EnableAlarmActions, crate ::types::EnableAlarmActionsInput, rt::Unit,
-    rt::NoErrors
-);
-rt::builder!(
-    crate ::client::GetMetricStatistics, crate ::types::GetMetricStatisticsInput, crate
-    ::types::GetMetricStatisticsOutput, crate ::errors::GetMetricStatisticsError
-);
-rt::builder!(
-    crate ::client::ListMetrics, crate ::types::ListMetricsInput, crate
-    ::types::ListMetricsOutput, crate ::errors::ListMetricsError
-);
-rt::builder!(
-    crate ::client::PutMetricAlarm, crate ::types::PutMetricAlarmInput, rt::Unit, crate
-    ::errors::PutMetricAlarmError
-);
-rt::builder!(
-    crate ::client::PutMetricData, crate ::types::PutMetricDataInput, rt::Unit, crate
-    ::errors::PutMetricDataError
-);
-rt::builder!(
-    crate ::client::SetAlarmState, crate ::types::SetAlarmStateInput, rt::Unit, crate
-    ::errors::SetAlarmStateError
-);
 /// A collection of resources (boto3's `ResourceCollection`): `all()`, `filter(...)` with
 /// the operation's input members, `limit(n)`, `page_size(n)`, then `pages()`, `items()`
 /// or `collect()`. Nothing is requested until then; batch actions are methods of the

@@ -43,6 +43,10 @@ pub struct BatchExecuteStatement(
         e::BatchExecuteStatementError,
     >,
 );
+rt::operation_type!(
+    BatchExecuteStatement, t::BatchExecuteStatementInput, t::BatchExecuteStatementOutput,
+    e::BatchExecuteStatementError, op::BATCH_EXECUTE_STATEMENT
+);
 impl BatchExecuteStatement {
     /// The list of PartiQL statements representing the batch to run.
     #[inline]
@@ -133,6 +137,10 @@ pub struct BatchGetItem(
         t::BatchGetItemOutput,
         e::BatchGetItemError,
     >,
+);
+rt::operation_type!(
+    BatchGetItem, t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError,
+    op::BATCH_GET_ITEM
 );
 impl BatchGetItem {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
@@ -226,6 +234,10 @@ pub struct BatchWriteItem(
         t::BatchWriteItemOutput,
         e::BatchWriteItemError,
     >,
+);
+rt::operation_type!(
+    BatchWriteItem, t::BatchWriteItemInput, t::BatchWriteItemOutput,
+    e::BatchWriteItemError, op::BATCH_WRITE_ITEM
 );
 impl BatchWriteItem {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:

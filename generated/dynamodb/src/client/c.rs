@@ -46,6 +46,10 @@ pub struct CancelBulkOperation(
         e::CancelBulkOperationError,
     >,
 );
+rt::operation_type!(
+    CancelBulkOperation, t::CancelBulkOperationInput, t::CancelBulkOperationOutput,
+    e::CancelBulkOperationError, op::CANCEL_BULK_OPERATION
+);
 impl CancelBulkOperation {
     /// The Amazon Resource Name (ARN) of the bulk operation to cancel.
     #[inline]
@@ -122,6 +126,10 @@ pub struct CreateBackup(
         t::CreateBackupOutput,
         e::CreateBackupError,
     >,
+);
+rt::operation_type!(
+    CreateBackup, t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError,
+    op::CREATE_BACKUP
 );
 impl CreateBackup {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -208,6 +216,10 @@ pub struct CreateGlobalTable(
         e::CreateGlobalTableError,
     >,
 );
+rt::operation_type!(
+    CreateGlobalTable, t::CreateGlobalTableInput, t::CreateGlobalTableOutput,
+    e::CreateGlobalTableError, op::CREATE_GLOBAL_TABLE
+);
 impl CreateGlobalTable {
     /// The global table name.
     #[inline]
@@ -275,6 +287,10 @@ impl CreateGlobalTable {
 /// You can use the `DescribeTable` action to check the table status.
 pub struct CreateTable(
     pub(crate) rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError>,
+);
+rt::operation_type!(
+    CreateTable, t::CreateTableInput, t::CreateTableOutput, e::CreateTableError,
+    op::CREATE_TABLE
 );
 impl CreateTable {
     /// An array of attributes that describe the key schema for the table and indexes.

@@ -142,6 +142,10 @@ pub struct DeleteBackup(
         e::DeleteBackupError,
     >,
 );
+rt::operation_type!(
+    DeleteBackup, t::DeleteBackupInput, t::DeleteBackupOutput, e::DeleteBackupError,
+    op::DELETE_BACKUP
+);
 impl DeleteBackup {
     /// The ARN associated with the backup.
     #[inline]
@@ -197,6 +201,10 @@ impl DeleteBackup {
 /// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
 pub struct DeleteItem(
     pub(crate) rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError>,
+);
+rt::operation_type!(
+    DeleteItem, t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError,
+    op::DELETE_ITEM
 );
 impl DeleteItem {
     /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -336,6 +344,10 @@ pub struct DeleteResourcePolicy(
         e::DeleteResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    DeleteResourcePolicy, t::DeleteResourcePolicyInput, t::DeleteResourcePolicyOutput,
+    e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
+);
 impl DeleteResourcePolicy {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed. The resources you can specify include tables and streams. If you remove the policy of a table, it will also remove the permissions for the table's indexes defined in that policy document. This is because index permissions are defined in the table's policy.
     #[inline]
@@ -406,6 +418,10 @@ impl DeleteResourcePolicy {
 pub struct DeleteTable(
     pub(crate) rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError>,
 );
+rt::operation_type!(
+    DeleteTable, t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError,
+    op::DELETE_TABLE
+);
 impl DeleteTable {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -461,6 +477,10 @@ pub struct DescribeBackup(
         t::DescribeBackupOutput,
         e::DescribeBackupError,
     >,
+);
+rt::operation_type!(
+    DescribeBackup, t::DescribeBackupInput, t::DescribeBackupOutput,
+    e::DescribeBackupError, op::DESCRIBE_BACKUP
 );
 impl DescribeBackup {
     /// The Amazon Resource Name (ARN) associated with the backup.
@@ -521,6 +541,10 @@ pub struct DescribeBulkOperation(
         t::DescribeBulkOperationOutput,
         e::DescribeBulkOperationError,
     >,
+);
+rt::operation_type!(
+    DescribeBulkOperation, t::DescribeBulkOperationInput, t::DescribeBulkOperationOutput,
+    e::DescribeBulkOperationError, op::DESCRIBE_BULK_OPERATION
 );
 impl DescribeBulkOperation {
     /// The Amazon Resource Name (ARN) of the bulk operation to describe.
@@ -601,6 +625,11 @@ pub struct DescribeContinuousBackups(
         e::DescribeContinuousBackupsError,
     >,
 );
+rt::operation_type!(
+    DescribeContinuousBackups, t::DescribeContinuousBackupsInput,
+    t::DescribeContinuousBackupsOutput, e::DescribeContinuousBackupsError,
+    op::DESCRIBE_CONTINUOUS_BACKUPS
+);
 impl DescribeContinuousBackups {
     /// Name of the table for which the customer wants to check the continuous backups and point in time recovery settings.
     #[inline]
@@ -660,6 +689,11 @@ pub struct DescribeContributorInsights(
         t::DescribeContributorInsightsOutput,
         e::DescribeContributorInsightsError,
     >,
+);
+rt::operation_type!(
+    DescribeContributorInsights, t::DescribeContributorInsightsInput,
+    t::DescribeContributorInsightsOutput, e::DescribeContributorInsightsError,
+    op::DESCRIBE_CONTRIBUTOR_INSIGHTS
 );
 impl DescribeContributorInsights {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -740,6 +774,10 @@ pub struct DescribeEndpoints(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DescribeEndpoints, t::DescribeEndpointsRequest, t::DescribeEndpointsResponse,
+    rt::NoErrors, op::DESCRIBE_ENDPOINTS
+);
 impl DescribeEndpoints {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -793,6 +831,10 @@ pub struct DescribeExport(
         t::DescribeExportOutput,
         e::DescribeExportError,
     >,
+);
+rt::operation_type!(
+    DescribeExport, t::DescribeExportInput, t::DescribeExportOutput,
+    e::DescribeExportError, op::DESCRIBE_EXPORT
 );
 impl DescribeExport {
     /// The Amazon Resource Name (ARN) associated with the export.
@@ -869,6 +911,10 @@ pub struct DescribeGlobalTable(
         e::DescribeGlobalTableError,
     >,
 );
+rt::operation_type!(
+    DescribeGlobalTable, t::DescribeGlobalTableInput, t::DescribeGlobalTableOutput,
+    e::DescribeGlobalTableError, op::DESCRIBE_GLOBAL_TABLE
+);
 impl DescribeGlobalTable {
     /// The name of the global table.
     #[inline]
@@ -933,6 +979,11 @@ pub struct DescribeGlobalTableSettings(
         e::DescribeGlobalTableSettingsError,
     >,
 );
+rt::operation_type!(
+    DescribeGlobalTableSettings, t::DescribeGlobalTableSettingsInput,
+    t::DescribeGlobalTableSettingsOutput, e::DescribeGlobalTableSettingsError,
+    op::DESCRIBE_GLOBAL_TABLE_SETTINGS
+);
 impl DescribeGlobalTableSettings {
     /// The name of the global table to describe.
     #[inline]
@@ -994,6 +1045,10 @@ pub struct DescribeImport(
         t::DescribeImportOutput,
         e::DescribeImportError,
     >,
+);
+rt::operation_type!(
+    DescribeImport, t::DescribeImportInput, t::DescribeImportOutput,
+    e::DescribeImportError, op::DESCRIBE_IMPORT
 );
 impl DescribeImport {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
@@ -1065,6 +1120,12 @@ pub struct DescribeKinesisStreamingDestination(
         t::DescribeKinesisStreamingDestinationOutput,
         e::DescribeKinesisStreamingDestinationError,
     >,
+);
+rt::operation_type!(
+    DescribeKinesisStreamingDestination, t::DescribeKinesisStreamingDestinationInput,
+    t::DescribeKinesisStreamingDestinationOutput,
+    e::DescribeKinesisStreamingDestinationError,
+    op::DESCRIBE_KINESIS_STREAMING_DESTINATION
 );
 impl DescribeKinesisStreamingDestination {
     /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1164,6 +1225,10 @@ pub struct DescribeLimits(
         e::DescribeLimitsError,
     >,
 );
+rt::operation_type!(
+    DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
+    e::DescribeLimitsError, op::DESCRIBE_LIMITS
+);
 impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -1219,6 +1284,10 @@ pub struct DescribeTable(
         t::DescribeTableOutput,
         e::DescribeTableError,
     >,
+);
+rt::operation_type!(
+    DescribeTable, t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError,
+    op::DESCRIBE_TABLE
 );
 impl DescribeTable {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1329,6 +1398,11 @@ pub struct DescribeTableReplicaAutoScaling(
         e::DescribeTableReplicaAutoScalingError,
     >,
 );
+rt::operation_type!(
+    DescribeTableReplicaAutoScaling, t::DescribeTableReplicaAutoScalingInput,
+    t::DescribeTableReplicaAutoScalingOutput, e::DescribeTableReplicaAutoScalingError,
+    op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING
+);
 impl DescribeTableReplicaAutoScaling {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -1391,6 +1465,10 @@ pub struct DescribeTimeToLive(
         e::DescribeTimeToLiveError,
     >,
 );
+rt::operation_type!(
+    DescribeTimeToLive, t::DescribeTimeToLiveInput, t::DescribeTimeToLiveOutput,
+    e::DescribeTimeToLiveError, op::DESCRIBE_TIME_TO_LIVE
+);
 impl DescribeTimeToLive {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -1450,6 +1528,11 @@ pub struct DisableKinesisStreamingDestination(
         t::KinesisStreamingDestinationOutput,
         e::DisableKinesisStreamingDestinationError,
     >,
+);
+rt::operation_type!(
+    DisableKinesisStreamingDestination, t::KinesisStreamingDestinationInput,
+    t::KinesisStreamingDestinationOutput, e::DisableKinesisStreamingDestinationError,
+    op::DISABLE_KINESIS_STREAMING_DESTINATION
 );
 impl DisableKinesisStreamingDestination {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.

@@ -52,6 +52,11 @@ pub struct EnableKinesisStreamingDestination(
         e::EnableKinesisStreamingDestinationError,
     >,
 );
+rt::operation_type!(
+    EnableKinesisStreamingDestination, t::KinesisStreamingDestinationInput,
+    t::KinesisStreamingDestinationOutput, e::EnableKinesisStreamingDestinationError,
+    op::ENABLE_KINESIS_STREAMING_DESTINATION
+);
 impl EnableKinesisStreamingDestination {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -132,6 +137,10 @@ pub struct ExecuteStatement(
         t::ExecuteStatementOutput,
         e::ExecuteStatementError,
     >,
+);
+rt::operation_type!(
+    ExecuteStatement, t::ExecuteStatementInput, t::ExecuteStatementOutput,
+    e::ExecuteStatementError, op::EXECUTE_STATEMENT
 );
 impl ExecuteStatement {
     /// The PartiQL statement representing the operation to run.
@@ -237,6 +246,10 @@ pub struct ExecuteTransaction(
         e::ExecuteTransactionError,
     >,
 );
+rt::operation_type!(
+    ExecuteTransaction, t::ExecuteTransactionInput, t::ExecuteTransactionOutput,
+    e::ExecuteTransactionError, op::EXECUTE_TRANSACTION
+);
 impl ExecuteTransaction {
     /// The list of PartiQL statements representing the transaction to run.
     #[inline]
@@ -311,6 +324,11 @@ pub struct ExportTableToPointInTime(
         t::ExportTableToPointInTimeOutput,
         e::ExportTableToPointInTimeError,
     >,
+);
+rt::operation_type!(
+    ExportTableToPointInTime, t::ExportTableToPointInTimeInput,
+    t::ExportTableToPointInTimeOutput, e::ExportTableToPointInTimeError,
+    op::EXPORT_TABLE_TO_POINT_IN_TIME
 );
 impl ExportTableToPointInTime {
     /// The Amazon Resource Name (ARN) associated with the table to export.

@@ -30,6 +30,9 @@ impl super::Client {
 pub struct GetItem(
     pub(crate) rt::Call<t::GetItemInput, t::GetItemOutput, e::GetItemError>,
 );
+rt::operation_type!(
+    GetItem, t::GetItemInput, t::GetItemOutput, e::GetItemError, op::GET_ITEM
+);
 impl GetItem {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -132,6 +135,10 @@ pub struct GetResourcePolicy(
         t::GetResourcePolicyOutput,
         e::GetResourcePolicyError,
     >,
+);
+rt::operation_type!(
+    GetResourcePolicy, t::GetResourcePolicyInput, t::GetResourcePolicyOutput,
+    e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
 );
 impl GetResourcePolicy {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.

@@ -21,6 +21,10 @@ impl super::Client {
 pub struct ImportTable(
     pub(crate) rt::Call<t::ImportTableInput, t::ImportTableOutput, e::ImportTableError>,
 );
+rt::operation_type!(
+    ImportTable, t::ImportTableInput, t::ImportTableOutput, e::ImportTableError,
+    op::IMPORT_TABLE
+);
 impl ImportTable {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.
     #[inline]

@@ -78,6 +78,10 @@ impl super::Client {
 pub struct ListBackups(
     pub(crate) rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError>,
 );
+rt::operation_type!(
+    ListBackups, t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError,
+    op::LIST_BACKUPS
+);
 impl ListBackups {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -175,6 +179,10 @@ pub struct ListBulkOperations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListBulkOperations, t::ListBulkOperationsInput, t::ListBulkOperationsOutput,
+    rt::NoErrors, op::LIST_BULK_OPERATIONS
+);
 impl ListBulkOperations {
     /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
     #[inline]
@@ -254,6 +262,11 @@ pub struct ListContributorInsights(
         e::ListContributorInsightsError,
     >,
 );
+rt::operation_type!(
+    ListContributorInsights, t::ListContributorInsightsInput,
+    t::ListContributorInsightsOutput, e::ListContributorInsightsError,
+    op::LIST_CONTRIBUTOR_INSIGHTS
+);
 impl ListContributorInsights {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -321,6 +334,10 @@ impl ListContributorInsights {
 /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
 pub struct ListExports(
     pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError>,
+);
+rt::operation_type!(
+    ListExports, t::ListExportsInput, t::ListExportsOutput, e::ListExportsError,
+    op::LIST_EXPORTS
 );
 impl ListExports {
     /// The Amazon Resource Name (ARN) associated with the exported table.
@@ -391,6 +408,10 @@ pub struct ListGlobalTables(
         t::ListGlobalTablesOutput,
         e::ListGlobalTablesError,
     >,
+);
+rt::operation_type!(
+    ListGlobalTables, t::ListGlobalTablesInput, t::ListGlobalTablesOutput,
+    e::ListGlobalTablesError, op::LIST_GLOBAL_TABLES
 );
 impl ListGlobalTables {
     /// The first global table name that this operation will evaluate.
@@ -463,6 +484,10 @@ impl ListGlobalTables {
 pub struct ListImports(
     pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError>,
 );
+rt::operation_type!(
+    ListImports, t::ListImportsInput, t::ListImportsOutput, e::ListImportsError,
+    op::LIST_IMPORTS
+);
 impl ListImports {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
     #[inline]
@@ -524,6 +549,10 @@ impl ListImports {
 /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
 pub struct ListTables(
     pub(crate) rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError>,
+);
+rt::operation_type!(
+    ListTables, t::ListTablesInput, t::ListTablesOutput, e::ListTablesError,
+    op::LIST_TABLES
 );
 impl ListTables {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
@@ -599,6 +628,10 @@ pub struct ListTagsOfResource(
         t::ListTagsOfResourceOutput,
         e::ListTagsOfResourceError,
     >,
+);
+rt::operation_type!(
+    ListTagsOfResource, t::ListTagsOfResourceInput, t::ListTagsOfResourceOutput,
+    e::ListTagsOfResourceError, op::LIST_TAGS_OF_RESOURCE
 );
 impl ListTagsOfResource {
     /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).

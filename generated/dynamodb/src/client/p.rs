@@ -40,6 +40,9 @@ impl super::Client {
 pub struct PutItem(
     pub(crate) rt::Call<t::PutItemInput, t::PutItemOutput, e::PutItemError>,
 );
+rt::operation_type!(
+    PutItem, t::PutItemInput, t::PutItemOutput, e::PutItemError, op::PUT_ITEM
+);
 impl PutItem {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -175,6 +178,10 @@ pub struct PutResourcePolicy(
         t::PutResourcePolicyOutput,
         e::PutResourcePolicyError,
     >,
+);
+rt::operation_type!(
+    PutResourcePolicy, t::PutResourcePolicyInput, t::PutResourcePolicyOutput,
+    e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached. The resources you can specify include tables and streams.

@@ -35,6 +35,7 @@ impl super::Client {
 ///
 /// You can query a table, a local secondary index, or a global secondary index. For a query on a table or on a local secondary index, you can set the `ConsistentRead` parameter to `true` and obtain a strongly consistent result. Global secondary indexes support eventually consistent reads only, so do not specify `ConsistentRead` when querying a global secondary index.
 pub struct Query(pub(crate) rt::Call<t::QueryInput, t::QueryOutput, e::QueryError>);
+rt::operation_type!(Query, t::QueryInput, t::QueryOutput, e::QueryError, op::QUERY);
 impl Query {
     /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]

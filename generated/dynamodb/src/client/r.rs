@@ -47,6 +47,11 @@ pub struct RestoreTableFromBackup(
         e::RestoreTableFromBackupError,
     >,
 );
+rt::operation_type!(
+    RestoreTableFromBackup, t::RestoreTableFromBackupInput,
+    t::RestoreTableFromBackupOutput, e::RestoreTableFromBackupError,
+    op::RESTORE_TABLE_FROM_BACKUP
+);
 impl RestoreTableFromBackup {
     /// The name of the new table to which the backup must be restored.
     #[inline]
@@ -185,6 +190,11 @@ pub struct RestoreTableToPointInTime(
         t::RestoreTableToPointInTimeOutput,
         e::RestoreTableToPointInTimeError,
     >,
+);
+rt::operation_type!(
+    RestoreTableToPointInTime, t::RestoreTableToPointInTimeInput,
+    t::RestoreTableToPointInTimeOutput, e::RestoreTableToPointInTimeError,
+    op::RESTORE_TABLE_TO_POINT_IN_TIME
 );
 impl RestoreTableToPointInTime {
     /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).

@@ -45,6 +45,7 @@ impl super::Client {
 ///
 /// **Note:** DynamoDB does not provide snapshot isolation for a scan operation when the `ConsistentRead` parameter is set to true. Thus, a DynamoDB scan operation does not guarantee that all reads in a scan see a consistent snapshot of the table when the scan operation was requested.
 pub struct Scan(pub(crate) rt::Call<t::ScanInput, t::ScanOutput, e::ScanError>);
+rt::operation_type!(Scan, t::ScanInput, t::ScanOutput, e::ScanError, op::SCAN);
 impl Scan {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
     #[inline]
@@ -218,6 +219,10 @@ pub struct SearchVectors(
         e::SearchVectorsError,
     >,
 );
+rt::operation_type!(
+    SearchVectors, t::SearchVectorsInput, t::SearchVectorsOutput, e::SearchVectorsError,
+    op::SEARCH_VECTORS
+);
 impl SearchVectors {
     /// The name or Amazon Resource Name (ARN) of the table containing the vector index.
     #[inline]
@@ -327,6 +332,10 @@ pub struct StartBulkPutItems(
         t::StartBulkPutItemsOutput,
         e::StartBulkPutItemsError,
     >,
+);
+rt::operation_type!(
+    StartBulkPutItems, t::StartBulkPutItemsInput, t::StartBulkPutItemsOutput,
+    e::StartBulkPutItemsError, op::START_BULK_PUT_ITEMS
 );
 impl StartBulkPutItems {
     /// A unique, case-sensitive identifier that ensures the bulk operation starts no more than one time. During the 8 hours after the initial request, repeated requests that use the same token and parameters return the same bulk operation. If a request reuses the token with different parameters, DynamoDB returns an `IdempotentParameterMismatchException`. If you omit the token, an Amazon Web Services SDK automatically generates one.

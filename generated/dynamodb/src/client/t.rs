@@ -40,6 +40,9 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
+);
 impl TagResource {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
     #[inline]
@@ -106,6 +109,10 @@ pub struct TransactGetItems(
         t::TransactGetItemsOutput,
         e::TransactGetItemsError,
     >,
+);
+rt::operation_type!(
+    TransactGetItems, t::TransactGetItemsInput, t::TransactGetItemsOutput,
+    e::TransactGetItemsError, op::TRANSACT_GET_ITEMS
 );
 impl TransactGetItems {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
@@ -191,6 +198,10 @@ pub struct TransactWriteItems(
         t::TransactWriteItemsOutput,
         e::TransactWriteItemsError,
     >,
+);
+rt::operation_type!(
+    TransactWriteItems, t::TransactWriteItemsInput, t::TransactWriteItemsOutput,
+    e::TransactWriteItemsError, op::TRANSACT_WRITE_ITEMS
 );
 impl TransactWriteItems {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.

@@ -101,6 +101,10 @@ impl super::Client {
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceInput, rt::Unit, e::UntagResourceError,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
     #[inline]
@@ -164,6 +168,11 @@ pub struct UpdateContinuousBackups(
         t::UpdateContinuousBackupsOutput,
         e::UpdateContinuousBackupsError,
     >,
+);
+rt::operation_type!(
+    UpdateContinuousBackups, t::UpdateContinuousBackupsInput,
+    t::UpdateContinuousBackupsOutput, e::UpdateContinuousBackupsError,
+    op::UPDATE_CONTINUOUS_BACKUPS
 );
 impl UpdateContinuousBackups {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -233,6 +242,11 @@ pub struct UpdateContributorInsights(
         t::UpdateContributorInsightsOutput,
         e::UpdateContributorInsightsError,
     >,
+);
+rt::operation_type!(
+    UpdateContributorInsights, t::UpdateContributorInsightsInput,
+    t::UpdateContributorInsightsOutput, e::UpdateContributorInsightsError,
+    op::UPDATE_CONTRIBUTOR_INSIGHTS
 );
 impl UpdateContributorInsights {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -332,6 +346,10 @@ pub struct UpdateGlobalTable(
         e::UpdateGlobalTableError,
     >,
 );
+rt::operation_type!(
+    UpdateGlobalTable, t::UpdateGlobalTableInput, t::UpdateGlobalTableOutput,
+    e::UpdateGlobalTableError, op::UPDATE_GLOBAL_TABLE
+);
 impl UpdateGlobalTable {
     /// The global table name.
     #[inline]
@@ -401,6 +419,11 @@ pub struct UpdateGlobalTableSettings(
         t::UpdateGlobalTableSettingsOutput,
         e::UpdateGlobalTableSettingsError,
     >,
+);
+rt::operation_type!(
+    UpdateGlobalTableSettings, t::UpdateGlobalTableSettingsInput,
+    t::UpdateGlobalTableSettingsOutput, e::UpdateGlobalTableSettingsError,
+    op::UPDATE_GLOBAL_TABLE_SETTINGS
 );
 impl UpdateGlobalTableSettings {
     /// The name of the global table
@@ -508,6 +531,10 @@ impl UpdateGlobalTableSettings {
 /// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
 pub struct UpdateItem(
     pub(crate) rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError>,
+);
+rt::operation_type!(
+    UpdateItem, t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError,
+    op::UPDATE_ITEM
 );
 impl UpdateItem {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -656,6 +683,11 @@ pub struct UpdateKinesisStreamingDestination(
         e::UpdateKinesisStreamingDestinationError,
     >,
 );
+rt::operation_type!(
+    UpdateKinesisStreamingDestination, t::UpdateKinesisStreamingDestinationInput,
+    t::UpdateKinesisStreamingDestinationOutput,
+    e::UpdateKinesisStreamingDestinationError, op::UPDATE_KINESIS_STREAMING_DESTINATION
+);
 impl UpdateKinesisStreamingDestination {
     /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the table in this parameter.
     #[inline]
@@ -742,6 +774,10 @@ impl UpdateKinesisStreamingDestination {
 /// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
 pub struct UpdateTable(
     pub(crate) rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError>,
+);
+rt::operation_type!(
+    UpdateTable, t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError,
+    op::UPDATE_TABLE
 );
 impl UpdateTable {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
@@ -905,6 +941,11 @@ pub struct UpdateTableReplicaAutoScaling(
         e::UpdateTableReplicaAutoScalingError,
     >,
 );
+rt::operation_type!(
+    UpdateTableReplicaAutoScaling, t::UpdateTableReplicaAutoScalingInput,
+    t::UpdateTableReplicaAutoScalingOutput, e::UpdateTableReplicaAutoScalingError,
+    op::UPDATE_TABLE_REPLICA_AUTO_SCALING
+);
 impl UpdateTableReplicaAutoScaling {
     /// Represents the auto scaling settings of the global secondary indexes of the replica to be updated.
     #[inline]
@@ -1002,6 +1043,10 @@ pub struct UpdateTimeToLive(
         t::UpdateTimeToLiveOutput,
         e::UpdateTimeToLiveError,
     >,
+);
+rt::operation_type!(
+    UpdateTimeToLive, t::UpdateTimeToLiveInput, t::UpdateTimeToLiveOutput,
+    e::UpdateTimeToLiveError, op::UPDATE_TIME_TO_LIVE
 );
 impl UpdateTimeToLive {
     /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.

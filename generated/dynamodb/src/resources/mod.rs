@@ -5,58 +5,6 @@ mod table;
 pub use service_resource::*;
 pub use table::*;
 use tucuxi::codegen as rt;
-rt::builder!(
-    crate ::client::BatchGetItem, crate ::types::BatchGetItemInput, crate
-    ::types::BatchGetItemOutput, crate ::errors::BatchGetItemError
-);
-rt::builder!(
-    crate ::client::BatchWriteItem, crate ::types::BatchWriteItemInput, crate
-    ::types::BatchWriteItemOutput, crate ::errors::BatchWriteItemError
-);
-rt::builder!(
-    crate ::client::CreateTable, crate ::types::CreateTableInput, crate
-    ::types::CreateTableOutput, crate ::errors::CreateTableError
-);
-rt::builder!(
-    crate ::client::DeleteItem, crate ::types::DeleteItemInput, crate
-    ::types::DeleteItemOutput, crate ::errors::DeleteItemError
-);
-rt::builder!(
-    crate ::client::DeleteTable, crate ::types::DeleteTableInput, crate
-    ::types::DeleteTableOutput, crate ::errors::DeleteTableError
-);
-rt::builder!(
-    crate ::client::DescribeTable, crate ::types::DescribeTableInput, crate
-    ::types::DescribeTableOutput, crate ::errors::DescribeTableError
-);
-rt::builder!(
-    crate ::client::GetItem, crate ::types::GetItemInput, crate ::types::GetItemOutput,
-    crate ::errors::GetItemError
-);
-rt::builder!(
-    crate ::client::ListTables, crate ::types::ListTablesInput, crate
-    ::types::ListTablesOutput, crate ::errors::ListTablesError
-);
-rt::builder!(
-    crate ::client::PutItem, crate ::types::PutItemInput, crate ::types::PutItemOutput,
-    crate ::errors::PutItemError
-);
-rt::builder!(
-    crate ::client::Query, crate ::types::QueryInput, crate ::types::QueryOutput, crate
-    ::errors::QueryError
-);
-rt::builder!(
-    crate ::client::Scan, crate ::types::ScanInput, crate ::types::ScanOutput, crate
-    ::errors::ScanError
-);
-rt::builder!(
-    crate ::client::UpdateItem, crate ::types::UpdateItemInput, crate
-    ::types::UpdateItemOutput, crate ::errors::UpdateItemError
-);
-rt::builder!(
-    crate ::client::UpdateTable, crate ::types::UpdateTableInput, crate
-    ::types::UpdateTableOutput, crate ::errors::UpdateTableError
-);
 /// A collection of resources (boto3's `ResourceCollection`): `all()`, `filter(...)` with
 /// the operation's input members, `limit(n)`, `page_size(n)`, then `pages()`, `items()`
 /// or `collect()`. Nothing is requested until then; batch actions are methods of the

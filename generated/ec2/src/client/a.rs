@@ -174,6 +174,10 @@ pub struct AcceptAddressTransfer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptAddressTransfer, t::AcceptAddressTransferRequest,
+    t::AcceptAddressTransferResult, rt::NoErrors, op::ACCEPT_ADDRESS_TRANSFER
+);
 impl AcceptAddressTransfer {
     /// The Elastic IP address you are accepting for transfer.
     #[inline]
@@ -246,6 +250,12 @@ pub struct AcceptCapacityReservationBillingOwnership(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptCapacityReservationBillingOwnership,
+    t::AcceptCapacityReservationBillingOwnershipRequest,
+    t::AcceptCapacityReservationBillingOwnershipResult, rt::NoErrors,
+    op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
+);
 impl AcceptCapacityReservationBillingOwnership {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -313,6 +323,11 @@ pub struct AcceptReservedInstancesExchangeQuote(
         t::AcceptReservedInstancesExchangeQuoteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AcceptReservedInstancesExchangeQuote, t::AcceptReservedInstancesExchangeQuoteRequest,
+    t::AcceptReservedInstancesExchangeQuoteResult, rt::NoErrors,
+    op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE
 );
 impl AcceptReservedInstancesExchangeQuote {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -391,6 +406,12 @@ pub struct AcceptTransitGatewayClientVpnAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptTransitGatewayClientVpnAttachment,
+    t::AcceptTransitGatewayClientVpnAttachmentRequest,
+    t::AcceptTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
 impl AcceptTransitGatewayClientVpnAttachment {
     /// The ID of the Transit Gateway attachment.
     #[inline]
@@ -458,6 +479,12 @@ pub struct AcceptTransitGatewayMulticastDomainAssociations(
         t::AcceptTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AcceptTransitGatewayMulticastDomainAssociations,
+    t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
+    t::AcceptTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl AcceptTransitGatewayMulticastDomainAssociations {
     /// The ID of the transit gateway multicast domain.
@@ -545,6 +572,12 @@ pub struct AcceptTransitGatewayPeeringAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptTransitGatewayPeeringAttachment,
+    t::AcceptTransitGatewayPeeringAttachmentRequest,
+    t::AcceptTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
 impl AcceptTransitGatewayPeeringAttachment {
     /// The ID of the transit gateway attachment.
     #[inline]
@@ -615,6 +648,11 @@ pub struct AcceptTransitGatewayVpcAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptTransitGatewayVpcAttachment, t::AcceptTransitGatewayVpcAttachmentRequest,
+    t::AcceptTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
 impl AcceptTransitGatewayVpcAttachment {
     /// The ID of the attachment.
     #[inline]
@@ -682,6 +720,11 @@ pub struct AcceptVpcEndpointConnections(
         t::AcceptVpcEndpointConnectionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AcceptVpcEndpointConnections, t::AcceptVpcEndpointConnectionsRequest,
+    t::AcceptVpcEndpointConnectionsResult, rt::NoErrors,
+    op::ACCEPT_VPC_ENDPOINT_CONNECTIONS
 );
 impl AcceptVpcEndpointConnections {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -767,6 +810,10 @@ pub struct AcceptVpcPeeringConnection(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AcceptVpcPeeringConnection, t::AcceptVpcPeeringConnectionRequest,
+    t::AcceptVpcPeeringConnectionResult, rt::NoErrors, op::ACCEPT_VPC_PEERING_CONNECTION
+);
 impl AcceptVpcPeeringConnection {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -840,6 +887,10 @@ pub struct AdvertiseByoipCidr(
         t::AdvertiseByoipCidrResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AdvertiseByoipCidr, t::AdvertiseByoipCidrRequest, t::AdvertiseByoipCidrResult,
+    rt::NoErrors, op::ADVERTISE_BYOIP_CIDR
 );
 impl AdvertiseByoipCidr {
     /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
@@ -931,6 +982,10 @@ pub struct AllocateAddress(
         t::AllocateAddressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AllocateAddress, t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors,
+    op::ALLOCATE_ADDRESS
 );
 impl AllocateAddress {
     /// The network (`vpc`).
@@ -1025,6 +1080,10 @@ impl AllocateAddress {
 /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
 pub struct AllocateHosts(
     pub(crate) rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    AllocateHosts, t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors,
+    op::ALLOCATE_HOSTS
 );
 impl AllocateHosts {
     /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
@@ -1158,6 +1217,10 @@ pub struct AllocateIpamPoolCidr(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AllocateIpamPoolCidr, t::AllocateIpamPoolCidrRequest, t::AllocateIpamPoolCidrResult,
+    rt::NoErrors, op::ALLOCATE_IPAM_POOL_CIDR
+);
 impl AllocateIpamPoolCidr {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1272,6 +1335,12 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetwork(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ApplySecurityGroupsToClientVpnTargetNetwork,
+    t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
+    t::ApplySecurityGroupsToClientVpnTargetNetworkResult, rt::NoErrors,
+    op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK
+);
 impl ApplySecurityGroupsToClientVpnTargetNetwork {
     /// The ID of the Client VPN endpoint.
     #[inline]
@@ -1355,6 +1424,10 @@ pub struct AssignIpv6Addresses(
         t::AssignIpv6AddressesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssignIpv6Addresses, t::AssignIpv6AddressesRequest, t::AssignIpv6AddressesResult,
+    rt::NoErrors, op::ASSIGN_IPV6_ADDRESSES
 );
 impl AssignIpv6Addresses {
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
@@ -1449,6 +1522,10 @@ pub struct AssignPrivateIpAddresses(
         t::AssignPrivateIpAddressesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssignPrivateIpAddresses, t::AssignPrivateIpAddressesRequest,
+    t::AssignPrivateIpAddressesResult, rt::NoErrors, op::ASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl AssignPrivateIpAddresses {
     /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.

@@ -162,6 +162,11 @@ pub struct AssignPrivateNatGatewayAddress(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssignPrivateNatGatewayAddress, t::AssignPrivateNatGatewayAddressRequest,
+    t::AssignPrivateNatGatewayAddressResult, rt::NoErrors,
+    op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
+);
 impl AssignPrivateNatGatewayAddress {
     /// The ID of the NAT gateway.
     #[inline]
@@ -249,6 +254,10 @@ pub struct AssociateAddress(
         t::AssociateAddressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateAddress, t::AssociateAddressRequest, t::AssociateAddressResult,
+    rt::NoErrors, op::ASSOCIATE_ADDRESS
 );
 impl AssociateAddress {
     /// The allocation ID. This is required.
@@ -349,6 +358,11 @@ pub struct AssociateApplicationStatusCheck(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateApplicationStatusCheck, t::AssociateApplicationStatusCheckRequest,
+    t::AssociateApplicationStatusCheckResult, rt::NoErrors,
+    op::ASSOCIATE_APPLICATION_STATUS_CHECK
+);
 impl AssociateApplicationStatusCheck {
     /// The ID of the application status check to associate.
     #[inline]
@@ -438,6 +452,12 @@ pub struct AssociateCapacityReservationBillingOwner(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateCapacityReservationBillingOwner,
+    t::AssociateCapacityReservationBillingOwnerRequest,
+    t::AssociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
 impl AssociateCapacityReservationBillingOwner {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -516,6 +536,11 @@ pub struct AssociateClientVpnTargetNetwork(
         t::AssociateClientVpnTargetNetworkResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateClientVpnTargetNetwork, t::AssociateClientVpnTargetNetworkRequest,
+    t::AssociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK
 );
 impl AssociateClientVpnTargetNetwork {
     /// The ID of the Client VPN endpoint.
@@ -609,6 +634,10 @@ impl AssociateClientVpnTargetNetwork {
 pub struct AssociateDhcpOptions(
     pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    AssociateDhcpOptions, t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors,
+    op::ASSOCIATE_DHCP_OPTIONS
+);
 impl AssociateDhcpOptions {
     /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
     #[inline]
@@ -678,6 +707,11 @@ pub struct AssociateEnclaveCertificateIamRole(
         t::AssociateEnclaveCertificateIamRoleResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateEnclaveCertificateIamRole, t::AssociateEnclaveCertificateIamRoleRequest,
+    t::AssociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
 );
 impl AssociateEnclaveCertificateIamRole {
     /// The ARN of the ACM certificate with which to associate the IAM role.
@@ -753,6 +787,11 @@ pub struct AssociateIamInstanceProfile(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateIamInstanceProfile, t::AssociateIamInstanceProfileRequest,
+    t::AssociateIamInstanceProfileResult, rt::NoErrors,
+    op::ASSOCIATE_IAM_INSTANCE_PROFILE
+);
 impl AssociateIamInstanceProfile {
     /// The IAM instance profile.
     #[inline]
@@ -825,6 +864,11 @@ pub struct AssociateInstanceEventWindow(
         t::AssociateInstanceEventWindowResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateInstanceEventWindow, t::AssociateInstanceEventWindowRequest,
+    t::AssociateInstanceEventWindowResult, rt::NoErrors,
+    op::ASSOCIATE_INSTANCE_EVENT_WINDOW
 );
 impl AssociateInstanceEventWindow {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -905,6 +949,10 @@ pub struct AssociateIpamByoasn(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateIpamByoasn, t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult,
+    rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
+);
 impl AssociateIpamByoasn {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -976,6 +1024,11 @@ pub struct AssociateIpamResourceDiscovery(
         t::AssociateIpamResourceDiscoveryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateIpamResourceDiscovery, t::AssociateIpamResourceDiscoveryRequest,
+    t::AssociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY
 );
 impl AssociateIpamResourceDiscovery {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1065,6 +1118,10 @@ pub struct AssociateKmsKeyId(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateKmsKeyId, t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult,
+    rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
+);
 impl AssociateKmsKeyId {
     /// The ID of the Amazon EBS snapshot.
     #[inline]
@@ -1140,6 +1197,10 @@ pub struct AssociateNatGatewayAddress(
         t::AssociateNatGatewayAddressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateNatGatewayAddress, t::AssociateNatGatewayAddressRequest,
+    t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
 );
 impl AssociateNatGatewayAddress {
     /// The ID of the NAT gateway.
@@ -1239,6 +1300,12 @@ pub struct AssociateNetworkingFlexCostAllocationPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateNetworkingFlexCostAllocationPolicy,
+    t::AssociateNetworkingFlexCostAllocationPolicyRequest,
+    t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
 impl AssociateNetworkingFlexCostAllocationPolicy {
     /// The ID of the flex cost allocation policy to associate. This parameter is required.
     #[inline]
@@ -1332,6 +1399,10 @@ pub struct AssociateRouteServer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateRouteServer, t::AssociateRouteServerRequest, t::AssociateRouteServerResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
+);
 impl AssociateRouteServer {
     /// The unique identifier for the route server to be associated.
     #[inline]
@@ -1405,6 +1476,10 @@ pub struct AssociateRouteTable(
         t::AssociateRouteTableResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateRouteTable, t::AssociateRouteTableRequest, t::AssociateRouteTableResult,
+    rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
 );
 impl AssociateRouteTable {
     /// The ID of the internet gateway or virtual private gateway.

@@ -162,6 +162,10 @@ pub struct AssociateSecurityGroupVpc(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateSecurityGroupVpc, t::AssociateSecurityGroupVpcRequest,
+    t::AssociateSecurityGroupVpcResult, rt::NoErrors, op::ASSOCIATE_SECURITY_GROUP_VPC
+);
 impl AssociateSecurityGroupVpc {
     /// A security group ID.
     #[inline]
@@ -233,6 +237,10 @@ pub struct AssociateSubnetCidrBlock(
         t::AssociateSubnetCidrBlockResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateSubnetCidrBlock, t::AssociateSubnetCidrBlockRequest,
+    t::AssociateSubnetCidrBlockResult, rt::NoErrors, op::ASSOCIATE_SUBNET_CIDR_BLOCK
 );
 impl AssociateSubnetCidrBlock {
     /// An IPv6 IPAM pool ID.
@@ -313,6 +321,12 @@ pub struct AssociateTransitGatewayMulticastDomain(
         t::AssociateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayMulticastDomain,
+    t::AssociateTransitGatewayMulticastDomainRequest,
+    t::AssociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
 );
 impl AssociateTransitGatewayMulticastDomain {
     /// The ID of the transit gateway multicast domain.
@@ -397,6 +411,11 @@ pub struct AssociateTransitGatewayPolicyTable(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateTransitGatewayPolicyTable, t::AssociateTransitGatewayPolicyTableRequest,
+    t::AssociateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
 impl AssociateTransitGatewayPolicyTable {
     /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
     #[inline]
@@ -470,6 +489,11 @@ pub struct AssociateTransitGatewayRouteTable(
         t::AssociateTransitGatewayRouteTableResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateTransitGatewayRouteTable, t::AssociateTransitGatewayRouteTableRequest,
+    t::AssociateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE
 );
 impl AssociateTransitGatewayRouteTable {
     /// The ID of the transit gateway route table.
@@ -546,6 +570,10 @@ pub struct AssociateTrunkInterface(
         t::AssociateTrunkInterfaceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateTrunkInterface, t::AssociateTrunkInterfaceRequest,
+    t::AssociateTrunkInterfaceResult, rt::NoErrors, op::ASSOCIATE_TRUNK_INTERFACE
 );
 impl AssociateTrunkInterface {
     /// The ID of the branch network interface.
@@ -640,6 +668,10 @@ pub struct AssociateVpcCidrBlock(
         t::AssociateVpcCidrBlockResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AssociateVpcCidrBlock, t::AssociateVpcCidrBlockRequest,
+    t::AssociateVpcCidrBlockResult, rt::NoErrors, op::ASSOCIATE_VPC_CIDR_BLOCK
 );
 impl AssociateVpcCidrBlock {
     /// An IPv4 CIDR block to associate with the VPC.
@@ -764,6 +796,10 @@ pub struct AttachClassicLinkVpc(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AttachClassicLinkVpc, t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult,
+    rt::NoErrors, op::ATTACH_CLASSIC_LINK_VPC
+);
 impl AttachClassicLinkVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -844,6 +880,10 @@ pub struct AttachImageWatermark(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AttachImageWatermark, t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult,
+    rt::NoErrors, op::ATTACH_IMAGE_WATERMARK
+);
 impl AttachImageWatermark {
     /// The ID of the AMI.
     #[inline]
@@ -912,6 +952,10 @@ impl AttachImageWatermark {
 pub struct AttachInternetGateway(
     pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    AttachInternetGateway, t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::ATTACH_INTERNET_GATEWAY
+);
 impl AttachInternetGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -977,6 +1021,10 @@ pub struct AttachNetworkInterface(
         t::AttachNetworkInterfaceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AttachNetworkInterface, t::AttachNetworkInterfaceRequest,
+    t::AttachNetworkInterfaceResult, rt::NoErrors, op::ATTACH_NETWORK_INTERFACE
 );
 impl AttachNetworkInterface {
     /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
@@ -1074,6 +1122,11 @@ pub struct AttachVerifiedAccessTrustProvider(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AttachVerifiedAccessTrustProvider, t::AttachVerifiedAccessTrustProviderRequest,
+    t::AttachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
 impl AttachVerifiedAccessTrustProvider {
     /// The ID of the Verified Access instance.
     #[inline]
@@ -1166,6 +1219,10 @@ impl AttachVerifiedAccessTrustProvider {
 pub struct AttachVolume(
     pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
 );
+rt::operation_type!(
+    AttachVolume, t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::ATTACH_VOLUME
+);
 impl AttachVolume {
     /// The device name (for example, `/dev/sdh` or `xvdh`).
     #[inline]
@@ -1246,6 +1303,10 @@ pub struct AttachVpnGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AttachVpnGateway, t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult,
+    rt::NoErrors, op::ATTACH_VPN_GATEWAY
+);
 impl AttachVpnGateway {
     /// The ID of the VPC.
     #[inline]
@@ -1313,6 +1374,10 @@ pub struct AuthorizeClientVpnIngress(
         t::AuthorizeClientVpnIngressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AuthorizeClientVpnIngress, t::AuthorizeClientVpnIngressRequest,
+    t::AuthorizeClientVpnIngressResult, rt::NoErrors, op::AUTHORIZE_CLIENT_VPN_INGRESS
 );
 impl AuthorizeClientVpnIngress {
     /// The ID of the Client VPN endpoint.
@@ -1419,6 +1484,11 @@ pub struct AuthorizeSecurityGroupEgress(
         t::AuthorizeSecurityGroupEgressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupEgress, t::AuthorizeSecurityGroupEgressRequest,
+    t::AuthorizeSecurityGroupEgressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_EGRESS
 );
 impl AuthorizeSecurityGroupEgress {
     /// The tags applied to the security group rule.
@@ -1556,6 +1626,11 @@ pub struct AuthorizeSecurityGroupIngress(
         t::AuthorizeSecurityGroupIngressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    AuthorizeSecurityGroupIngress, t::AuthorizeSecurityGroupIngressRequest,
+    t::AuthorizeSecurityGroupIngressResult, rt::NoErrors,
+    op::AUTHORIZE_SECURITY_GROUP_INGRESS
 );
 impl AuthorizeSecurityGroupIngress {
     /// The IPv4 address range, in CIDR format.

@@ -37,6 +37,12 @@ pub struct BatchModifyIpamRoutingPolicyRegistrations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    BatchModifyIpamRoutingPolicyRegistrations,
+    t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
+    t::BatchModifyIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
+    op::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS
+);
 impl BatchModifyIpamRoutingPolicyRegistrations {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -125,6 +131,10 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
 /// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
 pub struct BundleInstance(
     pub(crate) rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    BundleInstance, t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors,
+    op::BUNDLE_INSTANCE
 );
 impl BundleInstance {
     /// The ID of the instance to bundle.

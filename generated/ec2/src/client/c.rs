@@ -146,6 +146,10 @@ pub struct CancelBundleTask(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CancelBundleTask, t::CancelBundleTaskRequest, t::CancelBundleTaskResult,
+    rt::NoErrors, op::CANCEL_BUNDLE_TASK
+);
 impl CancelBundleTask {
     /// The ID of the bundle task.
     #[inline]
@@ -219,6 +223,10 @@ pub struct CancelCapacityReservation(
         t::CancelCapacityReservationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CancelCapacityReservation, t::CancelCapacityReservationRequest,
+    t::CancelCapacityReservationResult, rt::NoErrors, op::CANCEL_CAPACITY_RESERVATION
 );
 impl CancelCapacityReservation {
     /// The ID of the Capacity Reservation to be cancelled.
@@ -305,6 +313,11 @@ pub struct CancelCapacityReservationFleets(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CancelCapacityReservationFleets, t::CancelCapacityReservationFleetsRequest,
+    t::CancelCapacityReservationFleetsResult, rt::NoErrors,
+    op::CANCEL_CAPACITY_RESERVATION_FLEETS
+);
 impl CancelCapacityReservationFleets {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -368,6 +381,10 @@ impl CancelCapacityReservationFleets {
 /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
 pub struct CancelConversionTask(
     pub(crate) rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CancelConversionTask, t::CancelConversionRequest, rt::Unit, rt::NoErrors,
+    op::CANCEL_CONVERSION_TASK
 );
 impl CancelConversionTask {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -439,6 +456,11 @@ pub struct CancelDeclarativePoliciesReport(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CancelDeclarativePoliciesReport, t::CancelDeclarativePoliciesReportRequest,
+    t::CancelDeclarativePoliciesReportResult, rt::NoErrors,
+    op::CANCEL_DECLARATIVE_POLICIES_REPORT
+);
 impl CancelDeclarativePoliciesReport {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -503,6 +525,10 @@ impl CancelDeclarativePoliciesReport {
 pub struct CancelExportTask(
     pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    CancelExportTask, t::CancelExportTaskRequest, rt::Unit, rt::NoErrors,
+    op::CANCEL_EXPORT_TASK
+);
 impl CancelExportTask {
     /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
     #[inline]
@@ -556,6 +582,11 @@ pub struct CancelImageLaunchPermission(
         t::CancelImageLaunchPermissionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CancelImageLaunchPermission, t::CancelImageLaunchPermissionRequest,
+    t::CancelImageLaunchPermissionResult, rt::NoErrors,
+    op::CANCEL_IMAGE_LAUNCH_PERMISSION
 );
 impl CancelImageLaunchPermission {
     /// The ID of the AMI that was shared with your Amazon Web Services account.
@@ -624,6 +655,10 @@ pub struct CancelImportTask(
         t::CancelImportTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CancelImportTask, t::CancelImportTaskRequest, t::CancelImportTaskResult,
+    rt::NoErrors, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
     /// The reason for canceling the task.
@@ -694,6 +729,11 @@ pub struct CancelReservedInstancesListing(
         t::CancelReservedInstancesListingResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CancelReservedInstancesListing, t::CancelReservedInstancesListingRequest,
+    t::CancelReservedInstancesListingResult, rt::NoErrors,
+    op::CANCEL_RESERVED_INSTANCES_LISTING
 );
 impl CancelReservedInstancesListing {
     /// The ID of the Reserved Instance listing.
@@ -771,6 +811,10 @@ pub struct CancelSpotFleetRequests(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CancelSpotFleetRequests, t::CancelSpotFleetRequestsRequest,
+    t::CancelSpotFleetRequestsResponse, rt::NoErrors, op::CANCEL_SPOT_FLEET_REQUESTS
+);
 impl CancelSpotFleetRequests {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -845,6 +889,10 @@ pub struct CancelSpotInstanceRequests(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CancelSpotInstanceRequests, t::CancelSpotInstanceRequestsRequest,
+    t::CancelSpotInstanceRequestsResult, rt::NoErrors, op::CANCEL_SPOT_INSTANCE_REQUESTS
+);
 impl CancelSpotInstanceRequests {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -913,6 +961,10 @@ pub struct ConfirmProductInstance(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ConfirmProductInstance, t::ConfirmProductInstanceRequest,
+    t::ConfirmProductInstanceResult, rt::NoErrors, op::CONFIRM_PRODUCT_INSTANCE
+);
 impl ConfirmProductInstance {
     /// The ID of the instance.
     #[inline]
@@ -980,6 +1032,10 @@ impl ConfirmProductInstance {
 /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
 pub struct CopyFpgaImage(
     pub(crate) rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CopyFpgaImage, t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors,
+    op::COPY_FPGA_IMAGE
 );
 impl CopyFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1094,6 +1150,9 @@ impl CopyFpgaImage {
 /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
 pub struct CopyImage(
     pub(crate) rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CopyImage, t::CopyImageRequest, t::CopyImageResult, rt::NoErrors, op::COPY_IMAGE
 );
 impl CopyImage {
     /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
@@ -1237,6 +1296,10 @@ impl CopyImage {
 pub struct CopySnapshot(
     pub(crate) rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    CopySnapshot, t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors,
+    op::COPY_SNAPSHOT
+);
 impl CopySnapshot {
     /// A description for the EBS snapshot.
     #[inline]
@@ -1352,6 +1415,10 @@ impl CopySnapshot {
 /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
 pub struct CopyVolumes(
     pub(crate) rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CopyVolumes, t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors,
+    op::COPY_VOLUMES
 );
 impl CopyVolumes {
     /// The ID of the source EBS volume to copy.

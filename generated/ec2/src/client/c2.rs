@@ -170,6 +170,11 @@ pub struct CreateApplicationStatusCheck(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
+    t::CreateApplicationStatusCheckResult, rt::NoErrors,
+    op::CREATE_APPLICATION_STATUS_CHECK
+);
 impl CreateApplicationStatusCheck {
     /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
     #[inline]
@@ -331,6 +336,11 @@ pub struct CreateCapacityManagerDataExport(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
+    t::CreateCapacityManagerDataExportResult, rt::NoErrors,
+    op::CREATE_CAPACITY_MANAGER_DATA_EXPORT
+);
 impl CreateCapacityManagerDataExport {
     /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
     #[inline]
@@ -437,6 +447,10 @@ pub struct CreateCapacityReservation(
         t::CreateCapacityReservationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateCapacityReservation, t::CreateCapacityReservationRequest,
+    t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
 );
 impl CreateCapacityReservation {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -615,6 +629,11 @@ pub struct CreateCapacityReservationBySplitting(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
+    t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING
+);
 impl CreateCapacityReservationBySplitting {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -701,6 +720,12 @@ pub struct CreateCapacityReservationCancellationQuote(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateCapacityReservationCancellationQuote,
+    t::CreateCapacityReservationCancellationQuoteRequest,
+    t::CreateCapacityReservationCancellationQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE
+);
 impl CreateCapacityReservationCancellationQuote {
     /// The ID of the Capacity Reservation.
     #[inline]
@@ -782,6 +807,12 @@ pub struct CreateCapacityReservationDateChangeQuote(
         t::CreateCapacityReservationDateChangeQuoteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateCapacityReservationDateChangeQuote,
+    t::CreateCapacityReservationDateChangeQuoteRequest,
+    t::CreateCapacityReservationDateChangeQuoteResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE
 );
 impl CreateCapacityReservationDateChangeQuote {
     /// The ID of the Capacity Reservation.
@@ -868,6 +899,11 @@ pub struct CreateCapacityReservationFleet(
         t::CreateCapacityReservationFleetResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
+    t::CreateCapacityReservationFleetResult, rt::NoErrors,
+    op::CREATE_CAPACITY_RESERVATION_FLEET
 );
 impl CreateCapacityReservationFleet {
     /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
@@ -1009,6 +1045,10 @@ pub struct CreateCarrierGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
+    rt::NoErrors, op::CREATE_CARRIER_GATEWAY
+);
 impl CreateCarrierGateway {
     /// The ID of the VPC to associate with the carrier gateway.
     #[inline]
@@ -1086,6 +1126,10 @@ pub struct CreateClientVpnEndpoint(
         t::CreateClientVpnEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
+    t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
 );
 impl CreateClientVpnEndpoint {
     /// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address range cannot overlap with the local CIDR of the VPC in which the associated subnet is located, or the routes that you add manually. The address range cannot be changed after the Client VPN endpoint has been created. Client CIDR range must have a size of at least /22 and must not be greater than /12.
@@ -1306,6 +1350,10 @@ pub struct CreateClientVpnRoute(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
+    rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
+);
 impl CreateClientVpnRoute {
     /// The ID of the Client VPN endpoint to which to add the route.
     #[inline]
@@ -1392,6 +1440,10 @@ impl CreateClientVpnRoute {
 pub struct CreateCoipCidr(
     pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
+    op::CREATE_COIP_CIDR
+);
 impl CreateCoipCidr {
     /// A customer-owned IP address range to create.
     #[inline]
@@ -1455,6 +1507,10 @@ impl CreateCoipCidr {
 /// Creates a pool of customer-owned IP (CoIP) addresses.
 pub struct CreateCoipPool(
     pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
+    op::CREATE_COIP_POOL
 );
 impl CreateCoipPool {
     /// The ID of the local gateway route table.
@@ -1527,6 +1583,10 @@ pub struct CreateCustomerGateway(
         t::CreateCustomerGatewayResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateCustomerGateway, t::CreateCustomerGatewayRequest,
+    t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
 );
 impl CreateCustomerGateway {
     /// For customer gateway devices that support BGP, specify the device's ASN. You must specify either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger than `2,147,483,647`, you must use `BgpAsnExtended`.
@@ -1636,6 +1696,10 @@ pub struct CreateDefaultSubnet(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
+    rt::NoErrors, op::CREATE_DEFAULT_SUBNET
+);
 impl CreateDefaultSubnet {
     /// The Availability Zone in which to create the default subnet.
     #[inline]
@@ -1716,6 +1780,10 @@ pub struct CreateDefaultVpc(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
+    rt::NoErrors, op::CREATE_DEFAULT_VPC
+);
 impl CreateDefaultVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1771,6 +1839,11 @@ pub struct CreateDelegateMacVolumeOwnershipTask(
         t::CreateDelegateMacVolumeOwnershipTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
+    t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
+    op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK
 );
 impl CreateDelegateMacVolumeOwnershipTask {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).

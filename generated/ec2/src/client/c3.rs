@@ -167,6 +167,10 @@ pub struct CreateDhcpOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
+    rt::NoErrors, op::CREATE_DHCP_OPTIONS
+);
 impl CreateDhcpOptions {
     /// A DHCP configuration option.
     #[inline]
@@ -238,6 +242,11 @@ pub struct CreateEgressOnlyInternetGateway(
         t::CreateEgressOnlyInternetGatewayResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
+    t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
+    op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY
 );
 impl CreateEgressOnlyInternetGateway {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -318,6 +327,10 @@ impl CreateEgressOnlyInternetGateway {
 /// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
 pub struct CreateFleet(
     pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
+    op::CREATE_FLEET
 );
 impl CreateFleet {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -471,6 +484,10 @@ impl CreateFleet {
 pub struct CreateFlowLogs(
     pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
+    op::CREATE_FLOW_LOGS
+);
 impl CreateFlowLogs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -621,6 +638,10 @@ pub struct CreateFpgaImage(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
+    op::CREATE_FPGA_IMAGE
+);
 impl CreateFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -718,6 +739,10 @@ impl CreateFpgaImage {
 /// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
 pub struct CreateImage(
     pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
+    op::CREATE_IMAGE
 );
 impl CreateImage {
     /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
@@ -829,6 +854,10 @@ pub struct CreateImageUsageReport(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateImageUsageReport, t::CreateImageUsageReportRequest,
+    t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
+);
 impl CreateImageUsageReport {
     /// The ID of the image to report on.
     #[inline]
@@ -923,6 +952,11 @@ pub struct CreateInstanceConnectEndpoint(
         t::CreateInstanceConnectEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
+    t::CreateInstanceConnectEndpointResult, rt::NoErrors,
+    op::CREATE_INSTANCE_CONNECT_ENDPOINT
 );
 impl CreateInstanceConnectEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1037,6 +1071,10 @@ pub struct CreateInstanceEventWindow(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
+    t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
+);
 impl CreateInstanceEventWindow {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1126,6 +1164,10 @@ pub struct CreateInstanceExportTask(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
+    t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
+);
 impl CreateInstanceExportTask {
     /// The tags to apply to the export instance task during creation.
     #[inline]
@@ -1212,6 +1254,10 @@ pub struct CreateInternetGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateInternetGateway, t::CreateInternetGatewayRequest,
+    t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
+);
 impl CreateInternetGateway {
     /// The tags to assign to the internet gateway.
     #[inline]
@@ -1277,6 +1323,12 @@ pub struct CreateInterruptibleCapacityReservationAllocation(
         t::CreateInterruptibleCapacityReservationAllocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateInterruptibleCapacityReservationAllocation,
+    t::CreateInterruptibleCapacityReservationAllocationRequest,
+    t::CreateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
+    op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
 );
 impl CreateInterruptibleCapacityReservationAllocation {
     /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
@@ -1373,6 +1425,9 @@ impl CreateInterruptibleCapacityReservationAllocation {
 /// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpam(
     pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
 );
 impl CreateIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1472,6 +1527,12 @@ pub struct CreateIpamExternalResourceVerificationToken(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateIpamExternalResourceVerificationToken,
+    t::CreateIpamExternalResourceVerificationTokenRequest,
+    t::CreateIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
 impl CreateIpamExternalResourceVerificationToken {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1551,6 +1612,12 @@ pub struct CreateIpamInternetRegistryAssociation(
         t::CreateIpamInternetRegistryAssociationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateIpamInternetRegistryAssociation,
+    t::CreateIpamInternetRegistryAssociationRequest,
+    t::CreateIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl CreateIpamInternetRegistryAssociation {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1653,6 +1720,10 @@ pub struct CreateIpamPolicy(
         t::CreateIpamPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
+    rt::NoErrors, op::CREATE_IPAM_POLICY
 );
 impl CreateIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

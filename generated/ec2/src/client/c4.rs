@@ -176,6 +176,10 @@ impl super::Client {
 pub struct CreateIpamPool(
     pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
+    op::CREATE_IPAM_POOL
+);
 impl CreateIpamPool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -338,6 +342,11 @@ pub struct CreateIpamPrefixListResolver(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
+    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
+);
 impl CreateIpamPrefixListResolver {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -439,6 +448,11 @@ pub struct CreateIpamPrefixListResolverTarget(
         t::CreateIpamPrefixListResolverTargetResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
+    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
 );
 impl CreateIpamPrefixListResolverTarget {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -544,6 +558,11 @@ pub struct CreateIpamResourceDiscovery(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
+    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::CREATE_IPAM_RESOURCE_DISCOVERY
+);
 impl CreateIpamResourceDiscovery {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -629,6 +648,11 @@ pub struct CreateIpamRoutingPolicyRegistration(
         t::CreateIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
+    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
 );
 impl CreateIpamRoutingPolicyRegistration {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -745,6 +769,10 @@ pub struct CreateIpamScope(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
+    op::CREATE_IPAM_SCOPE
+);
 impl CreateIpamScope {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -836,6 +864,9 @@ impl CreateIpamScope {
 pub struct CreateKeyPair(
     pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
+);
 impl CreateKeyPair {
     /// A unique name for the key pair.
     #[inline]
@@ -917,6 +948,10 @@ pub struct CreateLaunchTemplate(
         t::CreateLaunchTemplateResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
+    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
 );
 impl CreateLaunchTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1019,6 +1054,11 @@ pub struct CreateLaunchTemplateVersion(
         t::CreateLaunchTemplateVersionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
+    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
+    op::CREATE_LAUNCH_TEMPLATE_VERSION
 );
 impl CreateLaunchTemplateVersion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1127,6 +1167,10 @@ pub struct CreateLocalGatewayRoute(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
+    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+);
 impl CreateLocalGatewayRoute {
     /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
     #[inline]
@@ -1220,6 +1264,11 @@ pub struct CreateLocalGatewayRouteTable(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
+    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+);
 impl CreateLocalGatewayRouteTable {
     /// The ID of the local gateway.
     #[inline]
@@ -1299,6 +1348,12 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
         t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
 );
 impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     /// The ID of the local gateway route table.
@@ -1389,6 +1444,12 @@ pub struct CreateLocalGatewayRouteTableVpcAssociation(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVpcAssociation,
+    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
 impl CreateLocalGatewayRouteTableVpcAssociation {
     /// The ID of the local gateway route table.
     #[inline]
@@ -1468,6 +1529,11 @@ pub struct CreateLocalGatewayVirtualInterface(
         t::CreateLocalGatewayVirtualInterfaceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
+    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
 );
 impl CreateLocalGatewayVirtualInterface {
     /// The ID of the local gateway virtual interface group.
@@ -1582,6 +1648,12 @@ pub struct CreateLocalGatewayVirtualInterfaceGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterfaceGroup,
+    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
 impl CreateLocalGatewayVirtualInterfaceGroup {
     /// The ID of the local gateway.
     #[inline]
@@ -1682,6 +1754,12 @@ pub struct CreateMacSystemIntegrityProtectionModificationTask(
         t::CreateMacSystemIntegrityProtectionModificationTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateMacSystemIntegrityProtectionModificationTask,
+    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
+    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
 );
 impl CreateMacSystemIntegrityProtectionModificationTask {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).

@@ -155,6 +155,10 @@ pub struct CreateManagedPrefixList(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
+    t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
+);
 impl CreateManagedPrefixList {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -253,6 +257,10 @@ pub struct CreateMetricCategory(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
+    rt::NoErrors, op::CREATE_METRIC_CATEGORY
+);
 impl CreateMetricCategory {
     /// The names of the metrics to include in the metric category.
     #[inline]
@@ -338,6 +346,10 @@ pub struct CreateNatGateway(
         t::CreateNatGatewayResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
+    rt::NoErrors, op::CREATE_NAT_GATEWAY
 );
 impl CreateNatGateway {
     /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
@@ -472,6 +484,10 @@ pub struct CreateNetworkAcl(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
+    rt::NoErrors, op::CREATE_NETWORK_ACL
+);
 impl CreateNetworkAcl {
     /// The tags to assign to the network ACL.
     #[inline]
@@ -547,6 +563,10 @@ impl CreateNetworkAcl {
 /// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct CreateNetworkAclEntry(
     pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_NETWORK_ACL_ENTRY
 );
 impl CreateNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -658,6 +678,11 @@ pub struct CreateNetworkInsightsAccessScope(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
+    t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
 impl CreateNetworkInsightsAccessScope {
     /// The paths to match.
     #[inline]
@@ -745,6 +770,10 @@ pub struct CreateNetworkInsightsPath(
         t::CreateNetworkInsightsPathResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
+    t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
 );
 impl CreateNetworkInsightsPath {
     /// The IP address of the source.
@@ -869,6 +898,10 @@ pub struct CreateNetworkInterface(
         t::CreateNetworkInterfaceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
+    t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
 );
 impl CreateNetworkInterface {
     /// The IPv4 prefixes assigned to the network interface.
@@ -1055,6 +1088,11 @@ pub struct CreateNetworkInterfacePermission(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
+    t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
+    op::CREATE_NETWORK_INTERFACE_PERMISSION
+);
 impl CreateNetworkInterfacePermission {
     /// The ID of the network interface.
     #[inline]
@@ -1142,6 +1180,12 @@ pub struct CreateNetworkingFlexCostAllocationPolicy(
         t::CreateNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateNetworkingFlexCostAllocationPolicy,
+    t::CreateNetworkingFlexCostAllocationPolicyRequest,
+    t::CreateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
 );
 impl CreateNetworkingFlexCostAllocationPolicy {
     /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
@@ -1269,6 +1313,10 @@ pub struct CreatePlacementGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
+    rt::NoErrors, op::CREATE_PLACEMENT_GROUP
+);
 impl CreatePlacementGroup {
     /// The number of partitions. Valid only when **Strategy** is set to `partition`.
     #[inline]
@@ -1377,6 +1425,10 @@ pub struct CreatePublicIpv4Pool(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
+    rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
+);
 impl CreatePublicIpv4Pool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1450,6 +1502,11 @@ pub struct CreateReplaceRootVolumeTask(
         t::CreateReplaceRootVolumeTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
+    t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
+    op::CREATE_REPLACE_ROOT_VOLUME_TASK
 );
 impl CreateReplaceRootVolumeTask {
     /// The ID of the instance for which to replace the root volume.
@@ -1569,6 +1626,11 @@ pub struct CreateReservedInstancesListing(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
+    t::CreateReservedInstancesListingResult, rt::NoErrors,
+    op::CREATE_RESERVED_INSTANCES_LISTING
+);
 impl CreateReservedInstancesListing {
     /// The ID of the active Standard Reserved Instance.
     #[inline]
@@ -1652,6 +1714,10 @@ pub struct CreateRestoreImageTask(
         t::CreateRestoreImageTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
+    t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
 );
 impl CreateRestoreImageTask {
     /// The name of the Amazon S3 bucket that contains the stored AMI object.
@@ -1743,6 +1809,10 @@ impl CreateRestoreImageTask {
 /// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct CreateRoute(
     pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
+    op::CREATE_ROUTE
 );
 impl CreateRoute {
     /// The ID of a prefix list used for the destination match.

@@ -152,6 +152,10 @@ pub struct CreateRouteServer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
+    rt::NoErrors, op::CREATE_ROUTE_SERVER
+);
 impl CreateRouteServer {
     /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
     #[inline]
@@ -255,6 +259,10 @@ pub struct CreateRouteServerEndpoint(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
+    t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
+);
 impl CreateRouteServerEndpoint {
     /// The ID of the route server for which to create an endpoint.
     #[inline]
@@ -347,6 +355,10 @@ pub struct CreateRouteServerPeer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
+    t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
+);
 impl CreateRouteServerPeer {
     /// The ID of the route server endpoint for which to create a peer.
     #[inline]
@@ -433,6 +445,10 @@ pub struct CreateRouteTable(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
+    rt::NoErrors, op::CREATE_ROUTE_TABLE
+);
 impl CreateRouteTable {
     /// The tags to assign to the route table.
     #[inline]
@@ -508,6 +524,10 @@ pub struct CreateSecondaryNetwork(
         t::CreateSecondaryNetworkResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
+    t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
 );
 impl CreateSecondaryNetwork {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -596,6 +616,10 @@ pub struct CreateSecondarySubnet(
         t::CreateSecondarySubnetResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
+    t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
 );
 impl CreateSecondarySubnet {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -703,6 +727,10 @@ pub struct CreateSecurityGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
+    rt::NoErrors, op::CREATE_SECURITY_GROUP
+);
 impl CreateSecurityGroup {
     /// A description for the security group.
     #[inline]
@@ -797,6 +825,10 @@ impl CreateSecurityGroup {
 pub struct CreateSnapshot(
     pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
+    op::CREATE_SNAPSHOT
+);
 impl CreateSnapshot {
     /// A description for the snapshot.
     #[inline]
@@ -886,6 +918,10 @@ pub struct CreateSnapshots(
         t::CreateSnapshotsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
+    op::CREATE_SNAPSHOTS
 );
 impl CreateSnapshots {
     /// A description propagated to every snapshot specified by the instance.
@@ -982,6 +1018,11 @@ pub struct CreateSpotDatafeedSubscription(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
+    t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::CREATE_SPOT_DATAFEED_SUBSCRIPTION
+);
 impl CreateSpotDatafeedSubscription {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1059,6 +1100,10 @@ pub struct CreateStoreImageTask(
         t::CreateStoreImageTaskResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
+    rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
 );
 impl CreateStoreImageTask {
     /// The ID of the AMI.
@@ -1145,6 +1190,10 @@ impl CreateStoreImageTask {
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
 pub struct CreateSubnet(
     pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
+    op::CREATE_SUBNET
 );
 impl CreateSubnet {
     /// The tags to assign to the subnet.
@@ -1272,6 +1321,11 @@ pub struct CreateSubnetCidrReservation(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
+    t::CreateSubnetCidrReservationResult, rt::NoErrors,
+    op::CREATE_SUBNET_CIDR_RESERVATION
+);
 impl CreateSubnetCidrReservation {
     /// The ID of the subnet.
     #[inline]
@@ -1363,6 +1417,9 @@ impl CreateSubnetCidrReservation {
 ///
 /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
 pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
+);
 impl CreateTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1430,6 +1487,10 @@ pub struct CreateTrafficMirrorFilter(
         t::CreateTrafficMirrorFilterResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
+    t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
 );
 impl CreateTrafficMirrorFilter {
     /// The description of the Traffic Mirror filter.
@@ -1512,6 +1573,11 @@ pub struct CreateTrafficMirrorFilterRule(
         t::CreateTrafficMirrorFilterRuleResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
+    t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::CREATE_TRAFFIC_MIRROR_FILTER_RULE
 );
 impl CreateTrafficMirrorFilterRule {
     /// The ID of the filter that this rule is associated with.

@@ -196,6 +196,10 @@ pub struct CreateTrafficMirrorSession(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
+    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
+);
 impl CreateTrafficMirrorSession {
     /// The ID of the source network interface.
     #[inline]
@@ -318,6 +322,10 @@ pub struct CreateTrafficMirrorTarget(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
+    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
+);
 impl CreateTrafficMirrorTarget {
     /// The network interface ID that is associated with the target.
     #[inline]
@@ -425,6 +433,10 @@ pub struct CreateTransitGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
+    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
+);
 impl CreateTransitGateway {
     /// A description of the transit gateway.
     #[inline]
@@ -504,6 +516,11 @@ pub struct CreateTransitGatewayConnect(
         t::CreateTransitGatewayConnectResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
+    t::CreateTransitGatewayConnectResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT
 );
 impl CreateTransitGatewayConnect {
     /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
@@ -594,6 +611,11 @@ pub struct CreateTransitGatewayConnectPeer(
         t::CreateTransitGatewayConnectPeerResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
+    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
 );
 impl CreateTransitGatewayConnectPeer {
     /// The ID of the Connect attachment.
@@ -696,6 +718,11 @@ pub struct CreateTransitGatewayMeteringPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
+    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
+);
 impl CreateTransitGatewayMeteringPolicy {
     /// The ID of the transit gateway for which to create the metering policy.
     #[inline]
@@ -775,6 +802,12 @@ pub struct CreateTransitGatewayMeteringPolicyEntry(
         t::CreateTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicyEntry,
+    t::CreateTransitGatewayMeteringPolicyEntryRequest,
+    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
 );
 impl CreateTransitGatewayMeteringPolicyEntry {
     /// The ID of the transit gateway metering policy to add the entry to.
@@ -934,6 +967,11 @@ pub struct CreateTransitGatewayMulticastDomain(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
+    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
 impl CreateTransitGatewayMulticastDomain {
     /// The ID of the transit gateway.
     #[inline]
@@ -1018,6 +1056,12 @@ pub struct CreateTransitGatewayNetworkFunctionAttachment(
         t::CreateTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayNetworkFunctionAttachment,
+    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
 impl CreateTransitGatewayNetworkFunctionAttachment {
     /// The ID of the transit gateway. The transit gateway must be in the `available` state.
@@ -1115,6 +1159,12 @@ pub struct CreateTransitGatewayPeeringAttachment(
         t::CreateTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPeeringAttachment,
+    t::CreateTransitGatewayPeeringAttachmentRequest,
+    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
 );
 impl CreateTransitGatewayPeeringAttachment {
     /// The ID of the transit gateway.
@@ -1217,6 +1267,11 @@ pub struct CreateTransitGatewayPolicyTable(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
+    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
 impl CreateTransitGatewayPolicyTable {
     /// The ID of the transit gateway used for the policy table.
     #[inline]
@@ -1290,6 +1345,11 @@ pub struct CreateTransitGatewayPolicyTableEntry(
         t::CreateTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
+    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
 );
 impl CreateTransitGatewayPolicyTableEntry {
     /// The ID of the transit gateway policy table.
@@ -1377,6 +1437,12 @@ pub struct CreateTransitGatewayPrefixListReference(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayPrefixListReference,
+    t::CreateTransitGatewayPrefixListReferenceRequest,
+    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
 impl CreateTransitGatewayPrefixListReference {
     /// The ID of the transit gateway route table.
     #[inline]
@@ -1463,6 +1529,10 @@ pub struct CreateTransitGatewayRoute(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
+    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
+);
 impl CreateTransitGatewayRoute {
     /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
     #[inline]
@@ -1547,6 +1617,11 @@ pub struct CreateTransitGatewayRouteTable(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
+    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
 impl CreateTransitGatewayRouteTable {
     /// The ID of the transit gateway.
     #[inline]
@@ -1620,6 +1695,12 @@ pub struct CreateTransitGatewayRouteTableAnnouncement(
         t::CreateTransitGatewayRouteTableAnnouncementResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTableAnnouncement,
+    t::CreateTransitGatewayRouteTableAnnouncementRequest,
+    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
 );
 impl CreateTransitGatewayRouteTableAnnouncement {
     /// The ID of the transit gateway route table.

@@ -164,6 +164,11 @@ pub struct CreateTransitGatewayVpcAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateTransitGatewayVpcAttachment, t::CreateTransitGatewayVpcAttachmentRequest,
+    t::CreateTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
 impl CreateTransitGatewayVpcAttachment {
     /// The ID of the transit gateway.
     #[inline]
@@ -258,6 +263,11 @@ pub struct CreateVerifiedAccessEndpoint(
         t::CreateVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessEndpoint, t::CreateVerifiedAccessEndpointRequest,
+    t::CreateVerifiedAccessEndpointResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_ENDPOINT
 );
 impl CreateVerifiedAccessEndpoint {
     /// The ID of the Verified Access group to associate the endpoint with.
@@ -438,6 +448,10 @@ pub struct CreateVerifiedAccessGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVerifiedAccessGroup, t::CreateVerifiedAccessGroupRequest,
+    t::CreateVerifiedAccessGroupResult, rt::NoErrors, op::CREATE_VERIFIED_ACCESS_GROUP
+);
 impl CreateVerifiedAccessGroup {
     /// The ID of the Verified Access instance.
     #[inline]
@@ -537,6 +551,11 @@ pub struct CreateVerifiedAccessInstance(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVerifiedAccessInstance, t::CreateVerifiedAccessInstanceRequest,
+    t::CreateVerifiedAccessInstanceResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_INSTANCE
+);
 impl CreateVerifiedAccessInstance {
     /// A description for the Verified Access instance.
     #[inline]
@@ -628,6 +647,11 @@ pub struct CreateVerifiedAccessTrustProvider(
         t::CreateVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVerifiedAccessTrustProvider, t::CreateVerifiedAccessTrustProviderRequest,
+    t::CreateVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER
 );
 impl CreateVerifiedAccessTrustProvider {
     /// The type of trust provider.
@@ -782,6 +806,9 @@ impl CreateVerifiedAccessTrustProvider {
 pub struct CreateVolume(
     pub(crate) rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateVolume, t::CreateVolumeRequest, t::Volume, rt::NoErrors, op::CREATE_VOLUME
+);
 impl CreateVolume {
     /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
     #[inline]
@@ -926,6 +953,9 @@ impl CreateVolume {
 pub struct CreateVpc(
     pub(crate) rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateVpc, t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors, op::CREATE_VPC
+);
 impl CreateVpc {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
     #[inline]
@@ -1058,6 +1088,11 @@ pub struct CreateVpcBlockPublicAccessExclusion(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVpcBlockPublicAccessExclusion, t::CreateVpcBlockPublicAccessExclusionRequest,
+    t::CreateVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
 impl CreateVpcBlockPublicAccessExclusion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1149,6 +1184,10 @@ pub struct CreateVpcEncryptionControl(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVpcEncryptionControl, t::CreateVpcEncryptionControlRequest,
+    t::CreateVpcEncryptionControlResult, rt::NoErrors, op::CREATE_VPC_ENCRYPTION_CONTROL
+);
 impl CreateVpcEncryptionControl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1222,6 +1261,10 @@ pub struct CreateVpcEndpoint(
         t::CreateVpcEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVpcEndpoint, t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult,
+    rt::NoErrors, op::CREATE_VPC_ENDPOINT
 );
 impl CreateVpcEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1381,6 +1424,12 @@ pub struct CreateVpcEndpointConnectionNotification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVpcEndpointConnectionNotification,
+    t::CreateVpcEndpointConnectionNotificationRequest,
+    t::CreateVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION
+);
 impl CreateVpcEndpointConnectionNotification {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1481,6 +1530,12 @@ pub struct CreateVpcEndpointServiceConfiguration(
         t::CreateVpcEndpointServiceConfigurationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVpcEndpointServiceConfiguration,
+    t::CreateVpcEndpointServiceConfigurationRequest,
+    t::CreateVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION
 );
 impl CreateVpcEndpointServiceConfiguration {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1600,6 +1655,10 @@ pub struct CreateVpcPeeringConnection(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVpcPeeringConnection, t::CreateVpcPeeringConnectionRequest,
+    t::CreateVpcPeeringConnectionResult, rt::NoErrors, op::CREATE_VPC_PEERING_CONNECTION
+);
 impl CreateVpcPeeringConnection {
     /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
     #[inline]
@@ -1701,6 +1760,10 @@ pub struct CreateVpnConcentrator(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateVpnConcentrator, t::CreateVpnConcentratorRequest,
+    t::CreateVpnConcentratorResult, rt::NoErrors, op::CREATE_VPN_CONCENTRATOR
+);
 impl CreateVpnConcentrator {
     /// The type of VPN concentrator to create.
     #[inline]
@@ -1788,6 +1851,10 @@ pub struct CreateVpnConnection(
         t::CreateVpnConnectionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVpnConnection, t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult,
+    rt::NoErrors, op::CREATE_VPN_CONNECTION
 );
 impl CreateVpnConnection {
     /// The ID of the customer gateway.
@@ -1895,6 +1962,10 @@ impl CreateVpnConnection {
 pub struct CreateVpnConnectionRoute(
     pub(crate) rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateVpnConnectionRoute, t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_VPN_CONNECTION_ROUTE
+);
 impl CreateVpnConnectionRoute {
     /// The CIDR block associated with the local subnet of the customer network.
     #[inline]
@@ -1965,6 +2036,10 @@ pub struct CreateVpnGateway(
         t::CreateVpnGatewayResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateVpnGateway, t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult,
+    rt::NoErrors, op::CREATE_VPN_GATEWAY
 );
 impl CreateVpnGateway {
     /// The Availability Zone for the virtual private gateway.

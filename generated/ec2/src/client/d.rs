@@ -154,6 +154,11 @@ pub struct DeleteApplicationStatusCheck(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteApplicationStatusCheck, t::DeleteApplicationStatusCheckRequest,
+    t::DeleteApplicationStatusCheckResult, rt::NoErrors,
+    op::DELETE_APPLICATION_STATUS_CHECK
+);
 impl DeleteApplicationStatusCheck {
     /// The ID of the application status check to delete.
     #[inline]
@@ -228,6 +233,11 @@ pub struct DeleteCapacityManagerDataExport(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteCapacityManagerDataExport, t::DeleteCapacityManagerDataExportRequest,
+    t::DeleteCapacityManagerDataExportResult, rt::NoErrors,
+    op::DELETE_CAPACITY_MANAGER_DATA_EXPORT
+);
 impl DeleteCapacityManagerDataExport {
     /// The unique identifier of the data export configuration to delete.
     #[inline]
@@ -298,6 +308,10 @@ pub struct DeleteCarrierGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteCarrierGateway, t::DeleteCarrierGatewayRequest, t::DeleteCarrierGatewayResult,
+    rt::NoErrors, op::DELETE_CARRIER_GATEWAY
+);
 impl DeleteCarrierGateway {
     /// The ID of the carrier gateway.
     #[inline]
@@ -364,6 +378,10 @@ pub struct DeleteClientVpnEndpoint(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteClientVpnEndpoint, t::DeleteClientVpnEndpointRequest,
+    t::DeleteClientVpnEndpointResult, rt::NoErrors, op::DELETE_CLIENT_VPN_ENDPOINT
+);
 impl DeleteClientVpnEndpoint {
     /// The ID of the Client VPN to be deleted.
     #[inline]
@@ -429,6 +447,12 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicy(
         t::DeleteClientVpnEndpointAuthorizationPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteClientVpnEndpointAuthorizationPolicy,
+    t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
+    t::DeleteClientVpnEndpointAuthorizationPolicyResult, rt::NoErrors,
+    op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
 );
 impl DeleteClientVpnEndpointAuthorizationPolicy {
     /// The ID of the Client VPN endpoint.
@@ -497,6 +521,10 @@ pub struct DeleteClientVpnRoute(
         t::DeleteClientVpnRouteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteClientVpnRoute, t::DeleteClientVpnRouteRequest, t::DeleteClientVpnRouteResult,
+    rt::NoErrors, op::DELETE_CLIENT_VPN_ROUTE
 );
 impl DeleteClientVpnRoute {
     /// The ID of the Client VPN endpoint from which the route is to be deleted.
@@ -572,6 +600,10 @@ impl DeleteClientVpnRoute {
 pub struct DeleteCoipCidr(
     pub(crate) rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteCoipCidr, t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors,
+    op::DELETE_COIP_CIDR
+);
 impl DeleteCoipCidr {
     /// A customer-owned IP address range that you want to delete.
     #[inline]
@@ -636,6 +668,10 @@ impl DeleteCoipCidr {
 pub struct DeleteCoipPool(
     pub(crate) rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteCoipPool, t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors,
+    op::DELETE_COIP_POOL
+);
 impl DeleteCoipPool {
     /// The ID of the CoIP pool that you want to delete.
     #[inline]
@@ -694,6 +730,10 @@ impl DeleteCoipPool {
 pub struct DeleteCustomerGateway(
     pub(crate) rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteCustomerGateway, t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_CUSTOMER_GATEWAY
+);
 impl DeleteCustomerGateway {
     /// The ID of the customer gateway.
     #[inline]
@@ -749,6 +789,10 @@ impl DeleteCustomerGateway {
 /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
 pub struct DeleteDhcpOptions(
     pub(crate) rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteDhcpOptions, t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_DHCP_OPTIONS
 );
 impl DeleteDhcpOptions {
     /// The ID of the DHCP options set.
@@ -809,6 +853,11 @@ pub struct DeleteEgressOnlyInternetGateway(
         t::DeleteEgressOnlyInternetGatewayResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteEgressOnlyInternetGateway, t::DeleteEgressOnlyInternetGatewayRequest,
+    t::DeleteEgressOnlyInternetGatewayResult, rt::NoErrors,
+    op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY
 );
 impl DeleteEgressOnlyInternetGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -895,6 +944,10 @@ impl DeleteEgressOnlyInternetGateway {
 pub struct DeleteFleets(
     pub(crate) rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteFleets, t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors,
+    op::DELETE_FLEETS
+);
 impl DeleteFleets {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -957,6 +1010,10 @@ impl DeleteFleets {
 pub struct DeleteFlowLogs(
     pub(crate) rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteFlowLogs, t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors,
+    op::DELETE_FLOW_LOGS
+);
 impl DeleteFlowLogs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1018,6 +1075,10 @@ pub struct DeleteFpgaImage(
         t::DeleteFpgaImageResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteFpgaImage, t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors,
+    op::DELETE_FPGA_IMAGE
 );
 impl DeleteFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1082,6 +1143,10 @@ pub struct DeleteImageUsageReport(
         t::DeleteImageUsageReportResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteImageUsageReport, t::DeleteImageUsageReportRequest,
+    t::DeleteImageUsageReportResult, rt::NoErrors, op::DELETE_IMAGE_USAGE_REPORT
 );
 impl DeleteImageUsageReport {
     /// The ID of the report to delete.
@@ -1149,6 +1214,11 @@ pub struct DeleteInstanceConnectEndpoint(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteInstanceConnectEndpoint, t::DeleteInstanceConnectEndpointRequest,
+    t::DeleteInstanceConnectEndpointResult, rt::NoErrors,
+    op::DELETE_INSTANCE_CONNECT_ENDPOINT
+);
 impl DeleteInstanceConnectEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1202,1281 +1272,6 @@ impl DeleteInstanceConnectEndpoint {
     ) -> rt::Call<
         t::DeleteInstanceConnectEndpointRequest,
         t::DeleteInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified event window.
-    ///
-    /// Returns the [`DeleteInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
-        DeleteInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-    ///
-    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
-        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
-    }
-    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-    ///
-    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam(&self) -> DeleteIpam {
-        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
-    }
-    /// Delete a verification token.
-    ///
-    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_external_resource_verification_token(
-        &self,
-    ) -> DeleteIpamExternalResourceVerificationToken {
-        DeleteIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
-    }
-    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-    ///
-    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_internet_registry_association(
-        &self,
-    ) -> DeleteIpamInternetRegistryAssociation {
-        DeleteIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
-    }
-    /// Deletes an IPAM policy.
-    ///
-    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
-        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
-    }
-    /// Delete an IPAM pool.
-    ///
-    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
-        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
-    }
-    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
-        DeleteIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> DeleteIpamPrefixListResolverTarget {
-        DeleteIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
-        DeleteIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Deletes a routing policy registration for a specified CIDR prefix.
-    ///
-    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_routing_policy_registration(
-        &self,
-    ) -> DeleteIpamRoutingPolicyRegistration {
-        DeleteIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-    /// Delete the scope for an IPAM. You cannot delete the default scopes.
-    ///
-    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
-        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
-    }
-    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-    ///
-    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_key_pair(&self) -> DeleteKeyPair {
-        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
-    }
-    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-    ///
-    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
-        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
-    }
-    /// Deletes one or more versions of a launch template.
-    ///
-    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
-        DeleteLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
-        )
-    }
-    /// Deletes the specified route from the specified local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
-        DeleteLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `DeleteInstanceEventWindow` operation.
-///
-/// Deletes the specified event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specify `true` to force delete the event window. Use the force delete parameter if the event window is currently associated with targets.
-    #[inline]
-    pub fn force_delete(mut self, value: bool) -> Self {
-        self.0.input_mut().force_delete = Some(value);
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteInstanceEventWindowResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteInstanceEventWindowResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteInternetGateway` operation.
-///
-/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-pub struct DeleteInternetGateway(
-    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpam` operation.
-///
-/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-///
-/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpam(
-    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
-);
-impl DeleteIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to delete.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following:
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::DeleteIpamResult, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIpamResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamExternalResourceVerificationToken` operation.
-///
-/// Delete a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DeleteIpamExternalResourceVerificationToken(
-    pub(crate) rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token ID.
-    #[inline]
-    pub fn ipam_external_resource_verification_token_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamInternetRegistryAssociation` operation.
-///
-/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-pub struct DeleteIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association to delete.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamPolicy` operation.
-///
-/// Deletes an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DeleteIpamPolicy(
-    pub(crate) rt::Call<
-        t::DeleteIpamPolicyRequest,
-        t::DeleteIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy to delete.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamPolicyResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIpamPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamPool` operation.
-///
-/// Delete an IPAM pool.
-///
-/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
-///
-/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPool(
-    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
-);
-impl DeleteIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool to delete.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools.
-    #[inline]
-    pub fn cascade(mut self, value: bool) -> Self {
-        self.0.input_mut().cascade = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamPoolResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIpamPoolResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteIpamPrefixListResolver` operation.
-///
-/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-pub struct DeleteIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamPrefixListResolverResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamPrefixListResolverResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamPrefixListResolverTarget` operation.
-///
-/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver target to delete.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamResourceDiscovery` operation.
-///
-/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DeleteIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamResourceDiscoveryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamRoutingPolicyRegistration` operation.
-///
-/// Deletes a routing policy registration for a specified CIDR prefix.
-pub struct DeleteIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to delete.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Forces the deletion even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteIpamScope` operation.
-///
-/// Delete the scope for an IPAM. You cannot delete the default scopes.
-///
-/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamScope(
-    pub(crate) rt::Call<
-        t::DeleteIpamScopeRequest,
-        t::DeleteIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the scope to delete.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIpamScopeResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIpamScopeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteKeyPair` operation.
-///
-/// Deletes the specified key pair, by removing the public key from Amazon EC2.
-pub struct DeleteKeyPair(
-    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
-);
-impl DeleteKeyPair {
-    /// The name of the key pair.
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = Some(value.into());
-        self
-    }
-    /// The ID of the key pair.
-    #[inline]
-    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_pair_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteKeyPairResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteKeyPairResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteLaunchTemplate` operation.
-///
-/// Deletes a launch template. Deleting a launch template deletes all of its versions.
-pub struct DeleteLaunchTemplate(
-    pub(crate) rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLaunchTemplateResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteLaunchTemplateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLaunchTemplateVersions` operation.
-///
-/// Deletes one or more versions of a launch template.
-///
-/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
-///
-/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
-///
-/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-pub struct DeleteLaunchTemplateVersions(
-    pub(crate) rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLaunchTemplateVersions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
-    #[inline]
-    pub fn versions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().versions = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLaunchTemplateVersionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLaunchTemplateVersionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayRoute` operation.
-///
-/// Deletes the specified route from the specified local gateway route table.
-pub struct DeleteLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLocalGatewayRoute {
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayRouteResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteLocalGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
         rt::NoErrors,
     > {
         self.0

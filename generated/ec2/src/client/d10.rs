@@ -5,608 +5,164 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+    /// Describes the metadata of an account status report, including the status of the report.
     ///
-    /// Returns the [`DescribeInstanceImageMetadata`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeDeclarativePoliciesReports`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
-        DescribeInstanceImageMetadata(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
-        )
-    }
-    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-    ///
-    /// Returns the [`DescribeInstanceSqlHaHistoryStates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_sql_ha_history_states(
+    pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DescribeInstanceSqlHaHistoryStates {
-        DescribeInstanceSqlHaHistoryStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+    ) -> DescribeDeclarativePoliciesReports {
+        DescribeDeclarativePoliciesReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
         )
     }
-    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     ///
-    /// Returns the [`DescribeInstanceSqlHaStates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
-        DescribeInstanceSqlHaStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
-        )
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
     }
-    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
     ///
-    /// Returns the [`DescribeInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeEgressOnlyInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
-        DescribeInstanceStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
-        )
-    }
-    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
-    ///
-    /// Returns the [`DescribeInstanceTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
-        DescribeInstanceTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
-        )
-    }
-    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-    ///
-    /// Returns the [`DescribeInstanceTypeOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
-        DescribeInstanceTypeOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
-        )
-    }
-    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-    ///
-    /// Returns the [`DescribeInstanceTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
-        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
-    }
-    /// Describes the specified instances or all instances.
-    ///
-    /// Returns the [`DescribeInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instances(&self) -> DescribeInstances {
-        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
-    }
-    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
-        DescribeInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
-        )
-    }
-    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DescribeIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
-        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
-    }
-    /// Describe verification tokens.
-    ///
-    /// Returns the [`DescribeIpamExternalResourceVerificationTokens`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_external_resource_verification_tokens(
+    pub fn describe_egress_only_internet_gateways(
         &self,
-    ) -> DescribeIpamExternalResourceVerificationTokens {
-        DescribeIpamExternalResourceVerificationTokens(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
-            ),
+    ) -> DescribeEgressOnlyInternetGateways {
+        DescribeEgressOnlyInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
         )
     }
-    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     ///
-    /// Returns the [`DescribeIpamInternetRegistryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeElasticGpus`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_internet_registry_associations(
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
+    }
+    /// Describes the specified export image tasks or all of your export image tasks.
+    ///
+    /// Returns the [`DescribeExportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        DescribeExportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes the specified export instance tasks or all of your export instance tasks.
+    ///
+    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch.
+    ///
+    /// Returns the [`DescribeFastLaunchImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        DescribeFastLaunchImages(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
+        )
+    }
+    /// Describes the state of fast snapshot restores for your snapshots.
+    ///
+    /// Returns the [`DescribeFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        DescribeFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
+        )
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time.
+    ///
+    /// Returns the [`DescribeFleetHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
+    }
+    /// Describes the running instances for the specified EC2 Fleet.
+    ///
+    /// Returns the [`DescribeFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        DescribeFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+    ///
+    /// Returns the [`DescribeFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
+    }
+    /// Describes one or more flow logs.
+    ///
+    /// Returns the [`DescribeFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+    ///
+    /// Returns the [`DescribeFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        DescribeFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+    ///
+    /// Returns the [`DescribeFpgaImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase.
+    ///
+    /// Returns the [`DescribeHostReservationOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
         &self,
-    ) -> DescribeIpamInternetRegistryAssociations {
-        DescribeIpamInternetRegistryAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
-            ),
+    ) -> DescribeHostReservationOfferings {
+        DescribeHostReservationOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
         )
     }
-    /// Describes one or more IPAM policies.
+    /// Describes reservations that are associated with Dedicated Hosts in your account.
     ///
-    /// Returns the [`DescribeIpamPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeHostReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
-        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
-    }
-    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-    ///
-    /// Returns the [`DescribeIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
-        DescribeIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-    /// Get information about your IPAM pools.
-    ///
-    /// Returns the [`DescribeIpamPools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
-        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
-    }
-    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-    ///
-    /// Returns the [`DescribeIpamPrefixListResolverTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_prefix_list_resolver_targets(
-        &self,
-    ) -> DescribeIpamPrefixListResolverTargets {
-        DescribeIpamPrefixListResolverTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        DescribeHostReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
         )
     }
 }
-/// The `DescribeInstanceImageMetadata` operation.
+/// The `DescribeDeclarativePoliciesReports` operation.
 ///
-/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+/// Describes the metadata of an account status report, including the status of the report.
 ///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
 ///
-/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceImageMetadata(
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(
     pub(crate) rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceImageMetadata {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+rt::operation_type!(
+    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
+    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
+    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
+);
+impl DescribeDeclarativePoliciesReports {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceImageMetadataResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceImageMetadataResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
-        rt::NoErrors,
-        t::InstanceImageMetadata,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceSqlHaHistoryStates` operation.
-///
-/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaHistoryStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceSqlHaHistoryStates {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the results. Supported filters include:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceSqlHaStates` operation.
-///
-/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceSqlHaStates {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the results. Supported filters include:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceSqlHaStatesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceSqlHaStatesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceStatus` operation.
-///
-/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
-///
-/// Instance status includes the following components:
-///
-/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
-/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
-/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
-/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceStatus(
-    pub(crate) rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceStatus {
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
-    #[inline]
-    pub fn include_all_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_instances = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceStatusResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInstanceStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-        t::InstanceStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
-    }
-    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
-    #[inline]
-    pub fn wait_until_instance_status_ok(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
-    }
-    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
-    #[inline]
-    pub fn wait_until_system_status_ok(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
-    }
-}
-/// The `DescribeInstanceTopology` operation.
-///
-/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
-///
-/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceTopology(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceTopology {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -624,16 +180,96 @@ impl DescribeInstanceTopology {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The instance IDs.
+    /// One or more report IDs.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
         self
     }
-    /// The name of the placement group that each instance is in.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeDhcpOptions` operation.
+///
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(
+    pub(crate) rt::Call<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
+    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
+);
+impl DescribeDhcpOptions {
+    /// The IDs of DHCP option sets.
+    #[inline]
+    pub fn dhcp_options_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().dhcp_options_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// The filters.
@@ -648,13 +284,13 @@ impl DescribeInstanceTopology {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceTopologyResult, rt::Error>,
+        Output = Result<t::DescribeDhcpOptionsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInstanceTopologyResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -678,8 +314,8 @@ impl DescribeInstanceTopology {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
         rt::NoErrors,
     > {
         self.0
@@ -690,41 +326,40 @@ impl DescribeInstanceTopology {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
         rt::NoErrors,
-        t::InstanceTopology,
+        t::DhcpOptions,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
     }
 }
-/// The `DescribeInstanceTypeOfferings` operation.
+/// The `DescribeEgressOnlyInternetGateways` operation.
 ///
-/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-pub struct DescribeInstanceTypeOfferings(
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(
     pub(crate) rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceTypeOfferings {
+rt::operation_type!(
+    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
+    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
+    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
+);
+impl DescribeEgressOnlyInternetGateways {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The location type.
+    /// The IDs of the egress-only internet gateways.
     #[inline]
-    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
-        self.0.input_mut().location_type = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn egress_only_internet_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_ids = Some(value);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -737,365 +372,6 @@ impl DescribeInstanceTypeOfferings {
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceTypeOfferingsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceTypeOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-        t::InstanceTypeOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceTypes` operation.
-///
-/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-pub struct DescribeInstanceTypes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceTypes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance types.
-    #[inline]
-    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
-    #[inline]
-    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
-        self.0.input_mut().include_unsupported_in_region = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceTypesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInstanceTypesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-        t::InstanceTypeInfo,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
-    }
-}
-/// The `DescribeInstances` operation.
-///
-/// Describes the specified instances or all instances.
-///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
-///
-/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstances(
-    pub(crate) rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstances {
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstancesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-        t::Reservation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
-    }
-    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_instance_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
-    #[inline]
-    pub fn wait_until_instance_running(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_stopped(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
-    }
-    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
-    #[inline]
-    pub fn wait_until_instance_terminated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
-    }
-}
-/// The `DescribeInternetGateways` operation.
-///
-/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub struct DescribeInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInternetGateways {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the internet gateways.
-    #[inline]
-    pub fn internet_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().internet_gateway_ids = Some(value);
         self
     }
     /// The filters.
@@ -1110,13 +386,15 @@ impl DescribeInternetGateways {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInternetGatewaysResult, rt::Error>,
+        Output = Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInternetGatewaysResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1140,8 +418,8 @@ impl DescribeInternetGateways {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
     > {
         self.0
@@ -1152,49 +430,56 @@ impl DescribeInternetGateways {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
-        t::InternetGateway,
+        t::EgressOnlyInternetGateway,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
-    }
-    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_internet_gateway_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
     }
 }
-/// The `DescribeIpamByoasn` operation.
+/// The `DescribeElasticGpus` operation.
 ///
-/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DescribeIpamByoasn(
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(
     pub(crate) rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
         rt::NoErrors,
     >,
 );
-impl DescribeIpamByoasn {
+rt::operation_type!(
+    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
+    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
+);
+impl DescribeElasticGpus {
+    /// The Elastic Graphics accelerator IDs.
+    #[inline]
+    pub fn elastic_gpu_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().elastic_gpu_ids = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token to request the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
@@ -1206,13 +491,13 @@ impl DescribeIpamByoasn {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamByoasnResult, rt::Error>,
+        Output = Result<t::DescribeElasticGpusResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1236,216 +521,44 @@ impl DescribeIpamByoasn {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeIpamExternalResourceVerificationTokens` operation.
+/// The `DescribeExportImageTasks` operation.
 ///
-/// Describe verification tokens.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DescribeIpamExternalResourceVerificationTokens(
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(
     pub(crate) rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeIpamExternalResourceVerificationTokens {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
+    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
+);
+impl DescribeExportImageTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The IDs of the export image tasks.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of tokens to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Verification token IDs.
-    #[inline]
-    pub fn ipam_external_resource_verification_token_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_external_resource_verification_token_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeIpamExternalResourceVerificationTokensResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIpamExternalResourceVerificationTokensResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamInternetRegistryAssociations` operation.
-///
-/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeIpamInternetRegistryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpamInternetRegistryAssociations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the internet registry associations to describe.
-    #[inline]
-    pub fn ipam_internet_registry_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIpamPolicies` operation.
-///
-/// Describes one or more IPAM policies.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DescribeIpamPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpamPolicies {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the IPAM policy description.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn export_image_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().export_image_task_ids = Some(value);
         self
     }
     /// The maximum number of results to return in a single call.
@@ -1454,16 +567,10 @@ impl DescribeIpamPolicies {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// A token that indicates the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAM policies to describe.
-    #[inline]
-    pub fn ipam_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_policy_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1472,13 +579,13 @@ impl DescribeIpamPolicies {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPoliciesResult, rt::Error>,
+        Output = Result<t::DescribeExportImageTasksResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamPoliciesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1502,41 +609,140 @@ impl DescribeIpamPolicies {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
+    }
 }
-/// The `DescribeIpamPoolAllocations` operation.
+/// The `DescribeExportTasks` operation.
 ///
-/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
-///
-/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
-///
-/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub struct DescribeIpamPoolAllocations(
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(
     pub(crate) rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeIpamPoolAllocations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
+    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    /// the filters for the export tasks.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The IDs of the IPAM pool allocations you want to describe.
+    /// The export task IDs.
     #[inline]
-    pub fn ipam_pool_allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_ids = Some(value);
+    pub fn export_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().export_task_ids = Some(value);
         self
     }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeExportTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeFastLaunchImages` operation.
+///
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(
+    pub(crate) rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
+    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
+);
+impl DescribeFastLaunchImages {
+    /// Specify one or more Windows AMI image IDs for the request.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// Use the following filters to streamline results.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -1548,10 +754,16 @@ impl DescribeIpamPoolAllocations {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1560,7 +772,103 @@ impl DescribeIpamPoolAllocations {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPoolAllocationsResult, rt::Error>,
+        Output = Result<t::DescribeFastLaunchImagesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+        t::DescribeFastLaunchImagesSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeFastSnapshotRestores` operation.
+///
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(
+    pub(crate) rt::Call<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
+    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
+    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
+);
+impl DescribeFastSnapshotRestores {
+    /// The filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFastSnapshotRestoresResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1568,7 +876,7 @@ impl DescribeIpamPoolAllocations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIpamPoolAllocationsResult, rt::Error> {
+    ) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1592,8 +900,8 @@ impl DescribeIpamPoolAllocations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
         rt::NoErrors,
     > {
         self.0
@@ -1604,35 +912,43 @@ impl DescribeIpamPoolAllocations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
         rt::NoErrors,
-        t::IpamPoolAllocation,
+        t::DescribeFastSnapshotRestoreSuccessItem,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
     }
 }
-/// The `DescribeIpamPools` operation.
+/// The `DescribeFleetHistory` operation.
 ///
-/// Get information about your IPAM pools.
-pub struct DescribeIpamPools(
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(
     pub(crate) rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
         rt::NoErrors,
     >,
 );
-impl DescribeIpamPools {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
+    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
+);
+impl DescribeFleetHistory {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    /// The type of events to describe. By default, all events are described.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
+        self.0.input_mut().event_type = Some(value.into());
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1641,16 +957,22 @@ impl DescribeIpamPools {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the IPAM pools you would like information on.
+    /// The ID of the EC2 Fleet.
     #[inline]
-    pub fn ipam_pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_pool_ids = Some(value);
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
+        self
+    }
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1659,13 +981,13 @@ impl DescribeIpamPools {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPoolsResult, rt::Error>,
+        Output = Result<t::DescribeFleetHistoryResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamPoolsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1689,47 +1011,36 @@ impl DescribeIpamPools {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
-        rt::NoErrors,
-        t::IpamPool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
-    }
 }
-/// The `DescribeIpamPrefixListResolverTargets` operation.
+/// The `DescribeFleetInstances` operation.
 ///
-/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub struct DescribeIpamPrefixListResolverTargets(
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(
     pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeIpamPrefixListResolverTargets {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
+    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
+);
+impl DescribeFleetInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1738,22 +1049,22 @@ impl DescribeIpamPrefixListResolverTargets {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
+    /// The ID of the EC2 Fleet.
     #[inline]
-    pub fn ipam_prefix_list_resolver_target_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_ids = Some(value);
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
         self
     }
-    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
+    /// The filters.
     #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1762,7 +1073,279 @@ impl DescribeIpamPrefixListResolverTargets {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error>,
+        Output = Result<t::DescribeFleetInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(
+    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
+    op::DESCRIBE_FLEETS
+);
+impl DescribeFleets {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the EC2 Fleets.
+    #[inline]
+    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fleet_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFleetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFleetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
+        rt::NoErrors,
+        t::FleetData,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeFlowLogs` operation.
+///
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(
+    pub(crate) rt::Call<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
+    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
+);
+impl DescribeFlowLogs {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// One or more flow log IDs.
+    #[inline]
+    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().flow_log_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFlowLogsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+        t::FlowLog,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
+    }
+}
+/// The `DescribeFpgaImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
+    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
+);
+impl DescribeFpgaImageAttribute {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the AFI.
+    #[inline]
+    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fpga_image_id = value.into();
+        self
+    }
+    /// The AFI attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFpgaImageAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1770,7 +1353,7 @@ impl DescribeIpamPrefixListResolverTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error> {
+    ) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1794,8 +1377,102 @@ impl DescribeIpamPrefixListResolverTargets {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(
+    pub(crate) rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
+    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
+);
+impl DescribeFpgaImages {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The AFI IDs.
+    #[inline]
+    pub fn fpga_image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fpga_image_ids = Some(value);
+        self
+    }
+    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
+    #[inline]
+    pub fn owners(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().owners = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFpgaImagesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
         rt::NoErrors,
     > {
         self.0
@@ -1806,14 +1483,218 @@ impl DescribeIpamPrefixListResolverTargets {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
         rt::NoErrors,
-        t::IpamPrefixListResolverTarget,
+        t::FpgaImage,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservationOfferings` operation.
+///
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
+    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
+);
+impl DescribeHostReservationOfferings {
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
+    #[inline]
+    pub fn max_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
+    #[inline]
+    pub fn min_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the reservation offering.
+    #[inline]
+    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().offering_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeHostReservationOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+        t::HostOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservations` operation.
+///
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(
+    pub(crate) rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeHostReservations, t::DescribeHostReservationsRequest,
+    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
+);
+impl DescribeHostReservations {
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// The host reservation IDs.
+    #[inline]
+    pub fn host_reservation_id_set(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_reservation_id_set = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeHostReservationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+        t::HostReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
     }
 }

@@ -5,796 +5,193 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
     ///
-    /// Returns the [`DescribeIpamPrefixListResolvers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_prefix_list_resolvers(
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
+    }
+    /// Describes your IAM instance profile associations.
+    ///
+    /// Returns the [`DescribeIamInstanceProfileAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
         &self,
-    ) -> DescribeIpamPrefixListResolvers {
-        DescribeIpamPrefixListResolvers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
+    ) -> DescribeIamInstanceProfileAssociations {
+        DescribeIamInstanceProfileAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
         )
     }
-    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
     ///
-    /// Returns the [`DescribeIpamResourceDiscoveries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
-        DescribeIpamResourceDiscoveries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
+    }
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+    ///
+    /// Returns the [`DescribeIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        DescribeIdentityIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
         )
     }
-    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
     ///
-    /// Returns the [`DescribeIpamResourceDiscoveryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_resource_discovery_associations(
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        DescribeImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes your Amazon Web Services resources that are referencing the specified images.
+    ///
+    /// Returns the [`DescribeImageReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        DescribeImageReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
+        )
+    }
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+    ///
+    /// Returns the [`DescribeImageUsageReportEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_report_entries(
         &self,
-    ) -> DescribeIpamResourceDiscoveryAssociations {
-        DescribeIpamResourceDiscoveryAssociations(
+    ) -> DescribeImageUsageReportEntries {
+        DescribeImageUsageReportEntries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
+        )
+    }
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+    ///
+    /// Returns the [`DescribeImageUsageReports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        DescribeImageUsageReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
+        )
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+    ///
+    /// Returns the [`DescribeImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created.
+    ///
+    /// Returns the [`DescribeImportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        DescribeImportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes your import snapshot tasks.
+    ///
+    /// Returns the [`DescribeImportSnapshotTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        DescribeImportSnapshotTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
+        )
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+    ///
+    /// Returns the [`DescribeInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        DescribeInstanceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
+        )
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+    ///
+    /// Returns the [`DescribeInstanceConnectEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
+        &self,
+    ) -> DescribeInstanceConnectEndpoints {
+        DescribeInstanceConnectEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
+        )
+    }
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+    ///
+    /// Returns the [`DescribeInstanceCreditSpecifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_credit_specifications(
+        &self,
+    ) -> DescribeInstanceCreditSpecifications {
+        DescribeInstanceCreditSpecifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
+        )
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+    ///
+    /// Returns the [`DescribeInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        DescribeInstanceEventNotificationAttributes(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
             ),
         )
     }
-    /// Get information about your IPAM scopes.
+    /// Describes the specified event windows or all event windows.
     ///
-    /// Returns the [`DescribeIpamScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceEventWindows`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
-        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
-    }
-    /// Get information about your IPAM pools.
-    ///
-    /// Returns the [`DescribeIpams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipams(&self) -> DescribeIpams {
-        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
-    }
-    /// Describes your IPv6 address pools.
-    ///
-    /// Returns the [`DescribeIpv6Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
-        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
-    }
-    /// Describes the specified key pairs or all of your key pairs.
-    ///
-    /// Returns the [`DescribeKeyPairs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
-        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
-    }
-    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-    ///
-    /// Returns the [`DescribeLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
-        DescribeLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
-        )
-    }
-    /// Describes one or more launch templates.
-    ///
-    /// Returns the [`DescribeLaunchTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
-        DescribeLaunchTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
-        )
-    }
-    /// Describes the associations between virtual interface groups and local gateway route tables.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
-        &self,
-    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
-            ),
-        )
-    }
-    /// Describes the specified associations between VPCs and local gateway route tables.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTableVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_table_vpc_associations(
-        &self,
-    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
-        DescribeLocalGatewayRouteTableVpcAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
-            ),
-        )
-    }
-    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeLocalGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_tables(
-        &self,
-    ) -> DescribeLocalGatewayRouteTables {
-        DescribeLocalGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
-        )
-    }
-    /// Describes the specified local gateway virtual interface groups.
-    ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaceGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interface_groups(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
-        DescribeLocalGatewayVirtualInterfaceGroups(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
-            ),
-        )
-    }
-    /// Describes the specified local gateway virtual interfaces.
-    ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interfaces(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaces {
-        DescribeLocalGatewayVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
-        )
-    }
-    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeLocalGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
-        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
-    }
-    /// Describes the lock status for a snapshot.
-    ///
-    /// Returns the [`DescribeLockedSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
-        DescribeLockedSnapshots(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        DescribeInstanceEventWindows(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
         )
     }
 }
-/// The `DescribeIpamPrefixListResolvers` operation.
+/// The `DescribeHosts` operation.
 ///
-/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-pub struct DescribeIpamPrefixListResolvers(
-    pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-    >,
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(
+    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
 );
-impl DescribeIpamPrefixListResolvers {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
+    op::DESCRIBE_HOSTS
+);
+impl DescribeHosts {
+    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn host_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_ids = Some(value);
         self
     }
-    /// One or more filters to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
+    /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPrefixListResolversResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIpamPrefixListResolversResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolver,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveries` operation.
-///
-/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DescribeIpamResourceDiscoveries(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpamResourceDiscoveries {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM resource discovery IDs.
-    #[inline]
-    pub fn ipam_resource_discovery_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of resource discoveries to return in one page of results.
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The resource discovery filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-        t::IpamResourceDiscovery,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveryAssociations` operation.
-///
-/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-pub struct DescribeIpamResourceDiscoveryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpamResourceDiscoveryAssociations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The resource discovery association IDs.
-    #[inline]
-    pub fn ipam_resource_discovery_association_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_resource_discovery_association_ids = Some(value);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of resource discovery associations to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The resource discovery association filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-        t::IpamResourceDiscoveryAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeIpamScopes` operation.
-///
-/// Get information about your IPAM scopes.
-pub struct DescribeIpamScopes(
-    pub(crate) rt::Call<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpamScopes {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the scopes you want information on.
-    #[inline]
-    pub fn ipam_scope_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_scope_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamScopesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamScopesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-        t::IpamScope,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
-    }
-}
-/// The `DescribeIpams` operation.
-///
-/// Get information about your IPAM pools.
-///
-/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DescribeIpams(
-    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
-);
-impl DescribeIpams {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the IPAMs you want information on.
-    #[inline]
-    pub fn ipam_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamsRequest,
-        t::DescribeIpamsResult,
-        rt::NoErrors,
-        t::Ipam,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
-    }
-}
-/// The `DescribeIpv6Pools` operation.
-///
-/// Describes your IPv6 address pools.
-pub struct DescribeIpv6Pools(
-    pub(crate) rt::Call<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIpv6Pools {
-    /// The IDs of the IPv6 address pools.
-    #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpv6PoolsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpv6PoolsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-        t::Ipv6Pool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeKeyPairs` operation.
-///
-/// Describes the specified key pairs or all of your key pairs.
-///
-/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeKeyPairs(
-    pub(crate) rt::Call<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeKeyPairs {
-    /// The key pair names.
-    #[inline]
-    pub fn key_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().key_names = Some(value);
-        self
-    }
-    /// The IDs of the key pairs.
-    #[inline]
-    pub fn key_pair_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().key_pair_ids = Some(value);
-        self
-    }
-    /// If `true`, the public key material is included in the response.
-    #[inline]
-    pub fn include_public_key(mut self, value: bool) -> Self {
-        self.0.input_mut().include_public_key = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -803,13 +200,13 @@ impl DescribeKeyPairs {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeKeyPairsResult, rt::Error>,
+        Output = Result<t::DescribeHostsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeKeyPairsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeHostsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -832,140 +229,7 @@ impl DescribeKeyPairs {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_key_pair_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
-    }
-}
-/// The `DescribeLaunchTemplateVersions` operation.
-///
-/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-pub struct DescribeLaunchTemplateVersions(
-    pub(crate) rt::Call<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLaunchTemplateVersions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
-    #[inline]
-    pub fn versions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().versions = Some(value);
-        self
-    }
-    /// The version number after which to describe launch template versions.
-    #[inline]
-    pub fn min_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().min_version = Some(value.into());
-        self
-    }
-    /// The version number up to which to describe launch template versions.
-    #[inline]
-    pub fn max_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().max_version = Some(value.into());
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
-    #[inline]
-    pub fn resolve_alias(mut self, value: bool) -> Self {
-        self.0.input_mut().resolve_alias = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLaunchTemplateVersionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLaunchTemplateVersionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
         self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
@@ -974,761 +238,37 @@ impl DescribeLaunchTemplateVersions {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
         rt::NoErrors,
-        t::LaunchTemplateVersion,
+        t::Host,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
     }
 }
-/// The `DescribeLaunchTemplates` operation.
+/// The `DescribeIamInstanceProfileAssociations` operation.
 ///
-/// Describes one or more launch templates.
-pub struct DescribeLaunchTemplates(
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(
     pub(crate) rt::Call<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeLaunchTemplates {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more launch template IDs.
-    #[inline]
-    pub fn launch_template_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().launch_template_ids = Some(value);
-        self
-    }
-    /// One or more launch template names.
-    #[inline]
-    pub fn launch_template_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().launch_template_names = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLaunchTemplatesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLaunchTemplatesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-        t::LaunchTemplate,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
-    }
-}
-/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
-///
-/// Describes the associations between virtual interface groups and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DescribeIamInstanceProfileAssociations,
+    t::DescribeIamInstanceProfileAssociationsRequest,
+    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
 );
-impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-    /// The IDs of the associations.
+impl DescribeIamInstanceProfileAssociations {
+    /// The IAM instance profile associations.
     #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_ids = Some(
-            value,
-        );
+    pub fn association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().association_ids = Some(value);
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
-///
-/// Describes the specified associations between VPCs and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVpcAssociations(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayRouteTableVpcAssociations {
-    /// The IDs of the associations.
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTableVpcAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayRouteTables` operation.
-///
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGatewayRouteTables(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayRouteTables {
-    /// The IDs of the local gateway route tables.
-    #[inline]
-    pub fn local_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTable,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
-    }
-}
-/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
-///
-/// Describes the specified local gateway virtual interface groups.
-pub struct DescribeLocalGatewayVirtualInterfaceGroups(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayVirtualInterfaceGroups {
-    /// The IDs of the virtual interface groups.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterfaceGroup,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayVirtualInterfaces` operation.
-///
-/// Describes the specified local gateway virtual interfaces.
-pub struct DescribeLocalGatewayVirtualInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayVirtualInterfaces {
-    /// The IDs of the virtual interfaces.
-    #[inline]
-    pub fn local_gateway_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterface,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGateways` operation.
-///
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGateways(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGateways {
-    /// The IDs of the local gateways.
-    #[inline]
-    pub fn local_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-        t::LocalGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeLockedSnapshots` operation.
-///
-/// Describes the lock status for a snapshot.
-pub struct DescribeLockedSnapshots(
-    pub(crate) rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLockedSnapshots {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
@@ -1747,31 +287,21 @@ impl DescribeLockedSnapshots {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the snapshots for which to view the lock status.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLockedSnapshotsResult, rt::Error>,
+        Output = Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1795,10 +325,1407 @@ impl DescribeLockedSnapshots {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+        t::IamInstanceProfileAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeIdFormat` operation.
+///
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(
+    pub(crate) rt::Call<
+        t::DescribeIdFormatRequest,
+        t::DescribeIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
+    rt::NoErrors, op::DESCRIBE_ID_FORMAT
+);
+impl DescribeIdFormat {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    #[inline]
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeIdentityIdFormat` operation.
+///
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(
+    pub(crate) rt::Call<
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
+    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
+);
+impl DescribeIdentityIdFormat {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    #[inline]
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
+        self
+    }
+    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
+    #[inline]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().principal_arn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIdentityIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImageAttribute(
+    pub(crate) rt::Call<
+        t::DescribeImageAttributeRequest,
+        t::ImageAttribute,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
+    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
+);
+impl DescribeImageAttribute {
+    /// The AMI attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ImageAttribute, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ImageAttribute, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeImageReferences` operation.
+///
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(
+    pub(crate) rt::Call<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageReferences, t::DescribeImageReferencesRequest,
+    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
+);
+impl DescribeImageReferences {
+    /// The IDs of the images to check for resource references.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = value;
+        self
+    }
+    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
+    #[inline]
+    pub fn include_all_resource_types(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_resource_types = Some(value);
+        self
+    }
+    /// The Amazon Web Services resource types to check for image references.
+    #[inline]
+    pub fn resource_types(mut self, value: Vec<t::ResourceTypeRequest>) -> Self {
+        self.0.input_mut().resource_types = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageReferencesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+        t::ImageReference,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReportEntries` operation.
+///
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(
+    pub(crate) rt::Call<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
+    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
+);
+impl DescribeImageUsageReportEntries {
+    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// The IDs of the usage reports.
+    #[inline]
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageUsageReportEntriesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+        t::ImageUsageReportEntry,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReports` operation.
+///
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(
+    pub(crate) rt::Call<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
+    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
+);
+impl DescribeImageUsageReports {
+    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// The IDs of the image usage reports.
+    #[inline]
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageUsageReportsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
+    }
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_usage_report_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImages` operation.
+///
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+///
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(
+    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGES
+);
+impl DescribeImages {
+    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+    #[inline]
+    pub fn executable_users(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().executable_users = Some(value);
+        self
+    }
+    /// The image IDs.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
+    #[inline]
+    pub fn owners(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().owners = Some(value);
+        self
+    }
+    /// Specifies whether to include deprecated AMIs.
+    #[inline]
+    pub fn include_deprecated(mut self, value: bool) -> Self {
+        self.0.input_mut().include_deprecated = Some(value);
+        self
+    }
+    /// Specifies whether to include disabled AMIs.
+    #[inline]
+    pub fn include_disabled(mut self, value: bool) -> Self {
+        self.0.input_mut().include_disabled = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImagesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImagesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
+    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
+);
+impl DescribeImportImageTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the import image tasks.
+    #[inline]
+    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().import_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A token that indicates the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportImageTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+        t::ImportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeImportSnapshotTasks` operation.
+///
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
+    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
+    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
+);
+impl DescribeImportSnapshotTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A list of import snapshot task IDs.
+    #[inline]
+    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().import_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A token that indicates the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportSnapshotTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_imported(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
+    }
+}
+/// The `DescribeInstanceAttribute` operation.
+///
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(
+    pub(crate) rt::Call<
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
+    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
+);
+impl DescribeInstanceAttribute {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The instance attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::InstanceAttribute, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::InstanceAttribute, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceConnectEndpoints` operation.
+///
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
+    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
+);
+impl DescribeInstanceConnectEndpoints {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// One or more EC2 Instance Connect Endpoint IDs.
+    #[inline]
+    pub fn instance_connect_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_connect_endpoint_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceConnectEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceCreditSpecifications` operation.
+///
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(
+    pub(crate) rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
+    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
+);
+impl DescribeInstanceCreditSpecifications {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+        t::InstanceCreditSpecification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeInstanceEventNotificationAttributes` operation.
+///
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(
+    pub(crate) rt::Call<
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceEventNotificationAttributes,
+    t::DescribeInstanceEventNotificationAttributesRequest,
+    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DescribeInstanceEventNotificationAttributes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceEventWindows` operation.
+///
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(
+    pub(crate) rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
+    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
+);
+impl DescribeInstanceEventWindows {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the event windows.
+    #[inline]
+    pub fn instance_event_window_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_event_window_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceEventWindowsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+        t::InstanceEventWindow,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
 }

@@ -5,193 +5,301 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
     ///
-    /// Returns the [`DescribeMacHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceImageMetadata`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
-        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
-    }
-    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeMacModificationTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
-        DescribeMacModificationTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
+    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
+        DescribeInstanceImageMetadata(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
         )
     }
-    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     ///
-    /// Returns the [`DescribeManagedPrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceSqlHaHistoryStates`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
-        DescribeManagedPrefixLists(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
-        )
-    }
-    /// Describes the specified metric categories, or all of your metric categories.
-    ///
-    /// Returns the [`DescribeMetricCategories`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
-        DescribeMetricCategories(
-            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
-        )
-    }
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeMovingAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
-        DescribeMovingAddresses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
-        )
-    }
-    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeNatGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
-        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
-    }
-    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-    ///
-    /// Returns the [`DescribeNetworkAcls`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
-        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
-    }
-    /// Describes the specified Network Access Scope analyses.
-    ///
-    /// Returns the [`DescribeNetworkInsightsAccessScopeAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_access_scope_analyses(
+    pub fn describe_instance_sql_ha_history_states(
         &self,
-    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
-        DescribeNetworkInsightsAccessScopeAnalyses(
+    ) -> DescribeInstanceSqlHaHistoryStates {
+        DescribeInstanceSqlHaHistoryStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
+        )
+    }
+    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+    ///
+    /// Returns the [`DescribeInstanceSqlHaStates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
+        DescribeInstanceSqlHaStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
+        )
+    }
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+    ///
+    /// Returns the [`DescribeInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
+        DescribeInstanceStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+    ///
+    /// Returns the [`DescribeInstanceTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
+        DescribeInstanceTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
+        )
+    }
+    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+    ///
+    /// Returns the [`DescribeInstanceTypeOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
+        DescribeInstanceTypeOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
+        )
+    }
+    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+    ///
+    /// Returns the [`DescribeInstanceTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
+        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
+    }
+    /// Describes the specified instances or all instances.
+    ///
+    /// Returns the [`DescribeInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instances(&self) -> DescribeInstances {
+        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
+    }
+    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+    ///
+    /// Returns the [`DescribeInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
+        DescribeInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
+        )
+    }
+    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`DescribeIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
+        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
+    }
+    /// Describe verification tokens.
+    ///
+    /// Returns the [`DescribeIpamExternalResourceVerificationTokens`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_external_resource_verification_tokens(
+        &self,
+    ) -> DescribeIpamExternalResourceVerificationTokens {
+        DescribeIpamExternalResourceVerificationTokens(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
             ),
         )
     }
-    /// Describes the specified Network Access Scopes.
+    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
     ///
-    /// Returns the [`DescribeNetworkInsightsAccessScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamInternetRegistryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_network_insights_access_scopes(
+    pub fn describe_ipam_internet_registry_associations(
         &self,
-    ) -> DescribeNetworkInsightsAccessScopes {
-        DescribeNetworkInsightsAccessScopes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
-        )
-    }
-    /// Describes one or more of your network insights analyses.
-    ///
-    /// Returns the [`DescribeNetworkInsightsAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
-        DescribeNetworkInsightsAnalyses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
-        )
-    }
-    /// Describes one or more of your paths.
-    ///
-    /// Returns the [`DescribeNetworkInsightsPaths`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
-        DescribeNetworkInsightsPaths(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
-        )
-    }
-    /// Describes a network interface attribute. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_attribute(
-        &self,
-    ) -> DescribeNetworkInterfaceAttribute {
-        DescribeNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-    /// Describes the permissions for your network interfaces.
-    ///
-    /// Returns the [`DescribeNetworkInterfacePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_permissions(
-        &self,
-    ) -> DescribeNetworkInterfacePermissions {
-        DescribeNetworkInterfacePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
-        )
-    }
-    /// Describes the specified network interfaces or all your network interfaces.
-    ///
-    /// Returns the [`DescribeNetworkInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
-        DescribeNetworkInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
-        )
-    }
-    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_networking_flex_cost_allocation_policies(
-        &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicies {
-        DescribeNetworkingFlexCostAllocationPolicies(
+    ) -> DescribeIpamInternetRegistryAssociations {
+        DescribeIpamInternetRegistryAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
             ),
         )
     }
-    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    /// Describes one or more IPAM policies.
     ///
-    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicyAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_networking_flex_cost_allocation_policy_associations(
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
+        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
+    }
+    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+    ///
+    /// Returns the [`DescribeIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
+        DescribeIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get information about your IPAM pools.
+    ///
+    /// Returns the [`DescribeIpamPools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
+        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
+    }
+    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+    ///
+    /// Returns the [`DescribeIpamPrefixListResolverTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_prefix_list_resolver_targets(
         &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
-        DescribeNetworkingFlexCostAllocationPolicyAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
-            ),
+    ) -> DescribeIpamPrefixListResolverTargets {
+        DescribeIpamPrefixListResolverTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
         )
     }
 }
-/// The `DescribeMacHosts` operation.
+/// The `DescribeInstanceImageMetadata` operation.
 ///
-/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-pub struct DescribeMacHosts(
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+///
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceImageMetadata(
     pub(crate) rt::Call<
-        t::DescribeMacHostsRequest,
-        t::DescribeMacHostsResult,
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
         rt::NoErrors,
     >,
 );
-impl DescribeMacHosts {
+rt::operation_type!(
+    DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
+    t::DescribeInstanceImageMetadataResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_IMAGE_METADATA
+);
+impl DescribeInstanceImageMetadata {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The IDs of the EC2 Mac Dedicated Hosts.
+    /// The instance IDs.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceImageMetadataResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceImageMetadataResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+        t::InstanceImageMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceSqlHaHistoryStates` operation.
+///
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaHistoryStates(
+    pub(crate) rt::Call<
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
+    t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES
+);
+impl DescribeInstanceSqlHaHistoryStates {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -200,19 +308,39 @@ impl DescribeMacHosts {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the results. Supported filters include:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMacHostsResult, rt::Error>,
+        Output = Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -235,56 +363,34 @@ impl DescribeMacHosts {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors> {
+    ) -> rt::Call<
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
+        rt::NoErrors,
+    > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMacHostsRequest,
-        t::DescribeMacHostsResult,
-        rt::NoErrors,
-        t::MacHost,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
-    }
 }
-/// The `DescribeMacModificationTasks` operation.
+/// The `DescribeInstanceSqlHaStates` operation.
 ///
-/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-pub struct DescribeMacModificationTasks(
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaStates(
     pub(crate) rt::Call<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeMacModificationTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
+    t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_SQL_HA_STATES
+);
+impl DescribeInstanceSqlHaStates {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies one or more filters for the request:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The ID of task.
-    #[inline]
-    pub fn mac_modification_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().mac_modification_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -293,112 +399,31 @@ impl DescribeMacModificationTasks {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMacModificationTasksResult, rt::Error>,
-    > {
-        self.0.send()
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// One or more filters to apply to the results. Supported filters include:
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
-        self.0.send_blocking()
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-        t::MacModificationTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeManagedPrefixLists` operation.
-///
-/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-pub struct DescribeManagedPrefixLists(
-    pub(crate) rt::Call<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeManagedPrefixLists {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more prefix list IDs.
-    #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeManagedPrefixListsResult, rt::Error>,
+        Output = Result<t::DescribeInstanceSqlHaStatesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -406,7 +431,7 @@ impl DescribeManagedPrefixLists {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
+    ) -> Result<t::DescribeInstanceSqlHaStatesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -430,49 +455,43 @@ impl DescribeManagedPrefixLists {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-        t::ManagedPrefixList,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
-    }
 }
-/// The `DescribeMetricCategories` operation.
+/// The `DescribeInstanceStatus` operation.
 ///
-/// Describes the specified metric categories, or all of your metric categories.
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
 ///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DescribeMetricCategories(
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceStatus(
     pub(crate) rt::Call<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     >,
 );
-impl DescribeMetricCategories {
-    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
+rt::operation_type!(
+    DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
+    t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
+);
+impl DescribeInstanceStatus {
+    /// The instance IDs.
     #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -485,1020 +504,6 @@ impl DescribeMetricCategories {
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMetricCategoriesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
-        rt::NoErrors,
-        t::MetricCategory,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
-    }
-}
-/// The `DescribeMovingAddresses` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
-pub struct DescribeMovingAddresses(
-    pub(crate) rt::Call<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeMovingAddresses {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more Elastic IP addresses.
-    #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMovingAddressesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-        t::MovingAddressStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
-    }
-}
-/// The `DescribeNatGateways` operation.
-///
-/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-pub struct DescribeNatGateways(
-    pub(crate) rt::Call<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNatGateways {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The IDs of the NAT gateways.
-    #[inline]
-    pub fn nat_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().nat_gateway_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNatGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-        t::NatGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
-    }
-    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_nat_gateway_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
-    }
-    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_nat_gateway_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
-    }
-}
-/// The `DescribeNetworkAcls` operation.
-///
-/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeNetworkAcls(
-    pub(crate) rt::Call<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkAcls {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the network ACLs.
-    #[inline]
-    pub fn network_acl_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_acl_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkAclsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
-        rt::NoErrors,
-        t::NetworkAcl,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
-///
-/// Describes the specified Network Access Scope analyses.
-pub struct DescribeNetworkInsightsAccessScopeAnalyses(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsAccessScopeAnalyses {
-    /// The IDs of the Network Access Scope analyses.
-    #[inline]
-    pub fn network_insights_access_scope_analysis_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_ids = Some(value);
-        self
-    }
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = Some(value.into());
-        self
-    }
-    /// Filters the results based on the start time. The analysis must have started on or after this time.
-    #[inline]
-    pub fn analysis_start_time_begin(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time_begin = Some(value);
-        self
-    }
-    /// Filters the results based on the start time. The analysis must have started on or before this time.
-    #[inline]
-    pub fn analysis_start_time_end(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time_end = Some(value);
-        self
-    }
-    /// There are no supported filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAccessScopeAnalysis,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopes` operation.
-///
-/// Describes the specified Network Access Scopes.
-pub struct DescribeNetworkInsightsAccessScopes(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsAccessScopes {
-    /// The IDs of the Network Access Scopes.
-    #[inline]
-    pub fn network_insights_access_scope_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_ids = Some(value);
-        self
-    }
-    /// There are no supported filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAccessScope,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAnalyses` operation.
-///
-/// Describes one or more of your network insights analyses.
-pub struct DescribeNetworkInsightsAnalyses(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsAnalyses {
-    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
-    #[inline]
-    pub fn network_insights_analysis_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_ids = Some(value);
-        self
-    }
-    /// The ID of the path. You must specify either a path ID or analysis IDs.
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = Some(value.into());
-        self
-    }
-    /// The time when the network insights analyses started.
-    #[inline]
-    pub fn analysis_start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time = Some(value);
-        self
-    }
-    /// The time when the network insights analyses ended.
-    #[inline]
-    pub fn analysis_end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_end_time = Some(value);
-        self
-    }
-    /// The filters. The following are the possible values:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAnalysis,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInsightsPaths` operation.
-///
-/// Describes one or more of your paths.
-pub struct DescribeNetworkInsightsPaths(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsPaths {
-    /// The IDs of the paths.
-    #[inline]
-    pub fn network_insights_path_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_path_ids = Some(value);
-        self
-    }
-    /// The filters. The following are the possible values:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsPathsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-        t::NetworkInsightsPath,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInterfaceAttribute` operation.
-///
-/// Describes a network interface attribute. You can specify only one attribute at a time.
-pub struct DescribeNetworkInterfaceAttribute(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfaceAttributeRequest,
-        t::DescribeNetworkInterfaceAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfaceAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The attribute of the network interface. This parameter is required.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::NetworkInterfaceAttribute>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInterfaceAttributeRequest,
-        t::DescribeNetworkInterfaceAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeNetworkInterfacePermissions` operation.
-///
-/// Describes the permissions for your network interfaces.
-pub struct DescribeNetworkInterfacePermissions(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfacePermissions {
-    /// The network interface permission IDs.
-    #[inline]
-    pub fn network_interface_permission_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_permission_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-        t::NetworkInterfacePermission,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInterfaces` operation.
-///
-/// Describes the specified network interfaces or all your network interfaces.
-///
-/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub struct DescribeNetworkInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfaces {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -1507,22 +512,22 @@ impl DescribeNetworkInterfaces {
         self.0.input_mut().include_managed_resources = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The network interface IDs.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
-        self
-    }
-    /// One or more filters.
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    #[inline]
+    pub fn include_all_instances(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_instances = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1531,13 +536,13 @@ impl DescribeNetworkInterfaces {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfacesResult, rt::Error>,
+        Output = Result<t::DescribeInstanceStatusResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceStatusResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1561,8 +566,8 @@ impl DescribeNetworkInterfaces {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     > {
         self.0
@@ -1573,46 +578,85 @@ impl DescribeNetworkInterfaces {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
-        t::NetworkInterface,
+        t::InstanceStatus,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
     }
-    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
+    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
     #[inline]
-    pub fn wait_until_network_interface_available(
+    pub fn wait_until_instance_status_ok(
         self,
     ) -> rt::Waiter<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
+        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+    }
+    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_system_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
     }
 }
-/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
+/// The `DescribeInstanceTopology` operation.
 ///
-/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeNetworkingFlexCostAllocationPolicies(
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+///
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceTopology(
     pub(crate) rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
         rt::NoErrors,
     >,
 );
-impl DescribeNetworkingFlexCostAllocationPolicies {
-    /// The IDs of the flex cost allocation policies to describe.
+rt::operation_type!(
+    DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
+    t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
+);
+impl DescribeInstanceTopology {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The name of the placement group that each instance is in.
+    #[inline]
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
         self
     }
     /// The filters.
@@ -1621,16 +665,106 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceTopologyResult, rt::Error>,
+    > {
+        self.0.send()
     }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceTopologyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+        t::InstanceTopology,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceTypeOfferings` operation.
+///
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+pub struct DescribeInstanceTypeOfferings(
+    pub(crate) rt::Call<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
+    t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_TYPE_OFFERINGS
+);
+impl DescribeInstanceTypeOfferings {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The location type.
+    #[inline]
+    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
+        self.0.input_mut().location_type = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1639,7 +773,7 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
+        Output = Result<t::DescribeInstanceTypeOfferingsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1647,7 +781,7 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
+    ) -> Result<t::DescribeInstanceTypeOfferingsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1671,8 +805,8 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1683,41 +817,502 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
-        t::FlexCostAllocationPolicyDescription,
+        t::InstanceTypeOffering,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
     }
 }
-/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
+/// The `DescribeInstanceTypes` operation.
 ///
-/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+pub struct DescribeInstanceTypes(
     pub(crate) rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
-    /// The IDs of the policy associations to describe.
+rt::operation_type!(
+    DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
+    t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
+);
+impl DescribeInstanceTypes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The instance types.
+    #[inline]
+    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_types = Some(value);
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    #[inline]
+    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
+        self.0.input_mut().include_unsupported_in_region = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceTypesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceTypesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+        t::InstanceTypeInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
+    }
+}
+/// The `DescribeInstances` operation.
+///
+/// Describes the specified instances or all instances.
+///
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
+///
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstances(
+    pub(crate) rt::Call<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
+    rt::NoErrors, op::DESCRIBE_INSTANCES
+);
+impl DescribeInstances {
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+        t::Reservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
+    }
+    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
+    #[inline]
+    pub fn wait_until_instance_running(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_stopped(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_terminated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
+    }
+}
+/// The `DescribeInternetGateways` operation.
+///
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub struct DescribeInternetGateways(
+    pub(crate) rt::Call<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
+    t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
+);
+impl DescribeInternetGateways {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the internet gateways.
+    #[inline]
+    pub fn internet_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().internet_gateway_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInternetGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInternetGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+        t::InternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_internet_gateway_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
+    }
+}
+/// The `DescribeIpamByoasn` operation.
+///
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DescribeIpamByoasn(
+    pub(crate) rt::Call<
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
+);
+impl DescribeIpamByoasn {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamByoasnResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamExternalResourceVerificationTokens` operation.
+///
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DescribeIpamExternalResourceVerificationTokens(
+    pub(crate) rt::Call<
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamExternalResourceVerificationTokens,
+    t::DescribeIpamExternalResourceVerificationTokensRequest,
+    t::DescribeIpamExternalResourceVerificationTokensResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS
+);
+impl DescribeIpamExternalResourceVerificationTokens {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -1729,10 +1324,19 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The maximum number of tokens to return in one page of results.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Verification token IDs.
+    #[inline]
+    pub fn ipam_external_resource_verification_token_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_external_resource_verification_token_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1742,7 +1346,7 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<
-            t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+            t::DescribeIpamExternalResourceVerificationTokensResult,
             rt::Error,
         >,
     > {
@@ -1752,10 +1356,7 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::Error,
-    > {
+    ) -> Result<t::DescribeIpamExternalResourceVerificationTokensResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1779,8 +1380,285 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamInternetRegistryAssociations` operation.
+///
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeIpamInternetRegistryAssociations(
+    pub(crate) rt::Call<
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamInternetRegistryAssociations,
+    t::DescribeIpamInternetRegistryAssociationsRequest,
+    t::DescribeIpamInternetRegistryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS
+);
+impl DescribeIpamInternetRegistryAssociations {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the internet registry associations to describe.
+    #[inline]
+    pub fn ipam_internet_registry_association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters to apply to the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamPolicies` operation.
+///
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DescribeIpamPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
+);
+impl DescribeIpamPolicies {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the IPAM policy description.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAM policies to describe.
+    #[inline]
+    pub fn ipam_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_policy_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamPoliciesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamPoolAllocations` operation.
+///
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub struct DescribeIpamPoolAllocations(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
+    t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_POOL_ALLOCATIONS
+);
+impl DescribeIpamPoolAllocations {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the IPAM pool allocations you want to describe.
+    #[inline]
+    pub fn ipam_pool_allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_pool_allocation_ids = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoolAllocationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamPoolAllocationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1791,14 +1669,226 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
-        t::FlexCostAllocationPolicyAssociationDescription,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPools` operation.
+///
+/// Get information about your IPAM pools.
+pub struct DescribeIpamPools(
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_POOLS
+);
+impl DescribeIpamPools {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAM pools you would like information on.
+    #[inline]
+    pub fn ipam_pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_pool_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoolsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamPoolsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+        t::IpamPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamPrefixListResolverTargets` operation.
+///
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub struct DescribeIpamPrefixListResolverTargets(
+    pub(crate) rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamPrefixListResolverTargets,
+    t::DescribeIpamPrefixListResolverTargetsRequest,
+    t::DescribeIpamPrefixListResolverTargetsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS
+);
+impl DescribeIpamPrefixListResolverTargets {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_ids = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverTarget,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
         )
     }
 }

@@ -5,175 +5,196 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the Outposts link aggregation groups (LAGs).
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
     ///
-    /// Returns the [`DescribeOutpostLags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamPrefixListResolvers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
-        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
-    }
-    /// Describes the specified placement groups or all of your placement groups.
-    ///
-    /// Returns the [`DescribePlacementGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
-        DescribePlacementGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
-        )
-    }
-    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-    ///
-    /// Returns the [`DescribePrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
-        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
-    }
-    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
-    ///
-    /// Returns the [`DescribePrincipalIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
-        DescribePrincipalIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
-        )
-    }
-    /// Describes the specified IPv4 address pools.
-    ///
-    /// Returns the [`DescribePublicIpv4Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
-        DescribePublicIpv4Pools(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
-        )
-    }
-    /// Describes the Regions that are enabled for your account, or all Regions.
-    ///
-    /// Returns the [`DescribeRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_regions(&self) -> DescribeRegions {
-        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
-    }
-    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeReplaceRootVolumeTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
-        DescribeReplaceRootVolumeTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
-        )
-    }
-    /// Describes one or more of the Reserved Instances that you purchased.
-    ///
-    /// Returns the [`DescribeReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
-        DescribeReservedInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
-        )
-    }
-    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-    ///
-    /// Returns the [`DescribeReservedInstancesListings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_reserved_instances_listings(
+    pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DescribeReservedInstancesListings {
-        DescribeReservedInstancesListings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
+    ) -> DescribeIpamPrefixListResolvers {
+        DescribeIpamPrefixListResolvers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
         )
     }
-    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     ///
-    /// Returns the [`DescribeReservedInstancesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamResourceDiscoveries`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_reserved_instances_modifications(
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        DescribeIpamResourceDiscoveries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+        )
+    }
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+    ///
+    /// Returns the [`DescribeIpamResourceDiscoveryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discovery_associations(
         &self,
-    ) -> DescribeReservedInstancesModifications {
-        DescribeReservedInstancesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        DescribeIpamResourceDiscoveryAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+            ),
         )
     }
-    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+    /// Get information about your IPAM scopes.
     ///
-    /// Returns the [`DescribeReservedInstancesOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_reserved_instances_offerings(
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
+    }
+    /// Get information about your IPAM pools.
+    ///
+    /// Returns the [`DescribeIpams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
+    }
+    /// Describes your IPv6 address pools.
+    ///
+    /// Returns the [`DescribeIpv6Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
+    }
+    /// Describes the specified key pairs or all of your key pairs.
+    ///
+    /// Returns the [`DescribeKeyPairs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
+    }
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+    ///
+    /// Returns the [`DescribeLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        DescribeLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
+        )
+    }
+    /// Describes one or more launch templates.
+    ///
+    /// Returns the [`DescribeLaunchTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        DescribeLaunchTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
+        )
+    }
+    /// Describes the associations between virtual interface groups and local gateway route tables.
+    ///
+    /// Returns the [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
         &self,
-    ) -> DescribeReservedInstancesOfferings {
-        DescribeReservedInstancesOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
+            ),
         )
     }
-    /// Describes one or more route server endpoints.
+    /// Describes the specified associations between VPCs and local gateway route tables.
     ///
-    /// Returns the [`DescribeRouteServerEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeLocalGatewayRouteTableVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
-        DescribeRouteServerEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
-        )
-    }
-    /// Describes one or more route server peers.
-    ///
-    /// Returns the [`DescribeRouteServerPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
-        DescribeRouteServerPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
-        )
-    }
-    /// Describes one or more route servers.
-    ///
-    /// Returns the [`DescribeRouteServers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_servers(&self) -> DescribeRouteServers {
-        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
-    }
-    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-    ///
-    /// Returns the [`DescribeRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_tables(&self) -> DescribeRouteTables {
-        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
-    }
-    /// Finds available schedules that meet the specified criteria.
-    ///
-    /// Returns the [`DescribeScheduledInstanceAvailability`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_scheduled_instance_availability(
+    pub fn describe_local_gateway_route_table_vpc_associations(
         &self,
-    ) -> DescribeScheduledInstanceAvailability {
-        DescribeScheduledInstanceAvailability(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        DescribeLocalGatewayRouteTableVpcAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+    ///
+    /// Returns the [`DescribeLocalGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_tables(
+        &self,
+    ) -> DescribeLocalGatewayRouteTables {
+        DescribeLocalGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
+        )
+    }
+    /// Describes the specified local gateway virtual interface groups.
+    ///
+    /// Returns the [`DescribeLocalGatewayVirtualInterfaceGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        DescribeLocalGatewayVirtualInterfaceGroups(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+            ),
+        )
+    }
+    /// Describes the specified local gateway virtual interfaces.
+    ///
+    /// Returns the [`DescribeLocalGatewayVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        DescribeLocalGatewayVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
+        )
+    }
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+    ///
+    /// Returns the [`DescribeLocalGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
+    }
+    /// Describes the lock status for a snapshot.
+    ///
+    /// Returns the [`DescribeLockedSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        DescribeLockedSnapshots(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
         )
     }
 }
-/// The `DescribeOutpostLags` operation.
+/// The `DescribeIpamPrefixListResolvers` operation.
 ///
-/// Describes the Outposts link aggregation groups (LAGs).
-///
-/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
-pub struct DescribeOutpostLags(
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(
     pub(crate) rt::Call<
-        t::DescribeOutpostLagsRequest,
-        t::DescribeOutpostLagsResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     >,
 );
-impl DescribeOutpostLags {
-    /// The IDs of the Outpost LAGs.
+rt::operation_type!(
+    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
+    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
+);
+impl DescribeIpamPrefixListResolvers {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn outpost_lag_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().outpost_lag_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters to use for narrowing down the request. The following filters are supported:
+    /// One or more filters to limit the results.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -185,10 +206,10 @@ impl DescribeOutpostLags {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn ipam_prefix_list_resolver_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -197,13 +218,15 @@ impl DescribeOutpostLags {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeOutpostLagsResult, rt::Error>,
+        Output = Result<t::DescribeIpamPrefixListResolversResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamPrefixListResolversResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -227,47 +250,67 @@ impl DescribeOutpostLags {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeOutpostLagsRequest,
-        t::DescribeOutpostLagsResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolver,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
+    }
 }
-/// The `DescribePlacementGroups` operation.
+/// The `DescribeIpamResourceDiscoveries` operation.
 ///
-/// Describes the specified placement groups or all of your placement groups.
-///
-/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DescribePlacementGroups(
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(
     pub(crate) rt::Call<
-        t::DescribePlacementGroupsRequest,
-        t::DescribePlacementGroupsResult,
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
     >,
 );
-impl DescribePlacementGroups {
-    /// The IDs of the placement groups.
-    #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
+    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
+);
+impl DescribeIpamResourceDiscoveries {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The names of the placement groups.
+    /// The IPAM resource discovery IDs.
     #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
+    pub fn ipam_resource_discovery_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_ids = Some(value);
         self
     }
-    /// The filters.
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of resource discoveries to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The resource discovery filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -279,13 +322,15 @@ impl DescribePlacementGroups {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePlacementGroupsResult, rt::Error>,
+        Output = Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,37 +354,165 @@ impl DescribePlacementGroups {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribePlacementGroupsRequest,
-        t::DescribePlacementGroupsResult,
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+        t::IpamResourceDiscovery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
+    }
 }
-/// The `DescribePrefixLists` operation.
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
 ///
-/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-pub struct DescribePrefixLists(
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(
     pub(crate) rt::Call<
-        t::DescribePrefixListsRequest,
-        t::DescribePrefixListsResult,
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribePrefixLists {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeIpamResourceDiscoveryAssociations,
+    t::DescribeIpamResourceDiscoveryAssociationsRequest,
+    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
+);
+impl DescribeIpamResourceDiscoveryAssociations {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters.
+    /// The resource discovery association IDs.
+    #[inline]
+    pub fn ipam_resource_discovery_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_resource_discovery_association_ids = Some(value);
+        self
+    }
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of resource discovery associations to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The resource discovery association filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeIpamScopes` operation.
+///
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(
+    pub(crate) rt::Call<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
+);
+impl DescribeIpamScopes {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -351,10 +524,10 @@ impl DescribePrefixLists {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// One or more prefix list IDs.
+    /// The IDs of the scopes you want information on.
     #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
+    pub fn ipam_scope_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_scope_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -363,13 +536,13 @@ impl DescribePrefixLists {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePrefixListsResult, rt::Error>,
+        Output = Result<t::DescribeIpamScopesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpamScopesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -393,8 +566,8 @@ impl DescribePrefixLists {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribePrefixListsRequest,
-        t::DescribePrefixListsResult,
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
     > {
         self.0
@@ -405,51 +578,55 @@ impl DescribePrefixLists {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribePrefixListsRequest,
-        t::DescribePrefixListsResult,
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
         rt::NoErrors,
-        t::PrefixList,
+        t::IpamScope,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
     }
 }
-/// The `DescribePrincipalIdFormat` operation.
+/// The `DescribeIpams` operation.
 ///
-/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+/// Get information about your IPAM pools.
 ///
-/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribePrincipalIdFormat(
-    pub(crate) rt::Call<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(
+    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
 );
-impl DescribePrincipalIdFormat {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
+    op::DESCRIBE_IPAMS
+);
+impl DescribeIpams {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token to request the next page of results.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAMs you want information on.
+    #[inline]
+    pub fn ipam_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -458,13 +635,13 @@ impl DescribePrincipalIdFormat {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePrincipalIdFormatResult, rt::Error>,
+        Output = Result<t::DescribeIpamsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpamsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -487,11 +664,7 @@ impl DescribePrincipalIdFormat {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors> {
         self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
@@ -500,26 +673,30 @@ impl DescribePrincipalIdFormat {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
         rt::NoErrors,
-        t::PrincipalIdFormat,
+        t::Ipam,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
     }
 }
-/// The `DescribePublicIpv4Pools` operation.
+/// The `DescribeIpv6Pools` operation.
 ///
-/// Describes the specified IPv4 address pools.
-pub struct DescribePublicIpv4Pools(
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(
     pub(crate) rt::Call<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
     >,
 );
-impl DescribePublicIpv4Pools {
-    /// The IDs of the address pools.
+rt::operation_type!(
+    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
+);
+impl DescribeIpv6Pools {
+    /// The IDs of the IPv6 address pools.
     #[inline]
     pub fn pool_ids(mut self, value: Vec<String>) -> Self {
         self.0.input_mut().pool_ids = Some(value);
@@ -537,6 +714,12 @@ impl DescribePublicIpv4Pools {
         self.0.input_mut().max_results = Some(value);
         self
     }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
@@ -549,13 +732,13 @@ impl DescribePublicIpv4Pools {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePublicIpv4PoolsResult, rt::Error>,
+        Output = Result<t::DescribeIpv6PoolsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpv6PoolsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -579,8 +762,8 @@ impl DescribePublicIpv4Pools {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
     > {
         self.0
@@ -591,41 +774,47 @@ impl DescribePublicIpv4Pools {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
-        t::PublicIpv4Pool,
+        t::Ipv6Pool,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
     }
 }
-/// The `DescribeRegions` operation.
+/// The `DescribeKeyPairs` operation.
 ///
-/// Describes the Regions that are enabled for your account, or all Regions.
+/// Describes the specified key pairs or all of your key pairs.
 ///
-/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
-///
-/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeRegions(
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(
     pub(crate) rt::Call<
-        t::DescribeRegionsRequest,
-        t::DescribeRegionsResult,
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeRegions {
-    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
+rt::operation_type!(
+    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
+    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
+);
+impl DescribeKeyPairs {
+    /// The key pair names.
     #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
+    pub fn key_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().key_names = Some(value);
         self
     }
-    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
+    /// The IDs of the key pairs.
     #[inline]
-    pub fn all_regions(mut self, value: bool) -> Self {
-        self.0.input_mut().all_regions = Some(value);
+    pub fn key_pair_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().key_pair_ids = Some(value);
+        self
+    }
+    /// If `true`, the public key material is included in the response.
+    #[inline]
+    pub fn include_public_key(mut self, value: bool) -> Self {
+        self.0.input_mut().include_public_key = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -646,13 +835,13 @@ impl DescribeRegions {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRegionsResult, rt::Error>,
+        Output = Result<t::DescribeKeyPairsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRegionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeKeyPairsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -675,28 +864,951 @@ impl DescribeRegions {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors> {
+    ) -> rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors> {
         self.0
     }
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_key_pair_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
+    }
 }
-/// The `DescribeReplaceRootVolumeTasks` operation.
+/// The `DescribeLaunchTemplateVersions` operation.
 ///
-/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeReplaceRootVolumeTasks(
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(
     pub(crate) rt::Call<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeReplaceRootVolumeTasks {
-    /// The ID of the root volume replacement task to view.
+rt::operation_type!(
+    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
+    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DescribeLaunchTemplateVersions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn replace_root_volume_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().replace_root_volume_task_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Filter to use:
+    /// The ID of the launch template.
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// The name of the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
+    #[inline]
+    pub fn versions(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().versions = Some(value);
+        self
+    }
+    /// The version number after which to describe launch template versions.
+    #[inline]
+    pub fn min_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().min_version = Some(value.into());
+        self
+    }
+    /// The version number up to which to describe launch template versions.
+    #[inline]
+    pub fn max_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().max_version = Some(value.into());
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    #[inline]
+    pub fn resolve_alias(mut self, value: bool) -> Self {
+        self.0.input_mut().resolve_alias = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLaunchTemplateVersionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLaunchTemplateVersionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeLaunchTemplates` operation.
+///
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(
+    pub(crate) rt::Call<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
+    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
+);
+impl DescribeLaunchTemplates {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more launch template IDs.
+    #[inline]
+    pub fn launch_template_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().launch_template_ids = Some(value);
+        self
+    }
+    /// One or more launch template names.
+    #[inline]
+    pub fn launch_template_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().launch_template_names = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLaunchTemplatesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeLaunchTemplatesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
+///
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    /// The IDs of the associations.
+    #[inline]
+    pub fn local_gateway_route_table_virtual_interface_group_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self
+            .0
+            .input_mut()
+            .local_gateway_route_table_virtual_interface_group_association_ids = Some(
+            value,
+        );
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::Error,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+///
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVpcAssociations,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    /// The IDs of the associations.
+    #[inline]
+    pub fn local_gateway_route_table_vpc_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_route_table_vpc_association_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
+///
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
+    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+);
+impl DescribeLocalGatewayRouteTables {
+    /// The IDs of the local gateway route tables.
+    #[inline]
+    pub fn local_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaceGroups,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    /// The IDs of the virtual interface groups.
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaces,
+    t::DescribeLocalGatewayVirtualInterfacesRequest,
+    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    /// The IDs of the virtual interfaces.
+    #[inline]
+    pub fn local_gateway_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(
+    pub(crate) rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
+    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+);
+impl DescribeLocalGateways {
+    /// The IDs of the local gateways.
+    #[inline]
+    pub fn local_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
+    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
+);
+impl DescribeLockedSnapshots {
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -714,95 +1826,10 @@ impl DescribeReplaceRootVolumeTasks {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the snapshots for which to view the lock status.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
-        rt::NoErrors,
-        t::ReplaceRootVolumeTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeReservedInstances` operation.
-///
-/// Describes one or more of the Reserved Instances that you purchased.
-///
-/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstances(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesRequest,
-        t::DescribeReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstances {
-    /// Describes whether the Reserved Instance is Standard or Convertible.
-    #[inline]
-    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
-        self.0.input_mut().offering_class = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instance IDs.
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_ids = Some(value);
+    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().snapshot_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -811,31 +1838,19 @@ impl DescribeReservedInstances {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    #[inline]
-    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
-        self.0.input_mut().offering_type = Some(value.into());
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesResult, rt::Error>,
+        Output = Result<t::DescribeLockedSnapshotsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -859,907 +1874,10 @@ impl DescribeReservedInstances {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeReservedInstancesRequest,
-        t::DescribeReservedInstancesResult,
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
         rt::NoErrors,
     > {
         self.0
-    }
-}
-/// The `DescribeReservedInstancesListings` operation.
-///
-/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-///
-/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
-///
-/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesListings(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesListingsRequest,
-        t::DescribeReservedInstancesListingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesListings {
-    /// One or more Reserved Instance IDs.
-    #[inline]
-    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_id = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instance listing IDs.
-    #[inline]
-    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_listing_id = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesListingsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesListingsRequest,
-        t::DescribeReservedInstancesListingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeReservedInstancesModifications` operation.
-///
-/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesModifications(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesModifications {
-    /// IDs for the submitted modification request.
-    #[inline]
-    pub fn reserved_instances_modification_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_modification_ids = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesModificationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-        t::ReservedInstancesModification,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeReservedInstancesOfferings` operation.
-///
-/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
-///
-/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesOfferings(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesOfferings {
-    /// The Availability Zone in which the Reserved Instance can be used.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Include Reserved Instance Marketplace offerings in the response.
-    #[inline]
-    pub fn include_marketplace(mut self, value: bool) -> Self {
-        self.0.input_mut().include_marketplace = Some(value);
-        self
-    }
-    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The maximum duration (in seconds) to filter when searching for offerings.
-    #[inline]
-    pub fn max_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().max_duration = Some(value);
-        self
-    }
-    /// The maximum number of instances to filter when searching for offerings.
-    #[inline]
-    pub fn max_instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().max_instance_count = Some(value);
-        self
-    }
-    /// The minimum duration (in seconds) to filter when searching for offerings.
-    #[inline]
-    pub fn min_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().min_duration = Some(value);
-        self
-    }
-    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
-    #[inline]
-    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
-        self.0.input_mut().offering_class = Some(value.into());
-        self
-    }
-    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
-    #[inline]
-    pub fn product_description(
-        mut self,
-        value: impl Into<t::RiProductDescription>,
-    ) -> Self {
-        self.0.input_mut().product_description = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instances offering IDs.
-    #[inline]
-    pub fn reserved_instances_offering_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_offering_ids = Some(value);
-        self
-    }
-    /// The ID of the Availability Zone.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
-    #[inline]
-    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
-        self.0.input_mut().instance_tenancy = Some(value.into());
-        self
-    }
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    #[inline]
-    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
-        self.0.input_mut().offering_type = Some(value.into());
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesOfferingsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-        t::ReservedInstancesOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeRouteServerEndpoints` operation.
-///
-/// Describes one or more route server endpoints.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServerEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteServerEndpoints {
-    /// The IDs of the route server endpoints to describe.
-    #[inline]
-    pub fn route_server_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServerEndpointsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-        t::RouteServerEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeRouteServerPeers` operation.
-///
-/// Describes one or more route server peers.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServerPeers(
-    pub(crate) rt::Call<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteServerPeers {
-    /// The IDs of the route server peers to describe.
-    #[inline]
-    pub fn route_server_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_peer_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServerPeersResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-        t::RouteServerPeer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
-    }
-}
-/// The `DescribeRouteServers` operation.
-///
-/// Describes one or more route servers.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServers(
-    pub(crate) rt::Call<
-        t::DescribeRouteServersRequest,
-        t::DescribeRouteServersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteServers {
-    /// The IDs of the route servers to describe.
-    #[inline]
-    pub fn route_server_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServersResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServersRequest,
-        t::DescribeRouteServersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeRouteServersRequest,
-        t::DescribeRouteServersResult,
-        rt::NoErrors,
-        t::RouteServer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
-    }
-}
-/// The `DescribeRouteTables` operation.
-///
-/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-///
-/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteTables(
-    pub(crate) rt::Call<
-        t::DescribeRouteTablesRequest,
-        t::DescribeRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteTables {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the route tables.
-    #[inline]
-    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_table_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteTablesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteTablesRequest,
-        t::DescribeRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeRouteTablesRequest,
-        t::DescribeRouteTablesResult,
-        rt::NoErrors,
-        t::RouteTable,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
-    }
-}
-/// The `DescribeScheduledInstanceAvailability` operation.
-///
-/// Finds available schedules that meet the specified criteria.
-///
-/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-///
-/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
-pub struct DescribeScheduledInstanceAvailability(
-    pub(crate) rt::Call<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeScheduledInstanceAvailability {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The time period for the first schedule to start.
-    #[inline]
-    pub fn first_slot_start_time_range(
-        mut self,
-        value: t::SlotDateTimeRangeRequest,
-    ) -> Self {
-        self.0.input_mut().first_slot_start_time_range = value;
-        self
-    }
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
-    #[inline]
-    pub fn max_slot_duration_in_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().max_slot_duration_in_hours = Some(value);
-        self
-    }
-    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-    #[inline]
-    pub fn min_slot_duration_in_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().min_slot_duration_in_hours = Some(value);
-        self
-    }
-    /// The token for the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The schedule recurrence.
-    #[inline]
-    pub fn recurrence(mut self, value: t::ScheduledInstanceRecurrenceRequest) -> Self {
-        self.0.input_mut().recurrence = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-        t::ScheduledInstanceAvailability,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
-        )
     }
 }

@@ -5,202 +5,203 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Scheduled Instances or all your Scheduled Instances.
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
     ///
-    /// Returns the [`DescribeScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeMacHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
-        DescribeScheduledInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCES),
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DescribeMacModificationTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        DescribeMacModificationTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
         )
     }
-    /// Describes one or more of your secondary interfaces.
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
     ///
-    /// Returns the [`DescribeSecondaryInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeManagedPrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
-        DescribeSecondaryInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_INTERFACES),
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        DescribeManagedPrefixLists(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
         )
     }
-    /// Describes one or more secondary networks.
+    /// Describes the specified metric categories, or all of your metric categories.
     ///
-    /// Returns the [`DescribeSecondaryNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeMetricCategories`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
-        DescribeSecondaryNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_NETWORKS),
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        DescribeMetricCategories(
+            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
         )
     }
-    /// Describes one or more of your secondary subnets.
+    /// **Note:** This action is deprecated.
     ///
-    /// Returns the [`DescribeSecondarySubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeMovingAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
-        DescribeSecondarySubnets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_SUBNETS),
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        DescribeMovingAddresses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
         )
     }
-    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
     ///
-    /// Returns the [`DescribeSecurityGroupReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNatGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
-        DescribeSecurityGroupReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_REFERENCES),
-        )
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
     }
-    /// Describes one or more of your security group rules.
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     ///
-    /// Returns the [`DescribeSecurityGroupRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkAcls`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
-        DescribeSecurityGroupRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_RULES),
-        )
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
     }
-    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+    /// Describes the specified Network Access Scope analyses.
     ///
-    /// Returns the [`DescribeSecurityGroupVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInsightsAccessScopeAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_security_group_vpc_associations(
+    pub fn describe_network_insights_access_scope_analyses(
         &self,
-    ) -> DescribeSecurityGroupVpcAssociations {
-        DescribeSecurityGroupVpcAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS),
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        DescribeNetworkInsightsAccessScopeAnalyses(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+            ),
         )
     }
-    /// Describes the specified security groups or all of your security groups.
+    /// Describes the specified Network Access Scopes.
     ///
-    /// Returns the [`DescribeSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInsightsAccessScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
-        DescribeSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUPS),
-        )
-    }
-    /// Describes the Outpost service link virtual interfaces.
-    ///
-    /// Returns the [`DescribeServiceLinkVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_service_link_virtual_interfaces(
+    pub fn describe_network_insights_access_scopes(
         &self,
-    ) -> DescribeServiceLinkVirtualInterfaces {
-        DescribeServiceLinkVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES),
+    ) -> DescribeNetworkInsightsAccessScopes {
+        DescribeNetworkInsightsAccessScopes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
         )
     }
-    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+    /// Describes one or more of your network insights analyses.
     ///
-    /// Returns the [`DescribeSnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInsightsAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
-        DescribeSnapshotAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_ATTRIBUTE),
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        DescribeNetworkInsightsAnalyses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
         )
     }
-    /// Describes the storage tier status of one or more Amazon EBS snapshots.
+    /// Describes one or more of your paths.
     ///
-    /// Returns the [`DescribeSnapshotTierStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInsightsPaths`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
-        DescribeSnapshotTierStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_TIER_STATUS),
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        DescribeNetworkInsightsPaths(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
         )
     }
-    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+    /// Describes a network interface attribute. You can specify only one attribute at a time.
     ///
-    /// Returns the [`DescribeSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_snapshots(&self) -> DescribeSnapshots {
-        DescribeSnapshots(rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOTS))
-    }
-    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_datafeed_subscription(
+    pub fn describe_network_interface_attribute(
         &self,
-    ) -> DescribeSpotDatafeedSubscription {
-        DescribeSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION),
+    ) -> DescribeNetworkInterfaceAttribute {
+        DescribeNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
         )
     }
-    /// Describes the running instances for the specified Spot Fleet.
+    /// Describes the permissions for your network interfaces.
     ///
-    /// Returns the [`DescribeSpotFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInterfacePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
-        DescribeSpotFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_INSTANCES),
-        )
-    }
-    /// Describes the events for the specified Spot Fleet request during the specified time.
-    ///
-    /// Returns the [`DescribeSpotFleetRequestHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_fleet_request_history(
+    pub fn describe_network_interface_permissions(
         &self,
-    ) -> DescribeSpotFleetRequestHistory {
-        DescribeSpotFleetRequestHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY),
+    ) -> DescribeNetworkInterfacePermissions {
+        DescribeNetworkInterfacePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
         )
     }
-    /// Describes your Spot Fleet requests.
+    /// Describes the specified network interfaces or all your network interfaces.
     ///
-    /// Returns the [`DescribeSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNetworkInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
-        DescribeSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUESTS),
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        DescribeNetworkInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
+        )
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        DescribeNetworkingFlexCostAllocationPolicies(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+            ),
+        )
+    }
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicyAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        DescribeNetworkingFlexCostAllocationPolicyAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
+            ),
         )
     }
 }
-/// The `DescribeScheduledInstances` operation.
+/// The `DescribeMacHosts` operation.
 ///
-/// Describes the specified Scheduled Instances or all your Scheduled Instances.
-pub struct DescribeScheduledInstances(
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(
     pub(crate) rt::Call<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeScheduledInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+rt::operation_type!(
+    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
+    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
+);
+impl DescribeMacHosts {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    /// The IDs of the EC2 Mac Dedicated Hosts.
+    #[inline]
+    pub fn host_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next set of results.
+    /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The Scheduled Instance IDs.
-    #[inline]
-    pub fn scheduled_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scheduled_instance_ids = Some(value);
-        self
-    }
-    /// The time period for the first schedule to start.
-    #[inline]
-    pub fn slot_start_time_range(mut self, value: t::SlotStartTimeRangeRequest) -> Self {
-        self.0.input_mut().slot_start_time_range = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -209,7 +210,105 @@ impl DescribeScheduledInstances {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeScheduledInstancesResult, rt::Error>,
+        Output = Result<t::DescribeMacHostsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+        t::MacHost,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(
+    pub(crate) rt::Call<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
+    t::DescribeMacModificationTasksResult, rt::NoErrors,
+    op::DESCRIBE_MAC_MODIFICATION_TASKS
+);
+impl DescribeMacModificationTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Specifies one or more filters for the request:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The ID of task.
+    #[inline]
+    pub fn mac_modification_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().mac_modification_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMacModificationTasksResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -217,7 +316,7 @@ impl DescribeScheduledInstances {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeScheduledInstancesResult, rt::Error> {
+    ) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -241,8 +340,8 @@ impl DescribeScheduledInstances {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
         rt::NoErrors,
     > {
         self.0
@@ -253,32 +352,36 @@ impl DescribeScheduledInstances {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
         rt::NoErrors,
-        t::ScheduledInstance,
+        t::MacModificationTask,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
     }
 }
-/// The `DescribeSecondaryInterfaces` operation.
+/// The `DescribeManagedPrefixLists` operation.
 ///
-/// Describes one or more of your secondary interfaces.
-pub struct DescribeSecondaryInterfaces(
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(
     pub(crate) rt::Call<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecondaryInterfaces {
+rt::operation_type!(
+    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
+    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
+);
+impl DescribeManagedPrefixLists {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -296,10 +399,10 @@ impl DescribeSecondaryInterfaces {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the secondary interfaces.
+    /// One or more prefix list IDs.
     #[inline]
-    pub fn secondary_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_interface_ids = Some(value);
+    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().prefix_list_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -308,7 +411,7 @@ impl DescribeSecondaryInterfaces {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondaryInterfacesResult, rt::Error>,
+        Output = Result<t::DescribeManagedPrefixListsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -316,7 +419,7 @@ impl DescribeSecondaryInterfaces {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSecondaryInterfacesResult, rt::Error> {
+    ) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -340,8 +443,8 @@ impl DescribeSecondaryInterfaces {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
         rt::NoErrors,
     > {
         self.0
@@ -352,29 +455,720 @@ impl DescribeSecondaryInterfaces {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
         rt::NoErrors,
-        t::SecondaryInterface,
+        t::ManagedPrefixList,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
     }
 }
-/// The `DescribeSecondaryNetworks` operation.
+/// The `DescribeMetricCategories` operation.
 ///
-/// Describes one or more secondary networks.
-pub struct DescribeSecondaryNetworks(
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(
     pub(crate) rt::Call<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecondaryNetworks {
+rt::operation_type!(
+    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
+    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
+);
+impl DescribeMetricCategories {
+    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
+    #[inline]
+    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().metric_category_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMetricCategoriesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
+    }
+}
+/// The `DescribeMovingAddresses` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(
+    pub(crate) rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
+    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
+);
+impl DescribeMovingAddresses {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more Elastic IP addresses.
+    #[inline]
+    pub fn public_ips(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().public_ips = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMovingAddressesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(
+    pub(crate) rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
+);
+impl DescribeNatGateways {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The IDs of the NAT gateways.
+    #[inline]
+    pub fn nat_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().nat_gateway_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNatGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(
+    pub(crate) rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
+    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
+);
+impl DescribeNetworkAcls {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the network ACLs.
+    #[inline]
+    pub fn network_acl_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_acl_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkAclsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+///
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopeAnalyses,
+    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
+);
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    /// The IDs of the Network Access Scope analyses.
+    #[inline]
+    pub fn network_insights_access_scope_analysis_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().network_insights_access_scope_analysis_ids = Some(value);
+        self
+    }
+    /// The ID of the Network Access Scope.
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = Some(value.into());
+        self
+    }
+    /// Filters the results based on the start time. The analysis must have started on or after this time.
+    #[inline]
+    pub fn analysis_start_time_begin(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_begin = Some(value);
+        self
+    }
+    /// Filters the results based on the start time. The analysis must have started on or before this time.
+    #[inline]
+    pub fn analysis_start_time_end(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_end = Some(value);
+        self
+    }
+    /// There are no supported filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopes` operation.
+///
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
+    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
+);
+impl DescribeNetworkInsightsAccessScopes {
+    /// The IDs of the Network Access Scopes.
+    #[inline]
+    pub fn network_insights_access_scope_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_ids = Some(value);
+        self
+    }
+    /// There are no supported filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(
+    pub(crate) rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
+    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
+);
+impl DescribeNetworkInsightsAnalyses {
+    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
+    #[inline]
+    pub fn network_insights_analysis_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_analysis_ids = Some(value);
+        self
+    }
+    /// The ID of the path. You must specify either a path ID or analysis IDs.
+    #[inline]
+    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_path_id = Some(value.into());
+        self
+    }
+    /// The time when the network insights analyses started.
+    #[inline]
+    pub fn analysis_start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time = Some(value);
+        self
+    }
+    /// The time when the network insights analyses ended.
+    #[inline]
+    pub fn analysis_end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_end_time = Some(value);
         self
     }
     /// The filters. The following are the possible values:
@@ -389,16 +1183,16 @@ impl DescribeSecondaryNetworks {
         self.0.input_mut().max_results = Some(value);
         self
     }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the secondary networks.
-    #[inline]
-    pub fn secondary_network_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_network_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -407,13 +1201,15 @@ impl DescribeSecondaryNetworks {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondaryNetworksResult, rt::Error>,
+        Output = Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondaryNetworksResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -437,8 +1233,8 @@ impl DescribeSecondaryNetworks {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
         rt::NoErrors,
     > {
         self.0
@@ -449,54 +1245,37 @@ impl DescribeSecondaryNetworks {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
         rt::NoErrors,
-        t::SecondaryNetwork,
+        t::NetworkInsightsAnalysis,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
-    }
-    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_network_create_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
-    }
-    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_network_delete_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
     }
 }
-/// The `DescribeSecondarySubnets` operation.
+/// The `DescribeNetworkInsightsPaths` operation.
 ///
-/// Describes one or more of your secondary subnets.
-pub struct DescribeSecondarySubnets(
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(
     pub(crate) rt::Call<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecondarySubnets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
+    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
+);
+impl DescribeNetworkInsightsPaths {
+    /// The IDs of the paths.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn network_insights_path_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_path_ids = Some(value);
         self
     }
-    /// The filters.
+    /// The filters. The following are the possible values:
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -508,16 +1287,16 @@ impl DescribeSecondarySubnets {
         self.0.input_mut().max_results = Some(value);
         self
     }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the secondary subnets.
-    #[inline]
-    pub fn secondary_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_subnet_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -526,13 +1305,15 @@ impl DescribeSecondarySubnets {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondarySubnetsResult, rt::Error>,
+        Output = Result<t::DescribeNetworkInsightsPathsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondarySubnetsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -556,8 +1337,8 @@ impl DescribeSecondarySubnets {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
         rt::NoErrors,
     > {
         self.0
@@ -568,57 +1349,46 @@ impl DescribeSecondarySubnets {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
         rt::NoErrors,
-        t::SecondarySubnet,
+        t::NetworkInsightsPath,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
-    }
-    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_subnet_create_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
-    }
-    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_subnet_delete_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
     }
 }
-/// The `DescribeSecurityGroupReferences` operation.
+/// The `DescribeNetworkInterfaceAttribute` operation.
 ///
-/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
-pub struct DescribeSecurityGroupReferences(
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(
     pub(crate) rt::Call<
-        t::DescribeSecurityGroupReferencesRequest,
-        t::DescribeSecurityGroupReferencesResult,
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecurityGroupReferences {
+rt::operation_type!(
+    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
+    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl DescribeNetworkInterfaceAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the security groups in your account.
+    /// The ID of the network interface.
     #[inline]
-    pub fn group_id(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_id = value;
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// The attribute of the network interface. This parameter is required.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::NetworkInterfaceAttribute>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -627,7 +1397,7 @@ impl DescribeSecurityGroupReferences {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupReferencesResult, rt::Error>,
+        Output = Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -635,7 +1405,7 @@ impl DescribeSecurityGroupReferences {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSecurityGroupReferencesResult, rt::Error> {
+    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -659,49 +1429,48 @@ impl DescribeSecurityGroupReferences {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecurityGroupReferencesRequest,
-        t::DescribeSecurityGroupReferencesResult,
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeSecurityGroupRules` operation.
+/// The `DescribeNetworkInterfacePermissions` operation.
 ///
-/// Describes one or more of your security group rules.
-pub struct DescribeSecurityGroupRules(
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(
     pub(crate) rt::Call<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecurityGroupRules {
+rt::operation_type!(
+    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
+    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
+);
+impl DescribeNetworkInterfacePermissions {
+    /// The network interface permission IDs.
+    #[inline]
+    pub fn network_interface_permission_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_permission_ids = Some(value);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The IDs of the security group rules.
-    #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -713,7 +1482,7 @@ impl DescribeSecurityGroupRules {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupRulesResult, rt::Error>,
+        Output = Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -721,7 +1490,7 @@ impl DescribeSecurityGroupRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSecurityGroupRulesResult, rt::Error> {
+    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -745,8 +1514,8 @@ impl DescribeSecurityGroupRules {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
         rt::NoErrors,
     > {
         self.0
@@ -757,41 +1526,49 @@ impl DescribeSecurityGroupRules {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
         rt::NoErrors,
-        t::SecurityGroupRule,
+        t::NetworkInterfacePermission,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
     }
 }
-/// The `DescribeSecurityGroupVpcAssociations` operation.
+/// The `DescribeNetworkInterfaces` operation.
 ///
-/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
-pub struct DescribeSecurityGroupVpcAssociations(
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeNetworkInterfaces(
     pub(crate) rt::Call<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSecurityGroupVpcAssociations {
-    /// Security group VPC association filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
+rt::operation_type!(
+    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
+    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
+);
+impl DescribeNetworkInterfaces {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -800,131 +1577,13 @@ impl DescribeSecurityGroupVpcAssociations {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The network interface IDs.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-        t::SecurityGroupVpcAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
-    #[inline]
-    pub fn wait_until_security_group_vpc_association_associated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
-    }
-    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
-    #[inline]
-    pub fn wait_until_security_group_vpc_association_disassociated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
-    }
-}
-/// The `DescribeSecurityGroups` operation.
-///
-/// Describes the specified security groups or all of your security groups.
-pub struct DescribeSecurityGroups(
-    pub(crate) rt::Call<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecurityGroups {
-    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
-    #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
         self
     }
-    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
-    #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -936,13 +1595,13 @@ impl DescribeSecurityGroups {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupsResult, rt::Error>,
+        Output = Result<t::DescribeNetworkInterfacesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecurityGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -966,8 +1625,8 @@ impl DescribeSecurityGroups {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
     > {
         self.0
@@ -978,52 +1637,58 @@ impl DescribeSecurityGroups {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
-        t::SecurityGroup,
+        t::NetworkInterface,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
     }
-    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
     #[inline]
-    pub fn wait_until_security_group_exists(
+    pub fn wait_until_network_interface_available(
         self,
     ) -> rt::Waiter<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
     }
 }
-/// The `DescribeServiceLinkVirtualInterfaces` operation.
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
 ///
-/// Describes the Outpost service link virtual interfaces.
-pub struct DescribeServiceLinkVirtualInterfaces(
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(
     pub(crate) rt::Call<
-        t::DescribeServiceLinkVirtualInterfacesRequest,
-        t::DescribeServiceLinkVirtualInterfacesResult,
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeServiceLinkVirtualInterfaces {
-    /// The IDs of the service link virtual interfaces.
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicies,
+    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    /// The IDs of the flex cost allocation policies to describe.
     #[inline]
-    pub fn service_link_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_link_virtual_interface_ids = Some(value);
+    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fca_policy_ids = Some(value);
         self
     }
-    /// The filters to use for narrowing down the request. The following filters are supported:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// The token for the next page of results.
@@ -1044,7 +1709,7 @@ impl DescribeServiceLinkVirtualInterfaces {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error>,
+        Output = Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1052,7 +1717,7 @@ impl DescribeServiceLinkVirtualInterfaces {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error> {
+    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1076,162 +1741,8 @@ impl DescribeServiceLinkVirtualInterfaces {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeServiceLinkVirtualInterfacesRequest,
-        t::DescribeServiceLinkVirtualInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeSnapshotAttribute` operation.
-///
-/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-pub struct DescribeSnapshotAttribute(
-    pub(crate) rt::Call<
-        t::DescribeSnapshotAttributeRequest,
-        t::DescribeSnapshotAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSnapshotAttribute {
-    /// The snapshot attribute you would like to view.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotAttributeResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSnapshotAttributeRequest,
-        t::DescribeSnapshotAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeSnapshotTierStatus` operation.
-///
-/// Describes the storage tier status of one or more Amazon EBS snapshots.
-pub struct DescribeSnapshotTierStatus(
-    pub(crate) rt::Call<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSnapshotTierStatus {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotTierStatusResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSnapshotTierStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
     > {
         self.0
@@ -1242,81 +1753,44 @@ impl DescribeSnapshotTierStatus {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
-        t::SnapshotTierStatus,
+        t::FlexCostAllocationPolicyDescription,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
+        )
     }
 }
-/// The `DescribeSnapshots` operation.
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
 ///
-/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
-///
-/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
-///
-/// The create volume permissions fall into the following categories:
-///
-/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
-/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
-/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
-///
-/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
-///
-/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
-///
-/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
-///
-/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
-///
-/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub struct DescribeSnapshots(
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
     pub(crate) rt::Call<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSnapshots {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociations,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
+);
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    /// The IDs of the policy associations to describe.
+    #[inline]
+    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fca_policy_association_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
-    #[inline]
-    pub fn owner_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owner_ids = Some(value);
-        self
-    }
-    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
-    #[inline]
-    pub fn restorable_by_user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().restorable_by_user_ids = Some(value);
-        self
-    }
-    /// The snapshot IDs.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// The filters.
@@ -1325,19 +1799,39 @@ impl DescribeSnapshots {
         self.0.input_mut().filters = Some(value);
         self
     }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotsResult, rt::Error>,
+        Output = Result<
+            t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+            rt::Error,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::Error,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1361,8 +1855,8 @@ impl DescribeSnapshots {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1373,368 +1867,14 @@ impl DescribeSnapshots {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
-        t::Snapshot,
+        t::FlexCostAllocationPolicyAssociationDescription,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
-    }
-    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
-    }
-}
-/// The `DescribeSpotDatafeedSubscription` operation.
-///
-/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeSpotDatafeedSubscription(
-    pub(crate) rt::Call<
-        t::DescribeSpotDatafeedSubscriptionRequest,
-        t::DescribeSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotDatafeedSubscriptionRequest,
-        t::DescribeSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeSpotFleetInstances` operation.
-///
-/// Describes the running instances for the specified Spot Fleet.
-pub struct DescribeSpotFleetInstances(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetInstancesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetInstancesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-        t::ActiveInstance,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
-    }
-}
-/// The `DescribeSpotFleetRequestHistory` operation.
-///
-/// Describes the events for the specified Spot Fleet request during the specified time.
-///
-/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeSpotFleetRequestHistory(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetRequestHistoryRequest,
-        t::DescribeSpotFleetRequestHistoryResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetRequestHistory {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// The type of events to describe. By default, all events are described.
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::EventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetRequestHistoryRequest,
-        t::DescribeSpotFleetRequestHistoryResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeSpotFleetRequests` operation.
-///
-/// Describes your Spot Fleet requests.
-///
-/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
-pub struct DescribeSpotFleetRequests(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Spot Fleet requests.
-    #[inline]
-    pub fn spot_fleet_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_ids = Some(value);
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetRequestsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-        t::SpotFleetRequestConfig,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }

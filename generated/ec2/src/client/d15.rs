@@ -5,189 +5,188 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Spot Instance requests.
+    /// Describes the Outposts link aggregation groups (LAGs).
     ///
-    /// Returns the [`DescribeSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeOutpostLags`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
-        DescribeSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
+        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
+    }
+    /// Describes the specified placement groups or all of your placement groups.
+    ///
+    /// Returns the [`DescribePlacementGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
+        DescribePlacementGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
         )
     }
-    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
     ///
-    /// Returns the [`DescribeSpotPriceHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribePrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
-        DescribeSpotPriceHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
+    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
+        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
+    }
+    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+    ///
+    /// Returns the [`DescribePrincipalIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
+        DescribePrincipalIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
         )
     }
-    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+    /// Describes the specified IPv4 address pools.
     ///
-    /// Returns the [`DescribeStaleSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribePublicIpv4Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
-        DescribeStaleSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
+        DescribePublicIpv4Pools(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
         )
     }
-    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+    /// Describes the Regions that are enabled for your account, or all Regions.
     ///
-    /// Returns the [`DescribeStoreImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
-        DescribeStoreImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
+    pub fn describe_regions(&self) -> DescribeRegions {
+        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
+    }
+    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DescribeReplaceRootVolumeTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
+        DescribeReplaceRootVolumeTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
         )
     }
-    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+    /// Describes one or more of the Reserved Instances that you purchased.
     ///
-    /// Returns the [`DescribeSubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_subnets(&self) -> DescribeSubnets {
-        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
+        DescribeReservedInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
+        )
     }
-    /// Describes the specified tags for your EC2 resources.
+    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
     ///
-    /// Returns the [`DescribeTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeReservedInstancesListings`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_tags(&self) -> DescribeTags {
-        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
-    }
-    /// Describe traffic mirror filters that determine the traffic that is mirrored.
-    ///
-    /// Returns the [`DescribeTrafficMirrorFilterRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_filter_rules(
+    pub fn describe_reserved_instances_listings(
         &self,
-    ) -> DescribeTrafficMirrorFilterRules {
-        DescribeTrafficMirrorFilterRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
+    ) -> DescribeReservedInstancesListings {
+        DescribeReservedInstancesListings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
         )
     }
-    /// Describes one or more Traffic Mirror filters.
+    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
     ///
-    /// Returns the [`DescribeTrafficMirrorFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeReservedInstancesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
-        DescribeTrafficMirrorFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
-        )
-    }
-    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTrafficMirrorSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
-        DescribeTrafficMirrorSessions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
-        )
-    }
-    /// Information about one or more Traffic Mirror targets.
-    ///
-    /// Returns the [`DescribeTrafficMirrorTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
-        DescribeTrafficMirrorTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
-        )
-    }
-    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
-    ///
-    /// Returns the [`DescribeTransitGatewayAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_attachments(
+    pub fn describe_reserved_instances_modifications(
         &self,
-    ) -> DescribeTransitGatewayAttachments {
-        DescribeTransitGatewayAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
+    ) -> DescribeReservedInstancesModifications {
+        DescribeReservedInstancesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
         )
     }
-    /// Describes one or more Connect peers.
+    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
     ///
-    /// Returns the [`DescribeTransitGatewayConnectPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeReservedInstancesOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_connect_peers(
+    pub fn describe_reserved_instances_offerings(
         &self,
-    ) -> DescribeTransitGatewayConnectPeers {
-        DescribeTransitGatewayConnectPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
+    ) -> DescribeReservedInstancesOfferings {
+        DescribeReservedInstancesOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
         )
     }
-    /// Describes one or more Connect attachments.
+    /// Describes one or more route server endpoints.
     ///
-    /// Returns the [`DescribeTransitGatewayConnects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeRouteServerEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
-        DescribeTransitGatewayConnects(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
+        DescribeRouteServerEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
         )
     }
-    /// Describes one or more transit gateway metering policies.
+    /// Describes one or more route server peers.
     ///
-    /// Returns the [`DescribeTransitGatewayMeteringPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeRouteServerPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_metering_policies(
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
+        DescribeRouteServerPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
+        )
+    }
+    /// Describes one or more route servers.
+    ///
+    /// Returns the [`DescribeRouteServers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_servers(&self) -> DescribeRouteServers {
+        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
+    }
+    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+    ///
+    /// Returns the [`DescribeRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_tables(&self) -> DescribeRouteTables {
+        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
+    }
+    /// Finds available schedules that meet the specified criteria.
+    ///
+    /// Returns the [`DescribeScheduledInstanceAvailability`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instance_availability(
         &self,
-    ) -> DescribeTransitGatewayMeteringPolicies {
-        DescribeTransitGatewayMeteringPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
-        )
-    }
-    /// Describes one or more transit gateway multicast domains.
-    ///
-    /// Returns the [`DescribeTransitGatewayMulticastDomains`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_multicast_domains(
-        &self,
-    ) -> DescribeTransitGatewayMulticastDomains {
-        DescribeTransitGatewayMulticastDomains(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
-        )
-    }
-    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
-    ///
-    /// Returns the [`DescribeTransitGatewayNetworkFunctionAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_network_function_attachments(
-        &self,
-    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
-        DescribeTransitGatewayNetworkFunctionAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
-            ),
+    ) -> DescribeScheduledInstanceAvailability {
+        DescribeScheduledInstanceAvailability(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
         )
     }
 }
-/// The `DescribeSpotInstanceRequests` operation.
+/// The `DescribeOutpostLags` operation.
 ///
-/// Describes the specified Spot Instance requests.
+/// Describes the Outposts link aggregation groups (LAGs).
 ///
-/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
-///
-/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
-///
-/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
-pub struct DescribeSpotInstanceRequests(
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub struct DescribeOutpostLags(
     pub(crate) rt::Call<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSpotInstanceRequests {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+rt::operation_type!(
+    DescribeOutpostLags, t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult,
+    rt::NoErrors, op::DESCRIBE_OUTPOST_LAGS
+);
+impl DescribeOutpostLags {
+    /// The IDs of the Outpost LAGs.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn outpost_lag_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().outpost_lag_ids = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -196,33 +195,19 @@ impl DescribeSpotInstanceRequests {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the Spot Instance requests.
-    #[inline]
-    pub fn spot_instance_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_instance_request_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotInstanceRequestsResult, rt::Error>,
+        Output = Result<t::DescribeOutpostLagsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -246,8 +231,182 @@ impl DescribeSpotInstanceRequests {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribePlacementGroups` operation.
+///
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DescribePlacementGroups(
+    pub(crate) rt::Call<
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePlacementGroups, t::DescribePlacementGroupsRequest,
+    t::DescribePlacementGroupsResult, rt::NoErrors, op::DESCRIBE_PLACEMENT_GROUPS
+);
+impl DescribePlacementGroups {
+    /// The IDs of the placement groups.
+    #[inline]
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The names of the placement groups.
+    #[inline]
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePlacementGroupsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribePrefixLists` operation.
+///
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub struct DescribePrefixLists(
+    pub(crate) rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePrefixLists, t::DescribePrefixListsRequest, t::DescribePrefixListsResult,
+    rt::NoErrors, op::DESCRIBE_PREFIX_LISTS
+);
+impl DescribePrefixLists {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more prefix list IDs.
+    #[inline]
+    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().prefix_list_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePrefixListsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
         rt::NoErrors,
     > {
         self.0
@@ -258,39 +417,757 @@ impl DescribeSpotInstanceRequests {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
         rt::NoErrors,
-        t::SpotInstanceRequest,
+        t::PrefixList,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
-    }
-    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
-    #[inline]
-    pub fn wait_until_spot_instance_request_fulfilled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
     }
 }
-/// The `DescribeSpotPriceHistory` operation.
+/// The `DescribePrincipalIdFormat` operation.
 ///
-/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
 ///
-/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
-pub struct DescribeSpotPriceHistory(
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribePrincipalIdFormat(
     pub(crate) rt::Call<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSpotPriceHistory {
-    /// Filters the results by the specified ID of the Availability Zone.
+rt::operation_type!(
+    DescribePrincipalIdFormat, t::DescribePrincipalIdFormatRequest,
+    t::DescribePrincipalIdFormatResult, rt::NoErrors, op::DESCRIBE_PRINCIPAL_ID_FORMAT
+);
+impl DescribePrincipalIdFormat {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    #[inline]
+    pub fn resources(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resources = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePrincipalIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+        t::PrincipalIdFormat,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
+    }
+}
+/// The `DescribePublicIpv4Pools` operation.
+///
+/// Describes the specified IPv4 address pools.
+pub struct DescribePublicIpv4Pools(
+    pub(crate) rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribePublicIpv4Pools, t::DescribePublicIpv4PoolsRequest,
+    t::DescribePublicIpv4PoolsResult, rt::NoErrors, op::DESCRIBE_PUBLIC_IPV4_POOLS
+);
+impl DescribePublicIpv4Pools {
+    /// The IDs of the address pools.
+    #[inline]
+    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().pool_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePublicIpv4PoolsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+        t::PublicIpv4Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeRegions` operation.
+///
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeRegions(
+    pub(crate) rt::Call<
+        t::DescribeRegionsRequest,
+        t::DescribeRegionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRegions, t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors,
+    op::DESCRIBE_REGIONS
+);
+impl DescribeRegions {
+    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
+    #[inline]
+    pub fn region_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().region_names = Some(value);
+        self
+    }
+    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
+    #[inline]
+    pub fn all_regions(mut self, value: bool) -> Self {
+        self.0.input_mut().all_regions = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRegionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeRegionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeReplaceRootVolumeTasks` operation.
+///
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeReplaceRootVolumeTasks(
+    pub(crate) rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReplaceRootVolumeTasks, t::DescribeReplaceRootVolumeTasksRequest,
+    t::DescribeReplaceRootVolumeTasksResult, rt::NoErrors,
+    op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS
+);
+impl DescribeReplaceRootVolumeTasks {
+    /// The ID of the root volume replacement task to view.
+    #[inline]
+    pub fn replace_root_volume_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().replace_root_volume_task_ids = Some(value);
+        self
+    }
+    /// Filter to use:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+        t::ReplaceRootVolumeTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeReservedInstances` operation.
+///
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstances(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstances, t::DescribeReservedInstancesRequest,
+    t::DescribeReservedInstancesResult, rt::NoErrors, op::DESCRIBE_RESERVED_INSTANCES
+);
+impl DescribeReservedInstances {
+    /// Describes whether the Reserved Instance is Standard or Convertible.
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// One or more Reserved Instance IDs.
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstancesListings` operation.
+///
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesListings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesListings, t::DescribeReservedInstancesListingsRequest,
+    t::DescribeReservedInstancesListingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_LISTINGS
+);
+impl DescribeReservedInstancesListings {
+    /// One or more Reserved Instance IDs.
+    #[inline]
+    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_id = Some(value.into());
+        self
+    }
+    /// One or more Reserved Instance listing IDs.
+    #[inline]
+    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_listing_id = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesListingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstancesModifications` operation.
+///
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesModifications(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesModifications,
+    t::DescribeReservedInstancesModificationsRequest,
+    t::DescribeReservedInstancesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS
+);
+impl DescribeReservedInstancesModifications {
+    /// IDs for the submitted modification request.
+    #[inline]
+    pub fn reserved_instances_modification_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_modification_ids = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesModificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+        t::ReservedInstancesModification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeReservedInstancesOfferings` operation.
+///
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesOfferings(
+    pub(crate) rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeReservedInstancesOfferings, t::DescribeReservedInstancesOfferingsRequest,
+    t::DescribeReservedInstancesOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS
+);
+impl DescribeReservedInstancesOfferings {
+    /// The Availability Zone in which the Reserved Instance can be used.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Include Reserved Instance Marketplace offerings in the response.
+    #[inline]
+    pub fn include_marketplace(mut self, value: bool) -> Self {
+        self.0.input_mut().include_marketplace = Some(value);
+        self
+    }
+    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// The maximum duration (in seconds) to filter when searching for offerings.
+    #[inline]
+    pub fn max_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// The maximum number of instances to filter when searching for offerings.
+    #[inline]
+    pub fn max_instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().max_instance_count = Some(value);
+        self
+    }
+    /// The minimum duration (in seconds) to filter when searching for offerings.
+    #[inline]
+    pub fn min_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
+    #[inline]
+    pub fn product_description(
+        mut self,
+        value: impl Into<t::RiProductDescription>,
+    ) -> Self {
+        self.0.input_mut().product_description = Some(value.into());
+        self
+    }
+    /// One or more Reserved Instances offering IDs.
+    #[inline]
+    pub fn reserved_instances_offering_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_offering_ids = Some(value);
+        self
+    }
+    /// The ID of the Availability Zone.
     #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().availability_zone_id = Some(value.into());
@@ -302,40 +1179,447 @@ impl DescribeSpotPriceHistory {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// Filters the results by the specified instance types.
-    #[inline]
-    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
-        self
-    }
-    /// Filters the results by the specified basic product descriptions.
-    #[inline]
-    pub fn product_descriptions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_descriptions = Some(value);
-        self
-    }
-    /// The filters.
+    /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// Filters the results by the specified Availability Zone.
+    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
     #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
+    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
+        self.0.input_mut().instance_tenancy = Some(value.into());
+        self
+    }
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+        t::ReservedInstancesOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerEndpoints` operation.
+///
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerEndpoints, t::DescribeRouteServerEndpointsRequest,
+    t::DescribeRouteServerEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_ROUTE_SERVER_ENDPOINTS
+);
+impl DescribeRouteServerEndpoints {
+    /// The IDs of the route server endpoints to describe.
+    #[inline]
+    pub fn route_server_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServerEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+        t::RouteServerEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServerPeers` operation.
+///
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerPeers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServerPeers, t::DescribeRouteServerPeersRequest,
+    t::DescribeRouteServerPeersResult, rt::NoErrors, op::DESCRIBE_ROUTE_SERVER_PEERS
+);
+impl DescribeRouteServerPeers {
+    /// The IDs of the route server peers to describe.
+    #[inline]
+    pub fn route_server_peer_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_peer_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServerPeersResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+        t::RouteServerPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteServers` operation.
+///
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServers(
+    pub(crate) rt::Call<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteServers, t::DescribeRouteServersRequest, t::DescribeRouteServersResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_SERVERS
+);
+impl DescribeRouteServers {
+    /// The IDs of the route servers to describe.
+    #[inline]
+    pub fn route_server_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServersResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+        t::RouteServer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
+    }
+}
+/// The `DescribeRouteTables` operation.
+///
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeRouteTables, t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult,
+    rt::NoErrors, op::DESCRIBE_ROUTE_TABLES
+);
+impl DescribeRouteTables {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -344,101 +1628,22 @@ impl DescribeSpotPriceHistory {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotPriceHistoryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
-        rt::NoErrors,
-        t::SpotPrice,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
-    }
-}
-/// The `DescribeStaleSecurityGroups` operation.
-///
-/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-pub struct DescribeStaleSecurityGroups(
-    pub(crate) rt::Call<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeStaleSecurityGroups {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The IDs of the route tables.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_table_ids = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The filters.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -447,15 +1652,13 @@ impl DescribeStaleSecurityGroups {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStaleSecurityGroupsResult, rt::Error>,
+        Output = Result<t::DescribeRouteTablesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -479,8 +1682,8 @@ impl DescribeStaleSecurityGroups {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
         rt::NoErrors,
     > {
         self.0
@@ -491,39 +1694,35 @@ impl DescribeStaleSecurityGroups {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
         rt::NoErrors,
-        t::StaleSecurityGroup,
+        t::RouteTable,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
     }
 }
-/// The `DescribeStoreImageTasks` operation.
+/// The `DescribeScheduledInstanceAvailability` operation.
 ///
-/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+/// Finds available schedules that meet the specified criteria.
 ///
-/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
 ///
-/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeStoreImageTasks(
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub struct DescribeScheduledInstanceAvailability(
     pub(crate) rt::Call<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
     >,
 );
-impl DescribeStoreImageTasks {
-    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
+rt::operation_type!(
+    DescribeScheduledInstanceAvailability,
+    t::DescribeScheduledInstanceAvailabilityRequest,
+    t::DescribeScheduledInstanceAvailabilityResult, rt::NoErrors,
+    op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY
+);
+impl DescribeScheduledInstanceAvailability {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -536,16 +1735,43 @@ impl DescribeStoreImageTasks {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The time period for the first schedule to start.
+    #[inline]
+    pub fn first_slot_start_time_range(
+        mut self,
+        value: t::SlotDateTimeRangeRequest,
+    ) -> Self {
+        self.0.input_mut().first_slot_start_time_range = value;
+        self
+    }
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
+    #[inline]
+    pub fn max_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().max_slot_duration_in_hours = Some(value);
+        self
+    }
+    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+    #[inline]
+    pub fn min_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().min_slot_duration_in_hours = Some(value);
+        self
+    }
+    /// The token for the next set of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The schedule recurrence.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn recurrence(mut self, value: t::ScheduledInstanceRecurrenceRequest) -> Self {
+        self.0.input_mut().recurrence = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -554,310 +1780,7 @@ impl DescribeStoreImageTasks {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStoreImageTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-        t::StoreImageTaskResult,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_store_image_task_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeSubnets` operation.
-///
-/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-pub struct DescribeSubnets(
-    pub(crate) rt::Call<
-        t::DescribeSubnetsRequest,
-        t::DescribeSubnetsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSubnets {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the subnets.
-    #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSubnetsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSubnetsRequest,
-        t::DescribeSubnetsResult,
-        rt::NoErrors,
-        t::Subnet,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
-    }
-    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_subnet_available(
-        self,
-    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeTags` operation.
-///
-/// Describes the specified tags for your EC2 resources.
-///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeTags(
-    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
-);
-impl DescribeTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeTagsResult, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTagsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTagsRequest,
-        t::DescribeTagsResult,
-        rt::NoErrors,
-        t::TagDescription,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorFilterRules` operation.
-///
-/// Describe traffic mirror filters that determine the traffic that is mirrored.
-pub struct DescribeTrafficMirrorFilterRules(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorFilterRulesRequest,
-        t::DescribeTrafficMirrorFilterRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorFilterRules {
-    /// Traffic filter rule IDs.
-    #[inline]
-    pub fn traffic_mirror_filter_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_ids = Some(value);
-        self
-    }
-    /// Traffic filter ID.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Traffic mirror filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error>,
+        Output = Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -865,7 +1788,7 @@ impl DescribeTrafficMirrorFilterRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
+    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -889,94 +1812,8 @@ impl DescribeTrafficMirrorFilterRules {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTrafficMirrorFilterRulesRequest,
-        t::DescribeTrafficMirrorFilterRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeTrafficMirrorFilters` operation.
-///
-/// Describes one or more Traffic Mirror filters.
-pub struct DescribeTrafficMirrorFilters(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorFilters {
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFiltersResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
     > {
         self.0
@@ -987,783 +1824,14 @@ impl DescribeTrafficMirrorFilters {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
-        t::TrafficMirrorFilter,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorSessions` operation.
-///
-/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-pub struct DescribeTrafficMirrorSessions(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorSessions {
-    /// The ID of the Traffic Mirror session.
-    #[inline]
-    pub fn traffic_mirror_session_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorSessionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-        t::TrafficMirrorSession,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorTargets` operation.
-///
-/// Information about one or more Traffic Mirror targets.
-pub struct DescribeTrafficMirrorTargets(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorTargets {
-    /// The ID of the Traffic Mirror targets.
-    #[inline]
-    pub fn traffic_mirror_target_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorTargetsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-        t::TrafficMirrorTarget,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayAttachments` operation.
-///
-/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
-pub struct DescribeTransitGatewayAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayAttachments {
-    /// The IDs of the attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-        t::TransitGatewayAttachment,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayConnectPeers` operation.
-///
-/// Describes one or more Connect peers.
-pub struct DescribeTransitGatewayConnectPeers(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayConnectPeers {
-    /// The IDs of the Connect peers.
-    #[inline]
-    pub fn transit_gateway_connect_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-        t::TransitGatewayConnectPeer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayConnects` operation.
-///
-/// Describes one or more Connect attachments.
-pub struct DescribeTransitGatewayConnects(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayConnects {
-    /// The IDs of the attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-        t::TransitGatewayConnect,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayMeteringPolicies` operation.
-///
-/// Describes one or more transit gateway metering policies.
-pub struct DescribeTransitGatewayMeteringPolicies(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayMeteringPoliciesRequest,
-        t::DescribeTransitGatewayMeteringPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayMeteringPolicies {
-    /// The IDs of the transit gateway metering policies to describe.
-    #[inline]
-    pub fn transit_gateway_metering_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_ids = Some(value);
-        self
-    }
-    /// One or more filters to apply when describing transit gateway metering policies.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayMeteringPoliciesRequest,
-        t::DescribeTransitGatewayMeteringPoliciesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeTransitGatewayMulticastDomains` operation.
-///
-/// Describes one or more transit gateway multicast domains.
-pub struct DescribeTransitGatewayMulticastDomains(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayMulticastDomains {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-        t::TransitGatewayMulticastDomain,
+        t::ScheduledInstanceAvailability,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
+            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
         )
-    }
-}
-/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
-///
-/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
-pub struct DescribeTransitGatewayNetworkFunctionAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayNetworkFunctionAttachments {
-    /// The IDs of the network function attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
     }
 }

@@ -5,211 +5,206 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes your transit gateway peering attachments.
+    /// Describes the specified Scheduled Instances or all your Scheduled Instances.
     ///
-    /// Returns the [`DescribeTransitGatewayPeeringAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_peering_attachments(
+    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
+        DescribeScheduledInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCES),
+        )
+    }
+    /// Describes one or more of your secondary interfaces.
+    ///
+    /// Returns the [`DescribeSecondaryInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
+        DescribeSecondaryInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_INTERFACES),
+        )
+    }
+    /// Describes one or more secondary networks.
+    ///
+    /// Returns the [`DescribeSecondaryNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
+        DescribeSecondaryNetworks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_NETWORKS),
+        )
+    }
+    /// Describes one or more of your secondary subnets.
+    ///
+    /// Returns the [`DescribeSecondarySubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
+        DescribeSecondarySubnets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_SUBNETS),
+        )
+    }
+    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+    ///
+    /// Returns the [`DescribeSecurityGroupReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
+        DescribeSecurityGroupReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_REFERENCES),
+        )
+    }
+    /// Describes one or more of your security group rules.
+    ///
+    /// Returns the [`DescribeSecurityGroupRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
+        DescribeSecurityGroupRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_RULES),
+        )
+    }
+    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+    ///
+    /// Returns the [`DescribeSecurityGroupVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_vpc_associations(
         &self,
-    ) -> DescribeTransitGatewayPeeringAttachments {
-        DescribeTransitGatewayPeeringAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
-            ),
+    ) -> DescribeSecurityGroupVpcAssociations {
+        DescribeSecurityGroupVpcAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS),
         )
     }
-    /// Describes one or more transit gateway route policy tables.
+    /// Describes the specified security groups or all of your security groups.
     ///
-    /// Returns the [`DescribeTransitGatewayPolicyTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_policy_tables(
+    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
+        DescribeSecurityGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUPS),
+        )
+    }
+    /// Describes the Outpost service link virtual interfaces.
+    ///
+    /// Returns the [`DescribeServiceLinkVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_service_link_virtual_interfaces(
         &self,
-    ) -> DescribeTransitGatewayPolicyTables {
-        DescribeTransitGatewayPolicyTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
+    ) -> DescribeServiceLinkVirtualInterfaces {
+        DescribeServiceLinkVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES),
         )
     }
-    /// Describes one or more transit gateway route table advertisements.
+    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
     ///
-    /// Returns the [`DescribeTransitGatewayRouteTableAnnouncements`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_route_table_announcements(
+    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
+        DescribeSnapshotAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_ATTRIBUTE),
+        )
+    }
+    /// Describes the storage tier status of one or more Amazon EBS snapshots.
+    ///
+    /// Returns the [`DescribeSnapshotTierStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
+        DescribeSnapshotTierStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_TIER_STATUS),
+        )
+    }
+    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+    ///
+    /// Returns the [`DescribeSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshots(&self) -> DescribeSnapshots {
+        DescribeSnapshots(rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOTS))
+    }
+    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DescribeSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_datafeed_subscription(
         &self,
-    ) -> DescribeTransitGatewayRouteTableAnnouncements {
-        DescribeTransitGatewayRouteTableAnnouncements(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
-            ),
+    ) -> DescribeSpotDatafeedSubscription {
+        DescribeSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION),
         )
     }
-    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+    /// Describes the running instances for the specified Spot Fleet.
     ///
-    /// Returns the [`DescribeTransitGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSpotFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_route_tables(
+    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
+        DescribeSpotFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the events for the specified Spot Fleet request during the specified time.
+    ///
+    /// Returns the [`DescribeSpotFleetRequestHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_request_history(
         &self,
-    ) -> DescribeTransitGatewayRouteTables {
-        DescribeTransitGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
+    ) -> DescribeSpotFleetRequestHistory {
+        DescribeSpotFleetRequestHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY),
         )
     }
-    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+    /// Describes your Spot Fleet requests.
     ///
-    /// Returns the [`DescribeTransitGatewayVpcAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_transit_gateway_vpc_attachments(
-        &self,
-    ) -> DescribeTransitGatewayVpcAttachments {
-        DescribeTransitGatewayVpcAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
-        )
-    }
-    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTransitGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
-        DescribeTransitGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
-        )
-    }
-    /// Describes one or more network interface trunk associations.
-    ///
-    /// Returns the [`DescribeTrunkInterfaceAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_trunk_interface_associations(
-        &self,
-    ) -> DescribeTrunkInterfaceAssociations {
-        DescribeTrunkInterfaceAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
-        )
-    }
-    /// Describes the specified Amazon Web Services Verified Access endpoints.
-    ///
-    /// Returns the [`DescribeVerifiedAccessEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
-        DescribeVerifiedAccessEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
-        )
-    }
-    /// Describes the specified Verified Access groups.
-    ///
-    /// Returns the [`DescribeVerifiedAccessGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
-        DescribeVerifiedAccessGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
-        )
-    }
-    /// Describes the specified Amazon Web Services Verified Access instances.
-    ///
-    /// Returns the [`DescribeVerifiedAccessInstanceLoggingConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_instance_logging_configurations(
-        &self,
-    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
-        DescribeVerifiedAccessInstanceLoggingConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
-            ),
-        )
-    }
-    /// Describes the specified Amazon Web Services Verified Access instances.
-    ///
-    /// Returns the [`DescribeVerifiedAccessInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
-        DescribeVerifiedAccessInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
-        )
-    }
-    /// Describes the specified Amazon Web Services Verified Access trust providers.
-    ///
-    /// Returns the [`DescribeVerifiedAccessTrustProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_trust_providers(
-        &self,
-    ) -> DescribeVerifiedAccessTrustProviders {
-        DescribeVerifiedAccessTrustProviders(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
-        )
-    }
-    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeVolumeAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
-        DescribeVolumeAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
-        )
-    }
-    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
-    ///
-    /// Returns the [`DescribeVolumeStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
-        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
-    }
-    /// Describes the specified EBS volumes or all of your EBS volumes.
-    ///
-    /// Returns the [`DescribeVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volumes(&self) -> DescribeVolumes {
-        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
-    }
-    /// Describes the most recent volume modification request for the specified EBS volumes.
-    ///
-    /// Returns the [`DescribeVolumesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
-        DescribeVolumesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
+    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
+        DescribeSpotFleetRequests(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUESTS),
         )
     }
 }
-/// The `DescribeTransitGatewayPeeringAttachments` operation.
+/// The `DescribeScheduledInstances` operation.
 ///
-/// Describes your transit gateway peering attachments.
-pub struct DescribeTransitGatewayPeeringAttachments(
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+pub struct DescribeScheduledInstances(
     pub(crate) rt::Call<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTransitGatewayPeeringAttachments {
-    /// One or more IDs of the transit gateway peering attachments.
+rt::operation_type!(
+    DescribeScheduledInstances, t::DescribeScheduledInstancesRequest,
+    t::DescribeScheduledInstancesResult, rt::NoErrors, op::DESCRIBE_SCHEDULED_INSTANCES
+);
+impl DescribeScheduledInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token for the next set of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The Scheduled Instance IDs.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn scheduled_instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().scheduled_instance_ids = Some(value);
+        self
+    }
+    /// The time period for the first schedule to start.
+    #[inline]
+    pub fn slot_start_time_range(mut self, value: t::SlotStartTimeRangeRequest) -> Self {
+        self.0.input_mut().slot_start_time_range = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -218,7 +213,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error>,
+        Output = Result<t::DescribeScheduledInstancesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -226,7 +221,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
+    ) -> Result<t::DescribeScheduledInstancesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -250,8 +245,8 @@ impl DescribeTransitGatewayPeeringAttachments {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
         rt::NoErrors,
     > {
         self.0
@@ -262,35 +257,36 @@ impl DescribeTransitGatewayPeeringAttachments {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
         rt::NoErrors,
-        t::TransitGatewayPeeringAttachment,
+        t::ScheduledInstance,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
     }
 }
-/// The `DescribeTransitGatewayPolicyTables` operation.
+/// The `DescribeSecondaryInterfaces` operation.
 ///
-/// Describes one or more transit gateway route policy tables.
-pub struct DescribeTransitGatewayPolicyTables(
+/// Describes one or more of your secondary interfaces.
+pub struct DescribeSecondaryInterfaces(
     pub(crate) rt::Call<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTransitGatewayPolicyTables {
-    /// The IDs of the transit gateway policy tables.
+rt::operation_type!(
+    DescribeSecondaryInterfaces, t::DescribeSecondaryInterfacesRequest,
+    t::DescribeSecondaryInterfacesResult, rt::NoErrors, op::DESCRIBE_SECONDARY_INTERFACES
+);
+impl DescribeSecondaryInterfaces {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_policy_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters associated with the transit gateway policy table.
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -308,10 +304,10 @@ impl DescribeTransitGatewayPolicyTables {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the secondary interfaces.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn secondary_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().secondary_interface_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -320,7 +316,7 @@ impl DescribeTransitGatewayPolicyTables {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error>,
+        Output = Result<t::DescribeSecondaryInterfacesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -328,7 +324,7 @@ impl DescribeTransitGatewayPolicyTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
+    ) -> Result<t::DescribeSecondaryInterfacesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -352,8 +348,8 @@ impl DescribeTransitGatewayPolicyTables {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
         rt::NoErrors,
     > {
         self.0
@@ -364,35 +360,36 @@ impl DescribeTransitGatewayPolicyTables {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
         rt::NoErrors,
-        t::TransitGatewayPolicyTable,
+        t::SecondaryInterface,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
     }
 }
-/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
+/// The `DescribeSecondaryNetworks` operation.
 ///
-/// Describes one or more transit gateway route table advertisements.
-pub struct DescribeTransitGatewayRouteTableAnnouncements(
+/// Describes one or more secondary networks.
+pub struct DescribeSecondaryNetworks(
     pub(crate) rt::Call<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTransitGatewayRouteTableAnnouncements {
-    /// The IDs of the transit gateway route tables that are being advertised.
+rt::operation_type!(
+    DescribeSecondaryNetworks, t::DescribeSecondaryNetworksRequest,
+    t::DescribeSecondaryNetworksResult, rt::NoErrors, op::DESCRIBE_SECONDARY_NETWORKS
+);
+impl DescribeSecondaryNetworks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_route_table_announcement_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters associated with the transit gateway policy table.
+    /// The filters. The following are the possible values:
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -410,10 +407,10 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the secondary networks.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn secondary_network_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().secondary_network_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -422,10 +419,236 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-            rt::Error,
-        >,
+        Output = Result<t::DescribeSecondaryNetworksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeSecondaryNetworksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+        t::SecondaryNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecondarySubnets` operation.
+///
+/// Describes one or more of your secondary subnets.
+pub struct DescribeSecondarySubnets(
+    pub(crate) rt::Call<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecondarySubnets, t::DescribeSecondarySubnetsRequest,
+    t::DescribeSecondarySubnetsResult, rt::NoErrors, op::DESCRIBE_SECONDARY_SUBNETS
+);
+impl DescribeSecondarySubnets {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the secondary subnets.
+    #[inline]
+    pub fn secondary_subnet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().secondary_subnet_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSecondarySubnetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeSecondarySubnetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+        t::SecondarySubnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecurityGroupReferences` operation.
+///
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+pub struct DescribeSecurityGroupReferences(
+    pub(crate) rt::Call<
+        t::DescribeSecurityGroupReferencesRequest,
+        t::DescribeSecurityGroupReferencesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSecurityGroupReferences, t::DescribeSecurityGroupReferencesRequest,
+    t::DescribeSecurityGroupReferencesResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_REFERENCES
+);
+impl DescribeSecurityGroupReferences {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the security groups in your account.
+    #[inline]
+    pub fn group_id(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_id = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSecurityGroupReferencesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -433,7 +656,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
+    ) -> Result<t::DescribeSecurityGroupReferencesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -457,363 +680,53 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        t::DescribeSecurityGroupReferencesRequest,
+        t::DescribeSecurityGroupReferencesResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-        rt::NoErrors,
-        t::TransitGatewayRouteTableAnnouncement,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeTransitGatewayRouteTables` operation.
+/// The `DescribeSecurityGroupRules` operation.
 ///
-/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGatewayRouteTables(
+/// Describes one or more of your security group rules.
+pub struct DescribeSecurityGroupRules(
     pub(crate) rt::Call<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTransitGatewayRouteTables {
-    /// The IDs of the transit gateway route tables.
-    #[inline]
-    pub fn transit_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
-        rt::NoErrors,
-        t::TransitGatewayRouteTable,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayVpcAttachments` operation.
-///
-/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGatewayVpcAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DescribeSecurityGroupRules, t::DescribeSecurityGroupRulesRequest,
+    t::DescribeSecurityGroupRulesResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUP_RULES
 );
-impl DescribeTransitGatewayVpcAttachments {
-    /// The IDs of the attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
-        rt::NoErrors,
-        t::TransitGatewayVpcAttachment,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeTransitGateways` operation.
-///
-/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGateways(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGateways {
-    /// The IDs of the transit gateways.
-    #[inline]
-    pub fn transit_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
-        rt::NoErrors,
-        t::TransitGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeTrunkInterfaceAssociations` operation.
-///
-/// Describes one or more network interface trunk associations.
-pub struct DescribeTrunkInterfaceAssociations(
-    pub(crate) rt::Call<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrunkInterfaceAssociations {
-    /// The IDs of the associations.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+impl DescribeSecurityGroupRules {
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The IDs of the security group rules.
+    #[inline]
+    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().security_group_rule_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -825,7 +738,7 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error>,
+        Output = Result<t::DescribeSecurityGroupRulesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -833,7 +746,7 @@ impl DescribeTrunkInterfaceAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
+    ) -> Result<t::DescribeSecurityGroupRulesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -857,8 +770,8 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
         rt::NoErrors,
     > {
         self.0
@@ -869,59 +782,46 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
         rt::NoErrors,
-        t::TrunkInterfaceAssociation,
+        t::SecurityGroupRule,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
     }
 }
-/// The `DescribeVerifiedAccessEndpoints` operation.
+/// The `DescribeSecurityGroupVpcAssociations` operation.
 ///
-/// Describes the specified Amazon Web Services Verified Access endpoints.
-pub struct DescribeVerifiedAccessEndpoints(
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+pub struct DescribeSecurityGroupVpcAssociations(
     pub(crate) rt::Call<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVerifiedAccessEndpoints {
-    /// The ID of the Verified Access endpoint.
+rt::operation_type!(
+    DescribeSecurityGroupVpcAssociations, t::DescribeSecurityGroupVpcAssociationsRequest,
+    t::DescribeSecurityGroupVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS
+);
+impl DescribeSecurityGroupVpcAssociations {
+    /// Security group VPC association filters.
     #[inline]
-    pub fn verified_access_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_ids = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = Some(value.into());
-        self
-    }
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// One or more filters. Filter names and values are case-sensitive.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -936,7 +836,7 @@ impl DescribeVerifiedAccessEndpoints {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error>,
+        Output = Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -944,7 +844,7 @@ impl DescribeVerifiedAccessEndpoints {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
+    ) -> Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -968,8 +868,8 @@ impl DescribeVerifiedAccessEndpoints {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
         rt::NoErrors,
     > {
         self.0
@@ -980,260 +880,76 @@ impl DescribeVerifiedAccessEndpoints {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
         rt::NoErrors,
-        t::VerifiedAccessEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeVerifiedAccessGroups` operation.
-///
-/// Describes the specified Verified Access groups.
-pub struct DescribeVerifiedAccessGroups(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessGroups {
-    /// The ID of the Verified Access groups.
-    #[inline]
-    pub fn verified_access_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_group_ids = Some(value);
-        self
-    }
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessGroupsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-        t::VerifiedAccessGroup,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
-    }
-}
-/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
-///
-/// Describes the specified Amazon Web Services Verified Access instances.
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessInstanceLoggingConfigurations {
-    /// The IDs of the Verified Access instances.
-    #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-        t::VerifiedAccessInstanceLoggingConfiguration,
+        t::SecurityGroupVpcAssociation,
     > {
         rt::Paginator::new(
             self.0,
-            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
+            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
         )
     }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_associated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_disassociated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
+    }
 }
-/// The `DescribeVerifiedAccessInstances` operation.
+/// The `DescribeSecurityGroups` operation.
 ///
-/// Describes the specified Amazon Web Services Verified Access instances.
-pub struct DescribeVerifiedAccessInstances(
+/// Describes the specified security groups or all of your security groups.
+pub struct DescribeSecurityGroups(
     pub(crate) rt::Call<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVerifiedAccessInstances {
-    /// The IDs of the Verified Access instances.
+rt::operation_type!(
+    DescribeSecurityGroups, t::DescribeSecurityGroupsRequest,
+    t::DescribeSecurityGroupsResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUPS
+);
+impl DescribeSecurityGroups {
+    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
     #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_ids = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// One or more filters. Filter names and values are case-sensitive.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1242,21 +958,25 @@ impl DescribeVerifiedAccessInstances {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessInstancesResult, rt::Error>,
+        Output = Result<t::DescribeSecurityGroupsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeSecurityGroupsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1280,8 +1000,8 @@ impl DescribeVerifiedAccessInstances {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1292,29 +1012,51 @@ impl DescribeVerifiedAccessInstances {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
         rt::NoErrors,
-        t::VerifiedAccessInstance,
+        t::SecurityGroup,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+    }
+    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
     }
 }
-/// The `DescribeVerifiedAccessTrustProviders` operation.
+/// The `DescribeServiceLinkVirtualInterfaces` operation.
 ///
-/// Describes the specified Amazon Web Services Verified Access trust providers.
-pub struct DescribeVerifiedAccessTrustProviders(
+/// Describes the Outpost service link virtual interfaces.
+pub struct DescribeServiceLinkVirtualInterfaces(
     pub(crate) rt::Call<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
+        t::DescribeServiceLinkVirtualInterfacesRequest,
+        t::DescribeServiceLinkVirtualInterfacesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVerifiedAccessTrustProviders {
-    /// The IDs of the Verified Access trust providers.
+rt::operation_type!(
+    DescribeServiceLinkVirtualInterfaces, t::DescribeServiceLinkVirtualInterfacesRequest,
+    t::DescribeServiceLinkVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES
+);
+impl DescribeServiceLinkVirtualInterfaces {
+    /// The IDs of the service link virtual interfaces.
     #[inline]
-    pub fn verified_access_trust_provider_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_trust_provider_ids = Some(value);
+    pub fn service_link_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_link_virtual_interface_ids = Some(value);
+        self
+    }
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1329,12 +1071,6 @@ impl DescribeVerifiedAccessTrustProviders {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1347,7 +1083,7 @@ impl DescribeVerifiedAccessTrustProviders {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error>,
+        Output = Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1355,7 +1091,7 @@ impl DescribeVerifiedAccessTrustProviders {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
+    ) -> Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1379,52 +1115,40 @@ impl DescribeVerifiedAccessTrustProviders {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
+        t::DescribeServiceLinkVirtualInterfacesRequest,
+        t::DescribeServiceLinkVirtualInterfacesResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
-        rt::NoErrors,
-        t::VerifiedAccessTrustProvider,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeVolumeAttribute` operation.
+/// The `DescribeSnapshotAttribute` operation.
 ///
-/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
 ///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-pub struct DescribeVolumeAttribute(
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct DescribeSnapshotAttribute(
     pub(crate) rt::Call<
-        t::DescribeVolumeAttributeRequest,
-        t::DescribeVolumeAttributeResult,
+        t::DescribeSnapshotAttributeRequest,
+        t::DescribeSnapshotAttributeResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVolumeAttribute {
-    /// The attribute of the volume. This parameter is required.
+rt::operation_type!(
+    DescribeSnapshotAttribute, t::DescribeSnapshotAttributeRequest,
+    t::DescribeSnapshotAttributeResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_ATTRIBUTE
+);
+impl DescribeSnapshotAttribute {
+    /// The snapshot attribute you would like to view.
     #[inline]
-    pub fn attribute(mut self, value: impl Into<t::VolumeAttributeName>) -> Self {
+    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
         self.0.input_mut().attribute = value.into();
         self
     }
-    /// The ID of the volume.
+    /// The ID of the EBS snapshot.
     #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1439,13 +1163,13 @@ impl DescribeVolumeAttribute {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeAttributeResult, rt::Error>,
+        Output = Result<t::DescribeSnapshotAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeSnapshotAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1469,169 +1193,38 @@ impl DescribeVolumeAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVolumeAttributeRequest,
-        t::DescribeVolumeAttributeResult,
+        t::DescribeSnapshotAttributeRequest,
+        t::DescribeSnapshotAttributeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeVolumeStatus` operation.
+/// The `DescribeSnapshotTierStatus` operation.
 ///
-/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
-///
-/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
-///
-/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
-///
-/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
-///
-/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
-///
-/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeVolumeStatus(
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
+pub struct DescribeSnapshotTierStatus(
     pub(crate) rt::Call<
-        t::DescribeVolumeStatusRequest,
-        t::DescribeVolumeStatusResult,
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVolumeStatus {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the volumes.
-    #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
+rt::operation_type!(
+    DescribeSnapshotTierStatus, t::DescribeSnapshotTierStatusRequest,
+    t::DescribeSnapshotTierStatusResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_TIER_STATUS
+);
+impl DescribeSnapshotTierStatus {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeStatusResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVolumeStatusRequest,
-        t::DescribeVolumeStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVolumeStatusRequest,
-        t::DescribeVolumeStatusResult,
-        rt::NoErrors,
-        t::VolumeStatusItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
-    }
-}
-/// The `DescribeVolumes` operation.
-///
-/// Describes the specified EBS volumes or all of your EBS volumes.
-///
-/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeVolumes(
-    pub(crate) rt::Call<
-        t::DescribeVolumesRequest,
-        t::DescribeVolumesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVolumes {
-    /// The volume IDs. If not specified, then all volumes are included in the response.
-    #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1652,129 +1245,7 @@ impl DescribeVolumes {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVolumesRequest,
-        t::DescribeVolumesResult,
-        rt::NoErrors,
-        t::Volume,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
-    }
-    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_volume_available(
-        self,
-    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
-    }
-    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_volume_deleted(
-        self,
-    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
-    }
-    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
-    #[inline]
-    pub fn wait_until_volume_in_use(
-        self,
-    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
-    }
-}
-/// The `DescribeVolumesModifications` operation.
-///
-/// Describes the most recent volume modification request for the specified EBS volumes.
-///
-/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
-pub struct DescribeVolumesModifications(
-    pub(crate) rt::Call<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVolumesModifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the volumes.
-    #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesModificationsResult, rt::Error>,
+        Output = Result<t::DescribeSnapshotTierStatusResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1782,7 +1253,7 @@ impl DescribeVolumesModifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
+    ) -> Result<t::DescribeSnapshotTierStatusResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1806,8 +1277,8 @@ impl DescribeVolumesModifications {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
         rt::NoErrors,
     > {
         self.0
@@ -1818,11 +1289,522 @@ impl DescribeVolumesModifications {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
         rt::NoErrors,
-        t::VolumeModification,
+        t::SnapshotTierStatus,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeSnapshots` operation.
+///
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeSnapshots(
+    pub(crate) rt::Call<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSnapshots, t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult,
+    rt::NoErrors, op::DESCRIBE_SNAPSHOTS
+);
+impl DescribeSnapshots {
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
+    #[inline]
+    pub fn owner_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().owner_ids = Some(value);
+        self
+    }
+    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
+    #[inline]
+    pub fn restorable_by_user_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().restorable_by_user_ids = Some(value);
+        self
+    }
+    /// The snapshot IDs.
+    #[inline]
+    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().snapshot_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSnapshotsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeSnapshotsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+        t::Snapshot,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
+    }
+    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeSpotDatafeedSubscription` operation.
+///
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotDatafeedSubscription(
+    pub(crate) rt::Call<
+        t::DescribeSpotDatafeedSubscriptionRequest,
+        t::DescribeSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotDatafeedSubscription, t::DescribeSpotDatafeedSubscriptionRequest,
+    t::DescribeSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DescribeSpotDatafeedSubscription {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotDatafeedSubscriptionRequest,
+        t::DescribeSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeSpotFleetInstances` operation.
+///
+/// Describes the running instances for the specified Spot Fleet.
+pub struct DescribeSpotFleetInstances(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetInstances, t::DescribeSpotFleetInstancesRequest,
+    t::DescribeSpotFleetInstancesResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_INSTANCES
+);
+impl DescribeSpotFleetInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the Spot Fleet request.
+    #[inline]
+    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().spot_fleet_request_id = value.into();
+        self
+    }
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotFleetInstancesResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeSpotFleetInstancesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+        t::ActiveInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSpotFleetRequestHistory` operation.
+///
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotFleetRequestHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestHistoryRequest,
+        t::DescribeSpotFleetRequestHistoryResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequestHistory, t::DescribeSpotFleetRequestHistoryRequest,
+    t::DescribeSpotFleetRequestHistoryResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY
+);
+impl DescribeSpotFleetRequestHistory {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the Spot Fleet request.
+    #[inline]
+    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().spot_fleet_request_id = value.into();
+        self
+    }
+    /// The type of events to describe. By default, all events are described.
+    #[inline]
+    pub fn event_type(mut self, value: impl Into<t::EventType>) -> Self {
+        self.0.input_mut().event_type = Some(value.into());
+        self
+    }
+    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = value;
+        self
+    }
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotFleetRequestHistoryRequest,
+        t::DescribeSpotFleetRequestHistoryResponse,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeSpotFleetRequests` operation.
+///
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotFleetRequests(
+    pub(crate) rt::Call<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotFleetRequests, t::DescribeSpotFleetRequestsRequest,
+    t::DescribeSpotFleetRequestsResponse, rt::NoErrors, op::DESCRIBE_SPOT_FLEET_REQUESTS
+);
+impl DescribeSpotFleetRequests {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the Spot Fleet requests.
+    #[inline]
+    pub fn spot_fleet_request_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().spot_fleet_request_ids = Some(value);
+        self
+    }
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotFleetRequestsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeSpotFleetRequestsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+        t::SpotFleetRequestConfig,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
     }
 }

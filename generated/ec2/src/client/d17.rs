@@ -5,178 +5,448 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+    /// Describes the specified Spot Instance requests.
     ///
-    /// Returns the [`DescribeVpcAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
-        DescribeVpcAttribute(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ATTRIBUTE))
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
+        DescribeSpotInstanceRequests(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
+        )
     }
-    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
     ///
-    /// Returns the [`DescribeVpcBlockPublicAccessExclusions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeSpotPriceHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_block_public_access_exclusions(
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
+        DescribeSpotPriceHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
+        )
+    }
+    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+    ///
+    /// Returns the [`DescribeStaleSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
+        DescribeStaleSecurityGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
+        )
+    }
+    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+    ///
+    /// Returns the [`DescribeStoreImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
+        DescribeStoreImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
+        )
+    }
+    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+    ///
+    /// Returns the [`DescribeSubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subnets(&self) -> DescribeSubnets {
+        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
+    }
+    /// Describes the specified tags for your EC2 resources.
+    ///
+    /// Returns the [`DescribeTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_tags(&self) -> DescribeTags {
+        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
+    }
+    /// Describe traffic mirror filters that determine the traffic that is mirrored.
+    ///
+    /// Returns the [`DescribeTrafficMirrorFilterRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filter_rules(
         &self,
-    ) -> DescribeVpcBlockPublicAccessExclusions {
-        DescribeVpcBlockPublicAccessExclusions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS),
+    ) -> DescribeTrafficMirrorFilterRules {
+        DescribeTrafficMirrorFilterRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
         )
     }
-    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+    /// Describes one or more Traffic Mirror filters.
     ///
-    /// Returns the [`DescribeVpcBlockPublicAccessOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTrafficMirrorFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_block_public_access_options(
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
+        DescribeTrafficMirrorFilters(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
+        )
+    }
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+    ///
+    /// Returns the [`DescribeTrafficMirrorSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
+        DescribeTrafficMirrorSessions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
+        )
+    }
+    /// Information about one or more Traffic Mirror targets.
+    ///
+    /// Returns the [`DescribeTrafficMirrorTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
+        DescribeTrafficMirrorTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
+        )
+    }
+    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+    ///
+    /// Returns the [`DescribeTransitGatewayAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_attachments(
         &self,
-    ) -> DescribeVpcBlockPublicAccessOptions {
-        DescribeVpcBlockPublicAccessOptions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
+    ) -> DescribeTransitGatewayAttachments {
+        DescribeTransitGatewayAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
         )
     }
-    /// **Note:** This action is deprecated.
+    /// Describes one or more Connect peers.
     ///
-    /// Returns the [`DescribeVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayConnectPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
-        DescribeVpcClassicLink(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK),
-        )
-    }
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_classic_link_dns_support(
+    pub fn describe_transit_gateway_connect_peers(
         &self,
-    ) -> DescribeVpcClassicLinkDnsSupport {
-        DescribeVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+    ) -> DescribeTransitGatewayConnectPeers {
+        DescribeTransitGatewayConnectPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
         )
     }
-    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
+    /// Describes one or more Connect attachments.
     ///
-    /// Returns the [`DescribeVpcEncryptionControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayConnects`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
-        DescribeVpcEncryptionControls(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENCRYPTION_CONTROLS),
+    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
+        DescribeTransitGatewayConnects(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
         )
     }
-    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+    /// Describes one or more transit gateway metering policies.
     ///
-    /// Returns the [`DescribeVpcEndpointAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayMeteringPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
-        DescribeVpcEndpointAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS),
-        )
-    }
-    /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
-    ///
-    /// Returns the [`DescribeVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_connection_notifications(
+    pub fn describe_transit_gateway_metering_policies(
         &self,
-    ) -> DescribeVpcEndpointConnectionNotifications {
-        DescribeVpcEndpointConnectionNotifications(
+    ) -> DescribeTransitGatewayMeteringPolicies {
+        DescribeTransitGatewayMeteringPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
+        )
+    }
+    /// Describes one or more transit gateway multicast domains.
+    ///
+    /// Returns the [`DescribeTransitGatewayMulticastDomains`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_multicast_domains(
+        &self,
+    ) -> DescribeTransitGatewayMulticastDomains {
+        DescribeTransitGatewayMulticastDomains(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
+        )
+    }
+    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+    ///
+    /// Returns the [`DescribeTransitGatewayNetworkFunctionAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_network_function_attachments(
+        &self,
+    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
+        DescribeTransitGatewayNetworkFunctionAttachments(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
             ),
-        )
-    }
-    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
-    ///
-    /// Returns the [`DescribeVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
-        DescribeVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS),
-        )
-    }
-    /// Describes the VPC endpoint service configurations in your account (your services).
-    ///
-    /// Returns the [`DescribeVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DescribeVpcEndpointServiceConfigurations {
-        DescribeVpcEndpointServiceConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
-            ),
-        )
-    }
-    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
-    ///
-    /// Returns the [`DescribeVpcEndpointServicePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_service_permissions(
-        &self,
-    ) -> DescribeVpcEndpointServicePermissions {
-        DescribeVpcEndpointServicePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS),
-        )
-    }
-    /// Describes available services to which you can create a VPC endpoint.
-    ///
-    /// Returns the [`DescribeVpcEndpointServices`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
-        DescribeVpcEndpointServices(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICES),
-        )
-    }
-    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
-        DescribeVpcEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINTS))
-    }
-    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcPeeringConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
-        DescribeVpcPeeringConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_PEERING_CONNECTIONS),
-        )
-    }
-    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpcs(&self) -> DescribeVpcs {
-        DescribeVpcs(rt::Call::new(&self.handle, &op::DESCRIBE_VPCS))
-    }
-    /// Describes one or more of your VPN concentrators.
-    ///
-    /// Returns the [`DescribeVpnConcentrators`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
-        DescribeVpnConcentrators(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONCENTRATORS),
         )
     }
 }
-/// The `DescribeVpcAttribute` operation.
+/// The `DescribeSpotInstanceRequests` operation.
 ///
-/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
-pub struct DescribeVpcAttribute(
+/// Describes the specified Spot Instance requests.
+///
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+///
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotInstanceRequests(
     pub(crate) rt::Call<
-        t::DescribeVpcAttributeRequest,
-        t::DescribeVpcAttributeResult,
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpcAttribute {
-    /// The VPC attribute.
+rt::operation_type!(
+    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
+    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
+);
+impl DescribeSpotInstanceRequests {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
-    pub fn attribute(mut self, value: impl Into<t::VpcAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the Spot Instance requests.
+    #[inline]
+    pub fn spot_instance_request_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().spot_instance_request_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotInstanceRequestsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+        t::SpotInstanceRequest,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
+    }
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
+    #[inline]
+    pub fn wait_until_spot_instance_request_fulfilled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
+    }
+}
+/// The `DescribeSpotPriceHistory` operation.
+///
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub struct DescribeSpotPriceHistory(
+    pub(crate) rt::Call<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
+    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
+);
+impl DescribeSpotPriceHistory {
+    /// Filters the results by the specified ID of the Availability Zone.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// Filters the results by the specified instance types.
+    #[inline]
+    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_types = Some(value);
+        self
+    }
+    /// Filters the results by the specified basic product descriptions.
+    #[inline]
+    pub fn product_descriptions(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().product_descriptions = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Filters the results by the specified Availability Zone.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSpotPriceHistoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
+}
+/// The `DescribeStaleSecurityGroups` operation.
+///
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub struct DescribeStaleSecurityGroups(
+    pub(crate) rt::Call<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
+    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
+    op::DESCRIBE_STALE_SECURITY_GROUPS
+);
+impl DescribeStaleSecurityGroups {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// The ID of the VPC.
@@ -185,25 +455,21 @@ impl DescribeVpcAttribute {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcAttributeResult, rt::Error>,
+        Output = Result<t::DescribeStaleSecurityGroupsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -227,40 +493,65 @@ impl DescribeVpcAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpcAttributeRequest,
-        t::DescribeVpcAttributeResult,
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+    }
 }
-/// The `DescribeVpcBlockPublicAccessExclusions` operation.
+/// The `DescribeStoreImageTasks` operation.
 ///
-/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DescribeVpcBlockPublicAccessExclusions(
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeStoreImageTasks(
     pub(crate) rt::Call<
-        t::DescribeVpcBlockPublicAccessExclusionsRequest,
-        t::DescribeVpcBlockPublicAccessExclusionsResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpcBlockPublicAccessExclusions {
+rt::operation_type!(
+    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
+    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
+);
+impl DescribeStoreImageTasks {
+    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Filters for the request:
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// IDs of exclusions.
-    #[inline]
-    pub fn exclusion_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().exclusion_ids = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -281,15 +572,13 @@ impl DescribeVpcBlockPublicAccessExclusions {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error>,
+        Output = Result<t::DescribeStoreImageTasksResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -313,220 +602,8 @@ impl DescribeVpcBlockPublicAccessExclusions {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpcBlockPublicAccessExclusionsRequest,
-        t::DescribeVpcBlockPublicAccessExclusionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeVpcBlockPublicAccessOptions` operation.
-///
-/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DescribeVpcBlockPublicAccessOptions(
-    pub(crate) rt::Call<
-        t::DescribeVpcBlockPublicAccessOptionsRequest,
-        t::DescribeVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcBlockPublicAccessOptions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcBlockPublicAccessOptionsRequest,
-        t::DescribeVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeVpcClassicLink` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink status of the specified VPCs.
-pub struct DescribeVpcClassicLink(
-    pub(crate) rt::Call<
-        t::DescribeVpcClassicLinkRequest,
-        t::DescribeVpcClassicLinkResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcClassicLink {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The VPCs for which you want to describe the ClassicLink status.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcClassicLinkRequest,
-        t::DescribeVpcClassicLinkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeVpcClassicLinkDnsSupport` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
-pub struct DescribeVpcClassicLinkDnsSupport(
-    pub(crate) rt::Call<
-        t::DescribeVpcClassicLinkDnsSupportRequest,
-        t::DescribeVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcClassicLinkDnsSupport {
-    /// The IDs of the VPCs.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcClassicLinkDnsSupportRequest,
-        t::DescribeVpcClassicLinkDnsSupportResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
     > {
         self.0
@@ -537,935 +614,52 @@ impl DescribeVpcClassicLinkDnsSupport {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVpcClassicLinkDnsSupportRequest,
-        t::DescribeVpcClassicLinkDnsSupportResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
-        t::ClassicLinkDnsSupport,
+        t::StoreImageTaskResult,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
     }
-}
-/// The `DescribeVpcEncryptionControls` operation.
-///
-/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeVpcEncryptionControls(
-    pub(crate) rt::Call<
-        t::DescribeVpcEncryptionControlsRequest,
-        t::DescribeVpcEncryptionControlsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEncryptionControls {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters to apply to the request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the VPC Encryption Control configurations to describe.
-    #[inline]
-    pub fn vpc_encryption_control_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_ids = Some(value);
-        self
-    }
-    /// The IDs of the VPCs to describe encryption control configurations for.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEncryptionControlsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEncryptionControlsRequest,
-        t::DescribeVpcEncryptionControlsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeVpcEndpointAssociations` operation.
-///
-/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
-pub struct DescribeVpcEndpointAssociations(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointAssociationsRequest,
-        t::DescribeVpcEndpointAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointAssociations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum page size.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The pagination token.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointAssociationsRequest,
-        t::DescribeVpcEndpointAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeVpcEndpointConnectionNotifications` operation.
-///
-/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
-pub struct DescribeVpcEndpointConnectionNotifications(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointConnectionNotificationsRequest,
-        t::DescribeVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the notification.
-    #[inline]
-    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_notification_id = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointConnectionNotificationsRequest,
-        t::DescribeVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointConnectionNotificationsRequest,
-        t::DescribeVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-        t::ConnectionNotification,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeVpcEndpointConnections` operation.
-///
-/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
-pub struct DescribeVpcEndpointConnections(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointConnectionsRequest,
-        t::DescribeVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointConnections {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointConnectionsRequest,
-        t::DescribeVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointConnectionsRequest,
-        t::DescribeVpcEndpointConnectionsResult,
-        rt::NoErrors,
-        t::VpcEndpointConnection,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
-    }
-}
-/// The `DescribeVpcEndpointServiceConfigurations` operation.
-///
-/// Describes the VPC endpoint service configurations in your account (your services).
-pub struct DescribeVpcEndpointServiceConfigurations(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointServiceConfigurationsRequest,
-        t::DescribeVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the endpoint services.
-    #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServiceConfigurationsRequest,
-        t::DescribeVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointServiceConfigurationsRequest,
-        t::DescribeVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-        t::ServiceConfiguration,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeVpcEndpointServicePermissions` operation.
-///
-/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
-pub struct DescribeVpcEndpointServicePermissions(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointServicePermissionsRequest,
-        t::DescribeVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointServicePermissions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServicePermissionsRequest,
-        t::DescribeVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointServicePermissionsRequest,
-        t::DescribeVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-        t::AllowedPrincipal,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeVpcEndpointServices` operation.
-///
-/// Describes available services to which you can create a VPC endpoint.
-///
-/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
-pub struct DescribeVpcEndpointServices(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointServicesRequest,
-        t::DescribeVpcEndpointServicesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointServices {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The service names.
-    #[inline]
-    pub fn service_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_names = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The service Regions.
-    #[inline]
-    pub fn service_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_regions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServicesRequest,
-        t::DescribeVpcEndpointServicesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointServicesRequest,
-        t::DescribeVpcEndpointServicesResult,
-        rt::NoErrors,
-        t::ServiceDetail,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
-    }
-}
-/// The `DescribeVpcEndpoints` operation.
-///
-/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
-pub struct DescribeVpcEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeVpcEndpointsRequest,
-        t::DescribeVpcEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointsRequest,
-        t::DescribeVpcEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcEndpointsRequest,
-        t::DescribeVpcEndpointsResult,
-        rt::NoErrors,
-        t::VpcEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeVpcPeeringConnections` operation.
-///
-/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
-pub struct DescribeVpcPeeringConnections(
-    pub(crate) rt::Call<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcPeeringConnections {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC peering connections.
-    #[inline]
-    pub fn vpc_peering_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcPeeringConnectionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-        t::VpcPeeringConnection,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
-    }
-    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_vpc_peering_connection_exists(
+    pub fn wait_until_store_image_task_complete(
         self,
     ) -> rt::Waiter<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
         rt::NoErrors,
     > {
-        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
-    }
-    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_vpc_peering_connection_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
     }
 }
-/// The `DescribeVpcs` operation.
+/// The `DescribeSubnets` operation.
 ///
-/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
-pub struct DescribeVpcs(
-    pub(crate) rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct DescribeSubnets(
+    pub(crate) rt::Call<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+    >,
 );
-impl DescribeVpcs {
+rt::operation_type!(
+    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
+    op::DESCRIBE_SUBNETS
+);
+impl DescribeSubnets {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The IDs of the VPCs.
+    /// The IDs of the subnets.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().subnet_ids = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1491,12 +685,14 @@ impl DescribeVpcs {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeVpcsResult, rt::Error>> {
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSubnetsResult, rt::Error>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1519,7 +715,7 @@ impl DescribeVpcs {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+    ) -> rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
         self.0
     }
     /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
@@ -1528,46 +724,544 @@ impl DescribeVpcs {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVpcsRequest,
-        t::DescribeVpcsResult,
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
         rt::NoErrors,
-        t::Vpc,
+        t::Subnet,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
     }
-    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
     #[inline]
-    pub fn wait_until_vpc_available(
+    pub fn wait_until_subnet_available(
         self,
-    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
-    }
-    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_vpc_exists(
-        self,
-    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
     }
 }
-/// The `DescribeVpnConcentrators` operation.
+/// The `DescribeTags` operation.
 ///
-/// Describes one or more of your VPN concentrators.
-pub struct DescribeVpnConcentrators(
+/// Describes the specified tags for your EC2 resources.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeTags(
+    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
+    op::DESCRIBE_TAGS
+);
+impl DescribeTags {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DescribeTagsResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeTagsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
+        rt::NoErrors,
+        t::TagDescription,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorFilterRules` operation.
+///
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub struct DescribeTrafficMirrorFilterRules(
     pub(crate) rt::Call<
-        t::DescribeVpnConcentratorsRequest,
-        t::DescribeVpnConcentratorsResult,
+        t::DescribeTrafficMirrorFilterRulesRequest,
+        t::DescribeTrafficMirrorFilterRulesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpnConcentrators {
-    /// One or more VPN concentrator IDs.
+rt::operation_type!(
+    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
+    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
+);
+impl DescribeTrafficMirrorFilterRules {
+    /// Traffic filter rule IDs.
     #[inline]
-    pub fn vpn_concentrator_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_ids = Some(value);
+    pub fn traffic_mirror_filter_rule_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_rule_ids = Some(value);
         self
     }
-    /// One or more filters to limit the results.
+    /// Traffic filter ID.
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Traffic mirror filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTrafficMirrorFilterRulesRequest,
+        t::DescribeTrafficMirrorFilterRulesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeTrafficMirrorFilters` operation.
+///
+/// Describes one or more Traffic Mirror filters.
+pub struct DescribeTrafficMirrorFilters(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
+    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
+);
+impl DescribeTrafficMirrorFilters {
+    /// The ID of the Traffic Mirror filter.
+    #[inline]
+    pub fn traffic_mirror_filter_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTrafficMirrorFiltersResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+        t::TrafficMirrorFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorSessions` operation.
+///
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub struct DescribeTrafficMirrorSessions(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
+    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
+);
+impl DescribeTrafficMirrorSessions {
+    /// The ID of the Traffic Mirror session.
+    #[inline]
+    pub fn traffic_mirror_session_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().traffic_mirror_session_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTrafficMirrorSessionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+        t::TrafficMirrorSession,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorTargets` operation.
+///
+/// Information about one or more Traffic Mirror targets.
+pub struct DescribeTrafficMirrorTargets(
+    pub(crate) rt::Call<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
+    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
+);
+impl DescribeTrafficMirrorTargets {
+    /// The ID of the Traffic Mirror targets.
+    #[inline]
+    pub fn traffic_mirror_target_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTrafficMirrorTargetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+        t::TrafficMirrorTarget,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayAttachments` operation.
+///
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub struct DescribeTransitGatewayAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
+    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
+);
+impl DescribeTransitGatewayAttachments {
+    /// The IDs of the attachments.
+    #[inline]
+    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -1597,13 +1291,15 @@ impl DescribeVpnConcentrators {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpnConcentratorsResult, rt::Error>,
+        Output = Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1627,8 +1323,8 @@ impl DescribeVpnConcentrators {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpnConcentratorsRequest,
-        t::DescribeVpnConcentratorsResult,
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1639,11 +1335,514 @@ impl DescribeVpnConcentrators {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeVpnConcentratorsRequest,
-        t::DescribeVpnConcentratorsResult,
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
         rt::NoErrors,
-        t::VpnConcentrator,
+        t::TransitGatewayAttachment,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnectPeers` operation.
+///
+/// Describes one or more Connect peers.
+pub struct DescribeTransitGatewayConnectPeers(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
+    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
+);
+impl DescribeTransitGatewayConnectPeers {
+    /// The IDs of the Connect peers.
+    #[inline]
+    pub fn transit_gateway_connect_peer_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_connect_peer_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnects` operation.
+///
+/// Describes one or more Connect attachments.
+pub struct DescribeTransitGatewayConnects(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
+    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
+);
+impl DescribeTransitGatewayConnects {
+    /// The IDs of the attachments.
+    #[inline]
+    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayConnectsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayMeteringPolicies` operation.
+///
+/// Describes one or more transit gateway metering policies.
+pub struct DescribeTransitGatewayMeteringPolicies(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMeteringPoliciesRequest,
+        t::DescribeTransitGatewayMeteringPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMeteringPolicies,
+    t::DescribeTransitGatewayMeteringPoliciesRequest,
+    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
+);
+impl DescribeTransitGatewayMeteringPolicies {
+    /// The IDs of the transit gateway metering policies to describe.
+    #[inline]
+    pub fn transit_gateway_metering_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_metering_policy_ids = Some(value);
+        self
+    }
+    /// One or more filters to apply when describing transit gateway metering policies.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayMeteringPoliciesRequest,
+        t::DescribeTransitGatewayMeteringPoliciesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeTransitGatewayMulticastDomains` operation.
+///
+/// Describes one or more transit gateway multicast domains.
+pub struct DescribeTransitGatewayMulticastDomains(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayMulticastDomains,
+    t::DescribeTransitGatewayMulticastDomainsRequest,
+    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
+);
+impl DescribeTransitGatewayMulticastDomains {
+    /// The ID of the transit gateway multicast domain.
+    #[inline]
+    pub fn transit_gateway_multicast_domain_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
+///
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub struct DescribeTransitGatewayNetworkFunctionAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayNetworkFunctionAttachments,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
+);
+impl DescribeTransitGatewayNetworkFunctionAttachments {
+    /// The IDs of the network function attachments.
+    #[inline]
+    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }

@@ -5,172 +5,211 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more of your VPN connections.
+    /// Describes your transit gateway peering attachments.
     ///
-    /// Returns the [`DescribeVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayPeeringAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
-        DescribeVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONNECTIONS),
-        )
-    }
-    /// Describes one or more of your virtual private gateways.
-    ///
-    /// Returns the [`DescribeVpnGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
-        DescribeVpnGateways(rt::Call::new(&self.handle, &op::DESCRIBE_VPN_GATEWAYS))
-    }
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DetachClassicLinkVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
-        DetachClassicLinkVpc(rt::Call::new(&self.handle, &op::DETACH_CLASSIC_LINK_VPC))
-    }
-    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
-    ///
-    /// Returns the [`DetachImageWatermark`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
-        DetachImageWatermark(rt::Call::new(&self.handle, &op::DETACH_IMAGE_WATERMARK))
-    }
-    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
-    ///
-    /// Returns the [`DetachInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
-        DetachInternetGateway(rt::Call::new(&self.handle, &op::DETACH_INTERNET_GATEWAY))
-    }
-    /// Detaches a network interface from an instance.
-    ///
-    /// Returns the [`DetachNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
-        DetachNetworkInterface(
-            rt::Call::new(&self.handle, &op::DETACH_NETWORK_INTERFACE),
-        )
-    }
-    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`DetachVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_verified_access_trust_provider(
+    pub fn describe_transit_gateway_peering_attachments(
         &self,
-    ) -> DetachVerifiedAccessTrustProvider {
-        DetachVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
-    ///
-    /// Returns the [`DetachVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_volume(&self) -> DetachVolume {
-        DetachVolume(rt::Call::new(&self.handle, &op::DETACH_VOLUME))
-    }
-    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
-    ///
-    /// Returns the [`DetachVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
-        DetachVpnGateway(rt::Call::new(&self.handle, &op::DETACH_VPN_GATEWAY))
-    }
-    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DisableAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
-        DisableAddressTransfer(
-            rt::Call::new(&self.handle, &op::DISABLE_ADDRESS_TRANSFER),
-        )
-    }
-    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
-    ///
-    /// Returns the [`DisableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
-        DisableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::DISABLE_ALLOWED_IMAGES_SETTINGS),
-        )
-    }
-    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
-    ///
-    /// Returns the [`DisableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_application_status_check_suppression(
-        &self,
-    ) -> DisableApplicationStatusCheckSuppression {
-        DisableApplicationStatusCheckSuppression(
+    ) -> DescribeTransitGatewayPeeringAttachments {
+        DescribeTransitGatewayPeeringAttachments(
             rt::Call::new(
                 &self.handle,
-                &op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
             ),
         )
     }
-    /// Disables Infrastructure Performance metric subscriptions.
+    /// Describes one or more transit gateway route policy tables.
     ///
-    /// Returns the [`DisableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayPolicyTables`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_aws_network_performance_metric_subscription(
+    pub fn describe_transit_gateway_policy_tables(
         &self,
-    ) -> DisableAwsNetworkPerformanceMetricSubscription {
-        DisableAwsNetworkPerformanceMetricSubscription(
+    ) -> DescribeTransitGatewayPolicyTables {
+        DescribeTransitGatewayPolicyTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
+        )
+    }
+    /// Describes one or more transit gateway route table advertisements.
+    ///
+    /// Returns the [`DescribeTransitGatewayRouteTableAnnouncements`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_route_table_announcements(
+        &self,
+    ) -> DescribeTransitGatewayRouteTableAnnouncements {
+        DescribeTransitGatewayRouteTableAnnouncements(
             rt::Call::new(
                 &self.handle,
-                &op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
             ),
         )
     }
-    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
+    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
     ///
-    /// Returns the [`DisableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
-        DisableCapacityManager(
-            rt::Call::new(&self.handle, &op::DISABLE_CAPACITY_MANAGER),
+    pub fn describe_transit_gateway_route_tables(
+        &self,
+    ) -> DescribeTransitGatewayRouteTables {
+        DescribeTransitGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
         )
     }
-    /// Disables EBS encryption by default for your account in the current Region.
+    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
     ///
-    /// Returns the [`DisableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGatewayVpcAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
-        DisableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT),
+    pub fn describe_transit_gateway_vpc_attachments(
+        &self,
+    ) -> DescribeTransitGatewayVpcAttachments {
+        DescribeTransitGatewayVpcAttachments(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
         )
     }
-    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
     ///
-    /// Returns the [`DisableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeTransitGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
-        DisableFastLaunch(rt::Call::new(&self.handle, &op::DISABLE_FAST_LAUNCH))
+    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
+        DescribeTransitGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
+        )
+    }
+    /// Describes one or more network interface trunk associations.
+    ///
+    /// Returns the [`DescribeTrunkInterfaceAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_trunk_interface_associations(
+        &self,
+    ) -> DescribeTrunkInterfaceAssociations {
+        DescribeTrunkInterfaceAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access endpoints.
+    ///
+    /// Returns the [`DescribeVerifiedAccessEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
+        DescribeVerifiedAccessEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
+        )
+    }
+    /// Describes the specified Verified Access groups.
+    ///
+    /// Returns the [`DescribeVerifiedAccessGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
+        DescribeVerifiedAccessGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances.
+    ///
+    /// Returns the [`DescribeVerifiedAccessInstanceLoggingConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instance_logging_configurations(
+        &self,
+    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
+        DescribeVerifiedAccessInstanceLoggingConfigurations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
+            ),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access instances.
+    ///
+    /// Returns the [`DescribeVerifiedAccessInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
+        DescribeVerifiedAccessInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
+        )
+    }
+    /// Describes the specified Amazon Web Services Verified Access trust providers.
+    ///
+    /// Returns the [`DescribeVerifiedAccessTrustProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_verified_access_trust_providers(
+        &self,
+    ) -> DescribeVerifiedAccessTrustProviders {
+        DescribeVerifiedAccessTrustProviders(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
+        )
+    }
+    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+    ///
+    /// Returns the [`DescribeVolumeAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
+        DescribeVolumeAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
+        )
+    }
+    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
+    ///
+    /// Returns the [`DescribeVolumeStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
+        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
+    }
+    /// Describes the specified EBS volumes or all of your EBS volumes.
+    ///
+    /// Returns the [`DescribeVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes(&self) -> DescribeVolumes {
+        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
+    }
+    /// Describes the most recent volume modification request for the specified EBS volumes.
+    ///
+    /// Returns the [`DescribeVolumesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
+        DescribeVolumesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
+        )
     }
 }
-/// The `DescribeVpnConnections` operation.
+/// The `DescribeTransitGatewayPeeringAttachments` operation.
 ///
-/// Describes one or more of your VPN connections.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct DescribeVpnConnections(
+/// Describes your transit gateway peering attachments.
+pub struct DescribeTransitGatewayPeeringAttachments(
     pub(crate) rt::Call<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpnConnections {
-    /// One or more filters.
+rt::operation_type!(
+    DescribeTransitGatewayPeeringAttachments,
+    t::DescribeTransitGatewayPeeringAttachmentsRequest,
+    t::DescribeTransitGatewayPeeringAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS
+);
+impl DescribeTransitGatewayPeeringAttachments {
+    /// One or more IDs of the transit gateway peering attachments.
+    #[inline]
+    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// One or more VPN connection IDs.
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
-    pub fn vpn_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_connection_ids = Some(value);
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -185,458 +224,7 @@ impl DescribeVpnConnections {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpnConnectionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_vpn_connection_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
-    }
-    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_vpn_connection_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
-    }
-}
-/// The `DescribeVpnGateways` operation.
-///
-/// Describes one or more of your virtual private gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct DescribeVpnGateways(
-    pub(crate) rt::Call<
-        t::DescribeVpnGatewaysRequest,
-        t::DescribeVpnGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpnGateways {
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// One or more virtual private gateway IDs.
-    #[inline]
-    pub fn vpn_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_gateway_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpnGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpnGatewaysRequest,
-        t::DescribeVpnGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DetachClassicLinkVpc` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
-pub struct DetachClassicLinkVpc(
-    pub(crate) rt::Call<
-        t::DetachClassicLinkVpcRequest,
-        t::DetachClassicLinkVpcResult,
-        rt::NoErrors,
-    >,
-);
-impl DetachClassicLinkVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance to unlink from the VPC.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the VPC to which the instance is linked.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DetachClassicLinkVpcResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DetachClassicLinkVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DetachClassicLinkVpcRequest,
-        t::DetachClassicLinkVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DetachImageWatermark` operation.
-///
-/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
-///
-/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
-///
-/// Only the AMI owner can detach watermarks.
-pub struct DetachImageWatermark(
-    pub(crate) rt::Call<
-        t::DetachImageWatermarkRequest,
-        t::DetachImageWatermarkResult,
-        rt::NoErrors,
-    >,
-);
-impl DetachImageWatermark {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The watermark key to remove, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
-    #[inline]
-    pub fn watermark_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().watermark_key = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DetachImageWatermarkResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DetachImageWatermarkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DetachImageWatermarkRequest,
-        t::DetachImageWatermarkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DetachInternetGateway` operation.
-///
-/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
-pub struct DetachInternetGateway(
-    pub(crate) rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DetachNetworkInterface` operation.
-///
-/// Detaches a network interface from an instance.
-pub struct DetachNetworkInterface(
-    pub(crate) rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachNetworkInterface {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attachment_id = value.into();
-        self
-    }
-    /// Specifies whether to force a detachment.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DetachVerifiedAccessTrustProvider` operation.
-///
-/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
-pub struct DetachVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::DetachVerifiedAccessTrustProviderRequest,
-        t::DetachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl DetachVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error>,
+        Output = Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -644,7 +232,7 @@ impl DetachVerifiedAccessTrustProvider {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error> {
+    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -668,42 +256,1235 @@ impl DetachVerifiedAccessTrustProvider {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DetachVerifiedAccessTrustProviderRequest,
-        t::DetachVerifiedAccessTrustProviderResult,
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayPeeringAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
+        )
+    }
 }
-/// The `DetachVolume` operation.
+/// The `DescribeTransitGatewayPolicyTables` operation.
 ///
-/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
-///
-/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
-///
-/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
-///
-/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
-pub struct DetachVolume(
-    pub(crate) rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+/// Describes one or more transit gateway route policy tables.
+pub struct DescribeTransitGatewayPolicyTables(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+    >,
 );
-impl DetachVolume {
-    /// The device name.
+rt::operation_type!(
+    DescribeTransitGatewayPolicyTables, t::DescribeTransitGatewayPolicyTablesRequest,
+    t::DescribeTransitGatewayPolicyTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES
+);
+impl DescribeTransitGatewayPolicyTables {
+    /// The IDs of the transit gateway policy tables.
     #[inline]
-    pub fn device(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device = Some(value.into());
+    pub fn transit_gateway_policy_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_ids = Some(value);
         self
     }
-    /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
+    /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
+///
+/// Describes one or more transit gateway route table advertisements.
+pub struct DescribeTransitGatewayRouteTableAnnouncements(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTableAnnouncements,
+    t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS
+);
+impl DescribeTransitGatewayRouteTableAnnouncements {
+    /// The IDs of the transit gateway route tables that are being advertised.
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_route_table_announcement_ids = Some(value);
+        self
+    }
+    /// The filters associated with the transit gateway policy table.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAnnouncement,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayRouteTables` operation.
+///
+/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayRouteTables(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayRouteTables, t::DescribeTransitGatewayRouteTablesRequest,
+    t::DescribeTransitGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES
+);
+impl DescribeTransitGatewayRouteTables {
+    /// The IDs of the transit gateway route tables.
+    #[inline]
+    pub fn transit_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayVpcAttachments` operation.
+///
+/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGatewayVpcAttachments(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGatewayVpcAttachments, t::DescribeTransitGatewayVpcAttachmentsRequest,
+    t::DescribeTransitGatewayVpcAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS
+);
+impl DescribeTransitGatewayVpcAttachments {
+    /// The IDs of the attachments.
+    #[inline]
+    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayVpcAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGateways` operation.
+///
+/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
+pub struct DescribeTransitGateways(
+    pub(crate) rt::Call<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTransitGateways, t::DescribeTransitGatewaysRequest,
+    t::DescribeTransitGatewaysResult, rt::NoErrors, op::DESCRIBE_TRANSIT_GATEWAYS
+);
+impl DescribeTransitGateways {
+    /// The IDs of the transit gateways.
+    #[inline]
+    pub fn transit_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().transit_gateway_ids = Some(value);
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTransitGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+        t::TransitGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeTrunkInterfaceAssociations` operation.
+///
+/// Describes one or more network interface trunk associations.
+pub struct DescribeTrunkInterfaceAssociations(
+    pub(crate) rt::Call<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeTrunkInterfaceAssociations, t::DescribeTrunkInterfaceAssociationsRequest,
+    t::DescribeTrunkInterfaceAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS
+);
+impl DescribeTrunkInterfaceAssociations {
+    /// The IDs of the associations.
+    #[inline]
+    pub fn association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().association_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+        t::TrunkInterfaceAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessEndpoints` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access endpoints.
+pub struct DescribeVerifiedAccessEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessEndpoints, t::DescribeVerifiedAccessEndpointsRequest,
+    t::DescribeVerifiedAccessEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS
+);
+impl DescribeVerifiedAccessEndpoints {
+    /// The ID of the Verified Access endpoint.
+    #[inline]
+    pub fn verified_access_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_ids = Some(value);
+        self
+    }
+    /// The ID of the Verified Access instance.
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = Some(value.into());
+        self
+    }
+    /// The ID of the Verified Access group.
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+        t::VerifiedAccessEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessGroups` operation.
+///
+/// Describes the specified Verified Access groups.
+pub struct DescribeVerifiedAccessGroups(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessGroups, t::DescribeVerifiedAccessGroupsRequest,
+    t::DescribeVerifiedAccessGroupsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_GROUPS
+);
+impl DescribeVerifiedAccessGroups {
+    /// The ID of the Verified Access groups.
+    #[inline]
+    pub fn verified_access_group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().verified_access_group_ids = Some(value);
+        self
+    }
+    /// The ID of the Verified Access instance.
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVerifiedAccessGroupsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+        t::VerifiedAccessGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessInstanceLoggingConfigurations,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS
+);
+impl DescribeVerifiedAccessInstanceLoggingConfigurations {
+    /// The IDs of the Verified Access instances.
+    #[inline]
+    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().verified_access_instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::Error,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstanceLoggingConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVerifiedAccessInstances` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access instances.
+pub struct DescribeVerifiedAccessInstances(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessInstances, t::DescribeVerifiedAccessInstancesRequest,
+    t::DescribeVerifiedAccessInstancesResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_INSTANCES
+);
+impl DescribeVerifiedAccessInstances {
+    /// The IDs of the Verified Access instances.
+    #[inline]
+    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().verified_access_instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVerifiedAccessInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeVerifiedAccessTrustProviders` operation.
+///
+/// Describes the specified Amazon Web Services Verified Access trust providers.
+pub struct DescribeVerifiedAccessTrustProviders(
+    pub(crate) rt::Call<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVerifiedAccessTrustProviders, t::DescribeVerifiedAccessTrustProvidersRequest,
+    t::DescribeVerifiedAccessTrustProvidersResult, rt::NoErrors,
+    op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS
+);
+impl DescribeVerifiedAccessTrustProviders {
+    /// The IDs of the Verified Access trust providers.
+    #[inline]
+    pub fn verified_access_trust_provider_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().verified_access_trust_provider_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+        t::VerifiedAccessTrustProvider,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVolumeAttribute` operation.
+///
+/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumeAttribute(
+    pub(crate) rt::Call<
+        t::DescribeVolumeAttributeRequest,
+        t::DescribeVolumeAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumeAttribute, t::DescribeVolumeAttributeRequest,
+    t::DescribeVolumeAttributeResult, rt::NoErrors, op::DESCRIBE_VOLUME_ATTRIBUTE
+);
+impl DescribeVolumeAttribute {
+    /// The attribute of the volume. This parameter is required.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::VolumeAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
         self
     }
     /// The ID of the volume.
@@ -723,138 +1504,14 @@ impl DetachVolume {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::VolumeAttachment, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::VolumeAttachment, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DetachVpnGateway` operation.
-///
-/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
-///
-/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
-pub struct DetachVpnGateway(
-    pub(crate) rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachVpnGateway {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DisableAddressTransfer` operation.
-///
-/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-pub struct DisableAddressTransfer(
-    pub(crate) rt::Call<
-        t::DisableAddressTransferRequest,
-        t::DisableAddressTransferResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableAddressTransfer {
-    /// The allocation ID of an Elastic IP address.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisableAddressTransferResult, rt::Error>,
+        Output = Result<t::DescribeVolumeAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableAddressTransferResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -878,32 +1535,74 @@ impl DisableAddressTransfer {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableAddressTransferRequest,
-        t::DisableAddressTransferResult,
+        t::DescribeVolumeAttributeRequest,
+        t::DescribeVolumeAttributeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisableAllowedImagesSettings` operation.
+/// The `DescribeVolumeStatus` operation.
 ///
-/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
 ///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
 ///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub struct DisableAllowedImagesSettings(
+/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
+///
+/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
+///
+/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
+///
+/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumeStatus(
     pub(crate) rt::Call<
-        t::DisableAllowedImagesSettingsRequest,
-        t::DisableAllowedImagesSettingsResult,
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
         rt::NoErrors,
     >,
 );
-impl DisableAllowedImagesSettings {
+rt::operation_type!(
+    DescribeVolumeStatus, t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult,
+    rt::NoErrors, op::DESCRIBE_VOLUME_STATUS
+);
+impl DescribeVolumeStatus {
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the volumes.
+    #[inline]
+    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().volume_ids = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -912,7 +1611,249 @@ impl DisableAllowedImagesSettings {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisableAllowedImagesSettingsResult, rt::Error>,
+        Output = Result<t::DescribeVolumeStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+        t::VolumeStatusItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeVolumes` operation.
+///
+/// Describes the specified EBS volumes or all of your EBS volumes.
+///
+/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeVolumes(
+    pub(crate) rt::Call<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumes, t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES
+);
+impl DescribeVolumes {
+    /// The volume IDs. If not specified, then all volumes are included in the response.
+    #[inline]
+    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().volume_ids = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVolumesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeVolumesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+        t::Volume,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_volume_deleted(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_in_use(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
+    }
+}
+/// The `DescribeVolumesModifications` operation.
+///
+/// Describes the most recent volume modification request for the specified EBS volumes.
+///
+/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
+pub struct DescribeVolumesModifications(
+    pub(crate) rt::Call<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVolumesModifications, t::DescribeVolumesModificationsRequest,
+    t::DescribeVolumesModificationsResult, rt::NoErrors,
+    op::DESCRIBE_VOLUMES_MODIFICATIONS
+);
+impl DescribeVolumesModifications {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the volumes.
+    #[inline]
+    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().volume_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVolumesModificationsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -920,7 +1861,7 @@ impl DisableAllowedImagesSettings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableAllowedImagesSettingsResult, rt::Error> {
+    ) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -944,381 +1885,23 @@ impl DisableAllowedImagesSettings {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableAllowedImagesSettingsRequest,
-        t::DisableAllowedImagesSettingsResult,
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
         rt::NoErrors,
     > {
         self.0
     }
-}
-/// The `DisableApplicationStatusCheckSuppression` operation.
-///
-/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
-pub struct DisableApplicationStatusCheckSuppression(
-    pub(crate) rt::Call<
-        t::DisableApplicationStatusCheckSuppressionRequest,
-        t::DisableApplicationStatusCheckSuppressionResult,
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
         rt::NoErrors,
-    >,
-);
-impl DisableApplicationStatusCheckSuppression {
-    /// The IDs of the instances for which to disable application status check suppression.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error>,
+        t::VolumeModification,
     > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableApplicationStatusCheckSuppressionRequest,
-        t::DisableApplicationStatusCheckSuppressionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
-///
-/// Disables Infrastructure Performance metric subscriptions.
-pub struct DisableAwsNetworkPerformanceMetricSubscription(
-    pub(crate) rt::Call<
-        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableAwsNetworkPerformanceMetricSubscription {
-    /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
-    #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = Some(value.into());
-        self
-    }
-    /// The target Region or Availability Zone that the metric subscription is disabled for. For example, `eu-north-1`.
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
-        self
-    }
-    /// The metric used for the disabled subscription.
-    #[inline]
-    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
-        self.0.input_mut().metric = Some(value.into());
-        self
-    }
-    /// The statistic used for the disabled subscription.
-    #[inline]
-    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableCapacityManager` operation.
-///
-/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
-pub struct DisableCapacityManager(
-    pub(crate) rt::Call<
-        t::DisableCapacityManagerRequest,
-        t::DisableCapacityManagerResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableCapacityManager {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableCapacityManagerResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableCapacityManagerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableCapacityManagerRequest,
-        t::DisableCapacityManagerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableEbsEncryptionByDefault` operation.
-///
-/// Disables EBS encryption by default for your account in the current Region.
-///
-/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
-///
-/// Disabling encryption by default does not change the encryption status of your existing volumes.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct DisableEbsEncryptionByDefault(
-    pub(crate) rt::Call<
-        t::DisableEbsEncryptionByDefaultRequest,
-        t::DisableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableEbsEncryptionByDefaultResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableEbsEncryptionByDefaultRequest,
-        t::DisableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableFastLaunch` operation.
-///
-/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
-///
-/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-pub struct DisableFastLaunch(
-    pub(crate) rt::Call<
-        t::DisableFastLaunchRequest,
-        t::DisableFastLaunchResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableFastLaunch {
-    /// Specify the ID of the image for which to disable Windows fast launch.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableFastLaunchResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableFastLaunchResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableFastLaunchRequest,
-        t::DisableFastLaunchResult,
-        rt::NoErrors,
-    > {
-        self.0
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
 }

@@ -5,1100 +5,182 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
+    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
     ///
-    /// Returns the [`DisableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
-        DisableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DISABLE_FAST_SNAPSHOT_RESTORES),
-        )
+    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
+        DescribeVpcAttribute(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ATTRIBUTE))
     }
-    /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
+    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     ///
-    /// Returns the [`DisableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcBlockPublicAccessExclusions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_image(&self) -> DisableImage {
-        DisableImage(rt::Call::new(&self.handle, &op::DISABLE_IMAGE))
-    }
-    /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`DisableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
-        DisableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-    /// Cancels the deprecation of the specified AMI.
-    ///
-    /// Returns the [`DisableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
-        DisableImageDeprecation(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEPRECATION),
-        )
-    }
-    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
-    ///
-    /// Returns the [`DisableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_deregistration_protection(
+    pub fn describe_vpc_block_public_access_exclusions(
         &self,
-    ) -> DisableImageDeregistrationProtection {
-        DisableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION),
+    ) -> DescribeVpcBlockPublicAccessExclusions {
+        DescribeVpcBlockPublicAccessExclusions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS),
         )
     }
-    /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
+    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     ///
-    /// Returns the [`DisableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcBlockPublicAccessOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_instance_sql_ha_standby_detections(
+    pub fn describe_vpc_block_public_access_options(
         &self,
-    ) -> DisableInstanceSqlHaStandbyDetections {
-        DisableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
+    ) -> DescribeVpcBlockPublicAccessOptions {
+        DescribeVpcBlockPublicAccessOptions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
         )
     }
-    /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    /// **Note:** This action is deprecated.
     ///
-    /// Returns the [`DisableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_ipam_organization_admin_account(
+    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
+        DescribeVpcClassicLink(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK),
+        )
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`DescribeVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link_dns_support(
         &self,
-    ) -> DisableIpamOrganizationAdminAccount {
-        DisableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
+    ) -> DescribeVpcClassicLinkDnsSupport {
+        DescribeVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT),
         )
     }
-    /// Disables an IPAM policy.
+    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
     ///
-    /// Returns the [`DisableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEncryptionControls`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
-        DisableIpamPolicy(rt::Call::new(&self.handle, &op::DISABLE_IPAM_POLICY))
-    }
-    /// Disables route propagation from a route server to a specified route table.
-    ///
-    /// Returns the [`DisableRouteServerPropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
-        DisableRouteServerPropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_ROUTE_SERVER_PROPAGATION),
+    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
+        DescribeVpcEncryptionControls(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENCRYPTION_CONTROLS),
         )
     }
-    /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
     ///
-    /// Returns the [`DisableSerialConsoleAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEndpointAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
-        DisableSerialConsoleAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SERIAL_CONSOLE_ACCESS),
+    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
+        DescribeVpcEndpointAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS),
         )
     }
-    /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+    /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
     ///
-    /// Returns the [`DisableSnapshotBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_snapshot_block_public_access(
+    pub fn describe_vpc_endpoint_connection_notifications(
         &self,
-    ) -> DisableSnapshotBlockPublicAccess {
-        DisableSnapshotBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-    /// Disables the specified resource attachment from propagating routes to the specified propagation route table.
-    ///
-    /// Returns the [`DisableTransitGatewayRouteTablePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_transit_gateway_route_table_propagation(
-        &self,
-    ) -> DisableTransitGatewayRouteTablePropagation {
-        DisableTransitGatewayRouteTablePropagation(
+    ) -> DescribeVpcEndpointConnectionNotifications {
+        DescribeVpcEndpointConnectionNotifications(
             rt::Call::new(
                 &self.handle,
-                &op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+                &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
             ),
         )
     }
-    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
+    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
     ///
-    /// Returns the [`DisableVgwRoutePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
-        DisableVgwRoutePropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_VGW_ROUTE_PROPAGATION),
+    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
+        DescribeVpcEndpointConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS),
         )
     }
-    /// **Note:** This action is deprecated.
+    /// Describes the VPC endpoint service configurations in your account (your services).
     ///
-    /// Returns the [`DisableVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
-        DisableVpcClassicLink(rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK))
-    }
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DisableVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_vpc_classic_link_dns_support(
+    pub fn describe_vpc_endpoint_service_configurations(
         &self,
-    ) -> DisableVpcClassicLinkDnsSupport {
-        DisableVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+    ) -> DescribeVpcEndpointServiceConfigurations {
+        DescribeVpcEndpointServiceConfigurations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
+            ),
         )
     }
-    /// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
     ///
-    /// Returns the [`DisassociateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpcEndpointServicePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_address(&self) -> DisassociateAddress {
-        DisassociateAddress(rt::Call::new(&self.handle, &op::DISASSOCIATE_ADDRESS))
+    pub fn describe_vpc_endpoint_service_permissions(
+        &self,
+    ) -> DescribeVpcEndpointServicePermissions {
+        DescribeVpcEndpointServicePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS),
+        )
+    }
+    /// Describes available services to which you can create a VPC endpoint.
+    ///
+    /// Returns the [`DescribeVpcEndpointServices`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
+        DescribeVpcEndpointServices(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICES),
+        )
+    }
+    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+    ///
+    /// Returns the [`DescribeVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
+        DescribeVpcEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINTS))
+    }
+    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+    ///
+    /// Returns the [`DescribeVpcPeeringConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
+        DescribeVpcPeeringConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_PEERING_CONNECTIONS),
+        )
+    }
+    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+    ///
+    /// Returns the [`DescribeVpcs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpcs(&self) -> DescribeVpcs {
+        DescribeVpcs(rt::Call::new(&self.handle, &op::DESCRIBE_VPCS))
+    }
+    /// Describes one or more of your VPN concentrators.
+    ///
+    /// Returns the [`DescribeVpnConcentrators`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
+        DescribeVpnConcentrators(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONCENTRATORS),
+        )
     }
 }
-/// The `DisableFastSnapshotRestores` operation.
+/// The `DescribeVpcAttribute` operation.
 ///
-/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-pub struct DisableFastSnapshotRestores(
+/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+pub struct DescribeVpcAttribute(
     pub(crate) rt::Call<
-        t::DisableFastSnapshotRestoresRequest,
-        t::DisableFastSnapshotRestoresResult,
+        t::DescribeVpcAttributeRequest,
+        t::DescribeVpcAttributeResult,
         rt::NoErrors,
     >,
 );
-impl DisableFastSnapshotRestores {
-    /// One or more Availability Zones. For example, `us-east-2a`.
-    #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
-        self
-    }
-    /// One or more Availability Zone IDs. For example, `use2-az1`.
-    #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
-        self
-    }
-    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
-    #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableFastSnapshotRestoresResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableFastSnapshotRestoresResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableFastSnapshotRestoresRequest,
-        t::DisableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableImage` operation.
-///
-/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
-///
-/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
-///
-/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
-///
-/// Only the AMI owner can disable an AMI.
-///
-/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
-///
-/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-pub struct DisableImage(
-    pub(crate) rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
+rt::operation_type!(
+    DescribeVpcAttribute, t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ATTRIBUTE
 );
-impl DisableImage {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::DisableImageResult, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DisableImageBlockPublicAccess` operation.
-///
-/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub struct DisableImageBlockPublicAccess(
-    pub(crate) rt::Call<
-        t::DisableImageBlockPublicAccessRequest,
-        t::DisableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageBlockPublicAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageBlockPublicAccessResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableImageBlockPublicAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageBlockPublicAccessRequest,
-        t::DisableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableImageDeprecation` operation.
-///
-/// Cancels the deprecation of the specified AMI.
-///
-/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-pub struct DisableImageDeprecation(
-    pub(crate) rt::Call<
-        t::DisableImageDeprecationRequest,
-        t::DisableImageDeprecationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageDeprecation {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeprecationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageDeprecationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageDeprecationRequest,
-        t::DisableImageDeprecationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableImageDeregistrationProtection` operation.
-///
-/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
-///
-/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
-///
-/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
-pub struct DisableImageDeregistrationProtection(
-    pub(crate) rt::Call<
-        t::DisableImageDeregistrationProtectionRequest,
-        t::DisableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageDeregistrationProtection {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeregistrationProtectionResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableImageDeregistrationProtectionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageDeregistrationProtectionRequest,
-        t::DisableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableInstanceSqlHaStandbyDetections` operation.
-///
-/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
-pub struct DisableInstanceSqlHaStandbyDetections(
-    pub(crate) rt::Call<
-        t::DisableInstanceSqlHaStandbyDetectionsRequest,
-        t::DisableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableInstanceSqlHaStandbyDetections {
-    /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableInstanceSqlHaStandbyDetectionsRequest,
-        t::DisableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableIpamOrganizationAdminAccount` operation.
-///
-/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DisableIpamOrganizationAdminAccount(
-    pub(crate) rt::Call<
-        t::DisableIpamOrganizationAdminAccountRequest,
-        t::DisableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableIpamOrganizationAdminAccount {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Organizations member account ID that you want to disable as IPAM account.
-    #[inline]
-    pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegated_admin_account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableIpamOrganizationAdminAccountRequest,
-        t::DisableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableIpamPolicy` operation.
-///
-/// Disables an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DisableIpamPolicy(
-    pub(crate) rt::Call<
-        t::DisableIpamPolicyRequest,
-        t::DisableIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy to disable.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// The ID of the Amazon Web Services Organizations target for which to disable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will be disabled for the current account.
-    #[inline]
-    pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_target_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamPolicyResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableIpamPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableIpamPolicyRequest,
-        t::DisableIpamPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableRouteServerPropagation` operation.
-///
-/// Disables route propagation from a route server to a specified route table.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DisableRouteServerPropagation(
-    pub(crate) rt::Call<
-        t::DisableRouteServerPropagationRequest,
-        t::DisableRouteServerPropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableRouteServerPropagation {
-    /// The ID of the route server for which to disable propagation.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the route table for which to disable route server propagation.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableRouteServerPropagationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableRouteServerPropagationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableRouteServerPropagationRequest,
-        t::DisableRouteServerPropagationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableSerialConsoleAccess` operation.
-///
-/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-pub struct DisableSerialConsoleAccess(
-    pub(crate) rt::Call<
-        t::DisableSerialConsoleAccessRequest,
-        t::DisableSerialConsoleAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableSerialConsoleAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSerialConsoleAccessResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSerialConsoleAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableSerialConsoleAccessRequest,
-        t::DisableSerialConsoleAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableSnapshotBlockPublicAccess` operation.
-///
-/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
-///
-/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
-///
-/// If you disable block public access , these snapshots will become publicly available again.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
-pub struct DisableSnapshotBlockPublicAccess(
-    pub(crate) rt::Call<
-        t::DisableSnapshotBlockPublicAccessRequest,
-        t::DisableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableSnapshotBlockPublicAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableSnapshotBlockPublicAccessRequest,
-        t::DisableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableTransitGatewayRouteTablePropagation` operation.
-///
-/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
-pub struct DisableTransitGatewayRouteTablePropagation(
-    pub(crate) rt::Call<
-        t::DisableTransitGatewayRouteTablePropagationRequest,
-        t::DisableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableTransitGatewayRouteTablePropagation {
-    /// The ID of the propagation route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table announcement.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableTransitGatewayRouteTablePropagationRequest,
-        t::DisableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisableVgwRoutePropagation` operation.
-///
-/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
-pub struct DisableVgwRoutePropagation(
-    pub(crate) rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
-);
-impl DisableVgwRoutePropagation {
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = value.into();
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DisableVpcClassicLink` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
-pub struct DisableVpcClassicLink(
-    pub(crate) rt::Call<
-        t::DisableVpcClassicLinkRequest,
-        t::DisableVpcClassicLinkResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableVpcClassicLink {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+impl DescribeVpcAttribute {
+    /// The VPC attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::VpcAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
         self
     }
     /// The ID of the VPC.
@@ -1107,19 +189,25 @@ impl DisableVpcClassicLink {
         self.0.input_mut().vpc_id = value.into();
         self
     }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkResult, rt::Error>,
+        Output = Result<t::DescribeVpcAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1143,32 +231,58 @@ impl DisableVpcClassicLink {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableVpcClassicLinkRequest,
-        t::DisableVpcClassicLinkResult,
+        t::DescribeVpcAttributeRequest,
+        t::DescribeVpcAttributeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisableVpcClassicLinkDnsSupport` operation.
+/// The `DescribeVpcBlockPublicAccessExclusions` operation.
 ///
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
-///
-/// You must specify a VPC ID in the request.
-pub struct DisableVpcClassicLinkDnsSupport(
+/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessExclusions(
     pub(crate) rt::Call<
-        t::DisableVpcClassicLinkDnsSupportRequest,
-        t::DisableVpcClassicLinkDnsSupportResult,
+        t::DescribeVpcBlockPublicAccessExclusionsRequest,
+        t::DescribeVpcBlockPublicAccessExclusionsResult,
         rt::NoErrors,
     >,
 );
-impl DisableVpcClassicLinkDnsSupport {
-    /// The ID of the VPC.
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessExclusions,
+    t::DescribeVpcBlockPublicAccessExclusionsRequest,
+    t::DescribeVpcBlockPublicAccessExclusionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS
+);
+impl DescribeVpcBlockPublicAccessExclusions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Filters for the request:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// IDs of exclusions.
+    #[inline]
+    pub fn exclusion_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().exclusion_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1177,7 +291,7 @@ impl DisableVpcClassicLinkDnsSupport {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error>,
+        Output = Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1185,7 +299,7 @@ impl DisableVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1209,38 +323,1236 @@ impl DisableVpcClassicLinkDnsSupport {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableVpcClassicLinkDnsSupportRequest,
-        t::DisableVpcClassicLinkDnsSupportResult,
+        t::DescribeVpcBlockPublicAccessExclusionsRequest,
+        t::DescribeVpcBlockPublicAccessExclusionsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisassociateAddress` operation.
+/// The `DescribeVpcBlockPublicAccessOptions` operation.
 ///
-/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
-///
-/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
-///
-/// An address cannot be disassociated if the all of the following conditions are met:
-///
-/// - Network interface has a `publicDualStackDnsName` publicDnsName
-/// - Public IPv4 address is the primary public IPv4 address
-/// - Network interface only has one remaining public IPv4 address
-pub struct DisassociateAddress(
-    pub(crate) rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
+/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessOptions(
+    pub(crate) rt::Call<
+        t::DescribeVpcBlockPublicAccessOptionsRequest,
+        t::DescribeVpcBlockPublicAccessOptionsResult,
+        rt::NoErrors,
+    >,
 );
-impl DisassociateAddress {
-    /// The association ID. This parameter is required.
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessOptions, t::DescribeVpcBlockPublicAccessOptionsRequest,
+    t::DescribeVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
+impl DescribeVpcBlockPublicAccessOptions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Deprecated.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcBlockPublicAccessOptionsRequest,
+        t::DescribeVpcBlockPublicAccessOptionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink status of the specified VPCs.
+pub struct DescribeVpcClassicLink(
+    pub(crate) rt::Call<
+        t::DescribeVpcClassicLinkRequest,
+        t::DescribeVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcClassicLink, t::DescribeVpcClassicLinkRequest,
+    t::DescribeVpcClassicLinkResult, rt::NoErrors, op::DESCRIBE_VPC_CLASSIC_LINK
+);
+impl DescribeVpcClassicLink {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The VPCs for which you want to describe the ClassicLink status.
+    #[inline]
+    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcClassicLinkResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcClassicLinkRequest,
+        t::DescribeVpcClassicLinkResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+pub struct DescribeVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcClassicLinkDnsSupport, t::DescribeVpcClassicLinkDnsSupportRequest,
+    t::DescribeVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DescribeVpcClassicLinkDnsSupport {
+    /// The IDs of the VPCs.
+    #[inline]
+    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+        t::ClassicLinkDnsSupport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEncryptionControls` operation.
+///
+/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcEncryptionControls(
+    pub(crate) rt::Call<
+        t::DescribeVpcEncryptionControlsRequest,
+        t::DescribeVpcEncryptionControlsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEncryptionControls, t::DescribeVpcEncryptionControlsRequest,
+    t::DescribeVpcEncryptionControlsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENCRYPTION_CONTROLS
+);
+impl DescribeVpcEncryptionControls {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters to apply to the request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the VPC Encryption Control configurations to describe.
+    #[inline]
+    pub fn vpc_encryption_control_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_encryption_control_ids = Some(value);
+        self
+    }
+    /// The IDs of the VPCs to describe encryption control configurations for.
+    #[inline]
+    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEncryptionControlsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEncryptionControlsRequest,
+        t::DescribeVpcEncryptionControlsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeVpcEndpointAssociations` operation.
+///
+/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+pub struct DescribeVpcEndpointAssociations(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointAssociationsRequest,
+        t::DescribeVpcEndpointAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointAssociations, t::DescribeVpcEndpointAssociationsRequest,
+    t::DescribeVpcEndpointAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS
+);
+impl DescribeVpcEndpointAssociations {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the VPC endpoints.
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum page size.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The pagination token.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointAssociationsRequest,
+        t::DescribeVpcEndpointAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeVpcEndpointConnectionNotifications` operation.
+///
+/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+pub struct DescribeVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointConnectionNotifications,
+    t::DescribeVpcEndpointConnectionNotificationsRequest,
+    t::DescribeVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DescribeVpcEndpointConnectionNotifications {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the notification.
+    #[inline]
+    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().connection_notification_id = Some(value.into());
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+        t::ConnectionNotification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointConnections` operation.
+///
+/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+pub struct DescribeVpcEndpointConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointConnections, t::DescribeVpcEndpointConnectionsRequest,
+    t::DescribeVpcEndpointConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS
+);
+impl DescribeVpcEndpointConnections {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+        t::VpcEndpointConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpointServiceConfigurations` operation.
+///
+/// Describes the VPC endpoint service configurations in your account (your services).
+pub struct DescribeVpcEndpointServiceConfigurations(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServiceConfigurations,
+    t::DescribeVpcEndpointServiceConfigurationsRequest,
+    t::DescribeVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DescribeVpcEndpointServiceConfigurations {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the endpoint services.
+    #[inline]
+    pub fn service_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+        t::ServiceConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServicePermissions` operation.
+///
+/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+pub struct DescribeVpcEndpointServicePermissions(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServicePermissions,
+    t::DescribeVpcEndpointServicePermissionsRequest,
+    t::DescribeVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl DescribeVpcEndpointServicePermissions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the service.
+    #[inline]
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_id = value.into();
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+        t::AllowedPrincipal,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServices` operation.
+///
+/// Describes available services to which you can create a VPC endpoint.
+///
+/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+pub struct DescribeVpcEndpointServices(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpointServices, t::DescribeVpcEndpointServicesRequest,
+    t::DescribeVpcEndpointServicesResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICES
+);
+impl DescribeVpcEndpointServices {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The service names.
+    #[inline]
+    pub fn service_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_names = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a prior call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The service Regions.
+    #[inline]
+    pub fn service_regions(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_regions = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointServicesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+        t::ServiceDetail,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpoints` operation.
+///
+/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+pub struct DescribeVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcEndpoints, t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ENDPOINTS
+);
+impl DescribeVpcEndpoints {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the VPC endpoints.
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a prior call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+        t::VpcEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcPeeringConnections` operation.
+///
+/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+pub struct DescribeVpcPeeringConnections(
+    pub(crate) rt::Call<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpcPeeringConnections, t::DescribeVpcPeeringConnectionsRequest,
+    t::DescribeVpcPeeringConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_PEERING_CONNECTIONS
+);
+impl DescribeVpcPeeringConnections {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the VPC peering connections.
+    #[inline]
+    pub fn vpc_peering_connection_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpcPeeringConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+        t::VpcPeeringConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpcs` operation.
+///
+/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+pub struct DescribeVpcs(
+    pub(crate) rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DescribeVpcs, t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors,
+    op::DESCRIBE_VPCS
+);
+impl DescribeVpcs {
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the VPCs.
+    #[inline]
+    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1254,12 +1566,12 @@ impl DisassociateAddress {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl ::core::future::Future<Output = Result<t::DescribeVpcsResult, rt::Error>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeVpcsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1282,7 +1594,135 @@ impl DisassociateAddress {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors> {
+    ) -> rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcsRequest,
+        t::DescribeVpcsResult,
+        rt::NoErrors,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
+    }
+}
+/// The `DescribeVpnConcentrators` operation.
+///
+/// Describes one or more of your VPN concentrators.
+pub struct DescribeVpnConcentrators(
+    pub(crate) rt::Call<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeVpnConcentrators, t::DescribeVpnConcentratorsRequest,
+    t::DescribeVpnConcentratorsResult, rt::NoErrors, op::DESCRIBE_VPN_CONCENTRATORS
+);
+impl DescribeVpnConcentrators {
+    /// One or more VPN concentrator IDs.
+    #[inline]
+    pub fn vpn_concentrator_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpn_concentrator_ids = Some(value);
+        self
+    }
+    /// One or more filters to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeVpnConcentratorsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+        t::VpnConcentrator,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
     }
 }

@@ -5,180 +5,1291 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a local gateway route table.
+    /// Deletes the specified event window.
     ///
-    /// Returns the [`DeleteLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
-        DeleteLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
+    pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
+        DeleteInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
         )
     }
-    /// Deletes a local gateway route table virtual interface group association.
+    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
     ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
+        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
+    }
+    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+    ///
+    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam(&self) -> DeleteIpam {
+        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
+    }
+    /// Delete a verification token.
+    ///
+    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_external_resource_verification_token(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    ) -> DeleteIpamExternalResourceVerificationToken {
+        DeleteIpamExternalResourceVerificationToken(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
             ),
         )
     }
-    /// Deletes the specified association between a VPC and local gateway route table.
+    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
     ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_route_table_vpc_association(
+    pub fn delete_ipam_internet_registry_association(
         &self,
-    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
-        DeleteLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
+    ) -> DeleteIpamInternetRegistryAssociation {
+        DeleteIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
         )
     }
-    /// Deletes the specified local gateway virtual interface.
+    /// Deletes an IPAM policy.
     ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface(
+    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
+        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
+    }
+    /// Delete an IPAM pool.
+    ///
+    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
+        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
+    }
+    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+    ///
+    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
+        DeleteIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+    ///
+    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver_target(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterface {
-        DeleteLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+    ) -> DeleteIpamPrefixListResolverTarget {
+        DeleteIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
         )
     }
-    /// Delete the specified local gateway interface group.
+    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_local_gateway_virtual_interface_group(
+    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
+        DeleteIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Deletes a routing policy registration for a specified CIDR prefix.
+    ///
+    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_routing_policy_registration(
         &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
-        DeleteLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
+    ) -> DeleteIpamRoutingPolicyRegistration {
+        DeleteIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
         )
     }
-    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+    /// Delete the scope for an IPAM. You cannot delete the default scopes.
     ///
-    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
-        DeleteManagedPrefixList(
-            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
+    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
+        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
+    }
+    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
+    ///
+    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_key_pair(&self) -> DeleteKeyPair {
+        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
+    }
+    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
+    ///
+    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
+        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
+    }
+    /// Deletes one or more versions of a launch template.
+    ///
+    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
+        DeleteLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
         )
     }
-    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+    /// Deletes the specified route from the specified local gateway route table.
     ///
-    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
-        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
-    }
-    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-    ///
-    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
-        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
-    }
-    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
-        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
-    }
-    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
-        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
-    }
-    /// Deletes the specified Network Access Scope.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope(
-        &self,
-    ) -> DeleteNetworkInsightsAccessScope {
-        DeleteNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
-    }
-    /// Deletes the specified Network Access Scope analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope_analysis(
-        &self,
-    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
-        DeleteNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
-    }
-    /// Deletes the specified network insights analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
-        DeleteNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
-        )
-    }
-    /// Deletes the specified path.
-    ///
-    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
-        DeleteNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
-        )
-    }
-    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-    ///
-    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
-        DeleteNetworkInterface(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
-        )
-    }
-    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-    ///
-    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface_permission(
-        &self,
-    ) -> DeleteNetworkInterfacePermission {
-        DeleteNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
+    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
+        DeleteLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
         )
     }
 }
-/// The `DeleteLocalGatewayRouteTable` operation.
+/// The `DeleteInstanceEventWindow` operation.
 ///
-/// Deletes a local gateway route table.
-pub struct DeleteLocalGatewayRouteTable(
+/// Deletes the specified event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DeleteInstanceEventWindow(
     pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
+        t::DeleteInstanceEventWindowRequest,
+        t::DeleteInstanceEventWindowResult,
         rt::NoErrors,
     >,
 );
-impl DeleteLocalGatewayRouteTable {
+rt::operation_type!(
+    DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
+    t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
+);
+impl DeleteInstanceEventWindow {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Specify `true` to force delete the event window. Use the force delete parameter if the event window is currently associated with targets.
+    #[inline]
+    pub fn force_delete(mut self, value: bool) -> Self {
+        self.0.input_mut().force_delete = Some(value);
+        self
+    }
+    /// The ID of the event window.
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteInstanceEventWindowResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteInstanceEventWindowResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteInstanceEventWindowRequest,
+        t::DeleteInstanceEventWindowResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteInternetGateway` operation.
+///
+/// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+pub struct DeleteInternetGateway(
+    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_INTERNET_GATEWAY
+);
+impl DeleteInternetGateway {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the internet gateway.
+    #[inline]
+    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_gateway_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteIpam` operation.
+///
+/// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+///
+/// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpam(
+    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
+);
+impl DeleteIpam {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM to delete.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Enables you to quickly delete an IPAM, private scopes, pools in private scopes, and any allocations in the pools in private scopes. You cannot delete the IPAM with this option if there is a pool in your public scope. If you use this option, IPAM does the following:
+    #[inline]
+    pub fn cascade(mut self, value: bool) -> Self {
+        self.0.input_mut().cascade = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteIpamResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteIpamResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteIpamExternalResourceVerificationToken` operation.
+///
+/// Delete a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DeleteIpamExternalResourceVerificationToken(
+    pub(crate) rt::Call<
+        t::DeleteIpamExternalResourceVerificationTokenRequest,
+        t::DeleteIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamExternalResourceVerificationToken,
+    t::DeleteIpamExternalResourceVerificationTokenRequest,
+    t::DeleteIpamExternalResourceVerificationTokenResult, rt::NoErrors,
+    op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN
+);
+impl DeleteIpamExternalResourceVerificationToken {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token ID.
+    #[inline]
+    pub fn ipam_external_resource_verification_token_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_external_resource_verification_token_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamExternalResourceVerificationTokenRequest,
+        t::DeleteIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamInternetRegistryAssociation` operation.
+///
+/// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
+pub struct DeleteIpamInternetRegistryAssociation(
+    pub(crate) rt::Call<
+        t::DeleteIpamInternetRegistryAssociationRequest,
+        t::DeleteIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamInternetRegistryAssociation,
+    t::DeleteIpamInternetRegistryAssociationRequest,
+    t::DeleteIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION
+);
+impl DeleteIpamInternetRegistryAssociation {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association to delete.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamInternetRegistryAssociationRequest,
+        t::DeleteIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamPolicy` operation.
+///
+/// Deletes an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DeleteIpamPolicy(
+    pub(crate) rt::Call<
+        t::DeleteIpamPolicyRequest,
+        t::DeleteIpamPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
+    rt::NoErrors, op::DELETE_IPAM_POLICY
+);
+impl DeleteIpamPolicy {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM policy to delete.
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPolicyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteIpamPolicyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteIpamPool` operation.
+///
+/// Delete an IPAM pool.
+///
+/// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
+///
+/// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPool(
+    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
+    op::DELETE_IPAM_POOL
+);
+impl DeleteIpamPool {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the pool to delete.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// Enables you to quickly delete an IPAM pool and all resources within that pool, including provisioned CIDRs, allocations, and other pools.
+    #[inline]
+    pub fn cascade(mut self, value: bool) -> Self {
+        self.0.input_mut().cascade = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPoolResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteIpamPoolResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteIpamPrefixListResolver` operation.
+///
+/// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+pub struct DeleteIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverRequest,
+        t::DeleteIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
+    t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER
+);
+impl DeleteIpamPrefixListResolver {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver to delete.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPrefixListResolverResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamPrefixListResolverResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamPrefixListResolverRequest,
+        t::DeleteIpamPrefixListResolverResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamPrefixListResolverTarget` operation.
+///
+/// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::DeleteIpamPrefixListResolverTargetRequest,
+        t::DeleteIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
+    t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl DeleteIpamPrefixListResolverTarget {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver target to delete.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamPrefixListResolverTargetRequest,
+        t::DeleteIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamResourceDiscovery` operation.
+///
+/// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DeleteIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::DeleteIpamResourceDiscoveryRequest,
+        t::DeleteIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
+    t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DELETE_IPAM_RESOURCE_DISCOVERY
+);
+impl DeleteIpamResourceDiscovery {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IPAM resource discovery ID.
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamResourceDiscoveryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamResourceDiscoveryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamResourceDiscoveryRequest,
+        t::DeleteIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamRoutingPolicyRegistration` operation.
+///
+/// Deletes a routing policy registration for a specified CIDR prefix.
+pub struct DeleteIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::DeleteIpamRoutingPolicyRegistrationRequest,
+        t::DeleteIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
+    t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl DeleteIpamRoutingPolicyRegistration {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// The IP address prefix in CIDR notation identifying the routing policy registration to delete.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Forces the deletion even if it conflicts with an announced route. Default: `false`.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteIpamRoutingPolicyRegistrationRequest,
+        t::DeleteIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteIpamScope` operation.
+///
+/// Delete the scope for an IPAM. You cannot delete the default scopes.
+///
+/// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeleteIpamScope(
+    pub(crate) rt::Call<
+        t::DeleteIpamScopeRequest,
+        t::DeleteIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
+    op::DELETE_IPAM_SCOPE
+);
+impl DeleteIpamScope {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the scope to delete.
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamScopeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteIpamScopeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteKeyPair` operation.
+///
+/// Deletes the specified key pair, by removing the public key from Amazon EC2.
+pub struct DeleteKeyPair(
+    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
+    op::DELETE_KEY_PAIR
+);
+impl DeleteKeyPair {
+    /// The name of the key pair.
+    #[inline]
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_name = Some(value.into());
+        self
+    }
+    /// The ID of the key pair.
+    #[inline]
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_pair_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteKeyPairResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteKeyPairResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteLaunchTemplate` operation.
+///
+/// Deletes a launch template. Deleting a launch template deletes all of its versions.
+pub struct DeleteLaunchTemplate(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateRequest,
+        t::DeleteLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
+    rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
+);
+impl DeleteLaunchTemplate {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the launch template.
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// The name of the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLaunchTemplateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteLaunchTemplateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLaunchTemplateRequest,
+        t::DeleteLaunchTemplateResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLaunchTemplateVersions` operation.
+///
+/// Deletes one or more versions of a launch template.
+///
+/// You can't delete the default version of a launch template; you must first assign a different version as the default. If the default version is the only version for the launch template, you must delete the entire launch template using DeleteLaunchTemplate.
+///
+/// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
+///
+/// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
+pub struct DeleteLaunchTemplateVersions(
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateVersionsRequest,
+        t::DeleteLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
+    t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DELETE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DeleteLaunchTemplateVersions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the launch template.
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// The name of the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// The version numbers of one or more launch template versions to delete. You can specify up to 200 launch template version numbers.
+    #[inline]
+    pub fn versions(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().versions = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLaunchTemplateVersionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteLaunchTemplateVersionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLaunchTemplateVersionsRequest,
+        t::DeleteLaunchTemplateVersionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLocalGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified local gateway route table.
+pub struct DeleteLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteRequest,
+        t::DeleteLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
+    t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
+);
+impl DeleteLocalGatewayRoute {
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
     /// The ID of the local gateway route table.
     #[inline]
     pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
@@ -191,1583 +1302,25 @@ impl DeleteLocalGatewayRouteTable {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayRouteTableResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLocalGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
-///
-/// Deletes a local gateway route table virtual interface group association.
-pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The ID of the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn local_gateway_route_table_virtual_interface_group_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_id = value
-            .into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
-///
-/// Deletes the specified association between a VPC and local gateway route table.
-pub struct DeleteLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLocalGatewayRouteTableVpcAssociation {
-    /// The ID of the association.
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayVirtualInterface` operation.
-///
-/// Deletes the specified local gateway virtual interface.
-pub struct DeleteLocalGatewayVirtualInterface(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLocalGatewayVirtualInterface {
-    /// The ID of the local virtual interface to delete.
-    #[inline]
-    pub fn local_gateway_virtual_interface_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
-///
-/// Delete the specified local gateway interface group.
-pub struct DeleteLocalGatewayVirtualInterfaceGroup(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteLocalGatewayVirtualInterfaceGroup {
-    /// The ID of the local gateway virtual interface group to delete.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteManagedPrefixList` operation.
-///
-/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-pub struct DeleteManagedPrefixList(
-    pub(crate) rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteManagedPrefixListResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteManagedPrefixListResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteMetricCategory` operation.
-///
-/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DeleteMetricCategory(
-    pub(crate) rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteMetricCategory {
-    /// The ID of the metric category.
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteMetricCategoryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteMetricCategoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNatGateway` operation.
-///
-/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-pub struct DeleteNatGateway(
-    pub(crate) rt::Call<
-        t::DeleteNatGatewayRequest,
-        t::DeleteNatGatewayResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNatGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNatGatewayResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteNatGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkAcl` operation.
-///
-/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-pub struct DeleteNetworkAcl(
-    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteNetworkAcl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkAclEntry` operation.
-///
-/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-pub struct DeleteNetworkAclEntry(
-    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number of the entry to delete.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// Indicates whether the rule is an egress rule.
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAccessScope` operation.
-///
-/// Deletes the specified Network Access Scope.
-pub struct DeleteNetworkInsightsAccessScope(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkInsightsAccessScope {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
-///
-/// Deletes the specified Network Access Scope analysis.
-pub struct DeleteNetworkInsightsAccessScopeAnalysis(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkInsightsAccessScopeAnalysis {
-    /// The ID of the Network Access Scope analysis.
-    #[inline]
-    pub fn network_insights_access_scope_analysis_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsAnalysis` operation.
-///
-/// Deletes the specified network insights analysis.
-pub struct DeleteNetworkInsightsAnalysis(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkInsightsAnalysis {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network insights analysis.
-    #[inline]
-    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNetworkInsightsPath` operation.
-///
-/// Deletes the specified path.
-pub struct DeleteNetworkInsightsPath(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkInsightsPath {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the path.
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsPathResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteNetworkInsightsPathResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteNetworkInterface` operation.
-///
-/// Deletes the specified network interface. You must detach the network interface before you can delete it.
-pub struct DeleteNetworkInterface(
-    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteNetworkInterface {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteNetworkInterfacePermission` operation.
-///
-/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-pub struct DeleteNetworkInterfacePermission(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkInterfacePermission {
-    /// The ID of the network interface permission.
-    #[inline]
-    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_permission_id = value.into();
-        self
-    }
-    /// Specify `true` to remove the permission even if the network interface is attached to an instance.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInterfacePermissionResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteNetworkInterfacePermissionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes one or more flex cost allocation policies.
-    ///
-    /// Returns the [`DeleteNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_networking_flex_cost_allocation_policies(
-        &self,
-    ) -> DeleteNetworkingFlexCostAllocationPolicies {
-        DeleteNetworkingFlexCostAllocationPolicies(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-            ),
-        )
-    }
-    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
-        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
-    }
-    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-    ///
-    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
-        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
-    }
-    /// Deletes the queued purchases for the specified Reserved Instances.
-    ///
-    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
-        DeleteQueuedReservedInstances(
-            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
-        )
-    }
-    /// Deletes the specified route from the specified route table.
-    ///
-    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route(&self) -> DeleteRoute {
-        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
-    }
-    /// Deletes the specified route server.
-    ///
-    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server(&self) -> DeleteRouteServer {
-        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
-    }
-    /// Deletes the specified route server endpoint.
-    ///
-    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
-        DeleteRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
-        )
-    }
-    /// Deletes the specified BGP peer from a route server.
-    ///
-    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
-        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
-    }
-    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-    ///
-    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_table(&self) -> DeleteRouteTable {
-        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
-    }
-    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-    ///
-    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
-        DeleteSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
-        )
-    }
-    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-    ///
-    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
-        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
-    }
-    /// Deletes a security group.
-    ///
-    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
-        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
-    }
-    /// Deletes the specified snapshot.
-    ///
-    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_snapshot(&self) -> DeleteSnapshot {
-        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
-    }
-    /// Deletes the data feed for Spot Instances.
-    ///
-    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
-        DeleteSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
-    }
-    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-    ///
-    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet(&self) -> DeleteSubnet {
-        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
-    }
-    /// Deletes a subnet CIDR reservation.
-    ///
-    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
-        DeleteSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
-        )
-    }
-}
-/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
-///
-/// Deletes one or more flex cost allocation policies.
-pub struct DeleteNetworkingFlexCostAllocationPolicies(
-    pub(crate) rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteNetworkingFlexCostAllocationPolicies {
-    /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
-    #[inline]
-    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeletePlacementGroup` operation.
-///
-/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DeletePlacementGroup(
-    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeletePlacementGroup {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the placement group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeletePublicIpv4Pool` operation.
-///
-/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-pub struct DeletePublicIpv4Pool(
-    pub(crate) rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
-        rt::NoErrors,
-    >,
-);
-impl DeletePublicIpv4Pool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the public IPv4 pool you want to delete.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeletePublicIpv4PoolResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeletePublicIpv4PoolResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteQueuedReservedInstances` operation.
-///
-/// Deletes the queued purchases for the specified Reserved Instances.
-pub struct DeleteQueuedReservedInstances(
-    pub(crate) rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteQueuedReservedInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Reserved Instances.
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteQueuedReservedInstancesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteQueuedReservedInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteRoute` operation.
-///
-/// Deletes the specified route from the specified route table.
-pub struct DeleteRoute(
-    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteRoute {
-    /// The ID of the prefix list for the route.
+    /// Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
     #[inline]
     pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_prefix_list_id = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteRouteServer` operation.
-///
-/// Deletes the specified route server.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DeleteRouteServer(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteRouteServer {
-    /// The ID of the route server to delete.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteRouteServerResult, rt::Error>,
+        Output = Result<t::DeleteLocalGatewayRouteResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteLocalGatewayRouteResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1791,656 +1344,8 @@ impl DeleteRouteServer {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteRouteServerEndpoint` operation.
-///
-/// Deletes the specified route server endpoint.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-pub struct DeleteRouteServerEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteRouteServerEndpoint {
-    /// The ID of the route server endpoint to delete.
-    #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteRouteServerEndpointResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteRouteServerEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteRouteServerPeer` operation.
-///
-/// Deletes the specified BGP peer from a route server.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-pub struct DeleteRouteServerPeer(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteRouteServerPeer {
-    /// The ID of the route server peer to delete.
-    #[inline]
-    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_peer_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteRouteServerPeerResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteRouteServerPeerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteRouteTable` operation.
-///
-/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-pub struct DeleteRouteTable(
-    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteRouteTable {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSecondaryNetwork` operation.
-///
-/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-pub struct DeleteSecondaryNetwork(
-    pub(crate) rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteSecondaryNetwork {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the secondary network.
-    #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteSecondaryNetworkResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteSecondaryNetworkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSecondarySubnet` operation.
-///
-/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-pub struct DeleteSecondarySubnet(
-    pub(crate) rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteSecondarySubnet {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the secondary subnet to delete.
-    #[inline]
-    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_subnet_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteSecondarySubnetResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteSecondarySubnetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSecurityGroup` operation.
-///
-/// Deletes a security group.
-///
-/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-pub struct DeleteSecurityGroup(
-    pub(crate) rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteSecurityGroup {
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteSecurityGroupResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteSecurityGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSnapshot` operation.
-///
-/// Deletes the specified snapshot.
-///
-/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
-///
-/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
-///
-/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct DeleteSnapshot(
-    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteSnapshot {
-    /// The ID of the EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSpotDatafeedSubscription` operation.
-///
-/// Deletes the data feed for Spot Instances.
-pub struct DeleteSpotDatafeedSubscription(
-    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnet` operation.
-///
-/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-pub struct DeleteSubnet(
-    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteSubnet {
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteSubnetCidrReservation` operation.
-///
-/// Deletes a subnet CIDR reservation.
-pub struct DeleteSubnetCidrReservation(
-    pub(crate) rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteSubnetCidrReservation {
-    /// The ID of the subnet CIDR reservation.
-    #[inline]
-    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_cidr_reservation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteSubnetCidrReservationResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteSubnetCidrReservationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
+        t::DeleteLocalGatewayRouteRequest,
+        t::DeleteLocalGatewayRouteResult,
         rt::NoErrors,
     > {
         self.0

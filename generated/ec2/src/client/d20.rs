@@ -5,368 +5,176 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+    /// Describes one or more of your VPN connections.
     ///
-    /// Returns the [`DisassociateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_application_status_check(
-        &self,
-    ) -> DisassociateApplicationStatusCheck {
-        DisassociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_APPLICATION_STATUS_CHECK),
+    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
+        DescribeVpnConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONNECTIONS),
         )
     }
-    /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+    /// Describes one or more of your virtual private gateways.
     ///
-    /// Returns the [`DisassociateCapacityReservationBillingOwner`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeVpnGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_capacity_reservation_billing_owner(
+    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
+        DescribeVpnGateways(rt::Call::new(&self.handle, &op::DESCRIBE_VPN_GATEWAYS))
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`DetachClassicLinkVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
+        DetachClassicLinkVpc(rt::Call::new(&self.handle, &op::DETACH_CLASSIC_LINK_VPC))
+    }
+    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
+    ///
+    /// Returns the [`DetachImageWatermark`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
+        DetachImageWatermark(rt::Call::new(&self.handle, &op::DETACH_IMAGE_WATERMARK))
+    }
+    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+    ///
+    /// Returns the [`DetachInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
+        DetachInternetGateway(rt::Call::new(&self.handle, &op::DETACH_INTERNET_GATEWAY))
+    }
+    /// Detaches a network interface from an instance.
+    ///
+    /// Returns the [`DetachNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
+        DetachNetworkInterface(
+            rt::Call::new(&self.handle, &op::DETACH_NETWORK_INTERFACE),
+        )
+    }
+    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+    ///
+    /// Returns the [`DetachVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_verified_access_trust_provider(
         &self,
-    ) -> DisassociateCapacityReservationBillingOwner {
-        DisassociateCapacityReservationBillingOwner(
+    ) -> DetachVerifiedAccessTrustProvider {
+        DetachVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+    ///
+    /// Returns the [`DetachVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_volume(&self) -> DetachVolume {
+        DetachVolume(rt::Call::new(&self.handle, &op::DETACH_VOLUME))
+    }
+    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+    ///
+    /// Returns the [`DetachVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
+        DetachVpnGateway(rt::Call::new(&self.handle, &op::DETACH_VPN_GATEWAY))
+    }
+    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`DisableAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
+        DisableAddressTransfer(
+            rt::Call::new(&self.handle, &op::DISABLE_ADDRESS_TRANSFER),
+        )
+    }
+    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+    ///
+    /// Returns the [`DisableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
+        DisableAllowedImagesSettings(
+            rt::Call::new(&self.handle, &op::DISABLE_ALLOWED_IMAGES_SETTINGS),
+        )
+    }
+    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
+    ///
+    /// Returns the [`DisableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_application_status_check_suppression(
+        &self,
+    ) -> DisableApplicationStatusCheckSuppression {
+        DisableApplicationStatusCheckSuppression(
             rt::Call::new(
                 &self.handle,
-                &op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+                &op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
             ),
         )
     }
-    /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
+    /// Disables Infrastructure Performance metric subscriptions.
     ///
-    /// Returns the [`DisassociateClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DisableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_client_vpn_target_network(
+    pub fn disable_aws_network_performance_metric_subscription(
         &self,
-    ) -> DisassociateClientVpnTargetNetwork {
-        DisassociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
-        )
-    }
-    /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
-    ///
-    /// Returns the [`DisassociateEnclaveCertificateIamRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_enclave_certificate_iam_role(
-        &self,
-    ) -> DisassociateEnclaveCertificateIamRole {
-        DisassociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
-        )
-    }
-    /// Disassociates an IAM instance profile from a running or stopped instance.
-    ///
-    /// Returns the [`DisassociateIamInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
-        DisassociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IAM_INSTANCE_PROFILE),
-        )
-    }
-    /// Disassociates one or more targets from an event window.
-    ///
-    /// Returns the [`DisassociateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
-        DisassociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-    /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DisassociateIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
-        DisassociateIpamByoasn(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_BYOASN),
-        )
-    }
-    /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DisassociateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_ipam_resource_discovery(
-        &self,
-    ) -> DisassociateIpamResourceDiscovery {
-        DisassociateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-    ///
-    /// Returns the [`DisassociateKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
-        DisassociateKmsKeyId(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY_ID))
-    }
-    /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DisassociateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
-        DisassociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-    /// Disassociates a flex cost allocation policy from one or more network resources.
-    ///
-    /// Returns the [`DisassociateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> DisassociateNetworkingFlexCostAllocationPolicy {
-        DisassociateNetworkingFlexCostAllocationPolicy(
+    ) -> DisableAwsNetworkPerformanceMetricSubscription {
+        DisableAwsNetworkPerformanceMetricSubscription(
             rt::Call::new(
                 &self.handle,
-                &op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+                &op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
             ),
         )
     }
-    /// Disassociates a route server from a VPC.
+    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
     ///
-    /// Returns the [`DisassociateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DisableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
-        DisassociateRouteServer(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_SERVER),
+    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
+        DisableCapacityManager(
+            rt::Call::new(&self.handle, &op::DISABLE_CAPACITY_MANAGER),
         )
     }
-    /// Disassociates a subnet or gateway from a route table.
+    /// Disables EBS encryption by default for your account in the current Region.
     ///
-    /// Returns the [`DisassociateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DisableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
-        DisassociateRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_TABLE),
+    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
+        DisableEbsEncryptionByDefault(
+            rt::Call::new(&self.handle, &op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT),
         )
     }
-    /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
+    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
     ///
-    /// Returns the [`DisassociateSecurityGroupVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DisableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
-        DisassociateSecurityGroupVpc(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SECURITY_GROUP_VPC),
-        )
-    }
-    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-    ///
-    /// Returns the [`DisassociateSubnetCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
-        DisassociateSubnetCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SUBNET_CIDR_BLOCK),
-        )
-    }
-    /// Disassociates the specified subnets from the transit gateway multicast domain.
-    ///
-    /// Returns the [`DisassociateTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_transit_gateway_multicast_domain(
-        &self,
-    ) -> DisassociateTransitGatewayMulticastDomain {
-        DisassociateTransitGatewayMulticastDomain(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-            ),
-        )
+    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
+        DisableFastLaunch(rt::Call::new(&self.handle, &op::DISABLE_FAST_LAUNCH))
     }
 }
-/// The `DisassociateApplicationStatusCheck` operation.
+/// The `DescribeVpnConnections` operation.
 ///
-/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+/// Describes one or more of your VPN connections.
 ///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - The application status check must already exist and belong to your account.
-/// - Tag keys must not be blank.
-pub struct DisassociateApplicationStatusCheck(
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnConnections(
     pub(crate) rt::Call<
-        t::DisassociateApplicationStatusCheckRequest,
-        t::DisassociateApplicationStatusCheckResult,
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateApplicationStatusCheck {
-    /// The ID of the application status check to disassociate.
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to disassociate from the application status check. Specify the same key-value pairs that were used during association.
-    #[inline]
-    pub fn target_tag_associations(
-        mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
-        self
-    }
-    /// The IDs of the instances to disassociate from the application status check.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateApplicationStatusCheckResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateApplicationStatusCheckResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateApplicationStatusCheckRequest,
-        t::DisassociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateCapacityReservationBillingOwner` operation.
-///
-/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub struct DisassociateCapacityReservationBillingOwner(
-    pub(crate) rt::Call<
-        t::DisassociateCapacityReservationBillingOwnerRequest,
-        t::DisassociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DescribeVpnConnections, t::DescribeVpnConnectionsRequest,
+    t::DescribeVpnConnectionsResult, rt::NoErrors, op::DESCRIBE_VPN_CONNECTIONS
 );
-impl DisassociateCapacityReservationBillingOwner {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeVpnConnections {
+    /// One or more filters.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The ID of the Capacity Reservation.
+    /// One or more VPN connection IDs.
     #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The ID of the consumer account to which the request was sent.
-    #[inline]
-    pub fn unused_reservation_billing_owner_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateCapacityReservationBillingOwnerRequest,
-        t::DisassociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateClientVpnTargetNetwork` operation.
-///
-/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
-///
-/// - The route that was automatically added for the VPC is deleted
-/// - All active client connections are terminated
-/// - New client connections are disallowed
-/// - The Client VPN endpoint's status changes to `pending-associate`
-pub struct DisassociateClientVpnTargetNetwork(
-    pub(crate) rt::Call<
-        t::DisassociateClientVpnTargetNetworkRequest,
-        t::DisassociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint from which to disassociate the target network.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the target network association.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn vpn_connection_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpn_connection_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -381,15 +189,13 @@ impl DisassociateClientVpnTargetNetwork {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error>,
+        Output = Result<t::DescribeVpnConnectionsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeVpnConnectionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -413,34 +219,62 @@ impl DisassociateClientVpnTargetNetwork {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateClientVpnTargetNetworkRequest,
-        t::DisassociateClientVpnTargetNetworkResult,
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
+    }
 }
-/// The `DisassociateEnclaveCertificateIamRole` operation.
+/// The `DescribeVpnGateways` operation.
 ///
-/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
-pub struct DisassociateEnclaveCertificateIamRole(
+/// Describes one or more of your virtual private gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnGateways(
     pub(crate) rt::Call<
-        t::DisassociateEnclaveCertificateIamRoleRequest,
-        t::DisassociateEnclaveCertificateIamRoleResult,
+        t::DescribeVpnGatewaysRequest,
+        t::DescribeVpnGatewaysResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateEnclaveCertificateIamRole {
-    /// The ARN of the ACM certificate from which to disassociate the IAM role.
+rt::operation_type!(
+    DescribeVpnGateways, t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_VPN_GATEWAYS
+);
+impl DescribeVpnGateways {
+    /// One or more filters.
     #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The ARN of the IAM role to disassociate.
+    /// One or more virtual private gateway IDs.
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
+    pub fn vpn_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpn_gateway_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -455,15 +289,13 @@ impl DisassociateEnclaveCertificateIamRole {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error>,
+        Output = Result<t::DescribeVpnGatewaysResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeVpnGatewaysResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -487,572 +319,61 @@ impl DisassociateEnclaveCertificateIamRole {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateEnclaveCertificateIamRoleRequest,
-        t::DisassociateEnclaveCertificateIamRoleResult,
+        t::DescribeVpnGatewaysRequest,
+        t::DescribeVpnGatewaysResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisassociateIamInstanceProfile` operation.
+/// The `DetachClassicLinkVpc` operation.
 ///
-/// Disassociates an IAM instance profile from a running or stopped instance.
+/// **Note:** This action is deprecated.
 ///
-/// Use DescribeIamInstanceProfileAssociations to get the association ID.
-pub struct DisassociateIamInstanceProfile(
+/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+pub struct DetachClassicLinkVpc(
     pub(crate) rt::Call<
-        t::DisassociateIamInstanceProfileRequest,
-        t::DisassociateIamInstanceProfileResult,
+        t::DetachClassicLinkVpcRequest,
+        t::DetachClassicLinkVpcResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateIamInstanceProfile {
-    /// The ID of the IAM instance profile association.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIamInstanceProfileResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateIamInstanceProfileResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIamInstanceProfileRequest,
-        t::DisassociateIamInstanceProfileResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateInstanceEventWindow` operation.
-///
-/// Disassociates one or more targets from an event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DisassociateInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::DisassociateInstanceEventWindowRequest,
-        t::DisassociateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DetachClassicLinkVpc, t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult,
+    rt::NoErrors, op::DETACH_CLASSIC_LINK_VPC
 );
-impl DisassociateInstanceEventWindow {
+impl DetachClassicLinkVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the event window.
+    /// The ID of the instance to unlink from the VPC.
     #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
         self
     }
-    /// One or more targets to disassociate from the specified event window.
-    #[inline]
-    pub fn association_target(
-        mut self,
-        value: t::InstanceEventWindowDisassociationRequest,
-    ) -> Self {
-        self.0.input_mut().association_target = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateInstanceEventWindowResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateInstanceEventWindowResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateInstanceEventWindowRequest,
-        t::DisassociateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateIpamByoasn` operation.
-///
-/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DisassociateIpamByoasn(
-    pub(crate) rt::Call<
-        t::DisassociateIpamByoasnRequest,
-        t::DisassociateIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A public 2-byte or 4-byte ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// A BYOIP CIDR.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIpamByoasnResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateIpamByoasnResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIpamByoasnRequest,
-        t::DisassociateIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateIpamResourceDiscovery` operation.
-///
-/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DisassociateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::DisassociateIpamResourceDiscoveryRequest,
-        t::DisassociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery association ID.
-    #[inline]
-    pub fn ipam_resource_discovery_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_resource_discovery_association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIpamResourceDiscoveryRequest,
-        t::DisassociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateKmsKeyId` operation.
-///
-/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-pub struct DisassociateKmsKeyId(
-    pub(crate) rt::Call<
-        t::DisassociateKmsKeyIdRequest,
-        t::DisassociateKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateKmsKeyId {
-    /// The ID of the Amazon EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// The ID, alias, or ARN of the associated KMS key to remove from the snapshot.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateKmsKeyIdResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateKmsKeyIdResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateKmsKeyIdRequest,
-        t::DisassociateKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateNatGatewayAddress` operation.
-///
-/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-///
-/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
-///
-/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
-pub struct DisassociateNatGatewayAddress(
-    pub(crate) rt::Call<
-        t::DisassociateNatGatewayAddressRequest,
-        t::DisassociateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateNatGatewayAddress {
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// The association IDs of EIPs that have been associated with the NAT gateway.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = value;
-        self
-    }
-    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
-    #[inline]
-    pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().max_drain_duration_seconds = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateNatGatewayAddressResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateNatGatewayAddressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateNatGatewayAddressRequest,
-        t::DisassociateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Disassociates a flex cost allocation policy from one or more network resources.
-pub struct DisassociateNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
-        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateNetworkingFlexCostAllocationPolicy {
-    /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
-    #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
-        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateRouteServer` operation.
-///
-/// Disassociates a route server from a VPC.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DisassociateRouteServer(
-    pub(crate) rt::Call<
-        t::DisassociateRouteServerRequest,
-        t::DisassociateRouteServerResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateRouteServer {
-    /// The ID of the route server to disassociate.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the VPC to disassociate from the route server.
+    /// The ID of the VPC to which the instance is linked.
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateRouteServerResult, rt::Error>,
+        Output = Result<t::DetachClassicLinkVpcResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DetachClassicLinkVpcResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1076,32 +397,120 @@ impl DisassociateRouteServer {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateRouteServerRequest,
-        t::DisassociateRouteServerResult,
+        t::DetachClassicLinkVpcRequest,
+        t::DetachClassicLinkVpcResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisassociateRouteTable` operation.
+/// The `DetachImageWatermark` operation.
 ///
-/// Disassociates a subnet or gateway from a route table.
+/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
 ///
-/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct DisassociateRouteTable(
-    pub(crate) rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
+/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
+///
+/// Only the AMI owner can detach watermarks.
+pub struct DetachImageWatermark(
+    pub(crate) rt::Call<
+        t::DetachImageWatermarkRequest,
+        t::DetachImageWatermarkResult,
+        rt::NoErrors,
+    >,
 );
-impl DisassociateRouteTable {
+rt::operation_type!(
+    DetachImageWatermark, t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult,
+    rt::NoErrors, op::DETACH_IMAGE_WATERMARK
+);
+impl DetachImageWatermark {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The watermark key to remove, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
+    #[inline]
+    pub fn watermark_key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().watermark_key = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The association ID representing the current association between the route table and subnet or gateway.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DetachImageWatermarkResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DetachImageWatermarkResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DetachImageWatermarkRequest,
+        t::DetachImageWatermarkResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DetachInternetGateway` operation.
+///
+/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+pub struct DetachInternetGateway(
+    pub(crate) rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachInternetGateway, t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_INTERNET_GATEWAY
+);
+impl DetachInternetGateway {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the internet gateway.
+    #[inline]
+    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().internet_gateway_id = value.into();
+        self
+    }
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1137,99 +546,37 @@ impl DisassociateRouteTable {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors> {
+    ) -> rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DisassociateSecurityGroupVpc` operation.
+/// The `DetachNetworkInterface` operation.
 ///
-/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
-pub struct DisassociateSecurityGroupVpc(
-    pub(crate) rt::Call<
-        t::DisassociateSecurityGroupVpcRequest,
-        t::DisassociateSecurityGroupVpcResult,
-        rt::NoErrors,
-    >,
+/// Detaches a network interface from an instance.
+pub struct DetachNetworkInterface(
+    pub(crate) rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
 );
-impl DisassociateSecurityGroupVpc {
-    /// A security group ID.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// A VPC ID.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DetachNetworkInterface, t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_NETWORK_INTERFACE
+);
+impl DetachNetworkInterface {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The ID of the attachment.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSecurityGroupVpcResult, rt::Error>,
-    > {
-        self.0.send()
+    pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().attachment_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// Specifies whether to force a detachment.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSecurityGroupVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateSecurityGroupVpcRequest,
-        t::DisassociateSecurityGroupVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateSubnetCidrBlock` operation.
-///
-/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-pub struct DisassociateSubnetCidrBlock(
-    pub(crate) rt::Call<
-        t::DisassociateSubnetCidrBlockRequest,
-        t::DisassociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateSubnetCidrBlock {
-    /// The association ID for the CIDR block.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1237,16 +584,12 @@ impl DisassociateSubnetCidrBlock {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSubnetCidrBlockResult, rt::Error>,
-    > {
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSubnetCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1269,305 +612,42 @@ impl DisassociateSubnetCidrBlock {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::DisassociateSubnetCidrBlockRequest,
-        t::DisassociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DisassociateTransitGatewayMulticastDomain` operation.
+/// The `DetachVerifiedAccessTrustProvider` operation.
 ///
-/// Disassociates the specified subnets from the transit gateway multicast domain.
-pub struct DisassociateTransitGatewayMulticastDomain(
+/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+pub struct DetachVerifiedAccessTrustProvider(
     pub(crate) rt::Call<
-        t::DisassociateTransitGatewayMulticastDomainRequest,
-        t::DisassociateTransitGatewayMulticastDomainResult,
+        t::DetachVerifiedAccessTrustProviderRequest,
+        t::DetachVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
+rt::operation_type!(
+    DetachVerifiedAccessTrustProvider, t::DetachVerifiedAccessTrustProviderRequest,
+    t::DetachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DetachVerifiedAccessTrustProvider {
+    /// The ID of the Verified Access instance.
     #[inline]
-    pub fn transit_gateway_multicast_domain_id(
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// The ID of the Verified Access trust provider.
+    #[inline]
+    pub fn verified_access_trust_provider_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
         self
     }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The IDs of the subnets;
-    #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTransitGatewayMulticastDomainRequest,
-        t::DisassociateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes the association between an an attachment and a policy table.
-    ///
-    /// Returns the [`DisassociateTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_transit_gateway_policy_table(
-        &self,
-    ) -> DisassociateTransitGatewayPolicyTable {
-        DisassociateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-    /// Disassociates a resource attachment from a transit gateway route table.
-    ///
-    /// Returns the [`DisassociateTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_transit_gateway_route_table(
-        &self,
-    ) -> DisassociateTransitGatewayRouteTable {
-        DisassociateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Removes an association between a branch network interface with a trunk network interface.
-    ///
-    /// Returns the [`DisassociateTrunkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterface {
-        DisassociateTrunkInterface(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRUNK_INTERFACE),
-        )
-    }
-    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-    ///
-    /// Returns the [`DisassociateVpcCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlock {
-        DisassociateVpcCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_CIDR_BLOCK),
-        )
-    }
-}
-/// The `DisassociateTransitGatewayPolicyTable` operation.
-///
-/// Removes the association between an an attachment and a policy table.
-pub struct DisassociateTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::DisassociateTransitGatewayPolicyTableRequest,
-        t::DisassociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTransitGatewayPolicyTable {
-    /// The ID of the disassociated policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The ID of the transit gateway attachment to disassociate from the policy table.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTransitGatewayPolicyTableRequest,
-        t::DisassociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateTransitGatewayRouteTable` operation.
-///
-/// Disassociates a resource attachment from a transit gateway route table.
-pub struct DisassociateTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::DisassociateTransitGatewayRouteTableRequest,
-        t::DisassociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTransitGatewayRouteTableRequest,
-        t::DisassociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DisassociateTrunkInterface` operation.
-///
-/// Removes an association between a branch network interface with a trunk network interface.
-pub struct DisassociateTrunkInterface(
-    pub(crate) rt::Call<
-        t::DisassociateTrunkInterfaceRequest,
-        t::DisassociateTrunkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTrunkInterface {
-    /// The ID of the association
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
@@ -1585,7 +665,7 @@ impl DisassociateTrunkInterface {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTrunkInterfaceResult, rt::Error>,
+        Output = Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1593,7 +673,7 @@ impl DisassociateTrunkInterface {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateTrunkInterfaceResult, rt::Error> {
+    ) -> Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1617,30 +697,190 @@ impl DisassociateTrunkInterface {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateTrunkInterfaceRequest,
-        t::DisassociateTrunkInterfaceResult,
+        t::DetachVerifiedAccessTrustProviderRequest,
+        t::DetachVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DisassociateVpcCidrBlock` operation.
+/// The `DetachVolume` operation.
 ///
-/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
 ///
-/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
-pub struct DisassociateVpcCidrBlock(
+/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
+///
+/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
+///
+/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct DetachVolume(
+    pub(crate) rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVolume, t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::DETACH_VOLUME
+);
+impl DetachVolume {
+    /// The device name.
+    #[inline]
+    pub fn device(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().device = Some(value.into());
+        self
+    }
+    /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// The ID of the volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::VolumeAttachment, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::VolumeAttachment, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DetachVpnGateway` operation.
+///
+/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+///
+/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
+pub struct DetachVpnGateway(
+    pub(crate) rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DetachVpnGateway, t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_VPN_GATEWAY
+);
+impl DetachVpnGateway {
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// The ID of the virtual private gateway.
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DisableAddressTransfer` operation.
+///
+/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+pub struct DisableAddressTransfer(
     pub(crate) rt::Call<
-        t::DisassociateVpcCidrBlockRequest,
-        t::DisassociateVpcCidrBlockResult,
+        t::DisableAddressTransferRequest,
+        t::DisableAddressTransferResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateVpcCidrBlock {
-    /// The association ID for the CIDR block.
+rt::operation_type!(
+    DisableAddressTransfer, t::DisableAddressTransferRequest,
+    t::DisableAddressTransferResult, rt::NoErrors, op::DISABLE_ADDRESS_TRANSFER
+);
+impl DisableAddressTransfer {
+    /// The allocation ID of an Elastic IP address.
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1649,13 +889,13 @@ impl DisassociateVpcCidrBlock {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateVpcCidrBlockResult, rt::Error>,
+        Output = Result<t::DisableAddressTransferResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateVpcCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DisableAddressTransferResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1679,8 +919,475 @@ impl DisassociateVpcCidrBlock {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateVpcCidrBlockRequest,
-        t::DisassociateVpcCidrBlockResult,
+        t::DisableAddressTransferRequest,
+        t::DisableAddressTransferResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableAllowedImagesSettings` operation.
+///
+/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct DisableAllowedImagesSettings(
+    pub(crate) rt::Call<
+        t::DisableAllowedImagesSettingsRequest,
+        t::DisableAllowedImagesSettingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAllowedImagesSettings, t::DisableAllowedImagesSettingsRequest,
+    t::DisableAllowedImagesSettingsResult, rt::NoErrors,
+    op::DISABLE_ALLOWED_IMAGES_SETTINGS
+);
+impl DisableAllowedImagesSettings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableAllowedImagesSettingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DisableAllowedImagesSettingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableAllowedImagesSettingsRequest,
+        t::DisableAllowedImagesSettingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableApplicationStatusCheckSuppression` operation.
+///
+/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
+pub struct DisableApplicationStatusCheckSuppression(
+    pub(crate) rt::Call<
+        t::DisableApplicationStatusCheckSuppressionRequest,
+        t::DisableApplicationStatusCheckSuppressionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableApplicationStatusCheckSuppression,
+    t::DisableApplicationStatusCheckSuppressionRequest,
+    t::DisableApplicationStatusCheckSuppressionResult, rt::NoErrors,
+    op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
+);
+impl DisableApplicationStatusCheckSuppression {
+    /// The IDs of the instances for which to disable application status check suppression.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableApplicationStatusCheckSuppressionRequest,
+        t::DisableApplicationStatusCheckSuppressionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
+///
+/// Disables Infrastructure Performance metric subscriptions.
+pub struct DisableAwsNetworkPerformanceMetricSubscription(
+    pub(crate) rt::Call<
+        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableAwsNetworkPerformanceMetricSubscription,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::NoErrors,
+    op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
+);
+impl DisableAwsNetworkPerformanceMetricSubscription {
+    /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
+    #[inline]
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source = Some(value.into());
+        self
+    }
+    /// The target Region or Availability Zone that the metric subscription is disabled for. For example, `eu-north-1`.
+    #[inline]
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination = Some(value.into());
+        self
+    }
+    /// The metric used for the disabled subscription.
+    #[inline]
+    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
+        self.0.input_mut().metric = Some(value.into());
+        self
+    }
+    /// The statistic used for the disabled subscription.
+    #[inline]
+    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
+        self.0.input_mut().statistic = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableCapacityManager` operation.
+///
+/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
+pub struct DisableCapacityManager(
+    pub(crate) rt::Call<
+        t::DisableCapacityManagerRequest,
+        t::DisableCapacityManagerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableCapacityManager, t::DisableCapacityManagerRequest,
+    t::DisableCapacityManagerResult, rt::NoErrors, op::DISABLE_CAPACITY_MANAGER
+);
+impl DisableCapacityManager {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableCapacityManagerResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DisableCapacityManagerResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableCapacityManagerRequest,
+        t::DisableCapacityManagerResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableEbsEncryptionByDefault` operation.
+///
+/// Disables EBS encryption by default for your account in the current Region.
+///
+/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
+///
+/// Disabling encryption by default does not change the encryption status of your existing volumes.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct DisableEbsEncryptionByDefault(
+    pub(crate) rt::Call<
+        t::DisableEbsEncryptionByDefaultRequest,
+        t::DisableEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableEbsEncryptionByDefault, t::DisableEbsEncryptionByDefaultRequest,
+    t::DisableEbsEncryptionByDefaultResult, rt::NoErrors,
+    op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl DisableEbsEncryptionByDefault {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableEbsEncryptionByDefaultResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DisableEbsEncryptionByDefaultResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableEbsEncryptionByDefaultRequest,
+        t::DisableEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DisableFastLaunch` operation.
+///
+/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+///
+/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
+pub struct DisableFastLaunch(
+    pub(crate) rt::Call<
+        t::DisableFastLaunchRequest,
+        t::DisableFastLaunchResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DisableFastLaunch, t::DisableFastLaunchRequest, t::DisableFastLaunchResult,
+    rt::NoErrors, op::DISABLE_FAST_LAUNCH
+);
+impl DisableFastLaunch {
+    /// Specify the ID of the image for which to disable Windows fast launch.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableFastLaunchResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DisableFastLaunchResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DisableFastLaunchRequest,
+        t::DisableFastLaunchResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,197 +5,788 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes the specified set of tags from the specified set of resources.
+    /// Deletes a local gateway route table.
     ///
-    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
-    }
-    /// Deletes the specified Traffic Mirror filter.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
-        DeleteTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
+    pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
+        DeleteLocalGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
         )
     }
-    /// Deletes the specified Traffic Mirror rule.
+    /// Deletes a local gateway route table virtual interface group association.
     ///
-    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-    /// Deletes the specified Traffic Mirror session.
-    ///
-    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-    /// Deletes the specified Traffic Mirror target.
-    ///
-    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-    /// Deletes the specified transit gateway.
-    ///
-    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
-    }
-    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_client_vpn_attachment(
+    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
         &self,
-    ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
+    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
             ),
         )
     }
-    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+    /// Deletes the specified association between a VPC and local gateway route table.
     ///
-    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-    /// Deletes the specified Connect peer.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect_peer(
+    pub fn delete_local_gateway_route_table_vpc_association(
         &self,
-    ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-    /// Deletes a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-    /// Deletes an entry from a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
+    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
+        DeleteLocalGatewayRouteTableVpcAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
             ),
         )
     }
-    /// Deletes the specified transit gateway multicast domain.
+    /// Deletes the specified local gateway virtual interface.
     ///
-    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_multicast_domain(
+    pub fn delete_local_gateway_virtual_interface(
         &self,
-    ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+    ) -> DeleteLocalGatewayVirtualInterface {
+        DeleteLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
         )
     }
-    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+    /// Delete the specified local gateway interface group.
     ///
-    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_network_function_attachment(
+    pub fn delete_local_gateway_virtual_interface_group(
         &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
+    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
+        DeleteLocalGatewayVirtualInterfaceGroup(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
             ),
         )
     }
-    /// Deletes a transit gateway peering attachment.
+    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
     ///
-    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_peering_attachment(
-        &self,
-    ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
+        DeleteManagedPrefixList(
+            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
         )
     }
-    /// Deletes the specified transit gateway policy table.
+    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
     ///
-    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_policy_table(
+    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
+        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
+    }
+    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+    ///
+    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
+        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
+    }
+    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+    ///
+    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
+        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
+    }
+    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+    ///
+    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
+        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
+    }
+    /// Deletes the specified Network Access Scope.
+    ///
+    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope(
         &self,
-    ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
+    ) -> DeleteNetworkInsightsAccessScope {
+        DeleteNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
         )
     }
-    /// Deletes the specified transit gateway policy table entry.
+    /// Deletes the specified Network Access Scope analysis.
     ///
-    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_policy_table_entry(
+    pub fn delete_network_insights_access_scope_analysis(
         &self,
-    ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
+        DeleteNetworkInsightsAccessScopeAnalysis(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+            ),
+        )
+    }
+    /// Deletes the specified network insights analysis.
+    ///
+    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
+        DeleteNetworkInsightsAnalysis(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
+        )
+    }
+    /// Deletes the specified path.
+    ///
+    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
+        DeleteNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
+        )
+    }
+    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
+    ///
+    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
+        DeleteNetworkInterface(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
+        )
+    }
+    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+    ///
+    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface_permission(
+        &self,
+    ) -> DeleteNetworkInterfacePermission {
+        DeleteNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
         )
     }
 }
-/// The `DeleteTags` operation.
+/// The `DeleteLocalGatewayRouteTable` operation.
 ///
-/// Deletes the specified set of tags from the specified set of resources.
-///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
-impl DeleteTags {
+/// Deletes a local gateway route table.
+pub struct DeleteLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableRequest,
+        t::DeleteLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
+    t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl DeleteLocalGatewayRouteTable {
+    /// The ID of the local gateway route table.
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the resources, separated by spaces.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = value;
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteLocalGatewayRouteTableResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLocalGatewayRouteTableRequest,
+        t::DeleteLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Deletes a local gateway route table virtual interface group association.
+pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// The ID of the local gateway route table virtual interface group association.
+    #[inline]
+    pub fn local_gateway_route_table_virtual_interface_group_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self
+            .0
+            .input_mut()
+            .local_gateway_route_table_virtual_interface_group_association_id = value
+            .into();
         self
     }
-    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::Error,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Deletes the specified association between a VPC and local gateway route table.
+pub struct DeleteLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayRouteTableVpcAssociation,
+    t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+    t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl DeleteLocalGatewayRouteTableVpcAssociation {
+    /// The ID of the association.
+    #[inline]
+    pub fn local_gateway_route_table_vpc_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_route_table_vpc_association_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
+        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLocalGatewayVirtualInterface` operation.
+///
+/// Deletes the specified local gateway virtual interface.
+pub struct DeleteLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceRequest,
+        t::DeleteLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
+    t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl DeleteLocalGatewayVirtualInterface {
+    /// The ID of the local virtual interface to delete.
+    #[inline]
+    pub fn local_gateway_virtual_interface_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceRequest,
+        t::DeleteLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Delete the specified local gateway interface group.
+pub struct DeleteLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteLocalGatewayVirtualInterfaceGroup,
+    t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+    t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl DeleteLocalGatewayVirtualInterfaceGroup {
+    /// The ID of the local gateway virtual interface group to delete.
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
+        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteManagedPrefixList` operation.
+///
+/// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+pub struct DeleteManagedPrefixList(
+    pub(crate) rt::Call<
+        t::DeleteManagedPrefixListRequest,
+        t::DeleteManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
+    t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
+);
+impl DeleteManagedPrefixList {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteManagedPrefixListResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteManagedPrefixListResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteManagedPrefixListRequest,
+        t::DeleteManagedPrefixListResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteMetricCategory` operation.
+///
+/// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DeleteMetricCategory(
+    pub(crate) rt::Call<
+        t::DeleteMetricCategoryRequest,
+        t::DeleteMetricCategoryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
+    rt::NoErrors, op::DELETE_METRIC_CATEGORY
+);
+impl DeleteMetricCategory {
+    /// The ID of the metric category.
+    #[inline]
+    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_category_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteMetricCategoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteMetricCategoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteMetricCategoryRequest,
+        t::DeleteMetricCategoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteNatGateway` operation.
+///
+/// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+pub struct DeleteNatGateway(
+    pub(crate) rt::Call<
+        t::DeleteNatGatewayRequest,
+        t::DeleteNatGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
+    rt::NoErrors, op::DELETE_NAT_GATEWAY
+);
+impl DeleteNatGateway {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the NAT gateway.
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNatGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteNatGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteNetworkAcl` operation.
+///
+/// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+pub struct DeleteNetworkAcl(
+    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL
+);
+impl DeleteNetworkAcl {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network ACL.
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -229,33 +820,45 @@ impl DeleteTags {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteTrafficMirrorFilter` operation.
+/// The `DeleteNetworkAclEntry` operation.
 ///
-/// Deletes the specified Traffic Mirror filter.
-///
-/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorFilter(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    >,
+/// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+pub struct DeleteNetworkAclEntry(
+    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
 );
-impl DeleteTrafficMirrorFilter {
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_ACL_ENTRY
+);
+impl DeleteNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network ACL.
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// The rule number of the entry to delete.
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// Indicates whether the rule is an egress rule.
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -263,14 +866,12 @@ impl DeleteTrafficMirrorFilter {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorFilterResult, rt::Error>,
-    > {
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorFilterResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -293,35 +894,36 @@ impl DeleteTrafficMirrorFilter {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteTrafficMirrorFilterRule` operation.
+/// The `DeleteNetworkInsightsAccessScope` operation.
 ///
-/// Deletes the specified Traffic Mirror rule.
-pub struct DeleteTrafficMirrorFilterRule(
+/// Deletes the specified Network Access Scope.
+pub struct DeleteNetworkInsightsAccessScope(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
+        t::DeleteNetworkInsightsAccessScopeRequest,
+        t::DeleteNetworkInsightsAccessScopeResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTrafficMirrorFilterRule {
-    /// The ID of the Traffic Mirror rule.
-    #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
+    t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE
+);
+impl DeleteNetworkInsightsAccessScope {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the Network Access Scope.
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -330,75 +932,7 @@ impl DeleteTrafficMirrorFilterRule {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTrafficMirrorSession` operation.
-///
-/// Deletes the specified Traffic Mirror session.
-pub struct DeleteTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTrafficMirrorSession {
-    /// The ID of the Traffic Mirror session.
-    #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorSessionResult, rt::Error>,
+        Output = Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -406,7 +940,7 @@ impl DeleteTrafficMirrorSession {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTrafficMirrorSessionResult, rt::Error> {
+    ) -> Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -430,369 +964,37 @@ impl DeleteTrafficMirrorSession {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
+        t::DeleteNetworkInsightsAccessScopeRequest,
+        t::DeleteNetworkInsightsAccessScopeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTrafficMirrorTarget` operation.
+/// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
 ///
-/// Deletes the specified Traffic Mirror target.
-///
-/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorTarget(
+/// Deletes the specified Network Access Scope analysis.
+pub struct DeleteNetworkInsightsAccessScopeAnalysis(
     pub(crate) rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
+        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTrafficMirrorTarget {
-    /// The ID of the Traffic Mirror target.
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorTargetResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorTargetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGateway` operation.
-///
-/// Deletes the specified transit gateway.
-pub struct DeleteTransitGateway(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DeleteNetworkInsightsAccessScopeAnalysis,
+    t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+    t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
-impl DeleteTransitGateway {
-    /// The ID of the transit gateway.
+impl DeleteNetworkInsightsAccessScopeAnalysis {
+    /// The ID of the Network Access Scope analysis.
     #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayClientVpnAttachment` operation.
-///
-/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-pub struct DeleteTransitGatewayClientVpnAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayClientVpnAttachment {
-    /// The ID of the Transit Gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayConnect` operation.
-///
-/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-pub struct DeleteTransitGatewayConnect(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayConnect {
-    /// The ID of the Connect attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayConnectResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayConnectResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayConnectPeer` operation.
-///
-/// Deletes the specified Connect peer.
-pub struct DeleteTransitGatewayConnectPeer(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayConnectPeer {
-    /// The ID of the Connect peer.
-    #[inline]
-    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayMeteringPolicy` operation.
-///
-/// Deletes a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayMeteringPolicy {
-    /// The ID of the transit gateway metering policy to delete.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
+    pub fn network_insights_access_scope_analysis_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -807,7 +1009,7 @@ impl DeleteTransitGatewayMeteringPolicy {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error>,
+        Output = Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -815,7 +1017,7 @@ impl DeleteTransitGatewayMeteringPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error> {
+    ) -> Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -839,43 +1041,39 @@ impl DeleteTransitGatewayMeteringPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
+        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
+        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
+/// The `DeleteNetworkInsightsAnalysis` operation.
 ///
-/// Deletes an entry from a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicyEntry(
+/// Deletes the specified network insights analysis.
+pub struct DeleteNetworkInsightsAnalysis(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        t::DeleteNetworkInsightsAnalysisRequest,
+        t::DeleteNetworkInsightsAnalysisResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayMeteringPolicyEntry {
-    /// The ID of the transit gateway metering policy containing the entry to delete.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// The rule number of the metering policy entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().policy_rule_number = value;
-        self
-    }
+rt::operation_type!(
+    DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
+    t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
+    op::DELETE_NETWORK_INSIGHTS_ANALYSIS
+);
+impl DeleteNetworkInsightsAnalysis {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network insights analysis.
+    #[inline]
+    pub fn network_insights_analysis_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_analysis_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -884,7 +1082,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error>,
+        Output = Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -892,7 +1090,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error> {
+    ) -> Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -916,37 +1114,38 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        t::DeleteNetworkInsightsAnalysisRequest,
+        t::DeleteNetworkInsightsAnalysisResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayMulticastDomain` operation.
+/// The `DeleteNetworkInsightsPath` operation.
 ///
-/// Deletes the specified transit gateway multicast domain.
-pub struct DeleteTransitGatewayMulticastDomain(
+/// Deletes the specified path.
+pub struct DeleteNetworkInsightsPath(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
+        t::DeleteNetworkInsightsPathRequest,
+        t::DeleteNetworkInsightsPathResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
+    t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
+);
+impl DeleteNetworkInsightsPath {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the path.
+    #[inline]
+    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_path_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -955,15 +1154,13 @@ impl DeleteTransitGatewayMulticastDomain {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error>,
+        Output = Result<t::DeleteNetworkInsightsPathResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteNetworkInsightsPathResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -987,34 +1184,34 @@ impl DeleteTransitGatewayMulticastDomain {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
+        t::DeleteNetworkInsightsPathRequest,
+        t::DeleteNetworkInsightsPathResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+/// The `DeleteNetworkInterface` operation.
 ///
-/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-pub struct DeleteTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
+/// Deletes the specified network interface. You must detach the network interface before you can delete it.
+pub struct DeleteNetworkInterface(
+    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
 );
-impl DeleteTransitGatewayNetworkFunctionAttachment {
-    /// The ID of the network function attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE
+);
+impl DeleteNetworkInterface {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1022,19 +1219,12 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-            rt::Error,
-        >,
-    > {
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1057,29 +1247,36 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteTransitGatewayPeeringAttachment` operation.
+/// The `DeleteNetworkInterfacePermission` operation.
 ///
-/// Deletes a transit gateway peering attachment.
-pub struct DeleteTransitGatewayPeeringAttachment(
+/// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+pub struct DeleteNetworkInterfacePermission(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
+        t::DeleteNetworkInterfacePermissionRequest,
+        t::DeleteNetworkInterfacePermissionResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
+rt::operation_type!(
+    DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
+    t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
+    op::DELETE_NETWORK_INTERFACE_PERMISSION
+);
+impl DeleteNetworkInterfacePermission {
+    /// The ID of the network interface permission.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
+    pub fn network_interface_permission_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_permission_id = value.into();
+        self
+    }
+    /// Specify `true` to remove the permission even if the network interface is attached to an instance.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1094,7 +1291,7 @@ impl DeleteTransitGatewayPeeringAttachment {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error>,
+        Output = Result<t::DeleteNetworkInterfacePermissionResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1102,7 +1299,7 @@ impl DeleteTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> Result<t::DeleteNetworkInterfacePermissionResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1126,150 +1323,8 @@ impl DeleteTransitGatewayPeeringAttachment {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayPolicyTable` operation.
-///
-/// Deletes the specified transit gateway policy table.
-pub struct DeleteTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayPolicyTable {
-    /// The transit gateway policy table to delete.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayPolicyTableEntry` operation.
-///
-/// Deletes the specified transit gateway policy table entry.
-pub struct DeleteTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayPolicyTableEntry {
-    /// The ID of the transit gateway policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The rule number of the policy table entry to delete.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
+        t::DeleteNetworkInterfacePermissionRequest,
+        t::DeleteNetworkInterfacePermissionResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,266 +5,528 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+    /// Deletes one or more flex cost allocation policies.
     ///
-    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_prefix_list_reference(
+    pub fn delete_networking_flex_cost_allocation_policies(
         &self,
-    ) -> DeleteTransitGatewayPrefixListReference {
-        DeleteTransitGatewayPrefixListReference(
+    ) -> DeleteNetworkingFlexCostAllocationPolicies {
+        DeleteNetworkingFlexCostAllocationPolicies(
             rt::Call::new(
                 &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
             ),
         )
     }
-    /// Deletes the specified route from the specified transit gateway route table.
+    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
     ///
-    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        DeleteTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
+    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
+        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
+    }
+    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+    ///
+    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
+        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
+    }
+    /// Deletes the queued purchases for the specified Reserved Instances.
+    ///
+    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
+        DeleteQueuedReservedInstances(
+            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
         )
     }
-    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+    /// Deletes the specified route from the specified route table.
     ///
-    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        DeleteTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
+    pub fn delete_route(&self) -> DeleteRoute {
+        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
+    }
+    /// Deletes the specified route server.
+    ///
+    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server(&self) -> DeleteRouteServer {
+        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
+    }
+    /// Deletes the specified route server endpoint.
+    ///
+    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
+        DeleteRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
         )
     }
-    /// Advertises to the transit gateway that a transit gateway route table is deleted.
+    /// Deletes the specified BGP peer from a route server.
     ///
-    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_route_table_announcement(
-        &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        DeleteTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
+    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
+        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
+    }
+    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+    ///
+    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_table(&self) -> DeleteRouteTable {
+        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
+    }
+    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+    ///
+    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
+        DeleteSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
         )
     }
-    /// Deletes the specified VPC attachment.
+    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
     ///
-    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_transit_gateway_vpc_attachment(
-        &self,
-    ) -> DeleteTransitGatewayVpcAttachment {
-        DeleteTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
+        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
+    }
+    /// Deletes a security group.
+    ///
+    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
+        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
+    }
+    /// Deletes the specified snapshot.
+    ///
+    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_snapshot(&self) -> DeleteSnapshot {
+        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
+    }
+    /// Deletes the data feed for Spot Instances.
+    ///
+    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
+        DeleteSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
         )
     }
-    /// Delete an Amazon Web Services Verified Access endpoint.
+    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
     ///
-    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        DeleteVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
+    pub fn delete_subnet(&self) -> DeleteSubnet {
+        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
+    }
+    /// Deletes a subnet CIDR reservation.
+    ///
+    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
+        DeleteSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
         )
-    }
-    /// Delete an Amazon Web Services Verified Access group.
-    ///
-    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        DeleteVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        DeleteVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-    /// Delete an Amazon Web Services Verified Access trust provider.
-    ///
-    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_trust_provider(
-        &self,
-    ) -> DeleteVerifiedAccessTrustProvider {
-        DeleteVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-    ///
-    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_volume(&self) -> DeleteVolume {
-        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
-    }
-    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-    ///
-    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc(&self) -> DeleteVpc {
-        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
-    }
-    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_block_public_access_exclusion(
-        &self,
-    ) -> DeleteVpcBlockPublicAccessExclusion {
-        DeleteVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
-    }
-    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-    ///
-    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        DeleteVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-    /// Deletes the specified VPC endpoint connection notifications.
-    ///
-    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_connection_notifications(
-        &self,
-    ) -> DeleteVpcEndpointConnectionNotifications {
-        DeleteVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
-    }
-    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-    ///
-    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DeleteVpcEndpointServiceConfigurations {
-        DeleteVpcEndpointServiceConfigurations(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
-        )
-    }
-    /// Deletes the specified VPC endpoints.
-    ///
-    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
     }
 }
-/// The `DeleteTransitGatewayPrefixListReference` operation.
+/// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
 ///
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct DeleteTransitGatewayPrefixListReference(
+/// Deletes one or more flex cost allocation policies.
+pub struct DeleteNetworkingFlexCostAllocationPolicies(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
+        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayPrefixListReference {
+rt::operation_type!(
+    DeleteNetworkingFlexCostAllocationPolicies,
+    t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+    t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DeleteNetworkingFlexCostAllocationPolicies {
+    /// The IDs of the flex cost allocation policies to delete. You can specify up to 50 policy IDs. This parameter is required.
+    #[inline]
+    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fca_policy_ids = value;
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
+        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeletePlacementGroup` operation.
+///
+/// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DeletePlacementGroup(
+    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_PLACEMENT_GROUP
+);
+impl DeletePlacementGroup {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The name of the placement group.
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeletePublicIpv4Pool` operation.
+///
+/// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+pub struct DeletePublicIpv4Pool(
+    pub(crate) rt::Call<
+        t::DeletePublicIpv4PoolRequest,
+        t::DeletePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
+    rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
+);
+impl DeletePublicIpv4Pool {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the public IPv4 pool you want to delete.
+    #[inline]
+    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pool_id = value.into();
+        self
+    }
+    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_border_group = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeletePublicIpv4PoolResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeletePublicIpv4PoolResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeletePublicIpv4PoolRequest,
+        t::DeletePublicIpv4PoolResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteQueuedReservedInstances` operation.
+///
+/// Deletes the queued purchases for the specified Reserved Instances.
+pub struct DeleteQueuedReservedInstances(
+    pub(crate) rt::Call<
+        t::DeleteQueuedReservedInstancesRequest,
+        t::DeleteQueuedReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
+    t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
+    op::DELETE_QUEUED_RESERVED_INSTANCES
+);
+impl DeleteQueuedReservedInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the Reserved Instances.
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_ids = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteQueuedReservedInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteQueuedReservedInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteQueuedReservedInstancesRequest,
+        t::DeleteQueuedReservedInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteRoute` operation.
+///
+/// Deletes the specified route from the specified route table.
+pub struct DeleteRoute(
+    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
+);
+impl DeleteRoute {
+    /// The ID of the prefix list for the route.
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// The ID of the route table.
     #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
         self
     }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransitGatewayRoute` operation.
-///
-/// Deletes the specified route from the specified transit gateway route table.
-pub struct DeleteTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayRoute {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+    /// The IPv4 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
+        self.0.input_mut().destination_cidr_block = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IPv6 CIDR range for the route. The value you specify must match the CIDR for the route exactly.
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteRouteServer` operation.
+///
+/// Deletes the specified route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DeleteRouteServer(
+    pub(crate) rt::Call<
+        t::DeleteRouteServerRequest,
+        t::DeleteRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
+    rt::NoErrors, op::DELETE_ROUTE_SERVER
+);
+impl DeleteRouteServer {
+    /// The ID of the route server to delete.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -276,13 +538,13 @@ impl DeleteTransitGatewayRoute {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayRouteResult, rt::Error>,
+        Output = Result<t::DeleteRouteServerResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteRouteServerResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -306,31 +568,37 @@ impl DeleteTransitGatewayRoute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
+        t::DeleteRouteServerRequest,
+        t::DeleteRouteServerResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayRouteTable` operation.
+/// The `DeleteRouteServerEndpoint` operation.
 ///
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-pub struct DeleteTransitGatewayRouteTable(
+/// Deletes the specified route server endpoint.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+pub struct DeleteRouteServerEndpoint(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
+        t::DeleteRouteServerEndpointRequest,
+        t::DeleteRouteServerEndpointResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
+rt::operation_type!(
+    DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
+    t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
+);
+impl DeleteRouteServerEndpoint {
+    /// The ID of the route server endpoint to delete.
     #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -342,15 +610,13 @@ impl DeleteTransitGatewayRouteTable {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayRouteTableResult, rt::Error>,
+        Output = Result<t::DeleteRouteServerEndpointResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteRouteServerEndpointResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -374,34 +640,41 @@ impl DeleteTransitGatewayRouteTable {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
+        t::DeleteRouteServerEndpointRequest,
+        t::DeleteRouteServerEndpointResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+/// The `DeleteRouteServerPeer` operation.
 ///
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
-pub struct DeleteTransitGatewayRouteTableAnnouncement(
+/// Deletes the specified BGP peer from a route server.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+pub struct DeleteRouteServerPeer(
     pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        t::DeleteRouteServerPeerRequest,
+        t::DeleteRouteServerPeerResult,
         rt::NoErrors,
     >,
 );
-impl DeleteTransitGatewayRouteTableAnnouncement {
-    /// The transit gateway route table ID that's being deleted.
+rt::operation_type!(
+    DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
+    t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
+);
+impl DeleteRouteServerPeer {
+    /// The ID of the route server peer to delete.
     #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
+    pub fn route_server_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_peer_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -413,15 +686,13 @@ impl DeleteTransitGatewayRouteTableAnnouncement {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error>,
+        Output = Result<t::DeleteRouteServerPeerResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteRouteServerPeerResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -445,34 +716,34 @@ impl DeleteTransitGatewayRouteTableAnnouncement {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        t::DeleteRouteServerPeerRequest,
+        t::DeleteRouteServerPeerResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteTransitGatewayVpcAttachment` operation.
+/// The `DeleteRouteTable` operation.
 ///
-/// Deletes the specified VPC attachment.
-pub struct DeleteTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
+/// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+pub struct DeleteRouteTable(
+    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
 );
-impl DeleteTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
+rt::operation_type!(
+    DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ROUTE_TABLE
+);
+impl DeleteRouteTable {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the route table.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -480,16 +751,12 @@ impl DeleteTransitGatewayVpcAttachment {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error>,
-    > {
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -512,32 +779,26 @@ impl DeleteTransitGatewayVpcAttachment {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteVerifiedAccessEndpoint` operation.
+/// The `DeleteSecondaryNetwork` operation.
 ///
-/// Delete an Amazon Web Services Verified Access endpoint.
-pub struct DeleteVerifiedAccessEndpoint(
+/// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+pub struct DeleteSecondaryNetwork(
     pub(crate) rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
+        t::DeleteSecondaryNetworkRequest,
+        t::DeleteSecondaryNetworkResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVerifiedAccessEndpoint {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+rt::operation_type!(
+    DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
+    t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
+);
+impl DeleteSecondaryNetwork {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
@@ -549,21 +810,25 @@ impl DeleteVerifiedAccessEndpoint {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The ID of the secondary network.
+    #[inline]
+    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_network_id = value.into();
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVerifiedAccessEndpointResult, rt::Error>,
+        Output = Result<t::DeleteSecondaryNetworkResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteSecondaryNetworkResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -587,34 +852,116 @@ impl DeleteVerifiedAccessEndpoint {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
+        t::DeleteSecondaryNetworkRequest,
+        t::DeleteSecondaryNetworkResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteVerifiedAccessGroup` operation.
+/// The `DeleteSecondarySubnet` operation.
 ///
-/// Delete an Amazon Web Services Verified Access group.
-pub struct DeleteVerifiedAccessGroup(
+/// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
+pub struct DeleteSecondarySubnet(
     pub(crate) rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
+        t::DeleteSecondarySubnetRequest,
+        t::DeleteSecondarySubnetResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVerifiedAccessGroup {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+rt::operation_type!(
+    DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
+    t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
+);
+impl DeleteSecondarySubnet {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the secondary subnet to delete.
+    #[inline]
+    pub fn secondary_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_subnet_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSecondarySubnetResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteSecondarySubnetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteSecondarySubnetRequest,
+        t::DeleteSecondarySubnetResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteSecurityGroup` operation.
+///
+/// Deletes a security group.
+///
+/// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
+pub struct DeleteSecurityGroup(
+    pub(crate) rt::Call<
+        t::DeleteSecurityGroupRequest,
+        t::DeleteSecurityGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
+    rt::NoErrors, op::DELETE_SECURITY_GROUP
+);
+impl DeleteSecurityGroup {
+    /// The ID of the security group.
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = Some(value.into());
+        self
+    }
+    /// \[Default VPC\] The name of the security group. You can specify either the security group name or the security group ID. For security groups in a nondefault VPC, you must specify the security group ID.
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -629,13 +976,13 @@ impl DeleteVerifiedAccessGroup {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVerifiedAccessGroupResult, rt::Error>,
+        Output = Result<t::DeleteSecurityGroupResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVerifiedAccessGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteSecurityGroupResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -659,179 +1006,33 @@ impl DeleteVerifiedAccessGroup {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
+        t::DeleteSecurityGroupRequest,
+        t::DeleteSecurityGroupResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteVerifiedAccessInstance` operation.
+/// The `DeleteSnapshot` operation.
 ///
-/// Delete an Amazon Web Services Verified Access instance.
-pub struct DeleteVerifiedAccessInstance(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
+/// Deletes the specified snapshot.
+///
+/// When you make periodic snapshots of a volume, the snapshots are incremental, and only the blocks on the device that have changed since your last snapshot are saved in the new snapshot. When you delete a snapshot, only the data not needed for any other snapshot is removed. So regardless of which prior snapshots have been deleted, all active snapshots will have access to all the information needed to restore the volume.
+///
+/// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
+///
+/// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
+pub struct DeleteSnapshot(
+    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
 );
-impl DeleteVerifiedAccessInstance {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVerifiedAccessInstanceResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVerifiedAccessTrustProvider` operation.
-///
-/// Delete an Amazon Web Services Verified Access trust provider.
-pub struct DeleteVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
 );
-impl DeleteVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access trust provider.
+impl DeleteSnapshot {
+    /// The ID of the EBS snapshot.
     #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVolume` operation.
-///
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-pub struct DeleteVolume(
-    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVolume {
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -871,21 +1072,80 @@ impl DeleteVolume {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteVpc` operation.
+/// The `DeleteSpotDatafeedSubscription` operation.
 ///
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
-impl DeleteVpc {
-    /// The ID of the VPC.
+/// Deletes the data feed for Spot Instances.
+pub struct DeleteSpotDatafeedSubscription(
+    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DeleteSpotDatafeedSubscription {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteSubnet` operation.
+///
+/// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+pub struct DeleteSubnet(
+    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
+);
+impl DeleteSubnet {
+    /// The ID of the subnet.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -925,31 +1185,36 @@ impl DeleteVpc {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(self) -> rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-/// The `DeleteVpcBlockPublicAccessExclusion` operation.
+/// The `DeleteSubnetCidrReservation` operation.
 ///
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcBlockPublicAccessExclusion(
+/// Deletes a subnet CIDR reservation.
+pub struct DeleteSubnetCidrReservation(
     pub(crate) rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
+        t::DeleteSubnetCidrReservationRequest,
+        t::DeleteSubnetCidrReservationResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVpcBlockPublicAccessExclusion {
+rt::operation_type!(
+    DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
+    t::DeleteSubnetCidrReservationResult, rt::NoErrors,
+    op::DELETE_SUBNET_CIDR_RESERVATION
+);
+impl DeleteSubnetCidrReservation {
+    /// The ID of the subnet CIDR reservation.
+    #[inline]
+    pub fn subnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_cidr_reservation_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the exclusion.
-    #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -958,7 +1223,7 @@ impl DeleteVpcBlockPublicAccessExclusion {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error>,
+        Output = Result<t::DeleteSubnetCidrReservationResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -966,7 +1231,7 @@ impl DeleteVpcBlockPublicAccessExclusion {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error> {
+    ) -> Result<t::DeleteSubnetCidrReservationResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -990,286 +1255,8 @@ impl DeleteVpcBlockPublicAccessExclusion {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpcEncryptionControl` operation.
-///
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC Encryption Control resource to delete.
-    #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcEncryptionControlResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEncryptionControlResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpcEndpointConnectionNotifications` operation.
-///
-/// Deletes the specified VPC endpoint connection notifications.
-pub struct DeleteVpcEndpointConnectionNotifications(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the notifications.
-    #[inline]
-    pub fn connection_notification_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_notification_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpcEndpointServiceConfigurations` operation.
-///
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-pub struct DeleteVpcEndpointServiceConfigurations(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the services.
-    #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpcEndpoints` operation.
-///
-/// Deletes the specified VPC endpoints.
-///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
-pub struct DeleteVpcEndpoints(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcEndpointsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVpcEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
+        t::DeleteSubnetCidrReservationRequest,
+        t::DeleteSubnetCidrReservationResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,177 +5,264 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+    /// Deletes the specified set of tags from the specified set of resources.
     ///
-    /// Returns the [`DeleteVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
-        DeleteVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
+    pub fn delete_tags(&self) -> DeleteTags {
+        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
+    }
+    /// Deletes the specified Traffic Mirror filter.
+    ///
+    /// Returns the [`DeleteTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
+        DeleteTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
         )
     }
-    /// Deletes the specified VPN concentrator.
+    /// Deletes the specified Traffic Mirror rule.
     ///
-    /// Returns the [`DeleteVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
-        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
-    }
-    /// Deletes the specified VPN connection.
-    ///
-    /// Returns the [`DeleteVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
-        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
-    }
-    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-    ///
-    /// Returns the [`DeleteVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
-        DeleteVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
+    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
+        DeleteTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
         )
     }
-    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+    /// Deletes the specified Traffic Mirror session.
     ///
-    /// Returns the [`DeleteVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
-        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
-    }
-    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-    ///
-    /// Returns the [`DeprovisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
-        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
-    }
-    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DeprovisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
-        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
-    }
-    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`DeprovisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
-        DeprovisionIpamPoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
+        DeleteTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
         )
     }
-    /// Deprovision a CIDR from a public IPv4 pool.
+    /// Deletes the specified Traffic Mirror target.
     ///
-    /// Returns the [`DeprovisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
-        DeprovisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
+        DeleteTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
         )
     }
-    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+    /// Deletes the specified transit gateway.
     ///
-    /// Returns the [`DeregisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_image(&self) -> DeregisterImage {
-        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
+        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
     }
-    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
     ///
-    /// Returns the [`DeregisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_instance_event_notification_attributes(
+    pub fn delete_transit_gateway_client_vpn_attachment(
         &self,
-    ) -> DeregisterInstanceEventNotificationAttributes {
-        DeregisterInstanceEventNotificationAttributes(
+    ) -> DeleteTransitGatewayClientVpnAttachment {
+        DeleteTransitGatewayClientVpnAttachment(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
             ),
         )
     }
-    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
     ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_transit_gateway_multicast_group_members(
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
+        DeleteTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Deletes the specified Connect peer.
+    ///
+    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect_peer(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupMembers {
-        DeregisterTransitGatewayMulticastGroupMembers(
+    ) -> DeleteTransitGatewayConnectPeer {
+        DeleteTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
+        )
+    }
+    /// Deletes a transit gateway metering policy.
+    ///
+    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicy {
+        DeleteTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Deletes an entry from a transit gateway metering policy.
+    ///
+    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicyEntry {
+        DeleteTransitGatewayMeteringPolicyEntry(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
             ),
         )
     }
-    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+    /// Deletes the specified transit gateway multicast domain.
     ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn deregister_transit_gateway_multicast_group_sources(
+    pub fn delete_transit_gateway_multicast_domain(
         &self,
-    ) -> DeregisterTransitGatewayMulticastGroupSources {
-        DeregisterTransitGatewayMulticastGroupSources(
+    ) -> DeleteTransitGatewayMulticastDomain {
+        DeleteTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
+    }
+    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+    ///
+    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_network_function_attachment(
+        &self,
+    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
+        DeleteTransitGatewayNetworkFunctionAttachment(
             rt::Call::new(
                 &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
             ),
         )
     }
-    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+    /// Deletes a transit gateway peering attachment.
     ///
-    /// Returns the [`DescribeAccountAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
-        DescribeAccountAttributes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
-        )
-    }
-    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    ///
-    /// Returns the [`DescribeAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_vpc_encryption_control(
+    pub fn delete_transit_gateway_peering_attachment(
         &self,
-    ) -> DescribeAccountVpcEncryptionControl {
-        DescribeAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
+    ) -> DeleteTransitGatewayPeeringAttachment {
+        DeleteTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
         )
     }
-    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+    /// Deletes the specified transit gateway policy table.
     ///
-    /// Returns the [`DescribeAddressTransfers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
-        DescribeAddressTransfers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
+    pub fn delete_transit_gateway_policy_table(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTable {
+        DeleteTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Deletes the specified transit gateway policy table entry.
+    ///
+    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table_entry(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTableEntry {
+        DeleteTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
         )
     }
 }
-/// The `DeleteVpcPeeringConnection` operation.
+/// The `DeleteTags` operation.
 ///
-/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-pub struct DeleteVpcPeeringConnection(
-    pub(crate) rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
-        rt::NoErrors,
-    >,
+/// Deletes the specified set of tags from the specified set of resources.
+///
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
 );
-impl DeleteVpcPeeringConnection {
+impl DeleteTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC peering connection.
+    /// The IDs of the resources, separated by spaces.
     #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
+    pub fn resources(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resources = value;
+        self
+    }
+    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
+    #[inline]
+    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
+        self.0.input_mut().tags = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteTrafficMirrorFilter` operation.
+///
+/// Deletes the specified Traffic Mirror filter.
+///
+/// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorFilter(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRequest,
+        t::DeleteTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
+    t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
+);
+impl DeleteTrafficMirrorFilter {
+    /// The ID of the Traffic Mirror filter.
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -184,7 +271,78 @@ impl DeleteVpcPeeringConnection {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcPeeringConnectionResult, rt::Error>,
+        Output = Result<t::DeleteTrafficMirrorFilterResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorFilterResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTrafficMirrorFilterRequest,
+        t::DeleteTrafficMirrorFilterResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTrafficMirrorFilterRule` operation.
+///
+/// Deletes the specified Traffic Mirror rule.
+pub struct DeleteTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::DeleteTrafficMirrorFilterRuleRequest,
+        t::DeleteTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
+    t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::DELETE_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl DeleteTrafficMirrorFilterRule {
+    /// The ID of the Traffic Mirror rule.
+    #[inline]
+    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -192,7 +350,7 @@ impl DeleteVpcPeeringConnection {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
+    ) -> Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -216,28 +374,32 @@ impl DeleteVpcPeeringConnection {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
+        t::DeleteTrafficMirrorFilterRuleRequest,
+        t::DeleteTrafficMirrorFilterRuleResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeleteVpnConcentrator` operation.
+/// The `DeleteTrafficMirrorSession` operation.
 ///
-/// Deletes the specified VPN concentrator.
-pub struct DeleteVpnConcentrator(
+/// Deletes the specified Traffic Mirror session.
+pub struct DeleteTrafficMirrorSession(
     pub(crate) rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
+        t::DeleteTrafficMirrorSessionRequest,
+        t::DeleteTrafficMirrorSessionResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVpnConcentrator {
-    /// The ID of the VPN concentrator to delete.
+rt::operation_type!(
+    DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
+    t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
+);
+impl DeleteTrafficMirrorSession {
+    /// The ID of the Traffic Mirror session.
     #[inline]
-    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_id = value.into();
+    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_session_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -252,463 +414,7 @@ impl DeleteVpnConcentrator {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpnConcentratorResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeleteVpnConnection` operation.
-///
-/// Deletes the specified VPN connection.
-///
-/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
-///
-/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
-pub struct DeleteVpnConnection(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnConnection {
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpnConnectionRoute` operation.
-///
-/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-pub struct DeleteVpnConnectionRoute(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnConnectionRoute {
-    /// The CIDR block associated with the local subnet of the customer network.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeleteVpnGateway` operation.
-///
-/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-pub struct DeleteVpnGateway(
-    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnGateway {
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DeprovisionByoipCidr` operation.
-///
-/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-///
-/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
-pub struct DeprovisionByoipCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionByoipCidr {
-    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionByoipCidrResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionIpamByoasn` operation.
-///
-/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DeprovisionIpamByoasn(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM ID.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// An ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionIpamByoasnResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionIpamPoolCidr` operation.
-///
-/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeprovisionIpamPoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that has the CIDR you want to deprovision.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR which you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionIpamPoolCidrResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DeprovisionPublicIpv4PoolCidr` operation.
-///
-/// Deprovision a CIDR from a public IPv4 pool.
-pub struct DeprovisionPublicIpv4PoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionPublicIpv4PoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that you want to deprovision the CIDR from.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The CIDR you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error>,
+        Output = Result<t::DeleteTrafficMirrorSessionResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -716,7 +422,7 @@ impl DeprovisionPublicIpv4PoolCidr {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
+    ) -> Result<t::DeleteTrafficMirrorSessionResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -740,46 +446,34 @@ impl DeprovisionPublicIpv4PoolCidr {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
+        t::DeleteTrafficMirrorSessionRequest,
+        t::DeleteTrafficMirrorSessionResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeregisterImage` operation.
+/// The `DeleteTrafficMirrorTarget` operation.
 ///
-/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+/// Deletes the specified Traffic Mirror target.
 ///
-/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
-///
-/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
-///
-/// Deregistering an AMI does not delete the following:
-///
-/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
-/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
-/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
-///
-/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
-pub struct DeregisterImage(
+/// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
+pub struct DeleteTrafficMirrorTarget(
     pub(crate) rt::Call<
-        t::DeregisterImageRequest,
-        t::DeregisterImageResult,
+        t::DeleteTrafficMirrorTargetRequest,
+        t::DeleteTrafficMirrorTargetResult,
         rt::NoErrors,
     >,
 );
-impl DeregisterImage {
-    /// The ID of the AMI.
+rt::operation_type!(
+    DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
+    t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
+);
+impl DeleteTrafficMirrorTarget {
+    /// The ID of the Traffic Mirror target.
     #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
-    #[inline]
-    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_associated_snapshots = Some(value);
+    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -794,13 +488,13 @@ impl DeregisterImage {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DeregisterImageResult, rt::Error>,
+        Output = Result<t::DeleteTrafficMirrorTargetResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeregisterImageResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorTargetResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -823,34 +517,333 @@ impl DeregisterImage {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors> {
+    ) -> rt::Call<
+        t::DeleteTrafficMirrorTargetRequest,
+        t::DeleteTrafficMirrorTargetResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }
-/// The `DeregisterInstanceEventNotificationAttributes` operation.
+/// The `DeleteTransitGateway` operation.
 ///
-/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-pub struct DeregisterInstanceEventNotificationAttributes(
+/// Deletes the specified transit gateway.
+pub struct DeleteTransitGateway(
     pub(crate) rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
         rt::NoErrors,
     >,
 );
-impl DeregisterInstanceEventNotificationAttributes {
+rt::operation_type!(
+    DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
+    rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
+);
+impl DeleteTransitGateway {
+    /// The ID of the transit gateway.
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Information about the tag keys to deregister.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn instance_tag_attribute(
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayClientVpnAttachment` operation.
+///
+/// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+pub struct DeleteTransitGatewayClientVpnAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayClientVpnAttachmentRequest,
+        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayClientVpnAttachment,
+    t::DeleteTransitGatewayClientVpnAttachmentRequest,
+    t::DeleteTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
+impl DeleteTransitGatewayClientVpnAttachment {
+    /// The ID of the Transit Gateway attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayClientVpnAttachmentRequest,
+        t::DeleteTransitGatewayClientVpnAttachmentResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayConnect` operation.
+///
+/// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+pub struct DeleteTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectRequest,
+        t::DeleteTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
+    t::DeleteTransitGatewayConnectResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT
+);
+impl DeleteTransitGatewayConnect {
+    /// The ID of the Connect attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayConnectResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayConnectResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayConnectRequest,
+        t::DeleteTransitGatewayConnectResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayConnectPeer` operation.
+///
+/// Deletes the specified Connect peer.
+pub struct DeleteTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayConnectPeerRequest,
+        t::DeleteTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
+    t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl DeleteTransitGatewayConnectPeer {
+    /// The ID of the Connect peer.
+    #[inline]
+    pub fn transit_gateway_connect_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_connect_peer_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayConnectPeerRequest,
+        t::DeleteTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayMeteringPolicy` operation.
+///
+/// Deletes a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyRequest,
+        t::DeleteTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
+    t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl DeleteTransitGatewayMeteringPolicy {
+    /// The ID of the transit gateway metering policy to delete.
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
         mut self,
-        value: t::DeregisterInstanceTagAttributeRequest,
+        value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -859,10 +852,7 @@ impl DeregisterInstanceEventNotificationAttributes {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeregisterInstanceEventNotificationAttributesResult,
-            rt::Error,
-        >,
+        Output = Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -870,7 +860,7 @@ impl DeregisterInstanceEventNotificationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -894,43 +884,193 @@ impl DeregisterInstanceEventNotificationAttributes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
+        t::DeleteTransitGatewayMeteringPolicyRequest,
+        t::DeleteTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
+/// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
 ///
-/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupMembers(
+/// Deletes an entry from a transit gateway metering policy.
+pub struct DeleteTransitGatewayMeteringPolicyEntry(
     pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
+        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        t::DeleteTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
     >,
 );
-impl DeregisterTransitGatewayMulticastGroupMembers {
+rt::operation_type!(
+    DeleteTransitGatewayMeteringPolicyEntry,
+    t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+    t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl DeleteTransitGatewayMeteringPolicyEntry {
+    /// The ID of the transit gateway metering policy containing the entry to delete.
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self
+    }
+    /// The rule number of the metering policy entry to delete.
+    #[inline]
+    pub fn policy_rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().policy_rule_number = value;
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
+        t::DeleteTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayMulticastDomain` operation.
+///
+/// Deletes the specified transit gateway multicast domain.
+pub struct DeleteTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayMulticastDomainRequest,
+        t::DeleteTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
+    t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DeleteTransitGatewayMulticastDomain {
     /// The ID of the transit gateway multicast domain.
     #[inline]
     pub fn transit_gateway_multicast_domain_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
+        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
         self
     }
-    /// The IP address assigned to the transit gateway multicast group.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the group members' network interfaces.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayMulticastDomainRequest,
+        t::DeleteTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+pub struct DeleteTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayNetworkFunctionAttachment,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+    t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl DeleteTransitGatewayNetworkFunctionAttachment {
+    /// The ID of the network function attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -946,7 +1086,7 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<
-            t::DeregisterTransitGatewayMulticastGroupMembersResult,
+            t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
             rt::Error,
         >,
     > {
@@ -956,7 +1096,7 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -980,43 +1120,34 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
+/// The `DeleteTransitGatewayPeeringAttachment` operation.
 ///
-/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupSources(
+/// Deletes a transit gateway peering attachment.
+pub struct DeleteTransitGatewayPeeringAttachment(
     pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+        t::DeleteTransitGatewayPeeringAttachmentRequest,
+        t::DeleteTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
     >,
 );
-impl DeregisterTransitGatewayMulticastGroupSources {
-    /// The ID of the transit gateway multicast domain.
+rt::operation_type!(
+    DeleteTransitGatewayPeeringAttachment,
+    t::DeleteTransitGatewayPeeringAttachmentRequest,
+    t::DeleteTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl DeleteTransitGatewayPeeringAttachment {
+    /// The ID of the transit gateway peering attachment.
     #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the group sources' network interfaces.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1031,10 +1162,7 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-            rt::Error,
-        >,
+        Output = Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1042,7 +1170,7 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1066,101 +1194,35 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+        t::DeleteTransitGatewayPeeringAttachmentRequest,
+        t::DeleteTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeAccountAttributes` operation.
+/// The `DeleteTransitGatewayPolicyTable` operation.
 ///
-/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-///
-/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
-/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
-/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `supported-platforms`: This attribute is deprecated.
-/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAccountAttributes(
+/// Deletes the specified transit gateway policy table.
+pub struct DeleteTransitGatewayPolicyTable(
     pub(crate) rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
+        t::DeleteTransitGatewayPolicyTableRequest,
+        t::DeleteTransitGatewayPolicyTableResult,
         rt::NoErrors,
     >,
 );
-impl DescribeAccountAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The account attribute names.
-    #[inline]
-    pub fn attribute_names(mut self, value: Vec<t::AccountAttributeName>) -> Self {
-        self.0.input_mut().attribute_names = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountAttributesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAccountVpcEncryptionControl` operation.
-///
-/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeAccountVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
+    t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE
 );
-impl DescribeAccountVpcEncryptionControl {
+impl DeleteTransitGatewayPolicyTable {
+    /// The transit gateway policy table to delete.
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1173,7 +1235,7 @@ impl DescribeAccountVpcEncryptionControl {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1181,7 +1243,7 @@ impl DescribeAccountVpcEncryptionControl {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1205,42 +1267,39 @@ impl DescribeAccountVpcEncryptionControl {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
+        t::DeleteTransitGatewayPolicyTableRequest,
+        t::DeleteTransitGatewayPolicyTableResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeAddressTransfers` operation.
+/// The `DeleteTransitGatewayPolicyTableEntry` operation.
 ///
-/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-///
-/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
-pub struct DescribeAddressTransfers(
+/// Deletes the specified transit gateway policy table entry.
+pub struct DeleteTransitGatewayPolicyTableEntry(
     pub(crate) rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
+        t::DeleteTransitGatewayPolicyTableEntryRequest,
+        t::DeleteTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     >,
 );
-impl DescribeAddressTransfers {
-    /// The allocation IDs of Elastic IP addresses.
+rt::operation_type!(
+    DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
+    t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl DeleteTransitGatewayPolicyTableEntry {
+    /// The ID of the transit gateway policy table.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
         self
     }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    /// The rule number of the policy table entry to delete.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of address transfers to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_rule_number = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1255,13 +1314,15 @@ impl DescribeAddressTransfers {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressTransfersResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1285,23 +1346,10 @@ impl DescribeAddressTransfers {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
+        t::DeleteTransitGatewayPolicyTableEntryRequest,
+        t::DeleteTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     > {
         self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
-        t::AddressTransfer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
     }
 }

@@ -5,1065 +5,195 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
     ///
-    /// Returns the [`DescribeAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_addresses(&self) -> DescribeAddresses {
-        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
-    }
-    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`DescribeAddressesAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
-        DescribeAddressesAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
-        )
-    }
-    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-    ///
-    /// Returns the [`DescribeAggregateIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
-        DescribeAggregateIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
-        )
-    }
-    /// Describes the aggregated application health status for the specified instances. The following rules apply:
-    ///
-    /// Returns the [`DescribeApplicationStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
-        DescribeApplicationStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
-        )
-    }
-    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-    ///
-    /// Returns the [`DescribeApplicationStatusCheckAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status_check_associations(
+    pub fn delete_transit_gateway_prefix_list_reference(
         &self,
-    ) -> DescribeApplicationStatusCheckAssociations {
-        DescribeApplicationStatusCheckAssociations(
+    ) -> DeleteTransitGatewayPrefixListReference {
+        DeleteTransitGatewayPrefixListReference(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
+                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
             ),
         )
     }
-    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+    /// Deletes the specified route from the specified transit gateway route table.
     ///
-    /// Returns the [`DescribeApplicationStatusChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
-        DescribeApplicationStatusChecks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
+        DeleteTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
         )
     }
-    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
     ///
-    /// Returns the [`DescribeAvailabilityZones`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
-        DescribeAvailabilityZones(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
+    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
+        DeleteTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
         )
     }
-    /// Describes the current Infrastructure Performance metric subscriptions.
+    /// Advertises to the transit gateway that a transit gateway route table is deleted.
     ///
-    /// Returns the [`DescribeAwsNetworkPerformanceMetricSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_aws_network_performance_metric_subscriptions(
+    pub fn delete_transit_gateway_route_table_announcement(
         &self,
-    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
-        DescribeAwsNetworkPerformanceMetricSubscriptions(
+    ) -> DeleteTransitGatewayRouteTableAnnouncement {
+        DeleteTransitGatewayRouteTableAnnouncement(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
             ),
         )
     }
-    /// Describes the specified bundle tasks or all of your bundle tasks.
+    /// Deletes the specified VPC attachment.
     ///
-    /// Returns the [`DescribeBundleTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
-        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
-    }
-    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`DescribeByoipCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
-        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
-    }
-    /// Describes the events for the specified Capacity Block extension during the specified time.
-    ///
-    /// Returns the [`DescribeCapacityBlockExtensionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_extension_history(
+    pub fn delete_transit_gateway_vpc_attachment(
         &self,
-    ) -> DescribeCapacityBlockExtensionHistory {
-        DescribeCapacityBlockExtensionHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
+    ) -> DeleteTransitGatewayVpcAttachment {
+        DeleteTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
         )
     }
-    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+    /// Delete an Amazon Web Services Verified Access endpoint.
     ///
-    /// Returns the [`DescribeCapacityBlockExtensionOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_extension_offerings(
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
+        DeleteVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access group.
+    ///
+    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
+        DeleteVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access instance.
+    ///
+    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
+        DeleteVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access trust provider.
+    ///
+    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_trust_provider(
         &self,
-    ) -> DescribeCapacityBlockExtensionOfferings {
-        DescribeCapacityBlockExtensionOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
+    ) -> DeleteVerifiedAccessTrustProvider {
+        DeleteVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
         )
     }
-    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
     ///
-    /// Returns the [`DescribeCapacityBlockOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
-        DescribeCapacityBlockOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
-        )
+    pub fn delete_volume(&self) -> DeleteVolume {
+        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
     }
-    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
     ///
-    /// Returns the [`DescribeCapacityBlockStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
-        DescribeCapacityBlockStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
-        )
+    pub fn delete_vpc(&self) -> DeleteVpc {
+        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
     }
-    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
     ///
-    /// Returns the [`DescribeCapacityBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
-        DescribeCapacityBlocks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
-        )
-    }
-    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-    ///
-    /// Returns the [`DescribeCapacityManagerDataExports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_manager_data_exports(
+    pub fn delete_vpc_block_public_access_exclusion(
         &self,
-    ) -> DescribeCapacityManagerDataExports {
-        DescribeCapacityManagerDataExports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+    ) -> DeleteVpcBlockPublicAccessExclusion {
+        DeleteVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
         )
     }
-}
-/// The `DescribeAddresses` operation.
-///
-/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-pub struct DescribeAddresses(
-    pub(crate) rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAddresses {
-    /// One or more Elastic IP addresses.
-    #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Information about the allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAddressesAttribute` operation.
-///
-/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct DescribeAddressesAttribute(
-    pub(crate) rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAddressesAttribute {
-    /// \[EC2-VPC\] The allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
-        self
-    }
-    /// The attribute of the IP address.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressesAttributeResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-        t::AddressAttribute,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
-    }
-}
-/// The `DescribeAggregateIdFormat` operation.
-///
-/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-///
-/// This request only returns information about resource types that support longer IDs.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribeAggregateIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAggregateIdFormat {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAggregateIdFormatResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeApplicationStatus` operation.
-///
-/// Describes the aggregated application health status for the specified instances. The following rules apply:
-///
-/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
-/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
-/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-pub struct DescribeApplicationStatus(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeApplicationStatus {
-    /// The IDs of the instances for which to describe application status.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeApplicationStatusCheckAssociations` operation.
-///
-/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
-pub struct DescribeApplicationStatusCheckAssociations(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeApplicationStatusCheckAssociations {
-    /// The IDs of the application status checks for which to describe associations.
-    #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
-        self
-    }
-    /// The filters to use to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeApplicationStatusChecks` operation.
-///
-/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-///
-/// - If you do not specify any application status check IDs, all checks in your account are returned.
-/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
-pub struct DescribeApplicationStatusChecks(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeApplicationStatusChecks {
-    /// The IDs of the application status checks to describe.
-    #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
-    #[inline]
-    pub fn include_all(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusChecksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAvailabilityZones` operation.
-///
-/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-///
-/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAvailabilityZones(
-    pub(crate) rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAvailabilityZones {
-    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
-    #[inline]
-    pub fn zone_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_names = Some(value);
-        self
-    }
-    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
-    #[inline]
-    pub fn zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_ids = Some(value);
-        self
-    }
-    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAvailabilityZonesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
-///
-/// Describes the current Infrastructure Performance metric subscriptions.
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
-    pub(crate) rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAwsNetworkPerformanceMetricSubscriptions {
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-            rt::Error,
-        >,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-        t::Subscription,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
+    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+    ///
+    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
+        DeleteVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
         )
     }
+    /// Deletes the specified VPC endpoint connection notifications.
+    ///
+    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DeleteVpcEndpointConnectionNotifications {
+        DeleteVpcEndpointConnectionNotifications(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+            ),
+        )
+    }
+    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+    ///
+    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DeleteVpcEndpointServiceConfigurations {
+        DeleteVpcEndpointServiceConfigurations(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
+        )
+    }
+    /// Deletes the specified VPC endpoints.
+    ///
+    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
+        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+    }
 }
-/// The `DescribeBundleTasks` operation.
+/// The `DeleteTransitGatewayPrefixListReference` operation.
 ///
-/// Describes the specified bundle tasks or all of your bundle tasks.
-///
-/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeBundleTasks(
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct DeleteTransitGatewayPrefixListReference(
     pub(crate) rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     >,
 );
-impl DescribeBundleTasks {
-    /// The bundle task IDs.
-    #[inline]
-    pub fn bundle_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().bundle_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeBundleTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_bundle_task_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeByoipCidrs` operation.
-///
-/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-pub struct DescribeByoipCidrs(
-    pub(crate) rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    >,
+rt::operation_type!(
+    DeleteTransitGatewayPrefixListReference,
+    t::DeleteTransitGatewayPrefixListReferenceRequest,
+    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
-impl DescribeByoipCidrs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeleteTransitGatewayPrefixListReference {
+    /// The ID of the route table.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The ID of the prefix list.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = value;
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeByoipCidrsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-        t::ByoipCidr,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityBlockExtensionHistory` operation.
-///
-/// Describes the events for the specified Capacity Block extension during the specified time.
-pub struct DescribeCapacityBlockExtensionHistory(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockExtensionHistory {
-    /// The IDs of Capacity Block reservations that you want to display the history for.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1078,7 +208,7 @@ impl DescribeCapacityBlockExtensionHistory {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1086,7 +216,7 @@ impl DescribeCapacityBlockExtensionHistory {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1110,68 +240,44 @@ impl DescribeCapacityBlockExtensionHistory {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-        t::CapacityBlockExtension,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeCapacityBlockExtensionOfferings` operation.
+/// The `DeleteTransitGatewayRoute` operation.
 ///
-/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlockExtensionOfferings(
+/// Deletes the specified route from the specified transit gateway route table.
+pub struct DeleteTransitGatewayRoute(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityBlockExtensionOfferings {
+rt::operation_type!(
+    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
+    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
+);
+impl DeleteTransitGatewayRoute {
+    /// The ID of the transit gateway route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The duration of the Capacity Block extension offering in hours.
-    #[inline]
-    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_block_extension_duration_hours = value;
-        self
-    }
-    /// The ID of the Capacity reservation to be extended.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1180,15 +286,13 @@ impl DescribeCapacityBlockExtensionOfferings {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayRouteResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayRouteResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1212,208 +316,110 @@ impl DescribeCapacityBlockExtensionOfferings {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-        t::CapacityBlockExtensionOffering,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeCapacityBlockOfferings` operation.
+/// The `DeleteTransitGatewayRouteTable` operation.
 ///
-/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
-///
-/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
-pub struct DescribeCapacityBlockOfferings(
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+pub struct DeleteTransitGatewayRouteTable(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityBlockOfferings {
+rt::operation_type!(
+    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
+    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl DeleteTransitGatewayRouteTable {
+    /// The ID of the transit gateway route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The type of instance for which the Capacity Block offering reserves capacity.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
     }
-    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
+    /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayRouteTableResult, rt::Error> {
+        self.0.send_blocking()
     }
-    /// The earliest start date for the Capacity Block offering.
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date_range = Some(value);
-        self
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
-    /// The latest end date for the Capacity Block offering.
+    /// [`presign`](Self::presign) without an async runtime.
     #[inline]
-    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date_range = Some(value);
-        self
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
     }
-    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
+    /// The underlying call, with the input built so far.
     #[inline]
-    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_duration_hours = value;
-        self
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
-    /// The token to use to retrieve the next page of results.
+}
+/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
+pub struct DeleteTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTableAnnouncement,
+    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl DeleteTransitGatewayRouteTableAnnouncement {
+    /// The transit gateway route table ID that's being deleted.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The EC2 UltraServer type of the Capacity Block offerings.
-    #[inline]
-    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ultraserver_type = Some(value.into());
-        self
-    }
-    /// The number of EC2 UltraServers in the offerings.
-    #[inline]
-    pub fn ultraserver_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ultraserver_count = Some(value);
-        self
-    }
-    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
-    #[inline]
-    pub fn instance_type_preferences(
+    pub fn transit_gateway_route_table_announcement_id(
         mut self,
-        value: Vec<t::CapacityBlockInstanceTypePreference>,
+        value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().instance_type_preferences = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockOfferingsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-        t::CapacityBlockOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeCapacityBlockStatus` operation.
-///
-/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-pub struct DescribeCapacityBlockStatus(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockStatus {
-    /// The ID of the Capacity Block.
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1428,7 +434,7 @@ impl DescribeCapacityBlockStatus {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockStatusResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1436,7 +442,7 @@ impl DescribeCapacityBlockStatus {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1460,59 +466,33 @@ impl DescribeCapacityBlockStatus {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-        t::CapacityBlockStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
-    }
 }
-/// The `DescribeCapacityBlocks` operation.
+/// The `DeleteTransitGatewayVpcAttachment` operation.
 ///
-/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlocks(
+/// Deletes the specified VPC attachment.
+pub struct DeleteTransitGatewayVpcAttachment(
     pub(crate) rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityBlocks {
-    /// The IDs of the Capacity Blocks.
+rt::operation_type!(
+    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
+    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl DeleteTransitGatewayVpcAttachment {
+    /// The ID of the attachment.
     #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1527,13 +507,15 @@ impl DescribeCapacityBlocks {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlocksResult, rt::Error>,
+        Output = Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1557,53 +539,39 @@ impl DescribeCapacityBlocks {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-        t::CapacityBlock,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
-    }
 }
-/// The `DescribeCapacityManagerDataExports` operation.
+/// The `DeleteVerifiedAccessEndpoint` operation.
 ///
-/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-pub struct DescribeCapacityManagerDataExports(
+/// Delete an Amazon Web Services Verified Access endpoint.
+pub struct DeleteVerifiedAccessEndpoint(
     pub(crate) rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityManagerDataExports {
-    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
+rt::operation_type!(
+    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
+    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_ENDPOINT
+);
+impl DeleteVerifiedAccessEndpoint {
+    /// The ID of the Verified Access endpoint.
     #[inline]
-    pub fn capacity_manager_data_export_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_manager_data_export_ids = Some(value);
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
         self
     }
-    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1612,19 +580,13 @@ impl DescribeCapacityManagerDataExports {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityManagerDataExportsResult, rt::Error>,
+        Output = Result<t::DeleteVerifiedAccessEndpointResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1632,7 +594,7 @@ impl DescribeCapacityManagerDataExports {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
+    ) -> Result<t::DeleteVerifiedAccessEndpointResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1656,23 +618,736 @@ impl DescribeCapacityManagerDataExports {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
+}
+/// The `DeleteVerifiedAccessGroup` operation.
+///
+/// Delete an Amazon Web Services Verified Access group.
+pub struct DeleteVerifiedAccessGroup(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
         rt::NoErrors,
-        t::CapacityManagerDataExportResponse,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
+    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
+);
+impl DeleteVerifiedAccessGroup {
+    /// The ID of the Verified Access group.
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessGroupResult, rt::Error>,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteVerifiedAccessGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessInstance` operation.
+///
+/// Delete an Amazon Web Services Verified Access instance.
+pub struct DeleteVerifiedAccessInstance(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
+    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_INSTANCE
+);
+impl DeleteVerifiedAccessInstance {
+    /// The ID of the Verified Access instance.
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessInstanceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVerifiedAccessInstanceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessTrustProvider` operation.
+///
+/// Delete an Amazon Web Services Verified Access trust provider.
+pub struct DeleteVerifiedAccessTrustProvider(
+    pub(crate) rt::Call<
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
+    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DeleteVerifiedAccessTrustProvider {
+    /// The ID of the Verified Access trust provider.
+    #[inline]
+    pub fn verified_access_trust_provider_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVolume` operation.
+///
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+pub struct DeleteVolume(
+    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
+);
+impl DeleteVolume {
+    /// The ID of the volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpc` operation.
+///
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
+rt::operation_type!(
+    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
+);
+impl DeleteVpc {
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpcBlockPublicAccessExclusion` operation.
+///
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcBlockPublicAccessExclusion(
+    pub(crate) rt::Call<
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
+    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl DeleteVpcBlockPublicAccessExclusion {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the exclusion.
+    #[inline]
+    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().exclusion_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpcEncryptionControl` operation.
+///
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
+    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+);
+impl DeleteVpcEncryptionControl {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC Encryption Control resource to delete.
+    #[inline]
+    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_encryption_control_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEncryptionControlResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVpcEncryptionControlResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpcEndpointConnectionNotifications` operation.
+///
+/// Deletes the specified VPC endpoint connection notifications.
+pub struct DeleteVpcEndpointConnectionNotifications(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointConnectionNotifications,
+    t::DeleteVpcEndpointConnectionNotificationsRequest,
+    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DeleteVpcEndpointConnectionNotifications {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the notifications.
+    #[inline]
+    pub fn connection_notification_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().connection_notification_ids = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpcEndpointServiceConfigurations` operation.
+///
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+pub struct DeleteVpcEndpointServiceConfigurations(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpointServiceConfigurations,
+    t::DeleteVpcEndpointServiceConfigurationsRequest,
+    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DeleteVpcEndpointServiceConfigurations {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the services.
+    #[inline]
+    pub fn service_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_ids = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpcEndpoints` operation.
+///
+/// Deletes the specified VPC endpoints.
+///
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+pub struct DeleteVpcEndpoints(
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
+    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+);
+impl DeleteVpcEndpoints {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the VPC endpoints.
+    #[inline]
+    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_ids = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteVpcEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }

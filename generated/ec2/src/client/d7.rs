@@ -5,217 +5,181 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
     ///
-    /// Returns the [`DescribeCapacityReservationBillingRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_billing_requests(
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
+        DeleteVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Deletes the specified VPN concentrator.
+    ///
+    /// Returns the [`DeleteVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
+        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
+    }
+    /// Deletes the specified VPN connection.
+    ///
+    /// Returns the [`DeleteVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
+        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
+    }
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+    ///
+    /// Returns the [`DeleteVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
+        DeleteVpnConnectionRoute(
+            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
+        )
+    }
+    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+    ///
+    /// Returns the [`DeleteVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
+        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
+    }
+    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+    ///
+    /// Returns the [`DeprovisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
+        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
+    }
+    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`DeprovisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
+        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
+    }
+    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`DeprovisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
+        DeprovisionIpamPoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
+        )
+    }
+    /// Deprovision a CIDR from a public IPv4 pool.
+    ///
+    /// Returns the [`DeprovisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
+        DeprovisionPublicIpv4PoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
+        )
+    }
+    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+    ///
+    /// Returns the [`DeregisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_image(&self) -> DeregisterImage {
+        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+    }
+    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+    ///
+    /// Returns the [`DeregisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_instance_event_notification_attributes(
         &self,
-    ) -> DescribeCapacityReservationBillingRequests {
-        DescribeCapacityReservationBillingRequests(
+    ) -> DeregisterInstanceEventNotificationAttributes {
+        DeregisterInstanceEventNotificationAttributes(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
             ),
         )
     }
-    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
     ///
-    /// Returns the [`DescribeCapacityReservationCancellationQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeregisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_cancellation_quotes(
+    pub fn deregister_transit_gateway_multicast_group_members(
         &self,
-    ) -> DescribeCapacityReservationCancellationQuotes {
-        DescribeCapacityReservationCancellationQuotes(
+    ) -> DeregisterTransitGatewayMulticastGroupMembers {
+        DeregisterTransitGatewayMulticastGroupMembers(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
             ),
         )
     }
-    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
     ///
-    /// Returns the [`DescribeCapacityReservationDateChangeQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeregisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_date_change_quotes(
+    pub fn deregister_transit_gateway_multicast_group_sources(
         &self,
-    ) -> DescribeCapacityReservationDateChangeQuotes {
-        DescribeCapacityReservationDateChangeQuotes(
+    ) -> DeregisterTransitGatewayMulticastGroupSources {
+        DeregisterTransitGatewayMulticastGroupSources(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
             ),
         )
     }
-    /// Describes one or more Capacity Reservation Fleets.
+    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
     ///
-    /// Returns the [`DescribeCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAccountAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_fleets(
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
+        DescribeAccountAttributes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
+        )
+    }
+    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+    ///
+    /// Returns the [`DescribeAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_vpc_encryption_control(
         &self,
-    ) -> DescribeCapacityReservationFleets {
-        DescribeCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
+    ) -> DescribeAccountVpcEncryptionControl {
+        DescribeAccountVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
         )
     }
-    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
     ///
-    /// Returns the [`DescribeCapacityReservationTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAddressTransfers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_topology(
-        &self,
-    ) -> DescribeCapacityReservationTopology {
-        DescribeCapacityReservationTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
-        )
-    }
-    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-    ///
-    /// Returns the [`DescribeCapacityReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
-        DescribeCapacityReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
-        )
-    }
-    /// Describes one or more of your carrier gateways.
-    ///
-    /// Returns the [`DescribeCarrierGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
-        DescribeCarrierGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
-        )
-    }
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeClassicLinkInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
-        DescribeClassicLinkInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
-        )
-    }
-    /// Describes the authorization rules for a specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnAuthorizationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_authorization_rules(
-        &self,
-    ) -> DescribeClientVpnAuthorizationRules {
-        DescribeClientVpnAuthorizationRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
-        )
-    }
-    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
-        DescribeClientVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
-        )
-    }
-    /// Describes one or more Client VPN endpoints in the account.
-    ///
-    /// Returns the [`DescribeClientVpnEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
-        DescribeClientVpnEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
-        )
-    }
-    /// Describes the routes for the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
-        DescribeClientVpnRoutes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
-        )
-    }
-    /// Describes the target networks associated with the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnTargetNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_target_networks(
-        &self,
-    ) -> DescribeClientVpnTargetNetworks {
-        DescribeClientVpnTargetNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
-        )
-    }
-    /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-    ///
-    /// Returns the [`DescribeCoipPools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
-        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
-    }
-    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-    ///
-    /// Returns the [`DescribeConversionTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
-        DescribeConversionTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
-        )
-    }
-    /// Describes one or more of your VPN customer gateways.
-    ///
-    /// Returns the [`DescribeCustomerGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
-        DescribeCustomerGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
+        DescribeAddressTransfers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
         )
     }
 }
-/// The `DescribeCapacityReservationBillingRequests` operation.
+/// The `DeleteVpcPeeringConnection` operation.
 ///
-/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
-pub struct DescribeCapacityReservationBillingRequests(
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+pub struct DeleteVpcPeeringConnection(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationBillingRequests {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// Specify one of the following:
-    #[inline]
-    pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
-        self.0.input_mut().role = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
+rt::operation_type!(
+    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
+    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
+);
+impl DeleteVpcPeeringConnection {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC peering connection.
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = value.into();
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -224,7 +188,7 @@ impl DescribeCapacityReservationBillingRequests {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error>,
+        Output = Result<t::DeleteVpcPeeringConnectionResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -232,7 +196,7 @@ impl DescribeCapacityReservationBillingRequests {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error> {
+    ) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -256,59 +220,32 @@ impl DescribeCapacityReservationBillingRequests {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
-        rt::NoErrors,
-        t::CapacityReservationBillingRequest,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeCapacityReservationCancellationQuotes` operation.
+/// The `DeleteVpnConcentrator` operation.
 ///
-/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
-pub struct DescribeCapacityReservationCancellationQuotes(
+/// Deletes the specified VPN concentrator.
+pub struct DeleteVpnConcentrator(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationCancellationQuotes {
-    /// The IDs of the cancellation quotes to describe.
+rt::operation_type!(
+    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
+    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
+);
+impl DeleteVpnConcentrator {
+    /// The ID of the VPN concentrator to delete.
     #[inline]
-    pub fn capacity_reservation_cancellation_quote_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_cancellation_quote_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_concentrator_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -317,10 +254,650 @@ impl DescribeCapacityReservationCancellationQuotes {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. Filter names and values are case-sensitive.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpnConcentratorResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpnConnection` operation.
+///
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+pub struct DeleteVpnConnection(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION
+);
+impl DeleteVpnConnection {
+    /// The ID of the VPN connection.
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpnConnectionRoute` operation.
+///
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+pub struct DeleteVpnConnectionRoute(
+    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION_ROUTE
+);
+impl DeleteVpnConnectionRoute {
+    /// The CIDR block associated with the local subnet of the customer network.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// The ID of the VPN connection.
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpnGateway` operation.
+///
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+pub struct DeleteVpnGateway(
+    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_GATEWAY
+);
+impl DeleteVpnGateway {
+    /// The ID of the virtual private gateway.
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeprovisionByoipCidr` operation.
+///
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+pub struct DeprovisionByoipCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
+    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
+);
+impl DeprovisionByoipCidr {
+    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionByoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionIpamByoasn` operation.
+///
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DeprovisionIpamByoasn(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
+    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
+);
+impl DeprovisionIpamByoasn {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IPAM ID.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// An ASN.
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionIpamPoolCidr` operation.
+///
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeprovisionIpamPoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
+    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
+);
+impl DeprovisionIpamPoolCidr {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the pool that has the CIDR you want to deprovision.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// The CIDR which you want to deprovision from the pool.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionIpamPoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionPublicIpv4PoolCidr` operation.
+///
+/// Deprovision a CIDR from a public IPv4 pool.
+pub struct DeprovisionPublicIpv4PoolCidr(
+    pub(crate) rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
+    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
+    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
+);
+impl DeprovisionPublicIpv4PoolCidr {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the pool that you want to deprovision the CIDR from.
+    #[inline]
+    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pool_id = value.into();
+        self
+    }
+    /// The CIDR you want to deprovision from the pool.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeregisterImage` operation.
+///
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DeregisterImage(
+    pub(crate) rt::Call<
+        t::DeregisterImageRequest,
+        t::DeregisterImageResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
+    op::DEREGISTER_IMAGE
+);
+impl DeregisterImage {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
+    #[inline]
+    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
+        self.0.input_mut().delete_associated_snapshots = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeregisterImageResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeregisterImageResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeregisterInstanceEventNotificationAttributes` operation.
+///
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+pub struct DeregisterInstanceEventNotificationAttributes(
+    pub(crate) rt::Call<
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DeregisterInstanceEventNotificationAttributes,
+    t::DeregisterInstanceEventNotificationAttributesRequest,
+    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DeregisterInstanceEventNotificationAttributes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Information about the tag keys to deregister.
+    #[inline]
+    pub fn instance_tag_attribute(
+        mut self,
+        value: t::DeregisterInstanceTagAttributeRequest,
+    ) -> Self {
+        self.0.input_mut().instance_tag_attribute = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -330,7 +907,7 @@ impl DescribeCapacityReservationCancellationQuotes {
         self,
     ) -> impl ::core::future::Future<
         Output = Result<
-            t::DescribeCapacityReservationCancellationQuotesResult,
+            t::DeregisterInstanceEventNotificationAttributesResult,
             rt::Error,
         >,
     > {
@@ -340,7 +917,7 @@ impl DescribeCapacityReservationCancellationQuotes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationCancellationQuotesResult, rt::Error> {
+    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -364,43 +941,49 @@ impl DescribeCapacityReservationCancellationQuotes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeCapacityReservationDateChangeQuotes` operation.
+/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
 ///
-/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
-pub struct DescribeCapacityReservationDateChangeQuotes(
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupMembers(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationDateChangeQuotes {
-    /// The IDs of the date change quotes to describe.
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupMembers,
+    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
+);
+impl DeregisterTransitGatewayMulticastGroupMembers {
+    /// The ID of the transit gateway multicast domain.
     #[inline]
-    pub fn capacity_reservation_modification_quote_ids(
+    pub fn transit_gateway_multicast_domain_id(
         mut self,
-        value: Vec<String>,
+        value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().capacity_reservation_modification_quote_ids = Some(value);
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The IP address assigned to the transit gateway multicast group.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// The IDs of the group members' network interfaces.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -409,19 +992,16 @@ impl DescribeCapacityReservationDateChangeQuotes {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error>,
+        Output = Result<
+            t::DeregisterTransitGatewayMulticastGroupMembersResult,
+            rt::Error,
+        >,
     > {
         self.0.send()
     }
@@ -429,7 +1009,7 @@ impl DescribeCapacityReservationDateChangeQuotes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error> {
+    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -453,62 +1033,49 @@ impl DescribeCapacityReservationDateChangeQuotes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
-        rt::NoErrors,
-        t::CapacityReservationModificationQuote,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
-        )
-    }
 }
-/// The `DescribeCapacityReservationFleets` operation.
+/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
 ///
-/// Describes one or more Capacity Reservation Fleets.
-pub struct DescribeCapacityReservationFleets(
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupSources(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationFleets {
-    /// The IDs of the Capacity Reservation Fleets to describe.
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupSources,
+    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
+);
+impl DeregisterTransitGatewayMulticastGroupSources {
+    /// The ID of the transit gateway multicast domain.
     #[inline]
-    pub fn capacity_reservation_fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_fleet_ids = Some(value);
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// The IP address assigned to the transit gateway multicast group.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The IDs of the group sources' network interfaces.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -523,7 +1090,10 @@ impl DescribeCapacityReservationFleets {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationFleetsResult, rt::Error>,
+        Output = Result<
+            t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+            rt::Error,
+        >,
     > {
         self.0.send()
     }
@@ -531,7 +1101,7 @@ impl DescribeCapacityReservationFleets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationFleetsResult, rt::Error> {
+    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -555,71 +1125,47 @@ impl DescribeCapacityReservationFleets {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
-        rt::NoErrors,
-        t::CapacityReservationFleet,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
-    }
 }
-/// The `DescribeCapacityReservationTopology` operation.
+/// The `DescribeAccountAttributes` operation.
 ///
-/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
 ///
-/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
 ///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeCapacityReservationTopology(
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAccountAttributes(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationTopology {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+rt::operation_type!(
+    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
+    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
+);
+impl DescribeAccountAttributes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The account attribute names.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The Capacity Reservation IDs.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn attribute_names(mut self, value: Vec<t::AccountAttributeName>) -> Self {
+        self.0.input_mut().attribute_names = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -628,7 +1174,74 @@ impl DescribeCapacityReservationTopology {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationTopologyResult, rt::Error>,
+        Output = Result<t::DescribeAccountAttributesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeAccountVpcEncryptionControl` operation.
+///
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeAccountVpcEncryptionControl(
+    pub(crate) rt::Call<
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
+    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
+    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
+);
+impl DescribeAccountVpcEncryptionControl {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -636,7 +1249,7 @@ impl DescribeCapacityReservationTopology {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationTopologyResult, rt::Error> {
+    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -660,442 +1273,43 @@ impl DescribeCapacityReservationTopology {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeCapacityReservations` operation.
+/// The `DescribeAddressTransfers` operation.
 ///
-/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityReservations(
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+pub struct DescribeAddressTransfers(
     pub(crate) rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservations {
-    /// The ID of the Capacity Reservation.
+rt::operation_type!(
+    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
+    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
+);
+impl DescribeAddressTransfers {
+    /// The allocation IDs of Elastic IP addresses.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityReservationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
-        rt::NoErrors,
-        t::CapacityReservation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
-    }
-}
-/// The `DescribeCarrierGateways` operation.
-///
-/// Describes one or more of your carrier gateways.
-pub struct DescribeCarrierGateways(
-    pub(crate) rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCarrierGateways {
-    /// One or more carrier gateway IDs.
-    #[inline]
-    pub fn carrier_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().carrier_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCarrierGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCarrierGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
-        rt::NoErrors,
-        t::CarrierGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeClassicLinkInstances` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
-pub struct DescribeClassicLinkInstances(
-    pub(crate) rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClassicLinkInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClassicLinkInstancesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClassicLinkInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-        t::ClassicLinkInstance,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnAuthorizationRules` operation.
-///
-/// Describes the authorization rules for a specified Client VPN endpoint.
-pub struct DescribeClientVpnAuthorizationRules(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnAuthorizationRules {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-        t::AuthorizationRule,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeClientVpnConnections` operation.
-///
-/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnConnections(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnConnections {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    /// The maximum number of address transfers to return in one page of results.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1113,15 +1327,13 @@ impl DescribeClientVpnConnections {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnConnectionsResult, rt::Error>,
+        Output = Result<t::DescribeAddressTransfersResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnConnectionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1145,8 +1357,8 @@ impl DescribeClientVpnConnections {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
         rt::NoErrors,
     > {
         self.0
@@ -1157,595 +1369,11 @@ impl DescribeClientVpnConnections {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
         rt::NoErrors,
-        t::ClientVpnConnection,
+        t::AddressTransfer,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnEndpoints` operation.
-///
-/// Describes one or more Client VPN endpoints in the account.
-pub struct DescribeClientVpnEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnEndpoints {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnEndpointsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-        t::ClientVpnEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnRoutes` operation.
-///
-/// Describes the routes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnRoutes(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnRoutes {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnRoutesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeClientVpnRoutesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-        t::ClientVpnRoute,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
-    }
-}
-/// The `DescribeClientVpnTargetNetworks` operation.
-///
-/// Describes the target networks associated with the specified Client VPN endpoint.
-pub struct DescribeClientVpnTargetNetworks(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnTargetNetworks {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The IDs of the target network associations.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnTargetNetworksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnTargetNetworksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-        t::TargetNetwork,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
-    }
-}
-/// The `DescribeCoipPools` operation.
-///
-/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-pub struct DescribeCoipPools(
-    pub(crate) rt::Call<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCoipPools {
-    /// The IDs of the address pools.
-    #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCoipPoolsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCoipPoolsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-        t::CoipPool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeConversionTasks` operation.
-///
-/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-pub struct DescribeConversionTasks(
-    pub(crate) rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeConversionTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The conversion task IDs.
-    #[inline]
-    pub fn conversion_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().conversion_task_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeConversionTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeConversionTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_cancelled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
-    }
-    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_conversion_task_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
-    }
-}
-/// The `DescribeCustomerGateways` operation.
-///
-/// Describes one or more of your VPN customer gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct DescribeCustomerGateways(
-    pub(crate) rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCustomerGateways {
-    /// One or more customer gateway IDs.
-    #[inline]
-    pub fn customer_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().customer_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCustomerGatewaysResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCustomerGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_customer_gateway_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
     }
 }

@@ -5,180 +5,198 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the metadata of an account status report, including the status of the report.
+    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     ///
-    /// Returns the [`DescribeDeclarativePoliciesReports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_declarative_policies_reports(
+    pub fn describe_addresses(&self) -> DescribeAddresses {
+        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+    }
+    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+    ///
+    /// Returns the [`DescribeAddressesAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
+        DescribeAddressesAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
+        )
+    }
+    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+    ///
+    /// Returns the [`DescribeAggregateIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
+        DescribeAggregateIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
+        )
+    }
+    /// Describes the aggregated application health status for the specified instances. The following rules apply:
+    ///
+    /// Returns the [`DescribeApplicationStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
+        DescribeApplicationStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
+        )
+    }
+    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+    ///
+    /// Returns the [`DescribeApplicationStatusCheckAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_check_associations(
         &self,
-    ) -> DescribeDeclarativePoliciesReports {
-        DescribeDeclarativePoliciesReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
+    ) -> DescribeApplicationStatusCheckAssociations {
+        DescribeApplicationStatusCheckAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
+            ),
         )
     }
-    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
     ///
-    /// Returns the [`DescribeDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeApplicationStatusChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
+        DescribeApplicationStatusChecks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
+        )
     }
-    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
     ///
-    /// Returns the [`DescribeEgressOnlyInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAvailabilityZones`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_egress_only_internet_gateways(
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
+        DescribeAvailabilityZones(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
+        )
+    }
+    /// Describes the current Infrastructure Performance metric subscriptions.
+    ///
+    /// Returns the [`DescribeAwsNetworkPerformanceMetricSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aws_network_performance_metric_subscriptions(
         &self,
-    ) -> DescribeEgressOnlyInternetGateways {
-        DescribeEgressOnlyInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
+        DescribeAwsNetworkPerformanceMetricSubscriptions(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+            ),
         )
     }
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+    /// Describes the specified bundle tasks or all of your bundle tasks.
     ///
-    /// Returns the [`DescribeElasticGpus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeBundleTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
+        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
     }
-    /// Describes the specified export image tasks or all of your export image tasks.
+    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
     ///
-    /// Returns the [`DescribeExportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeByoipCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        DescribeExportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
-        )
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
+        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
     }
-    /// Describes the specified export instance tasks or all of your export instance tasks.
+    /// Describes the events for the specified Capacity Block extension during the specified time.
     ///
-    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeCapacityBlockExtensionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-    /// Describe details for Windows AMIs that are configured for Windows fast launch.
-    ///
-    /// Returns the [`DescribeFastLaunchImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        DescribeFastLaunchImages(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
-        )
-    }
-    /// Describes the state of fast snapshot restores for your snapshots.
-    ///
-    /// Returns the [`DescribeFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        DescribeFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
-        )
-    }
-    /// Describes the events for the specified EC2 Fleet during the specified time.
-    ///
-    /// Returns the [`DescribeFleetHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
-    }
-    /// Describes the running instances for the specified EC2 Fleet.
-    ///
-    /// Returns the [`DescribeFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        DescribeFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
-        )
-    }
-    /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-    ///
-    /// Returns the [`DescribeFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleets(&self) -> DescribeFleets {
-        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
-    }
-    /// Describes one or more flow logs.
-    ///
-    /// Returns the [`DescribeFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
-    }
-    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DescribeFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        DescribeFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-    ///
-    /// Returns the [`DescribeFpgaImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
-    }
-    /// Describes the Dedicated Host reservations that are available to purchase.
-    ///
-    /// Returns the [`DescribeHostReservationOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservation_offerings(
+    pub fn describe_capacity_block_extension_history(
         &self,
-    ) -> DescribeHostReservationOfferings {
-        DescribeHostReservationOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
+    ) -> DescribeCapacityBlockExtensionHistory {
+        DescribeCapacityBlockExtensionHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
         )
     }
-    /// Describes reservations that are associated with Dedicated Hosts in your account.
+    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
     ///
-    /// Returns the [`DescribeHostReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeCapacityBlockExtensionOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        DescribeHostReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
+    pub fn describe_capacity_block_extension_offerings(
+        &self,
+    ) -> DescribeCapacityBlockExtensionOfferings {
+        DescribeCapacityBlockExtensionOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
+        )
+    }
+    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+    ///
+    /// Returns the [`DescribeCapacityBlockOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
+        DescribeCapacityBlockOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
+        )
+    }
+    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+    ///
+    /// Returns the [`DescribeCapacityBlockStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
+        DescribeCapacityBlockStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
+        )
+    }
+    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+    ///
+    /// Returns the [`DescribeCapacityBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
+        DescribeCapacityBlocks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
+        )
+    }
+    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+    ///
+    /// Returns the [`DescribeCapacityManagerDataExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_manager_data_exports(
+        &self,
+    ) -> DescribeCapacityManagerDataExports {
+        DescribeCapacityManagerDataExports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
         )
     }
 }
-/// The `DescribeDeclarativePoliciesReports` operation.
+/// The `DescribeAddresses` operation.
 ///
-/// Describes the metadata of an account status report, including the status of the report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct DescribeDeclarativePoliciesReports(
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+pub struct DescribeAddresses(
     pub(crate) rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeDeclarativePoliciesReports {
+rt::operation_type!(
+    DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
+    rt::NoErrors, op::DESCRIBE_ADDRESSES
+);
+impl DescribeAddresses {
+    /// One or more Elastic IP addresses.
+    #[inline]
+    pub fn public_ips(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().public_ips = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Information about the allocation IDs.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more report IDs.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -187,7 +205,95 @@ impl DescribeDeclarativePoliciesReports {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error>,
+        Output = Result<t::DescribeAddressesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeAddressesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeAddressesAttribute` operation.
+///
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct DescribeAddressesAttribute(
+    pub(crate) rt::Call<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
+    t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
+);
+impl DescribeAddressesAttribute {
+    /// \[EC2-VPC\] The allocation IDs.
+    #[inline]
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
+        self
+    }
+    /// The attribute of the IP address.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAddressesAttributeResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -195,7 +301,7 @@ impl DescribeDeclarativePoliciesReports {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
+    ) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,94 +325,8 @@ impl DescribeDeclarativePoliciesReports {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeDhcpOptions` operation.
-///
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct DescribeDhcpOptions(
-    pub(crate) rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeDhcpOptions {
-    /// The IDs of DHCP option sets.
-    #[inline]
-    pub fn dhcp_options_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().dhcp_options_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDhcpOptionsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
         rt::NoErrors,
     > {
         self.0
@@ -317,35 +337,111 @@ impl DescribeDhcpOptions {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
         rt::NoErrors,
-        t::DhcpOptions,
+        t::AddressAttribute,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
     }
 }
-/// The `DescribeEgressOnlyInternetGateways` operation.
+/// The `DescribeAggregateIdFormat` operation.
 ///
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-pub struct DescribeEgressOnlyInternetGateways(
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
+///
+/// This request only returns information about resource types that support longer IDs.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribeAggregateIdFormat(
     pub(crate) rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
         rt::NoErrors,
     >,
 );
-impl DescribeEgressOnlyInternetGateways {
+rt::operation_type!(
+    DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
+    t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
+);
+impl DescribeAggregateIdFormat {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the egress-only internet gateways.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn egress_only_internet_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_ids = Some(value);
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAggregateIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeApplicationStatus` operation.
+///
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+pub struct DescribeApplicationStatus(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
+    t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
+);
+impl DescribeApplicationStatus {
+    /// The IDs of the instances for which to describe application status.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -360,10 +456,10 @@ impl DescribeEgressOnlyInternetGateways {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The filters.
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -372,7 +468,99 @@ impl DescribeEgressOnlyInternetGateways {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error>,
+        Output = Result<t::DescribeApplicationStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeApplicationStatusCheckAssociations` operation.
+///
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+pub struct DescribeApplicationStatusCheckAssociations(
+    pub(crate) rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeApplicationStatusCheckAssociations,
+    t::DescribeApplicationStatusCheckAssociationsRequest,
+    t::DescribeApplicationStatusCheckAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS
+);
+impl DescribeApplicationStatusCheckAssociations {
+    /// The IDs of the application status checks for which to describe associations.
+    #[inline]
+    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().application_status_check_ids = Some(value);
+        self
+    }
+    /// The filters to use to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -380,7 +568,7 @@ impl DescribeEgressOnlyInternetGateways {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
+    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -404,49 +592,36 @@ impl DescribeEgressOnlyInternetGateways {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
         rt::NoErrors,
     > {
         self.0
     }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-        t::EgressOnlyInternetGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
-    }
 }
-/// The `DescribeElasticGpus` operation.
+/// The `DescribeApplicationStatusChecks` operation.
 ///
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
 ///
-/// Describes the Elastic Graphics accelerator associated with your instances.
-pub struct DescribeElasticGpus(
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+pub struct DescribeApplicationStatusChecks(
     pub(crate) rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeElasticGpus {
-    /// The Elastic Graphics accelerator IDs.
+rt::operation_type!(
+    DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
+    t::DescribeApplicationStatusChecksResult, rt::NoErrors,
+    op::DESCRIBE_APPLICATION_STATUS_CHECKS
+);
+impl DescribeApplicationStatusChecks {
+    /// The IDs of the application status checks to describe.
     #[inline]
-    pub fn elastic_gpu_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().elastic_gpu_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().application_status_check_ids = Some(value);
         self
     }
     /// The filters.
@@ -455,269 +630,6 @@ impl DescribeElasticGpus {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeElasticGpusResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeExportImageTasks` operation.
-///
-/// Describes the specified export image tasks or all of your export image tasks.
-pub struct DescribeExportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeExportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the export image tasks.
-    #[inline]
-    pub fn export_image_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_image_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportImageTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-        t::ExportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Describes the specified export instance tasks or all of your export instance tasks.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeExportTasks {
-    /// the filters for the export tasks.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The export task IDs.
-    #[inline]
-    pub fn export_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_task_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_cancelled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
-    }
-}
-/// The `DescribeFastLaunchImages` operation.
-///
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
-pub struct DescribeFastLaunchImages(
-    pub(crate) rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFastLaunchImages {
-    /// Specify one or more Windows AMI image IDs for the request.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// Use the following filters to streamline results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -730,7 +642,13 @@ impl DescribeFastLaunchImages {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
+    #[inline]
+    pub fn include_all(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -742,98 +660,7 @@ impl DescribeFastLaunchImages {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFastLaunchImagesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-        t::DescribeFastLaunchImagesSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
-    }
-}
-/// The `DescribeFastSnapshotRestores` operation.
-///
-/// Describes the state of fast snapshot restores for your snapshots.
-pub struct DescribeFastSnapshotRestores(
-    pub(crate) rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFastSnapshotRestores {
-    /// The filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFastSnapshotRestoresResult, rt::Error>,
+        Output = Result<t::DescribeApplicationStatusChecksResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -841,7 +668,7 @@ impl DescribeFastSnapshotRestores {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
+    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -865,157 +692,54 @@ impl DescribeFastSnapshotRestores {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-        t::DescribeFastSnapshotRestoreSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
-    }
-}
-/// The `DescribeFleetHistory` operation.
-///
-/// Describes the events for the specified EC2 Fleet during the specified time.
-///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetHistory(
-    pub(crate) rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFleetHistory {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of events to describe. By default, all events are described.
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetHistoryResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeFleetInstances` operation.
+/// The `DescribeAvailabilityZones` operation.
 ///
-/// Describes the running instances for the specified EC2 Fleet.
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
 ///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
 ///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetInstances(
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAvailabilityZones(
     pub(crate) rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeFleetInstances {
+rt::operation_type!(
+    DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
+    t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
+);
+impl DescribeAvailabilityZones {
+    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
+    #[inline]
+    pub fn zone_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().zone_names = Some(value);
+        self
+    }
+    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
+    #[inline]
+    pub fn zone_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().zone_ids = Some(value);
+        self
+    }
+    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
         self
     }
     /// The filters.
@@ -1030,13 +754,13 @@ impl DescribeFleetInstances {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetInstancesResult, rt::Error>,
+        Output = Result<t::DescribeAvailabilityZonesResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1060,237 +784,64 @@ impl DescribeFleetInstances {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-/// The `DescribeFleets` operation.
+/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
 ///
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleets(
-    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+/// Describes the current Infrastructure Performance metric subscriptions.
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+    pub(crate) rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    >,
 );
-impl DescribeFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+rt::operation_type!(
+    DescribeAwsNetworkPerformanceMetricSubscriptions,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+    t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::NoErrors,
+    op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS
+);
+impl DescribeAwsNetworkPerformanceMetricSubscriptions {
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the EC2 Fleets.
-    #[inline]
-    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fleet_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFleetsRequest,
-        t::DescribeFleetsResult,
-        rt::NoErrors,
-        t::FleetData,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
-    }
-}
-/// The `DescribeFlowLogs` operation.
-///
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-pub struct DescribeFlowLogs(
-    pub(crate) rt::Call<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// One or more flow log IDs.
-    #[inline]
-    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().flow_log_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFlowLogsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-        t::FlowLog,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
-    }
-}
-/// The `DescribeFpgaImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-pub struct DescribeFpgaImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFpgaImageAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// The AFI attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFpgaImageAttributeResult, rt::Error>,
+        Output = Result<
+            t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+            rt::Error,
+        >,
     > {
         self.0.send()
     }
@@ -1298,7 +849,7 @@ impl DescribeFpgaImageAttribute {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
+    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1322,40 +873,58 @@ impl DescribeFpgaImageAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+        t::Subscription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
+        )
+    }
 }
-/// The `DescribeFpgaImages` operation.
+/// The `DescribeBundleTasks` operation.
 ///
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-pub struct DescribeFpgaImages(
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeBundleTasks(
     pub(crate) rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeFpgaImages {
+rt::operation_type!(
+    DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
+    rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
+);
+impl DescribeBundleTasks {
+    /// The bundle task IDs.
+    #[inline]
+    pub fn bundle_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().bundle_ids = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The AFI IDs.
-    #[inline]
-    pub fn fpga_image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fpga_image_ids = Some(value);
-        self
-    }
-    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
-    #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
         self
     }
     /// The filters.
@@ -1364,31 +933,19 @@ impl DescribeFpgaImages {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFpgaImagesResult, rt::Error>,
+        Output = Result<t::DescribeBundleTasksResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1412,8 +969,95 @@ impl DescribeFpgaImages {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_bundle_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeByoipCidrs` operation.
+///
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+pub struct DescribeByoipCidrs(
+    pub(crate) rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
+    rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
+);
+impl DescribeByoipCidrs {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = value;
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeByoipCidrsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1424,49 +1068,35 @@ impl DescribeFpgaImages {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
         rt::NoErrors,
-        t::FpgaImage,
+        t::ByoipCidr,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
     }
 }
-/// The `DescribeHostReservationOfferings` operation.
+/// The `DescribeCapacityBlockExtensionHistory` operation.
 ///
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeHostReservationOfferings(
+/// Describes the events for the specified Capacity Block extension during the specified time.
+pub struct DescribeCapacityBlockExtensionHistory(
     pub(crate) rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
         rt::NoErrors,
     >,
 );
-impl DescribeHostReservationOfferings {
-    /// The filters.
+rt::operation_type!(
+    DescribeCapacityBlockExtensionHistory,
+    t::DescribeCapacityBlockExtensionHistoryRequest,
+    t::DescribeCapacityBlockExtensionHistoryResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY
+);
+impl DescribeCapacityBlockExtensionHistory {
+    /// The IDs of Capacity Block reservations that you want to display the history for.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
-    #[inline]
-    pub fn max_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_duration = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
-    #[inline]
-    pub fn min_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().min_duration = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_ids = Some(value);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -1475,10 +1105,22 @@ impl DescribeHostReservationOfferings {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The ID of the reservation offering.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = Some(value.into());
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1487,7 +1129,7 @@ impl DescribeHostReservationOfferings {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostReservationOfferingsResult, rt::Error>,
+        Output = Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1495,7 +1137,7 @@ impl DescribeHostReservationOfferings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
+    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1519,8 +1161,8 @@ impl DescribeHostReservationOfferings {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
         rt::NoErrors,
     > {
         self.0
@@ -1531,41 +1173,50 @@ impl DescribeHostReservationOfferings {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
         rt::NoErrors,
-        t::HostOffering,
+        t::CapacityBlockExtension,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
+        )
     }
 }
-/// The `DescribeHostReservations` operation.
+/// The `DescribeCapacityBlockExtensionOfferings` operation.
 ///
-/// Describes reservations that are associated with Dedicated Hosts in your account.
-pub struct DescribeHostReservations(
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlockExtensionOfferings(
     pub(crate) rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeHostReservations {
-    /// The filters.
+rt::operation_type!(
+    DescribeCapacityBlockExtensionOfferings,
+    t::DescribeCapacityBlockExtensionOfferingsRequest,
+    t::DescribeCapacityBlockExtensionOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS
+);
+impl DescribeCapacityBlockExtensionOfferings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The host reservation IDs.
+    /// The duration of the Capacity Block extension offering in hours.
     #[inline]
-    pub fn host_reservation_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_reservation_id_set = Some(value);
+    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_block_extension_duration_hours = value;
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    /// The ID of the Capacity reservation to be extended.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -1574,19 +1225,27 @@ impl DescribeHostReservations {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostReservationsResult, rt::Error>,
+        Output = Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1610,8 +1269,8 @@ impl DescribeHostReservations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1622,11 +1281,474 @@ impl DescribeHostReservations {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
         rt::NoErrors,
-        t::HostReservation,
+        t::CapacityBlockExtensionOffering,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityBlockOfferings` operation.
+///
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+///
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+pub struct DescribeCapacityBlockOfferings(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
+    t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS
+);
+impl DescribeCapacityBlockOfferings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The type of instance for which the Capacity Block offering reserves capacity.
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = Some(value);
+        self
+    }
+    /// The earliest start date for the Capacity Block offering.
+    #[inline]
+    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_date_range = Some(value);
+        self
+    }
+    /// The latest end date for the Capacity Block offering.
+    #[inline]
+    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date_range = Some(value);
+        self
+    }
+    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
+    #[inline]
+    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_duration_hours = value;
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The EC2 UltraServer type of the Capacity Block offerings.
+    #[inline]
+    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ultraserver_type = Some(value.into());
+        self
+    }
+    /// The number of EC2 UltraServers in the offerings.
+    #[inline]
+    pub fn ultraserver_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ultraserver_count = Some(value);
+        self
+    }
+    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
+    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
+    #[inline]
+    pub fn instance_type_preferences(
+        mut self,
+        value: Vec<t::CapacityBlockInstanceTypePreference>,
+    ) -> Self {
+        self.0.input_mut().instance_type_preferences = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlockStatus` operation.
+///
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+pub struct DescribeCapacityBlockStatus(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
+    t::DescribeCapacityBlockStatusResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_BLOCK_STATUS
+);
+impl DescribeCapacityBlockStatus {
+    /// The ID of the Capacity Block.
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_block_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+        t::CapacityBlockStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityBlocks` operation.
+///
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlocks(
+    pub(crate) rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
+    t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
+);
+impl DescribeCapacityBlocks {
+    /// The IDs of the Capacity Blocks.
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_block_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlocksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+        t::CapacityBlock,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityManagerDataExports` operation.
+///
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+pub struct DescribeCapacityManagerDataExports(
+    pub(crate) rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
+    t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS
+);
+impl DescribeCapacityManagerDataExports {
+    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
+    #[inline]
+    pub fn capacity_manager_data_export_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_manager_data_export_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityManagerDataExportsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+        t::CapacityManagerDataExportResponse,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
     }
 }

@@ -5,171 +5,199 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
     ///
-    /// Returns the [`DescribeHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeCapacityReservationBillingRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_hosts(&self) -> DescribeHosts {
-        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
-    }
-    /// Describes your IAM instance profile associations.
-    ///
-    /// Returns the [`DescribeIamInstanceProfileAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_iam_instance_profile_associations(
+    pub fn describe_capacity_reservation_billing_requests(
         &self,
-    ) -> DescribeIamInstanceProfileAssociations {
-        DescribeIamInstanceProfileAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
-        )
-    }
-    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-    ///
-    /// Returns the [`DescribeIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_id_format(&self) -> DescribeIdFormat {
-        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
-    }
-    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    ///
-    /// Returns the [`DescribeIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        DescribeIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
-        )
-    }
-    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        DescribeImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
-        )
-    }
-    /// Describes your Amazon Web Services resources that are referencing the specified images.
-    ///
-    /// Returns the [`DescribeImageReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_references(&self) -> DescribeImageReferences {
-        DescribeImageReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
-        )
-    }
-    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-    ///
-    /// Returns the [`DescribeImageUsageReportEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_report_entries(
-        &self,
-    ) -> DescribeImageUsageReportEntries {
-        DescribeImageUsageReportEntries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
-        )
-    }
-    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-    ///
-    /// Returns the [`DescribeImageUsageReports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        DescribeImageUsageReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
-        )
-    }
-    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-    ///
-    /// Returns the [`DescribeImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_images(&self) -> DescribeImages {
-        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
-    }
-    /// Displays details about an import virtual machine or import snapshot tasks that are already created.
-    ///
-    /// Returns the [`DescribeImportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        DescribeImportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
-        )
-    }
-    /// Describes your import snapshot tasks.
-    ///
-    /// Returns the [`DescribeImportSnapshotTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        DescribeImportSnapshotTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
-        )
-    }
-    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-    ///
-    /// Returns the [`DescribeInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        DescribeInstanceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
-        )
-    }
-    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-    ///
-    /// Returns the [`DescribeInstanceConnectEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_connect_endpoints(
-        &self,
-    ) -> DescribeInstanceConnectEndpoints {
-        DescribeInstanceConnectEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
-        )
-    }
-    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`DescribeInstanceCreditSpecifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_credit_specifications(
-        &self,
-    ) -> DescribeInstanceCreditSpecifications {
-        DescribeInstanceCreditSpecifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
-        )
-    }
-    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-    ///
-    /// Returns the [`DescribeInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_notification_attributes(
-        &self,
-    ) -> DescribeInstanceEventNotificationAttributes {
-        DescribeInstanceEventNotificationAttributes(
+    ) -> DescribeCapacityReservationBillingRequests {
+        DescribeCapacityReservationBillingRequests(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
             ),
         )
     }
-    /// Describes the specified event windows or all event windows.
+    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
     ///
-    /// Returns the [`DescribeInstanceEventWindows`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeCapacityReservationCancellationQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        DescribeInstanceEventWindows(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
+    pub fn describe_capacity_reservation_cancellation_quotes(
+        &self,
+    ) -> DescribeCapacityReservationCancellationQuotes {
+        DescribeCapacityReservationCancellationQuotes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+    ///
+    /// Returns the [`DescribeCapacityReservationDateChangeQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_date_change_quotes(
+        &self,
+    ) -> DescribeCapacityReservationDateChangeQuotes {
+        DescribeCapacityReservationDateChangeQuotes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+            ),
+        )
+    }
+    /// Describes one or more Capacity Reservation Fleets.
+    ///
+    /// Returns the [`DescribeCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_fleets(
+        &self,
+    ) -> DescribeCapacityReservationFleets {
+        DescribeCapacityReservationFleets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+    ///
+    /// Returns the [`DescribeCapacityReservationTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservation_topology(
+        &self,
+    ) -> DescribeCapacityReservationTopology {
+        DescribeCapacityReservationTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
+        )
+    }
+    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+    ///
+    /// Returns the [`DescribeCapacityReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
+        DescribeCapacityReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
+        )
+    }
+    /// Describes one or more of your carrier gateways.
+    ///
+    /// Returns the [`DescribeCarrierGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
+        DescribeCarrierGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
+        )
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`DescribeClassicLinkInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
+        DescribeClassicLinkInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
+        )
+    }
+    /// Describes the authorization rules for a specified Client VPN endpoint.
+    ///
+    /// Returns the [`DescribeClientVpnAuthorizationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_authorization_rules(
+        &self,
+    ) -> DescribeClientVpnAuthorizationRules {
+        DescribeClientVpnAuthorizationRules(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
+        )
+    }
+    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+    ///
+    /// Returns the [`DescribeClientVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
+        DescribeClientVpnConnections(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
+        )
+    }
+    /// Describes one or more Client VPN endpoints in the account.
+    ///
+    /// Returns the [`DescribeClientVpnEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
+        DescribeClientVpnEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
+        )
+    }
+    /// Describes the routes for the specified Client VPN endpoint.
+    ///
+    /// Returns the [`DescribeClientVpnRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
+        DescribeClientVpnRoutes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
+        )
+    }
+    /// Describes the target networks associated with the specified Client VPN endpoint.
+    ///
+    /// Returns the [`DescribeClientVpnTargetNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_client_vpn_target_networks(
+        &self,
+    ) -> DescribeClientVpnTargetNetworks {
+        DescribeClientVpnTargetNetworks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
+        )
+    }
+    /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+    ///
+    /// Returns the [`DescribeCoipPools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
+        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
+    }
+    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+    ///
+    /// Returns the [`DescribeConversionTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
+        DescribeConversionTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
+        )
+    }
+    /// Describes one or more of your VPN customer gateways.
+    ///
+    /// Returns the [`DescribeCustomerGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
+        DescribeCustomerGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
         )
     }
 }
-/// The `DescribeHosts` operation.
+/// The `DescribeCapacityReservationBillingRequests` operation.
 ///
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-pub struct DescribeHosts(
-    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
+/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
+pub struct DescribeCapacityReservationBillingRequests(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
+        rt::NoErrors,
+    >,
 );
-impl DescribeHosts {
-    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
+rt::operation_type!(
+    DescribeCapacityReservationBillingRequests,
+    t::DescribeCapacityReservationBillingRequestsRequest,
+    t::DescribeCapacityReservationBillingRequestsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS
+);
+impl DescribeCapacityReservationBillingRequests {
+    /// The ID of the Capacity Reservation.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_ids = Some(value);
+        self
+    }
+    /// Specify one of the following:
+    #[inline]
+    pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
+        self.0.input_mut().role = value.into();
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -178,1135 +206,10 @@ impl DescribeHosts {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostsRequest,
-        t::DescribeHostsResult,
-        rt::NoErrors,
-        t::Host,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
-    }
-}
-/// The `DescribeIamInstanceProfileAssociations` operation.
-///
-/// Describes your IAM instance profile associations.
-pub struct DescribeIamInstanceProfileAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIamInstanceProfileAssociations {
-    /// The IAM instance profile associations.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-        t::IamInstanceProfileAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeIdFormat` operation.
-///
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-pub struct DescribeIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdFormatRequest,
-        t::DescribeIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIdFormatResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DescribeIdentityIdFormat` operation.
-///
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-pub struct DescribeIdentityIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIdentityIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIdentityIdFormatResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeImageAttributeRequest,
-        t::ImageAttribute,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageAttribute {
-    /// The AMI attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ImageAttribute, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ImageAttribute, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors> {
-        self.0
-    }
-}
-/// The `DescribeImageReferences` operation.
-///
-/// Describes your Amazon Web Services resources that are referencing the specified images.
-///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageReferences(
-    pub(crate) rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageReferences {
-    /// The IDs of the images to check for resource references.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = value;
-        self
-    }
-    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
-    #[inline]
-    pub fn include_all_resource_types(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_resource_types = Some(value);
-        self
-    }
-    /// The Amazon Web Services resource types to check for image references.
-    #[inline]
-    pub fn resource_types(mut self, value: Vec<t::ResourceTypeRequest>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageReferencesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-        t::ImageReference,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
-    }
-}
-/// The `DescribeImageUsageReportEntries` operation.
-///
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReportEntries(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageUsageReportEntries {
-    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// The IDs of the usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageUsageReportEntriesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-        t::ImageUsageReportEntry,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
-    }
-}
-/// The `DescribeImageUsageReports` operation.
-///
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReports(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageUsageReports {
-    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// The IDs of the image usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageUsageReportsResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-        t::ImageUsageReport,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
-    }
-    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_usage_report_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImages` operation.
-///
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
-///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
-///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImages(
-    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
-);
-impl DescribeImages {
-    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
-    #[inline]
-    pub fn executable_users(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().executable_users = Some(value);
-        self
-    }
-    /// The image IDs.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
-    #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
-        self
-    }
-    /// Specifies whether to include deprecated AMIs.
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
-    /// Specifies whether to include disabled AMIs.
-    #[inline]
-    pub fn include_disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().include_disabled = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImagesResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImagesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImagesRequest,
-        t::DescribeImagesResult,
-        rt::NoErrors,
-        t::Image,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
-    }
-    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_image_exists(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_available(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImportImageTasks` operation.
-///
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
-pub struct DescribeImportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the import image tasks.
-    #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportImageTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-        t::ImportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeImportSnapshotTasks` operation.
-///
-/// Describes your import snapshot tasks.
-pub struct DescribeImportSnapshotTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImportSnapshotTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A list of import snapshot task IDs.
-    #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportSnapshotTasksResult, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-        t::ImportSnapshotTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_imported(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
-    }
-}
-/// The `DescribeInstanceAttribute` operation.
-///
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-pub struct DescribeInstanceAttribute(
-    pub(crate) rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceAttribute {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The instance attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::InstanceAttribute, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::InstanceAttribute, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-/// The `DescribeInstanceConnectEndpoints` operation.
-///
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-pub struct DescribeInstanceConnectEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceConnectEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// One or more filters.
@@ -1315,10 +218,10 @@ impl DescribeInstanceConnectEndpoints {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// One or more EC2 Instance Connect Endpoint IDs.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn instance_connect_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1327,7 +230,7 @@ impl DescribeInstanceConnectEndpoints {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceConnectEndpointsResult, rt::Error>,
+        Output = Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1335,7 +238,7 @@ impl DescribeInstanceConnectEndpoints {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
+    ) -> Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1359,8 +262,8 @@ impl DescribeInstanceConnectEndpoints {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1371,39 +274,374 @@ impl DescribeInstanceConnectEndpoints {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
         rt::NoErrors,
-        t::Ec2InstanceConnectEndpoint,
+        t::CapacityReservationBillingRequest,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+        )
     }
 }
-/// The `DescribeInstanceCreditSpecifications` operation.
+/// The `DescribeCapacityReservationCancellationQuotes` operation.
 ///
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceCreditSpecifications(
+/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+pub struct DescribeCapacityReservationCancellationQuotes(
     pub(crate) rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
+        t::DescribeCapacityReservationCancellationQuotesRequest,
+        t::DescribeCapacityReservationCancellationQuotesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceCreditSpecifications {
+rt::operation_type!(
+    DescribeCapacityReservationCancellationQuotes,
+    t::DescribeCapacityReservationCancellationQuotesRequest,
+    t::DescribeCapacityReservationCancellationQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES
+);
+impl DescribeCapacityReservationCancellationQuotes {
+    /// The IDs of the cancellation quotes to describe.
+    #[inline]
+    pub fn capacity_reservation_cancellation_quote_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().capacity_reservation_cancellation_quote_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeCapacityReservationCancellationQuotesResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityReservationCancellationQuotesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityReservationCancellationQuotesRequest,
+        t::DescribeCapacityReservationCancellationQuotesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityReservationDateChangeQuotes` operation.
+///
+/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+pub struct DescribeCapacityReservationDateChangeQuotes(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationDateChangeQuotes,
+    t::DescribeCapacityReservationDateChangeQuotesRequest,
+    t::DescribeCapacityReservationDateChangeQuotesResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES
+);
+impl DescribeCapacityReservationDateChangeQuotes {
+    /// The IDs of the date change quotes to describe.
+    #[inline]
+    pub fn capacity_reservation_modification_quote_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().capacity_reservation_modification_quote_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+        t::CapacityReservationModificationQuote,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeCapacityReservationFleets` operation.
+///
+/// Describes one or more Capacity Reservation Fleets.
+pub struct DescribeCapacityReservationFleets(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
+    t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_FLEETS
+);
+impl DescribeCapacityReservationFleets {
+    /// The IDs of the Capacity Reservation Fleets to describe.
+    #[inline]
+    pub fn capacity_reservation_fleet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_fleet_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityReservationFleetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityReservationFleetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+        t::CapacityReservationFleet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeCapacityReservationTopology` operation.
+///
+/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
+///
+/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeCapacityReservationTopology(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationTopologyRequest,
+        t::DescribeCapacityReservationTopologyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
+    t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY
+);
+impl DescribeCapacityReservationTopology {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The Capacity Reservation IDs.
+    #[inline]
+    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_ids = Some(value);
         self
     }
     /// The filters.
@@ -1412,16 +650,290 @@ impl DescribeInstanceCreditSpecifications {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The instance IDs.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityReservationTopologyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityReservationTopologyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityReservationTopologyRequest,
+        t::DescribeCapacityReservationTopologyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityReservations` operation.
+///
+/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityReservations(
+    pub(crate) rt::Call<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
+    t::DescribeCapacityReservationsResult, rt::NoErrors,
+    op::DESCRIBE_CAPACITY_RESERVATIONS
+);
+impl DescribeCapacityReservations {
+    /// The ID of the Capacity Reservation.
+    #[inline]
+    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityReservationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityReservationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+        t::CapacityReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeCarrierGateways` operation.
+///
+/// Describes one or more of your carrier gateways.
+pub struct DescribeCarrierGateways(
+    pub(crate) rt::Call<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
+    t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
+);
+impl DescribeCarrierGateways {
+    /// One or more carrier gateway IDs.
+    #[inline]
+    pub fn carrier_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().carrier_gateway_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCarrierGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeCarrierGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+        t::CarrierGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeClassicLinkInstances` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
+pub struct DescribeClassicLinkInstances(
+    pub(crate) rt::Call<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
+    t::DescribeClassicLinkInstancesResult, rt::NoErrors,
+    op::DESCRIBE_CLASSIC_LINK_INSTANCES
+);
+impl DescribeClassicLinkInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
     #[inline]
     pub fn instance_ids(mut self, value: Vec<String>) -> Self {
         self.0.input_mut().instance_ids = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The filters.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1430,13 +942,19 @@ impl DescribeInstanceCreditSpecifications {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error>,
+        Output = Result<t::DescribeClassicLinkInstancesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1444,7 +962,7 @@ impl DescribeInstanceCreditSpecifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
+    ) -> Result<t::DescribeClassicLinkInstancesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1468,8 +986,8 @@ impl DescribeInstanceCreditSpecifications {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
         rt::NoErrors,
     > {
         self.0
@@ -1480,32 +998,58 @@ impl DescribeInstanceCreditSpecifications {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
         rt::NoErrors,
-        t::InstanceCreditSpecification,
+        t::ClassicLinkInstance,
     > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
-        )
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
     }
 }
-/// The `DescribeInstanceEventNotificationAttributes` operation.
+/// The `DescribeClientVpnAuthorizationRules` operation.
 ///
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-pub struct DescribeInstanceEventNotificationAttributes(
+/// Describes the authorization rules for a specified Client VPN endpoint.
+pub struct DescribeClientVpnAuthorizationRules(
     pub(crate) rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceEventNotificationAttributes {
+rt::operation_type!(
+    DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
+    t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES
+);
+impl DescribeClientVpnAuthorizationRules {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1514,7 +1058,7 @@ impl DescribeInstanceEventNotificationAttributes {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error>,
+        Output = Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error>,
     > {
         self.0.send()
     }
@@ -1522,7 +1066,7 @@ impl DescribeInstanceEventNotificationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
+    ) -> Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1546,38 +1090,466 @@ impl DescribeInstanceEventNotificationAttributes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
         rt::NoErrors,
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+        t::AuthorizationRule,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+        )
+    }
 }
-/// The `DescribeInstanceEventWindows` operation.
+/// The `DescribeClientVpnConnections` operation.
 ///
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceEventWindows(
+/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnConnections(
     pub(crate) rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceEventWindows {
+rt::operation_type!(
+    DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
+    t::DescribeClientVpnConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_CONNECTIONS
+);
+impl DescribeClientVpnConnections {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the event windows.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn instance_event_window_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_event_window_ids = Some(value);
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeClientVpnConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeClientVpnConnectionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+        t::ClientVpnConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnEndpoints` operation.
+///
+/// Describes one or more Client VPN endpoints in the account.
+pub struct DescribeClientVpnEndpoints(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
+    t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
+);
+impl DescribeClientVpnEndpoints {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeClientVpnEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeClientVpnEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+        t::ClientVpnEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnRoutes` operation.
+///
+/// Describes the routes for the specified Client VPN endpoint.
+pub struct DescribeClientVpnRoutes(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
+    t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
+);
+impl DescribeClientVpnRoutes {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeClientVpnRoutesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeClientVpnRoutesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+        t::ClientVpnRoute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
+    }
+}
+/// The `DescribeClientVpnTargetNetworks` operation.
+///
+/// Describes the target networks associated with the specified Client VPN endpoint.
+pub struct DescribeClientVpnTargetNetworks(
+    pub(crate) rt::Call<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
+    t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
+    op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS
+);
+impl DescribeClientVpnTargetNetworks {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// The IDs of the target network associations.
+    #[inline]
+    pub fn association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().association_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeClientVpnTargetNetworksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeClientVpnTargetNetworksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+        t::TargetNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
+    }
+}
+/// The `DescribeCoipPools` operation.
+///
+/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
+pub struct DescribeCoipPools(
+    pub(crate) rt::Call<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
+    rt::NoErrors, op::DESCRIBE_COIP_POOLS
+);
+impl DescribeCoipPools {
+    /// The IDs of the address pools.
+    #[inline]
+    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().pool_ids = Some(value);
         self
     }
     /// One or more filters.
@@ -1586,16 +1558,22 @@ impl DescribeInstanceEventWindows {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token to request the next page of results.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1604,15 +1582,13 @@ impl DescribeInstanceEventWindows {
     pub fn send(
         self,
     ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceEventWindowsResult, rt::Error>,
+        Output = Result<t::DescribeCoipPoolsResult, rt::Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeCoipPoolsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1636,8 +1612,8 @@ impl DescribeInstanceEventWindows {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
         rt::NoErrors,
     > {
         self.0
@@ -1648,11 +1624,205 @@ impl DescribeInstanceEventWindows {
     pub fn into_paginator(
         self,
     ) -> rt::Paginator<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
         rt::NoErrors,
-        t::InstanceEventWindow,
+        t::CoipPool,
     > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
+        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeConversionTasks` operation.
+///
+/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
+///
+/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+pub struct DescribeConversionTasks(
+    pub(crate) rt::Call<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeConversionTasks, t::DescribeConversionTasksRequest,
+    t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
+);
+impl DescribeConversionTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The conversion task IDs.
+    #[inline]
+    pub fn conversion_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().conversion_task_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeConversionTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeConversionTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
+    }
+}
+/// The `DescribeCustomerGateways` operation.
+///
+/// Describes one or more of your VPN customer gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeCustomerGateways(
+    pub(crate) rt::Call<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
+    t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
+);
+impl DescribeCustomerGateways {
+    /// One or more customer gateway IDs.
+    #[inline]
+    pub fn customer_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().customer_gateway_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCustomerGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeCustomerGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_customer_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

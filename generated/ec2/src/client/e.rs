@@ -165,6 +165,10 @@ pub struct EnableAddressTransfer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableAddressTransfer, t::EnableAddressTransferRequest,
+    t::EnableAddressTransferResult, rt::NoErrors, op::ENABLE_ADDRESS_TRANSFER
+);
 impl EnableAddressTransfer {
     /// The allocation ID of an Elastic IP address.
     #[inline]
@@ -244,6 +248,11 @@ pub struct EnableAllowedImagesSettings(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableAllowedImagesSettings, t::EnableAllowedImagesSettingsRequest,
+    t::EnableAllowedImagesSettingsResult, rt::NoErrors,
+    op::ENABLE_ALLOWED_IMAGES_SETTINGS
+);
 impl EnableAllowedImagesSettings {
     /// Specify `enabled` to apply the image criteria specified by the Allowed AMIs settings. Specify `audit-mode` so that you can check which AMIs will be allowed or not allowed by the image criteria.
     #[inline]
@@ -318,6 +327,12 @@ pub struct EnableApplicationStatusCheckSuppression(
         t::EnableApplicationStatusCheckSuppressionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableApplicationStatusCheckSuppression,
+    t::EnableApplicationStatusCheckSuppressionRequest,
+    t::EnableApplicationStatusCheckSuppressionResult, rt::NoErrors,
+    op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
 );
 impl EnableApplicationStatusCheckSuppression {
     /// The IDs of the instances for which to suppress application status checks.
@@ -398,6 +413,12 @@ pub struct EnableAwsNetworkPerformanceMetricSubscription(
         t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableAwsNetworkPerformanceMetricSubscription,
+    t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
+    t::EnableAwsNetworkPerformanceMetricSubscriptionResult, rt::NoErrors,
+    op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
 );
 impl EnableAwsNetworkPerformanceMetricSubscription {
     /// The source Region (like `us-east-1`) or Availability Zone ID (like `use1-az1`) that the metric subscription is enabled for. If you use Availability Zone IDs, the Source and Destination Availability Zones must be in the same Region.
@@ -488,6 +509,10 @@ pub struct EnableCapacityManager(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableCapacityManager, t::EnableCapacityManagerRequest,
+    t::EnableCapacityManagerResult, rt::NoErrors, op::ENABLE_CAPACITY_MANAGER
+);
 impl EnableCapacityManager {
     /// Specifies whether to enable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager can aggregate data from all accounts in your organization. Default is false.
     #[inline]
@@ -566,6 +591,11 @@ pub struct EnableEbsEncryptionByDefault(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableEbsEncryptionByDefault, t::EnableEbsEncryptionByDefaultRequest,
+    t::EnableEbsEncryptionByDefaultResult, rt::NoErrors,
+    op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT
+);
 impl EnableEbsEncryptionByDefault {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -629,6 +659,10 @@ pub struct EnableFastLaunch(
         t::EnableFastLaunchResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableFastLaunch, t::EnableFastLaunchRequest, t::EnableFastLaunchResult,
+    rt::NoErrors, op::ENABLE_FAST_LAUNCH
 );
 impl EnableFastLaunch {
     /// Specify the ID of the image for which to enable Windows fast launch.
@@ -726,6 +760,10 @@ pub struct EnableFastSnapshotRestores(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableFastSnapshotRestores, t::EnableFastSnapshotRestoresRequest,
+    t::EnableFastSnapshotRestoresResult, rt::NoErrors, op::ENABLE_FAST_SNAPSHOT_RESTORES
+);
 impl EnableFastSnapshotRestores {
     /// One or more Availability Zones. For example, `us-east-2a`.
     #[inline]
@@ -806,6 +844,10 @@ impl EnableFastSnapshotRestores {
 pub struct EnableImage(
     pub(crate) rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    EnableImage, t::EnableImageRequest, t::EnableImageResult, rt::NoErrors,
+    op::ENABLE_IMAGE
+);
 impl EnableImage {
     /// The ID of the AMI.
     #[inline]
@@ -869,6 +911,11 @@ pub struct EnableImageBlockPublicAccess(
         t::EnableImageBlockPublicAccessResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableImageBlockPublicAccess, t::EnableImageBlockPublicAccessRequest,
+    t::EnableImageBlockPublicAccessResult, rt::NoErrors,
+    op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS
 );
 impl EnableImageBlockPublicAccess {
     /// Specify `block-new-sharing` to enable block public access for AMIs at the account level in the specified Region. This will block any attempt to publicly share your AMIs in the specified Region.
@@ -942,6 +989,10 @@ pub struct EnableImageDeprecation(
         t::EnableImageDeprecationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableImageDeprecation, t::EnableImageDeprecationRequest,
+    t::EnableImageDeprecationResult, rt::NoErrors, op::ENABLE_IMAGE_DEPRECATION
 );
 impl EnableImageDeprecation {
     /// The ID of the AMI.
@@ -1019,6 +1070,11 @@ pub struct EnableImageDeregistrationProtection(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableImageDeregistrationProtection, t::EnableImageDeregistrationProtectionRequest,
+    t::EnableImageDeregistrationProtectionResult, rt::NoErrors,
+    op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION
+);
 impl EnableImageDeregistrationProtection {
     /// The ID of the AMI.
     #[inline]
@@ -1095,6 +1151,11 @@ pub struct EnableInstanceSqlHaStandbyDetections(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableInstanceSqlHaStandbyDetections, t::EnableInstanceSqlHaStandbyDetectionsRequest,
+    t::EnableInstanceSqlHaStandbyDetectionsResult, rt::NoErrors,
+    op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
+);
 impl EnableInstanceSqlHaStandbyDetections {
     /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
     #[inline]
@@ -1168,6 +1229,12 @@ pub struct EnableIpamInternetRegistryAssociation(
         t::EnableIpamInternetRegistryAssociationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableIpamInternetRegistryAssociation,
+    t::EnableIpamInternetRegistryAssociationRequest,
+    t::EnableIpamInternetRegistryAssociationResult, rt::NoErrors,
+    op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION
 );
 impl EnableIpamInternetRegistryAssociation {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1276,6 +1343,11 @@ pub struct EnableIpamOrganizationAdminAccount(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableIpamOrganizationAdminAccount, t::EnableIpamOrganizationAdminAccountRequest,
+    t::EnableIpamOrganizationAdminAccountResult, rt::NoErrors,
+    op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
+);
 impl EnableIpamOrganizationAdminAccount {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1347,6 +1419,10 @@ pub struct EnableIpamPolicy(
         t::EnableIpamPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableIpamPolicy, t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult,
+    rt::NoErrors, op::ENABLE_IPAM_POLICY
 );
 impl EnableIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

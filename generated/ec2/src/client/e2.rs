@@ -162,6 +162,12 @@ pub struct EnableReachabilityAnalyzerOrganizationSharing(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableReachabilityAnalyzerOrganizationSharing,
+    t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+    t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::NoErrors,
+    op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING
+);
 impl EnableReachabilityAnalyzerOrganizationSharing {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -230,6 +236,11 @@ pub struct EnableRouteServerPropagation(
         t::EnableRouteServerPropagationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableRouteServerPropagation, t::EnableRouteServerPropagationRequest,
+    t::EnableRouteServerPropagationResult, rt::NoErrors,
+    op::ENABLE_ROUTE_SERVER_PROPAGATION
 );
 impl EnableRouteServerPropagation {
     /// The ID of the route server for which to enable propagation.
@@ -305,6 +316,10 @@ pub struct EnableSerialConsoleAccess(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableSerialConsoleAccess, t::EnableSerialConsoleAccessRequest,
+    t::EnableSerialConsoleAccessResult, rt::NoErrors, op::ENABLE_SERIAL_CONSOLE_ACCESS
+);
 impl EnableSerialConsoleAccess {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -370,6 +385,11 @@ pub struct EnableSnapshotBlockPublicAccess(
         t::EnableSnapshotBlockPublicAccessResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableSnapshotBlockPublicAccess, t::EnableSnapshotBlockPublicAccessRequest,
+    t::EnableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
 );
 impl EnableSnapshotBlockPublicAccess {
     /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
@@ -438,6 +458,12 @@ pub struct EnableTransitGatewayRouteTablePropagation(
         t::EnableTransitGatewayRouteTablePropagationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableTransitGatewayRouteTablePropagation,
+    t::EnableTransitGatewayRouteTablePropagationRequest,
+    t::EnableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
 );
 impl EnableTransitGatewayRouteTablePropagation {
     /// The ID of the propagation route table.
@@ -520,6 +546,10 @@ impl EnableTransitGatewayRouteTablePropagation {
 pub struct EnableVgwRoutePropagation(
     pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    EnableVgwRoutePropagation, t::EnableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::ENABLE_VGW_ROUTE_PROPAGATION
+);
 impl EnableVgwRoutePropagation {
     /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
     #[inline]
@@ -582,6 +612,10 @@ impl EnableVgwRoutePropagation {
 pub struct EnableVolumeIo(
     pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    EnableVolumeIo, t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors,
+    op::ENABLE_VOLUME_IO
+);
 impl EnableVolumeIo {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -643,6 +677,10 @@ pub struct EnableVpcClassicLink(
         t::EnableVpcClassicLinkResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    EnableVpcClassicLink, t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult,
+    rt::NoErrors, op::ENABLE_VPC_CLASSIC_LINK
 );
 impl EnableVpcClassicLink {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -714,6 +752,11 @@ pub struct EnableVpcClassicLinkDnsSupport(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    EnableVpcClassicLinkDnsSupport, t::EnableVpcClassicLinkDnsSupportRequest,
+    t::EnableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
 impl EnableVpcClassicLinkDnsSupport {
     /// The ID of the VPC.
     #[inline]
@@ -775,6 +818,12 @@ pub struct ExportClientVpnClientCertificateRevocationList(
         t::ExportClientVpnClientCertificateRevocationListResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ExportClientVpnClientCertificateRevocationList,
+    t::ExportClientVpnClientCertificateRevocationListRequest,
+    t::ExportClientVpnClientCertificateRevocationListResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
 );
 impl ExportClientVpnClientCertificateRevocationList {
     /// The ID of the Client VPN endpoint.
@@ -847,6 +896,11 @@ pub struct ExportClientVpnClientConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ExportClientVpnClientConfiguration, t::ExportClientVpnClientConfigurationRequest,
+    t::ExportClientVpnClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION
+);
 impl ExportClientVpnClientConfiguration {
     /// The ID of the Client VPN endpoint.
     #[inline]
@@ -910,6 +964,10 @@ impl ExportClientVpnClientConfiguration {
 /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
 pub struct ExportImage(
     pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ExportImage, t::ExportImageRequest, t::ExportImageResult, rt::NoErrors,
+    op::EXPORT_IMAGE
 );
 impl ExportImage {
     /// Token to enable idempotency for export image requests.
@@ -1009,6 +1067,10 @@ pub struct ExportTransitGatewayRoutes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ExportTransitGatewayRoutes, t::ExportTransitGatewayRoutesRequest,
+    t::ExportTransitGatewayRoutesResult, rt::NoErrors, op::EXPORT_TRANSIT_GATEWAY_ROUTES
+);
 impl ExportTransitGatewayRoutes {
     /// The ID of the route table.
     #[inline]
@@ -1088,6 +1150,12 @@ pub struct ExportVerifiedAccessInstanceClientConfiguration(
         t::ExportVerifiedAccessInstanceClientConfigurationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ExportVerifiedAccessInstanceClientConfiguration,
+    t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+    t::ExportVerifiedAccessInstanceClientConfigurationResult, rt::NoErrors,
+    op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION
 );
 impl ExportVerifiedAccessInstanceClientConfiguration {
     /// The ID of the Verified Access instance.

@@ -172,6 +172,10 @@ pub struct GetActiveVpnTunnelStatus(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetActiveVpnTunnelStatus, t::GetActiveVpnTunnelStatusRequest,
+    t::GetActiveVpnTunnelStatusResult, rt::NoErrors, op::GET_ACTIVE_VPN_TUNNEL_STATUS
+);
 impl GetActiveVpnTunnelStatus {
     /// The ID of the VPN connection for which to retrieve the active tunnel status.
     #[inline]
@@ -248,6 +252,10 @@ pub struct GetAllowedImagesSettings(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetAllowedImagesSettings, t::GetAllowedImagesSettingsRequest,
+    t::GetAllowedImagesSettingsResult, rt::NoErrors, op::GET_ALLOWED_IMAGES_SETTINGS
+);
 impl GetAllowedImagesSettings {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -307,6 +315,12 @@ pub struct GetAssociatedEnclaveCertificateIamRoles(
         t::GetAssociatedEnclaveCertificateIamRolesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetAssociatedEnclaveCertificateIamRoles,
+    t::GetAssociatedEnclaveCertificateIamRolesRequest,
+    t::GetAssociatedEnclaveCertificateIamRolesResult, rt::NoErrors,
+    op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES
 );
 impl GetAssociatedEnclaveCertificateIamRoles {
     /// The ARN of the ACM certificate for which to view the associated IAM roles, encryption keys, and Amazon S3 object information.
@@ -375,6 +389,10 @@ pub struct GetAssociatedIpv6PoolCidrs(
         t::GetAssociatedIpv6PoolCidrsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetAssociatedIpv6PoolCidrs, t::GetAssociatedIpv6PoolCidrsRequest,
+    t::GetAssociatedIpv6PoolCidrsResult, rt::NoErrors, op::GET_ASSOCIATED_IPV6_POOL_CIDRS
 );
 impl GetAssociatedIpv6PoolCidrs {
     /// The ID of the IPv6 address pool.
@@ -468,6 +486,11 @@ pub struct GetAwsNetworkPerformanceData(
         t::GetAwsNetworkPerformanceDataResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetAwsNetworkPerformanceData, t::GetAwsNetworkPerformanceDataRequest,
+    t::GetAwsNetworkPerformanceDataResult, rt::NoErrors,
+    op::GET_AWS_NETWORK_PERFORMANCE_DATA
 );
 impl GetAwsNetworkPerformanceData {
     /// A list of network performance data queries.
@@ -574,6 +597,11 @@ pub struct GetCapacityManagerAttributes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCapacityManagerAttributes, t::GetCapacityManagerAttributesRequest,
+    t::GetCapacityManagerAttributesResult, rt::NoErrors,
+    op::GET_CAPACITY_MANAGER_ATTRIBUTES
+);
 impl GetCapacityManagerAttributes {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -635,6 +663,11 @@ pub struct GetCapacityManagerMetricData(
         t::GetCapacityManagerMetricDataResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetCapacityManagerMetricData, t::GetCapacityManagerMetricDataRequest,
+    t::GetCapacityManagerMetricDataResult, rt::NoErrors,
+    op::GET_CAPACITY_MANAGER_METRIC_DATA
 );
 impl GetCapacityManagerMetricData {
     /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
@@ -759,6 +792,11 @@ pub struct GetCapacityManagerMetricDimensions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCapacityManagerMetricDimensions, t::GetCapacityManagerMetricDimensionsRequest,
+    t::GetCapacityManagerMetricDimensionsResult, rt::NoErrors,
+    op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS
+);
 impl GetCapacityManagerMetricDimensions {
     /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
     #[inline]
@@ -876,6 +914,11 @@ pub struct GetCapacityManagerMonitoredTagKeys(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCapacityManagerMonitoredTagKeys, t::GetCapacityManagerMonitoredTagKeysRequest,
+    t::GetCapacityManagerMonitoredTagKeysResult, rt::NoErrors,
+    op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS
+);
 impl GetCapacityManagerMonitoredTagKeys {
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. If not specified, up to 1000 results are returned.
     #[inline]
@@ -969,6 +1012,12 @@ pub struct GetCapacityManagerSupportabilityScores(
         t::GetCapacityManagerSupportabilityScoresResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetCapacityManagerSupportabilityScores,
+    t::GetCapacityManagerSupportabilityScoresRequest,
+    t::GetCapacityManagerSupportabilityScoresResult, rt::NoErrors,
+    op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES
 );
 impl GetCapacityManagerSupportabilityScores {
     /// The capacity market to score.
@@ -1071,6 +1120,11 @@ pub struct GetCapacityReservationUsage(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCapacityReservationUsage, t::GetCapacityReservationUsageRequest,
+    t::GetCapacityReservationUsageResult, rt::NoErrors,
+    op::GET_CAPACITY_RESERVATION_USAGE
+);
 impl GetCapacityReservationUsage {
     /// The ID of the Capacity Reservation.
     #[inline]
@@ -1151,6 +1205,12 @@ pub struct GetClientVpnEndpointAuthorizationPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetClientVpnEndpointAuthorizationPolicy,
+    t::GetClientVpnEndpointAuthorizationPolicyRequest,
+    t::GetClientVpnEndpointAuthorizationPolicyResult, rt::NoErrors,
+    op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
+);
 impl GetClientVpnEndpointAuthorizationPolicy {
     /// The ID of the Client VPN endpoint.
     #[inline]
@@ -1218,6 +1278,10 @@ pub struct GetCoipPoolUsage(
         t::GetCoipPoolUsageResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetCoipPoolUsage, t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult,
+    rt::NoErrors, op::GET_COIP_POOL_USAGE
 );
 impl GetCoipPoolUsage {
     /// The ID of the address pool.
@@ -1301,6 +1365,10 @@ pub struct GetConsoleOutput(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetConsoleOutput, t::GetConsoleOutputRequest, t::GetConsoleOutputResult,
+    rt::NoErrors, op::GET_CONSOLE_OUTPUT
+);
 impl GetConsoleOutput {
     /// The ID of the instance.
     #[inline]
@@ -1372,6 +1440,10 @@ pub struct GetConsoleScreenshot(
         t::GetConsoleScreenshotResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetConsoleScreenshot, t::GetConsoleScreenshotRequest, t::GetConsoleScreenshotResult,
+    rt::NoErrors, op::GET_CONSOLE_SCREENSHOT
 );
 impl GetConsoleScreenshot {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1448,6 +1520,11 @@ pub struct GetDeclarativePoliciesReportSummary(
         t::GetDeclarativePoliciesReportSummaryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetDeclarativePoliciesReportSummary, t::GetDeclarativePoliciesReportSummaryRequest,
+    t::GetDeclarativePoliciesReportSummaryResult, rt::NoErrors,
+    op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY
 );
 impl GetDeclarativePoliciesReportSummary {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -159,6 +159,11 @@ pub struct GetDefaultCreditSpecification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
+    t::GetDefaultCreditSpecificationResult, rt::NoErrors,
+    op::GET_DEFAULT_CREDIT_SPECIFICATION
+);
 impl GetDefaultCreditSpecification {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -232,6 +237,10 @@ pub struct GetEbsDefaultKmsKeyId(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
+    t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
+);
 impl GetEbsDefaultKmsKeyId {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -294,6 +303,10 @@ pub struct GetEbsEncryptionByDefault(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
+    t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
+);
 impl GetEbsEncryptionByDefault {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -355,6 +368,10 @@ pub struct GetEnabledIpamPolicy(
         t::GetEnabledIpamPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
+    rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
 );
 impl GetEnabledIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -422,6 +439,11 @@ pub struct GetFlowLogsIntegrationTemplate(
         t::GetFlowLogsIntegrationTemplateResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
+    t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
+    op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE
 );
 impl GetFlowLogsIntegrationTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -505,6 +527,11 @@ pub struct GetGroupsForCapacityReservation(
         t::GetGroupsForCapacityReservationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
+    t::GetGroupsForCapacityReservationResult, rt::NoErrors,
+    op::GET_GROUPS_FOR_CAPACITY_RESERVATION
 );
 impl GetGroupsForCapacityReservation {
     /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
@@ -601,6 +628,11 @@ pub struct GetHostReservationPurchasePreview(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
+    t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
+    op::GET_HOST_RESERVATION_PURCHASE_PREVIEW
+);
 impl GetHostReservationPurchasePreview {
     /// The IDs of the Dedicated Hosts with which the reservation is associated.
     #[inline]
@@ -669,6 +701,10 @@ pub struct GetImageAncestry(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
+    rt::NoErrors, op::GET_IMAGE_ANCESTRY
+);
 impl GetImageAncestry {
     /// The ID of the AMI whose ancestry you want to trace.
     #[inline]
@@ -733,6 +769,11 @@ pub struct GetImageBlockPublicAccessState(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
+    t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE
+);
 impl GetImageBlockPublicAccessState {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -796,6 +837,10 @@ pub struct GetImageFindings(
         t::GetImageFindingsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
+    rt::NoErrors, op::GET_IMAGE_FINDINGS
 );
 impl GetImageFindings {
     /// The ID of the AMI.
@@ -886,6 +931,11 @@ pub struct GetInstanceMetadataDefaults(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
+    t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::GET_INSTANCE_METADATA_DEFAULTS
+);
 impl GetInstanceMetadataDefaults {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -947,6 +997,10 @@ pub struct GetInstanceTpmEkPub(
         t::GetInstanceTpmEkPubResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
+    rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
 );
 impl GetInstanceTpmEkPub {
     /// The ID of the instance for which to get the public endorsement key.
@@ -1029,6 +1083,12 @@ pub struct GetInstanceTypesFromInstanceRequirements(
         t::GetInstanceTypesFromInstanceRequirementsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetInstanceTypesFromInstanceRequirements,
+    t::GetInstanceTypesFromInstanceRequirementsRequest,
+    t::GetInstanceTypesFromInstanceRequirementsResult, rt::NoErrors,
+    op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS
 );
 impl GetInstanceTypesFromInstanceRequirements {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1151,6 +1211,10 @@ pub struct GetInstanceUefiData(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
+    rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
+);
 impl GetInstanceUefiData {
     /// The ID of the instance from which to retrieve the UEFI data.
     #[inline]
@@ -1216,6 +1280,10 @@ pub struct GetIpamAddressHistory(
         t::GetIpamAddressHistoryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
+    t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
 );
 impl GetIpamAddressHistory {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1331,6 +1399,10 @@ pub struct GetIpamDiscoveredAccounts(
         t::GetIpamDiscoveredAccountsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
+    t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
 );
 impl GetIpamDiscoveredAccounts {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -178,6 +178,11 @@ pub struct GetIpamDiscoveredPublicAddresses(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
+    t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES
+);
 impl GetIpamDiscoveredPublicAddresses {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -269,6 +274,11 @@ pub struct GetIpamDiscoveredResourceCidrs(
         t::GetIpamDiscoveredResourceCidrsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
+    t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
+    op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS
 );
 impl GetIpamDiscoveredResourceCidrs {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -375,6 +385,10 @@ pub struct GetIpamDiscoveredRoutes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
+    t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
+);
 impl GetIpamDiscoveredRoutes {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -465,6 +479,12 @@ pub struct GetIpamInternetRegistryAssociationAsns(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationAsns,
+    t::GetIpamInternetRegistryAssociationAsnsRequest,
+    t::GetIpamInternetRegistryAssociationAsnsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS
+);
 impl GetIpamInternetRegistryAssociationAsns {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -553,6 +573,12 @@ pub struct GetIpamInternetRegistryAssociationCidrs(
         t::GetIpamInternetRegistryAssociationCidrsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamInternetRegistryAssociationCidrs,
+    t::GetIpamInternetRegistryAssociationCidrsRequest,
+    t::GetIpamInternetRegistryAssociationCidrsResult, rt::NoErrors,
+    op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS
 );
 impl GetIpamInternetRegistryAssociationCidrs {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -646,6 +672,11 @@ pub struct GetIpamPolicyAllocationRules(
         t::GetIpamPolicyAllocationRulesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
+    t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ALLOCATION_RULES
 );
 impl GetIpamPolicyAllocationRules {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -749,6 +780,11 @@ pub struct GetIpamPolicyOrganizationTargets(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
+    t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
+    op::GET_IPAM_POLICY_ORGANIZATION_TARGETS
+);
 impl GetIpamPolicyOrganizationTargets {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -836,6 +872,10 @@ pub struct GetIpamPoolAllocations(
         t::GetIpamPoolAllocationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
+    t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
 );
 impl GetIpamPoolAllocations {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -940,6 +980,10 @@ pub struct GetIpamPoolCidrs(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
+    rt::NoErrors, op::GET_IPAM_POOL_CIDRS
+);
 impl GetIpamPoolCidrs {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1032,6 +1076,11 @@ pub struct GetIpamPrefixListResolverRules(
         t::GetIpamPrefixListResolverRulesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
+    t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES
 );
 impl GetIpamPrefixListResolverRules {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1131,6 +1180,12 @@ pub struct GetIpamPrefixListResolverVersionEntries(
         t::GetIpamPrefixListResolverVersionEntriesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamPrefixListResolverVersionEntries,
+    t::GetIpamPrefixListResolverVersionEntriesRequest,
+    t::GetIpamPrefixListResolverVersionEntriesResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES
 );
 impl GetIpamPrefixListResolverVersionEntries {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1259,6 +1314,11 @@ pub struct GetIpamPrefixListResolverVersions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
+    t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
+    op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS
+);
 impl GetIpamPrefixListResolverVersions {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1363,6 +1423,10 @@ pub struct GetIpamResourceCidrs(
         t::GetIpamResourceCidrsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
+    rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
 );
 impl GetIpamResourceCidrs {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1491,6 +1555,11 @@ pub struct GetIpamRouteOriginAuthorizations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
+    t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS
+);
 impl GetIpamRouteOriginAuthorizations {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1580,6 +1649,11 @@ pub struct GetIpamRouteProtectionFindings(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
+    t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTE_PROTECTION_FINDINGS
+);
 impl GetIpamRouteProtectionFindings {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1665,6 +1739,12 @@ pub struct GetIpamRoutingPolicyRegistrationDeltas(
         t::GetIpamRoutingPolicyRegistrationDeltasResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrationDeltas,
+    t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+    t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS
 );
 impl GetIpamRoutingPolicyRegistrationDeltas {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -176,6 +176,11 @@ pub struct GetIpamRoutingPolicyRegistrations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
+    t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
+    op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS
+);
 impl GetIpamRoutingPolicyRegistrations {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -267,6 +272,10 @@ pub struct GetLaunchTemplateData(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
+    t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
+);
 impl GetLaunchTemplateData {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -332,6 +341,11 @@ pub struct GetManagedPrefixListAssociations(
         t::GetManagedPrefixListAssociationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
+    t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS
 );
 impl GetManagedPrefixListAssociations {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -425,6 +439,11 @@ pub struct GetManagedPrefixListEntries(
         t::GetManagedPrefixListEntriesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
+    t::GetManagedPrefixListEntriesResult, rt::NoErrors,
+    op::GET_MANAGED_PREFIX_LIST_ENTRIES
 );
 impl GetManagedPrefixListEntries {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -525,6 +544,11 @@ pub struct GetManagedResourceVisibility(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
+    t::GetManagedResourceVisibilityResult, rt::NoErrors,
+    op::GET_MANAGED_RESOURCE_VISIBILITY
+);
 impl GetManagedResourceVisibility {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -586,6 +610,12 @@ pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
         t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeAnalysisFindings,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS
 );
 impl GetNetworkInsightsAccessScopeAnalysisFindings {
     /// The ID of the Network Access Scope analysis.
@@ -689,6 +719,11 @@ pub struct GetNetworkInsightsAccessScopeContent(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
+    t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
+    op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT
+);
 impl GetNetworkInsightsAccessScopeContent {
     /// The ID of the Network Access Scope.
     #[inline]
@@ -756,6 +791,12 @@ pub struct GetNetworkingFlexCostAllocationPolicyVersions(
         t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetNetworkingFlexCostAllocationPolicyVersions,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+    t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::NoErrors,
+    op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS
 );
 impl GetNetworkingFlexCostAllocationPolicyVersions {
     /// The ID of the flex cost allocation policy. This parameter is required.
@@ -842,6 +883,10 @@ pub struct GetPasswordData(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
+    op::GET_PASSWORD_DATA
+);
 impl GetPasswordData {
     /// The ID of the Windows instance.
     #[inline]
@@ -910,6 +955,11 @@ pub struct GetReservedInstancesExchangeQuote(
         t::GetReservedInstancesExchangeQuoteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
+    t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
+    op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE
 );
 impl GetReservedInstancesExchangeQuote {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -992,6 +1042,10 @@ pub struct GetRouteServerAssociations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
+    t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
+);
 impl GetRouteServerAssociations {
     /// The ID of the route server for which to get association information.
     #[inline]
@@ -1071,6 +1125,10 @@ pub struct GetRouteServerPropagations(
         t::GetRouteServerPropagationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
+    t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
 );
 impl GetRouteServerPropagations {
     /// The ID of the route server for which to get propagation information.
@@ -1155,6 +1213,11 @@ pub struct GetRouteServerRoutingDatabase(
         t::GetRouteServerRoutingDatabaseResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
+    t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
+    op::GET_ROUTE_SERVER_ROUTING_DATABASE
 );
 impl GetRouteServerRoutingDatabase {
     /// The ID of the route server for which to get the routing database.
@@ -1241,6 +1304,10 @@ pub struct GetSecurityGroupsForVpc(
         t::GetSecurityGroupsForVpcResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
+    t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
 );
 impl GetSecurityGroupsForVpc {
     /// The VPC ID where the security group can be used.
@@ -1339,6 +1406,11 @@ pub struct GetSerialConsoleAccessStatus(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
+    t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
+    op::GET_SERIAL_CONSOLE_ACCESS_STATUS
+);
 impl GetSerialConsoleAccessStatus {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1402,6 +1474,11 @@ pub struct GetSnapshotBlockPublicAccessState(
         t::GetSnapshotBlockPublicAccessStateResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
+    t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,
+    op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE
 );
 impl GetSnapshotBlockPublicAccessState {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -211,6 +211,10 @@ pub struct GetSpotPlacementScores(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetSpotPlacementScores, t::GetSpotPlacementScoresRequest,
+    t::GetSpotPlacementScoresResult, rt::NoErrors, op::GET_SPOT_PLACEMENT_SCORES
+);
 impl GetSpotPlacementScores {
     /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
     #[inline]
@@ -344,6 +348,10 @@ pub struct GetSubnetCidrReservations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetSubnetCidrReservations, t::GetSubnetCidrReservationsRequest,
+    t::GetSubnetCidrReservationsResult, rt::NoErrors, op::GET_SUBNET_CIDR_RESERVATIONS
+);
 impl GetSubnetCidrReservations {
     /// One or more filters.
     #[inline]
@@ -428,6 +436,12 @@ pub struct GetTransitGatewayAttachmentNatConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetTransitGatewayAttachmentNatConfiguration,
+    t::GetTransitGatewayAttachmentNatConfigurationRequest,
+    t::GetTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
+);
 impl GetTransitGatewayAttachmentNatConfiguration {
     /// The ID of the transit gateway attachment.
     #[inline]
@@ -495,6 +509,12 @@ pub struct GetTransitGatewayAttachmentPropagations(
         t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetTransitGatewayAttachmentPropagations,
+    t::GetTransitGatewayAttachmentPropagationsRequest,
+    t::GetTransitGatewayAttachmentPropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS
 );
 impl GetTransitGatewayAttachmentPropagations {
     /// The ID of the attachment.
@@ -598,6 +618,12 @@ pub struct GetTransitGatewayMeteringPolicyEntries(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetTransitGatewayMeteringPolicyEntries,
+    t::GetTransitGatewayMeteringPolicyEntriesRequest,
+    t::GetTransitGatewayMeteringPolicyEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES
+);
 impl GetTransitGatewayMeteringPolicyEntries {
     /// The ID of the transit gateway metering policy to retrieve entries for.
     #[inline]
@@ -686,6 +712,12 @@ pub struct GetTransitGatewayMulticastDomainAssociations(
         t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetTransitGatewayMulticastDomainAssociations,
+    t::GetTransitGatewayMulticastDomainAssociationsRequest,
+    t::GetTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl GetTransitGatewayMulticastDomainAssociations {
     /// The ID of the transit gateway multicast domain.
@@ -792,6 +824,12 @@ pub struct GetTransitGatewayPolicyTableAssociations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetTransitGatewayPolicyTableAssociations,
+    t::GetTransitGatewayPolicyTableAssociationsRequest,
+    t::GetTransitGatewayPolicyTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS
+);
 impl GetTransitGatewayPolicyTableAssociations {
     /// The ID of the transit gateway policy table.
     #[inline]
@@ -893,6 +931,11 @@ pub struct GetTransitGatewayPolicyTableEntries(
         t::GetTransitGatewayPolicyTableEntriesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetTransitGatewayPolicyTableEntries, t::GetTransitGatewayPolicyTableEntriesRequest,
+    t::GetTransitGatewayPolicyTableEntriesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES
 );
 impl GetTransitGatewayPolicyTableEntries {
     /// The ID of the transit gateway policy table.
@@ -996,6 +1039,12 @@ pub struct GetTransitGatewayPrefixListReferences(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetTransitGatewayPrefixListReferences,
+    t::GetTransitGatewayPrefixListReferencesRequest,
+    t::GetTransitGatewayPrefixListReferencesResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES
+);
 impl GetTransitGatewayPrefixListReferences {
     /// The ID of the transit gateway route table.
     #[inline]
@@ -1097,6 +1146,12 @@ pub struct GetTransitGatewayRouteTableAssociations(
         t::GetTransitGatewayRouteTableAssociationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetTransitGatewayRouteTableAssociations,
+    t::GetTransitGatewayRouteTableAssociationsRequest,
+    t::GetTransitGatewayRouteTableAssociationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS
 );
 impl GetTransitGatewayRouteTableAssociations {
     /// The ID of the transit gateway route table.
@@ -1200,6 +1255,12 @@ pub struct GetTransitGatewayRouteTablePropagations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetTransitGatewayRouteTablePropagations,
+    t::GetTransitGatewayRouteTablePropagationsRequest,
+    t::GetTransitGatewayRouteTablePropagationsResult, rt::NoErrors,
+    op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS
+);
 impl GetTransitGatewayRouteTablePropagations {
     /// The ID of the transit gateway route table.
     #[inline]
@@ -1302,6 +1363,11 @@ pub struct GetVerifiedAccessEndpointPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetVerifiedAccessEndpointPolicy, t::GetVerifiedAccessEndpointPolicyRequest,
+    t::GetVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
 impl GetVerifiedAccessEndpointPolicy {
     /// The ID of the Verified Access endpoint.
     #[inline]
@@ -1369,6 +1435,11 @@ pub struct GetVerifiedAccessEndpointTargets(
         t::GetVerifiedAccessEndpointTargetsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetVerifiedAccessEndpointTargets, t::GetVerifiedAccessEndpointTargetsRequest,
+    t::GetVerifiedAccessEndpointTargetsResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS
 );
 impl GetVerifiedAccessEndpointTargets {
     /// The ID of the network CIDR endpoint.
@@ -1450,6 +1521,11 @@ pub struct GetVerifiedAccessGroupPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetVerifiedAccessGroupPolicy, t::GetVerifiedAccessGroupPolicyRequest,
+    t::GetVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::GET_VERIFIED_ACCESS_GROUP_POLICY
+);
 impl GetVerifiedAccessGroupPolicy {
     /// The ID of the Verified Access group.
     #[inline]
@@ -1519,6 +1595,12 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcement(
         t::GetVpcResourcesBlockingEncryptionEnforcementResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetVpcResourcesBlockingEncryptionEnforcement,
+    t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
+    t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::NoErrors,
+    op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT
 );
 impl GetVpcResourcesBlockingEncryptionEnforcement {
     /// The ID of the VPC to check for resources blocking encryption enforcement.
@@ -1599,6 +1681,12 @@ pub struct GetVpnConnectionDeviceSampleConfiguration(
         t::GetVpnConnectionDeviceSampleConfigurationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetVpnConnectionDeviceSampleConfiguration,
+    t::GetVpnConnectionDeviceSampleConfigurationRequest,
+    t::GetVpnConnectionDeviceSampleConfigurationResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION
 );
 impl GetVpnConnectionDeviceSampleConfiguration {
     /// The `VpnConnectionId` specifies the Site-to-Site VPN connection used for the sample configuration.
@@ -1706,6 +1794,11 @@ pub struct GetVpnConnectionDeviceTypes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetVpnConnectionDeviceTypes, t::GetVpnConnectionDeviceTypesRequest,
+    t::GetVpnConnectionDeviceTypesResult, rt::NoErrors,
+    op::GET_VPN_CONNECTION_DEVICE_TYPES
+);
 impl GetVpnConnectionDeviceTypes {
     /// The maximum number of results returned by `GetVpnConnectionDeviceTypes` in paginated output. When this parameter is used, `GetVpnConnectionDeviceTypes` only returns `MaxResults` results in a single page along with a `NextToken` response element. The remaining results of the initial request can be seen by sending another `GetVpnConnectionDeviceTypes` request with the returned `NextToken` value. This value can be between 200 and 1000. If this parameter is not used, then `GetVpnConnectionDeviceTypes` returns all results.
     #[inline]
@@ -1792,6 +1885,11 @@ pub struct GetVpnTunnelReplacementStatus(
         t::GetVpnTunnelReplacementStatusResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetVpnTunnelReplacementStatus, t::GetVpnTunnelReplacementStatusRequest,
+    t::GetVpnTunnelReplacementStatusResult, rt::NoErrors,
+    op::GET_VPN_TUNNEL_REPLACEMENT_STATUS
 );
 impl GetVpnTunnelReplacementStatus {
     /// The ID of the Site-to-Site VPN connection.

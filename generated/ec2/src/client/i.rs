@@ -67,6 +67,12 @@ pub struct ImportClientVpnClientCertificateRevocationList(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ImportClientVpnClientCertificateRevocationList,
+    t::ImportClientVpnClientCertificateRevocationListRequest,
+    t::ImportClientVpnClientCertificateRevocationListResult, rt::NoErrors,
+    op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST
+);
 impl ImportClientVpnClientCertificateRevocationList {
     /// The ID of the Client VPN endpoint to which the client certificate revocation list applies.
     #[inline]
@@ -145,6 +151,10 @@ impl ImportClientVpnClientCertificateRevocationList {
 /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
 pub struct ImportImage(
     pub(crate) rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ImportImage, t::ImportImageRequest, t::ImportImageResult, rt::NoErrors,
+    op::IMPORT_IMAGE
 );
 impl ImportImage {
     /// The architecture of the virtual machine.
@@ -297,6 +307,10 @@ impl ImportImage {
 pub struct ImportInstance(
     pub(crate) rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ImportInstance, t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors,
+    op::IMPORT_INSTANCE
+);
 impl ImportInstance {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -378,6 +392,10 @@ impl ImportInstance {
 pub struct ImportKeyPair(
     pub(crate) rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ImportKeyPair, t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors,
+    op::IMPORT_KEY_PAIR
+);
 impl ImportKeyPair {
     /// The tags to apply to the imported key pair.
     #[inline]
@@ -449,6 +467,10 @@ impl ImportKeyPair {
 /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
 pub struct ImportSnapshot(
     pub(crate) rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ImportSnapshot, t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors,
+    op::IMPORT_SNAPSHOT
 );
 impl ImportSnapshot {
     /// The client-specific data.
@@ -555,6 +577,10 @@ impl ImportSnapshot {
 /// This API action is not supported by the Command Line Interface (CLI).
 pub struct ImportVolume(
     pub(crate) rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ImportVolume, t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors,
+    op::IMPORT_VOLUME
 );
 impl ImportVolume {
     /// The ID of the Availability Zone for the resulting EBS volume.

@@ -50,6 +50,10 @@ pub struct ListImagesInRecycleBin(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListImagesInRecycleBin, t::ListImagesInRecycleBinRequest,
+    t::ListImagesInRecycleBinResult, rt::NoErrors, op::LIST_IMAGES_IN_RECYCLE_BIN
+);
 impl ListImagesInRecycleBin {
     /// The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request.
     #[inline]
@@ -140,6 +144,10 @@ pub struct ListSnapshotsInRecycleBin(
         t::ListSnapshotsInRecycleBinResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListSnapshotsInRecycleBin, t::ListSnapshotsInRecycleBinRequest,
+    t::ListSnapshotsInRecycleBinResult, rt::NoErrors, op::LIST_SNAPSHOTS_IN_RECYCLE_BIN
 );
 impl ListSnapshotsInRecycleBin {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -232,6 +240,10 @@ pub struct ListVolumesInRecycleBin(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListVolumesInRecycleBin, t::ListVolumesInRecycleBinRequest,
+    t::ListVolumesInRecycleBinResult, rt::NoErrors, op::LIST_VOLUMES_IN_RECYCLE_BIN
+);
 impl ListVolumesInRecycleBin {
     /// The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin.
     #[inline]
@@ -311,6 +323,10 @@ impl ListVolumesInRecycleBin {
 /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
 pub struct LockSnapshot(
     pub(crate) rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    LockSnapshot, t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors,
+    op::LOCK_SNAPSHOT
 );
 impl LockSnapshot {
     /// The ID of the snapshot to lock.

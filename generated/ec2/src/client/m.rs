@@ -163,6 +163,11 @@ pub struct ModifyAccountVpcEncryptionControl(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyAccountVpcEncryptionControl, t::ModifyAccountVpcEncryptionControlRequest,
+    t::ModifyAccountVpcEncryptionControlResult, rt::NoErrors,
+    op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL
+);
 impl ModifyAccountVpcEncryptionControl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -321,6 +326,10 @@ pub struct ModifyAddressAttribute(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyAddressAttribute, t::ModifyAddressAttributeRequest,
+    t::ModifyAddressAttributeResult, rt::NoErrors, op::MODIFY_ADDRESS_ATTRIBUTE
+);
 impl ModifyAddressAttribute {
     /// \[EC2-VPC\] The allocation ID.
     #[inline]
@@ -395,6 +404,11 @@ pub struct ModifyApplicationStatusCheck(
         t::ModifyApplicationStatusCheckResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyApplicationStatusCheck, t::ModifyApplicationStatusCheckRequest,
+    t::ModifyApplicationStatusCheckResult, rt::NoErrors,
+    op::MODIFY_APPLICATION_STATUS_CHECK
 );
 impl ModifyApplicationStatusCheck {
     /// The ID of the application status check to modify.
@@ -557,6 +571,11 @@ pub struct ModifyAvailabilityZoneGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyAvailabilityZoneGroup, t::ModifyAvailabilityZoneGroupRequest,
+    t::ModifyAvailabilityZoneGroupResult, rt::NoErrors,
+    op::MODIFY_AVAILABILITY_ZONE_GROUP
+);
 impl ModifyAvailabilityZoneGroup {
     /// The name of the Availability Zone group, Local Zone group, or Wavelength Zone group.
     #[inline]
@@ -643,6 +662,10 @@ pub struct ModifyCapacityReservation(
         t::ModifyCapacityReservationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyCapacityReservation, t::ModifyCapacityReservationRequest,
+    t::ModifyCapacityReservationResult, rt::NoErrors, op::MODIFY_CAPACITY_RESERVATION
 );
 impl ModifyCapacityReservation {
     /// The ID of the Capacity Reservation.
@@ -769,6 +792,11 @@ pub struct ModifyCapacityReservationFleet(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyCapacityReservationFleet, t::ModifyCapacityReservationFleetRequest,
+    t::ModifyCapacityReservationFleetResult, rt::NoErrors,
+    op::MODIFY_CAPACITY_RESERVATION_FLEET
+);
 impl ModifyCapacityReservationFleet {
     /// The ID of the Capacity Reservation Fleet to modify.
     #[inline]
@@ -854,6 +882,10 @@ pub struct ModifyClientVpnEndpoint(
         t::ModifyClientVpnEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyClientVpnEndpoint, t::ModifyClientVpnEndpointRequest,
+    t::ModifyClientVpnEndpointResult, rt::NoErrors, op::MODIFY_CLIENT_VPN_ENDPOINT
 );
 impl ModifyClientVpnEndpoint {
     /// The ID of the Client VPN endpoint to modify.
@@ -1029,6 +1061,12 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyClientVpnEndpointAuthorizationPolicy,
+    t::ModifyClientVpnEndpointAuthorizationPolicyRequest,
+    t::ModifyClientVpnEndpointAuthorizationPolicyResult, rt::NoErrors,
+    op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY
+);
 impl ModifyClientVpnEndpointAuthorizationPolicy {
     /// The ID of the Client VPN endpoint.
     #[inline]
@@ -1128,6 +1166,11 @@ pub struct ModifyDefaultCreditSpecification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyDefaultCreditSpecification, t::ModifyDefaultCreditSpecificationRequest,
+    t::ModifyDefaultCreditSpecificationResult, rt::NoErrors,
+    op::MODIFY_DEFAULT_CREDIT_SPECIFICATION
+);
 impl ModifyDefaultCreditSpecification {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1211,6 +1254,10 @@ pub struct ModifyEbsDefaultKmsKeyId(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyEbsDefaultKmsKeyId, t::ModifyEbsDefaultKmsKeyIdRequest,
+    t::ModifyEbsDefaultKmsKeyIdResult, rt::NoErrors, op::MODIFY_EBS_DEFAULT_KMS_KEY_ID
+);
 impl ModifyEbsDefaultKmsKeyId {
     /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
     #[inline]
@@ -1282,6 +1329,10 @@ impl ModifyEbsDefaultKmsKeyId {
 /// If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0.
 pub struct ModifyFleet(
     pub(crate) rt::Call<t::ModifyFleetRequest, t::ModifyFleetResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyFleet, t::ModifyFleetRequest, t::ModifyFleetResult, rt::NoErrors,
+    op::MODIFY_FLEET
 );
 impl ModifyFleet {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1375,6 +1426,10 @@ pub struct ModifyFpgaImageAttribute(
         t::ModifyFpgaImageAttributeResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyFpgaImageAttribute, t::ModifyFpgaImageAttributeRequest,
+    t::ModifyFpgaImageAttributeResult, rt::NoErrors, op::MODIFY_FPGA_IMAGE_ATTRIBUTE
 );
 impl ModifyFpgaImageAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1488,6 +1543,10 @@ impl ModifyFpgaImageAttribute {
 pub struct ModifyHosts(
     pub(crate) rt::Call<t::ModifyHostsRequest, t::ModifyHostsResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ModifyHosts, t::ModifyHostsRequest, t::ModifyHostsResult, rt::NoErrors,
+    op::MODIFY_HOSTS
+);
 impl ModifyHosts {
     /// Indicates whether to enable or disable host recovery for the Dedicated Host. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
     #[inline]
@@ -1574,6 +1633,10 @@ impl ModifyHosts {
 pub struct ModifyIdFormat(
     pub(crate) rt::Call<t::ModifyIdFormatRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    ModifyIdFormat, t::ModifyIdFormatRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_ID_FORMAT
+);
 impl ModifyIdFormat {
     /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
     #[inline]
@@ -1637,6 +1700,10 @@ impl ModifyIdFormat {
 /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
 pub struct ModifyIdentityIdFormat(
     pub(crate) rt::Call<t::ModifyIdentityIdFormatRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIdentityIdFormat, t::ModifyIdentityIdFormatRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_IDENTITY_ID_FORMAT
 );
 impl ModifyIdentityIdFormat {
     /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
@@ -1705,6 +1772,10 @@ impl ModifyIdentityIdFormat {
 /// To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance.
 pub struct ModifyImageAttribute(
     pub(crate) rt::Call<t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyImageAttribute, t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_IMAGE_ATTRIBUTE
 );
 impl ModifyImageAttribute {
     /// The name of the attribute to modify.

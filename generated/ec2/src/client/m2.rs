@@ -169,6 +169,10 @@ impl super::Client {
 pub struct ModifyInstanceAttribute(
     pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    ModifyInstanceAttribute, t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_INSTANCE_ATTRIBUTE
+);
 impl ModifyInstanceAttribute {
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
     #[inline]
@@ -331,6 +335,12 @@ pub struct ModifyInstanceCapacityReservationAttributes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyInstanceCapacityReservationAttributes,
+    t::ModifyInstanceCapacityReservationAttributesRequest,
+    t::ModifyInstanceCapacityReservationAttributesResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES
+);
 impl ModifyInstanceCapacityReservationAttributes {
     /// The ID of the instance to be modified.
     #[inline]
@@ -409,6 +419,11 @@ pub struct ModifyInstanceConnectEndpoint(
         t::ModifyInstanceConnectEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstanceConnectEndpoint, t::ModifyInstanceConnectEndpointRequest,
+    t::ModifyInstanceConnectEndpointResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CONNECT_ENDPOINT
 );
 impl ModifyInstanceConnectEndpoint {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -500,6 +515,10 @@ pub struct ModifyInstanceCpuOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyInstanceCpuOptions, t::ModifyInstanceCpuOptionsRequest,
+    t::ModifyInstanceCpuOptionsResult, rt::NoErrors, op::MODIFY_INSTANCE_CPU_OPTIONS
+);
 impl ModifyInstanceCpuOptions {
     /// The ID of the instance to update.
     #[inline]
@@ -589,6 +608,11 @@ pub struct ModifyInstanceCreditSpecification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyInstanceCreditSpecification, t::ModifyInstanceCreditSpecificationRequest,
+    t::ModifyInstanceCreditSpecificationResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_CREDIT_SPECIFICATION
+);
 impl ModifyInstanceCreditSpecification {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -665,6 +689,11 @@ pub struct ModifyInstanceEventStartTime(
         t::ModifyInstanceEventStartTimeResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstanceEventStartTime, t::ModifyInstanceEventStartTimeRequest,
+    t::ModifyInstanceEventStartTimeResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_EVENT_START_TIME
 );
 impl ModifyInstanceEventStartTime {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -753,6 +782,10 @@ pub struct ModifyInstanceEventWindow(
         t::ModifyInstanceEventWindowResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstanceEventWindow, t::ModifyInstanceEventWindowRequest,
+    t::ModifyInstanceEventWindowResult, rt::NoErrors, op::MODIFY_INSTANCE_EVENT_WINDOW
 );
 impl ModifyInstanceEventWindow {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -843,6 +876,11 @@ pub struct ModifyInstanceMaintenanceOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyInstanceMaintenanceOptions, t::ModifyInstanceMaintenanceOptionsRequest,
+    t::ModifyInstanceMaintenanceOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS
+);
 impl ModifyInstanceMaintenanceOptions {
     /// The ID of the instance.
     #[inline]
@@ -930,6 +968,11 @@ pub struct ModifyInstanceMetadataDefaults(
         t::ModifyInstanceMetadataDefaultsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataDefaults, t::ModifyInstanceMetadataDefaultsRequest,
+    t::ModifyInstanceMetadataDefaultsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_DEFAULTS
 );
 impl ModifyInstanceMetadataDefaults {
     /// Indicates whether IMDSv2 is required.
@@ -1034,6 +1077,11 @@ pub struct ModifyInstanceMetadataOptions(
         t::ModifyInstanceMetadataOptionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstanceMetadataOptions, t::ModifyInstanceMetadataOptionsRequest,
+    t::ModifyInstanceMetadataOptionsResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_METADATA_OPTIONS
 );
 impl ModifyInstanceMetadataOptions {
     /// The ID of the instance.
@@ -1142,6 +1190,11 @@ pub struct ModifyInstanceNetworkPerformanceOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyInstanceNetworkPerformanceOptions, t::ModifyInstanceNetworkPerformanceRequest,
+    t::ModifyInstanceNetworkPerformanceResult, rt::NoErrors,
+    op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS
+);
 impl ModifyInstanceNetworkPerformanceOptions {
     /// The ID of the instance to update.
     #[inline]
@@ -1227,6 +1280,10 @@ pub struct ModifyInstancePlacement(
         t::ModifyInstancePlacementResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyInstancePlacement, t::ModifyInstancePlacementRequest,
+    t::ModifyInstancePlacementResult, rt::NoErrors, op::MODIFY_INSTANCE_PLACEMENT
 );
 impl ModifyInstancePlacement {
     /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
@@ -1325,6 +1382,9 @@ impl ModifyInstancePlacement {
 /// Modify the configurations of an IPAM.
 pub struct ModifyIpam(
     pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpam, t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors, op::MODIFY_IPAM
 );
 impl ModifyIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1432,6 +1492,11 @@ pub struct ModifyIpamPolicyAllocationRules(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyIpamPolicyAllocationRules, t::ModifyIpamPolicyAllocationRulesRequest,
+    t::ModifyIpamPolicyAllocationRulesResult, rt::NoErrors,
+    op::MODIFY_IPAM_POLICY_ALLOCATION_RULES
+);
 impl ModifyIpamPolicyAllocationRules {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1518,6 +1583,10 @@ impl ModifyIpamPolicyAllocationRules {
 /// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ModifyIpamPool(
     pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyIpamPool, t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors,
+    op::MODIFY_IPAM_POOL
 );
 impl ModifyIpamPool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1634,6 +1703,10 @@ pub struct ModifyIpamPoolAllocation(
         t::ModifyIpamPoolAllocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyIpamPoolAllocation, t::ModifyIpamPoolAllocationRequest,
+    t::ModifyIpamPoolAllocationResult, rt::NoErrors, op::MODIFY_IPAM_POOL_ALLOCATION
 );
 impl ModifyIpamPoolAllocation {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -163,6 +163,11 @@ pub struct ModifyIpamPrefixListResolver(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyIpamPrefixListResolver, t::ModifyIpamPrefixListResolverRequest,
+    t::ModifyIpamPrefixListResolverResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER
+);
 impl ModifyIpamPrefixListResolver {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -242,6 +247,11 @@ pub struct ModifyIpamPrefixListResolverTarget(
         t::ModifyIpamPrefixListResolverTargetResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyIpamPrefixListResolverTarget, t::ModifyIpamPrefixListResolverTargetRequest,
+    t::ModifyIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET
 );
 impl ModifyIpamPrefixListResolverTarget {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -333,6 +343,10 @@ pub struct ModifyIpamResourceCidr(
         t::ModifyIpamResourceCidrResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyIpamResourceCidr, t::ModifyIpamResourceCidrRequest,
+    t::ModifyIpamResourceCidrResult, rt::NoErrors, op::MODIFY_IPAM_RESOURCE_CIDR
 );
 impl ModifyIpamResourceCidr {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -429,6 +443,11 @@ pub struct ModifyIpamResourceDiscovery(
         t::ModifyIpamResourceDiscoveryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyIpamResourceDiscovery, t::ModifyIpamResourceDiscoveryRequest,
+    t::ModifyIpamResourceDiscoveryResult, rt::NoErrors,
+    op::MODIFY_IPAM_RESOURCE_DISCOVERY
 );
 impl ModifyIpamResourceDiscovery {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -539,6 +558,11 @@ pub struct ModifyIpamRoutingPolicyRegistration(
         t::ModifyIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyIpamRoutingPolicyRegistration, t::ModifyIpamRoutingPolicyRegistrationRequest,
+    t::ModifyIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION
 );
 impl ModifyIpamRoutingPolicyRegistration {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -653,6 +677,10 @@ pub struct ModifyIpamScope(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyIpamScope, t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors,
+    op::MODIFY_IPAM_SCOPE
+);
 impl ModifyIpamScope {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -735,6 +763,10 @@ pub struct ModifyLaunchTemplate(
         t::ModifyLaunchTemplateResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyLaunchTemplate, t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult,
+    rt::NoErrors, op::MODIFY_LAUNCH_TEMPLATE
 );
 impl ModifyLaunchTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -819,6 +851,10 @@ pub struct ModifyLocalGatewayRoute(
         t::ModifyLocalGatewayRouteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyLocalGatewayRoute, t::ModifyLocalGatewayRouteRequest,
+    t::ModifyLocalGatewayRouteResult, rt::NoErrors, op::MODIFY_LOCAL_GATEWAY_ROUTE
 );
 impl ModifyLocalGatewayRoute {
     /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
@@ -916,6 +952,10 @@ pub struct ModifyManagedPrefixList(
         t::ModifyManagedPrefixListResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyManagedPrefixList, t::ModifyManagedPrefixListRequest,
+    t::ModifyManagedPrefixListResult, rt::NoErrors, op::MODIFY_MANAGED_PREFIX_LIST
 );
 impl ModifyManagedPrefixList {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1019,6 +1059,11 @@ pub struct ModifyManagedResourceVisibility(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyManagedResourceVisibility, t::ModifyManagedResourceVisibilityRequest,
+    t::ModifyManagedResourceVisibilityResult, rt::NoErrors,
+    op::MODIFY_MANAGED_RESOURCE_VISIBILITY
+);
 impl ModifyManagedResourceVisibility {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1094,6 +1139,10 @@ pub struct ModifyMetricCategory(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyMetricCategory, t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult,
+    rt::NoErrors, op::MODIFY_METRIC_CATEGORY
+);
 impl ModifyMetricCategory {
     /// The ID of the metric category.
     #[inline]
@@ -1165,6 +1214,10 @@ pub struct ModifyNetworkInterfaceAttribute(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyNetworkInterfaceAttribute, t::ModifyNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE
 );
 impl ModifyNetworkInterfaceAttribute {
     /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
@@ -1285,6 +1338,12 @@ pub struct ModifyNetworkingFlexCostAllocationPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyNetworkingFlexCostAllocationPolicy,
+    t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+    t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
 impl ModifyNetworkingFlexCostAllocationPolicy {
     /// The ID of the flex cost allocation policy to modify. This parameter is required.
     #[inline]
@@ -1398,6 +1457,11 @@ pub struct ModifyPrivateDnsNameOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyPrivateDnsNameOptions, t::ModifyPrivateDnsNameOptionsRequest,
+    t::ModifyPrivateDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PRIVATE_DNS_NAME_OPTIONS
+);
 impl ModifyPrivateDnsNameOptions {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1487,6 +1551,11 @@ pub struct ModifyPublicIpDnsNameOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyPublicIpDnsNameOptions, t::ModifyPublicIpDnsNameOptionsRequest,
+    t::ModifyPublicIpDnsNameOptionsResult, rt::NoErrors,
+    op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS
+);
 impl ModifyPublicIpDnsNameOptions {
     /// A network interface ID.
     #[inline]
@@ -1562,6 +1631,10 @@ pub struct ModifyReservedInstances(
         t::ModifyReservedInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyReservedInstances, t::ModifyReservedInstancesRequest,
+    t::ModifyReservedInstancesResult, rt::NoErrors, op::MODIFY_RESERVED_INSTANCES
 );
 impl ModifyReservedInstances {
     /// The IDs of the Reserved Instances to modify.

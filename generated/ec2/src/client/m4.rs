@@ -190,6 +190,10 @@ pub struct ModifyRouteServer(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyRouteServer, t::ModifyRouteServerRequest, t::ModifyRouteServerResult,
+    rt::NoErrors, op::MODIFY_ROUTE_SERVER
+);
 impl ModifyRouteServer {
     /// The ID of the route server to modify.
     #[inline]
@@ -277,6 +281,10 @@ pub struct ModifySecurityGroupRules(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifySecurityGroupRules, t::ModifySecurityGroupRulesRequest,
+    t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
+);
 impl ModifySecurityGroupRules {
     /// The ID of the security group.
     #[inline]
@@ -351,6 +359,10 @@ impl ModifySecurityGroupRules {
 /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
 pub struct ModifySnapshotAttribute(
     pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySnapshotAttribute, t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SNAPSHOT_ATTRIBUTE
 );
 impl ModifySnapshotAttribute {
     /// The snapshot attribute to modify. Only volume creation permissions can be modified.
@@ -445,6 +457,10 @@ pub struct ModifySnapshotTier(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifySnapshotTier, t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult,
+    rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
+);
 impl ModifySnapshotTier {
     /// The ID of the snapshot.
     #[inline]
@@ -526,6 +542,10 @@ pub struct ModifySpotFleetRequest(
         t::ModifySpotFleetRequestResponse,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifySpotFleetRequest, t::ModifySpotFleetRequestRequest,
+    t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
 );
 impl ModifySpotFleetRequest {
     /// The launch template and overrides. You can only use this parameter if you specified a launch template (`LaunchTemplateConfigs`) in your Spot Fleet request. If you specified `LaunchSpecifications` in your Spot Fleet request, then omit this parameter.
@@ -628,6 +648,10 @@ impl ModifySpotFleetRequest {
 /// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
 pub struct ModifySubnetAttribute(
     pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySubnetAttribute, t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SUBNET_ATTRIBUTE
 );
 impl ModifySubnetAttribute {
     /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
@@ -763,6 +787,12 @@ pub struct ModifyTrafficMirrorFilterNetworkServices(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTrafficMirrorFilterNetworkServices,
+    t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+    t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
+);
 impl ModifyTrafficMirrorFilterNetworkServices {
     /// The ID of the Traffic Mirror filter.
     #[inline]
@@ -850,6 +880,11 @@ pub struct ModifyTrafficMirrorFilterRule(
         t::ModifyTrafficMirrorFilterRuleResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterRule, t::ModifyTrafficMirrorFilterRuleRequest,
+    t::ModifyTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
 );
 impl ModifyTrafficMirrorFilterRule {
     /// The ID of the Traffic Mirror rule.
@@ -982,6 +1017,10 @@ pub struct ModifyTrafficMirrorSession(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTrafficMirrorSession, t::ModifyTrafficMirrorSessionRequest,
+    t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
+);
 impl ModifyTrafficMirrorSession {
     /// The ID of the Traffic Mirror session.
     #[inline]
@@ -1092,6 +1131,10 @@ pub struct ModifyTransitGateway(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTransitGateway, t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult,
+    rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
+);
 impl ModifyTransitGateway {
     /// The ID of the transit gateway.
     #[inline]
@@ -1179,6 +1222,12 @@ pub struct ModifyTransitGatewayAttachmentNatConfiguration(
         t::ModifyTransitGatewayAttachmentNatConfigurationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayAttachmentNatConfiguration,
+    t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+    t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
 );
 impl ModifyTransitGatewayAttachmentNatConfiguration {
     /// The ID of the transit gateway attachment.
@@ -1284,6 +1333,11 @@ pub struct ModifyTransitGatewayMeteringPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTransitGatewayMeteringPolicy, t::ModifyTransitGatewayMeteringPolicyRequest,
+    t::ModifyTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
+);
 impl ModifyTransitGatewayMeteringPolicy {
     /// The ID of the transit gateway metering policy to modify.
     #[inline]
@@ -1368,6 +1422,12 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachment(
         t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayNetworkFunctionAttachment,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
 );
 impl ModifyTransitGatewayNetworkFunctionAttachment {
     /// The ID of the network function attachment.
@@ -1466,6 +1526,12 @@ pub struct ModifyTransitGatewayPeeringAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTransitGatewayPeeringAttachment,
+    t::ModifyTransitGatewayPeeringAttachmentRequest,
+    t::ModifyTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
 impl ModifyTransitGatewayPeeringAttachment {
     /// The ID of the transit gateway peering attachment.
     #[inline]
@@ -1542,6 +1608,11 @@ pub struct ModifyTransitGatewayPolicyTableEntry(
         t::ModifyTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPolicyTableEntry, t::ModifyTransitGatewayPolicyTableEntryRequest,
+    t::ModifyTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
 );
 impl ModifyTransitGatewayPolicyTableEntry {
     /// The ID of the transit gateway policy table.
@@ -1628,6 +1699,12 @@ pub struct ModifyTransitGatewayPrefixListReference(
         t::ModifyTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPrefixListReference,
+    t::ModifyTransitGatewayPrefixListReferenceRequest,
+    t::ModifyTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
 );
 impl ModifyTransitGatewayPrefixListReference {
     /// The ID of the transit gateway route table.

@@ -171,6 +171,11 @@ pub struct ModifyTransitGatewayVpcAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyTransitGatewayVpcAttachment, t::ModifyTransitGatewayVpcAttachmentRequest,
+    t::ModifyTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
 impl ModifyTransitGatewayVpcAttachment {
     /// The ID of the attachment.
     #[inline]
@@ -259,6 +264,11 @@ pub struct ModifyVerifiedAccessEndpoint(
         t::ModifyVerifiedAccessEndpointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessEndpoint, t::ModifyVerifiedAccessEndpointRequest,
+    t::ModifyVerifiedAccessEndpointResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT
 );
 impl ModifyVerifiedAccessEndpoint {
     /// The ID of the Verified Access endpoint.
@@ -382,6 +392,11 @@ pub struct ModifyVerifiedAccessEndpointPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVerifiedAccessEndpointPolicy, t::ModifyVerifiedAccessEndpointPolicyRequest,
+    t::ModifyVerifiedAccessEndpointPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY
+);
 impl ModifyVerifiedAccessEndpointPolicy {
     /// The ID of the Verified Access endpoint.
     #[inline]
@@ -477,6 +492,10 @@ pub struct ModifyVerifiedAccessGroup(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVerifiedAccessGroup, t::ModifyVerifiedAccessGroupRequest,
+    t::ModifyVerifiedAccessGroupResult, rt::NoErrors, op::MODIFY_VERIFIED_ACCESS_GROUP
+);
 impl ModifyVerifiedAccessGroup {
     /// The ID of the Verified Access group.
     #[inline]
@@ -560,6 +579,11 @@ pub struct ModifyVerifiedAccessGroupPolicy(
         t::ModifyVerifiedAccessGroupPolicyResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessGroupPolicy, t::ModifyVerifiedAccessGroupPolicyRequest,
+    t::ModifyVerifiedAccessGroupPolicyResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY
 );
 impl ModifyVerifiedAccessGroupPolicy {
     /// The ID of the Verified Access group.
@@ -656,6 +680,11 @@ pub struct ModifyVerifiedAccessInstance(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVerifiedAccessInstance, t::ModifyVerifiedAccessInstanceRequest,
+    t::ModifyVerifiedAccessInstanceResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE
+);
 impl ModifyVerifiedAccessInstance {
     /// The ID of the Verified Access instance.
     #[inline]
@@ -742,6 +771,12 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVerifiedAccessInstanceLoggingConfiguration,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
+    t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION
+);
 impl ModifyVerifiedAccessInstanceLoggingConfiguration {
     /// The ID of the Verified Access instance.
     #[inline]
@@ -824,6 +859,11 @@ pub struct ModifyVerifiedAccessTrustProvider(
         t::ModifyVerifiedAccessTrustProviderResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVerifiedAccessTrustProvider, t::ModifyVerifiedAccessTrustProviderRequest,
+    t::ModifyVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER
 );
 impl ModifyVerifiedAccessTrustProvider {
     /// The ID of the Verified Access trust provider.
@@ -948,6 +988,10 @@ impl ModifyVerifiedAccessTrustProvider {
 pub struct ModifyVolume(
     pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ModifyVolume, t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors,
+    op::MODIFY_VOLUME
+);
 impl ModifyVolume {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1038,6 +1082,10 @@ impl ModifyVolume {
 pub struct ModifyVolumeAttribute(
     pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    ModifyVolumeAttribute, t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VOLUME_ATTRIBUTE
+);
 impl ModifyVolumeAttribute {
     /// Indicates whether the volume should be auto-enabled for I/O operations.
     #[inline]
@@ -1099,6 +1147,10 @@ impl ModifyVolumeAttribute {
 /// Modifies the specified attribute of the specified VPC.
 pub struct ModifyVpcAttribute(
     pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifyVpcAttribute, t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_VPC_ATTRIBUTE
 );
 impl ModifyVpcAttribute {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
@@ -1174,6 +1226,11 @@ pub struct ModifyVpcBlockPublicAccessExclusion(
         t::ModifyVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessExclusion, t::ModifyVpcBlockPublicAccessExclusionRequest,
+    t::ModifyVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
 );
 impl ModifyVpcBlockPublicAccessExclusion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1252,6 +1309,11 @@ pub struct ModifyVpcBlockPublicAccessOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcBlockPublicAccessOptions, t::ModifyVpcBlockPublicAccessOptionsRequest,
+    t::ModifyVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
 impl ModifyVpcBlockPublicAccessOptions {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1324,6 +1386,10 @@ pub struct ModifyVpcEncryptionControl(
         t::ModifyVpcEncryptionControlResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpcEncryptionControl, t::ModifyVpcEncryptionControlRequest,
+    t::ModifyVpcEncryptionControlResult, rt::NoErrors, op::MODIFY_VPC_ENCRYPTION_CONTROL
 );
 impl ModifyVpcEncryptionControl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1489,6 +1555,10 @@ pub struct ModifyVpcEndpoint(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcEndpoint, t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult,
+    rt::NoErrors, op::MODIFY_VPC_ENDPOINT
+);
 impl ModifyVpcEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1626,6 +1696,12 @@ pub struct ModifyVpcEndpointConnectionNotification(
         t::ModifyVpcEndpointConnectionNotificationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointConnectionNotification,
+    t::ModifyVpcEndpointConnectionNotificationRequest,
+    t::ModifyVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION
 );
 impl ModifyVpcEndpointConnectionNotification {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -147,6 +147,11 @@ pub struct ModifyVpcEndpointPayerResponsibility(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcEndpointPayerResponsibility, t::ModifyVpcEndpointPayerResponsibilityRequest,
+    t::ModifyVpcEndpointPayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY
+);
 impl ModifyVpcEndpointPayerResponsibility {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -237,6 +242,12 @@ pub struct ModifyVpcEndpointServiceConfiguration(
         t::ModifyVpcEndpointServiceConfigurationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServiceConfiguration,
+    t::ModifyVpcEndpointServiceConfigurationRequest,
+    t::ModifyVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION
 );
 impl ModifyVpcEndpointServiceConfiguration {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -372,6 +383,12 @@ pub struct ModifyVpcEndpointServicePayerResponsibility(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcEndpointServicePayerResponsibility,
+    t::ModifyVpcEndpointServicePayerResponsibilityRequest,
+    t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY
+);
 impl ModifyVpcEndpointServicePayerResponsibility {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -452,6 +469,11 @@ pub struct ModifyVpcEndpointServicePermissions(
         t::ModifyVpcEndpointServicePermissionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpcEndpointServicePermissions, t::ModifyVpcEndpointServicePermissionsRequest,
+    t::ModifyVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS
 );
 impl ModifyVpcEndpointServicePermissions {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -543,6 +565,11 @@ pub struct ModifyVpcPeeringConnectionOptions(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcPeeringConnectionOptions, t::ModifyVpcPeeringConnectionOptionsRequest,
+    t::ModifyVpcPeeringConnectionOptionsResult, rt::NoErrors,
+    op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS
+);
 impl ModifyVpcPeeringConnectionOptions {
     /// The VPC peering connection options for the accepter VPC.
     #[inline]
@@ -633,6 +660,10 @@ pub struct ModifyVpcTenancy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpcTenancy, t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult,
+    rt::NoErrors, op::MODIFY_VPC_TENANCY
+);
 impl ModifyVpcTenancy {
     /// The ID of the VPC.
     #[inline]
@@ -722,6 +753,10 @@ pub struct ModifyVpnConnection(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpnConnection, t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult,
+    rt::NoErrors, op::MODIFY_VPN_CONNECTION
+);
 impl ModifyVpnConnection {
     /// The ID of the VPN connection.
     #[inline]
@@ -807,6 +842,10 @@ pub struct ModifyVpnConnectionOptions(
         t::ModifyVpnConnectionOptionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpnConnectionOptions, t::ModifyVpnConnectionOptionsRequest,
+    t::ModifyVpnConnectionOptionsResult, rt::NoErrors, op::MODIFY_VPN_CONNECTION_OPTIONS
 );
 impl ModifyVpnConnectionOptions {
     /// The ID of the Site-to-Site VPN connection.
@@ -906,6 +945,10 @@ pub struct ModifyVpnTunnelCertificate(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ModifyVpnTunnelCertificate, t::ModifyVpnTunnelCertificateRequest,
+    t::ModifyVpnTunnelCertificateResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_CERTIFICATE
+);
 impl ModifyVpnTunnelCertificate {
     /// The ID of the Amazon Web Services Site-to-Site VPN connection.
     #[inline]
@@ -979,6 +1022,10 @@ pub struct ModifyVpnTunnelOptions(
         t::ModifyVpnTunnelOptionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ModifyVpnTunnelOptions, t::ModifyVpnTunnelOptionsRequest,
+    t::ModifyVpnTunnelOptionsResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_OPTIONS
 );
 impl ModifyVpnTunnelOptions {
     /// The ID of the Amazon Web Services Site-to-Site VPN connection.
@@ -1075,6 +1122,10 @@ pub struct MonitorInstances(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    MonitorInstances, t::MonitorInstancesRequest, t::MonitorInstancesResult,
+    rt::NoErrors, op::MONITOR_INSTANCES
+);
 impl MonitorInstances {
     /// The IDs of the instances.
     #[inline]
@@ -1145,6 +1196,10 @@ pub struct MoveAddressToVpc(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    MoveAddressToVpc, t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult,
+    rt::NoErrors, op::MOVE_ADDRESS_TO_VPC
+);
 impl MoveAddressToVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1208,6 +1263,10 @@ pub struct MoveByoipCidrToIpam(
         t::MoveByoipCidrToIpamResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    MoveByoipCidrToIpam, t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult,
+    rt::NoErrors, op::MOVE_BYOIP_CIDR_TO_IPAM
 );
 impl MoveByoipCidrToIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1293,6 +1352,11 @@ pub struct MoveCapacityReservationInstances(
         t::MoveCapacityReservationInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    MoveCapacityReservationInstances, t::MoveCapacityReservationInstancesRequest,
+    t::MoveCapacityReservationInstancesResult, rt::NoErrors,
+    op::MOVE_CAPACITY_RESERVATION_INSTANCES
 );
 impl MoveCapacityReservationInstances {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

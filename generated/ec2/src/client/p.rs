@@ -95,6 +95,10 @@ pub struct ProvisionByoipCidr(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ProvisionByoipCidr, t::ProvisionByoipCidrRequest, t::ProvisionByoipCidrResult,
+    rt::NoErrors, op::PROVISION_BYOIP_CIDR
+);
 impl ProvisionByoipCidr {
     /// The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region.
     #[inline]
@@ -200,6 +204,10 @@ pub struct ProvisionIpamByoasn(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ProvisionIpamByoasn, t::ProvisionIpamByoasnRequest, t::ProvisionIpamByoasnResult,
+    rt::NoErrors, op::PROVISION_IPAM_BYOASN
+);
 impl ProvisionIpamByoasn {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -282,6 +290,10 @@ pub struct ProvisionIpamPoolCidr(
         t::ProvisionIpamPoolCidrResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ProvisionIpamPoolCidr, t::ProvisionIpamPoolCidrRequest,
+    t::ProvisionIpamPoolCidrResult, rt::NoErrors, op::PROVISION_IPAM_POOL_CIDR
 );
 impl ProvisionIpamPoolCidr {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -398,6 +410,11 @@ pub struct ProvisionPublicIpv4PoolCidr(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ProvisionPublicIpv4PoolCidr, t::ProvisionPublicIpv4PoolCidrRequest,
+    t::ProvisionPublicIpv4PoolCidrResult, rt::NoErrors,
+    op::PROVISION_PUBLIC_IPV4_POOL_CIDR
+);
 impl ProvisionPublicIpv4PoolCidr {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -484,6 +501,10 @@ pub struct PurchaseCapacityBlock(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PurchaseCapacityBlock, t::PurchaseCapacityBlockRequest,
+    t::PurchaseCapacityBlockResult, rt::NoErrors, op::PURCHASE_CAPACITY_BLOCK
+);
 impl PurchaseCapacityBlock {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -565,6 +586,11 @@ pub struct PurchaseCapacityBlockExtension(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PurchaseCapacityBlockExtension, t::PurchaseCapacityBlockExtensionRequest,
+    t::PurchaseCapacityBlockExtensionResult, rt::NoErrors,
+    op::PURCHASE_CAPACITY_BLOCK_EXTENSION
+);
 impl PurchaseCapacityBlockExtension {
     /// The ID of the Capacity Block extension offering to purchase.
     #[inline]
@@ -641,6 +667,10 @@ pub struct PurchaseHostReservation(
         t::PurchaseHostReservationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PurchaseHostReservation, t::PurchaseHostReservationRequest,
+    t::PurchaseHostReservationResult, rt::NoErrors, op::PURCHASE_HOST_RESERVATION
 );
 impl PurchaseHostReservation {
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -738,6 +768,11 @@ pub struct PurchaseReservedInstancesOffering(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PurchaseReservedInstancesOffering, t::PurchaseReservedInstancesOfferingRequest,
+    t::PurchaseReservedInstancesOfferingResult, rt::NoErrors,
+    op::PURCHASE_RESERVED_INSTANCES_OFFERING
+);
 impl PurchaseReservedInstancesOffering {
     /// The number of Reserved Instances to purchase.
     #[inline]
@@ -829,6 +864,10 @@ pub struct PurchaseScheduledInstances(
         t::PurchaseScheduledInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PurchaseScheduledInstances, t::PurchaseScheduledInstancesRequest,
+    t::PurchaseScheduledInstancesResult, rt::NoErrors, op::PURCHASE_SCHEDULED_INSTANCES
 );
 impl PurchaseScheduledInstances {
     /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).

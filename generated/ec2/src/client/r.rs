@@ -188,6 +188,10 @@ impl super::Client {
 pub struct RebootInstances(
     pub(crate) rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    RebootInstances, t::RebootInstancesRequest, rt::Unit, rt::NoErrors,
+    op::REBOOT_INSTANCES
+);
 impl RebootInstances {
     /// The instance IDs.
     #[inline]
@@ -259,6 +263,10 @@ impl RebootInstances {
 /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
 pub struct RegisterImage(
     pub(crate) rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    RegisterImage, t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors,
+    op::REGISTER_IMAGE
 );
 impl RegisterImage {
     /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
@@ -420,6 +428,12 @@ pub struct RegisterInstanceEventNotificationAttributes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RegisterInstanceEventNotificationAttributes,
+    t::RegisterInstanceEventNotificationAttributesRequest,
+    t::RegisterInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
 impl RegisterInstanceEventNotificationAttributes {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -492,6 +506,12 @@ pub struct RegisterTransitGatewayMulticastGroupMembers(
         t::RegisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RegisterTransitGatewayMulticastGroupMembers,
+    t::RegisterTransitGatewayMulticastGroupMembersRequest,
+    t::RegisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
+    op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
 );
 impl RegisterTransitGatewayMulticastGroupMembers {
     /// The ID of the transit gateway multicast domain.
@@ -580,6 +600,12 @@ pub struct RegisterTransitGatewayMulticastGroupSources(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RegisterTransitGatewayMulticastGroupSources,
+    t::RegisterTransitGatewayMulticastGroupSourcesRequest,
+    t::RegisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
+    op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
+);
 impl RegisterTransitGatewayMulticastGroupSources {
     /// The ID of the transit gateway multicast domain.
     #[inline]
@@ -663,6 +689,12 @@ pub struct RejectCapacityReservationBillingOwnership(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RejectCapacityReservationBillingOwnership,
+    t::RejectCapacityReservationBillingOwnershipRequest,
+    t::RejectCapacityReservationBillingOwnershipResult, rt::NoErrors,
+    op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP
+);
 impl RejectCapacityReservationBillingOwnership {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -731,6 +763,12 @@ pub struct RejectTransitGatewayClientVpnAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RejectTransitGatewayClientVpnAttachment,
+    t::RejectTransitGatewayClientVpnAttachmentRequest,
+    t::RejectTransitGatewayClientVpnAttachmentResult, rt::NoErrors,
+    op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT
+);
 impl RejectTransitGatewayClientVpnAttachment {
     /// The ID of the Transit Gateway attachment.
     #[inline]
@@ -798,6 +836,12 @@ pub struct RejectTransitGatewayMulticastDomainAssociations(
         t::RejectTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RejectTransitGatewayMulticastDomainAssociations,
+    t::RejectTransitGatewayMulticastDomainAssociationsRequest,
+    t::RejectTransitGatewayMulticastDomainAssociationsResult, rt::NoErrors,
+    op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS
 );
 impl RejectTransitGatewayMulticastDomainAssociations {
     /// The ID of the transit gateway multicast domain.
@@ -885,6 +929,12 @@ pub struct RejectTransitGatewayPeeringAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RejectTransitGatewayPeeringAttachment,
+    t::RejectTransitGatewayPeeringAttachmentRequest,
+    t::RejectTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
 impl RejectTransitGatewayPeeringAttachment {
     /// The ID of the transit gateway peering attachment.
     #[inline]
@@ -955,6 +1005,11 @@ pub struct RejectTransitGatewayVpcAttachment(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RejectTransitGatewayVpcAttachment, t::RejectTransitGatewayVpcAttachmentRequest,
+    t::RejectTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
 impl RejectTransitGatewayVpcAttachment {
     /// The ID of the attachment.
     #[inline]
@@ -1022,6 +1077,11 @@ pub struct RejectVpcEndpointConnections(
         t::RejectVpcEndpointConnectionsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RejectVpcEndpointConnections, t::RejectVpcEndpointConnectionsRequest,
+    t::RejectVpcEndpointConnectionsResult, rt::NoErrors,
+    op::REJECT_VPC_ENDPOINT_CONNECTIONS
 );
 impl RejectVpcEndpointConnections {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1103,6 +1163,10 @@ pub struct RejectVpcPeeringConnection(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RejectVpcPeeringConnection, t::RejectVpcPeeringConnectionRequest,
+    t::RejectVpcPeeringConnectionResult, rt::NoErrors, op::REJECT_VPC_PEERING_CONNECTION
+);
 impl RejectVpcPeeringConnection {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1174,6 +1238,9 @@ impl RejectVpcPeeringConnection {
 /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
 pub struct ReleaseAddress(
     pub(crate) rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReleaseAddress, t::ReleaseAddressRequest, rt::Unit, rt::NoErrors, op::RELEASE_ADDRESS
 );
 impl ReleaseAddress {
     /// The allocation ID. This parameter is required.
@@ -1247,6 +1314,10 @@ impl ReleaseAddress {
 pub struct ReleaseHosts(
     pub(crate) rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ReleaseHosts, t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors,
+    op::RELEASE_HOSTS
+);
 impl ReleaseHosts {
     /// The IDs of the Dedicated Hosts to release.
     #[inline]
@@ -1302,6 +1373,10 @@ pub struct ReleaseIpamPoolAllocation(
         t::ReleaseIpamPoolAllocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ReleaseIpamPoolAllocation, t::ReleaseIpamPoolAllocationRequest,
+    t::ReleaseIpamPoolAllocationResult, rt::NoErrors, op::RELEASE_IPAM_POOL_ALLOCATION
 );
 impl ReleaseIpamPoolAllocation {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1382,6 +1457,11 @@ pub struct ReplaceIamInstanceProfileAssociation(
         t::ReplaceIamInstanceProfileAssociationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ReplaceIamInstanceProfileAssociation, t::ReplaceIamInstanceProfileAssociationRequest,
+    t::ReplaceIamInstanceProfileAssociationResult, rt::NoErrors,
+    op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION
 );
 impl ReplaceIamInstanceProfileAssociation {
     /// The IAM instance profile.

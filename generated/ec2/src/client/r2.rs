@@ -161,6 +161,12 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettings(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ReplaceImageCriteriaInAllowedImagesSettings,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+    t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::NoErrors,
+    op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS
+);
 impl ReplaceImageCriteriaInAllowedImagesSettings {
     /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
     #[inline]
@@ -243,6 +249,12 @@ pub struct ReplaceImageInstanceTypeSpecification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ReplaceImageInstanceTypeSpecification,
+    t::ReplaceImageInstanceTypeSpecificationRequest,
+    t::ReplaceImageInstanceTypeSpecificationResult, rt::NoErrors,
+    op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION
+);
 impl ReplaceImageInstanceTypeSpecification {
     /// The ID of the AMI.
     #[inline]
@@ -322,6 +334,11 @@ pub struct ReplaceNetworkAclAssociation(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ReplaceNetworkAclAssociation, t::ReplaceNetworkAclAssociationRequest,
+    t::ReplaceNetworkAclAssociationResult, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ASSOCIATION
+);
 impl ReplaceNetworkAclAssociation {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -391,6 +408,10 @@ impl ReplaceNetworkAclAssociation {
 /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct ReplaceNetworkAclEntry(
     pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceNetworkAclEntry, t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
+    op::REPLACE_NETWORK_ACL_ENTRY
 );
 impl ReplaceNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -499,6 +520,9 @@ impl ReplaceNetworkAclEntry {
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct ReplaceRoute(
     pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
 );
 impl ReplaceRoute {
     /// The ID of the prefix list for the route.
@@ -656,6 +680,11 @@ pub struct ReplaceRouteTableAssociation(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ReplaceRouteTableAssociation, t::ReplaceRouteTableAssociationRequest,
+    t::ReplaceRouteTableAssociationResult, rt::NoErrors,
+    op::REPLACE_ROUTE_TABLE_ASSOCIATION
+);
 impl ReplaceRouteTableAssociation {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -729,6 +758,10 @@ pub struct ReplaceTransitGatewayRoute(
         t::ReplaceTransitGatewayRouteResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ReplaceTransitGatewayRoute, t::ReplaceTransitGatewayRouteRequest,
+    t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
 );
 impl ReplaceTransitGatewayRoute {
     /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
@@ -816,6 +849,10 @@ pub struct ReplaceVpnTunnel(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ReplaceVpnTunnel, t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult,
+    rt::NoErrors, op::REPLACE_VPN_TUNNEL
+);
 impl ReplaceVpnTunnel {
     /// The ID of the Site-to-Site VPN connection.
     #[inline]
@@ -887,6 +924,10 @@ impl ReplaceVpnTunnel {
 /// Use of this action does not change the value returned by DescribeInstanceStatus.
 pub struct ReportInstanceStatus(
     pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ReportInstanceStatus, t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors,
+    op::REPORT_INSTANCE_STATUS
 );
 impl ReportInstanceStatus {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -994,6 +1035,10 @@ pub struct RequestSpotFleet(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RequestSpotFleet, t::RequestSpotFleetRequest, t::RequestSpotFleetResponse,
+    rt::NoErrors, op::REQUEST_SPOT_FLEET
+);
 impl RequestSpotFleet {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1066,6 +1111,10 @@ pub struct RequestSpotInstances(
         t::RequestSpotInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RequestSpotInstances, t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult,
+    rt::NoErrors, op::REQUEST_SPOT_INSTANCES
 );
 impl RequestSpotInstances {
     /// The launch specification.
@@ -1205,6 +1254,10 @@ pub struct ResetAddressAttribute(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ResetAddressAttribute, t::ResetAddressAttributeRequest,
+    t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
+);
 impl ResetAddressAttribute {
     /// \[EC2-VPC\] The allocation ID.
     #[inline]
@@ -1279,6 +1332,10 @@ pub struct ResetEbsDefaultKmsKeyId(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ResetEbsDefaultKmsKeyId, t::ResetEbsDefaultKmsKeyIdRequest,
+    t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
+);
 impl ResetEbsDefaultKmsKeyId {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1338,6 +1395,10 @@ pub struct ResetFpgaImageAttribute(
         t::ResetFpgaImageAttributeResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ResetFpgaImageAttribute, t::ResetFpgaImageAttributeRequest,
+    t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
 );
 impl ResetFpgaImageAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1410,6 +1471,10 @@ impl ResetFpgaImageAttribute {
 pub struct ResetImageAttribute(
     pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    ResetImageAttribute, t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_IMAGE_ATTRIBUTE
+);
 impl ResetImageAttribute {
     /// The attribute to reset (currently you can only reset the launch permission attribute).
     #[inline]
@@ -1473,6 +1538,10 @@ impl ResetImageAttribute {
 /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
 pub struct ResetInstanceAttribute(
     pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetInstanceAttribute, t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_INSTANCE_ATTRIBUTE
 );
 impl ResetInstanceAttribute {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -125,6 +125,10 @@ impl super::Client {
 pub struct ResetNetworkInterfaceAttribute(
     pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    ResetNetworkInterfaceAttribute, t::ResetNetworkInterfaceAttributeRequest, rt::Unit,
+    rt::NoErrors, op::RESET_NETWORK_INTERFACE_ATTRIBUTE
+);
 impl ResetNetworkInterfaceAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -188,6 +192,10 @@ impl ResetNetworkInterfaceAttribute {
 /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
 pub struct ResetSnapshotAttribute(
     pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ResetSnapshotAttribute, t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::RESET_SNAPSHOT_ATTRIBUTE
 );
 impl ResetSnapshotAttribute {
     /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
@@ -257,6 +265,10 @@ pub struct RestoreAddressToClassic(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RestoreAddressToClassic, t::RestoreAddressToClassicRequest,
+    t::RestoreAddressToClassicResult, rt::NoErrors, op::RESTORE_ADDRESS_TO_CLASSIC
+);
 impl RestoreAddressToClassic {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -322,6 +334,10 @@ pub struct RestoreImageFromRecycleBin(
         t::RestoreImageFromRecycleBinResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RestoreImageFromRecycleBin, t::RestoreImageFromRecycleBinRequest,
+    t::RestoreImageFromRecycleBinResult, rt::NoErrors, op::RESTORE_IMAGE_FROM_RECYCLE_BIN
 );
 impl RestoreImageFromRecycleBin {
     /// The ID of the AMI to restore.
@@ -390,6 +406,11 @@ pub struct RestoreManagedPrefixListVersion(
         t::RestoreManagedPrefixListVersionResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RestoreManagedPrefixListVersion, t::RestoreManagedPrefixListVersionRequest,
+    t::RestoreManagedPrefixListVersionResult, rt::NoErrors,
+    op::RESTORE_MANAGED_PREFIX_LIST_VERSION
 );
 impl RestoreManagedPrefixListVersion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -471,6 +492,11 @@ pub struct RestoreSnapshotFromRecycleBin(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RestoreSnapshotFromRecycleBin, t::RestoreSnapshotFromRecycleBinRequest,
+    t::RestoreSnapshotFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN
+);
 impl RestoreSnapshotFromRecycleBin {
     /// The ID of the snapshot to restore.
     #[inline]
@@ -540,6 +566,10 @@ pub struct RestoreSnapshotTier(
         t::RestoreSnapshotTierResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RestoreSnapshotTier, t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult,
+    rt::NoErrors, op::RESTORE_SNAPSHOT_TIER
 );
 impl RestoreSnapshotTier {
     /// The ID of the snapshot to restore.
@@ -619,6 +649,11 @@ pub struct RestoreVolumeFromRecycleBin(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    RestoreVolumeFromRecycleBin, t::RestoreVolumeFromRecycleBinRequest,
+    t::RestoreVolumeFromRecycleBinResult, rt::NoErrors,
+    op::RESTORE_VOLUME_FROM_RECYCLE_BIN
+);
 impl RestoreVolumeFromRecycleBin {
     /// The ID of the volume to restore.
     #[inline]
@@ -686,6 +721,10 @@ pub struct RevokeClientVpnIngress(
         t::RevokeClientVpnIngressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RevokeClientVpnIngress, t::RevokeClientVpnIngressRequest,
+    t::RevokeClientVpnIngressResult, rt::NoErrors, op::REVOKE_CLIENT_VPN_INGRESS
 );
 impl RevokeClientVpnIngress {
     /// The ID of the Client VPN endpoint with which the authorization rule is associated.
@@ -778,6 +817,10 @@ pub struct RevokeSecurityGroupEgress(
         t::RevokeSecurityGroupEgressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupEgress, t::RevokeSecurityGroupEgressRequest,
+    t::RevokeSecurityGroupEgressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_EGRESS
 );
 impl RevokeSecurityGroupEgress {
     /// The IDs of the security group rules.
@@ -902,6 +945,10 @@ pub struct RevokeSecurityGroupIngress(
         t::RevokeSecurityGroupIngressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RevokeSecurityGroupIngress, t::RevokeSecurityGroupIngressRequest,
+    t::RevokeSecurityGroupIngressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_INGRESS
 );
 impl RevokeSecurityGroupIngress {
     /// The CIDR IP address range. You can't specify this parameter when specifying a source security group.
@@ -1040,6 +1087,9 @@ impl RevokeSecurityGroupIngress {
 /// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
 pub struct RunInstances(
     pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
+);
+rt::operation_type!(
+    RunInstances, t::RunInstancesRequest, t::Reservation, rt::NoErrors, op::RUN_INSTANCES
 );
 impl RunInstances {
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
@@ -1400,6 +1450,10 @@ pub struct RunScheduledInstances(
         t::RunScheduledInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    RunScheduledInstances, t::RunScheduledInstancesRequest,
+    t::RunScheduledInstancesResult, rt::NoErrors, op::RUN_SCHEDULED_INSTANCES
 );
 impl RunScheduledInstances {
     /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).

@@ -114,6 +114,10 @@ pub struct SearchLocalGatewayRoutes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    SearchLocalGatewayRoutes, t::SearchLocalGatewayRoutesRequest,
+    t::SearchLocalGatewayRoutesResult, rt::NoErrors, op::SEARCH_LOCAL_GATEWAY_ROUTES
+);
 impl SearchLocalGatewayRoutes {
     /// The ID of the local gateway route table.
     #[inline]
@@ -210,6 +214,11 @@ pub struct SearchTransitGatewayMulticastGroups(
         t::SearchTransitGatewayMulticastGroupsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    SearchTransitGatewayMulticastGroups, t::SearchTransitGatewayMulticastGroupsRequest,
+    t::SearchTransitGatewayMulticastGroupsResult, rt::NoErrors,
+    op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS
 );
 impl SearchTransitGatewayMulticastGroups {
     /// The ID of the transit gateway multicast domain.
@@ -316,6 +325,10 @@ pub struct SearchTransitGatewayRoutes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    SearchTransitGatewayRoutes, t::SearchTransitGatewayRoutesRequest,
+    t::SearchTransitGatewayRoutesResult, rt::NoErrors, op::SEARCH_TRANSIT_GATEWAY_ROUTES
+);
 impl SearchTransitGatewayRoutes {
     /// The ID of the transit gateway route table.
     #[inline]
@@ -417,6 +430,10 @@ impl SearchTransitGatewayRoutes {
 pub struct SendDiagnosticInterrupt(
     pub(crate) rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    SendDiagnosticInterrupt, t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors,
+    op::SEND_DIAGNOSTIC_INTERRUPT
+);
 impl SendDiagnosticInterrupt {
     /// The ID of the instance.
     #[inline]
@@ -491,6 +508,11 @@ pub struct StartDeclarativePoliciesReport(
         t::StartDeclarativePoliciesReportResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    StartDeclarativePoliciesReport, t::StartDeclarativePoliciesReportRequest,
+    t::StartDeclarativePoliciesReportResult, rt::NoErrors,
+    op::START_DECLARATIVE_POLICIES_REPORT
 );
 impl StartDeclarativePoliciesReport {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -584,6 +606,10 @@ impl StartDeclarativePoliciesReport {
 pub struct StartInstances(
     pub(crate) rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    StartInstances, t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors,
+    op::START_INSTANCES
+);
 impl StartInstances {
     /// The IDs of the instances.
     #[inline]
@@ -651,6 +677,12 @@ pub struct StartNetworkInsightsAccessScopeAnalysis(
         t::StartNetworkInsightsAccessScopeAnalysisResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    StartNetworkInsightsAccessScopeAnalysis,
+    t::StartNetworkInsightsAccessScopeAnalysisRequest,
+    t::StartNetworkInsightsAccessScopeAnalysisResult, rt::NoErrors,
+    op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS
 );
 impl StartNetworkInsightsAccessScopeAnalysis {
     /// The ID of the Network Access Scope.
@@ -731,6 +763,11 @@ pub struct StartNetworkInsightsAnalysis(
         t::StartNetworkInsightsAnalysisResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    StartNetworkInsightsAnalysis, t::StartNetworkInsightsAnalysisRequest,
+    t::StartNetworkInsightsAnalysisResult, rt::NoErrors,
+    op::START_NETWORK_INSIGHTS_ANALYSIS
 );
 impl StartNetworkInsightsAnalysis {
     /// The ID of the path.
@@ -834,6 +871,12 @@ pub struct StartVpcEndpointServicePrivateDnsVerification(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    StartVpcEndpointServicePrivateDnsVerification,
+    t::StartVpcEndpointServicePrivateDnsVerificationRequest,
+    t::StartVpcEndpointServicePrivateDnsVerificationResult, rt::NoErrors,
+    op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION
+);
 impl StartVpcEndpointServicePrivateDnsVerification {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -912,6 +955,10 @@ impl StartVpcEndpointServicePrivateDnsVerification {
 /// You can't stop or hibernate instance store-backed instances.
 pub struct StopInstances(
     pub(crate) rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    StopInstances, t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors,
+    op::STOP_INSTANCES
 );
 impl StopInstances {
     /// The IDs of the instances.

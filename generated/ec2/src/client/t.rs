@@ -32,6 +32,11 @@ pub struct TerminateClientVpnConnections(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    TerminateClientVpnConnections, t::TerminateClientVpnConnectionsRequest,
+    t::TerminateClientVpnConnectionsResult, rt::NoErrors,
+    op::TERMINATE_CLIENT_VPN_CONNECTIONS
+);
 impl TerminateClientVpnConnections {
     /// The ID of the Client VPN endpoint to which the client is connected.
     #[inline]
@@ -146,6 +151,10 @@ pub struct TerminateInstances(
         t::TerminateInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    TerminateInstances, t::TerminateInstancesRequest, t::TerminateInstancesResult,
+    rt::NoErrors, op::TERMINATE_INSTANCES
 );
 impl TerminateInstances {
     /// The IDs of the instances.

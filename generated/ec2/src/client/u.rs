@@ -124,6 +124,10 @@ pub struct UnassignIpv6Addresses(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    UnassignIpv6Addresses, t::UnassignIpv6AddressesRequest,
+    t::UnassignIpv6AddressesResult, rt::NoErrors, op::UNASSIGN_IPV6_ADDRESSES
+);
 impl UnassignIpv6Addresses {
     /// The IPv6 prefixes to unassign from the network interface.
     #[inline]
@@ -191,6 +195,10 @@ impl UnassignIpv6Addresses {
 /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
 pub struct UnassignPrivateIpAddresses(
     pub(crate) rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    UnassignPrivateIpAddresses, t::UnassignPrivateIpAddressesRequest, rt::Unit,
+    rt::NoErrors, op::UNASSIGN_PRIVATE_IP_ADDRESSES
 );
 impl UnassignPrivateIpAddresses {
     /// The IPv4 prefixes to unassign from the network interface.
@@ -261,6 +269,11 @@ pub struct UnassignPrivateNatGatewayAddress(
         t::UnassignPrivateNatGatewayAddressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UnassignPrivateNatGatewayAddress, t::UnassignPrivateNatGatewayAddressRequest,
+    t::UnassignPrivateNatGatewayAddressResult, rt::NoErrors,
+    op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS
 );
 impl UnassignPrivateNatGatewayAddress {
     /// The ID of the NAT gateway.
@@ -338,6 +351,10 @@ impl UnassignPrivateNatGatewayAddress {
 pub struct UnlockSnapshot(
     pub(crate) rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    UnlockSnapshot, t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors,
+    op::UNLOCK_SNAPSHOT
+);
 impl UnlockSnapshot {
     /// The ID of the snapshot to unlock.
     #[inline]
@@ -399,6 +416,10 @@ pub struct UnmonitorInstances(
         t::UnmonitorInstancesResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UnmonitorInstances, t::UnmonitorInstancesRequest, t::UnmonitorInstancesResult,
+    rt::NoErrors, op::UNMONITOR_INSTANCES
 );
 impl UnmonitorInstances {
     /// The IDs of the instances.
@@ -471,6 +492,12 @@ pub struct UpdateCapacityManagerMonitoredTagKeys(
         t::UpdateCapacityManagerMonitoredTagKeysResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateCapacityManagerMonitoredTagKeys,
+    t::UpdateCapacityManagerMonitoredTagKeysRequest,
+    t::UpdateCapacityManagerMonitoredTagKeysResult, rt::NoErrors,
+    op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS
 );
 impl UpdateCapacityManagerMonitoredTagKeys {
     /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
@@ -552,6 +579,12 @@ pub struct UpdateCapacityManagerOrganizationsAccess(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    UpdateCapacityManagerOrganizationsAccess,
+    t::UpdateCapacityManagerOrganizationsAccessRequest,
+    t::UpdateCapacityManagerOrganizationsAccessResult, rt::NoErrors,
+    op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS
+);
 impl UpdateCapacityManagerOrganizationsAccess {
     /// Specifies whether to enable or disable cross-account access for Amazon Web Services Organizations. When enabled, Capacity Manager aggregates data from all accounts in your organization.
     #[inline]
@@ -625,6 +658,12 @@ pub struct UpdateInterruptibleCapacityReservationAllocation(
         t::UpdateInterruptibleCapacityReservationAllocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateInterruptibleCapacityReservationAllocation,
+    t::UpdateInterruptibleCapacityReservationAllocationRequest,
+    t::UpdateInterruptibleCapacityReservationAllocationResult, rt::NoErrors,
+    op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION
 );
 impl UpdateInterruptibleCapacityReservationAllocation {
     /// The ID of the source Capacity Reservation containing the interruptible allocation to modify.
@@ -711,6 +750,12 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgress(
         t::UpdateSecurityGroupRuleDescriptionsEgressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateSecurityGroupRuleDescriptionsEgress,
+    t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
+    t::UpdateSecurityGroupRuleDescriptionsEgressResult, rt::NoErrors,
+    op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsEgress {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -800,6 +845,12 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngress(
         t::UpdateSecurityGroupRuleDescriptionsIngressResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateSecurityGroupRuleDescriptionsIngress,
+    t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
+    t::UpdateSecurityGroupRuleDescriptionsIngressResult, rt::NoErrors,
+    op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS
 );
 impl UpdateSecurityGroupRuleDescriptionsIngress {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

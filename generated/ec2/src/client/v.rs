@@ -32,6 +32,12 @@ pub struct ValidateSecurityGroupQuotasForInterface(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ValidateSecurityGroupQuotasForInterface,
+    t::ValidateSecurityGroupQuotasForInterfaceRequest,
+    t::ValidateSecurityGroupQuotasForInterfaceResult, rt::NoErrors,
+    op::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE
+);
 impl ValidateSecurityGroupQuotasForInterface {
     /// The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface.
     #[inline]

@@ -27,6 +27,10 @@ pub struct WithdrawByoipCidr(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    WithdrawByoipCidr, t::WithdrawByoipCidrRequest, t::WithdrawByoipCidrResult,
+    rt::NoErrors, op::WITHDRAW_BYOIP_CIDR
+);
 impl WithdrawByoipCidr {
     /// The address range, in CIDR notation.
     #[inline]

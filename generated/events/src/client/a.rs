@@ -25,6 +25,10 @@ pub struct ActivateEventSource(
         e::ActivateEventSourceError,
     >,
 );
+rt::operation_type!(
+    ActivateEventSource, t::ActivateEventSourceRequest, rt::Unit,
+    e::ActivateEventSourceError, op::ACTIVATE_EVENT_SOURCE
+);
 impl ActivateEventSource {
     /// The name of the partner event source to activate.
     #[inline]

@@ -69,6 +69,10 @@ pub struct CancelReplay(
         e::CancelReplayError,
     >,
 );
+rt::operation_type!(
+    CancelReplay, t::CancelReplayRequest, t::CancelReplayResponse, e::CancelReplayError,
+    op::CANCEL_REPLAY
+);
 impl CancelReplay {
     /// The name of the replay to cancel.
     #[inline]
@@ -132,6 +136,11 @@ pub struct CreateApiDestination(
         t::CreateApiDestinationResponse,
         e::CreateApiDestinationError,
     >,
+);
+rt::operation_type!(
+    CreateApiDestination, t::CreateApiDestinationRequest,
+    t::CreateApiDestinationResponse, e::CreateApiDestinationError,
+    op::CREATE_API_DESTINATION
 );
 impl CreateApiDestination {
     /// The name for the API destination to create.
@@ -227,6 +236,10 @@ pub struct CreateArchive(
         e::CreateArchiveError,
     >,
 );
+rt::operation_type!(
+    CreateArchive, t::CreateArchiveRequest, t::CreateArchiveResponse,
+    e::CreateArchiveError, op::CREATE_ARCHIVE
+);
 impl CreateArchive {
     /// The name for the archive to create.
     #[inline]
@@ -318,6 +331,10 @@ pub struct CreateConnection(
         t::CreateConnectionResponse,
         e::CreateConnectionError,
     >,
+);
+rt::operation_type!(
+    CreateConnection, t::CreateConnectionRequest, t::CreateConnectionResponse,
+    e::CreateConnectionError, op::CREATE_CONNECTION
 );
 impl CreateConnection {
     /// The name for the connection to create.
@@ -418,6 +435,10 @@ pub struct CreateEndpoint(
         e::CreateEndpointError,
     >,
 );
+rt::operation_type!(
+    CreateEndpoint, t::CreateEndpointRequest, t::CreateEndpointResponse,
+    e::CreateEndpointError, op::CREATE_ENDPOINT
+);
 impl CreateEndpoint {
     /// The name of the global endpoint. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
     #[inline]
@@ -507,6 +528,10 @@ pub struct CreateEventBus(
         t::CreateEventBusResponse,
         e::CreateEventBusError,
     >,
+);
+rt::operation_type!(
+    CreateEventBus, t::CreateEventBusRequest, t::CreateEventBusResponse,
+    e::CreateEventBusError, op::CREATE_EVENT_BUS
 );
 impl CreateEventBus {
     /// The name of the new event bus.
@@ -619,6 +644,11 @@ pub struct CreatePartnerEventSource(
         t::CreatePartnerEventSourceResponse,
         e::CreatePartnerEventSourceError,
     >,
+);
+rt::operation_type!(
+    CreatePartnerEventSource, t::CreatePartnerEventSourceRequest,
+    t::CreatePartnerEventSourceResponse, e::CreatePartnerEventSourceError,
+    op::CREATE_PARTNER_EVENT_SOURCE
 );
 impl CreatePartnerEventSource {
     /// The name of the partner event source. This name must be unique and must be in the format `partner_name/event_namespace/event_name`. The Amazon Web Services account that wants to use this partner event source must create a partner event bus with a name that matches the name of the partner event source.

@@ -140,6 +140,10 @@ pub struct DeactivateEventSource(
         e::DeactivateEventSourceError,
     >,
 );
+rt::operation_type!(
+    DeactivateEventSource, t::DeactivateEventSourceRequest, rt::Unit,
+    e::DeactivateEventSourceError, op::DEACTIVATE_EVENT_SOURCE
+);
 impl DeactivateEventSource {
     /// The name of the partner event source to deactivate.
     #[inline]
@@ -197,6 +201,11 @@ pub struct DeauthorizeConnection(
         t::DeauthorizeConnectionResponse,
         e::DeauthorizeConnectionError,
     >,
+);
+rt::operation_type!(
+    DeauthorizeConnection, t::DeauthorizeConnectionRequest,
+    t::DeauthorizeConnectionResponse, e::DeauthorizeConnectionError,
+    op::DEAUTHORIZE_CONNECTION
 );
 impl DeauthorizeConnection {
     /// The name of the connection to remove authorization from.
@@ -258,6 +267,11 @@ pub struct DeleteApiDestination(
         e::DeleteApiDestinationError,
     >,
 );
+rt::operation_type!(
+    DeleteApiDestination, t::DeleteApiDestinationRequest,
+    t::DeleteApiDestinationResponse, e::DeleteApiDestinationError,
+    op::DELETE_API_DESTINATION
+);
 impl DeleteApiDestination {
     /// The name of the destination to delete.
     #[inline]
@@ -317,6 +331,10 @@ pub struct DeleteArchive(
         t::DeleteArchiveResponse,
         e::DeleteArchiveError,
     >,
+);
+rt::operation_type!(
+    DeleteArchive, t::DeleteArchiveRequest, t::DeleteArchiveResponse,
+    e::DeleteArchiveError, op::DELETE_ARCHIVE
 );
 impl DeleteArchive {
     /// The name of the archive to delete.
@@ -378,6 +396,10 @@ pub struct DeleteConnection(
         e::DeleteConnectionError,
     >,
 );
+rt::operation_type!(
+    DeleteConnection, t::DeleteConnectionRequest, t::DeleteConnectionResponse,
+    e::DeleteConnectionError, op::DELETE_CONNECTION
+);
 impl DeleteConnection {
     /// The name of the connection to delete.
     #[inline]
@@ -438,6 +460,10 @@ pub struct DeleteEndpoint(
         e::DeleteEndpointError,
     >,
 );
+rt::operation_type!(
+    DeleteEndpoint, t::DeleteEndpointRequest, t::DeleteEndpointResponse,
+    e::DeleteEndpointError, op::DELETE_ENDPOINT
+);
 impl DeleteEndpoint {
     /// The name of the endpoint you want to delete. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`..
     #[inline]
@@ -494,6 +520,10 @@ impl DeleteEndpoint {
 pub struct DeleteEventBus(
     pub(crate) rt::Call<t::DeleteEventBusRequest, rt::Unit, e::DeleteEventBusError>,
 );
+rt::operation_type!(
+    DeleteEventBus, t::DeleteEventBusRequest, rt::Unit, e::DeleteEventBusError,
+    op::DELETE_EVENT_BUS
+);
 impl DeleteEventBus {
     /// The name of the event bus to delete.
     #[inline]
@@ -549,6 +579,10 @@ pub struct DeletePartnerEventSource(
         rt::Unit,
         e::DeletePartnerEventSourceError,
     >,
+);
+rt::operation_type!(
+    DeletePartnerEventSource, t::DeletePartnerEventSourceRequest, rt::Unit,
+    e::DeletePartnerEventSourceError, op::DELETE_PARTNER_EVENT_SOURCE
 );
 impl DeletePartnerEventSource {
     /// The name of the event source to delete.
@@ -618,6 +652,9 @@ impl DeletePartnerEventSource {
 pub struct DeleteRule(
     pub(crate) rt::Call<t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError>,
 );
+rt::operation_type!(
+    DeleteRule, t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError, op::DELETE_RULE
+);
 impl DeleteRule {
     /// The name of the rule.
     #[inline]
@@ -684,6 +721,11 @@ pub struct DescribeApiDestination(
         e::DescribeApiDestinationError,
     >,
 );
+rt::operation_type!(
+    DescribeApiDestination, t::DescribeApiDestinationRequest,
+    t::DescribeApiDestinationResponse, e::DescribeApiDestinationError,
+    op::DESCRIBE_API_DESTINATION
+);
 impl DescribeApiDestination {
     /// The name of the API destination to retrieve.
     #[inline]
@@ -743,6 +785,10 @@ pub struct DescribeArchive(
         t::DescribeArchiveResponse,
         e::DescribeArchiveError,
     >,
+);
+rt::operation_type!(
+    DescribeArchive, t::DescribeArchiveRequest, t::DescribeArchiveResponse,
+    e::DescribeArchiveError, op::DESCRIBE_ARCHIVE
 );
 impl DescribeArchive {
     /// The name of the archive to retrieve.
@@ -804,6 +850,10 @@ pub struct DescribeConnection(
         e::DescribeConnectionError,
     >,
 );
+rt::operation_type!(
+    DescribeConnection, t::DescribeConnectionRequest, t::DescribeConnectionResponse,
+    e::DescribeConnectionError, op::DESCRIBE_CONNECTION
+);
 impl DescribeConnection {
     /// The name of the connection to retrieve.
     #[inline]
@@ -863,6 +913,10 @@ pub struct DescribeEndpoint(
         t::DescribeEndpointResponse,
         e::DescribeEndpointError,
     >,
+);
+rt::operation_type!(
+    DescribeEndpoint, t::DescribeEndpointRequest, t::DescribeEndpointResponse,
+    e::DescribeEndpointError, op::DESCRIBE_ENDPOINT
 );
 impl DescribeEndpoint {
     /// The name of the endpoint you want to get information about. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`.
@@ -934,6 +988,10 @@ pub struct DescribeEventBus(
         e::DescribeEventBusError,
     >,
 );
+rt::operation_type!(
+    DescribeEventBus, t::DescribeEventBusRequest, t::DescribeEventBusResponse,
+    e::DescribeEventBusError, op::DESCRIBE_EVENT_BUS
+);
 impl DescribeEventBus {
     /// The name or ARN of the event bus to show details for. If you omit this, the default event bus is displayed.
     #[inline]
@@ -994,6 +1052,10 @@ pub struct DescribeEventSource(
         e::DescribeEventSourceError,
     >,
 );
+rt::operation_type!(
+    DescribeEventSource, t::DescribeEventSourceRequest, t::DescribeEventSourceResponse,
+    e::DescribeEventSourceError, op::DESCRIBE_EVENT_SOURCE
+);
 impl DescribeEventSource {
     /// The name of the partner event source to display the details of.
     #[inline]
@@ -1053,6 +1115,11 @@ pub struct DescribePartnerEventSource(
         t::DescribePartnerEventSourceResponse,
         e::DescribePartnerEventSourceError,
     >,
+);
+rt::operation_type!(
+    DescribePartnerEventSource, t::DescribePartnerEventSourceRequest,
+    t::DescribePartnerEventSourceResponse, e::DescribePartnerEventSourceError,
+    op::DESCRIBE_PARTNER_EVENT_SOURCE
 );
 impl DescribePartnerEventSource {
     /// The name of the event source to display.
@@ -1139,6 +1206,10 @@ pub struct DescribeReplay(
         e::DescribeReplayError,
     >,
 );
+rt::operation_type!(
+    DescribeReplay, t::DescribeReplayRequest, t::DescribeReplayResponse,
+    e::DescribeReplayError, op::DESCRIBE_REPLAY
+);
 impl DescribeReplay {
     /// The name of the replay to retrieve.
     #[inline]
@@ -1200,6 +1271,10 @@ pub struct DescribeRule(
         t::DescribeRuleResponse,
         e::DescribeRuleError,
     >,
+);
+rt::operation_type!(
+    DescribeRule, t::DescribeRuleRequest, t::DescribeRuleResponse, e::DescribeRuleError,
+    op::DESCRIBE_RULE
 );
 impl DescribeRule {
     /// The name of the rule.
@@ -1264,6 +1339,9 @@ impl DescribeRule {
 /// When you disable a rule, incoming events might continue to match to the disabled rule. Allow a short period of time for changes to take effect.
 pub struct DisableRule(
     pub(crate) rt::Call<t::DisableRuleRequest, rt::Unit, e::DisableRuleError>,
+);
+rt::operation_type!(
+    DisableRule, t::DisableRuleRequest, rt::Unit, e::DisableRuleError, op::DISABLE_RULE
 );
 impl DisableRule {
     /// The name of the rule.

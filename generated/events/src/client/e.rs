@@ -23,6 +23,9 @@ impl super::Client {
 pub struct EnableRule(
     pub(crate) rt::Call<t::EnableRuleRequest, rt::Unit, e::EnableRuleError>,
 );
+rt::operation_type!(
+    EnableRule, t::EnableRuleRequest, rt::Unit, e::EnableRuleError, op::ENABLE_RULE
+);
 impl EnableRule {
     /// The name of the rule.
     #[inline]

@@ -115,6 +115,10 @@ pub struct ListApiDestinations(
         e::ListApiDestinationsError,
     >,
 );
+rt::operation_type!(
+    ListApiDestinations, t::ListApiDestinationsRequest, t::ListApiDestinationsResponse,
+    e::ListApiDestinationsError, op::LIST_API_DESTINATIONS
+);
 impl ListApiDestinations {
     /// A name prefix to filter results returned. Only API destinations with a name that starts with the prefix are returned.
     #[inline]
@@ -192,6 +196,10 @@ pub struct ListArchives(
         t::ListArchivesResponse,
         e::ListArchivesError,
     >,
+);
+rt::operation_type!(
+    ListArchives, t::ListArchivesRequest, t::ListArchivesResponse, e::ListArchivesError,
+    op::LIST_ARCHIVES
 );
 impl ListArchives {
     /// A name prefix to filter the archives returned. Only archives with name that match the prefix are returned.
@@ -277,6 +285,10 @@ pub struct ListConnections(
         e::ListConnectionsError,
     >,
 );
+rt::operation_type!(
+    ListConnections, t::ListConnectionsRequest, t::ListConnectionsResponse,
+    e::ListConnectionsError, op::LIST_CONNECTIONS
+);
 impl ListConnections {
     /// A name prefix to filter results returned. Only connections with a name that starts with the prefix are returned.
     #[inline]
@@ -354,6 +366,10 @@ pub struct ListEndpoints(
         t::ListEndpointsResponse,
         e::ListEndpointsError,
     >,
+);
+rt::operation_type!(
+    ListEndpoints, t::ListEndpointsRequest, t::ListEndpointsResponse,
+    e::ListEndpointsError, op::LIST_ENDPOINTS
 );
 impl ListEndpoints {
     /// A value that will return a subset of the endpoints associated with this account. For example, `"NamePrefix": "ABC"` will return all endpoints with "ABC" in the name.
@@ -433,6 +449,10 @@ pub struct ListEventBuses(
         e::ListEventBusesError,
     >,
 );
+rt::operation_type!(
+    ListEventBuses, t::ListEventBusesRequest, t::ListEventBusesResponse,
+    e::ListEventBusesError, op::LIST_EVENT_BUSES
+);
 impl ListEventBuses {
     /// Specifying this limits the results to only those event buses with names that start with the specified prefix.
     #[inline]
@@ -505,6 +525,10 @@ pub struct ListEventSources(
         e::ListEventSourcesError,
     >,
 );
+rt::operation_type!(
+    ListEventSources, t::ListEventSourcesRequest, t::ListEventSourcesResponse,
+    e::ListEventSourcesError, op::LIST_EVENT_SOURCES
+);
 impl ListEventSources {
     /// Specifying this limits the results to only those partner event sources with names that start with the specified prefix.
     #[inline]
@@ -576,6 +600,11 @@ pub struct ListPartnerEventSourceAccounts(
         t::ListPartnerEventSourceAccountsResponse,
         e::ListPartnerEventSourceAccountsError,
     >,
+);
+rt::operation_type!(
+    ListPartnerEventSourceAccounts, t::ListPartnerEventSourceAccountsRequest,
+    t::ListPartnerEventSourceAccountsResponse, e::ListPartnerEventSourceAccountsError,
+    op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS
 );
 impl ListPartnerEventSourceAccounts {
     /// The name of the partner event source to display account information about.
@@ -651,6 +680,11 @@ pub struct ListPartnerEventSources(
         e::ListPartnerEventSourcesError,
     >,
 );
+rt::operation_type!(
+    ListPartnerEventSources, t::ListPartnerEventSourcesRequest,
+    t::ListPartnerEventSourcesResponse, e::ListPartnerEventSourcesError,
+    op::LIST_PARTNER_EVENT_SOURCES
+);
 impl ListPartnerEventSources {
     /// If you specify this, the results are limited to only those partner event sources that start with the string you specify.
     #[inline]
@@ -722,6 +756,10 @@ pub struct ListReplays(
         t::ListReplaysResponse,
         e::ListReplaysError,
     >,
+);
+rt::operation_type!(
+    ListReplays, t::ListReplaysRequest, t::ListReplaysResponse, e::ListReplaysError,
+    op::LIST_REPLAYS
 );
 impl ListReplays {
     /// A name prefix to filter the replays returned. Only replays with name that match the prefix are returned.
@@ -804,6 +842,11 @@ pub struct ListRuleNamesByTarget(
         t::ListRuleNamesByTargetResponse,
         e::ListRuleNamesByTargetError,
     >,
+);
+rt::operation_type!(
+    ListRuleNamesByTarget, t::ListRuleNamesByTargetRequest,
+    t::ListRuleNamesByTargetResponse, e::ListRuleNamesByTargetError,
+    op::LIST_RULE_NAMES_BY_TARGET
 );
 impl ListRuleNamesByTarget {
     /// The Amazon Resource Name (ARN) of the target resource.
@@ -896,6 +939,10 @@ impl ListRuleNamesByTarget {
 pub struct ListRules(
     pub(crate) rt::Call<t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError>,
 );
+rt::operation_type!(
+    ListRules, t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError,
+    op::LIST_RULES
+);
 impl ListRules {
     /// The prefix matching the rule name.
     #[inline]
@@ -981,6 +1028,10 @@ pub struct ListTagsForResource(
         e::ListTagsForResourceError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
+);
 impl ListTagsForResource {
     /// The ARN of the EventBridge resource for which you want to view tags.
     #[inline]
@@ -1042,6 +1093,10 @@ pub struct ListTargetsByRule(
         t::ListTargetsByRuleResponse,
         e::ListTargetsByRuleError,
     >,
+);
+rt::operation_type!(
+    ListTargetsByRule, t::ListTargetsByRuleRequest, t::ListTargetsByRuleResponse,
+    e::ListTargetsByRuleError, op::LIST_TARGETS_BY_RULE
 );
 impl ListTargetsByRule {
     /// The name of the rule.

@@ -55,6 +55,10 @@ impl super::Client {
 pub struct PutEvents(
     pub(crate) rt::Call<t::PutEventsRequest, t::PutEventsResponse, e::PutEventsError>,
 );
+rt::operation_type!(
+    PutEvents, t::PutEventsRequest, t::PutEventsResponse, e::PutEventsError,
+    op::PUT_EVENTS
+);
 impl PutEvents {
     /// The entry that defines an event in your system. You can specify several parameters for the entry such as the source and type of the event, resources associated with the event, and so on.
     #[inline]
@@ -116,6 +120,10 @@ pub struct PutPartnerEvents(
         t::PutPartnerEventsResponse,
         e::PutPartnerEventsError,
     >,
+);
+rt::operation_type!(
+    PutPartnerEvents, t::PutPartnerEventsRequest, t::PutPartnerEventsResponse,
+    e::PutPartnerEventsError, op::PUT_PARTNER_EVENTS
 );
 impl PutPartnerEvents {
     /// The list of events to write to the event bus.
@@ -180,6 +188,10 @@ impl PutPartnerEvents {
 /// The permission policy on the event bus cannot exceed 10 KB in size.
 pub struct PutPermission(
     pub(crate) rt::Call<t::PutPermissionRequest, rt::Unit, e::PutPermissionError>,
+);
+rt::operation_type!(
+    PutPermission, t::PutPermissionRequest, rt::Unit, e::PutPermissionError,
+    op::PUT_PERMISSION
 );
 impl PutPermission {
     /// The name of the event bus associated with the rule. If you omit this, the default event bus is used.
@@ -282,6 +294,9 @@ impl PutPermission {
 /// To create a rule that filters for management events from Amazon Web Services services, see [Receiving read-only management events from Amazon Web Services services](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html#eb-service-event-cloudtrail-management) in the *EventBridge User Guide*.
 pub struct PutRule(
     pub(crate) rt::Call<t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError>,
+);
+rt::operation_type!(
+    PutRule, t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError, op::PUT_RULE
 );
 impl PutRule {
     /// The name of the rule that you are creating or updating.
@@ -421,6 +436,10 @@ impl PutRule {
 /// This action can partially fail if too many requests are made at the same time. If that happens, `FailedEntryCount` is non-zero in the response and each entry in `FailedEntries` provides the ID of the failed target and the error code.
 pub struct PutTargets(
     pub(crate) rt::Call<t::PutTargetsRequest, t::PutTargetsResponse, e::PutTargetsError>,
+);
+rt::operation_type!(
+    PutTargets, t::PutTargetsRequest, t::PutTargetsResponse, e::PutTargetsError,
+    op::PUT_TARGETS
 );
 impl PutTargets {
     /// The name of the rule.

@@ -28,6 +28,10 @@ impl super::Client {
 pub struct RemovePermission(
     pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
 );
+rt::operation_type!(
+    RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
+    op::REMOVE_PERMISSION
+);
 impl RemovePermission {
     /// The statement ID corresponding to the account that is no longer allowed to put events to the default event bus.
     #[inline]
@@ -101,6 +105,10 @@ pub struct RemoveTargets(
         t::RemoveTargetsResponse,
         e::RemoveTargetsError,
     >,
+);
+rt::operation_type!(
+    RemoveTargets, t::RemoveTargetsRequest, t::RemoveTargetsResponse,
+    e::RemoveTargetsError, op::REMOVE_TARGETS
 );
 impl RemoveTargets {
     /// The name of the rule.

@@ -25,6 +25,10 @@ pub struct StartReplay(
         e::StartReplayError,
     >,
 );
+rt::operation_type!(
+    StartReplay, t::StartReplayRequest, t::StartReplayResponse, e::StartReplayError,
+    op::START_REPLAY
+);
 impl StartReplay {
     /// The name of the replay to start.
     #[inline]

@@ -38,6 +38,10 @@ pub struct TagResource(
         e::TagResourceError,
     >,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, t::TagResourceResponse, e::TagResourceError,
+    op::TAG_RESOURCE
+);
 impl TagResource {
     /// The ARN of the EventBridge resource that you're adding tags to.
     #[inline]
@@ -101,6 +105,10 @@ pub struct TestEventPattern(
         t::TestEventPatternResponse,
         e::TestEventPatternError,
     >,
+);
+rt::operation_type!(
+    TestEventPattern, t::TestEventPatternRequest, t::TestEventPatternResponse,
+    e::TestEventPatternError, op::TEST_EVENT_PATTERN
 );
 impl TestEventPattern {
     /// The event pattern. For more information, see [Events and Event Patterns](https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-and-event-patterns.html) in the *Amazon EventBridge User Guide* .

@@ -60,6 +60,10 @@ pub struct UntagResource(
         e::UntagResourceError,
     >,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, t::UntagResourceResponse,
+    e::UntagResourceError, op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The ARN of the EventBridge resource from which you are removing tags.
     #[inline]
@@ -125,6 +129,11 @@ pub struct UpdateApiDestination(
         t::UpdateApiDestinationResponse,
         e::UpdateApiDestinationError,
     >,
+);
+rt::operation_type!(
+    UpdateApiDestination, t::UpdateApiDestinationRequest,
+    t::UpdateApiDestinationResponse, e::UpdateApiDestinationError,
+    op::UPDATE_API_DESTINATION
 );
 impl UpdateApiDestination {
     /// The name of the API destination to update.
@@ -216,6 +225,10 @@ pub struct UpdateArchive(
         e::UpdateArchiveError,
     >,
 );
+rt::operation_type!(
+    UpdateArchive, t::UpdateArchiveRequest, t::UpdateArchiveResponse,
+    e::UpdateArchiveError, op::UPDATE_ARCHIVE
+);
 impl UpdateArchive {
     /// The name of the archive to update.
     #[inline]
@@ -299,6 +312,10 @@ pub struct UpdateConnection(
         t::UpdateConnectionResponse,
         e::UpdateConnectionError,
     >,
+);
+rt::operation_type!(
+    UpdateConnection, t::UpdateConnectionRequest, t::UpdateConnectionResponse,
+    e::UpdateConnectionError, op::UPDATE_CONNECTION
 );
 impl UpdateConnection {
     /// The name of the connection to update.
@@ -399,6 +416,10 @@ pub struct UpdateEndpoint(
         e::UpdateEndpointError,
     >,
 );
+rt::operation_type!(
+    UpdateEndpoint, t::UpdateEndpointRequest, t::UpdateEndpointResponse,
+    e::UpdateEndpointError, op::UPDATE_ENDPOINT
+);
 impl UpdateEndpoint {
     /// The name of the endpoint you want to update.
     #[inline]
@@ -488,6 +509,10 @@ pub struct UpdateEventBus(
         t::UpdateEventBusResponse,
         e::UpdateEventBusError,
     >,
+);
+rt::operation_type!(
+    UpdateEventBus, t::UpdateEventBusRequest, t::UpdateEventBusResponse,
+    e::UpdateEventBusError, op::UPDATE_EVENT_BUS
 );
 impl UpdateEventBus {
     /// The name of the event bus.

@@ -47,6 +47,10 @@ pub struct AbortMultipartUpload(
         e::AbortMultipartUploadError,
     >,
 );
+rt::operation_type!(
+    AbortMultipartUpload, t::AbortMultipartUploadInput, rt::Unit,
+    e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
+);
 impl AbortMultipartUpload {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -113,6 +117,10 @@ impl AbortMultipartUpload {
 pub struct AbortVaultLock(
     pub(crate) rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError>,
 );
+rt::operation_type!(
+    AbortVaultLock, t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError,
+    op::ABORT_VAULT_LOCK
+);
 impl AbortVaultLock {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -168,6 +176,10 @@ impl AbortVaultLock {
 /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
 pub struct AddTagsToVault(
     pub(crate) rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError>,
+);
+rt::operation_type!(
+    AddTagsToVault, t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError,
+    op::ADD_TAGS_TO_VAULT
 );
 impl AddTagsToVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

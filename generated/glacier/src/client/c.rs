@@ -51,6 +51,10 @@ pub struct CompleteMultipartUpload(
         e::CompleteMultipartUploadError,
     >,
 );
+rt::operation_type!(
+    CompleteMultipartUpload, t::CompleteMultipartUploadInput, t::ArchiveCreationOutput,
+    e::CompleteMultipartUploadError, op::COMPLETE_MULTIPART_UPLOAD
+);
 impl CompleteMultipartUpload {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -135,6 +139,10 @@ impl CompleteMultipartUpload {
 pub struct CompleteVaultLock(
     pub(crate) rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError>,
 );
+rt::operation_type!(
+    CompleteVaultLock, t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError,
+    op::COMPLETE_VAULT_LOCK
+);
 impl CompleteVaultLock {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -207,6 +215,10 @@ impl CompleteVaultLock {
 /// For conceptual information and underlying REST API, see [Creating a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/creating-vaults.html) and [Create Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-put.html) in the *Amazon Glacier Developer Guide*.
 pub struct CreateVault(
     pub(crate) rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError>,
+);
+rt::operation_type!(
+    CreateVault, t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError,
+    op::CREATE_VAULT
 );
 impl CreateVault {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon S3 Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.

@@ -69,6 +69,10 @@ impl super::Client {
 pub struct DeleteArchive(
     pub(crate) rt::Call<t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError>,
 );
+rt::operation_type!(
+    DeleteArchive, t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError,
+    op::DELETE_ARCHIVE
+);
 impl DeleteArchive {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -137,6 +141,9 @@ impl DeleteArchive {
 pub struct DeleteVault(
     pub(crate) rt::Call<t::DeleteVaultInput, rt::Unit, e::DeleteVaultError>,
 );
+rt::operation_type!(
+    DeleteVault, t::DeleteVaultInput, rt::Unit, e::DeleteVaultError, op::DELETE_VAULT
+);
 impl DeleteVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -198,6 +205,10 @@ pub struct DeleteVaultAccessPolicy(
         rt::Unit,
         e::DeleteVaultAccessPolicyError,
     >,
+);
+rt::operation_type!(
+    DeleteVaultAccessPolicy, t::DeleteVaultAccessPolicyInput, rt::Unit,
+    e::DeleteVaultAccessPolicyError, op::DELETE_VAULT_ACCESS_POLICY
 );
 impl DeleteVaultAccessPolicy {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -266,6 +277,10 @@ pub struct DeleteVaultNotifications(
         rt::Unit,
         e::DeleteVaultNotificationsError,
     >,
+);
+rt::operation_type!(
+    DeleteVaultNotifications, t::DeleteVaultNotificationsInput, rt::Unit,
+    e::DeleteVaultNotificationsError, op::DELETE_VAULT_NOTIFICATIONS
 );
 impl DeleteVaultNotifications {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -339,6 +354,10 @@ pub struct DescribeJob(
         e::DescribeJobError,
     >,
 );
+rt::operation_type!(
+    DescribeJob, t::DescribeJobInput, t::GlacierJobDescription, e::DescribeJobError,
+    op::DESCRIBE_JOB
+);
 impl DescribeJob {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -410,6 +429,10 @@ pub struct DescribeVault(
         t::DescribeVaultOutput,
         e::DescribeVaultError,
     >,
+);
+rt::operation_type!(
+    DescribeVault, t::DescribeVaultInput, t::DescribeVaultOutput, e::DescribeVaultError,
+    op::DESCRIBE_VAULT
 );
 impl DescribeVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

@@ -55,6 +55,11 @@ pub struct GetDataRetrievalPolicy(
         e::GetDataRetrievalPolicyError,
     >,
 );
+rt::operation_type!(
+    GetDataRetrievalPolicy, t::GetDataRetrievalPolicyInput,
+    t::GetDataRetrievalPolicyOutput, e::GetDataRetrievalPolicyError,
+    op::GET_DATA_RETRIEVAL_POLICY
+);
 impl GetDataRetrievalPolicy {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -129,6 +134,10 @@ pub struct GetJobOutput(
         e::GetJobOutputError,
     >,
 );
+rt::operation_type!(
+    GetJobOutput, t::GetJobOutputInput, t::GetJobOutputOutput, e::GetJobOutputError,
+    op::GET_JOB_OUTPUT
+);
 impl GetJobOutput {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -200,6 +209,10 @@ pub struct GetVaultAccessPolicy(
         t::GetVaultAccessPolicyOutput,
         e::GetVaultAccessPolicyError,
     >,
+);
+rt::operation_type!(
+    GetVaultAccessPolicy, t::GetVaultAccessPolicyInput, t::GetVaultAccessPolicyOutput,
+    e::GetVaultAccessPolicyError, op::GET_VAULT_ACCESS_POLICY
 );
 impl GetVaultAccessPolicy {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -276,6 +289,10 @@ pub struct GetVaultLock(
         e::GetVaultLockError,
     >,
 );
+rt::operation_type!(
+    GetVaultLock, t::GetVaultLockInput, t::GetVaultLockOutput, e::GetVaultLockError,
+    op::GET_VAULT_LOCK
+);
 impl GetVaultLock {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -341,6 +358,10 @@ pub struct GetVaultNotifications(
         t::GetVaultNotificationsOutput,
         e::GetVaultNotificationsError,
     >,
+);
+rt::operation_type!(
+    GetVaultNotifications, t::GetVaultNotificationsInput, t::GetVaultNotificationsOutput,
+    e::GetVaultNotificationsError, op::GET_VAULT_NOTIFICATIONS
 );
 impl GetVaultNotifications {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

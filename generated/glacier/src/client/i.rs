@@ -37,6 +37,10 @@ impl super::Client {
 pub struct InitiateJob(
     pub(crate) rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError>,
 );
+rt::operation_type!(
+    InitiateJob, t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError,
+    op::INITIATE_JOB
+);
 impl InitiateJob {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -114,6 +118,11 @@ pub struct InitiateMultipartUpload(
         t::InitiateMultipartUploadOutput,
         e::InitiateMultipartUploadError,
     >,
+);
+rt::operation_type!(
+    InitiateMultipartUpload, t::InitiateMultipartUploadInput,
+    t::InitiateMultipartUploadOutput, e::InitiateMultipartUploadError,
+    op::INITIATE_MULTIPART_UPLOAD
 );
 impl InitiateMultipartUpload {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -206,6 +215,10 @@ pub struct InitiateVaultLock(
         t::InitiateVaultLockOutput,
         e::InitiateVaultLockError,
     >,
+);
+rt::operation_type!(
+    InitiateVaultLock, t::InitiateVaultLockInput, t::InitiateVaultLockOutput,
+    e::InitiateVaultLockError, op::INITIATE_VAULT_LOCK
 );
 impl InitiateVaultLock {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.

@@ -68,6 +68,9 @@ impl super::Client {
 pub struct ListJobs(
     pub(crate) rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError>,
 );
+rt::operation_type!(
+    ListJobs, t::ListJobsInput, t::ListJobsOutput, e::ListJobsError, op::LIST_JOBS
+);
 impl ListJobs {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -173,6 +176,10 @@ pub struct ListMultipartUploads(
         e::ListMultipartUploadsError,
     >,
 );
+rt::operation_type!(
+    ListMultipartUploads, t::ListMultipartUploadsInput, t::ListMultipartUploadsOutput,
+    e::ListMultipartUploadsError, op::LIST_MULTIPART_UPLOADS
+);
 impl ListMultipartUploads {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -266,6 +273,9 @@ impl ListMultipartUploads {
 pub struct ListParts(
     pub(crate) rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError>,
 );
+rt::operation_type!(
+    ListParts, t::ListPartsInput, t::ListPartsOutput, e::ListPartsError, op::LIST_PARTS
+);
 impl ListParts {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -357,6 +367,11 @@ pub struct ListProvisionedCapacity(
         e::ListProvisionedCapacityError,
     >,
 );
+rt::operation_type!(
+    ListProvisionedCapacity, t::ListProvisionedCapacityInput,
+    t::ListProvisionedCapacityOutput, e::ListProvisionedCapacityError,
+    op::LIST_PROVISIONED_CAPACITY
+);
 impl ListProvisionedCapacity {
     /// The AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '-' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, don't include any hyphens ('-') in the ID.
     #[inline]
@@ -416,6 +431,10 @@ pub struct ListTagsForVault(
         t::ListTagsForVaultOutput,
         e::ListTagsForVaultError,
     >,
+);
+rt::operation_type!(
+    ListTagsForVault, t::ListTagsForVaultInput, t::ListTagsForVaultOutput,
+    e::ListTagsForVaultError, op::LIST_TAGS_FOR_VAULT
 );
 impl ListTagsForVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -484,6 +503,10 @@ impl ListTagsForVault {
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [List Vaults](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vaults-get.html) in the *Amazon Glacier Developer Guide*.
 pub struct ListVaults(
     pub(crate) rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError>,
+);
+rt::operation_type!(
+    ListVaults, t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError,
+    op::LIST_VAULTS
 );
 impl ListVaults {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.

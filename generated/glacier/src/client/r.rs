@@ -25,6 +25,10 @@ pub struct RemoveTagsFromVault(
         e::RemoveTagsFromVaultError,
     >,
 );
+rt::operation_type!(
+    RemoveTagsFromVault, t::RemoveTagsFromVaultInput, rt::Unit,
+    e::RemoveTagsFromVaultError, op::REMOVE_TAGS_FROM_VAULT
+);
 impl RemoveTagsFromVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]

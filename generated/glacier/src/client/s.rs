@@ -43,6 +43,10 @@ pub struct SetDataRetrievalPolicy(
         e::SetDataRetrievalPolicyError,
     >,
 );
+rt::operation_type!(
+    SetDataRetrievalPolicy, t::SetDataRetrievalPolicyInput, rt::Unit,
+    e::SetDataRetrievalPolicyError, op::SET_DATA_RETRIEVAL_POLICY
+);
 impl SetDataRetrievalPolicy {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -106,6 +110,10 @@ pub struct SetVaultAccessPolicy(
         rt::Unit,
         e::SetVaultAccessPolicyError,
     >,
+);
+rt::operation_type!(
+    SetVaultAccessPolicy, t::SetVaultAccessPolicyInput, rt::Unit,
+    e::SetVaultAccessPolicyError, op::SET_VAULT_ACCESS_POLICY
 );
 impl SetVaultAccessPolicy {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -183,6 +191,10 @@ pub struct SetVaultNotifications(
         rt::Unit,
         e::SetVaultNotificationsError,
     >,
+);
+rt::operation_type!(
+    SetVaultNotifications, t::SetVaultNotificationsInput, rt::Unit,
+    e::SetVaultNotificationsError, op::SET_VAULT_NOTIFICATIONS
 );
 impl SetVaultNotifications {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

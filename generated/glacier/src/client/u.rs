@@ -44,6 +44,10 @@ pub struct UploadArchive(
         e::UploadArchiveError,
     >,
 );
+rt::operation_type!(
+    UploadArchive, t::UploadArchiveInput, t::ArchiveCreationOutput,
+    e::UploadArchiveError, op::UPLOAD_ARCHIVE
+);
 impl UploadArchive {
     /// The name of the vault.
     #[inline]
@@ -139,6 +143,10 @@ pub struct UploadMultipartPart(
         t::UploadMultipartPartOutput,
         e::UploadMultipartPartError,
     >,
+);
+rt::operation_type!(
+    UploadMultipartPart, t::UploadMultipartPartInput, t::UploadMultipartPartOutput,
+    e::UploadMultipartPartError, op::UPLOAD_MULTIPART_PART
 );
 impl UploadMultipartPart {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

@@ -97,6 +97,10 @@ pub struct AcceptDelegationRequest(
         e::AcceptDelegationRequestError,
     >,
 );
+rt::operation_type!(
+    AcceptDelegationRequest, t::AcceptDelegationRequestRequest, rt::Unit,
+    e::AcceptDelegationRequestError, op::ACCEPT_DELEGATION_REQUEST
+);
 impl AcceptDelegationRequest {
     /// The unique identifier of the delegation request to accept.
     #[inline]
@@ -156,6 +160,10 @@ pub struct AcquireRole(
         t::AcquireRoleResponse,
         e::AcquireRoleError,
     >,
+);
+rt::operation_type!(
+    AcquireRole, t::AcquireRoleRequest, t::AcquireRoleResponse, e::AcquireRoleError,
+    op::ACQUIRE_ROLE
 );
 impl AcquireRole {
     /// The Amazon Resource Name (ARN) of the role template to create the role from.
@@ -230,6 +238,11 @@ pub struct AddClientIdToOpenIdConnectProvider(
         e::AddClientIdToOpenIdConnectProviderError,
     >,
 );
+rt::operation_type!(
+    AddClientIdToOpenIdConnectProvider, t::AddClientIdToOpenIdConnectProviderRequest,
+    rt::Unit, e::AddClientIdToOpenIdConnectProviderError,
+    op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER
+);
 impl AddClientIdToOpenIdConnectProvider {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect (OIDC) provider resource to add the client ID to. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     #[inline]
@@ -300,6 +313,10 @@ pub struct AddRoleToInstanceProfile(
         e::AddRoleToInstanceProfileError,
     >,
 );
+rt::operation_type!(
+    AddRoleToInstanceProfile, t::AddRoleToInstanceProfileRequest, rt::Unit,
+    e::AddRoleToInstanceProfileError, op::ADD_ROLE_TO_INSTANCE_PROFILE
+);
 impl AddRoleToInstanceProfile {
     /// The name of the instance profile to update.
     #[inline]
@@ -359,6 +376,10 @@ impl AddRoleToInstanceProfile {
 /// Adds the specified user to the specified group.
 pub struct AddUserToGroup(
     pub(crate) rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError>,
+);
+rt::operation_type!(
+    AddUserToGroup, t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError,
+    op::ADD_USER_TO_GROUP
 );
 impl AddUserToGroup {
     /// The name of the group to update.
@@ -426,6 +447,10 @@ pub struct AssociateDelegationRequest(
         e::AssociateDelegationRequestError,
     >,
 );
+rt::operation_type!(
+    AssociateDelegationRequest, t::AssociateDelegationRequestRequest, rt::Unit,
+    e::AssociateDelegationRequestError, op::ASSOCIATE_DELEGATION_REQUEST
+);
 impl AssociateDelegationRequest {
     /// The unique identifier of the delegation request to associate.
     #[inline]
@@ -485,6 +510,10 @@ impl AssociateDelegationRequest {
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct AttachGroupPolicy(
     pub(crate) rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError>,
+);
+rt::operation_type!(
+    AttachGroupPolicy, t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError,
+    op::ATTACH_GROUP_POLICY
 );
 impl AttachGroupPolicy {
     /// The name (friendly name, not ARN) of the group to attach the policy to.
@@ -548,6 +577,10 @@ impl AttachGroupPolicy {
 pub struct AttachRolePolicy(
     pub(crate) rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError>,
 );
+rt::operation_type!(
+    AttachRolePolicy, t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError,
+    op::ATTACH_ROLE_POLICY
+);
 impl AttachRolePolicy {
     /// The name (friendly name, not ARN) of the role to attach the policy to.
     #[inline]
@@ -609,6 +642,10 @@ impl AttachRolePolicy {
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct AttachUserPolicy(
     pub(crate) rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError>,
+);
+rt::operation_type!(
+    AttachUserPolicy, t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError,
+    op::ATTACH_USER_POLICY
 );
 impl AttachUserPolicy {
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.

@@ -138,6 +138,10 @@ impl super::Client {
 pub struct ChangePassword(
     pub(crate) rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError>,
 );
+rt::operation_type!(
+    ChangePassword, t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError,
+    op::CHANGE_PASSWORD
+);
 impl ChangePassword {
     /// The IAM user's current password.
     #[inline]
@@ -204,6 +208,10 @@ pub struct CreateAccessKey(
         e::CreateAccessKeyError,
     >,
 );
+rt::operation_type!(
+    CreateAccessKey, t::CreateAccessKeyRequest, t::CreateAccessKeyResponse,
+    e::CreateAccessKeyError, op::CREATE_ACCESS_KEY
+);
 impl CreateAccessKey {
     /// The name of the IAM user that the new key will belong to.
     #[inline]
@@ -264,6 +272,10 @@ pub struct CreateAccountAlias(
         e::CreateAccountAliasError,
     >,
 );
+rt::operation_type!(
+    CreateAccountAlias, t::CreateAccountAliasRequest, rt::Unit,
+    e::CreateAccountAliasError, op::CREATE_ACCOUNT_ALIAS
+);
 impl CreateAccountAlias {
     /// The account alias to create.
     #[inline]
@@ -319,6 +331,11 @@ pub struct CreateDelegationRequest(
         t::CreateDelegationRequestResponse,
         e::CreateDelegationRequestError,
     >,
+);
+rt::operation_type!(
+    CreateDelegationRequest, t::CreateDelegationRequestRequest,
+    t::CreateDelegationRequestResponse, e::CreateDelegationRequestError,
+    op::CREATE_DELEGATION_REQUEST
 );
 impl CreateDelegationRequest {
     /// The Amazon Web Services account ID this delegation request is targeted to.
@@ -430,6 +447,10 @@ pub struct CreateGroup(
         e::CreateGroupError,
     >,
 );
+rt::operation_type!(
+    CreateGroup, t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError,
+    op::CREATE_GROUP
+);
 impl CreateGroup {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
     #[inline]
@@ -493,6 +514,11 @@ pub struct CreateInstanceProfile(
         t::CreateInstanceProfileResponse,
         e::CreateInstanceProfileError,
     >,
+);
+rt::operation_type!(
+    CreateInstanceProfile, t::CreateInstanceProfileRequest,
+    t::CreateInstanceProfileResponse, e::CreateInstanceProfileError,
+    op::CREATE_INSTANCE_PROFILE
 );
 impl CreateInstanceProfile {
     /// The name of the instance profile to create.
@@ -569,6 +595,10 @@ pub struct CreateLoginProfile(
         t::CreateLoginProfileResponse,
         e::CreateLoginProfileError,
     >,
+);
+rt::operation_type!(
+    CreateLoginProfile, t::CreateLoginProfileRequest, t::CreateLoginProfileResponse,
+    e::CreateLoginProfileError, op::CREATE_LOGIN_PROFILE
 );
 impl CreateLoginProfile {
     /// The name of the IAM user to create a password for. The user must already exist.
@@ -659,6 +689,11 @@ pub struct CreateOpenIdConnectProvider(
         e::CreateOpenIdConnectProviderError,
     >,
 );
+rt::operation_type!(
+    CreateOpenIdConnectProvider, t::CreateOpenIdConnectProviderRequest,
+    t::CreateOpenIdConnectProviderResponse, e::CreateOpenIdConnectProviderError,
+    op::CREATE_OPEN_ID_CONNECT_PROVIDER
+);
 impl CreateOpenIdConnectProvider {
     /// The URL of the identity provider. The URL must begin with `https://` and should correspond to the `iss` claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not. Typically the URL consists of only a hostname, like `https://server.example.org` or `https://example.com`. The URL should not contain a port number.
     #[inline]
@@ -744,6 +779,10 @@ pub struct CreatePolicy(
         t::CreatePolicyResponse,
         e::CreatePolicyError,
     >,
+);
+rt::operation_type!(
+    CreatePolicy, t::CreatePolicyRequest, t::CreatePolicyResponse, e::CreatePolicyError,
+    op::CREATE_POLICY
 );
 impl CreatePolicy {
     /// The friendly name of the policy.
@@ -833,6 +872,10 @@ pub struct CreatePolicyVersion(
         e::CreatePolicyVersionError,
     >,
 );
+rt::operation_type!(
+    CreatePolicyVersion, t::CreatePolicyVersionRequest, t::CreatePolicyVersionResponse,
+    e::CreatePolicyVersionError, op::CREATE_POLICY_VERSION
+);
 impl CreatePolicyVersion {
     /// The Amazon Resource Name (ARN) of the IAM policy to which you want to add a new version.
     #[inline]
@@ -902,6 +945,10 @@ impl CreatePolicyVersion {
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateRole(
     pub(crate) rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError>,
+);
+rt::operation_type!(
+    CreateRole, t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError,
+    op::CREATE_ROLE
 );
 impl CreateRole {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -1001,6 +1048,10 @@ pub struct CreateSamlProvider(
         e::CreateSamlProviderError,
     >,
 );
+rt::operation_type!(
+    CreateSamlProvider, t::CreateSamlProviderRequest, t::CreateSamlProviderResponse,
+    e::CreateSamlProviderError, op::CREATE_SAML_PROVIDER
+);
 impl CreateSamlProvider {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your organization's IdP.
     #[inline]
@@ -1090,6 +1141,11 @@ pub struct CreateServiceLinkedRole(
         e::CreateServiceLinkedRoleError,
     >,
 );
+rt::operation_type!(
+    CreateServiceLinkedRole, t::CreateServiceLinkedRoleRequest,
+    t::CreateServiceLinkedRoleResponse, e::CreateServiceLinkedRoleError,
+    op::CREATE_SERVICE_LINKED_ROLE
+);
 impl CreateServiceLinkedRole {
     /// The service principal for the Amazon Web Services service to which this role is attached. You use a string similar to a URL but without the http:// in front. For example: `elasticbeanstalk.amazonaws.com`.
     #[inline]
@@ -1172,6 +1228,11 @@ pub struct CreateServiceSpecificCredential(
         e::CreateServiceSpecificCredentialError,
     >,
 );
+rt::operation_type!(
+    CreateServiceSpecificCredential, t::CreateServiceSpecificCredentialRequest,
+    t::CreateServiceSpecificCredentialResponse, e::CreateServiceSpecificCredentialError,
+    op::CREATE_SERVICE_SPECIFIC_CREDENTIAL
+);
 impl CreateServiceSpecificCredential {
     /// The name of the IAM user that is to be associated with the credentials. The new service-specific credentials have the same permissions as the associated user except that they can be used only to access the specified service.
     #[inline]
@@ -1243,6 +1304,10 @@ impl CreateServiceSpecificCredential {
 /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateUser(
     pub(crate) rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError>,
+);
+rt::operation_type!(
+    CreateUser, t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError,
+    op::CREATE_USER
 );
 impl CreateUser {
     /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -1319,6 +1384,11 @@ pub struct CreateVirtualMfaDevice(
         t::CreateVirtualMfaDeviceResponse,
         e::CreateVirtualMfaDeviceError,
     >,
+);
+rt::operation_type!(
+    CreateVirtualMfaDevice, t::CreateVirtualMfaDeviceRequest,
+    t::CreateVirtualMfaDeviceResponse, e::CreateVirtualMfaDeviceError,
+    op::CREATE_VIRTUAL_MFA_DEVICE
 );
 impl CreateVirtualMfaDevice {
     /// The path for the virtual MFA device. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.

@@ -138,6 +138,10 @@ pub struct DeactivateMfaDevice(
         e::DeactivateMfaDeviceError,
     >,
 );
+rt::operation_type!(
+    DeactivateMfaDevice, t::DeactivateMfaDeviceRequest, rt::Unit,
+    e::DeactivateMfaDeviceError, op::DEACTIVATE_MFA_DEVICE
+);
 impl DeactivateMfaDevice {
     /// The name of the user whose MFA device you want to deactivate.
     #[inline]
@@ -195,6 +199,10 @@ impl DeactivateMfaDevice {
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub struct DeleteAccessKey(
     pub(crate) rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError>,
+);
+rt::operation_type!(
+    DeleteAccessKey, t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError,
+    op::DELETE_ACCESS_KEY
 );
 impl DeleteAccessKey {
     /// The name of the user whose access key pair you want to delete.
@@ -256,6 +264,10 @@ pub struct DeleteAccountAlias(
         e::DeleteAccountAliasError,
     >,
 );
+rt::operation_type!(
+    DeleteAccountAlias, t::DeleteAccountAliasRequest, rt::Unit,
+    e::DeleteAccountAliasError, op::DELETE_ACCOUNT_ALIAS
+);
 impl DeleteAccountAlias {
     /// The name of the account alias to delete.
     #[inline]
@@ -306,6 +318,10 @@ impl DeleteAccountAlias {
 pub struct DeleteAccountPasswordPolicy(
     pub(crate) rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError>,
 );
+rt::operation_type!(
+    DeleteAccountPasswordPolicy, rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError,
+    op::DELETE_ACCOUNT_PASSWORD_POLICY
+);
 impl DeleteAccountPasswordPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -349,6 +365,9 @@ impl DeleteAccountPasswordPolicy {
 /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
 pub struct DeleteGroup(
     pub(crate) rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError>,
+);
+rt::operation_type!(
+    DeleteGroup, t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError, op::DELETE_GROUP
 );
 impl DeleteGroup {
     /// The name of the IAM group to delete.
@@ -401,6 +420,10 @@ impl DeleteGroup {
 /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteGroupPolicy(
     pub(crate) rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError>,
+);
+rt::operation_type!(
+    DeleteGroupPolicy, t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError,
+    op::DELETE_GROUP_POLICY
 );
 impl DeleteGroupPolicy {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
@@ -466,6 +489,10 @@ pub struct DeleteInstanceProfile(
         e::DeleteInstanceProfileError,
     >,
 );
+rt::operation_type!(
+    DeleteInstanceProfile, t::DeleteInstanceProfileRequest, rt::Unit,
+    e::DeleteInstanceProfileError, op::DELETE_INSTANCE_PROFILE
+);
 impl DeleteInstanceProfile {
     /// The name of the instance profile to delete.
     #[inline]
@@ -528,6 +555,10 @@ pub struct DeleteLoginProfile(
         e::DeleteLoginProfileError,
     >,
 );
+rt::operation_type!(
+    DeleteLoginProfile, t::DeleteLoginProfileRequest, rt::Unit,
+    e::DeleteLoginProfileError, op::DELETE_LOGIN_PROFILE
+);
 impl DeleteLoginProfile {
     /// The name of the user whose password you want to delete.
     #[inline]
@@ -585,6 +616,10 @@ pub struct DeleteOpenIdConnectProvider(
         rt::Unit,
         e::DeleteOpenIdConnectProviderError,
     >,
+);
+rt::operation_type!(
+    DeleteOpenIdConnectProvider, t::DeleteOpenIdConnectProviderRequest, rt::Unit,
+    e::DeleteOpenIdConnectProviderError, op::DELETE_OPEN_ID_CONNECT_PROVIDER
 );
 impl DeleteOpenIdConnectProvider {
     /// The Amazon Resource Name (ARN) of the IAM OpenID Connect provider resource object to delete. You can get a list of OpenID Connect provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -648,6 +683,10 @@ impl DeleteOpenIdConnectProvider {
 pub struct DeletePolicy(
     pub(crate) rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError>,
 );
+rt::operation_type!(
+    DeletePolicy, t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError,
+    op::DELETE_POLICY
+);
 impl DeletePolicy {
     /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
     #[inline]
@@ -705,6 +744,10 @@ pub struct DeletePolicyVersion(
         rt::Unit,
         e::DeletePolicyVersionError,
     >,
+);
+rt::operation_type!(
+    DeletePolicyVersion, t::DeletePolicyVersionRequest, rt::Unit,
+    e::DeletePolicyVersionError, op::DELETE_POLICY_VERSION
 );
 impl DeletePolicyVersion {
     /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
@@ -769,6 +812,9 @@ impl DeletePolicyVersion {
 pub struct DeleteRole(
     pub(crate) rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError>,
 );
+rt::operation_type!(
+    DeleteRole, t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError, op::DELETE_ROLE
+);
 impl DeleteRole {
     /// The name of the role to delete.
     #[inline]
@@ -827,6 +873,10 @@ pub struct DeleteRolePermissionsBoundary(
         e::DeleteRolePermissionsBoundaryError,
     >,
 );
+rt::operation_type!(
+    DeleteRolePermissionsBoundary, t::DeleteRolePermissionsBoundaryRequest, rt::Unit,
+    e::DeleteRolePermissionsBoundaryError, op::DELETE_ROLE_PERMISSIONS_BOUNDARY
+);
 impl DeleteRolePermissionsBoundary {
     /// The name (friendly name, not ARN) of the IAM role from which you want to remove the permissions boundary.
     #[inline]
@@ -882,6 +932,10 @@ impl DeleteRolePermissionsBoundary {
 /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteRolePolicy(
     pub(crate) rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError>,
+);
+rt::operation_type!(
+    DeleteRolePolicy, t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError,
+    op::DELETE_ROLE_POLICY
 );
 impl DeleteRolePolicy {
     /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
@@ -947,6 +1001,10 @@ pub struct DeleteSamlProvider(
         e::DeleteSamlProviderError,
     >,
 );
+rt::operation_type!(
+    DeleteSamlProvider, t::DeleteSamlProviderRequest, rt::Unit,
+    e::DeleteSamlProviderError, op::DELETE_SAML_PROVIDER
+);
 impl DeleteSamlProvider {
     /// The Amazon Resource Name (ARN) of the SAML provider to delete.
     #[inline]
@@ -1002,6 +1060,10 @@ pub struct DeleteSshPublicKey(
         rt::Unit,
         e::DeleteSshPublicKeyError,
     >,
+);
+rt::operation_type!(
+    DeleteSshPublicKey, t::DeleteSshPublicKeyRequest, rt::Unit,
+    e::DeleteSshPublicKeyError, op::DELETE_SSH_PUBLIC_KEY
 );
 impl DeleteSshPublicKey {
     /// The name of the IAM user associated with the SSH public key.
@@ -1194,6 +1256,10 @@ pub struct DeleteServerCertificate(
         e::DeleteServerCertificateError,
     >,
 );
+rt::operation_type!(
+    DeleteServerCertificate, t::DeleteServerCertificateRequest, rt::Unit,
+    e::DeleteServerCertificateError, op::DELETE_SERVER_CERTIFICATE
+);
 impl DeleteServerCertificate {
     /// The name of the server certificate you want to delete.
     #[inline]
@@ -1256,6 +1322,11 @@ pub struct DeleteServiceLinkedRole(
         e::DeleteServiceLinkedRoleError,
     >,
 );
+rt::operation_type!(
+    DeleteServiceLinkedRole, t::DeleteServiceLinkedRoleRequest,
+    t::DeleteServiceLinkedRoleResponse, e::DeleteServiceLinkedRoleError,
+    op::DELETE_SERVICE_LINKED_ROLE
+);
 impl DeleteServiceLinkedRole {
     /// The name of the service-linked role to be deleted.
     #[inline]
@@ -1315,6 +1386,10 @@ pub struct DeleteServiceSpecificCredential(
         rt::Unit,
         e::DeleteServiceSpecificCredentialError,
     >,
+);
+rt::operation_type!(
+    DeleteServiceSpecificCredential, t::DeleteServiceSpecificCredentialRequest, rt::Unit,
+    e::DeleteServiceSpecificCredentialError, op::DELETE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl DeleteServiceSpecificCredential {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -1381,6 +1456,10 @@ pub struct DeleteSigningCertificate(
         rt::Unit,
         e::DeleteSigningCertificateError,
     >,
+);
+rt::operation_type!(
+    DeleteSigningCertificate, t::DeleteSigningCertificateRequest, rt::Unit,
+    e::DeleteSigningCertificateError, op::DELETE_SIGNING_CERTIFICATE
 );
 impl DeleteSigningCertificate {
     /// The name of the user the signing certificate belongs to.
@@ -1452,6 +1531,9 @@ impl DeleteSigningCertificate {
 pub struct DeleteUser(
     pub(crate) rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError>,
 );
+rt::operation_type!(
+    DeleteUser, t::DeleteUserRequest, rt::Unit, e::DeleteUserError, op::DELETE_USER
+);
 impl DeleteUser {
     /// The name of the user to delete.
     #[inline]
@@ -1508,6 +1590,10 @@ pub struct DeleteUserPermissionsBoundary(
         e::DeleteUserPermissionsBoundaryError,
     >,
 );
+rt::operation_type!(
+    DeleteUserPermissionsBoundary, t::DeleteUserPermissionsBoundaryRequest, rt::Unit,
+    e::DeleteUserPermissionsBoundaryError, op::DELETE_USER_PERMISSIONS_BOUNDARY
+);
 impl DeleteUserPermissionsBoundary {
     /// The name (friendly name, not ARN) of the IAM user from which you want to remove the permissions boundary.
     #[inline]
@@ -1563,6 +1649,10 @@ impl DeleteUserPermissionsBoundary {
 /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteUserPolicy(
     pub(crate) rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError>,
+);
+rt::operation_type!(
+    DeleteUserPolicy, t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError,
+    op::DELETE_USER_POLICY
 );
 impl DeleteUserPolicy {
     /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
@@ -1626,6 +1716,10 @@ pub struct DeleteVirtualMfaDevice(
         e::DeleteVirtualMfaDeviceError,
     >,
 );
+rt::operation_type!(
+    DeleteVirtualMfaDevice, t::DeleteVirtualMfaDeviceRequest, rt::Unit,
+    e::DeleteVirtualMfaDeviceError, op::DELETE_VIRTUAL_MFA_DEVICE
+);
 impl DeleteVirtualMfaDevice {
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
     #[inline]
@@ -1681,6 +1775,10 @@ impl DeleteVirtualMfaDevice {
 /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DetachGroupPolicy(
     pub(crate) rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError>,
+);
+rt::operation_type!(
+    DetachGroupPolicy, t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError,
+    op::DETACH_GROUP_POLICY
 );
 impl DetachGroupPolicy {
     /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
@@ -1740,6 +1838,10 @@ impl DetachGroupPolicy {
 pub struct DetachRolePolicy(
     pub(crate) rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError>,
 );
+rt::operation_type!(
+    DetachRolePolicy, t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError,
+    op::DETACH_ROLE_POLICY
+);
 impl DetachRolePolicy {
     /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
     #[inline]
@@ -1797,6 +1899,10 @@ impl DetachRolePolicy {
 /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DetachUserPolicy(
     pub(crate) rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError>,
+);
+rt::operation_type!(
+    DetachUserPolicy, t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError,
+    op::DETACH_USER_POLICY
 );
 impl DetachUserPolicy {
     /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
@@ -1858,6 +1964,13 @@ pub struct DisableOrganizationsRootCredentialsManagement(
         e::DisableOrganizationsRootCredentialsManagementError,
     >,
 );
+rt::operation_type!(
+    DisableOrganizationsRootCredentialsManagement,
+    t::DisableOrganizationsRootCredentialsManagementRequest,
+    t::DisableOrganizationsRootCredentialsManagementResponse,
+    e::DisableOrganizationsRootCredentialsManagementError,
+    op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT
+);
 impl DisableOrganizationsRootCredentialsManagement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -1917,6 +2030,11 @@ pub struct DisableOrganizationsRootSessions(
         e::DisableOrganizationsRootSessionsError,
     >,
 );
+rt::operation_type!(
+    DisableOrganizationsRootSessions, t::DisableOrganizationsRootSessionsRequest,
+    t::DisableOrganizationsRootSessionsResponse,
+    e::DisableOrganizationsRootSessionsError, op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS
+);
 impl DisableOrganizationsRootSessions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -1968,6 +2086,11 @@ impl DisableOrganizationsRootSessions {
 /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
 pub struct DisableOutboundWebIdentityFederation(
     pub(crate) rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError>,
+);
+rt::operation_type!(
+    DisableOutboundWebIdentityFederation, rt::Unit, rt::Unit,
+    e::DisableOutboundWebIdentityFederationError,
+    op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION
 );
 impl DisableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -55,6 +55,10 @@ impl super::Client {
 pub struct EnableMfaDevice(
     pub(crate) rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError>,
 );
+rt::operation_type!(
+    EnableMfaDevice, t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError,
+    op::ENABLE_MFA_DEVICE
+);
 impl EnableMfaDevice {
     /// The name of the IAM user for whom you want to enable the MFA device.
     #[inline]
@@ -132,6 +136,13 @@ pub struct EnableOrganizationsRootCredentialsManagement(
         e::EnableOrganizationsRootCredentialsManagementError,
     >,
 );
+rt::operation_type!(
+    EnableOrganizationsRootCredentialsManagement,
+    t::EnableOrganizationsRootCredentialsManagementRequest,
+    t::EnableOrganizationsRootCredentialsManagementResponse,
+    e::EnableOrganizationsRootCredentialsManagementError,
+    op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT
+);
 impl EnableOrganizationsRootCredentialsManagement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -196,6 +207,11 @@ pub struct EnableOrganizationsRootSessions(
         e::EnableOrganizationsRootSessionsError,
     >,
 );
+rt::operation_type!(
+    EnableOrganizationsRootSessions, t::EnableOrganizationsRootSessionsRequest,
+    t::EnableOrganizationsRootSessionsResponse, e::EnableOrganizationsRootSessionsError,
+    op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS
+);
 impl EnableOrganizationsRootSessions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -251,6 +267,12 @@ pub struct EnableOutboundWebIdentityFederation(
         t::EnableOutboundWebIdentityFederationResponse,
         e::EnableOutboundWebIdentityFederationError,
     >,
+);
+rt::operation_type!(
+    EnableOutboundWebIdentityFederation, rt::Unit,
+    t::EnableOutboundWebIdentityFederationResponse,
+    e::EnableOutboundWebIdentityFederationError,
+    op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION
 );
 impl EnableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -152,6 +152,10 @@ pub struct ListAccessKeys(
         e::ListAccessKeysError,
     >,
 );
+rt::operation_type!(
+    ListAccessKeys, t::ListAccessKeysRequest, t::ListAccessKeysResponse,
+    e::ListAccessKeysError, op::LIST_ACCESS_KEYS
+);
 impl ListAccessKeys {
     /// The name of the user.
     #[inline]
@@ -237,6 +241,10 @@ pub struct ListAccountAliases(
         e::ListAccountAliasesError,
     >,
 );
+rt::operation_type!(
+    ListAccountAliases, t::ListAccountAliasesRequest, t::ListAccountAliasesResponse,
+    e::ListAccountAliasesError, op::LIST_ACCOUNT_ALIASES
+);
 impl ListAccountAliases {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     #[inline]
@@ -319,6 +327,11 @@ pub struct ListAttachedGroupPolicies(
         t::ListAttachedGroupPoliciesResponse,
         e::ListAttachedGroupPoliciesError,
     >,
+);
+rt::operation_type!(
+    ListAttachedGroupPolicies, t::ListAttachedGroupPoliciesRequest,
+    t::ListAttachedGroupPoliciesResponse, e::ListAttachedGroupPoliciesError,
+    op::LIST_ATTACHED_GROUP_POLICIES
 );
 impl ListAttachedGroupPolicies {
     /// The name (friendly name, not ARN) of the group to list attached policies for.
@@ -417,6 +430,11 @@ pub struct ListAttachedRolePolicies(
         e::ListAttachedRolePoliciesError,
     >,
 );
+rt::operation_type!(
+    ListAttachedRolePolicies, t::ListAttachedRolePoliciesRequest,
+    t::ListAttachedRolePoliciesResponse, e::ListAttachedRolePoliciesError,
+    op::LIST_ATTACHED_ROLE_POLICIES
+);
 impl ListAttachedRolePolicies {
     /// The name (friendly name, not ARN) of the role to list attached policies for.
     #[inline]
@@ -513,6 +531,11 @@ pub struct ListAttachedUserPolicies(
         t::ListAttachedUserPoliciesResponse,
         e::ListAttachedUserPoliciesError,
     >,
+);
+rt::operation_type!(
+    ListAttachedUserPolicies, t::ListAttachedUserPoliciesRequest,
+    t::ListAttachedUserPoliciesResponse, e::ListAttachedUserPoliciesError,
+    op::LIST_ATTACHED_USER_POLICIES
 );
 impl ListAttachedUserPolicies {
     /// The name (friendly name, not ARN) of the user to list attached policies for.
@@ -611,6 +634,11 @@ pub struct ListDelegationRequests(
         e::ListDelegationRequestsError,
     >,
 );
+rt::operation_type!(
+    ListDelegationRequests, t::ListDelegationRequestsRequest,
+    t::ListDelegationRequestsResponse, e::ListDelegationRequestsError,
+    op::LIST_DELEGATION_REQUESTS
+);
 impl ListDelegationRequests {
     /// The owner ID to filter delegation requests by.
     #[inline]
@@ -686,6 +714,11 @@ pub struct ListEntitiesForPolicy(
         t::ListEntitiesForPolicyResponse,
         e::ListEntitiesForPolicyError,
     >,
+);
+rt::operation_type!(
+    ListEntitiesForPolicy, t::ListEntitiesForPolicyRequest,
+    t::ListEntitiesForPolicyResponse, e::ListEntitiesForPolicyError,
+    op::LIST_ENTITIES_FOR_POLICY
 );
 impl ListEntitiesForPolicy {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
@@ -794,6 +827,10 @@ pub struct ListGroupPolicies(
         e::ListGroupPoliciesError,
     >,
 );
+rt::operation_type!(
+    ListGroupPolicies, t::ListGroupPoliciesRequest, t::ListGroupPoliciesResponse,
+    e::ListGroupPoliciesError, op::LIST_GROUP_POLICIES
+);
 impl ListGroupPolicies {
     /// The name of the group to list policies for.
     #[inline]
@@ -877,6 +914,10 @@ impl ListGroupPolicies {
 pub struct ListGroups(
     pub(crate) rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError>,
 );
+rt::operation_type!(
+    ListGroups, t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError,
+    op::LIST_GROUPS
+);
 impl ListGroups {
     /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
     #[inline]
@@ -957,6 +998,10 @@ pub struct ListGroupsForUser(
         t::ListGroupsForUserResponse,
         e::ListGroupsForUserError,
     >,
+);
+rt::operation_type!(
+    ListGroupsForUser, t::ListGroupsForUserRequest, t::ListGroupsForUserResponse,
+    e::ListGroupsForUserError, op::LIST_GROUPS_FOR_USER
 );
 impl ListGroupsForUser {
     /// The name of the user to list groups for.
@@ -1042,6 +1087,11 @@ pub struct ListInstanceProfileTags(
         t::ListInstanceProfileTagsResponse,
         e::ListInstanceProfileTagsError,
     >,
+);
+rt::operation_type!(
+    ListInstanceProfileTags, t::ListInstanceProfileTagsRequest,
+    t::ListInstanceProfileTagsResponse, e::ListInstanceProfileTagsError,
+    op::LIST_INSTANCE_PROFILE_TAGS
 );
 impl ListInstanceProfileTags {
     /// The name of the IAM instance profile whose tags you want to see.
@@ -1132,6 +1182,11 @@ pub struct ListInstanceProfiles(
         e::ListInstanceProfilesError,
     >,
 );
+rt::operation_type!(
+    ListInstanceProfiles, t::ListInstanceProfilesRequest,
+    t::ListInstanceProfilesResponse, e::ListInstanceProfilesError,
+    op::LIST_INSTANCE_PROFILES
+);
 impl ListInstanceProfiles {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all instance profiles whose path starts with `/application_abc/component_xyz/`.
     #[inline]
@@ -1218,6 +1273,11 @@ pub struct ListInstanceProfilesForRole(
         t::ListInstanceProfilesForRoleResponse,
         e::ListInstanceProfilesForRoleError,
     >,
+);
+rt::operation_type!(
+    ListInstanceProfilesForRole, t::ListInstanceProfilesForRoleRequest,
+    t::ListInstanceProfilesForRoleResponse, e::ListInstanceProfilesForRoleError,
+    op::LIST_INSTANCE_PROFILES_FOR_ROLE
 );
 impl ListInstanceProfilesForRole {
     /// The name of the role to list instance profiles for.
@@ -1306,6 +1366,10 @@ pub struct ListMfaDeviceTags(
         e::ListMfaDeviceTagsError,
     >,
 );
+rt::operation_type!(
+    ListMfaDeviceTags, t::ListMfaDeviceTagsRequest, t::ListMfaDeviceTagsResponse,
+    e::ListMfaDeviceTagsError, op::LIST_MFA_DEVICE_TAGS
+);
 impl ListMfaDeviceTags {
     /// The unique identifier for the IAM virtual MFA device whose tags you want to see. For virtual MFA devices, the serial number is the same as the ARN.
     #[inline]
@@ -1393,6 +1457,10 @@ pub struct ListMfaDevices(
         e::ListMfaDevicesError,
     >,
 );
+rt::operation_type!(
+    ListMfaDevices, t::ListMfaDevicesRequest, t::ListMfaDevicesResponse,
+    e::ListMfaDevicesError, op::LIST_MFA_DEVICES
+);
 impl ListMfaDevices {
     /// The name of the user whose MFA devices you want to list.
     #[inline]
@@ -1479,6 +1547,11 @@ pub struct ListOpenIdConnectProviderTags(
         t::ListOpenIdConnectProviderTagsResponse,
         e::ListOpenIdConnectProviderTagsError,
     >,
+);
+rt::operation_type!(
+    ListOpenIdConnectProviderTags, t::ListOpenIdConnectProviderTagsRequest,
+    t::ListOpenIdConnectProviderTagsResponse, e::ListOpenIdConnectProviderTagsError,
+    op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS
 );
 impl ListOpenIdConnectProviderTags {
     /// The ARN of the OpenID Connect (OIDC) identity provider whose tags you want to see.

@@ -148,6 +148,11 @@ pub struct ListOpenIdConnectProviders(
         e::ListOpenIdConnectProvidersError,
     >,
 );
+rt::operation_type!(
+    ListOpenIdConnectProviders, t::ListOpenIdConnectProvidersRequest,
+    t::ListOpenIdConnectProvidersResponse, e::ListOpenIdConnectProvidersError,
+    op::LIST_OPEN_ID_CONNECT_PROVIDERS
+);
 impl ListOpenIdConnectProviders {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -203,6 +208,11 @@ pub struct ListOrganizationsFeatures(
         t::ListOrganizationsFeaturesResponse,
         e::ListOrganizationsFeaturesError,
     >,
+);
+rt::operation_type!(
+    ListOrganizationsFeatures, t::ListOrganizationsFeaturesRequest,
+    t::ListOrganizationsFeaturesResponse, e::ListOrganizationsFeaturesError,
+    op::LIST_ORGANIZATIONS_FEATURES
 );
 impl ListOrganizationsFeatures {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -267,6 +277,10 @@ pub struct ListPolicies(
         t::ListPoliciesResponse,
         e::ListPoliciesError,
     >,
+);
+rt::operation_type!(
+    ListPolicies, t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError,
+    op::LIST_POLICIES
 );
 impl ListPolicies {
     /// The scope to use for filtering the results.
@@ -383,6 +397,11 @@ pub struct ListPoliciesGrantingServiceAccess(
         e::ListPoliciesGrantingServiceAccessError,
     >,
 );
+rt::operation_type!(
+    ListPoliciesGrantingServiceAccess, t::ListPoliciesGrantingServiceAccessRequest,
+    t::ListPoliciesGrantingServiceAccessResponse,
+    e::ListPoliciesGrantingServiceAccessError, op::LIST_POLICIES_GRANTING_SERVICE_ACCESS
+);
 impl ListPoliciesGrantingServiceAccess {
     /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
     #[inline]
@@ -456,6 +475,10 @@ pub struct ListPolicyTags(
         t::ListPolicyTagsResponse,
         e::ListPolicyTagsError,
     >,
+);
+rt::operation_type!(
+    ListPolicyTags, t::ListPolicyTagsRequest, t::ListPolicyTagsResponse,
+    e::ListPolicyTagsError, op::LIST_POLICY_TAGS
 );
 impl ListPolicyTags {
     /// The ARN of the IAM customer managed policy whose tags you want to see.
@@ -543,6 +566,10 @@ pub struct ListPolicyVersions(
         t::ListPolicyVersionsResponse,
         e::ListPolicyVersionsError,
     >,
+);
+rt::operation_type!(
+    ListPolicyVersions, t::ListPolicyVersionsRequest, t::ListPolicyVersionsResponse,
+    e::ListPolicyVersionsError, op::LIST_POLICY_VERSIONS
 );
 impl ListPolicyVersions {
     /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
@@ -633,6 +660,10 @@ pub struct ListRolePolicies(
         e::ListRolePoliciesError,
     >,
 );
+rt::operation_type!(
+    ListRolePolicies, t::ListRolePoliciesRequest, t::ListRolePoliciesResponse,
+    e::ListRolePoliciesError, op::LIST_ROLE_POLICIES
+);
 impl ListRolePolicies {
     /// The name of the role to list policies for.
     #[inline]
@@ -717,6 +748,10 @@ pub struct ListRoleTags(
         t::ListRoleTagsResponse,
         e::ListRoleTagsError,
     >,
+);
+rt::operation_type!(
+    ListRoleTags, t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError,
+    op::LIST_ROLE_TAGS
 );
 impl ListRoleTags {
     /// The name of the IAM role for which you want to see the list of tags.
@@ -809,6 +844,10 @@ impl ListRoleTags {
 pub struct ListRoles(
     pub(crate) rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
 );
+rt::operation_type!(
+    ListRoles, t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError,
+    op::LIST_ROLES
+);
 impl ListRoles {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
     #[inline]
@@ -889,6 +928,11 @@ pub struct ListSamlProviderTags(
         t::ListSamlProviderTagsResponse,
         e::ListSamlProviderTagsError,
     >,
+);
+rt::operation_type!(
+    ListSamlProviderTags, t::ListSamlProviderTagsRequest,
+    t::ListSamlProviderTagsResponse, e::ListSamlProviderTagsError,
+    op::LIST_SAML_PROVIDER_TAGS
 );
 impl ListSamlProviderTags {
     /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
@@ -977,6 +1021,10 @@ pub struct ListSamlProviders(
         e::ListSamlProvidersError,
     >,
 );
+rt::operation_type!(
+    ListSamlProviders, t::ListSamlProvidersRequest, t::ListSamlProvidersResponse,
+    e::ListSamlProvidersError, op::LIST_SAML_PROVIDERS
+);
 impl ListSamlProviders {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -1034,6 +1082,10 @@ pub struct ListSshPublicKeys(
         t::ListSshPublicKeysResponse,
         e::ListSshPublicKeysError,
     >,
+);
+rt::operation_type!(
+    ListSshPublicKeys, t::ListSshPublicKeysRequest, t::ListSshPublicKeysResponse,
+    e::ListSshPublicKeysError, op::LIST_SSH_PUBLIC_KEYS
 );
 impl ListSshPublicKeys {
     /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
@@ -1121,6 +1173,11 @@ pub struct ListServerCertificateTags(
         t::ListServerCertificateTagsResponse,
         e::ListServerCertificateTagsError,
     >,
+);
+rt::operation_type!(
+    ListServerCertificateTags, t::ListServerCertificateTagsRequest,
+    t::ListServerCertificateTagsResponse, e::ListServerCertificateTagsError,
+    op::LIST_SERVER_CERTIFICATE_TAGS
 );
 impl ListServerCertificateTags {
     /// The name of the IAM server certificate whose tags you want to see.
@@ -1215,6 +1272,11 @@ pub struct ListServerCertificates(
         e::ListServerCertificatesError,
     >,
 );
+rt::operation_type!(
+    ListServerCertificates, t::ListServerCertificatesRequest,
+    t::ListServerCertificatesResponse, e::ListServerCertificatesError,
+    op::LIST_SERVER_CERTIFICATES
+);
 impl ListServerCertificates {
     /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
     #[inline]
@@ -1303,6 +1365,11 @@ pub struct ListServiceSpecificCredentials(
         t::ListServiceSpecificCredentialsResponse,
         e::ListServiceSpecificCredentialsError,
     >,
+);
+rt::operation_type!(
+    ListServiceSpecificCredentials, t::ListServiceSpecificCredentialsRequest,
+    t::ListServiceSpecificCredentialsResponse, e::ListServiceSpecificCredentialsError,
+    op::LIST_SERVICE_SPECIFIC_CREDENTIALS
 );
 impl ListServiceSpecificCredentials {
     /// The name of the user whose service-specific credentials you want information about. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -1393,6 +1460,11 @@ pub struct ListSigningCertificates(
         t::ListSigningCertificatesResponse,
         e::ListSigningCertificatesError,
     >,
+);
+rt::operation_type!(
+    ListSigningCertificates, t::ListSigningCertificatesRequest,
+    t::ListSigningCertificatesResponse, e::ListSigningCertificatesError,
+    op::LIST_SIGNING_CERTIFICATES
 );
 impl ListSigningCertificates {
     /// The name of the IAM user whose signing certificates you want to examine.
@@ -1513,6 +1585,10 @@ pub struct ListUserPolicies(
         e::ListUserPoliciesError,
     >,
 );
+rt::operation_type!(
+    ListUserPolicies, t::ListUserPoliciesRequest, t::ListUserPoliciesResponse,
+    e::ListUserPoliciesError, op::LIST_USER_POLICIES
+);
 impl ListUserPolicies {
     /// The name of the user to list policies for.
     #[inline]
@@ -1597,6 +1673,10 @@ pub struct ListUserTags(
         t::ListUserTagsResponse,
         e::ListUserTagsError,
     >,
+);
+rt::operation_type!(
+    ListUserTags, t::ListUserTagsRequest, t::ListUserTagsResponse, e::ListUserTagsError,
+    op::LIST_USER_TAGS
 );
 impl ListUserTags {
     /// The name of the IAM user whose tags you want to see.
@@ -1688,6 +1768,10 @@ impl ListUserTags {
 pub struct ListUsers(
     pub(crate) rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
 );
+rt::operation_type!(
+    ListUsers, t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError,
+    op::LIST_USERS
+);
 impl ListUsers {
     /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
     #[inline]
@@ -1770,6 +1854,10 @@ pub struct ListVirtualMfaDevices(
         t::ListVirtualMfaDevicesResponse,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListVirtualMfaDevices, t::ListVirtualMfaDevicesRequest,
+    t::ListVirtualMfaDevicesResponse, rt::NoErrors, op::LIST_VIRTUAL_MFA_DEVICES
 );
 impl ListVirtualMfaDevices {
     /// The status (`Unassigned` or `Assigned`) of the devices to list. If you do not specify an `AssignmentStatus`, the operation defaults to `Any`, which lists both assigned and unassigned virtual MFA devices.,

@@ -66,6 +66,11 @@ pub struct PutAccountProperties(
         e::PutAccountPropertiesError,
     >,
 );
+rt::operation_type!(
+    PutAccountProperties, t::PutAccountPropertiesRequest,
+    t::PutAccountPropertiesResponse, e::PutAccountPropertiesError,
+    op::PUT_ACCOUNT_PROPERTIES
+);
 impl PutAccountProperties {
     /// A map of property key-value pairs to set. All keys must belong to the same namespace.
     #[inline]
@@ -127,6 +132,10 @@ impl PutAccountProperties {
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutGroupPolicy(
     pub(crate) rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError>,
+);
+rt::operation_type!(
+    PutGroupPolicy, t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError,
+    op::PUT_GROUP_POLICY
 );
 impl PutGroupPolicy {
     /// The name of the group to associate the policy with.
@@ -198,6 +207,10 @@ pub struct PutRolePermissionsBoundary(
         e::PutRolePermissionsBoundaryError,
     >,
 );
+rt::operation_type!(
+    PutRolePermissionsBoundary, t::PutRolePermissionsBoundaryRequest, rt::Unit,
+    e::PutRolePermissionsBoundaryError, op::PUT_ROLE_PERMISSIONS_BOUNDARY
+);
 impl PutRolePermissionsBoundary {
     /// The name (friendly name, not ARN) of the IAM role for which you want to set the permissions boundary.
     #[inline]
@@ -265,6 +278,10 @@ impl PutRolePermissionsBoundary {
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutRolePolicy(
     pub(crate) rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError>,
+);
+rt::operation_type!(
+    PutRolePolicy, t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError,
+    op::PUT_ROLE_POLICY
 );
 impl PutRolePolicy {
     /// The name of the role to associate the policy with.
@@ -334,6 +351,10 @@ pub struct PutUserPermissionsBoundary(
         e::PutUserPermissionsBoundaryError,
     >,
 );
+rt::operation_type!(
+    PutUserPermissionsBoundary, t::PutUserPermissionsBoundaryRequest, rt::Unit,
+    e::PutUserPermissionsBoundaryError, op::PUT_USER_PERMISSIONS_BOUNDARY
+);
 impl PutUserPermissionsBoundary {
     /// The name (friendly name, not ARN) of the IAM user for which you want to set the permissions boundary.
     #[inline]
@@ -399,6 +420,10 @@ impl PutUserPermissionsBoundary {
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutUserPolicy(
     pub(crate) rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError>,
+);
+rt::operation_type!(
+    PutUserPolicy, t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError,
+    op::PUT_USER_POLICY
 );
 impl PutUserPolicy {
     /// The name of the user to associate the policy with.

@@ -79,6 +79,10 @@ pub struct RejectDelegationRequest(
         e::RejectDelegationRequestError,
     >,
 );
+rt::operation_type!(
+    RejectDelegationRequest, t::RejectDelegationRequestRequest, rt::Unit,
+    e::RejectDelegationRequestError, op::REJECT_DELEGATION_REQUEST
+);
 impl RejectDelegationRequest {
     /// The unique identifier of the delegation request to reject.
     #[inline]
@@ -144,6 +148,12 @@ pub struct RemoveClientIdFromOpenIdConnectProvider(
         rt::Unit,
         e::RemoveClientIdFromOpenIdConnectProviderError,
     >,
+);
+rt::operation_type!(
+    RemoveClientIdFromOpenIdConnectProvider,
+    t::RemoveClientIdFromOpenIdConnectProviderRequest, rt::Unit,
+    e::RemoveClientIdFromOpenIdConnectProviderError,
+    op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER
 );
 impl RemoveClientIdFromOpenIdConnectProvider {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource to remove the client ID from. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
@@ -213,6 +223,10 @@ pub struct RemoveRoleFromInstanceProfile(
         e::RemoveRoleFromInstanceProfileError,
     >,
 );
+rt::operation_type!(
+    RemoveRoleFromInstanceProfile, t::RemoveRoleFromInstanceProfileRequest, rt::Unit,
+    e::RemoveRoleFromInstanceProfileError, op::REMOVE_ROLE_FROM_INSTANCE_PROFILE
+);
 impl RemoveRoleFromInstanceProfile {
     /// The name of the instance profile to update.
     #[inline]
@@ -277,6 +291,10 @@ pub struct RemoveUserFromGroup(
         e::RemoveUserFromGroupError,
     >,
 );
+rt::operation_type!(
+    RemoveUserFromGroup, t::RemoveUserFromGroupRequest, rt::Unit,
+    e::RemoveUserFromGroupError, op::REMOVE_USER_FROM_GROUP
+);
 impl RemoveUserFromGroup {
     /// The name of the group to update.
     #[inline]
@@ -336,6 +354,11 @@ pub struct ResetServiceSpecificCredential(
         t::ResetServiceSpecificCredentialResponse,
         e::ResetServiceSpecificCredentialError,
     >,
+);
+rt::operation_type!(
+    ResetServiceSpecificCredential, t::ResetServiceSpecificCredentialRequest,
+    t::ResetServiceSpecificCredentialResponse, e::ResetServiceSpecificCredentialError,
+    op::RESET_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl ResetServiceSpecificCredential {
     /// The name of the IAM user associated with the service-specific credential. If this value is not specified, then the operation assumes the user whose credentials are used to call the operation.
@@ -402,6 +425,10 @@ impl ResetServiceSpecificCredential {
 /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
 pub struct ResyncMfaDevice(
     pub(crate) rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError>,
+);
+rt::operation_type!(
+    ResyncMfaDevice, t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError,
+    op::RESYNC_MFA_DEVICE
 );
 impl ResyncMfaDevice {
     /// The name of the user whose MFA device you want to resynchronize.

@@ -67,6 +67,10 @@ pub struct SendDelegationToken(
         e::SendDelegationTokenError,
     >,
 );
+rt::operation_type!(
+    SendDelegationToken, t::SendDelegationTokenRequest, rt::Unit,
+    e::SendDelegationTokenError, op::SEND_DELEGATION_TOKEN
+);
 impl SendDelegationToken {
     /// The unique identifier of the delegation request for which to send the token.
     #[inline]
@@ -124,6 +128,10 @@ pub struct SetDefaultPolicyVersion(
         rt::Unit,
         e::SetDefaultPolicyVersionError,
     >,
+);
+rt::operation_type!(
+    SetDefaultPolicyVersion, t::SetDefaultPolicyVersionRequest, rt::Unit,
+    e::SetDefaultPolicyVersionError, op::SET_DEFAULT_POLICY_VERSION
 );
 impl SetDefaultPolicyVersion {
     /// The Amazon Resource Name (ARN) of the IAM policy whose default version you want to set.
@@ -195,6 +203,11 @@ pub struct SetSecurityTokenServicePreferences(
         e::SetSecurityTokenServicePreferencesError,
     >,
 );
+rt::operation_type!(
+    SetSecurityTokenServicePreferences, t::SetSecurityTokenServicePreferencesRequest,
+    rt::Unit, e::SetSecurityTokenServicePreferencesError,
+    op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES
+);
 impl SetSecurityTokenServicePreferences {
     /// The version of the global endpoint token. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens.
     #[inline]
@@ -265,6 +278,10 @@ pub struct SimulateCustomPolicy(
         t::SimulatePolicyResponse,
         e::SimulateCustomPolicyError,
     >,
+);
+rt::operation_type!(
+    SimulateCustomPolicy, t::SimulateCustomPolicyRequest, t::SimulatePolicyResponse,
+    e::SimulateCustomPolicyError, op::SIMULATE_CUSTOM_POLICY
 );
 impl SimulateCustomPolicy {
     /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
@@ -423,6 +440,11 @@ pub struct SimulatePrincipalPolicy(
         t::SimulatePolicyResponse,
         e::SimulatePrincipalPolicyError,
     >,
+);
+rt::operation_type!(
+    SimulatePrincipalPolicy, t::SimulatePrincipalPolicyRequest,
+    t::SimulatePolicyResponse, e::SimulatePrincipalPolicyError,
+    op::SIMULATE_PRINCIPAL_POLICY
 );
 impl SimulatePrincipalPolicy {
     /// The Amazon Resource Name (ARN) of a user, group, or role whose policies you want to include in the simulation. If you specify a user, group, or role, the simulation includes all policies that are associated with that entity. If you specify a user, the simulation also includes all policies that are attached to any groups the user belongs to.

@@ -83,6 +83,10 @@ pub struct TagInstanceProfile(
         e::TagInstanceProfileError,
     >,
 );
+rt::operation_type!(
+    TagInstanceProfile, t::TagInstanceProfileRequest, rt::Unit,
+    e::TagInstanceProfileError, op::TAG_INSTANCE_PROFILE
+);
 impl TagInstanceProfile {
     /// The name of the IAM instance profile to which you want to add tags.
     #[inline]
@@ -145,6 +149,10 @@ impl TagInstanceProfile {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagMfaDevice(
     pub(crate) rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError>,
+);
+rt::operation_type!(
+    TagMfaDevice, t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError,
+    op::TAG_MFA_DEVICE
 );
 impl TagMfaDevice {
     /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -213,6 +221,10 @@ pub struct TagOpenIdConnectProvider(
         e::TagOpenIdConnectProviderError,
     >,
 );
+rt::operation_type!(
+    TagOpenIdConnectProvider, t::TagOpenIdConnectProviderRequest, rt::Unit,
+    e::TagOpenIdConnectProviderError, op::TAG_OPEN_ID_CONNECT_PROVIDER
+);
 impl TagOpenIdConnectProvider {
     /// The ARN of the OIDC identity provider in IAM to which you want to add tags.
     #[inline]
@@ -280,6 +292,9 @@ impl TagOpenIdConnectProvider {
 pub struct TagPolicy(
     pub(crate) rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError>,
 );
+rt::operation_type!(
+    TagPolicy, t::TagPolicyRequest, rt::Unit, e::TagPolicyError, op::TAG_POLICY
+);
 impl TagPolicy {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
     #[inline]
@@ -344,6 +359,7 @@ impl TagPolicy {
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct TagRole(pub(crate) rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
+rt::operation_type!(TagRole, t::TagRoleRequest, rt::Unit, e::TagRoleError, op::TAG_ROLE);
 impl TagRole {
     /// The name of the IAM role to which you want to add tags.
     #[inline]
@@ -404,6 +420,10 @@ impl TagRole {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagSamlProvider(
     pub(crate) rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError>,
+);
+rt::operation_type!(
+    TagSamlProvider, t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError,
+    op::TAG_SAML_PROVIDER
 );
 impl TagSamlProvider {
     /// The ARN of the SAML identity provider in IAM to which you want to add tags.
@@ -475,6 +495,10 @@ pub struct TagServerCertificate(
         e::TagServerCertificateError,
     >,
 );
+rt::operation_type!(
+    TagServerCertificate, t::TagServerCertificateRequest, rt::Unit,
+    e::TagServerCertificateError, op::TAG_SERVER_CERTIFICATE
+);
 impl TagServerCertificate {
     /// The name of the IAM server certificate to which you want to add tags.
     #[inline]
@@ -543,6 +567,7 @@ impl TagServerCertificate {
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct TagUser(pub(crate) rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
+rt::operation_type!(TagUser, t::TagUserRequest, rt::Unit, e::TagUserError, op::TAG_USER);
 impl TagUser {
     /// The name of the IAM user to which you want to add tags.
     #[inline]

@@ -144,6 +144,10 @@ pub struct UntagInstanceProfile(
         e::UntagInstanceProfileError,
     >,
 );
+rt::operation_type!(
+    UntagInstanceProfile, t::UntagInstanceProfileRequest, rt::Unit,
+    e::UntagInstanceProfileError, op::UNTAG_INSTANCE_PROFILE
+);
 impl UntagInstanceProfile {
     /// The name of the IAM instance profile from which you want to remove tags.
     #[inline]
@@ -203,6 +207,10 @@ impl UntagInstanceProfile {
 /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagMfaDevice(
     pub(crate) rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError>,
+);
+rt::operation_type!(
+    UntagMfaDevice, t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError,
+    op::UNTAG_MFA_DEVICE
 );
 impl UntagMfaDevice {
     /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -264,6 +272,10 @@ pub struct UntagOpenIdConnectProvider(
         e::UntagOpenIdConnectProviderError,
     >,
 );
+rt::operation_type!(
+    UntagOpenIdConnectProvider, t::UntagOpenIdConnectProviderRequest, rt::Unit,
+    e::UntagOpenIdConnectProviderError, op::UNTAG_OPEN_ID_CONNECT_PROVIDER
+);
 impl UntagOpenIdConnectProvider {
     /// The ARN of the OIDC provider in IAM from which you want to remove tags.
     #[inline]
@@ -324,6 +336,9 @@ impl UntagOpenIdConnectProvider {
 pub struct UntagPolicy(
     pub(crate) rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError>,
 );
+rt::operation_type!(
+    UntagPolicy, t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError, op::UNTAG_POLICY
+);
 impl UntagPolicy {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
     #[inline]
@@ -380,6 +395,9 @@ impl UntagPolicy {
 pub struct UntagRole(
     pub(crate) rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError>,
 );
+rt::operation_type!(
+    UntagRole, t::UntagRoleRequest, rt::Unit, e::UntagRoleError, op::UNTAG_ROLE
+);
 impl UntagRole {
     /// The name of the IAM role from which you want to remove tags.
     #[inline]
@@ -435,6 +453,10 @@ impl UntagRole {
 /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagSamlProvider(
     pub(crate) rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError>,
+);
+rt::operation_type!(
+    UntagSamlProvider, t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError,
+    op::UNTAG_SAML_PROVIDER
 );
 impl UntagSamlProvider {
     /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
@@ -498,6 +520,10 @@ pub struct UntagServerCertificate(
         e::UntagServerCertificateError,
     >,
 );
+rt::operation_type!(
+    UntagServerCertificate, t::UntagServerCertificateRequest, rt::Unit,
+    e::UntagServerCertificateError, op::UNTAG_SERVER_CERTIFICATE
+);
 impl UntagServerCertificate {
     /// The name of the IAM server certificate from which you want to remove tags.
     #[inline]
@@ -558,6 +584,9 @@ impl UntagServerCertificate {
 pub struct UntagUser(
     pub(crate) rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError>,
 );
+rt::operation_type!(
+    UntagUser, t::UntagUserRequest, rt::Unit, e::UntagUserError, op::UNTAG_USER
+);
 impl UntagUser {
     /// The name of the IAM user from which you want to remove tags.
     #[inline]
@@ -617,6 +646,10 @@ impl UntagUser {
 /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
 pub struct UpdateAccessKey(
     pub(crate) rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError>,
+);
+rt::operation_type!(
+    UpdateAccessKey, t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError,
+    op::UPDATE_ACCESS_KEY
 );
 impl UpdateAccessKey {
     /// The name of the user whose key you want to update.
@@ -687,6 +720,10 @@ pub struct UpdateAccountPasswordPolicy(
         rt::Unit,
         e::UpdateAccountPasswordPolicyError,
     >,
+);
+rt::operation_type!(
+    UpdateAccountPasswordPolicy, t::UpdateAccountPasswordPolicyRequest, rt::Unit,
+    e::UpdateAccountPasswordPolicyError, op::UPDATE_ACCOUNT_PASSWORD_POLICY
 );
 impl UpdateAccountPasswordPolicy {
     /// The minimum number of characters allowed in an IAM user password.
@@ -794,6 +831,10 @@ pub struct UpdateAssumeRolePolicy(
         e::UpdateAssumeRolePolicyError,
     >,
 );
+rt::operation_type!(
+    UpdateAssumeRolePolicy, t::UpdateAssumeRolePolicyRequest, rt::Unit,
+    e::UpdateAssumeRolePolicyError, op::UPDATE_ASSUME_ROLE_POLICY
+);
 impl UpdateAssumeRolePolicy {
     /// The name of the role to update with the new policy.
     #[inline]
@@ -860,6 +901,10 @@ pub struct UpdateDelegationRequest(
         e::UpdateDelegationRequestError,
     >,
 );
+rt::operation_type!(
+    UpdateDelegationRequest, t::UpdateDelegationRequestRequest, rt::Unit,
+    e::UpdateDelegationRequestError, op::UPDATE_DELEGATION_REQUEST
+);
 impl UpdateDelegationRequest {
     /// The unique identifier of the delegation request to update.
     #[inline]
@@ -923,6 +968,9 @@ impl UpdateDelegationRequest {
 /// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
 pub struct UpdateGroup(
     pub(crate) rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError>,
+);
+rt::operation_type!(
+    UpdateGroup, t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError, op::UPDATE_GROUP
 );
 impl UpdateGroup {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
@@ -991,6 +1039,10 @@ pub struct UpdateLoginProfile(
         rt::Unit,
         e::UpdateLoginProfileError,
     >,
+);
+rt::operation_type!(
+    UpdateLoginProfile, t::UpdateLoginProfileRequest, rt::Unit,
+    e::UpdateLoginProfileError, op::UPDATE_LOGIN_PROFILE
 );
 impl UpdateLoginProfile {
     /// The name of the user whose password you want to update.
@@ -1066,6 +1118,12 @@ pub struct UpdateOpenIdConnectProviderThumbprint(
         e::UpdateOpenIdConnectProviderThumbprintError,
     >,
 );
+rt::operation_type!(
+    UpdateOpenIdConnectProviderThumbprint,
+    t::UpdateOpenIdConnectProviderThumbprintRequest, rt::Unit,
+    e::UpdateOpenIdConnectProviderThumbprintError,
+    op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT
+);
 impl UpdateOpenIdConnectProviderThumbprint {
     /// The Amazon Resource Name (ARN) of the IAM OIDC provider resource object for which you want to update the thumbprint. You can get a list of OIDC provider ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
     #[inline]
@@ -1125,6 +1183,10 @@ impl UpdateOpenIdConnectProviderThumbprint {
 /// Updates the description or maximum session duration setting of a role.
 pub struct UpdateRole(
     pub(crate) rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError>,
+);
+rt::operation_type!(
+    UpdateRole, t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError,
+    op::UPDATE_ROLE
 );
 impl UpdateRole {
     /// The name of the role that you want to modify.
@@ -1276,6 +1338,11 @@ pub struct UpdateRoleDescription(
         e::UpdateRoleDescriptionError,
     >,
 );
+rt::operation_type!(
+    UpdateRoleDescription, t::UpdateRoleDescriptionRequest,
+    t::UpdateRoleDescriptionResponse, e::UpdateRoleDescriptionError,
+    op::UPDATE_ROLE_DESCRIPTION
+);
 impl UpdateRoleDescription {
     /// The name of the role that you want to modify.
     #[inline]
@@ -1341,6 +1408,10 @@ pub struct UpdateSamlProvider(
         t::UpdateSamlProviderResponse,
         e::UpdateSamlProviderError,
     >,
+);
+rt::operation_type!(
+    UpdateSamlProvider, t::UpdateSamlProviderRequest, t::UpdateSamlProviderResponse,
+    e::UpdateSamlProviderError, op::UPDATE_SAML_PROVIDER
 );
 impl UpdateSamlProvider {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
@@ -1431,6 +1502,10 @@ pub struct UpdateSshPublicKey(
         e::UpdateSshPublicKeyError,
     >,
 );
+rt::operation_type!(
+    UpdateSshPublicKey, t::UpdateSshPublicKeyRequest, rt::Unit,
+    e::UpdateSshPublicKeyError, op::UPDATE_SSH_PUBLIC_KEY
+);
 impl UpdateSshPublicKey {
     /// The name of the IAM user associated with the SSH public key.
     #[inline]
@@ -1503,6 +1578,10 @@ pub struct UpdateServerCertificate(
         e::UpdateServerCertificateError,
     >,
 );
+rt::operation_type!(
+    UpdateServerCertificate, t::UpdateServerCertificateRequest, rt::Unit,
+    e::UpdateServerCertificateError, op::UPDATE_SERVER_CERTIFICATE
+);
 impl UpdateServerCertificate {
     /// The name of the server certificate that you want to update.
     #[inline]
@@ -1572,6 +1651,10 @@ pub struct UpdateServiceSpecificCredential(
         rt::Unit,
         e::UpdateServiceSpecificCredentialError,
     >,
+);
+rt::operation_type!(
+    UpdateServiceSpecificCredential, t::UpdateServiceSpecificCredentialRequest, rt::Unit,
+    e::UpdateServiceSpecificCredentialError, op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL
 );
 impl UpdateServiceSpecificCredential {
     /// The name of the IAM user associated with the service-specific credential. If you do not specify this value, then the operation assumes the user whose credentials are used to call the operation.
@@ -1645,6 +1728,10 @@ pub struct UpdateSigningCertificate(
         e::UpdateSigningCertificateError,
     >,
 );
+rt::operation_type!(
+    UpdateSigningCertificate, t::UpdateSigningCertificateRequest, rt::Unit,
+    e::UpdateSigningCertificateError, op::UPDATE_SIGNING_CERTIFICATE
+);
 impl UpdateSigningCertificate {
     /// The name of the IAM user the signing certificate belongs to.
     #[inline]
@@ -1715,6 +1802,9 @@ impl UpdateSigningCertificate {
 pub struct UpdateUser(
     pub(crate) rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError>,
 );
+rt::operation_type!(
+    UpdateUser, t::UpdateUserRequest, rt::Unit, e::UpdateUserError, op::UPDATE_USER
+);
 impl UpdateUser {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
     #[inline]
@@ -1782,6 +1872,10 @@ pub struct UploadSshPublicKey(
         t::UploadSshPublicKeyResponse,
         e::UploadSshPublicKeyError,
     >,
+);
+rt::operation_type!(
+    UploadSshPublicKey, t::UploadSshPublicKeyRequest, t::UploadSshPublicKeyResponse,
+    e::UploadSshPublicKeyError, op::UPLOAD_SSH_PUBLIC_KEY
 );
 impl UploadSshPublicKey {
     /// The name of the IAM user to associate the SSH public key with.
@@ -1856,6 +1950,11 @@ pub struct UploadServerCertificate(
         t::UploadServerCertificateResponse,
         e::UploadServerCertificateError,
     >,
+);
+rt::operation_type!(
+    UploadServerCertificate, t::UploadServerCertificateRequest,
+    t::UploadServerCertificateResponse, e::UploadServerCertificateError,
+    op::UPLOAD_SERVER_CERTIFICATE
 );
 impl UploadServerCertificate {
     /// The path for the server certificate. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -1952,6 +2051,11 @@ pub struct UploadSigningCertificate(
         t::UploadSigningCertificateResponse,
         e::UploadSigningCertificateError,
     >,
+);
+rt::operation_type!(
+    UploadSigningCertificate, t::UploadSigningCertificateRequest,
+    t::UploadSigningCertificateResponse, e::UploadSigningCertificateError,
+    op::UPLOAD_SIGNING_CERTIFICATE
 );
 impl UploadSigningCertificate {
     /// The name of the user the signing certificate is for.

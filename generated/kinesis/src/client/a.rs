@@ -49,6 +49,11 @@ pub struct AcknowledgeDeadLetterQueueRecords(
         e::AcknowledgeDeadLetterQueueRecordsError,
     >,
 );
+rt::operation_type!(
+    AcknowledgeDeadLetterQueueRecords, t::AcknowledgeDeadLetterQueueRecordsInput,
+    t::AcknowledgeDeadLetterQueueRecordsOutput,
+    e::AcknowledgeDeadLetterQueueRecordsError, op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS
+);
 impl AcknowledgeDeadLetterQueueRecords {
     /// The ARN of the queue whose dead-letter records are acknowledged.
     #[inline]
@@ -126,6 +131,11 @@ pub struct AcknowledgeQueueRecords(
         e::AcknowledgeQueueRecordsError,
     >,
 );
+rt::operation_type!(
+    AcknowledgeQueueRecords, t::AcknowledgeQueueRecordsInput,
+    t::AcknowledgeQueueRecordsOutput, e::AcknowledgeQueueRecordsError,
+    op::ACKNOWLEDGE_QUEUE_RECORDS
+);
 impl AcknowledgeQueueRecords {
     /// The ARN of the queue the records were received from.
     #[inline]
@@ -196,6 +206,10 @@ impl AcknowledgeQueueRecords {
 /// AddTagsToStream has a limit of five transactions per second per account.
 pub struct AddTagsToStream(
     pub(crate) rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError>,
+);
+rt::operation_type!(
+    AddTagsToStream, t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError,
+    op::ADD_TAGS_TO_STREAM
 );
 impl AddTagsToStream {
     /// The name of the stream.

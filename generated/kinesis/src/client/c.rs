@@ -49,6 +49,10 @@ pub struct CreateChannel(
         e::CreateChannelError,
     >,
 );
+rt::operation_type!(
+    CreateChannel, t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError,
+    op::CREATE_CHANNEL
+);
 impl CreateChannel {
     /// The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region.
     #[inline]
@@ -174,6 +178,10 @@ impl CreateChannel {
 pub struct CreateQueue(
     pub(crate) rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError>,
 );
+rt::operation_type!(
+    CreateQueue, t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError,
+    op::CREATE_QUEUE
+);
 impl CreateQueue {
     /// A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name.
     #[inline]
@@ -267,6 +275,9 @@ impl CreateQueue {
 /// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
 pub struct CreateStream(
     pub(crate) rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError>,
+);
+rt::operation_type!(
+    CreateStream, t::CreateStreamInput, rt::Unit, e::CreateStreamError, op::CREATE_STREAM
 );
 impl CreateStream {
     /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.

@@ -130,6 +130,10 @@ pub struct DecreaseStreamRetentionPeriod(
         e::DecreaseStreamRetentionPeriodError,
     >,
 );
+rt::operation_type!(
+    DecreaseStreamRetentionPeriod, t::DecreaseStreamRetentionPeriodInput, rt::Unit,
+    e::DecreaseStreamRetentionPeriodError, op::DECREASE_STREAM_RETENTION_PERIOD
+);
 impl DecreaseStreamRetentionPeriod {
     /// The name of the stream to modify.
     #[inline]
@@ -206,6 +210,10 @@ impl DecreaseStreamRetentionPeriod {
 pub struct DeleteChannel(
     pub(crate) rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError>,
 );
+rt::operation_type!(
+    DeleteChannel, t::DeleteChannelInput, rt::Unit, e::DeleteChannelError,
+    op::DELETE_CHANNEL
+);
 impl DeleteChannel {
     /// The Amazon Resource Name (ARN) of the channel to delete.
     #[inline]
@@ -261,6 +269,9 @@ impl DeleteChannel {
 /// You must delete every queue on a data stream before you can delete the stream, or switch it from on-demand to provisioned capacity mode.
 pub struct DeleteQueue(
     pub(crate) rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError>,
+);
+rt::operation_type!(
+    DeleteQueue, t::DeleteQueueInput, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
     /// The ARN of the queue to delete.
@@ -319,6 +330,10 @@ pub struct DeleteResourcePolicy(
         rt::Unit,
         e::DeleteResourcePolicyError,
     >,
+);
+rt::operation_type!(
+    DeleteResourcePolicy, t::DeleteResourcePolicyInput, rt::Unit,
+    e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
@@ -389,6 +404,9 @@ impl DeleteResourcePolicy {
 /// DeleteStream has a limit of five transactions per second per account.
 pub struct DeleteStream(
     pub(crate) rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError>,
+);
+rt::operation_type!(
+    DeleteStream, t::DeleteStreamInput, rt::Unit, e::DeleteStreamError, op::DELETE_STREAM
 );
 impl DeleteStream {
     /// The name of the stream to delete.
@@ -463,6 +481,10 @@ pub struct DeregisterStreamConsumer(
         rt::Unit,
         e::DeregisterStreamConsumerError,
     >,
+);
+rt::operation_type!(
+    DeregisterStreamConsumer, t::DeregisterStreamConsumerInput, rt::Unit,
+    e::DeregisterStreamConsumerError, op::DEREGISTER_STREAM_CONSUMER
 );
 impl DeregisterStreamConsumer {
     /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
@@ -542,6 +564,11 @@ pub struct DescribeAccountSettings(
         e::DescribeAccountSettingsError,
     >,
 );
+rt::operation_type!(
+    DescribeAccountSettings, t::DescribeAccountSettingsInput,
+    t::DescribeAccountSettingsOutput, e::DescribeAccountSettingsError,
+    op::DESCRIBE_ACCOUNT_SETTINGS
+);
 impl DescribeAccountSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -599,6 +626,10 @@ pub struct DescribeChannel(
         t::DescribeChannelOutput,
         e::DescribeChannelError,
     >,
+);
+rt::operation_type!(
+    DescribeChannel, t::DescribeChannelInput, t::DescribeChannelOutput,
+    e::DescribeChannelError, op::DESCRIBE_CHANNEL
 );
 impl DescribeChannel {
     /// The Amazon Resource Name (ARN) of the channel to describe.
@@ -675,6 +706,10 @@ pub struct DescribeLimits(
         e::DescribeLimitsError,
     >,
 );
+rt::operation_type!(
+    DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
+    e::DescribeLimitsError, op::DESCRIBE_LIMITS
+);
 impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -728,6 +763,10 @@ pub struct DescribeQueue(
         t::DescribeQueueOutput,
         e::DescribeQueueError,
     >,
+);
+rt::operation_type!(
+    DescribeQueue, t::DescribeQueueInput, t::DescribeQueueOutput, e::DescribeQueueError,
+    op::DESCRIBE_QUEUE
 );
 impl DescribeQueue {
     /// The ARN of the queue to describe.
@@ -796,6 +835,10 @@ pub struct DescribeStream(
         t::DescribeStreamOutput,
         e::DescribeStreamError,
     >,
+);
+rt::operation_type!(
+    DescribeStream, t::DescribeStreamInput, t::DescribeStreamOutput,
+    e::DescribeStreamError, op::DESCRIBE_STREAM
 );
 impl DescribeStream {
     /// The name of the stream to describe.
@@ -920,6 +963,11 @@ pub struct DescribeStreamConsumer(
         e::DescribeStreamConsumerError,
     >,
 );
+rt::operation_type!(
+    DescribeStreamConsumer, t::DescribeStreamConsumerInput,
+    t::DescribeStreamConsumerOutput, e::DescribeStreamConsumerError,
+    op::DESCRIBE_STREAM_CONSUMER
+);
 impl DescribeStreamConsumer {
     /// The ARN of the Kinesis data stream that the consumer is registered with. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     #[inline]
@@ -1004,6 +1052,10 @@ pub struct DescribeStreamSummary(
         e::DescribeStreamSummaryError,
     >,
 );
+rt::operation_type!(
+    DescribeStreamSummary, t::DescribeStreamSummaryInput, t::DescribeStreamSummaryOutput,
+    e::DescribeStreamSummaryError, op::DESCRIBE_STREAM_SUMMARY
+);
 impl DescribeStreamSummary {
     /// The name of the stream to describe.
     #[inline]
@@ -1077,6 +1129,11 @@ pub struct DisableEnhancedMonitoring(
         t::EnhancedMonitoringOutput,
         e::DisableEnhancedMonitoringError,
     >,
+);
+rt::operation_type!(
+    DisableEnhancedMonitoring, t::DisableEnhancedMonitoringInput,
+    t::EnhancedMonitoringOutput, e::DisableEnhancedMonitoringError,
+    op::DISABLE_ENHANCED_MONITORING
 );
 impl DisableEnhancedMonitoring {
     /// The name of the Kinesis data stream for which to disable enhanced monitoring.

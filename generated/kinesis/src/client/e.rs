@@ -29,6 +29,11 @@ pub struct EnableEnhancedMonitoring(
         e::EnableEnhancedMonitoringError,
     >,
 );
+rt::operation_type!(
+    EnableEnhancedMonitoring, t::EnableEnhancedMonitoringInput,
+    t::EnhancedMonitoringOutput, e::EnableEnhancedMonitoringError,
+    op::ENABLE_ENHANCED_MONITORING
+);
 impl EnableEnhancedMonitoring {
     /// The name of the stream for which to enable enhanced monitoring.
     #[inline]

@@ -51,6 +51,10 @@ impl super::Client {
 pub struct GetRecords(
     pub(crate) rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError>,
 );
+rt::operation_type!(
+    GetRecords, t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError,
+    op::GET_RECORDS
+);
 impl GetRecords {
     /// The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard.
     #[inline]
@@ -133,6 +137,10 @@ pub struct GetResourcePolicy(
         e::GetResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    GetResourcePolicy, t::GetResourcePolicyInput, t::GetResourcePolicyOutput,
+    e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
+);
 impl GetResourcePolicy {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
     #[inline]
@@ -212,6 +220,10 @@ pub struct GetShardIterator(
         t::GetShardIteratorOutput,
         e::GetShardIteratorError,
     >,
+);
+rt::operation_type!(
+    GetShardIterator, t::GetShardIteratorInput, t::GetShardIteratorOutput,
+    e::GetShardIteratorError, op::GET_SHARD_ITERATOR
 );
 impl GetShardIterator {
     /// The name of the Amazon Kinesis data stream.

@@ -31,6 +31,10 @@ pub struct IncreaseStreamRetentionPeriod(
         e::IncreaseStreamRetentionPeriodError,
     >,
 );
+rt::operation_type!(
+    IncreaseStreamRetentionPeriod, t::IncreaseStreamRetentionPeriodInput, rt::Unit,
+    e::IncreaseStreamRetentionPeriodError, op::INCREASE_STREAM_RETENTION_PERIOD
+);
 impl IncreaseStreamRetentionPeriod {
     /// The name of the stream to modify.
     #[inline]

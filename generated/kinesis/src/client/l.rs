@@ -71,6 +71,10 @@ pub struct ListChannels(
         e::ListChannelsError,
     >,
 );
+rt::operation_type!(
+    ListChannels, t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError,
+    op::LIST_CHANNELS
+);
 impl ListChannels {
     /// Filters the results to channels associated with the specified streams.
     #[inline]
@@ -147,6 +151,10 @@ impl ListChannels {
 /// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
 pub struct ListQueues(
     pub(crate) rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError>,
+);
+rt::operation_type!(
+    ListQueues, t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError,
+    op::LIST_QUEUES
 );
 impl ListQueues {
     /// The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a `NextToken` even when it contains fewer.
@@ -228,6 +236,10 @@ impl ListQueues {
 /// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
 pub struct ListShards(
     pub(crate) rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError>,
+);
+rt::operation_type!(
+    ListShards, t::ListShardsInput, t::ListShardsOutput, e::ListShardsError,
+    op::LIST_SHARDS
 );
 impl ListShards {
     /// The name of the data stream whose shards you want to list.
@@ -340,6 +352,10 @@ pub struct ListStreamConsumers(
         e::ListStreamConsumersError,
     >,
 );
+rt::operation_type!(
+    ListStreamConsumers, t::ListStreamConsumersInput, t::ListStreamConsumersOutput,
+    e::ListStreamConsumersError, op::LIST_STREAM_CONSUMERS
+);
 impl ListStreamConsumers {
     /// The ARN of the Kinesis data stream for which you want to list the registered consumers. For more information, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     #[inline]
@@ -439,6 +455,10 @@ impl ListStreamConsumers {
 pub struct ListStreams(
     pub(crate) rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError>,
 );
+rt::operation_type!(
+    ListStreams, t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError,
+    op::LIST_STREAMS
+);
 impl ListStreams {
     /// The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     #[inline]
@@ -522,6 +542,10 @@ pub struct ListTagsForResource(
         e::ListTagsForResourceError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceInput, t::ListTagsForResourceOutput,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
+);
 impl ListTagsForResource {
     /// The Amazon Resource Name (ARN) of the Kinesis resource for which to list tags.
     #[inline]
@@ -589,6 +613,10 @@ pub struct ListTagsForStream(
         t::ListTagsForStreamOutput,
         e::ListTagsForStreamError,
     >,
+);
+rt::operation_type!(
+    ListTagsForStream, t::ListTagsForStreamInput, t::ListTagsForStreamOutput,
+    e::ListTagsForStreamError, op::LIST_TAGS_FOR_STREAM
 );
 impl ListTagsForStream {
     /// The name of the stream.

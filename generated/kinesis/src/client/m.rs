@@ -37,6 +37,9 @@ impl super::Client {
 pub struct MergeShards(
     pub(crate) rt::Call<t::MergeShardsInput, rt::Unit, e::MergeShardsError>,
 );
+rt::operation_type!(
+    MergeShards, t::MergeShardsInput, rt::Unit, e::MergeShardsError, op::MERGE_SHARDS
+);
 impl MergeShards {
     /// The name of the stream for the merge.
     #[inline]

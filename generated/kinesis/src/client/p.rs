@@ -55,6 +55,9 @@ impl super::Client {
 pub struct PutRecord(
     pub(crate) rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError>,
 );
+rt::operation_type!(
+    PutRecord, t::PutRecordInput, t::PutRecordOutput, e::PutRecordError, op::PUT_RECORD
+);
 impl PutRecord {
     /// The name of the stream to put the data record into.
     #[inline]
@@ -171,6 +174,10 @@ impl PutRecord {
 pub struct PutRecords(
     pub(crate) rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError>,
 );
+rt::operation_type!(
+    PutRecords, t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError,
+    op::PUT_RECORDS
+);
 impl PutRecords {
     /// The records associated with the request.
     #[inline]
@@ -252,6 +259,10 @@ impl PutRecords {
 /// For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
 pub struct PutResourcePolicy(
     pub(crate) rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError>,
+);
+rt::operation_type!(
+    PutResourcePolicy, t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError,
+    op::PUT_RESOURCE_POLICY
 );
 impl PutResourcePolicy {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.

@@ -65,6 +65,11 @@ pub struct ReceiveDeadLetterQueueRecords(
         e::ReceiveDeadLetterQueueRecordsError,
     >,
 );
+rt::operation_type!(
+    ReceiveDeadLetterQueueRecords, t::ReceiveDeadLetterQueueRecordsInput,
+    t::ReceiveDeadLetterQueueRecordsOutput, e::ReceiveDeadLetterQueueRecordsError,
+    op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS
+);
 impl ReceiveDeadLetterQueueRecords {
     /// The ARN of the queue whose dead-letter records are received.
     #[inline]
@@ -155,6 +160,10 @@ pub struct ReceiveQueueRecords(
         e::ReceiveQueueRecordsError,
     >,
 );
+rt::operation_type!(
+    ReceiveQueueRecords, t::ReceiveQueueRecordsInput, t::ReceiveQueueRecordsOutput,
+    e::ReceiveQueueRecordsError, op::RECEIVE_QUEUE_RECORDS
+);
 impl ReceiveQueueRecords {
     /// The ARN of the queue to receive records from.
     #[inline]
@@ -241,6 +250,11 @@ pub struct RegisterStreamConsumer(
         e::RegisterStreamConsumerError,
     >,
 );
+rt::operation_type!(
+    RegisterStreamConsumer, t::RegisterStreamConsumerInput,
+    t::RegisterStreamConsumerOutput, e::RegisterStreamConsumerError,
+    op::REGISTER_STREAM_CONSUMER
+);
 impl RegisterStreamConsumer {
     /// The ARN of the Kinesis data stream that you want to register the consumer with. For more info, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html#arn-syntax-kinesis-streams).
     #[inline]
@@ -325,6 +339,10 @@ pub struct RemoveTagsFromStream(
         e::RemoveTagsFromStreamError,
     >,
 );
+rt::operation_type!(
+    RemoveTagsFromStream, t::RemoveTagsFromStreamInput, rt::Unit,
+    e::RemoveTagsFromStreamError, op::REMOVE_TAGS_FROM_STREAM
+);
 impl RemoveTagsFromStream {
     /// The name of the stream.
     #[inline]
@@ -400,6 +418,11 @@ pub struct RestoreDeadLetterQueueRecords(
         t::RestoreDeadLetterQueueRecordsOutput,
         e::RestoreDeadLetterQueueRecordsError,
     >,
+);
+rt::operation_type!(
+    RestoreDeadLetterQueueRecords, t::RestoreDeadLetterQueueRecordsInput,
+    t::RestoreDeadLetterQueueRecordsOutput, e::RestoreDeadLetterQueueRecordsError,
+    op::RESTORE_DEAD_LETTER_QUEUE_RECORDS
 );
 impl RestoreDeadLetterQueueRecords {
     /// The ARN of the queue whose dead-letter records are restored.

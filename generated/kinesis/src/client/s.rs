@@ -62,6 +62,9 @@ impl super::Client {
 pub struct SplitShard(
     pub(crate) rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError>,
 );
+rt::operation_type!(
+    SplitShard, t::SplitShardInput, rt::Unit, e::SplitShardError, op::SPLIT_SHARD
+);
 impl SplitShard {
     /// The name of the stream for the shard split.
     #[inline]
@@ -147,6 +150,10 @@ pub struct StartStreamEncryption(
         rt::Unit,
         e::StartStreamEncryptionError,
     >,
+);
+rt::operation_type!(
+    StartStreamEncryption, t::StartStreamEncryptionInput, rt::Unit,
+    e::StartStreamEncryptionError, op::START_STREAM_ENCRYPTION
 );
 impl StartStreamEncryption {
     /// The name of the stream for which to start encrypting records.
@@ -238,6 +245,10 @@ pub struct StopStreamEncryption(
         e::StopStreamEncryptionError,
     >,
 );
+rt::operation_type!(
+    StopStreamEncryption, t::StopStreamEncryptionInput, rt::Unit,
+    e::StopStreamEncryptionError, op::STOP_STREAM_ENCRYPTION
+);
 impl StopStreamEncryption {
     /// The name of the stream on which to stop encrypting records.
     #[inline]
@@ -323,6 +334,10 @@ pub struct SubscribeToShard(
         t::SubscribeToShardOutput,
         e::SubscribeToShardError,
     >,
+);
+rt::operation_type!(
+    SubscribeToShard, t::SubscribeToShardInput, t::SubscribeToShardOutput,
+    e::SubscribeToShardError, op::SUBSCRIBE_TO_SHARD
 );
 impl SubscribeToShard {
     /// For this parameter, use the value you obtained when you called RegisterStreamConsumer.

@@ -23,6 +23,9 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
+);
 impl TagResource {
     /// An array of tags to be added to the Kinesis resource. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
     #[inline]

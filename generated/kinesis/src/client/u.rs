@@ -105,6 +105,10 @@ impl super::Client {
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceInput, rt::Unit, e::UntagResourceError,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
     #[inline]
@@ -178,6 +182,10 @@ pub struct UpdateAccountSettings(
         e::UpdateAccountSettingsError,
     >,
 );
+rt::operation_type!(
+    UpdateAccountSettings, t::UpdateAccountSettingsInput, t::UpdateAccountSettingsOutput,
+    e::UpdateAccountSettingsError, op::UPDATE_ACCOUNT_SETTINGS
+);
 impl UpdateAccountSettings {
     /// Specifies the minimum throughput billing commitment configuration for your account.
     #[inline]
@@ -244,6 +252,10 @@ pub struct UpdateChannel(
         t::UpdateChannelOutput,
         e::UpdateChannelError,
     >,
+);
+rt::operation_type!(
+    UpdateChannel, t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError,
+    op::UPDATE_CHANNEL
 );
 impl UpdateChannel {
     /// The Amazon Resource Name (ARN) of the channel to update.
@@ -327,6 +339,13 @@ pub struct UpdateDeadLetterQueueRecordsVisibility(
         e::UpdateDeadLetterQueueRecordsVisibilityError,
     >,
 );
+rt::operation_type!(
+    UpdateDeadLetterQueueRecordsVisibility,
+    t::UpdateDeadLetterQueueRecordsVisibilityInput,
+    t::UpdateDeadLetterQueueRecordsVisibilityOutput,
+    e::UpdateDeadLetterQueueRecordsVisibilityError,
+    op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY
+);
 impl UpdateDeadLetterQueueRecordsVisibility {
     /// The ARN of the queue whose dead-letter records are updated.
     #[inline]
@@ -398,6 +417,10 @@ pub struct UpdateMaxRecordSize(
         e::UpdateMaxRecordSizeError,
     >,
 );
+rt::operation_type!(
+    UpdateMaxRecordSize, t::UpdateMaxRecordSizeInput, rt::Unit,
+    e::UpdateMaxRecordSizeError, op::UPDATE_MAX_RECORD_SIZE
+);
 impl UpdateMaxRecordSize {
     /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
     #[inline]
@@ -466,6 +489,10 @@ impl UpdateMaxRecordSize {
 pub struct UpdateQueue(
     pub(crate) rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError>,
 );
+rt::operation_type!(
+    UpdateQueue, t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError,
+    op::UPDATE_QUEUE
+);
 impl UpdateQueue {
     /// The ARN of the queue to update.
     #[inline]
@@ -529,6 +556,11 @@ pub struct UpdateQueueRecordsVisibility(
         t::UpdateQueueRecordsVisibilityOutput,
         e::UpdateQueueRecordsVisibilityError,
     >,
+);
+rt::operation_type!(
+    UpdateQueueRecordsVisibility, t::UpdateQueueRecordsVisibilityInput,
+    t::UpdateQueueRecordsVisibilityOutput, e::UpdateQueueRecordsVisibilityError,
+    op::UPDATE_QUEUE_RECORDS_VISIBILITY
 );
 impl UpdateQueueRecordsVisibility {
     /// The ARN of the queue the records were received from.
@@ -621,6 +653,10 @@ pub struct UpdateShardCount(
         e::UpdateShardCountError,
     >,
 );
+rt::operation_type!(
+    UpdateShardCount, t::UpdateShardCountInput, t::UpdateShardCountOutput,
+    e::UpdateShardCountError, op::UPDATE_SHARD_COUNT
+);
 impl UpdateShardCount {
     /// The name of the stream.
     #[inline]
@@ -705,6 +741,10 @@ impl UpdateShardCount {
 pub struct UpdateStreamMode(
     pub(crate) rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError>,
 );
+rt::operation_type!(
+    UpdateStreamMode, t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError,
+    op::UPDATE_STREAM_MODE
+);
 impl UpdateStreamMode {
     /// Specifies the ARN of the data stream whose capacity mode you want to update.
     #[inline]
@@ -787,6 +827,12 @@ pub struct UpdateStreamRecordDistributionStrategy(
         rt::Unit,
         e::UpdateStreamRecordDistributionStrategyError,
     >,
+);
+rt::operation_type!(
+    UpdateStreamRecordDistributionStrategy,
+    t::UpdateStreamRecordDistributionStrategyInput, rt::Unit,
+    e::UpdateStreamRecordDistributionStrategyError,
+    op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY
 );
 impl UpdateStreamRecordDistributionStrategy {
     /// The Amazon Resource Name (ARN) of the stream to update.
@@ -875,6 +921,11 @@ pub struct UpdateStreamWarmThroughput(
         t::UpdateStreamWarmThroughputOutput,
         e::UpdateStreamWarmThroughputError,
     >,
+);
+rt::operation_type!(
+    UpdateStreamWarmThroughput, t::UpdateStreamWarmThroughputInput,
+    t::UpdateStreamWarmThroughputOutput, e::UpdateStreamWarmThroughputError,
+    op::UPDATE_STREAM_WARM_THROUGHPUT
 );
 impl UpdateStreamWarmThroughput {
     /// The ARN of the stream to be updated.

@@ -36,6 +36,11 @@ pub struct AddLayerVersionPermission(
         e::AddLayerVersionPermissionError,
     >,
 );
+rt::operation_type!(
+    AddLayerVersionPermission, t::AddLayerVersionPermissionRequest,
+    t::AddLayerVersionPermissionResponse, e::AddLayerVersionPermissionError,
+    op::ADD_LAYER_VERSION_PERMISSION
+);
 impl AddLayerVersionPermission {
     /// The name or Amazon Resource Name (ARN) of the layer.
     #[inline]
@@ -137,6 +142,10 @@ pub struct AddPermission(
         t::AddPermissionResponse,
         e::AddPermissionError,
     >,
+);
+rt::operation_type!(
+    AddPermission, t::AddPermissionRequest, t::AddPermissionResponse,
+    e::AddPermissionError, op::ADD_PERMISSION
 );
 impl AddPermission {
     /// The name or ARN of the Lambda function, version, or alias.

@@ -79,6 +79,11 @@ pub struct CheckpointDurableExecution(
         e::CheckpointDurableExecutionError,
     >,
 );
+rt::operation_type!(
+    CheckpointDurableExecution, t::CheckpointDurableExecutionRequest,
+    t::CheckpointDurableExecutionResponse, e::CheckpointDurableExecutionError,
+    op::CHECKPOINT_DURABLE_EXECUTION
+);
 impl CheckpointDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.
     #[inline]
@@ -161,6 +166,10 @@ pub struct CreateAlias(
         e::CreateAliasError,
     >,
 );
+rt::operation_type!(
+    CreateAlias, t::CreateAliasRequest, t::AliasConfiguration, e::CreateAliasError,
+    op::CREATE_ALIAS
+);
 impl CreateAlias {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -238,6 +247,11 @@ pub struct CreateCapacityProvider(
         t::CreateCapacityProviderResponse,
         e::CreateCapacityProviderError,
     >,
+);
+rt::operation_type!(
+    CreateCapacityProvider, t::CreateCapacityProviderRequest,
+    t::CreateCapacityProviderResponse, e::CreateCapacityProviderError,
+    op::CREATE_CAPACITY_PROVIDER
 );
 impl CreateCapacityProvider {
     /// The name of the capacity provider.
@@ -356,6 +370,11 @@ pub struct CreateCodeSigningConfig(
         e::CreateCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    CreateCodeSigningConfig, t::CreateCodeSigningConfigRequest,
+    t::CreateCodeSigningConfigResponse, e::CreateCodeSigningConfigError,
+    op::CREATE_CODE_SIGNING_CONFIG
+);
 impl CreateCodeSigningConfig {
     /// Descriptive name for this code signing configuration.
     #[inline]
@@ -464,6 +483,11 @@ pub struct CreateEventSourceMapping(
         t::EventSourceMappingConfiguration,
         e::CreateEventSourceMappingError,
     >,
+);
+rt::operation_type!(
+    CreateEventSourceMapping, t::CreateEventSourceMappingRequest,
+    t::EventSourceMappingConfiguration, e::CreateEventSourceMappingError,
+    op::CREATE_EVENT_SOURCE_MAPPING
 );
 impl CreateEventSourceMapping {
     /// The Amazon Resource Name (ARN) of the event source.
@@ -727,6 +751,10 @@ pub struct CreateFunction(
         e::CreateFunctionError,
     >,
 );
+rt::operation_type!(
+    CreateFunction, t::CreateFunctionRequest, t::FunctionConfiguration,
+    e::CreateFunctionError, op::CREATE_FUNCTION
+);
 impl CreateFunction {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -963,6 +991,11 @@ pub struct CreateFunctionUrlConfig(
         t::CreateFunctionUrlConfigResponse,
         e::CreateFunctionUrlConfigError,
     >,
+);
+rt::operation_type!(
+    CreateFunctionUrlConfig, t::CreateFunctionUrlConfigRequest,
+    t::CreateFunctionUrlConfigResponse, e::CreateFunctionUrlConfigError,
+    op::CREATE_FUNCTION_URL_CONFIG
 );
 impl CreateFunctionUrlConfig {
     /// The name or ARN of the Lambda function.

@@ -129,6 +129,9 @@ impl super::Client {
 pub struct DeleteAlias(
     pub(crate) rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError>,
 );
+rt::operation_type!(
+    DeleteAlias, t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError, op::DELETE_ALIAS
+);
 impl DeleteAlias {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -189,6 +192,11 @@ pub struct DeleteCapacityProvider(
         e::DeleteCapacityProviderError,
     >,
 );
+rt::operation_type!(
+    DeleteCapacityProvider, t::DeleteCapacityProviderRequest,
+    t::DeleteCapacityProviderResponse, e::DeleteCapacityProviderError,
+    op::DELETE_CAPACITY_PROVIDER
+);
 impl DeleteCapacityProvider {
     /// The name of the capacity provider to delete.
     #[inline]
@@ -248,6 +256,11 @@ pub struct DeleteCodeSigningConfig(
         t::DeleteCodeSigningConfigResponse,
         e::DeleteCodeSigningConfigError,
     >,
+);
+rt::operation_type!(
+    DeleteCodeSigningConfig, t::DeleteCodeSigningConfigRequest,
+    t::DeleteCodeSigningConfigResponse, e::DeleteCodeSigningConfigError,
+    op::DELETE_CODE_SIGNING_CONFIG
 );
 impl DeleteCodeSigningConfig {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -311,6 +324,11 @@ pub struct DeleteDurableExecution(
         e::DeleteDurableExecutionError,
     >,
 );
+rt::operation_type!(
+    DeleteDurableExecution, t::DeleteDurableExecutionRequest,
+    t::DeleteDurableExecutionResponse, e::DeleteDurableExecutionError,
+    op::DELETE_DURABLE_EXECUTION
+);
 impl DeleteDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.
     #[inline]
@@ -372,6 +390,11 @@ pub struct DeleteEventSourceMapping(
         t::EventSourceMappingConfiguration,
         e::DeleteEventSourceMappingError,
     >,
+);
+rt::operation_type!(
+    DeleteEventSourceMapping, t::DeleteEventSourceMappingRequest,
+    t::EventSourceMappingConfiguration, e::DeleteEventSourceMappingError,
+    op::DELETE_EVENT_SOURCE_MAPPING
 );
 impl DeleteEventSourceMapping {
     /// The identifier of the event source mapping.
@@ -436,6 +459,10 @@ pub struct DeleteFunction(
         t::DeleteFunctionResponse,
         e::DeleteFunctionError,
     >,
+);
+rt::operation_type!(
+    DeleteFunction, t::DeleteFunctionRequest, t::DeleteFunctionResponse,
+    e::DeleteFunctionError, op::DELETE_FUNCTION
 );
 impl DeleteFunction {
     /// The name or ARN of the Lambda function or version.
@@ -503,6 +530,10 @@ pub struct DeleteFunctionCodeSigningConfig(
         e::DeleteFunctionCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    DeleteFunctionCodeSigningConfig, t::DeleteFunctionCodeSigningConfigRequest, rt::Unit,
+    e::DeleteFunctionCodeSigningConfigError, op::DELETE_FUNCTION_CODE_SIGNING_CONFIG
+);
 impl DeleteFunctionCodeSigningConfig {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -560,6 +591,10 @@ pub struct DeleteFunctionConcurrency(
         rt::Unit,
         e::DeleteFunctionConcurrencyError,
     >,
+);
+rt::operation_type!(
+    DeleteFunctionConcurrency, t::DeleteFunctionConcurrencyRequest, rt::Unit,
+    e::DeleteFunctionConcurrencyError, op::DELETE_FUNCTION_CONCURRENCY
 );
 impl DeleteFunctionConcurrency {
     /// The name or ARN of the Lambda function.
@@ -620,6 +655,10 @@ pub struct DeleteFunctionEventInvokeConfig(
         rt::Unit,
         e::DeleteFunctionEventInvokeConfigError,
     >,
+);
+rt::operation_type!(
+    DeleteFunctionEventInvokeConfig, t::DeleteFunctionEventInvokeConfigRequest, rt::Unit,
+    e::DeleteFunctionEventInvokeConfigError, op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl DeleteFunctionEventInvokeConfig {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -685,6 +724,10 @@ pub struct DeleteFunctionUrlConfig(
         e::DeleteFunctionUrlConfigError,
     >,
 );
+rt::operation_type!(
+    DeleteFunctionUrlConfig, t::DeleteFunctionUrlConfigRequest, rt::Unit,
+    e::DeleteFunctionUrlConfigError, op::DELETE_FUNCTION_URL_CONFIG
+);
 impl DeleteFunctionUrlConfig {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -749,6 +792,10 @@ pub struct DeleteLayerVersion(
         e::DeleteLayerVersionError,
     >,
 );
+rt::operation_type!(
+    DeleteLayerVersion, t::DeleteLayerVersionRequest, rt::Unit,
+    e::DeleteLayerVersionError, op::DELETE_LAYER_VERSION
+);
 impl DeleteLayerVersion {
     /// The name or Amazon Resource Name (ARN) of the layer.
     #[inline]
@@ -808,6 +855,11 @@ pub struct DeleteProvisionedConcurrencyConfig(
         rt::Unit,
         e::DeleteProvisionedConcurrencyConfigError,
     >,
+);
+rt::operation_type!(
+    DeleteProvisionedConcurrencyConfig, t::DeleteProvisionedConcurrencyConfigRequest,
+    rt::Unit, e::DeleteProvisionedConcurrencyConfigError,
+    op::DELETE_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl DeleteProvisionedConcurrencyConfig {
     /// The name or ARN of the Lambda function.
@@ -872,6 +924,10 @@ pub struct DeleteResourcePolicy(
         rt::Unit,
         e::DeleteResourcePolicyError,
     >,
+);
+rt::operation_type!(
+    DeleteResourcePolicy, t::DeleteResourcePolicyRequest, rt::Unit,
+    e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
 );
 impl DeleteResourcePolicy {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.

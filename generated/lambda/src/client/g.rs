@@ -146,6 +146,10 @@ pub struct GetAccountSettings(
         e::GetAccountSettingsError,
     >,
 );
+rt::operation_type!(
+    GetAccountSettings, t::GetAccountSettingsRequest, t::GetAccountSettingsResponse,
+    e::GetAccountSettingsError, op::GET_ACCOUNT_SETTINGS
+);
 impl GetAccountSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -195,6 +199,9 @@ impl GetAccountSettings {
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 pub struct GetAlias(
     pub(crate) rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError>,
+);
+rt::operation_type!(
+    GetAlias, t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError, op::GET_ALIAS
 );
 impl GetAlias {
     /// The name or ARN of the Lambda function.
@@ -256,6 +263,10 @@ pub struct GetCapacityProvider(
         e::GetCapacityProviderError,
     >,
 );
+rt::operation_type!(
+    GetCapacityProvider, t::GetCapacityProviderRequest, t::GetCapacityProviderResponse,
+    e::GetCapacityProviderError, op::GET_CAPACITY_PROVIDER
+);
 impl GetCapacityProvider {
     /// The name of the capacity provider to retrieve.
     #[inline]
@@ -316,6 +327,11 @@ pub struct GetCodeSigningConfig(
         e::GetCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    GetCodeSigningConfig, t::GetCodeSigningConfigRequest,
+    t::GetCodeSigningConfigResponse, e::GetCodeSigningConfigError,
+    op::GET_CODE_SIGNING_CONFIG
+);
 impl GetCodeSigningConfig {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     #[inline]
@@ -375,6 +391,10 @@ pub struct GetDurableExecution(
         t::GetDurableExecutionResponse,
         e::GetDurableExecutionError,
     >,
+);
+rt::operation_type!(
+    GetDurableExecution, t::GetDurableExecutionRequest, t::GetDurableExecutionResponse,
+    e::GetDurableExecutionError, op::GET_DURABLE_EXECUTION
 );
 impl GetDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -443,6 +463,11 @@ pub struct GetDurableExecutionHistory(
         t::GetDurableExecutionHistoryResponse,
         e::GetDurableExecutionHistoryError,
     >,
+);
+rt::operation_type!(
+    GetDurableExecutionHistory, t::GetDurableExecutionHistoryRequest,
+    t::GetDurableExecutionHistoryResponse, e::GetDurableExecutionHistoryError,
+    op::GET_DURABLE_EXECUTION_HISTORY
 );
 impl GetDurableExecutionHistory {
     /// The Amazon Resource Name (ARN) of the durable execution.
@@ -545,6 +570,11 @@ pub struct GetDurableExecutionState(
         e::GetDurableExecutionStateError,
     >,
 );
+rt::operation_type!(
+    GetDurableExecutionState, t::GetDurableExecutionStateRequest,
+    t::GetDurableExecutionStateResponse, e::GetDurableExecutionStateError,
+    op::GET_DURABLE_EXECUTION_STATE
+);
 impl GetDurableExecutionState {
     /// The Amazon Resource Name (ARN) of the durable execution.
     #[inline]
@@ -638,6 +668,11 @@ pub struct GetEventSourceMapping(
         e::GetEventSourceMappingError,
     >,
 );
+rt::operation_type!(
+    GetEventSourceMapping, t::GetEventSourceMappingRequest,
+    t::EventSourceMappingConfiguration, e::GetEventSourceMappingError,
+    op::GET_EVENT_SOURCE_MAPPING
+);
 impl GetEventSourceMapping {
     /// The identifier of the event source mapping.
     #[inline]
@@ -697,6 +732,10 @@ pub struct GetFunction(
         t::GetFunctionResponse,
         e::GetFunctionError,
     >,
+);
+rt::operation_type!(
+    GetFunction, t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError,
+    op::GET_FUNCTION
 );
 impl GetFunction {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -785,6 +824,11 @@ pub struct GetFunctionCodeSigningConfig(
         e::GetFunctionCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    GetFunctionCodeSigningConfig, t::GetFunctionCodeSigningConfigRequest,
+    t::GetFunctionCodeSigningConfigResponse, e::GetFunctionCodeSigningConfigError,
+    op::GET_FUNCTION_CODE_SIGNING_CONFIG
+);
 impl GetFunctionCodeSigningConfig {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -847,6 +891,11 @@ pub struct GetFunctionConcurrency(
         e::GetFunctionConcurrencyError,
     >,
 );
+rt::operation_type!(
+    GetFunctionConcurrency, t::GetFunctionConcurrencyRequest,
+    t::GetFunctionConcurrencyResponse, e::GetFunctionConcurrencyError,
+    op::GET_FUNCTION_CONCURRENCY
+);
 impl GetFunctionConcurrency {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -908,6 +957,11 @@ pub struct GetFunctionConfiguration(
         t::FunctionConfiguration,
         e::GetFunctionConfigurationError,
     >,
+);
+rt::operation_type!(
+    GetFunctionConfiguration, t::GetFunctionConfigurationRequest,
+    t::FunctionConfiguration, e::GetFunctionConfigurationError,
+    op::GET_FUNCTION_CONFIGURATION
 );
 impl GetFunctionConfiguration {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -1016,6 +1070,11 @@ pub struct GetFunctionEventInvokeConfig(
         e::GetFunctionEventInvokeConfigError,
     >,
 );
+rt::operation_type!(
+    GetFunctionEventInvokeConfig, t::GetFunctionEventInvokeConfigRequest,
+    t::FunctionEventInvokeConfig, e::GetFunctionEventInvokeConfigError,
+    op::GET_FUNCTION_EVENT_INVOKE_CONFIG
+);
 impl GetFunctionEventInvokeConfig {
     /// The name or ARN of the Lambda function, version, or alias.
     #[inline]
@@ -1082,6 +1141,11 @@ pub struct GetFunctionRecursionConfig(
         e::GetFunctionRecursionConfigError,
     >,
 );
+rt::operation_type!(
+    GetFunctionRecursionConfig, t::GetFunctionRecursionConfigRequest,
+    t::GetFunctionRecursionConfigResponse, e::GetFunctionRecursionConfigError,
+    op::GET_FUNCTION_RECURSION_CONFIG
+);
 impl GetFunctionRecursionConfig {
     /// The name of the function.
     #[inline]
@@ -1143,6 +1207,11 @@ pub struct GetFunctionScalingConfig(
         t::GetFunctionScalingConfigResponse,
         e::GetFunctionScalingConfigError,
     >,
+);
+rt::operation_type!(
+    GetFunctionScalingConfig, t::GetFunctionScalingConfigRequest,
+    t::GetFunctionScalingConfigResponse, e::GetFunctionScalingConfigError,
+    op::GET_FUNCTION_SCALING_CONFIG
 );
 impl GetFunctionScalingConfig {
     /// The name or ARN of the Lambda function.
@@ -1211,6 +1280,11 @@ pub struct GetFunctionUrlConfig(
         t::GetFunctionUrlConfigResponse,
         e::GetFunctionUrlConfigError,
     >,
+);
+rt::operation_type!(
+    GetFunctionUrlConfig, t::GetFunctionUrlConfigRequest,
+    t::GetFunctionUrlConfigResponse, e::GetFunctionUrlConfigError,
+    op::GET_FUNCTION_URL_CONFIG
 );
 impl GetFunctionUrlConfig {
     /// The name or ARN of the Lambda function.
@@ -1333,6 +1407,10 @@ pub struct GetLayerVersion(
         e::GetLayerVersionError,
     >,
 );
+rt::operation_type!(
+    GetLayerVersion, t::GetLayerVersionRequest, t::GetLayerVersionResponse,
+    e::GetLayerVersionError, op::GET_LAYER_VERSION
+);
 impl GetLayerVersion {
     /// The name or Amazon Resource Name (ARN) of the layer.
     #[inline]
@@ -1399,6 +1477,10 @@ pub struct GetLayerVersionByArn(
         e::GetLayerVersionByArnError,
     >,
 );
+rt::operation_type!(
+    GetLayerVersionByArn, t::GetLayerVersionByArnRequest, t::GetLayerVersionResponse,
+    e::GetLayerVersionByArnError, op::GET_LAYER_VERSION_BY_ARN
+);
 impl GetLayerVersionByArn {
     /// The ARN of the layer version.
     #[inline]
@@ -1458,6 +1540,11 @@ pub struct GetLayerVersionPolicy(
         t::GetLayerVersionPolicyResponse,
         e::GetLayerVersionPolicyError,
     >,
+);
+rt::operation_type!(
+    GetLayerVersionPolicy, t::GetLayerVersionPolicyRequest,
+    t::GetLayerVersionPolicyResponse, e::GetLayerVersionPolicyError,
+    op::GET_LAYER_VERSION_POLICY
 );
 impl GetLayerVersionPolicy {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -1521,6 +1608,10 @@ impl GetLayerVersionPolicy {
 pub struct GetPolicy(
     pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
 );
+rt::operation_type!(
+    GetPolicy, t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError,
+    op::GET_POLICY
+);
 impl GetPolicy {
     /// The name or ARN of the Lambda function, version, or alias.
     #[inline]
@@ -1580,6 +1671,11 @@ pub struct GetProvisionedConcurrencyConfig(
         t::GetProvisionedConcurrencyConfigResponse,
         e::GetProvisionedConcurrencyConfigError,
     >,
+);
+rt::operation_type!(
+    GetProvisionedConcurrencyConfig, t::GetProvisionedConcurrencyConfigRequest,
+    t::GetProvisionedConcurrencyConfigResponse, e::GetProvisionedConcurrencyConfigError,
+    op::GET_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl GetProvisionedConcurrencyConfig {
     /// The name or ARN of the Lambda function.
@@ -1649,6 +1745,10 @@ pub struct GetResourcePolicy(
         e::GetResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    GetResourcePolicy, t::GetResourcePolicyRequest, t::GetResourcePolicyResponse,
+    e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
+);
 impl GetResourcePolicy {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     #[inline]
@@ -1708,6 +1808,11 @@ pub struct GetRuntimeManagementConfig(
         t::GetRuntimeManagementConfigResponse,
         e::GetRuntimeManagementConfigError,
     >,
+);
+rt::operation_type!(
+    GetRuntimeManagementConfig, t::GetRuntimeManagementConfigRequest,
+    t::GetRuntimeManagementConfigResponse, e::GetRuntimeManagementConfigError,
+    op::GET_RUNTIME_MANAGEMENT_CONFIG
 );
 impl GetRuntimeManagementConfig {
     /// The name or ARN of the Lambda function.

@@ -53,6 +53,9 @@ impl super::Client {
 pub struct Invoke(
     pub(crate) rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError>,
 );
+rt::operation_type!(
+    Invoke, t::InvocationRequest, t::InvocationResponse, e::InvokeError, op::INVOKE
+);
 impl Invoke {
     /// The name or ARN of the Lambda function, version, or alias.
     #[inline]
@@ -155,6 +158,10 @@ pub struct InvokeAsync(
         e::InvokeAsyncError,
     >,
 );
+rt::operation_type!(
+    #[allow(deprecated)] InvokeAsync, t::InvokeAsyncRequest, t::InvokeAsyncResponse,
+    e::InvokeAsyncError, op::INVOKE_ASYNC
+);
 impl InvokeAsync {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -218,6 +225,11 @@ pub struct InvokeWithResponseStream(
         t::InvokeWithResponseStreamResponse,
         e::InvokeWithResponseStreamError,
     >,
+);
+rt::operation_type!(
+    InvokeWithResponseStream, t::InvokeWithResponseStreamRequest,
+    t::InvokeWithResponseStreamResponse, e::InvokeWithResponseStreamError,
+    op::INVOKE_WITH_RESPONSE_STREAM
 );
 impl InvokeWithResponseStream {
     /// The name or ARN of the Lambda function.

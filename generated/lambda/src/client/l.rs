@@ -149,6 +149,10 @@ pub struct ListAliases(
         e::ListAliasesError,
     >,
 );
+rt::operation_type!(
+    ListAliases, t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError,
+    op::LIST_ALIASES
+);
 impl ListAliases {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -236,6 +240,11 @@ pub struct ListCapacityProviders(
         e::ListCapacityProvidersError,
     >,
 );
+rt::operation_type!(
+    ListCapacityProviders, t::ListCapacityProvidersRequest,
+    t::ListCapacityProvidersResponse, e::ListCapacityProvidersError,
+    op::LIST_CAPACITY_PROVIDERS
+);
 impl ListCapacityProviders {
     /// Filter capacity providers by their current state.
     #[inline]
@@ -321,6 +330,11 @@ pub struct ListCodeSigningConfigs(
         e::ListCodeSigningConfigsError,
     >,
 );
+rt::operation_type!(
+    ListCodeSigningConfigs, t::ListCodeSigningConfigsRequest,
+    t::ListCodeSigningConfigsResponse, e::ListCodeSigningConfigsError,
+    op::LIST_CODE_SIGNING_CONFIGS
+);
 impl ListCodeSigningConfigs {
     /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
     #[inline]
@@ -399,6 +413,11 @@ pub struct ListDurableExecutionsByFunction(
         t::ListDurableExecutionsByFunctionResponse,
         e::ListDurableExecutionsByFunctionError,
     >,
+);
+rt::operation_type!(
+    ListDurableExecutionsByFunction, t::ListDurableExecutionsByFunctionRequest,
+    t::ListDurableExecutionsByFunctionResponse, e::ListDurableExecutionsByFunctionError,
+    op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION
 );
 impl ListDurableExecutionsByFunction {
     /// The name or ARN of the Lambda function. You can specify a function name, a partial ARN, or a full ARN.
@@ -523,6 +542,11 @@ pub struct ListEventSourceMappings(
         e::ListEventSourceMappingsError,
     >,
 );
+rt::operation_type!(
+    ListEventSourceMappings, t::ListEventSourceMappingsRequest,
+    t::ListEventSourceMappingsResponse, e::ListEventSourceMappingsError,
+    op::LIST_EVENT_SOURCE_MAPPINGS
+);
 impl ListEventSourceMappings {
     /// The Amazon Resource Name (ARN) of the event source.
     #[inline]
@@ -616,6 +640,11 @@ pub struct ListFunctionEventInvokeConfigs(
         e::ListFunctionEventInvokeConfigsError,
     >,
 );
+rt::operation_type!(
+    ListFunctionEventInvokeConfigs, t::ListFunctionEventInvokeConfigsRequest,
+    t::ListFunctionEventInvokeConfigsResponse, e::ListFunctionEventInvokeConfigsError,
+    op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS
+);
 impl ListFunctionEventInvokeConfigs {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -703,6 +732,11 @@ pub struct ListFunctionUrlConfigs(
         e::ListFunctionUrlConfigsError,
     >,
 );
+rt::operation_type!(
+    ListFunctionUrlConfigs, t::ListFunctionUrlConfigsRequest,
+    t::ListFunctionUrlConfigsResponse, e::ListFunctionUrlConfigsError,
+    op::LIST_FUNCTION_URL_CONFIGS
+);
 impl ListFunctionUrlConfigs {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -787,6 +821,13 @@ pub struct ListFunctionVersionsByCapacityProvider(
         t::ListFunctionVersionsByCapacityProviderResponse,
         e::ListFunctionVersionsByCapacityProviderError,
     >,
+);
+rt::operation_type!(
+    ListFunctionVersionsByCapacityProvider,
+    t::ListFunctionVersionsByCapacityProviderRequest,
+    t::ListFunctionVersionsByCapacityProviderResponse,
+    e::ListFunctionVersionsByCapacityProviderError,
+    op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER
 );
 impl ListFunctionVersionsByCapacityProvider {
     /// The name of the capacity provider to list function versions for.
@@ -882,6 +923,10 @@ pub struct ListFunctions(
         e::ListFunctionsError,
     >,
 );
+rt::operation_type!(
+    ListFunctions, t::ListFunctionsRequest, t::ListFunctionsResponse,
+    e::ListFunctionsError, op::LIST_FUNCTIONS
+);
 impl ListFunctions {
     /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
     #[inline]
@@ -973,6 +1018,11 @@ pub struct ListFunctionsByCodeSigningConfig(
         e::ListFunctionsByCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    ListFunctionsByCodeSigningConfig, t::ListFunctionsByCodeSigningConfigRequest,
+    t::ListFunctionsByCodeSigningConfigResponse,
+    e::ListFunctionsByCodeSigningConfigError, op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG
+);
 impl ListFunctionsByCodeSigningConfig {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     #[inline]
@@ -1059,6 +1109,10 @@ pub struct ListLayerVersions(
         t::ListLayerVersionsResponse,
         e::ListLayerVersionsError,
     >,
+);
+rt::operation_type!(
+    ListLayerVersions, t::ListLayerVersionsRequest, t::ListLayerVersionsResponse,
+    e::ListLayerVersionsError, op::LIST_LAYER_VERSIONS
 );
 impl ListLayerVersions {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
@@ -1153,6 +1207,10 @@ impl ListLayerVersions {
 pub struct ListLayers(
     pub(crate) rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError>,
 );
+rt::operation_type!(
+    ListLayers, t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError,
+    op::LIST_LAYERS
+);
 impl ListLayers {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     #[inline]
@@ -1238,6 +1296,11 @@ pub struct ListProvisionedConcurrencyConfigs(
         e::ListProvisionedConcurrencyConfigsError,
     >,
 );
+rt::operation_type!(
+    ListProvisionedConcurrencyConfigs, t::ListProvisionedConcurrencyConfigsRequest,
+    t::ListProvisionedConcurrencyConfigsResponse,
+    e::ListProvisionedConcurrencyConfigsError, op::LIST_PROVISIONED_CONCURRENCY_CONFIGS
+);
 impl ListProvisionedConcurrencyConfigs {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -1321,6 +1384,9 @@ impl ListProvisionedConcurrencyConfigs {
 pub struct ListTags(
     pub(crate) rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError>,
 );
+rt::operation_type!(
+    ListTags, t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError, op::LIST_TAGS
+);
 impl ListTags {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     #[inline]
@@ -1374,6 +1440,11 @@ pub struct ListVersionsByFunction(
         t::ListVersionsByFunctionResponse,
         e::ListVersionsByFunctionError,
     >,
+);
+rt::operation_type!(
+    ListVersionsByFunction, t::ListVersionsByFunctionRequest,
+    t::ListVersionsByFunctionResponse, e::ListVersionsByFunctionError,
+    op::LIST_VERSIONS_BY_FUNCTION
 );
 impl ListVersionsByFunction {
     /// The name or ARN of the Lambda function.

@@ -111,6 +111,11 @@ pub struct PauseDurableExecution(
         e::PauseDurableExecutionError,
     >,
 );
+rt::operation_type!(
+    PauseDurableExecution, t::PauseDurableExecutionRequest,
+    t::PauseDurableExecutionResponse, e::PauseDurableExecutionError,
+    op::PAUSE_DURABLE_EXECUTION
+);
 impl PauseDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.
     #[inline]
@@ -190,6 +195,10 @@ pub struct PublishLayerVersion(
         t::PublishLayerVersionResponse,
         e::PublishLayerVersionError,
     >,
+);
+rt::operation_type!(
+    PublishLayerVersion, t::PublishLayerVersionRequest, t::PublishLayerVersionResponse,
+    e::PublishLayerVersionError, op::PUBLISH_LAYER_VERSION
 );
 impl PublishLayerVersion {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -285,6 +294,10 @@ pub struct PublishVersion(
         e::PublishVersionError,
     >,
 );
+rt::operation_type!(
+    PublishVersion, t::PublishVersionRequest, t::FunctionConfiguration,
+    e::PublishVersionError, op::PUBLISH_VERSION
+);
 impl PublishVersion {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -372,6 +385,11 @@ pub struct PutFunctionCodeSigningConfig(
         e::PutFunctionCodeSigningConfigError,
     >,
 );
+rt::operation_type!(
+    PutFunctionCodeSigningConfig, t::PutFunctionCodeSigningConfigRequest,
+    t::PutFunctionCodeSigningConfigResponse, e::PutFunctionCodeSigningConfigError,
+    op::PUT_FUNCTION_CODE_SIGNING_CONFIG
+);
 impl PutFunctionCodeSigningConfig {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
     #[inline]
@@ -444,6 +462,10 @@ pub struct PutFunctionConcurrency(
         e::PutFunctionConcurrencyError,
     >,
 );
+rt::operation_type!(
+    PutFunctionConcurrency, t::PutFunctionConcurrencyRequest, t::Concurrency,
+    e::PutFunctionConcurrencyError, op::PUT_FUNCTION_CONCURRENCY
+);
 impl PutFunctionConcurrency {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -513,6 +535,11 @@ pub struct PutFunctionEventInvokeConfig(
         t::FunctionEventInvokeConfig,
         e::PutFunctionEventInvokeConfigError,
     >,
+);
+rt::operation_type!(
+    PutFunctionEventInvokeConfig, t::PutFunctionEventInvokeConfigRequest,
+    t::FunctionEventInvokeConfig, e::PutFunctionEventInvokeConfigError,
+    op::PUT_FUNCTION_EVENT_INVOKE_CONFIG
 );
 impl PutFunctionEventInvokeConfig {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -602,6 +629,11 @@ pub struct PutFunctionRecursionConfig(
         e::PutFunctionRecursionConfigError,
     >,
 );
+rt::operation_type!(
+    PutFunctionRecursionConfig, t::PutFunctionRecursionConfigRequest,
+    t::PutFunctionRecursionConfigResponse, e::PutFunctionRecursionConfigError,
+    op::PUT_FUNCTION_RECURSION_CONFIG
+);
 impl PutFunctionRecursionConfig {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -669,6 +701,11 @@ pub struct PutFunctionScalingConfig(
         t::PutFunctionScalingConfigResponse,
         e::PutFunctionScalingConfigError,
     >,
+);
+rt::operation_type!(
+    PutFunctionScalingConfig, t::PutFunctionScalingConfigRequest,
+    t::PutFunctionScalingConfigResponse, e::PutFunctionScalingConfigError,
+    op::PUT_FUNCTION_SCALING_CONFIG
 );
 impl PutFunctionScalingConfig {
     /// The name or ARN of the Lambda function.
@@ -743,6 +780,11 @@ pub struct PutProvisionedConcurrencyConfig(
         t::PutProvisionedConcurrencyConfigResponse,
         e::PutProvisionedConcurrencyConfigError,
     >,
+);
+rt::operation_type!(
+    PutProvisionedConcurrencyConfig, t::PutProvisionedConcurrencyConfigRequest,
+    t::PutProvisionedConcurrencyConfigResponse, e::PutProvisionedConcurrencyConfigError,
+    op::PUT_PROVISIONED_CONCURRENCY_CONFIG
 );
 impl PutProvisionedConcurrencyConfig {
     /// The name or ARN of the Lambda function.
@@ -820,6 +862,10 @@ pub struct PutResourcePolicy(
         e::PutResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
+    e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
+);
 impl PutResourcePolicy {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to add the policy to. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     #[inline]
@@ -891,6 +937,11 @@ pub struct PutRuntimeManagementConfig(
         t::PutRuntimeManagementConfigResponse,
         e::PutRuntimeManagementConfigError,
     >,
+);
+rt::operation_type!(
+    PutRuntimeManagementConfig, t::PutRuntimeManagementConfigRequest,
+    t::PutRuntimeManagementConfigResponse, e::PutRuntimeManagementConfigError,
+    op::PUT_RUNTIME_MANAGEMENT_CONFIG
 );
 impl PutRuntimeManagementConfig {
     /// The name or ARN of the Lambda function.

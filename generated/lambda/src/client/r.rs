@@ -43,6 +43,10 @@ pub struct RemoveLayerVersionPermission(
         e::RemoveLayerVersionPermissionError,
     >,
 );
+rt::operation_type!(
+    RemoveLayerVersionPermission, t::RemoveLayerVersionPermissionRequest, rt::Unit,
+    e::RemoveLayerVersionPermissionError, op::REMOVE_LAYER_VERSION_PERMISSION
+);
 impl RemoveLayerVersionPermission {
     /// The name or Amazon Resource Name (ARN) of the layer.
     #[inline]
@@ -114,6 +118,10 @@ impl RemoveLayerVersionPermission {
 /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
 pub struct RemovePermission(
     pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
+);
+rt::operation_type!(
+    RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
+    op::REMOVE_PERMISSION
 );
 impl RemovePermission {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -188,6 +196,11 @@ pub struct ResumeDurableExecution(
         t::ResumeDurableExecutionResponse,
         e::ResumeDurableExecutionError,
     >,
+);
+rt::operation_type!(
+    ResumeDurableExecution, t::ResumeDurableExecutionRequest,
+    t::ResumeDurableExecutionResponse, e::ResumeDurableExecutionError,
+    op::RESUME_DURABLE_EXECUTION
 );
 impl ResumeDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.

@@ -58,6 +58,12 @@ pub struct SendDurableExecutionCallbackFailure(
         e::SendDurableExecutionCallbackFailureError,
     >,
 );
+rt::operation_type!(
+    SendDurableExecutionCallbackFailure, t::SendDurableExecutionCallbackFailureRequest,
+    t::SendDurableExecutionCallbackFailureResponse,
+    e::SendDurableExecutionCallbackFailureError,
+    op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE
+);
 impl SendDurableExecutionCallbackFailure {
     /// The unique identifier for the callback operation.
     #[inline]
@@ -126,6 +132,13 @@ pub struct SendDurableExecutionCallbackHeartbeat(
         e::SendDurableExecutionCallbackHeartbeatError,
     >,
 );
+rt::operation_type!(
+    SendDurableExecutionCallbackHeartbeat,
+    t::SendDurableExecutionCallbackHeartbeatRequest,
+    t::SendDurableExecutionCallbackHeartbeatResponse,
+    e::SendDurableExecutionCallbackHeartbeatError,
+    op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT
+);
 impl SendDurableExecutionCallbackHeartbeat {
     /// The unique identifier for the callback operation.
     #[inline]
@@ -187,6 +200,12 @@ pub struct SendDurableExecutionCallbackSuccess(
         t::SendDurableExecutionCallbackSuccessResponse,
         e::SendDurableExecutionCallbackSuccessError,
     >,
+);
+rt::operation_type!(
+    SendDurableExecutionCallbackSuccess, t::SendDurableExecutionCallbackSuccessRequest,
+    t::SendDurableExecutionCallbackSuccessResponse,
+    e::SendDurableExecutionCallbackSuccessError,
+    op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS
 );
 impl SendDurableExecutionCallbackSuccess {
     /// The unique identifier for the callback operation.
@@ -255,6 +274,11 @@ pub struct StopDurableExecution(
         t::StopDurableExecutionResponse,
         e::StopDurableExecutionError,
     >,
+);
+rt::operation_type!(
+    StopDurableExecution, t::StopDurableExecutionRequest,
+    t::StopDurableExecutionResponse, e::StopDurableExecutionError,
+    op::STOP_DURABLE_EXECUTION
 );
 impl StopDurableExecution {
     /// The Amazon Resource Name (ARN) of the durable execution.

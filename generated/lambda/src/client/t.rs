@@ -21,6 +21,9 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
+);
 impl TagResource {
     /// The resource's Amazon Resource Name (ARN).
     #[inline]

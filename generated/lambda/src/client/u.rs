@@ -91,6 +91,10 @@ impl super::Client {
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The resource's Amazon Resource Name (ARN).
     #[inline]
@@ -150,6 +154,10 @@ pub struct UpdateAlias(
         t::AliasConfiguration,
         e::UpdateAliasError,
     >,
+);
+rt::operation_type!(
+    UpdateAlias, t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError,
+    op::UPDATE_ALIAS
 );
 impl UpdateAlias {
     /// The name or ARN of the Lambda function.
@@ -235,6 +243,11 @@ pub struct UpdateCapacityProvider(
         e::UpdateCapacityProviderError,
     >,
 );
+rt::operation_type!(
+    UpdateCapacityProvider, t::UpdateCapacityProviderRequest,
+    t::UpdateCapacityProviderResponse, e::UpdateCapacityProviderError,
+    op::UPDATE_CAPACITY_PROVIDER
+);
 impl UpdateCapacityProvider {
     /// The name of the capacity provider to update.
     #[inline]
@@ -318,6 +331,11 @@ pub struct UpdateCodeSigningConfig(
         t::UpdateCodeSigningConfigResponse,
         e::UpdateCodeSigningConfigError,
     >,
+);
+rt::operation_type!(
+    UpdateCodeSigningConfig, t::UpdateCodeSigningConfigRequest,
+    t::UpdateCodeSigningConfigResponse, e::UpdateCodeSigningConfigError,
+    op::UPDATE_CODE_SIGNING_CONFIG
 );
 impl UpdateCodeSigningConfig {
     /// The The Amazon Resource Name (ARN) of the code signing configuration.
@@ -427,6 +445,11 @@ pub struct UpdateEventSourceMapping(
         t::EventSourceMappingConfiguration,
         e::UpdateEventSourceMappingError,
     >,
+);
+rt::operation_type!(
+    UpdateEventSourceMapping, t::UpdateEventSourceMappingRequest,
+    t::EventSourceMappingConfiguration, e::UpdateEventSourceMappingError,
+    op::UPDATE_EVENT_SOURCE_MAPPING
 );
 impl UpdateEventSourceMapping {
     /// The identifier of the event source mapping.
@@ -642,6 +665,10 @@ pub struct UpdateFunctionCode(
         e::UpdateFunctionCodeError,
     >,
 );
+rt::operation_type!(
+    UpdateFunctionCode, t::UpdateFunctionCodeRequest, t::FunctionConfiguration,
+    e::UpdateFunctionCodeError, op::UPDATE_FUNCTION_CODE
+);
 impl UpdateFunctionCode {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -785,6 +812,11 @@ pub struct UpdateFunctionConfiguration(
         t::FunctionConfiguration,
         e::UpdateFunctionConfigurationError,
     >,
+);
+rt::operation_type!(
+    UpdateFunctionConfiguration, t::UpdateFunctionConfigurationRequest,
+    t::FunctionConfiguration, e::UpdateFunctionConfigurationError,
+    op::UPDATE_FUNCTION_CONFIGURATION
 );
 impl UpdateFunctionConfiguration {
     /// The name or ARN of the Lambda function.
@@ -980,6 +1012,11 @@ pub struct UpdateFunctionEventInvokeConfig(
         e::UpdateFunctionEventInvokeConfigError,
     >,
 );
+rt::operation_type!(
+    UpdateFunctionEventInvokeConfig, t::UpdateFunctionEventInvokeConfigRequest,
+    t::FunctionEventInvokeConfig, e::UpdateFunctionEventInvokeConfigError,
+    op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG
+);
 impl UpdateFunctionEventInvokeConfig {
     /// The name or ARN of the Lambda function, version, or alias.
     #[inline]
@@ -1063,6 +1100,11 @@ pub struct UpdateFunctionUrlConfig(
         t::UpdateFunctionUrlConfigResponse,
         e::UpdateFunctionUrlConfigError,
     >,
+);
+rt::operation_type!(
+    UpdateFunctionUrlConfig, t::UpdateFunctionUrlConfigRequest,
+    t::UpdateFunctionUrlConfigResponse, e::UpdateFunctionUrlConfigError,
+    op::UPDATE_FUNCTION_URL_CONFIG
 );
 impl UpdateFunctionUrlConfig {
     /// The name or ARN of the Lambda function.

@@ -45,6 +45,10 @@ impl super::Client {
 pub struct AssociateKmsKey(
     pub(crate) rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError>,
 );
+rt::operation_type!(
+    AssociateKmsKey, t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError,
+    op::ASSOCIATE_KMS_KEY
+);
 impl AssociateKmsKey {
     /// The name of the log group.
     #[inline]
@@ -110,6 +114,12 @@ pub struct AssociateSourceToS3TableIntegration(
         t::AssociateSourceToS3TableIntegrationResponse,
         e::AssociateSourceToS3TableIntegrationError,
     >,
+);
+rt::operation_type!(
+    AssociateSourceToS3TableIntegration, t::AssociateSourceToS3TableIntegrationRequest,
+    t::AssociateSourceToS3TableIntegrationResponse,
+    e::AssociateSourceToS3TableIntegrationError,
+    op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION
 );
 impl AssociateSourceToS3TableIntegration {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to associate the data source with.

@@ -88,6 +88,10 @@ impl super::Client {
 pub struct CancelExportTask(
     pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError>,
 );
+rt::operation_type!(
+    CancelExportTask, t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError,
+    op::CANCEL_EXPORT_TASK
+);
 impl CancelExportTask {
     /// The ID of the export task.
     #[inline]
@@ -141,6 +145,10 @@ pub struct CancelImportTask(
         t::CancelImportTaskResponse,
         e::CancelImportTaskError,
     >,
+);
+rt::operation_type!(
+    CancelImportTask, t::CancelImportTaskRequest, t::CancelImportTaskResponse,
+    e::CancelImportTaskError, op::CANCEL_IMPORT_TASK
 );
 impl CancelImportTask {
     /// The ID of the import task to cancel.
@@ -216,6 +224,10 @@ pub struct CreateDelivery(
         t::CreateDeliveryResponse,
         e::CreateDeliveryError,
     >,
+);
+rt::operation_type!(
+    CreateDelivery, t::CreateDeliveryRequest, t::CreateDeliveryResponse,
+    e::CreateDeliveryError, op::CREATE_DELIVERY
 );
 impl CreateDelivery {
     /// The name of the delivery source to use for this delivery.
@@ -321,6 +333,10 @@ pub struct CreateExportTask(
         t::CreateExportTaskResponse,
         e::CreateExportTaskError,
     >,
+);
+rt::operation_type!(
+    CreateExportTask, t::CreateExportTaskRequest, t::CreateExportTaskResponse,
+    e::CreateExportTaskError, op::CREATE_EXPORT_TASK
 );
 impl CreateExportTask {
     /// The name of the export task.
@@ -436,6 +452,10 @@ pub struct CreateImportTask(
         e::CreateImportTaskError,
     >,
 );
+rt::operation_type!(
+    CreateImportTask, t::CreateImportTaskRequest, t::CreateImportTaskResponse,
+    e::CreateImportTaskError, op::CREATE_IMPORT_TASK
+);
 impl CreateImportTask {
     /// The ARN of the source to import from.
     #[inline]
@@ -521,6 +541,11 @@ pub struct CreateLogAnomalyDetector(
         t::CreateLogAnomalyDetectorResponse,
         e::CreateLogAnomalyDetectorError,
     >,
+);
+rt::operation_type!(
+    CreateLogAnomalyDetector, t::CreateLogAnomalyDetectorRequest,
+    t::CreateLogAnomalyDetectorResponse, e::CreateLogAnomalyDetectorError,
+    op::CREATE_LOG_ANOMALY_DETECTOR
 );
 impl CreateLogAnomalyDetector {
     /// An array containing the ARN of the log group that this anomaly detector will watch. You can specify only one log group ARN.
@@ -634,6 +659,10 @@ impl CreateLogAnomalyDetector {
 pub struct CreateLogGroup(
     pub(crate) rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError>,
 );
+rt::operation_type!(
+    CreateLogGroup, t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError,
+    op::CREATE_LOG_GROUP
+);
 impl CreateLogGroup {
     /// A name for the log group.
     #[inline]
@@ -716,6 +745,10 @@ impl CreateLogGroup {
 pub struct CreateLogStream(
     pub(crate) rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError>,
 );
+rt::operation_type!(
+    CreateLogStream, t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError,
+    op::CREATE_LOG_STREAM
+);
 impl CreateLogStream {
     /// The name of the log group.
     #[inline]
@@ -777,6 +810,10 @@ pub struct CreateLookupTable(
         t::CreateLookupTableResponse,
         e::CreateLookupTableError,
     >,
+);
+rt::operation_type!(
+    CreateLookupTable, t::CreateLookupTableRequest, t::CreateLookupTableResponse,
+    e::CreateLookupTableError, op::CREATE_LOOKUP_TABLE
 );
 impl CreateLookupTable {
     /// The name of the lookup table. The name must be unique within your account and Region. The name can contain only alphanumeric characters and underscores, and can be up to 256 characters long.
@@ -867,6 +904,11 @@ pub struct CreateScheduledQuery(
         t::CreateScheduledQueryResponse,
         e::CreateScheduledQueryError,
     >,
+);
+rt::operation_type!(
+    CreateScheduledQuery, t::CreateScheduledQueryRequest,
+    t::CreateScheduledQueryResponse, e::CreateScheduledQueryError,
+    op::CREATE_SCHEDULED_QUERY
 );
 impl CreateScheduledQuery {
     /// The name of the scheduled query. The name must be unique within your account and region. Length must be between 1 and 300 characters.

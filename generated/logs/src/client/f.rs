@@ -45,6 +45,10 @@ pub struct FilterLogEvents(
         e::FilterLogEventsError,
     >,
 );
+rt::operation_type!(
+    FilterLogEvents, t::FilterLogEventsRequest, t::FilterLogEventsResponse,
+    e::FilterLogEventsError, op::FILTER_LOG_EVENTS
+);
 impl FilterLogEvents {
     /// The name of the log group to search.
     #[inline]

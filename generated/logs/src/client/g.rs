@@ -138,6 +138,11 @@ pub struct GetDataProtectionPolicy(
         e::GetDataProtectionPolicyError,
     >,
 );
+rt::operation_type!(
+    GetDataProtectionPolicy, t::GetDataProtectionPolicyRequest,
+    t::GetDataProtectionPolicyResponse, e::GetDataProtectionPolicyError,
+    op::GET_DATA_PROTECTION_POLICY
+);
 impl GetDataProtectionPolicy {
     /// The name or ARN of the log group that contains the data protection policy that you want to see.
     #[inline]
@@ -202,6 +207,10 @@ pub struct GetDelivery(
         e::GetDeliveryError,
     >,
 );
+rt::operation_type!(
+    GetDelivery, t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError,
+    op::GET_DELIVERY
+);
 impl GetDelivery {
     /// The ID of the delivery that you want to retrieve.
     #[inline]
@@ -257,6 +266,11 @@ pub struct GetDeliveryDestination(
         t::GetDeliveryDestinationResponse,
         e::GetDeliveryDestinationError,
     >,
+);
+rt::operation_type!(
+    GetDeliveryDestination, t::GetDeliveryDestinationRequest,
+    t::GetDeliveryDestinationResponse, e::GetDeliveryDestinationError,
+    op::GET_DELIVERY_DESTINATION
 );
 impl GetDeliveryDestination {
     /// The name of the delivery destination that you want to retrieve.
@@ -317,6 +331,11 @@ pub struct GetDeliveryDestinationPolicy(
         t::GetDeliveryDestinationPolicyResponse,
         e::GetDeliveryDestinationPolicyError,
     >,
+);
+rt::operation_type!(
+    GetDeliveryDestinationPolicy, t::GetDeliveryDestinationPolicyRequest,
+    t::GetDeliveryDestinationPolicyResponse, e::GetDeliveryDestinationPolicyError,
+    op::GET_DELIVERY_DESTINATION_POLICY
 );
 impl GetDeliveryDestinationPolicy {
     /// The name of the delivery destination that you want to retrieve the policy of.
@@ -380,6 +399,10 @@ pub struct GetDeliverySource(
         e::GetDeliverySourceError,
     >,
 );
+rt::operation_type!(
+    GetDeliverySource, t::GetDeliverySourceRequest, t::GetDeliverySourceResponse,
+    e::GetDeliverySourceError, op::GET_DELIVERY_SOURCE
+);
 impl GetDeliverySource {
     /// The name of the delivery source that you want to retrieve.
     #[inline]
@@ -440,6 +463,10 @@ pub struct GetIntegration(
         e::GetIntegrationError,
     >,
 );
+rt::operation_type!(
+    GetIntegration, t::GetIntegrationRequest, t::GetIntegrationResponse,
+    e::GetIntegrationError, op::GET_INTEGRATION
+);
 impl GetIntegration {
     /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
     #[inline]
@@ -499,6 +526,11 @@ pub struct GetLogAnomalyDetector(
         t::GetLogAnomalyDetectorResponse,
         e::GetLogAnomalyDetectorError,
     >,
+);
+rt::operation_type!(
+    GetLogAnomalyDetector, t::GetLogAnomalyDetectorRequest,
+    t::GetLogAnomalyDetectorResponse, e::GetLogAnomalyDetectorError,
+    op::GET_LOG_ANOMALY_DETECTOR
 );
 impl GetLogAnomalyDetector {
     /// The ARN of the anomaly detector to retrieve information about. You can find the ARNs of log anomaly detectors in your account by using the [ListLogAnomalyDetectors](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListLogAnomalyDetectors.html) operation.
@@ -571,6 +603,10 @@ pub struct GetLogEvents(
         t::GetLogEventsResponse,
         e::GetLogEventsError,
     >,
+);
+rt::operation_type!(
+    GetLogEvents, t::GetLogEventsRequest, t::GetLogEventsResponse, e::GetLogEventsError,
+    op::GET_LOG_EVENTS
 );
 impl GetLogEvents {
     /// The name of the log group.
@@ -680,6 +716,10 @@ pub struct GetLogFields(
         e::GetLogFieldsError,
     >,
 );
+rt::operation_type!(
+    GetLogFields, t::GetLogFieldsRequest, t::GetLogFieldsResponse, e::GetLogFieldsError,
+    op::GET_LOG_FIELDS
+);
 impl GetLogFields {
     /// The name of the data source to retrieve log fields for.
     #[inline]
@@ -756,6 +796,10 @@ pub struct GetLogGroupFields(
         e::GetLogGroupFieldsError,
     >,
 );
+rt::operation_type!(
+    GetLogGroupFields, t::GetLogGroupFieldsRequest, t::GetLogGroupFieldsResponse,
+    e::GetLogGroupFieldsError, op::GET_LOG_GROUP_FIELDS
+);
 impl GetLogGroupFields {
     /// The name of the log group to search.
     #[inline]
@@ -830,6 +874,10 @@ pub struct GetLogObject(
         e::GetLogObjectError,
     >,
 );
+rt::operation_type!(
+    GetLogObject, t::GetLogObjectRequest, t::GetLogObjectResponse, e::GetLogObjectError,
+    op::GET_LOG_OBJECT
+);
 impl GetLogObject {
     /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
     #[inline]
@@ -898,6 +946,10 @@ pub struct GetLogRecord(
         e::GetLogRecordError,
     >,
 );
+rt::operation_type!(
+    GetLogRecord, t::GetLogRecordRequest, t::GetLogRecordResponse, e::GetLogRecordError,
+    op::GET_LOG_RECORD
+);
 impl GetLogRecord {
     /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
     #[inline]
@@ -963,6 +1015,10 @@ pub struct GetLookupTable(
         t::GetLookupTableResponse,
         e::GetLookupTableError,
     >,
+);
+rt::operation_type!(
+    GetLookupTable, t::GetLookupTableRequest, t::GetLookupTableResponse,
+    e::GetLookupTableError, op::GET_LOOKUP_TABLE
 );
 impl GetLookupTable {
     /// The ARN of the lookup table to retrieve.
@@ -1036,6 +1092,10 @@ pub struct GetQueryResults(
         e::GetQueryResultsError,
     >,
 );
+rt::operation_type!(
+    GetQueryResults, t::GetQueryResultsRequest, t::GetQueryResultsResponse,
+    e::GetQueryResultsError, op::GET_QUERY_RESULTS
+);
 impl GetQueryResults {
     /// The ID number of the query.
     #[inline]
@@ -1108,6 +1168,10 @@ pub struct GetScheduledQuery(
         e::GetScheduledQueryError,
     >,
 );
+rt::operation_type!(
+    GetScheduledQuery, t::GetScheduledQueryRequest, t::GetScheduledQueryResponse,
+    e::GetScheduledQueryError, op::GET_SCHEDULED_QUERY
+);
 impl GetScheduledQuery {
     /// The ARN or name of the scheduled query to retrieve.
     #[inline]
@@ -1167,6 +1231,11 @@ pub struct GetScheduledQueryHistory(
         t::GetScheduledQueryHistoryResponse,
         e::GetScheduledQueryHistoryError,
     >,
+);
+rt::operation_type!(
+    GetScheduledQueryHistory, t::GetScheduledQueryHistoryRequest,
+    t::GetScheduledQueryHistoryResponse, e::GetScheduledQueryHistoryError,
+    op::GET_SCHEDULED_QUERY_HISTORY
 );
 impl GetScheduledQueryHistory {
     /// The ARN or name of the scheduled query to retrieve history for.
@@ -1289,6 +1358,11 @@ pub struct GetStorageTierPolicy(
         e::GetStorageTierPolicyError,
     >,
 );
+rt::operation_type!(
+    GetStorageTierPolicy, t::GetStorageTierPolicyRequest,
+    t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError,
+    op::GET_STORAGE_TIER_POLICY
+);
 impl GetStorageTierPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -1344,6 +1418,10 @@ pub struct GetTransformer(
         t::GetTransformerResponse,
         e::GetTransformerError,
     >,
+);
+rt::operation_type!(
+    GetTransformer, t::GetTransformerRequest, t::GetTransformerResponse,
+    e::GetTransformerError, op::GET_TRANSFORMER
 );
 impl GetTransformer {
     /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.

@@ -111,6 +111,11 @@ pub struct ListAggregateLogGroupSummaries(
         e::ListAggregateLogGroupSummariesError,
     >,
 );
+rt::operation_type!(
+    ListAggregateLogGroupSummaries, t::ListAggregateLogGroupSummariesRequest,
+    t::ListAggregateLogGroupSummariesResponse, e::ListAggregateLogGroupSummariesError,
+    op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES
+);
 impl ListAggregateLogGroupSummaries {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     #[inline]
@@ -231,6 +236,10 @@ pub struct ListAnomalies(
         e::ListAnomaliesError,
     >,
 );
+rt::operation_type!(
+    ListAnomalies, t::ListAnomaliesRequest, t::ListAnomaliesResponse,
+    e::ListAnomaliesError, op::LIST_ANOMALIES
+);
 impl ListAnomalies {
     /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
     #[inline]
@@ -322,6 +331,10 @@ pub struct ListIntegrations(
         e::ListIntegrationsError,
     >,
 );
+rt::operation_type!(
+    ListIntegrations, t::ListIntegrationsRequest, t::ListIntegrationsResponse,
+    e::ListIntegrationsError, op::LIST_INTEGRATIONS
+);
 impl ListIntegrations {
     /// To limit the results to integrations that start with a certain name prefix, specify that name prefix here.
     #[inline]
@@ -393,6 +406,11 @@ pub struct ListLogAnomalyDetectors(
         t::ListLogAnomalyDetectorsResponse,
         e::ListLogAnomalyDetectorsError,
     >,
+);
+rt::operation_type!(
+    ListLogAnomalyDetectors, t::ListLogAnomalyDetectorsRequest,
+    t::ListLogAnomalyDetectorsResponse, e::ListLogAnomalyDetectorsError,
+    op::LIST_LOG_ANOMALY_DETECTORS
 );
 impl ListLogAnomalyDetectors {
     /// Use this to optionally filter the results to only include anomaly detectors that are associated with the specified log group.
@@ -482,6 +500,10 @@ pub struct ListLogGroups(
         t::ListLogGroupsResponse,
         e::ListLogGroupsError,
     >,
+);
+rt::operation_type!(
+    ListLogGroups, t::ListLogGroupsRequest, t::ListLogGroupsResponse,
+    e::ListLogGroupsError, op::LIST_LOG_GROUPS
 );
 impl ListLogGroups {
     /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
@@ -593,6 +615,11 @@ pub struct ListLogGroupsForQuery(
         e::ListLogGroupsForQueryError,
     >,
 );
+rt::operation_type!(
+    ListLogGroupsForQuery, t::ListLogGroupsForQueryRequest,
+    t::ListLogGroupsForQueryResponse, e::ListLogGroupsForQueryError,
+    op::LIST_LOG_GROUPS_FOR_QUERY
+);
 impl ListLogGroupsForQuery {
     /// The ID of the query to use. This query ID is from the response to your [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operation.
     #[inline]
@@ -677,6 +704,11 @@ pub struct ListScheduledQueries(
         t::ListScheduledQueriesResponse,
         e::ListScheduledQueriesError,
     >,
+);
+rt::operation_type!(
+    ListScheduledQueries, t::ListScheduledQueriesRequest,
+    t::ListScheduledQueriesResponse, e::ListScheduledQueriesError,
+    op::LIST_SCHEDULED_QUERIES
 );
 impl ListScheduledQueries {
     /// The maximum number of scheduled queries to return. Valid range is 1 to 1000.
@@ -769,6 +801,11 @@ pub struct ListSourcesForS3TableIntegration(
         e::ListSourcesForS3TableIntegrationError,
     >,
 );
+rt::operation_type!(
+    ListSourcesForS3TableIntegration, t::ListSourcesForS3TableIntegrationRequest,
+    t::ListSourcesForS3TableIntegrationResponse,
+    e::ListSourcesForS3TableIntegrationError, op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION
+);
 impl ListSourcesForS3TableIntegration {
     /// The Amazon Resource Name (ARN) of the S3 Table Integration to list associations for.
     #[inline]
@@ -856,6 +893,11 @@ pub struct ListSyslogConfigurations(
         e::ListSyslogConfigurationsError,
     >,
 );
+rt::operation_type!(
+    ListSyslogConfigurations, t::ListSyslogConfigurationsRequest,
+    t::ListSyslogConfigurationsResponse, e::ListSyslogConfigurationsError,
+    op::LIST_SYSLOG_CONFIGURATIONS
+);
 impl ListSyslogConfigurations {
     /// The name or ARN of the log group to filter syslog configurations for.
     #[inline]
@@ -936,6 +978,10 @@ pub struct ListTagsForResource(
         e::ListTagsForResourceError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
+);
 impl ListTagsForResource {
     /// The ARN of the resource that you want to view tags for.
     #[inline]
@@ -997,6 +1043,10 @@ pub struct ListTagsLogGroup(
         t::ListTagsLogGroupResponse,
         e::ListTagsLogGroupError,
     >,
+);
+rt::operation_type!(
+    #[allow(deprecated)] ListTagsLogGroup, t::ListTagsLogGroupRequest,
+    t::ListTagsLogGroupResponse, e::ListTagsLogGroupError, op::LIST_TAGS_LOG_GROUP
 );
 impl ListTagsLogGroup {
     /// The name of the log group.

@@ -315,6 +315,10 @@ pub struct PutAccountPolicy(
         e::PutAccountPolicyError,
     >,
 );
+rt::operation_type!(
+    PutAccountPolicy, t::PutAccountPolicyRequest, t::PutAccountPolicyResponse,
+    e::PutAccountPolicyError, op::PUT_ACCOUNT_POLICY
+);
 impl PutAccountPolicy {
     /// A name for the policy. This must be unique within the account and cannot start with `aws/`.
     #[inline]
@@ -407,6 +411,10 @@ pub struct PutBearerTokenAuthentication(
         e::PutBearerTokenAuthenticationError,
     >,
 );
+rt::operation_type!(
+    PutBearerTokenAuthentication, t::PutBearerTokenAuthenticationRequest, rt::Unit,
+    e::PutBearerTokenAuthenticationError, op::PUT_BEARER_TOKEN_AUTHENTICATION
+);
 impl PutBearerTokenAuthentication {
     /// The name or ARN of the log group.
     #[inline]
@@ -478,6 +486,11 @@ pub struct PutDataProtectionPolicy(
         t::PutDataProtectionPolicyResponse,
         e::PutDataProtectionPolicyError,
     >,
+);
+rt::operation_type!(
+    PutDataProtectionPolicy, t::PutDataProtectionPolicyRequest,
+    t::PutDataProtectionPolicyResponse, e::PutDataProtectionPolicyError,
+    op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
     /// Specify either the log group name or log group ARN.
@@ -557,6 +570,11 @@ pub struct PutDeliveryDestination(
         t::PutDeliveryDestinationResponse,
         e::PutDeliveryDestinationError,
     >,
+);
+rt::operation_type!(
+    PutDeliveryDestination, t::PutDeliveryDestinationRequest,
+    t::PutDeliveryDestinationResponse, e::PutDeliveryDestinationError,
+    op::PUT_DELIVERY_DESTINATION
 );
 impl PutDeliveryDestination {
     /// A name for this delivery destination. This name must be unique for all delivery destinations in your account.
@@ -663,6 +681,11 @@ pub struct PutDeliveryDestinationPolicy(
         e::PutDeliveryDestinationPolicyError,
     >,
 );
+rt::operation_type!(
+    PutDeliveryDestinationPolicy, t::PutDeliveryDestinationPolicyRequest,
+    t::PutDeliveryDestinationPolicyResponse, e::PutDeliveryDestinationPolicyError,
+    op::PUT_DELIVERY_DESTINATION_POLICY
+);
 impl PutDeliveryDestinationPolicy {
     /// The name of the delivery destination to assign this policy to.
     #[inline]
@@ -743,6 +766,10 @@ pub struct PutDeliverySource(
         t::PutDeliverySourceResponse,
         e::PutDeliverySourceError,
     >,
+);
+rt::operation_type!(
+    PutDeliverySource, t::PutDeliverySourceRequest, t::PutDeliverySourceResponse,
+    e::PutDeliverySourceError, op::PUT_DELIVERY_SOURCE
 );
 impl PutDeliverySource {
     /// A name for this delivery source. This name must be unique for all delivery sources in your account.
@@ -837,6 +864,10 @@ pub struct PutDestination(
         e::PutDestinationError,
     >,
 );
+rt::operation_type!(
+    PutDestination, t::PutDestinationRequest, t::PutDestinationResponse,
+    e::PutDestinationError, op::PUT_DESTINATION
+);
 impl PutDestination {
     /// A name for the destination.
     #[inline]
@@ -914,6 +945,10 @@ pub struct PutDestinationPolicy(
         rt::Unit,
         e::PutDestinationPolicyError,
     >,
+);
+rt::operation_type!(
+    PutDestinationPolicy, t::PutDestinationPolicyRequest, rt::Unit,
+    e::PutDestinationPolicyError, op::PUT_DESTINATION_POLICY
 );
 impl PutDestinationPolicy {
     /// A name for an existing destination.
@@ -1012,6 +1047,10 @@ pub struct PutIndexPolicy(
         e::PutIndexPolicyError,
     >,
 );
+rt::operation_type!(
+    PutIndexPolicy, t::PutIndexPolicyRequest, t::PutIndexPolicyResponse,
+    e::PutIndexPolicyError, op::PUT_INDEX_POLICY
+);
 impl PutIndexPolicy {
     /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
     #[inline]
@@ -1081,6 +1120,10 @@ pub struct PutIntegration(
         t::PutIntegrationResponse,
         e::PutIntegrationError,
     >,
+);
+rt::operation_type!(
+    PutIntegration, t::PutIntegrationRequest, t::PutIntegrationResponse,
+    e::PutIntegrationError, op::PUT_INTEGRATION
 );
 impl PutIntegration {
     /// A name for the integration.
@@ -1171,6 +1214,10 @@ pub struct PutLogEvents(
         e::PutLogEventsError,
     >,
 );
+rt::operation_type!(
+    PutLogEvents, t::PutLogEventsRequest, t::PutLogEventsResponse, e::PutLogEventsError,
+    op::PUT_LOG_EVENTS
+);
 impl PutLogEvents {
     /// The name of the log group.
     #[inline]
@@ -1257,6 +1304,10 @@ pub struct PutLogGroupDeletionProtection(
         e::PutLogGroupDeletionProtectionError,
     >,
 );
+rt::operation_type!(
+    PutLogGroupDeletionProtection, t::PutLogGroupDeletionProtectionRequest, rt::Unit,
+    e::PutLogGroupDeletionProtectionError, op::PUT_LOG_GROUP_DELETION_PROTECTION
+);
 impl PutLogGroupDeletionProtection {
     /// The name or ARN of the log group.
     #[inline]
@@ -1328,6 +1379,10 @@ impl PutLogGroupDeletionProtection {
 /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
 pub struct PutMetricFilter(
     pub(crate) rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError>,
+);
+rt::operation_type!(
+    PutMetricFilter, t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError,
+    op::PUT_METRIC_FILTER
 );
 impl PutMetricFilter {
     /// The name of the log group.
@@ -1425,6 +1480,10 @@ pub struct PutQueryDefinition(
         t::PutQueryDefinitionResponse,
         e::PutQueryDefinitionError,
     >,
+);
+rt::operation_type!(
+    PutQueryDefinition, t::PutQueryDefinitionRequest, t::PutQueryDefinitionResponse,
+    e::PutQueryDefinitionError, op::PUT_QUERY_DEFINITION
 );
 impl PutQueryDefinition {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -1528,6 +1587,10 @@ pub struct PutResourcePolicy(
         e::PutResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
+    e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
+);
 impl PutResourcePolicy {
     /// Name of the new policy. This parameter is required.
     #[inline]
@@ -1613,6 +1676,10 @@ pub struct PutRetentionPolicy(
         rt::Unit,
         e::PutRetentionPolicyError,
     >,
+);
+rt::operation_type!(
+    PutRetentionPolicy, t::PutRetentionPolicyRequest, rt::Unit,
+    e::PutRetentionPolicyError, op::PUT_RETENTION_POLICY
 );
 impl PutRetentionPolicy {
     /// The name of the log group.
@@ -1706,6 +1773,11 @@ pub struct PutStorageTierPolicy(
         e::PutStorageTierPolicyError,
     >,
 );
+rt::operation_type!(
+    PutStorageTierPolicy, t::PutStorageTierPolicyRequest,
+    t::PutStorageTierPolicyResponse, e::PutStorageTierPolicyError,
+    op::PUT_STORAGE_TIER_POLICY
+);
 impl PutStorageTierPolicy {
     /// The storage tier to set for the account. Use `INTELLIGENT_TIERING` to automatically optimize storage costs by moving log data to the appropriate tier based on access frequency.
     #[inline]
@@ -1778,6 +1850,10 @@ pub struct PutSubscriptionFilter(
         rt::Unit,
         e::PutSubscriptionFilterError,
     >,
+);
+rt::operation_type!(
+    PutSubscriptionFilter, t::PutSubscriptionFilterRequest, rt::Unit,
+    e::PutSubscriptionFilterError, op::PUT_SUBSCRIPTION_FILTER
 );
 impl PutSubscriptionFilter {
     /// The name of the log group.
@@ -1885,6 +1961,10 @@ pub struct PutSyslogConfiguration(
         e::PutSyslogConfigurationError,
     >,
 );
+rt::operation_type!(
+    PutSyslogConfiguration, t::PutSyslogConfigurationRequest, rt::Unit,
+    e::PutSyslogConfigurationError, op::PUT_SYSLOG_CONFIGURATION
+);
 impl PutSyslogConfiguration {
     /// The name or ARN of the log group to associate with the syslog configuration.
     #[inline]
@@ -1956,6 +2036,10 @@ impl PutSyslogConfiguration {
 /// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
 pub struct PutTransformer(
     pub(crate) rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError>,
+);
+rt::operation_type!(
+    PutTransformer, t::PutTransformerRequest, rt::Unit, e::PutTransformerError,
+    op::PUT_TRANSFORMER
 );
 impl PutTransformer {
     /// Specify either the name or ARN of the log group to create the transformer for.

@@ -54,6 +54,10 @@ pub struct StartLiveTail(
         e::StartLiveTailError,
     >,
 );
+rt::operation_type!(
+    StartLiveTail, t::StartLiveTailRequest, t::StartLiveTailResponse,
+    e::StartLiveTailError, op::START_LIVE_TAIL
+);
 impl StartLiveTail {
     /// An array where each item in the array is a log group to include in the Live Tail session.
     #[inline]
@@ -146,6 +150,10 @@ impl StartLiveTail {
 /// You can have up to 100 concurrent CloudWatch Logs insights queries, including queries that have been added to dashboards.
 pub struct StartQuery(
     pub(crate) rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError>,
+);
+rt::operation_type!(
+    StartQuery, t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError,
+    op::START_QUERY
 );
 impl StartQuery {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -240,6 +248,10 @@ impl StartQuery {
 /// This operation can be used to cancel both interactive queries and individual scheduled query executions. When used with scheduled queries, `StopQuery` cancels only the specific execution identified by the query ID, not the scheduled query configuration itself.
 pub struct StopQuery(
     pub(crate) rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError>,
+);
+rt::operation_type!(
+    StopQuery, t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError,
+    op::STOP_QUERY
 );
 impl StopQuery {
     /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.

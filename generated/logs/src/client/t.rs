@@ -52,6 +52,10 @@ impl super::Client {
 pub struct TagLogGroup(
     pub(crate) rt::Call<t::TagLogGroupRequest, rt::Unit, e::TagLogGroupError>,
 );
+rt::operation_type!(
+    #[allow(deprecated)] TagLogGroup, t::TagLogGroupRequest, rt::Unit,
+    e::TagLogGroupError, op::TAG_LOG_GROUP
+);
 impl TagLogGroup {
     /// The name of the log group.
     #[inline]
@@ -116,6 +120,9 @@ impl TagLogGroup {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
+);
 impl TagResource {
     /// The ARN of the resource that you're adding tags to.
     #[inline]
@@ -175,6 +182,10 @@ pub struct TestMetricFilter(
         t::TestMetricFilterResponse,
         e::TestMetricFilterError,
     >,
+);
+rt::operation_type!(
+    TestMetricFilter, t::TestMetricFilterRequest, t::TestMetricFilterResponse,
+    e::TestMetricFilterError, op::TEST_METRIC_FILTER
 );
 impl TestMetricFilter {
     /// Sets `filterPattern`.
@@ -241,6 +252,10 @@ pub struct TestTransformer(
         t::TestTransformerResponse,
         e::TestTransformerError,
     >,
+);
+rt::operation_type!(
+    TestTransformer, t::TestTransformerRequest, t::TestTransformerResponse,
+    e::TestTransformerError, op::TEST_TRANSFORMER
 );
 impl TestTransformer {
     /// This structure contains the configuration of this log transformer that you want to test. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.

@@ -75,6 +75,10 @@ impl super::Client {
 pub struct UntagLogGroup(
     pub(crate) rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError>,
 );
+rt::operation_type!(
+    #[allow(deprecated)] UntagLogGroup, t::UntagLogGroupRequest, rt::Unit,
+    e::UntagLogGroupError, op::UNTAG_LOG_GROUP
+);
 impl UntagLogGroup {
     /// The name of the log group.
     #[inline]
@@ -130,6 +134,10 @@ impl UntagLogGroup {
 /// Removes one or more tags from the specified resource.
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
+);
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
+    op::UNTAG_RESOURCE
 );
 impl UntagResource {
     /// The ARN of the CloudWatch Logs resource that you're removing tags from.
@@ -190,6 +198,10 @@ impl UntagResource {
 /// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
 pub struct UpdateAnomaly(
     pub(crate) rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError>,
+);
+rt::operation_type!(
+    UpdateAnomaly, t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError,
+    op::UPDATE_ANOMALY
 );
 impl UpdateAnomaly {
     /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
@@ -275,6 +287,11 @@ pub struct UpdateDeliveryConfiguration(
         e::UpdateDeliveryConfigurationError,
     >,
 );
+rt::operation_type!(
+    UpdateDeliveryConfiguration, t::UpdateDeliveryConfigurationRequest,
+    t::UpdateDeliveryConfigurationResponse, e::UpdateDeliveryConfigurationError,
+    op::UPDATE_DELIVERY_CONFIGURATION
+);
 impl UpdateDeliveryConfiguration {
     /// The ID of the delivery to be updated by this request.
     #[inline]
@@ -357,6 +374,10 @@ pub struct UpdateLogAnomalyDetector(
         rt::Unit,
         e::UpdateLogAnomalyDetectorError,
     >,
+);
+rt::operation_type!(
+    UpdateLogAnomalyDetector, t::UpdateLogAnomalyDetectorRequest, rt::Unit,
+    e::UpdateLogAnomalyDetectorError, op::UPDATE_LOG_ANOMALY_DETECTOR
 );
 impl UpdateLogAnomalyDetector {
     /// The ARN of the anomaly detector that you want to update.
@@ -445,6 +466,10 @@ pub struct UpdateLookupTable(
         e::UpdateLookupTableError,
     >,
 );
+rt::operation_type!(
+    UpdateLookupTable, t::UpdateLookupTableRequest, t::UpdateLookupTableResponse,
+    e::UpdateLookupTableError, op::UPDATE_LOOKUP_TABLE
+);
 impl UpdateLookupTable {
     /// The ARN of the lookup table to update.
     #[inline]
@@ -528,6 +553,11 @@ pub struct UpdateScheduledQuery(
         t::UpdateScheduledQueryResponse,
         e::UpdateScheduledQueryError,
     >,
+);
+rt::operation_type!(
+    UpdateScheduledQuery, t::UpdateScheduledQueryRequest,
+    t::UpdateScheduledQueryResponse, e::UpdateScheduledQueryError,
+    op::UPDATE_SCHEDULED_QUERY
 );
 impl UpdateScheduledQuery {
     /// The ARN or name of the scheduled query to update.

@@ -34,6 +34,11 @@ pub struct ActivateKeySigningKey(
         e::ActivateKeySigningKeyError,
     >,
 );
+rt::operation_type!(
+    ActivateKeySigningKey, t::ActivateKeySigningKeyRequest,
+    t::ActivateKeySigningKeyResponse, e::ActivateKeySigningKeyError,
+    op::ACTIVATE_KEY_SIGNING_KEY
+);
 impl ActivateKeySigningKey {
     /// A unique string used to identify a hosted zone.
     #[inline]
@@ -113,6 +118,11 @@ pub struct AssociateVpcWithHostedZone(
         t::AssociateVpcWithHostedZoneResponse,
         e::AssociateVpcWithHostedZoneError,
     >,
+);
+rt::operation_type!(
+    AssociateVpcWithHostedZone, t::AssociateVpcWithHostedZoneRequest,
+    t::AssociateVpcWithHostedZoneResponse, e::AssociateVpcWithHostedZoneError,
+    op::ASSOCIATE_VPC_WITH_HOSTED_ZONE
 );
 impl AssociateVpcWithHostedZone {
     /// The ID of the private hosted zone that you want to associate an Amazon VPC with.

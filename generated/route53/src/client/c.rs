@@ -147,6 +147,11 @@ pub struct ChangeCidrCollection(
         e::ChangeCidrCollectionError,
     >,
 );
+rt::operation_type!(
+    ChangeCidrCollection, t::ChangeCidrCollectionRequest,
+    t::ChangeCidrCollectionResponse, e::ChangeCidrCollectionError,
+    op::CHANGE_CIDR_COLLECTION
+);
 impl ChangeCidrCollection {
     /// The UUID of the CIDR collection to update.
     #[inline]
@@ -263,6 +268,11 @@ pub struct ChangeResourceRecordSets(
         e::ChangeResourceRecordSetsError,
     >,
 );
+rt::operation_type!(
+    ChangeResourceRecordSets, t::ChangeResourceRecordSetsRequest,
+    t::ChangeResourceRecordSetsResponse, e::ChangeResourceRecordSetsError,
+    op::CHANGE_RESOURCE_RECORD_SETS
+);
 impl ChangeResourceRecordSets {
     /// The ID of the hosted zone that contains the resource record sets that you want to change.
     #[inline]
@@ -332,6 +342,11 @@ pub struct ChangeTagsForResource(
         t::ChangeTagsForResourceResponse,
         e::ChangeTagsForResourceError,
     >,
+);
+rt::operation_type!(
+    ChangeTagsForResource, t::ChangeTagsForResourceRequest,
+    t::ChangeTagsForResourceResponse, e::ChangeTagsForResourceError,
+    op::CHANGE_TAGS_FOR_RESOURCE
 );
 impl ChangeTagsForResource {
     /// The type of the resource.
@@ -410,6 +425,11 @@ pub struct CreateCidrCollection(
         t::CreateCidrCollectionResponse,
         e::CreateCidrCollectionError,
     >,
+);
+rt::operation_type!(
+    CreateCidrCollection, t::CreateCidrCollectionRequest,
+    t::CreateCidrCollectionResponse, e::CreateCidrCollectionError,
+    op::CREATE_CIDR_COLLECTION
 );
 impl CreateCidrCollection {
     /// A unique identifier for the account that can be used to reference the collection from other API calls.
@@ -490,6 +510,10 @@ pub struct CreateHealthCheck(
         t::CreateHealthCheckResponse,
         e::CreateHealthCheckError,
     >,
+);
+rt::operation_type!(
+    CreateHealthCheck, t::CreateHealthCheckRequest, t::CreateHealthCheckResponse,
+    e::CreateHealthCheckError, op::CREATE_HEALTH_CHECK
 );
 impl CreateHealthCheck {
     /// A unique string that identifies the request and that allows you to retry a failed `CreateHealthCheck` request without the risk of creating two identical health checks:
@@ -581,6 +605,10 @@ pub struct CreateHostedZone(
         e::CreateHostedZoneError,
     >,
 );
+rt::operation_type!(
+    CreateHostedZone, t::CreateHostedZoneRequest, t::CreateHostedZoneResponse,
+    e::CreateHostedZoneError, op::CREATE_HOSTED_ZONE
+);
 impl CreateHostedZone {
     /// The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*. The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with a trailing dot) as identical.
     #[inline]
@@ -664,6 +692,10 @@ pub struct CreateKeySigningKey(
         t::CreateKeySigningKeyResponse,
         e::CreateKeySigningKeyError,
     >,
+);
+rt::operation_type!(
+    CreateKeySigningKey, t::CreateKeySigningKeyRequest, t::CreateKeySigningKeyResponse,
+    e::CreateKeySigningKeyError, op::CREATE_KEY_SIGNING_KEY
 );
 impl CreateKeySigningKey {
     /// A unique string that identifies the request.
@@ -775,6 +807,11 @@ pub struct CreateQueryLoggingConfig(
         e::CreateQueryLoggingConfigError,
     >,
 );
+rt::operation_type!(
+    CreateQueryLoggingConfig, t::CreateQueryLoggingConfigRequest,
+    t::CreateQueryLoggingConfigResponse, e::CreateQueryLoggingConfigError,
+    op::CREATE_QUERY_LOGGING_CONFIG
+);
 impl CreateQueryLoggingConfig {
     /// The ID of the hosted zone that you want to log queries for. You can log queries only for public hosted zones.
     #[inline]
@@ -855,6 +892,12 @@ pub struct CreateResourceRecordSetProtections(
         t::CreateResourceRecordSetProtectionsResponse,
         e::CreateResourceRecordSetProtectionsError,
     >,
+);
+rt::operation_type!(
+    CreateResourceRecordSetProtections, t::CreateResourceRecordSetProtectionsRequest,
+    t::CreateResourceRecordSetProtectionsResponse,
+    e::CreateResourceRecordSetProtectionsError,
+    op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl CreateResourceRecordSetProtections {
     /// The ID of the hosted zone that contains the resource record sets that you want to protect.
@@ -948,6 +991,11 @@ pub struct CreateReusableDelegationSet(
         e::CreateReusableDelegationSetError,
     >,
 );
+rt::operation_type!(
+    CreateReusableDelegationSet, t::CreateReusableDelegationSetRequest,
+    t::CreateReusableDelegationSetResponse, e::CreateReusableDelegationSetError,
+    op::CREATE_REUSABLE_DELEGATION_SET
+);
 impl CreateReusableDelegationSet {
     /// A unique string that identifies the request, and that allows you to retry failed `CreateReusableDelegationSet` requests without the risk of executing the operation twice. You must use a unique `CallerReference` string every time you submit a `CreateReusableDelegationSet` request. `CallerReference` can be any unique string, for example a date/time stamp.
     #[inline]
@@ -1015,6 +1063,10 @@ pub struct CreateTrafficPolicy(
         t::CreateTrafficPolicyResponse,
         e::CreateTrafficPolicyError,
     >,
+);
+rt::operation_type!(
+    CreateTrafficPolicy, t::CreateTrafficPolicyRequest, t::CreateTrafficPolicyResponse,
+    e::CreateTrafficPolicyError, op::CREATE_TRAFFIC_POLICY
 );
 impl CreateTrafficPolicy {
     /// The name of the traffic policy.
@@ -1089,6 +1141,11 @@ pub struct CreateTrafficPolicyInstance(
         t::CreateTrafficPolicyInstanceResponse,
         e::CreateTrafficPolicyInstanceError,
     >,
+);
+rt::operation_type!(
+    CreateTrafficPolicyInstance, t::CreateTrafficPolicyInstanceRequest,
+    t::CreateTrafficPolicyInstanceResponse, e::CreateTrafficPolicyInstanceError,
+    op::CREATE_TRAFFIC_POLICY_INSTANCE
 );
 impl CreateTrafficPolicyInstance {
     /// The ID of the hosted zone that you want Amazon Route 53 to create resource record sets in by using the configuration in a traffic policy.
@@ -1176,6 +1233,11 @@ pub struct CreateTrafficPolicyVersion(
         e::CreateTrafficPolicyVersionError,
     >,
 );
+rt::operation_type!(
+    CreateTrafficPolicyVersion, t::CreateTrafficPolicyVersionRequest,
+    t::CreateTrafficPolicyVersionResponse, e::CreateTrafficPolicyVersionError,
+    op::CREATE_TRAFFIC_POLICY_VERSION
+);
 impl CreateTrafficPolicyVersion {
     /// The ID of the traffic policy for which you want to create a new version.
     #[inline]
@@ -1251,6 +1313,11 @@ pub struct CreateVpcAssociationAuthorization(
         t::CreateVpcAssociationAuthorizationResponse,
         e::CreateVpcAssociationAuthorizationError,
     >,
+);
+rt::operation_type!(
+    CreateVpcAssociationAuthorization, t::CreateVpcAssociationAuthorizationRequest,
+    t::CreateVpcAssociationAuthorizationResponse,
+    e::CreateVpcAssociationAuthorizationError, op::CREATE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl CreateVpcAssociationAuthorization {
     /// The ID of the private hosted zone that you want to authorize associating a VPC with.

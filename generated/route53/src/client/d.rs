@@ -129,6 +129,11 @@ pub struct DeactivateKeySigningKey(
         e::DeactivateKeySigningKeyError,
     >,
 );
+rt::operation_type!(
+    DeactivateKeySigningKey, t::DeactivateKeySigningKeyRequest,
+    t::DeactivateKeySigningKeyResponse, e::DeactivateKeySigningKeyError,
+    op::DEACTIVATE_KEY_SIGNING_KEY
+);
 impl DeactivateKeySigningKey {
     /// A unique string used to identify a hosted zone.
     #[inline]
@@ -195,6 +200,11 @@ pub struct DeleteCidrCollection(
         e::DeleteCidrCollectionError,
     >,
 );
+rt::operation_type!(
+    DeleteCidrCollection, t::DeleteCidrCollectionRequest,
+    t::DeleteCidrCollectionResponse, e::DeleteCidrCollectionError,
+    op::DELETE_CIDR_COLLECTION
+);
 impl DeleteCidrCollection {
     /// The UUID of the collection to delete.
     #[inline]
@@ -258,6 +268,10 @@ pub struct DeleteHealthCheck(
         t::DeleteHealthCheckResponse,
         e::DeleteHealthCheckError,
     >,
+);
+rt::operation_type!(
+    DeleteHealthCheck, t::DeleteHealthCheckRequest, t::DeleteHealthCheckResponse,
+    e::DeleteHealthCheckError, op::DELETE_HEALTH_CHECK
 );
 impl DeleteHealthCheck {
     /// The ID of the health check that you want to delete.
@@ -336,6 +350,10 @@ pub struct DeleteHostedZone(
         e::DeleteHostedZoneError,
     >,
 );
+rt::operation_type!(
+    DeleteHostedZone, t::DeleteHostedZoneRequest, t::DeleteHostedZoneResponse,
+    e::DeleteHostedZoneError, op::DELETE_HOSTED_ZONE
+);
 impl DeleteHostedZone {
     /// The ID of the hosted zone you want to delete.
     #[inline]
@@ -399,6 +417,10 @@ pub struct DeleteKeySigningKey(
         t::DeleteKeySigningKeyResponse,
         e::DeleteKeySigningKeyError,
     >,
+);
+rt::operation_type!(
+    DeleteKeySigningKey, t::DeleteKeySigningKeyRequest, t::DeleteKeySigningKeyResponse,
+    e::DeleteKeySigningKeyError, op::DELETE_KEY_SIGNING_KEY
 );
 impl DeleteKeySigningKey {
     /// A unique string used to identify a hosted zone.
@@ -468,6 +490,11 @@ pub struct DeleteQueryLoggingConfig(
         e::DeleteQueryLoggingConfigError,
     >,
 );
+rt::operation_type!(
+    DeleteQueryLoggingConfig, t::DeleteQueryLoggingConfigRequest,
+    t::DeleteQueryLoggingConfigResponse, e::DeleteQueryLoggingConfigError,
+    op::DELETE_QUERY_LOGGING_CONFIG
+);
 impl DeleteQueryLoggingConfig {
     /// The ID of the configuration that you want to delete.
     #[inline]
@@ -533,6 +560,12 @@ pub struct DeleteResourceRecordSetProtections(
         t::DeleteResourceRecordSetProtectionsResponse,
         e::DeleteResourceRecordSetProtectionsError,
     >,
+);
+rt::operation_type!(
+    DeleteResourceRecordSetProtections, t::DeleteResourceRecordSetProtectionsRequest,
+    t::DeleteResourceRecordSetProtectionsResponse,
+    e::DeleteResourceRecordSetProtectionsError,
+    op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl DeleteResourceRecordSetProtections {
     /// The ID of the hosted zone that contains the protections that you want to delete.
@@ -606,6 +639,11 @@ pub struct DeleteReusableDelegationSet(
         e::DeleteReusableDelegationSetError,
     >,
 );
+rt::operation_type!(
+    DeleteReusableDelegationSet, t::DeleteReusableDelegationSetRequest,
+    t::DeleteReusableDelegationSetResponse, e::DeleteReusableDelegationSetError,
+    op::DELETE_REUSABLE_DELEGATION_SET
+);
 impl DeleteReusableDelegationSet {
     /// The ID of the reusable delegation set that you want to delete.
     #[inline]
@@ -673,6 +711,10 @@ pub struct DeleteTrafficPolicy(
         t::DeleteTrafficPolicyResponse,
         e::DeleteTrafficPolicyError,
     >,
+);
+rt::operation_type!(
+    DeleteTrafficPolicy, t::DeleteTrafficPolicyRequest, t::DeleteTrafficPolicyResponse,
+    e::DeleteTrafficPolicyError, op::DELETE_TRAFFIC_POLICY
 );
 impl DeleteTrafficPolicy {
     /// The ID of the traffic policy that you want to delete.
@@ -742,6 +784,11 @@ pub struct DeleteTrafficPolicyInstance(
         e::DeleteTrafficPolicyInstanceError,
     >,
 );
+rt::operation_type!(
+    DeleteTrafficPolicyInstance, t::DeleteTrafficPolicyInstanceRequest,
+    t::DeleteTrafficPolicyInstanceResponse, e::DeleteTrafficPolicyInstanceError,
+    op::DELETE_TRAFFIC_POLICY_INSTANCE
+);
 impl DeleteTrafficPolicyInstance {
     /// The ID of the traffic policy instance that you want to delete.
     #[inline]
@@ -805,6 +852,11 @@ pub struct DeleteVpcAssociationAuthorization(
         t::DeleteVpcAssociationAuthorizationResponse,
         e::DeleteVpcAssociationAuthorizationError,
     >,
+);
+rt::operation_type!(
+    DeleteVpcAssociationAuthorization, t::DeleteVpcAssociationAuthorizationRequest,
+    t::DeleteVpcAssociationAuthorizationResponse,
+    e::DeleteVpcAssociationAuthorizationError, op::DELETE_VPC_ASSOCIATION_AUTHORIZATION
 );
 impl DeleteVpcAssociationAuthorization {
     /// When removing authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account, the ID of the hosted zone.
@@ -873,6 +925,11 @@ pub struct DisableHostedZoneDnssec(
         t::DisableHostedZoneDnssecResponse,
         e::DisableHostedZoneDnssecError,
     >,
+);
+rt::operation_type!(
+    DisableHostedZoneDnssec, t::DisableHostedZoneDnssecRequest,
+    t::DisableHostedZoneDnssecResponse, e::DisableHostedZoneDnssecError,
+    op::DISABLE_HOSTED_ZONE_DNSSEC
 );
 impl DisableHostedZoneDnssec {
     /// A unique string used to identify a hosted zone.
@@ -948,6 +1005,11 @@ pub struct DisassociateVpcFromHostedZone(
         t::DisassociateVpcFromHostedZoneResponse,
         e::DisassociateVpcFromHostedZoneError,
     >,
+);
+rt::operation_type!(
+    DisassociateVpcFromHostedZone, t::DisassociateVpcFromHostedZoneRequest,
+    t::DisassociateVpcFromHostedZoneResponse, e::DisassociateVpcFromHostedZoneError,
+    op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE
 );
 impl DisassociateVpcFromHostedZone {
     /// The ID of the private hosted zone that you want to disassociate a VPC from.

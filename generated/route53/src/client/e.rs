@@ -27,6 +27,11 @@ pub struct EnableHostedZoneDnssec(
         e::EnableHostedZoneDnssecError,
     >,
 );
+rt::operation_type!(
+    EnableHostedZoneDnssec, t::EnableHostedZoneDnssecRequest,
+    t::EnableHostedZoneDnssecResponse, e::EnableHostedZoneDnssecError,
+    op::ENABLE_HOSTED_ZONE_DNSSEC
+);
 impl EnableHostedZoneDnssec {
     /// A unique string used to identify a hosted zone.
     #[inline]

@@ -142,6 +142,10 @@ pub struct GetAccountLimit(
         e::GetAccountLimitError,
     >,
 );
+rt::operation_type!(
+    GetAccountLimit, t::GetAccountLimitRequest, t::GetAccountLimitResponse,
+    e::GetAccountLimitError, op::GET_ACCOUNT_LIMIT
+);
 impl GetAccountLimit {
     /// The limit that you want to get. Valid values include the following:
     #[inline]
@@ -200,6 +204,10 @@ impl GetAccountLimit {
 /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
 pub struct GetChange(
     pub(crate) rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError>,
+);
+rt::operation_type!(
+    GetChange, t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError,
+    op::GET_CHANGE
 );
 impl GetChange {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
@@ -264,6 +272,10 @@ pub struct GetCheckerIpRanges(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCheckerIpRanges, t::GetCheckerIpRangesRequest, t::GetCheckerIpRangesResponse,
+    rt::NoErrors, op::GET_CHECKER_IP_RANGES
+);
 impl GetCheckerIpRanges {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -313,6 +325,10 @@ impl GetCheckerIpRanges {
 /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
 pub struct GetDnssec(
     pub(crate) rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError>,
+);
+rt::operation_type!(
+    GetDnssec, t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError,
+    op::GET_DNSSEC
 );
 impl GetDnssec {
     /// A unique string used to identify a hosted zone.
@@ -381,6 +397,10 @@ pub struct GetGeoLocation(
         t::GetGeoLocationResponse,
         e::GetGeoLocationError,
     >,
+);
+rt::operation_type!(
+    GetGeoLocation, t::GetGeoLocationRequest, t::GetGeoLocationResponse,
+    e::GetGeoLocationError, op::GET_GEO_LOCATION
 );
 impl GetGeoLocation {
     /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
@@ -454,6 +474,10 @@ pub struct GetHealthCheck(
         e::GetHealthCheckError,
     >,
 );
+rt::operation_type!(
+    GetHealthCheck, t::GetHealthCheckRequest, t::GetHealthCheckResponse,
+    e::GetHealthCheckError, op::GET_HEALTH_CHECK
+);
 impl GetHealthCheck {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     #[inline]
@@ -514,6 +538,10 @@ pub struct GetHealthCheckCount(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetHealthCheckCount, t::GetHealthCheckCountRequest, t::GetHealthCheckCountResponse,
+    rt::NoErrors, op::GET_HEALTH_CHECK_COUNT
+);
 impl GetHealthCheckCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -567,6 +595,11 @@ pub struct GetHealthCheckLastFailureReason(
         t::GetHealthCheckLastFailureReasonResponse,
         e::GetHealthCheckLastFailureReasonError,
     >,
+);
+rt::operation_type!(
+    GetHealthCheckLastFailureReason, t::GetHealthCheckLastFailureReasonRequest,
+    t::GetHealthCheckLastFailureReasonResponse, e::GetHealthCheckLastFailureReasonError,
+    op::GET_HEALTH_CHECK_LAST_FAILURE_REASON
 );
 impl GetHealthCheckLastFailureReason {
     /// The ID for the health check for which you want the last failure reason. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
@@ -632,6 +665,11 @@ pub struct GetHealthCheckStatus(
         e::GetHealthCheckStatusError,
     >,
 );
+rt::operation_type!(
+    GetHealthCheckStatus, t::GetHealthCheckStatusRequest,
+    t::GetHealthCheckStatusResponse, e::GetHealthCheckStatusError,
+    op::GET_HEALTH_CHECK_STATUS
+);
 impl GetHealthCheckStatus {
     /// The ID for the health check that you want the current status for. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     #[inline]
@@ -694,6 +732,10 @@ pub struct GetHostedZone(
         e::GetHostedZoneError,
     >,
 );
+rt::operation_type!(
+    GetHostedZone, t::GetHostedZoneRequest, t::GetHostedZoneResponse,
+    e::GetHostedZoneError, op::GET_HOSTED_ZONE
+);
 impl GetHostedZone {
     /// The ID of the hosted zone that you want to get information about.
     #[inline]
@@ -754,6 +796,10 @@ pub struct GetHostedZoneCount(
         e::GetHostedZoneCountError,
     >,
 );
+rt::operation_type!(
+    GetHostedZoneCount, t::GetHostedZoneCountRequest, t::GetHostedZoneCountResponse,
+    e::GetHostedZoneCountError, op::GET_HOSTED_ZONE_COUNT
+);
 impl GetHostedZoneCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -809,6 +855,10 @@ pub struct GetHostedZoneLimit(
         t::GetHostedZoneLimitResponse,
         e::GetHostedZoneLimitError,
     >,
+);
+rt::operation_type!(
+    GetHostedZoneLimit, t::GetHostedZoneLimitRequest, t::GetHostedZoneLimitResponse,
+    e::GetHostedZoneLimitError, op::GET_HOSTED_ZONE_LIMIT
 );
 impl GetHostedZoneLimit {
     /// The limit that you want to get. Valid values include the following:
@@ -878,6 +928,11 @@ pub struct GetQueryLoggingConfig(
         e::GetQueryLoggingConfigError,
     >,
 );
+rt::operation_type!(
+    GetQueryLoggingConfig, t::GetQueryLoggingConfigRequest,
+    t::GetQueryLoggingConfigResponse, e::GetQueryLoggingConfigError,
+    op::GET_QUERY_LOGGING_CONFIG
+);
 impl GetQueryLoggingConfig {
     /// The ID of the configuration for DNS query logging that you want to get information about.
     #[inline]
@@ -937,6 +992,11 @@ pub struct GetReusableDelegationSet(
         t::GetReusableDelegationSetResponse,
         e::GetReusableDelegationSetError,
     >,
+);
+rt::operation_type!(
+    GetReusableDelegationSet, t::GetReusableDelegationSetRequest,
+    t::GetReusableDelegationSetResponse, e::GetReusableDelegationSetError,
+    op::GET_REUSABLE_DELEGATION_SET
 );
 impl GetReusableDelegationSet {
     /// The ID of the reusable delegation set that you want to get a list of name servers for.
@@ -1001,6 +1061,11 @@ pub struct GetReusableDelegationSetLimit(
         t::GetReusableDelegationSetLimitResponse,
         e::GetReusableDelegationSetLimitError,
     >,
+);
+rt::operation_type!(
+    GetReusableDelegationSetLimit, t::GetReusableDelegationSetLimitRequest,
+    t::GetReusableDelegationSetLimitResponse, e::GetReusableDelegationSetLimitError,
+    op::GET_REUSABLE_DELEGATION_SET_LIMIT
 );
 impl GetReusableDelegationSetLimit {
     /// Specify `MAX_ZONES_BY_REUSABLE_DELEGATION_SET` to get the maximum number of hosted zones that you can associate with the specified reusable delegation set.
@@ -1071,6 +1136,10 @@ pub struct GetTrafficPolicy(
         t::GetTrafficPolicyResponse,
         e::GetTrafficPolicyError,
     >,
+);
+rt::operation_type!(
+    GetTrafficPolicy, t::GetTrafficPolicyRequest, t::GetTrafficPolicyResponse,
+    e::GetTrafficPolicyError, op::GET_TRAFFIC_POLICY
 );
 impl GetTrafficPolicy {
     /// The ID of the traffic policy that you want to get information about.
@@ -1162,6 +1231,11 @@ pub struct GetTrafficPolicyInstance(
         e::GetTrafficPolicyInstanceError,
     >,
 );
+rt::operation_type!(
+    GetTrafficPolicyInstance, t::GetTrafficPolicyInstanceRequest,
+    t::GetTrafficPolicyInstanceResponse, e::GetTrafficPolicyInstanceError,
+    op::GET_TRAFFIC_POLICY_INSTANCE
+);
 impl GetTrafficPolicyInstance {
     /// The ID of the traffic policy instance that you want to get information about.
     #[inline]
@@ -1223,6 +1297,11 @@ pub struct GetTrafficPolicyInstanceCount(
         t::GetTrafficPolicyInstanceCountResponse,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetTrafficPolicyInstanceCount, t::GetTrafficPolicyInstanceCountRequest,
+    t::GetTrafficPolicyInstanceCountResponse, rt::NoErrors,
+    op::GET_TRAFFIC_POLICY_INSTANCE_COUNT
 );
 impl GetTrafficPolicyInstanceCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

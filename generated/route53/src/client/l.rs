@@ -144,6 +144,10 @@ pub struct ListCidrBlocks(
         e::ListCidrBlocksError,
     >,
 );
+rt::operation_type!(
+    ListCidrBlocks, t::ListCidrBlocksRequest, t::ListCidrBlocksResponse,
+    e::ListCidrBlocksError, op::LIST_CIDR_BLOCKS
+);
 impl ListCidrBlocks {
     /// The UUID of the CIDR collection.
     #[inline]
@@ -235,6 +239,10 @@ pub struct ListCidrCollections(
         e::ListCidrCollectionsError,
     >,
 );
+rt::operation_type!(
+    ListCidrCollections, t::ListCidrCollectionsRequest, t::ListCidrCollectionsResponse,
+    e::ListCidrCollectionsError, op::LIST_CIDR_COLLECTIONS
+);
 impl ListCidrCollections {
     /// An opaque pagination token to indicate where the service is to begin enumerating results.
     #[inline]
@@ -313,6 +321,10 @@ pub struct ListCidrLocations(
         t::ListCidrLocationsResponse,
         e::ListCidrLocationsError,
     >,
+);
+rt::operation_type!(
+    ListCidrLocations, t::ListCidrLocationsRequest, t::ListCidrLocationsResponse,
+    e::ListCidrLocationsError, op::LIST_CIDR_LOCATIONS
 );
 impl ListCidrLocations {
     /// The CIDR collection ID.
@@ -405,6 +417,10 @@ pub struct ListGeoLocations(
         e::ListGeoLocationsError,
     >,
 );
+rt::operation_type!(
+    ListGeoLocations, t::ListGeoLocationsRequest, t::ListGeoLocationsResponse,
+    e::ListGeoLocationsError, op::LIST_GEO_LOCATIONS
+);
 impl ListGeoLocations {
     /// The code for the continent with which you want to start listing locations that Amazon Route 53 supports for geolocation. If Route 53 has already returned a page or more of results, if `IsTruncated` is true, and if `NextContinentCode` from the previous response has a value, enter that value in `startcontinentcode` to return the next page of results.
     #[inline]
@@ -482,6 +498,10 @@ pub struct ListHealthChecks(
         t::ListHealthChecksResponse,
         e::ListHealthChecksError,
     >,
+);
+rt::operation_type!(
+    ListHealthChecks, t::ListHealthChecksRequest, t::ListHealthChecksResponse,
+    e::ListHealthChecksError, op::LIST_HEALTH_CHECKS
 );
 impl ListHealthChecks {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more health checks. To get another group, submit another `ListHealthChecks` request.
@@ -563,6 +583,10 @@ pub struct ListHostedZones(
         t::ListHostedZonesResponse,
         e::ListHostedZonesError,
     >,
+);
+rt::operation_type!(
+    ListHostedZones, t::ListHostedZonesRequest, t::ListHostedZonesResponse,
+    e::ListHostedZonesError, op::LIST_HOSTED_ZONES
 );
 impl ListHostedZones {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more hosted zones. To get more hosted zones, submit another `ListHostedZones` request.
@@ -674,6 +698,11 @@ pub struct ListHostedZonesByName(
         e::ListHostedZonesByNameError,
     >,
 );
+rt::operation_type!(
+    ListHostedZonesByName, t::ListHostedZonesByNameRequest,
+    t::ListHostedZonesByNameResponse, e::ListHostedZonesByNameError,
+    op::LIST_HOSTED_ZONES_BY_NAME
+);
 impl ListHostedZonesByName {
     /// (Optional) For your first request to `ListHostedZonesByName`, include the `dnsname` parameter only if you want to specify the name of the first hosted zone in the response. If you don't include the `dnsname` parameter, Amazon Route 53 returns all of the hosted zones that were created by the current Amazon Web Services account, in ASCII order. For subsequent requests, include both `dnsname` and `hostedzoneid` parameters. For `dnsname`, specify the value of `NextDNSName` from the previous response.
     #[inline]
@@ -761,6 +790,11 @@ pub struct ListHostedZonesByVpc(
         e::ListHostedZonesByVpcError,
     >,
 );
+rt::operation_type!(
+    ListHostedZonesByVpc, t::ListHostedZonesByVpcRequest,
+    t::ListHostedZonesByVpcResponse, e::ListHostedZonesByVpcError,
+    op::LIST_HOSTED_ZONES_BY_VPC
+);
 impl ListHostedZonesByVpc {
     /// The ID of the Amazon VPC that you want to list hosted zones for.
     #[inline]
@@ -840,6 +874,11 @@ pub struct ListQueryLoggingConfigs(
         t::ListQueryLoggingConfigsResponse,
         e::ListQueryLoggingConfigsError,
     >,
+);
+rt::operation_type!(
+    ListQueryLoggingConfigs, t::ListQueryLoggingConfigsRequest,
+    t::ListQueryLoggingConfigsResponse, e::ListQueryLoggingConfigsError,
+    op::LIST_QUERY_LOGGING_CONFIGS
 );
 impl ListQueryLoggingConfigs {
     /// (Optional) If you want to list the query logging configuration that is associated with a hosted zone, specify the ID in `HostedZoneId`.
@@ -927,6 +966,11 @@ pub struct ListResourceRecordSetProtections(
         t::ListResourceRecordSetProtectionsResponse,
         e::ListResourceRecordSetProtectionsError,
     >,
+);
+rt::operation_type!(
+    ListResourceRecordSetProtections, t::ListResourceRecordSetProtectionsRequest,
+    t::ListResourceRecordSetProtectionsResponse,
+    e::ListResourceRecordSetProtectionsError, op::LIST_RESOURCE_RECORD_SET_PROTECTIONS
 );
 impl ListResourceRecordSetProtections {
     /// The ID of the hosted zone that contains the protections that you want to list.
@@ -1060,6 +1104,11 @@ pub struct ListResourceRecordSets(
         e::ListResourceRecordSetsError,
     >,
 );
+rt::operation_type!(
+    ListResourceRecordSets, t::ListResourceRecordSetsRequest,
+    t::ListResourceRecordSetsResponse, e::ListResourceRecordSetsError,
+    op::LIST_RESOURCE_RECORD_SETS
+);
 impl ListResourceRecordSets {
     /// The ID of the hosted zone that contains the resource record sets that you want to list.
     #[inline]
@@ -1157,6 +1206,11 @@ pub struct ListReusableDelegationSets(
         e::ListReusableDelegationSetsError,
     >,
 );
+rt::operation_type!(
+    ListReusableDelegationSets, t::ListReusableDelegationSetsRequest,
+    t::ListReusableDelegationSetsResponse, e::ListReusableDelegationSetsError,
+    op::LIST_REUSABLE_DELEGATION_SETS
+);
 impl ListReusableDelegationSets {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more reusable delegation sets. To get another group, submit another `ListReusableDelegationSets` request.
     #[inline]
@@ -1227,6 +1281,10 @@ pub struct ListTagsForResource(
         e::ListTagsForResourceError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
+);
 impl ListTagsForResource {
     /// The type of the resource.
     #[inline]
@@ -1295,6 +1353,11 @@ pub struct ListTagsForResources(
         e::ListTagsForResourcesError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResources, t::ListTagsForResourcesRequest,
+    t::ListTagsForResourcesResponse, e::ListTagsForResourcesError,
+    op::LIST_TAGS_FOR_RESOURCES
+);
 impl ListTagsForResources {
     /// The type of the resources.
     #[inline]
@@ -1362,6 +1425,10 @@ pub struct ListTrafficPolicies(
         t::ListTrafficPoliciesResponse,
         e::ListTrafficPoliciesError,
     >,
+);
+rt::operation_type!(
+    ListTrafficPolicies, t::ListTrafficPoliciesRequest, t::ListTrafficPoliciesResponse,
+    e::ListTrafficPoliciesError, op::LIST_TRAFFIC_POLICIES
 );
 impl ListTrafficPolicies {
     /// (Conditional) For your first request to `ListTrafficPolicies`, don't include the `TrafficPolicyIdMarker` parameter.
@@ -1432,6 +1499,11 @@ pub struct ListTrafficPolicyInstances(
         t::ListTrafficPolicyInstancesResponse,
         e::ListTrafficPolicyInstancesError,
     >,
+);
+rt::operation_type!(
+    ListTrafficPolicyInstances, t::ListTrafficPolicyInstancesRequest,
+    t::ListTrafficPolicyInstancesResponse, e::ListTrafficPolicyInstancesError,
+    op::LIST_TRAFFIC_POLICY_INSTANCES
 );
 impl ListTrafficPolicyInstances {
     /// If the value of `IsTruncated` in the previous response was `true`, you have more traffic policy instances. To get more traffic policy instances, submit another `ListTrafficPolicyInstances` request. For the value of `HostedZoneId`, specify the value of `HostedZoneIdMarker` from the previous response, which is the hosted zone ID of the first traffic policy instance in the next group of traffic policy instances.
@@ -1570,6 +1642,13 @@ pub struct ListTrafficPolicyInstancesByHostedZone(
         e::ListTrafficPolicyInstancesByHostedZoneError,
     >,
 );
+rt::operation_type!(
+    ListTrafficPolicyInstancesByHostedZone,
+    t::ListTrafficPolicyInstancesByHostedZoneRequest,
+    t::ListTrafficPolicyInstancesByHostedZoneResponse,
+    e::ListTrafficPolicyInstancesByHostedZoneError,
+    op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE
+);
 impl ListTrafficPolicyInstancesByHostedZone {
     /// The ID of the hosted zone that you want to list traffic policy instances for.
     #[inline]
@@ -1659,6 +1738,12 @@ pub struct ListTrafficPolicyInstancesByPolicy(
         t::ListTrafficPolicyInstancesByPolicyResponse,
         e::ListTrafficPolicyInstancesByPolicyError,
     >,
+);
+rt::operation_type!(
+    ListTrafficPolicyInstancesByPolicy, t::ListTrafficPolicyInstancesByPolicyRequest,
+    t::ListTrafficPolicyInstancesByPolicyResponse,
+    e::ListTrafficPolicyInstancesByPolicyError,
+    op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY
 );
 impl ListTrafficPolicyInstancesByPolicy {
     /// The ID of the traffic policy for which you want to list traffic policy instances.
@@ -1760,6 +1845,11 @@ pub struct ListTrafficPolicyVersions(
         e::ListTrafficPolicyVersionsError,
     >,
 );
+rt::operation_type!(
+    ListTrafficPolicyVersions, t::ListTrafficPolicyVersionsRequest,
+    t::ListTrafficPolicyVersionsResponse, e::ListTrafficPolicyVersionsError,
+    op::LIST_TRAFFIC_POLICY_VERSIONS
+);
 impl ListTrafficPolicyVersions {
     /// Specify the value of `Id` of the traffic policy for which you want to list all versions.
     #[inline]
@@ -1835,6 +1925,11 @@ pub struct ListVpcAssociationAuthorizations(
         t::ListVpcAssociationAuthorizationsResponse,
         e::ListVpcAssociationAuthorizationsError,
     >,
+);
+rt::operation_type!(
+    ListVpcAssociationAuthorizations, t::ListVpcAssociationAuthorizationsRequest,
+    t::ListVpcAssociationAuthorizationsResponse,
+    e::ListVpcAssociationAuthorizationsError, op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS
 );
 impl ListVpcAssociationAuthorizations {
     /// The ID of the hosted zone for which you want a list of VPCs that can be associated with the hosted zone.

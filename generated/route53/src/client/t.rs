@@ -29,6 +29,10 @@ pub struct TestDnsAnswer(
         e::TestDnsAnswerError,
     >,
 );
+rt::operation_type!(
+    TestDnsAnswer, t::TestDnsAnswerRequest, t::TestDnsAnswerResponse,
+    e::TestDnsAnswerError, op::TEST_DNS_ANSWER
+);
 impl TestDnsAnswer {
     /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.
     #[inline]

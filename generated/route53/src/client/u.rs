@@ -63,6 +63,10 @@ pub struct UpdateHealthCheck(
         e::UpdateHealthCheckError,
     >,
 );
+rt::operation_type!(
+    UpdateHealthCheck, t::UpdateHealthCheckRequest, t::UpdateHealthCheckResponse,
+    e::UpdateHealthCheckError, op::UPDATE_HEALTH_CHECK
+);
 impl UpdateHealthCheck {
     /// The ID for the health check for which you want detailed information. When you created the health check, `CreateHealthCheck` returned the ID in the response, in the `HealthCheckId` element.
     #[inline]
@@ -222,6 +226,11 @@ pub struct UpdateHostedZoneComment(
         e::UpdateHostedZoneCommentError,
     >,
 );
+rt::operation_type!(
+    UpdateHostedZoneComment, t::UpdateHostedZoneCommentRequest,
+    t::UpdateHostedZoneCommentResponse, e::UpdateHostedZoneCommentError,
+    op::UPDATE_HOSTED_ZONE_COMMENT
+);
 impl UpdateHostedZoneComment {
     /// The ID for the hosted zone that you want to update the comment for.
     #[inline]
@@ -290,6 +299,11 @@ pub struct UpdateHostedZoneFeatures(
         e::UpdateHostedZoneFeaturesError,
     >,
 );
+rt::operation_type!(
+    UpdateHostedZoneFeatures, t::UpdateHostedZoneFeaturesRequest,
+    t::UpdateHostedZoneFeaturesResponse, e::UpdateHostedZoneFeaturesError,
+    op::UPDATE_HOSTED_ZONE_FEATURES
+);
 impl UpdateHostedZoneFeatures {
     /// The ID of the hosted zone for which you want to update features. This is the unique identifier for your hosted zone.
     #[inline]
@@ -357,6 +371,11 @@ pub struct UpdateTrafficPolicyComment(
         t::UpdateTrafficPolicyCommentResponse,
         e::UpdateTrafficPolicyCommentError,
     >,
+);
+rt::operation_type!(
+    UpdateTrafficPolicyComment, t::UpdateTrafficPolicyCommentRequest,
+    t::UpdateTrafficPolicyCommentResponse, e::UpdateTrafficPolicyCommentError,
+    op::UPDATE_TRAFFIC_POLICY_COMMENT
 );
 impl UpdateTrafficPolicyComment {
     /// The value of `Id` for the traffic policy that you want to update the comment for.
@@ -439,6 +458,11 @@ pub struct UpdateTrafficPolicyInstance(
         t::UpdateTrafficPolicyInstanceResponse,
         e::UpdateTrafficPolicyInstanceError,
     >,
+);
+rt::operation_type!(
+    UpdateTrafficPolicyInstance, t::UpdateTrafficPolicyInstanceRequest,
+    t::UpdateTrafficPolicyInstanceResponse, e::UpdateTrafficPolicyInstanceError,
+    op::UPDATE_TRAFFIC_POLICY_INSTANCE
 );
 impl UpdateTrafficPolicyInstance {
     /// The ID of the traffic policy instance that you want to update.

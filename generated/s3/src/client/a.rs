@@ -44,6 +44,10 @@ pub struct AbortMultipartUpload(
         e::AbortMultipartUploadError,
     >,
 );
+rt::operation_type!(
+    AbortMultipartUpload, t::AbortMultipartUploadRequest, t::AbortMultipartUploadOutput,
+    e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
+);
 impl AbortMultipartUpload {
     /// The bucket name to which the upload was taking place.
     #[inline]

@@ -117,6 +117,10 @@ pub struct CompleteMultipartUpload(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CompleteMultipartUpload, t::CompleteMultipartUploadRequest,
+    t::CompleteMultipartUploadOutput, rt::NoErrors, op::COMPLETE_MULTIPART_UPLOAD
+);
 impl CompleteMultipartUpload {
     /// Name of the bucket to which the multipart upload was initiated.
     #[inline]
@@ -347,6 +351,10 @@ impl CompleteMultipartUpload {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CopyObject(
     pub(crate) rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError>,
+);
+rt::operation_type!(
+    CopyObject, t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError,
+    op::COPY_OBJECT
 );
 impl CopyObject {
     /// The canned access control list (ACL) to apply to the object.
@@ -717,6 +725,10 @@ pub struct CreateBucket(
         e::CreateBucketError,
     >,
 );
+rt::operation_type!(
+    CreateBucket, t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError,
+    op::CREATE_BUCKET
+);
 impl CreateBucket {
     /// The canned ACL to apply to the bucket.
     #[inline]
@@ -858,6 +870,10 @@ pub struct CreateBucketMetadataConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateBucketMetadataConfiguration, t::CreateBucketMetadataConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::CREATE_BUCKET_METADATA_CONFIGURATION
+);
 impl CreateBucketMetadataConfiguration {
     /// The general purpose bucket that you want to create the metadata configuration for.
     #[inline]
@@ -953,6 +969,11 @@ pub struct CreateBucketMetadataTableConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateBucketMetadataTableConfiguration,
+    t::CreateBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl CreateBucketMetadataTableConfiguration {
     /// The general purpose bucket that you want to create the metadata table configuration for.
@@ -1084,6 +1105,10 @@ pub struct CreateMultipartUpload(
         t::CreateMultipartUploadOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateMultipartUpload, t::CreateMultipartUploadRequest,
+    t::CreateMultipartUploadOutput, rt::NoErrors, op::CREATE_MULTIPART_UPLOAD
 );
 impl CreateMultipartUpload {
     /// The canned ACL to apply to the object. Amazon S3 supports a set of predefined ACLs, known as *canned ACLs*. Each canned ACL has a predefined set of grantees and permissions. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
@@ -1364,6 +1389,10 @@ pub struct CreateSession(
         t::CreateSessionOutput,
         e::CreateSessionError,
     >,
+);
+rt::operation_type!(
+    CreateSession, t::CreateSessionRequest, t::CreateSessionOutput,
+    e::CreateSessionError, op::CREATE_SESSION
 );
 impl CreateSession {
     /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.

@@ -173,6 +173,9 @@ impl super::Client {
 pub struct DeleteBucket(
     pub(crate) rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
+);
 impl DeleteBucket {
     /// Specifies the bucket being deleted.
     #[inline]
@@ -244,6 +247,10 @@ pub struct DeleteBucketAnalyticsConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteBucketAnalyticsConfiguration, t::DeleteBucketAnalyticsConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl DeleteBucketAnalyticsConfiguration {
     /// The name of the bucket from which an analytics configuration is deleted.
@@ -320,6 +327,10 @@ impl DeleteBucketAnalyticsConfiguration {
 pub struct DeleteBucketCors(
     pub(crate) rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucketCors, t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_CORS
+);
 impl DeleteBucketCors {
     /// Specifies the bucket whose `cors` configuration is being deleted.
     #[inline]
@@ -389,6 +400,10 @@ impl DeleteBucketCors {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketEncryption(
     pub(crate) rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketEncryption, t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_ENCRYPTION
 );
 impl DeleteBucketEncryption {
     /// The name of the bucket containing the server-side encryption configuration to delete.
@@ -465,6 +480,11 @@ pub struct DeleteBucketIntelligentTieringConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteBucketIntelligentTieringConfiguration,
+    t::DeleteBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl DeleteBucketIntelligentTieringConfiguration {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -555,6 +575,10 @@ pub struct DeleteBucketInventoryConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteBucketInventoryConfiguration, t::DeleteBucketInventoryConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_BUCKET_INVENTORY_CONFIGURATION
+);
 impl DeleteBucketInventoryConfiguration {
     /// The name of the bucket containing the inventory configuration to delete.
     #[inline]
@@ -631,6 +655,10 @@ impl DeleteBucketInventoryConfiguration {
 pub struct DeleteBucketLifecycle(
     pub(crate) rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucketLifecycle, t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_LIFECYCLE
+);
 impl DeleteBucketLifecycle {
     /// The bucket name of the lifecycle to delete.
     #[inline]
@@ -703,6 +731,10 @@ pub struct DeleteBucketMetadataConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteBucketMetadataConfiguration, t::DeleteBucketMetadataConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METADATA_CONFIGURATION
 );
 impl DeleteBucketMetadataConfiguration {
     /// The general purpose bucket that you want to remove the metadata configuration from.
@@ -780,6 +812,11 @@ pub struct DeleteBucketMetadataTableConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteBucketMetadataTableConfiguration,
+    t::DeleteBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl DeleteBucketMetadataTableConfiguration {
     /// The general purpose bucket that you want to remove the metadata table configuration from.
@@ -863,6 +900,10 @@ pub struct DeleteBucketMetricsConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteBucketMetricsConfiguration, t::DeleteBucketMetricsConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METRICS_CONFIGURATION
+);
 impl DeleteBucketMetricsConfiguration {
     /// The name of the bucket containing the metrics configuration to delete.
     #[inline]
@@ -936,6 +977,10 @@ impl DeleteBucketMetricsConfiguration {
 pub struct DeleteBucketOwnershipControls(
     pub(crate) rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucketOwnershipControls, t::DeleteBucketOwnershipControlsRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_BUCKET_OWNERSHIP_CONTROLS
+);
 impl DeleteBucketOwnershipControls {
     /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
     #[inline]
@@ -1005,6 +1050,10 @@ impl DeleteBucketOwnershipControls {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketPolicy(
     pub(crate) rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketPolicy, t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
     /// The bucket name.
@@ -1077,6 +1126,10 @@ impl DeleteBucketPolicy {
 pub struct DeleteBucketReplication(
     pub(crate) rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucketReplication, t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_REPLICATION
+);
 impl DeleteBucketReplication {
     /// The bucket name.
     #[inline]
@@ -1143,6 +1196,10 @@ impl DeleteBucketReplication {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketTagging(
     pub(crate) rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketTagging, t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
     /// The bucket that has the tag set to be removed.
@@ -1212,6 +1269,10 @@ impl DeleteBucketTagging {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketWebsite(
     pub(crate) rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketWebsite, t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_WEBSITE
 );
 impl DeleteBucketWebsite {
     /// The bucket name for which you want to remove the website configuration.
@@ -1299,6 +1360,10 @@ impl DeleteBucketWebsite {
 /// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
 pub struct DeleteObject(
     pub(crate) rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteObject, t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors,
+    op::DELETE_OBJECT
 );
 impl DeleteObject {
     /// The bucket name of the bucket containing the object.
@@ -1454,6 +1519,11 @@ pub struct DeleteObjectAnnotation(
         e::DeleteObjectAnnotationError,
     >,
 );
+rt::operation_type!(
+    DeleteObjectAnnotation, t::DeleteObjectAnnotationRequest,
+    t::DeleteObjectAnnotationOutput, e::DeleteObjectAnnotationError,
+    op::DELETE_OBJECT_ANNOTATION
+);
 impl DeleteObjectAnnotation {
     /// The name of the bucket that contains the object.
     #[inline]
@@ -1563,6 +1633,10 @@ pub struct DeleteObjectTagging(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteObjectTagging, t::DeleteObjectTaggingRequest, t::DeleteObjectTaggingOutput,
+    rt::NoErrors, op::DELETE_OBJECT_TAGGING
+);
 impl DeleteObjectTagging {
     /// The bucket name containing the objects from which to remove the tags.
     #[inline]
@@ -1668,6 +1742,10 @@ impl DeleteObjectTagging {
 pub struct DeleteObjects(
     pub(crate) rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteObjects, t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors,
+    op::DELETE_OBJECTS
+);
 impl DeleteObjects {
     /// The bucket name containing the objects to delete.
     #[inline]
@@ -1766,6 +1844,10 @@ impl DeleteObjects {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeletePublicAccessBlock(
     pub(crate) rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeletePublicAccessBlock, t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_PUBLIC_ACCESS_BLOCK
 );
 impl DeletePublicAccessBlock {
     /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.

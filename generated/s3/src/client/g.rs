@@ -155,6 +155,10 @@ impl super::Client {
 pub struct GetBucketAbac(
     pub(crate) rt::Call<t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    GetBucketAbac, t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors,
+    op::GET_BUCKET_ABAC
+);
 impl GetBucketAbac {
     /// The name of the general purpose bucket.
     #[inline]
@@ -232,6 +236,11 @@ pub struct GetBucketAccelerateConfiguration(
         t::GetBucketAccelerateConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketAccelerateConfiguration, t::GetBucketAccelerateConfigurationRequest,
+    t::GetBucketAccelerateConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl GetBucketAccelerateConfiguration {
     /// The name of the bucket for which the accelerate configuration is retrieved.
@@ -317,6 +326,10 @@ impl GetBucketAccelerateConfiguration {
 pub struct GetBucketAcl(
     pub(crate) rt::Call<t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    GetBucketAcl, t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors,
+    op::GET_BUCKET_ACL
+);
 impl GetBucketAcl {
     /// Specifies the S3 bucket whose ACL is being requested.
     #[inline]
@@ -390,6 +403,11 @@ pub struct GetBucketAnalyticsConfiguration(
         t::GetBucketAnalyticsConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketAnalyticsConfiguration, t::GetBucketAnalyticsConfigurationRequest,
+    t::GetBucketAnalyticsConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_ANALYTICS_CONFIGURATION
 );
 impl GetBucketAnalyticsConfiguration {
     /// The name of the bucket from which an analytics configuration is retrieved.
@@ -478,6 +496,10 @@ impl GetBucketAnalyticsConfiguration {
 pub struct GetBucketCors(
     pub(crate) rt::Call<t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    GetBucketCors, t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors,
+    op::GET_BUCKET_CORS
+);
 impl GetBucketCors {
     /// The bucket name for which to get the cors configuration.
     #[inline]
@@ -553,6 +575,10 @@ pub struct GetBucketEncryption(
         t::GetBucketEncryptionOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketEncryption, t::GetBucketEncryptionRequest, t::GetBucketEncryptionOutput,
+    rt::NoErrors, op::GET_BUCKET_ENCRYPTION
 );
 impl GetBucketEncryption {
     /// The name of the bucket from which the server-side encryption configuration is retrieved.
@@ -635,6 +661,12 @@ pub struct GetBucketIntelligentTieringConfiguration(
         t::GetBucketIntelligentTieringConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketIntelligentTieringConfiguration,
+    t::GetBucketIntelligentTieringConfigurationRequest,
+    t::GetBucketIntelligentTieringConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl GetBucketIntelligentTieringConfiguration {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -726,6 +758,11 @@ pub struct GetBucketInventoryConfiguration(
         t::GetBucketInventoryConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketInventoryConfiguration, t::GetBucketInventoryConfigurationRequest,
+    t::GetBucketInventoryConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_INVENTORY_CONFIGURATION
 );
 impl GetBucketInventoryConfiguration {
     /// The name of the bucket containing the inventory configuration to retrieve.
@@ -821,6 +858,10 @@ pub struct GetBucketLifecycle(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    #[allow(deprecated)] GetBucketLifecycle, t::GetBucketLifecycleRequest,
+    t::GetBucketLifecycleOutput, rt::NoErrors, op::GET_BUCKET_LIFECYCLE
+);
 impl GetBucketLifecycle {
     /// The name of the bucket for which to get the lifecycle information.
     #[inline]
@@ -910,6 +951,11 @@ pub struct GetBucketLifecycleConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketLifecycleConfiguration, t::GetBucketLifecycleConfigurationRequest,
+    t::GetBucketLifecycleConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_LIFECYCLE_CONFIGURATION
+);
 impl GetBucketLifecycleConfiguration {
     /// The name of the bucket for which to get the lifecycle information.
     #[inline]
@@ -995,6 +1041,10 @@ pub struct GetBucketLocation(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketLocation, t::GetBucketLocationRequest, t::GetBucketLocationOutput,
+    rt::NoErrors, op::GET_BUCKET_LOCATION
+);
 impl GetBucketLocation {
     /// The name of the bucket for which to get the location.
     #[inline]
@@ -1070,6 +1120,10 @@ pub struct GetBucketLogging(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketLogging, t::GetBucketLoggingRequest, t::GetBucketLoggingOutput,
+    rt::NoErrors, op::GET_BUCKET_LOGGING
+);
 impl GetBucketLogging {
     /// The bucket name for which to get the logging information.
     #[inline]
@@ -1144,6 +1198,11 @@ pub struct GetBucketMetadataConfiguration(
         t::GetBucketMetadataConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketMetadataConfiguration, t::GetBucketMetadataConfigurationRequest,
+    t::GetBucketMetadataConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_METADATA_CONFIGURATION
 );
 impl GetBucketMetadataConfiguration {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to retrieve.
@@ -1229,6 +1288,11 @@ pub struct GetBucketMetadataTableConfiguration(
         t::GetBucketMetadataTableConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketMetadataTableConfiguration, t::GetBucketMetadataTableConfigurationRequest,
+    t::GetBucketMetadataTableConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_METADATA_TABLE_CONFIGURATION
 );
 impl GetBucketMetadataTableConfiguration {
     /// The general purpose bucket that corresponds to the metadata table configuration that you want to retrieve.
@@ -1316,6 +1380,11 @@ pub struct GetBucketMetricsConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketMetricsConfiguration, t::GetBucketMetricsConfigurationRequest,
+    t::GetBucketMetricsConfigurationOutput, rt::NoErrors,
+    op::GET_BUCKET_METRICS_CONFIGURATION
+);
 impl GetBucketMetricsConfiguration {
     /// The name of the bucket containing the metrics configuration to retrieve.
     #[inline]
@@ -1391,6 +1460,11 @@ pub struct GetBucketNotification(
         t::NotificationConfigurationDeprecated,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    #[allow(deprecated)] GetBucketNotification,
+    t::GetBucketNotificationConfigurationRequest, t::NotificationConfigurationDeprecated,
+    rt::NoErrors, op::GET_BUCKET_NOTIFICATION
 );
 impl GetBucketNotification {
     /// The name of the bucket for which to get the notification configuration.

@@ -158,6 +158,10 @@ pub struct GetBucketNotificationConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketNotificationConfiguration, t::GetBucketNotificationConfigurationRequest,
+    t::NotificationConfiguration, rt::NoErrors, op::GET_BUCKET_NOTIFICATION_CONFIGURATION
+);
 impl GetBucketNotificationConfiguration {
     /// The name of the bucket for which to get the notification configuration.
     #[inline]
@@ -242,6 +246,10 @@ pub struct GetBucketOwnershipControls(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketOwnershipControls, t::GetBucketOwnershipControlsRequest,
+    t::GetBucketOwnershipControlsOutput, rt::NoErrors, op::GET_BUCKET_OWNERSHIP_CONTROLS
+);
 impl GetBucketOwnershipControls {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
     #[inline]
@@ -324,6 +332,10 @@ pub struct GetBucketPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketPolicy, t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors,
+    op::GET_BUCKET_POLICY
+);
 impl GetBucketPolicy {
     /// The bucket name to get the bucket policy for.
     #[inline]
@@ -398,6 +410,10 @@ pub struct GetBucketPolicyStatus(
         t::GetBucketPolicyStatusOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketPolicyStatus, t::GetBucketPolicyStatusRequest,
+    t::GetBucketPolicyStatusOutput, rt::NoErrors, op::GET_BUCKET_POLICY_STATUS
 );
 impl GetBucketPolicyStatus {
     /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
@@ -484,6 +500,10 @@ pub struct GetBucketReplication(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketReplication, t::GetBucketReplicationRequest, t::GetBucketReplicationOutput,
+    rt::NoErrors, op::GET_BUCKET_REPLICATION
+);
 impl GetBucketReplication {
     /// The bucket name for which to get the replication information.
     #[inline]
@@ -557,6 +577,10 @@ pub struct GetBucketRequestPayment(
         t::GetBucketRequestPaymentOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketRequestPayment, t::GetBucketRequestPaymentRequest,
+    t::GetBucketRequestPaymentOutput, rt::NoErrors, op::GET_BUCKET_REQUEST_PAYMENT
 );
 impl GetBucketRequestPayment {
     /// The name of the bucket for which to get the payment request configuration
@@ -640,6 +664,10 @@ pub struct GetBucketTagging(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetBucketTagging, t::GetBucketTaggingRequest, t::GetBucketTaggingOutput,
+    rt::NoErrors, op::GET_BUCKET_TAGGING
+);
 impl GetBucketTagging {
     /// The name of the bucket for which to get the tagging information.
     #[inline]
@@ -715,6 +743,10 @@ pub struct GetBucketVersioning(
         t::GetBucketVersioningOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketVersioning, t::GetBucketVersioningRequest, t::GetBucketVersioningOutput,
+    rt::NoErrors, op::GET_BUCKET_VERSIONING
 );
 impl GetBucketVersioning {
     /// The name of the bucket for which to get the versioning information.
@@ -792,6 +824,10 @@ pub struct GetBucketWebsite(
         t::GetBucketWebsiteOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetBucketWebsite, t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput,
+    rt::NoErrors, op::GET_BUCKET_WEBSITE
 );
 impl GetBucketWebsite {
     /// The bucket name for which to get the website configuration.
@@ -881,6 +917,9 @@ impl GetBucketWebsite {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObject(
     pub(crate) rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
+);
+rt::operation_type!(
+    GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT
 );
 impl GetObject {
     /// The bucket name containing the object.
@@ -1073,6 +1112,10 @@ pub struct GetObjectAcl(
         e::GetObjectAclError,
     >,
 );
+rt::operation_type!(
+    GetObjectAcl, t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError,
+    op::GET_OBJECT_ACL
+);
 impl GetObjectAcl {
     /// The bucket name that contains the object for which to get the ACL information.
     #[inline]
@@ -1160,6 +1203,10 @@ pub struct GetObjectAnnotation(
         t::GetObjectAnnotationOutput,
         e::GetObjectAnnotationError,
     >,
+);
+rt::operation_type!(
+    GetObjectAnnotation, t::GetObjectAnnotationRequest, t::GetObjectAnnotationOutput,
+    e::GetObjectAnnotationError, op::GET_OBJECT_ANNOTATION
 );
 impl GetObjectAnnotation {
     /// The name of the bucket that contains the object.
@@ -1303,6 +1350,10 @@ pub struct GetObjectAttributes(
         e::GetObjectAttributesError,
     >,
 );
+rt::operation_type!(
+    GetObjectAttributes, t::GetObjectAttributesRequest, t::GetObjectAttributesOutput,
+    e::GetObjectAttributesError, op::GET_OBJECT_ATTRIBUTES
+);
 impl GetObjectAttributes {
     /// The name of the bucket that contains the object.
     #[inline]
@@ -1433,6 +1484,10 @@ pub struct GetObjectLegalHold(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetObjectLegalHold, t::GetObjectLegalHoldRequest, t::GetObjectLegalHoldOutput,
+    rt::NoErrors, op::GET_OBJECT_LEGAL_HOLD
+);
 impl GetObjectLegalHold {
     /// The bucket name containing the object whose legal hold status you want to retrieve.
     #[inline]
@@ -1525,6 +1580,10 @@ pub struct GetObjectLockConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetObjectLockConfiguration, t::GetObjectLockConfigurationRequest,
+    t::GetObjectLockConfigurationOutput, rt::NoErrors, op::GET_OBJECT_LOCK_CONFIGURATION
+);
 impl GetObjectLockConfiguration {
     /// The bucket whose Object Lock configuration you want to retrieve.
     #[inline]
@@ -1602,6 +1661,10 @@ pub struct GetObjectRetention(
         t::GetObjectRetentionOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetObjectRetention, t::GetObjectRetentionRequest, t::GetObjectRetentionOutput,
+    rt::NoErrors, op::GET_OBJECT_RETENTION
 );
 impl GetObjectRetention {
     /// The bucket name containing the object whose retention settings you want to retrieve.
@@ -1726,6 +1789,10 @@ pub struct GetObjectTagging(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetObjectTagging, t::GetObjectTaggingRequest, t::GetObjectTaggingOutput,
+    rt::NoErrors, op::GET_OBJECT_TAGGING
+);
 impl GetObjectTagging {
     /// The bucket name containing the object for which to get the tagging information.
     #[inline]
@@ -1820,6 +1887,10 @@ pub struct GetObjectTorrent(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetObjectTorrent, t::GetObjectTorrentRequest, t::GetObjectTorrentOutput,
+    rt::NoErrors, op::GET_OBJECT_TORRENT
+);
 impl GetObjectTorrent {
     /// The name of the bucket containing the object for which to get the torrent files.
     #[inline]
@@ -1908,6 +1979,10 @@ pub struct GetPublicAccessBlock(
         t::GetPublicAccessBlockOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    GetPublicAccessBlock, t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput,
+    rt::NoErrors, op::GET_PUBLIC_ACCESS_BLOCK
 );
 impl GetPublicAccessBlock {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.

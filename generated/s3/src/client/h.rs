@@ -38,6 +38,10 @@ impl super::Client {
 pub struct HeadBucket(
     pub(crate) rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError>,
 );
+rt::operation_type!(
+    HeadBucket, t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError,
+    op::HEAD_BUCKET
+);
 impl HeadBucket {
     /// The bucket name.
     #[inline]
@@ -136,6 +140,10 @@ impl HeadBucket {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct HeadObject(
     pub(crate) rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError>,
+);
+rt::operation_type!(
+    HeadObject, t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError,
+    op::HEAD_OBJECT
 );
 impl HeadObject {
     /// The name of the bucket that contains the object.

@@ -135,6 +135,11 @@ pub struct ListBucketAnalyticsConfigurations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListBucketAnalyticsConfigurations, t::ListBucketAnalyticsConfigurationsRequest,
+    t::ListBucketAnalyticsConfigurationsOutput, rt::NoErrors,
+    op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS
+);
 impl ListBucketAnalyticsConfigurations {
     /// The name of the bucket from which analytics configurations are retrieved.
     #[inline]
@@ -224,6 +229,12 @@ pub struct ListBucketIntelligentTieringConfigurations(
         t::ListBucketIntelligentTieringConfigurationsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListBucketIntelligentTieringConfigurations,
+    t::ListBucketIntelligentTieringConfigurationsRequest,
+    t::ListBucketIntelligentTieringConfigurationsOutput, rt::NoErrors,
+    op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS
 );
 impl ListBucketIntelligentTieringConfigurations {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -318,6 +329,11 @@ pub struct ListBucketInventoryConfigurations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListBucketInventoryConfigurations, t::ListBucketInventoryConfigurationsRequest,
+    t::ListBucketInventoryConfigurationsOutput, rt::NoErrors,
+    op::LIST_BUCKET_INVENTORY_CONFIGURATIONS
+);
 impl ListBucketInventoryConfigurations {
     /// The name of the bucket containing the inventory configurations to retrieve.
     #[inline]
@@ -411,6 +427,11 @@ pub struct ListBucketMetricsConfigurations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListBucketMetricsConfigurations, t::ListBucketMetricsConfigurationsRequest,
+    t::ListBucketMetricsConfigurationsOutput, rt::NoErrors,
+    op::LIST_BUCKET_METRICS_CONFIGURATIONS
+);
 impl ListBucketMetricsConfigurations {
     /// The name of the bucket containing the metrics configurations to retrieve.
     #[inline]
@@ -488,6 +509,10 @@ impl ListBucketMetricsConfigurations {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBuckets(
     pub(crate) rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    ListBuckets, t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors,
+    op::LIST_BUCKETS
 );
 impl ListBuckets {
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
@@ -582,6 +607,10 @@ pub struct ListDirectoryBuckets(
         t::ListDirectoryBucketsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListDirectoryBuckets, t::ListDirectoryBucketsRequest, t::ListDirectoryBucketsOutput,
+    rt::NoErrors, op::LIST_DIRECTORY_BUCKETS
 );
 impl ListDirectoryBuckets {
     /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
@@ -691,6 +720,10 @@ pub struct ListMultipartUploads(
         t::ListMultipartUploadsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListMultipartUploads, t::ListMultipartUploadsRequest, t::ListMultipartUploadsOutput,
+    rt::NoErrors, op::LIST_MULTIPART_UPLOADS
 );
 impl ListMultipartUploads {
     /// The name of the bucket to which the multipart upload was initiated.
@@ -823,6 +856,11 @@ pub struct ListObjectAnnotations(
         e::ListObjectAnnotationsError,
     >,
 );
+rt::operation_type!(
+    ListObjectAnnotations, t::ListObjectAnnotationsRequest,
+    t::ListObjectAnnotationsOutput, e::ListObjectAnnotationsError,
+    op::LIST_OBJECT_ANNOTATIONS
+);
 impl ListObjectAnnotations {
     /// The name of the bucket that contains the object.
     #[inline]
@@ -954,6 +992,10 @@ pub struct ListObjectVersions(
         t::ListObjectVersionsOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListObjectVersions, t::ListObjectVersionsRequest, t::ListObjectVersionsOutput,
+    rt::NoErrors, op::LIST_OBJECT_VERSIONS
 );
 impl ListObjectVersions {
     /// The bucket name that contains the objects.
@@ -1095,6 +1137,10 @@ impl ListObjectVersions {
 pub struct ListObjects(
     pub(crate) rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError>,
 );
+rt::operation_type!(
+    ListObjects, t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError,
+    op::LIST_OBJECTS
+);
 impl ListObjects {
     /// The name of the bucket containing the objects.
     #[inline]
@@ -1233,6 +1279,10 @@ pub struct ListObjectsV2(
         t::ListObjectsV2Output,
         e::ListObjectsV2Error,
     >,
+);
+rt::operation_type!(
+    ListObjectsV2, t::ListObjectsV2Request, t::ListObjectsV2Output,
+    e::ListObjectsV2Error, op::LIST_OBJECTS_V2
 );
 impl ListObjectsV2 {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -1389,6 +1439,9 @@ impl ListObjectsV2 {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListParts(
     pub(crate) rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    ListParts, t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors, op::LIST_PARTS
 );
 impl ListParts {
     /// The name of the bucket to which the parts are being uploaded.

@@ -155,6 +155,9 @@ impl super::Client {
 pub struct PutBucketAbac(
     pub(crate) rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketAbac, t::PutBucketAbacRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ABAC
+);
 impl PutBucketAbac {
     /// The name of the general purpose bucket.
     #[inline]
@@ -254,6 +257,10 @@ pub struct PutBucketAccelerateConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutBucketAccelerateConfiguration, t::PutBucketAccelerateConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACCELERATE_CONFIGURATION
 );
 impl PutBucketAccelerateConfiguration {
     /// The name of the bucket for which the accelerate configuration is set.
@@ -385,6 +392,9 @@ impl PutBucketAccelerateConfiguration {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketAcl(
     pub(crate) rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketAcl, t::PutBucketAclRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACL
 );
 impl PutBucketAcl {
     /// The canned ACL to apply to the bucket.
@@ -526,6 +536,10 @@ pub struct PutBucketAnalyticsConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutBucketAnalyticsConfiguration, t::PutBucketAnalyticsConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_ANALYTICS_CONFIGURATION
+);
 impl PutBucketAnalyticsConfiguration {
     /// The name of the bucket to which an analytics configuration is stored.
     #[inline]
@@ -617,6 +631,9 @@ impl PutBucketAnalyticsConfiguration {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketCors(
     pub(crate) rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketCors, t::PutBucketCorsRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_CORS
 );
 impl PutBucketCors {
     /// Specifies the bucket impacted by the `cors`configuration.
@@ -719,6 +736,10 @@ impl PutBucketCors {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketEncryption(
     pub(crate) rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketEncryption, t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_ENCRYPTION
 );
 impl PutBucketEncryption {
     /// Specifies default encryption for a bucket using server-side encryption with different key options.
@@ -824,6 +845,11 @@ pub struct PutBucketIntelligentTieringConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutBucketIntelligentTieringConfiguration,
+    t::PutBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION
 );
 impl PutBucketIntelligentTieringConfiguration {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -933,6 +959,10 @@ pub struct PutBucketInventoryConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutBucketInventoryConfiguration, t::PutBucketInventoryConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_INVENTORY_CONFIGURATION
+);
 impl PutBucketInventoryConfiguration {
     /// The name of the bucket where the inventory configuration will be stored.
     #[inline]
@@ -1029,6 +1059,10 @@ impl PutBucketInventoryConfiguration {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketLifecycle(
     pub(crate) rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    #[allow(deprecated)] PutBucketLifecycle, t::PutBucketLifecycleRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_LIFECYCLE
 );
 impl PutBucketLifecycle {
     /// Sets `Bucket`.
@@ -1127,6 +1161,11 @@ pub struct PutBucketLifecycleConfiguration(
         t::PutBucketLifecycleConfigurationOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutBucketLifecycleConfiguration, t::PutBucketLifecycleConfigurationRequest,
+    t::PutBucketLifecycleConfigurationOutput, rt::NoErrors,
+    op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
     /// The name of the bucket for which to set the configuration.
@@ -1248,6 +1287,10 @@ impl PutBucketLifecycleConfiguration {
 pub struct PutBucketLogging(
     pub(crate) rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketLogging, t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_LOGGING
+);
 impl PutBucketLogging {
     /// The name of the bucket for which to set the logging parameters.
     #[inline]
@@ -1345,6 +1388,10 @@ impl PutBucketLogging {
 pub struct PutBucketMetricsConfiguration(
     pub(crate) rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketMetricsConfiguration, t::PutBucketMetricsConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_METRICS_CONFIGURATION
+);
 impl PutBucketMetricsConfiguration {
     /// The name of the bucket for which the metrics configuration is set.
     #[inline]
@@ -1414,6 +1461,10 @@ impl PutBucketMetricsConfiguration {
 /// No longer used, see the [PutBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) operation.
 pub struct PutBucketNotification(
     pub(crate) rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    #[allow(deprecated)] PutBucketNotification, t::PutBucketNotificationRequest,
+    rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION
 );
 impl PutBucketNotification {
     /// The name of the bucket.
@@ -1526,6 +1577,10 @@ pub struct PutBucketNotificationConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutBucketNotificationConfiguration, t::PutBucketNotificationConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION_CONFIGURATION
+);
 impl PutBucketNotificationConfiguration {
     /// The name of the bucket.
     #[inline]
@@ -1607,6 +1662,10 @@ impl PutBucketNotificationConfiguration {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketOwnershipControls(
     pub(crate) rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketOwnershipControls, t::PutBucketOwnershipControlsRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_OWNERSHIP_CONTROLS
 );
 impl PutBucketOwnershipControls {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
@@ -1696,6 +1755,10 @@ impl PutBucketOwnershipControls {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketPolicy(
     pub(crate) rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketPolicy, t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
     /// The name of the bucket.

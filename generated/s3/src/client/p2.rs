@@ -131,6 +131,10 @@ impl super::Client {
 pub struct PutBucketReplication(
     pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketReplication, t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_REPLICATION
+);
 impl PutBucketReplication {
     /// The name of the bucket
     #[inline]
@@ -222,6 +226,10 @@ impl PutBucketReplication {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketRequestPayment(
     pub(crate) rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketRequestPayment, t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_REQUEST_PAYMENT
 );
 impl PutBucketRequestPayment {
     /// The bucket name.
@@ -322,6 +330,10 @@ impl PutBucketRequestPayment {
 pub struct PutBucketTagging(
     pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketTagging, t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_TAGGING
+);
 impl PutBucketTagging {
     /// The bucket name.
     #[inline]
@@ -419,6 +431,10 @@ impl PutBucketTagging {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketVersioning(
     pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketVersioning, t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_VERSIONING
 );
 impl PutBucketVersioning {
     /// The bucket name.
@@ -539,6 +555,10 @@ impl PutBucketVersioning {
 pub struct PutBucketWebsite(
     pub(crate) rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketWebsite, t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_WEBSITE
+);
 impl PutBucketWebsite {
     /// The bucket name.
     #[inline]
@@ -648,6 +668,9 @@ impl PutBucketWebsite {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObject(
     pub(crate) rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
+);
+rt::operation_type!(
+    PutObject, t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError, op::PUT_OBJECT
 );
 impl PutObject {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
@@ -1055,6 +1078,10 @@ pub struct PutObjectAcl(
         e::PutObjectAclError,
     >,
 );
+rt::operation_type!(
+    PutObjectAcl, t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError,
+    op::PUT_OBJECT_ACL
+);
 impl PutObjectAcl {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
     #[inline]
@@ -1200,6 +1227,10 @@ pub struct PutObjectAnnotation(
         t::PutObjectAnnotationOutput,
         e::PutObjectAnnotationError,
     >,
+);
+rt::operation_type!(
+    PutObjectAnnotation, t::PutObjectAnnotationRequest, t::PutObjectAnnotationOutput,
+    e::PutObjectAnnotationError, op::PUT_OBJECT_ANNOTATION
 );
 impl PutObjectAnnotation {
     /// The name of the bucket that contains the object.
@@ -1381,6 +1412,10 @@ pub struct PutObjectLegalHold(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutObjectLegalHold, t::PutObjectLegalHoldRequest, t::PutObjectLegalHoldOutput,
+    rt::NoErrors, op::PUT_OBJECT_LEGAL_HOLD
+);
 impl PutObjectLegalHold {
     /// The bucket name containing the object that you want to place a legal hold on.
     #[inline]
@@ -1491,6 +1526,10 @@ pub struct PutObjectLockConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutObjectLockConfiguration, t::PutObjectLockConfigurationRequest,
+    t::PutObjectLockConfigurationOutput, rt::NoErrors, op::PUT_OBJECT_LOCK_CONFIGURATION
+);
 impl PutObjectLockConfiguration {
     /// The bucket whose Object Lock configuration you want to create or replace.
     #[inline]
@@ -1597,6 +1636,10 @@ pub struct PutObjectRetention(
         t::PutObjectRetentionOutput,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutObjectRetention, t::PutObjectRetentionRequest, t::PutObjectRetentionOutput,
+    rt::NoErrors, op::PUT_OBJECT_RETENTION
 );
 impl PutObjectRetention {
     /// The bucket name that contains the object you want to apply this Object Retention configuration to.
@@ -1730,6 +1773,10 @@ pub struct PutObjectTagging(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutObjectTagging, t::PutObjectTaggingRequest, t::PutObjectTaggingOutput,
+    rt::NoErrors, op::PUT_OBJECT_TAGGING
+);
 impl PutObjectTagging {
     /// The bucket name containing the object.
     #[inline]
@@ -1838,6 +1885,10 @@ impl PutObjectTagging {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutPublicAccessBlock(
     pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutPublicAccessBlock, t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors,
+    op::PUT_PUBLIC_ACCESS_BLOCK
 );
 impl PutPublicAccessBlock {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.

@@ -42,6 +42,10 @@ pub struct RenameObject(
         e::RenameObjectError,
     >,
 );
+rt::operation_type!(
+    RenameObject, t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError,
+    op::RENAME_OBJECT
+);
 impl RenameObject {
     /// The bucket name of the directory bucket containing the object.
     #[inline]
@@ -199,6 +203,10 @@ pub struct RestoreObject(
         t::RestoreObjectOutput,
         e::RestoreObjectError,
     >,
+);
+rt::operation_type!(
+    RestoreObject, t::RestoreObjectRequest, t::RestoreObjectOutput,
+    e::RestoreObjectError, op::RESTORE_OBJECT
 );
 impl RestoreObject {
     /// The bucket name containing the object to restore.

@@ -51,6 +51,10 @@ pub struct SelectObjectContent(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    SelectObjectContent, t::SelectObjectContentRequest, t::SelectObjectContentOutput,
+    rt::NoErrors, op::SELECT_OBJECT_CONTENT
+);
 impl SelectObjectContent {
     /// The S3 bucket.
     #[inline]

@@ -94,6 +94,11 @@ pub struct UpdateBucketMetadataAnnotationTableConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    UpdateBucketMetadataAnnotationTableConfiguration,
+    t::UpdateBucketMetadataAnnotationTableConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION
+);
 impl UpdateBucketMetadataAnnotationTableConfiguration {
     /// The name of the bucket whose annotation table configuration to update.
     #[inline]
@@ -198,6 +203,11 @@ pub struct UpdateBucketMetadataInventoryTableConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    UpdateBucketMetadataInventoryTableConfiguration,
+    t::UpdateBucketMetadataInventoryTableConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION
+);
 impl UpdateBucketMetadataInventoryTableConfiguration {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable an inventory table for.
     #[inline]
@@ -293,6 +303,11 @@ pub struct UpdateBucketMetadataJournalTableConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateBucketMetadataJournalTableConfiguration,
+    t::UpdateBucketMetadataJournalTableConfigurationRequest, rt::Unit, rt::NoErrors,
+    op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION
 );
 impl UpdateBucketMetadataJournalTableConfiguration {
     /// The general purpose bucket that corresponds to the metadata configuration that you want to enable or disable journal table record expiration for.
@@ -410,6 +425,11 @@ pub struct UpdateObjectEncryption(
         t::UpdateObjectEncryptionResponse,
         e::UpdateObjectEncryptionError,
     >,
+);
+rt::operation_type!(
+    UpdateObjectEncryption, t::UpdateObjectEncryptionRequest,
+    t::UpdateObjectEncryptionResponse, e::UpdateObjectEncryptionError,
+    op::UPDATE_OBJECT_ENCRYPTION
 );
 impl UpdateObjectEncryption {
     /// The name of the general purpose bucket that contains the specified object key name.
@@ -550,6 +570,9 @@ impl UpdateObjectEncryption {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct UploadPart(
     pub(crate) rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    UploadPart, t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors, op::UPLOAD_PART
 );
 impl UploadPart {
     /// Object data.
@@ -776,6 +799,10 @@ impl UploadPart {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct UploadPartCopy(
     pub(crate) rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors>,
+);
+rt::operation_type!(
+    UploadPartCopy, t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors,
+    op::UPLOAD_PART_COPY
 );
 impl UploadPartCopy {
     /// The bucket name.

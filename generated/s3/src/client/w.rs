@@ -41,6 +41,10 @@ impl super::Client {
 pub struct WriteGetObjectResponse(
     pub(crate) rt::Call<t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    WriteGetObjectResponse, t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors,
+    op::WRITE_GET_OBJECT_RESPONSE
+);
 impl WriteGetObjectResponse {
     /// Route prefix to the HTTP URL generated.
     #[inline]

@@ -32,6 +32,10 @@ pub struct AssociateAccessGrantsIdentityCenter(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    AssociateAccessGrantsIdentityCenter, t::AssociateAccessGrantsIdentityCenterRequest,
+    rt::Unit, rt::NoErrors, op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
+);
 impl AssociateAccessGrantsIdentityCenter {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]

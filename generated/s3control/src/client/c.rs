@@ -96,6 +96,10 @@ pub struct CreateAccessGrant(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateAccessGrant, t::CreateAccessGrantRequest, t::CreateAccessGrantResult,
+    rt::NoErrors, op::CREATE_ACCESS_GRANT
+);
 impl CreateAccessGrant {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -204,6 +208,10 @@ pub struct CreateAccessGrantsInstance(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateAccessGrantsInstance, t::CreateAccessGrantsInstanceRequest,
+    t::CreateAccessGrantsInstanceResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_INSTANCE
+);
 impl CreateAccessGrantsInstance {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -286,6 +294,10 @@ pub struct CreateAccessGrantsLocation(
         t::CreateAccessGrantsLocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateAccessGrantsLocation, t::CreateAccessGrantsLocationRequest,
+    t::CreateAccessGrantsLocationResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_LOCATION
 );
 impl CreateAccessGrantsLocation {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -381,6 +393,10 @@ pub struct CreateAccessPoint(
         t::CreateAccessPointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    CreateAccessPoint, t::CreateAccessPointRequest, t::CreateAccessPointResult,
+    rt::NoErrors, op::CREATE_ACCESS_POINT
 );
 impl CreateAccessPoint {
     /// The Amazon Web Services account ID for the account that owns the specified access point.
@@ -495,6 +511,11 @@ pub struct CreateAccessPointForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateAccessPointForObjectLambda, t::CreateAccessPointForObjectLambdaRequest,
+    t::CreateAccessPointForObjectLambdaResult, rt::NoErrors,
+    op::CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA
+);
 impl CreateAccessPointForObjectLambda {
     /// The Amazon Web Services account ID for owner of the specified Object Lambda Access Point.
     #[inline]
@@ -589,6 +610,10 @@ pub struct CreateBucket(
         t::CreateBucketResult,
         e::CreateBucketError,
     >,
+);
+rt::operation_type!(
+    CreateBucket, t::CreateBucketRequest, t::CreateBucketResult, e::CreateBucketError,
+    op::CREATE_BUCKET
 );
 impl CreateBucket {
     /// The canned ACL to apply to the bucket.
@@ -708,6 +733,9 @@ impl CreateBucket {
 /// - [JobOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_JobOperation.html)
 pub struct CreateJob(
     pub(crate) rt::Call<t::CreateJobRequest, t::CreateJobResult, e::CreateJobError>,
+);
+rt::operation_type!(
+    CreateJob, t::CreateJobRequest, t::CreateJobResult, e::CreateJobError, op::CREATE_JOB
 );
 impl CreateJob {
     /// The Amazon Web Services account ID that creates the job.
@@ -836,6 +864,11 @@ pub struct CreateMultiRegionAccessPoint(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    CreateMultiRegionAccessPoint, t::CreateMultiRegionAccessPointRequest,
+    t::CreateMultiRegionAccessPointResult, rt::NoErrors,
+    op::CREATE_MULTI_REGION_ACCESS_POINT
+);
 impl CreateMultiRegionAccessPoint {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point. The owner of the Multi-Region Access Point also must own the underlying buckets.
     #[inline]
@@ -909,6 +942,10 @@ impl CreateMultiRegionAccessPoint {
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
 pub struct CreateStorageLensGroup(
     pub(crate) rt::Call<t::CreateStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateStorageLensGroup, t::CreateStorageLensGroupRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_STORAGE_LENS_GROUP
 );
 impl CreateStorageLensGroup {
     /// The Amazon Web Services account ID that the Storage Lens group is created from and associated with.

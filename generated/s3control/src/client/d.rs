@@ -162,6 +162,10 @@ impl super::Client {
 pub struct DeleteAccessGrant(
     pub(crate) rt::Call<t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteAccessGrant, t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_GRANT
+);
 impl DeleteAccessGrant {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -220,6 +224,10 @@ impl DeleteAccessGrant {
 pub struct DeleteAccessGrantsInstance(
     pub(crate) rt::Call<t::DeleteAccessGrantsInstanceRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteAccessGrantsInstance, t::DeleteAccessGrantsInstanceRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_ACCESS_GRANTS_INSTANCE
+);
 impl DeleteAccessGrantsInstance {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -276,6 +284,11 @@ pub struct DeleteAccessGrantsInstanceResourcePolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteAccessGrantsInstanceResourcePolicy,
+    t::DeleteAccessGrantsInstanceResourcePolicyRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
+);
 impl DeleteAccessGrantsInstanceResourcePolicy {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -331,6 +344,10 @@ impl DeleteAccessGrantsInstanceResourcePolicy {
 /// - **Permissions**: You must have the `s3:DeleteAccessGrantsLocation` permission to use this operation.
 pub struct DeleteAccessGrantsLocation(
     pub(crate) rt::Call<t::DeleteAccessGrantsLocationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteAccessGrantsLocation, t::DeleteAccessGrantsLocationRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_ACCESS_GRANTS_LOCATION
 );
 impl DeleteAccessGrantsLocation {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -395,6 +412,10 @@ impl DeleteAccessGrantsLocation {
 /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
 pub struct DeleteAccessPoint(
     pub(crate) rt::Call<t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteAccessPoint, t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_POINT
 );
 impl DeleteAccessPoint {
     /// The Amazon Web Services account ID for the account that owns the specified access point.
@@ -464,6 +485,10 @@ pub struct DeleteAccessPointForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteAccessPointForObjectLambda, t::DeleteAccessPointForObjectLambdaRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA
+);
 impl DeleteAccessPointForObjectLambda {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     #[inline]
@@ -526,6 +551,10 @@ impl DeleteAccessPointForObjectLambda {
 /// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
 pub struct DeleteAccessPointPolicy(
     pub(crate) rt::Call<t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteAccessPointPolicy, t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_POINT_POLICY
 );
 impl DeleteAccessPointPolicy {
     /// The account ID for the account that owns the specified access point.
@@ -594,6 +623,11 @@ pub struct DeleteAccessPointPolicyForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteAccessPointPolicyForObjectLambda,
+    t::DeleteAccessPointPolicyForObjectLambdaRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
+);
 impl DeleteAccessPointPolicyForObjectLambda {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     #[inline]
@@ -660,6 +694,10 @@ impl DeleteAccessPointPolicyForObjectLambda {
 pub struct DeleteAccessPointScope(
     pub(crate) rt::Call<t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteAccessPointScope, t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_ACCESS_POINT_SCOPE
+);
 impl DeleteAccessPointScope {
     /// The Amazon Web Services account ID that owns the access point with the scope that you want to delete.
     #[inline]
@@ -725,6 +763,9 @@ impl DeleteAccessPointScope {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 pub struct DeleteBucket(
     pub(crate) rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
 impl DeleteBucket {
     /// The account ID that owns the Outposts bucket.
@@ -797,6 +838,10 @@ pub struct DeleteBucketLifecycleConfiguration(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    DeleteBucketLifecycleConfiguration, t::DeleteBucketLifecycleConfigurationRequest,
+    rt::Unit, rt::NoErrors, op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION
+);
 impl DeleteBucketLifecycleConfiguration {
     /// The account ID of the lifecycle configuration to delete.
     #[inline]
@@ -867,6 +912,10 @@ impl DeleteBucketLifecycleConfiguration {
 /// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
 pub struct DeleteBucketPolicy(
     pub(crate) rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketPolicy, t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_POLICY
 );
 impl DeleteBucketPolicy {
     /// The account ID of the Outposts bucket.
@@ -939,6 +988,10 @@ impl DeleteBucketPolicy {
 pub struct DeleteBucketReplication(
     pub(crate) rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteBucketReplication, t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_REPLICATION
+);
 impl DeleteBucketReplication {
     /// The Amazon Web Services account ID of the Outposts bucket to delete the replication configuration for.
     #[inline]
@@ -1005,6 +1058,10 @@ impl DeleteBucketReplication {
 /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
 pub struct DeleteBucketTagging(
     pub(crate) rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBucketTagging, t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_BUCKET_TAGGING
 );
 impl DeleteBucketTagging {
     /// The Amazon Web Services account ID of the Outposts bucket tag set to be removed.
@@ -1073,6 +1130,10 @@ pub struct DeleteJobTagging(
         t::DeleteJobTaggingResult,
         e::DeleteJobTaggingError,
     >,
+);
+rt::operation_type!(
+    DeleteJobTagging, t::DeleteJobTaggingRequest, t::DeleteJobTaggingResult,
+    e::DeleteJobTaggingError, op::DELETE_JOB_TAGGING
 );
 impl DeleteJobTagging {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
@@ -1152,6 +1213,11 @@ pub struct DeleteMultiRegionAccessPoint(
         t::DeleteMultiRegionAccessPointResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteMultiRegionAccessPoint, t::DeleteMultiRegionAccessPointRequest,
+    t::DeleteMultiRegionAccessPointResult, rt::NoErrors,
+    op::DELETE_MULTI_REGION_ACCESS_POINT
 );
 impl DeleteMultiRegionAccessPoint {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
@@ -1302,6 +1368,10 @@ impl super::Client {
 pub struct DeletePublicAccessBlock(
     pub(crate) rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeletePublicAccessBlock, t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_PUBLIC_ACCESS_BLOCK
+);
 impl DeletePublicAccessBlock {
     /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to remove.
     #[inline]
@@ -1355,6 +1425,10 @@ impl DeletePublicAccessBlock {
 /// **Note:** To use this action, you must have permission to perform the `s3:DeleteStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
 pub struct DeleteStorageLensConfiguration(
     pub(crate) rt::Call<t::DeleteStorageLensConfigurationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteStorageLensConfiguration, t::DeleteStorageLensConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::DELETE_STORAGE_LENS_CONFIGURATION
 );
 impl DeleteStorageLensConfiguration {
     /// The ID of the S3 Storage Lens configuration.
@@ -1419,6 +1493,12 @@ pub struct DeleteStorageLensConfigurationTagging(
         t::DeleteStorageLensConfigurationTaggingResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DeleteStorageLensConfigurationTagging,
+    t::DeleteStorageLensConfigurationTaggingRequest,
+    t::DeleteStorageLensConfigurationTaggingResult, rt::NoErrors,
+    op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl DeleteStorageLensConfigurationTagging {
     /// The ID of the S3 Storage Lens configuration.
@@ -1488,6 +1568,10 @@ impl DeleteStorageLensConfigurationTagging {
 pub struct DeleteStorageLensGroup(
     pub(crate) rt::Call<t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    DeleteStorageLensGroup, t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_STORAGE_LENS_GROUP
+);
 impl DeleteStorageLensGroup {
     /// The name of the Storage Lens group that you're trying to delete.
     #[inline]
@@ -1552,6 +1636,10 @@ impl DeleteStorageLensGroup {
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
 pub struct DescribeJob(
     pub(crate) rt::Call<t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError>,
+);
+rt::operation_type!(
+    DescribeJob, t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError,
+    op::DESCRIBE_JOB
 );
 impl DescribeJob {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
@@ -1621,6 +1709,12 @@ pub struct DescribeMultiRegionAccessPointOperation(
         t::DescribeMultiRegionAccessPointOperationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DescribeMultiRegionAccessPointOperation,
+    t::DescribeMultiRegionAccessPointOperationRequest,
+    t::DescribeMultiRegionAccessPointOperationResult, rt::NoErrors,
+    op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION
 );
 impl DescribeMultiRegionAccessPointOperation {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
@@ -1692,6 +1786,10 @@ pub struct DissociateAccessGrantsIdentityCenter(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    DissociateAccessGrantsIdentityCenter, t::DissociateAccessGrantsIdentityCenterRequest,
+    rt::Unit, rt::NoErrors, op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER
 );
 impl DissociateAccessGrantsIdentityCenter {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.

@@ -129,6 +129,10 @@ pub struct ListAccessGrants(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListAccessGrants, t::ListAccessGrantsRequest, t::ListAccessGrantsResult,
+    rt::NoErrors, op::LIST_ACCESS_GRANTS
+);
 impl ListAccessGrants {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -229,6 +233,10 @@ pub struct ListAccessGrantsInstances(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListAccessGrantsInstances, t::ListAccessGrantsInstancesRequest,
+    t::ListAccessGrantsInstancesResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_INSTANCES
+);
 impl ListAccessGrantsInstances {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -302,6 +310,10 @@ pub struct ListAccessGrantsLocations(
         t::ListAccessGrantsLocationsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListAccessGrantsLocations, t::ListAccessGrantsLocationsRequest,
+    t::ListAccessGrantsLocationsResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_LOCATIONS
 );
 impl ListAccessGrantsLocations {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -392,6 +404,10 @@ pub struct ListAccessPoints(
         t::ListAccessPointsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListAccessPoints, t::ListAccessPointsRequest, t::ListAccessPointsResult,
+    rt::NoErrors, op::LIST_ACCESS_POINTS
 );
 impl ListAccessPoints {
     /// The Amazon Web Services account ID for the account that owns the specified access points.
@@ -484,6 +500,11 @@ pub struct ListAccessPointsForDirectoryBuckets(
         t::ListAccessPointsForDirectoryBucketsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListAccessPointsForDirectoryBuckets, t::ListAccessPointsForDirectoryBucketsRequest,
+    t::ListAccessPointsForDirectoryBucketsResult, rt::NoErrors,
+    op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS
 );
 impl ListAccessPointsForDirectoryBuckets {
     /// The Amazon Web Services account ID that owns the access points.
@@ -589,6 +610,11 @@ pub struct ListAccessPointsForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListAccessPointsForObjectLambda, t::ListAccessPointsForObjectLambdaRequest,
+    t::ListAccessPointsForObjectLambdaResult, rt::NoErrors,
+    op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA
+);
 impl ListAccessPointsForObjectLambda {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     #[inline]
@@ -677,6 +703,10 @@ pub struct ListCallerAccessGrants(
         t::ListCallerAccessGrantsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListCallerAccessGrants, t::ListCallerAccessGrantsRequest,
+    t::ListCallerAccessGrantsResult, rt::NoErrors, op::LIST_CALLER_ACCESS_GRANTS
 );
 impl ListCallerAccessGrants {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -786,6 +816,9 @@ impl ListCallerAccessGrants {
 pub struct ListJobs(
     pub(crate) rt::Call<t::ListJobsRequest, t::ListJobsResult, e::ListJobsError>,
 );
+rt::operation_type!(
+    ListJobs, t::ListJobsRequest, t::ListJobsResult, e::ListJobsError, op::LIST_JOBS
+);
 impl ListJobs {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     #[inline]
@@ -869,6 +902,11 @@ pub struct ListMultiRegionAccessPoints(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListMultiRegionAccessPoints, t::ListMultiRegionAccessPointsRequest,
+    t::ListMultiRegionAccessPointsResult, rt::NoErrors,
+    op::LIST_MULTI_REGION_ACCESS_POINTS
+);
 impl ListMultiRegionAccessPoints {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     #[inline]
@@ -946,6 +984,10 @@ pub struct ListRegionalBuckets(
         t::ListRegionalBucketsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListRegionalBuckets, t::ListRegionalBucketsRequest, t::ListRegionalBucketsResult,
+    rt::NoErrors, op::LIST_REGIONAL_BUCKETS
 );
 impl ListRegionalBuckets {
     /// The Amazon Web Services account ID of the Outposts bucket.
@@ -1029,6 +1071,11 @@ pub struct ListStorageLensConfigurations(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    ListStorageLensConfigurations, t::ListStorageLensConfigurationsRequest,
+    t::ListStorageLensConfigurationsResult, rt::NoErrors,
+    op::LIST_STORAGE_LENS_CONFIGURATIONS
+);
 impl ListStorageLensConfigurations {
     /// The account ID of the requester.
     #[inline]
@@ -1100,6 +1147,10 @@ pub struct ListStorageLensGroups(
         t::ListStorageLensGroupsResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListStorageLensGroups, t::ListStorageLensGroupsRequest,
+    t::ListStorageLensGroupsResult, rt::NoErrors, op::LIST_STORAGE_LENS_GROUPS
 );
 impl ListStorageLensGroups {
     /// The Amazon Web Services account ID that owns the Storage Lens groups.
@@ -1180,6 +1231,10 @@ pub struct ListTagsForResource(
         t::ListTagsForResourceResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResult,
+    rt::NoErrors, op::LIST_TAGS_FOR_RESOURCE
 );
 impl ListTagsForResource {
     /// The Amazon Web Services account ID of the resource owner.

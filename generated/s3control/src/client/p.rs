@@ -152,6 +152,12 @@ pub struct PutAccessGrantsInstanceResourcePolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutAccessGrantsInstanceResourcePolicy,
+    t::PutAccessGrantsInstanceResourcePolicyRequest,
+    t::PutAccessGrantsInstanceResourcePolicyResult, rt::NoErrors,
+    op::PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY
+);
 impl PutAccessGrantsInstanceResourcePolicy {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
     #[inline]
@@ -232,6 +238,11 @@ pub struct PutAccessPointConfigurationForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutAccessPointConfigurationForObjectLambda,
+    t::PutAccessPointConfigurationForObjectLambdaRequest, rt::Unit, rt::NoErrors,
+    op::PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA
+);
 impl PutAccessPointConfigurationForObjectLambda {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     #[inline]
@@ -304,6 +315,10 @@ impl PutAccessPointConfigurationForObjectLambda {
 /// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
 pub struct PutAccessPointPolicy(
     pub(crate) rt::Call<t::PutAccessPointPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutAccessPointPolicy, t::PutAccessPointPolicyRequest, rt::Unit, rt::NoErrors,
+    op::PUT_ACCESS_POINT_POLICY
 );
 impl PutAccessPointPolicy {
     /// The Amazon Web Services account ID for owner of the bucket associated with the specified access point.
@@ -378,6 +393,10 @@ pub struct PutAccessPointPolicyForObjectLambda(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutAccessPointPolicyForObjectLambda, t::PutAccessPointPolicyForObjectLambdaRequest,
+    rt::Unit, rt::NoErrors, op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
+);
 impl PutAccessPointPolicyForObjectLambda {
     /// The account ID for the account that owns the specified Object Lambda Access Point.
     #[inline]
@@ -449,6 +468,10 @@ impl PutAccessPointPolicyForObjectLambda {
 /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
 pub struct PutAccessPointScope(
     pub(crate) rt::Call<t::PutAccessPointScopeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutAccessPointScope, t::PutAccessPointScopeRequest, rt::Unit, rt::NoErrors,
+    op::PUT_ACCESS_POINT_SCOPE
 );
 impl PutAccessPointScope {
     /// The Amazon Web Services account ID that owns the access point with scope that you want to create or replace.
@@ -524,6 +547,10 @@ pub struct PutBucketLifecycleConfiguration(
         rt::Unit,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutBucketLifecycleConfiguration, t::PutBucketLifecycleConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
 );
 impl PutBucketLifecycleConfiguration {
     /// The Amazon Web Services account ID of the Outposts bucket.
@@ -603,6 +630,10 @@ impl PutBucketLifecycleConfiguration {
 /// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
 pub struct PutBucketPolicy(
     pub(crate) rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketPolicy, t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_POLICY
 );
 impl PutBucketPolicy {
     /// The Amazon Web Services account ID of the Outposts bucket.
@@ -707,6 +738,10 @@ impl PutBucketPolicy {
 pub struct PutBucketReplication(
     pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketReplication, t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_REPLICATION
+);
 impl PutBucketReplication {
     /// The Amazon Web Services account ID of the Outposts bucket.
     #[inline]
@@ -798,6 +833,10 @@ impl PutBucketReplication {
 pub struct PutBucketTagging(
     pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutBucketTagging, t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_TAGGING
+);
 impl PutBucketTagging {
     /// The Amazon Web Services account ID of the Outposts bucket.
     #[inline]
@@ -880,6 +919,10 @@ impl PutBucketTagging {
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
 pub struct PutBucketVersioning(
     pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutBucketVersioning, t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors,
+    op::PUT_BUCKET_VERSIONING
 );
 impl PutBucketVersioning {
     /// The Amazon Web Services account ID of the S3 on Outposts bucket.
@@ -974,6 +1017,10 @@ pub struct PutJobTagging(
         e::PutJobTaggingError,
     >,
 );
+rt::operation_type!(
+    PutJobTagging, t::PutJobTaggingRequest, t::PutJobTaggingResult,
+    e::PutJobTaggingError, op::PUT_JOB_TAGGING
+);
 impl PutJobTagging {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     #[inline]
@@ -1055,6 +1102,11 @@ pub struct PutMultiRegionAccessPointPolicy(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    PutMultiRegionAccessPointPolicy, t::PutMultiRegionAccessPointPolicyRequest,
+    t::PutMultiRegionAccessPointPolicyResult, rt::NoErrors,
+    op::PUT_MULTI_REGION_ACCESS_POINT_POLICY
+);
 impl PutMultiRegionAccessPointPolicy {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     #[inline]
@@ -1132,6 +1184,10 @@ impl PutMultiRegionAccessPointPolicy {
 pub struct PutPublicAccessBlock(
     pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutPublicAccessBlock, t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors,
+    op::PUT_PUBLIC_ACCESS_BLOCK
+);
 impl PutPublicAccessBlock {
     /// The `PublicAccessBlock` configuration that you want to apply to the specified Amazon Web Services account.
     #[inline]
@@ -1194,6 +1250,10 @@ impl PutPublicAccessBlock {
 /// **Note:** To use this action, you must have permission to perform the `s3:PutStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
 pub struct PutStorageLensConfiguration(
     pub(crate) rt::Call<t::PutStorageLensConfigurationRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    PutStorageLensConfiguration, t::PutStorageLensConfigurationRequest, rt::Unit,
+    rt::NoErrors, op::PUT_STORAGE_LENS_CONFIGURATION
 );
 impl PutStorageLensConfiguration {
     /// The ID of the S3 Storage Lens configuration.
@@ -1273,6 +1333,11 @@ pub struct PutStorageLensConfigurationTagging(
         t::PutStorageLensConfigurationTaggingResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    PutStorageLensConfigurationTagging, t::PutStorageLensConfigurationTaggingRequest,
+    t::PutStorageLensConfigurationTaggingResult, rt::NoErrors,
+    op::PUT_STORAGE_LENS_CONFIGURATION_TAGGING
 );
 impl PutStorageLensConfigurationTagging {
     /// The ID of the S3 Storage Lens configuration.

@@ -43,6 +43,11 @@ pub struct SubmitMultiRegionAccessPointRoutes(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    SubmitMultiRegionAccessPointRoutes, t::SubmitMultiRegionAccessPointRoutesRequest,
+    t::SubmitMultiRegionAccessPointRoutesResult, rt::NoErrors,
+    op::SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES
+);
 impl SubmitMultiRegionAccessPointRoutes {
     /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
     #[inline]

@@ -35,6 +35,10 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceRequest, t::TagResourceResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, t::TagResourceResult, rt::NoErrors,
+    op::TAG_RESOURCE
+);
 impl TagResource {
     /// The Amazon Web Services account ID that created the S3 resource that you're trying to add tags to or the requester's account ID.
     #[inline]

@@ -67,6 +67,10 @@ impl super::Client {
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceRequest, t::UntagResourceResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, t::UntagResourceResult, rt::NoErrors,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The Amazon Web Services account ID that owns the resource that you're trying to remove the tags from.
     #[inline]
@@ -137,6 +141,10 @@ pub struct UpdateAccessGrantsLocation(
         t::UpdateAccessGrantsLocationResult,
         rt::NoErrors,
     >,
+);
+rt::operation_type!(
+    UpdateAccessGrantsLocation, t::UpdateAccessGrantsLocationRequest,
+    t::UpdateAccessGrantsLocationResult, rt::NoErrors, op::UPDATE_ACCESS_GRANTS_LOCATION
 );
 impl UpdateAccessGrantsLocation {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -221,6 +229,10 @@ pub struct UpdateJobPriority(
         e::UpdateJobPriorityError,
     >,
 );
+rt::operation_type!(
+    UpdateJobPriority, t::UpdateJobPriorityRequest, t::UpdateJobPriorityResult,
+    e::UpdateJobPriorityError, op::UPDATE_JOB_PRIORITY
+);
 impl UpdateJobPriority {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     #[inline]
@@ -302,6 +314,10 @@ pub struct UpdateJobStatus(
         e::UpdateJobStatusError,
     >,
 );
+rt::operation_type!(
+    UpdateJobStatus, t::UpdateJobStatusRequest, t::UpdateJobStatusResult,
+    e::UpdateJobStatusError, op::UPDATE_JOB_STATUS
+);
 impl UpdateJobStatus {
     /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
     #[inline]
@@ -382,6 +398,10 @@ impl UpdateJobStatus {
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
 pub struct UpdateStorageLensGroup(
     pub(crate) rt::Call<t::UpdateStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    UpdateStorageLensGroup, t::UpdateStorageLensGroupRequest, rt::Unit, rt::NoErrors,
+    op::UPDATE_STORAGE_LENS_GROUP
 );
 impl UpdateStorageLensGroup {
     /// The name of the Storage Lens group that you want to update.

@@ -33,6 +33,11 @@ pub struct AssociateCrossAccountReplica(
         e::AssociateCrossAccountReplicaError,
     >,
 );
+rt::operation_type!(
+    AssociateCrossAccountReplica, t::AssociateCrossAccountReplicaRequest,
+    t::AssociateCrossAccountReplicaResponse, e::AssociateCrossAccountReplicaError,
+    op::ASSOCIATE_CROSS_ACCOUNT_REPLICA
+);
 impl AssociateCrossAccountReplica {
     /// The ARN or name of the primary secret in your account to replicate.
     #[inline]

@@ -31,6 +31,10 @@ pub struct BatchGetSecretValue(
         e::BatchGetSecretValueError,
     >,
 );
+rt::operation_type!(
+    BatchGetSecretValue, t::BatchGetSecretValueRequest, t::BatchGetSecretValueResponse,
+    e::BatchGetSecretValueError, op::BATCH_GET_SECRET_VALUE
+);
 impl BatchGetSecretValue {
     /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     #[inline]

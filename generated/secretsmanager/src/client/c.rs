@@ -40,6 +40,10 @@ pub struct CancelRotateSecret(
         e::CancelRotateSecretError,
     >,
 );
+rt::operation_type!(
+    CancelRotateSecret, t::CancelRotateSecretRequest, t::CancelRotateSecretResponse,
+    e::CancelRotateSecretError, op::CANCEL_ROTATE_SECRET
+);
 impl CancelRotateSecret {
     /// The ARN or name of the secret.
     #[inline]
@@ -121,6 +125,10 @@ pub struct CreateSecret(
         t::CreateSecretResponse,
         e::CreateSecretError,
     >,
+);
+rt::operation_type!(
+    CreateSecret, t::CreateSecretRequest, t::CreateSecretResponse, e::CreateSecretError,
+    op::CREATE_SECRET
 );
 impl CreateSecret {
     /// The name of the new secret.

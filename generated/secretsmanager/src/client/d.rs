@@ -52,6 +52,11 @@ pub struct DeleteResourcePolicy(
         e::DeleteResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    DeleteResourcePolicy, t::DeleteResourcePolicyRequest,
+    t::DeleteResourcePolicyResponse, e::DeleteResourcePolicyError,
+    op::DELETE_RESOURCE_POLICY
+);
 impl DeleteResourcePolicy {
     /// The ARN or name of the secret to delete the attached resource-based policy for.
     #[inline]
@@ -136,6 +141,10 @@ pub struct DeleteSecret(
         e::DeleteSecretError,
     >,
 );
+rt::operation_type!(
+    DeleteSecret, t::DeleteSecretRequest, t::DeleteSecretResponse, e::DeleteSecretError,
+    op::DELETE_SECRET
+);
 impl DeleteSecret {
     /// The ARN or name of the secret to delete.
     #[inline]
@@ -214,6 +223,10 @@ pub struct DescribeSecret(
         e::DescribeSecretError,
     >,
 );
+rt::operation_type!(
+    DescribeSecret, t::DescribeSecretRequest, t::DescribeSecretResponse,
+    e::DescribeSecretError, op::DESCRIBE_SECRET
+);
 impl DescribeSecret {
     /// The ARN or name of the secret.
     #[inline]
@@ -281,6 +294,11 @@ pub struct DisassociateCrossAccountReplica(
         t::DisassociateCrossAccountReplicaResponse,
         e::DisassociateCrossAccountReplicaError,
     >,
+);
+rt::operation_type!(
+    DisassociateCrossAccountReplica, t::DisassociateCrossAccountReplicaRequest,
+    t::DisassociateCrossAccountReplicaResponse, e::DisassociateCrossAccountReplicaError,
+    op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA
 );
 impl DisassociateCrossAccountReplica {
     /// The ARN or name of the primary secret in your account.

@@ -43,6 +43,10 @@ pub struct GetRandomPassword(
         e::GetRandomPasswordError,
     >,
 );
+rt::operation_type!(
+    GetRandomPassword, t::GetRandomPasswordRequest, t::GetRandomPasswordResponse,
+    e::GetRandomPasswordError, op::GET_RANDOM_PASSWORD
+);
 impl GetRandomPassword {
     /// The length of the password. If you don't include this parameter, the default length is 32 characters.
     #[inline]
@@ -149,6 +153,10 @@ pub struct GetResourcePolicy(
         e::GetResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    GetResourcePolicy, t::GetResourcePolicyRequest, t::GetResourcePolicyResponse,
+    e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
+);
 impl GetResourcePolicy {
     /// The ARN or name of the secret to retrieve the attached resource-based policy for.
     #[inline]
@@ -224,6 +232,10 @@ pub struct GetSecretValue(
         t::GetSecretValueResponse,
         e::GetSecretValueError,
     >,
+);
+rt::operation_type!(
+    GetSecretValue, t::GetSecretValueRequest, t::GetSecretValueResponse,
+    e::GetSecretValueError, op::GET_SECRET_VALUE
 );
 impl GetSecretValue {
     /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.

@@ -43,6 +43,11 @@ pub struct ListResourcePolicies(
         e::ListResourcePoliciesError,
     >,
 );
+rt::operation_type!(
+    ListResourcePolicies, t::ListResourcePoliciesRequest,
+    t::ListResourcePoliciesResponse, e::ListResourcePoliciesError,
+    op::LIST_RESOURCE_POLICIES
+);
 impl ListResourcePolicies {
     /// The ARN or name of the secret.
     #[inline]
@@ -136,6 +141,11 @@ pub struct ListSecretVersionIds(
         e::ListSecretVersionIdsError,
     >,
 );
+rt::operation_type!(
+    ListSecretVersionIds, t::ListSecretVersionIdsRequest,
+    t::ListSecretVersionIdsResponse, e::ListSecretVersionIdsError,
+    op::LIST_SECRET_VERSION_IDS
+);
 impl ListSecretVersionIds {
     /// The ARN or name of the secret whose versions you want to list.
     #[inline]
@@ -225,6 +235,10 @@ pub struct ListSecrets(
         t::ListSecretsResponse,
         e::ListSecretsError,
     >,
+);
+rt::operation_type!(
+    ListSecrets, t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError,
+    op::LIST_SECRETS
 );
 impl ListSecrets {
     /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.

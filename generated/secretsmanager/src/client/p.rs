@@ -38,6 +38,10 @@ pub struct PutResourcePolicy(
         e::PutResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
+    e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
+);
 impl PutResourcePolicy {
     /// The ARN or name of the secret to attach the resource-based policy.
     #[inline]
@@ -127,6 +131,10 @@ pub struct PutSecretValue(
         t::PutSecretValueResponse,
         e::PutSecretValueError,
     >,
+);
+rt::operation_type!(
+    PutSecretValue, t::PutSecretValueRequest, t::PutSecretValueResponse,
+    e::PutSecretValueError, op::PUT_SECRET_VALUE
 );
 impl PutSecretValue {
     /// The ARN or name of the secret to add a new version to.

@@ -54,6 +54,11 @@ pub struct RemoveRegionsFromReplication(
         e::RemoveRegionsFromReplicationError,
     >,
 );
+rt::operation_type!(
+    RemoveRegionsFromReplication, t::RemoveRegionsFromReplicationRequest,
+    t::RemoveRegionsFromReplicationResponse, e::RemoveRegionsFromReplicationError,
+    op::REMOVE_REGIONS_FROM_REPLICATION
+);
 impl RemoveRegionsFromReplication {
     /// The ARN or name of the secret.
     #[inline]
@@ -125,6 +130,11 @@ pub struct ReplicateSecretToRegions(
         t::ReplicateSecretToRegionsResponse,
         e::ReplicateSecretToRegionsError,
     >,
+);
+rt::operation_type!(
+    ReplicateSecretToRegions, t::ReplicateSecretToRegionsRequest,
+    t::ReplicateSecretToRegionsResponse, e::ReplicateSecretToRegionsError,
+    op::REPLICATE_SECRET_TO_REGIONS
 );
 impl ReplicateSecretToRegions {
     /// The ARN or name of the secret to replicate.
@@ -204,6 +214,10 @@ pub struct RestoreSecret(
         e::RestoreSecretError,
     >,
 );
+rt::operation_type!(
+    RestoreSecret, t::RestoreSecretRequest, t::RestoreSecretResponse,
+    e::RestoreSecretError, op::RESTORE_SECRET
+);
 impl RestoreSecret {
     /// The ARN or name of the secret to restore.
     #[inline]
@@ -269,6 +283,10 @@ pub struct RotateSecret(
         t::RotateSecretResponse,
         e::RotateSecretError,
     >,
+);
+rt::operation_type!(
+    RotateSecret, t::RotateSecretRequest, t::RotateSecretResponse, e::RotateSecretError,
+    op::ROTATE_SECRET
 );
 impl RotateSecret {
     /// The ARN or name of the secret to rotate.

@@ -36,6 +36,11 @@ pub struct StopReplicationToReplica(
         e::StopReplicationToReplicaError,
     >,
 );
+rt::operation_type!(
+    StopReplicationToReplica, t::StopReplicationToReplicaRequest,
+    t::StopReplicationToReplicaResponse, e::StopReplicationToReplicaError,
+    op::STOP_REPLICATION_TO_REPLICA
+);
 impl StopReplicationToReplica {
     /// The ARN or name of the replica secret.
     #[inline]

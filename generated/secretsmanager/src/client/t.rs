@@ -29,6 +29,9 @@ impl super::Client {
 pub struct TagResource(
     pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
+);
 impl TagResource {
     /// The identifier for the secret to attach tags to. You can specify either the Amazon Resource Name (ARN) or the friendly name of the secret.
     #[inline]

@@ -45,6 +45,10 @@ impl super::Client {
 pub struct UntagResource(
     pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
+    op::UNTAG_RESOURCE
+);
 impl UntagResource {
     /// The ARN or name of the secret.
     #[inline]
@@ -120,6 +124,10 @@ pub struct UpdateSecret(
         t::UpdateSecretResponse,
         e::UpdateSecretError,
     >,
+);
+rt::operation_type!(
+    UpdateSecret, t::UpdateSecretRequest, t::UpdateSecretResponse, e::UpdateSecretError,
+    op::UPDATE_SECRET
 );
 impl UpdateSecret {
     /// The ARN or name of the secret.
@@ -228,6 +236,11 @@ pub struct UpdateSecretVersionStage(
         t::UpdateSecretVersionStageResponse,
         e::UpdateSecretVersionStageError,
     >,
+);
+rt::operation_type!(
+    UpdateSecretVersionStage, t::UpdateSecretVersionStageRequest,
+    t::UpdateSecretVersionStageResponse, e::UpdateSecretVersionStageError,
+    op::UPDATE_SECRET_VERSION_STAGE
 );
 impl UpdateSecretVersionStage {
     /// The ARN or the name of the secret with the version and staging labelsto modify.

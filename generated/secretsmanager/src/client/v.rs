@@ -37,6 +37,11 @@ pub struct ValidateResourcePolicy(
         e::ValidateResourcePolicyError,
     >,
 );
+rt::operation_type!(
+    ValidateResourcePolicy, t::ValidateResourcePolicyRequest,
+    t::ValidateResourcePolicyResponse, e::ValidateResourcePolicyError,
+    op::VALIDATE_RESOURCE_POLICY
+);
 impl ValidateResourcePolicy {
     /// The ARN or name of the secret with the resource-based policy you want to validate.
     #[inline]

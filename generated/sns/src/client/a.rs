@@ -23,6 +23,10 @@ impl super::Client {
 pub struct AddPermission(
     pub(crate) rt::Call<t::AddPermissionInput, rt::Unit, e::AddPermissionError>,
 );
+rt::operation_type!(
+    AddPermission, t::AddPermissionInput, rt::Unit, e::AddPermissionError,
+    op::ADD_PERMISSION
+);
 impl AddPermission {
     /// The ARN of the topic whose access control policy you wish to modify.
     #[inline]

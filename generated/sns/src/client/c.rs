@@ -70,6 +70,11 @@ pub struct CheckIfPhoneNumberIsOptedOut(
         e::CheckIfPhoneNumberIsOptedOutError,
     >,
 );
+rt::operation_type!(
+    CheckIfPhoneNumberIsOptedOut, t::CheckIfPhoneNumberIsOptedOutInput,
+    t::CheckIfPhoneNumberIsOptedOutResponse, e::CheckIfPhoneNumberIsOptedOutError,
+    op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT
+);
 impl CheckIfPhoneNumberIsOptedOut {
     /// The phone number for which you want to check the opt out status.
     #[inline]
@@ -131,6 +136,10 @@ pub struct ConfirmSubscription(
         t::ConfirmSubscriptionResponse,
         e::ConfirmSubscriptionError,
     >,
+);
+rt::operation_type!(
+    ConfirmSubscription, t::ConfirmSubscriptionInput, t::ConfirmSubscriptionResponse,
+    e::ConfirmSubscriptionError, op::CONFIRM_SUBSCRIPTION
 );
 impl ConfirmSubscription {
     /// The ARN of the topic for which you wish to confirm a subscription.
@@ -217,6 +226,11 @@ pub struct CreatePlatformApplication(
         e::CreatePlatformApplicationError,
     >,
 );
+rt::operation_type!(
+    CreatePlatformApplication, t::CreatePlatformApplicationInput,
+    t::CreatePlatformApplicationResponse, e::CreatePlatformApplicationError,
+    op::CREATE_PLATFORM_APPLICATION
+);
 impl CreatePlatformApplication {
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, hyphens, and periods, and must be between 1 and 256 characters long.
     #[inline]
@@ -292,6 +306,10 @@ pub struct CreatePlatformEndpoint(
         t::CreateEndpointResponse,
         e::CreatePlatformEndpointError,
     >,
+);
+rt::operation_type!(
+    CreatePlatformEndpoint, t::CreatePlatformEndpointInput, t::CreateEndpointResponse,
+    e::CreatePlatformEndpointError, op::CREATE_PLATFORM_ENDPOINT
 );
 impl CreatePlatformEndpoint {
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
@@ -373,6 +391,11 @@ pub struct CreateSmsSandboxPhoneNumber(
         e::CreateSmsSandboxPhoneNumberError,
     >,
 );
+rt::operation_type!(
+    CreateSmsSandboxPhoneNumber, t::CreateSmsSandboxPhoneNumberInput,
+    t::CreateSmsSandboxPhoneNumberResult, e::CreateSmsSandboxPhoneNumberError,
+    op::CREATE_SMS_SANDBOX_PHONE_NUMBER
+);
 impl CreateSmsSandboxPhoneNumber {
     /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the list of verified phone numbers that you can send SMS messages to.
     #[inline]
@@ -436,6 +459,10 @@ impl CreateSmsSandboxPhoneNumber {
 /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
 pub struct CreateTopic(
     pub(crate) rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError>,
+);
+rt::operation_type!(
+    CreateTopic, t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError,
+    op::CREATE_TOPIC
 );
 impl CreateTopic {
     /// The name of the topic you want to create.

@@ -48,6 +48,10 @@ impl super::Client {
 pub struct DeleteEndpoint(
     pub(crate) rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError>,
 );
+rt::operation_type!(
+    DeleteEndpoint, t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError,
+    op::DELETE_ENDPOINT
+);
 impl DeleteEndpoint {
     /// `EndpointArn` of endpoint to delete.
     #[inline]
@@ -101,6 +105,10 @@ pub struct DeletePlatformApplication(
         rt::Unit,
         e::DeletePlatformApplicationError,
     >,
+);
+rt::operation_type!(
+    DeletePlatformApplication, t::DeletePlatformApplicationInput, rt::Unit,
+    e::DeletePlatformApplicationError, op::DELETE_PLATFORM_APPLICATION
 );
 impl DeletePlatformApplication {
     /// `PlatformApplicationArn` of platform application object to delete.
@@ -162,6 +170,11 @@ pub struct DeleteSmsSandboxPhoneNumber(
         e::DeleteSmsSandboxPhoneNumberError,
     >,
 );
+rt::operation_type!(
+    DeleteSmsSandboxPhoneNumber, t::DeleteSmsSandboxPhoneNumberInput,
+    t::DeleteSmsSandboxPhoneNumberResult, e::DeleteSmsSandboxPhoneNumberError,
+    op::DELETE_SMS_SANDBOX_PHONE_NUMBER
+);
 impl DeleteSmsSandboxPhoneNumber {
     /// The destination phone number to delete.
     #[inline]
@@ -219,6 +232,9 @@ impl DeleteSmsSandboxPhoneNumber {
 /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
 pub struct DeleteTopic(
     pub(crate) rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError>,
+);
+rt::operation_type!(
+    DeleteTopic, t::DeleteTopicInput, rt::Unit, e::DeleteTopicError, op::DELETE_TOPIC
 );
 impl DeleteTopic {
     /// The ARN of the topic you want to delete.

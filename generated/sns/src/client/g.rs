@@ -79,6 +79,11 @@ pub struct GetDataProtectionPolicy(
         e::GetDataProtectionPolicyError,
     >,
 );
+rt::operation_type!(
+    GetDataProtectionPolicy, t::GetDataProtectionPolicyInput,
+    t::GetDataProtectionPolicyResponse, e::GetDataProtectionPolicyError,
+    op::GET_DATA_PROTECTION_POLICY
+);
 impl GetDataProtectionPolicy {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
     #[inline]
@@ -139,6 +144,11 @@ pub struct GetEndpointAttributes(
         e::GetEndpointAttributesError,
     >,
 );
+rt::operation_type!(
+    GetEndpointAttributes, t::GetEndpointAttributesInput,
+    t::GetEndpointAttributesResponse, e::GetEndpointAttributesError,
+    op::GET_ENDPOINT_ATTRIBUTES
+);
 impl GetEndpointAttributes {
     /// `EndpointArn` for `GetEndpointAttributes` input.
     #[inline]
@@ -198,6 +208,11 @@ pub struct GetPlatformApplicationAttributes(
         t::GetPlatformApplicationAttributesResponse,
         e::GetPlatformApplicationAttributesError,
     >,
+);
+rt::operation_type!(
+    GetPlatformApplicationAttributes, t::GetPlatformApplicationAttributesInput,
+    t::GetPlatformApplicationAttributesResponse,
+    e::GetPlatformApplicationAttributesError, op::GET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl GetPlatformApplicationAttributes {
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
@@ -263,6 +278,10 @@ pub struct GetSmsAttributes(
         e::GetSmsAttributesError,
     >,
 );
+rt::operation_type!(
+    GetSmsAttributes, t::GetSmsAttributesInput, t::GetSmsAttributesResponse,
+    e::GetSmsAttributesError, op::GET_SMS_ATTRIBUTES
+);
 impl GetSmsAttributes {
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
     #[inline]
@@ -325,6 +344,11 @@ pub struct GetSmsSandboxAccountStatus(
         e::GetSmsSandboxAccountStatusError,
     >,
 );
+rt::operation_type!(
+    GetSmsSandboxAccountStatus, t::GetSmsSandboxAccountStatusInput,
+    t::GetSmsSandboxAccountStatusResult, e::GetSmsSandboxAccountStatusError,
+    op::GET_SMS_SANDBOX_ACCOUNT_STATUS
+);
 impl GetSmsSandboxAccountStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -380,6 +404,11 @@ pub struct GetSubscriptionAttributes(
         t::GetSubscriptionAttributesResponse,
         e::GetSubscriptionAttributesError,
     >,
+);
+rt::operation_type!(
+    GetSubscriptionAttributes, t::GetSubscriptionAttributesInput,
+    t::GetSubscriptionAttributesResponse, e::GetSubscriptionAttributesError,
+    op::GET_SUBSCRIPTION_ATTRIBUTES
 );
 impl GetSubscriptionAttributes {
     /// The ARN of the subscription whose properties you want to get.
@@ -442,6 +471,10 @@ pub struct GetTopicAttributes(
         t::GetTopicAttributesResponse,
         e::GetTopicAttributesError,
     >,
+);
+rt::operation_type!(
+    GetTopicAttributes, t::GetTopicAttributesInput, t::GetTopicAttributesResponse,
+    e::GetTopicAttributesError, op::GET_TOPIC_ATTRIBUTES
 );
 impl GetTopicAttributes {
     /// The ARN of the topic whose properties you want to get.

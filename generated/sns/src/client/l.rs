@@ -97,6 +97,12 @@ pub struct ListEndpointsByPlatformApplication(
         e::ListEndpointsByPlatformApplicationError,
     >,
 );
+rt::operation_type!(
+    ListEndpointsByPlatformApplication, t::ListEndpointsByPlatformApplicationInput,
+    t::ListEndpointsByPlatformApplicationResponse,
+    e::ListEndpointsByPlatformApplicationError,
+    op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION
+);
 impl ListEndpointsByPlatformApplication {
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
     #[inline]
@@ -177,6 +183,11 @@ pub struct ListOriginationNumbers(
         t::ListOriginationNumbersResult,
         e::ListOriginationNumbersError,
     >,
+);
+rt::operation_type!(
+    ListOriginationNumbers, t::ListOriginationNumbersRequest,
+    t::ListOriginationNumbersResult, e::ListOriginationNumbersError,
+    op::LIST_ORIGINATION_NUMBERS
 );
 impl ListOriginationNumbers {
     /// Token that the previous `ListOriginationNumbers` request returns.
@@ -259,6 +270,11 @@ pub struct ListPhoneNumbersOptedOut(
         e::ListPhoneNumbersOptedOutError,
     >,
 );
+rt::operation_type!(
+    ListPhoneNumbersOptedOut, t::ListPhoneNumbersOptedOutInput,
+    t::ListPhoneNumbersOptedOutResponse, e::ListPhoneNumbersOptedOutError,
+    op::LIST_PHONE_NUMBERS_OPTED_OUT
+);
 impl ListPhoneNumbersOptedOut {
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve additional records that are available after the first page of results.
     #[inline]
@@ -336,6 +352,11 @@ pub struct ListPlatformApplications(
         e::ListPlatformApplicationsError,
     >,
 );
+rt::operation_type!(
+    ListPlatformApplications, t::ListPlatformApplicationsInput,
+    t::ListPlatformApplicationsResponse, e::ListPlatformApplicationsError,
+    op::LIST_PLATFORM_APPLICATIONS
+);
 impl ListPlatformApplications {
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional records that are available after the first page results.
     #[inline]
@@ -412,6 +433,11 @@ pub struct ListSmsSandboxPhoneNumbers(
         t::ListSmsSandboxPhoneNumbersResult,
         e::ListSmsSandboxPhoneNumbersError,
     >,
+);
+rt::operation_type!(
+    ListSmsSandboxPhoneNumbers, t::ListSmsSandboxPhoneNumbersInput,
+    t::ListSmsSandboxPhoneNumbersResult, e::ListSmsSandboxPhoneNumbersError,
+    op::LIST_SMS_SANDBOX_PHONE_NUMBERS
 );
 impl ListSmsSandboxPhoneNumbers {
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
@@ -496,6 +522,10 @@ pub struct ListSubscriptions(
         e::ListSubscriptionsError,
     >,
 );
+rt::operation_type!(
+    ListSubscriptions, t::ListSubscriptionsInput, t::ListSubscriptionsResponse,
+    e::ListSubscriptionsError, op::LIST_SUBSCRIPTIONS
+);
 impl ListSubscriptions {
     /// Token returned by the previous `ListSubscriptions` request.
     #[inline]
@@ -570,6 +600,11 @@ pub struct ListSubscriptionsByTopic(
         t::ListSubscriptionsByTopicResponse,
         e::ListSubscriptionsByTopicError,
     >,
+);
+rt::operation_type!(
+    ListSubscriptionsByTopic, t::ListSubscriptionsByTopicInput,
+    t::ListSubscriptionsByTopicResponse, e::ListSubscriptionsByTopicError,
+    op::LIST_SUBSCRIPTIONS_BY_TOPIC
 );
 impl ListSubscriptionsByTopic {
     /// The ARN of the topic for which you wish to find subscriptions.
@@ -652,6 +687,10 @@ pub struct ListTagsForResource(
         e::ListTagsForResourceError,
     >,
 );
+rt::operation_type!(
+    ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
+    e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
+);
 impl ListTagsForResource {
     /// The ARN of the topic for which to list tags.
     #[inline]
@@ -709,6 +748,10 @@ impl ListTagsForResource {
 /// This action is throttled at 30 transactions per second (TPS).
 pub struct ListTopics(
     pub(crate) rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError>,
+);
+rt::operation_type!(
+    ListTopics, t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError,
+    op::LIST_TOPICS
 );
 impl ListTopics {
     /// Token returned by the previous `ListTopics` request.

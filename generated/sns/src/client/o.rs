@@ -27,6 +27,10 @@ pub struct OptInPhoneNumber(
         e::OptInPhoneNumberError,
     >,
 );
+rt::operation_type!(
+    OptInPhoneNumber, t::OptInPhoneNumberInput, t::OptInPhoneNumberResponse,
+    e::OptInPhoneNumberError, op::OPT_IN_PHONE_NUMBER
+);
 impl OptInPhoneNumber {
     /// The phone number to opt in. Use E.164 format.
     #[inline]

@@ -47,6 +47,9 @@ impl super::Client {
 pub struct Publish(
     pub(crate) rt::Call<t::PublishInput, t::PublishResponse, e::PublishError>,
 );
+rt::operation_type!(
+    Publish, t::PublishInput, t::PublishResponse, e::PublishError, op::PUBLISH
+);
 impl Publish {
     /// The topic you want to publish to.
     #[inline]
@@ -182,6 +185,10 @@ pub struct PublishBatch(
         e::PublishBatchError,
     >,
 );
+rt::operation_type!(
+    PublishBatch, t::PublishBatchInput, t::PublishBatchResponse, e::PublishBatchError,
+    op::PUBLISH_BATCH
+);
 impl PublishBatch {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
     #[inline]
@@ -248,6 +255,10 @@ pub struct PutDataProtectionPolicy(
         rt::Unit,
         e::PutDataProtectionPolicyError,
     >,
+);
+rt::operation_type!(
+    PutDataProtectionPolicy, t::PutDataProtectionPolicyInput, rt::Unit,
+    e::PutDataProtectionPolicyError, op::PUT_DATA_PROTECTION_POLICY
 );
 impl PutDataProtectionPolicy {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.

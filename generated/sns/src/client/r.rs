@@ -23,6 +23,10 @@ impl super::Client {
 pub struct RemovePermission(
     pub(crate) rt::Call<t::RemovePermissionInput, rt::Unit, e::RemovePermissionError>,
 );
+rt::operation_type!(
+    RemovePermission, t::RemovePermissionInput, rt::Unit, e::RemovePermissionError,
+    op::REMOVE_PERMISSION
+);
 impl RemovePermission {
     /// The ARN of the topic whose access control policy you wish to modify.
     #[inline]

@@ -66,6 +66,10 @@ pub struct SetEndpointAttributes(
         e::SetEndpointAttributesError,
     >,
 );
+rt::operation_type!(
+    SetEndpointAttributes, t::SetEndpointAttributesInput, rt::Unit,
+    e::SetEndpointAttributesError, op::SET_ENDPOINT_ATTRIBUTES
+);
 impl SetEndpointAttributes {
     /// EndpointArn used for `SetEndpointAttributes` action.
     #[inline]
@@ -129,6 +133,10 @@ pub struct SetPlatformApplicationAttributes(
         rt::Unit,
         e::SetPlatformApplicationAttributesError,
     >,
+);
+rt::operation_type!(
+    SetPlatformApplicationAttributes, t::SetPlatformApplicationAttributesInput, rt::Unit,
+    e::SetPlatformApplicationAttributesError, op::SET_PLATFORM_APPLICATION_ATTRIBUTES
 );
 impl SetPlatformApplicationAttributes {
     /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
@@ -198,6 +206,10 @@ pub struct SetSmsAttributes(
         e::SetSmsAttributesError,
     >,
 );
+rt::operation_type!(
+    SetSmsAttributes, t::SetSmsAttributesInput, t::SetSmsAttributesResponse,
+    e::SetSmsAttributesError, op::SET_SMS_ATTRIBUTES
+);
 impl SetSmsAttributes {
     /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
     #[inline]
@@ -257,6 +269,10 @@ pub struct SetSubscriptionAttributes(
         rt::Unit,
         e::SetSubscriptionAttributesError,
     >,
+);
+rt::operation_type!(
+    SetSubscriptionAttributes, t::SetSubscriptionAttributesInput, rt::Unit,
+    e::SetSubscriptionAttributesError, op::SET_SUBSCRIPTION_ATTRIBUTES
 );
 impl SetSubscriptionAttributes {
     /// The ARN of the subscription to modify.
@@ -326,6 +342,10 @@ impl SetSubscriptionAttributes {
 pub struct SetTopicAttributes(
     pub(crate) rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError>,
 );
+rt::operation_type!(
+    SetTopicAttributes, t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError,
+    op::SET_TOPIC_ATTRIBUTES
+);
 impl SetTopicAttributes {
     /// The ARN of the topic to modify.
     #[inline]
@@ -391,6 +411,9 @@ impl SetTopicAttributes {
 /// This action is throttled at 100 transactions per second (TPS).
 pub struct Subscribe(
     pub(crate) rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError>,
+);
+rt::operation_type!(
+    Subscribe, t::SubscribeInput, t::SubscribeResponse, e::SubscribeError, op::SUBSCRIBE
 );
 impl Subscribe {
     /// The ARN of the topic you want to subscribe to.

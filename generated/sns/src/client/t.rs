@@ -33,6 +33,10 @@ pub struct TagResource(
         e::TagResourceError,
     >,
 );
+rt::operation_type!(
+    TagResource, t::TagResourceRequest, t::TagResourceResponse, e::TagResourceError,
+    op::TAG_RESOURCE
+);
 impl TagResource {
     /// The ARN of the topic to which to add tags.
     #[inline]

@@ -30,6 +30,9 @@ impl super::Client {
 pub struct Unsubscribe(
     pub(crate) rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError>,
 );
+rt::operation_type!(
+    Unsubscribe, t::UnsubscribeInput, rt::Unit, e::UnsubscribeError, op::UNSUBSCRIBE
+);
 impl Unsubscribe {
     /// The ARN of the subscription to be deleted.
     #[inline]
@@ -83,6 +86,10 @@ pub struct UntagResource(
         t::UntagResourceResponse,
         e::UntagResourceError,
     >,
+);
+rt::operation_type!(
+    UntagResource, t::UntagResourceRequest, t::UntagResourceResponse,
+    e::UntagResourceError, op::UNTAG_RESOURCE
 );
 impl UntagResource {
     /// The ARN of the topic from which to remove tags.

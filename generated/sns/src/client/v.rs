@@ -29,6 +29,11 @@ pub struct VerifySmsSandboxPhoneNumber(
         e::VerifySmsSandboxPhoneNumberError,
     >,
 );
+rt::operation_type!(
+    VerifySmsSandboxPhoneNumber, t::VerifySmsSandboxPhoneNumberInput,
+    t::VerifySmsSandboxPhoneNumberResult, e::VerifySmsSandboxPhoneNumberError,
+    op::VERIFY_SMS_SANDBOX_PHONE_NUMBER
+);
 impl VerifySmsSandboxPhoneNumber {
     /// The destination phone number to verify.
     #[inline]

@@ -30,6 +30,10 @@ impl super::Client {
 pub struct AddPermission(
     pub(crate) rt::Call<t::AddPermissionRequest, rt::Unit, e::AddPermissionError>,
 );
+rt::operation_type!(
+    AddPermission, t::AddPermissionRequest, rt::Unit, e::AddPermissionError,
+    op::ADD_PERMISSION
+);
 impl AddPermission {
     /// The URL of the Amazon SQS queue to which permissions are added.
     #[inline]

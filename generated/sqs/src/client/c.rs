@@ -53,6 +53,11 @@ pub struct CancelMessageMoveTask(
         e::CancelMessageMoveTaskError,
     >,
 );
+rt::operation_type!(
+    CancelMessageMoveTask, t::CancelMessageMoveTaskRequest,
+    t::CancelMessageMoveTaskResult, e::CancelMessageMoveTaskError,
+    op::CANCEL_MESSAGE_MOVE_TASK
+);
 impl CancelMessageMoveTask {
     /// An identifier associated with a message movement task.
     #[inline]
@@ -133,6 +138,10 @@ pub struct ChangeMessageVisibility(
         e::ChangeMessageVisibilityError,
     >,
 );
+rt::operation_type!(
+    ChangeMessageVisibility, t::ChangeMessageVisibilityRequest, rt::Unit,
+    e::ChangeMessageVisibilityError, op::CHANGE_MESSAGE_VISIBILITY
+);
 impl ChangeMessageVisibility {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
     #[inline]
@@ -204,6 +213,11 @@ pub struct ChangeMessageVisibilityBatch(
         t::ChangeMessageVisibilityBatchResult,
         e::ChangeMessageVisibilityBatchError,
     >,
+);
+rt::operation_type!(
+    ChangeMessageVisibilityBatch, t::ChangeMessageVisibilityBatchRequest,
+    t::ChangeMessageVisibilityBatchResult, e::ChangeMessageVisibilityBatchError,
+    op::CHANGE_MESSAGE_VISIBILITY_BATCH
 );
 impl ChangeMessageVisibilityBatch {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
@@ -288,6 +302,10 @@ impl ChangeMessageVisibilityBatch {
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct CreateQueue(
     pub(crate) rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError>,
+);
+rt::operation_type!(
+    CreateQueue, t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError,
+    op::CREATE_QUEUE
 );
 impl CreateQueue {
     /// The name of the new queue. The following limits apply to this name:

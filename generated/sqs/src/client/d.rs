@@ -39,6 +39,10 @@ impl super::Client {
 pub struct DeleteMessage(
     pub(crate) rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError>,
 );
+rt::operation_type!(
+    DeleteMessage, t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError,
+    op::DELETE_MESSAGE
+);
 impl DeleteMessage {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     #[inline]
@@ -100,6 +104,10 @@ pub struct DeleteMessageBatch(
         t::DeleteMessageBatchResult,
         e::DeleteMessageBatchError,
     >,
+);
+rt::operation_type!(
+    DeleteMessageBatch, t::DeleteMessageBatchRequest, t::DeleteMessageBatchResult,
+    e::DeleteMessageBatchError, op::DELETE_MESSAGE_BATCH
 );
 impl DeleteMessageBatch {
     /// The URL of the Amazon SQS queue from which messages are deleted.
@@ -172,6 +180,9 @@ impl DeleteMessageBatch {
 /// The delete operation uses the HTTP `GET` verb.
 pub struct DeleteQueue(
     pub(crate) rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError>,
+);
+rt::operation_type!(
+    DeleteQueue, t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
 impl DeleteQueue {
     /// The URL of the Amazon SQS queue to delete.

@@ -34,6 +34,10 @@ pub struct GetQueueAttributes(
         e::GetQueueAttributesError,
     >,
 );
+rt::operation_type!(
+    GetQueueAttributes, t::GetQueueAttributesRequest, t::GetQueueAttributesResult,
+    e::GetQueueAttributesError, op::GET_QUEUE_ATTRIBUTES
+);
 impl GetQueueAttributes {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
     #[inline]
@@ -97,6 +101,10 @@ impl GetQueueAttributes {
 /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
 pub struct GetQueueUrl(
     pub(crate) rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError>,
+);
+rt::operation_type!(
+    GetQueueUrl, t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError,
+    op::GET_QUEUE_URL
 );
 impl GetQueueUrl {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.

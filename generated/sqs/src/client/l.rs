@@ -52,6 +52,11 @@ pub struct ListDeadLetterSourceQueues(
         e::ListDeadLetterSourceQueuesError,
     >,
 );
+rt::operation_type!(
+    ListDeadLetterSourceQueues, t::ListDeadLetterSourceQueuesRequest,
+    t::ListDeadLetterSourceQueuesResult, e::ListDeadLetterSourceQueuesError,
+    op::LIST_DEAD_LETTER_SOURCE_QUEUES
+);
 impl ListDeadLetterSourceQueues {
     /// The URL of a dead-letter queue.
     #[inline]
@@ -142,6 +147,10 @@ pub struct ListMessageMoveTasks(
         e::ListMessageMoveTasksError,
     >,
 );
+rt::operation_type!(
+    ListMessageMoveTasks, t::ListMessageMoveTasksRequest, t::ListMessageMoveTasksResult,
+    e::ListMessageMoveTasksError, op::LIST_MESSAGE_MOVE_TASKS
+);
 impl ListMessageMoveTasks {
     /// The ARN of the queue whose message movement tasks are to be listed.
     #[inline]
@@ -210,6 +219,10 @@ pub struct ListQueueTags(
         e::ListQueueTagsError,
     >,
 );
+rt::operation_type!(
+    ListQueueTags, t::ListQueueTagsRequest, t::ListQueueTagsResult,
+    e::ListQueueTagsError, op::LIST_QUEUE_TAGS
+);
 impl ListQueueTags {
     /// The URL of the queue.
     #[inline]
@@ -269,6 +282,10 @@ impl ListQueueTags {
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct ListQueues(
     pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError>,
+);
+rt::operation_type!(
+    ListQueues, t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError,
+    op::LIST_QUEUES
 );
 impl ListQueues {
     /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.

@@ -29,6 +29,9 @@ impl super::Client {
 pub struct PurgeQueue(
     pub(crate) rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError>,
 );
+rt::operation_type!(
+    PurgeQueue, t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError, op::PURGE_QUEUE
+);
 impl PurgeQueue {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     #[inline]

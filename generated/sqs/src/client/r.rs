@@ -49,6 +49,10 @@ pub struct ReceiveMessage(
         e::ReceiveMessageError,
     >,
 );
+rt::operation_type!(
+    ReceiveMessage, t::ReceiveMessageRequest, t::ReceiveMessageResult,
+    e::ReceiveMessageError, op::RECEIVE_MESSAGE
+);
 impl ReceiveMessage {
     /// The URL of the Amazon SQS queue from which messages are received.
     #[inline]
@@ -157,6 +161,10 @@ impl ReceiveMessage {
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
 pub struct RemovePermission(
     pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
+);
+rt::operation_type!(
+    RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
+    op::REMOVE_PERMISSION
 );
 impl RemovePermission {
     /// The URL of the Amazon SQS queue from which permissions are removed.

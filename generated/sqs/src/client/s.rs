@@ -48,6 +48,10 @@ impl super::Client {
 pub struct SendMessage(
     pub(crate) rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError>,
 );
+rt::operation_type!(
+    SendMessage, t::SendMessageRequest, t::SendMessageResult, e::SendMessageError,
+    op::SEND_MESSAGE
+);
 impl SendMessage {
     /// The URL of the Amazon SQS queue to which a message is sent.
     #[inline]
@@ -159,6 +163,10 @@ pub struct SendMessageBatch(
         e::SendMessageBatchError,
     >,
 );
+rt::operation_type!(
+    SendMessageBatch, t::SendMessageBatchRequest, t::SendMessageBatchResult,
+    e::SendMessageBatchError, op::SEND_MESSAGE_BATCH
+);
 impl SendMessageBatch {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
     #[inline]
@@ -229,6 +237,10 @@ pub struct SetQueueAttributes(
         e::SetQueueAttributesError,
     >,
 );
+rt::operation_type!(
+    SetQueueAttributes, t::SetQueueAttributesRequest, rt::Unit,
+    e::SetQueueAttributesError, op::SET_QUEUE_ATTRIBUTES
+);
 impl SetQueueAttributes {
     /// The URL of the Amazon SQS queue whose attributes are set.
     #[inline]
@@ -292,6 +304,10 @@ pub struct StartMessageMoveTask(
         t::StartMessageMoveTaskResult,
         e::StartMessageMoveTaskError,
     >,
+);
+rt::operation_type!(
+    StartMessageMoveTask, t::StartMessageMoveTaskRequest, t::StartMessageMoveTaskResult,
+    e::StartMessageMoveTaskError, op::START_MESSAGE_MOVE_TASK
 );
 impl StartMessageMoveTask {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently supported.

@@ -23,6 +23,9 @@ impl super::Client {
 pub struct UntagQueue(
     pub(crate) rt::Call<t::UntagQueueRequest, rt::Unit, e::UntagQueueError>,
 );
+rt::operation_type!(
+    UntagQueue, t::UntagQueueRequest, rt::Unit, e::UntagQueueError, op::UNTAG_QUEUE
+);
 impl UntagQueue {
     /// The URL of the queue.
     #[inline]

@@ -32,6 +32,10 @@ pub struct CreateToken(
         e::CreateTokenError,
     >,
 );
+rt::operation_type!(
+    CreateToken, t::CreateTokenRequest, t::CreateTokenResponse, e::CreateTokenError,
+    op::CREATE_TOKEN
+);
 impl CreateToken {
     /// The unique identifier string for the client or application. This value comes from the result of the RegisterClient API.
     #[inline]
@@ -137,6 +141,10 @@ pub struct CreateTokenWithIam(
         t::CreateTokenWithIamResponse,
         e::CreateTokenWithIamError,
     >,
+);
+rt::operation_type!(
+    CreateTokenWithIam, t::CreateTokenWithIamRequest, t::CreateTokenWithIamResponse,
+    e::CreateTokenWithIamError, op::CREATE_TOKEN_WITH_IAM
 );
 impl CreateTokenWithIam {
     /// The unique identifier string for the client or application. This value is an application ARN that has OAuth grants configured.

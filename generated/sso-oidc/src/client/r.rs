@@ -25,6 +25,10 @@ pub struct RegisterClient(
         e::RegisterClientError,
     >,
 );
+rt::operation_type!(
+    RegisterClient, t::RegisterClientRequest, t::RegisterClientResponse,
+    e::RegisterClientError, op::REGISTER_CLIENT
+);
 impl RegisterClient {
     /// The friendly name of the client.
     #[inline]

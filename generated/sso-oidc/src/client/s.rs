@@ -27,6 +27,11 @@ pub struct StartDeviceAuthorization(
         e::StartDeviceAuthorizationError,
     >,
 );
+rt::operation_type!(
+    StartDeviceAuthorization, t::StartDeviceAuthorizationRequest,
+    t::StartDeviceAuthorizationResponse, e::StartDeviceAuthorizationError,
+    op::START_DEVICE_AUTHORIZATION
+);
 impl StartDeviceAuthorization {
     /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the RegisterClient API operation.
     #[inline]

@@ -25,6 +25,10 @@ pub struct GetRoleCredentials(
         e::GetRoleCredentialsError,
     >,
 );
+rt::operation_type!(
+    GetRoleCredentials, t::GetRoleCredentialsRequest, t::GetRoleCredentialsResponse,
+    e::GetRoleCredentialsError, op::GET_ROLE_CREDENTIALS
+);
 impl GetRoleCredentials {
     /// The friendly name of the role that is assigned to the user.
     #[inline]

@@ -39,6 +39,10 @@ pub struct ListAccountRoles(
         e::ListAccountRolesError,
     >,
 );
+rt::operation_type!(
+    ListAccountRoles, t::ListAccountRolesRequest, t::ListAccountRolesResponse,
+    e::ListAccountRolesError, op::LIST_ACCOUNT_ROLES
+);
 impl ListAccountRoles {
     /// The page token from the previous response output when you request subsequent pages.
     #[inline]
@@ -130,6 +134,10 @@ pub struct ListAccounts(
         e::ListAccountsError,
     >,
 );
+rt::operation_type!(
+    ListAccounts, t::ListAccountsRequest, t::ListAccountsResponse, e::ListAccountsError,
+    op::LIST_ACCOUNTS
+);
 impl ListAccounts {
     /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
     #[inline]
@@ -213,6 +221,7 @@ impl ListAccounts {
 ///
 /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
 pub struct Logout(pub(crate) rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
+rt::operation_type!(Logout, t::LogoutRequest, rt::Unit, e::LogoutError, op::LOGOUT);
 impl Logout {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     #[inline]

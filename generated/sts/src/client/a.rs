@@ -81,6 +81,10 @@ impl super::Client {
 pub struct AssumeRole(
     pub(crate) rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError>,
 );
+rt::operation_type!(
+    AssumeRole, t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError,
+    op::ASSUME_ROLE
+);
 impl AssumeRole {
     /// The Amazon Resource Name (ARN) of the role to assume.
     #[inline]
@@ -252,6 +256,10 @@ pub struct AssumeRoleWithSaml(
         e::AssumeRoleWithSamlError,
     >,
 );
+rt::operation_type!(
+    AssumeRoleWithSaml, t::AssumeRoleWithSamlRequest, t::AssumeRoleWithSamlResponse,
+    e::AssumeRoleWithSamlError, op::ASSUME_ROLE_WITH_SAML
+);
 impl AssumeRoleWithSaml {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     #[inline]
@@ -391,6 +399,11 @@ pub struct AssumeRoleWithWebIdentity(
         e::AssumeRoleWithWebIdentityError,
     >,
 );
+rt::operation_type!(
+    AssumeRoleWithWebIdentity, t::AssumeRoleWithWebIdentityRequest,
+    t::AssumeRoleWithWebIdentityResponse, e::AssumeRoleWithWebIdentityError,
+    op::ASSUME_ROLE_WITH_WEB_IDENTITY
+);
 impl AssumeRoleWithWebIdentity {
     /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
     #[inline]
@@ -498,6 +511,10 @@ impl AssumeRoleWithWebIdentity {
 /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
 pub struct AssumeRoot(
     pub(crate) rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError>,
+);
+rt::operation_type!(
+    AssumeRoot, t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError,
+    op::ASSUME_ROOT
 );
 impl AssumeRoot {
     /// The member account principal ARN or account ID.

@@ -41,6 +41,11 @@ pub struct DecodeAuthorizationMessage(
         e::DecodeAuthorizationMessageError,
     >,
 );
+rt::operation_type!(
+    DecodeAuthorizationMessage, t::DecodeAuthorizationMessageRequest,
+    t::DecodeAuthorizationMessageResponse, e::DecodeAuthorizationMessageError,
+    op::DECODE_AUTHORIZATION_MESSAGE
+);
 impl DecodeAuthorizationMessage {
     /// The encoded message that was returned with the response.
     #[inline]

@@ -68,6 +68,10 @@ pub struct GetAccessKeyInfo(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetAccessKeyInfo, t::GetAccessKeyInfoRequest, t::GetAccessKeyInfoResponse,
+    rt::NoErrors, op::GET_ACCESS_KEY_INFO
+);
 impl GetAccessKeyInfo {
     /// The identifier of an access key.
     #[inline]
@@ -130,6 +134,10 @@ pub struct GetCallerIdentity(
         rt::NoErrors,
     >,
 );
+rt::operation_type!(
+    GetCallerIdentity, t::GetCallerIdentityRequest, t::GetCallerIdentityResponse,
+    rt::NoErrors, op::GET_CALLER_IDENTITY
+);
 impl GetCallerIdentity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
@@ -183,6 +191,11 @@ pub struct GetDelegatedAccessToken(
         t::GetDelegatedAccessTokenResponse,
         e::GetDelegatedAccessTokenError,
     >,
+);
+rt::operation_type!(
+    GetDelegatedAccessToken, t::GetDelegatedAccessTokenRequest,
+    t::GetDelegatedAccessTokenResponse, e::GetDelegatedAccessTokenError,
+    op::GET_DELEGATED_ACCESS_TOKEN
 );
 impl GetDelegatedAccessToken {
     /// The token to exchange for temporary Amazon Web Services credentials. This token must be valid and unexpired at the time of the request.
@@ -278,6 +291,10 @@ pub struct GetFederationToken(
         t::GetFederationTokenResponse,
         e::GetFederationTokenError,
     >,
+);
+rt::operation_type!(
+    GetFederationToken, t::GetFederationTokenRequest, t::GetFederationTokenResponse,
+    e::GetFederationTokenError, op::GET_FEDERATION_TOKEN
 );
 impl GetFederationToken {
     /// The name of the federated user. The name is used as an identifier for the temporary security credentials (such as `Bob`). For example, you can reference the federated user name in a resource-based policy, such as in an Amazon S3 bucket policy.
@@ -390,6 +407,10 @@ pub struct GetSessionToken(
         e::GetSessionTokenError,
     >,
 );
+rt::operation_type!(
+    GetSessionToken, t::GetSessionTokenRequest, t::GetSessionTokenResponse,
+    e::GetSessionTokenError, op::GET_SESSION_TOKEN
+);
 impl GetSessionToken {
     /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
     #[inline]
@@ -469,6 +490,10 @@ pub struct GetWebIdentityToken(
         t::GetWebIdentityTokenResponse,
         e::GetWebIdentityTokenError,
     >,
+);
+rt::operation_type!(
+    GetWebIdentityToken, t::GetWebIdentityTokenRequest, t::GetWebIdentityTokenResponse,
+    e::GetWebIdentityTokenError, op::GET_WEB_IDENTITY_TOKEN
 );
 impl GetWebIdentityToken {
     /// The intended recipient of the web identity token. This value populates the `aud` claim in the JWT and should identify the service or application that will validate and use the token. The external service should verify this claim to ensure the token was intended for their use.

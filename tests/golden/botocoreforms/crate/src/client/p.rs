@@ -15,6 +15,9 @@ impl super::Client {
 pub struct PutRecord(
     pub(crate) rt::Call<t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    PutRecord, t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors, op::PUT_RECORD
+);
 impl PutRecord {
     /// Sets `RecordId`.
     #[inline]

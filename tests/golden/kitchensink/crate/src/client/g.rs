@@ -19,6 +19,10 @@ impl super::Client {
 pub struct GetThing(
     pub(crate) rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    #[allow(deprecated)] GetThing, t::GetThingRequest, t::GetThingOutput, rt::NoErrors,
+    op::GET_THING
+);
 impl GetThing {
     /// Sets `Bucket`.
     #[inline]

@@ -23,6 +23,9 @@ impl super::Client {
 pub struct PutThing(
     pub(crate) rt::Call<t::PutThingRequest, t::PutThingOutput, e::PutThingError>,
 );
+rt::operation_type!(
+    PutThing, t::PutThingRequest, t::PutThingOutput, e::PutThingError, op::PUT_THING
+);
 impl PutThing {
     /// Sets `Bucket`.
     #[inline]
@@ -130,6 +133,7 @@ impl super::Client {
 }
 /// The `Ping` operation.
 pub struct Ping(pub(crate) rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
+rt::operation_type!(Ping, rt::Unit, rt::Unit, rt::NoErrors, op::PING);
 impl Ping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).

@@ -21,6 +21,10 @@ impl super::Client {
 pub struct WatchThings(
     pub(crate) rt::Call<t::WatchThingsRequest, t::WatchThingsOutput, rt::NoErrors>,
 );
+rt::operation_type!(
+    WatchThings, t::WatchThingsRequest, t::WatchThingsOutput, rt::NoErrors,
+    op::WATCH_THINGS
+);
 impl WatchThings {
     /// Sets `Bucket`.
     #[inline]

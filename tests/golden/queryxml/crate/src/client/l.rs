@@ -15,6 +15,9 @@ impl super::Client {
 pub struct ListQueues(
     pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListQueues, t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, op::LIST_QUEUES
+);
 impl ListQueues {
     /// Sets `QueueNamePrefix`.
     #[inline]

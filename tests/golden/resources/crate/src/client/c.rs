@@ -17,6 +17,10 @@ impl super::Client {
 pub struct CreateBook(
     pub(crate) rt::Call<t::CreateBookRequest, t::CreateBookResponse, rt::NoErrors>,
 );
+rt::operation_type!(
+    CreateBook, t::CreateBookRequest, t::CreateBookResponse, rt::NoErrors,
+    op::CREATE_BOOK
+);
 impl CreateBook {
     /// Sets `Title`.
     #[inline]

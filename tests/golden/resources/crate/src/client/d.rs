@@ -21,6 +21,10 @@ pub struct DescribeBook(
         e::DescribeBookError,
     >,
 );
+rt::operation_type!(
+    DescribeBook, t::DescribeBookRequest, t::DescribeBookResponse, e::DescribeBookError,
+    op::DESCRIBE_BOOK
+);
 impl DescribeBook {
     /// Sets `Isbn`.
     #[inline]
@@ -92,6 +96,10 @@ impl super::Client {
 /// The `DeleteBooks` operation.
 pub struct DeleteBooks(
     pub(crate) rt::Call<t::DeleteBooksRequest, t::DeleteBooksResponse, rt::NoErrors>,
+);
+rt::operation_type!(
+    DeleteBooks, t::DeleteBooksRequest, t::DeleteBooksResponse, rt::NoErrors,
+    op::DELETE_BOOKS
 );
 impl DeleteBooks {
     /// Sets `Isbns`.

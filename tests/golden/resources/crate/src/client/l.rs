@@ -17,6 +17,9 @@ impl super::Client {
 pub struct ListBooks(
     pub(crate) rt::Call<t::ListBooksRequest, t::ListBooksResponse, rt::NoErrors>,
 );
+rt::operation_type!(
+    ListBooks, t::ListBooksRequest, t::ListBooksResponse, rt::NoErrors, op::LIST_BOOKS
+);
 impl ListBooks {
     /// Sets `Shelf`.
     #[inline]

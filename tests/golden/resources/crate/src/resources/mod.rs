@@ -5,22 +5,6 @@ mod service_resource;
 pub use book::*;
 pub use service_resource::*;
 use tucuxi::codegen as rt;
-rt::builder!(
-    crate ::client::CreateBook, crate ::types::CreateBookRequest, crate
-    ::types::CreateBookResponse, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::DescribeBook, crate ::types::DescribeBookRequest, crate
-    ::types::DescribeBookResponse, crate ::errors::DescribeBookError
-);
-rt::builder!(
-    crate ::client::ListBooks, crate ::types::ListBooksRequest, crate
-    ::types::ListBooksResponse, rt::NoErrors
-);
-rt::builder!(
-    crate ::client::DeleteBooks, crate ::types::DeleteBooksRequest, crate
-    ::types::DeleteBooksResponse, rt::NoErrors
-);
 /// A collection of resources (boto3's `ResourceCollection`): `all()`, `filter(...)` with
 /// the operation's input members, `limit(n)`, `page_size(n)`, then `pages()`, `items()`
 /// or `collect()`. Nothing is requested until then; batch actions are methods of the

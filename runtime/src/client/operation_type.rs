@@ -1,0 +1,61 @@
+//! [`OperationType`]: an operation as a type. Each generated builder (`s3::client::GetObject`)
+//! implements it with one [`operation_type!`](crate::operation_type) line, so code generic over
+//! operations can name one: the `Stubber` (`add_response::<GetObject>`), the resource layer
+//! (which sees a builder as the call it wraps), test helpers.
+
+use super::Call;
+use crate::protocol::OperationErrors;
+use crate::schema::{Operation, Service};
+use crate::shape::Shape;
+
+/// A generated operation builder: the operation's types and statics, and the [`Call`] it wraps.
+pub trait OperationType: Sized {
+    /// The input structure (`GetObjectRequest`).
+    type Input: Shape + Default + 'static;
+    /// The output structure (`GetObjectOutput`).
+    type Output: Shape + Default + 'static;
+    /// The operation's modeled errors (`errors::GetObjectError`).
+    type Errors: OperationErrors;
+    /// Wraps a call.
+    fn from_call(call: Call<Self::Input, Self::Output, Self::Errors>) -> Self;
+    /// The call inside.
+    fn into_call(self) -> Call<Self::Input, Self::Output, Self::Errors>;
+    /// The operation's static description.
+    fn operation() -> &'static Operation;
+    /// The service the operation belongs to.
+    fn service() -> &'static Service;
+}
+
+/// Implements [`OperationType`] for a generated builder (a tuple struct around a `Call`), in
+/// the generated crate's `client` module, whose `crate::SERVICE` is the service:
+/// `operation_type!(GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT)`.
+#[macro_export]
+// `crate::SERVICE` is meant to resolve in the calling (generated) crate.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! operation_type {
+    ($(#[$attr:meta])* $builder:ident, $input:ty, $output:ty, $errors:ty, $op:path) => {
+        $(#[$attr])*
+        impl $crate::client::OperationType for $builder {
+            type Input = $input;
+            type Output = $output;
+            type Errors = $errors;
+            #[inline]
+            fn from_call(call: $crate::client::Call<$input, $output, $errors>) -> Self {
+                Self(call)
+            }
+            #[inline]
+            fn into_call(self) -> $crate::client::Call<$input, $output, $errors> {
+                self.0
+            }
+            #[inline]
+            fn operation() -> &'static $crate::schema::Operation {
+                &$op
+            }
+            #[inline]
+            fn service() -> &'static $crate::schema::Service {
+                // `crate` resolves where the macro is called: the generated crate.
+                &crate::SERVICE
+            }
+        }
+    };
+}
