@@ -8,6 +8,7 @@
 
 mod customize;
 mod endpoint;
+mod endpoint_cache;
 mod invoke;
 mod presign;
 
@@ -66,6 +67,8 @@ struct Inner {
     rules: &'static Rules,
     config: ClientConfig,
     retry: RetryStrategy,
+    /// Endpoints already resolved, by their parameters.
+    endpoints: endpoint_cache::EndpointCache,
 }
 
 impl ClientHandle {
@@ -87,7 +90,7 @@ impl ClientHandle {
             retry = retry.with_max_attempts(max);
         }
         let retry = RetryStrategy::for_service(retry, service);
-        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry }) }
+        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, endpoints: Default::default() }) }
     }
 
     /// The session the client was made from.
