@@ -15,6 +15,8 @@ pub(crate) const SECURITY_TOKEN: &str = "x-amz-security-token";
 const SECURITY_TOKEN_PARAM: &str = "X-Amz-Security-Token";
 const REGION_SET_PARAM: &str = "X-Amz-Region-Set";
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// SHA-256 of no bytes, in hex.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const STREAMING_UNSIGNED_PAYLOAD_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
 /// Query parameters the signer owns. A request that already carries one would end up with two
@@ -292,6 +294,8 @@ fn amz_date(time: DateTime) -> Result<String, SigningError> {
 
 fn payload_hash(body: &SignableBody<'_>) -> Result<String, SigningError> {
     Ok(match body {
+        // GETs and most HEADs carry no body; its hash is a constant.
+        SignableBody::Bytes([]) => EMPTY_SHA256.to_owned(),
         SignableBody::Bytes(bytes) => sha256_hex(bytes),
         SignableBody::UnsignedPayload => UNSIGNED_PAYLOAD.to_owned(),
         SignableBody::StreamingUnsignedPayloadTrailer => STREAMING_UNSIGNED_PAYLOAD_TRAILER.to_owned(),
@@ -421,7 +425,9 @@ fn canonical_headers(
 ) -> Result<(String, String), SigningError> {
     let settings = &params.settings;
     let in_query = matches!(settings.signature_location, SignatureLocation::QueryParams { .. });
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(headers.len() + signer_headers.len());
+    // Names and values borrow from the request where they are already canonical (lowercase
+    // names, values without surrounding or repeated spaces), which is nearly always.
+    let mut entries: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(headers.len() + signer_headers.len());
     for &(name, value) in headers {
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(SigningError::InvalidHeaderName(name.to_owned()));
@@ -429,35 +435,39 @@ fn canonical_headers(
         if !is_header_value(value) {
             return Err(SigningError::InvalidHeaderValue(name.to_owned()));
         }
-        let lower = name.to_ascii_lowercase();
+        let lower: Cow<'_, str> = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Owned(name.to_ascii_lowercase()),
+            false => Cow::Borrowed(name),
+        };
         let added_by_signer = signer_headers.iter().any(|(added, _)| *added == lower);
         let reserved =
-            matches!(lower.as_str(), "authorization" | "x-amz-date") || (lower == SECURITY_TOKEN && token.is_some());
+            matches!(&*lower, "authorization" | "x-amz-date") || (lower == SECURITY_TOKEN && token.is_some());
         if added_by_signer || reserved {
-            return Err(SigningError::ReservedHeader(lower));
+            return Err(SigningError::ReservedHeader(lower.into_owned()));
         }
         if settings.excluded_headers.iter().any(|excluded| excluded.eq_ignore_ascii_case(&lower)) {
             continue;
         }
         // A presigned URL is often handed to another client (a browser, curl) that will not send
         // the SDK's own user agent or checksum-mode headers, so those must not be signed.
-        if in_query && matches!(lower.as_str(), "x-amz-user-agent" | "x-amz-checksum-mode") {
+        if in_query && matches!(&*lower, "x-amz-user-agent" | "x-amz-checksum-mode") {
             continue;
         }
         entries.push((lower, canonical_header_value(value)));
     }
-    entries.extend(signer_headers.iter().cloned());
+    entries.extend(signer_headers.iter().map(|(n, v)| (Cow::Borrowed(n.as_str()), Cow::Borrowed(v.as_str()))));
     if !entries.iter().any(|(name, _)| name == "host") {
         return Err(SigningError::MissingHostHeader);
     }
     // Stable, so repeated headers keep their order when their values are joined.
     entries.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut block = String::new();
-    let mut signed = String::new();
+    let size = entries.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut block = String::with_capacity(size);
+    let mut signed = String::with_capacity(size);
     let mut previous: Option<&str> = None;
     for (name, value) in &entries {
-        if previous == Some(name.as_str()) {
+        if previous == Some(&**name) {
             block.push(',');
         } else {
             if previous.is_some() {
@@ -476,8 +486,11 @@ fn canonical_headers(
 }
 
 /// Trims the value and collapses runs of spaces, as the SigV4 rules require.
-fn canonical_header_value(value: &str) -> String {
+fn canonical_header_value(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(|c| c == ' ' || c == '\t');
+    if !trimmed.contains("  ") {
+        return Cow::Borrowed(trimmed);
+    }
     let mut out = String::with_capacity(trimmed.len());
     let mut last_was_space = false;
     for c in trimmed.chars() {
@@ -487,7 +500,7 @@ fn canonical_header_value(value: &str) -> String {
         last_was_space = c == ' ';
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// RFC 7230 `tchar`: what header names and methods may consist of.

@@ -22,10 +22,16 @@ pub fn sign(request: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result
 
 /// The hex HMAC of the string to sign.
 fn signature(canonical: &CanonicalRequest, params: &SigningParams<'_>) -> String {
-    let key =
-        cached_signing_key(params.credentials.secret_access_key(), canonical.date(), params.region, params.service);
-    hex(&hmac_sha256(&key, canonical.string_to_sign().as_bytes()))
+    use hmac::Mac;
+    let mut mac =
+        cached_signing_mac(params.credentials.secret_access_key(), canonical.date(), params.region, params.service);
+    mac.update(canonical.string_to_sign().as_bytes());
+    hex(&mac.finalize().into_bytes())
 }
+
+/// An HMAC-SHA256 that has already absorbed its key: cloning it skips the two key blocks a
+/// fresh HMAC hashes first.
+type KeyedMac = hmac::Hmac<sha2::Sha256>;
 
 /// One derived key and what it was derived from.
 struct CachedKey {
@@ -33,7 +39,10 @@ struct CachedKey {
     date: String,
     region: String,
     service: String,
+    /// The key itself, which only the tests compare: calls use the keyed `mac`.
+    #[cfg(test)]
     key: [u8; 32],
+    mac: KeyedMac,
 }
 
 /// How many derived keys each thread keeps: enough for an app that talks to a few services
@@ -48,25 +57,44 @@ std::thread_local! {
     static KEY_CACHE: std::cell::RefCell<(usize, Vec<CachedKey>)> = const { std::cell::RefCell::new((0, Vec::new())) };
 }
 
+/// The HMAC keyed with [`signing_key`], through the thread's cache.
+fn cached_signing_mac(secret: &str, date: &str, region: &str, service: &str) -> KeyedMac {
+    cached(secret, date, region, service, |e| e.mac.clone())
+}
+
 /// [`signing_key`] through the thread's cache.
+#[cfg(test)]
 fn cached_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    cached(secret, date, region, service, |e| e.key)
+}
+
+/// `read` applied to the cache entry for this scope, derived first when there is none.
+fn cached<T>(secret: &str, date: &str, region: &str, service: &str, read: impl Fn(&CachedKey) -> T) -> T {
     let found = KEY_CACHE.with_borrow(|(_, entries)| {
         entries
             .iter()
             .find(|e| e.date == date && e.region == region && e.service == service && e.secret == secret)
-            .map(|e| e.key)
+            .map(&read)
     });
-    if let Some(key) = found {
-        return key;
+    if let Some(value) = found {
+        return value;
     }
     let key = signing_key(secret, date, region, service);
+    // A key shorter than SHA-256's 64-byte block is zero-padded by HMAC, so the padded block is
+    // the same key, given in the fixed-size form that cannot fail.
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(&key);
+    let mac = <KeyedMac as hmac::digest::KeyInit>::new(&block.into());
     let entry = CachedKey {
         secret: secret.to_owned(),
         date: date.to_owned(),
         region: region.to_owned(),
         service: service.to_owned(),
+        #[cfg(test)]
         key,
+        mac,
     };
+    let value = read(&entry);
     KEY_CACHE.with_borrow_mut(|(next, entries)| {
         if entries.len() < KEY_CACHE_SIZE {
             entries.push(entry);
@@ -75,7 +103,7 @@ fn cached_signing_key(secret: &str, date: &str, region: &str, service: &str) -> 
             *next = (*next + 1) % KEY_CACHE_SIZE;
         }
     });
-    key
+    value
 }
 
 /// The derived signing key. Scoping the key to a day, region and service means a leaked key (or

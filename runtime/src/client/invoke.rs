@@ -1,11 +1,13 @@
 //! One call, end to end: serialise, resolve the endpoint, sign, send with retries, parse.
 
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
 use http::Request;
 
-use super::endpoint::{auth_scheme, AuthScheme};
+use super::endpoint::AuthScheme;
+use super::endpoint_cache::ResolvedEndpoint;
 use super::ClientHandle;
 use super::{checksums, customize};
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
@@ -68,38 +70,36 @@ impl ClientHandle {
             checksums::enable_response_validation(op, input, inner.response_checksum_validation());
         }
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
-        let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
+        let endpoint = inner
+            .endpoints
+            .get_or_resolve(params, |params| {
+                let endpoint = rules.resolve(params)?;
+                ResolvedEndpoint::new(endpoint, inner.service, &inner.region()?)
+            })
+            .map_err(|e| e.with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
         customize::after_serialize(inner.service, op, input, &mut request);
-        let invalid =
-            |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
-        let url: http::Uri =
-            endpoint.url.parse().map_err(|_| invalid(format!("the endpoint {:?} is not a valid URL", endpoint.url)))?;
-        let (Some(scheme), Some(host)) = (url.scheme_str(), url.host()) else {
-            return Err(invalid(format!("the endpoint {:?} has no scheme or host", endpoint.url)));
-        };
-        let mut authority = host.to_owned();
-        if let (Some(prefix), true) = (&request.host_prefix, inner.config.inject_host_prefix != Some(false)) {
-            authority.insert_str(0, prefix);
-        }
-        if let Some(port) = url.port_u16() {
-            authority.push_str(&format!(":{port}"));
+        let prefix = request.host_prefix.as_deref().filter(|_| inner.config.inject_host_prefix != Some(false));
+        let mut authority = String::with_capacity(endpoint.host.len() + prefix.map_or(0, str::len) + 6);
+        authority.push_str(prefix.unwrap_or_default());
+        authority.push_str(&endpoint.host);
+        if let Some(port) = endpoint.port {
+            let _ = write!(authority, ":{port}");
         }
         checksums::add_request_checksum(
             op,
             &*input,
             &mut request,
             inner.request_checksum_calculation(),
-            scheme.eq_ignore_ascii_case("https"),
+            endpoint.scheme.eq_ignore_ascii_case("https"),
             presign,
         )
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
-        let origin = format!("{scheme}://{authority}");
-        let target = join_path(url.path(), &request.uri);
-        let region = inner.region().map_err(|e| e.with_operation(op.name))?;
+        let origin = format!("{}://{authority}", endpoint.scheme);
+        let target = join_path(&endpoint.path, &request.uri);
         let unsigned = op.auth_type == Some("none") || op.auth == ["smithy.api#noAuth"];
-        let auth = (!unsigned).then(|| auth_scheme(&endpoint, inner.service, &region));
-        Ok(Prepared { request, origin, authority, target, endpoint_headers: endpoint.headers, auth })
+        let auth = (!unsigned).then(|| endpoint.auth.clone());
+        Ok(Prepared { request, origin, authority, target, endpoint_headers: endpoint.headers.clone(), auth })
     }
 
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not

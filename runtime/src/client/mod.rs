@@ -9,6 +9,7 @@
 mod checksums;
 mod customize;
 mod endpoint;
+mod endpoint_cache;
 mod invoke;
 mod operation_type;
 mod presign;
@@ -77,6 +78,8 @@ struct Inner {
     /// The session's interceptors followed by the client's; empty in the common case, which
     /// the call checks once per point.
     interceptors: crate::interceptor::Interceptors,
+    /// Endpoints already resolved, by their parameters.
+    endpoints: endpoint_cache::EndpointCache,
 }
 
 impl ClientHandle {
@@ -100,9 +103,9 @@ impl ClientHandle {
         let retry = RetryStrategy::for_service(retry, service);
         let user_agent = user_agent::user_agent(session_config, retry.mode());
         let interceptors = session.interceptors().chained(&config.interceptors);
-        ClientHandle {
-            inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors }),
-        }
+        let endpoints = endpoint_cache::EndpointCache::default();
+        let inner = Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors, endpoints };
+        ClientHandle { inner: Arc::new(inner) }
     }
 
     /// The session the client was made from.

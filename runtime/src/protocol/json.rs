@@ -4,19 +4,21 @@
 //! others in the URI, query string and headers. A member's JSON key is its `locationName` when
 //! the model sets one and its member name otherwise, as botocore does.
 //!
-//! Parsing goes through [`Document::from_json_slice`] and then walks the document against the
-//! schema. That reuses one strict, depth-limited parser that cannot panic, and a response body
-//! is small next to the network cost of fetching it, so the intermediate tree is a fair price.
+//! Parsing builds the borrowed tree of the runtime's one strict, depth-limited JSON parser (the
+//! one behind [`Document::from_json`], so both accept the same text and fail at the same offsets)
+//! and then walks it against the schema. The tree keeps unescaped strings as slices of the body
+//! and objects as vectors, so it costs about one allocation per object or array.
 //!
 //! Error messages name the JSON path and the kinds involved but never a value, because a value
 //! may belong to a sensitive member.
 
 use core::fmt::{self, Write};
+use std::borrow::Cow;
 
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
-use crate::types::{base64_decode, base64_encode_to, DateTime, Document, Number, TimestampFormat};
-use crate::Map;
+use crate::types::json_tree::{self, for_each_entry, Json};
+use crate::types::{base64_decode, base64_encode_to, DateTime, Document, DocumentError, Number, TimestampFormat};
 
 /// Structures, unions, lists and maps nested deeper than this are refused when serialising, so
 /// a hand-built cyclic-looking value cannot exhaust the stack and the output stays parseable by
@@ -104,14 +106,17 @@ pub fn from_json(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -
     if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
         return Ok(());
     }
-    let document = Document::from_json_slice(bytes).map_err(|e| DeserializeError {
+    let syntax = |e: DocumentError| DeserializeError {
         path: String::new(),
         // The parser's own message is the reason; the offset is reported separately.
         reason: e.to_string().split_once(": ").map_or_else(|| e.to_string(), |(_, r)| r.to_owned()),
         offset: Some(e.offset()),
-    })?;
+    };
+    // The borrowed tree, not a `Document`: strings stay slices of the body and objects stay
+    // vectors, so reading costs no copy or hash per key.
+    let json = Json::parse_slice(bytes).map_err(syntax)?;
     let mut reader = Reader { steps: Vec::new() };
-    reader.shape(&document, shape, schema)
+    reader.shape(&json, shape, schema)
 }
 
 /// True for members that never travel inside a JSON document: streams and event streams are the
@@ -348,14 +353,14 @@ fn write_string(out: &mut String, s: &str) {
 }
 
 /// What a JSON value is, for "found ..." in error messages.
-fn describe(value: &Document) -> &'static str {
+fn describe(value: &Json<'_>) -> &'static str {
     match value {
-        Document::Null => "null",
-        Document::Bool(_) => "a boolean",
-        Document::Number(_) => "a number",
-        Document::String(_) => "a string",
-        Document::Array(_) => "an array",
-        Document::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
@@ -391,7 +396,7 @@ impl<'a> Reader<'a> {
         Err(DeserializeError::at(&self.path(), reason))
     }
 
-    fn mismatch<T>(&self, expected: &str, found: &Document) -> Result<T, DeserializeError> {
+    fn mismatch<T>(&self, expected: &str, found: &Json<'_>) -> Result<T, DeserializeError> {
         self.fail(format!("expected {expected}, found {}", describe(found)))
     }
 
@@ -399,11 +404,11 @@ impl<'a> Reader<'a> {
     /// which the parser already limited, so it cannot exhaust the stack.
     fn shape(
         &mut self,
-        json: &'a Document,
+        json: &'a Json<'a>,
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
-        let Document::Object(object) = json else {
+        let Json::Object(object) = json else {
             return self.mismatch("an object", json);
         };
         match schema.kind {
@@ -414,7 +419,7 @@ impl<'a> Reader<'a> {
 
     fn structure(
         &mut self,
-        object: &'a Map<String, Document>,
+        object: &'a [(Cow<'a, str>, Json<'a>)],
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
@@ -424,7 +429,7 @@ impl<'a> Reader<'a> {
             if outside_json(member) && !matches!(member.location, Location::Uri | Location::Query) {
                 continue;
             }
-            let Some(json) = object.get(member.wire_name()) else { continue };
+            let Some(json) = json_tree::get(object, member.wire_name()) else { continue };
             if json.is_null() {
                 continue;
             }
@@ -436,23 +441,24 @@ impl<'a> Reader<'a> {
 
     fn union(
         &mut self,
-        object: &'a Map<String, Document>,
+        object: &'a [(Cow<'a, str>, Json<'a>)],
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
         let mut known = None;
         let mut unknown = None;
-        for (key, json) in object {
+        for_each_entry(object, |key, json| {
             // Null variants are absent, and `__type` is protocol metadata rather than a variant.
             if json.is_null() || key == "__type" {
-                continue;
+                return Ok(());
             }
             match schema.members.iter().position(|m| m.wire_name() == key) {
                 Some(_) if known.is_some() => return self.fail("a union must have exactly one variant set"),
                 Some(i) => known = Some((i, json)),
                 None => unknown = unknown.or(Some(key)),
             }
-        }
+            Ok(())
+        })?;
         match (known, unknown) {
             (Some((i, json)), _) => {
                 let member = &schema.members[i];
@@ -471,7 +477,7 @@ impl<'a> Reader<'a> {
     fn member(
         &mut self,
         member: &'static Member,
-        json: &'a Document,
+        json: &'a Json<'a>,
         field: &mut dyn Value,
     ) -> Result<(), DeserializeError> {
         self.steps.push(Step::Key(member.wire_name()));
@@ -484,12 +490,12 @@ impl<'a> Reader<'a> {
     fn value(
         &mut self,
         member: &'static Member,
-        json: &'a Document,
+        json: &'a Json<'a>,
         value: &mut dyn Value,
     ) -> Result<(), DeserializeError> {
         match value.get_mut() {
             ValueMut::Bool(b) => match json {
-                Document::Bool(v) => *b = *v,
+                Json::Bool(v) => *b = *v,
                 _ => return self.mismatch("a boolean", json),
             },
             ValueMut::Byte(n) => *n = self.integer(json, "a byte")?,
@@ -500,9 +506,9 @@ impl<'a> Reader<'a> {
             ValueMut::Float(f) => *f = self.float(json)? as f32,
             ValueMut::Double(f) => *f = self.float(json)?,
             ValueMut::Str(s) => match json {
-                Document::String(v) => v.clone_into(s),
+                Json::String(v) => v.as_ref().clone_into(s),
                 // Big numbers arrive as bare numbers and are kept as text.
-                Document::Number(n) if matches!(member.target.kind, ShapeKind::BigInteger | ShapeKind::BigDecimal) => {
+                Json::Number(n) if matches!(member.target.kind, ShapeKind::BigInteger | ShapeKind::BigDecimal) => {
                     *s = match n {
                         Number::PosInt(v) => v.to_string(),
                         Number::NegInt(v) => v.to_string(),
@@ -512,20 +518,20 @@ impl<'a> Reader<'a> {
                 _ => return self.mismatch("a string", json),
             },
             ValueMut::Enum(e) => match json {
-                Document::String(v) => e.set_str(v),
+                Json::String(v) => e.set_str(v),
                 _ => return self.mismatch("a string", json),
             },
             ValueMut::Blob(b) => match json {
-                Document::String(v) => match base64_decode(v) {
+                Json::String(v) => match base64_decode(v) {
                     Ok(bytes) => *b = bytes.into(),
                     Err(_) => return self.fail("expected base64-encoded bytes"),
                 },
                 _ => return self.mismatch("a base64 string", json),
             },
             ValueMut::Timestamp(t) => *t = self.timestamp(member, json)?,
-            ValueMut::Document(d) => *d = json.clone(),
+            ValueMut::Document(d) => *d = json.to_document(),
             ValueMut::List(list) => {
-                let Document::Array(items) = json else {
+                let Json::Array(items) = json else {
                     return self.mismatch("an array", json);
                 };
                 let Some(element) = member.target.list_member() else {
@@ -546,25 +552,26 @@ impl<'a> Reader<'a> {
                 }
             }
             ValueMut::Map(map) => {
-                let Document::Object(entries) = json else {
+                let Json::Object(entries) = json else {
                     return self.mismatch("an object", json);
                 };
                 let Some((_, entry)) = member.target.map_entry() else {
                     return self.fail(format!("the schema says {:?}, the value is a map", member.target.kind));
                 };
                 let sparse = is_sparse(member);
-                for (key, item) in entries {
+                for_each_entry(entries, |key, item| {
                     if item.is_null() {
                         // As with lists: sparse maps keep the key with no value, dense ones drop it.
                         if sparse {
                             map.entry_mut(key);
                         }
-                        continue;
+                        return Ok(());
                     }
                     self.steps.push(Step::Key(key));
                     self.value(entry, item, map.entry_mut(key))?;
                     self.steps.pop();
-                }
+                    Ok(())
+                })?;
             }
             ValueMut::Shape(shape) => {
                 let schema = shape.schema();
@@ -576,11 +583,11 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn integer<T: TryFrom<i64>>(&self, json: &'a Document, expected: &str) -> Result<T, DeserializeError> {
+    fn integer<T: TryFrom<i64>>(&self, json: &'a Json<'a>, expected: &str) -> Result<T, DeserializeError> {
         let wide = match json {
-            Document::Number(Number::PosInt(n)) => i64::try_from(*n).ok(),
-            Document::Number(Number::NegInt(n)) => Some(*n),
-            Document::Number(Number::Float(_)) => {
+            Json::Number(Number::PosInt(n)) => i64::try_from(*n).ok(),
+            Json::Number(Number::NegInt(n)) => Some(*n),
+            Json::Number(Number::Float(_)) => {
                 return self.fail(format!("expected {expected}, found a number with a fraction or exponent"));
             }
             _ => return self.mismatch(expected, json),
@@ -591,11 +598,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn float(&self, json: &Document) -> Result<f64, DeserializeError> {
+    fn float(&self, json: &Json<'_>) -> Result<f64, DeserializeError> {
         match json {
-            Document::Number(n) => Ok(n.as_f64()),
+            Json::Number(n) => Ok(n.as_f64()),
             // JSON has no literal for these, so AWS sends them as strings.
-            Document::String(s) => match s.as_str() {
+            Json::String(s) => match s.as_ref() {
                 "NaN" => Ok(f64::NAN),
                 "Infinity" => Ok(f64::INFINITY),
                 "-Infinity" => Ok(f64::NEG_INFINITY),
@@ -607,18 +614,18 @@ impl<'a> Reader<'a> {
 
     /// Accepts epoch seconds as a number and any of the three formats as a string, the member's
     /// own format first, because services do not always send what the model says.
-    fn timestamp(&self, member: &Member, json: &Document) -> Result<DateTime, DeserializeError> {
+    fn timestamp(&self, member: &Member, json: &Json<'_>) -> Result<DateTime, DeserializeError> {
         match json {
-            Document::Number(Number::PosInt(n)) => match i64::try_from(*n) {
+            Json::Number(Number::PosInt(n)) => match i64::try_from(*n) {
                 Ok(secs) => Ok(DateTime::from_secs(secs)),
                 Err(_) => self.fail("expected a timestamp, found a number out of its range"),
             },
-            Document::Number(Number::NegInt(n)) => Ok(DateTime::from_secs(*n)),
-            Document::Number(Number::Float(f)) => match DateTime::try_from_fractional_secs(*f) {
+            Json::Number(Number::NegInt(n)) => Ok(DateTime::from_secs(*n)),
+            Json::Number(Number::Float(f)) => match DateTime::try_from_fractional_secs(*f) {
                 Ok(t) => Ok(t),
                 Err(_) => self.fail("expected a timestamp, found a number out of its range"),
             },
-            Document::String(s) => {
+            Json::String(s) => {
                 let formats = [TimestampFormat::DateTime, TimestampFormat::HttpDate, TimestampFormat::EpochSeconds];
                 let first = member.timestamp_format.into_iter();
                 match first.chain(formats).find_map(|format| DateTime::parse(s, format).ok()) {

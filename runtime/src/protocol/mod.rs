@@ -21,6 +21,7 @@ pub(crate) mod rest;
 mod text;
 mod token;
 pub mod xml;
+mod xml_members;
 mod xml_read;
 pub(crate) mod xml_scan;
 

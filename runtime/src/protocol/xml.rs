@@ -26,6 +26,7 @@
 
 use core::fmt::Write;
 
+use super::xml_members::member_for;
 use super::xml_read::{parse_document, Element, MAX_DEPTH};
 use super::CodecError;
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind, XmlNamespace};
@@ -202,11 +203,11 @@ fn outside_xml(member: &Member) -> bool {
 
 /// [`outside_xml`] for reading: a response has no URI or query string, so members the model
 /// places there can only come in the body (botocore reads them from it).
-fn outside_xml_read(member: &Member) -> bool {
+pub(super) fn outside_xml_read(member: &Member) -> bool {
     !matches!(member.location, Location::Uri | Location::Query) && outside_xml(member)
 }
 
-fn is_flattened(member: &Member) -> bool {
+pub(super) fn is_flattened(member: &Member) -> bool {
     member.has(flags::FLATTENED) || member.target.has(shape_flags::FLATTENED)
 }
 
@@ -781,7 +782,7 @@ impl<'a> Reader<'a> {
     /// services send `<Size/>` for "no value" and botocore would fail on it rather than guess.
     fn scalar(&mut self, member: &Member, text: &str, value: &mut dyn Value) -> Result<(), CodecError> {
         let kind = member.target.kind;
-        let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
+        let trimmed = text.trim_ascii();
         let textual = matches!(kind, ShapeKind::String | ShapeKind::Enum | ShapeKind::Blob);
         if trimmed.is_empty() && !textual {
             return Ok(());
@@ -870,22 +871,6 @@ impl<'a> Reader<'a> {
             None => self.fail("expected a timestamp, found text in no timestamp format"),
         }
     }
-}
-
-/// The member of `schema` that an element named `local` belongs to: the body member whose
-/// element name it is, else a flattened list whose items are named by the list member's
-/// `locationName` (as SQS's `<QueueUrl>` items of `QueueUrls`), which botocore also accepts.
-fn member_for(schema: &Schema, local: &str) -> Option<usize> {
-    let in_body = |m: &Member| !outside_xml_read(m) && !m.has(flags::XML_ATTRIBUTE);
-    let exact = schema.members.iter().position(|m| in_body(m) && m.wire_name() == local);
-    exact.or_else(|| {
-        schema.members.iter().position(|m| {
-            in_body(m)
-                && m.target.kind == ShapeKind::List
-                && is_flattened(m)
-                && m.target.list_member().and_then(|item| item.location_name) == Some(local)
-        })
-    })
 }
 
 /// True for an entry of a sparse list or map that stands for null: `xsi:nil="true"`, or an

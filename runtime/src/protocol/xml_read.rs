@@ -124,10 +124,13 @@ impl<'a> Reader<'a> {
     fn name(&mut self) -> Result<&'a str, CodecError> {
         let start = self.pos;
         let bytes = self.text.as_bytes();
-        while bytes.get(self.pos).is_some_and(|&b| !ends_name(b)) {
-            self.pos += 1;
+        // A local index keeps the loop in registers; `pos` is written back once.
+        let mut end = start;
+        while bytes.get(end).is_some_and(|&b| !ends_name(b)) {
+            end += 1;
         }
-        match self.text.get(start..self.pos) {
+        self.pos = end;
+        match self.text.get(start..end) {
             Some(name)
                 if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.') =>
             {
@@ -154,8 +157,8 @@ impl<'a> Reader<'a> {
                 return Ok(None);
             };
             if first != b'<' {
-                let end = self.text.as_bytes().iter().skip(self.pos).position(|&b| b == b'<');
-                let end = end.map_or(self.text.len(), |at| self.pos + at);
+                // `str::find` with one ASCII byte runs core's word-at-a-time `memchr`.
+                let end = self.rest().find('<').map_or(self.text.len(), |at| self.pos + at);
                 let start = self.pos;
                 let raw = self.text.get(start..end).unwrap_or("");
                 self.pos = end;
@@ -232,6 +235,17 @@ impl<'a> Reader<'a> {
 
     fn end_tag(&mut self) -> Result<Event<'a>, CodecError> {
         let start = self.pos;
+        // The usual case, the open element's name followed by `>`, is one comparison; anything
+        // else (whitespace before `>`, a mismatch) takes the general path below.
+        if let Some(&open) = self.open.last() {
+            let after = start + 2 + open.len();
+            let name_matches = self.text.as_bytes().get(start + 2..after) == Some(open.as_bytes());
+            if name_matches && self.text.as_bytes().get(after) == Some(&b'>') {
+                self.pos = after + 1;
+                self.open.pop();
+                return Ok(Event::End { name: open });
+            }
+        }
         self.pos += 2;
         let name = self.name()?;
         self.skip_space();
@@ -329,7 +343,9 @@ impl<'a> Reader<'a> {
 /// `offset` is where `raw` starts in the document, for error messages.
 pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<'_, str>, CodecError> {
     let bytes = raw.as_bytes();
-    let special = |b: u8| b == b'&' || b == b'\r' || (attribute && (b == b'\n' || b == b'\t'));
+    // One table load per byte: bit 1 marks what text must change, bit 2 what an attribute must.
+    let mask = if attribute { 2 } else { 1 };
+    let special = |b: u8| SPECIAL[usize::from(b)] & mask != 0;
     let Some(first) = bytes.iter().position(|&b| special(b)) else {
         return Ok(Cow::Borrowed(raw));
     };
@@ -375,6 +391,17 @@ pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<
     out.push_str(raw.get(clean..).unwrap_or(""));
     Ok(Cow::Owned(out))
 }
+
+/// The bytes [`unescape`] rewrites: `&` and `\r` in text (bit 1) and in attribute values (bit 2),
+/// where literal tabs and line feeds also become spaces.
+static SPECIAL: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'&' as usize] = 3;
+    table[b'\r' as usize] = 3;
+    table[b'\n' as usize] = 2;
+    table[b'\t' as usize] = 2;
+    table
+};
 
 /// The character a reference (without `&` and `;`) stands for, if it is a valid one.
 fn decode_reference(entity: &str) -> Option<char> {
@@ -447,16 +474,20 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element<'_>>, CodecEr
         return Ok(None);
     }
     let mut reader = Reader::new(body)?;
-    let mut stack: Vec<Element> = Vec::new();
+    // The open elements, each with where its children start in `done`: finished elements wait
+    // there until their parent ends and then move into one allocation of exactly their number,
+    // instead of growing every parent's vector step by step.
+    let mut stack: Vec<(Element, usize)> = Vec::new();
+    let mut done: Vec<Element> = Vec::new();
     let mut root = None;
     while let Some(event) = reader.next_event()? {
         match event {
             Event::Start { name, attributes, .. } => {
                 let attributes = attributes.into_iter().map(|a| (a.name, a.value)).collect();
-                stack.push(Element { name, attributes, ..Element::default() });
+                stack.push((Element { name, attributes, ..Element::default() }, done.len()));
             }
             Event::Text(text) => {
-                if let Some(top) = stack.last_mut() {
+                if let Some((top, _)) = stack.last_mut() {
                     if top.text.is_empty() {
                         top.text = text;
                     } else {
@@ -465,12 +496,15 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element<'_>>, CodecEr
                 }
             }
             Event::End { .. } => {
-                let Some(done) = stack.pop() else {
+                let Some((mut element, first_child)) = stack.pop() else {
                     return Err(CodecError::syntax(reader.offset(), "an end tag without an open element"));
                 };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => root = Some(done),
+                if first_child < done.len() {
+                    element.children = done.drain(first_child..).collect();
+                }
+                match stack.is_empty() {
+                    false => done.push(element),
+                    true => root = Some(element),
                 }
             }
         }

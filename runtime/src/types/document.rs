@@ -15,7 +15,7 @@ use std::fmt::{self, Write};
 use crate::Map;
 
 /// Nesting deeper than this is rejected so parsing cannot overflow the stack.
-const MAX_DEPTH: usize = 128;
+pub(super) const MAX_DEPTH: usize = 128;
 
 /// An untyped, JSON-like value.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -282,13 +282,7 @@ impl Document {
     /// key keeps its first position and its last value. Escaped lone surrogates are rejected since a
     /// Rust `String` cannot hold them. Nesting is limited to 128 levels.
     pub fn from_json(text: &str) -> Result<Document, DocumentError> {
-        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
-        let value = parser.value(0)?;
-        parser.skip_whitespace();
-        match parser.peek() {
-            None => Ok(value),
-            Some(_) => parser.fail("unexpected characters after the JSON value"),
-        }
+        super::json_tree::Json::parse(text).map(super::json_tree::Json::into_document)
     }
 
     /// Like [`from_json`](Self::from_json) for raw bytes, such as a response body.
@@ -383,8 +377,8 @@ fn write_string<W: Write>(w: &mut W, s: &str) -> fmt::Result {
 /// Why JSON text could not be parsed into a [`Document`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentError {
-    offset: usize,
-    reason: &'static str,
+    pub(super) offset: usize,
+    pub(super) reason: &'static str,
 }
 
 impl DocumentError {
@@ -401,258 +395,6 @@ impl fmt::Display for DocumentError {
 }
 
 impl std::error::Error for DocumentError {}
-
-/// A recursive-descent parser. Every byte access is bounds-checked and every
-/// slice of `text` starts and ends next to an ASCII byte, so no input panics.
-struct Parser<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl Parser<'_> {
-    fn fail<T>(&self, reason: &'static str) -> Result<T, DocumentError> {
-        Err(DocumentError { offset: self.pos, reason })
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    fn skip_digits(&mut self) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    fn literal(&mut self, word: &str, value: Document) -> Result<Document, DocumentError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
-            self.pos += word.len();
-            Ok(value)
-        } else {
-            self.fail("expected a JSON value")
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> Result<Document, DocumentError> {
-        self.skip_whitespace();
-        match self.peek() {
-            None => self.fail("unexpected end of input"),
-            Some(b'n') => self.literal("null", Document::Null),
-            Some(b't') => self.literal("true", Document::Bool(true)),
-            Some(b'f') => self.literal("false", Document::Bool(false)),
-            Some(b'"') => self.string().map(Document::String),
-            Some(b'-' | b'0'..=b'9') => self.number().map(Document::Number),
-            Some(b'[' | b'{') if depth >= MAX_DEPTH => self.fail("nesting is deeper than 128 levels"),
-            Some(b'[') => self.array(depth + 1),
-            Some(b'{') => self.object(depth + 1),
-            Some(_) => self.fail("expected a JSON value"),
-        }
-    }
-
-    /// Consumes `,` (returning true) or `close` (returning false) after an item.
-    fn separator(&mut self, close: u8, reason: &'static str) -> Result<bool, DocumentError> {
-        self.skip_whitespace();
-        match self.peek() {
-            Some(b',') => {
-                self.pos += 1;
-                Ok(true)
-            }
-            Some(b) if b == close => {
-                self.pos += 1;
-                Ok(false)
-            }
-            _ => self.fail(reason),
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Document, DocumentError> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Document::Array(items));
-        }
-        loop {
-            items.push(self.value(depth)?);
-            if !self.separator(b']', "expected ',' or ']' in an array")? {
-                return Ok(Document::Array(items));
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Document, DocumentError> {
-        self.pos += 1;
-        let mut map = Map::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Document::Object(map));
-        }
-        loop {
-            self.skip_whitespace();
-            if self.peek() != Some(b'"') {
-                return self.fail("expected a string key");
-            }
-            let key = self.string()?;
-            self.skip_whitespace();
-            if self.peek() != Some(b':') {
-                return self.fail("expected ':' after an object key");
-            }
-            self.pos += 1;
-            map.insert(key, self.value(depth)?);
-            if !self.separator(b'}', "expected ',' or '}' in an object")? {
-                return Ok(Document::Object(map));
-            }
-        }
-    }
-
-    fn string(&mut self) -> Result<String, DocumentError> {
-        self.pos += 1;
-        let mut out = String::new();
-        loop {
-            // Copy the run up to the next quote, escape or control byte at once.
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
-            match self.peek() {
-                None => return self.fail("unterminated string"),
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    out.push(self.escape()?);
-                }
-                Some(_) => return self.fail("control characters must be escaped in strings"),
-            }
-        }
-    }
-
-    fn escape(&mut self) -> Result<char, DocumentError> {
-        let c = match self.peek() {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => return self.unicode_escape(),
-            _ => return self.fail("invalid escape sequence"),
-        };
-        self.pos += 1;
-        Ok(c)
-    }
-
-    /// Decodes `uXXXX`, joining a UTF-16 surrogate pair when one follows.
-    fn unicode_escape(&mut self) -> Result<char, DocumentError> {
-        let start = self.pos - 1;
-        let high = self.hex4()?;
-        let code = match high {
-            0xD800..=0xDBFF => {
-                if !self.bytes[self.pos..].starts_with(b"\\u") {
-                    self.pos = start;
-                    return self.fail("unpaired surrogate in \\u escape");
-                }
-                self.pos += 1;
-                let low = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&low) {
-                    self.pos = start;
-                    return self.fail("unpaired surrogate in \\u escape");
-                }
-                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-            }
-            _ => high,
-        };
-        match char::from_u32(code) {
-            Some(c) => Ok(c),
-            None => {
-                self.pos = start;
-                self.fail("unpaired surrogate in \\u escape")
-            }
-        }
-    }
-
-    /// Reads `u` and four hex digits.
-    fn hex4(&mut self) -> Result<u32, DocumentError> {
-        self.pos += 1;
-        let digits = self.bytes.get(self.pos..self.pos + 4);
-        let text = digits.and_then(|d| std::str::from_utf8(d).ok());
-        match text.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())) {
-            Some(hex) => {
-                self.pos += 4;
-                u32::from_str_radix(hex, 16).or_else(|_| self.fail("invalid \\u escape"))
-            }
-            None => self.fail("expected four hex digits after \\u"),
-        }
-    }
-
-    fn number(&mut self) -> Result<Number, DocumentError> {
-        let start = self.pos;
-        let negative = self.peek() == Some(b'-');
-        self.pos += usize::from(negative);
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.skip_digits();
-            }
-            _ => return self.fail("expected a digit"),
-        }
-        let mut integer = true;
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            integer = false;
-            if self.skip_digits() == 0 {
-                return self.fail("expected a digit after the decimal point");
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            integer = false;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.skip_digits() == 0 {
-                return self.fail("expected a digit in the exponent");
-            }
-        }
-        let text = self.text.get(start..self.pos).unwrap_or_default();
-        if integer {
-            let exact = if negative {
-                text.parse().ok().filter(|&n| n != 0).map(Number::NegInt)
-            } else {
-                text.parse().ok().map(Number::PosInt)
-            };
-            if let Some(number) = exact {
-                return Ok(number);
-            }
-        }
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Number::Float(f)),
-            _ => {
-                self.pos = start;
-                self.fail("number is out of range")
-            }
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

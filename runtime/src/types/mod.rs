@@ -6,6 +6,7 @@
 mod blob;
 mod datetime;
 mod document;
+pub(crate) mod json_tree;
 
 pub use blob::{base64_decode, base64_encode, base64_encode_to, Base64Error, Blob};
 // Generated code and Smithy models call this `timestampFormat`, so it is

@@ -1,0 +1,159 @@
+//! Which member of a structure an XML element belongs to, by name.
+//!
+//! The reader asks this for every child element. A linear scan is cheapest for the small
+//! structures most models have, but wide ones (EC2's `Instance` has about seventy members) would
+//! compare each element with dozens of names, so for those each thread keeps, per schema, the
+//! names sorted once: a lookup is then a binary search. Schemas are `'static`, so their address
+//! identifies them, and the table holds one entry per wide structure the program reads.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use crate::schema::{flags, Member, Schema, ShapeKind};
+
+/// Structures with more members than this get a sorted index.
+const LINEAR_UP_TO: usize = 12;
+
+/// The member of `schema` that an element named `local` belongs to: the first body member whose
+/// element name it is, else the first flattened list whose items are named by the list member's
+/// `locationName` (as SQS's `<QueueUrl>` items of `QueueUrls`), which botocore also accepts.
+pub(super) fn member_for(schema: &'static Schema, local: &str) -> Option<usize> {
+    if schema.members.len() <= LINEAR_UP_TO {
+        return linear(schema, local);
+    }
+    let key = std::ptr::from_ref(schema) as usize;
+    let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
+    index.find(local)
+}
+
+/// The answer without an index, and the definition the index must agree with.
+fn linear(schema: &Schema, local: &str) -> Option<usize> {
+    let exact = schema.members.iter().position(|m| in_body(m) && m.wire_name() == local);
+    exact.or_else(|| schema.members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
+}
+
+/// Members read from child elements: not bound elsewhere in the message, not attributes.
+fn in_body(member: &Member) -> bool {
+    !super::xml::outside_xml_read(member) && !member.has(flags::XML_ATTRIBUTE)
+}
+
+/// For a flattened list in the body whose items carry their own `locationName`, that name.
+fn item_name_of_flattened_list(member: &Member) -> Option<&'static str> {
+    let flattened = member.target.kind == ShapeKind::List && super::xml::is_flattened(member);
+    match in_body(member) && flattened {
+        true => member.target.list_member().and_then(|item| item.location_name),
+        false => None,
+    }
+}
+
+/// Names sorted with their member indices; equal names keep schema order, so the first match of
+/// a binary search is the member a linear scan would find.
+struct Index {
+    exact: Box<[(&'static str, usize)]>,
+    flattened: Box<[(&'static str, usize)]>,
+}
+
+impl Index {
+    fn find(&self, local: &str) -> Option<usize> {
+        let search = |table: &[(&'static str, usize)]| {
+            let at = table.partition_point(|(name, _)| *name < local);
+            table.get(at).filter(|(name, _)| *name == local).map(|(_, i)| *i)
+        };
+        search(&self.exact).or_else(|| search(&self.flattened))
+    }
+}
+
+fn index(schema: &Schema) -> Rc<Index> {
+    let members = schema.members.iter().enumerate();
+    let mut exact: Vec<_> = members.clone().filter(|(_, m)| in_body(m)).map(|(i, m)| (m.wire_name(), i)).collect();
+    let mut flattened: Vec<_> =
+        members.filter_map(|(i, m)| item_name_of_flattened_list(m).map(|name| (name, i))).collect();
+    exact.sort_unstable();
+    flattened.sort_unstable();
+    Rc::new(Index { exact: exact.into(), flattened: flattened.into() })
+}
+
+/// Schema addresses are already well spread; hashing them again would only cost time.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        // Statics are aligned, so the low bits carry little; a multiply spreads the rest.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = n as u64;
+    }
+}
+
+std::thread_local! {
+    static INDEXES: RefCell<HashMap<usize, Rc<Index>, BuildHasherDefault<AddressHasher>>> =
+        RefCell::new(HashMap::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{prim, shape_flags, Location};
+
+    static ITEMS: Schema = Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")])
+        .flags(shape_flags::FLATTENED);
+    static PLAIN_ITEMS: Schema = Schema::list("PlainItems", &[Member::new("member", &prim::STRING).named("Thing")]);
+    // Wider than the linear limit, with the cases that decide a match: renamed members, a
+    // repeated element name (the first member wins), members outside the body, an attribute,
+    // and flattened and wrapped lists whose item names compete with member names.
+    static WIDE: Schema = Schema::structure(
+        "Wide",
+        &[
+            Member::new("Zeta", &prim::STRING),
+            Member::new("Alpha", &prim::STRING).named("alpha"),
+            Member::new("Dup1", &prim::STRING).named("dup"),
+            Member::new("Dup2", &prim::INTEGER).named("dup"),
+            Member::new("Header", &prim::STRING).at(Location::Header, "x-header"),
+            Member::new("Attr", &prim::STRING).named("attr").flags(flags::XML_ATTRIBUTE),
+            Member::new("Items", &ITEMS),
+            Member::new("Wrapped", &PLAIN_ITEMS).flags(flags::FLATTENED),
+            Member::new("Item", &prim::STRING).at(Location::Header, "x-item"),
+            Member::new("Beta", &prim::STRING),
+            Member::new("Gamma", &prim::STRING),
+            Member::new("Delta", &prim::STRING),
+            Member::new("Epsilon", &prim::STRING),
+            Member::new("Eta", &prim::STRING),
+            Member::new("Uri", &prim::STRING).at(Location::Uri, "Uri"),
+        ],
+    );
+
+    #[test]
+    fn the_index_agrees_with_a_linear_scan_on_every_name() {
+        assert!(WIDE.members.len() > LINEAR_UP_TO);
+        let mut names: Vec<&str> = vec!["", "nothing", "zeta", "Alpha", "x-header"];
+        for member in WIDE.members {
+            names.extend([member.name, member.wire_name()]);
+            names.extend(member.target.list_member().and_then(|item| item.location_name));
+        }
+        for name in names {
+            // Twice: the first call builds the thread's index, the second reads it.
+            for _ in 0..2 {
+                assert_eq!(member_for(&WIDE, name), linear(&WIDE, name), "{name:?}");
+            }
+        }
+        // What the scan itself decides, from the rules above.
+        assert_eq!(member_for(&WIDE, "dup"), Some(2));
+        assert_eq!(member_for(&WIDE, "alpha"), Some(1));
+        assert_eq!(member_for(&WIDE, "Alpha"), None);
+        assert_eq!(member_for(&WIDE, "Item"), Some(6));
+        assert_eq!(member_for(&WIDE, "Thing"), Some(7));
+        assert_eq!(member_for(&WIDE, "Header"), None);
+        assert_eq!(member_for(&WIDE, "attr"), None);
+        // Members the model binds to the URI can still only come in a response's body.
+        assert_eq!(member_for(&WIDE, "Uri"), Some(14));
+    }
+}

@@ -1,0 +1,423 @@
+//! The strict RFC 8259 parser behind [`Document::from_json`], producing a tree that borrows
+//! from the text.
+//!
+//! A response body is read once and thrown away, so the protocol codecs walk this tree directly:
+//! a string without escapes is a slice of the body and an object is a plain vector of entries,
+//! where a [`Document`] would copy every string and hash every key into a map. Documents are
+//! made from the same tree, so both agree on what is valid JSON, on every error and its offset.
+//!
+//! Duplicate keys are all kept in the tree; [`get`] answers with the last value and
+//! [`Json::into_document`] keeps the first position and the last value, as a `Document` does.
+
+use std::borrow::Cow;
+
+use super::document::{DocumentError, Number, MAX_DEPTH};
+use super::Document;
+use crate::Map;
+
+/// A parsed JSON value whose strings borrow from the parsed text where they can.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    /// Entries in document order, duplicates included.
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// Parses `text`, which must hold exactly one JSON value (whitespace around it allowed).
+    pub(crate) fn parse(text: &'a str) -> Result<Json<'a>, DocumentError> {
+        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
+        let value = parser.value(0)?;
+        parser.skip_whitespace();
+        match parser.peek() {
+            None => Ok(value),
+            Some(_) => parser.fail("unexpected characters after the JSON value"),
+        }
+    }
+
+    /// [`Json::parse`] for raw bytes, such as a response body.
+    pub(crate) fn parse_slice(bytes: &'a [u8]) -> Result<Json<'a>, DocumentError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Json::parse(text),
+            Err(e) => Err(DocumentError { offset: e.valid_up_to(), reason: "invalid UTF-8" }),
+        }
+    }
+
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// The owned [`Document`] of this value.
+    pub(crate) fn into_document(self) -> Document {
+        match self {
+            Json::Null => Document::Null,
+            Json::Bool(b) => Document::Bool(b),
+            Json::Number(n) => Document::Number(n),
+            Json::String(s) => Document::String(s.into_owned()),
+            Json::Array(items) => Document::Array(items.into_iter().map(Json::into_document).collect()),
+            Json::Object(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (key, value) in entries {
+                    map.insert(key.into_owned(), value.into_document());
+                }
+                Document::Object(map)
+            }
+        }
+    }
+
+    /// [`Json::into_document`] for a borrowed value.
+    pub(crate) fn to_document(&self) -> Document {
+        self.clone().into_document()
+    }
+}
+
+/// The value of `key` among an object's entries: the last one if the key is repeated, as a map
+/// would keep.
+pub(crate) fn get<'o, 'a>(entries: &'o [(Cow<'a, str>, Json<'a>)], key: &str) -> Option<&'o Json<'a>> {
+    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The entries of an object as a map would hold them, each key once with its last value at the
+/// position of its first occurrence, handed to `visit` in that order. Responses practically never
+/// repeat a key, so the entries are only regrouped when a repeat is found.
+pub(crate) fn for_each_entry<'o, 'a, E>(
+    entries: &'o [(Cow<'a, str>, Json<'a>)],
+    mut visit: impl FnMut(&'o str, &'o Json<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    if !has_repeated_key(entries) {
+        for (key, value) in entries {
+            visit(key, value)?;
+        }
+        return Ok(());
+    }
+    let mut unique: Map<&'o str, &'o Json<'a>> = Map::with_capacity(entries.len());
+    for (key, value) in entries {
+        unique.insert(key, value);
+    }
+    for (key, value) in unique {
+        visit(key, value)?;
+    }
+    Ok(())
+}
+
+/// Pairwise for small objects, through a hash set for larger ones, so that no object makes
+/// the check quadratic.
+fn has_repeated_key(entries: &[(Cow<'_, str>, Json<'_>)]) -> bool {
+    if entries.len() <= 16 {
+        return entries.iter().enumerate().any(|(i, (key, _))| entries[i + 1..].iter().any(|(k, _)| k == key));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    !entries.iter().all(|(key, _)| seen.insert(&**key))
+}
+
+/// A recursive-descent parser. Every byte access is bounds-checked and every
+/// slice of `text` starts and ends next to an ASCII byte, so no input panics.
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn fail<T>(&self, reason: &'static str) -> Result<T, DocumentError> {
+        Err(DocumentError { offset: self.pos, reason })
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn skip_digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn literal(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, DocumentError> {
+        if self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            self.fail("expected a JSON value")
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, DocumentError> {
+        self.skip_whitespace();
+        match self.peek() {
+            None => self.fail("unexpected end of input"),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'"') => self.string().map(Json::String),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Json::Number),
+            Some(b'[' | b'{') if depth >= MAX_DEPTH => self.fail("nesting is deeper than 128 levels"),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(depth + 1),
+            Some(_) => self.fail("expected a JSON value"),
+        }
+    }
+
+    /// Consumes `,` (returning true) or `close` (returning false) after an item.
+    fn separator(&mut self, close: u8, reason: &'static str) -> Result<bool, DocumentError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => self.fail(reason),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json<'a>, DocumentError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            if !self.separator(b']', "expected ',' or ']' in an array")? {
+                return Ok(Json::Array(items));
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json<'a>, DocumentError> {
+        self.pos += 1;
+        let mut entries = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Json::Object(entries));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return self.fail("expected a string key");
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return self.fail("expected ':' after an object key");
+            }
+            self.pos += 1;
+            entries.push((key, self.value(depth)?));
+            if !self.separator(b'}', "expected ',' or '}' in an object")? {
+                return Ok(Json::Object(entries));
+            }
+        }
+    }
+
+    /// A string, borrowed from the text unless it holds an escape.
+    fn string(&mut self) -> Result<Cow<'a, str>, DocumentError> {
+        self.pos += 1;
+        let mut out: Option<String> = None;
+        loop {
+            // Take the run up to the next quote, escape or control byte at once.
+            let start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            let run = self.text.get(start..self.pos).unwrap_or_default();
+            match self.peek() {
+                None => return self.fail("unterminated string"),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    });
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let out = out.get_or_insert_with(String::new);
+                    out.push_str(run);
+                    out.push(self.escape()?);
+                }
+                Some(_) => return self.fail("control characters must be escaped in strings"),
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, DocumentError> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => return self.unicode_escape(),
+            _ => return self.fail("invalid escape sequence"),
+        };
+        self.pos += 1;
+        Ok(c)
+    }
+
+    /// Decodes `uXXXX`, joining a UTF-16 surrogate pair when one follows.
+    fn unicode_escape(&mut self) -> Result<char, DocumentError> {
+        let start = self.pos - 1;
+        let high = self.hex4()?;
+        let code = match high {
+            0xD800..=0xDBFF => {
+                if !self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(b"\\u")) {
+                    self.pos = start;
+                    return self.fail("unpaired surrogate in \\u escape");
+                }
+                self.pos += 1;
+                let low = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    self.pos = start;
+                    return self.fail("unpaired surrogate in \\u escape");
+                }
+                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            }
+            _ => high,
+        };
+        match char::from_u32(code) {
+            Some(c) => Ok(c),
+            None => {
+                self.pos = start;
+                self.fail("unpaired surrogate in \\u escape")
+            }
+        }
+    }
+
+    /// Reads `u` and four hex digits.
+    fn hex4(&mut self) -> Result<u32, DocumentError> {
+        self.pos += 1;
+        let digits = self.bytes.get(self.pos..self.pos + 4);
+        let text = digits.and_then(|d| std::str::from_utf8(d).ok());
+        match text.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())) {
+            Some(hex) => {
+                self.pos += 4;
+                u32::from_str_radix(hex, 16).or_else(|_| self.fail("invalid \\u escape"))
+            }
+            None => self.fail("expected four hex digits after \\u"),
+        }
+    }
+
+    fn number(&mut self) -> Result<Number, DocumentError> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        self.pos += usize::from(negative);
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.skip_digits();
+            }
+            _ => return self.fail("expected a digit"),
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            integer = false;
+            if self.skip_digits() == 0 {
+                return self.fail("expected a digit after the decimal point");
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            integer = false;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.skip_digits() == 0 {
+                return self.fail("expected a digit in the exponent");
+            }
+        }
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        if integer {
+            let exact = if negative {
+                text.parse().ok().filter(|&n| n != 0).map(Number::NegInt)
+            } else {
+                text.parse().ok().map(Number::PosInt)
+            };
+            if let Some(number) = exact {
+                return Ok(number);
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Number::Float(f)),
+            _ => {
+                self.pos = start;
+                self.fail("number is out of range")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let json = Json::parse(r#"{"plain": "abc", "escaped": "a\"b\u00e9", "k\n": 1}"#);
+        let Ok(Json::Object(entries)) = json else { panic!("not an object: {json:?}") };
+        assert!(matches!(&entries[0], (Cow::Borrowed("plain"), Json::String(Cow::Borrowed("abc")))));
+        assert!(matches!(&entries[1].1, Json::String(Cow::Owned(s)) if s == "a\"bé"));
+        assert!(matches!(&entries[2].0, Cow::Owned(k) if k == "k\n"));
+    }
+
+    #[test]
+    fn repeated_keys_read_as_a_map_would() {
+        let json = Json::parse(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+        let Json::Object(entries) = &json else { panic!("not an object") };
+        assert_eq!(get(entries, "a"), Some(&Json::Number(Number::PosInt(3))));
+        let mut seen = Vec::new();
+        for_each_entry(entries, |k, v| {
+            seen.push((k.to_owned(), v.clone()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let number = |n| Json::Number(Number::PosInt(n));
+        assert_eq!(seen, vec![("a".to_owned(), number(3)), ("b".to_owned(), number(2))]);
+        let document = json.into_document();
+        assert_eq!(document.to_json_string(), r#"{"a":3,"b":2}"#);
+        // Past the pairwise check's size, the hash set finds the repeat as well.
+        let mut big: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        big.push("\"k7\": 99".into());
+        let text = format!("{{{}}}", big.join(","));
+        let json = Json::parse(&text).unwrap();
+        let Json::Object(entries) = &json else { panic!("not an object") };
+        let mut count = 0;
+        for_each_entry(entries, |k, v| {
+            count += 1;
+            if k == "k7" {
+                assert_eq!(v, &Json::Number(Number::PosInt(99)));
+            }
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(count, 40);
+    }
+}
