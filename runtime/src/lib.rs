@@ -25,6 +25,7 @@ pub mod shape;
 pub mod stream;
 #[cfg(test)]
 mod test_rng;
+pub mod transfer;
 pub mod types;
 pub mod waiter;
 
