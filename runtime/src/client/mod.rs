@@ -10,6 +10,7 @@ mod customize;
 mod endpoint;
 mod invoke;
 mod presign;
+mod presign_post;
 
 use core::fmt;
 use core::marker::PhantomData;
