@@ -35,8 +35,6 @@ pub struct Extension {
     pub files: &'static [ExtensionFile],
 }
 
-// Used by the entries of `EXTENSIONS` as services gain extensions.
-#[allow(unused_macros)]
 macro_rules! files {
     ($service:literal: $($path:literal),* $(,)?) => {
         Extension {
@@ -50,7 +48,7 @@ macro_rules! files {
 }
 
 /// Every extension the generator carries, in service-name order.
-pub static EXTENSIONS: &[Extension] = &[];
+pub static EXTENSIONS: &[Extension] = &[files!("s3": "lib.rs", "presigned_post.rs", "transfer.rs", "transfer_resources.rs", "transfer_store.rs")];
 
 /// The extension of `service`, if it has one.
 pub fn for_service(service: &str) -> Option<&'static Extension> {

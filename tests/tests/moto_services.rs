@@ -13,6 +13,8 @@
 mod auth;
 #[path = "moto_services/common.rs"]
 mod common;
+#[path = "moto_services/fault_proxy.rs"]
+mod fault_proxy;
 #[path = "moto_services/json.rs"]
 mod json;
 #[path = "moto_services/paginate.rs"]
@@ -23,5 +25,7 @@ mod query;
 mod rest_json;
 #[path = "moto_services/s3.rs"]
 mod s3;
+#[path = "moto_services/transfer.rs"]
+mod transfer;
 #[path = "moto_services/waiters.rs"]
 mod waiters;

@@ -33,3 +33,6 @@ pub use config::TransferConfig;
 pub use extra_args::{ExtraArgs, TransferKind};
 pub use progress::Progress;
 pub use store::{CopyStore, DownloadStore, MultipartStore, ObjectInfo, UploadStore};
+// The types the transfer signatures use, so a service crate needs no dependency of its own.
+pub use bytes::Bytes;
+pub use tokio::io::{AsyncRead, AsyncWrite};
