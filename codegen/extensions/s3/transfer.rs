@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use tucuxi::transfer::{AsyncRead, AsyncWrite};
 use tucuxi::transfer::{self as rt_transfer, ExtraArgs, Progress, TransferConfig, TransferKind};
-use tucuxi::{Document, Error};
+use tucuxi::Error;
 
 pub use crate::transfer_store::CopySource;
 use crate::transfer_store::Target;
@@ -32,10 +32,10 @@ use crate::Client;
 
 /// What every transfer builder holds besides its subject.
 #[derive(Clone, Debug, Default)]
-struct Options {
-    extra: ExtraArgs,
-    config: TransferConfig,
-    progress: Progress,
+pub(crate) struct Options {
+    pub(crate) extra: ExtraArgs,
+    pub(crate) config: TransferConfig,
+    pub(crate) progress: Progress,
 }
 
 /// The builder methods every transfer shares.
@@ -44,34 +44,35 @@ macro_rules! options {
         impl$(<$param>)? $builder$(<$param>)? {
             /// boto3's `ExtraArgs`: request parameters by botocore member name, checked
             /// against boto3's allowed list for this kind of transfer when sent.
-            pub fn extra_args(mut self, args: ExtraArgs) -> Self {
+            pub fn extra_args(mut self, args: tucuxi::transfer::ExtraArgs) -> Self {
                 self.options.extra = args;
                 self
             }
 
             /// Sets one extra argument (`"ContentType"`, `"Metadata"`, `"VersionId"`, ...).
-            pub fn extra_arg(mut self, name: impl Into<String>, value: impl Into<Document>) -> Self {
+            pub fn extra_arg(mut self, name: impl Into<String>, value: impl Into<tucuxi::Document>) -> Self {
                 self.options.extra.insert(name, value);
                 self
             }
 
             /// boto3's `Config`: thresholds, part size, concurrency, bandwidth.
-            pub fn config(mut self, config: TransferConfig) -> Self {
+            pub fn config(mut self, config: tucuxi::transfer::TransferConfig) -> Self {
                 self.options.config = config;
                 self
             }
 
             /// boto3's `Callback`: called with the bytes transferred since its last call.
             pub fn callback(mut self, callback: impl Fn(u64) + Send + Sync + 'static) -> Self {
-                self.options.progress = Progress::new(callback);
+                self.options.progress = tucuxi::transfer::Progress::new(callback);
                 self
             }
         }
     };
 }
+pub(crate) use options;
 
 impl Options {
-    fn target(&self, client: &Client, bucket: &str, key: &str, kind: TransferKind) -> Result<Target, Error> {
+    pub(crate) fn target(&self, client: &Client, bucket: &str, key: &str, kind: TransferKind) -> Result<Target, Error> {
         self.extra.check(kind)?;
         Ok(Target {
             client: client.clone(),
@@ -84,7 +85,7 @@ impl Options {
 }
 
 /// Runs a transfer's future on the shared blocking runtime.
-fn blocking<T: Send + 'static>(
+pub(crate) fn blocking<T: Send + 'static>(
     future: impl core::future::Future<Output = Result<T, Error>> + Send + 'static,
 ) -> Result<T, Error> {
     tucuxi::http::block_on(future).map_err(Error::from)?

@@ -49,6 +49,7 @@ pub static SERVICE: rt::Service = rt::Service {
 };
 pub mod presigned_post;
 pub mod transfer;
+pub mod transfer_directory;
 mod transfer_resources;
 mod transfer_store;
 pub use tucuxi::auth::post_policy::{PostCondition, PresignedPost};

@@ -26,16 +26,16 @@ use tucuxi::transfer::{AsyncRead, AsyncWrite};
 use tucuxi::transfer::{
     self as rt_transfer, ExtraArgs, Progress, TransferConfig, TransferKind,
 };
-use tucuxi::{Document, Error};
+use tucuxi::Error;
 pub use crate::transfer_store::CopySource;
 use crate::transfer_store::Target;
 use crate::Client;
 /// What every transfer builder holds besides its subject.
 #[derive(Clone, Debug, Default)]
-struct Options {
-    extra: ExtraArgs,
-    config: TransferConfig,
-    progress: Progress,
+pub(crate) struct Options {
+    pub(crate) extra: ExtraArgs,
+    pub(crate) config: TransferConfig,
+    pub(crate) progress: Progress,
 }
 /// The builder methods every transfer shares.
 macro_rules! options {
@@ -43,21 +43,23 @@ macro_rules! options {
         impl $(<$param >)? $builder $(<$param >)? { #[doc =
         " boto3's `ExtraArgs`: request parameters by botocore member name, checked"]
         #[doc = " against boto3's allowed list for this kind of transfer when sent."] pub
-        fn extra_args(mut self, args : ExtraArgs) -> Self { self.options.extra = args;
-        self } #[doc =
+        fn extra_args(mut self, args : tucuxi::transfer::ExtraArgs) -> Self { self
+        .options.extra = args; self } #[doc =
         " Sets one extra argument (`\"ContentType\"`, `\"Metadata\"`, `\"VersionId\"`, ...)."]
         pub fn extra_arg(mut self, name : impl Into < String >, value : impl Into <
-        Document >) -> Self { self.options.extra.insert(name, value); self } #[doc =
-        " boto3's `Config`: thresholds, part size, concurrency, bandwidth."] pub fn
-        config(mut self, config : TransferConfig) -> Self { self.options.config = config;
-        self } #[doc =
+        tucuxi::Document >) -> Self { self.options.extra.insert(name, value); self }
+        #[doc = " boto3's `Config`: thresholds, part size, concurrency, bandwidth."] pub
+        fn config(mut self, config : tucuxi::transfer::TransferConfig) -> Self { self
+        .options.config = config; self } #[doc =
         " boto3's `Callback`: called with the bytes transferred since its last call."]
         pub fn callback(mut self, callback : impl Fn(u64) + Send + Sync + 'static) ->
-        Self { self.options.progress = Progress::new(callback); self } }
+        Self { self.options.progress = tucuxi::transfer::Progress::new(callback); self }
+        }
     };
 }
+pub(crate) use options;
 impl Options {
-    fn target(
+    pub(crate) fn target(
         &self,
         client: &Client,
         bucket: &str,
@@ -75,7 +77,7 @@ impl Options {
     }
 }
 /// Runs a transfer's future on the shared blocking runtime.
-fn blocking<T: Send + 'static>(
+pub(crate) fn blocking<T: Send + 'static>(
     future: impl core::future::Future<Output = Result<T, Error>> + Send + 'static,
 ) -> Result<T, Error> {
     tucuxi::http::block_on(future).map_err(Error::from)?

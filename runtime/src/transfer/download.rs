@@ -121,7 +121,7 @@ async fn put<S>(shared: &Shared<'_, S>, sink: &mut impl Sink, position: u64, dat
 /// The ranges of a download: one whole-object request under the threshold.
 fn plan(size: u64, config: &TransferConfig) -> (bool, Vec<Range<u64>>) {
     if size < config.multipart_threshold {
-        (true, vec![0..size])
+        (true, std::iter::once(0..size).collect())
     } else {
         (false, ranges(size, config.multipart_chunksize).collect())
     }
@@ -198,8 +198,8 @@ mod tests {
     #[test]
     fn small_objects_are_one_whole_request_and_large_ones_ranges() {
         let config = TransferConfig::default().multipart_threshold(10).multipart_chunksize(4);
-        assert_eq!(plan(0, &config), (true, vec![0..0]));
-        assert_eq!(plan(9, &config), (true, vec![0..9]));
+        assert_eq!(plan(0, &config), (true, std::iter::once(0..0).collect()));
+        assert_eq!(plan(9, &config), (true, std::iter::once(0..9).collect()));
         assert_eq!(plan(10, &config), (false, vec![0..4, 4..8, 8..10]));
     }
 }

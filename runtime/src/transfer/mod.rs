@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod copy;
+pub mod directory;
 pub mod download;
 pub mod extra_args;
 mod file;

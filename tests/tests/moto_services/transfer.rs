@@ -434,3 +434,54 @@ async fn presigned_post(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.eq(post.field("key"), Some("uploads/${filename}"), "the key field keeps the placeholder")?;
     Ok(())
 }
+
+#[test]
+fn transfer_directories() {
+    common::run_case("transfer-directories", |endpoint, mut checks| async move {
+        let outcome = directories(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn directories(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let s3 = Client::new(&common::session(endpoint));
+    let bucket = new_bucket(&s3).await?;
+    let dir = scratch("xfer-dir");
+    let source = dir.join("source");
+    std::fs::create_dir_all(source.join("sub/deeper"))?;
+    let big = pattern(6 * MIB, 21);
+    std::fs::write(source.join("a.txt"), b"alpha")?;
+    std::fs::write(source.join("sub/b.txt"), b"beta")?;
+    std::fs::write(source.join("sub/deeper/big.bin"), &big)?;
+    std::fs::write(source.join("skip.log"), b"not uploaded")?;
+    let (sent, callback) = counter();
+    let summary = s3
+        .upload_directory(&source, &bucket, "backup")
+        .filter(|name| !name.ends_with(".log"))
+        .config(small_config())
+        .callback(callback)
+        .send()
+        .await?;
+    checks.eq(summary.files, 3, "three files uploaded")?;
+    checks.eq(sent.load(Ordering::SeqCst), summary.bytes, "progress sums to the bytes uploaded")?;
+    let listed = s3.list_objects_v2().bucket(&bucket).send().await?;
+    let mut keys: Vec<String> = listed.contents.unwrap_or_default().into_iter().filter_map(|o| o.key).collect();
+    keys.sort();
+    checks.eq(
+        keys,
+        vec!["backup/a.txt".to_owned(), "backup/sub/b.txt".into(), "backup/sub/deeper/big.bin".into()],
+        "keys are the prefix and the relative paths",
+    )?;
+    // A key that would climb out of the destination is skipped, never written.
+    s3.put_object().bucket(&bucket).key("backup/../escape.txt").body("escaped").send().await?;
+    s3.put_object().bucket(&bucket).key("backup/folder/").body("").send().await?;
+    let target = dir.join("target");
+    let summary = s3.download_directory(&bucket, "backup/", &target).config(small_config()).send().await?;
+    checks.eq(summary.files, 3, "three files downloaded")?;
+    checks.eq(std::fs::read(target.join("a.txt"))?, b"alpha".to_vec(), "a.txt")?;
+    checks.eq(std::fs::read(target.join("sub/b.txt"))?, b"beta".to_vec(), "sub/b.txt")?;
+    checks.ok(std::fs::read(target.join("sub/deeper/big.bin"))? == big, "the multipart file is byte-identical")?;
+    checks.ok(!dir.join("escape.txt").exists() && !target.join("escape.txt").exists(), "no file escaped")?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
