@@ -17,9 +17,10 @@ use tucuxi_s3::{Client, TransferConfig};
 
 /// Draws `done / total` as a 40-column bar on one terminal line.
 fn draw(label: &str, done: u64, total: u64) {
-    let width = 40;
-    let filled = if total == 0 { width } else { (done.min(total) * width / total) as usize };
-    let bar = format!("{}{}", "#".repeat(filled), " ".repeat(width as usize - filled));
+    let width: u64 = 40;
+    // An empty file is complete from the start.
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(width);
+    let bar = format!("{}{}", "#".repeat(filled as usize), " ".repeat((width - filled) as usize));
     print!("\r{label} [{bar}] {done}/{total} bytes");
     let _ = std::io::stdout().flush();
 }
