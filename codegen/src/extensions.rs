@@ -48,15 +48,25 @@ macro_rules! files {
 }
 
 /// Every extension the generator carries, in service-name order.
-pub static EXTENSIONS: &[Extension] = &[files!(
-    "dynamodb": "lib.rs",
-    "attribute_value.rs",
-    "batch_writer.rs",
-    "conditions.rs",
-    "number.rs",
-    "table.rs",
-    "values.rs",
-)];
+pub static EXTENSIONS: &[Extension] = &[
+    files!(
+        "dynamodb": "lib.rs",
+        "attribute_value.rs",
+        "batch_writer.rs",
+        "conditions.rs",
+        "number.rs",
+        "table.rs",
+        "values.rs",
+    ),
+    files!(
+        "s3": "lib.rs",
+        "presigned_post.rs",
+        "transfer.rs",
+        "transfer_directory.rs",
+        "transfer_resources.rs",
+        "transfer_store.rs",
+    ),
+];
 
 /// The extension of `service`, if it has one.
 pub fn for_service(service: &str) -> Option<&'static Extension> {

@@ -29,6 +29,7 @@ pub mod stub;
 mod test_rng;
 #[cfg(feature = "tracing")]
 mod trace;
+pub mod transfer;
 pub mod types;
 pub mod validate;
 pub mod waiter;

@@ -17,6 +17,8 @@ mod checksums;
 mod common;
 #[path = "moto_services/dynamodb_plain.rs"]
 mod dynamodb_plain;
+#[path = "moto_services/fault_proxy.rs"]
+mod fault_proxy;
 #[path = "moto_services/json.rs"]
 mod json;
 #[path = "moto_services/paginate.rs"]
@@ -27,6 +29,8 @@ mod query;
 mod rest_json;
 #[path = "moto_services/s3.rs"]
 mod s3;
+#[path = "moto_services/transfer.rs"]
+mod transfer;
 #[path = "moto_services/waiters.rs"]
 mod waiters;
 #[path = "moto_services/wire.rs"]

@@ -33,6 +33,7 @@
 //! suite (`tests/signing_conformance.rs`).
 
 mod canonical;
+pub mod post_policy;
 pub mod sigv4;
 #[cfg(feature = "sigv4a")]
 pub mod sigv4a;

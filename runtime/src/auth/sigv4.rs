@@ -108,7 +108,7 @@ fn cached<T>(secret: &str, date: &str, region: &str, service: &str, read: impl F
 
 /// The derived signing key. Scoping the key to a day, region and service means a leaked key (or
 /// signature) is useless anywhere else.
-fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+pub(crate) fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let mut secret_key = Vec::with_capacity(secret.len() + 4);
     secret_key.extend_from_slice(b"AWS4");
     secret_key.extend_from_slice(secret.as_bytes());

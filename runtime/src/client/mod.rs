@@ -14,6 +14,7 @@ mod invoke;
 mod operation_type;
 mod presign;
 mod user_agent;
+mod presign_post;
 
 use core::fmt;
 use core::marker::PhantomData;
