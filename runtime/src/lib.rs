@@ -28,6 +28,7 @@ mod test_rng;
 pub mod types;
 pub mod waiter;
 
+pub use client::{CallError, CallResult};
 pub use error::{Error, ErrorKind, ServiceError};
 pub use event_stream::EventStream;
 pub use session::Session;

@@ -162,18 +162,16 @@ impl ListChangeSets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListChangeSetsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListChangeSetsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListChangeSetsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListChangeSetsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -181,7 +179,7 @@ impl ListChangeSets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -229,16 +227,14 @@ impl ListExports {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListExportsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListExportsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListExportsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListExportsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -246,7 +242,7 @@ impl ListExports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -302,18 +298,16 @@ impl ListGeneratedTemplates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListGeneratedTemplatesOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListGeneratedTemplatesOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListGeneratedTemplatesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListGeneratedTemplatesOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -321,7 +315,7 @@ impl ListGeneratedTemplates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -409,18 +403,20 @@ impl ListHookResults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListHookResultsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListHookResultsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -428,7 +424,7 @@ impl ListHookResults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -473,16 +469,14 @@ impl ListImports {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListImportsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListImportsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListImportsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListImportsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -490,7 +484,7 @@ impl ListImports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -536,8 +530,11 @@ impl ListResourceScanRelatedResources {
     }
     /// The list of resources for which you want to get the related resources. Up to 100 resources can be provided.
     #[inline]
-    pub fn resources(mut self, value: Vec<t::ScannedResourceIdentifier>) -> Self {
-        self.0.input_mut().resources = value;
+    pub fn resources(
+        mut self,
+        value: impl rt::Items<t::ScannedResourceIdentifier>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -553,12 +550,15 @@ impl ListResourceScanRelatedResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScanRelatedResourcesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListResourceScanRelatedResourcesOutput,
+            e::ListResourceScanRelatedResourcesError,
+        >,
     > {
         self.0.send()
     }
@@ -566,7 +566,10 @@ impl ListResourceScanRelatedResources {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListResourceScanRelatedResourcesOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListResourceScanRelatedResourcesOutput,
+        e::ListResourceScanRelatedResourcesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -574,7 +577,7 @@ impl ListResourceScanRelatedResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -664,18 +667,26 @@ impl ListResourceScanResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScanResourcesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListResourceScanResourcesOutput,
+            e::ListResourceScanResourcesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListResourceScanResourcesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListResourceScanResourcesOutput,
+        e::ListResourceScanResourcesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -683,7 +694,7 @@ impl ListResourceScanResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -749,18 +760,16 @@ impl ListResourceScans {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScansOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListResourceScansOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListResourceScansOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListResourceScansOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -768,7 +777,7 @@ impl ListResourceScans {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -835,9 +844,9 @@ impl ListStackInstanceResourceDrifts {
     #[inline]
     pub fn stack_instance_resource_drift_statuses(
         mut self,
-        value: Vec<t::StackResourceDriftStatus>,
+        value: impl rt::Items<t::StackResourceDriftStatus>,
     ) -> Self {
-        self.0.input_mut().stack_instance_resource_drift_statuses = Some(value);
+        value.add_to(&mut self.0.input_mut().stack_instance_resource_drift_statuses);
         self
     }
     /// The name of the Amazon Web Services account that you want to list resource drifts for.
@@ -865,12 +874,15 @@ impl ListStackInstanceResourceDrifts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackInstanceResourceDriftsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackInstanceResourceDriftsOutput,
+            e::ListStackInstanceResourceDriftsError,
+        >,
     > {
         self.0.send()
     }
@@ -878,7 +890,10 @@ impl ListStackInstanceResourceDrifts {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackInstanceResourceDriftsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackInstanceResourceDriftsOutput,
+        e::ListStackInstanceResourceDriftsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -886,7 +901,7 @@ impl ListStackInstanceResourceDrifts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -940,8 +955,8 @@ impl ListStackInstances {
     }
     /// The filter to apply to stack instances
     #[inline]
-    pub fn filters(mut self, value: Vec<t::StackInstanceFilter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::StackInstanceFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The name of the Amazon Web Services account that you want to list stack instances for.
@@ -963,18 +978,20 @@ impl ListStackInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackInstancesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackInstancesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -982,7 +999,7 @@ impl ListStackInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1048,18 +1065,16 @@ impl ListStackRefactorActions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackRefactorActionsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorActionsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackRefactorActionsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorActionsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1067,7 +1082,7 @@ impl ListStackRefactorActions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1118,9 +1133,9 @@ impl ListStackRefactors {
     #[inline]
     pub fn execution_status_filter(
         mut self,
-        value: Vec<t::StackRefactorExecutionStatus>,
+        value: impl rt::Items<t::StackRefactorExecutionStatus>,
     ) -> Self {
-        self.0.input_mut().execution_status_filter = Some(value);
+        value.add_to(&mut self.0.input_mut().execution_status_filter);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1136,18 +1151,16 @@ impl ListStackRefactors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackRefactorsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackRefactorsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1155,7 +1168,7 @@ impl ListStackRefactors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1217,18 +1230,16 @@ impl ListStackResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackResourcesOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackResourcesOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackResourcesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackResourcesOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1236,7 +1247,7 @@ impl ListStackResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1308,12 +1319,15 @@ impl ListStackSetAutoDeploymentTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetAutoDeploymentTargetsOutput,
+            e::ListStackSetAutoDeploymentTargetsError,
+        >,
     > {
         self.0.send()
     }
@@ -1321,7 +1335,10 @@ impl ListStackSetAutoDeploymentTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackSetAutoDeploymentTargetsOutput,
+        e::ListStackSetAutoDeploymentTargetsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1329,7 +1346,7 @@ impl ListStackSetAutoDeploymentTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1397,17 +1414,20 @@ impl ListStackSetOperationResults {
     }
     /// The filter to apply to operation results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::OperationResultFilter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::OperationResultFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetOperationResultsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetOperationResultsOutput,
+            e::ListStackSetOperationResultsError,
+        >,
     > {
         self.0.send()
     }
@@ -1415,7 +1435,10 @@ impl ListStackSetOperationResults {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackSetOperationResultsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackSetOperationResultsOutput,
+        e::ListStackSetOperationResultsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1423,7 +1446,7 @@ impl ListStackSetOperationResults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1497,18 +1520,26 @@ impl ListStackSetOperations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetOperationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetOperationsOutput,
+            e::ListStackSetOperationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackSetOperationsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListStackSetOperationsOutput,
+        e::ListStackSetOperationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1516,7 +1547,7 @@ impl ListStackSetOperations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1627,18 +1658,16 @@ impl ListStackSets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackSetsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackSetsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackSetsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1646,7 +1675,7 @@ impl ListStackSets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1693,21 +1722,19 @@ impl ListStacks {
     }
     /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the Stack data type.
     #[inline]
-    pub fn stack_status_filter(mut self, value: Vec<t::StackStatus>) -> Self {
-        self.0.input_mut().stack_status_filter = Some(value);
+    pub fn stack_status_filter(mut self, value: impl rt::Items<t::StackStatus>) -> Self {
+        value.add_to(&mut self.0.input_mut().stack_status_filter);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListStacksOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListStacksOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStacksOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStacksOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1715,7 +1742,7 @@ impl ListStacks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1798,18 +1825,23 @@ impl ListTypeRegistrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTypeRegistrationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListTypeRegistrationsOutput,
+            e::ListTypeRegistrationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypeRegistrationsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTypeRegistrationsOutput, e::ListTypeRegistrationsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1817,7 +1849,7 @@ impl ListTypeRegistrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1894,18 +1926,20 @@ impl ListTypeVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTypeVersionsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypeVersionsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1913,7 +1947,7 @@ impl ListTypeVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1986,16 +2020,18 @@ impl ListTypes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListTypesOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTypesOutput, e::ListTypesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListTypesOutput, e::ListTypesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -2003,7 +2039,7 @@ impl ListTypes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -75,12 +75,15 @@ impl EnableKinesisStreamingDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::KinesisStreamingDestinationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::KinesisStreamingDestinationOutput,
+            e::EnableKinesisStreamingDestinationError,
+        >,
     > {
         self.0.send()
     }
@@ -88,7 +91,10 @@ impl EnableKinesisStreamingDestination {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::KinesisStreamingDestinationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::KinesisStreamingDestinationOutput,
+        e::EnableKinesisStreamingDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -96,7 +102,7 @@ impl EnableKinesisStreamingDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -142,8 +148,8 @@ impl ExecuteStatement {
     }
     /// The parameters for the PartiQL statement, if any.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::AttributeValue>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
@@ -183,18 +189,20 @@ impl ExecuteStatement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExecuteStatementOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExecuteStatementOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -202,7 +210,7 @@ impl ExecuteStatement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -240,8 +248,11 @@ pub struct ExecuteTransaction(
 impl ExecuteTransaction {
     /// The list of PartiQL statements representing the transaction to run.
     #[inline]
-    pub fn transact_statements(mut self, value: Vec<t::ParameterizedStatement>) -> Self {
-        self.0.input_mut().transact_statements = value;
+    pub fn transact_statements(
+        mut self,
+        value: impl rt::Items<t::ParameterizedStatement>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transact_statements);
         self
     }
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
@@ -260,18 +271,20 @@ impl ExecuteTransaction {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExecuteTransactionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExecuteTransactionOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -279,7 +292,7 @@ impl ExecuteTransaction {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -389,18 +402,26 @@ impl ExportTableToPointInTime {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExportTableToPointInTimeOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ExportTableToPointInTimeOutput,
+            e::ExportTableToPointInTimeError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExportTableToPointInTimeOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ExportTableToPointInTimeOutput,
+        e::ExportTableToPointInTimeError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -408,7 +429,7 @@ impl ExportTableToPointInTime {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

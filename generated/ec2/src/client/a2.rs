@@ -171,8 +171,8 @@ impl AssignPrivateNatGatewayAddress {
     }
     /// The private IPv4 addresses you want to assign to the private NAT gateway.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
@@ -188,12 +188,12 @@ impl AssignPrivateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssignPrivateNatGatewayAddressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssignPrivateNatGatewayAddressResult>,
     > {
         self.0.send()
     }
@@ -201,7 +201,7 @@ impl AssignPrivateNatGatewayAddress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssignPrivateNatGatewayAddressResult, rt::Error> {
+    ) -> rt::CallResult<t::AssignPrivateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -209,7 +209,7 @@ impl AssignPrivateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -294,18 +294,16 @@ impl AssociateAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateAddressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateAddressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateAddressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -313,7 +311,7 @@ impl AssociateAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -360,15 +358,15 @@ impl AssociateApplicationStatusCheck {
     #[inline]
     pub fn target_tag_associations(
         mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
+        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
     ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
     /// The IDs of the instances to associate with the application status check.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -384,12 +382,12 @@ impl AssociateApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
@@ -397,7 +395,7 @@ impl AssociateApplicationStatusCheck {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateApplicationStatusCheckResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -405,7 +403,7 @@ impl AssociateApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -461,12 +459,12 @@ impl AssociateCapacityReservationBillingOwner {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult>,
     > {
         self.0.send()
     }
@@ -474,7 +472,7 @@ impl AssociateCapacityReservationBillingOwner {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -482,7 +480,7 @@ impl AssociateCapacityReservationBillingOwner {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -555,12 +553,12 @@ impl AssociateClientVpnTargetNetwork {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateClientVpnTargetNetworkResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateClientVpnTargetNetworkResult>,
     > {
         self.0.send()
     }
@@ -568,7 +566,7 @@ impl AssociateClientVpnTargetNetwork {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateClientVpnTargetNetworkResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateClientVpnTargetNetworkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -576,7 +574,7 @@ impl AssociateClientVpnTargetNetwork {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -629,16 +627,14 @@ impl AssociateDhcpOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -646,7 +642,7 @@ impl AssociateDhcpOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -699,12 +695,12 @@ impl AssociateEnclaveCertificateIamRole {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult>,
     > {
         self.0.send()
     }
@@ -712,7 +708,7 @@ impl AssociateEnclaveCertificateIamRole {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -720,7 +716,7 @@ impl AssociateEnclaveCertificateIamRole {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -770,20 +766,16 @@ impl AssociateIamInstanceProfile {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIamInstanceProfileResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIamInstanceProfileResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateIamInstanceProfileResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIamInstanceProfileResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -791,7 +783,7 @@ impl AssociateIamInstanceProfile {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -849,20 +841,18 @@ impl AssociateInstanceEventWindow {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateInstanceEventWindowResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateInstanceEventWindowResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateInstanceEventWindowResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateInstanceEventWindowResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -870,7 +860,7 @@ impl AssociateInstanceEventWindow {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -925,18 +915,16 @@ impl AssociateIpamByoasn {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIpamByoasnResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIpamByoasnResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIpamByoasnResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -944,7 +932,7 @@ impl AssociateIpamByoasn {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -998,8 +986,11 @@ impl AssociateIpamResourceDiscovery {
     }
     /// Tag specifications.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A client token.
@@ -1009,12 +1000,12 @@ impl AssociateIpamResourceDiscovery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIpamResourceDiscoveryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateIpamResourceDiscoveryResult>,
     > {
         self.0.send()
     }
@@ -1022,7 +1013,7 @@ impl AssociateIpamResourceDiscovery {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateIpamResourceDiscoveryResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateIpamResourceDiscoveryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1030,7 +1021,7 @@ impl AssociateIpamResourceDiscovery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1085,18 +1076,16 @@ impl AssociateKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1104,7 +1093,7 @@ impl AssociateKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1150,14 +1139,14 @@ impl AssociateNatGatewayAddress {
     }
     /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = value;
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
     /// The private IPv4 addresses that you want to assign to the NAT gateway.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1179,20 +1168,16 @@ impl AssociateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateNatGatewayAddressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateNatGatewayAddressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateNatGatewayAddressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1200,7 +1185,7 @@ impl AssociateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1248,8 +1233,8 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     }
     /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
     #[inline]
-    pub fn network_resource_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_resource_ids = Some(value);
+    pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_resource_ids);
         self
     }
     /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
@@ -1274,12 +1259,12 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1287,7 +1272,7 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1295,7 +1280,7 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1352,18 +1337,16 @@ impl AssociateRouteServer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateRouteServerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteServerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteServerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1371,7 +1354,7 @@ impl AssociateRouteServer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1438,18 +1421,16 @@ impl AssociateRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateRouteTableResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteTableResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1457,7 +1438,7 @@ impl AssociateRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

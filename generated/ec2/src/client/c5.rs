@@ -170,8 +170,8 @@ impl CreateManagedPrefixList {
     }
     /// One or more entries for the prefix list.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
-        self.0.input_mut().entries = Some(value);
+    pub fn entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// The maximum number of entries for the prefix list.
@@ -182,8 +182,11 @@ impl CreateManagedPrefixList {
     }
     /// The tags to apply to the prefix list during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The IP address type.
@@ -199,18 +202,16 @@ impl CreateManagedPrefixList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateManagedPrefixListResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateManagedPrefixListResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateManagedPrefixListResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateManagedPrefixListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -218,7 +219,7 @@ impl CreateManagedPrefixList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -256,14 +257,17 @@ pub struct CreateMetricCategory(
 impl CreateMetricCategory {
     /// The names of the metrics to include in the metric category.
     #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = value;
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
     /// The tags to apply to the metric category during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -279,18 +283,16 @@ impl CreateMetricCategory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateMetricCategoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMetricCategoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateMetricCategoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateMetricCategoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -298,7 +300,7 @@ impl CreateMetricCategory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -380,15 +382,18 @@ impl CreateNatGateway {
     #[inline]
     pub fn availability_zone_addresses(
         mut self,
-        value: Vec<t::AvailabilityZoneAddress>,
+        value: impl rt::Items<t::AvailabilityZoneAddress>,
     ) -> Self {
-        self.0.input_mut().availability_zone_addresses = Some(value);
+        value.add_to(&mut self.0.input_mut().availability_zone_addresses);
         self
     }
     /// The tags to assign to the NAT gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
@@ -405,14 +410,17 @@ impl CreateNatGateway {
     }
     /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     #[inline]
-    pub fn secondary_allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_allocation_ids = Some(value);
+    pub fn secondary_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_allocation_ids);
         self
     }
     /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     #[inline]
-    pub fn secondary_private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_private_ip_addresses = Some(value);
+    pub fn secondary_private_ip_addresses(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_private_ip_addresses);
         self
     }
     /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
@@ -422,18 +430,16 @@ impl CreateNatGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNatGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNatGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNatGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNatGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -441,7 +447,7 @@ impl CreateNatGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -475,8 +481,11 @@ pub struct CreateNetworkAcl(
 impl CreateNetworkAcl {
     /// The tags to assign to the network ACL.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -498,18 +507,16 @@ impl CreateNetworkAcl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkAclResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkAclResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkAclResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkAclResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -517,7 +524,7 @@ impl CreateNetworkAcl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -610,16 +617,14 @@ impl CreateNetworkAclEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -627,7 +632,7 @@ impl CreateNetworkAclEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -661,14 +666,20 @@ pub struct CreateNetworkInsightsAccessScope(
 impl CreateNetworkInsightsAccessScope {
     /// The paths to match.
     #[inline]
-    pub fn match_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().match_paths = Some(value);
+    pub fn match_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().match_paths);
         self
     }
     /// The paths to exclude.
     #[inline]
-    pub fn exclude_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().exclude_paths = Some(value);
+    pub fn exclude_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().exclude_paths);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -679,8 +690,11 @@ impl CreateNetworkInsightsAccessScope {
     }
     /// The tags to apply.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -690,12 +704,12 @@ impl CreateNetworkInsightsAccessScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkInsightsAccessScopeResult>,
     > {
         self.0.send()
     }
@@ -703,7 +717,7 @@ impl CreateNetworkInsightsAccessScope {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkInsightsAccessScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -711,7 +725,7 @@ impl CreateNetworkInsightsAccessScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -785,8 +799,11 @@ impl CreateNetworkInsightsPath {
     }
     /// The tags to add to the path.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -814,18 +831,16 @@ impl CreateNetworkInsightsPath {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInsightsPathResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInsightsPathResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInsightsPathResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInsightsPathResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -833,7 +848,7 @@ impl CreateNetworkInsightsPath {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -875,9 +890,9 @@ impl CreateNetworkInterface {
     #[inline]
     pub fn ipv4_prefixes(
         mut self,
-        value: Vec<t::Ipv4PrefixSpecificationRequest>,
+        value: impl rt::Items<t::Ipv4PrefixSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().ipv4_prefixes = Some(value);
+        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
@@ -890,9 +905,9 @@ impl CreateNetworkInterface {
     #[inline]
     pub fn ipv6_prefixes(
         mut self,
-        value: Vec<t::Ipv6PrefixSpecificationRequest>,
+        value: impl rt::Items<t::Ipv6PrefixSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().ipv6_prefixes = Some(value);
+        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
@@ -912,8 +927,11 @@ impl CreateNetworkInterface {
     }
     /// The tags to apply to the new network interface.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -963,17 +981,17 @@ impl CreateNetworkInterface {
     }
     /// The IDs of the security groups.
     #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
         self
     }
     /// The private IPv4 addresses.
     #[inline]
     pub fn private_ip_addresses(
         mut self,
-        value: Vec<t::PrivateIpAddressSpecification>,
+        value: impl rt::Items<t::PrivateIpAddressSpecification>,
     ) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
@@ -984,8 +1002,11 @@ impl CreateNetworkInterface {
     }
     /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
     #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl rt::Items<t::InstanceIpv6Address>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
         self
     }
     /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
@@ -1001,18 +1022,16 @@ impl CreateNetworkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInterfaceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInterfaceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInterfaceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1020,7 +1039,7 @@ impl CreateNetworkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1087,12 +1106,12 @@ impl CreateNetworkInterfacePermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInterfacePermissionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkInterfacePermissionResult>,
     > {
         self.0.send()
     }
@@ -1100,7 +1119,7 @@ impl CreateNetworkInterfacePermission {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkInterfacePermissionResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkInterfacePermissionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1108,7 +1127,7 @@ impl CreateNetworkInterfacePermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1194,8 +1213,11 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     }
     /// The tags to assign to the policy.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1211,12 +1233,12 @@ impl CreateNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1224,7 +1246,7 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1232,7 +1254,7 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1278,8 +1300,11 @@ impl CreatePlacementGroup {
     }
     /// The tags to apply to the new placement group.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Determines how placement groups spread instances.
@@ -1325,18 +1350,16 @@ impl CreatePlacementGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreatePlacementGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePlacementGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePlacementGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreatePlacementGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1344,7 +1367,7 @@ impl CreatePlacementGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1386,8 +1409,11 @@ impl CreatePublicIpv4Pool {
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
@@ -1397,18 +1423,16 @@ impl CreatePublicIpv4Pool {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreatePublicIpv4PoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePublicIpv4PoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePublicIpv4PoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreatePublicIpv4PoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1416,7 +1440,7 @@ impl CreatePublicIpv4Pool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1478,8 +1502,11 @@ impl CreateReplaceRootVolumeTask {
     }
     /// The tags to apply to the root volume replacement task.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
@@ -1507,20 +1534,16 @@ impl CreateReplaceRootVolumeTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateReplaceRootVolumeTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateReplaceRootVolumeTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateReplaceRootVolumeTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateReplaceRootVolumeTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1528,7 +1551,7 @@ impl CreateReplaceRootVolumeTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1584,8 +1607,11 @@ impl CreateReservedInstancesListing {
     }
     /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
     #[inline]
-    pub fn price_schedules(mut self, value: Vec<t::PriceScheduleSpecification>) -> Self {
-        self.0.input_mut().price_schedules = value;
+    pub fn price_schedules(
+        mut self,
+        value: impl rt::Items<t::PriceScheduleSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().price_schedules);
         self
     }
     /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1595,12 +1621,12 @@ impl CreateReservedInstancesListing {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateReservedInstancesListingResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateReservedInstancesListingResult>,
     > {
         self.0.send()
     }
@@ -1608,7 +1634,7 @@ impl CreateReservedInstancesListing {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateReservedInstancesListingResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateReservedInstancesListingResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1616,7 +1642,7 @@ impl CreateReservedInstancesListing {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1674,8 +1700,11 @@ impl CreateRestoreImageTask {
     }
     /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1685,18 +1714,16 @@ impl CreateRestoreImageTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRestoreImageTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRestoreImageTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRestoreImageTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRestoreImageTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1704,7 +1731,7 @@ impl CreateRestoreImageTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1848,16 +1875,14 @@ impl CreateRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateRouteResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1865,7 +1890,7 @@ impl CreateRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -198,31 +198,29 @@ impl DescribeSpotInstanceRequests {
     }
     /// The IDs of the Spot Instance requests.
     #[inline]
-    pub fn spot_instance_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_instance_request_ids = Some(value);
+    pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotInstanceRequestsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSpotInstanceRequestsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotInstanceRequestsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -230,7 +228,7 @@ impl DescribeSpotInstanceRequests {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -316,20 +314,20 @@ impl DescribeSpotPriceHistory {
     }
     /// Filters the results by the specified instance types.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// Filters the results by the specified basic product descriptions.
     #[inline]
-    pub fn product_descriptions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_descriptions = Some(value);
+    pub fn product_descriptions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().product_descriptions);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Filters the results by the specified Availability Zone.
@@ -351,18 +349,16 @@ impl DescribeSpotPriceHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotPriceHistoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSpotPriceHistoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotPriceHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -370,7 +366,7 @@ impl DescribeSpotPriceHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -442,20 +438,16 @@ impl DescribeStaleSecurityGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStaleSecurityGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeStaleSecurityGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeStaleSecurityGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -463,7 +455,7 @@ impl DescribeStaleSecurityGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -520,8 +512,8 @@ pub struct DescribeStoreImageTasks(
 impl DescribeStoreImageTasks {
     /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -532,8 +524,8 @@ impl DescribeStoreImageTasks {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -549,18 +541,16 @@ impl DescribeStoreImageTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStoreImageTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeStoreImageTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeStoreImageTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -568,7 +558,7 @@ impl DescribeStoreImageTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -630,14 +620,14 @@ pub struct DescribeSubnets(
 impl DescribeSubnets {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the subnets.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -659,18 +649,16 @@ impl DescribeSubnets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSubnetsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSubnetsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSubnetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -678,7 +666,7 @@ impl DescribeSubnets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,8 +726,8 @@ impl DescribeTags {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -755,16 +743,16 @@ impl DescribeTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeTagsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeTagsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTagsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTagsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -772,7 +760,7 @@ impl DescribeTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -817,8 +805,11 @@ pub struct DescribeTrafficMirrorFilterRules(
 impl DescribeTrafficMirrorFilterRules {
     /// Traffic filter rule IDs.
     #[inline]
-    pub fn traffic_mirror_filter_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_ids = Some(value);
+    pub fn traffic_mirror_filter_rule_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_rule_ids);
         self
     }
     /// Traffic filter ID.
@@ -835,8 +826,8 @@ impl DescribeTrafficMirrorFilterRules {
     }
     /// Traffic mirror filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -852,12 +843,12 @@ impl DescribeTrafficMirrorFilterRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorFilterRulesResult>,
     > {
         self.0.send()
     }
@@ -865,7 +856,7 @@ impl DescribeTrafficMirrorFilterRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrafficMirrorFilterRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -873,7 +864,7 @@ impl DescribeTrafficMirrorFilterRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -909,8 +900,8 @@ pub struct DescribeTrafficMirrorFilters(
 impl DescribeTrafficMirrorFilters {
     /// The ID of the Traffic Mirror filter.
     #[inline]
-    pub fn traffic_mirror_filter_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_ids = Some(value);
+    pub fn traffic_mirror_filter_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -921,8 +912,8 @@ impl DescribeTrafficMirrorFilters {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -938,20 +929,18 @@ impl DescribeTrafficMirrorFilters {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFiltersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorFiltersResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTrafficMirrorFiltersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -959,7 +948,7 @@ impl DescribeTrafficMirrorFilters {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1008,8 +997,8 @@ pub struct DescribeTrafficMirrorSessions(
 impl DescribeTrafficMirrorSessions {
     /// The ID of the Traffic Mirror session.
     #[inline]
-    pub fn traffic_mirror_session_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_ids = Some(value);
+    pub fn traffic_mirror_session_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_session_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1020,8 +1009,8 @@ impl DescribeTrafficMirrorSessions {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1037,12 +1026,12 @@ impl DescribeTrafficMirrorSessions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorSessionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorSessionsResult>,
     > {
         self.0.send()
     }
@@ -1050,7 +1039,7 @@ impl DescribeTrafficMirrorSessions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrafficMirrorSessionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1058,7 +1047,7 @@ impl DescribeTrafficMirrorSessions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1107,8 +1096,8 @@ pub struct DescribeTrafficMirrorTargets(
 impl DescribeTrafficMirrorTargets {
     /// The ID of the Traffic Mirror targets.
     #[inline]
-    pub fn traffic_mirror_target_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_ids = Some(value);
+    pub fn traffic_mirror_target_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_target_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1119,8 +1108,8 @@ impl DescribeTrafficMirrorTargets {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1136,20 +1125,18 @@ impl DescribeTrafficMirrorTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorTargetsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTrafficMirrorTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1157,7 +1144,7 @@ impl DescribeTrafficMirrorTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1206,14 +1193,17 @@ pub struct DescribeTransitGatewayAttachments(
 impl DescribeTransitGatewayAttachments {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1235,12 +1225,12 @@ impl DescribeTransitGatewayAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -1248,7 +1238,7 @@ impl DescribeTransitGatewayAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1256,7 +1246,7 @@ impl DescribeTransitGatewayAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1305,14 +1295,17 @@ pub struct DescribeTransitGatewayConnectPeers(
 impl DescribeTransitGatewayConnectPeers {
     /// The IDs of the Connect peers.
     #[inline]
-    pub fn transit_gateway_connect_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_ids = Some(value);
+    pub fn transit_gateway_connect_peer_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_connect_peer_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1334,12 +1327,12 @@ impl DescribeTransitGatewayConnectPeers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayConnectPeersResult>,
     > {
         self.0.send()
     }
@@ -1347,7 +1340,7 @@ impl DescribeTransitGatewayConnectPeers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayConnectPeersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1355,7 +1348,7 @@ impl DescribeTransitGatewayConnectPeers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1404,14 +1397,17 @@ pub struct DescribeTransitGatewayConnects(
 impl DescribeTransitGatewayConnects {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1433,12 +1429,12 @@ impl DescribeTransitGatewayConnects {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayConnectsResult>,
     > {
         self.0.send()
     }
@@ -1446,7 +1442,7 @@ impl DescribeTransitGatewayConnects {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayConnectsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1454,7 +1450,7 @@ impl DescribeTransitGatewayConnects {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1503,14 +1499,17 @@ pub struct DescribeTransitGatewayMeteringPolicies(
 impl DescribeTransitGatewayMeteringPolicies {
     /// The IDs of the transit gateway metering policies to describe.
     #[inline]
-    pub fn transit_gateway_metering_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_ids = Some(value);
+    pub fn transit_gateway_metering_policy_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_metering_policy_ids);
         self
     }
     /// One or more filters to apply when describing transit gateway metering policies.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1532,12 +1531,12 @@ impl DescribeTransitGatewayMeteringPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayMeteringPoliciesResult>,
     > {
         self.0.send()
     }
@@ -1545,7 +1544,7 @@ impl DescribeTransitGatewayMeteringPolicies {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayMeteringPoliciesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1553,7 +1552,7 @@ impl DescribeTransitGatewayMeteringPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1589,14 +1588,17 @@ pub struct DescribeTransitGatewayMulticastDomains(
 impl DescribeTransitGatewayMulticastDomains {
     /// The ID of the transit gateway multicast domain.
     #[inline]
-    pub fn transit_gateway_multicast_domain_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_ids = Some(value);
+    pub fn transit_gateway_multicast_domain_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_multicast_domain_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1618,12 +1620,12 @@ impl DescribeTransitGatewayMulticastDomains {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayMulticastDomainsResult>,
     > {
         self.0.send()
     }
@@ -1631,7 +1633,7 @@ impl DescribeTransitGatewayMulticastDomains {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayMulticastDomainsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1639,7 +1641,7 @@ impl DescribeTransitGatewayMulticastDomains {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1691,14 +1693,17 @@ pub struct DescribeTransitGatewayNetworkFunctionAttachments(
 impl DescribeTransitGatewayNetworkFunctionAttachments {
     /// The IDs of the network function attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1720,14 +1725,13 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1736,7 +1740,7 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1744,7 +1748,7 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -184,14 +184,17 @@ pub struct DescribeTransitGatewayPeeringAttachments(
 impl DescribeTransitGatewayPeeringAttachments {
     /// One or more IDs of the transit gateway peering attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -213,12 +216,12 @@ impl DescribeTransitGatewayPeeringAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayPeeringAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -226,7 +229,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayPeeringAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -234,7 +237,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -286,14 +289,17 @@ pub struct DescribeTransitGatewayPolicyTables(
 impl DescribeTransitGatewayPolicyTables {
     /// The IDs of the transit gateway policy tables.
     #[inline]
-    pub fn transit_gateway_policy_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_ids = Some(value);
+    pub fn transit_gateway_policy_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_policy_table_ids);
         self
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -315,12 +321,12 @@ impl DescribeTransitGatewayPolicyTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayPolicyTablesResult>,
     > {
         self.0.send()
     }
@@ -328,7 +334,7 @@ impl DescribeTransitGatewayPolicyTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayPolicyTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -336,7 +342,7 @@ impl DescribeTransitGatewayPolicyTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -387,15 +393,18 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     #[inline]
     pub fn transit_gateway_route_table_announcement_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_ids = Some(value);
+        value
+            .add_to(
+                &mut self.0.input_mut().transit_gateway_route_table_announcement_ids,
+            );
         self
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -417,15 +426,12 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayRouteTableAnnouncementsResult>,
     > {
         self.0.send()
     }
@@ -433,7 +439,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayRouteTableAnnouncementsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -441,7 +447,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -493,14 +499,17 @@ pub struct DescribeTransitGatewayRouteTables(
 impl DescribeTransitGatewayRouteTables {
     /// The IDs of the transit gateway route tables.
     #[inline]
-    pub fn transit_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_ids = Some(value);
+    pub fn transit_gateway_route_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_route_table_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -522,12 +531,12 @@ impl DescribeTransitGatewayRouteTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayRouteTablesResult>,
     > {
         self.0.send()
     }
@@ -535,7 +544,7 @@ impl DescribeTransitGatewayRouteTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayRouteTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -543,7 +552,7 @@ impl DescribeTransitGatewayRouteTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -592,14 +601,17 @@ pub struct DescribeTransitGatewayVpcAttachments(
 impl DescribeTransitGatewayVpcAttachments {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -621,12 +633,12 @@ impl DescribeTransitGatewayVpcAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayVpcAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -634,7 +646,7 @@ impl DescribeTransitGatewayVpcAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayVpcAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -642,7 +654,7 @@ impl DescribeTransitGatewayVpcAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -694,14 +706,14 @@ pub struct DescribeTransitGateways(
 impl DescribeTransitGateways {
     /// The IDs of the transit gateways.
     #[inline]
-    pub fn transit_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_ids = Some(value);
+    pub fn transit_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -723,18 +735,16 @@ impl DescribeTransitGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeTransitGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTransitGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -742,7 +752,7 @@ impl DescribeTransitGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -791,8 +801,8 @@ pub struct DescribeTrunkInterfaceAssociations(
 impl DescribeTrunkInterfaceAssociations {
     /// The IDs of the associations.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -803,8 +813,8 @@ impl DescribeTrunkInterfaceAssociations {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -820,12 +830,12 @@ impl DescribeTrunkInterfaceAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrunkInterfaceAssociationsResult>,
     > {
         self.0.send()
     }
@@ -833,7 +843,7 @@ impl DescribeTrunkInterfaceAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrunkInterfaceAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -841,7 +851,7 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -890,8 +900,11 @@ pub struct DescribeVerifiedAccessEndpoints(
 impl DescribeVerifiedAccessEndpoints {
     /// The ID of the Verified Access endpoint.
     #[inline]
-    pub fn verified_access_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_ids = Some(value);
+    pub fn verified_access_endpoint_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_endpoint_ids);
         self
     }
     /// The ID of the Verified Access instance.
@@ -920,8 +933,8 @@ impl DescribeVerifiedAccessEndpoints {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -931,12 +944,12 @@ impl DescribeVerifiedAccessEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessEndpointsResult>,
     > {
         self.0.send()
     }
@@ -944,7 +957,7 @@ impl DescribeVerifiedAccessEndpoints {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -952,7 +965,7 @@ impl DescribeVerifiedAccessEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1001,8 +1014,8 @@ pub struct DescribeVerifiedAccessGroups(
 impl DescribeVerifiedAccessGroups {
     /// The ID of the Verified Access groups.
     #[inline]
-    pub fn verified_access_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_group_ids = Some(value);
+    pub fn verified_access_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_group_ids);
         self
     }
     /// The ID of the Verified Access instance.
@@ -1025,8 +1038,8 @@ impl DescribeVerifiedAccessGroups {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1036,20 +1049,18 @@ impl DescribeVerifiedAccessGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessGroupsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessGroupsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVerifiedAccessGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1057,7 +1068,7 @@ impl DescribeVerifiedAccessGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1106,8 +1117,11 @@ pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
 impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     /// The IDs of the Verified Access instances.
     #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1124,8 +1138,8 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1135,14 +1149,13 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1151,10 +1164,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::Error,
-    > {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1162,7 +1172,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1214,8 +1224,11 @@ pub struct DescribeVerifiedAccessInstances(
 impl DescribeVerifiedAccessInstances {
     /// The IDs of the Verified Access instances.
     #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1232,8 +1245,8 @@ impl DescribeVerifiedAccessInstances {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1243,12 +1256,12 @@ impl DescribeVerifiedAccessInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessInstancesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessInstancesResult>,
     > {
         self.0.send()
     }
@@ -1256,7 +1269,7 @@ impl DescribeVerifiedAccessInstances {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1264,7 +1277,7 @@ impl DescribeVerifiedAccessInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1313,8 +1326,11 @@ pub struct DescribeVerifiedAccessTrustProviders(
 impl DescribeVerifiedAccessTrustProviders {
     /// The IDs of the Verified Access trust providers.
     #[inline]
-    pub fn verified_access_trust_provider_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_trust_provider_ids = Some(value);
+    pub fn verified_access_trust_provider_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_trust_provider_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1331,8 +1347,8 @@ impl DescribeVerifiedAccessTrustProviders {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1342,12 +1358,12 @@ impl DescribeVerifiedAccessTrustProviders {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessTrustProvidersResult>,
     > {
         self.0.send()
     }
@@ -1355,7 +1371,7 @@ impl DescribeVerifiedAccessTrustProviders {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessTrustProvidersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1363,7 +1379,7 @@ impl DescribeVerifiedAccessTrustProviders {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1434,18 +1450,16 @@ impl DescribeVolumeAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumeAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumeAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1453,7 +1467,7 @@ impl DescribeVolumeAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1513,8 +1527,8 @@ impl DescribeVolumeStatus {
     }
     /// The IDs of the volumes.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -1531,23 +1545,21 @@ impl DescribeVolumeStatus {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumeStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumeStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1555,7 +1567,7 @@ impl DescribeVolumeStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1612,8 +1624,8 @@ pub struct DescribeVolumes(
 impl DescribeVolumes {
     /// The volume IDs. If not specified, then all volumes are included in the response.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -1630,8 +1642,8 @@ impl DescribeVolumes {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1647,18 +1659,16 @@ impl DescribeVolumes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1666,7 +1676,7 @@ impl DescribeVolumes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1740,14 +1750,14 @@ impl DescribeVolumesModifications {
     }
     /// The IDs of the volumes.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1769,20 +1779,18 @@ impl DescribeVolumesModifications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesModificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVolumesModificationsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumesModificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1790,7 +1798,7 @@ impl DescribeVolumesModifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

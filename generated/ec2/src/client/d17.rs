@@ -192,18 +192,16 @@ impl DescribeVpcAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -211,7 +209,7 @@ impl DescribeVpcAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -253,14 +251,14 @@ impl DescribeVpcBlockPublicAccessExclusions {
     }
     /// Filters for the request:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// IDs of exclusions.
     #[inline]
-    pub fn exclusion_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().exclusion_ids = Some(value);
+    pub fn exclusion_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().exclusion_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -276,12 +274,12 @@ impl DescribeVpcBlockPublicAccessExclusions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcBlockPublicAccessExclusionsResult>,
     > {
         self.0.send()
     }
@@ -289,7 +287,7 @@ impl DescribeVpcBlockPublicAccessExclusions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcBlockPublicAccessExclusionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -297,7 +295,7 @@ impl DescribeVpcBlockPublicAccessExclusions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -338,12 +336,12 @@ impl DescribeVpcBlockPublicAccessOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcBlockPublicAccessOptionsResult>,
     > {
         self.0.send()
     }
@@ -351,7 +349,7 @@ impl DescribeVpcBlockPublicAccessOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcBlockPublicAccessOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -359,7 +357,7 @@ impl DescribeVpcBlockPublicAccessOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -403,29 +401,27 @@ impl DescribeVpcClassicLink {
     }
     /// The VPCs for which you want to describe the ClassicLink status.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcClassicLinkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcClassicLinkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -433,7 +429,7 @@ impl DescribeVpcClassicLink {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -471,8 +467,8 @@ pub struct DescribeVpcClassicLinkDnsSupport(
 impl DescribeVpcClassicLinkDnsSupport {
     /// The IDs of the VPCs.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -488,12 +484,12 @@ impl DescribeVpcClassicLinkDnsSupport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcClassicLinkDnsSupportResult>,
     > {
         self.0.send()
     }
@@ -501,7 +497,7 @@ impl DescribeVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcClassicLinkDnsSupportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -509,7 +505,7 @@ impl DescribeVpcClassicLinkDnsSupport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -566,20 +562,20 @@ impl DescribeVpcEncryptionControls {
     }
     /// The filters to apply to the request.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the VPC Encryption Control configurations to describe.
     #[inline]
-    pub fn vpc_encryption_control_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_ids = Some(value);
+    pub fn vpc_encryption_control_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_encryption_control_ids);
         self
     }
     /// The IDs of the VPCs to describe encryption control configurations for.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -595,12 +591,12 @@ impl DescribeVpcEncryptionControls {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEncryptionControlsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEncryptionControlsResult>,
     > {
         self.0.send()
     }
@@ -608,7 +604,7 @@ impl DescribeVpcEncryptionControls {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEncryptionControlsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -616,7 +612,7 @@ impl DescribeVpcEncryptionControls {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -658,14 +654,14 @@ impl DescribeVpcEndpointAssociations {
     }
     /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum page size.
@@ -681,12 +677,12 @@ impl DescribeVpcEndpointAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointAssociationsResult>,
     > {
         self.0.send()
     }
@@ -694,7 +690,7 @@ impl DescribeVpcEndpointAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -702,7 +698,7 @@ impl DescribeVpcEndpointAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -750,8 +746,8 @@ impl DescribeVpcEndpointConnectionNotifications {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
@@ -767,12 +763,12 @@ impl DescribeVpcEndpointConnectionNotifications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointConnectionNotificationsResult>,
     > {
         self.0.send()
     }
@@ -780,7 +776,7 @@ impl DescribeVpcEndpointConnectionNotifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointConnectionNotificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -788,7 +784,7 @@ impl DescribeVpcEndpointConnectionNotifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -846,8 +842,8 @@ impl DescribeVpcEndpointConnections {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -863,12 +859,12 @@ impl DescribeVpcEndpointConnections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointConnectionsResult>,
     > {
         self.0.send()
     }
@@ -876,7 +872,7 @@ impl DescribeVpcEndpointConnections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -884,7 +880,7 @@ impl DescribeVpcEndpointConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -939,14 +935,14 @@ impl DescribeVpcEndpointServiceConfigurations {
     }
     /// The IDs of the endpoint services.
     #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = Some(value);
+    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -962,12 +958,12 @@ impl DescribeVpcEndpointServiceConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointServiceConfigurationsResult>,
     > {
         self.0.send()
     }
@@ -975,7 +971,7 @@ impl DescribeVpcEndpointServiceConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointServiceConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -983,7 +979,7 @@ impl DescribeVpcEndpointServiceConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1047,8 +1043,8 @@ impl DescribeVpcEndpointServicePermissions {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -1064,12 +1060,12 @@ impl DescribeVpcEndpointServicePermissions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointServicePermissionsResult>,
     > {
         self.0.send()
     }
@@ -1077,7 +1073,7 @@ impl DescribeVpcEndpointServicePermissions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointServicePermissionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1085,7 +1081,7 @@ impl DescribeVpcEndpointServicePermissions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1145,14 +1141,14 @@ impl DescribeVpcEndpointServices {
     }
     /// The service names.
     #[inline]
-    pub fn service_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_names = Some(value);
+    pub fn service_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_names);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1169,25 +1165,21 @@ impl DescribeVpcEndpointServices {
     }
     /// The service Regions.
     #[inline]
-    pub fn service_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_regions = Some(value);
+    pub fn service_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_regions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcEndpointServicesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcEndpointServicesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1195,7 +1187,7 @@ impl DescribeVpcEndpointServices {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1250,14 +1242,14 @@ impl DescribeVpcEndpoints {
     }
     /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1273,18 +1265,16 @@ impl DescribeVpcEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcEndpointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1292,7 +1282,7 @@ impl DescribeVpcEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1359,23 +1349,23 @@ impl DescribeVpcPeeringConnections {
     }
     /// The IDs of the VPC peering connections.
     #[inline]
-    pub fn vpc_peering_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_ids = Some(value);
+    pub fn vpc_peering_connection_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_peering_connection_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcPeeringConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcPeeringConnectionsResult>,
     > {
         self.0.send()
     }
@@ -1383,7 +1373,7 @@ impl DescribeVpcPeeringConnections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcPeeringConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1391,7 +1381,7 @@ impl DescribeVpcPeeringConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1458,14 +1448,14 @@ pub struct DescribeVpcs(
 impl DescribeVpcs {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the VPCs.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1487,16 +1477,16 @@ impl DescribeVpcs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeVpcsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1504,7 +1494,7 @@ impl DescribeVpcs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1563,14 +1553,14 @@ pub struct DescribeVpnConcentrators(
 impl DescribeVpnConcentrators {
     /// One or more VPN concentrator IDs.
     #[inline]
-    pub fn vpn_concentrator_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_ids = Some(value);
+    pub fn vpn_concentrator_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpn_concentrator_ids);
         self
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1592,18 +1582,16 @@ impl DescribeVpnConcentrators {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpnConcentratorsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpnConcentratorsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpnConcentratorsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1611,7 +1599,7 @@ impl DescribeVpnConcentrators {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -170,20 +170,20 @@ pub struct DisableFastSnapshotRestores(
 impl DisableFastSnapshotRestores {
     /// One or more Availability Zones. For example, `us-east-2a`.
     #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
     /// One or more Availability Zone IDs. For example, `use2-az1`.
     #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
     /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
     #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
+    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -193,20 +193,16 @@ impl DisableFastSnapshotRestores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableFastSnapshotRestoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableFastSnapshotRestoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableFastSnapshotRestoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableFastSnapshotRestoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -214,7 +210,7 @@ impl DisableFastSnapshotRestores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -267,16 +263,16 @@ impl DisableImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DisableImageResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -284,7 +280,7 @@ impl DisableImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -323,12 +319,12 @@ impl DisableImageBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableImageBlockPublicAccessResult>,
     > {
         self.0.send()
     }
@@ -336,7 +332,7 @@ impl DisableImageBlockPublicAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableImageBlockPublicAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableImageBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -344,7 +340,7 @@ impl DisableImageBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -393,18 +389,16 @@ impl DisableImageDeprecation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeprecationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableImageDeprecationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageDeprecationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableImageDeprecationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -412,7 +406,7 @@ impl DisableImageDeprecation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -463,12 +457,12 @@ impl DisableImageDeregistrationProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeregistrationProtectionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableImageDeregistrationProtectionResult>,
     > {
         self.0.send()
     }
@@ -476,7 +470,7 @@ impl DisableImageDeregistrationProtection {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableImageDeregistrationProtectionResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableImageDeregistrationProtectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -484,7 +478,7 @@ impl DisableImageDeregistrationProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -520,8 +514,8 @@ pub struct DisableInstanceSqlHaStandbyDetections(
 impl DisableInstanceSqlHaStandbyDetections {
     /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -531,12 +525,12 @@ impl DisableInstanceSqlHaStandbyDetections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableInstanceSqlHaStandbyDetectionsResult>,
     > {
         self.0.send()
     }
@@ -544,7 +538,7 @@ impl DisableInstanceSqlHaStandbyDetections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableInstanceSqlHaStandbyDetectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -552,7 +546,7 @@ impl DisableInstanceSqlHaStandbyDetections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -599,12 +593,12 @@ impl DisableIpamOrganizationAdminAccount {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableIpamOrganizationAdminAccountResult>,
     > {
         self.0.send()
     }
@@ -612,7 +606,7 @@ impl DisableIpamOrganizationAdminAccount {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableIpamOrganizationAdminAccountResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -620,7 +614,7 @@ impl DisableIpamOrganizationAdminAccount {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -675,18 +669,16 @@ impl DisableIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -694,7 +686,7 @@ impl DisableIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -761,12 +753,12 @@ impl DisableRouteServerPropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableRouteServerPropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableRouteServerPropagationResult>,
     > {
         self.0.send()
     }
@@ -774,7 +766,7 @@ impl DisableRouteServerPropagation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableRouteServerPropagationResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableRouteServerPropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -782,7 +774,7 @@ impl DisableRouteServerPropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -823,20 +815,16 @@ impl DisableSerialConsoleAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSerialConsoleAccessResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableSerialConsoleAccessResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSerialConsoleAccessResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableSerialConsoleAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -844,7 +832,7 @@ impl DisableSerialConsoleAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -891,12 +879,12 @@ impl DisableSnapshotBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableSnapshotBlockPublicAccessResult>,
     > {
         self.0.send()
     }
@@ -904,7 +892,7 @@ impl DisableSnapshotBlockPublicAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableSnapshotBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -912,7 +900,7 @@ impl DisableSnapshotBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -976,12 +964,12 @@ impl DisableTransitGatewayRouteTablePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableTransitGatewayRouteTablePropagationResult>,
     > {
         self.0.send()
     }
@@ -989,7 +977,7 @@ impl DisableTransitGatewayRouteTablePropagation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableTransitGatewayRouteTablePropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -997,7 +985,7 @@ impl DisableTransitGatewayRouteTablePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1046,16 +1034,14 @@ impl DisableVgwRoutePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1063,7 +1049,7 @@ impl DisableVgwRoutePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1108,18 +1094,16 @@ impl DisableVpcClassicLink {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableVpcClassicLinkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableVpcClassicLinkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1127,7 +1111,7 @@ impl DisableVpcClassicLink {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1172,12 +1156,12 @@ impl DisableVpcClassicLinkDnsSupport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableVpcClassicLinkDnsSupportResult>,
     > {
         self.0.send()
     }
@@ -1185,7 +1169,7 @@ impl DisableVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableVpcClassicLinkDnsSupportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1193,7 +1177,7 @@ impl DisableVpcClassicLinkDnsSupport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1250,16 +1234,14 @@ impl DisassociateAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1267,7 +1249,7 @@ impl DisassociateAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

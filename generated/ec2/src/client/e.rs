@@ -185,18 +185,16 @@ impl EnableAddressTransfer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableAddressTransferResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAddressTransferResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableAddressTransferResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableAddressTransferResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -204,7 +202,7 @@ impl EnableAddressTransfer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -261,20 +259,16 @@ impl EnableAllowedImagesSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableAllowedImagesSettingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAllowedImagesSettingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableAllowedImagesSettingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableAllowedImagesSettingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -282,7 +276,7 @@ impl EnableAllowedImagesSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -322,8 +316,8 @@ pub struct EnableApplicationStatusCheckSuppression(
 impl EnableApplicationStatusCheckSuppression {
     /// The IDs of the instances for which to suppress application status checks.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call `DisableApplicationStatusCheckSuppression`.
@@ -345,12 +339,12 @@ impl EnableApplicationStatusCheckSuppression {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult>,
     > {
         self.0.send()
     }
@@ -358,7 +352,7 @@ impl EnableApplicationStatusCheckSuppression {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -366,7 +360,7 @@ impl EnableApplicationStatusCheckSuppression {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -431,15 +425,12 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult>,
     > {
         self.0.send()
     }
@@ -447,7 +438,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -455,7 +446,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -508,18 +499,16 @@ impl EnableCapacityManager {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableCapacityManagerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableCapacityManagerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableCapacityManagerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableCapacityManagerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -527,7 +516,7 @@ impl EnableCapacityManager {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -574,20 +563,18 @@ impl EnableEbsEncryptionByDefault {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableEbsEncryptionByDefaultResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableEbsEncryptionByDefaultResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableEbsEncryptionByDefaultResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableEbsEncryptionByDefaultResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -595,7 +582,7 @@ impl EnableEbsEncryptionByDefault {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -674,18 +661,16 @@ impl EnableFastLaunch {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableFastLaunchResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastLaunchResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableFastLaunchResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastLaunchResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -693,7 +678,7 @@ impl EnableFastLaunch {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -729,20 +714,20 @@ pub struct EnableFastSnapshotRestores(
 impl EnableFastSnapshotRestores {
     /// One or more Availability Zones. For example, `us-east-2a`.
     #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
     /// One or more Availability Zone IDs. For example, `use2-az1`.
     #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
     /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`. You can specify a snapshot that was shared with you from another Amazon Web Services account.
     #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
+    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -752,20 +737,16 @@ impl EnableFastSnapshotRestores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableFastSnapshotRestoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastSnapshotRestoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableFastSnapshotRestoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastSnapshotRestoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -773,7 +754,7 @@ impl EnableFastSnapshotRestores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -820,16 +801,14 @@ impl EnableImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::EnableImageResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::EnableImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -837,7 +816,7 @@ impl EnableImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -887,20 +866,18 @@ impl EnableImageBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableImageBlockPublicAccessResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableImageBlockPublicAccessResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -908,7 +885,7 @@ impl EnableImageBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -963,18 +940,16 @@ impl EnableImageDeprecation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageDeprecationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableImageDeprecationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableImageDeprecationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageDeprecationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -982,7 +957,7 @@ impl EnableImageDeprecation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1039,12 +1014,12 @@ impl EnableImageDeregistrationProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageDeregistrationProtectionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableImageDeregistrationProtectionResult>,
     > {
         self.0.send()
     }
@@ -1052,7 +1027,7 @@ impl EnableImageDeregistrationProtection {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableImageDeregistrationProtectionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableImageDeregistrationProtectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1060,7 +1035,7 @@ impl EnableImageDeregistrationProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1098,8 +1073,8 @@ pub struct EnableInstanceSqlHaStandbyDetections(
 impl EnableInstanceSqlHaStandbyDetections {
     /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests.
@@ -1115,12 +1090,12 @@ impl EnableInstanceSqlHaStandbyDetections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult>,
     > {
         self.0.send()
     }
@@ -1128,7 +1103,7 @@ impl EnableInstanceSqlHaStandbyDetections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1136,7 +1111,7 @@ impl EnableInstanceSqlHaStandbyDetections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1222,12 +1197,12 @@ impl EnableIpamInternetRegistryAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableIpamInternetRegistryAssociationResult>,
     > {
         self.0.send()
     }
@@ -1235,7 +1210,7 @@ impl EnableIpamInternetRegistryAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableIpamInternetRegistryAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1243,7 +1218,7 @@ impl EnableIpamInternetRegistryAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1290,12 +1265,12 @@ impl EnableIpamOrganizationAdminAccount {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableIpamOrganizationAdminAccountResult>,
     > {
         self.0.send()
     }
@@ -1303,7 +1278,7 @@ impl EnableIpamOrganizationAdminAccount {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableIpamOrganizationAdminAccountResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1311,7 +1286,7 @@ impl EnableIpamOrganizationAdminAccount {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1368,18 +1343,16 @@ impl EnableIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1387,7 +1360,7 @@ impl EnableIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1403,6 +1376,1130 @@ impl EnableIpamPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors> {
+        self.0
+    }
+}
+impl super::Client {
+    /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+    ///
+    /// Returns the [`EnableReachabilityAnalyzerOrganizationSharing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_reachability_analyzer_organization_sharing(
+        &self,
+    ) -> EnableReachabilityAnalyzerOrganizationSharing {
+        EnableReachabilityAnalyzerOrganizationSharing(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
+            ),
+        )
+    }
+    /// Defines which route tables the route server can update with routes.
+    ///
+    /// Returns the [`EnableRouteServerPropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
+        EnableRouteServerPropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_ROUTE_SERVER_PROPAGATION),
+        )
+    }
+    /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`EnableSerialConsoleAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
+        EnableSerialConsoleAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SERIAL_CONSOLE_ACCESS),
+        )
+    }
+    /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+    ///
+    /// Returns the [`EnableSnapshotBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_snapshot_block_public_access(
+        &self,
+    ) -> EnableSnapshotBlockPublicAccess {
+        EnableSnapshotBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
+        )
+    }
+    /// Enables the specified attachment to propagate routes to the specified propagation route table.
+    ///
+    /// Returns the [`EnableTransitGatewayRouteTablePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> EnableTransitGatewayRouteTablePropagation {
+        EnableTransitGatewayRouteTablePropagation(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+            ),
+        )
+    }
+    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+    ///
+    /// Returns the [`EnableVgwRoutePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
+        EnableVgwRoutePropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_VGW_ROUTE_PROPAGATION),
+        )
+    }
+    /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+    ///
+    /// Returns the [`EnableVolumeIo`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_volume_io(&self) -> EnableVolumeIo {
+        EnableVolumeIo(rt::Call::new(&self.handle, &op::ENABLE_VOLUME_IO))
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`EnableVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
+        EnableVpcClassicLink(rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK))
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`EnableVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
+        EnableVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+        )
+    }
+    /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+    ///
+    /// Returns the [`ExportClientVpnClientCertificateRevocationList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_certificate_revocation_list(
+        &self,
+    ) -> ExportClientVpnClientCertificateRevocationList {
+        ExportClientVpnClientCertificateRevocationList(
+            rt::Call::new(
+                &self.handle,
+                &op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+            ),
+        )
+    }
+    /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+    ///
+    /// Returns the [`ExportClientVpnClientConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_configuration(
+        &self,
+    ) -> ExportClientVpnClientConfiguration {
+        ExportClientVpnClientConfiguration(
+            rt::Call::new(&self.handle, &op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION),
+        )
+    }
+    /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+    ///
+    /// Returns the [`ExportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_image(&self) -> ExportImage {
+        ExportImage(rt::Call::new(&self.handle, &op::EXPORT_IMAGE))
+    }
+    /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+    ///
+    /// Returns the [`ExportTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
+        ExportTransitGatewayRoutes(
+            rt::Call::new(&self.handle, &op::EXPORT_TRANSIT_GATEWAY_ROUTES),
+        )
+    }
+    /// Exports the client configuration for a Verified Access instance.
+    ///
+    /// Returns the [`ExportVerifiedAccessInstanceClientConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_verified_access_instance_client_configuration(
+        &self,
+    ) -> ExportVerifiedAccessInstanceClientConfiguration {
+        ExportVerifiedAccessInstanceClientConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION,
+            ),
+        )
+    }
+}
+/// The `EnableReachabilityAnalyzerOrganizationSharing` operation.
+///
+/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+///
+/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
+pub struct EnableReachabilityAnalyzerOrganizationSharing(
+    pub(crate) rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableReachabilityAnalyzerOrganizationSharing {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableReachabilityAnalyzerOrganizationSharingResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::EnableReachabilityAnalyzerOrganizationSharingResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableRouteServerPropagation` operation.
+///
+/// Defines which route tables the route server can update with routes.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct EnableRouteServerPropagation(
+    pub(crate) rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableRouteServerPropagation {
+    /// The ID of the route server for which to enable propagation.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// The ID of the route table to which route server will propagate routes.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableRouteServerPropagationResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableRouteServerPropagationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableSerialConsoleAccess` operation.
+///
+/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct EnableSerialConsoleAccess(
+    pub(crate) rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableSerialConsoleAccess {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableSerialConsoleAccessResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableSerialConsoleAccessResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableSnapshotBlockPublicAccess` operation.
+///
+/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+///
+/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct EnableSnapshotBlockPublicAccess(
+    pub(crate) rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableSnapshotBlockPublicAccess {
+    /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
+    #[inline]
+    pub fn state(mut self, value: impl Into<t::SnapshotBlockPublicAccessState>) -> Self {
+        self.0.input_mut().state = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableSnapshotBlockPublicAccessResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::EnableSnapshotBlockPublicAccessResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableTransitGatewayRouteTablePropagation` operation.
+///
+/// Enables the specified attachment to propagate routes to the specified propagation route table.
+pub struct EnableTransitGatewayRouteTablePropagation(
+    pub(crate) rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableTransitGatewayRouteTablePropagation {
+    /// The ID of the propagation route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the transit gateway route table announcement.
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableTransitGatewayRouteTablePropagationResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::EnableTransitGatewayRouteTablePropagationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableVgwRoutePropagation` operation.
+///
+/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+pub struct EnableVgwRoutePropagation(
+    pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+impl EnableVgwRoutePropagation {
+    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = value.into();
+        self
+    }
+    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `EnableVolumeIO` operation.
+///
+/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+pub struct EnableVolumeIo(
+    pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
+);
+impl EnableVolumeIo {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `EnableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
+pub struct EnableVpcClassicLink(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableVpcClassicLink {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableVpcClassicLinkResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableVpcClassicLinkResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+///
+/// You must specify a VPC ID in the request.
+pub struct EnableVpcClassicLinkDnsSupport(
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableVpcClassicLinkDnsSupport {
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableVpcClassicLinkDnsSupportResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::EnableVpcClassicLinkDnsSupportResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportClientVpnClientCertificateRevocationList` operation.
+///
+/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+pub struct ExportClientVpnClientCertificateRevocationList(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportClientVpnClientCertificateRevocationList {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportClientVpnClientCertificateRevocationListResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExportClientVpnClientCertificateRevocationListResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportClientVpnClientConfiguration` operation.
+///
+/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+pub struct ExportClientVpnClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportClientVpnClientConfiguration {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportClientVpnClientConfigurationResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExportClientVpnClientConfigurationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportImage` operation.
+///
+/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+pub struct ExportImage(
+    pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+);
+impl ExportImage {
+    /// Token to enable idempotency for export image requests.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// A description of the image being exported. The maximum length is 255 characters.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The disk image format.
+    #[inline]
+    pub fn disk_image_format(mut self, value: impl Into<t::DiskImageFormat>) -> Self {
+        self.0.input_mut().disk_image_format = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the image.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The Amazon S3 bucket for the destination image. The destination bucket must exist.
+    #[inline]
+    pub fn s3_export_location(mut self, value: t::ExportTaskS3LocationRequest) -> Self {
+        self.0.input_mut().s3_export_location = value;
+        self
+    }
+    /// The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. If this parameter is not specified, the default role is named 'vmimport'.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = Some(value.into());
+        self
+    }
+    /// The tags to apply to the export image task during creation.
+    #[inline]
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ExportImageResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::ExportImageResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ExportTransitGatewayRoutes` operation.
+///
+/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+///
+/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct ExportTransitGatewayRoutes(
+    pub(crate) rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportTransitGatewayRoutes {
+    /// The ID of the route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// The name of the S3 bucket.
+    #[inline]
+    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::ExportTransitGatewayRoutesResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::ExportTransitGatewayRoutesResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
+///
+/// Exports the client configuration for a Verified Access instance.
+pub struct ExportVerifiedAccessInstanceClientConfiguration(
+    pub(crate) rt::Call<
+        t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+        t::ExportVerifiedAccessInstanceClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportVerifiedAccessInstanceClientConfiguration {
+    /// The ID of the Verified Access instance.
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportVerifiedAccessInstanceClientConfigurationResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExportVerifiedAccessInstanceClientConfigurationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportVerifiedAccessInstanceClientConfigurationRequest,
+        t::ExportVerifiedAccessInstanceClientConfigurationResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }

@@ -192,18 +192,16 @@ impl GetActiveVpnTunnelStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetActiveVpnTunnelStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetActiveVpnTunnelStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetActiveVpnTunnelStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetActiveVpnTunnelStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -211,7 +209,7 @@ impl GetActiveVpnTunnelStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -256,18 +254,16 @@ impl GetAllowedImagesSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAllowedImagesSettingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAllowedImagesSettingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAllowedImagesSettingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAllowedImagesSettingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -275,7 +271,7 @@ impl GetAllowedImagesSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -322,12 +318,12 @@ impl GetAssociatedEnclaveCertificateIamRoles {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult>,
     > {
         self.0.send()
     }
@@ -335,7 +331,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -343,7 +339,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -402,20 +398,16 @@ impl GetAssociatedIpv6PoolCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -423,7 +415,7 @@ impl GetAssociatedIpv6PoolCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -472,8 +464,8 @@ pub struct GetAwsNetworkPerformanceData(
 impl GetAwsNetworkPerformanceData {
     /// A list of network performance data queries.
     #[inline]
-    pub fn data_queries(mut self, value: Vec<t::DataQuery>) -> Self {
-        self.0.input_mut().data_queries = Some(value);
+    pub fn data_queries(mut self, value: impl rt::Items<t::DataQuery>) -> Self {
+        value.add_to(&mut self.0.input_mut().data_queries);
         self
     }
     /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
@@ -507,20 +499,18 @@ impl GetAwsNetworkPerformanceData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAwsNetworkPerformanceDataResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAwsNetworkPerformanceDataResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetAwsNetworkPerformanceDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAwsNetworkPerformanceDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -528,7 +518,7 @@ impl GetAwsNetworkPerformanceData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -582,20 +572,18 @@ impl GetCapacityManagerAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerAttributesResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityManagerAttributesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -603,7 +591,7 @@ impl GetCapacityManagerAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -639,8 +627,8 @@ pub struct GetCapacityManagerMetricData(
 impl GetCapacityManagerMetricData {
     /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
     #[inline]
-    pub fn metric_names(mut self, value: Vec<t::Metric>) -> Self {
-        self.0.input_mut().metric_names = value;
+    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_names);
         self
     }
     /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
@@ -663,14 +651,17 @@ impl GetCapacityManagerMetricData {
     }
     /// The dimensions by which to group the metric data. This determines how the data is aggregated and returned.
     #[inline]
-    pub fn group_by(mut self, value: Vec<t::GroupBy>) -> Self {
-        self.0.input_mut().group_by = Some(value);
+    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_by);
         self
     }
     /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
     #[inline]
-    pub fn filter_by(mut self, value: Vec<t::CapacityManagerCondition>) -> Self {
-        self.0.input_mut().filter_by = Some(value);
+    pub fn filter_by(
+        mut self,
+        value: impl rt::Items<t::CapacityManagerCondition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_by);
         self
     }
     /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
@@ -692,20 +683,18 @@ impl GetCapacityManagerMetricData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMetricDataResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMetricDataResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityManagerMetricDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerMetricDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -713,7 +702,7 @@ impl GetCapacityManagerMetricData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -762,14 +751,17 @@ pub struct GetCapacityManagerMetricDimensions(
 impl GetCapacityManagerMetricDimensions {
     /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
     #[inline]
-    pub fn group_by(mut self, value: Vec<t::GroupBy>) -> Self {
-        self.0.input_mut().group_by = value;
+    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_by);
         self
     }
     /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
     #[inline]
-    pub fn filter_by(mut self, value: Vec<t::CapacityManagerCondition>) -> Self {
-        self.0.input_mut().filter_by = Some(value);
+    pub fn filter_by(
+        mut self,
+        value: impl rt::Items<t::CapacityManagerCondition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_by);
         self
     }
     /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
@@ -786,8 +778,8 @@ impl GetCapacityManagerMetricDimensions {
     }
     /// The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1.
     #[inline]
-    pub fn metric_names(mut self, value: Vec<t::Metric>) -> Self {
-        self.0.input_mut().metric_names = value;
+    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_names);
         self
     }
     /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
@@ -809,12 +801,12 @@ impl GetCapacityManagerMetricDimensions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMetricDimensionsResult>,
     > {
         self.0.send()
     }
@@ -822,7 +814,7 @@ impl GetCapacityManagerMetricDimensions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerMetricDimensionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -830,7 +822,7 @@ impl GetCapacityManagerMetricDimensions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -896,12 +888,12 @@ impl GetCapacityManagerMonitoredTagKeys {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult>,
     > {
         self.0.send()
     }
@@ -909,7 +901,7 @@ impl GetCapacityManagerMonitoredTagKeys {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -917,7 +909,7 @@ impl GetCapacityManagerMonitoredTagKeys {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -991,14 +983,17 @@ impl GetCapacityManagerSupportabilityScores {
     }
     /// The IDs of the Availability Zones to score, such as `use1-az1`. You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones.
     #[inline]
-    pub fn capacity_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_availability_zone_ids = value;
+    pub fn capacity_availability_zone_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_availability_zone_ids);
         self
     }
     /// The instance types to score. You can specify up to 50 instance types.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
@@ -1017,12 +1012,12 @@ impl GetCapacityManagerSupportabilityScores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult>,
     > {
         self.0.send()
     }
@@ -1030,7 +1025,7 @@ impl GetCapacityManagerSupportabilityScores {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1038,7 +1033,7 @@ impl GetCapacityManagerSupportabilityScores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1097,20 +1092,16 @@ impl GetCapacityReservationUsage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityReservationUsageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetCapacityReservationUsageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityReservationUsageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityReservationUsageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1118,7 +1109,7 @@ impl GetCapacityReservationUsage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1165,12 +1156,12 @@ impl GetClientVpnEndpointAuthorizationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1178,7 +1169,7 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1186,7 +1177,7 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1228,8 +1219,8 @@ impl GetCoipPoolUsage {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1251,18 +1242,16 @@ impl GetCoipPoolUsage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCoipPoolUsageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetCoipPoolUsageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetCoipPoolUsageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCoipPoolUsageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1270,7 +1259,7 @@ impl GetCoipPoolUsage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1321,18 +1310,16 @@ impl GetConsoleOutput {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetConsoleOutputResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleOutputResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetConsoleOutputResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleOutputResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1340,7 +1327,7 @@ impl GetConsoleOutput {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1393,18 +1380,16 @@ impl GetConsoleScreenshot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetConsoleScreenshotResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleScreenshotResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetConsoleScreenshotResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleScreenshotResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1412,7 +1397,7 @@ impl GetConsoleScreenshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1463,12 +1448,12 @@ impl GetDeclarativePoliciesReportSummary {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult>,
     > {
         self.0.send()
     }
@@ -1476,7 +1461,7 @@ impl GetDeclarativePoliciesReportSummary {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error> {
+    ) -> rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1484,7 +1469,7 @@ impl GetDeclarativePoliciesReportSummary {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -176,12 +176,12 @@ impl GetDefaultCreditSpecification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetDefaultCreditSpecificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDefaultCreditSpecificationResult>,
     > {
         self.0.send()
     }
@@ -189,7 +189,7 @@ impl GetDefaultCreditSpecification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetDefaultCreditSpecificationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetDefaultCreditSpecificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -197,7 +197,7 @@ impl GetDefaultCreditSpecification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -240,18 +240,16 @@ impl GetEbsDefaultKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsDefaultKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsDefaultKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -259,7 +257,7 @@ impl GetEbsDefaultKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -302,18 +300,16 @@ impl GetEbsEncryptionByDefault {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEbsEncryptionByDefaultResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsEncryptionByDefaultResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsEncryptionByDefaultResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsEncryptionByDefaultResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -321,7 +317,7 @@ impl GetEbsEncryptionByDefault {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -364,18 +360,16 @@ impl GetEnabledIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEnabledIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEnabledIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEnabledIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEnabledIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +377,7 @@ impl GetEnabledIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,12 +446,12 @@ impl GetFlowLogsIntegrationTemplate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetFlowLogsIntegrationTemplateResult>,
     > {
         self.0.send()
     }
@@ -465,7 +459,7 @@ impl GetFlowLogsIntegrationTemplate {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetFlowLogsIntegrationTemplateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -473,7 +467,7 @@ impl GetFlowLogsIntegrationTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -532,12 +526,12 @@ impl GetGroupsForCapacityReservation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetGroupsForCapacityReservationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetGroupsForCapacityReservationResult>,
     > {
         self.0.send()
     }
@@ -545,7 +539,7 @@ impl GetGroupsForCapacityReservation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetGroupsForCapacityReservationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetGroupsForCapacityReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -553,7 +547,7 @@ impl GetGroupsForCapacityReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -604,8 +598,8 @@ pub struct GetHostReservationPurchasePreview(
 impl GetHostReservationPurchasePreview {
     /// The IDs of the Dedicated Hosts with which the reservation is associated.
     #[inline]
-    pub fn host_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_id_set = value;
+    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_id_set);
         self
     }
     /// The offering ID of the reservation.
@@ -615,12 +609,12 @@ impl GetHostReservationPurchasePreview {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetHostReservationPurchasePreviewResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetHostReservationPurchasePreviewResult>,
     > {
         self.0.send()
     }
@@ -628,7 +622,7 @@ impl GetHostReservationPurchasePreview {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetHostReservationPurchasePreviewResult, rt::Error> {
+    ) -> rt::CallResult<t::GetHostReservationPurchasePreviewResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -636,7 +630,7 @@ impl GetHostReservationPurchasePreview {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -683,18 +677,16 @@ impl GetImageAncestry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageAncestryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageAncestryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageAncestryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetImageAncestryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -702,7 +694,7 @@ impl GetImageAncestry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -741,12 +733,12 @@ impl GetImageBlockPublicAccessState {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageBlockPublicAccessStateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetImageBlockPublicAccessStateResult>,
     > {
         self.0.send()
     }
@@ -754,7 +746,7 @@ impl GetImageBlockPublicAccessState {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetImageBlockPublicAccessStateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetImageBlockPublicAccessStateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -762,7 +754,7 @@ impl GetImageBlockPublicAccessState {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -823,18 +815,16 @@ impl GetImageFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageFindingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageFindingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageFindingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetImageFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -842,7 +832,7 @@ impl GetImageFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -894,20 +884,16 @@ impl GetInstanceMetadataDefaults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceMetadataDefaultsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceMetadataDefaultsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetInstanceMetadataDefaultsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceMetadataDefaultsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -915,7 +901,7 @@ impl GetInstanceMetadataDefaults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -974,18 +960,16 @@ impl GetInstanceTpmEkPub {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceTpmEkPubResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceTpmEkPubResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInstanceTpmEkPubResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceTpmEkPubResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -993,7 +977,7 @@ impl GetInstanceTpmEkPub {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1039,14 +1023,20 @@ impl GetInstanceTypesFromInstanceRequirements {
     }
     /// The processor architecture type.
     #[inline]
-    pub fn architecture_types(mut self, value: Vec<t::ArchitectureType>) -> Self {
-        self.0.input_mut().architecture_types = value;
+    pub fn architecture_types(
+        mut self,
+        value: impl rt::Items<t::ArchitectureType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().architecture_types);
         self
     }
     /// The virtualization type.
     #[inline]
-    pub fn virtualization_types(mut self, value: Vec<t::VirtualizationType>) -> Self {
-        self.0.input_mut().virtualization_types = value;
+    pub fn virtualization_types(
+        mut self,
+        value: impl rt::Items<t::VirtualizationType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().virtualization_types);
         self
     }
     /// The attributes required for the instance types.
@@ -1077,12 +1067,12 @@ impl GetInstanceTypesFromInstanceRequirements {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult>,
     > {
         self.0.send()
     }
@@ -1090,7 +1080,7 @@ impl GetInstanceTypesFromInstanceRequirements {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1098,7 +1088,7 @@ impl GetInstanceTypesFromInstanceRequirements {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1165,18 +1155,16 @@ impl GetInstanceUefiData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceUefiDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceUefiDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInstanceUefiDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceUefiDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1184,7 +1172,7 @@ impl GetInstanceUefiData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1267,18 +1255,16 @@ impl GetIpamAddressHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamAddressHistoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamAddressHistoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamAddressHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamAddressHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1286,7 +1272,7 @@ impl GetIpamAddressHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1353,8 +1339,8 @@ impl GetIpamDiscoveredAccounts {
     }
     /// Discovered account filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -1370,18 +1356,16 @@ impl GetIpamDiscoveredAccounts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredAccountsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredAccountsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredAccountsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredAccountsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1389,7 +1373,7 @@ impl GetIpamDiscoveredAccounts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

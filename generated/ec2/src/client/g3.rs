@@ -199,8 +199,8 @@ impl GetIpamDiscoveredPublicAddresses {
     }
     /// Filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -216,12 +216,12 @@ impl GetIpamDiscoveredPublicAddresses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult>,
     > {
         self.0.send()
     }
@@ -229,7 +229,7 @@ impl GetIpamDiscoveredPublicAddresses {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -237,7 +237,7 @@ impl GetIpamDiscoveredPublicAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -291,8 +291,8 @@ impl GetIpamDiscoveredResourceCidrs {
     }
     /// Filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -308,12 +308,12 @@ impl GetIpamDiscoveredResourceCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult>,
     > {
         self.0.send()
     }
@@ -321,7 +321,7 @@ impl GetIpamDiscoveredResourceCidrs {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -329,7 +329,7 @@ impl GetIpamDiscoveredResourceCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -396,8 +396,8 @@ impl GetIpamDiscoveredRoutes {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -413,18 +413,16 @@ impl GetIpamDiscoveredRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -432,7 +430,7 @@ impl GetIpamDiscoveredRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -495,17 +493,17 @@ impl GetIpamInternetRegistryAssociationAsns {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult>,
     > {
         self.0.send()
     }
@@ -513,7 +511,7 @@ impl GetIpamInternetRegistryAssociationAsns {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -521,7 +519,7 @@ impl GetIpamInternetRegistryAssociationAsns {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -584,17 +582,17 @@ impl GetIpamInternetRegistryAssociationCidrs {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult>,
     > {
         self.0.send()
     }
@@ -602,7 +600,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -610,7 +608,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -662,8 +660,8 @@ impl GetIpamPolicyAllocationRules {
     }
     /// One or more filters for the allocation rules.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The locale for which to get the allocation rules.
@@ -691,20 +689,18 @@ impl GetIpamPolicyAllocationRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPolicyAllocationRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPolicyAllocationRulesResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPolicyAllocationRulesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPolicyAllocationRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -712,7 +708,7 @@ impl GetIpamPolicyAllocationRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -776,17 +772,17 @@ impl GetIpamPolicyOrganizationTargets {
     }
     /// One or more filters for the Amazon Web Services Organizations targets.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult>,
     > {
         self.0.send()
     }
@@ -794,7 +790,7 @@ impl GetIpamPolicyOrganizationTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -802,7 +798,7 @@ impl GetIpamPolicyOrganizationTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -858,8 +854,8 @@ impl GetIpamPoolAllocations {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results you would like returned per page.
@@ -875,18 +871,16 @@ impl GetIpamPoolAllocations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPoolAllocationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolAllocationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolAllocationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolAllocationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -894,7 +888,7 @@ impl GetIpamPoolAllocations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -955,8 +949,8 @@ impl GetIpamPoolCidrs {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -972,18 +966,16 @@ impl GetIpamPoolCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPoolCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -991,7 +983,7 @@ impl GetIpamPoolCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1048,8 +1040,8 @@ impl GetIpamPrefixListResolverRules {
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1065,12 +1057,12 @@ impl GetIpamPrefixListResolverRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverRulesResult>,
     > {
         self.0.send()
     }
@@ -1078,7 +1070,7 @@ impl GetIpamPrefixListResolverRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1086,7 +1078,7 @@ impl GetIpamPrefixListResolverRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1164,12 +1156,12 @@ impl GetIpamPrefixListResolverVersionEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult>,
     > {
         self.0.send()
     }
@@ -1177,7 +1169,7 @@ impl GetIpamPrefixListResolverVersionEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1185,7 +1177,7 @@ impl GetIpamPrefixListResolverVersionEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1274,8 +1266,11 @@ impl GetIpamPrefixListResolverVersions {
     }
     /// Specific version numbers to retrieve. If not specified, all versions are returned.
     #[inline]
-    pub fn ipam_prefix_list_resolver_versions(mut self, value: Vec<i64>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_versions = Some(value);
+    pub fn ipam_prefix_list_resolver_versions(
+        mut self,
+        value: impl rt::Items<i64>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1286,8 +1281,8 @@ impl GetIpamPrefixListResolverVersions {
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1297,12 +1292,12 @@ impl GetIpamPrefixListResolverVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionsResult>,
     > {
         self.0.send()
     }
@@ -1310,7 +1305,7 @@ impl GetIpamPrefixListResolverVersions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1318,7 +1313,7 @@ impl GetIpamPrefixListResolverVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1373,8 +1368,8 @@ impl GetIpamResourceCidrs {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1426,18 +1421,16 @@ impl GetIpamResourceCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamResourceCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamResourceCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamResourceCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamResourceCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1445,7 +1438,7 @@ impl GetIpamResourceCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1526,12 +1519,12 @@ impl GetIpamRouteOriginAuthorizations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult>,
     > {
         self.0.send()
     }
@@ -1539,7 +1532,7 @@ impl GetIpamRouteOriginAuthorizations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1547,7 +1540,7 @@ impl GetIpamRouteOriginAuthorizations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1595,8 +1588,8 @@ impl GetIpamRouteProtectionFindings {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1612,12 +1605,12 @@ impl GetIpamRouteProtectionFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRouteProtectionFindingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRouteProtectionFindingsResult>,
     > {
         self.0.send()
     }
@@ -1625,7 +1618,7 @@ impl GetIpamRouteProtectionFindings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRouteProtectionFindingsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRouteProtectionFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1633,7 +1626,7 @@ impl GetIpamRouteProtectionFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1722,12 +1715,12 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult>,
     > {
         self.0.send()
     }
@@ -1735,7 +1728,7 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1743,7 +1736,7 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -211,12 +211,12 @@ impl GetIpamRoutingPolicyRegistrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRoutingPolicyRegistrationsResult>,
     > {
         self.0.send()
     }
@@ -224,7 +224,7 @@ impl GetIpamRoutingPolicyRegistrations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRoutingPolicyRegistrationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -232,7 +232,7 @@ impl GetIpamRoutingPolicyRegistrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -281,18 +281,16 @@ impl GetLaunchTemplateData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetLaunchTemplateDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetLaunchTemplateDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetLaunchTemplateDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetLaunchTemplateDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -300,7 +298,7 @@ impl GetLaunchTemplateData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -359,12 +357,12 @@ impl GetManagedPrefixListAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedPrefixListAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetManagedPrefixListAssociationsResult>,
     > {
         self.0.send()
     }
@@ -372,7 +370,7 @@ impl GetManagedPrefixListAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetManagedPrefixListAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetManagedPrefixListAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -380,7 +378,7 @@ impl GetManagedPrefixListAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -458,20 +456,16 @@ impl GetManagedPrefixListEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedPrefixListEntriesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetManagedPrefixListEntriesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedPrefixListEntriesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetManagedPrefixListEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -479,7 +473,7 @@ impl GetManagedPrefixListEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -533,20 +527,18 @@ impl GetManagedResourceVisibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedResourceVisibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetManagedResourceVisibilityResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedResourceVisibilityResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetManagedResourceVisibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -554,7 +546,7 @@ impl GetManagedResourceVisibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -616,15 +608,12 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult>,
     > {
         self.0.send()
     }
@@ -632,7 +621,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -640,7 +629,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -703,12 +692,12 @@ impl GetNetworkInsightsAccessScopeContent {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkInsightsAccessScopeContentResult>,
     > {
         self.0.send()
     }
@@ -716,7 +705,7 @@ impl GetNetworkInsightsAccessScopeContent {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkInsightsAccessScopeContentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -724,7 +713,7 @@ impl GetNetworkInsightsAccessScopeContent {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -766,8 +755,8 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     }
     /// The policy versions to include in the results.
     #[inline]
-    pub fn versions_to_include(mut self, value: Vec<i32>) -> Self {
-        self.0.input_mut().versions_to_include = Some(value);
+    pub fn versions_to_include(mut self, value: impl rt::Items<i32>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions_to_include);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -777,15 +766,12 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkingFlexCostAllocationPolicyVersionsResult>,
     > {
         self.0.send()
     }
@@ -793,7 +779,7 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkingFlexCostAllocationPolicyVersionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -801,7 +787,7 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -856,18 +842,16 @@ impl GetPasswordData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetPasswordDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetPasswordDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetPasswordDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetPasswordDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -875,7 +859,7 @@ impl GetPasswordData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -920,26 +904,26 @@ impl GetReservedInstancesExchangeQuote {
     }
     /// The IDs of the Convertible Reserved Instances to exchange.
     #[inline]
-    pub fn reserved_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instance_ids = value;
+    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
         self
     }
     /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     #[inline]
     pub fn target_configurations(
         mut self,
-        value: Vec<t::TargetConfigurationRequest>,
+        value: impl rt::Items<t::TargetConfigurationRequest>,
     ) -> Self {
-        self.0.input_mut().target_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetReservedInstancesExchangeQuoteResult>,
     > {
         self.0.send()
     }
@@ -947,7 +931,7 @@ impl GetReservedInstancesExchangeQuote {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error> {
+    ) -> rt::CallResult<t::GetReservedInstancesExchangeQuoteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -955,7 +939,7 @@ impl GetReservedInstancesExchangeQuote {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1006,20 +990,16 @@ impl GetRouteServerAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerAssociationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetRouteServerAssociationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerAssociationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetRouteServerAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1027,7 +1007,7 @@ impl GetRouteServerAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1092,20 +1072,16 @@ impl GetRouteServerPropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerPropagationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetRouteServerPropagationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerPropagationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetRouteServerPropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1113,7 +1089,7 @@ impl GetRouteServerPropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1183,17 +1159,17 @@ impl GetRouteServerRoutingDatabase {
     }
     /// Filters to apply to the routing database query.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerRoutingDatabaseResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetRouteServerRoutingDatabaseResult>,
     > {
         self.0.send()
     }
@@ -1201,7 +1177,7 @@ impl GetRouteServerRoutingDatabase {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetRouteServerRoutingDatabaseResult, rt::Error> {
+    ) -> rt::CallResult<t::GetRouteServerRoutingDatabaseResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1209,7 +1185,7 @@ impl GetRouteServerRoutingDatabase {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1263,8 +1239,8 @@ impl GetSecurityGroupsForVpc {
     }
     /// The filters. If using multiple filters, the results include security groups which match all filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1274,18 +1250,16 @@ impl GetSecurityGroupsForVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSecurityGroupsForVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSecurityGroupsForVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSecurityGroupsForVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSecurityGroupsForVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1293,7 +1267,7 @@ impl GetSecurityGroupsForVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1347,20 +1321,18 @@ impl GetSerialConsoleAccessStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSerialConsoleAccessStatusResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSerialConsoleAccessStatusResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetSerialConsoleAccessStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSerialConsoleAccessStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1368,7 +1340,7 @@ impl GetSerialConsoleAccessStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1411,12 +1383,12 @@ impl GetSnapshotBlockPublicAccessState {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSnapshotBlockPublicAccessStateResult>,
     > {
         self.0.send()
     }
@@ -1424,7 +1396,7 @@ impl GetSnapshotBlockPublicAccessState {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetSnapshotBlockPublicAccessStateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1432,7 +1404,7 @@ impl GetSnapshotBlockPublicAccessState {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

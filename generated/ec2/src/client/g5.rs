@@ -214,8 +214,8 @@ pub struct GetSpotPlacementScores(
 impl GetSpotPlacementScores {
     /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// The target capacity.
@@ -241,8 +241,8 @@ impl GetSpotPlacementScores {
     }
     /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
     #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
+    pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().region_names);
         self
     }
     /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
@@ -279,18 +279,16 @@ impl GetSpotPlacementScores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSpotPlacementScoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSpotPlacementScoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSpotPlacementScoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSpotPlacementScoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -298,7 +296,7 @@ impl GetSpotPlacementScores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -347,8 +345,8 @@ pub struct GetSubnetCidrReservations(
 impl GetSubnetCidrReservations {
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The ID of the subnet.
@@ -376,18 +374,16 @@ impl GetSubnetCidrReservations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSubnetCidrReservationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSubnetCidrReservationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSubnetCidrReservationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSubnetCidrReservationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -395,7 +391,7 @@ impl GetSubnetCidrReservations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -442,12 +438,12 @@ impl GetTransitGatewayAttachmentNatConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayAttachmentNatConfigurationResult>,
     > {
         self.0.send()
     }
@@ -455,7 +451,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayAttachmentNatConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -463,7 +459,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -505,8 +501,8 @@ impl GetTransitGatewayAttachmentPropagations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -528,12 +524,12 @@ impl GetTransitGatewayAttachmentPropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayAttachmentPropagationsResult>,
     > {
         self.0.send()
     }
@@ -541,7 +537,7 @@ impl GetTransitGatewayAttachmentPropagations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayAttachmentPropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -549,7 +545,7 @@ impl GetTransitGatewayAttachmentPropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -610,8 +606,8 @@ impl GetTransitGatewayMeteringPolicyEntries {
     }
     /// One or more filters to apply when retrieving metering policy entries.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -633,12 +629,12 @@ impl GetTransitGatewayMeteringPolicyEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayMeteringPolicyEntriesResult>,
     > {
         self.0.send()
     }
@@ -646,7 +642,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayMeteringPolicyEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -654,7 +650,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -699,8 +695,8 @@ impl GetTransitGatewayMulticastDomainAssociations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -722,12 +718,12 @@ impl GetTransitGatewayMulticastDomainAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayMulticastDomainAssociationsResult>,
     > {
         self.0.send()
     }
@@ -735,7 +731,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayMulticastDomainAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -743,7 +739,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -801,8 +797,8 @@ impl GetTransitGatewayPolicyTableAssociations {
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -824,12 +820,12 @@ impl GetTransitGatewayPolicyTableAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPolicyTableAssociationsResult>,
     > {
         self.0.send()
     }
@@ -837,7 +833,7 @@ impl GetTransitGatewayPolicyTableAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPolicyTableAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -845,7 +841,7 @@ impl GetTransitGatewayPolicyTableAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -903,8 +899,8 @@ impl GetTransitGatewayPolicyTableEntries {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -926,12 +922,12 @@ impl GetTransitGatewayPolicyTableEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPolicyTableEntriesResult>,
     > {
         self.0.send()
     }
@@ -939,7 +935,7 @@ impl GetTransitGatewayPolicyTableEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPolicyTableEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -947,7 +943,7 @@ impl GetTransitGatewayPolicyTableEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1005,8 +1001,8 @@ impl GetTransitGatewayPrefixListReferences {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1028,12 +1024,12 @@ impl GetTransitGatewayPrefixListReferences {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPrefixListReferencesResult>,
     > {
         self.0.send()
     }
@@ -1041,7 +1037,7 @@ impl GetTransitGatewayPrefixListReferences {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPrefixListReferencesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1049,7 +1045,7 @@ impl GetTransitGatewayPrefixListReferences {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1107,8 +1103,8 @@ impl GetTransitGatewayRouteTableAssociations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1130,12 +1126,12 @@ impl GetTransitGatewayRouteTableAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayRouteTableAssociationsResult>,
     > {
         self.0.send()
     }
@@ -1143,7 +1139,7 @@ impl GetTransitGatewayRouteTableAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayRouteTableAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1151,7 +1147,7 @@ impl GetTransitGatewayRouteTableAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1209,8 +1205,8 @@ impl GetTransitGatewayRouteTablePropagations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1232,12 +1228,12 @@ impl GetTransitGatewayRouteTablePropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayRouteTablePropagationsResult>,
     > {
         self.0.send()
     }
@@ -1245,7 +1241,7 @@ impl GetTransitGatewayRouteTablePropagations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayRouteTablePropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1253,7 +1249,7 @@ impl GetTransitGatewayRouteTablePropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1316,12 +1312,12 @@ impl GetVerifiedAccessEndpointPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessEndpointPolicyResult>,
     > {
         self.0.send()
     }
@@ -1329,7 +1325,7 @@ impl GetVerifiedAccessEndpointPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVerifiedAccessEndpointPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1337,7 +1333,7 @@ impl GetVerifiedAccessEndpointPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1396,12 +1392,12 @@ impl GetVerifiedAccessEndpointTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessEndpointTargetsResult>,
     > {
         self.0.send()
     }
@@ -1409,7 +1405,7 @@ impl GetVerifiedAccessEndpointTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVerifiedAccessEndpointTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1417,7 +1413,7 @@ impl GetVerifiedAccessEndpointTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1464,20 +1460,18 @@ impl GetVerifiedAccessGroupPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessGroupPolicyResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetVerifiedAccessGroupPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1485,7 +1479,7 @@ impl GetVerifiedAccessGroupPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1546,12 +1540,12 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpcResourcesBlockingEncryptionEnforcementResult>,
     > {
         self.0.send()
     }
@@ -1559,7 +1553,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpcResourcesBlockingEncryptionEnforcementResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1567,7 +1561,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1632,12 +1626,12 @@ impl GetVpnConnectionDeviceSampleConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpnConnectionDeviceSampleConfigurationResult>,
     > {
         self.0.send()
     }
@@ -1645,7 +1639,7 @@ impl GetVpnConnectionDeviceSampleConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpnConnectionDeviceSampleConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1653,7 +1647,7 @@ impl GetVpnConnectionDeviceSampleConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1726,20 +1720,16 @@ impl GetVpnConnectionDeviceTypes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnConnectionDeviceTypesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetVpnConnectionDeviceTypesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVpnConnectionDeviceTypesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetVpnConnectionDeviceTypesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1747,7 +1737,7 @@ impl GetVpnConnectionDeviceTypes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1813,12 +1803,12 @@ impl GetVpnTunnelReplacementStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnTunnelReplacementStatusResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpnTunnelReplacementStatusResult>,
     > {
         self.0.send()
     }
@@ -1826,7 +1816,7 @@ impl GetVpnTunnelReplacementStatus {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnTunnelReplacementStatusResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpnTunnelReplacementStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1834,7 +1824,7 @@ impl GetVpnTunnelReplacementStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -180,14 +180,14 @@ impl ModifyTransitGatewayVpcAttachment {
     }
     /// The IDs of one or more subnets to add. You can specify at most one subnet per Availability Zone.
     #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
     /// The IDs of one or more subnets to remove.
     #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
         self
     }
     /// The new VPC attachment options.
@@ -206,12 +206,12 @@ impl ModifyTransitGatewayVpcAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayVpcAttachmentResult>,
     > {
         self.0.send()
     }
@@ -219,7 +219,7 @@ impl ModifyTransitGatewayVpcAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayVpcAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -227,7 +227,7 @@ impl ModifyTransitGatewayVpcAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -328,20 +328,18 @@ impl ModifyVerifiedAccessEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessEndpointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessEndpointResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -349,7 +347,7 @@ impl ModifyVerifiedAccessEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -423,12 +421,12 @@ impl ModifyVerifiedAccessEndpointPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessEndpointPolicyResult>,
     > {
         self.0.send()
     }
@@ -436,7 +434,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessEndpointPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -444,7 +442,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -509,18 +507,16 @@ impl ModifyVerifiedAccessGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVerifiedAccessGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVerifiedAccessGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -528,7 +524,7 @@ impl ModifyVerifiedAccessGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -602,12 +598,12 @@ impl ModifyVerifiedAccessGroupPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessGroupPolicyResult>,
     > {
         self.0.send()
     }
@@ -615,7 +611,7 @@ impl ModifyVerifiedAccessGroupPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessGroupPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -623,7 +619,7 @@ impl ModifyVerifiedAccessGroupPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -688,20 +684,18 @@ impl ModifyVerifiedAccessInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessInstanceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessInstanceResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -709,7 +703,7 @@ impl ModifyVerifiedAccessInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -768,14 +762,13 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -784,7 +777,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -792,7 +785,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -890,12 +883,12 @@ impl ModifyVerifiedAccessTrustProvider {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessTrustProviderResult>,
     > {
         self.0.send()
     }
@@ -903,7 +896,7 @@ impl ModifyVerifiedAccessTrustProvider {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessTrustProviderResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -911,7 +904,7 @@ impl ModifyVerifiedAccessTrustProvider {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -992,16 +985,16 @@ impl ModifyVolume {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ModifyVolumeResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVolumeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVolumeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVolumeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1009,7 +1002,7 @@ impl ModifyVolume {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1058,16 +1051,14 @@ impl ModifyVolumeAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1075,7 +1066,7 @@ impl ModifyVolumeAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1129,16 +1120,14 @@ impl ModifyVpcAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1146,7 +1135,7 @@ impl ModifyVpcAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1198,12 +1187,12 @@ impl ModifyVpcBlockPublicAccessExclusion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcBlockPublicAccessExclusionResult>,
     > {
         self.0.send()
     }
@@ -1211,7 +1200,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcBlockPublicAccessExclusionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1219,7 +1208,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1269,12 +1258,12 @@ impl ModifyVpcBlockPublicAccessOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcBlockPublicAccessOptionsResult>,
     > {
         self.0.send()
     }
@@ -1282,7 +1271,7 @@ impl ModifyVpcBlockPublicAccessOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcBlockPublicAccessOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1290,7 +1279,7 @@ impl ModifyVpcBlockPublicAccessOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1435,20 +1424,16 @@ impl ModifyVpcEncryptionControl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEncryptionControlResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcEncryptionControlResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEncryptionControlResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcEncryptionControlResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1456,7 +1441,7 @@ impl ModifyVpcEncryptionControl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1516,38 +1501,38 @@ impl ModifyVpcEndpoint {
     }
     /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
     #[inline]
-    pub fn add_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_route_table_ids = Some(value);
+    pub fn add_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_route_table_ids);
         self
     }
     /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
     #[inline]
-    pub fn remove_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_route_table_ids = Some(value);
+    pub fn remove_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_route_table_ids);
         self
     }
     /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
     #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
     /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
     #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
         self
     }
     /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
     #[inline]
-    pub fn add_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_security_group_ids = Some(value);
+    pub fn add_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_security_group_ids);
         self
     }
     /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
     #[inline]
-    pub fn remove_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_security_group_ids = Some(value);
+    pub fn remove_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_security_group_ids);
         self
     }
     /// The IP address type for the endpoint.
@@ -1570,23 +1555,24 @@ impl ModifyVpcEndpoint {
     }
     /// The subnet configurations for the endpoint.
     #[inline]
-    pub fn subnet_configurations(mut self, value: Vec<t::SubnetConfiguration>) -> Self {
-        self.0.input_mut().subnet_configurations = Some(value);
+    pub fn subnet_configurations(
+        mut self,
+        value: impl rt::Items<t::SubnetConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1594,7 +1580,7 @@ impl ModifyVpcEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1648,17 +1634,17 @@ impl ModifyVpcEndpointConnectionNotification {
     }
     /// The events for the endpoint. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
     #[inline]
-    pub fn connection_events(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_events = Some(value);
+    pub fn connection_events(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().connection_events);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointConnectionNotificationResult>,
     > {
         self.0.send()
     }
@@ -1666,7 +1652,7 @@ impl ModifyVpcEndpointConnectionNotification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointConnectionNotificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1674,7 +1660,7 @@ impl ModifyVpcEndpointConnectionNotification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

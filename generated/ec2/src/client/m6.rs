@@ -182,12 +182,12 @@ impl ModifyVpcEndpointPayerResponsibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointPayerResponsibilityResult>,
     > {
         self.0.send()
     }
@@ -195,7 +195,7 @@ impl ModifyVpcEndpointPayerResponsibility {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointPayerResponsibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -203,7 +203,7 @@ impl ModifyVpcEndpointPayerResponsibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -271,59 +271,77 @@ impl ModifyVpcEndpointServiceConfiguration {
     }
     /// The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration.
     #[inline]
-    pub fn add_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_network_load_balancer_arns = Some(value);
+    pub fn add_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_network_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
     #[inline]
-    pub fn remove_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_network_load_balancer_arns = Some(value);
+    pub fn remove_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_network_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
     #[inline]
-    pub fn add_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_gateway_load_balancer_arns = Some(value);
+    pub fn add_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_gateway_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
     #[inline]
-    pub fn remove_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_gateway_load_balancer_arns = Some(value);
+    pub fn remove_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_gateway_load_balancer_arns);
         self
     }
     /// The IP address types to add to the service configuration.
     #[inline]
-    pub fn add_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_ip_address_types = Some(value);
+    pub fn add_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_ip_address_types);
         self
     }
     /// The IP address types to remove from the service configuration.
     #[inline]
-    pub fn remove_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_ip_address_types = Some(value);
+    pub fn remove_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_ip_address_types);
         self
     }
     /// The supported Regions to add to the service configuration.
     #[inline]
-    pub fn add_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_regions = Some(value);
+    pub fn add_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_regions);
         self
     }
     /// The supported Regions to remove from the service configuration.
     #[inline]
-    pub fn remove_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_regions = Some(value);
+    pub fn remove_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_regions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServiceConfigurationResult>,
     > {
         self.0.send()
     }
@@ -331,7 +349,7 @@ impl ModifyVpcEndpointServiceConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServiceConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -339,7 +357,7 @@ impl ModifyVpcEndpointServiceConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -395,12 +413,12 @@ impl ModifyVpcEndpointServicePayerResponsibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServicePayerResponsibilityResult>,
     > {
         self.0.send()
     }
@@ -408,7 +426,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServicePayerResponsibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -416,7 +434,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -468,14 +486,14 @@ impl ModifyVpcEndpointServicePermissions {
     }
     /// The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk (\*).
     #[inline]
-    pub fn add_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_allowed_principals = Some(value);
+    pub fn add_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_allowed_principals);
         self
     }
     /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
     #[inline]
-    pub fn remove_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_allowed_principals = Some(value);
+    pub fn remove_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_allowed_principals);
         self
     }
     /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
@@ -485,12 +503,12 @@ impl ModifyVpcEndpointServicePermissions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServicePermissionsResult>,
     > {
         self.0.send()
     }
@@ -498,7 +516,7 @@ impl ModifyVpcEndpointServicePermissions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServicePermissionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -506,7 +524,7 @@ impl ModifyVpcEndpointServicePermissions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -575,12 +593,12 @@ impl ModifyVpcPeeringConnectionOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcPeeringConnectionOptionsResult>,
     > {
         self.0.send()
     }
@@ -588,7 +606,7 @@ impl ModifyVpcPeeringConnectionOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcPeeringConnectionOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -596,7 +614,7 @@ impl ModifyVpcPeeringConnectionOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -653,18 +671,16 @@ impl ModifyVpcTenancy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcTenancyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcTenancyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcTenancyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcTenancyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -672,7 +688,7 @@ impl ModifyVpcTenancy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -754,18 +770,16 @@ impl ModifyVpnConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnConnectionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnConnectionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnConnectionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnConnectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -773,7 +787,7 @@ impl ModifyVpnConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -852,20 +866,16 @@ impl ModifyVpnConnectionOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnConnectionOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnConnectionOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnConnectionOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnConnectionOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -873,7 +883,7 @@ impl ModifyVpnConnectionOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -926,20 +936,16 @@ impl ModifyVpnTunnelCertificate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnTunnelCertificateResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnTunnelCertificateResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnTunnelCertificateResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnTunnelCertificateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -947,7 +953,7 @@ impl ModifyVpnTunnelCertificate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1021,18 +1027,16 @@ impl ModifyVpnTunnelOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnTunnelOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnTunnelOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnTunnelOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnTunnelOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1040,7 +1044,7 @@ impl ModifyVpnTunnelOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1078,14 +1082,14 @@ pub struct MonitorInstances(
 impl MonitorInstances {
     /// The IDs of the instances.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
     #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1095,18 +1099,16 @@ impl MonitorInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MonitorInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MonitorInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MonitorInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MonitorInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1114,7 +1116,7 @@ impl MonitorInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1159,18 +1161,16 @@ impl MoveAddressToVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveAddressToVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MoveAddressToVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveAddressToVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MoveAddressToVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1178,7 +1178,7 @@ impl MoveAddressToVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1235,18 +1235,16 @@ impl MoveByoipCidrToIpam {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveByoipCidrToIpamResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MoveByoipCidrToIpamResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveByoipCidrToIpamResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MoveByoipCidrToIpamResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1254,7 +1252,7 @@ impl MoveByoipCidrToIpam {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1329,12 +1327,12 @@ impl MoveCapacityReservationInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveCapacityReservationInstancesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::MoveCapacityReservationInstancesResult>,
     > {
         self.0.send()
     }
@@ -1342,7 +1340,7 @@ impl MoveCapacityReservationInstances {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::MoveCapacityReservationInstancesResult, rt::Error> {
+    ) -> rt::CallResult<t::MoveCapacityReservationInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1350,7 +1348,7 @@ impl MoveCapacityReservationInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

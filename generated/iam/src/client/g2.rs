@@ -7,6 +7,1322 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
+    ///
+    /// Returns the [`GetLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_login_profile(&self) -> GetLoginProfile {
+        GetLoginProfile(rt::Call::new(&self.handle, &op::GET_LOGIN_PROFILE))
+    }
+    /// Retrieves information about an MFA device for a specified user.
+    ///
+    /// Returns the [`GetMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_mfa_device(&self) -> GetMfaDevice {
+        GetMfaDevice(rt::Call::new(&self.handle, &op::GET_MFA_DEVICE))
+    }
+    /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
+    ///
+    /// Returns the [`GetOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProvider {
+        GetOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::GET_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
+    ///
+    /// Returns the [`GetOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReport {
+        GetOrganizationsAccessReport(
+            rt::Call::new(&self.handle, &op::GET_ORGANIZATIONS_ACCESS_REPORT),
+        )
+    }
+    /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
+    ///
+    /// Returns the [`GetOutboundWebIdentityFederationInfo`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_outbound_web_identity_federation_info(
+        &self,
+    ) -> GetOutboundWebIdentityFederationInfo {
+        GetOutboundWebIdentityFederationInfo(
+            rt::Call::new(&self.handle, &op::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO),
+        )
+    }
+    /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
+    ///
+    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy(&self) -> GetPolicy {
+        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+    }
+    /// Retrieves information about the specified version of the specified managed policy, including the policy document.
+    ///
+    /// Returns the [`GetPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy_version(&self) -> GetPolicyVersion {
+        GetPolicyVersion(rt::Call::new(&self.handle, &op::GET_POLICY_VERSION))
+    }
+    /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`GetRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role(&self) -> GetRole {
+        GetRole(rt::Call::new(&self.handle, &op::GET_ROLE))
+    }
+    /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
+    ///
+    /// Returns the [`GetRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_policy(&self) -> GetRolePolicy {
+        GetRolePolicy(rt::Call::new(&self.handle, &op::GET_ROLE_POLICY))
+    }
+    /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
+    ///
+    /// Returns the [`GetRoleTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_template_version(&self) -> GetRoleTemplateVersion {
+        GetRoleTemplateVersion(
+            rt::Call::new(&self.handle, &op::GET_ROLE_TEMPLATE_VERSION),
+        )
+    }
+    /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
+    ///
+    /// Returns the [`GetSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_saml_provider(&self) -> GetSamlProvider {
+        GetSamlProvider(rt::Call::new(&self.handle, &op::GET_SAML_PROVIDER))
+    }
+    /// Retrieves the specified SSH public key, including metadata about the key.
+    ///
+    /// Returns the [`GetSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ssh_public_key(&self) -> GetSshPublicKey {
+        GetSshPublicKey(rt::Call::new(&self.handle, &op::GET_SSH_PUBLIC_KEY))
+    }
+    /// Retrieves information about the specified server certificate stored in IAM.
+    ///
+    /// Returns the [`GetServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_server_certificate(&self) -> GetServerCertificate {
+        GetServerCertificate(rt::Call::new(&self.handle, &op::GET_SERVER_CERTIFICATE))
+    }
+    /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
+    ///
+    /// Returns the [`GetServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details(&self) -> GetServiceLastAccessedDetails {
+        GetServiceLastAccessedDetails(
+            rt::Call::new(&self.handle, &op::GET_SERVICE_LAST_ACCESSED_DETAILS),
+        )
+    }
+    /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
+    ///
+    /// Returns the [`GetServiceLastAccessedDetailsWithEntities`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details_with_entities(
+        &self,
+    ) -> GetServiceLastAccessedDetailsWithEntities {
+        GetServiceLastAccessedDetailsWithEntities(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
+            ),
+        )
+    }
+    /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
+    ///
+    /// Returns the [`GetServiceLinkedRoleDeletionStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_linked_role_deletion_status(
+        &self,
+    ) -> GetServiceLinkedRoleDeletionStatus {
+        GetServiceLinkedRoleDeletionStatus(
+            rt::Call::new(&self.handle, &op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS),
+        )
+    }
+}
+/// The `GetLoginProfile` operation.
+///
+/// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
+///
+/// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
+///
+/// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
+pub struct GetLoginProfile(
+    pub(crate) rt::Call<
+        t::GetLoginProfileRequest,
+        t::GetLoginProfileResponse,
+        e::GetLoginProfileError,
+    >,
+);
+impl GetLoginProfile {
+    /// The name of the user whose login profile you want to retrieve.
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_name = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetLoginProfileResponse, e::GetLoginProfileError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetLoginProfileResponse, e::GetLoginProfileError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetLoginProfileRequest,
+        t::GetLoginProfileResponse,
+        e::GetLoginProfileError,
+    > {
+        self.0
+    }
+}
+/// The `GetMFADevice` operation.
+///
+/// Retrieves information about an MFA device for a specified user.
+pub struct GetMfaDevice(
+    pub(crate) rt::Call<
+        t::GetMfaDeviceRequest,
+        t::GetMfaDeviceResponse,
+        e::GetMfaDeviceError,
+    >,
+);
+impl GetMfaDevice {
+    /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+    #[inline]
+    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().serial_number = value.into();
+        self
+    }
+    /// The friendly name identifying the user.
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_name = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMfaDeviceResponse, e::GetMfaDeviceError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMfaDeviceResponse, e::GetMfaDeviceError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetMfaDeviceRequest,
+        t::GetMfaDeviceResponse,
+        e::GetMfaDeviceError,
+    > {
+        self.0
+    }
+}
+/// The `GetOpenIDConnectProvider` operation.
+///
+/// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
+pub struct GetOpenIdConnectProvider(
+    pub(crate) rt::Call<
+        t::GetOpenIdConnectProviderRequest,
+        t::GetOpenIdConnectProviderResponse,
+        e::GetOpenIdConnectProviderError,
+    >,
+);
+impl GetOpenIdConnectProvider {
+    /// The Amazon Resource Name (ARN) of the OIDC provider resource object in IAM to get information for. You can get a list of OIDC provider resource ARNs by using the [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) operation.
+    #[inline]
+    pub fn open_id_connect_provider_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().open_id_connect_provider_arn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetOpenIdConnectProviderResponse,
+            e::GetOpenIdConnectProviderError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetOpenIdConnectProviderResponse,
+        e::GetOpenIdConnectProviderError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetOpenIdConnectProviderRequest,
+        t::GetOpenIdConnectProviderResponse,
+        e::GetOpenIdConnectProviderError,
+    > {
+        self.0
+    }
+}
+/// The `GetOrganizationsAccessReport` operation.
+///
+/// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
+///
+/// Depending on the parameters that you passed when you generated the report, the data returned could include different information. For details, see [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html).
+///
+/// To call this operation, you must be signed in to the management account in your organization. SCPs must be enabled for your organization root. You must have permissions to perform this operation. For more information, see [Refining permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+///
+/// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
+///
+/// By default, the list is sorted by service namespace.
+pub struct GetOrganizationsAccessReport(
+    pub(crate) rt::Call<
+        t::GetOrganizationsAccessReportRequest,
+        t::GetOrganizationsAccessReportResponse,
+        e::GetOrganizationsAccessReportError,
+    >,
+);
+impl GetOrganizationsAccessReport {
+    /// The identifier of the request generated by the [GenerateOrganizationsAccessReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateOrganizationsAccessReport.html) operation.
+    #[inline]
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().job_id = value.into();
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// The key that is used to sort the results. If you choose the namespace key, the results are returned in alphabetical order. If you choose the time key, the results are sorted numerically by the date and time.
+    #[inline]
+    pub fn sort_key(mut self, value: impl Into<t::SortKeyType>) -> Self {
+        self.0.input_mut().sort_key = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetOrganizationsAccessReportResponse,
+            e::GetOrganizationsAccessReportError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetOrganizationsAccessReportResponse,
+        e::GetOrganizationsAccessReportError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetOrganizationsAccessReportRequest,
+        t::GetOrganizationsAccessReportResponse,
+        e::GetOrganizationsAccessReportError,
+    > {
+        self.0
+    }
+}
+/// The `GetOutboundWebIdentityFederationInfo` operation.
+///
+/// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
+pub struct GetOutboundWebIdentityFederationInfo(
+    pub(crate) rt::Call<
+        rt::Unit,
+        t::GetOutboundWebIdentityFederationInfoResponse,
+        e::GetOutboundWebIdentityFederationInfoError,
+    >,
+);
+impl GetOutboundWebIdentityFederationInfo {
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetOutboundWebIdentityFederationInfoResponse,
+            e::GetOutboundWebIdentityFederationInfoError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetOutboundWebIdentityFederationInfoResponse,
+        e::GetOutboundWebIdentityFederationInfoError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        rt::Unit,
+        t::GetOutboundWebIdentityFederationInfoResponse,
+        e::GetOutboundWebIdentityFederationInfoError,
+    > {
+        self.0
+    }
+}
+/// The `GetPolicy` operation.
+///
+/// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
+///
+/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+pub struct GetPolicy(
+    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
+);
+impl GetPolicy {
+    /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
+    #[inline]
+    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_arn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetPolicyResponse, e::GetPolicyError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetPolicyResponse, e::GetPolicyError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
+        self.0
+    }
+    /// Calls `GetPolicy` until the `PolicyExists` waiter's acceptors decide (boto3's `get_waiter("policy_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`POLICY_EXISTS_WAITER`](crate::operations::POLICY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_policy_exists(
+        self,
+    ) -> rt::Waiter<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
+        rt::Waiter::new(self.0, &op::POLICY_EXISTS_WAITER)
+    }
+}
+/// The `GetPolicyVersion` operation.
+///
+/// Retrieves information about the specified version of the specified managed policy, including the policy document.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+///
+/// To list the available versions for a policy, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
+///
+/// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded in a user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
+///
+/// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
+pub struct GetPolicyVersion(
+    pub(crate) rt::Call<
+        t::GetPolicyVersionRequest,
+        t::GetPolicyVersionResponse,
+        e::GetPolicyVersionError,
+    >,
+);
+impl GetPolicyVersion {
+    /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
+    #[inline]
+    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_arn = value.into();
+        self
+    }
+    /// Identifies the policy version to retrieve.
+    #[inline]
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetPolicyVersionResponse, e::GetPolicyVersionError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetPolicyVersionResponse, e::GetPolicyVersionError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetPolicyVersionRequest,
+        t::GetPolicyVersionResponse,
+        e::GetPolicyVersionError,
+    > {
+        self.0
+    }
+}
+/// The `GetRole` operation.
+///
+/// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+pub struct GetRole(
+    pub(crate) rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>,
+);
+impl GetRole {
+    /// The name of the IAM role to get information about.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetRoleResponse, e::GetRoleError>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetRoleResponse, e::GetRoleError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError> {
+        self.0
+    }
+    /// Calls `GetRole` until the `RoleExists` waiter's acceptors decide (boto3's `get_waiter("role_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ROLE_EXISTS_WAITER`](crate::operations::ROLE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_role_exists(
+        self,
+    ) -> rt::Waiter<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError> {
+        rt::Waiter::new(self.0, &op::ROLE_EXISTS_WAITER)
+    }
+}
+/// The `GetRolePolicy` operation.
+///
+/// Retrieves the specified inline policy document that is embedded with the specified IAM role.
+///
+/// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
+///
+/// An IAM role can also have managed policies attached to it. To retrieve a managed policy document that is attached to a role, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
+///
+/// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+pub struct GetRolePolicy(
+    pub(crate) rt::Call<
+        t::GetRolePolicyRequest,
+        t::GetRolePolicyResponse,
+        e::GetRolePolicyError,
+    >,
+);
+impl GetRolePolicy {
+    /// The name of the role associated with the policy.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = value.into();
+        self
+    }
+    /// The name of the policy document to get.
+    #[inline]
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetRolePolicyResponse, e::GetRolePolicyError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetRolePolicyResponse, e::GetRolePolicyError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetRolePolicyRequest,
+        t::GetRolePolicyResponse,
+        e::GetRolePolicyError,
+    > {
+        self.0
+    }
+}
+/// The `GetRoleTemplateVersion` operation.
+///
+/// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
+///
+/// If you do not specify a minor version, the service returns the template's default minor version.
+pub struct GetRoleTemplateVersion(
+    pub(crate) rt::Call<
+        t::GetRoleTemplateVersionRequest,
+        t::GetRoleTemplateVersionResponse,
+        e::GetRoleTemplateVersionError,
+    >,
+);
+impl GetRoleTemplateVersion {
+    /// The Amazon Resource Name (ARN) of the role template whose version you want to retrieve.
+    #[inline]
+    pub fn template_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().template_arn = value.into();
+        self
+    }
+    /// The minor version of the role template to retrieve. If you do not specify a minor version, the service returns the template's default minor version.
+    #[inline]
+    pub fn minor_version(mut self, value: i32) -> Self {
+        self.0.input_mut().minor_version = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetRoleTemplateVersionResponse,
+            e::GetRoleTemplateVersionError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetRoleTemplateVersionResponse,
+        e::GetRoleTemplateVersionError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetRoleTemplateVersionRequest,
+        t::GetRoleTemplateVersionResponse,
+        e::GetRoleTemplateVersionError,
+    > {
+        self.0
+    }
+}
+/// The `GetSAMLProvider` operation.
+///
+/// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
+///
+/// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+pub struct GetSamlProvider(
+    pub(crate) rt::Call<
+        t::GetSamlProviderRequest,
+        t::GetSamlProviderResponse,
+        e::GetSamlProviderError,
+    >,
+);
+impl GetSamlProvider {
+    /// The Amazon Resource Name (ARN) of the SAML provider resource object in IAM to get information about.
+    #[inline]
+    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().saml_provider_arn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSamlProviderResponse, e::GetSamlProviderError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetSamlProviderResponse, e::GetSamlProviderError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetSamlProviderRequest,
+        t::GetSamlProviderResponse,
+        e::GetSamlProviderError,
+    > {
+        self.0
+    }
+}
+/// The `GetSSHPublicKey` operation.
+///
+/// Retrieves the specified SSH public key, including metadata about the key.
+///
+/// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+pub struct GetSshPublicKey(
+    pub(crate) rt::Call<
+        t::GetSshPublicKeyRequest,
+        t::GetSshPublicKeyResponse,
+        e::GetSshPublicKeyError,
+    >,
+);
+impl GetSshPublicKey {
+    /// The name of the IAM user associated with the SSH public key.
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_name = value.into();
+        self
+    }
+    /// The unique identifier for the SSH public key.
+    #[inline]
+    pub fn ssh_public_key_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ssh_public_key_id = value.into();
+        self
+    }
+    /// Specifies the public key encoding format to use in the response. To retrieve the public key in ssh-rsa format, use `SSH`. To retrieve the public key in PEM format, use `PEM`.
+    #[inline]
+    pub fn encoding(mut self, value: impl Into<t::EncodingType>) -> Self {
+        self.0.input_mut().encoding = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSshPublicKeyResponse, e::GetSshPublicKeyError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetSshPublicKeyResponse, e::GetSshPublicKeyError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetSshPublicKeyRequest,
+        t::GetSshPublicKeyResponse,
+        e::GetSshPublicKeyError,
+    > {
+        self.0
+    }
+}
+/// The `GetServerCertificate` operation.
+///
+/// Retrieves information about the specified server certificate stored in IAM.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+pub struct GetServerCertificate(
+    pub(crate) rt::Call<
+        t::GetServerCertificateRequest,
+        t::GetServerCertificateResponse,
+        e::GetServerCertificateError,
+    >,
+);
+impl GetServerCertificate {
+    /// The name of the server certificate you want to retrieve information about.
+    #[inline]
+    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().server_certificate_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetServerCertificateResponse,
+            e::GetServerCertificateError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetServerCertificateResponse, e::GetServerCertificateError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetServerCertificateRequest,
+        t::GetServerCertificateResponse,
+        e::GetServerCertificateError,
+    > {
+        self.0
+    }
+}
+/// The `GetServiceLastAccessedDetails` operation.
+///
+/// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
+///
+/// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
+///
+/// For each service that the resource could access using permissions policies, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, the `GetServiceLastAccessedDetails` operation returns the reason that it failed.
+///
+/// The `GetServiceLastAccessedDetails` operation returns a list of services. This list includes the number of entities that have attempted to access the service and the date and time of the last attempt. It also returns the ARN of the following entity, depending on the resource ARN that you used to generate the report:
+///
+/// - **User** – Returns the user ARN that you used to generate the report
+/// - **Group** – Returns the ARN of the group member (user) that last attempted to access the service
+/// - **Role** – Returns the role ARN that you used to generate the report
+/// - **Policy** – Returns the ARN of the user or role that last used the policy to attempt to access the service
+///
+/// By default, the list is sorted by service namespace.
+///
+/// If you specified `ACTION_LEVEL` granularity when you generated the report, this operation returns service and action last accessed data. This includes the most recent access attempt for each tracked action within a service. Otherwise, this operation returns only service data.
+///
+/// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
+pub struct GetServiceLastAccessedDetails(
+    pub(crate) rt::Call<
+        t::GetServiceLastAccessedDetailsRequest,
+        t::GetServiceLastAccessedDetailsResponse,
+        e::GetServiceLastAccessedDetailsError,
+    >,
+);
+impl GetServiceLastAccessedDetails {
+    /// The ID of the request generated by the [GenerateServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html) operation. The `JobId` returned by `GenerateServiceLastAccessedDetail` must be used by the same role within a session, or by the same user when used to call `GetServiceLastAccessedDetail`.
+    #[inline]
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().job_id = value.into();
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetServiceLastAccessedDetailsResponse,
+            e::GetServiceLastAccessedDetailsError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetServiceLastAccessedDetailsResponse,
+        e::GetServiceLastAccessedDetailsError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetServiceLastAccessedDetailsRequest,
+        t::GetServiceLastAccessedDetailsResponse,
+        e::GetServiceLastAccessedDetailsError,
+    > {
+        self.0
+    }
+}
+/// The `GetServiceLastAccessedDetailsWithEntities` operation.
+///
+/// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
+///
+/// - **Group** – For a group report, this operation returns a list of users in the group that could have used the group’s policies in an attempt to access the service.
+/// - **Policy** – For a policy report, this operation returns a list of entities (users or roles) that could have used the policy in an attempt to access the service.
+///
+/// You can also use this operation for user or role reports to retrieve details about those entities.
+///
+/// If the operation fails, the `GetServiceLastAccessedDetailsWithEntities` operation returns the reason that it failed.
+///
+/// By default, the list of associated entities is sorted by date, with the most recent access listed first.
+pub struct GetServiceLastAccessedDetailsWithEntities(
+    pub(crate) rt::Call<
+        t::GetServiceLastAccessedDetailsWithEntitiesRequest,
+        t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+        e::GetServiceLastAccessedDetailsWithEntitiesError,
+    >,
+);
+impl GetServiceLastAccessedDetailsWithEntities {
+    /// The ID of the request generated by the `GenerateServiceLastAccessedDetails` operation.
+    #[inline]
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().job_id = value.into();
+        self
+    }
+    /// The service namespace for an Amazon Web Services service. Provide the service namespace to learn when the IAM entity last attempted to access the specified service.
+    #[inline]
+    pub fn service_namespace(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service_namespace = value.into();
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+            e::GetServiceLastAccessedDetailsWithEntitiesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+        e::GetServiceLastAccessedDetailsWithEntitiesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetServiceLastAccessedDetailsWithEntitiesRequest,
+        t::GetServiceLastAccessedDetailsWithEntitiesResponse,
+        e::GetServiceLastAccessedDetailsWithEntitiesError,
+    > {
+        self.0
+    }
+}
+/// The `GetServiceLinkedRoleDeletionStatus` operation.
+///
+/// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
+pub struct GetServiceLinkedRoleDeletionStatus(
+    pub(crate) rt::Call<
+        t::GetServiceLinkedRoleDeletionStatusRequest,
+        t::GetServiceLinkedRoleDeletionStatusResponse,
+        e::GetServiceLinkedRoleDeletionStatusError,
+    >,
+);
+impl GetServiceLinkedRoleDeletionStatus {
+    /// The deletion task identifier. This identifier is returned by the [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) operation in the format `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`.
+    #[inline]
+    pub fn deletion_task_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().deletion_task_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetServiceLinkedRoleDeletionStatusResponse,
+            e::GetServiceLinkedRoleDeletionStatusError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetServiceLinkedRoleDeletionStatusResponse,
+        e::GetServiceLinkedRoleDeletionStatusError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetServiceLinkedRoleDeletionStatusRequest,
+        t::GetServiceLinkedRoleDeletionStatusResponse,
+        e::GetServiceLinkedRoleDeletionStatusError,
+    > {
+        self.0
+    }
+}
+impl super::Client {
     /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
     ///
     /// Returns the [`GetUser`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -38,16 +1354,16 @@ impl GetUser {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetUserResponse, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetUserResponse, e::GetUserError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetUserResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetUserResponse, e::GetUserError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -55,7 +1371,7 @@ impl GetUser {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -111,18 +1427,20 @@ impl GetUserPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetUserPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetUserPolicyResponse, e::GetUserPolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetUserPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetUserPolicyResponse, e::GetUserPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -130,7 +1448,7 @@ impl GetUserPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -91,12 +91,15 @@ impl ReceiveDeadLetterQueueRecords {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ReceiveDeadLetterQueueRecordsOutput,
+            e::ReceiveDeadLetterQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
@@ -104,7 +107,10 @@ impl ReceiveDeadLetterQueueRecords {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ReceiveDeadLetterQueueRecordsOutput,
+        e::ReceiveDeadLetterQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -112,7 +118,7 @@ impl ReceiveDeadLetterQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -181,18 +187,23 @@ impl ReceiveQueueRecords {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReceiveQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ReceiveQueueRecordsOutput,
+            e::ReceiveQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReceiveQueueRecordsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ReceiveQueueRecordsOutput, e::ReceiveQueueRecordsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -200,7 +211,7 @@ impl ReceiveQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -262,23 +273,31 @@ impl RegisterStreamConsumer {
     }
     /// A set of up to 50 key-value pairs. A tag consists of a required key and an optional value.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterStreamConsumerOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RegisterStreamConsumerOutput,
+            e::RegisterStreamConsumerError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RegisterStreamConsumerOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::RegisterStreamConsumerOutput,
+        e::RegisterStreamConsumerError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -286,7 +305,7 @@ impl RegisterStreamConsumer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -334,8 +353,8 @@ impl RemoveTagsFromStream {
     }
     /// A list of tag keys. Each corresponding tag is removed from the stream.
     #[inline]
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().tag_keys = value;
+    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
     /// The ARN of the stream.
@@ -351,16 +370,20 @@ impl RemoveTagsFromStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -368,7 +391,7 @@ impl RemoveTagsFromStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -412,18 +435,21 @@ impl RestoreDeadLetterQueueRecords {
     #[inline]
     pub fn entries(
         mut self,
-        value: Vec<t::RestoreDeadLetterQueueRecordsRequestEntry>,
+        value: impl rt::Items<t::RestoreDeadLetterQueueRecordsRequestEntry>,
     ) -> Self {
-        self.0.input_mut().entries = value;
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RestoreDeadLetterQueueRecordsOutput,
+            e::RestoreDeadLetterQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
@@ -431,7 +457,10 @@ impl RestoreDeadLetterQueueRecords {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::RestoreDeadLetterQueueRecordsOutput,
+        e::RestoreDeadLetterQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -439,7 +468,7 @@ impl RestoreDeadLetterQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -103,16 +103,18 @@ impl Invoke {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::InvocationResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::InvocationResponse, e::InvokeError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::InvocationResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::InvocationResponse, e::InvokeError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -120,7 +122,7 @@ impl Invoke {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -169,18 +171,20 @@ impl InvokeAsync {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::InvokeAsyncResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::InvokeAsyncResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -188,7 +192,7 @@ impl InvokeAsync {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -266,12 +270,15 @@ impl InvokeWithResponseStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::InvokeWithResponseStreamResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::InvokeWithResponseStreamResponse,
+            e::InvokeWithResponseStreamError,
+        >,
     > {
         self.0.send()
     }
@@ -279,7 +286,10 @@ impl InvokeWithResponseStream {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::InvokeWithResponseStreamResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::InvokeWithResponseStreamResponse,
+        e::InvokeWithResponseStreamError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -287,7 +297,7 @@ impl InvokeWithResponseStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -137,18 +137,26 @@ impl PauseDurableExecution {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PauseDurableExecutionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PauseDurableExecutionResponse,
+            e::PauseDurableExecutionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PauseDurableExecutionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::PauseDurableExecutionResponse,
+        e::PauseDurableExecutionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -156,7 +164,7 @@ impl PauseDurableExecution {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -212,14 +220,17 @@ impl PublishLayerVersion {
     }
     /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     #[inline]
-    pub fn compatible_architectures(mut self, value: Vec<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architectures = Some(value);
+    pub fn compatible_architectures(
+        mut self,
+        value: impl rt::Items<t::Architecture>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().compatible_architectures);
         self
     }
     /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with ListLayers and ListLayerVersions.
     #[inline]
-    pub fn compatible_runtimes(mut self, value: Vec<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtimes = Some(value);
+    pub fn compatible_runtimes(mut self, value: impl rt::Items<t::Runtime>) -> Self {
+        value.add_to(&mut self.0.input_mut().compatible_runtimes);
         self
     }
     /// The layer's software license. It can be any of the following:
@@ -229,18 +240,23 @@ impl PublishLayerVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PublishLayerVersionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PublishLayerVersionResponse,
+            e::PublishLayerVersionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PublishLayerVersionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PublishLayerVersionResponse, e::PublishLayerVersionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -248,7 +264,7 @@ impl PublishLayerVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -320,18 +336,20 @@ impl PublishVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::FunctionConfiguration, e::PublishVersionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FunctionConfiguration, e::PublishVersionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -339,7 +357,7 @@ impl PublishVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -386,12 +404,15 @@ impl PutFunctionCodeSigningConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionCodeSigningConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionCodeSigningConfigResponse,
+            e::PutFunctionCodeSigningConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -399,7 +420,10 @@ impl PutFunctionCodeSigningConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionCodeSigningConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionCodeSigningConfigResponse,
+        e::PutFunctionCodeSigningConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -407,7 +431,7 @@ impl PutFunctionCodeSigningConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -458,16 +482,20 @@ impl PutFunctionConcurrency {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::Concurrency, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::Concurrency, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -475,7 +503,7 @@ impl PutFunctionConcurrency {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -546,18 +574,26 @@ impl PutFunctionEventInvokeConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::FunctionEventInvokeConfig,
+            e::PutFunctionEventInvokeConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::FunctionEventInvokeConfig,
+        e::PutFunctionEventInvokeConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -565,7 +601,7 @@ impl PutFunctionEventInvokeConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -616,12 +652,15 @@ impl PutFunctionRecursionConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionRecursionConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionRecursionConfigResponse,
+            e::PutFunctionRecursionConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -629,7 +668,10 @@ impl PutFunctionRecursionConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionRecursionConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionRecursionConfigResponse,
+        e::PutFunctionRecursionConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -637,7 +679,7 @@ impl PutFunctionRecursionConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -690,12 +732,15 @@ impl PutFunctionScalingConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionScalingConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionScalingConfigResponse,
+            e::PutFunctionScalingConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -703,7 +748,10 @@ impl PutFunctionScalingConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionScalingConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionScalingConfigResponse,
+        e::PutFunctionScalingConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -711,7 +759,7 @@ impl PutFunctionScalingConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -764,12 +812,15 @@ impl PutProvisionedConcurrencyConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutProvisionedConcurrencyConfigResponse,
+            e::PutProvisionedConcurrencyConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -777,7 +828,10 @@ impl PutProvisionedConcurrencyConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutProvisionedConcurrencyConfigResponse,
+        e::PutProvisionedConcurrencyConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -785,7 +839,7 @@ impl PutProvisionedConcurrencyConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -840,18 +894,20 @@ impl PutResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -859,7 +915,7 @@ impl PutResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -918,12 +974,15 @@ impl PutRuntimeManagementConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutRuntimeManagementConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutRuntimeManagementConfigResponse,
+            e::PutRuntimeManagementConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -931,7 +990,10 @@ impl PutRuntimeManagementConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutRuntimeManagementConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutRuntimeManagementConfigResponse,
+        e::PutRuntimeManagementConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -939,7 +1001,7 @@ impl PutRuntimeManagementConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -168,18 +168,23 @@ impl DeleteAccountPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteAccountPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteAccountPolicyResponse,
+            e::DeleteAccountPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteAccountPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteAccountPolicyResponse, e::DeleteAccountPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -187,7 +192,7 @@ impl DeleteAccountPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -230,16 +235,20 @@ impl DeleteDataProtectionPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteDataProtectionPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -247,7 +256,7 @@ impl DeleteDataProtectionPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -284,16 +293,16 @@ impl DeleteDelivery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDeliveryError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDeliveryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -301,7 +310,7 @@ impl DeleteDelivery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -340,16 +349,20 @@ impl DeleteDeliveryDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -357,7 +370,7 @@ impl DeleteDeliveryDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -398,16 +411,20 @@ impl DeleteDeliveryDestinationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteDeliveryDestinationPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -415,7 +432,7 @@ impl DeleteDeliveryDestinationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -458,16 +475,20 @@ impl DeleteDeliverySource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteDeliverySourceError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteDeliverySourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -475,7 +496,7 @@ impl DeleteDeliverySource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -512,16 +533,16 @@ impl DeleteDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteDestinationError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteDestinationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -529,7 +550,7 @@ impl DeleteDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -572,18 +593,20 @@ impl DeleteIndexPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIndexPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIndexPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteIndexPolicyResponse, e::DeleteIndexPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -591,7 +614,7 @@ impl DeleteIndexPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -638,18 +661,20 @@ impl DeleteIntegration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteIntegrationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteIntegrationResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteIntegrationResponse, e::DeleteIntegrationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -657,7 +682,7 @@ impl DeleteIntegration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -698,16 +723,20 @@ impl DeleteLogAnomalyDetector {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteLogAnomalyDetectorError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -715,7 +744,7 @@ impl DeleteLogAnomalyDetector {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -752,16 +781,16 @@ impl DeleteLogGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogGroupError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogGroupError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -769,7 +798,7 @@ impl DeleteLogGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -808,16 +837,16 @@ impl DeleteLogStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLogStreamError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLogStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -825,7 +854,7 @@ impl DeleteLogStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -860,16 +889,16 @@ impl DeleteLookupTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteLookupTableError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteLookupTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -877,7 +906,7 @@ impl DeleteLookupTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -920,16 +949,16 @@ impl DeleteMetricFilter {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteMetricFilterError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteMetricFilterError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -937,7 +966,7 @@ impl DeleteMetricFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -978,18 +1007,26 @@ impl DeleteQueryDefinition {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteQueryDefinitionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteQueryDefinitionResponse,
+            e::DeleteQueryDefinitionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteQueryDefinitionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DeleteQueryDefinitionResponse,
+        e::DeleteQueryDefinitionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -997,7 +1034,7 @@ impl DeleteQueryDefinition {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1050,16 +1087,20 @@ impl DeleteResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteResourcePolicyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1067,7 +1108,7 @@ impl DeleteResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1086,1377 +1127,6 @@ impl DeleteResourcePolicy {
         t::DeleteResourcePolicyRequest,
         rt::Unit,
         e::DeleteResourcePolicyError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified retention policy.
-    ///
-    /// Returns the [`DeleteRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
-        DeleteRetentionPolicy(rt::Call::new(&self.handle, &op::DELETE_RETENTION_POLICY))
-    }
-    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
-    ///
-    /// Returns the [`DeleteScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
-        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
-    }
-    /// Deletes the specified subscription filter.
-    ///
-    /// Returns the [`DeleteSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
-        DeleteSubscriptionFilter(
-            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
-        )
-    }
-    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
-    ///
-    /// Returns the [`DeleteSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
-        DeleteSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
-        )
-    }
-    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
-    ///
-    /// Returns the [`DeleteTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transformer(&self) -> DeleteTransformer {
-        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
-    }
-    /// Returns a list of all CloudWatch Logs account policies in the account.
-    ///
-    /// Returns the [`DescribeAccountPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
-        DescribeAccountPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
-        )
-    }
-    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-    ///
-    /// Returns the [`DescribeConfigurationTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
-        DescribeConfigurationTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
-        )
-    }
-    /// Retrieves a list of the deliveries that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliveries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_deliveries(&self) -> DescribeDeliveries {
-        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
-    }
-    /// Retrieves a list of the delivery destinations that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliveryDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
-        DescribeDeliveryDestinations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
-        )
-    }
-    /// Retrieves a list of the delivery sources that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliverySources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
-        DescribeDeliverySources(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
-        )
-    }
-    /// Lists all your destinations. The results are ASCII-sorted by destination name.
-    ///
-    /// Returns the [`DescribeDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_destinations(&self) -> DescribeDestinations {
-        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
-    }
-    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
-    ///
-    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
-    ///
-    /// Returns the [`DescribeFieldIndexes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
-        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
-    }
-    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
-    ///
-    /// Returns the [`DescribeImportTaskBatches`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
-        DescribeImportTaskBatches(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
-        )
-    }
-    /// Lists and describes import tasks, with optional filtering by import status and source ARN.
-    ///
-    /// Returns the [`DescribeImportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
-        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
-    }
-    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-    ///
-    /// Returns the [`DescribeIndexPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
-        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
-    }
-}
-/// The `DeleteRetentionPolicy` operation.
-///
-/// Deletes the specified retention policy.
-///
-/// Log events do not expire if they belong to log groups without a retention policy.
-///
-/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
-pub struct DeleteRetentionPolicy(
-    pub(crate) rt::Call<
-        t::DeleteRetentionPolicyRequest,
-        rt::Unit,
-        e::DeleteRetentionPolicyError,
-    >,
-);
-impl DeleteRetentionPolicy {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteRetentionPolicyRequest,
-        rt::Unit,
-        e::DeleteRetentionPolicyError,
-    > {
-        self.0
-    }
-}
-/// The `DeleteScheduledQuery` operation.
-///
-/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
-pub struct DeleteScheduledQuery(
-    pub(crate) rt::Call<
-        t::DeleteScheduledQueryRequest,
-        t::DeleteScheduledQueryResponse,
-        e::DeleteScheduledQueryError,
-    >,
-);
-impl DeleteScheduledQuery {
-    /// The ARN or name of the scheduled query to delete.
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteScheduledQueryResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteScheduledQueryResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteScheduledQueryRequest,
-        t::DeleteScheduledQueryResponse,
-        e::DeleteScheduledQueryError,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSubscriptionFilter` operation.
-///
-/// Deletes the specified subscription filter.
-pub struct DeleteSubscriptionFilter(
-    pub(crate) rt::Call<
-        t::DeleteSubscriptionFilterRequest,
-        rt::Unit,
-        e::DeleteSubscriptionFilterError,
-    >,
-);
-impl DeleteSubscriptionFilter {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The name of the subscription filter.
-    #[inline]
-    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSubscriptionFilterRequest,
-        rt::Unit,
-        e::DeleteSubscriptionFilterError,
-    > {
-        self.0
-    }
-}
-/// The `DeleteSyslogConfiguration` operation.
-///
-/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
-pub struct DeleteSyslogConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteSyslogConfigurationRequest,
-        rt::Unit,
-        e::DeleteSyslogConfigurationError,
-    >,
-);
-impl DeleteSyslogConfiguration {
-    /// The name or ARN of the log group to remove the syslog configuration from.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// The ID of the VPC endpoint associated with the syslog configuration to delete.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteSyslogConfigurationRequest,
-        rt::Unit,
-        e::DeleteSyslogConfigurationError,
-    > {
-        self.0
-    }
-}
-/// The `DeleteTransformer` operation.
-///
-/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
-///
-/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
-pub struct DeleteTransformer(
-    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
-);
-impl DeleteTransformer {
-    /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError> {
-        self.0
-    }
-}
-/// The `DescribeAccountPolicies` operation.
-///
-/// Returns a list of all CloudWatch Logs account policies in the account.
-///
-/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
-///
-/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
-/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
-/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
-/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
-/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
-pub struct DescribeAccountPolicies(
-    pub(crate) rt::Call<
-        t::DescribeAccountPoliciesRequest,
-        t::DescribeAccountPoliciesResponse,
-        e::DescribeAccountPoliciesError,
-    >,
-);
-impl DescribeAccountPolicies {
-    /// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
-    #[inline]
-    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
-        self.0.input_mut().policy_type = value.into();
-        self
-    }
-    /// Use this parameter to limit the returned policies to only the policy with the name that you specify.
-    #[inline]
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_name = Some(value.into());
-        self
-    }
-    /// If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account. If you do, the operation returns the account policy for the specified account. Currently, you can specify only one account ID in this parameter.
-    #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountPoliciesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAccountPoliciesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountPoliciesRequest,
-        t::DescribeAccountPoliciesResponse,
-        e::DescribeAccountPoliciesError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeConfigurationTemplates` operation.
-///
-/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-pub struct DescribeConfigurationTemplates(
-    pub(crate) rt::Call<
-        t::DescribeConfigurationTemplatesRequest,
-        t::DescribeConfigurationTemplatesResponse,
-        e::DescribeConfigurationTemplatesError,
-    >,
-);
-impl DescribeConfigurationTemplates {
-    /// Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here.
-    #[inline]
-    pub fn service(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service = Some(value.into());
-        self
-    }
-    /// Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here.
-    #[inline]
-    pub fn log_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_types = Some(value);
-        self
-    }
-    /// Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here.
-    #[inline]
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
-        self
-    }
-    /// Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here.
-    #[inline]
-    pub fn delivery_destination_types(
-        mut self,
-        value: Vec<t::DeliveryDestinationType>,
-    ) -> Self {
-        self.0.input_mut().delivery_destination_types = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Use this parameter to limit the number of configuration templates that are returned in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeConfigurationTemplatesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeConfigurationTemplatesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeConfigurationTemplatesRequest,
-        t::DescribeConfigurationTemplatesResponse,
-        e::DescribeConfigurationTemplatesError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeConfigurationTemplatesRequest,
-        t::DescribeConfigurationTemplatesResponse,
-        e::DescribeConfigurationTemplatesError,
-        t::ConfigurationTemplate,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR)
-    }
-}
-/// The `DescribeDeliveries` operation.
-///
-/// Retrieves a list of the deliveries that have been created in the account.
-///
-/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-///
-/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-pub struct DescribeDeliveries(
-    pub(crate) rt::Call<
-        t::DescribeDeliveriesRequest,
-        t::DescribeDeliveriesResponse,
-        e::DescribeDeliveriesError,
-    >,
-);
-impl DescribeDeliveries {
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Optionally specify the maximum number of deliveries to return in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// An array of delivery source names that filters the results to deliveries associated with any specified delivery source.
-    #[inline]
-    pub fn delivery_source_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().delivery_source_names = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliveriesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDeliveriesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDeliveriesRequest,
-        t::DescribeDeliveriesResponse,
-        e::DescribeDeliveriesError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDeliveriesRequest,
-        t::DescribeDeliveriesResponse,
-        e::DescribeDeliveriesError,
-        t::Delivery,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERIES_PAGINATOR)
-    }
-}
-/// The `DescribeDeliveryDestinations` operation.
-///
-/// Retrieves a list of the delivery destinations that have been created in the account.
-pub struct DescribeDeliveryDestinations(
-    pub(crate) rt::Call<
-        t::DescribeDeliveryDestinationsRequest,
-        t::DescribeDeliveryDestinationsResponse,
-        e::DescribeDeliveryDestinationsError,
-    >,
-);
-impl DescribeDeliveryDestinations {
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Optionally specify the maximum number of delivery destinations to return in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// An array of delivery destination names that filters the results to delivery destinations with any specified name.
-    #[inline]
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().names = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliveryDestinationsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeDeliveryDestinationsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDeliveryDestinationsRequest,
-        t::DescribeDeliveryDestinationsResponse,
-        e::DescribeDeliveryDestinationsError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDeliveryDestinationsRequest,
-        t::DescribeDeliveryDestinationsResponse,
-        e::DescribeDeliveryDestinationsError,
-        t::DeliveryDestination,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR)
-    }
-}
-/// The `DescribeDeliverySources` operation.
-///
-/// Retrieves a list of the delivery sources that have been created in the account.
-pub struct DescribeDeliverySources(
-    pub(crate) rt::Call<
-        t::DescribeDeliverySourcesRequest,
-        t::DescribeDeliverySourcesResponse,
-        e::DescribeDeliverySourcesError,
-    >,
-);
-impl DescribeDeliverySources {
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Optionally specify the maximum number of delivery sources to return in the response.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// An array of Amazon Resource Names (ARNs) that filters the results to delivery sources associated with any specified ARN.
-    #[inline]
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_arns = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliverySourcesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDeliverySourcesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDeliverySourcesRequest,
-        t::DescribeDeliverySourcesResponse,
-        e::DescribeDeliverySourcesError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDeliverySourcesRequest,
-        t::DescribeDeliverySourcesResponse,
-        e::DescribeDeliverySourcesError,
-        t::DeliverySource,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_SOURCES_PAGINATOR)
-    }
-}
-/// The `DescribeDestinations` operation.
-///
-/// Lists all your destinations. The results are ASCII-sorted by destination name.
-pub struct DescribeDestinations(
-    pub(crate) rt::Call<
-        t::DescribeDestinationsRequest,
-        t::DescribeDestinationsResponse,
-        e::DescribeDestinationsError,
-    >,
-);
-impl DescribeDestinations {
-    /// The prefix to match. If you don't specify a value, no prefix filter is applied.
-    #[inline]
-    pub fn destination_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_name_prefix = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default maximum value of 50 items is used.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDestinationsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDestinationsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDestinationsRequest,
-        t::DescribeDestinationsResponse,
-        e::DescribeDestinationsError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDestinationsRequest,
-        t::DescribeDestinationsResponse,
-        e::DescribeDestinationsError,
-        t::Destination,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DESTINATIONS_PAGINATOR)
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResponse,
-        e::DescribeExportTasksError,
-    >,
-);
-impl DescribeExportTasks {
-    /// The ID of the export task. Specifying a task ID filters the results to one or zero export tasks.
-    #[inline]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().task_id = Some(value.into());
-        self
-    }
-    /// The status code of the export task. Specifying a status code filters the results to zero or more export tasks.
-    #[inline]
-    pub fn status_code(mut self, value: impl Into<t::ExportTaskStatusCode>) -> Self {
-        self.0.input_mut().status_code = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportTasksResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResponse,
-        e::DescribeExportTasksError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResponse,
-        e::DescribeExportTasksError,
-        t::ExportTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeFieldIndexes` operation.
-///
-/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
-///
-/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-pub struct DescribeFieldIndexes(
-    pub(crate) rt::Call<
-        t::DescribeFieldIndexesRequest,
-        t::DescribeFieldIndexesResponse,
-        e::DescribeFieldIndexesError,
-    >,
-);
-impl DescribeFieldIndexes {
-    /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = value;
-        self
-    }
-    /// The index categories to return. The following values are supported:
-    #[inline]
-    pub fn index_categories(mut self, value: Vec<t::IndexCategory>) -> Self {
-        self.0.input_mut().index_categories = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFieldIndexesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFieldIndexesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFieldIndexesRequest,
-        t::DescribeFieldIndexesResponse,
-        e::DescribeFieldIndexesError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeImportTaskBatches` operation.
-///
-/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
-pub struct DescribeImportTaskBatches(
-    pub(crate) rt::Call<
-        t::DescribeImportTaskBatchesRequest,
-        t::DescribeImportTaskBatchesResponse,
-        e::DescribeImportTaskBatchesError,
-    >,
-);
-impl DescribeImportTaskBatches {
-    /// The ID of the import task to get batch information for.
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = value.into();
-        self
-    }
-    /// Optional filter to list import batches by their status. Accepts multiple status values: IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
-    #[inline]
-    pub fn batch_import_status(mut self, value: Vec<t::ImportStatus>) -> Self {
-        self.0.input_mut().batch_import_status = Some(value);
-        self
-    }
-    /// The maximum number of import batches to return in the response. Default: 10
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The pagination token for the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportTaskBatchesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImportTaskBatchesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportTaskBatchesRequest,
-        t::DescribeImportTaskBatchesResponse,
-        e::DescribeImportTaskBatchesError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeImportTasks` operation.
-///
-/// Lists and describes import tasks, with optional filtering by import status and source ARN.
-pub struct DescribeImportTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportTasksRequest,
-        t::DescribeImportTasksResponse,
-        e::DescribeImportTasksError,
-    >,
-);
-impl DescribeImportTasks {
-    /// Optional filter to describe a specific import task by its ID.
-    #[inline]
-    pub fn import_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_id = Some(value.into());
-        self
-    }
-    /// Optional filter to list imports by their status. Valid values are IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
-    #[inline]
-    pub fn import_status(mut self, value: impl Into<t::ImportStatus>) -> Self {
-        self.0.input_mut().import_status = Some(value.into());
-        self
-    }
-    /// Optional filter to list imports from a specific source
-    #[inline]
-    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().import_source_arn = Some(value.into());
-        self
-    }
-    /// The maximum number of import tasks to return in the response. Default: 50
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The pagination token for the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportTasksResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportTasksResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportTasksRequest,
-        t::DescribeImportTasksResponse,
-        e::DescribeImportTasksError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeIndexPolicies` operation.
-///
-/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-///
-/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
-///
-/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
-///
-/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
-pub struct DescribeIndexPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIndexPoliciesRequest,
-        t::DescribeIndexPoliciesResponse,
-        e::DescribeIndexPoliciesError,
-    >,
-);
-impl DescribeIndexPolicies {
-    /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = value;
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIndexPoliciesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIndexPoliciesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIndexPoliciesRequest,
-        t::DescribeIndexPoliciesResponse,
-        e::DescribeIndexPoliciesError,
     > {
         self.0
     }

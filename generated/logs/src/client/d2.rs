@@ -7,6 +7,1464 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Deletes the specified retention policy.
+    ///
+    /// Returns the [`DeleteRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
+        DeleteRetentionPolicy(rt::Call::new(&self.handle, &op::DELETE_RETENTION_POLICY))
+    }
+    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+    ///
+    /// Returns the [`DeleteScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
+        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
+    }
+    /// Deletes the specified subscription filter.
+    ///
+    /// Returns the [`DeleteSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
+        DeleteSubscriptionFilter(
+            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
+        )
+    }
+    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+    ///
+    /// Returns the [`DeleteSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
+        DeleteSyslogConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
+        )
+    }
+    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+    ///
+    /// Returns the [`DeleteTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transformer(&self) -> DeleteTransformer {
+        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
+    }
+    /// Returns a list of all CloudWatch Logs account policies in the account.
+    ///
+    /// Returns the [`DescribeAccountPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
+        DescribeAccountPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
+        )
+    }
+    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+    ///
+    /// Returns the [`DescribeConfigurationTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
+        DescribeConfigurationTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
+        )
+    }
+    /// Retrieves a list of the deliveries that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliveries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_deliveries(&self) -> DescribeDeliveries {
+        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
+    }
+    /// Retrieves a list of the delivery destinations that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliveryDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
+        DescribeDeliveryDestinations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
+        )
+    }
+    /// Retrieves a list of the delivery sources that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliverySources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
+        DescribeDeliverySources(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
+        )
+    }
+    /// Lists all your destinations. The results are ASCII-sorted by destination name.
+    ///
+    /// Returns the [`DescribeDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_destinations(&self) -> DescribeDestinations {
+        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
+    }
+    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+    ///
+    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+    ///
+    /// Returns the [`DescribeFieldIndexes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
+        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
+    }
+    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+    ///
+    /// Returns the [`DescribeImportTaskBatches`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
+        DescribeImportTaskBatches(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
+        )
+    }
+    /// Lists and describes import tasks, with optional filtering by import status and source ARN.
+    ///
+    /// Returns the [`DescribeImportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
+        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
+    }
+    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+    ///
+    /// Returns the [`DescribeIndexPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
+        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
+    }
+}
+/// The `DeleteRetentionPolicy` operation.
+///
+/// Deletes the specified retention policy.
+///
+/// Log events do not expire if they belong to log groups without a retention policy.
+///
+/// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
+pub struct DeleteRetentionPolicy(
+    pub(crate) rt::Call<
+        t::DeleteRetentionPolicyRequest,
+        rt::Unit,
+        e::DeleteRetentionPolicyError,
+    >,
+);
+impl DeleteRetentionPolicy {
+    /// The name of the log group.
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteRetentionPolicyError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteRetentionPolicyError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteRetentionPolicyRequest,
+        rt::Unit,
+        e::DeleteRetentionPolicyError,
+    > {
+        self.0
+    }
+}
+/// The `DeleteScheduledQuery` operation.
+///
+/// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+pub struct DeleteScheduledQuery(
+    pub(crate) rt::Call<
+        t::DeleteScheduledQueryRequest,
+        t::DeleteScheduledQueryResponse,
+        e::DeleteScheduledQueryError,
+    >,
+);
+impl DeleteScheduledQuery {
+    /// The ARN or name of the scheduled query to delete.
+    #[inline]
+    pub fn identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().identifier = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteScheduledQueryResponse,
+            e::DeleteScheduledQueryError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteScheduledQueryResponse, e::DeleteScheduledQueryError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteScheduledQueryRequest,
+        t::DeleteScheduledQueryResponse,
+        e::DeleteScheduledQueryError,
+    > {
+        self.0
+    }
+}
+/// The `DeleteSubscriptionFilter` operation.
+///
+/// Deletes the specified subscription filter.
+pub struct DeleteSubscriptionFilter(
+    pub(crate) rt::Call<
+        t::DeleteSubscriptionFilterRequest,
+        rt::Unit,
+        e::DeleteSubscriptionFilterError,
+    >,
+);
+impl DeleteSubscriptionFilter {
+    /// The name of the log group.
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = value.into();
+        self
+    }
+    /// The name of the subscription filter.
+    #[inline]
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().filter_name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteSubscriptionFilterError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteSubscriptionFilterError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteSubscriptionFilterRequest,
+        rt::Unit,
+        e::DeleteSubscriptionFilterError,
+    > {
+        self.0
+    }
+}
+/// The `DeleteSyslogConfiguration` operation.
+///
+/// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+pub struct DeleteSyslogConfiguration(
+    pub(crate) rt::Call<
+        t::DeleteSyslogConfigurationRequest,
+        rt::Unit,
+        e::DeleteSyslogConfigurationError,
+    >,
+);
+impl DeleteSyslogConfiguration {
+    /// The name or ARN of the log group to remove the syslog configuration from.
+    #[inline]
+    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_identifier = value.into();
+        self
+    }
+    /// The ID of the VPC endpoint associated with the syslog configuration to delete.
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteSyslogConfigurationError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteSyslogConfigurationError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteSyslogConfigurationRequest,
+        rt::Unit,
+        e::DeleteSyslogConfigurationError,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransformer` operation.
+///
+/// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+///
+/// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
+pub struct DeleteTransformer(
+    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
+);
+impl DeleteTransformer {
+    /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
+    #[inline]
+    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_identifier = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteTransformerError>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteTransformerError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError> {
+        self.0
+    }
+}
+/// The `DescribeAccountPolicies` operation.
+///
+/// Returns a list of all CloudWatch Logs account policies in the account.
+///
+/// To use this operation, you must be signed on with the correct permissions depending on the type of policy that you are retrieving information for.
+///
+/// - To see data protection policies, you must have the `logs:GetDataProtectionPolicy` and `logs:DescribeAccountPolicies` permissions.
+/// - To see subscription filter policies, you must have the `logs:DescribeSubscriptionFilters` and `logs:DescribeAccountPolicies` permissions.
+/// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
+/// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
+/// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
+pub struct DescribeAccountPolicies(
+    pub(crate) rt::Call<
+        t::DescribeAccountPoliciesRequest,
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    >,
+);
+impl DescribeAccountPolicies {
+    /// Use this parameter to limit the returned policies to only the policies that match the policy type that you specify.
+    #[inline]
+    pub fn policy_type(mut self, value: impl Into<t::PolicyType>) -> Self {
+        self.0.input_mut().policy_type = value.into();
+        self
+    }
+    /// Use this parameter to limit the returned policies to only the policy with the name that you specify.
+    #[inline]
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_name = Some(value.into());
+        self
+    }
+    /// If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account. If you do, the operation returns the account policy for the specified account. Currently, you can specify only one account ID in this parameter.
+    #[inline]
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeAccountPoliciesResponse,
+            e::DescribeAccountPoliciesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAccountPoliciesRequest,
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    > {
+        self.0
+    }
+}
+/// The `DescribeConfigurationTemplates` operation.
+///
+/// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+pub struct DescribeConfigurationTemplates(
+    pub(crate) rt::Call<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    >,
+);
+impl DescribeConfigurationTemplates {
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the Amazon Web Services service that you specify here.
+    #[inline]
+    pub fn service(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().service = Some(value.into());
+        self
+    }
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here.
+    #[inline]
+    pub fn log_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_types);
+        self
+    }
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here.
+    #[inline]
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here.
+    #[inline]
+    pub fn delivery_destination_types(
+        mut self,
+        value: impl rt::Items<t::DeliveryDestinationType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().delivery_destination_types);
+        self
+    }
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Use this parameter to limit the number of configuration templates that are returned in the response.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeConfigurationTemplatesResponse,
+            e::DescribeConfigurationTemplatesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+        t::ConfigurationTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeDeliveries` operation.
+///
+/// Retrieves a list of the deliveries that have been created in the account.
+///
+/// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
+///
+/// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+pub struct DescribeDeliveries(
+    pub(crate) rt::Call<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+    >,
+);
+impl DescribeDeliveries {
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Optionally specify the maximum number of deliveries to return in the response.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// An array of delivery source names that filters the results to deliveries associated with any specified delivery source.
+    #[inline]
+    pub fn delivery_source_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().delivery_source_names);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliveriesResponse,
+            e::DescribeDeliveriesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeDeliveriesResponse, e::DescribeDeliveriesError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+        t::Delivery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERIES_PAGINATOR)
+    }
+}
+/// The `DescribeDeliveryDestinations` operation.
+///
+/// Retrieves a list of the delivery destinations that have been created in the account.
+pub struct DescribeDeliveryDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    >,
+);
+impl DescribeDeliveryDestinations {
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Optionally specify the maximum number of delivery destinations to return in the response.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// An array of delivery destination names that filters the results to delivery destinations with any specified name.
+    #[inline]
+    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().names);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliveryDestinationsResponse,
+            e::DescribeDeliveryDestinationsError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+        t::DeliveryDestination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeDeliverySources` operation.
+///
+/// Retrieves a list of the delivery sources that have been created in the account.
+pub struct DescribeDeliverySources(
+    pub(crate) rt::Call<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    >,
+);
+impl DescribeDeliverySources {
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Optionally specify the maximum number of delivery sources to return in the response.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// An array of Amazon Resource Names (ARNs) that filters the results to delivery sources associated with any specified ARN.
+    #[inline]
+    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_arns);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliverySourcesResponse,
+            e::DescribeDeliverySourcesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+        t::DeliverySource,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_SOURCES_PAGINATOR)
+    }
+}
+/// The `DescribeDestinations` operation.
+///
+/// Lists all your destinations. The results are ASCII-sorted by destination name.
+pub struct DescribeDestinations(
+    pub(crate) rt::Call<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+    >,
+);
+impl DescribeDestinations {
+    /// The prefix to match. If you don't specify a value, no prefix filter is applied.
+    #[inline]
+    pub fn destination_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_name_prefix = Some(value.into());
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items returned. If you don't specify a value, the default maximum value of 50 items is used.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDestinationsResponse,
+            e::DescribeDestinationsError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeDestinationsResponse, e::DescribeDestinationsError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+        t::Destination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DESTINATIONS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+pub struct DescribeExportTasks(
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+    >,
+);
+impl DescribeExportTasks {
+    /// The ID of the export task. Specifying a task ID filters the results to one or zero export tasks.
+    #[inline]
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().task_id = Some(value.into());
+        self
+    }
+    /// The status code of the export task. Specifying a status code filters the results to zero or more export tasks.
+    #[inline]
+    pub fn status_code(mut self, value: impl Into<t::ExportTaskStatusCode>) -> Self {
+        self.0.input_mut().status_code = Some(value.into());
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeExportTasksResponse,
+            e::DescribeExportTasksError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeExportTasksResponse, e::DescribeExportTasksError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+    > {
+        self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+        t::ExportTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeFieldIndexes` operation.
+///
+/// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+///
+/// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+pub struct DescribeFieldIndexes(
+    pub(crate) rt::Call<
+        t::DescribeFieldIndexesRequest,
+        t::DescribeFieldIndexesResponse,
+        e::DescribeFieldIndexesError,
+    >,
+);
+impl DescribeFieldIndexes {
+    /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// The index categories to return. The following values are supported:
+    #[inline]
+    pub fn index_categories(mut self, value: impl rt::Items<t::IndexCategory>) -> Self {
+        value.add_to(&mut self.0.input_mut().index_categories);
+        self
+    }
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeFieldIndexesResponse,
+            e::DescribeFieldIndexesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeFieldIndexesResponse, e::DescribeFieldIndexesError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFieldIndexesRequest,
+        t::DescribeFieldIndexesResponse,
+        e::DescribeFieldIndexesError,
+    > {
+        self.0
+    }
+}
+/// The `DescribeImportTaskBatches` operation.
+///
+/// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+pub struct DescribeImportTaskBatches(
+    pub(crate) rt::Call<
+        t::DescribeImportTaskBatchesRequest,
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    >,
+);
+impl DescribeImportTaskBatches {
+    /// The ID of the import task to get batch information for.
+    #[inline]
+    pub fn import_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_id = value.into();
+        self
+    }
+    /// Optional filter to list import batches by their status. Accepts multiple status values: IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
+    #[inline]
+    pub fn batch_import_status(
+        mut self,
+        value: impl rt::Items<t::ImportStatus>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().batch_import_status);
+        self
+    }
+    /// The maximum number of import batches to return in the response. Default: 10
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// The pagination token for the next set of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeImportTaskBatchesResponse,
+            e::DescribeImportTaskBatchesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImportTaskBatchesRequest,
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    > {
+        self.0
+    }
+}
+/// The `DescribeImportTasks` operation.
+///
+/// Lists and describes import tasks, with optional filtering by import status and source ARN.
+pub struct DescribeImportTasks(
+    pub(crate) rt::Call<
+        t::DescribeImportTasksRequest,
+        t::DescribeImportTasksResponse,
+        e::DescribeImportTasksError,
+    >,
+);
+impl DescribeImportTasks {
+    /// Optional filter to describe a specific import task by its ID.
+    #[inline]
+    pub fn import_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_id = Some(value.into());
+        self
+    }
+    /// Optional filter to list imports by their status. Valid values are IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
+    #[inline]
+    pub fn import_status(mut self, value: impl Into<t::ImportStatus>) -> Self {
+        self.0.input_mut().import_status = Some(value.into());
+        self
+    }
+    /// Optional filter to list imports from a specific source
+    #[inline]
+    pub fn import_source_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().import_source_arn = Some(value.into());
+        self
+    }
+    /// The maximum number of import tasks to return in the response. Default: 50
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// The pagination token for the next set of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeImportTasksResponse,
+            e::DescribeImportTasksError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeImportTasksResponse, e::DescribeImportTasksError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImportTasksRequest,
+        t::DescribeImportTasksResponse,
+        e::DescribeImportTasksError,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIndexPolicies` operation.
+///
+/// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+///
+/// If a specified log group has a log-group level index policy, that policy is returned by this operation.
+///
+/// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
+///
+/// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
+pub struct DescribeIndexPolicies(
+    pub(crate) rt::Call<
+        t::DescribeIndexPoliciesRequest,
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    >,
+);
+impl DescribeIndexPolicies {
+    /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Sets `nextToken`.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeIndexPoliciesResponse,
+            e::DescribeIndexPoliciesError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    > {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIndexPoliciesRequest,
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    > {
+        self.0
+    }
+}
+impl super::Client {
     /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
     ///
     /// Returns the [`DescribeLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -110,8 +1568,8 @@ pub struct DescribeLogGroups(
 impl DescribeLogGroups {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
     /// The prefix to match.
@@ -152,23 +1610,25 @@ impl DescribeLogGroups {
     }
     /// Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is `includeLinkedAccounts`.
     #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = Some(value);
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLogGroupsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLogGroupsResponse, e::DescribeLogGroupsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLogGroupsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeLogGroupsResponse, e::DescribeLogGroupsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -176,7 +1636,7 @@ impl DescribeLogGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -272,18 +1732,23 @@ impl DescribeLogStreams {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLogStreamsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeLogStreamsResponse,
+            e::DescribeLogStreamsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLogStreamsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeLogStreamsResponse, e::DescribeLogStreamsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -291,7 +1756,7 @@ impl DescribeLogStreams {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -357,18 +1822,23 @@ impl DescribeLookupTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLookupTablesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeLookupTablesResponse,
+            e::DescribeLookupTablesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLookupTablesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeLookupTablesResponse, e::DescribeLookupTablesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -376,7 +1846,7 @@ impl DescribeLookupTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -447,18 +1917,26 @@ impl DescribeMetricFilters {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMetricFiltersResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeMetricFiltersResponse,
+            e::DescribeMetricFiltersError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMetricFiltersResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -466,7 +1944,7 @@ impl DescribeMetricFilters {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -546,18 +2024,20 @@ impl DescribeQueries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeQueriesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeQueriesResponse, e::DescribeQueriesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeQueriesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeQueriesResponse, e::DescribeQueriesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -565,7 +2045,7 @@ impl DescribeQueries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -639,12 +2119,15 @@ impl DescribeQueryDefinitions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeQueryDefinitionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeQueryDefinitionsResponse,
+            e::DescribeQueryDefinitionsError,
+        >,
     > {
         self.0.send()
     }
@@ -652,7 +2135,10 @@ impl DescribeQueryDefinitions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeQueryDefinitionsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeQueryDefinitionsResponse,
+        e::DescribeQueryDefinitionsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -660,7 +2146,7 @@ impl DescribeQueryDefinitions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -719,12 +2205,15 @@ impl DescribeResourcePolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeResourcePoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeResourcePoliciesResponse,
+            e::DescribeResourcePoliciesError,
+        >,
     > {
         self.0.send()
     }
@@ -732,7 +2221,10 @@ impl DescribeResourcePolicies {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeResourcePoliciesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -740,7 +2232,7 @@ impl DescribeResourcePolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -812,12 +2304,15 @@ impl DescribeSubscriptionFilters {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSubscriptionFiltersResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeSubscriptionFiltersResponse,
+            e::DescribeSubscriptionFiltersError,
+        >,
     > {
         self.0.send()
     }
@@ -825,7 +2320,10 @@ impl DescribeSubscriptionFilters {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSubscriptionFiltersResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -833,7 +2331,7 @@ impl DescribeSubscriptionFilters {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -900,16 +2398,16 @@ impl DisassociateKmsKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DisassociateKmsKeyError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DisassociateKmsKeyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -917,7 +2415,7 @@ impl DisassociateKmsKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -954,12 +2452,15 @@ impl DisassociateSourceFromS3TableIntegration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DisassociateSourceFromS3TableIntegrationResponse,
+            e::DisassociateSourceFromS3TableIntegrationError,
+        >,
     > {
         self.0.send()
     }
@@ -967,7 +2468,10 @@ impl DisassociateSourceFromS3TableIntegration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DisassociateSourceFromS3TableIntegrationResponse,
+        e::DisassociateSourceFromS3TableIntegrationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -975,7 +2479,7 @@ impl DisassociateSourceFromS3TableIntegration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -179,18 +179,16 @@ impl ListAccessGrants {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -198,7 +196,7 @@ impl ListAccessGrants {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -249,18 +247,16 @@ impl ListAccessGrantsInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -268,7 +264,7 @@ impl ListAccessGrantsInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -329,18 +325,16 @@ impl ListAccessGrantsLocations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsLocationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsLocationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsLocationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsLocationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -348,7 +342,7 @@ impl ListAccessGrantsLocations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -431,18 +425,16 @@ impl ListAccessPoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessPointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessPointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessPointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -450,7 +442,7 @@ impl ListAccessPoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -511,12 +503,12 @@ impl ListAccessPointsForDirectoryBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsForDirectoryBucketsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult>,
     > {
         self.0.send()
     }
@@ -524,7 +516,7 @@ impl ListAccessPointsForDirectoryBuckets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListAccessPointsForDirectoryBucketsResult, rt::Error> {
+    ) -> rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -532,7 +524,7 @@ impl ListAccessPointsForDirectoryBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -609,12 +601,12 @@ impl ListAccessPointsForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAccessPointsForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -622,7 +614,7 @@ impl ListAccessPointsForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListAccessPointsForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::ListAccessPointsForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -630,7 +622,7 @@ impl ListAccessPointsForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -716,18 +708,16 @@ impl ListCallerAccessGrants {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListCallerAccessGrantsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListCallerAccessGrantsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListCallerAccessGrantsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListCallerAccessGrantsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -735,7 +725,7 @@ impl ListCallerAccessGrants {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -795,8 +785,8 @@ impl ListJobs {
     }
     /// The `List Jobs` request returns jobs that match the statuses listed in this element.
     #[inline]
-    pub fn job_statuses(mut self, value: Vec<t::JobStatus>) -> Self {
-        self.0.input_mut().job_statuses = Some(value);
+    pub fn job_statuses(mut self, value: impl rt::Items<t::JobStatus>) -> Self {
+        value.add_to(&mut self.0.input_mut().job_statuses);
         self
     }
     /// A pagination token to request the next page of results. Use the token that Amazon S3 returned in the `NextToken` element of the `ListJobsResult` from the previous `List Jobs` request.
@@ -812,16 +802,16 @@ impl ListJobs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListJobsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsResult, e::ListJobsError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListJobsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsResult, e::ListJobsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -829,7 +819,7 @@ impl ListJobs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -889,20 +879,16 @@ impl ListMultiRegionAccessPoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMultiRegionAccessPointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultiRegionAccessPointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListMultiRegionAccessPointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListMultiRegionAccessPointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -910,7 +896,7 @@ impl ListMultiRegionAccessPoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -973,18 +959,16 @@ impl ListRegionalBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListRegionalBucketsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListRegionalBucketsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRegionalBucketsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListRegionalBucketsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -992,7 +976,7 @@ impl ListRegionalBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1043,12 +1027,12 @@ impl ListStorageLensConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStorageLensConfigurationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListStorageLensConfigurationsResult>,
     > {
         self.0.send()
     }
@@ -1056,7 +1040,7 @@ impl ListStorageLensConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStorageLensConfigurationsResult, rt::Error> {
+    ) -> rt::CallResult<t::ListStorageLensConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1064,7 +1048,7 @@ impl ListStorageLensConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1115,18 +1099,16 @@ impl ListStorageLensGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStorageLensGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStorageLensGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStorageLensGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStorageLensGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1134,7 +1116,7 @@ impl ListStorageLensGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1195,18 +1177,16 @@ impl ListTagsForResource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForResourceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListTagsForResourceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForResourceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListTagsForResourceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1214,7 +1194,7 @@ impl ListTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
