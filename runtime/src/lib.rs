@@ -20,6 +20,8 @@ pub mod protocol;
 pub mod resource;
 pub mod retry;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 pub mod session;
 pub mod shape;
 pub mod stream;
