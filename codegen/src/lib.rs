@@ -16,6 +16,7 @@ mod lower;
 pub mod model;
 pub mod naming;
 pub mod resources;
+pub mod slice;
 pub mod validate;
 
 pub use emit::{GeneratedFile, Options, RuntimeDep};
@@ -52,8 +53,11 @@ impl std::error::Error for GenerateError {}
 
 /// The pipeline for one service: load → validate → lower → emit. (The driver writes.)
 pub fn generate(files: &ModelFiles, options: &Options) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let loaded = load::load(files).map_err(GenerateError::Model)?;
+    let mut loaded = load::load(files).map_err(GenerateError::Model)?;
     validate::validate(&loaded).map_err(GenerateError::Model)?;
+    if let Some(operations) = &options.operations {
+        slice::slice(&mut loaded, files.resources_json.as_deref(), operations).map_err(GenerateError::Model)?;
+    }
     let service = lower::lower(&loaded);
     emit::emit(&service, options).map_err(GenerateError::Emit)
 }

@@ -3,7 +3,9 @@
 //! Everything a generated crate names lives here, so a generated crate depends on one path and
 //! the runtime can move its internals freely.
 
-pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
+pub use crate::client::{
+    Call, CallError, CallResult, ClientConfig, ClientHandle, Entries, Items, ModeledAs, PresignedRequest, Rules,
+};
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::{decode_exception, NoErrors};
 pub use crate::resource;
@@ -31,6 +33,7 @@ pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
 pub use crate::{operation_errors, operation_type, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
+pub use core::future::Future;
 
 /// Waits on the runtime's timer, so that extensions that back off (DynamoDB's batch writer) need
 /// no dependency on tokio of their own.

@@ -302,7 +302,9 @@ impl fmt::Display for Error {
         match (&self.inner.service, &self.inner.source) {
             (Some(s), _) => {
                 write!(f, "the service answered HTTP {}", s.status)?;
-                if let Some(code) = &s.code {
+                // A response without a code is named by its status (as botocore does), which
+                // the line already shows: print it once.
+                if let Some(code) = s.code.as_deref().filter(|c| c.parse::<u16>() != Ok(s.status)) {
                     write!(f, " {code}")?;
                 }
                 if let Some(message) = &s.message {
@@ -365,6 +367,21 @@ mod tests {
             "ListObjectsV2: the service answered HTTP 404 NoSuchBucket: The specified bucket does not exist \
              (from s3.us-east-1.amazonaws.com, request id REQ123)"
         );
+    }
+
+    #[test]
+    fn a_code_that_is_the_status_prints_once() {
+        // botocore names a code-less error by its status ("500"), with the reason as message.
+        let e = Error::service(ServiceError {
+            status: 500,
+            code: Some("500".into()),
+            message: Some("Internal Server Error".into()),
+            request_id: None,
+            extended_request_id: None,
+            host: "example.com".into(),
+        });
+        assert_eq!(e.code(), Some("500"));
+        assert_eq!(e.to_string(), "the service answered HTTP 500: Internal Server Error (from example.com)");
     }
 
     #[test]

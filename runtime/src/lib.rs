@@ -21,6 +21,8 @@ pub mod protocol;
 pub mod resource;
 pub mod retry;
 pub mod schema;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 pub mod session;
 pub mod shape;
 pub mod stream;
@@ -35,6 +37,7 @@ pub mod validate;
 pub mod waiter;
 
 pub use credentials::{Clock, ManualClock, SystemClock};
+pub use client::{CallError, CallResult};
 pub use error::{Error, ErrorKind, ServiceError};
 pub use event_stream::EventStream;
 pub use interceptor::{Context as InterceptorContext, Interceptor, Interceptors};

@@ -105,13 +105,16 @@ fn run_case(case: &Path) -> Result<(), String> {
     overrides.profile = session.get("profile").and_then(Document::as_str).map(str::to_owned);
     let explicit = session.get("credentials").map(|c| {
         let field = |k: &str| c.get(k).and_then(Document::as_str).map(str::to_owned);
-        Credentials::new(
-            field("access_key_id").unwrap_or_default(),
-            field("secret_access_key").unwrap_or_default(),
-            field("session_token"),
-            None,
-            "explicit",
-        )
+        {
+            let keys = Credentials::new(
+                field("access_key_id").unwrap_or_default(),
+                field("secret_access_key").unwrap_or_default(),
+            );
+            match field("session_token") {
+                Some(token) => keys.with_session_token(token),
+                None => keys,
+            }
+        }
     });
     let mut ctx = LoadContext::new(env.clone(), fs.clone());
     if let Some(now) = session.get("now").and_then(Document::as_str) {

@@ -117,7 +117,7 @@ struct Context {
 impl Context {
     fn new(access_key_id: &str, secret: &str, region: &str, service: &str, time: &str) -> Result<Context, String> {
         Ok(Context {
-            credentials: Credentials::new(access_key_id, secret, None, None, "suite"),
+            credentials: Credentials::new(access_key_id, secret).with_provider("suite"),
             region: region.to_owned(),
             service: service.to_owned(),
             time: parse_time(time)?,
@@ -167,13 +167,17 @@ impl Context {
             _ => 3600,
         };
         Ok(Context {
-            credentials: Credentials::new(
-                string(credentials.get("access_key_id"), "access_key_id")?,
-                string(credentials.get("secret_access_key"), "secret_access_key")?,
-                token,
-                None,
-                "suite",
-            ),
+            credentials: {
+                let keys = Credentials::new(
+                    string(credentials.get("access_key_id"), "access_key_id")?,
+                    string(credentials.get("secret_access_key"), "secret_access_key")?,
+                )
+                .with_provider("suite");
+                match token {
+                    Some(token) => keys.with_session_token(token),
+                    None => keys,
+                }
+            },
             region: string(json.get("region"), "region")?,
             service: string(json.get("service"), "service")?,
             time: parse_time(&string(json.get("timestamp"), "timestamp")?)?,

@@ -172,7 +172,7 @@ fn client(
             tucuxi::config::Env::from_pairs(Vec::<(String, String)>::new()),
             tucuxi::config::Fs::from_files(Vec::<(PathBuf, String)>::new()),
         )
-        .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDTEST", "test-secret"))
         .region(config.region.clone().unwrap_or_else(|| "us-east-1".into()))
         .build()
         .map_err(|e| format!("session: {e}"))?;
@@ -316,7 +316,7 @@ fn invalid_regions_buckets_and_arns_are_refused_before_sending() {
                 tucuxi::config::Env::from_pairs(Vec::<(String, String)>::new()),
                 tucuxi::config::Fs::from_files(Vec::<(PathBuf, String)>::new()),
             )
-            .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+            .credentials(Credentials::new("AKIDTEST", "test-secret"))
             .region(region)
             .build()
             .expect("a session")

@@ -44,7 +44,7 @@ fn session(
         .env_and_fs(Env::from_pairs(Vec::<(String, String)>::new()), Fs::from_files(Vec::<(String, String)>::new()))
         .region("us-east-1")
         .endpoint_url(endpoint)
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"));
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret").with_provider("test"));
     configure(builder).build().expect("a session over fixtures")
 }
 

@@ -14,7 +14,7 @@ fn client() -> tucuxi_glacier::Client {
             tucuxi::config::Fs::from_files(Vec::<(String, String)>::new()),
         )
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDTEST", "test-secret"))
         .build()
         .expect("a session over fixtures");
     tucuxi_glacier::Client::new(&session)

@@ -23,7 +23,7 @@ fn session_with(config: &str, endpoint: Option<&str>) -> Result<Session, tucuxi:
             Fs::from_files([(PathBuf::from("/cfg/config"), config.to_owned())]),
         )
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDTEST", "secret-never-printed", None, None, "test"));
+        .credentials(Credentials::new("AKIDTEST", "secret-never-printed").with_provider("test"));
     if let Some(url) = endpoint {
         builder = builder.endpoint_url(url);
     }

@@ -86,7 +86,7 @@ fn session(endpoint: &str) -> Session {
     Session::builder()
         .region("us-east-1")
         .endpoint_url(endpoint)
-        .credentials(Credentials::new("AKIDTEST", "secret-never-printed", None, None, "test"))
+        .credentials(Credentials::new("AKIDTEST", "secret-never-printed"))
         .build()
         .expect("a session")
 }

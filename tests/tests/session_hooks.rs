@@ -68,10 +68,8 @@ fn frozen_clock_reproduces_the_sigv4_vector_through_a_generated_client() {
     let credentials = Credentials::new(
         context["credentials"]["access_key_id"].as_str().unwrap(),
         context["credentials"]["secret_access_key"].as_str().unwrap(),
-        None,
-        None,
-        "test",
-    );
+    )
+    .with_provider("test");
     let (seen_handle, transport) = recording(200, "<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>");
     let seen = &seen_handle;
     let session = hermetic()
@@ -110,7 +108,7 @@ fn presigned_urls_use_the_session_clock() {
     let (_, transport) = recording(200, "");
     let session = hermetic()
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret").with_provider("test"))
         .clock(ManualClock::new(UNIX_EPOCH + Duration::from_secs(VANILLA_TIME)))
         .http(transport)
         .build()
@@ -173,7 +171,7 @@ fn interceptors_add_a_signed_header_and_see_the_signed_request() {
     let record = Arc::new(Record::default());
     let session = hermetic()
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret").with_provider("test"))
         .http(transport)
         .interceptor(AddHeader)
         .interceptor_arc(record.clone())
@@ -215,7 +213,7 @@ fn a_client_interceptor_error_stops_the_call_and_names_itself() {
     let (seen, transport) = recording(200, "{}");
     let session = hermetic()
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret").with_provider("test"))
         .http(transport)
         .build()
         .unwrap();
@@ -237,7 +235,10 @@ fn credential_expiry_is_read_from_the_session_clock() {
     // says they expired, the session's frozen clock says they are good.
     let frozen = UNIX_EPOCH + Duration::from_secs(VANILLA_TIME);
     let expiring =
-        || Credentials::new("AKID", "secret", Some("token".into()), Some(frozen + Duration::from_secs(3600)), "test");
+        || Credentials::new("AKID", "secret")
+            .with_session_token("token")
+            .with_expiration(frozen + Duration::from_secs(3600))
+            .with_provider("test");
     let real_time = hermetic().region("us-east-1").credentials(expiring()).build().unwrap();
     assert!(real_time.credentials().is_err(), "expired by the system clock");
     let frozen_time =

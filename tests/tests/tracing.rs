@@ -77,7 +77,7 @@ fn calls_are_traced_without_secrets() {
     let session = Session::builder()
         .env_and_fs(Env::from_pairs(Vec::<(String, String)>::new()), Fs::from_files(Vec::<(String, String)>::new()))
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDTRACE", SECRET_KEY, Some(TOKEN.into()), None, "test"))
+        .credentials(Credentials::new("AKIDTRACE", SECRET_KEY).with_session_token(TOKEN).with_provider("test"))
         .http(transport)
         .build()
         .unwrap();

@@ -90,7 +90,7 @@ fn session(endpoint: Option<&str>, env: &[(&str, &str)]) -> Session {
             Fs::from_files(Vec::<(String, String)>::new()),
         )
         .region("us-east-1")
-        .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"));
+        .credentials(Credentials::new("AKIDTEST", "test-secret").with_provider("test"));
     if let Some(endpoint) = endpoint {
         builder = builder.endpoint_url(endpoint);
     }
@@ -396,7 +396,7 @@ fn every_attempt_carries_the_invocation_and_attempt_headers() {
         .region("us-east-1")
         .endpoint_url(&url)
         .user_agent_extra("my-tool/1.0")
-        .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+        .credentials(Credentials::new("AKIDTEST", "test-secret").with_provider("test"))
         .build()
         .expect("a session");
     tucuxi_sqs::Client::new(&session).list_queues().send_blocking().expect("the retry succeeds");

@@ -34,6 +34,37 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Slice the one service of `--services` to these operations (model names, comma-separated:
+    /// `GetObject,PutObject`) and the shapes they reach; needs `--out`.
+    #[arg(long, value_delimiter = ',')]
+    pub operations: Vec<String>,
+    /// Slice several services: a JSON file mapping service to operations,
+    /// `{"s3": ["GetObject", "PutObject"], "sqs": ["SendMessage"]}`; needs `--out`.
+    #[arg(long)]
+    pub slices: Option<PathBuf>,
+}
+
+/// The operations to keep per service, from `--operations` or `--slices`.
+fn slices(args: &Args) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut slices = BTreeMap::new();
+    if !args.operations.is_empty() {
+        let [service] = args.services.as_slice() else {
+            return Err("--operations slices one service: name it with --services (or use --slices FILE)".into());
+        };
+        slices.insert(service.clone(), args.operations.clone());
+    }
+    if let Some(path) = &args.slices {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let parsed: BTreeMap<String, Vec<String>> = serde_json::from_str(&text).map_err(|e| {
+            format!("{}: {e} (expected {{\"service\": [\"Operation\", ...]}})", path.display())
+        })?;
+        slices.extend(parsed);
+    }
+    // A sliced crate in generated/ would replace the committed full one.
+    if !slices.is_empty() && args.out.is_none() {
+        return Err("a sliced crate is written with --out DIR, never over generated/".into());
+    }
+    Ok(slices)
 }
 
 /// What a run changed (or, with `--check`, would change).
@@ -112,7 +143,11 @@ pub fn generate(args: &Args) -> Result<Changes, String> {
     let models_dir = args.models.clone().unwrap_or_else(|| root.join("models"));
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     let available = models::services(&models_dir)?;
-    let selected: Vec<String> = if args.services.is_empty() {
+    let slices = slices(args)?;
+    let selected: Vec<String> = if args.services.is_empty() && !slices.is_empty() {
+        // `--slices` alone generates the services it names.
+        slices.keys().cloned().collect()
+    } else if args.services.is_empty() {
         available.clone()
     } else {
         for s in &args.services {
@@ -122,9 +157,12 @@ pub fn generate(args: &Args) -> Result<Changes, String> {
         }
         args.services.clone()
     };
+    if let Some(s) = slices.keys().find(|s| !available.contains(*s)) {
+        return Err(format!("no model for service {s:?} in {}", models_dir.display()));
+    }
     let options = Options { runtime: runtime_dep(args.runtime.as_deref(), args.out.as_deref())?, ..Options::default() };
     let display_dir = models_dir.strip_prefix(&root).unwrap_or(&models_dir).display().to_string();
-    let outputs = generate_all(&models_dir, &display_dir, &selected, &options, args.jobs)?;
+    let outputs = generate_all(&models_dir, &display_dir, &selected, &options, &slices, args.jobs)?;
     // A full run owns every service directory under `out`; a partial one only its own.
     let owned: BTreeSet<String> = if args.services.is_empty() && args.out.is_none() {
         let mut dirs: BTreeSet<String> = selected.iter().cloned().collect();
@@ -149,6 +187,7 @@ pub fn generate_all(
     display_dir: &str,
     services: &[String],
     options: &Options,
+    slices: &BTreeMap<String, Vec<String>>,
     jobs: Option<usize>,
 ) -> Result<BTreeMap<String, Vec<GeneratedFile>>, String> {
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
@@ -160,6 +199,14 @@ pub fn generate_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(service) = services.get(i) else { break };
                 let result = models::read(models_dir, service, display_dir).and_then(|files| {
+                    let sliced;
+                    let options = match slices.get(service) {
+                        Some(operations) => {
+                            sliced = Options { operations: Some(operations.clone()), ..options.clone() };
+                            &sliced
+                        }
+                        None => options,
+                    };
                     tucuxi_codegen::generate(&files, options).map_err(|e| match e {
                         // Model errors name their file already; emit errors need the service.
                         tucuxi_codegen::GenerateError::Model(_) => e.to_string(),

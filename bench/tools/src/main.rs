@@ -105,7 +105,7 @@ fn sigv4(which: &str, n: u64) -> Result<()> {
             use tucuxi::auth::sigv4::sign;
             use tucuxi::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
             let credentials =
-                tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench");
+                tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key").with_provider("bench");
             let time = tucuxi::DateTime::now();
             let request = SignableRequest {
                 method: "POST",
@@ -162,7 +162,7 @@ fn client(endpoint: &str) -> Result<tucuxi_s3::Client> {
     let session = tucuxi_s3::Session::builder()
         .region("us-east-1")
         .endpoint_url(endpoint)
-        .credentials(tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench"))
+        .credentials(tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key").with_provider("bench"))
         .build()?;
     Ok(tucuxi_s3::Client::new(&session))
 }

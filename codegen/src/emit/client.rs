@@ -110,6 +110,9 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
     });
     let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
+    // `CallResult`'s error parameter defaults to `NoErrors`, which keeps most lines short.
+    let result =
+        if op.errors.is_empty() { quote!(rt::CallResult<#output>) } else { quote!(rt::CallResult<#output, #errors>) };
     let paginator = op.paginator.as_ref().map(|p| {
         let item = match p.item {
             Some((id, false)) => value_type_in(svc, id, &quote!(t::)),
@@ -166,19 +169,19 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         impl #builder {
             #setters
             /// Sends the request. A service error carries this operation's modeled error, if any, in
-            /// [`Error::modeled`](rt::Error::modeled).
+            /// [`CallError::modeled`](rt::CallError::modeled).
             #[inline]
-            pub fn send(self) -> impl ::core::future::Future<Output = Result<#output, rt::Error>> {
+            pub fn send(self) -> impl rt::Future<Output = #result> {
                 self.0.send()
             }
             /// Sends the request and waits for the answer, without an async runtime.
             #[inline]
-            pub fn send_blocking(self) -> Result<#output, rt::Error> {
+            pub fn send_blocking(self) -> #result {
                 self.0.send_blocking()
             }
             /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
             #[inline]
-            pub fn presign(self, expires_in: ::std::time::Duration) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+            pub fn presign(self, expires_in: ::std::time::Duration) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
                 self.0.presign(expires_in)
             }
             /// [`presign`](Self::presign) without an async runtime.
@@ -210,6 +213,26 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
         };
         let target = &svc.shapes[m.target];
         let t = member_value_type(svc, m, &quote!(t::));
+        let summary = first_paragraph(&m.docs);
+        let doc = docs(&if summary.is_empty() { format!("Sets `{}`.", m.wire_name) } else { summary });
+        let dep = deprecated(&m.deprecated);
+        // Deprecated members can still be set; the attribute warns the caller, not this code.
+        let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+        // List and map members take any iterable and add to what the builder holds (the
+        // runtime's `Items` / `Entries`), so a `HashMap`, an array or one `[entry]` all fit.
+        if let Some(param) = collection_param(svc, m) {
+            out.extend(quote! {
+                #doc
+                #dep
+                #allow
+                #[inline]
+                pub fn #name(mut self, value: #param) -> Self {
+                    value.add_to(&mut self.0.input_mut().#field);
+                    self
+                }
+            });
+            continue;
+        }
         let (param, conv) = match &target.kind {
             Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => {
                 (quote!(impl Into<String>), quote!(value.into()))
@@ -226,11 +249,6 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
         } else {
             quote!(Some(#conv))
         };
-        let summary = first_paragraph(&m.docs);
-        let doc = docs(&if summary.is_empty() { format!("Sets `{}`.", m.wire_name) } else { summary });
-        let dep = deprecated(&m.deprecated);
-        // Deprecated members can still be set; the attribute warns the caller, not this code.
-        let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
         out.extend(quote! {
             #doc
             #dep
@@ -245,6 +263,35 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
     out
 }
 
+/// The parameter type of a list or map member's setter (`impl rt::Items<T>`,
+/// `impl rt::Entries<K, V>`); `None` for other members, and for boxed (recursive) ones, which keep
+/// their plain setter.
+fn collection_param(svc: &Service, m: &Member) -> Option<TokenStream> {
+    if m.boxed || m.flags.event_stream {
+        return None;
+    }
+    let element = |e: &Member, sparse: bool| {
+        let t = value_type_in(svc, e.target, &quote!(t::));
+        if sparse {
+            quote!(Option<#t>)
+        } else {
+            t
+        }
+    };
+    match &svc.shapes[m.target].kind {
+        Kind::List { member, sparse, .. } => {
+            let item = element(member, *sparse);
+            Some(quote!(impl rt::Items<#item>))
+        }
+        Kind::Map { key, value, sparse, .. } => {
+            let k = element(key, false);
+            let v = element(value, *sparse);
+            Some(quote!(impl rt::Entries<#k, #v>))
+        }
+        _ => None,
+    }
+}
+
 /// The error enum of one operation with modeled errors.
 pub fn error_items(svc: &Service, op: &Operation) -> TokenStream {
     let name = format!("{}Error", builder_name(op));
@@ -253,7 +300,7 @@ pub fn error_items(svc: &Service, op: &Operation) -> TokenStream {
         builder_name(op),
         name
     );
-    error_enum(svc, &name, &doc, &op.errors)
+    error_enum(svc, &name, &doc, &op.errors, Some(quote!(super::Exception)))
 }
 
 /// The shapes of every exception the service models, in model order.
@@ -273,7 +320,7 @@ pub fn exception_items(svc: &Service) -> TokenStream {
     let doc = "Every exception the service models (boto3's `client.exceptions`), whichever operation \
                answered it: match on `error.modeled::<Exception>()`. The operation's own enum \
                (`*Error`) holds the same error when the operation lists it.";
-    let items = error_enum(svc, "Exception", doc, &ids);
+    let items = error_enum(svc, "Exception", doc, &ids, None);
     let schemas = ids.iter().map(|&id| ident(&svc.shapes[id].static_name));
     quote! {
         #items
@@ -282,11 +329,14 @@ pub fn exception_items(svc: &Service) -> TokenStream {
             schemas: &[#(&t::#schemas),*],
             decode: rt::decode_exception::<Exception>,
         };
+        /// The error of an operation without modeled errors may still be any of the service's.
+        impl rt::ModeledAs<Exception> for rt::NoErrors {}
     }
 }
 
-/// An error enum over `ids` (duplicates dropped; variant `i` decodes list position `i`).
-fn error_enum(svc: &Service, name: &str, doc: &str, ids: &[ShapeId]) -> TokenStream {
+/// An error enum over `ids` (duplicates dropped; variant `i` decodes list position `i`), readable
+/// also as the service-wide enum at `service` when given.
+fn error_enum(svc: &Service, name: &str, doc: &str, ids: &[ShapeId], service: Option<TokenStream>) -> TokenStream {
     let name = ident(name);
     let mut seen = Vec::new();
     let mut variants = Vec::new();
@@ -303,6 +353,7 @@ fn error_enum(svc: &Service, name: &str, doc: &str, ids: &[ShapeId]) -> TokenStr
         arms.push(quote!(#i => #variant(t::#variant)));
     }
     let doc = docs(doc);
+    let service_part = service.map(|path| quote!(in #path));
     quote! {
         #doc
         #[derive(Debug)]
@@ -310,7 +361,7 @@ fn error_enum(svc: &Service, name: &str, doc: &str, ids: &[ShapeId]) -> TokenStr
         pub enum #name {
             #(#variants,)*
         }
-        rt::operation_errors!(#name, #(#arms),*);
+        rt::operation_errors!(#name #service_part, #(#arms),*);
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Options {
     /// Emit the client, the builders and the error enums. The protocol conformance crate, which
     /// only needs the types and schemas, turns this off.
     pub clients: bool,
+    /// Only these operations (model names) and what they reach: a sliced crate
+    /// ([`crate::slice`]). `None` keeps every operation.
+    pub operations: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -54,6 +57,7 @@ impl Default for Options {
             runtime: RuntimeDep::Path("../../runtime".into()),
             version: env!("CARGO_PKG_VERSION").into(),
             clients: true,
+            operations: None,
         }
     }
 }

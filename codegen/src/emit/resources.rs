@@ -150,7 +150,11 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
         for attr in &class.attributes {
             let member = &st.members[attr.member];
             let m = ident(&attr.name.method);
-            let doc = docs(&format!("The `{}` attribute, loaded on first use.", member.wire_name));
+            let doc = docs(&format!(
+                "The `{}` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it \
+                 without `.await`.",
+                member.wire_name
+            ));
             let tokens = match attr.identifier {
                 Some(i) => quote! {
                     #[doc = " The identifier this attribute names; never makes a request."]

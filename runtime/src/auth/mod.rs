@@ -11,7 +11,7 @@
 //! use tucuxi::credentials::Credentials;
 //! use tucuxi::DateTime;
 //!
-//! let credentials = Credentials::new("AKIDEXAMPLE", "secret", None, None, "example");
+//! let credentials = Credentials::new("AKIDEXAMPLE", "secret").with_provider("example");
 //! let request = SignableRequest {
 //!     method: "GET",
 //!     uri: "/my-bucket/my%20key.txt",
@@ -381,7 +381,8 @@ mod tests {
 
     #[test]
     fn debug_output_never_shows_secrets() {
-        let credentials = Credentials::new("AKIDEXAMPLE", "SECRETSECRET", Some("TOKENTOKEN".into()), None, "test");
+        let credentials =
+            Credentials::new("AKIDEXAMPLE", "SECRETSECRET").with_session_token("TOKENTOKEN").with_provider("test");
         let params = SigningParams {
             credentials: &credentials,
             region: "us-east-1",

@@ -202,7 +202,7 @@ mod tests {
     /// ```
     #[test]
     fn signature_matches_an_independent_python_computation() {
-        let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("TOKEN".into()), None, "test");
+        let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").with_session_token("TOKEN").with_provider("test");
         let fields = vec![("acl".to_owned(), "public-read".to_owned()), ("key".to_owned(), "uploads/${filename}".to_owned())];
         let conditions = vec![
             PostCondition::Exact("acl".into(), "public-read".into()),

@@ -154,7 +154,7 @@ mod tests {
     }
 
     fn creds(token: Option<&str>) -> Credentials {
-        Credentials::new("AKIDEXAMPLE", SECRET, token.map(str::to_owned), None, "test")
+        Credentials::from_parts("AKIDEXAMPLE", SECRET, token.map(str::to_owned), None, "test")
     }
 
     fn params<'a>(credentials: &'a Credentials, service: &'a str, settings: SigningSettings) -> SigningParams<'a> {
@@ -373,7 +373,7 @@ mod tests {
         );
         check(SignableRequest { uri: "/?X-Amz-Date=1", ..base }, SigningError::ReservedQueryParam("X-Amz-Date".into()));
 
-        let empty_secret = Credentials::new("AKID", "", None, None, "test");
+        let empty_secret = Credentials::new("AKID", "").with_provider("test");
         let p = SigningParams { credentials: &empty_secret, ..params.clone() };
         assert!(matches!(sign(&base, &p), Err(SigningError::InvalidCredentials(_))));
         let p = SigningParams { region: "us/east", ..params.clone() };

@@ -147,7 +147,7 @@ mod tests {
     use crate::types::DateTime;
 
     fn example_credentials() -> Credentials {
-        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "test")
+        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").with_provider("test")
     }
 
     #[test]
@@ -216,7 +216,7 @@ mod tests {
 
         params.region = "us east";
         assert_eq!(sign(&request, &params), Err(SigningError::InvalidRegion("us east".into())));
-        let empty = Credentials::new("AKID", "", None, None, "test");
+        let empty = Credentials::new("AKID", "").with_provider("test");
         assert!(DerivedKey::derive(&empty).is_err());
     }
 }

@@ -6,15 +6,17 @@
 //! `ClientHandle::invoke`, which is not generic: one copy of the machinery serves every
 //! operation of every service.
 
+mod call_error;
 mod checksums;
 mod customize;
 mod endpoint;
 mod endpoint_cache;
 mod invoke;
+mod items;
 mod operation_type;
 mod presign;
-mod user_agent;
 mod presign_post;
+mod user_agent;
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -30,10 +32,12 @@ use crate::session::Session;
 use crate::shape::Shape;
 use crate::Error;
 
+pub use call_error::{CallError, CallResult, ModeledAs};
 pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
 pub use endpoint::ClientConfig;
+pub use items::{Entries, Items, Slot};
 pub use operation_type::OperationType;
 pub use presign::PresignedRequest;
 
@@ -181,8 +185,15 @@ where
     }
 
     /// Sends the call and returns the operation's output. A service error carries the modeled
-    /// error, reachable with [`Error::modeled`] as the operation's `errors::*Error` enum.
-    pub async fn send(self) -> Result<O, Error> {
+    /// error, reachable with [`CallError::modeled`] as the operation's `errors::*Error` enum (or
+    /// the service's `errors::Exception`).
+    pub async fn send(self) -> Result<O, CallError<E>> {
+        self.send_with_status().await.map(|(output, _)| output).map_err(CallError::new)
+    }
+
+    /// [`Call::send`] with the untyped error, for the runtime's paginators and collections, whose
+    /// items are `Result<_, Error>`.
+    pub(crate) async fn send_untyped(self) -> Result<O, Error> {
         self.send_with_status().await.map(|(output, _)| output)
     }
 
@@ -196,8 +207,8 @@ where
 
     /// [`Call::send`] for code without an async runtime: runs the call on the shared runtime
     /// and waits for it.
-    pub fn send_blocking(self) -> Result<O, Error> {
-        block_on(self.send()).map_err(Error::from)?
+    pub fn send_blocking(self) -> Result<O, CallError<E>> {
+        block_on(self.send()).map_err(|e| CallError::new(Error::from(e)))?
     }
 
     /// A presigned request for this call, valid for `expires_in` (1 second to 7 days): a URL
@@ -220,11 +231,16 @@ impl<I: fmt::Debug, O, E> fmt::Debug for Call<I, O, E> {
 }
 
 /// Implements [`OperationErrors`] for a generated per-operation error enum:
-/// `operation_errors!(GetObjectError, 0 => InvalidObjectState(t::InvalidObjectState), 1 => NoSuchKey(t::NoSuchKey))`.
+/// `operation_errors!(GetObjectError in Exception, 0 => InvalidObjectState(t::InvalidObjectState), 1 => NoSuchKey(t::NoSuchKey))`.
 ///
-/// Indices are the errors' positions in the operation's `errors` list.
+/// Indices are the errors' positions in the operation's `errors` list. `in Exception` names the
+/// service-wide enum the operation's errors may also be read as ([`ModeledAs`]).
 #[macro_export]
 macro_rules! operation_errors {
+    ($ty:ident in $service:path $(, $i:literal => $variant:ident($inner:ty))* $(,)?) => {
+        impl $crate::client::ModeledAs<$service> for $ty {}
+        $crate::operation_errors!($ty $(, $i => $variant($inner))*);
+    };
     ($ty:ident $(, $i:literal => $variant:ident($inner:ty))* $(,)?) => {
         impl $crate::protocol::OperationErrors for $ty {
             fn decode(

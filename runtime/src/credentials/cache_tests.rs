@@ -12,7 +12,7 @@ fn t0() -> SystemTime {
 }
 
 fn creds(id: &str, expiry: Option<SystemTime>) -> Credentials {
-    Credentials::new(id, "s3cr3t-key", Some("s3cr3t-token".into()), expiry, "test")
+    Credentials::from_parts(id, "s3cr3t-key", Some("s3cr3t-token".into()), expiry, "test")
 }
 
 /// A provider whose answers are scripted: each call takes the next answer and counts itself.

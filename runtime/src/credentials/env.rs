@@ -39,7 +39,7 @@ pub(crate) fn env_credentials(env: &Env) -> Result<Option<Credentials>, Credenti
             expected: "an ISO 8601 time such as `2024-05-01T12:00:00Z`",
         })?),
     };
-    Ok(Some(Credentials::new(access_key, secret_key, token, expiration, "env")))
+    Ok(Some(Credentials::from_parts(access_key, secret_key, token, expiration, "env")))
 }
 
 /// A profile value, treating an empty one as unset (as the config layer does for settings).

@@ -350,7 +350,7 @@ mod tests {
             let line = format!("{} signed by {}", r.role_arn, r.source_credentials.access_key_id());
             self.seen.lock().unwrap().push(line);
             let id = format!("AKID-{}", r.role_arn.rsplit('/').next().unwrap());
-            Ok(Credentials::new(id, "s3cr3t", Some("s3cr3t-t".into()), None, "assume-role"))
+            Ok(Credentials::from_parts(id, "s3cr3t", Some("s3cr3t-t".into()), None, "assume-role"))
         }
     }
 

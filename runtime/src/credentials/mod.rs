@@ -85,8 +85,33 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// Credentials with an optional session token and expiry.
-    pub fn new(
+    /// Long-term credentials: an access key id and its secret (boto3's `aws_access_key_id` and
+    /// `aws_secret_access_key`). Add a session token, an expiry or a provider name with the
+    /// `with_*` methods: `Credentials::new(id, secret).with_session_token(token)`.
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        Self::from_parts(access_key_id, secret_access_key, None, None, "explicit")
+    }
+
+    /// The session token of temporary credentials (boto3's `aws_session_token`).
+    pub fn with_session_token(mut self, session_token: impl Into<String>) -> Self {
+        self.session_token = Some(session_token.into());
+        self
+    }
+
+    /// When the credentials stop working; a cache refreshes them ahead of this time.
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// The name that messages give as the credentials' origin (`"explicit"` unless set).
+    pub fn with_provider(mut self, provider: &'static str) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Every part at once, for the providers of this module, which hold optional parts.
+    pub(crate) fn from_parts(
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
@@ -101,6 +126,7 @@ impl Credentials {
             provider,
         }
     }
+
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
@@ -181,11 +207,21 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secrets() {
-        let c = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", Some("FwoGZXIvYXdzEJr".into()), None, "test");
+        let c = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG").with_session_token("FwoGZXIvYXdzEJr");
         let debug = format!("{c:?}");
         assert!(debug.contains("AKIDEXAMPLE"));
         assert!(!debug.contains("wJalrXUtnFEMI"));
         assert!(!debug.contains("FwoGZXIvYXdzEJr"));
+    }
+
+    #[test]
+    fn new_takes_the_key_pair_and_the_rest_is_optional() {
+        let c = Credentials::new("AKID", "secret");
+        assert_eq!((c.session_token(), c.expiration(), c.provider()), (None, None, "explicit"));
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_714_564_800);
+        let c = c.with_session_token("token").with_expiration(at).with_provider("vault");
+        assert_eq!((c.session_token(), c.expiration(), c.provider()), (Some("token"), Some(at), "vault"));
+        assert_eq!((c.access_key_id(), c.secret_access_key()), ("AKID", "secret"));
     }
 
     #[test]

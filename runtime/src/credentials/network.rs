@@ -582,7 +582,7 @@ impl HttpCredentialsFetcher {
                 Some(parse_timestamp(&text).ok_or_else(|| fail(format!("Expiration `{text}` is not a timestamp")))?)
             }
         };
-        Ok(Credentials::new(id, secret, field("SessionToken"), expiration, provider))
+        Ok(Credentials::from_parts(id, secret, field("SessionToken"), expiration, provider))
     }
 
     // ----- SSO -----
@@ -667,7 +667,7 @@ impl HttpCredentialsFetcher {
             .and_then(Document::as_u64)
             .map(|ms| UNIX_EPOCH + Duration::from_millis(ms))
             .ok_or_else(|| fail("roleCredentials.expiration is missing or not epoch milliseconds".into()))?;
-        Ok(Credentials::new(id, secret, text("sessionToken"), Some(expiration), provider))
+        Ok(Credentials::from_parts(id, secret, text("sessionToken"), Some(expiration), provider))
     }
 }
 
@@ -786,7 +786,7 @@ fn json_credentials(
             network_error(provider, format!("{expiration_key} `{t}` from {what} is not a timestamp"))
         })?),
     };
-    Ok(Credentials::new(id, secret, text(token_key), expiration, provider))
+    Ok(Credentials::from_parts(id, secret, text(token_key), expiration, provider))
 }
 
 /// The path of an IMDS URL, for messages (IMDS URLs carry no secrets, but keep it short).

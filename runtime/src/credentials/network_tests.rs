@@ -274,7 +274,9 @@ const STS_OK: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/
 fn assume_role_request() -> NetworkRequest {
     NetworkRequest::AssumeRole(AssumeRoleRequest {
         profile: "dev".into(),
-        source_credentials: Credentials::new("AKIDSOURCE", SOURCE_SECRET, Some(SOURCE_TOKEN.into()), None, "env"),
+        source_credentials: Credentials::new("AKIDSOURCE", SOURCE_SECRET)
+            .with_session_token(SOURCE_TOKEN)
+            .with_provider("env"),
         role_arn: "arn:aws:iam::123456789012:role/Dev".into(),
         role_session_name: "my session".into(),
         external_id: Some("ext-1".into()),
@@ -455,7 +457,7 @@ fn session_defers_no_region_and_credential_errors_to_their_use() {
 
 #[test]
 fn debug_of_sessions_and_errors_never_shows_secrets() {
-    let explicit = Credentials::new("AKIDEXPLICIT", SOURCE_SECRET, Some(SOURCE_TOKEN.into()), None, "explicit");
+    let explicit = Credentials::new("AKIDEXPLICIT", SOURCE_SECRET).with_session_token(SOURCE_TOKEN);
     let (env, fs) = fixture("/home/r");
     let session =
         Session::builder().env_and_fs(env, fs).region("us-east-1").credentials(explicit.clone()).build().unwrap();

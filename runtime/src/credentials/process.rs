@@ -105,7 +105,7 @@ fn parse_output(stdout: &[u8]) -> Result<Credentials, ProcessFailure> {
             reason: format!("is `{text}`, not an ISO 8601 time such as `2024-05-01T12:00:00Z`"),
         })?),
     };
-    Ok(Credentials::new(access_key, secret_key, token, expiration, "custom-process"))
+    Ok(Credentials::from_parts(access_key, secret_key, token, expiration, "custom-process"))
 }
 
 /// The `Version` value for the message, short: it is never a secret, but it could be anything.

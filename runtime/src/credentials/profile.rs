@@ -73,7 +73,7 @@ pub(crate) fn file_credentials(
         }
     };
     let token = TOKEN_KEYS.iter().find_map(|key| from_file(profile, key, path)).map(str::to_owned);
-    let credentials = Credentials::new(access_key, secret_key, token, None, file.provider());
+    let credentials = Credentials::from_parts(access_key, secret_key, token, None, file.provider());
     let origin = match file {
         KeyFile::Credentials => StaticOrigin::CredentialsFile { profile: name.to_owned(), path: path.to_owned() },
         KeyFile::Config => StaticOrigin::ConfigFile { profile: name.to_owned(), path: path.to_owned() },

@@ -80,14 +80,10 @@ impl<T: Shape + Default + 'static> EventStream<T> {
     }
 
     /// [`recv`](Self::recv) for code that is not async, on the runtime's blocking thread (see
-    /// [`crate::http::block_on`]). Called inside an async context it fails, and the stream is
-    /// left as it was.
+    /// [`crate::http::block_on_body`]). Called on a thread inside a Tokio runtime it fails, and
+    /// the stream is left as it was.
     pub fn recv_blocking(&mut self) -> Result<Option<T>, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            // `block_on` refuses here without running its future; asking it with an empty one
-            // gives its error while the stream stays in place.
-            return crate::http::block_on(async {}).map(|()| None).map_err(Error::from);
-        }
+        crate::http::inside_runtime()?;
         let mut moved = EventStream { receiver: self.receiver.take(), event: PhantomData };
         let (moved, result) = crate::http::block_on(async move {
             let result = moved.recv().await;

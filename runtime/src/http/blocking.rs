@@ -6,10 +6,16 @@
 //! runtime always runs, pooled connections are serviced between calls (a server's close is seen
 //! promptly), and many script threads can call at once.
 //!
-//! Called on a thread that is inside a Tokio runtime (inside `async` code, including
-//! `spawn_blocking` threads), a blocking call does not block, deadlock or panic: it returns an
-//! `InvalidRequest` error telling the caller to use the async API (`send().await`). Blocking a
-//! runtime thread would stall every task on it.
+//! Where a blocking call may run follows from what its future needs. A call (`send_blocking`,
+//! `presign_blocking`, waiters, paginators, resources) runs wholly on the shared runtime, with
+//! its own connection pool, so it never needs the caller's runtime and may block any thread:
+//! a plain thread, a `spawn_blocking` closure, or even a thread inside a Tokio runtime (which
+//! then waits, as for any blocking call made in async code; `.await` is the better choice
+//! there). Reading a response *body* blocking ([`block_on_body`]) is different: the body of an
+//! async call is driven by the caller's runtime, which may be the very thread that would wait,
+//! so inside a Tokio runtime (a `spawn_blocking` thread included, since Tokio does not tell the
+//! two apart without panicking) it is refused with an `InvalidRequest` error saying what to
+//! use instead.
 
 use std::future::Future;
 use std::io;
@@ -46,22 +52,15 @@ fn runtime() -> Result<&'static tokio::runtime::Handle, HttpError> {
         .map_err(|why| HttpError::new(HttpErrorKind::Other, format!("could not start the blocking runtime: {why}")))
 }
 
-/// Runs a future to completion on the shared blocking runtime and returns its output.
+/// Runs a future to completion on the shared blocking runtime and returns its output, on any
+/// thread (see the module docs): the future must not depend on the caller's runtime.
 ///
-/// Fails with `InvalidRequest`, without running the future, when called from inside a Tokio
-/// runtime; fails with `Other` if the future panicked.
+/// Fails with `Other` if the future panicked.
 pub fn block_on<F>(future: F) -> Result<F::Output, HttpError>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(HttpError::new(
-            HttpErrorKind::InvalidRequest,
-            "a blocking call was made inside an async context (a Tokio runtime is running on this \
-             thread); use the async API instead, e.g. `send().await`",
-        ));
-    }
     let (done, result) = mpsc::sync_channel(1);
     runtime()?.spawn(async move {
         let _ = done.send(future.await);
@@ -69,6 +68,30 @@ where
     result
         .recv()
         .map_err(|_| HttpError::new(HttpErrorKind::Other, "the blocking call panicked on the blocking runtime"))
+}
+
+/// [`block_on`] for a future that reads a body, which the caller's runtime may drive: refused
+/// with `InvalidRequest`, without running the future, on a thread inside a Tokio runtime.
+pub fn block_on_body<F>(future: F) -> Result<F::Output, HttpError>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    inside_runtime()?;
+    block_on(future)
+}
+
+/// The error [`block_on_body`] gives inside a Tokio runtime.
+pub(crate) fn inside_runtime() -> Result<(), HttpError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(HttpError::new(
+            HttpErrorKind::InvalidRequest,
+            "a body was read blocking on a thread inside a Tokio runtime, which may be the thread that \
+             drives it: read it with `.await` (`collect().await`, `recv().await`); inside `spawn_blocking`, \
+             with `tokio::runtime::Handle::current().block_on(body.collect())`",
+        ));
+    }
+    Ok(())
 }
 
 impl HttpClient {
@@ -86,23 +109,23 @@ impl ByteStream {
     /// [`ByteStream::from_path`] for code that is not async.
     pub fn from_path_blocking(path: impl AsRef<std::path::Path>) -> Result<ByteStream, HttpError> {
         let path = path.as_ref().to_path_buf();
-        block_on(ByteStream::from_path(path))?.map_err(|e| HttpError::from_io(e, "could not open the upload file"))
+        block_on_body(ByteStream::from_path(path))?.map_err(|e| HttpError::from_io(e, "could not open the upload file"))
     }
 
     /// [`ByteStream::collect`] for code that is not async.
     pub fn collect_blocking(self) -> Result<Bytes, HttpError> {
-        block_on(self.collect())?
+        block_on_body(self.collect())?
     }
 
     /// [`ByteStream::collect_limited`] for code that is not async.
     pub fn collect_limited_blocking(self, max: u64) -> Result<Bytes, HttpError> {
-        block_on(self.collect_limited(max))?
+        block_on_body(self.collect_limited(max))?
     }
 
     /// [`ByteStream::write_to_file`] for code that is not async.
     pub fn write_to_file_blocking(self, path: impl AsRef<std::path::Path>) -> Result<u64, HttpError> {
         let path = path.as_ref().to_path_buf();
-        block_on(self.write_to_file(path))?
+        block_on_body(self.write_to_file(path))?
     }
 
     /// The body as a `std::io::Read`, reading one chunk per blocking call.
@@ -131,7 +154,7 @@ impl io::Read for BlockingRead {
             // The stream travels to the runtime and back with each chunk, since the blocking
             // runtime can only run futures it owns.
             let Some(mut stream) = self.stream.take() else { return Ok(0) };
-            let (stream, next) = block_on(async move {
+            let (stream, next) = block_on_body(async move {
                 let next = stream.next_chunk().await;
                 (stream, next)
             })
@@ -157,15 +180,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn block_on_runs_futures_and_refuses_async_contexts() {
+    fn block_on_runs_futures_on_any_thread_and_bodies_outside_runtimes() {
         assert_eq!(block_on(async { 1 + 1 }).unwrap(), 2);
         let body = ByteStream::from("hello");
         assert_eq!(body.collect_blocking().unwrap(), "hello");
 
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let err = runtime.block_on(async { block_on(async { 1 }) }).unwrap_err();
+        // Inside `spawn_blocking`, where Tokio lets a thread block, a call runs.
+        let inside = runtime.block_on(async { tokio::task::spawn_blocking(|| block_on(async { 7 })).await });
+        assert_eq!(inside.unwrap().unwrap(), 7);
+        // So it does on a runtime thread: the call never needs the caller's runtime.
+        assert_eq!(runtime.block_on(async { block_on(async { 1 }) }).unwrap(), 1);
+        // A body, which the caller's runtime may be driving, is refused there with what to do.
+        let err = runtime.block_on(async { ByteStream::from("x").collect_blocking() }).unwrap_err();
         assert_eq!(err.kind(), HttpErrorKind::InvalidRequest);
-        assert!(err.to_string().contains("use the async API"), "{err}");
+        assert!(err.to_string().contains("`collect().await`"), "{err}");
+        assert!(err.to_string().contains("Handle::current().block_on(body.collect())"), "{err}");
+        let err = runtime
+            .block_on(async { tokio::task::spawn_blocking(|| ByteStream::from("x").collect_blocking()).await })
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), HttpErrorKind::InvalidRequest);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use core::fmt;
 use http::header::{HeaderMap, HeaderName};
 use http::{Request, Response, Uri};
 
-pub use blocking::{block_on, BlockingRead};
+pub use blocking::{block_on, block_on_body, BlockingRead};
+pub(crate) use blocking::inside_runtime;
 pub use body::SdkBody;
 pub use client::{HttpClient, HttpConfig};
 pub use error::{BoxError, HttpError, HttpErrorKind};

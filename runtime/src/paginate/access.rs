@@ -57,7 +57,15 @@ pub fn set_from_document(target: &mut dyn Value, doc: &Document) -> Result<(), S
         ValueMut::Timestamp(t) => {
             *t = match doc.as_f64() {
                 Some(secs) => DateTime::try_from_fractional_secs(secs).map_err(|e| e.to_string())?,
-                None => DateTime::parse(&text(), TimestampFormat::DateTime).map_err(|e| e.to_string())?,
+                // Python's `str(datetime)` (`json.dumps(..., default=str)`) separates the date
+                // and the time with a space where RFC 3339 has a `T`.
+                None => {
+                    let mut text = text();
+                    if text.as_bytes().get(10) == Some(&b' ') {
+                        text.replace_range(10..11, "T");
+                    }
+                    DateTime::parse(&text, TimestampFormat::DateTime).map_err(|e| e.to_string())?
+                }
             }
         }
         ValueMut::Document(d) => *d = doc.clone(),

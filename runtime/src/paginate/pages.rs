@@ -101,7 +101,7 @@ where
         let fetch: Fetch<I, O> = Box::new(move |input| {
             let mut call = Call::<I, O, E>::new(&client, op);
             call.set_input(input);
-            Box::pin(call.send())
+            Box::pin(call.send_untyped())
         });
         Self::with_fetch(op, call.input().clone(), spec, options, fetch)
     }

@@ -187,7 +187,7 @@ where
             PageSource::Once(call) => {
                 let call = call.take()?;
                 self.request = Some(Val::of(call.input()).to_document());
-                call.send().await
+                call.send_untyped().await
             }
         };
         Some(self.page(output).await)

@@ -97,6 +97,34 @@ macro_rules! __shape_debug {
                 $crate::shape::debug_shape(self, f)
             }
         }
+        // Evaluated in the generated crate: its `serde` feature (which turns on the runtime's).
+        #[cfg(feature = "serde")]
+        $crate::__serde_impls!($ty, serialize_shape);
+    };
+}
+
+/// `Serialize` and `Deserialize` for a generated type through the runtime's schemas (the
+/// `serde` feature; see `tucuxi::serde_support`). `$ser` is the serializing function for the
+/// kind of type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_impls {
+    ($ty:ty, $ser:ident) => {
+        impl $crate::serde_support::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde_support::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::serde_support::$ser(self, serializer)
+            }
+        }
+        impl<'de> $crate::serde_support::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde_support::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::serde_support::deserialize_value(deserializer)
+            }
+        }
     };
 }
 
@@ -196,5 +224,7 @@ macro_rules! string_enum {
                 $crate::shape::ValueMut::Enum(self)
             }
         }
+        #[cfg(feature = "serde")]
+        $crate::__serde_impls!($ty, serialize_enum);
     };
 }

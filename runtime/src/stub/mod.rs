@@ -172,7 +172,7 @@ impl Stubber {
         let builder = Session::builder()
             .env_and_fs(Env::from_pairs(Vec::<(String, String)>::new()), Fs::from_files(Vec::<(String, String)>::new()))
             .overrides(overrides)
-            .credentials(Credentials::new("AKIDSTUBBER", "stubber-secret", None, None, "stubber"));
+            .credentials(Credentials::new("AKIDSTUBBER", "stubber-secret").with_provider("stubber"));
         self.install(builder)
     }
 

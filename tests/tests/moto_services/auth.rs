@@ -52,7 +52,7 @@ async fn auth(endpoint: &str, checks: &mut Checks) -> Outcome {
     const _: () = assert!(NO_AUTH_CALLS == 3, "the bootstrap above makes three calls");
 
     // From here on moto checks every signature.
-    let good = Credentials::new(&key.access_key_id, &key.secret_access_key, None, None, "moto-iam-user");
+    let good = Credentials::new(&key.access_key_id, &key.secret_access_key).with_provider("moto-iam-user");
     let session = common::session_with(endpoint, good);
 
     let me = tucuxi_sts::Client::new(&session).get_caller_identity().send().await?;
@@ -157,7 +157,7 @@ async fn cloudwatch(session: &tucuxi::Session, checks: &mut Checks) -> Outcome {
 /// what was refused without ever showing the secret.
 async fn wrong_secret(endpoint: &str, access_key_id: &str, checks: &mut Checks) -> Outcome {
     const WRONG: &str = "wrong-secret-tucuxi-must-never-print";
-    let session = common::session_with(endpoint, Credentials::new(access_key_id, WRONG, None, None, "wrong"));
+    let session = common::session_with(endpoint, Credentials::new(access_key_id, WRONG).with_provider("wrong"));
     // moto answers signature errors as query-style XML whatever the protocol; a JSON client
     // (SQS, DynamoDB, CloudWatch) finds no `__type` and reads the XML `<Code>` instead (botocore
     // would report the bare status, "403"). Real AWS answers those in JSON.
@@ -167,33 +167,33 @@ async fn wrong_secret(endpoint: &str, access_key_id: &str, checks: &mut Checks) 
         "SignatureDoesNotMatch",
         403,
         "GetCallerIdentity",
-        tucuxi_sts::Client::new(&session).get_caller_identity().send().await.err(),
+        tucuxi_sts::Client::new(&session).get_caller_identity().send().await.err().map(tucuxi::Error::from),
     ));
-    refused.push((json_code, 403, "ListQueues", tucuxi_sqs::Client::new(&session).list_queues().send().await.err()));
+    refused.push((json_code, 403, "ListQueues", tucuxi_sqs::Client::new(&session).list_queues().send().await.err().map(tucuxi::Error::from)));
     refused.push((
         json_code,
         403,
         "ListTables",
-        tucuxi_dynamodb::Client::new(&session).list_tables().send().await.err(),
+        tucuxi_dynamodb::Client::new(&session).list_tables().send().await.err().map(tucuxi::Error::from),
     ));
     // moto answers EC2's AuthFailure (401) for every signature problem, as EC2 does.
     refused.push((
         "AuthFailure",
         401,
         "DescribeVpcs",
-        tucuxi_ec2::Client::new(&session).describe_vpcs().send().await.err(),
+        tucuxi_ec2::Client::new(&session).describe_vpcs().send().await.err().map(tucuxi::Error::from),
     ));
     refused.push((
         json_code,
         403,
         "ListMetrics",
-        tucuxi_cloudwatch::Client::new(&session).list_metrics().send().await.err(),
+        tucuxi_cloudwatch::Client::new(&session).list_metrics().send().await.err().map(tucuxi::Error::from),
     ));
     refused.push((
         "SignatureDoesNotMatch",
         403,
         "ListBuckets",
-        tucuxi_s3::Client::new(&session).list_buckets().send().await.err(),
+        tucuxi_s3::Client::new(&session).list_buckets().send().await.err().map(tucuxi::Error::from),
     ));
     for (code, status, operation, err) in refused {
         let err = err.ok_or_else(|| format!("{operation} with a wrong secret must fail"))?;
@@ -216,10 +216,10 @@ async fn wrong_secret(endpoint: &str, access_key_id: &str, checks: &mut Checks) 
 
 /// A key id moto has never issued is a different error: the token itself is invalid.
 async fn unknown_key(endpoint: &str, checks: &mut Checks) -> Outcome {
-    let credentials = Credentials::new("AKIAUNKNOWNTUCUXI000", "whatever-secret", None, None, "unknown");
+    let credentials = Credentials::new("AKIAUNKNOWNTUCUXI000", "whatever-secret").with_provider("unknown");
     let session = common::session_with(endpoint, credentials);
     let err =
-        tucuxi_sts::Client::new(&session).get_caller_identity().send().await.err().ok_or("an unknown key fails")?;
+        tucuxi_sts::Client::new(&session).get_caller_identity().send().await.err().map(tucuxi::Error::from).ok_or("an unknown key fails")?;
     checks.eq(err.code(), Some("InvalidClientTokenId"), &format!("an unknown key id: {err}"))?;
     checks.ok(err.to_string().contains("GetCallerIdentity"), &format!("the Display names the operation: {err}"))?;
     checks.ok(!format!("{err:?}").contains("whatever-secret"), "the secret is hidden")

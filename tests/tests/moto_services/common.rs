@@ -122,7 +122,7 @@ impl Checks {
 /// A session that reaches only moto: fake static keys, every endpoint at moto, and a fixture
 /// environment and filesystem so nothing from the developer's `~/.aws` or `AWS_*` leaks in.
 pub fn session(endpoint: &str) -> Session {
-    session_with(endpoint, Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "moto-fixture"))
+    session_with(endpoint, Credentials::new(ACCESS_KEY, SECRET_KEY).with_provider("moto-fixture"))
 }
 
 /// [`session`] with other static credentials, such as an IAM user's keys.

@@ -469,8 +469,8 @@ async fn kinesis(endpoint: &str, checks: &mut Checks) -> Outcome {
             data: Blob::from(data.clone()),
             partition_key: Some(format!("pk-{}", i + 2)),
             ..Default::default()
-        })
-        .collect();
+        });
+    // The setter takes the iterator itself (any `IntoIterator` of entries).
     let puts = kinesis.put_records().stream_name(&stream).records(entries).send().await?;
     checks.eq(puts.failed_record_count.unwrap_or(0), 0, "put_records has no failed record")?;
     checks.eq(puts.records.len(), 2, "and one result per record")?;
@@ -538,8 +538,7 @@ async fn logs(endpoint: &str, checks: &mut Checks) -> Outcome {
     let events = lines
         .iter()
         .enumerate()
-        .map(|(i, line)| InputLogEvent { timestamp: now + i as i64, message: (*line).to_owned() })
-        .collect();
+        .map(|(i, line)| InputLogEvent { timestamp: now + i as i64, message: (*line).to_owned() });
     let put = logs.put_log_events().log_group_name(&group).log_stream_name(stream).log_events(events).send().await?;
     checks.ok(put.rejected_log_events_info.is_none(), "no event was rejected")?;
 

@@ -15,7 +15,7 @@ fn main() -> Result<()> {
     let session = Session::builder()
         .region("us-east-1")
         .endpoint_url(&args.endpoint)
-        .credentials(Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench"))
+        .credentials(Credentials::new("AKIDBENCHMARK", "bench-secret-key").with_provider("bench"))
         .build()?;
     let client = Client::new(&session);
     let op = args.op.clone();

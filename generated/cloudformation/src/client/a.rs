@@ -41,12 +41,15 @@ rt::operation_type!(
 );
 impl ActivateOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ActivateOrganizationsAccessOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ActivateOrganizationsAccessOutput,
+            e::ActivateOrganizationsAccessError,
+        >,
     > {
         self.0.send()
     }
@@ -54,7 +57,10 @@ impl ActivateOrganizationsAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ActivateOrganizationsAccessOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ActivateOrganizationsAccessOutput,
+        e::ActivateOrganizationsAccessError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -62,7 +68,7 @@ impl ActivateOrganizationsAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -167,16 +173,20 @@ impl ActivateType {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ActivateTypeOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ActivateTypeOutput, e::ActivateTypeError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ActivateTypeOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ActivateTypeOutput, e::ActivateTypeError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -184,7 +194,7 @@ impl ActivateType {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

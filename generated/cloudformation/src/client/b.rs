@@ -39,18 +39,21 @@ impl BatchDescribeTypeConfigurations {
     #[inline]
     pub fn type_configuration_identifiers(
         mut self,
-        value: Vec<t::TypeConfigurationIdentifier>,
+        value: impl rt::Items<t::TypeConfigurationIdentifier>,
     ) -> Self {
-        self.0.input_mut().type_configuration_identifiers = value;
+        value.add_to(&mut self.0.input_mut().type_configuration_identifiers);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BatchDescribeTypeConfigurationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::BatchDescribeTypeConfigurationsOutput,
+            e::BatchDescribeTypeConfigurationsError,
+        >,
     > {
         self.0.send()
     }
@@ -58,7 +61,10 @@ impl BatchDescribeTypeConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::BatchDescribeTypeConfigurationsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::BatchDescribeTypeConfigurationsOutput,
+        e::BatchDescribeTypeConfigurationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -66,7 +72,7 @@ impl BatchDescribeTypeConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

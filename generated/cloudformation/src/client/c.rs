@@ -94,16 +94,16 @@ impl CancelUpdateStack {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CancelUpdateStackError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CancelUpdateStackError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -111,7 +111,7 @@ impl CancelUpdateStack {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -166,8 +166,8 @@ impl ContinueUpdateRollback {
     }
     /// A list of the logical IDs of the resources that CloudFormation skips during the continue update rollback operation. You can specify only resources that are in the `UPDATE_FAILED` state because a rollback failed. You can't specify resources that are in the `UPDATE_FAILED` state for other reasons, for example, because an update was canceled. To check why a resource update failed, use the DescribeStackResources action, and view the resource status reason.
     #[inline]
-    pub fn resources_to_skip(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources_to_skip = Some(value);
+    pub fn resources_to_skip(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources_to_skip);
         self
     }
     /// A unique identifier for this `ContinueUpdateRollback` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to continue the rollback to a stack with the same name. You might retry `ContinueUpdateRollback` requests to ensure that CloudFormation successfully received them.
@@ -183,18 +183,26 @@ impl ContinueUpdateRollback {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ContinueUpdateRollbackOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ContinueUpdateRollbackOutput,
+            e::ContinueUpdateRollbackError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ContinueUpdateRollbackOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ContinueUpdateRollbackOutput,
+        e::ContinueUpdateRollbackError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -202,7 +210,7 @@ impl ContinueUpdateRollback {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -272,20 +280,20 @@ impl CreateChangeSet {
     }
     /// A list of `Parameter` structures that specify input parameters for the change set. For more information, see the Parameter data type.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
     #[inline]
-    pub fn capabilities(mut self, value: Vec<t::Capability>) -> Self {
-        self.0.input_mut().capabilities = Some(value);
+    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
+        value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes when executing the change set. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
@@ -302,14 +310,14 @@ impl CreateChangeSet {
     }
     /// The Amazon Resource Names (ARNs) of Amazon SNS topics that CloudFormation associates with the stack. To remove all associated notification topics, specify an empty list.
     #[inline]
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().notification_arns = Some(value);
+    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
     /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to resources in the stack. You can specify a maximum of 50 tags.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The name of the change set. The name must be unique among all change sets that are associated with the specified stack.
@@ -338,8 +346,11 @@ impl CreateChangeSet {
     }
     /// The resources to import into your stack.
     #[inline]
-    pub fn resources_to_import(mut self, value: Vec<t::ResourceToImport>) -> Self {
-        self.0.input_mut().resources_to_import = Some(value);
+    pub fn resources_to_import(
+        mut self,
+        value: impl rt::Items<t::ResourceToImport>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resources_to_import);
         self
     }
     /// Creates a change set for the all nested stacks specified in the template. The default behavior of this action is set to `False`. To include nested sets in a change set, specify `True`.
@@ -379,18 +390,20 @@ impl CreateChangeSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateChangeSetOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateChangeSetOutput, e::CreateChangeSetError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateChangeSetOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateChangeSetOutput, e::CreateChangeSetError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -398,7 +411,7 @@ impl CreateChangeSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -439,8 +452,8 @@ rt::operation_type!(
 impl CreateGeneratedTemplate {
     /// An optional list of resources to be included in the generated template.
     #[inline]
-    pub fn resources(mut self, value: Vec<t::ResourceDefinition>) -> Self {
-        self.0.input_mut().resources = Some(value);
+    pub fn resources(mut self, value: impl rt::Items<t::ResourceDefinition>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The name assigned to the generated template.
@@ -462,18 +475,26 @@ impl CreateGeneratedTemplate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateGeneratedTemplateOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateGeneratedTemplateOutput,
+            e::CreateGeneratedTemplateError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateGeneratedTemplateOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::CreateGeneratedTemplateOutput,
+        e::CreateGeneratedTemplateError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -481,7 +502,7 @@ impl CreateGeneratedTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -537,8 +558,8 @@ impl CreateStack {
     }
     /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// Set to `true` to disable rollback of the stack if stack creation failed. You can specify either `DisableRollback` or `OnFailure`, but not both.
@@ -561,20 +582,20 @@ impl CreateStack {
     }
     /// The Amazon SNS topic ARNs to publish stack related events. You can find your Amazon SNS topic ARNs using the Amazon SNS console or your Command Line Interface (CLI).
     #[inline]
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().notification_arns = Some(value);
+    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
     #[inline]
-    pub fn capabilities(mut self, value: Vec<t::Capability>) -> Self {
-        self.0.input_mut().capabilities = Some(value);
+    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
+        value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to create the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
@@ -603,8 +624,8 @@ impl CreateStack {
     }
     /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to the resources created in the stack. A maximum number of 50 tags can be specified.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// A unique identifier for this `CreateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create a stack with the same name. You might retry `CreateStack` requests to ensure that CloudFormation successfully received them.
@@ -638,16 +659,20 @@ impl CreateStack {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateStackOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateStackOutput, e::CreateStackError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStackOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateStackOutput, e::CreateStackError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -655,7 +680,7 @@ impl CreateStack {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -704,8 +729,8 @@ impl CreateStackInstances {
     }
     /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts that you want to create stack instances in the specified Region(s) for.
     #[inline]
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().accounts = Some(value);
+    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().accounts);
         self
     }
     /// \[Service-managed permissions\] The Organizations accounts in which to create stack instances in the specified Amazon Web Services Regions.
@@ -716,14 +741,14 @@ impl CreateStackInstances {
     }
     /// The names of one or more Amazon Web Services Regions where you want to create stack instances using the specified Amazon Web Services accounts.
     #[inline]
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().regions = value;
+    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().regions);
         self
     }
     /// A list of StackSet parameters whose values you want to override in the selected stack instances.
     #[inline]
-    pub fn parameter_overrides(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameter_overrides = Some(value);
+    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameter_overrides);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -748,18 +773,23 @@ impl CreateStackInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateStackInstancesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateStackInstancesOutput,
+            e::CreateStackInstancesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStackInstancesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateStackInstancesOutput, e::CreateStackInstancesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -767,7 +797,7 @@ impl CreateStackInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -819,29 +849,33 @@ impl CreateStackRefactor {
     }
     /// The mappings for the stack resource `Source` and stack resource `Destination`.
     #[inline]
-    pub fn resource_mappings(mut self, value: Vec<t::ResourceMapping>) -> Self {
-        self.0.input_mut().resource_mappings = Some(value);
+    pub fn resource_mappings(
+        mut self,
+        value: impl rt::Items<t::ResourceMapping>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_mappings);
         self
     }
     /// The stacks being refactored.
     #[inline]
-    pub fn stack_definitions(mut self, value: Vec<t::StackDefinition>) -> Self {
-        self.0.input_mut().stack_definitions = value;
+    pub fn stack_definitions(
+        mut self,
+        value: impl rt::Items<t::StackDefinition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().stack_definitions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateStackRefactorOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateStackRefactorOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStackRefactorOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateStackRefactorOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -849,7 +883,7 @@ impl CreateStackRefactor {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -919,20 +953,20 @@ impl CreateStackSet {
     }
     /// The input parameters for the StackSet template.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// In some cases, you must explicitly acknowledge that your StackSet template contains certain capabilities in order for CloudFormation to create the StackSet and related stack instances.
     #[inline]
-    pub fn capabilities(mut self, value: Vec<t::Capability>) -> Self {
-        self.0.input_mut().capabilities = Some(value);
+    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
+        value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
     /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. A maximum number of 50 tags can be specified.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The Amazon Resource Name (ARN) of the IAM role to use to create this StackSet.
@@ -978,18 +1012,20 @@ impl CreateStackSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateStackSetOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateStackSetOutput, e::CreateStackSetError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStackSetOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateStackSetOutput, e::CreateStackSetError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -997,7 +1033,7 @@ impl CreateStackSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

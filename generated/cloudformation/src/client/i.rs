@@ -41,8 +41,8 @@ impl ImportStacksToStackSet {
     }
     /// The IDs of the stacks you are importing into a StackSet. You import up to 10 stacks per StackSet at a time.
     #[inline]
-    pub fn stack_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().stack_ids = Some(value);
+    pub fn stack_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().stack_ids);
         self
     }
     /// The Amazon S3 URL which contains list of stack ids to be inputted.
@@ -53,8 +53,8 @@ impl ImportStacksToStackSet {
     }
     /// The list of OU ID's to which the imported stacks must be mapped as deployment targets.
     #[inline]
-    pub fn organizational_unit_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().organizational_unit_ids = Some(value);
+    pub fn organizational_unit_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().organizational_unit_ids);
         self
     }
     /// The user-specified preferences for how CloudFormation performs a StackSet operation.
@@ -79,18 +79,26 @@ impl ImportStacksToStackSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ImportStacksToStackSetOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ImportStacksToStackSetOutput,
+            e::ImportStacksToStackSetError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportStacksToStackSetOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ImportStacksToStackSetOutput,
+        e::ImportStacksToStackSetError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -98,7 +106,7 @@ impl ImportStacksToStackSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

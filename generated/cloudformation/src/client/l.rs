@@ -166,18 +166,16 @@ impl ListChangeSets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListChangeSetsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListChangeSetsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListChangeSetsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListChangeSetsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -185,7 +183,7 @@ impl ListChangeSets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -237,16 +235,14 @@ impl ListExports {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListExportsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListExportsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListExportsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListExportsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -254,7 +250,7 @@ impl ListExports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -314,18 +310,16 @@ impl ListGeneratedTemplates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListGeneratedTemplatesOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListGeneratedTemplatesOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListGeneratedTemplatesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListGeneratedTemplatesOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -333,7 +327,7 @@ impl ListGeneratedTemplates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -425,18 +419,20 @@ impl ListHookResults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListHookResultsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListHookResultsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListHookResultsOutput, e::ListHookResultsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -444,7 +440,7 @@ impl ListHookResults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -493,16 +489,14 @@ impl ListImports {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListImportsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListImportsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListImportsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListImportsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -510,7 +504,7 @@ impl ListImports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -561,8 +555,11 @@ impl ListResourceScanRelatedResources {
     }
     /// The list of resources for which you want to get the related resources. Up to 100 resources can be provided.
     #[inline]
-    pub fn resources(mut self, value: Vec<t::ScannedResourceIdentifier>) -> Self {
-        self.0.input_mut().resources = value;
+    pub fn resources(
+        mut self,
+        value: impl rt::Items<t::ScannedResourceIdentifier>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -578,12 +575,15 @@ impl ListResourceScanRelatedResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScanRelatedResourcesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListResourceScanRelatedResourcesOutput,
+            e::ListResourceScanRelatedResourcesError,
+        >,
     > {
         self.0.send()
     }
@@ -591,7 +591,10 @@ impl ListResourceScanRelatedResources {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListResourceScanRelatedResourcesOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListResourceScanRelatedResourcesOutput,
+        e::ListResourceScanRelatedResourcesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -599,7 +602,7 @@ impl ListResourceScanRelatedResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -694,18 +697,26 @@ impl ListResourceScanResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScanResourcesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListResourceScanResourcesOutput,
+            e::ListResourceScanResourcesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListResourceScanResourcesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListResourceScanResourcesOutput,
+        e::ListResourceScanResourcesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -713,7 +724,7 @@ impl ListResourceScanResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -783,18 +794,16 @@ impl ListResourceScans {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListResourceScansOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListResourceScansOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListResourceScansOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListResourceScansOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -802,7 +811,7 @@ impl ListResourceScans {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -874,9 +883,9 @@ impl ListStackInstanceResourceDrifts {
     #[inline]
     pub fn stack_instance_resource_drift_statuses(
         mut self,
-        value: Vec<t::StackResourceDriftStatus>,
+        value: impl rt::Items<t::StackResourceDriftStatus>,
     ) -> Self {
-        self.0.input_mut().stack_instance_resource_drift_statuses = Some(value);
+        value.add_to(&mut self.0.input_mut().stack_instance_resource_drift_statuses);
         self
     }
     /// The name of the Amazon Web Services account that you want to list resource drifts for.
@@ -904,12 +913,15 @@ impl ListStackInstanceResourceDrifts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackInstanceResourceDriftsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackInstanceResourceDriftsOutput,
+            e::ListStackInstanceResourceDriftsError,
+        >,
     > {
         self.0.send()
     }
@@ -917,7 +929,10 @@ impl ListStackInstanceResourceDrifts {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackInstanceResourceDriftsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackInstanceResourceDriftsOutput,
+        e::ListStackInstanceResourceDriftsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -925,7 +940,7 @@ impl ListStackInstanceResourceDrifts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -983,8 +998,8 @@ impl ListStackInstances {
     }
     /// The filter to apply to stack instances
     #[inline]
-    pub fn filters(mut self, value: Vec<t::StackInstanceFilter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::StackInstanceFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The name of the Amazon Web Services account that you want to list stack instances for.
@@ -1006,18 +1021,20 @@ impl ListStackInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackInstancesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackInstancesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListStackInstancesOutput, e::ListStackInstancesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1025,7 +1042,7 @@ impl ListStackInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1095,18 +1112,16 @@ impl ListStackRefactorActions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackRefactorActionsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorActionsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackRefactorActionsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorActionsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1114,7 +1129,7 @@ impl ListStackRefactorActions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1169,9 +1184,9 @@ impl ListStackRefactors {
     #[inline]
     pub fn execution_status_filter(
         mut self,
-        value: Vec<t::StackRefactorExecutionStatus>,
+        value: impl rt::Items<t::StackRefactorExecutionStatus>,
     ) -> Self {
-        self.0.input_mut().execution_status_filter = Some(value);
+        value.add_to(&mut self.0.input_mut().execution_status_filter);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1187,18 +1202,16 @@ impl ListStackRefactors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackRefactorsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackRefactorsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackRefactorsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackRefactorsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1206,7 +1219,7 @@ impl ListStackRefactors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1272,18 +1285,16 @@ impl ListStackResources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackResourcesOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackResourcesOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackResourcesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackResourcesOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1291,7 +1302,7 @@ impl ListStackResources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1368,12 +1379,15 @@ impl ListStackSetAutoDeploymentTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetAutoDeploymentTargetsOutput,
+            e::ListStackSetAutoDeploymentTargetsError,
+        >,
     > {
         self.0.send()
     }
@@ -1381,7 +1395,10 @@ impl ListStackSetAutoDeploymentTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackSetAutoDeploymentTargetsOutput,
+        e::ListStackSetAutoDeploymentTargetsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1389,7 +1406,7 @@ impl ListStackSetAutoDeploymentTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1462,17 +1479,20 @@ impl ListStackSetOperationResults {
     }
     /// The filter to apply to operation results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::OperationResultFilter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::OperationResultFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetOperationResultsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetOperationResultsOutput,
+            e::ListStackSetOperationResultsError,
+        >,
     > {
         self.0.send()
     }
@@ -1480,7 +1500,10 @@ impl ListStackSetOperationResults {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStackSetOperationResultsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListStackSetOperationResultsOutput,
+        e::ListStackSetOperationResultsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1488,7 +1511,7 @@ impl ListStackSetOperationResults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1567,18 +1590,26 @@ impl ListStackSetOperations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetOperationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListStackSetOperationsOutput,
+            e::ListStackSetOperationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackSetOperationsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListStackSetOperationsOutput,
+        e::ListStackSetOperationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1586,7 +1617,7 @@ impl ListStackSetOperations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1701,18 +1732,16 @@ impl ListStackSets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStackSetsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStackSetsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStackSetsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStackSetsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1720,7 +1749,7 @@ impl ListStackSets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1770,21 +1799,19 @@ impl ListStacks {
     }
     /// Stack status to use as a filter. Specify one or more stack status codes to list only stacks with the specified status codes. For a complete list of stack status codes, see the `StackStatus` parameter of the Stack data type.
     #[inline]
-    pub fn stack_status_filter(mut self, value: Vec<t::StackStatus>) -> Self {
-        self.0.input_mut().stack_status_filter = Some(value);
+    pub fn stack_status_filter(mut self, value: impl rt::Items<t::StackStatus>) -> Self {
+        value.add_to(&mut self.0.input_mut().stack_status_filter);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListStacksOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListStacksOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStacksOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStacksOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1792,7 +1819,7 @@ impl ListStacks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1879,18 +1906,23 @@ impl ListTypeRegistrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTypeRegistrationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListTypeRegistrationsOutput,
+            e::ListTypeRegistrationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypeRegistrationsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTypeRegistrationsOutput, e::ListTypeRegistrationsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1898,7 +1930,7 @@ impl ListTypeRegistrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1979,18 +2011,20 @@ impl ListTypeVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTypeVersionsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypeVersionsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTypeVersionsOutput, e::ListTypeVersionsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1998,7 +2032,7 @@ impl ListTypeVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -2074,16 +2108,18 @@ impl ListTypes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListTypesOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTypesOutput, e::ListTypesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTypesOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListTypesOutput, e::ListTypesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -2091,7 +2127,7 @@ impl ListTypes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -77,14 +77,17 @@ impl UpdateGeneratedTemplate {
     }
     /// An optional list of resources to be added to the generated template.
     #[inline]
-    pub fn add_resources(mut self, value: Vec<t::ResourceDefinition>) -> Self {
-        self.0.input_mut().add_resources = Some(value);
+    pub fn add_resources(
+        mut self,
+        value: impl rt::Items<t::ResourceDefinition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_resources);
         self
     }
     /// A list of logical ids for resources to remove from the generated template.
     #[inline]
-    pub fn remove_resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_resources = Some(value);
+    pub fn remove_resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_resources);
         self
     }
     /// If `true`, update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template.
@@ -100,18 +103,26 @@ impl UpdateGeneratedTemplate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateGeneratedTemplateOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateGeneratedTemplateOutput,
+            e::UpdateGeneratedTemplateError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateGeneratedTemplateOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateGeneratedTemplateOutput,
+        e::UpdateGeneratedTemplateError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -119,7 +130,7 @@ impl UpdateGeneratedTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -195,20 +206,20 @@ impl UpdateStack {
     }
     /// A list of `Parameter` structures that specify input parameters for the stack. For more information, see the [Parameter](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html) data type.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack.
     #[inline]
-    pub fn capabilities(mut self, value: Vec<t::Capability>) -> Self {
-        self.0.input_mut().capabilities = Some(value);
+    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
+        value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
@@ -237,14 +248,14 @@ impl UpdateStack {
     }
     /// Amazon Simple Notification Service topic Amazon Resource Names (ARNs) that CloudFormation associates with the stack. Specify an empty list to remove all notification topics.
     #[inline]
-    pub fn notification_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().notification_arns = Some(value);
+    pub fn notification_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
     /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Preserve the state of previously provisioned resources when an operation fails.
@@ -278,16 +289,20 @@ impl UpdateStack {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::UpdateStackOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateStackOutput, e::UpdateStackError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateStackOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateStackOutput, e::UpdateStackError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -295,7 +310,7 @@ impl UpdateStack {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -350,8 +365,8 @@ impl UpdateStackInstances {
     }
     /// \[Self-managed permissions\] The account IDs of one or more Amazon Web Services accounts in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
     #[inline]
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().accounts = Some(value);
+    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().accounts);
         self
     }
     /// \[Service-managed permissions\] The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values.
@@ -362,14 +377,14 @@ impl UpdateStackInstances {
     }
     /// The names of one or more Amazon Web Services Regions in which you want to update parameter values for stack instances. The overridden parameter values will be applied to all stack instances in the specified accounts and Amazon Web Services Regions.
     #[inline]
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().regions = value;
+    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().regions);
         self
     }
     /// A list of input parameters whose values you want to update for the specified stack instances.
     #[inline]
-    pub fn parameter_overrides(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameter_overrides = Some(value);
+    pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameter_overrides);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -394,18 +409,23 @@ impl UpdateStackInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateStackInstancesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateStackInstancesOutput,
+            e::UpdateStackInstancesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateStackInstancesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateStackInstancesOutput, e::UpdateStackInstancesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -413,7 +433,7 @@ impl UpdateStackInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -492,20 +512,20 @@ impl UpdateStackSet {
     }
     /// A list of input parameters for the StackSet template.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::Parameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::Parameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances.
     #[inline]
-    pub fn capabilities(mut self, value: Vec<t::Capability>) -> Self {
-        self.0.input_mut().capabilities = Some(value);
+    pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
+        value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
     /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -555,14 +575,14 @@ impl UpdateStackSet {
     }
     /// \[Self-managed permissions\] The accounts in which to update associated stack instances. If you specify accounts, you must also specify the Amazon Web Services Regions in which to update StackSet instances.
     #[inline]
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().accounts = Some(value);
+    pub fn accounts(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().accounts);
         self
     }
     /// The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances.
     #[inline]
-    pub fn regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().regions = Some(value);
+    pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().regions);
         self
     }
     /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.
@@ -578,18 +598,20 @@ impl UpdateStackSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateStackSetOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateStackSetOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateStackSetOutput, e::UpdateStackSetError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -597,7 +619,7 @@ impl UpdateStackSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -650,20 +672,16 @@ impl UpdateTerminationProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateTerminationProtectionOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::UpdateTerminationProtectionOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::UpdateTerminationProtectionOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::UpdateTerminationProtectionOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -671,7 +689,7 @@ impl UpdateTerminationProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -12,7 +12,7 @@ pub enum ActivateOrganizationsAccessError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    ActivateOrganizationsAccessError, 0usize =>
+    ActivateOrganizationsAccessError in super::Exception, 0usize =>
     InvalidOperationException(t::InvalidOperationException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException)
 );
@@ -26,6 +26,7 @@ pub enum ActivateTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    ActivateTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize =>
+    ActivateTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
     TypeNotFoundException(t::TypeNotFoundException)
 );

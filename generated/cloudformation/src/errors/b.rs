@@ -12,7 +12,7 @@ pub enum BatchDescribeTypeConfigurationsError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    BatchDescribeTypeConfigurationsError, 0usize =>
+    BatchDescribeTypeConfigurationsError in super::Exception, 0usize =>
     TypeConfigurationNotFoundException(t::TypeConfigurationNotFoundException), 1usize =>
     CfnRegistryException(t::CfnRegistryException)
 );

@@ -10,7 +10,7 @@ pub enum CancelUpdateStackError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    CancelUpdateStackError, 0usize =>
+    CancelUpdateStackError in super::Exception, 0usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException)
 );
 /// The modeled errors of [`ContinueUpdateRollback`](crate::client::ContinueUpdateRollback): match on `error.modeled::<ContinueUpdateRollbackError>()`.
@@ -21,7 +21,7 @@ pub enum ContinueUpdateRollbackError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    ContinueUpdateRollbackError, 0usize =>
+    ContinueUpdateRollbackError in super::Exception, 0usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException)
 );
 /// The modeled errors of [`CreateChangeSet`](crate::client::CreateChangeSet): match on `error.modeled::<CreateChangeSetError>()`.
@@ -36,9 +36,10 @@ pub enum CreateChangeSetError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    CreateChangeSetError, 0usize => AlreadyExistsException(t::AlreadyExistsException),
-    1usize => InsufficientCapabilitiesException(t::InsufficientCapabilitiesException),
-    2usize => LimitExceededException(t::LimitExceededException)
+    CreateChangeSetError in super::Exception, 0usize =>
+    AlreadyExistsException(t::AlreadyExistsException), 1usize =>
+    InsufficientCapabilitiesException(t::InsufficientCapabilitiesException), 2usize =>
+    LimitExceededException(t::LimitExceededException)
 );
 /// The modeled errors of [`CreateGeneratedTemplate`](crate::client::CreateGeneratedTemplate): match on `error.modeled::<CreateGeneratedTemplateError>()`.
 #[derive(Debug)]
@@ -54,7 +55,7 @@ pub enum CreateGeneratedTemplateError {
     ),
 }
 rt::operation_errors!(
-    CreateGeneratedTemplateError, 0usize =>
+    CreateGeneratedTemplateError in super::Exception, 0usize =>
     AlreadyExistsException(t::AlreadyExistsException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ConcurrentResourcesLimitExceededException(t::ConcurrentResourcesLimitExceededException)
@@ -73,8 +74,9 @@ pub enum CreateStackError {
     InsufficientCapabilitiesException(t::InsufficientCapabilitiesException),
 }
 rt::operation_errors!(
-    CreateStackError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => AlreadyExistsException(t::AlreadyExistsException), 2usize =>
+    CreateStackError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    AlreadyExistsException(t::AlreadyExistsException), 2usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException), 3usize =>
     InsufficientCapabilitiesException(t::InsufficientCapabilitiesException)
 );
@@ -96,7 +98,7 @@ pub enum CreateStackInstancesError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    CreateStackInstancesError, 0usize =>
+    CreateStackInstancesError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationInProgressException(t::OperationInProgressException), 2usize =>
     OperationIdAlreadyExistsException(t::OperationIdAlreadyExistsException), 3usize =>
@@ -116,7 +118,7 @@ pub enum CreateStackSetError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    CreateStackSetError, 0usize =>
+    CreateStackSetError in super::Exception, 0usize =>
     NameAlreadyExistsException(t::NameAlreadyExistsException), 1usize =>
     CreatedButModifiedException(t::CreatedButModifiedException), 2usize =>
     LimitExceededException(t::LimitExceededException)

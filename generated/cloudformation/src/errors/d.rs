@@ -12,7 +12,7 @@ pub enum DeactivateOrganizationsAccessError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    DeactivateOrganizationsAccessError, 0usize =>
+    DeactivateOrganizationsAccessError in super::Exception, 0usize =>
     InvalidOperationException(t::InvalidOperationException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException)
 );
@@ -26,8 +26,9 @@ pub enum DeactivateTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    DeactivateTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize
-    => TypeNotFoundException(t::TypeNotFoundException)
+    DeactivateTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
+    TypeNotFoundException(t::TypeNotFoundException)
 );
 /// The modeled errors of [`DeleteChangeSet`](crate::client::DeleteChangeSet): match on `error.modeled::<DeleteChangeSetError>()`.
 #[derive(Debug)]
@@ -37,7 +38,7 @@ pub enum DeleteChangeSetError {
     InvalidChangeSetStatusException(t::InvalidChangeSetStatusException),
 }
 rt::operation_errors!(
-    DeleteChangeSetError, 0usize =>
+    DeleteChangeSetError in super::Exception, 0usize =>
     InvalidChangeSetStatusException(t::InvalidChangeSetStatusException)
 );
 /// The modeled errors of [`DeleteGeneratedTemplate`](crate::client::DeleteGeneratedTemplate): match on `error.modeled::<DeleteGeneratedTemplateError>()`.
@@ -52,7 +53,7 @@ pub enum DeleteGeneratedTemplateError {
     ),
 }
 rt::operation_errors!(
-    DeleteGeneratedTemplateError, 0usize =>
+    DeleteGeneratedTemplateError in super::Exception, 0usize =>
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException), 1usize =>
     ConcurrentResourcesLimitExceededException(t::ConcurrentResourcesLimitExceededException)
 );
@@ -64,7 +65,7 @@ pub enum DeleteStackError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    DeleteStackError, 0usize =>
+    DeleteStackError in super::Exception, 0usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException)
 );
 /// The modeled errors of [`DeleteStackInstances`](crate::client::DeleteStackInstances): match on `error.modeled::<DeleteStackInstancesError>()`.
@@ -83,7 +84,7 @@ pub enum DeleteStackInstancesError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    DeleteStackInstancesError, 0usize =>
+    DeleteStackInstancesError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationInProgressException(t::OperationInProgressException), 2usize =>
     OperationIdAlreadyExistsException(t::OperationIdAlreadyExistsException), 3usize =>
@@ -100,7 +101,7 @@ pub enum DeleteStackSetError {
     OperationInProgressException(t::OperationInProgressException),
 }
 rt::operation_errors!(
-    DeleteStackSetError, 0usize =>
+    DeleteStackSetError in super::Exception, 0usize =>
     StackSetNotEmptyException(t::StackSetNotEmptyException), 1usize =>
     OperationInProgressException(t::OperationInProgressException)
 );
@@ -114,8 +115,9 @@ pub enum DeregisterTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    DeregisterTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize
-    => TypeNotFoundException(t::TypeNotFoundException)
+    DeregisterTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
+    TypeNotFoundException(t::TypeNotFoundException)
 );
 /// The modeled errors of [`DescribeChangeSet`](crate::client::DescribeChangeSet): match on `error.modeled::<DescribeChangeSetError>()`.
 #[derive(Debug)]
@@ -125,7 +127,7 @@ pub enum DescribeChangeSetError {
     ChangeSetNotFoundException(t::ChangeSetNotFoundException),
 }
 rt::operation_errors!(
-    DescribeChangeSetError, 0usize =>
+    DescribeChangeSetError in super::Exception, 0usize =>
     ChangeSetNotFoundException(t::ChangeSetNotFoundException)
 );
 /// The modeled errors of [`DescribeChangeSetHooks`](crate::client::DescribeChangeSetHooks): match on `error.modeled::<DescribeChangeSetHooksError>()`.
@@ -136,7 +138,7 @@ pub enum DescribeChangeSetHooksError {
     ChangeSetNotFoundException(t::ChangeSetNotFoundException),
 }
 rt::operation_errors!(
-    DescribeChangeSetHooksError, 0usize =>
+    DescribeChangeSetHooksError in super::Exception, 0usize =>
     ChangeSetNotFoundException(t::ChangeSetNotFoundException)
 );
 /// The modeled errors of [`DescribeGeneratedTemplate`](crate::client::DescribeGeneratedTemplate): match on `error.modeled::<DescribeGeneratedTemplateError>()`.
@@ -147,7 +149,7 @@ pub enum DescribeGeneratedTemplateError {
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException),
 }
 rt::operation_errors!(
-    DescribeGeneratedTemplateError, 0usize =>
+    DescribeGeneratedTemplateError in super::Exception, 0usize =>
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException)
 );
 /// The modeled errors of [`DescribeOrganizationsAccess`](crate::client::DescribeOrganizationsAccess): match on `error.modeled::<DescribeOrganizationsAccessError>()`.
@@ -160,7 +162,7 @@ pub enum DescribeOrganizationsAccessError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    DescribeOrganizationsAccessError, 0usize =>
+    DescribeOrganizationsAccessError in super::Exception, 0usize =>
     InvalidOperationException(t::InvalidOperationException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException)
 );
@@ -172,7 +174,8 @@ pub enum DescribePublisherError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    DescribePublisherError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    DescribePublisherError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`DescribeResourceScan`](crate::client::DescribeResourceScan): match on `error.modeled::<DescribeResourceScanError>()`.
 #[derive(Debug)]
@@ -182,7 +185,7 @@ pub enum DescribeResourceScanError {
     ResourceScanNotFoundException(t::ResourceScanNotFoundException),
 }
 rt::operation_errors!(
-    DescribeResourceScanError, 0usize =>
+    DescribeResourceScanError in super::Exception, 0usize =>
     ResourceScanNotFoundException(t::ResourceScanNotFoundException)
 );
 /// The modeled errors of [`DescribeStackInstance`](crate::client::DescribeStackInstance): match on `error.modeled::<DescribeStackInstanceError>()`.
@@ -195,7 +198,7 @@ pub enum DescribeStackInstanceError {
     StackInstanceNotFoundException(t::StackInstanceNotFoundException),
 }
 rt::operation_errors!(
-    DescribeStackInstanceError, 0usize =>
+    DescribeStackInstanceError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     StackInstanceNotFoundException(t::StackInstanceNotFoundException)
 );
@@ -207,7 +210,7 @@ pub enum DescribeStackRefactorError {
     StackRefactorNotFoundException(t::StackRefactorNotFoundException),
 }
 rt::operation_errors!(
-    DescribeStackRefactorError, 0usize =>
+    DescribeStackRefactorError in super::Exception, 0usize =>
     StackRefactorNotFoundException(t::StackRefactorNotFoundException)
 );
 /// The modeled errors of [`DescribeStackSet`](crate::client::DescribeStackSet): match on `error.modeled::<DescribeStackSetError>()`.
@@ -218,7 +221,7 @@ pub enum DescribeStackSetError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    DescribeStackSetError, 0usize =>
+    DescribeStackSetError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)
 );
 /// The modeled errors of [`DescribeStackSetOperation`](crate::client::DescribeStackSetOperation): match on `error.modeled::<DescribeStackSetOperationError>()`.
@@ -231,7 +234,7 @@ pub enum DescribeStackSetOperationError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    DescribeStackSetOperationError, 0usize =>
+    DescribeStackSetOperationError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException)
 );
@@ -245,7 +248,8 @@ pub enum DescribeTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    DescribeTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize =>
+    DescribeTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
     TypeNotFoundException(t::TypeNotFoundException)
 );
 /// The modeled errors of [`DescribeTypeRegistration`](crate::client::DescribeTypeRegistration): match on `error.modeled::<DescribeTypeRegistrationError>()`.
@@ -256,7 +260,7 @@ pub enum DescribeTypeRegistrationError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    DescribeTypeRegistrationError, 0usize =>
+    DescribeTypeRegistrationError in super::Exception, 0usize =>
     CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`DetectStackSetDrift`](crate::client::DetectStackSetDrift): match on `error.modeled::<DetectStackSetDriftError>()`.
@@ -271,7 +275,7 @@ pub enum DetectStackSetDriftError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    DetectStackSetDriftError, 0usize =>
+    DetectStackSetDriftError in super::Exception, 0usize =>
     InvalidOperationException(t::InvalidOperationException), 1usize =>
     OperationInProgressException(t::OperationInProgressException), 2usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)

@@ -16,7 +16,7 @@ pub enum ExecuteChangeSetError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    ExecuteChangeSetError, 0usize =>
+    ExecuteChangeSetError in super::Exception, 0usize =>
     InvalidChangeSetStatusException(t::InvalidChangeSetStatusException), 1usize =>
     ChangeSetNotFoundException(t::ChangeSetNotFoundException), 2usize =>
     InsufficientCapabilitiesException(t::InsufficientCapabilitiesException), 3usize =>

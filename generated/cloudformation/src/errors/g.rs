@@ -10,7 +10,7 @@ pub enum GetGeneratedTemplateError {
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException),
 }
 rt::operation_errors!(
-    GetGeneratedTemplateError, 0usize =>
+    GetGeneratedTemplateError in super::Exception, 0usize =>
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException)
 );
 /// The modeled errors of [`GetHookResult`](crate::client::GetHookResult): match on `error.modeled::<GetHookResultError>()`.
@@ -21,7 +21,7 @@ pub enum GetHookResultError {
     HookResultNotFoundException(t::HookResultNotFoundException),
 }
 rt::operation_errors!(
-    GetHookResultError, 0usize =>
+    GetHookResultError in super::Exception, 0usize =>
     HookResultNotFoundException(t::HookResultNotFoundException)
 );
 /// The modeled errors of [`GetTemplate`](crate::client::GetTemplate): match on `error.modeled::<GetTemplateError>()`.
@@ -32,7 +32,8 @@ pub enum GetTemplateError {
     ChangeSetNotFoundException(t::ChangeSetNotFoundException),
 }
 rt::operation_errors!(
-    GetTemplateError, 0usize => ChangeSetNotFoundException(t::ChangeSetNotFoundException)
+    GetTemplateError in super::Exception, 0usize =>
+    ChangeSetNotFoundException(t::ChangeSetNotFoundException)
 );
 /// The modeled errors of [`GetTemplateSummary`](crate::client::GetTemplateSummary): match on `error.modeled::<GetTemplateSummaryError>()`.
 #[derive(Debug)]
@@ -42,6 +43,6 @@ pub enum GetTemplateSummaryError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    GetTemplateSummaryError, 0usize =>
+    GetTemplateSummaryError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)
 );

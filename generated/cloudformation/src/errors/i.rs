@@ -22,7 +22,7 @@ pub enum ImportStacksToStackSetError {
     StaleRequestException(t::StaleRequestException),
 }
 rt::operation_errors!(
-    ImportStacksToStackSetError, 0usize =>
+    ImportStacksToStackSetError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 2usize =>
     InvalidOperationException(t::InvalidOperationException), 3usize =>

@@ -10,7 +10,7 @@ pub enum ListHookResultsError {
     HookResultNotFoundException(t::HookResultNotFoundException),
 }
 rt::operation_errors!(
-    ListHookResultsError, 0usize =>
+    ListHookResultsError in super::Exception, 0usize =>
     HookResultNotFoundException(t::HookResultNotFoundException)
 );
 /// The modeled errors of [`ListResourceScanRelatedResources`](crate::client::ListResourceScanRelatedResources): match on `error.modeled::<ListResourceScanRelatedResourcesError>()`.
@@ -23,7 +23,7 @@ pub enum ListResourceScanRelatedResourcesError {
     ResourceScanInProgressException(t::ResourceScanInProgressException),
 }
 rt::operation_errors!(
-    ListResourceScanRelatedResourcesError, 0usize =>
+    ListResourceScanRelatedResourcesError in super::Exception, 0usize =>
     ResourceScanNotFoundException(t::ResourceScanNotFoundException), 1usize =>
     ResourceScanInProgressException(t::ResourceScanInProgressException)
 );
@@ -37,7 +37,7 @@ pub enum ListResourceScanResourcesError {
     ResourceScanInProgressException(t::ResourceScanInProgressException),
 }
 rt::operation_errors!(
-    ListResourceScanResourcesError, 0usize =>
+    ListResourceScanResourcesError in super::Exception, 0usize =>
     ResourceScanNotFoundException(t::ResourceScanNotFoundException), 1usize =>
     ResourceScanInProgressException(t::ResourceScanInProgressException)
 );
@@ -53,7 +53,7 @@ pub enum ListStackInstanceResourceDriftsError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    ListStackInstanceResourceDriftsError, 0usize =>
+    ListStackInstanceResourceDriftsError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     StackInstanceNotFoundException(t::StackInstanceNotFoundException), 2usize =>
     OperationNotFoundException(t::OperationNotFoundException)
@@ -66,7 +66,7 @@ pub enum ListStackInstancesError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    ListStackInstancesError, 0usize =>
+    ListStackInstancesError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)
 );
 /// The modeled errors of [`ListStackSetAutoDeploymentTargets`](crate::client::ListStackSetAutoDeploymentTargets): match on `error.modeled::<ListStackSetAutoDeploymentTargetsError>()`.
@@ -77,7 +77,7 @@ pub enum ListStackSetAutoDeploymentTargetsError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    ListStackSetAutoDeploymentTargetsError, 0usize =>
+    ListStackSetAutoDeploymentTargetsError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)
 );
 /// The modeled errors of [`ListStackSetOperationResults`](crate::client::ListStackSetOperationResults): match on `error.modeled::<ListStackSetOperationResultsError>()`.
@@ -90,7 +90,7 @@ pub enum ListStackSetOperationResultsError {
     OperationNotFoundException(t::OperationNotFoundException),
 }
 rt::operation_errors!(
-    ListStackSetOperationResultsError, 0usize =>
+    ListStackSetOperationResultsError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException)
 );
@@ -102,7 +102,7 @@ pub enum ListStackSetOperationsError {
     StackSetNotFoundException(t::StackSetNotFoundException),
 }
 rt::operation_errors!(
-    ListStackSetOperationsError, 0usize =>
+    ListStackSetOperationsError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException)
 );
 /// The modeled errors of [`ListTypeRegistrations`](crate::client::ListTypeRegistrations): match on `error.modeled::<ListTypeRegistrationsError>()`.
@@ -113,7 +113,8 @@ pub enum ListTypeRegistrationsError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    ListTypeRegistrationsError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    ListTypeRegistrationsError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`ListTypeVersions`](crate::client::ListTypeVersions): match on `error.modeled::<ListTypeVersionsError>()`.
 #[derive(Debug)]
@@ -123,7 +124,8 @@ pub enum ListTypeVersionsError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    ListTypeVersionsError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    ListTypeVersionsError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`ListTypes`](crate::client::ListTypes): match on `error.modeled::<ListTypesError>()`.
 #[derive(Debug)]
@@ -133,5 +135,6 @@ pub enum ListTypesError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    ListTypesError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    ListTypesError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );

@@ -12,6 +12,7 @@ pub enum PublishTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    PublishTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize =>
+    PublishTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
     TypeNotFoundException(t::TypeNotFoundException)
 );

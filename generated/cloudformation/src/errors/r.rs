@@ -12,7 +12,7 @@ pub enum RecordHandlerProgressError {
     OperationStatusCheckFailedException(t::OperationStatusCheckFailedException),
 }
 rt::operation_errors!(
-    RecordHandlerProgressError, 0usize =>
+    RecordHandlerProgressError in super::Exception, 0usize =>
     InvalidStateTransitionException(t::InvalidStateTransitionException), 1usize =>
     OperationStatusCheckFailedException(t::OperationStatusCheckFailedException)
 );
@@ -24,7 +24,8 @@ pub enum RegisterPublisherError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    RegisterPublisherError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    RegisterPublisherError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`RegisterType`](crate::client::RegisterType): match on `error.modeled::<RegisterTypeError>()`.
 #[derive(Debug)]
@@ -34,7 +35,8 @@ pub enum RegisterTypeError {
     CfnRegistryException(t::CfnRegistryException),
 }
 rt::operation_errors!(
-    RegisterTypeError, 0usize => CfnRegistryException(t::CfnRegistryException)
+    RegisterTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException)
 );
 /// The modeled errors of [`RollbackStack`](crate::client::RollbackStack): match on `error.modeled::<RollbackStackError>()`.
 #[derive(Debug)]
@@ -44,6 +46,6 @@ pub enum RollbackStackError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    RollbackStackError, 0usize =>
+    RollbackStackError in super::Exception, 0usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException)
 );

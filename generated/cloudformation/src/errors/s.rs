@@ -12,7 +12,8 @@ pub enum SetAliasError {
     AlreadyExistsException(t::AlreadyExistsException),
 }
 rt::operation_errors!(
-    SetAliasError, 0usize => LimitExceededException(t::LimitExceededException), 1usize =>
+    SetAliasError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
     AlreadyExistsException(t::AlreadyExistsException)
 );
 /// The modeled errors of [`SetTypeConfiguration`](crate::client::SetTypeConfiguration): match on `error.modeled::<SetTypeConfigurationError>()`.
@@ -25,8 +26,9 @@ pub enum SetTypeConfigurationError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    SetTypeConfigurationError, 0usize => CfnRegistryException(t::CfnRegistryException),
-    1usize => TypeNotFoundException(t::TypeNotFoundException)
+    SetTypeConfigurationError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
+    TypeNotFoundException(t::TypeNotFoundException)
 );
 /// The modeled errors of [`SetTypeDefaultVersion`](crate::client::SetTypeDefaultVersion): match on `error.modeled::<SetTypeDefaultVersionError>()`.
 #[derive(Debug)]
@@ -38,8 +40,9 @@ pub enum SetTypeDefaultVersionError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    SetTypeDefaultVersionError, 0usize => CfnRegistryException(t::CfnRegistryException),
-    1usize => TypeNotFoundException(t::TypeNotFoundException)
+    SetTypeDefaultVersionError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
+    TypeNotFoundException(t::TypeNotFoundException)
 );
 /// The modeled errors of [`StartResourceScan`](crate::client::StartResourceScan): match on `error.modeled::<StartResourceScanError>()`.
 #[derive(Debug)]
@@ -51,7 +54,7 @@ pub enum StartResourceScanError {
     ResourceScanLimitExceededException(t::ResourceScanLimitExceededException),
 }
 rt::operation_errors!(
-    StartResourceScanError, 0usize =>
+    StartResourceScanError in super::Exception, 0usize =>
     ResourceScanInProgressException(t::ResourceScanInProgressException), 1usize =>
     ResourceScanLimitExceededException(t::ResourceScanLimitExceededException)
 );
@@ -67,7 +70,7 @@ pub enum StopStackSetOperationError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    StopStackSetOperationError, 0usize =>
+    StopStackSetOperationError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationNotFoundException(t::OperationNotFoundException), 2usize =>
     InvalidOperationException(t::InvalidOperationException)

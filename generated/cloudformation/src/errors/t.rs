@@ -12,6 +12,7 @@ pub enum TestTypeError {
     TypeNotFoundException(t::TypeNotFoundException),
 }
 rt::operation_errors!(
-    TestTypeError, 0usize => CfnRegistryException(t::CfnRegistryException), 1usize =>
+    TestTypeError in super::Exception, 0usize =>
+    CfnRegistryException(t::CfnRegistryException), 1usize =>
     TypeNotFoundException(t::TypeNotFoundException)
 );

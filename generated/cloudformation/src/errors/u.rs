@@ -14,7 +14,7 @@ pub enum UpdateGeneratedTemplateError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    UpdateGeneratedTemplateError, 0usize =>
+    UpdateGeneratedTemplateError in super::Exception, 0usize =>
     AlreadyExistsException(t::AlreadyExistsException), 1usize =>
     GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException)
@@ -29,7 +29,7 @@ pub enum UpdateStackError {
     TokenAlreadyExistsException(t::TokenAlreadyExistsException),
 }
 rt::operation_errors!(
-    UpdateStackError, 0usize =>
+    UpdateStackError in super::Exception, 0usize =>
     InsufficientCapabilitiesException(t::InsufficientCapabilitiesException), 1usize =>
     TokenAlreadyExistsException(t::TokenAlreadyExistsException)
 );
@@ -51,7 +51,7 @@ pub enum UpdateStackInstancesError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    UpdateStackInstancesError, 0usize =>
+    UpdateStackInstancesError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     StackInstanceNotFoundException(t::StackInstanceNotFoundException), 2usize =>
     OperationInProgressException(t::OperationInProgressException), 3usize =>
@@ -77,7 +77,7 @@ pub enum UpdateStackSetError {
     StackInstanceNotFoundException(t::StackInstanceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateStackSetError, 0usize =>
+    UpdateStackSetError in super::Exception, 0usize =>
     StackSetNotFoundException(t::StackSetNotFoundException), 1usize =>
     OperationInProgressException(t::OperationInProgressException), 2usize =>
     OperationIdAlreadyExistsException(t::OperationIdAlreadyExistsException), 3usize =>

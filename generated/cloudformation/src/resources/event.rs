@@ -89,7 +89,7 @@ impl Event {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `StackId` attribute, loaded on first use.
+    /// The `StackId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_id(
         &self,
@@ -101,49 +101,49 @@ impl Event {
     pub fn event_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `StackName` attribute, loaded on first use.
+    /// The `StackName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.stack_name.clone())
     }
-    /// The `OperationId` attribute, loaded on first use.
+    /// The `OperationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operation_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.operation_id.clone())
     }
-    /// The `LogicalResourceId` attribute, loaded on first use.
+    /// The `LogicalResourceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn logical_resource_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.logical_resource_id.clone())
     }
-    /// The `PhysicalResourceId` attribute, loaded on first use.
+    /// The `PhysicalResourceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn physical_resource_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.physical_resource_id.clone())
     }
-    /// The `ResourceType` attribute, loaded on first use.
+    /// The `ResourceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_type(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.resource_type.clone())
     }
-    /// The `Timestamp` attribute, loaded on first use.
+    /// The `Timestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn timestamp(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.timestamp)
     }
-    /// The `ResourceStatus` attribute, loaded on first use.
+    /// The `ResourceStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status(
         &self,
@@ -152,35 +152,35 @@ impl Event {
     > + '_ {
         self.0.attr(|d| d.resource_status.clone())
     }
-    /// The `ResourceStatusReason` attribute, loaded on first use.
+    /// The `ResourceStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.resource_status_reason.clone())
     }
-    /// The `ResourceProperties` attribute, loaded on first use.
+    /// The `ResourceProperties` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_properties(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.resource_properties.clone())
     }
-    /// The `ClientRequestToken` attribute, loaded on first use.
+    /// The `ClientRequestToken` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn client_request_token(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.client_request_token.clone())
     }
-    /// The `HookType` attribute, loaded on first use.
+    /// The `HookType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_type(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.hook_type.clone())
     }
-    /// The `HookStatus` attribute, loaded on first use.
+    /// The `HookStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_status(
         &self,
@@ -189,14 +189,14 @@ impl Event {
     > + '_ {
         self.0.attr(|d| d.hook_status.clone())
     }
-    /// The `HookStatusReason` attribute, loaded on first use.
+    /// The `HookStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_status_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.hook_status_reason.clone())
     }
-    /// The `HookInvocationPoint` attribute, loaded on first use.
+    /// The `HookInvocationPoint` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_invocation_point(
         &self,
@@ -205,14 +205,14 @@ impl Event {
     > + '_ {
         self.0.attr(|d| d.hook_invocation_point.clone())
     }
-    /// The `HookInvocationId` attribute, loaded on first use.
+    /// The `HookInvocationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_invocation_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.hook_invocation_id.clone())
     }
-    /// The `HookFailureMode` attribute, loaded on first use.
+    /// The `HookFailureMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hook_failure_mode(
         &self,
@@ -221,7 +221,7 @@ impl Event {
     > + '_ {
         self.0.attr(|d| d.hook_failure_mode.clone())
     }
-    /// The `DetailedStatus` attribute, loaded on first use.
+    /// The `DetailedStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn detailed_status(
         &self,

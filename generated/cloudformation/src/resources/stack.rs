@@ -157,7 +157,7 @@ impl Stack {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `StackId` attribute, loaded on first use.
+    /// The `StackId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_id(
         &self,
@@ -169,21 +169,21 @@ impl Stack {
     pub fn stack_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `ChangeSetId` attribute, loaded on first use.
+    /// The `ChangeSetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn change_set_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.change_set_id.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `Parameters` attribute, loaded on first use.
+    /// The `Parameters` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn parameters(
         &self,
@@ -192,14 +192,14 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.parameters.clone())
     }
-    /// The `CreationTime` attribute, loaded on first use.
+    /// The `CreationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_time(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.creation_time)
     }
-    /// The `DeletionTime` attribute, loaded on first use.
+    /// The `DeletionTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_time(
         &self,
@@ -208,7 +208,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.deletion_time)
     }
-    /// The `LastUpdatedTime` attribute, loaded on first use.
+    /// The `LastUpdatedTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_updated_time(
         &self,
@@ -217,7 +217,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.last_updated_time)
     }
-    /// The `RollbackConfiguration` attribute, loaded on first use.
+    /// The `RollbackConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn rollback_configuration(
         &self,
@@ -226,28 +226,28 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.rollback_configuration.clone())
     }
-    /// The `StackStatus` attribute, loaded on first use.
+    /// The `StackStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_status(
         &self,
     ) -> impl ::core::future::Future<Output = Result<t::StackStatus, rt::Error>> + '_ {
         self.0.attr(|d| d.stack_status.clone())
     }
-    /// The `StackStatusReason` attribute, loaded on first use.
+    /// The `StackStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stack_status_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.stack_status_reason.clone())
     }
-    /// The `DisableRollback` attribute, loaded on first use.
+    /// The `DisableRollback` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn disable_rollback(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.disable_rollback)
     }
-    /// The `DeploymentConfig` attribute, loaded on first use.
+    /// The `DeploymentConfig` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deployment_config(
         &self,
@@ -256,7 +256,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.deployment_config.clone())
     }
-    /// The `NotificationARNs` attribute, loaded on first use.
+    /// The `NotificationARNs` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn notification_arns(
         &self,
@@ -265,14 +265,14 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.notification_arns.clone())
     }
-    /// The `TimeoutInMinutes` attribute, loaded on first use.
+    /// The `TimeoutInMinutes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn timeout_in_minutes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.timeout_in_minutes)
     }
-    /// The `Capabilities` attribute, loaded on first use.
+    /// The `Capabilities` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capabilities(
         &self,
@@ -281,7 +281,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.capabilities.clone())
     }
-    /// The `Outputs` attribute, loaded on first use.
+    /// The `Outputs` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outputs(
         &self,
@@ -290,14 +290,14 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.outputs.clone())
     }
-    /// The `RoleARN` attribute, loaded on first use.
+    /// The `RoleARN` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn role_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.role_arn.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -306,28 +306,28 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `EnableTerminationProtection` attribute, loaded on first use.
+    /// The `EnableTerminationProtection` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enable_termination_protection(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.enable_termination_protection)
     }
-    /// The `ParentId` attribute, loaded on first use.
+    /// The `ParentId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn parent_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.parent_id.clone())
     }
-    /// The `RootId` attribute, loaded on first use.
+    /// The `RootId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.root_id.clone())
     }
-    /// The `DriftInformation` attribute, loaded on first use.
+    /// The `DriftInformation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn drift_information(
         &self,
@@ -336,14 +336,14 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.drift_information.clone())
     }
-    /// The `RetainExceptOnCreate` attribute, loaded on first use.
+    /// The `RetainExceptOnCreate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn retain_except_on_create(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.retain_except_on_create)
     }
-    /// The `DeletionMode` attribute, loaded on first use.
+    /// The `DeletionMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_mode(
         &self,
@@ -352,7 +352,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.deletion_mode.clone())
     }
-    /// The `DetailedStatus` attribute, loaded on first use.
+    /// The `DetailedStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn detailed_status(
         &self,
@@ -361,7 +361,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.detailed_status.clone())
     }
-    /// The `LastOperations` attribute, loaded on first use.
+    /// The `LastOperations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_operations(
         &self,
@@ -370,7 +370,7 @@ impl Stack {
     > + '_ {
         self.0.attr(|d| d.last_operations.clone())
     }
-    /// The `AliasName` attribute, loaded on first use.
+    /// The `AliasName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alias_name(
         &self,

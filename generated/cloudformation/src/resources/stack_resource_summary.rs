@@ -112,28 +112,28 @@ impl StackResourceSummary {
     pub fn logical_resource_id(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `PhysicalResourceId` attribute, loaded on first use.
+    /// The `PhysicalResourceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn physical_resource_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.physical_resource_id.clone())
     }
-    /// The `ResourceType` attribute, loaded on first use.
+    /// The `ResourceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_type(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.resource_type.clone())
     }
-    /// The `LastUpdatedTimestamp` attribute, loaded on first use.
+    /// The `LastUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_updated_timestamp(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.last_updated_timestamp)
     }
-    /// The `ResourceStatus` attribute, loaded on first use.
+    /// The `ResourceStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status(
         &self,
@@ -142,14 +142,14 @@ impl StackResourceSummary {
     > + '_ {
         self.0.attr(|d| d.resource_status.clone())
     }
-    /// The `ResourceStatusReason` attribute, loaded on first use.
+    /// The `ResourceStatusReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_status_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.resource_status_reason.clone())
     }
-    /// The `DriftInformation` attribute, loaded on first use.
+    /// The `DriftInformation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn drift_information(
         &self,
@@ -158,7 +158,7 @@ impl StackResourceSummary {
     > + '_ {
         self.0.attr(|d| d.drift_information.clone())
     }
-    /// The `ModuleInfo` attribute, loaded on first use.
+    /// The `ModuleInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn module_info(
         &self,

@@ -49,17 +49,23 @@ impl CreateResourceMetricsConfiguration {
     }
     /// Specifies which metrics Amazon CloudWatch collects for the resource. If you omit this parameter, Amazon CloudWatch collects all available detailed metrics for the resource.
     #[inline]
-    pub fn metric_selections(mut self, value: Vec<t::ResourceMetricSelection>) -> Self {
-        self.0.input_mut().metric_selections = Some(value);
+    pub fn metric_selections(
+        mut self,
+        value: impl rt::Items<t::ResourceMetricSelection>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_selections);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateResourceMetricsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateResourceMetricsConfigurationOutput,
+            e::CreateResourceMetricsConfigurationError,
+        >,
     > {
         self.0.send()
     }
@@ -67,7 +73,10 @@ impl CreateResourceMetricsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateResourceMetricsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateResourceMetricsConfigurationOutput,
+        e::CreateResourceMetricsConfigurationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -75,7 +84,7 @@ impl CreateResourceMetricsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

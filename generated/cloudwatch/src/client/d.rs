@@ -160,16 +160,14 @@ impl DeleteAlarmMuteRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -177,7 +175,7 @@ impl DeleteAlarmMuteRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -216,21 +214,21 @@ rt::operation_type!(
 impl DeleteAlarms {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     #[inline]
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_names = value;
+    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteAlarmsError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteAlarmsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -238,7 +236,7 @@ impl DeleteAlarms {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -298,8 +296,8 @@ impl DeleteAnomalyDetector {
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The statistic associated with the anomaly detection model to delete.
@@ -329,18 +327,23 @@ impl DeleteAnomalyDetector {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteAnomalyDetectorOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteAnomalyDetectorOutput,
+            e::DeleteAnomalyDetectorError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteAnomalyDetectorOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteAnomalyDetectorOutput, e::DeleteAnomalyDetectorError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -348,7 +351,7 @@ impl DeleteAnomalyDetector {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -388,23 +391,25 @@ rt::operation_type!(
 impl DeleteDashboards {
     /// The dashboards to be deleted. This parameter is required.
     #[inline]
-    pub fn dashboard_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().dashboard_names = value;
+    pub fn dashboard_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().dashboard_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteDashboardsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteDashboardsOutput, e::DeleteDashboardsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteDashboardsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteDashboardsOutput, e::DeleteDashboardsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -412,7 +417,7 @@ impl DeleteDashboards {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -454,23 +459,25 @@ rt::operation_type!(
 impl DeleteInsightRules {
     /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     #[inline]
-    pub fn rule_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().rule_names = value;
+    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().rule_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteInsightRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteInsightRulesOutput, e::DeleteInsightRulesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteInsightRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteInsightRulesOutput, e::DeleteInsightRulesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -478,7 +485,7 @@ impl DeleteInsightRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -530,12 +537,12 @@ impl DeleteMetricDataQueryDefinition {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteMetricDataQueryDefinitionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteMetricDataQueryDefinitionOutput>,
     > {
         self.0.send()
     }
@@ -543,7 +550,7 @@ impl DeleteMetricDataQueryDefinition {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteMetricDataQueryDefinitionOutput, rt::Error> {
+    ) -> rt::CallResult<t::DeleteMetricDataQueryDefinitionOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -551,7 +558,7 @@ impl DeleteMetricDataQueryDefinition {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -596,18 +603,20 @@ impl DeleteMetricStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteMetricStreamOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteMetricStreamOutput, e::DeleteMetricStreamError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteMetricStreamOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteMetricStreamOutput, e::DeleteMetricStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -615,7 +624,7 @@ impl DeleteMetricStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -665,12 +674,15 @@ impl DeleteResourceMetricsConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteResourceMetricsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteResourceMetricsConfigurationOutput,
+            e::DeleteResourceMetricsConfigurationError,
+        >,
     > {
         self.0.send()
     }
@@ -678,7 +690,10 @@ impl DeleteResourceMetricsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteResourceMetricsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteResourceMetricsConfigurationOutput,
+        e::DeleteResourceMetricsConfigurationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -686,7 +701,7 @@ impl DeleteResourceMetricsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,18 +753,26 @@ impl DescribeAlarmContributors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAlarmContributorsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeAlarmContributorsOutput,
+            e::DescribeAlarmContributorsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAlarmContributorsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeAlarmContributorsOutput,
+        e::DescribeAlarmContributorsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -757,7 +780,7 @@ impl DescribeAlarmContributors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -813,8 +836,8 @@ impl DescribeAlarmHistory {
     }
     /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned.
     #[inline]
-    pub fn alarm_types(mut self, value: Vec<t::AlarmType>) -> Self {
-        self.0.input_mut().alarm_types = Some(value);
+    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_types);
         self
     }
     /// The type of alarm histories to retrieve.
@@ -854,18 +877,23 @@ impl DescribeAlarmHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAlarmHistoryOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeAlarmHistoryOutput,
+            e::DescribeAlarmHistoryError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAlarmHistoryOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeAlarmHistoryOutput, e::DescribeAlarmHistoryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -873,7 +901,7 @@ impl DescribeAlarmHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -928,8 +956,8 @@ rt::operation_type!(
 impl DescribeAlarms {
     /// The names of the alarms to retrieve information about.
     #[inline]
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_names = Some(value);
+    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
     /// An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix.
@@ -940,8 +968,8 @@ impl DescribeAlarms {
     }
     /// Use this parameter to specify whether you want the operation to return metric alarms, composite alarms, or log alarms. If you omit this parameter, only metric alarms are returned, even if composite alarms or log alarms exist in the account.
     #[inline]
-    pub fn alarm_types(mut self, value: Vec<t::AlarmType>) -> Self {
-        self.0.input_mut().alarm_types = Some(value);
+    pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_types);
         self
     }
     /// If you use this parameter and specify the name of a composite alarm, the operation returns information about the "children" alarms of the alarm you specify. These are the metric alarms and composite alarms referenced in the `AlarmRule` field of the composite alarm that you specify in `ChildrenOfAlarmName`. Information about the composite alarm that you name in `ChildrenOfAlarmName` is not returned.
@@ -981,18 +1009,20 @@ impl DescribeAlarms {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAlarmsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeAlarmsOutput, e::DescribeAlarmsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAlarmsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeAlarmsOutput, e::DescribeAlarmsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1000,7 +1030,7 @@ impl DescribeAlarms {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1112,8 +1142,8 @@ impl DescribeAlarmsForMetric {
     }
     /// The dimensions associated with the metric. If the metric has any associated dimensions, you must specify them in order for the call to succeed.
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The period, in seconds, over which the statistic is applied.
@@ -1129,18 +1159,16 @@ impl DescribeAlarmsForMetric {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAlarmsForMetricOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAlarmsForMetricOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAlarmsForMetricOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAlarmsForMetricOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1148,7 +1176,7 @@ impl DescribeAlarmsForMetric {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1189,8 +1217,8 @@ rt::operation_type!(
 impl DescribeAnomalyDetectors {
     /// Specifies the unique identifiers of the anomaly detectors to describe. You can specify up to 50 identifiers. If you specify this parameter, you cannot also specify the `Namespace`, `MetricName`, `Dimensions`, or `AnomalyDetectorTypes` metric filters.
     #[inline]
-    pub fn anomaly_detector_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().anomaly_detector_ids = Some(value);
+    pub fn anomaly_detector_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().anomaly_detector_ids);
         self
     }
     /// Use the token returned by the previous operation to request the next page of results.
@@ -1219,29 +1247,40 @@ impl DescribeAnomalyDetectors {
     }
     /// Limits the results to only the anomaly detection models that are associated with the specified metric dimensions. If there are multiple metrics that have these dimensions and have anomaly detection models associated, they're all returned.
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The anomaly detector types to request when using `DescribeAnomalyDetectorsInput`. If empty, defaults to `SINGLE_METRIC`.
     #[inline]
-    pub fn anomaly_detector_types(mut self, value: Vec<t::AnomalyDetectorType>) -> Self {
-        self.0.input_mut().anomaly_detector_types = Some(value);
+    pub fn anomaly_detector_types(
+        mut self,
+        value: impl rt::Items<t::AnomalyDetectorType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().anomaly_detector_types);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAnomalyDetectorsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeAnomalyDetectorsOutput,
+            e::DescribeAnomalyDetectorsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAnomalyDetectorsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeAnomalyDetectorsOutput,
+        e::DescribeAnomalyDetectorsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1249,7 +1288,7 @@ impl DescribeAnomalyDetectors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1315,18 +1354,23 @@ impl DescribeInsightRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInsightRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeInsightRulesOutput,
+            e::DescribeInsightRulesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeInsightRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeInsightRulesOutput, e::DescribeInsightRulesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1334,7 +1378,7 @@ impl DescribeInsightRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1370,21 +1414,19 @@ rt::operation_type!(
 impl DisableAlarmActions {
     /// The names of the alarms.
     #[inline]
-    pub fn alarm_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_names = value;
+    pub fn alarm_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1392,7 +1434,7 @@ impl DisableAlarmActions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1428,23 +1470,28 @@ rt::operation_type!(
 impl DisableInsightRules {
     /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     #[inline]
-    pub fn rule_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().rule_names = value;
+    pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().rule_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableInsightRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DisableInsightRulesOutput,
+            e::DisableInsightRulesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableInsightRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DisableInsightRulesOutput, e::DisableInsightRulesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1452,7 +1499,7 @@ impl DisableInsightRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1519,18 +1566,26 @@ impl DisassociateDatasetKmsKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateDatasetKmsKeyOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DisassociateDatasetKmsKeyOutput,
+            e::DisassociateDatasetKmsKeyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateDatasetKmsKeyOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DisassociateDatasetKmsKeyOutput,
+        e::DisassociateDatasetKmsKeyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1538,7 +1593,7 @@ impl DisassociateDatasetKmsKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -123,18 +123,20 @@ impl GetAlarmMuteRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAlarmMuteRuleOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAlarmMuteRuleOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetAlarmMuteRuleOutput, e::GetAlarmMuteRuleError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -142,7 +144,7 @@ impl GetAlarmMuteRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -202,16 +204,20 @@ impl GetDashboard {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetDashboardOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDashboardOutput, e::GetDashboardError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetDashboardOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetDashboardOutput, e::GetDashboardError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,7 +225,7 @@ impl GetDashboard {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -260,16 +266,20 @@ impl GetDataset {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetDatasetOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDatasetOutput, e::GetDatasetError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetDatasetOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetDatasetOutput, e::GetDatasetError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -277,7 +287,7 @@ impl GetDataset {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -353,8 +363,8 @@ impl GetInsightRuleReport {
     }
     /// Specifies which metrics to use for aggregation of contributor values for the report. You can specify one or more of the following metrics:
     #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = Some(value);
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
     /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
@@ -364,18 +374,23 @@ impl GetInsightRuleReport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInsightRuleReportOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetInsightRuleReportOutput,
+            e::GetInsightRuleReportError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInsightRuleReportOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetInsightRuleReportOutput, e::GetInsightRuleReportError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +398,7 @@ impl GetInsightRuleReport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -444,8 +459,11 @@ rt::operation_type!(
 impl GetMetricData {
     /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
     #[inline]
-    pub fn metric_data_queries(mut self, value: Vec<t::MetricDataQuery>) -> Self {
-        self.0.input_mut().metric_data_queries = value;
+    pub fn metric_data_queries(
+        mut self,
+        value: impl rt::Items<t::MetricDataQuery>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_data_queries);
         self
     }
     /// The time stamp indicating the earliest data to be returned.
@@ -485,18 +503,20 @@ impl GetMetricData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetMetricDataOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetMetricDataOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMetricDataOutput, e::GetMetricDataError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -504,7 +524,7 @@ impl GetMetricData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -563,12 +583,15 @@ impl GetMetricDataQueryDefinition {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetMetricDataQueryDefinitionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetMetricDataQueryDefinitionOutput,
+            e::GetMetricDataQueryDefinitionError,
+        >,
     > {
         self.0.send()
     }
@@ -576,7 +599,10 @@ impl GetMetricDataQueryDefinition {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetMetricDataQueryDefinitionOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::GetMetricDataQueryDefinitionOutput,
+        e::GetMetricDataQueryDefinitionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -584,7 +610,7 @@ impl GetMetricDataQueryDefinition {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -660,8 +686,8 @@ impl GetMetricStatistics {
     }
     /// The dimensions. If the metric contains multiple dimensions, you must include a value for each dimension. CloudWatch treats each unique combination of dimensions as a separate metric. If a specific combination of dimensions was not published, you can't retrieve statistics for it. You must specify the same dimensions that were used when the metrics were created. For an example, see [Dimension Combinations](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#dimension-combinations) in the *Amazon CloudWatch User Guide*. For more information about specifying dimensions, see [Publishing Metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the *Amazon CloudWatch User Guide*.
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request.
@@ -684,14 +710,14 @@ impl GetMetricStatistics {
     }
     /// The metric statistics, other than percentile. For percentile statistics, use `ExtendedStatistics`. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both.
     #[inline]
-    pub fn statistics(mut self, value: Vec<t::Statistic>) -> Self {
-        self.0.input_mut().statistics = Some(value);
+    pub fn statistics(mut self, value: impl rt::Items<t::Statistic>) -> Self {
+        value.add_to(&mut self.0.input_mut().statistics);
         self
     }
     /// The percentile statistics. Specify values between p0.0 and p100. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers.
     #[inline]
-    pub fn extended_statistics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().extended_statistics = Some(value);
+    pub fn extended_statistics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().extended_statistics);
         self
     }
     /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
@@ -701,18 +727,23 @@ impl GetMetricStatistics {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetMetricStatisticsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetMetricStatisticsOutput,
+            e::GetMetricStatisticsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetMetricStatisticsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMetricStatisticsOutput, e::GetMetricStatisticsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -720,7 +751,7 @@ impl GetMetricStatistics {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -765,18 +796,20 @@ impl GetMetricStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetMetricStreamOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetMetricStreamOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMetricStreamOutput, e::GetMetricStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -784,7 +817,7 @@ impl GetMetricStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -844,18 +877,16 @@ impl GetMetricWidgetImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetMetricWidgetImageOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetMetricWidgetImageOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetMetricWidgetImageOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetMetricWidgetImageOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -863,7 +894,7 @@ impl GetMetricWidgetImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -902,18 +933,16 @@ rt::operation_type!(
 );
 impl GetOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetOTelEnrichmentOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetOTelEnrichmentOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetOTelEnrichmentOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetOTelEnrichmentOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -921,7 +950,7 @@ impl GetOTelEnrichment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -967,12 +996,15 @@ impl GetResourceMetricsConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetResourceMetricsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetResourceMetricsConfigurationOutput,
+            e::GetResourceMetricsConfigurationError,
+        >,
     > {
         self.0.send()
     }
@@ -980,7 +1012,10 @@ impl GetResourceMetricsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetResourceMetricsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::GetResourceMetricsConfigurationOutput,
+        e::GetResourceMetricsConfigurationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -988,7 +1023,7 @@ impl GetResourceMetricsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -92,8 +92,8 @@ impl ListAlarmMuteRules {
     }
     /// Filter results to show only mute rules with the specified statuses. Valid values are `SCHEDULED`, `ACTIVE`, or `EXPIRED`.
     #[inline]
-    pub fn statuses(mut self, value: Vec<t::AlarmMuteRuleStatus>) -> Self {
-        self.0.input_mut().statuses = Some(value);
+    pub fn statuses(mut self, value: impl rt::Items<t::AlarmMuteRuleStatus>) -> Self {
+        value.add_to(&mut self.0.input_mut().statuses);
         self
     }
     /// The maximum number of mute rules to return in one call. The default is 50.
@@ -109,18 +109,20 @@ impl ListAlarmMuteRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAlarmMuteRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAlarmMuteRulesOutput, e::ListAlarmMuteRulesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAlarmMuteRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListAlarmMuteRulesOutput, e::ListAlarmMuteRulesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -128,7 +130,7 @@ impl ListAlarmMuteRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -196,18 +198,20 @@ impl ListDashboards {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListDashboardsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListDashboardsOutput, e::ListDashboardsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListDashboardsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListDashboardsOutput, e::ListDashboardsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -215,7 +219,7 @@ impl ListDashboards {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -286,18 +290,26 @@ impl ListManagedInsightRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListManagedInsightRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListManagedInsightRulesOutput,
+            e::ListManagedInsightRulesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListManagedInsightRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListManagedInsightRulesOutput,
+        e::ListManagedInsightRulesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -305,7 +317,7 @@ impl ListManagedInsightRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -365,12 +377,12 @@ impl ListMetricDataQueryDefinitions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMetricDataQueryDefinitionsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListMetricDataQueryDefinitionsOutput>,
     > {
         self.0.send()
     }
@@ -378,7 +390,7 @@ impl ListMetricDataQueryDefinitions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListMetricDataQueryDefinitionsOutput, rt::Error> {
+    ) -> rt::CallResult<t::ListMetricDataQueryDefinitionsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -386,7 +398,7 @@ impl ListMetricDataQueryDefinitions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -450,18 +462,20 @@ impl ListMetricStreams {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMetricStreamsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListMetricStreamsOutput, e::ListMetricStreamsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListMetricStreamsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListMetricStreamsOutput, e::ListMetricStreamsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -469,7 +483,7 @@ impl ListMetricStreams {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -525,8 +539,8 @@ impl ListMetrics {
     }
     /// The dimensions to filter against. Only the dimension with names that match exactly will be returned. If you specify one dimension name and a metric has that dimension and also other dimensions, it will be returned.
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::DimensionFilter>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::DimensionFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The token returned by a previous call to indicate that there is more data available.
@@ -554,16 +568,20 @@ impl ListMetrics {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListMetricsOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListMetricsOutput, e::ListMetricsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListMetricsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListMetricsOutput, e::ListMetricsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -571,7 +589,7 @@ impl ListMetrics {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -625,18 +643,23 @@ impl ListTagsForResource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForResourceOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListTagsForResourceOutput,
+            e::ListTagsForResourceError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForResourceOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTagsForResourceOutput, e::ListTagsForResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -644,7 +667,7 @@ impl ListTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -140,8 +140,8 @@ impl PutAlarmMuteRule {
     }
     /// A list of key-value pairs to associate with the alarm mute rule. You can use tags to categorize and manage your mute rules.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, `2026-04-15T08:00:00Z`). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression.
@@ -157,16 +157,16 @@ impl PutAlarmMuteRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutAlarmMuteRuleError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -174,7 +174,7 @@ impl PutAlarmMuteRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -232,8 +232,8 @@ impl PutAnomalyDetector {
     #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
     #[allow(deprecated)]
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The statistic to use for the metric and the anomaly detection model.
@@ -275,18 +275,20 @@ impl PutAnomalyDetector {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutAnomalyDetectorOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutAnomalyDetectorOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutAnomalyDetectorOutput, e::PutAnomalyDetectorError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -294,7 +296,7 @@ impl PutAnomalyDetector {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -361,8 +363,8 @@ impl PutCompositeAlarm {
     }
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_actions = Some(value);
+    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
     /// The description for the composite alarm.
@@ -385,20 +387,20 @@ impl PutCompositeAlarm {
     }
     /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().insufficient_data_actions = Some(value);
+    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
         self
     }
     /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ok_actions = Some(value);
+    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
     /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
@@ -426,16 +428,16 @@ impl PutCompositeAlarm {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutCompositeAlarmError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutCompositeAlarmError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -443,7 +445,7 @@ impl PutCompositeAlarm {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -497,21 +499,25 @@ impl PutDashboard {
     }
     /// A list of key-value pairs to associate with the dashboard. You can associate as many as 50 tags with a dashboard.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutDashboardOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutDashboardOutput, e::PutDashboardError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutDashboardOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutDashboardOutput, e::PutDashboardError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -519,7 +525,7 @@ impl PutDashboard {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -575,8 +581,8 @@ impl PutInsightRule {
     }
     /// A list of key-value pairs to associate with the Contributor Insights rule. You can associate as many as 50 tags with a rule.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights.
@@ -586,18 +592,20 @@ impl PutInsightRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutInsightRuleOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutInsightRuleOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutInsightRuleOutput, e::PutInsightRuleError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -605,7 +613,7 @@ impl PutInsightRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -689,20 +697,20 @@ impl PutLogAlarm {
     }
     /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ok_actions = Some(value);
+    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_actions = Some(value);
+    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
     /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().insufficient_data_actions = Some(value);
+    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
         self
     }
     /// The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100.
@@ -740,8 +748,8 @@ impl PutLogAlarm {
     }
     /// A list of key-value pairs to associate with the alarm. You can use tags to categorize and manage your alarms.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data.
@@ -757,16 +765,16 @@ impl PutLogAlarm {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutLogAlarmError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutLogAlarmError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -774,7 +782,7 @@ impl PutLogAlarm {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -811,23 +819,31 @@ rt::operation_type!(
 impl PutManagedInsightRules {
     /// A list of `ManagedRules` to enable.
     #[inline]
-    pub fn managed_rules(mut self, value: Vec<t::ManagedRule>) -> Self {
-        self.0.input_mut().managed_rules = value;
+    pub fn managed_rules(mut self, value: impl rt::Items<t::ManagedRule>) -> Self {
+        value.add_to(&mut self.0.input_mut().managed_rules);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutManagedInsightRulesOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutManagedInsightRulesOutput,
+            e::PutManagedInsightRulesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutManagedInsightRulesOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::PutManagedInsightRulesOutput,
+        e::PutManagedInsightRulesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -835,7 +851,7 @@ impl PutManagedInsightRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -911,20 +927,20 @@ impl PutMetricAlarm {
     }
     /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
     #[inline]
-    pub fn ok_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ok_actions = Some(value);
+    pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
     #[inline]
-    pub fn alarm_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().alarm_actions = Some(value);
+    pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
     /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
     #[inline]
-    pub fn insufficient_data_actions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().insufficient_data_actions = Some(value);
+    pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().insufficient_data_actions);
         self
     }
     /// The name for the metric associated with the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
@@ -953,8 +969,8 @@ impl PutMetricAlarm {
     }
     /// The dimensions for the metric specified in `MetricName`.
     #[inline]
-    pub fn dimensions(mut self, value: Vec<t::Dimension>) -> Self {
-        self.0.input_mut().dimensions = Some(value);
+    pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
+        value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
     /// The length, in seconds, used each time the metric specified in `MetricName` is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
@@ -1013,14 +1029,14 @@ impl PutMetricAlarm {
     }
     /// An array of `MetricDataQuery` structures that enable you to create an alarm based on the result of a metric math expression. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
     #[inline]
-    pub fn metrics(mut self, value: Vec<t::MetricDataQuery>) -> Self {
-        self.0.input_mut().metrics = Some(value);
+    pub fn metrics(mut self, value: impl rt::Items<t::MetricDataQuery>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
     /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// If this is an alarm based on an anomaly detection model, make this value match the ID of the `ANOMALY_DETECTION_BAND` function.
@@ -1060,16 +1076,16 @@ impl PutMetricAlarm {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricAlarmError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricAlarmError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1077,7 +1093,7 @@ impl PutMetricAlarm {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1134,14 +1150,17 @@ impl PutMetricData {
     }
     /// The data for the metrics. Use this parameter if your metrics do not contain associated entities. The array can include no more than 1000 metrics per call.
     #[inline]
-    pub fn metric_data(mut self, value: Vec<t::MetricDatum>) -> Self {
-        self.0.input_mut().metric_data = Some(value);
+    pub fn metric_data(mut self, value: impl rt::Items<t::MetricDatum>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_data);
         self
     }
     /// Data for metrics that contain associated entity information. You can include up to two `EntityMetricData` objects, each of which can contain a single `Entity` and associated metrics.
     #[inline]
-    pub fn entity_metric_data(mut self, value: Vec<t::EntityMetricData>) -> Self {
-        self.0.input_mut().entity_metric_data = Some(value);
+    pub fn entity_metric_data(
+        mut self,
+        value: impl rt::Items<t::EntityMetricData>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().entity_metric_data);
         self
     }
     /// Whether to accept valid metric data when an invalid entity is sent.
@@ -1151,16 +1170,16 @@ impl PutMetricData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricDataError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricDataError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1168,7 +1187,7 @@ impl PutMetricData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1243,17 +1262,20 @@ impl PutMetricDataQueryDefinition {
     }
     /// A list of key-value pairs to associate with the metric data query definition. You can use tags to categorize definitions and to control access to them. Tags are applied only when the request creates a definition, that is, when you omit `Id`. To change the tags of an existing definition, use `TagResource` and `UntagResource`.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutMetricDataQueryDefinitionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutMetricDataQueryDefinitionOutput,
+            e::PutMetricDataQueryDefinitionError,
+        >,
     > {
         self.0.send()
     }
@@ -1261,7 +1283,10 @@ impl PutMetricDataQueryDefinition {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutMetricDataQueryDefinitionOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutMetricDataQueryDefinitionOutput,
+        e::PutMetricDataQueryDefinitionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1269,7 +1294,7 @@ impl PutMetricDataQueryDefinition {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1331,14 +1356,20 @@ impl PutMetricStream {
     }
     /// If you specify this parameter, the stream sends only the metrics from the metric namespaces that you specify here.
     #[inline]
-    pub fn include_filters(mut self, value: Vec<t::MetricStreamFilter>) -> Self {
-        self.0.input_mut().include_filters = Some(value);
+    pub fn include_filters(
+        mut self,
+        value: impl rt::Items<t::MetricStreamFilter>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
     /// If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here.
     #[inline]
-    pub fn exclude_filters(mut self, value: Vec<t::MetricStreamFilter>) -> Self {
-        self.0.input_mut().exclude_filters = Some(value);
+    pub fn exclude_filters(
+        mut self,
+        value: impl rt::Items<t::MetricStreamFilter>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().exclude_filters);
         self
     }
     /// The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream.
@@ -1364,17 +1395,17 @@ impl PutMetricStream {
     }
     /// A list of key-value pairs to associate with the metric stream. You can associate as many as 50 tags with a metric stream.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members.
     #[inline]
     pub fn statistics_configurations(
         mut self,
-        value: Vec<t::MetricStreamStatisticsConfiguration>,
+        value: impl rt::Items<t::MetricStreamStatisticsConfiguration>,
     ) -> Self {
-        self.0.input_mut().statistics_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().statistics_configurations);
         self
     }
     /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.
@@ -1384,18 +1415,20 @@ impl PutMetricStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutMetricStreamOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutMetricStreamOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutMetricStreamOutput, e::PutMetricStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1403,7 +1436,7 @@ impl PutMetricStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

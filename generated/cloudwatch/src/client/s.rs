@@ -85,16 +85,16 @@ impl SetAlarmState {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetAlarmStateError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetAlarmStateError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -102,7 +102,7 @@ impl SetAlarmState {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -138,23 +138,25 @@ rt::operation_type!(
 impl StartMetricStreams {
     /// The array of the names of metric streams to start streaming.
     #[inline]
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().names = value;
+    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartMetricStreamsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartMetricStreamsOutput, e::StartMetricStreamsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartMetricStreamsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartMetricStreamsOutput, e::StartMetricStreamsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -162,7 +164,7 @@ impl StartMetricStreams {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -208,33 +210,38 @@ impl StartOTelEnrichment {
     #[inline]
     pub fn include_filters(
         mut self,
-        value: Vec<t::OTelEnrichmentMetricSelector>,
+        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
-        self.0.input_mut().include_filters = Some(value);
+        value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     #[inline]
     pub fn exclude_filters(
         mut self,
-        value: Vec<t::OTelEnrichmentMetricSelector>,
+        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
-        self.0.input_mut().exclude_filters = Some(value);
+        value.add_to(&mut self.0.input_mut().exclude_filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartOTelEnrichmentOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::StartOTelEnrichmentOutput,
+            e::StartOTelEnrichmentError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartOTelEnrichmentOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartOTelEnrichmentOutput, e::StartOTelEnrichmentError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -242,7 +249,7 @@ impl StartOTelEnrichment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -282,23 +289,25 @@ rt::operation_type!(
 impl StopMetricStreams {
     /// The array of the names of metric streams to stop streaming.
     #[inline]
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().names = value;
+    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StopMetricStreamsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StopMetricStreamsOutput, e::StopMetricStreamsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StopMetricStreamsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StopMetricStreamsOutput, e::StopMetricStreamsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -306,7 +315,7 @@ impl StopMetricStreams {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -345,18 +354,16 @@ rt::operation_type!(
 );
 impl StopOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StopOTelEnrichmentOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::StopOTelEnrichmentOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StopOTelEnrichmentOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::StopOTelEnrichmentOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -364,7 +371,7 @@ impl StopOTelEnrichment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

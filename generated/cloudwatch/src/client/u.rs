@@ -56,23 +56,25 @@ impl UntagResource {
     }
     /// The list of tag keys to remove from the resource.
     #[inline]
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().tag_keys = value;
+    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UntagResourceOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UntagResourceOutput, e::UntagResourceError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UntagResourceOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UntagResourceOutput, e::UntagResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -80,7 +82,7 @@ impl UntagResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -120,33 +122,38 @@ impl UpdateOTelEnrichment {
     #[inline]
     pub fn include_filters(
         mut self,
-        value: Vec<t::OTelEnrichmentMetricSelector>,
+        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
-        self.0.input_mut().include_filters = Some(value);
+        value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     #[inline]
     pub fn exclude_filters(
         mut self,
-        value: Vec<t::OTelEnrichmentMetricSelector>,
+        value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
-        self.0.input_mut().exclude_filters = Some(value);
+        value.add_to(&mut self.0.input_mut().exclude_filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateOTelEnrichmentOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateOTelEnrichmentOutput,
+            e::UpdateOTelEnrichmentError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateOTelEnrichmentOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateOTelEnrichmentOutput, e::UpdateOTelEnrichmentError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -154,7 +161,7 @@ impl UpdateOTelEnrichment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -207,17 +214,23 @@ impl UpdateResourceMetricsConfiguration {
     }
     /// Specifies which metrics Amazon CloudWatch collects for the resource. The selections that you provide completely replace any existing metric selections.
     #[inline]
-    pub fn metric_selections(mut self, value: Vec<t::ResourceMetricSelection>) -> Self {
-        self.0.input_mut().metric_selections = Some(value);
+    pub fn metric_selections(
+        mut self,
+        value: impl rt::Items<t::ResourceMetricSelection>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_selections);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateResourceMetricsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateResourceMetricsConfigurationOutput,
+            e::UpdateResourceMetricsConfigurationError,
+        >,
     > {
         self.0.send()
     }
@@ -225,7 +238,10 @@ impl UpdateResourceMetricsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateResourceMetricsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateResourceMetricsConfigurationOutput,
+        e::UpdateResourceMetricsConfigurationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -233,7 +249,7 @@ impl UpdateResourceMetricsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -18,7 +18,7 @@ pub enum AssociateDatasetKmsKeyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    AssociateDatasetKmsKeyError, 0usize =>
+    AssociateDatasetKmsKeyError in super::Exception, 0usize =>
     KmsAccessDeniedException(t::KmsAccessDeniedException), 1usize =>
     KmsKeyNotFoundException(t::KmsKeyNotFoundException), 2usize =>
     ConflictException(t::ConflictException), 3usize =>

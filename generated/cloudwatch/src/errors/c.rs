@@ -12,7 +12,7 @@ pub enum CreateResourceMetricsConfigurationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    CreateResourceMetricsConfigurationError, 0usize =>
+    CreateResourceMetricsConfigurationError in super::Exception, 0usize =>
     ConflictException(t::ConflictException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );

@@ -12,7 +12,8 @@ pub enum DeleteAlarmsError {
     ResourceConflict(t::ResourceConflict),
 }
 rt::operation_errors!(
-    DeleteAlarmsError, 0usize => ResourceNotFound(t::ResourceNotFound), 1usize =>
+    DeleteAlarmsError in super::Exception, 0usize =>
+    ResourceNotFound(t::ResourceNotFound), 1usize =>
     ResourceConflict(t::ResourceConflict)
 );
 /// The modeled errors of [`DeleteAnomalyDetector`](crate::client::DeleteAnomalyDetector): match on `error.modeled::<DeleteAnomalyDetectorError>()`.
@@ -31,7 +32,7 @@ pub enum DeleteAnomalyDetectorError {
     InvalidParameterCombinationException(t::InvalidParameterCombinationException),
 }
 rt::operation_errors!(
-    DeleteAnomalyDetectorError, 0usize =>
+    DeleteAnomalyDetectorError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
@@ -50,7 +51,7 @@ pub enum DeleteDashboardsError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    DeleteDashboardsError, 0usize =>
+    DeleteDashboardsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     ConflictException(t::ConflictException)
@@ -65,7 +66,7 @@ pub enum DeleteInsightRulesError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    DeleteInsightRulesError, 0usize =>
+    DeleteInsightRulesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException)
 );
@@ -81,9 +82,10 @@ pub enum DeleteMetricStreamError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    DeleteMetricStreamError, 0usize => InternalServiceFault(t::InternalServiceFault),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingRequiredParameterException(t::MissingRequiredParameterException)
+    DeleteMetricStreamError in super::Exception, 0usize =>
+    InternalServiceFault(t::InternalServiceFault), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingRequiredParameterException(t::MissingRequiredParameterException)
 );
 /// The modeled errors of [`DeleteResourceMetricsConfiguration`](crate::client::DeleteResourceMetricsConfiguration): match on `error.modeled::<DeleteResourceMetricsConfigurationError>()`.
 #[derive(Debug)]
@@ -93,7 +95,7 @@ pub enum DeleteResourceMetricsConfigurationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteResourceMetricsConfigurationError, 0usize =>
+    DeleteResourceMetricsConfigurationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`DescribeAlarmContributors`](crate::client::DescribeAlarmContributors): match on `error.modeled::<DescribeAlarmContributorsError>()`.
@@ -106,8 +108,9 @@ pub enum DescribeAlarmContributorsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DescribeAlarmContributorsError, 0usize => InvalidNextToken(t::InvalidNextToken),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException)
+    DescribeAlarmContributorsError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`DescribeAlarmHistory`](crate::client::DescribeAlarmHistory): match on `error.modeled::<DescribeAlarmHistoryError>()`.
 #[derive(Debug)]
@@ -117,7 +120,8 @@ pub enum DescribeAlarmHistoryError {
     InvalidNextToken(t::InvalidNextToken),
 }
 rt::operation_errors!(
-    DescribeAlarmHistoryError, 0usize => InvalidNextToken(t::InvalidNextToken)
+    DescribeAlarmHistoryError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken)
 );
 /// The modeled errors of [`DescribeAlarms`](crate::client::DescribeAlarms): match on `error.modeled::<DescribeAlarmsError>()`.
 #[derive(Debug)]
@@ -127,7 +131,8 @@ pub enum DescribeAlarmsError {
     InvalidNextToken(t::InvalidNextToken),
 }
 rt::operation_errors!(
-    DescribeAlarmsError, 0usize => InvalidNextToken(t::InvalidNextToken)
+    DescribeAlarmsError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken)
 );
 /// The modeled errors of [`DescribeAnomalyDetectors`](crate::client::DescribeAnomalyDetectors): match on `error.modeled::<DescribeAnomalyDetectorsError>()`.
 #[derive(Debug)]
@@ -143,8 +148,9 @@ pub enum DescribeAnomalyDetectorsError {
     InvalidParameterCombinationException(t::InvalidParameterCombinationException),
 }
 rt::operation_errors!(
-    DescribeAnomalyDetectorsError, 0usize => InvalidNextToken(t::InvalidNextToken),
-    1usize => InternalServiceFault(t::InternalServiceFault), 2usize =>
+    DescribeAnomalyDetectorsError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken), 1usize =>
+    InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
     InvalidParameterCombinationException(t::InvalidParameterCombinationException)
 );
@@ -156,7 +162,8 @@ pub enum DescribeInsightRulesError {
     InvalidNextToken(t::InvalidNextToken),
 }
 rt::operation_errors!(
-    DescribeInsightRulesError, 0usize => InvalidNextToken(t::InvalidNextToken)
+    DescribeInsightRulesError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken)
 );
 /// The modeled errors of [`DisableInsightRules`](crate::client::DisableInsightRules): match on `error.modeled::<DisableInsightRulesError>()`.
 #[derive(Debug)]
@@ -168,7 +175,7 @@ pub enum DisableInsightRulesError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    DisableInsightRulesError, 0usize =>
+    DisableInsightRulesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException)
 );
@@ -182,6 +189,7 @@ pub enum DisassociateDatasetKmsKeyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DisassociateDatasetKmsKeyError, 0usize => ConflictException(t::ConflictException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException)
+    DisassociateDatasetKmsKeyError in super::Exception, 0usize =>
+    ConflictException(t::ConflictException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );

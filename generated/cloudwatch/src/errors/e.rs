@@ -14,7 +14,7 @@ pub enum EnableInsightRulesError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    EnableInsightRulesError, 0usize =>
+    EnableInsightRulesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     LimitExceededException(t::LimitExceededException)

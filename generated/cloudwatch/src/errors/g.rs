@@ -10,7 +10,7 @@ pub enum GetAlarmMuteRuleError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetAlarmMuteRuleError, 0usize =>
+    GetAlarmMuteRuleError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`GetDashboard`](crate::client::GetDashboard): match on `error.modeled::<GetDashboardError>()`.
@@ -25,7 +25,7 @@ pub enum GetDashboardError {
     InternalServiceFault(t::InternalServiceFault),
 }
 rt::operation_errors!(
-    GetDashboardError, 0usize =>
+    GetDashboardError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     DashboardNotFoundError(t::DashboardNotFoundError), 2usize =>
     InternalServiceFault(t::InternalServiceFault)
@@ -38,7 +38,8 @@ pub enum GetDatasetError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetDatasetError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException)
+    GetDatasetError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`GetInsightRuleReport`](crate::client::GetInsightRuleReport): match on `error.modeled::<GetInsightRuleReportError>()`.
 #[derive(Debug)]
@@ -52,7 +53,7 @@ pub enum GetInsightRuleReportError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetInsightRuleReportError, 0usize =>
+    GetInsightRuleReportError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -65,7 +66,8 @@ pub enum GetMetricDataError {
     InvalidNextToken(t::InvalidNextToken),
 }
 rt::operation_errors!(
-    GetMetricDataError, 0usize => InvalidNextToken(t::InvalidNextToken)
+    GetMetricDataError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken)
 );
 /// The modeled errors of [`GetMetricDataQueryDefinition`](crate::client::GetMetricDataQueryDefinition): match on `error.modeled::<GetMetricDataQueryDefinitionError>()`.
 #[derive(Debug)]
@@ -75,7 +77,7 @@ pub enum GetMetricDataQueryDefinitionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetMetricDataQueryDefinitionError, 0usize =>
+    GetMetricDataQueryDefinitionError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`GetMetricStatistics`](crate::client::GetMetricStatistics): match on `error.modeled::<GetMetricStatisticsError>()`.
@@ -92,7 +94,7 @@ pub enum GetMetricStatisticsError {
     InternalServiceFault(t::InternalServiceFault),
 }
 rt::operation_errors!(
-    GetMetricStatisticsError, 0usize =>
+    GetMetricStatisticsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     InvalidParameterCombinationException(t::InvalidParameterCombinationException), 3usize
@@ -114,7 +116,7 @@ pub enum GetMetricStreamError {
     InvalidParameterCombinationException(t::InvalidParameterCombinationException),
 }
 rt::operation_errors!(
-    GetMetricStreamError, 0usize =>
+    GetMetricStreamError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
@@ -129,6 +131,6 @@ pub enum GetResourceMetricsConfigurationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetResourceMetricsConfigurationError, 0usize =>
+    GetResourceMetricsConfigurationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );

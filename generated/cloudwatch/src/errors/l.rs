@@ -12,7 +12,8 @@ pub enum ListAlarmMuteRulesError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListAlarmMuteRulesError, 0usize => InvalidNextToken(t::InvalidNextToken), 1usize =>
+    ListAlarmMuteRulesError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`ListDashboards`](crate::client::ListDashboards): match on `error.modeled::<ListDashboardsError>()`.
@@ -25,7 +26,7 @@ pub enum ListDashboardsError {
     InternalServiceFault(t::InternalServiceFault),
 }
 rt::operation_errors!(
-    ListDashboardsError, 0usize =>
+    ListDashboardsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     InternalServiceFault(t::InternalServiceFault)
 );
@@ -41,7 +42,7 @@ pub enum ListManagedInsightRulesError {
     InvalidNextToken(t::InvalidNextToken),
 }
 rt::operation_errors!(
-    ListManagedInsightRulesError, 0usize =>
+    ListManagedInsightRulesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     InvalidNextToken(t::InvalidNextToken)
@@ -60,7 +61,8 @@ pub enum ListMetricStreamsError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    ListMetricStreamsError, 0usize => InvalidNextToken(t::InvalidNextToken), 1usize =>
+    ListMetricStreamsError in super::Exception, 0usize =>
+    InvalidNextToken(t::InvalidNextToken), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException)
@@ -75,7 +77,8 @@ pub enum ListMetricsError {
     InvalidParameterValueException(t::InvalidParameterValueException),
 }
 rt::operation_errors!(
-    ListMetricsError, 0usize => InternalServiceFault(t::InternalServiceFault), 1usize =>
+    ListMetricsError in super::Exception, 0usize =>
+    InternalServiceFault(t::InternalServiceFault), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException)
 );
 /// The modeled errors of [`ListTagsForResource`](crate::client::ListTagsForResource): match on `error.modeled::<ListTagsForResourceError>()`.
@@ -90,7 +93,7 @@ pub enum ListTagsForResourceError {
     InternalServiceFault(t::InternalServiceFault),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalServiceFault(t::InternalServiceFault)

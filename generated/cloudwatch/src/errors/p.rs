@@ -10,7 +10,8 @@ pub enum PutAlarmMuteRuleError {
     LimitExceededFault(t::LimitExceededFault),
 }
 rt::operation_errors!(
-    PutAlarmMuteRuleError, 0usize => LimitExceededFault(t::LimitExceededFault)
+    PutAlarmMuteRuleError in super::Exception, 0usize =>
+    LimitExceededFault(t::LimitExceededFault)
 );
 /// The modeled errors of [`PutAnomalyDetector`](crate::client::PutAnomalyDetector): match on `error.modeled::<PutAnomalyDetectorError>()`.
 #[derive(Debug)]
@@ -28,8 +29,9 @@ pub enum PutAnomalyDetectorError {
     InvalidParameterCombinationException(t::InvalidParameterCombinationException),
 }
 rt::operation_errors!(
-    PutAnomalyDetectorError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => InternalServiceFault(t::InternalServiceFault), 2usize =>
+    PutAnomalyDetectorError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 4usize =>
     InvalidParameterCombinationException(t::InvalidParameterCombinationException)
@@ -42,7 +44,8 @@ pub enum PutCompositeAlarmError {
     LimitExceededFault(t::LimitExceededFault),
 }
 rt::operation_errors!(
-    PutCompositeAlarmError, 0usize => LimitExceededFault(t::LimitExceededFault)
+    PutCompositeAlarmError in super::Exception, 0usize =>
+    LimitExceededFault(t::LimitExceededFault)
 );
 /// The modeled errors of [`PutDashboard`](crate::client::PutDashboard): match on `error.modeled::<PutDashboardError>()`.
 #[derive(Debug)]
@@ -56,7 +59,7 @@ pub enum PutDashboardError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    PutDashboardError, 0usize =>
+    PutDashboardError in super::Exception, 0usize =>
     DashboardInvalidInputError(t::DashboardInvalidInputError), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     ConflictException(t::ConflictException)
@@ -73,7 +76,7 @@ pub enum PutInsightRuleError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    PutInsightRuleError, 0usize =>
+    PutInsightRuleError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     LimitExceededException(t::LimitExceededException)
@@ -88,7 +91,8 @@ pub enum PutLogAlarmError {
     ResourceConflict(t::ResourceConflict),
 }
 rt::operation_errors!(
-    PutLogAlarmError, 0usize => LimitExceededFault(t::LimitExceededFault), 1usize =>
+    PutLogAlarmError in super::Exception, 0usize =>
+    LimitExceededFault(t::LimitExceededFault), 1usize =>
     ResourceConflict(t::ResourceConflict)
 );
 /// The modeled errors of [`PutManagedInsightRules`](crate::client::PutManagedInsightRules): match on `error.modeled::<PutManagedInsightRulesError>()`.
@@ -101,7 +105,7 @@ pub enum PutManagedInsightRulesError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    PutManagedInsightRulesError, 0usize =>
+    PutManagedInsightRulesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException)
 );
@@ -113,7 +117,8 @@ pub enum PutMetricAlarmError {
     LimitExceededFault(t::LimitExceededFault),
 }
 rt::operation_errors!(
-    PutMetricAlarmError, 0usize => LimitExceededFault(t::LimitExceededFault)
+    PutMetricAlarmError in super::Exception, 0usize =>
+    LimitExceededFault(t::LimitExceededFault)
 );
 /// The modeled errors of [`PutMetricData`](crate::client::PutMetricData): match on `error.modeled::<PutMetricDataError>()`.
 #[derive(Debug)]
@@ -129,7 +134,7 @@ pub enum PutMetricDataError {
     InternalServiceFault(t::InternalServiceFault),
 }
 rt::operation_errors!(
-    PutMetricDataError, 0usize =>
+    PutMetricDataError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingRequiredParameterException(t::MissingRequiredParameterException), 2usize =>
     InvalidParameterCombinationException(t::InvalidParameterCombinationException), 3usize
@@ -147,8 +152,9 @@ pub enum PutMetricDataQueryDefinitionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutMetricDataQueryDefinitionError, 0usize => ConflictException(t::ConflictException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    PutMetricDataQueryDefinitionError in super::Exception, 0usize =>
+    ConflictException(t::ConflictException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`PutMetricStream`](crate::client::PutMetricStream): match on `error.modeled::<PutMetricStreamError>()`.
@@ -167,7 +173,7 @@ pub enum PutMetricStreamError {
     InvalidParameterCombinationException(t::InvalidParameterCombinationException),
 }
 rt::operation_errors!(
-    PutMetricStreamError, 0usize =>
+    PutMetricStreamError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     InternalServiceFault(t::InternalServiceFault), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>

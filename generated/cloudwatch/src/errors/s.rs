@@ -12,7 +12,8 @@ pub enum SetAlarmStateError {
     InvalidFormatFault(t::InvalidFormatFault),
 }
 rt::operation_errors!(
-    SetAlarmStateError, 0usize => ResourceNotFound(t::ResourceNotFound), 1usize =>
+    SetAlarmStateError in super::Exception, 0usize =>
+    ResourceNotFound(t::ResourceNotFound), 1usize =>
     InvalidFormatFault(t::InvalidFormatFault)
 );
 /// The modeled errors of [`StartMetricStreams`](crate::client::StartMetricStreams): match on `error.modeled::<StartMetricStreamsError>()`.
@@ -27,9 +28,10 @@ pub enum StartMetricStreamsError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    StartMetricStreamsError, 0usize => InternalServiceFault(t::InternalServiceFault),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingRequiredParameterException(t::MissingRequiredParameterException)
+    StartMetricStreamsError in super::Exception, 0usize =>
+    InternalServiceFault(t::InternalServiceFault), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingRequiredParameterException(t::MissingRequiredParameterException)
 );
 /// The modeled errors of [`StartOTelEnrichment`](crate::client::StartOTelEnrichment): match on `error.modeled::<StartOTelEnrichmentError>()`.
 #[derive(Debug)]
@@ -39,7 +41,8 @@ pub enum StartOTelEnrichmentError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    StartOTelEnrichmentError, 0usize => ValidationException(t::ValidationException)
+    StartOTelEnrichmentError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException)
 );
 /// The modeled errors of [`StopMetricStreams`](crate::client::StopMetricStreams): match on `error.modeled::<StopMetricStreamsError>()`.
 #[derive(Debug)]
@@ -53,7 +56,8 @@ pub enum StopMetricStreamsError {
     MissingRequiredParameterException(t::MissingRequiredParameterException),
 }
 rt::operation_errors!(
-    StopMetricStreamsError, 0usize => InternalServiceFault(t::InternalServiceFault),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingRequiredParameterException(t::MissingRequiredParameterException)
+    StopMetricStreamsError in super::Exception, 0usize =>
+    InternalServiceFault(t::InternalServiceFault), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingRequiredParameterException(t::MissingRequiredParameterException)
 );

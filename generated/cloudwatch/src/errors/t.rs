@@ -18,7 +18,7 @@ pub enum TagResourceError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize =>
+    TagResourceError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>

@@ -18,7 +18,7 @@ pub enum UntagResourceError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -35,8 +35,9 @@ pub enum UpdateOTelEnrichmentError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateOTelEnrichmentError, 0usize => ValidationException(t::ValidationException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException)
+    UpdateOTelEnrichmentError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`UpdateResourceMetricsConfiguration`](crate::client::UpdateResourceMetricsConfiguration): match on `error.modeled::<UpdateResourceMetricsConfigurationError>()`.
 #[derive(Debug)]
@@ -46,6 +47,6 @@ pub enum UpdateResourceMetricsConfigurationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateResourceMetricsConfigurationError, 0usize =>
+    UpdateResourceMetricsConfigurationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );

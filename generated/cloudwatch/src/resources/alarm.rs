@@ -179,21 +179,21 @@ impl Alarm {
     pub fn alarm_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `AlarmArn` attribute, loaded on first use.
+    /// The `AlarmArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.alarm_arn.clone())
     }
-    /// The `AlarmDescription` attribute, loaded on first use.
+    /// The `AlarmDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.alarm_description.clone())
     }
-    /// The `AlarmConfigurationUpdatedTimestamp` attribute, loaded on first use.
+    /// The `AlarmConfigurationUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_configuration_updated_timestamp(
         &self,
@@ -202,14 +202,14 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.alarm_configuration_updated_timestamp)
     }
-    /// The `ActionsEnabled` attribute, loaded on first use.
+    /// The `ActionsEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn actions_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.actions_enabled)
     }
-    /// The `OKActions` attribute, loaded on first use.
+    /// The `OKActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ok_actions(
         &self,
@@ -218,7 +218,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.ok_actions.clone())
     }
-    /// The `AlarmActions` attribute, loaded on first use.
+    /// The `AlarmActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn alarm_actions(
         &self,
@@ -227,7 +227,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.alarm_actions.clone())
     }
-    /// The `InsufficientDataActions` attribute, loaded on first use.
+    /// The `InsufficientDataActions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn insufficient_data_actions(
         &self,
@@ -236,7 +236,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.insufficient_data_actions.clone())
     }
-    /// The `StateValue` attribute, loaded on first use.
+    /// The `StateValue` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_value(
         &self,
@@ -245,21 +245,21 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.state_value.clone())
     }
-    /// The `StateReason` attribute, loaded on first use.
+    /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.state_reason.clone())
     }
-    /// The `StateReasonData` attribute, loaded on first use.
+    /// The `StateReasonData` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason_data(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.state_reason_data.clone())
     }
-    /// The `StateUpdatedTimestamp` attribute, loaded on first use.
+    /// The `StateUpdatedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_updated_timestamp(
         &self,
@@ -268,21 +268,21 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.state_updated_timestamp)
     }
-    /// The `MetricName` attribute, loaded on first use.
+    /// The `MetricName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metric_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.metric_name.clone())
     }
-    /// The `Namespace` attribute, loaded on first use.
+    /// The `Namespace` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn namespace(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.namespace.clone())
     }
-    /// The `Statistic` attribute, loaded on first use.
+    /// The `Statistic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn statistic(
         &self,
@@ -291,14 +291,14 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.statistic.clone())
     }
-    /// The `ExtendedStatistic` attribute, loaded on first use.
+    /// The `ExtendedStatistic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn extended_statistic(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.extended_statistic.clone())
     }
-    /// The `Dimensions` attribute, loaded on first use.
+    /// The `Dimensions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dimensions(
         &self,
@@ -307,14 +307,14 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.dimensions.clone())
     }
-    /// The `Period` attribute, loaded on first use.
+    /// The `Period` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn period(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.period)
     }
-    /// The `Unit` attribute, loaded on first use.
+    /// The `Unit` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn unit(
         &self,
@@ -323,28 +323,28 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.unit.clone())
     }
-    /// The `EvaluationPeriods` attribute, loaded on first use.
+    /// The `EvaluationPeriods` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_periods(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.evaluation_periods)
     }
-    /// The `DatapointsToAlarm` attribute, loaded on first use.
+    /// The `DatapointsToAlarm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn datapoints_to_alarm(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.datapoints_to_alarm)
     }
-    /// The `Threshold` attribute, loaded on first use.
+    /// The `Threshold` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn threshold(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<f64>, rt::Error>> + '_ {
         self.0.attr(|d| d.threshold)
     }
-    /// The `ComparisonOperator` attribute, loaded on first use.
+    /// The `ComparisonOperator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn comparison_operator(
         &self,
@@ -353,21 +353,21 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.comparison_operator.clone())
     }
-    /// The `TreatMissingData` attribute, loaded on first use.
+    /// The `TreatMissingData` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn treat_missing_data(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.treat_missing_data.clone())
     }
-    /// The `EvaluateLowSampleCountPercentile` attribute, loaded on first use.
+    /// The `EvaluateLowSampleCountPercentile` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluate_low_sample_count_percentile(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.evaluate_low_sample_count_percentile.clone())
     }
-    /// The `Metrics` attribute, loaded on first use.
+    /// The `Metrics` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metrics(
         &self,
@@ -376,14 +376,14 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.metrics.clone())
     }
-    /// The `ThresholdMetricId` attribute, loaded on first use.
+    /// The `ThresholdMetricId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn threshold_metric_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.threshold_metric_id.clone())
     }
-    /// The `EvaluationState` attribute, loaded on first use.
+    /// The `EvaluationState` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_state(
         &self,
@@ -392,7 +392,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.evaluation_state.clone())
     }
-    /// The `StateTransitionedTimestamp` attribute, loaded on first use.
+    /// The `StateTransitionedTimestamp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_transitioned_timestamp(
         &self,
@@ -401,7 +401,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.state_transitioned_timestamp)
     }
-    /// The `EvaluationWindow` attribute, loaded on first use.
+    /// The `EvaluationWindow` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_window(
         &self,
@@ -410,7 +410,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.evaluation_window.clone())
     }
-    /// The `WarmUpConfiguration` attribute, loaded on first use.
+    /// The `WarmUpConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn warm_up_configuration(
         &self,
@@ -419,7 +419,7 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.warm_up_configuration.clone())
     }
-    /// The `EvaluationCriteria` attribute, loaded on first use.
+    /// The `EvaluationCriteria` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_criteria(
         &self,
@@ -428,14 +428,14 @@ impl Alarm {
     > + '_ {
         self.0.attr(|d| d.evaluation_criteria.clone())
     }
-    /// The `EvaluationInterval` attribute, loaded on first use.
+    /// The `EvaluationInterval` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn evaluation_interval(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.evaluation_interval)
     }
-    /// The `ActionConfiguration` attribute, loaded on first use.
+    /// The `ActionConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn action_configuration(
         &self,

@@ -185,7 +185,7 @@ impl Metric {
     pub fn metric_name(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `Dimensions` attribute, loaded on first use.
+    /// The `Dimensions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dimensions(
         &self,

@@ -50,8 +50,11 @@ rt::operation_type!(
 impl BatchExecuteStatement {
     /// The list of PartiQL statements representing the batch to run.
     #[inline]
-    pub fn statements(mut self, value: Vec<t::BatchStatementRequest>) -> Self {
-        self.0.input_mut().statements = value;
+    pub fn statements(
+        mut self,
+        value: impl rt::Items<t::BatchStatementRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().statements);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -64,18 +67,23 @@ impl BatchExecuteStatement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BatchExecuteStatementOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::BatchExecuteStatementOutput,
+            e::BatchExecuteStatementError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::BatchExecuteStatementOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::BatchExecuteStatementOutput, e::BatchExecuteStatementError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -83,7 +91,7 @@ impl BatchExecuteStatement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -147,9 +155,9 @@ impl BatchGetItem {
     #[inline]
     pub fn request_items(
         mut self,
-        value: rt::Map<String, t::KeysAndAttributes>,
+        value: impl rt::Entries<String, t::KeysAndAttributes>,
     ) -> Self {
-        self.0.input_mut().request_items = value;
+        value.add_to(&mut self.0.input_mut().request_items);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -162,16 +170,20 @@ impl BatchGetItem {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::BatchGetItemOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::BatchGetItemOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::BatchGetItemOutput, e::BatchGetItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -179,7 +191,7 @@ impl BatchGetItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -244,9 +256,9 @@ impl BatchWriteItem {
     #[inline]
     pub fn request_items(
         mut self,
-        value: rt::Map<String, Vec<t::WriteRequest>>,
+        value: impl rt::Entries<String, Vec<t::WriteRequest>>,
     ) -> Self {
-        self.0.input_mut().request_items = value;
+        value.add_to(&mut self.0.input_mut().request_items);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -268,18 +280,20 @@ impl BatchWriteItem {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BatchWriteItemOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::BatchWriteItemOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::BatchWriteItemOutput, e::BatchWriteItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -287,7 +301,7 @@ impl BatchWriteItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

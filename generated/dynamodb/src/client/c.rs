@@ -58,18 +58,23 @@ impl CancelBulkOperation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CancelBulkOperationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CancelBulkOperationOutput,
+            e::CancelBulkOperationError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CancelBulkOperationOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CancelBulkOperationOutput, e::CancelBulkOperationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -77,7 +82,7 @@ impl CancelBulkOperation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -145,16 +150,20 @@ impl CreateBackup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateBackupOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateBackupOutput, e::CreateBackupError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateBackupOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateBackupOutput, e::CreateBackupError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -162,7 +171,7 @@ impl CreateBackup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -229,23 +238,25 @@ impl CreateGlobalTable {
     }
     /// The Regions where the global table needs to be created.
     #[inline]
-    pub fn replication_group(mut self, value: Vec<t::Replica>) -> Self {
-        self.0.input_mut().replication_group = value;
+    pub fn replication_group(mut self, value: impl rt::Items<t::Replica>) -> Self {
+        value.add_to(&mut self.0.input_mut().replication_group);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateGlobalTableOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateGlobalTableOutput, e::CreateGlobalTableError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateGlobalTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateGlobalTableOutput, e::CreateGlobalTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -253,7 +264,7 @@ impl CreateGlobalTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -295,8 +306,11 @@ rt::operation_type!(
 impl CreateTable {
     /// An array of attributes that describe the key schema for the table and indexes.
     #[inline]
-    pub fn attribute_definitions(mut self, value: Vec<t::AttributeDefinition>) -> Self {
-        self.0.input_mut().attribute_definitions = Some(value);
+    pub fn attribute_definitions(
+        mut self,
+        value: impl rt::Items<t::AttributeDefinition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_definitions);
         self
     }
     /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -307,26 +321,26 @@ impl CreateTable {
     }
     /// Specifies the attributes that make up the primary key for a table or an index. The attributes in `KeySchema` must also be defined in the `AttributeDefinitions` array. For more information, see [Data Model](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn key_schema(mut self, value: Vec<t::KeySchemaElement>) -> Self {
-        self.0.input_mut().key_schema = Some(value);
+    pub fn key_schema(mut self, value: impl rt::Items<t::KeySchemaElement>) -> Self {
+        value.add_to(&mut self.0.input_mut().key_schema);
         self
     }
     /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained.
     #[inline]
     pub fn local_secondary_indexes(
         mut self,
-        value: Vec<t::LocalSecondaryIndex>,
+        value: impl rt::Items<t::LocalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().local_secondary_indexes = Some(value);
+        value.add_to(&mut self.0.input_mut().local_secondary_indexes);
         self
     }
     /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following:
     #[inline]
     pub fn global_secondary_indexes(
         mut self,
-        value: Vec<t::GlobalSecondaryIndex>,
+        value: impl rt::Items<t::GlobalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().global_secondary_indexes = Some(value);
+        value.add_to(&mut self.0.input_mut().global_secondary_indexes);
         self
     }
     /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
@@ -355,8 +369,8 @@ impl CreateTable {
     }
     /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html).
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
@@ -406,21 +420,25 @@ impl CreateTable {
     }
     /// One or more vector indexes to be created on the table. Each vector index enables similarity search on a vector attribute. Each element in the list consists of:
     #[inline]
-    pub fn vector_indexes(mut self, value: Vec<t::VectorIndex>) -> Self {
-        self.0.input_mut().vector_indexes = Some(value);
+    pub fn vector_indexes(mut self, value: impl rt::Items<t::VectorIndex>) -> Self {
+        value.add_to(&mut self.0.input_mut().vector_indexes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateTableOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTableOutput, e::CreateTableError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateTableOutput, e::CreateTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -428,7 +446,7 @@ impl CreateTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -154,16 +154,20 @@ impl DeleteBackup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DeleteBackupOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteBackupOutput, e::DeleteBackupError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteBackupOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteBackupOutput, e::DeleteBackupError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -171,7 +175,7 @@ impl DeleteBackup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -215,17 +219,17 @@ impl DeleteItem {
     }
     /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to delete.
     #[inline]
-    pub fn key(mut self, value: rt::Map<String, t::AttributeValue>) -> Self {
-        self.0.input_mut().key = value;
+    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().key);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
         mut self,
-        value: rt::Map<String, t::ExpectedAttributeValue>,
+        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
-        self.0.input_mut().expected = Some(value);
+        value.add_to(&mut self.0.input_mut().expected);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -269,17 +273,20 @@ impl DeleteItem {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// An optional parameter that returns the item attributes for a `DeleteItem` operation that failed a condition check.
@@ -292,16 +299,20 @@ impl DeleteItem {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DeleteItemOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteItemOutput, e::DeleteItemError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteItemOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteItemOutput, e::DeleteItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +320,7 @@ impl DeleteItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -362,18 +373,23 @@ impl DeleteResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteResourcePolicyOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteResourcePolicyOutput,
+            e::DeleteResourcePolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteResourcePolicyOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteResourcePolicyOutput, e::DeleteResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -381,7 +397,7 @@ impl DeleteResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -430,16 +446,20 @@ impl DeleteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DeleteTableOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTableOutput, e::DeleteTableError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteTableOutput, e::DeleteTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -447,7 +467,7 @@ impl DeleteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -490,18 +510,20 @@ impl DescribeBackup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeBackupOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeBackupOutput, e::DescribeBackupError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeBackupOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeBackupOutput, e::DescribeBackupError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -509,7 +531,7 @@ impl DescribeBackup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -554,18 +576,23 @@ impl DescribeBulkOperation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeBulkOperationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeBulkOperationOutput,
+            e::DescribeBulkOperationError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeBulkOperationOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeBulkOperationOutput, e::DescribeBulkOperationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -573,7 +600,7 @@ impl DescribeBulkOperation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -638,18 +665,26 @@ impl DescribeContinuousBackups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeContinuousBackupsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeContinuousBackupsOutput,
+            e::DescribeContinuousBackupsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeContinuousBackupsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeContinuousBackupsOutput,
+        e::DescribeContinuousBackupsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -657,7 +692,7 @@ impl DescribeContinuousBackups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -709,12 +744,15 @@ impl DescribeContributorInsights {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeContributorInsightsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeContributorInsightsOutput,
+            e::DescribeContributorInsightsError,
+        >,
     > {
         self.0.send()
     }
@@ -722,7 +760,10 @@ impl DescribeContributorInsights {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeContributorInsightsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeContributorInsightsOutput,
+        e::DescribeContributorInsightsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -730,7 +771,7 @@ impl DescribeContributorInsights {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -780,18 +821,16 @@ rt::operation_type!(
 );
 impl DescribeEndpoints {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeEndpointsResponse, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeEndpointsResponse>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeEndpointsResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeEndpointsResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -799,7 +838,7 @@ impl DescribeEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -844,18 +883,20 @@ impl DescribeExport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeExportOutput, e::DescribeExportError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeExportOutput, e::DescribeExportError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -863,7 +904,7 @@ impl DescribeExport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -923,18 +964,23 @@ impl DescribeGlobalTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeGlobalTableOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeGlobalTableOutput,
+            e::DescribeGlobalTableError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeGlobalTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeGlobalTableOutput, e::DescribeGlobalTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -942,7 +988,7 @@ impl DescribeGlobalTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -992,12 +1038,15 @@ impl DescribeGlobalTableSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeGlobalTableSettingsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeGlobalTableSettingsOutput,
+            e::DescribeGlobalTableSettingsError,
+        >,
     > {
         self.0.send()
     }
@@ -1005,7 +1054,10 @@ impl DescribeGlobalTableSettings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeGlobalTableSettingsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeGlobalTableSettingsOutput,
+        e::DescribeGlobalTableSettingsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1013,7 +1065,7 @@ impl DescribeGlobalTableSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1058,18 +1110,20 @@ impl DescribeImport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeImportOutput, e::DescribeImportError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeImportOutput, e::DescribeImportError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1077,7 +1131,7 @@ impl DescribeImport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1135,12 +1189,15 @@ impl DescribeKinesisStreamingDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeKinesisStreamingDestinationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeKinesisStreamingDestinationOutput,
+            e::DescribeKinesisStreamingDestinationError,
+        >,
     > {
         self.0.send()
     }
@@ -1148,7 +1205,10 @@ impl DescribeKinesisStreamingDestination {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeKinesisStreamingDestinationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeKinesisStreamingDestinationOutput,
+        e::DescribeKinesisStreamingDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1156,7 +1216,7 @@ impl DescribeKinesisStreamingDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1231,18 +1291,20 @@ rt::operation_type!(
 );
 impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLimitsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLimitsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeLimitsOutput, e::DescribeLimitsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1250,7 +1312,7 @@ impl DescribeLimits {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1297,18 +1359,20 @@ impl DescribeTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTableOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTableOutput, e::DescribeTableError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeTableOutput, e::DescribeTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1316,7 +1380,7 @@ impl DescribeTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1411,12 +1475,15 @@ impl DescribeTableReplicaAutoScaling {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTableReplicaAutoScalingOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeTableReplicaAutoScalingOutput,
+            e::DescribeTableReplicaAutoScalingError,
+        >,
     > {
         self.0.send()
     }
@@ -1424,7 +1491,10 @@ impl DescribeTableReplicaAutoScaling {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTableReplicaAutoScalingOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeTableReplicaAutoScalingOutput,
+        e::DescribeTableReplicaAutoScalingError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1432,7 +1502,7 @@ impl DescribeTableReplicaAutoScaling {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1477,18 +1547,20 @@ impl DescribeTimeToLive {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTimeToLiveOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTimeToLiveOutput, e::DescribeTimeToLiveError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTimeToLiveOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeTimeToLiveOutput, e::DescribeTimeToLiveError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1496,7 +1568,7 @@ impl DescribeTimeToLive {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1557,12 +1629,15 @@ impl DisableKinesisStreamingDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::KinesisStreamingDestinationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::KinesisStreamingDestinationOutput,
+            e::DisableKinesisStreamingDestinationError,
+        >,
     > {
         self.0.send()
     }
@@ -1570,7 +1645,10 @@ impl DisableKinesisStreamingDestination {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::KinesisStreamingDestinationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::KinesisStreamingDestinationOutput,
+        e::DisableKinesisStreamingDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1578,7 +1656,7 @@ impl DisableKinesisStreamingDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

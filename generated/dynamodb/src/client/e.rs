@@ -80,12 +80,15 @@ impl EnableKinesisStreamingDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::KinesisStreamingDestinationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::KinesisStreamingDestinationOutput,
+            e::EnableKinesisStreamingDestinationError,
+        >,
     > {
         self.0.send()
     }
@@ -93,7 +96,10 @@ impl EnableKinesisStreamingDestination {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::KinesisStreamingDestinationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::KinesisStreamingDestinationOutput,
+        e::EnableKinesisStreamingDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -101,7 +107,7 @@ impl EnableKinesisStreamingDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -151,8 +157,8 @@ impl ExecuteStatement {
     }
     /// The parameters for the PartiQL statement, if any.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::AttributeValue>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
@@ -192,18 +198,20 @@ impl ExecuteStatement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExecuteStatementOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExecuteStatementOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExecuteStatementOutput, e::ExecuteStatementError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -211,7 +219,7 @@ impl ExecuteStatement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -253,8 +261,11 @@ rt::operation_type!(
 impl ExecuteTransaction {
     /// The list of PartiQL statements representing the transaction to run.
     #[inline]
-    pub fn transact_statements(mut self, value: Vec<t::ParameterizedStatement>) -> Self {
-        self.0.input_mut().transact_statements = value;
+    pub fn transact_statements(
+        mut self,
+        value: impl rt::Items<t::ParameterizedStatement>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transact_statements);
         self
     }
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
@@ -273,18 +284,20 @@ impl ExecuteTransaction {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExecuteTransactionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExecuteTransactionOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ExecuteTransactionOutput, e::ExecuteTransactionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -292,7 +305,7 @@ impl ExecuteTransaction {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -407,18 +420,26 @@ impl ExportTableToPointInTime {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExportTableToPointInTimeOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ExportTableToPointInTimeOutput,
+            e::ExportTableToPointInTimeError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExportTableToPointInTimeOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ExportTableToPointInTimeOutput,
+        e::ExportTableToPointInTimeError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -426,7 +447,7 @@ impl ExportTableToPointInTime {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -42,14 +42,14 @@ impl GetItem {
     }
     /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to retrieve.
     #[inline]
-    pub fn key(mut self, value: rt::Map<String, t::AttributeValue>) -> Self {
-        self.0.input_mut().key = value;
+    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().key);
         self
     }
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().attributes_to_get = Some(value);
+    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes_to_get);
         self
     }
     /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
@@ -75,21 +75,24 @@ impl GetItem {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetItemOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetItemOutput, e::GetItemError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetItemOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetItemOutput, e::GetItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -97,7 +100,7 @@ impl GetItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -148,18 +151,20 @@ impl GetResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetResourcePolicyOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetResourcePolicyOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetResourcePolicyOutput, e::GetResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -167,7 +172,7 @@ impl GetResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

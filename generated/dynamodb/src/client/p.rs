@@ -52,17 +52,17 @@ impl PutItem {
     }
     /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item.
     #[inline]
-    pub fn item(mut self, value: rt::Map<String, t::AttributeValue>) -> Self {
-        self.0.input_mut().item = value;
+    pub fn item(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().item);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
         mut self,
-        value: rt::Map<String, t::ExpectedAttributeValue>,
+        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
-        self.0.input_mut().expected = Some(value);
+        value.add_to(&mut self.0.input_mut().expected);
         self
     }
     /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were updated with the `PutItem` request. For `PutItem`, the valid values are:
@@ -106,17 +106,20 @@ impl PutItem {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a condition check.
@@ -129,16 +132,16 @@ impl PutItem {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutItemOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutItemOutput, e::PutItemError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutItemOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutItemOutput, e::PutItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -146,7 +149,7 @@ impl PutItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -209,18 +212,20 @@ impl PutResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutResourcePolicyOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutResourcePolicyOutput, e::PutResourcePolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutResourcePolicyOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutResourcePolicyOutput, e::PutResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -228,7 +233,7 @@ impl PutResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -57,8 +57,8 @@ impl Query {
     }
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().attributes_to_get = Some(value);
+    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes_to_get);
         self
     }
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Query and Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
@@ -75,14 +75,20 @@ impl Query {
     }
     /// This is a legacy parameter. Use `KeyConditionExpression` instead. For more information, see [KeyConditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn key_conditions(mut self, value: rt::Map<String, t::Condition>) -> Self {
-        self.0.input_mut().key_conditions = Some(value);
+    pub fn key_conditions(
+        mut self,
+        value: impl rt::Entries<String, t::Condition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().key_conditions);
         self
     }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn query_filter(mut self, value: rt::Map<String, t::Condition>) -> Self {
-        self.0.input_mut().query_filter = Some(value);
+    pub fn query_filter(
+        mut self,
+        value: impl rt::Entries<String, t::Condition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().query_filter);
         self
     }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -104,9 +110,9 @@ impl Query {
     #[inline]
     pub fn exclusive_start_key(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().exclusive_start_key = Some(value);
+        value.add_to(&mut self.0.input_mut().exclusive_start_key);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -138,30 +144,33 @@ impl Query {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::QueryOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::QueryOutput, e::QueryError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::QueryOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::QueryOutput, e::QueryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -169,7 +178,7 @@ impl Query {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

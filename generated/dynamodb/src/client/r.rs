@@ -75,18 +75,18 @@ impl RestoreTableFromBackup {
     #[inline]
     pub fn global_secondary_index_override(
         mut self,
-        value: Vec<t::GlobalSecondaryIndex>,
+        value: impl rt::Items<t::GlobalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().global_secondary_index_override = Some(value);
+        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
         self
     }
     /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     #[inline]
     pub fn local_secondary_index_override(
         mut self,
-        value: Vec<t::LocalSecondaryIndex>,
+        value: impl rt::Items<t::LocalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().local_secondary_index_override = Some(value);
+        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
         self
     }
     /// Provisioned throughput settings for the restored table.
@@ -115,23 +115,34 @@ impl RestoreTableFromBackup {
     }
     /// The vector indexes for the restored table. If not specified, all vector indexes from the backup are restored. The indexes provided must match existing vector indexes from the backup. You can choose to exclude some or all of the vector indexes at the time of restore.
     #[inline]
-    pub fn vector_index_override(mut self, value: Vec<t::VectorIndex>) -> Self {
-        self.0.input_mut().vector_index_override = Some(value);
+    pub fn vector_index_override(
+        mut self,
+        value: impl rt::Items<t::VectorIndex>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().vector_index_override);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreTableFromBackupOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RestoreTableFromBackupOutput,
+            e::RestoreTableFromBackupError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreTableFromBackupOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::RestoreTableFromBackupOutput,
+        e::RestoreTableFromBackupError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -139,7 +150,7 @@ impl RestoreTableFromBackup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -237,18 +248,18 @@ impl RestoreTableToPointInTime {
     #[inline]
     pub fn global_secondary_index_override(
         mut self,
-        value: Vec<t::GlobalSecondaryIndex>,
+        value: impl rt::Items<t::GlobalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().global_secondary_index_override = Some(value);
+        value.add_to(&mut self.0.input_mut().global_secondary_index_override);
         self
     }
     /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     #[inline]
     pub fn local_secondary_index_override(
         mut self,
-        value: Vec<t::LocalSecondaryIndex>,
+        value: impl rt::Items<t::LocalSecondaryIndex>,
     ) -> Self {
-        self.0.input_mut().local_secondary_index_override = Some(value);
+        value.add_to(&mut self.0.input_mut().local_secondary_index_override);
         self
     }
     /// Provisioned throughput settings for the restored table.
@@ -277,23 +288,34 @@ impl RestoreTableToPointInTime {
     }
     /// The vector indexes for the restored table. If not specified, all vector indexes from the source table are restored. The indexes provided must match existing vector indexes from the source table. You can choose to exclude some or all of the vector indexes at the time of restore.
     #[inline]
-    pub fn vector_index_override(mut self, value: Vec<t::VectorIndex>) -> Self {
-        self.0.input_mut().vector_index_override = Some(value);
+    pub fn vector_index_override(
+        mut self,
+        value: impl rt::Items<t::VectorIndex>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().vector_index_override);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreTableToPointInTimeOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RestoreTableToPointInTimeOutput,
+            e::RestoreTableToPointInTimeError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreTableToPointInTimeOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::RestoreTableToPointInTimeOutput,
+        e::RestoreTableToPointInTimeError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -301,7 +323,7 @@ impl RestoreTableToPointInTime {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -61,8 +61,8 @@ impl Scan {
     }
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn attributes_to_get(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().attributes_to_get = Some(value);
+    pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes_to_get);
         self
     }
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Working with Queries](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
@@ -79,8 +79,8 @@ impl Scan {
     }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ScanFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ScanFilter.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
-    pub fn scan_filter(mut self, value: rt::Map<String, t::Condition>) -> Self {
-        self.0.input_mut().scan_filter = Some(value);
+    pub fn scan_filter(mut self, value: impl rt::Entries<String, t::Condition>) -> Self {
+        value.add_to(&mut self.0.input_mut().scan_filter);
         self
     }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -96,9 +96,9 @@ impl Scan {
     #[inline]
     pub fn exclusive_start_key(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().exclusive_start_key = Some(value);
+        value.add_to(&mut self.0.input_mut().exclusive_start_key);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -136,17 +136,20 @@ impl Scan {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// A Boolean value that determines the read consistency model during the scan:
@@ -156,16 +159,16 @@ impl Scan {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ScanOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ScanOutput, e::ScanError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ScanOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ScanOutput, e::ScanError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -173,7 +176,7 @@ impl Scan {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -247,17 +250,20 @@ impl SearchVectors {
     }
     /// One or more substitution tokens for attribute names in an expression. Use the `#` character in an expression to dereference an attribute name.
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression. Use the `:` character in an expression to dereference an attribute value.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// A string that identifies one or more attributes to retrieve from the index. Separate attribute names with commas. If not specified, the operation returns all attributes projected into the vector index.
@@ -268,8 +274,8 @@ impl SearchVectors {
     }
     /// The search vector to compare against the indexed vectors. Each element is a 32-bit IEEE-754 floating point number, provided in DynamoDB list format.
     #[inline]
-    pub fn search_vector(mut self, value: Vec<t::AttributeValue>) -> Self {
-        self.0.input_mut().search_vector = value;
+    pub fn search_vector(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().search_vector);
         self
     }
     /// A condition expression used to filter the vector search results. The expression can reference attributes defined in the vector index search schema, including `HASH` and `INLINE_FILTER` key elements.
@@ -285,18 +291,20 @@ impl SearchVectors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SearchVectorsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SearchVectorsOutput, e::SearchVectorsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SearchVectorsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SearchVectorsOutput, e::SearchVectorsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -304,7 +312,7 @@ impl SearchVectors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -378,18 +386,20 @@ impl StartBulkPutItems {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartBulkPutItemsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartBulkPutItemsOutput, e::StartBulkPutItemsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartBulkPutItemsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartBulkPutItemsOutput, e::StartBulkPutItemsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -397,7 +407,7 @@ impl StartBulkPutItems {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

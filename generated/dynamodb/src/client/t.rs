@@ -52,21 +52,21 @@ impl TagResource {
     }
     /// The tags to be assigned to the Amazon DynamoDB resource.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = value;
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::TagResourceError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::TagResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -74,7 +74,7 @@ impl TagResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -117,8 +117,8 @@ rt::operation_type!(
 impl TransactGetItems {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get` structure.
     #[inline]
-    pub fn transact_items(mut self, value: Vec<t::TransactGetItem>) -> Self {
-        self.0.input_mut().transact_items = value;
+    pub fn transact_items(mut self, value: impl rt::Items<t::TransactGetItem>) -> Self {
+        value.add_to(&mut self.0.input_mut().transact_items);
         self
     }
     /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE` prevents that information from being returned. No other value is valid.
@@ -131,18 +131,20 @@ impl TransactGetItems {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::TransactGetItemsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::TransactGetItemsOutput, e::TransactGetItemsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::TransactGetItemsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::TransactGetItemsOutput, e::TransactGetItemsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -150,7 +152,7 @@ impl TransactGetItems {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -206,8 +208,11 @@ rt::operation_type!(
 impl TransactWriteItems {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`, or `Delete` object. These can operate on items in different tables, but the tables must reside in the same Amazon Web Services account and Region, and no two of them can operate on the same item.
     #[inline]
-    pub fn transact_items(mut self, value: Vec<t::TransactWriteItem>) -> Self {
-        self.0.input_mut().transact_items = value;
+    pub fn transact_items(
+        mut self,
+        value: impl rt::Items<t::TransactWriteItem>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transact_items);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -235,18 +240,20 @@ impl TransactWriteItems {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::TransactWriteItemsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::TransactWriteItemsOutput, e::TransactWriteItemsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::TransactWriteItemsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::TransactWriteItemsOutput, e::TransactWriteItemsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -254,7 +261,7 @@ impl TransactWriteItems {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -114,21 +114,21 @@ impl UntagResource {
     }
     /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be removed from the DynamoDB resource.
     #[inline]
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().tag_keys = value;
+    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -136,7 +136,7 @@ impl UntagResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -191,18 +191,26 @@ impl UpdateContinuousBackups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateContinuousBackupsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateContinuousBackupsOutput,
+            e::UpdateContinuousBackupsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateContinuousBackupsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateContinuousBackupsOutput,
+        e::UpdateContinuousBackupsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -210,7 +218,7 @@ impl UpdateContinuousBackups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -280,18 +288,26 @@ impl UpdateContributorInsights {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateContributorInsightsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateContributorInsightsOutput,
+            e::UpdateContributorInsightsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateContributorInsightsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateContributorInsightsOutput,
+        e::UpdateContributorInsightsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -299,7 +315,7 @@ impl UpdateContributorInsights {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -359,23 +375,25 @@ impl UpdateGlobalTable {
     }
     /// A list of Regions that should be added or removed from the global table.
     #[inline]
-    pub fn replica_updates(mut self, value: Vec<t::ReplicaUpdate>) -> Self {
-        self.0.input_mut().replica_updates = value;
+    pub fn replica_updates(mut self, value: impl rt::Items<t::ReplicaUpdate>) -> Self {
+        value.add_to(&mut self.0.input_mut().replica_updates);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateGlobalTableOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateGlobalTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateGlobalTableOutput, e::UpdateGlobalTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +401,7 @@ impl UpdateGlobalTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -465,35 +483,47 @@ impl UpdateGlobalTableSettings {
     #[inline]
     pub fn global_table_global_secondary_index_settings_update(
         mut self,
-        value: Vec<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
+        value: impl rt::Items<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
     ) -> Self {
-        self.0.input_mut().global_table_global_secondary_index_settings_update = Some(
-            value,
-        );
+        value
+            .add_to(
+                &mut self
+                    .0
+                    .input_mut()
+                    .global_table_global_secondary_index_settings_update,
+            );
         self
     }
     /// Represents the settings for a global table in a Region that will be modified.
     #[inline]
     pub fn replica_settings_update(
         mut self,
-        value: Vec<t::ReplicaSettingsUpdate>,
+        value: impl rt::Items<t::ReplicaSettingsUpdate>,
     ) -> Self {
-        self.0.input_mut().replica_settings_update = Some(value);
+        value.add_to(&mut self.0.input_mut().replica_settings_update);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateGlobalTableSettingsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateGlobalTableSettingsOutput,
+            e::UpdateGlobalTableSettingsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateGlobalTableSettingsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateGlobalTableSettingsOutput,
+        e::UpdateGlobalTableSettingsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -501,7 +531,7 @@ impl UpdateGlobalTableSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -545,26 +575,26 @@ impl UpdateItem {
     }
     /// The primary key of the item to be updated. Each element consists of an attribute name and a value for that attribute.
     #[inline]
-    pub fn key(mut self, value: rt::Map<String, t::AttributeValue>) -> Self {
-        self.0.input_mut().key = value;
+    pub fn key(mut self, value: impl rt::Entries<String, t::AttributeValue>) -> Self {
+        value.add_to(&mut self.0.input_mut().key);
         self
     }
     /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn attribute_updates(
         mut self,
-        value: rt::Map<String, t::AttributeValueUpdate>,
+        value: impl rt::Entries<String, t::AttributeValueUpdate>,
     ) -> Self {
-        self.0.input_mut().attribute_updates = Some(value);
+        value.add_to(&mut self.0.input_mut().attribute_updates);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
         mut self,
-        value: rt::Map<String, t::ExpectedAttributeValue>,
+        value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
-        self.0.input_mut().expected = Some(value);
+        value.add_to(&mut self.0.input_mut().expected);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -614,17 +644,20 @@ impl UpdateItem {
     }
     /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
     #[inline]
-    pub fn expression_attribute_names(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().expression_attribute_names = Some(value);
+    pub fn expression_attribute_names(
+        mut self,
+        value: impl rt::Entries<String, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
         mut self,
-        value: rt::Map<String, t::AttributeValue>,
+        value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
-        self.0.input_mut().expression_attribute_values = Some(value);
+        value.add_to(&mut self.0.input_mut().expression_attribute_values);
         self
     }
     /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed a condition check.
@@ -637,16 +670,20 @@ impl UpdateItem {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::UpdateItemOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateItemOutput, e::UpdateItemError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateItemOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateItemOutput, e::UpdateItemError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -654,7 +691,7 @@ impl UpdateItem {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -711,12 +748,15 @@ impl UpdateKinesisStreamingDestination {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateKinesisStreamingDestinationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateKinesisStreamingDestinationOutput,
+            e::UpdateKinesisStreamingDestinationError,
+        >,
     > {
         self.0.send()
     }
@@ -724,7 +764,10 @@ impl UpdateKinesisStreamingDestination {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateKinesisStreamingDestinationOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateKinesisStreamingDestinationOutput,
+        e::UpdateKinesisStreamingDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -732,7 +775,7 @@ impl UpdateKinesisStreamingDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -782,8 +825,11 @@ rt::operation_type!(
 impl UpdateTable {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
     #[inline]
-    pub fn attribute_definitions(mut self, value: Vec<t::AttributeDefinition>) -> Self {
-        self.0.input_mut().attribute_definitions = Some(value);
+    pub fn attribute_definitions(
+        mut self,
+        value: impl rt::Items<t::AttributeDefinition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_definitions);
         self
     }
     /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -808,9 +854,9 @@ impl UpdateTable {
     #[inline]
     pub fn global_secondary_index_updates(
         mut self,
-        value: Vec<t::GlobalSecondaryIndexUpdate>,
+        value: impl rt::Items<t::GlobalSecondaryIndexUpdate>,
     ) -> Self {
-        self.0.input_mut().global_secondary_index_updates = Some(value);
+        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
         self
     }
     /// Represents the DynamoDB Streams configuration for the table.
@@ -827,8 +873,11 @@ impl UpdateTable {
     }
     /// A list of replica update actions (create, delete, update, or disassociate) for the table.
     #[inline]
-    pub fn replica_updates(mut self, value: Vec<t::ReplicationGroupUpdate>) -> Self {
-        self.0.input_mut().replica_updates = Some(value);
+    pub fn replica_updates(
+        mut self,
+        value: impl rt::Items<t::ReplicationGroupUpdate>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().replica_updates);
         self
     }
     /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
@@ -856,9 +905,9 @@ impl UpdateTable {
     #[inline]
     pub fn global_table_witness_updates(
         mut self,
-        value: Vec<t::GlobalTableWitnessGroupUpdate>,
+        value: impl rt::Items<t::GlobalTableWitnessGroupUpdate>,
     ) -> Self {
-        self.0.input_mut().global_table_witness_updates = Some(value);
+        value.add_to(&mut self.0.input_mut().global_table_witness_updates);
         self
     }
     /// Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
@@ -890,21 +939,28 @@ impl UpdateTable {
     }
     /// A list of vector indexes to be added to or removed from the table. You can add or remove one vector index for each `UpdateTable` operation.
     #[inline]
-    pub fn vector_index_updates(mut self, value: Vec<t::VectorIndexUpdate>) -> Self {
-        self.0.input_mut().vector_index_updates = Some(value);
+    pub fn vector_index_updates(
+        mut self,
+        value: impl rt::Items<t::VectorIndexUpdate>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().vector_index_updates);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::UpdateTableOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateTableOutput, e::UpdateTableError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateTableOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateTableOutput, e::UpdateTableError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -912,7 +968,7 @@ impl UpdateTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -951,9 +1007,9 @@ impl UpdateTableReplicaAutoScaling {
     #[inline]
     pub fn global_secondary_index_updates(
         mut self,
-        value: Vec<t::GlobalSecondaryIndexAutoScalingUpdate>,
+        value: impl rt::Items<t::GlobalSecondaryIndexAutoScalingUpdate>,
     ) -> Self {
-        self.0.input_mut().global_secondary_index_updates = Some(value);
+        value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
         self
     }
     /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -973,17 +1029,23 @@ impl UpdateTableReplicaAutoScaling {
     }
     /// Represents the auto scaling settings of replicas of the table that will be modified.
     #[inline]
-    pub fn replica_updates(mut self, value: Vec<t::ReplicaAutoScalingUpdate>) -> Self {
-        self.0.input_mut().replica_updates = Some(value);
+    pub fn replica_updates(
+        mut self,
+        value: impl rt::Items<t::ReplicaAutoScalingUpdate>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().replica_updates);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateTableReplicaAutoScalingOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateTableReplicaAutoScalingOutput,
+            e::UpdateTableReplicaAutoScalingError,
+        >,
     > {
         self.0.send()
     }
@@ -991,7 +1053,10 @@ impl UpdateTableReplicaAutoScaling {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateTableReplicaAutoScalingOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateTableReplicaAutoScalingOutput,
+        e::UpdateTableReplicaAutoScalingError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -999,7 +1064,7 @@ impl UpdateTableReplicaAutoScaling {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1065,18 +1130,20 @@ impl UpdateTimeToLive {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateTimeToLiveOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateTimeToLiveOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateTimeToLiveOutput, e::UpdateTimeToLiveError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1084,7 +1151,7 @@ impl UpdateTimeToLive {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -14,8 +14,9 @@ pub enum BatchExecuteStatementError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    BatchExecuteStatementError, 0usize => RequestLimitExceeded(t::RequestLimitExceeded),
-    1usize => InternalServerError(t::InternalServerError), 2usize =>
+    BatchExecuteStatementError in super::Exception, 0usize =>
+    RequestLimitExceeded(t::RequestLimitExceeded), 1usize =>
+    InternalServerError(t::InternalServerError), 2usize =>
     ThrottlingException(t::ThrottlingException)
 );
 /// The modeled errors of [`BatchGetItem`](crate::client::BatchGetItem): match on `error.modeled::<BatchGetItemError>()`.
@@ -34,7 +35,7 @@ pub enum BatchGetItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    BatchGetItemError, 0usize =>
+    BatchGetItemError in super::Exception, 0usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     RequestLimitExceeded(t::RequestLimitExceeded), 3usize =>
@@ -63,7 +64,7 @@ pub enum BatchWriteItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    BatchWriteItemError, 0usize =>
+    BatchWriteItemError in super::Exception, 0usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ItemCollectionSizeLimitExceededException(t::ItemCollectionSizeLimitExceededException),

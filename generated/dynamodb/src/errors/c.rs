@@ -10,7 +10,7 @@ pub enum CancelBulkOperationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    CancelBulkOperationError, 0usize =>
+    CancelBulkOperationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`CreateBackup`](crate::client::CreateBackup): match on `error.modeled::<CreateBackupError>()`.
@@ -31,8 +31,9 @@ pub enum CreateBackupError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    CreateBackupError, 0usize => TableNotFoundException(t::TableNotFoundException),
-    1usize => TableInUseException(t::TableInUseException), 2usize =>
+    CreateBackupError in super::Exception, 0usize =>
+    TableNotFoundException(t::TableNotFoundException), 1usize =>
+    TableInUseException(t::TableInUseException), 2usize =>
     ContinuousBackupsUnavailableException(t::ContinuousBackupsUnavailableException),
     3usize => BackupInUseException(t::BackupInUseException), 4usize =>
     LimitExceededException(t::LimitExceededException), 5usize =>
@@ -52,8 +53,9 @@ pub enum CreateGlobalTableError {
     TableNotFoundException(t::TableNotFoundException),
 }
 rt::operation_errors!(
-    CreateGlobalTableError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => InternalServerError(t::InternalServerError), 2usize =>
+    CreateGlobalTableError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    InternalServerError(t::InternalServerError), 2usize =>
     GlobalTableAlreadyExistsException(t::GlobalTableAlreadyExistsException), 3usize =>
     TableNotFoundException(t::TableNotFoundException)
 );
@@ -69,7 +71,8 @@ pub enum CreateTableError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    CreateTableError, 0usize => ResourceInUseException(t::ResourceInUseException), 1usize
-    => LimitExceededException(t::LimitExceededException), 2usize =>
+    CreateTableError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InternalServerError(t::InternalServerError)
 );

@@ -16,8 +16,9 @@ pub enum DeleteBackupError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DeleteBackupError, 0usize => BackupNotFoundException(t::BackupNotFoundException),
-    1usize => BackupInUseException(t::BackupInUseException), 2usize =>
+    DeleteBackupError in super::Exception, 0usize =>
+    BackupNotFoundException(t::BackupNotFoundException), 1usize =>
+    BackupInUseException(t::BackupInUseException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -47,7 +48,7 @@ pub enum DeleteItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DeleteItemError, 0usize =>
+    DeleteItemError in super::Exception, 0usize =>
     ConditionalCheckFailedException(t::ConditionalCheckFailedException), 1usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     2usize => ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -74,7 +75,7 @@ pub enum DeleteResourcePolicyError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    DeleteResourcePolicyError, 0usize =>
+    DeleteResourcePolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError), 2usize =>
     PolicyNotFoundException(t::PolicyNotFoundException), 3usize =>
@@ -95,8 +96,9 @@ pub enum DeleteTableError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DeleteTableError, 0usize => ResourceInUseException(t::ResourceInUseException), 1usize
-    => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    DeleteTableError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -110,8 +112,9 @@ pub enum DescribeBackupError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeBackupError, 0usize => BackupNotFoundException(t::BackupNotFoundException),
-    1usize => InternalServerError(t::InternalServerError)
+    DescribeBackupError in super::Exception, 0usize =>
+    BackupNotFoundException(t::BackupNotFoundException), 1usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`DescribeBulkOperation`](crate::client::DescribeBulkOperation): match on `error.modeled::<DescribeBulkOperationError>()`.
 #[derive(Debug)]
@@ -121,7 +124,7 @@ pub enum DescribeBulkOperationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DescribeBulkOperationError, 0usize =>
+    DescribeBulkOperationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`DescribeContinuousBackups`](crate::client::DescribeContinuousBackups): match on `error.modeled::<DescribeContinuousBackupsError>()`.
@@ -134,7 +137,7 @@ pub enum DescribeContinuousBackupsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeContinuousBackupsError, 0usize =>
+    DescribeContinuousBackupsError in super::Exception, 0usize =>
     TableNotFoundException(t::TableNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -148,7 +151,7 @@ pub enum DescribeContributorInsightsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeContributorInsightsError, 0usize =>
+    DescribeContributorInsightsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -164,8 +167,9 @@ pub enum DescribeExportError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeExportError, 0usize => ExportNotFoundException(t::ExportNotFoundException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DescribeExportError in super::Exception, 0usize =>
+    ExportNotFoundException(t::ExportNotFoundException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`DescribeGlobalTable`](crate::client::DescribeGlobalTable): match on `error.modeled::<DescribeGlobalTableError>()`.
@@ -178,8 +182,9 @@ pub enum DescribeGlobalTableError {
     GlobalTableNotFoundException(t::GlobalTableNotFoundException),
 }
 rt::operation_errors!(
-    DescribeGlobalTableError, 0usize => InternalServerError(t::InternalServerError),
-    1usize => GlobalTableNotFoundException(t::GlobalTableNotFoundException)
+    DescribeGlobalTableError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError), 1usize =>
+    GlobalTableNotFoundException(t::GlobalTableNotFoundException)
 );
 /// The modeled errors of [`DescribeGlobalTableSettings`](crate::client::DescribeGlobalTableSettings): match on `error.modeled::<DescribeGlobalTableSettingsError>()`.
 #[derive(Debug)]
@@ -191,7 +196,7 @@ pub enum DescribeGlobalTableSettingsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeGlobalTableSettingsError, 0usize =>
+    DescribeGlobalTableSettingsError in super::Exception, 0usize =>
     GlobalTableNotFoundException(t::GlobalTableNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -203,7 +208,8 @@ pub enum DescribeImportError {
     ImportNotFoundException(t::ImportNotFoundException),
 }
 rt::operation_errors!(
-    DescribeImportError, 0usize => ImportNotFoundException(t::ImportNotFoundException)
+    DescribeImportError in super::Exception, 0usize =>
+    ImportNotFoundException(t::ImportNotFoundException)
 );
 /// The modeled errors of [`DescribeKinesisStreamingDestination`](crate::client::DescribeKinesisStreamingDestination): match on `error.modeled::<DescribeKinesisStreamingDestinationError>()`.
 #[derive(Debug)]
@@ -215,7 +221,7 @@ pub enum DescribeKinesisStreamingDestinationError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeKinesisStreamingDestinationError, 0usize =>
+    DescribeKinesisStreamingDestinationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -227,7 +233,8 @@ pub enum DescribeLimitsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeLimitsError, 0usize => InternalServerError(t::InternalServerError)
+    DescribeLimitsError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`DescribeTable`](crate::client::DescribeTable): match on `error.modeled::<DescribeTableError>()`.
 #[derive(Debug)]
@@ -239,7 +246,7 @@ pub enum DescribeTableError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeTableError, 0usize =>
+    DescribeTableError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -253,7 +260,7 @@ pub enum DescribeTableReplicaAutoScalingError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeTableReplicaAutoScalingError, 0usize =>
+    DescribeTableReplicaAutoScalingError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -267,7 +274,7 @@ pub enum DescribeTimeToLiveError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    DescribeTimeToLiveError, 0usize =>
+    DescribeTimeToLiveError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -285,7 +292,7 @@ pub enum DisableKinesisStreamingDestinationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DisableKinesisStreamingDestinationError, 0usize =>
+    DisableKinesisStreamingDestinationError in super::Exception, 0usize =>
     InternalServerError(t::InternalServerError), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>

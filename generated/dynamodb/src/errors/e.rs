@@ -16,7 +16,7 @@ pub enum EnableKinesisStreamingDestinationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    EnableKinesisStreamingDestinationError, 0usize =>
+    EnableKinesisStreamingDestinationError in super::Exception, 0usize =>
     InternalServerError(t::InternalServerError), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -48,7 +48,7 @@ pub enum ExecuteStatementError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ExecuteStatementError, 0usize =>
+    ExecuteStatementError in super::Exception, 0usize =>
     ConditionalCheckFailedException(t::ConditionalCheckFailedException), 1usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     2usize => ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -81,7 +81,7 @@ pub enum ExecuteTransactionError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ExecuteTransactionError, 0usize =>
+    ExecuteTransactionError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     TransactionCanceledException(t::TransactionCanceledException), 2usize =>
     TransactionInProgressException(t::TransactionInProgressException), 3usize =>
@@ -109,7 +109,7 @@ pub enum ExportTableToPointInTimeError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ExportTableToPointInTimeError, 0usize =>
+    ExportTableToPointInTimeError in super::Exception, 0usize =>
     TableNotFoundException(t::TableNotFoundException), 1usize =>
     PointInTimeRecoveryUnavailableException(t::PointInTimeRecoveryUnavailableException),
     2usize => LimitExceededException(t::LimitExceededException), 3usize =>

@@ -18,7 +18,7 @@ pub enum GetItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    GetItemError, 0usize =>
+    GetItemError in super::Exception, 0usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     RequestLimitExceeded(t::RequestLimitExceeded), 3usize =>
@@ -37,7 +37,7 @@ pub enum GetResourcePolicyError {
     PolicyNotFoundException(t::PolicyNotFoundException),
 }
 rt::operation_errors!(
-    GetResourcePolicyError, 0usize =>
+    GetResourcePolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError), 2usize =>
     PolicyNotFoundException(t::PolicyNotFoundException)

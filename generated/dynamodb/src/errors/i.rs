@@ -14,7 +14,8 @@ pub enum ImportTableError {
     ImportConflictException(t::ImportConflictException),
 }
 rt::operation_errors!(
-    ImportTableError, 0usize => ResourceInUseException(t::ResourceInUseException), 1usize
-    => LimitExceededException(t::LimitExceededException), 2usize =>
+    ImportTableError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ImportConflictException(t::ImportConflictException)
 );

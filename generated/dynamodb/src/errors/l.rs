@@ -10,7 +10,8 @@ pub enum ListBackupsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListBackupsError, 0usize => InternalServerError(t::InternalServerError)
+    ListBackupsError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`ListContributorInsights`](crate::client::ListContributorInsights): match on `error.modeled::<ListContributorInsightsError>()`.
 #[derive(Debug)]
@@ -22,7 +23,7 @@ pub enum ListContributorInsightsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListContributorInsightsError, 0usize =>
+    ListContributorInsightsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -36,8 +37,9 @@ pub enum ListExportsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListExportsError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => InternalServerError(t::InternalServerError)
+    ListExportsError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`ListGlobalTables`](crate::client::ListGlobalTables): match on `error.modeled::<ListGlobalTablesError>()`.
 #[derive(Debug)]
@@ -47,7 +49,8 @@ pub enum ListGlobalTablesError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListGlobalTablesError, 0usize => InternalServerError(t::InternalServerError)
+    ListGlobalTablesError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`ListImports`](crate::client::ListImports): match on `error.modeled::<ListImportsError>()`.
 #[derive(Debug)]
@@ -57,7 +60,8 @@ pub enum ListImportsError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    ListImportsError, 0usize => LimitExceededException(t::LimitExceededException)
+    ListImportsError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException)
 );
 /// The modeled errors of [`ListTables`](crate::client::ListTables): match on `error.modeled::<ListTablesError>()`.
 #[derive(Debug)]
@@ -67,7 +71,8 @@ pub enum ListTablesError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListTablesError, 0usize => InternalServerError(t::InternalServerError)
+    ListTablesError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError)
 );
 /// The modeled errors of [`ListTagsOfResource`](crate::client::ListTagsOfResource): match on `error.modeled::<ListTagsOfResourceError>()`.
 #[derive(Debug)]
@@ -79,7 +84,7 @@ pub enum ListTagsOfResourceError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    ListTagsOfResourceError, 0usize =>
+    ListTagsOfResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );

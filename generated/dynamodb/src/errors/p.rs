@@ -28,7 +28,7 @@ pub enum PutItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    PutItemError, 0usize =>
+    PutItemError in super::Exception, 0usize =>
     ConditionalCheckFailedException(t::ConditionalCheckFailedException), 1usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     2usize => ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -55,7 +55,7 @@ pub enum PutResourcePolicyError {
     ResourceInUseException(t::ResourceInUseException),
 }
 rt::operation_errors!(
-    PutResourcePolicyError, 0usize =>
+    PutResourcePolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

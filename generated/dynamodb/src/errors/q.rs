@@ -18,7 +18,7 @@ pub enum QueryError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    QueryError, 0usize =>
+    QueryError in super::Exception, 0usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     RequestLimitExceeded(t::RequestLimitExceeded), 3usize =>

@@ -20,7 +20,7 @@ pub enum RestoreTableFromBackupError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    RestoreTableFromBackupError, 0usize =>
+    RestoreTableFromBackupError in super::Exception, 0usize =>
     TableAlreadyExistsException(t::TableAlreadyExistsException), 1usize =>
     TableInUseException(t::TableInUseException), 2usize =>
     BackupNotFoundException(t::BackupNotFoundException), 3usize =>
@@ -48,7 +48,7 @@ pub enum RestoreTableToPointInTimeError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    RestoreTableToPointInTimeError, 0usize =>
+    RestoreTableToPointInTimeError in super::Exception, 0usize =>
     TableAlreadyExistsException(t::TableAlreadyExistsException), 1usize =>
     TableNotFoundException(t::TableNotFoundException), 2usize =>
     TableInUseException(t::TableInUseException), 3usize =>

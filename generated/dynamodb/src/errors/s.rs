@@ -18,7 +18,7 @@ pub enum ScanError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ScanError, 0usize =>
+    ScanError in super::Exception, 0usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     RequestLimitExceeded(t::RequestLimitExceeded), 3usize =>
@@ -39,7 +39,7 @@ pub enum SearchVectorsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    SearchVectorsError, 0usize =>
+    SearchVectorsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     RequestLimitExceeded(t::RequestLimitExceeded), 2usize =>
     InternalServerError(t::InternalServerError), 3usize =>
@@ -59,8 +59,9 @@ pub enum StartBulkPutItemsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    StartBulkPutItemsError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => ResourceInUseException(t::ResourceInUseException), 2usize =>
+    StartBulkPutItemsError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    ResourceInUseException(t::ResourceInUseException), 2usize =>
     IdempotentParameterMismatchException(t::IdempotentParameterMismatchException), 3usize
     => ResourceNotFoundException(t::ResourceNotFoundException)
 );

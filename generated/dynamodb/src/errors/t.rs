@@ -16,8 +16,9 @@ pub enum TagResourceError {
     ResourceInUseException(t::ResourceInUseException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    TagResourceError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalServerError(t::InternalServerError), 3usize =>
     ResourceInUseException(t::ResourceInUseException)
 );
@@ -39,7 +40,7 @@ pub enum TransactGetItemsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    TransactGetItemsError, 0usize =>
+    TransactGetItemsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     TransactionCanceledException(t::TransactionCanceledException), 2usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
@@ -69,7 +70,7 @@ pub enum TransactWriteItemsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    TransactWriteItemsError, 0usize =>
+    TransactWriteItemsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     TransactionCanceledException(t::TransactionCanceledException), 2usize =>
     TransactionInProgressException(t::TransactionInProgressException), 3usize =>

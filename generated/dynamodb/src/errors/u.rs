@@ -16,8 +16,9 @@ pub enum UntagResourceError {
     ResourceInUseException(t::ResourceInUseException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    UntagResourceError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalServerError(t::InternalServerError), 3usize =>
     ResourceInUseException(t::ResourceInUseException)
 );
@@ -33,7 +34,7 @@ pub enum UpdateContinuousBackupsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateContinuousBackupsError, 0usize =>
+    UpdateContinuousBackupsError in super::Exception, 0usize =>
     TableNotFoundException(t::TableNotFoundException), 1usize =>
     ContinuousBackupsUnavailableException(t::ContinuousBackupsUnavailableException),
     2usize => InternalServerError(t::InternalServerError)
@@ -48,7 +49,7 @@ pub enum UpdateContributorInsightsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateContributorInsightsError, 0usize =>
+    UpdateContributorInsightsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -68,8 +69,9 @@ pub enum UpdateGlobalTableError {
     TableNotFoundException(t::TableNotFoundException),
 }
 rt::operation_errors!(
-    UpdateGlobalTableError, 0usize => InternalServerError(t::InternalServerError), 1usize
-    => GlobalTableNotFoundException(t::GlobalTableNotFoundException), 2usize =>
+    UpdateGlobalTableError in super::Exception, 0usize =>
+    InternalServerError(t::InternalServerError), 1usize =>
+    GlobalTableNotFoundException(t::GlobalTableNotFoundException), 2usize =>
     ReplicaAlreadyExistsException(t::ReplicaAlreadyExistsException), 3usize =>
     ReplicaNotFoundException(t::ReplicaNotFoundException), 4usize =>
     TableNotFoundException(t::TableNotFoundException)
@@ -92,7 +94,7 @@ pub enum UpdateGlobalTableSettingsError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateGlobalTableSettingsError, 0usize =>
+    UpdateGlobalTableSettingsError in super::Exception, 0usize =>
     GlobalTableNotFoundException(t::GlobalTableNotFoundException), 1usize =>
     ReplicaNotFoundException(t::ReplicaNotFoundException), 2usize =>
     IndexNotFoundException(t::IndexNotFoundException), 3usize =>
@@ -126,7 +128,7 @@ pub enum UpdateItemError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    UpdateItemError, 0usize =>
+    UpdateItemError in super::Exception, 0usize =>
     ConditionalCheckFailedException(t::ConditionalCheckFailedException), 1usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     2usize => ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -151,7 +153,7 @@ pub enum UpdateKinesisStreamingDestinationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateKinesisStreamingDestinationError, 0usize =>
+    UpdateKinesisStreamingDestinationError in super::Exception, 0usize =>
     InternalServerError(t::InternalServerError), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -171,8 +173,9 @@ pub enum UpdateTableError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateTableError, 0usize => ResourceInUseException(t::ResourceInUseException), 1usize
-    => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    UpdateTableError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InternalServerError(t::InternalServerError)
 );
@@ -190,7 +193,7 @@ pub enum UpdateTableReplicaAutoScalingError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateTableReplicaAutoScalingError, 0usize =>
+    UpdateTableReplicaAutoScalingError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -210,8 +213,9 @@ pub enum UpdateTimeToLiveError {
     InternalServerError(t::InternalServerError),
 }
 rt::operation_errors!(
-    UpdateTimeToLiveError, 0usize => ResourceInUseException(t::ResourceInUseException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    UpdateTimeToLiveError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InternalServerError(t::InternalServerError)
 );

@@ -178,7 +178,7 @@ impl Table {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `AttributeDefinitions` attribute, loaded on first use.
+    /// The `AttributeDefinitions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attribute_definitions(
         &self,
@@ -192,7 +192,7 @@ impl Table {
     pub fn table_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `KeySchema` attribute, loaded on first use.
+    /// The `KeySchema` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_schema(
         &self,
@@ -201,7 +201,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.key_schema.clone())
     }
-    /// The `TableStatus` attribute, loaded on first use.
+    /// The `TableStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_status(
         &self,
@@ -210,7 +210,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.table_status.clone())
     }
-    /// The `CreationDateTime` attribute, loaded on first use.
+    /// The `CreationDateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date_time(
         &self,
@@ -219,7 +219,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.creation_date_time)
     }
-    /// The `ProvisionedThroughput` attribute, loaded on first use.
+    /// The `ProvisionedThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn provisioned_throughput(
         &self,
@@ -228,35 +228,35 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.provisioned_throughput.clone())
     }
-    /// The `TableSizeBytes` attribute, loaded on first use.
+    /// The `TableSizeBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_size_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.table_size_bytes)
     }
-    /// The `ItemCount` attribute, loaded on first use.
+    /// The `ItemCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn item_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.item_count)
     }
-    /// The `TableArn` attribute, loaded on first use.
+    /// The `TableArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.table_arn.clone())
     }
-    /// The `TableId` attribute, loaded on first use.
+    /// The `TableId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.table_id.clone())
     }
-    /// The `BillingModeSummary` attribute, loaded on first use.
+    /// The `BillingModeSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn billing_mode_summary(
         &self,
@@ -265,7 +265,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.billing_mode_summary.clone())
     }
-    /// The `LocalSecondaryIndexes` attribute, loaded on first use.
+    /// The `LocalSecondaryIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn local_secondary_indexes(
         &self,
@@ -274,7 +274,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.local_secondary_indexes.clone())
     }
-    /// The `GlobalSecondaryIndexes` attribute, loaded on first use.
+    /// The `GlobalSecondaryIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_secondary_indexes(
         &self,
@@ -283,7 +283,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.global_secondary_indexes.clone())
     }
-    /// The `StreamSpecification` attribute, loaded on first use.
+    /// The `StreamSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn stream_specification(
         &self,
@@ -292,28 +292,28 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.stream_specification.clone())
     }
-    /// The `LatestStreamLabel` attribute, loaded on first use.
+    /// The `LatestStreamLabel` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn latest_stream_label(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.latest_stream_label.clone())
     }
-    /// The `LatestStreamArn` attribute, loaded on first use.
+    /// The `LatestStreamArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn latest_stream_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.latest_stream_arn.clone())
     }
-    /// The `GlobalTableVersion` attribute, loaded on first use.
+    /// The `GlobalTableVersion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_version(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.global_table_version.clone())
     }
-    /// The `Replicas` attribute, loaded on first use.
+    /// The `Replicas` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn replicas(
         &self,
@@ -322,7 +322,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.replicas.clone())
     }
-    /// The `GlobalTableWitnesses` attribute, loaded on first use.
+    /// The `GlobalTableWitnesses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_witnesses(
         &self,
@@ -331,7 +331,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.global_table_witnesses.clone())
     }
-    /// The `GlobalTableSettingsReplicationMode` attribute, loaded on first use.
+    /// The `GlobalTableSettingsReplicationMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn global_table_settings_replication_mode(
         &self,
@@ -340,7 +340,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.global_table_settings_replication_mode.clone())
     }
-    /// The `RestoreSummary` attribute, loaded on first use.
+    /// The `RestoreSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_summary(
         &self,
@@ -349,7 +349,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.restore_summary.clone())
     }
-    /// The `SSEDescription` attribute, loaded on first use.
+    /// The `SSEDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_description(
         &self,
@@ -358,7 +358,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.sse_description.clone())
     }
-    /// The `ArchivalSummary` attribute, loaded on first use.
+    /// The `ArchivalSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn archival_summary(
         &self,
@@ -367,7 +367,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.archival_summary.clone())
     }
-    /// The `TableClassSummary` attribute, loaded on first use.
+    /// The `TableClassSummary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn table_class_summary(
         &self,
@@ -376,21 +376,21 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.table_class_summary.clone())
     }
-    /// The `DeletionProtectionEnabled` attribute, loaded on first use.
+    /// The `DeletionProtectionEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deletion_protection_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.deletion_protection_enabled)
     }
-    /// The `DisassociationProtectionEnabled` attribute, loaded on first use.
+    /// The `DisassociationProtectionEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn disassociation_protection_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.disassociation_protection_enabled)
     }
-    /// The `OnDemandThroughput` attribute, loaded on first use.
+    /// The `OnDemandThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn on_demand_throughput(
         &self,
@@ -399,7 +399,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.on_demand_throughput.clone())
     }
-    /// The `WarmThroughput` attribute, loaded on first use.
+    /// The `WarmThroughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn warm_throughput(
         &self,
@@ -408,7 +408,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.warm_throughput.clone())
     }
-    /// The `MultiRegionConsistency` attribute, loaded on first use.
+    /// The `MultiRegionConsistency` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn multi_region_consistency(
         &self,
@@ -417,7 +417,7 @@ impl Table {
     > + '_ {
         self.0.attr(|d| d.multi_region_consistency.clone())
     }
-    /// The `VectorIndexes` attribute, loaded on first use.
+    /// The `VectorIndexes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vector_indexes(
         &self,

@@ -187,8 +187,11 @@ impl AcceptAddressTransfer {
     }
     /// `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -198,18 +201,16 @@ impl AcceptAddressTransfer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptAddressTransferResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptAddressTransferResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AcceptAddressTransferResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AcceptAddressTransferResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -217,7 +218,7 @@ impl AcceptAddressTransfer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -270,12 +271,12 @@ impl AcceptCapacityReservationBillingOwnership {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptCapacityReservationBillingOwnershipResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult>,
     > {
         self.0.send()
     }
@@ -283,7 +284,7 @@ impl AcceptCapacityReservationBillingOwnership {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptCapacityReservationBillingOwnershipResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptCapacityReservationBillingOwnershipResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -291,7 +292,7 @@ impl AcceptCapacityReservationBillingOwnership {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -338,26 +339,26 @@ impl AcceptReservedInstancesExchangeQuote {
     }
     /// The IDs of the Convertible Reserved Instances to exchange for another Convertible Reserved Instance of the same or higher value.
     #[inline]
-    pub fn reserved_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instance_ids = value;
+    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
         self
     }
     /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     #[inline]
     pub fn target_configurations(
         mut self,
-        value: Vec<t::TargetConfigurationRequest>,
+        value: impl rt::Items<t::TargetConfigurationRequest>,
     ) -> Self {
-        self.0.input_mut().target_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptReservedInstancesExchangeQuoteResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult>,
     > {
         self.0.send()
     }
@@ -365,7 +366,7 @@ impl AcceptReservedInstancesExchangeQuote {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptReservedInstancesExchangeQuoteResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptReservedInstancesExchangeQuoteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -373,7 +374,7 @@ impl AcceptReservedInstancesExchangeQuote {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -426,12 +427,12 @@ impl AcceptTransitGatewayClientVpnAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult>,
     > {
         self.0.send()
     }
@@ -439,7 +440,7 @@ impl AcceptTransitGatewayClientVpnAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptTransitGatewayClientVpnAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptTransitGatewayClientVpnAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -447,7 +448,7 @@ impl AcceptTransitGatewayClientVpnAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -504,8 +505,8 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     }
     /// The IDs of the subnets to associate with the transit gateway multicast domain.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -515,15 +516,12 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::AcceptTransitGatewayMulticastDomainAssociationsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult>,
     > {
         self.0.send()
     }
@@ -531,7 +529,7 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptTransitGatewayMulticastDomainAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -539,7 +537,7 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -592,12 +590,12 @@ impl AcceptTransitGatewayPeeringAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptTransitGatewayPeeringAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult>,
     > {
         self.0.send()
     }
@@ -605,7 +603,7 @@ impl AcceptTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptTransitGatewayPeeringAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -613,7 +611,7 @@ impl AcceptTransitGatewayPeeringAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -667,12 +665,12 @@ impl AcceptTransitGatewayVpcAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptTransitGatewayVpcAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult>,
     > {
         self.0.send()
     }
@@ -680,7 +678,7 @@ impl AcceptTransitGatewayVpcAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcceptTransitGatewayVpcAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::AcceptTransitGatewayVpcAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -688,7 +686,7 @@ impl AcceptTransitGatewayVpcAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -741,31 +739,32 @@ impl AcceptVpcEndpointConnections {
     }
     /// The IDs of the interface VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = value;
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptVpcEndpointConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AcceptVpcEndpointConnectionsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AcceptVpcEndpointConnectionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcEndpointConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -773,7 +772,7 @@ impl AcceptVpcEndpointConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -828,20 +827,16 @@ impl AcceptVpcPeeringConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcceptVpcPeeringConnectionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AcceptVpcPeeringConnectionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AcceptVpcPeeringConnectionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AcceptVpcPeeringConnectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -849,7 +844,7 @@ impl AcceptVpcPeeringConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -918,18 +913,16 @@ impl AdvertiseByoipCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AdvertiseByoipCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AdvertiseByoipCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AdvertiseByoipCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AdvertiseByoipCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -937,7 +930,7 @@ impl AdvertiseByoipCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1020,8 +1013,11 @@ impl AllocateAddress {
     }
     /// The tags to assign to the Elastic IP address.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see [Allocate sequential Elastic IP addresses from an IPAM pool](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
@@ -1037,18 +1033,16 @@ impl AllocateAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AllocateAddressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateAddressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AllocateAddressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AllocateAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1056,7 +1050,7 @@ impl AllocateAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1094,8 +1088,11 @@ impl AllocateHosts {
     }
     /// The tags to apply to the Dedicated Host during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
@@ -1118,8 +1115,8 @@ impl AllocateHosts {
     }
     /// The IDs of the Outpost hardware assets on which to allocate the Dedicated Hosts. Targeting specific hardware assets on an Outpost can help to minimize latency between your workloads. This parameter is supported only if you specify **OutpostArn**. If you are allocating the Dedicated Hosts in a Region, omit this parameter.
     #[inline]
-    pub fn asset_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().asset_ids = Some(value);
+    pub fn asset_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().asset_ids);
         self
     }
     /// The ID of the Availability Zone.
@@ -1165,18 +1162,16 @@ impl AllocateHosts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AllocateHostsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateHostsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AllocateHostsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AllocateHostsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1184,7 +1179,7 @@ impl AllocateHosts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1266,35 +1261,36 @@ impl AllocateIpamPoolCidr {
     }
     /// Include a particular CIDR range that can be returned by the pool. Allowed CIDRs are only allowed if using netmask length for allocation.
     #[inline]
-    pub fn allowed_cidrs(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allowed_cidrs = Some(value);
+    pub fn allowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allowed_cidrs);
         self
     }
     /// Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation.
     #[inline]
-    pub fn disallowed_cidrs(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().disallowed_cidrs = Some(value);
+    pub fn disallowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().disallowed_cidrs);
         self
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AllocateIpamPoolCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AllocateIpamPoolCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AllocateIpamPoolCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AllocateIpamPoolCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1302,7 +1298,7 @@ impl AllocateIpamPoolCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1356,8 +1352,8 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     }
     /// The IDs of the security groups to apply to the associated target network. Up to 5 security groups can be applied to an associated target network.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = value;
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1367,12 +1363,12 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ApplySecurityGroupsToClientVpnTargetNetworkResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult>,
     > {
         self.0.send()
     }
@@ -1380,7 +1376,7 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ApplySecurityGroupsToClientVpnTargetNetworkResult, rt::Error> {
+    ) -> rt::CallResult<t::ApplySecurityGroupsToClientVpnTargetNetworkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1388,7 +1384,7 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1438,8 +1434,8 @@ impl AssignIpv6Addresses {
     }
     /// One or more IPv6 prefixes assigned to the network interface. You can't use this option if you use the `Ipv6PrefixCount` option.
     #[inline]
-    pub fn ipv6_prefixes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv6_prefixes = Some(value);
+    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
     /// The ID of the network interface.
@@ -1450,8 +1446,8 @@ impl AssignIpv6Addresses {
     }
     /// The IPv6 addresses to be assigned to the network interface. You can't use this option if you're specifying a number of IPv6 addresses.
     #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
+    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
         self
     }
     /// The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
@@ -1461,18 +1457,16 @@ impl AssignIpv6Addresses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssignIpv6AddressesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssignIpv6AddressesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssignIpv6AddressesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssignIpv6AddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1480,7 +1474,7 @@ impl AssignIpv6Addresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1530,8 +1524,8 @@ rt::operation_type!(
 impl AssignPrivateIpAddresses {
     /// One or more IPv4 prefixes assigned to the network interface. You can't use this option if you use the `Ipv4PrefixCount` option.
     #[inline]
-    pub fn ipv4_prefixes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv4_prefixes = Some(value);
+    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
@@ -1548,8 +1542,8 @@ impl AssignPrivateIpAddresses {
     }
     /// The IP addresses to be assigned as a secondary private IP address to the network interface. You can't specify this parameter when also specifying a number of secondary IP addresses.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.
@@ -1565,18 +1559,16 @@ impl AssignPrivateIpAddresses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssignPrivateIpAddressesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssignPrivateIpAddressesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssignPrivateIpAddressesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssignPrivateIpAddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1584,7 +1576,7 @@ impl AssignPrivateIpAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

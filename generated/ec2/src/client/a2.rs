@@ -176,8 +176,8 @@ impl AssignPrivateNatGatewayAddress {
     }
     /// The private IPv4 addresses you want to assign to the private NAT gateway.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
@@ -193,12 +193,12 @@ impl AssignPrivateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssignPrivateNatGatewayAddressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssignPrivateNatGatewayAddressResult>,
     > {
         self.0.send()
     }
@@ -206,7 +206,7 @@ impl AssignPrivateNatGatewayAddress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssignPrivateNatGatewayAddressResult, rt::Error> {
+    ) -> rt::CallResult<t::AssignPrivateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -214,7 +214,7 @@ impl AssignPrivateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -303,18 +303,16 @@ impl AssociateAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateAddressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateAddressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateAddressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -322,7 +320,7 @@ impl AssociateAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -374,15 +372,15 @@ impl AssociateApplicationStatusCheck {
     #[inline]
     pub fn target_tag_associations(
         mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
+        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
     ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
     /// The IDs of the instances to associate with the application status check.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -398,12 +396,12 @@ impl AssociateApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
@@ -411,7 +409,7 @@ impl AssociateApplicationStatusCheck {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateApplicationStatusCheckResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -419,7 +417,7 @@ impl AssociateApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -481,12 +479,12 @@ impl AssociateCapacityReservationBillingOwner {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult>,
     > {
         self.0.send()
     }
@@ -494,7 +492,7 @@ impl AssociateCapacityReservationBillingOwner {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateCapacityReservationBillingOwnerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -502,7 +500,7 @@ impl AssociateCapacityReservationBillingOwner {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -580,12 +578,12 @@ impl AssociateClientVpnTargetNetwork {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateClientVpnTargetNetworkResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateClientVpnTargetNetworkResult>,
     > {
         self.0.send()
     }
@@ -593,7 +591,7 @@ impl AssociateClientVpnTargetNetwork {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateClientVpnTargetNetworkResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateClientVpnTargetNetworkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -601,7 +599,7 @@ impl AssociateClientVpnTargetNetwork {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -658,16 +656,14 @@ impl AssociateDhcpOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -675,7 +671,7 @@ impl AssociateDhcpOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -733,12 +729,12 @@ impl AssociateEnclaveCertificateIamRole {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult>,
     > {
         self.0.send()
     }
@@ -746,7 +742,7 @@ impl AssociateEnclaveCertificateIamRole {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateEnclaveCertificateIamRoleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -754,7 +750,7 @@ impl AssociateEnclaveCertificateIamRole {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -809,20 +805,16 @@ impl AssociateIamInstanceProfile {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIamInstanceProfileResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIamInstanceProfileResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateIamInstanceProfileResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIamInstanceProfileResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -830,7 +822,7 @@ impl AssociateIamInstanceProfile {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -893,20 +885,18 @@ impl AssociateInstanceEventWindow {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateInstanceEventWindowResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateInstanceEventWindowResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateInstanceEventWindowResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateInstanceEventWindowResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -914,7 +904,7 @@ impl AssociateInstanceEventWindow {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -973,18 +963,16 @@ impl AssociateIpamByoasn {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIpamByoasnResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateIpamByoasnResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateIpamByoasnResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -992,7 +980,7 @@ impl AssociateIpamByoasn {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1051,8 +1039,11 @@ impl AssociateIpamResourceDiscovery {
     }
     /// Tag specifications.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A client token.
@@ -1062,12 +1053,12 @@ impl AssociateIpamResourceDiscovery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateIpamResourceDiscoveryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateIpamResourceDiscoveryResult>,
     > {
         self.0.send()
     }
@@ -1075,7 +1066,7 @@ impl AssociateIpamResourceDiscovery {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateIpamResourceDiscoveryResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateIpamResourceDiscoveryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1083,7 +1074,7 @@ impl AssociateIpamResourceDiscovery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1142,18 +1133,16 @@ impl AssociateKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1161,7 +1150,7 @@ impl AssociateKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1211,14 +1200,14 @@ impl AssociateNatGatewayAddress {
     }
     /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = value;
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
     /// The private IPv4 addresses that you want to assign to the NAT gateway.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1240,20 +1229,16 @@ impl AssociateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateNatGatewayAddressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateNatGatewayAddressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateNatGatewayAddressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1261,7 +1246,7 @@ impl AssociateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1315,8 +1300,8 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     }
     /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
     #[inline]
-    pub fn network_resource_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_resource_ids = Some(value);
+    pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_resource_ids);
         self
     }
     /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
@@ -1341,12 +1326,12 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1354,7 +1339,7 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1362,7 +1347,7 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1423,18 +1408,16 @@ impl AssociateRouteServer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateRouteServerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteServerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteServerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1442,7 +1425,7 @@ impl AssociateRouteServer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1513,18 +1496,16 @@ impl AssociateRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateRouteTableResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateRouteTableResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1532,7 +1513,7 @@ impl AssociateRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

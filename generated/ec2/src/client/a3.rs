@@ -186,18 +186,16 @@ impl AssociateSecurityGroupVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateSecurityGroupVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateSecurityGroupVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateSecurityGroupVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateSecurityGroupVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -205,7 +203,7 @@ impl AssociateSecurityGroupVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -268,18 +266,16 @@ impl AssociateSubnetCidrBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateSubnetCidrBlockResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateSubnetCidrBlockResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateSubnetCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateSubnetCidrBlockResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -287,7 +283,7 @@ impl AssociateSubnetCidrBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -346,8 +342,8 @@ impl AssociateTransitGatewayMulticastDomain {
     }
     /// The IDs of the subnets to associate with the transit gateway multicast domain.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -357,12 +353,12 @@ impl AssociateTransitGatewayMulticastDomain {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateTransitGatewayMulticastDomainResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateTransitGatewayMulticastDomainResult>,
     > {
         self.0.send()
     }
@@ -370,7 +366,7 @@ impl AssociateTransitGatewayMulticastDomain {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateTransitGatewayMulticastDomainResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateTransitGatewayMulticastDomainResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -378,7 +374,7 @@ impl AssociateTransitGatewayMulticastDomain {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -436,12 +432,12 @@ impl AssociateTransitGatewayPolicyTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateTransitGatewayPolicyTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateTransitGatewayPolicyTableResult>,
     > {
         self.0.send()
     }
@@ -449,7 +445,7 @@ impl AssociateTransitGatewayPolicyTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateTransitGatewayPolicyTableResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateTransitGatewayPolicyTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -457,7 +453,7 @@ impl AssociateTransitGatewayPolicyTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -515,12 +511,12 @@ impl AssociateTransitGatewayRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateTransitGatewayRouteTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssociateTransitGatewayRouteTableResult>,
     > {
         self.0.send()
     }
@@ -528,7 +524,7 @@ impl AssociateTransitGatewayRouteTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateTransitGatewayRouteTableResult, rt::Error> {
+    ) -> rt::CallResult<t::AssociateTransitGatewayRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -536,7 +532,7 @@ impl AssociateTransitGatewayRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -613,18 +609,16 @@ impl AssociateTrunkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateTrunkInterfaceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateTrunkInterfaceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateTrunkInterfaceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateTrunkInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -632,7 +626,7 @@ impl AssociateTrunkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,18 +732,16 @@ impl AssociateVpcCidrBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateVpcCidrBlockResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AssociateVpcCidrBlockResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateVpcCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AssociateVpcCidrBlockResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -757,7 +749,7 @@ impl AssociateVpcCidrBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -821,23 +813,21 @@ impl AttachClassicLinkVpc {
     }
     /// The IDs of the security groups. You cannot specify security groups from a different VPC.
     #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = value;
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AttachClassicLinkVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AttachClassicLinkVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachClassicLinkVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AttachClassicLinkVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -845,7 +835,7 @@ impl AttachClassicLinkVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -904,18 +894,16 @@ impl AttachImageWatermark {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AttachImageWatermarkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AttachImageWatermarkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachImageWatermarkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AttachImageWatermarkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -923,7 +911,7 @@ impl AttachImageWatermark {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -976,16 +964,14 @@ impl AttachInternetGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -993,7 +979,7 @@ impl AttachInternetGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1070,18 +1056,16 @@ impl AttachNetworkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AttachNetworkInterfaceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AttachNetworkInterfaceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachNetworkInterfaceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AttachNetworkInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1089,7 +1073,7 @@ impl AttachNetworkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1156,12 +1140,12 @@ impl AttachVerifiedAccessTrustProvider {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AttachVerifiedAccessTrustProviderResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AttachVerifiedAccessTrustProviderResult>,
     > {
         self.0.send()
     }
@@ -1169,7 +1153,7 @@ impl AttachVerifiedAccessTrustProvider {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AttachVerifiedAccessTrustProviderResult, rt::Error> {
+    ) -> rt::CallResult<t::AttachVerifiedAccessTrustProviderResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1177,7 +1161,7 @@ impl AttachVerifiedAccessTrustProvider {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1255,16 +1239,14 @@ impl AttachVolume {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::VolumeAttachment, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::VolumeAttachment>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::VolumeAttachment, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::VolumeAttachment> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1272,7 +1254,7 @@ impl AttachVolume {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1327,18 +1309,16 @@ impl AttachVpnGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AttachVpnGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AttachVpnGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachVpnGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AttachVpnGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1346,7 +1326,7 @@ impl AttachVpnGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1423,18 +1403,16 @@ impl AuthorizeClientVpnIngress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AuthorizeClientVpnIngressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::AuthorizeClientVpnIngressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AuthorizeClientVpnIngressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AuthorizeClientVpnIngressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1442,7 +1420,7 @@ impl AuthorizeClientVpnIngress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1493,8 +1471,11 @@ rt::operation_type!(
 impl AuthorizeSecurityGroupEgress {
     /// The tags applied to the security group rule.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1547,25 +1528,23 @@ impl AuthorizeSecurityGroupEgress {
     }
     /// The permissions for the security group rules.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AuthorizeSecurityGroupEgressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AuthorizeSecurityGroupEgressResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AuthorizeSecurityGroupEgressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::AuthorizeSecurityGroupEgressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1573,7 +1552,7 @@ impl AuthorizeSecurityGroupEgress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1659,8 +1638,8 @@ impl AuthorizeSecurityGroupIngress {
     }
     /// The permissions for the security group rules.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). To specify all protocols, use `-1`.
@@ -1689,8 +1668,11 @@ impl AuthorizeSecurityGroupIngress {
     }
     /// The tags applied to the security group rule.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1700,12 +1682,12 @@ impl AuthorizeSecurityGroupIngress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AuthorizeSecurityGroupIngressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AuthorizeSecurityGroupIngressResult>,
     > {
         self.0.send()
     }
@@ -1713,7 +1695,7 @@ impl AuthorizeSecurityGroupIngress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AuthorizeSecurityGroupIngressResult, rt::Error> {
+    ) -> rt::CallResult<t::AuthorizeSecurityGroupIngressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1721,7 +1703,7 @@ impl AuthorizeSecurityGroupIngress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -78,12 +78,12 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BatchModifyIpamRoutingPolicyRegistrationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::BatchModifyIpamRoutingPolicyRegistrationsResult>,
     > {
         self.0.send()
     }
@@ -91,7 +91,7 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::BatchModifyIpamRoutingPolicyRegistrationsResult, rt::Error> {
+    ) -> rt::CallResult<t::BatchModifyIpamRoutingPolicyRegistrationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -99,7 +99,7 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -156,18 +156,16 @@ impl BundleInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BundleInstanceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::BundleInstanceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::BundleInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::BundleInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -175,7 +173,7 @@ impl BundleInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -180,9 +180,9 @@ impl CreateApplicationStatusCheck {
     #[inline]
     pub fn health_check_paths(
         mut self,
-        value: Vec<t::HealthCheckPathRequestObject>,
+        value: impl rt::Items<t::HealthCheckPathRequestObject>,
     ) -> Self {
-        self.0.input_mut().health_check_paths = Some(value);
+        value.add_to(&mut self.0.input_mut().health_check_paths);
         self
     }
     /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
@@ -265,8 +265,11 @@ impl CreateApplicationStatusCheck {
     }
     /// The tags to apply to the application status check.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -282,20 +285,18 @@ impl CreateApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateApplicationStatusCheckResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -303,7 +304,7 @@ impl CreateApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -380,17 +381,20 @@ impl CreateCapacityManagerDataExport {
     }
     /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityManagerDataExportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateCapacityManagerDataExportResult>,
     > {
         self.0.send()
     }
@@ -398,7 +402,7 @@ impl CreateCapacityManagerDataExport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateCapacityManagerDataExportResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateCapacityManagerDataExportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -406,7 +410,7 @@ impl CreateCapacityManagerDataExport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -533,8 +537,11 @@ impl CreateCapacityReservation {
     }
     /// The tags to apply to the Capacity Reservation during launch.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -577,18 +584,16 @@ impl CreateCapacityReservation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityReservationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCapacityReservationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCapacityReservationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateCapacityReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -596,7 +601,7 @@ impl CreateCapacityReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -661,17 +666,20 @@ impl CreateCapacityReservationBySplitting {
     }
     /// The tags to apply to the new Capacity Reservation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityReservationBySplittingResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateCapacityReservationBySplittingResult>,
     > {
         self.0.send()
     }
@@ -679,7 +687,7 @@ impl CreateCapacityReservationBySplitting {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateCapacityReservationBySplittingResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateCapacityReservationBySplittingResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -687,7 +695,7 @@ impl CreateCapacityReservationBySplitting {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -741,8 +749,11 @@ impl CreateCapacityReservationCancellationQuote {
     }
     /// The tags to apply to the cancellation quote.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -752,12 +763,12 @@ impl CreateCapacityReservationCancellationQuote {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult>,
     > {
         self.0.send()
     }
@@ -765,7 +776,7 @@ impl CreateCapacityReservationCancellationQuote {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateCapacityReservationCancellationQuoteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -773,7 +784,7 @@ impl CreateCapacityReservationCancellationQuote {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -835,8 +846,11 @@ impl CreateCapacityReservationDateChangeQuote {
     }
     /// The tags to apply to the date change quote.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -846,12 +860,12 @@ impl CreateCapacityReservationDateChangeQuote {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult>,
     > {
         self.0.send()
     }
@@ -859,7 +873,7 @@ impl CreateCapacityReservationDateChangeQuote {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateCapacityReservationDateChangeQuoteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -867,7 +881,7 @@ impl CreateCapacityReservationDateChangeQuote {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -922,9 +936,9 @@ impl CreateCapacityReservationFleet {
     #[inline]
     pub fn instance_type_specifications(
         mut self,
-        value: Vec<t::ReservationFleetInstanceSpecification>,
+        value: impl rt::Items<t::ReservationFleetInstanceSpecification>,
     ) -> Self {
-        self.0.input_mut().instance_type_specifications = Some(value);
+        value.add_to(&mut self.0.input_mut().instance_type_specifications);
         self
     }
     /// Reserved for internal use.
@@ -980,8 +994,11 @@ impl CreateCapacityReservationFleet {
     }
     /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -991,12 +1008,12 @@ impl CreateCapacityReservationFleet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityReservationFleetResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateCapacityReservationFleetResult>,
     > {
         self.0.send()
     }
@@ -1004,7 +1021,7 @@ impl CreateCapacityReservationFleet {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateCapacityReservationFleetResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateCapacityReservationFleetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1012,7 +1029,7 @@ impl CreateCapacityReservationFleet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1058,8 +1075,11 @@ impl CreateCarrierGateway {
     }
     /// The tags to associate with the carrier gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1075,18 +1095,16 @@ impl CreateCarrierGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCarrierGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCarrierGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCarrierGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateCarrierGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1094,7 +1112,7 @@ impl CreateCarrierGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1148,9 +1166,9 @@ impl CreateClientVpnEndpoint {
     #[inline]
     pub fn authentication_options(
         mut self,
-        value: Vec<t::ClientVpnAuthenticationRequest>,
+        value: impl rt::Items<t::ClientVpnAuthenticationRequest>,
     ) -> Self {
-        self.0.input_mut().authentication_options = value;
+        value.add_to(&mut self.0.input_mut().authentication_options);
         self
     }
     /// Information about the client connection logging options.
@@ -1161,8 +1179,8 @@ impl CreateClientVpnEndpoint {
     }
     /// Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have up to two DNS servers. If no DNS server is specified, the DNS address configured on the device is used for the DNS server.
     #[inline]
-    pub fn dns_servers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().dns_servers = Some(value);
+    pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().dns_servers);
         self
     }
     /// The transport protocol to be used by the VPN session.
@@ -1203,14 +1221,17 @@ impl CreateClientVpnEndpoint {
     }
     /// The tags to apply to the Client VPN endpoint during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied.
@@ -1298,18 +1319,16 @@ impl CreateClientVpnEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateClientVpnEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateClientVpnEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1317,7 +1336,7 @@ impl CreateClientVpnEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1392,18 +1411,16 @@ impl CreateClientVpnRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateClientVpnRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateClientVpnRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateClientVpnRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateClientVpnRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1411,7 +1428,7 @@ impl CreateClientVpnRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1464,18 +1481,16 @@ impl CreateCoipCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCoipCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCoipCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1483,7 +1498,7 @@ impl CreateCoipCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1521,8 +1536,11 @@ impl CreateCoipPool {
     }
     /// The tags to assign to the CoIP address pool.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1532,18 +1550,16 @@ impl CreateCoipPool {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCoipPoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCoipPoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCoipPoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateCoipPoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1551,7 +1567,7 @@ impl CreateCoipPool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1615,8 +1631,11 @@ impl CreateCustomerGateway {
     }
     /// The tags to apply to the customer gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A name for the customer gateway device.
@@ -1644,18 +1663,16 @@ impl CreateCustomerGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCustomerGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateCustomerGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCustomerGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateCustomerGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1663,7 +1680,7 @@ impl CreateCustomerGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1726,18 +1743,16 @@ impl CreateDefaultSubnet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateDefaultSubnetResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultSubnetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateDefaultSubnetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultSubnetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1745,7 +1760,7 @@ impl CreateDefaultSubnet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1792,18 +1807,16 @@ impl CreateDefaultVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateDefaultVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDefaultVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateDefaultVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateDefaultVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1811,7 +1824,7 @@ impl CreateDefaultVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1872,17 +1885,20 @@ impl CreateDelegateMacVolumeOwnershipTask {
     }
     /// The tags to assign to the volume ownership delegation task.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateDelegateMacVolumeOwnershipTaskResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult>,
     > {
         self.0.send()
     }
@@ -1890,7 +1906,7 @@ impl CreateDelegateMacVolumeOwnershipTask {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateDelegateMacVolumeOwnershipTaskResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateDelegateMacVolumeOwnershipTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1898,7 +1914,7 @@ impl CreateDelegateMacVolumeOwnershipTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -174,14 +174,20 @@ rt::operation_type!(
 impl CreateDhcpOptions {
     /// A DHCP configuration option.
     #[inline]
-    pub fn dhcp_configurations(mut self, value: Vec<t::NewDhcpConfiguration>) -> Self {
-        self.0.input_mut().dhcp_configurations = value;
+    pub fn dhcp_configurations(
+        mut self,
+        value: impl rt::Items<t::NewDhcpConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().dhcp_configurations);
         self
     }
     /// The tags to assign to the DHCP option.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -191,18 +197,16 @@ impl CreateDhcpOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateDhcpOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateDhcpOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateDhcpOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateDhcpOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -210,7 +214,7 @@ impl CreateDhcpOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -269,17 +273,20 @@ impl CreateEgressOnlyInternetGateway {
     }
     /// The tags to assign to the egress-only internet gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateEgressOnlyInternetGatewayResult>,
     > {
         self.0.send()
     }
@@ -287,7 +294,7 @@ impl CreateEgressOnlyInternetGateway {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateEgressOnlyInternetGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -295,7 +302,7 @@ impl CreateEgressOnlyInternetGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -379,9 +386,9 @@ impl CreateFleet {
     #[inline]
     pub fn launch_template_configs(
         mut self,
-        value: Vec<t::FleetLaunchTemplateConfigRequest>,
+        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
     ) -> Self {
-        self.0.input_mut().launch_template_configs = value;
+        value.add_to(&mut self.0.input_mut().launch_template_configs);
         self
     }
     /// The number of units to request.
@@ -425,8 +432,11 @@ impl CreateFleet {
     }
     /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Reserved.
@@ -436,16 +446,14 @@ impl CreateFleet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateFleetResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateFleetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFleetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateFleetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -453,7 +461,7 @@ impl CreateFleet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -521,8 +529,8 @@ impl CreateFlowLogs {
     }
     /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
     #[inline]
-    pub fn resource_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_ids = value;
+    pub fn resource_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_ids);
         self
     }
     /// The type of resource to monitor.
@@ -560,8 +568,11 @@ impl CreateFlowLogs {
     }
     /// The tags to apply to the flow logs.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
@@ -580,24 +591,22 @@ impl CreateFlowLogs {
     #[inline]
     pub fn tag_field_specifications(
         mut self,
-        value: Vec<t::TagFieldSpecificationRequest>,
+        value: impl rt::Items<t::TagFieldSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().tag_field_specifications = Some(value);
+        value.add_to(&mut self.0.input_mut().tag_field_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateFlowLogsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFlowLogsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFlowLogsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateFlowLogsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -605,7 +614,7 @@ impl CreateFlowLogs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -681,23 +690,24 @@ impl CreateFpgaImage {
     }
     /// The tags to apply to the FPGA image during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateFpgaImageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateFpgaImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFpgaImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateFpgaImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -705,7 +715,7 @@ impl CreateFpgaImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -747,8 +757,11 @@ rt::operation_type!(
 impl CreateImage {
     /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
@@ -801,21 +814,22 @@ impl CreateImage {
     }
     /// The block device mappings.
     #[inline]
-    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
+    pub fn block_device_mappings(
+        mut self,
+        value: impl rt::Items<t::BlockDeviceMapping>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateImageResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -823,7 +837,7 @@ impl CreateImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -875,15 +889,15 @@ impl CreateImageUsageReport {
     #[inline]
     pub fn resource_types(
         mut self,
-        value: Vec<t::ImageUsageResourceTypeRequest>,
+        value: impl rt::Items<t::ImageUsageResourceTypeRequest>,
     ) -> Self {
-        self.0.input_mut().resource_types = value;
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
     #[inline]
-    pub fn account_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_ids = Some(value);
+    pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_ids);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
@@ -894,23 +908,24 @@ impl CreateImageUsageReport {
     }
     /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateImageUsageReportResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateImageUsageReportResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateImageUsageReportResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateImageUsageReportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -918,7 +933,7 @@ impl CreateImageUsageReport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -973,8 +988,8 @@ impl CreateInstanceConnectEndpoint {
     }
     /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
@@ -991,8 +1006,11 @@ impl CreateInstanceConnectEndpoint {
     }
     /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The IP address type of the endpoint.
@@ -1002,12 +1020,12 @@ impl CreateInstanceConnectEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateInstanceConnectEndpointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateInstanceConnectEndpointResult>,
     > {
         self.0.send()
     }
@@ -1015,7 +1033,7 @@ impl CreateInstanceConnectEndpoint {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateInstanceConnectEndpointResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateInstanceConnectEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1023,7 +1041,7 @@ impl CreateInstanceConnectEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1092,9 +1110,9 @@ impl CreateInstanceEventWindow {
     #[inline]
     pub fn time_ranges(
         mut self,
-        value: Vec<t::InstanceEventWindowTimeRangeRequest>,
+        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
     ) -> Self {
-        self.0.input_mut().time_ranges = Some(value);
+        value.add_to(&mut self.0.input_mut().time_ranges);
         self
     }
     /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
@@ -1105,23 +1123,24 @@ impl CreateInstanceEventWindow {
     }
     /// The tags to apply to the event window.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateInstanceEventWindowResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceEventWindowResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInstanceEventWindowResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceEventWindowResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1129,7 +1148,7 @@ impl CreateInstanceEventWindow {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1171,8 +1190,11 @@ rt::operation_type!(
 impl CreateInstanceExportTask {
     /// The tags to apply to the export instance task during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
@@ -1200,18 +1222,16 @@ impl CreateInstanceExportTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateInstanceExportTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInstanceExportTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInstanceExportTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateInstanceExportTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1219,7 +1239,7 @@ impl CreateInstanceExportTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1261,8 +1281,11 @@ rt::operation_type!(
 impl CreateInternetGateway {
     /// The tags to assign to the internet gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1272,18 +1295,16 @@ impl CreateInternetGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateInternetGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateInternetGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInternetGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateInternetGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1291,7 +1312,7 @@ impl CreateInternetGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1357,8 +1378,11 @@ impl CreateInterruptibleCapacityReservationAllocation {
     }
     /// The tags to apply to the interruptible Capacity Reservation during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
@@ -1371,14 +1395,13 @@ impl CreateInterruptibleCapacityReservationAllocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::CreateInterruptibleCapacityReservationAllocationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1387,7 +1410,7 @@ impl CreateInterruptibleCapacityReservationAllocation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateInterruptibleCapacityReservationAllocationResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateInterruptibleCapacityReservationAllocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1395,7 +1418,7 @@ impl CreateInterruptibleCapacityReservationAllocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1444,14 +1467,20 @@ impl CreateIpam {
     }
     /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
     #[inline]
-    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
-        self.0.input_mut().operating_regions = Some(value);
+    pub fn operating_regions(
+        mut self,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().operating_regions);
         self
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1479,16 +1508,14 @@ impl CreateIpam {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateIpamResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1496,7 +1523,7 @@ impl CreateIpam {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1548,8 +1575,11 @@ impl CreateIpamExternalResourceVerificationToken {
     }
     /// Token tags.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1559,12 +1589,12 @@ impl CreateIpamExternalResourceVerificationToken {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult>,
     > {
         self.0.send()
     }
@@ -1572,7 +1602,7 @@ impl CreateIpamExternalResourceVerificationToken {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateIpamExternalResourceVerificationTokenResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1580,7 +1610,7 @@ impl CreateIpamExternalResourceVerificationToken {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1652,8 +1682,11 @@ impl CreateIpamInternetRegistryAssociation {
     }
     /// The tags to assign to the internet registry association.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
@@ -1663,12 +1696,12 @@ impl CreateIpamInternetRegistryAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateIpamInternetRegistryAssociationResult>,
     > {
         self.0.send()
     }
@@ -1676,7 +1709,7 @@ impl CreateIpamInternetRegistryAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateIpamInternetRegistryAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1684,7 +1717,7 @@ impl CreateIpamInternetRegistryAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1734,8 +1767,11 @@ impl CreateIpamPolicy {
     }
     /// The tags to assign to the IPAM policy.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier to ensure the idempotency of the request.
@@ -1751,18 +1787,16 @@ impl CreateIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1770,7 +1804,7 @@ impl CreateIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -251,15 +251,18 @@ impl CreateIpamPool {
     #[inline]
     pub fn allocation_resource_tags(
         mut self,
-        value: Vec<t::RequestIpamResourceTag>,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
     ) -> Self {
-        self.0.input_mut().allocation_resource_tags = Some(value);
+        value.add_to(&mut self.0.input_mut().allocation_resource_tags);
         self
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -290,18 +293,16 @@ impl CreateIpamPool {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamPoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamPoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamPoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +310,7 @@ impl CreateIpamPool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -374,14 +375,20 @@ impl CreateIpamPrefixListResolver {
     }
     /// The CIDR selection rules for the resolver.
     #[inline]
-    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
-        self.0.input_mut().rules = Some(value);
+    pub fn rules(
+        mut self,
+        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().rules);
         self
     }
     /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -391,20 +398,18 @@ impl CreateIpamPrefixListResolver {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamPrefixListResolverResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateIpamPrefixListResolverResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamPrefixListResolverResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamPrefixListResolverResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -412,7 +417,7 @@ impl CreateIpamPrefixListResolver {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -493,8 +498,11 @@ impl CreateIpamPrefixListResolverTarget {
     }
     /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -504,12 +512,12 @@ impl CreateIpamPrefixListResolverTarget {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateIpamPrefixListResolverTargetResult>,
     > {
         self.0.send()
     }
@@ -517,7 +525,7 @@ impl CreateIpamPrefixListResolverTarget {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateIpamPrefixListResolverTargetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -525,7 +533,7 @@ impl CreateIpamPrefixListResolverTarget {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -578,14 +586,20 @@ impl CreateIpamResourceDiscovery {
     }
     /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
     #[inline]
-    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
-        self.0.input_mut().operating_regions = Some(value);
+    pub fn operating_regions(
+        mut self,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().operating_regions);
         self
     }
     /// Tag specifications for the IPAM resource discovery.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A client token for the IPAM resource discovery.
@@ -595,20 +609,16 @@ impl CreateIpamResourceDiscovery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamResourceDiscoveryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamResourceDiscoveryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamResourceDiscoveryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamResourceDiscoveryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -616,7 +626,7 @@ impl CreateIpamResourceDiscovery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -678,8 +688,8 @@ impl CreateIpamRoutingPolicyRegistration {
     }
     /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
     #[inline]
-    pub fn asns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().asns = value;
+    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().asns);
         self
     }
     /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
@@ -713,12 +723,12 @@ impl CreateIpamRoutingPolicyRegistration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateIpamRoutingPolicyRegistrationResult>,
     > {
         self.0.send()
     }
@@ -726,7 +736,7 @@ impl CreateIpamRoutingPolicyRegistration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateIpamRoutingPolicyRegistrationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -734,7 +744,7 @@ impl CreateIpamRoutingPolicyRegistration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -794,8 +804,11 @@ impl CreateIpamScope {
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -814,18 +827,16 @@ impl CreateIpamScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateIpamScopeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateIpamScopeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamScopeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateIpamScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -833,7 +844,7 @@ impl CreateIpamScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -882,8 +893,11 @@ impl CreateKeyPair {
     }
     /// The tags to apply to the new key pair.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The format of the key pair.
@@ -899,16 +913,14 @@ impl CreateKeyPair {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::KeyPair, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::KeyPair>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::KeyPair, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::KeyPair> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -916,7 +928,7 @@ impl CreateKeyPair {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -992,23 +1004,24 @@ impl CreateLaunchTemplate {
     }
     /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLaunchTemplateResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLaunchTemplateResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateLaunchTemplateResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateLaunchTemplateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1016,7 +1029,7 @@ impl CreateLaunchTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1110,20 +1123,16 @@ impl CreateLaunchTemplateVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLaunchTemplateVersionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLaunchTemplateVersionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLaunchTemplateVersionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateLaunchTemplateVersionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1131,7 +1140,7 @@ impl CreateLaunchTemplateVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1212,18 +1221,16 @@ impl CreateLocalGatewayRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLocalGatewayRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateLocalGatewayRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateLocalGatewayRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateLocalGatewayRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1231,7 +1238,7 @@ impl CreateLocalGatewayRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1284,8 +1291,11 @@ impl CreateLocalGatewayRouteTable {
     }
     /// The tags assigned to the local gateway route table.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1295,20 +1305,18 @@ impl CreateLocalGatewayRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLocalGatewayRouteTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateLocalGatewayRouteTableResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLocalGatewayRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateLocalGatewayRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1316,7 +1324,7 @@ impl CreateLocalGatewayRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1373,8 +1381,11 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     }
     /// The tags assigned to the local gateway route table virtual interface group association.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1384,14 +1395,13 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1400,9 +1410,8 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
+    ) -> rt::CallResult<
         t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
     > {
         self.0.send_blocking()
     }
@@ -1411,7 +1420,7 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1465,8 +1474,11 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
     }
     /// The tags to assign to the local gateway route table VPC association.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1476,12 +1488,12 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateLocalGatewayRouteTableVpcAssociationResult>,
     > {
         self.0.send()
     }
@@ -1489,7 +1501,7 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateLocalGatewayRouteTableVpcAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1497,7 +1509,7 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1577,8 +1589,11 @@ impl CreateLocalGatewayVirtualInterface {
     }
     /// The tags to apply to a resource when the local gateway virtual interface is being created.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1594,12 +1609,12 @@ impl CreateLocalGatewayVirtualInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateLocalGatewayVirtualInterfaceResult>,
     > {
         self.0.send()
     }
@@ -1607,7 +1622,7 @@ impl CreateLocalGatewayVirtualInterface {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateLocalGatewayVirtualInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1615,7 +1630,7 @@ impl CreateLocalGatewayVirtualInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1675,8 +1690,11 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
     }
     /// The tags to apply to the local gateway virtual interface group when the resource is being created.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1686,12 +1704,12 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateLocalGatewayVirtualInterfaceGroupResult>,
     > {
         self.0.send()
     }
@@ -1699,7 +1717,7 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateLocalGatewayVirtualInterfaceGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1707,7 +1725,7 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1806,19 +1824,21 @@ impl CreateMacSystemIntegrityProtectionModificationTask {
     }
     /// Specifies tags to apply to the SIP modification task.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1827,7 +1847,7 @@ impl CreateMacSystemIntegrityProtectionModificationTask {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateMacSystemIntegrityProtectionModificationTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1835,7 +1855,7 @@ impl CreateMacSystemIntegrityProtectionModificationTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -174,8 +174,8 @@ impl CreateManagedPrefixList {
     }
     /// One or more entries for the prefix list.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
-        self.0.input_mut().entries = Some(value);
+    pub fn entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// The maximum number of entries for the prefix list.
@@ -186,8 +186,11 @@ impl CreateManagedPrefixList {
     }
     /// The tags to apply to the prefix list during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The IP address type.
@@ -203,18 +206,16 @@ impl CreateManagedPrefixList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateManagedPrefixListResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateManagedPrefixListResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateManagedPrefixListResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateManagedPrefixListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -222,7 +223,7 @@ impl CreateManagedPrefixList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -264,14 +265,17 @@ rt::operation_type!(
 impl CreateMetricCategory {
     /// The names of the metrics to include in the metric category.
     #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = value;
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
     /// The tags to apply to the metric category during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -287,18 +291,16 @@ impl CreateMetricCategory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateMetricCategoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMetricCategoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateMetricCategoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateMetricCategoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -306,7 +308,7 @@ impl CreateMetricCategory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -392,15 +394,18 @@ impl CreateNatGateway {
     #[inline]
     pub fn availability_zone_addresses(
         mut self,
-        value: Vec<t::AvailabilityZoneAddress>,
+        value: impl rt::Items<t::AvailabilityZoneAddress>,
     ) -> Self {
-        self.0.input_mut().availability_zone_addresses = Some(value);
+        value.add_to(&mut self.0.input_mut().availability_zone_addresses);
         self
     }
     /// The tags to assign to the NAT gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
@@ -417,14 +422,17 @@ impl CreateNatGateway {
     }
     /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     #[inline]
-    pub fn secondary_allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_allocation_ids = Some(value);
+    pub fn secondary_allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_allocation_ids);
         self
     }
     /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     #[inline]
-    pub fn secondary_private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_private_ip_addresses = Some(value);
+    pub fn secondary_private_ip_addresses(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_private_ip_addresses);
         self
     }
     /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
@@ -434,18 +442,16 @@ impl CreateNatGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNatGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNatGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNatGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNatGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -453,7 +459,7 @@ impl CreateNatGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -491,8 +497,11 @@ rt::operation_type!(
 impl CreateNetworkAcl {
     /// The tags to assign to the network ACL.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -514,18 +523,16 @@ impl CreateNetworkAcl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkAclResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkAclResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkAclResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkAclResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -533,7 +540,7 @@ impl CreateNetworkAcl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -630,16 +637,14 @@ impl CreateNetworkAclEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -647,7 +652,7 @@ impl CreateNetworkAclEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -686,14 +691,20 @@ rt::operation_type!(
 impl CreateNetworkInsightsAccessScope {
     /// The paths to match.
     #[inline]
-    pub fn match_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().match_paths = Some(value);
+    pub fn match_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().match_paths);
         self
     }
     /// The paths to exclude.
     #[inline]
-    pub fn exclude_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().exclude_paths = Some(value);
+    pub fn exclude_paths(
+        mut self,
+        value: impl rt::Items<t::AccessScopePathRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().exclude_paths);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -704,8 +715,11 @@ impl CreateNetworkInsightsAccessScope {
     }
     /// The tags to apply.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -715,12 +729,12 @@ impl CreateNetworkInsightsAccessScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkInsightsAccessScopeResult>,
     > {
         self.0.send()
     }
@@ -728,7 +742,7 @@ impl CreateNetworkInsightsAccessScope {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkInsightsAccessScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -736,7 +750,7 @@ impl CreateNetworkInsightsAccessScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -814,8 +828,11 @@ impl CreateNetworkInsightsPath {
     }
     /// The tags to add to the path.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -843,18 +860,16 @@ impl CreateNetworkInsightsPath {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInsightsPathResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInsightsPathResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInsightsPathResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInsightsPathResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -862,7 +877,7 @@ impl CreateNetworkInsightsPath {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -908,9 +923,9 @@ impl CreateNetworkInterface {
     #[inline]
     pub fn ipv4_prefixes(
         mut self,
-        value: Vec<t::Ipv4PrefixSpecificationRequest>,
+        value: impl rt::Items<t::Ipv4PrefixSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().ipv4_prefixes = Some(value);
+        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
@@ -923,9 +938,9 @@ impl CreateNetworkInterface {
     #[inline]
     pub fn ipv6_prefixes(
         mut self,
-        value: Vec<t::Ipv6PrefixSpecificationRequest>,
+        value: impl rt::Items<t::Ipv6PrefixSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().ipv6_prefixes = Some(value);
+        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
@@ -945,8 +960,11 @@ impl CreateNetworkInterface {
     }
     /// The tags to apply to the new network interface.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -996,17 +1014,17 @@ impl CreateNetworkInterface {
     }
     /// The IDs of the security groups.
     #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
         self
     }
     /// The private IPv4 addresses.
     #[inline]
     pub fn private_ip_addresses(
         mut self,
-        value: Vec<t::PrivateIpAddressSpecification>,
+        value: impl rt::Items<t::PrivateIpAddressSpecification>,
     ) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
@@ -1017,8 +1035,11 @@ impl CreateNetworkInterface {
     }
     /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
     #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl rt::Items<t::InstanceIpv6Address>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
         self
     }
     /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
@@ -1034,18 +1055,16 @@ impl CreateNetworkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInterfaceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateNetworkInterfaceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInterfaceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateNetworkInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1053,7 +1072,7 @@ impl CreateNetworkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1125,12 +1144,12 @@ impl CreateNetworkInterfacePermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkInterfacePermissionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkInterfacePermissionResult>,
     > {
         self.0.send()
     }
@@ -1138,7 +1157,7 @@ impl CreateNetworkInterfacePermission {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkInterfacePermissionResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkInterfacePermissionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1146,7 +1165,7 @@ impl CreateNetworkInterfacePermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1238,8 +1257,11 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     }
     /// The tags to assign to the policy.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1255,12 +1277,12 @@ impl CreateNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1268,7 +1290,7 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1276,7 +1298,7 @@ impl CreateNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1326,8 +1348,11 @@ impl CreatePlacementGroup {
     }
     /// The tags to apply to the new placement group.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Determines how placement groups spread instances.
@@ -1373,18 +1398,16 @@ impl CreatePlacementGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreatePlacementGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePlacementGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePlacementGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreatePlacementGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1392,7 +1415,7 @@ impl CreatePlacementGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1438,8 +1461,11 @@ impl CreatePublicIpv4Pool {
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
@@ -1449,18 +1475,16 @@ impl CreatePublicIpv4Pool {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreatePublicIpv4PoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreatePublicIpv4PoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePublicIpv4PoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreatePublicIpv4PoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1468,7 +1492,7 @@ impl CreatePublicIpv4Pool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1535,8 +1559,11 @@ impl CreateReplaceRootVolumeTask {
     }
     /// The tags to apply to the root volume replacement task.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
@@ -1564,20 +1591,16 @@ impl CreateReplaceRootVolumeTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateReplaceRootVolumeTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateReplaceRootVolumeTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateReplaceRootVolumeTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateReplaceRootVolumeTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1585,7 +1608,7 @@ impl CreateReplaceRootVolumeTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1646,8 +1669,11 @@ impl CreateReservedInstancesListing {
     }
     /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
     #[inline]
-    pub fn price_schedules(mut self, value: Vec<t::PriceScheduleSpecification>) -> Self {
-        self.0.input_mut().price_schedules = value;
+    pub fn price_schedules(
+        mut self,
+        value: impl rt::Items<t::PriceScheduleSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().price_schedules);
         self
     }
     /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1657,12 +1683,12 @@ impl CreateReservedInstancesListing {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateReservedInstancesListingResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateReservedInstancesListingResult>,
     > {
         self.0.send()
     }
@@ -1670,7 +1696,7 @@ impl CreateReservedInstancesListing {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateReservedInstancesListingResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateReservedInstancesListingResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1678,7 +1704,7 @@ impl CreateReservedInstancesListing {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1740,8 +1766,11 @@ impl CreateRestoreImageTask {
     }
     /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1751,18 +1780,16 @@ impl CreateRestoreImageTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRestoreImageTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRestoreImageTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRestoreImageTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRestoreImageTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1770,7 +1797,7 @@ impl CreateRestoreImageTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1918,16 +1945,14 @@ impl CreateRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateRouteResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1935,7 +1960,7 @@ impl CreateRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -198,23 +198,24 @@ impl CreateRouteServer {
     }
     /// The tags to apply to the route server during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRouteServerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -222,7 +223,7 @@ impl CreateRouteServer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -290,23 +291,24 @@ impl CreateRouteServerEndpoint {
     }
     /// The tags to apply to the route server endpoint during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRouteServerEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -314,7 +316,7 @@ impl CreateRouteServerEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -386,23 +388,24 @@ impl CreateRouteServerPeer {
     }
     /// The tags to apply to the route server peer during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRouteServerPeerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteServerPeerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerPeerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteServerPeerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -410,7 +413,7 @@ impl CreateRouteServerPeer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,8 +455,11 @@ rt::operation_type!(
 impl CreateRouteTable {
     /// The tags to assign to the route table.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -475,18 +481,16 @@ impl CreateRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateRouteTableResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateRouteTableResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -494,7 +498,7 @@ impl CreateRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -556,23 +560,24 @@ impl CreateSecondaryNetwork {
     }
     /// The tags to assign to the secondary network.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSecondaryNetworkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecondaryNetworkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecondaryNetworkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecondaryNetworkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -580,7 +585,7 @@ impl CreateSecondaryNetwork {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -660,23 +665,24 @@ impl CreateSecondarySubnet {
     }
     /// The tags to assign to the secondary subnet.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSecondarySubnetResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecondarySubnetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecondarySubnetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecondarySubnetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -684,7 +690,7 @@ impl CreateSecondarySubnet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -752,8 +758,11 @@ impl CreateSecurityGroup {
     }
     /// The tags to assign to the security group.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -763,18 +772,16 @@ impl CreateSecurityGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSecurityGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSecurityGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecurityGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSecurityGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -782,7 +789,7 @@ impl CreateSecurityGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -850,8 +857,11 @@ impl CreateSnapshot {
     }
     /// The tags to apply to the snapshot during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
@@ -867,16 +877,14 @@ impl CreateSnapshot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::Snapshot, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::Snapshot>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::Snapshot, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::Snapshot> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -884,7 +892,7 @@ impl CreateSnapshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -944,8 +952,11 @@ impl CreateSnapshots {
     }
     /// Tags to apply to every snapshot specified by the instance.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -970,18 +981,16 @@ impl CreateSnapshots {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSnapshotsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSnapshotsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSnapshotsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSnapshotsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -989,7 +998,7 @@ impl CreateSnapshots {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1043,12 +1052,12 @@ impl CreateSpotDatafeedSubscription {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateSpotDatafeedSubscriptionResult>,
     > {
         self.0.send()
     }
@@ -1056,7 +1065,7 @@ impl CreateSpotDatafeedSubscription {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateSpotDatafeedSubscriptionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1064,7 +1073,7 @@ impl CreateSpotDatafeedSubscription {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1120,8 +1129,8 @@ impl CreateStoreImageTask {
     }
     /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
     #[inline]
-    pub fn s3_object_tags(mut self, value: Vec<t::S3ObjectTag>) -> Self {
-        self.0.input_mut().s3_object_tags = Some(value);
+    pub fn s3_object_tags(mut self, value: impl rt::Items<t::S3ObjectTag>) -> Self {
+        value.add_to(&mut self.0.input_mut().s3_object_tags);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1131,18 +1140,16 @@ impl CreateStoreImageTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateStoreImageTaskResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateStoreImageTaskResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStoreImageTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateStoreImageTaskResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1150,7 +1157,7 @@ impl CreateStoreImageTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1198,8 +1205,11 @@ rt::operation_type!(
 impl CreateSubnet {
     /// The tags to assign to the subnet.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The Availability Zone or Local Zone for the subnet.
@@ -1275,16 +1285,16 @@ impl CreateSubnet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateSubnetResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSubnetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSubnetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSubnetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1292,7 +1302,7 @@ impl CreateSubnet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1362,25 +1372,24 @@ impl CreateSubnetCidrReservation {
     }
     /// The tags to assign to the subnet CIDR reservation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSubnetCidrReservationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateSubnetCidrReservationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateSubnetCidrReservationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateSubnetCidrReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1388,7 +1397,7 @@ impl CreateSubnetCidrReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1429,27 +1438,25 @@ impl CreateTags {
     }
     /// The IDs of the resources, separated by spaces.
     #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = value;
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = value;
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1457,7 +1464,7 @@ impl CreateTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1501,8 +1508,11 @@ impl CreateTrafficMirrorFilter {
     }
     /// The tags to assign to a Traffic Mirror filter.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1518,18 +1528,16 @@ impl CreateTrafficMirrorFilter {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficMirrorFilterResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTrafficMirrorFilterResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTrafficMirrorFilterResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTrafficMirrorFilterResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1537,7 +1545,7 @@ impl CreateTrafficMirrorFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1657,17 +1665,20 @@ impl CreateTrafficMirrorFilterRule {
     }
     /// Traffic Mirroring tags specifications.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTrafficMirrorFilterRuleResult>,
     > {
         self.0.send()
     }
@@ -1675,7 +1686,7 @@ impl CreateTrafficMirrorFilterRule {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTrafficMirrorFilterRuleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1683,7 +1694,7 @@ impl CreateTrafficMirrorFilterRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -245,8 +245,11 @@ impl CreateTrafficMirrorSession {
     }
     /// The tags to assign to a Traffic Mirror session.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -262,20 +265,16 @@ impl CreateTrafficMirrorSession {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficMirrorSessionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTrafficMirrorSessionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTrafficMirrorSessionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTrafficMirrorSessionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -283,7 +282,7 @@ impl CreateTrafficMirrorSession {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -347,8 +346,11 @@ impl CreateTrafficMirrorTarget {
     }
     /// The tags to assign to the Traffic Mirror target.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -373,18 +375,16 @@ impl CreateTrafficMirrorTarget {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficMirrorTargetResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTrafficMirrorTargetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTrafficMirrorTargetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTrafficMirrorTargetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -392,7 +392,7 @@ impl CreateTrafficMirrorTarget {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,8 +452,11 @@ impl CreateTransitGateway {
     }
     /// The tags to apply to the transit gateway.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -463,18 +466,16 @@ impl CreateTransitGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTransitGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTransitGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTransitGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -482,7 +483,7 @@ impl CreateTransitGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -543,8 +544,11 @@ impl CreateTransitGatewayConnect {
     }
     /// The tags to apply to the Connect attachment.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -554,20 +558,16 @@ impl CreateTransitGatewayConnect {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayConnectResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTransitGatewayConnectResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayConnectResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTransitGatewayConnectResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -575,7 +575,7 @@ impl CreateTransitGatewayConnect {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -647,14 +647,17 @@ impl CreateTransitGatewayConnectPeer {
     }
     /// The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the `169.254.0.0/16` range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the `fd00::/8` range.
     #[inline]
-    pub fn inside_cidr_blocks(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().inside_cidr_blocks = value;
+    pub fn inside_cidr_blocks(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().inside_cidr_blocks);
         self
     }
     /// The tags to apply to the Connect peer.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -664,12 +667,12 @@ impl CreateTransitGatewayConnectPeer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayConnectPeerResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayConnectPeerResult>,
     > {
         self.0.send()
     }
@@ -677,7 +680,7 @@ impl CreateTransitGatewayConnectPeer {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayConnectPeerResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayConnectPeerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -685,7 +688,7 @@ impl CreateTransitGatewayConnectPeer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -732,14 +735,17 @@ impl CreateTransitGatewayMeteringPolicy {
     }
     /// The IDs of the middlebox attachments to include in the metering policy.
     #[inline]
-    pub fn middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().middlebox_attachment_ids = Some(value);
+    pub fn middlebox_attachment_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().middlebox_attachment_ids);
         self
     }
     /// The tags to assign to the metering policy.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -749,12 +755,12 @@ impl CreateTransitGatewayMeteringPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayMeteringPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayMeteringPolicyResult>,
     > {
         self.0.send()
     }
@@ -762,7 +768,7 @@ impl CreateTransitGatewayMeteringPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayMeteringPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -770,7 +776,7 @@ impl CreateTransitGatewayMeteringPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -911,12 +917,12 @@ impl CreateTransitGatewayMeteringPolicyEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayMeteringPolicyEntryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayMeteringPolicyEntryResult>,
     > {
         self.0.send()
     }
@@ -924,7 +930,7 @@ impl CreateTransitGatewayMeteringPolicyEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyEntryResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayMeteringPolicyEntryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -932,7 +938,7 @@ impl CreateTransitGatewayMeteringPolicyEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -990,8 +996,11 @@ impl CreateTransitGatewayMulticastDomain {
     }
     /// The tags for the transit gateway multicast domain.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1001,12 +1010,12 @@ impl CreateTransitGatewayMulticastDomain {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayMulticastDomainResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayMulticastDomainResult>,
     > {
         self.0.send()
     }
@@ -1014,7 +1023,7 @@ impl CreateTransitGatewayMulticastDomain {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayMulticastDomainResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayMulticastDomainResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1022,7 +1031,7 @@ impl CreateTransitGatewayMulticastDomain {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1078,20 +1087,23 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
     }
     /// The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZoneIds`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
     #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
     /// The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZones`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
     #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
     /// The tags to apply to the network function attachment.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1101,15 +1113,12 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::CreateTransitGatewayNetworkFunctionAttachmentResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayNetworkFunctionAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1117,7 +1126,7 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayNetworkFunctionAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1125,7 +1134,7 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1202,8 +1211,11 @@ impl CreateTransitGatewayPeeringAttachment {
     }
     /// The tags to apply to the transit gateway peering attachment.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1213,12 +1225,12 @@ impl CreateTransitGatewayPeeringAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayPeeringAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayPeeringAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1226,7 +1238,7 @@ impl CreateTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayPeeringAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1234,7 +1246,7 @@ impl CreateTransitGatewayPeeringAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1281,8 +1293,11 @@ impl CreateTransitGatewayPolicyTable {
     }
     /// The tags specification for the transit gateway policy table created during the request.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1292,12 +1307,12 @@ impl CreateTransitGatewayPolicyTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayPolicyTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayPolicyTableResult>,
     > {
         self.0.send()
     }
@@ -1305,7 +1320,7 @@ impl CreateTransitGatewayPolicyTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayPolicyTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1313,7 +1328,7 @@ impl CreateTransitGatewayPolicyTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1383,12 +1398,12 @@ impl CreateTransitGatewayPolicyTableEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayPolicyTableEntryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayPolicyTableEntryResult>,
     > {
         self.0.send()
     }
@@ -1396,7 +1411,7 @@ impl CreateTransitGatewayPolicyTableEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableEntryResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayPolicyTableEntryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1404,7 +1419,7 @@ impl CreateTransitGatewayPolicyTableEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1475,12 +1490,12 @@ impl CreateTransitGatewayPrefixListReference {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayPrefixListReferenceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayPrefixListReferenceResult>,
     > {
         self.0.send()
     }
@@ -1488,7 +1503,7 @@ impl CreateTransitGatewayPrefixListReference {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayPrefixListReferenceResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayPrefixListReferenceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1496,7 +1511,7 @@ impl CreateTransitGatewayPrefixListReference {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1565,18 +1580,16 @@ impl CreateTransitGatewayRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateTransitGatewayRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTransitGatewayRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateTransitGatewayRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1584,7 +1597,7 @@ impl CreateTransitGatewayRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1631,8 +1644,11 @@ impl CreateTransitGatewayRouteTable {
     }
     /// The tags to apply to the transit gateway route table.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1642,12 +1658,12 @@ impl CreateTransitGatewayRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayRouteTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayRouteTableResult>,
     > {
         self.0.send()
     }
@@ -1655,7 +1671,7 @@ impl CreateTransitGatewayRouteTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayRouteTableResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1663,7 +1679,7 @@ impl CreateTransitGatewayRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1717,8 +1733,11 @@ impl CreateTransitGatewayRouteTableAnnouncement {
     }
     /// The tags specifications applied to the transit gateway route table announcement.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1728,12 +1747,12 @@ impl CreateTransitGatewayRouteTableAnnouncement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTransitGatewayRouteTableAnnouncementResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTransitGatewayRouteTableAnnouncementResult>,
     > {
         self.0.send()
     }
@@ -1741,7 +1760,7 @@ impl CreateTransitGatewayRouteTableAnnouncement {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayRouteTableAnnouncementResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateTransitGatewayRouteTableAnnouncementResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1749,7 +1768,7 @@ impl CreateTransitGatewayRouteTableAnnouncement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -179,20 +179,18 @@ impl DeleteApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteApplicationStatusCheckResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -200,7 +198,7 @@ impl DeleteApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -252,12 +250,12 @@ impl DeleteCapacityManagerDataExport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteCapacityManagerDataExportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteCapacityManagerDataExportResult>,
     > {
         self.0.send()
     }
@@ -265,7 +263,7 @@ impl DeleteCapacityManagerDataExport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteCapacityManagerDataExportResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteCapacityManagerDataExportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -273,7 +271,7 @@ impl DeleteCapacityManagerDataExport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -326,18 +324,16 @@ impl DeleteCarrierGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteCarrierGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCarrierGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteCarrierGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCarrierGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -345,7 +341,7 @@ impl DeleteCarrierGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -396,18 +392,16 @@ impl DeleteClientVpnEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteClientVpnEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteClientVpnEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -415,7 +409,7 @@ impl DeleteClientVpnEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -468,12 +462,12 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult>,
     > {
         self.0.send()
     }
@@ -481,7 +475,7 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteClientVpnEndpointAuthorizationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -489,7 +483,7 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -552,18 +546,16 @@ impl DeleteClientVpnRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteClientVpnRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteClientVpnRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteClientVpnRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteClientVpnRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -571,7 +563,7 @@ impl DeleteClientVpnRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -624,18 +616,16 @@ impl DeleteCoipCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteCoipCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteCoipCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -643,7 +633,7 @@ impl DeleteCoipCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -686,18 +676,16 @@ impl DeleteCoipPool {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteCoipPoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteCoipPoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteCoipPoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteCoipPoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -705,7 +693,7 @@ impl DeleteCoipPool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -748,16 +736,14 @@ impl DeleteCustomerGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -765,7 +751,7 @@ impl DeleteCustomerGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -808,16 +794,14 @@ impl DeleteDhcpOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -825,7 +809,7 @@ impl DeleteDhcpOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -873,12 +857,12 @@ impl DeleteEgressOnlyInternetGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteEgressOnlyInternetGatewayResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult>,
     > {
         self.0.send()
     }
@@ -886,7 +870,7 @@ impl DeleteEgressOnlyInternetGateway {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteEgressOnlyInternetGatewayResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteEgressOnlyInternetGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -894,7 +878,7 @@ impl DeleteEgressOnlyInternetGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -957,8 +941,8 @@ impl DeleteFleets {
     }
     /// The IDs of the EC2 Fleets.
     #[inline]
-    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fleet_ids = value;
+    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fleet_ids);
         self
     }
     /// Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances.
@@ -968,16 +952,16 @@ impl DeleteFleets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DeleteFleetsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFleetsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteFleetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFleetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -985,7 +969,7 @@ impl DeleteFleets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1023,23 +1007,21 @@ impl DeleteFlowLogs {
     }
     /// One or more flow log IDs.
     #[inline]
-    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().flow_log_ids = value;
+    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().flow_log_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteFlowLogsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFlowLogsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteFlowLogsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFlowLogsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1047,7 +1029,7 @@ impl DeleteFlowLogs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1094,18 +1076,16 @@ impl DeleteFpgaImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteFpgaImageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteFpgaImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteFpgaImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteFpgaImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1113,7 +1093,7 @@ impl DeleteFpgaImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1162,18 +1142,16 @@ impl DeleteImageUsageReport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteImageUsageReportResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteImageUsageReportResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteImageUsageReportResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteImageUsageReportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1181,7 +1159,7 @@ impl DeleteImageUsageReport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1233,12 +1211,12 @@ impl DeleteInstanceConnectEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteInstanceConnectEndpointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteInstanceConnectEndpointResult>,
     > {
         self.0.send()
     }
@@ -1246,7 +1224,7 @@ impl DeleteInstanceConnectEndpoint {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteInstanceConnectEndpointResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteInstanceConnectEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1254,7 +1232,7 @@ impl DeleteInstanceConnectEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -182,17 +182,17 @@ impl DescribeDeclarativePoliciesReports {
     }
     /// One or more report IDs.
     #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeDeclarativePoliciesReportsResult>,
     > {
         self.0.send()
     }
@@ -200,7 +200,7 @@ impl DescribeDeclarativePoliciesReports {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeDeclarativePoliciesReportsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -208,7 +208,7 @@ impl DescribeDeclarativePoliciesReports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -250,8 +250,8 @@ rt::operation_type!(
 impl DescribeDhcpOptions {
     /// The IDs of DHCP option sets.
     #[inline]
-    pub fn dhcp_options_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().dhcp_options_ids = Some(value);
+    pub fn dhcp_options_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().dhcp_options_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -274,23 +274,21 @@ impl DescribeDhcpOptions {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDhcpOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeDhcpOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeDhcpOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -298,7 +296,7 @@ impl DescribeDhcpOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -358,8 +356,11 @@ impl DescribeEgressOnlyInternetGateways {
     }
     /// The IDs of the egress-only internet gateways.
     #[inline]
-    pub fn egress_only_internet_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_ids = Some(value);
+    pub fn egress_only_internet_gateway_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().egress_only_internet_gateway_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -376,17 +377,17 @@ impl DescribeEgressOnlyInternetGateways {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeEgressOnlyInternetGatewaysResult>,
     > {
         self.0.send()
     }
@@ -394,7 +395,7 @@ impl DescribeEgressOnlyInternetGateways {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeEgressOnlyInternetGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -402,7 +403,7 @@ impl DescribeEgressOnlyInternetGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -457,8 +458,8 @@ rt::operation_type!(
 impl DescribeElasticGpus {
     /// The Elastic Graphics accelerator IDs.
     #[inline]
-    pub fn elastic_gpu_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().elastic_gpu_ids = Some(value);
+    pub fn elastic_gpu_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().elastic_gpu_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -469,8 +470,8 @@ impl DescribeElasticGpus {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
@@ -486,18 +487,16 @@ impl DescribeElasticGpus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeElasticGpusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeElasticGpusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeElasticGpusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -505,7 +504,7 @@ impl DescribeElasticGpus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -551,14 +550,14 @@ impl DescribeExportImageTasks {
     }
     /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the export image tasks.
     #[inline]
-    pub fn export_image_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_image_task_ids = Some(value);
+    pub fn export_image_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().export_image_task_ids);
         self
     }
     /// The maximum number of results to return in a single call.
@@ -574,18 +573,16 @@ impl DescribeExportImageTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportImageTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeExportImageTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeExportImageTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -593,7 +590,7 @@ impl DescribeExportImageTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -646,29 +643,27 @@ rt::operation_type!(
 impl DescribeExportTasks {
     /// the filters for the export tasks.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The export task IDs.
     #[inline]
-    pub fn export_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_task_ids = Some(value);
+    pub fn export_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().export_task_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeExportTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeExportTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -676,7 +671,7 @@ impl DescribeExportTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,14 +733,14 @@ rt::operation_type!(
 impl DescribeFastLaunchImages {
     /// Specify one or more Windows AMI image IDs for the request.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// Use the following filters to streamline results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -767,18 +762,16 @@ impl DescribeFastLaunchImages {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFastLaunchImagesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFastLaunchImagesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFastLaunchImagesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -786,7 +779,7 @@ impl DescribeFastLaunchImages {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -840,8 +833,8 @@ rt::operation_type!(
 impl DescribeFastSnapshotRestores {
     /// The filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -863,20 +856,18 @@ impl DescribeFastSnapshotRestores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFastSnapshotRestoresResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeFastSnapshotRestoresResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFastSnapshotRestoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -884,7 +875,7 @@ impl DescribeFastSnapshotRestores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -976,18 +967,16 @@ impl DescribeFleetHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetHistoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetHistoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -995,7 +984,7 @@ impl DescribeFleetHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1063,23 +1052,21 @@ impl DescribeFleetInstances {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1087,7 +1074,7 @@ impl DescribeFleetInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1145,29 +1132,27 @@ impl DescribeFleets {
     }
     /// The IDs of the EC2 Fleets.
     #[inline]
-    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fleet_ids = Some(value);
+    pub fn fleet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fleet_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFleetsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFleetsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFleetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1175,7 +1160,7 @@ impl DescribeFleets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1232,14 +1217,14 @@ impl DescribeFlowLogs {
     }
     /// One or more filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
         self
     }
     /// One or more flow log IDs.
     #[inline]
-    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().flow_log_ids = Some(value);
+    pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().flow_log_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1255,18 +1240,16 @@ impl DescribeFlowLogs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFlowLogsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFlowLogsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFlowLogsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1274,7 +1257,7 @@ impl DescribeFlowLogs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1340,20 +1323,16 @@ impl DescribeFpgaImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFpgaImageAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFpgaImageAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFpgaImageAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1361,7 +1340,7 @@ impl DescribeFpgaImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1407,20 +1386,20 @@ impl DescribeFpgaImages {
     }
     /// The AFI IDs.
     #[inline]
-    pub fn fpga_image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fpga_image_ids = Some(value);
+    pub fn fpga_image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fpga_image_ids);
         self
     }
     /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
     #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
+    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().owners);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token to retrieve the next page of results.
@@ -1436,18 +1415,16 @@ impl DescribeFpgaImages {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFpgaImagesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeFpgaImagesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeFpgaImagesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1455,7 +1432,7 @@ impl DescribeFpgaImages {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1511,8 +1488,8 @@ rt::operation_type!(
 impl DescribeHostReservationOfferings {
     /// The filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
         self
     }
     /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
@@ -1546,12 +1523,12 @@ impl DescribeHostReservationOfferings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostReservationOfferingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeHostReservationOfferingsResult>,
     > {
         self.0.send()
     }
@@ -1559,7 +1536,7 @@ impl DescribeHostReservationOfferings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeHostReservationOfferingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1567,7 +1544,7 @@ impl DescribeHostReservationOfferings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1620,14 +1597,14 @@ rt::operation_type!(
 impl DescribeHostReservations {
     /// The filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
         self
     }
     /// The host reservation IDs.
     #[inline]
-    pub fn host_reservation_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_reservation_id_set = Some(value);
+    pub fn host_reservation_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_reservation_id_set);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
@@ -1643,18 +1620,16 @@ impl DescribeHostReservations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostReservationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeHostReservationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeHostReservationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1662,7 +1637,7 @@ impl DescribeHostReservations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

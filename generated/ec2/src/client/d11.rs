@@ -172,8 +172,8 @@ rt::operation_type!(
 impl DescribeHosts {
     /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -190,23 +190,21 @@ impl DescribeHosts {
     }
     /// The filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeHostsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeHostsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeHostsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -214,7 +212,7 @@ impl DescribeHosts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -265,14 +263,14 @@ rt::operation_type!(
 impl DescribeIamInstanceProfileAssociations {
     /// The IAM instance profile associations.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -288,12 +286,12 @@ impl DescribeIamInstanceProfileAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeIamInstanceProfileAssociationsResult>,
     > {
         self.0.send()
     }
@@ -301,7 +299,7 @@ impl DescribeIamInstanceProfileAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeIamInstanceProfileAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +307,7 @@ impl DescribeIamInstanceProfileAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -374,18 +372,16 @@ impl DescribeIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIdFormatResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIdFormatResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIdFormatResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -393,7 +389,7 @@ impl DescribeIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -444,18 +440,16 @@ impl DescribeIdentityIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIdentityIdFormatResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIdentityIdFormatResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIdentityIdFormatResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -463,7 +457,7 @@ impl DescribeIdentityIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -522,16 +516,14 @@ impl DescribeImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ImageAttribute, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ImageAttribute>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImageAttribute, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImageAttribute> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -539,7 +531,7 @@ impl DescribeImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -577,8 +569,8 @@ rt::operation_type!(
 impl DescribeImageReferences {
     /// The IDs of the images to check for resource references.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = value;
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
@@ -589,8 +581,11 @@ impl DescribeImageReferences {
     }
     /// The Amazon Web Services resource types to check for image references.
     #[inline]
-    pub fn resource_types(mut self, value: Vec<t::ResourceTypeRequest>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
+    pub fn resource_types(
+        mut self,
+        value: impl rt::Items<t::ResourceTypeRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -612,18 +607,16 @@ impl DescribeImageReferences {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageReferencesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImageReferencesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImageReferencesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -631,7 +624,7 @@ impl DescribeImageReferences {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -687,14 +680,14 @@ rt::operation_type!(
 impl DescribeImageUsageReportEntries {
     /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// The IDs of the usage reports.
     #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -705,8 +698,8 @@ impl DescribeImageUsageReportEntries {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -722,12 +715,12 @@ impl DescribeImageUsageReportEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageUsageReportEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeImageUsageReportEntriesResult>,
     > {
         self.0.send()
     }
@@ -735,7 +728,7 @@ impl DescribeImageUsageReportEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeImageUsageReportEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -743,7 +736,7 @@ impl DescribeImageUsageReportEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -798,14 +791,14 @@ rt::operation_type!(
 impl DescribeImageUsageReports {
     /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// The IDs of the image usage reports.
     #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
+    pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().report_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -816,8 +809,8 @@ impl DescribeImageUsageReports {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -833,18 +826,16 @@ impl DescribeImageUsageReports {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImageUsageReportsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImageUsageReportsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImageUsageReportsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -852,7 +843,7 @@ impl DescribeImageUsageReports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -924,20 +915,20 @@ rt::operation_type!(
 impl DescribeImages {
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
     #[inline]
-    pub fn executable_users(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().executable_users = Some(value);
+    pub fn executable_users(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().executable_users);
         self
     }
     /// The image IDs.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
     #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
+    pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().owners);
         self
     }
     /// Specifies whether to include deprecated AMIs.
@@ -972,23 +963,21 @@ impl DescribeImages {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImagesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImagesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImagesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImagesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -996,7 +985,7 @@ impl DescribeImages {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1065,14 +1054,14 @@ impl DescribeImportImageTasks {
     }
     /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the import image tasks.
     #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
+    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().import_task_ids);
         self
     }
     /// The maximum number of results to return in a single call.
@@ -1088,18 +1077,16 @@ impl DescribeImportImageTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportImageTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImportImageTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImportImageTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1107,7 +1094,7 @@ impl DescribeImportImageTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1167,14 +1154,14 @@ impl DescribeImportSnapshotTasks {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// A list of import snapshot task IDs.
     #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
+    pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().import_task_ids);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
@@ -1190,20 +1177,16 @@ impl DescribeImportSnapshotTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportSnapshotTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeImportSnapshotTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeImportSnapshotTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1211,7 +1194,7 @@ impl DescribeImportSnapshotTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1292,16 +1275,14 @@ impl DescribeInstanceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::InstanceAttribute, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::InstanceAttribute>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::InstanceAttribute, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::InstanceAttribute> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1309,7 +1290,7 @@ impl DescribeInstanceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1368,23 +1349,26 @@ impl DescribeInstanceConnectEndpoints {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// One or more EC2 Instance Connect Endpoint IDs.
     #[inline]
-    pub fn instance_connect_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_ids = Some(value);
+    pub fn instance_connect_endpoint_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_connect_endpoint_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceConnectEndpointsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeInstanceConnectEndpointsResult>,
     > {
         self.0.send()
     }
@@ -1392,7 +1376,7 @@ impl DescribeInstanceConnectEndpoints {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeInstanceConnectEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1400,7 +1384,7 @@ impl DescribeInstanceConnectEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1470,14 +1454,14 @@ impl DescribeInstanceCreditSpecifications {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The instance IDs.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1493,12 +1477,12 @@ impl DescribeInstanceCreditSpecifications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeInstanceCreditSpecificationsResult>,
     > {
         self.0.send()
     }
@@ -1506,7 +1490,7 @@ impl DescribeInstanceCreditSpecifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeInstanceCreditSpecificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1514,7 +1498,7 @@ impl DescribeInstanceCreditSpecifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1577,12 +1561,12 @@ impl DescribeInstanceEventNotificationAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeInstanceEventNotificationAttributesResult>,
     > {
         self.0.send()
     }
@@ -1590,7 +1574,7 @@ impl DescribeInstanceEventNotificationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeInstanceEventNotificationAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1598,7 +1582,7 @@ impl DescribeInstanceEventNotificationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1649,14 +1633,14 @@ impl DescribeInstanceEventWindows {
     }
     /// The IDs of the event windows.
     #[inline]
-    pub fn instance_event_window_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_event_window_ids = Some(value);
+    pub fn instance_event_window_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_event_window_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
@@ -1672,20 +1656,18 @@ impl DescribeInstanceEventWindows {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeInstanceEventWindowsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeInstanceEventWindowsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeInstanceEventWindowsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1693,7 +1675,7 @@ impl DescribeInstanceEventWindows {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -190,8 +190,8 @@ impl DescribeIpamPrefixListResolvers {
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -208,17 +208,20 @@ impl DescribeIpamPrefixListResolvers {
     }
     /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
     #[inline]
-    pub fn ipam_prefix_list_resolver_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_ids = Some(value);
+    pub fn ipam_prefix_list_resolver_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamPrefixListResolversResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeIpamPrefixListResolversResult>,
     > {
         self.0.send()
     }
@@ -226,7 +229,7 @@ impl DescribeIpamPrefixListResolvers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIpamPrefixListResolversResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeIpamPrefixListResolversResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -234,7 +237,7 @@ impl DescribeIpamPrefixListResolvers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -294,8 +297,8 @@ impl DescribeIpamResourceDiscoveries {
     }
     /// The IPAM resource discovery IDs.
     #[inline]
-    pub fn ipam_resource_discovery_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_ids = Some(value);
+    pub fn ipam_resource_discovery_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_ids);
         self
     }
     /// The token for the next page of results.
@@ -312,17 +315,17 @@ impl DescribeIpamResourceDiscoveries {
     }
     /// The resource discovery filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeIpamResourceDiscoveriesResult>,
     > {
         self.0.send()
     }
@@ -330,7 +333,7 @@ impl DescribeIpamResourceDiscoveries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeIpamResourceDiscoveriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -338,7 +341,7 @@ impl DescribeIpamResourceDiscoveries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -401,9 +404,9 @@ impl DescribeIpamResourceDiscoveryAssociations {
     #[inline]
     pub fn ipam_resource_discovery_association_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().ipam_resource_discovery_association_ids = Some(value);
+        value.add_to(&mut self.0.input_mut().ipam_resource_discovery_association_ids);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -420,17 +423,17 @@ impl DescribeIpamResourceDiscoveryAssociations {
     }
     /// The resource discovery association filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeIpamResourceDiscoveryAssociationsResult>,
     > {
         self.0.send()
     }
@@ -438,7 +441,7 @@ impl DescribeIpamResourceDiscoveryAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeIpamResourceDiscoveryAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -446,7 +449,7 @@ impl DescribeIpamResourceDiscoveryAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -508,8 +511,8 @@ impl DescribeIpamScopes {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -526,23 +529,21 @@ impl DescribeIpamScopes {
     }
     /// The IDs of the scopes you want information on.
     #[inline]
-    pub fn ipam_scope_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_scope_ids = Some(value);
+    pub fn ipam_scope_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_scope_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamScopesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamScopesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamScopesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamScopesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -550,7 +551,7 @@ impl DescribeIpamScopes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -607,8 +608,8 @@ impl DescribeIpams {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -625,23 +626,21 @@ impl DescribeIpams {
     }
     /// The IDs of the IPAMs you want information on.
     #[inline]
-    pub fn ipam_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipam_ids = Some(value);
+    pub fn ipam_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpamsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpamsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpamsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpamsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -649,7 +648,7 @@ impl DescribeIpams {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -698,8 +697,8 @@ rt::operation_type!(
 impl DescribeIpv6Pools {
     /// The IDs of the IPv6 address pools.
     #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
     /// The token for the next page of results.
@@ -722,23 +721,21 @@ impl DescribeIpv6Pools {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIpv6PoolsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeIpv6PoolsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIpv6PoolsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeIpv6PoolsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -746,7 +743,7 @@ impl DescribeIpv6Pools {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -801,14 +798,14 @@ rt::operation_type!(
 impl DescribeKeyPairs {
     /// The key pair names.
     #[inline]
-    pub fn key_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().key_names = Some(value);
+    pub fn key_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().key_names);
         self
     }
     /// The IDs of the key pairs.
     #[inline]
-    pub fn key_pair_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().key_pair_ids = Some(value);
+    pub fn key_pair_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().key_pair_ids);
         self
     }
     /// If `true`, the public key material is included in the response.
@@ -825,23 +822,21 @@ impl DescribeKeyPairs {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeKeyPairsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeKeyPairsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeKeyPairsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeKeyPairsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -849,7 +844,7 @@ impl DescribeKeyPairs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -915,8 +910,8 @@ impl DescribeLaunchTemplateVersions {
     }
     /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
     #[inline]
-    pub fn versions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().versions = Some(value);
+    pub fn versions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions);
         self
     }
     /// The version number after which to describe launch template versions.
@@ -945,8 +940,8 @@ impl DescribeLaunchTemplateVersions {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
@@ -962,12 +957,12 @@ impl DescribeLaunchTemplateVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLaunchTemplateVersionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLaunchTemplateVersionsResult>,
     > {
         self.0.send()
     }
@@ -975,7 +970,7 @@ impl DescribeLaunchTemplateVersions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeLaunchTemplateVersionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeLaunchTemplateVersionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -983,7 +978,7 @@ impl DescribeLaunchTemplateVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1042,20 +1037,20 @@ impl DescribeLaunchTemplates {
     }
     /// One or more launch template IDs.
     #[inline]
-    pub fn launch_template_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().launch_template_ids = Some(value);
+    pub fn launch_template_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_ids);
         self
     }
     /// One or more launch template names.
     #[inline]
-    pub fn launch_template_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().launch_template_names = Some(value);
+    pub fn launch_template_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().launch_template_names);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token to request the next page of results.
@@ -1077,18 +1072,16 @@ impl DescribeLaunchTemplates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLaunchTemplatesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLaunchTemplatesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLaunchTemplatesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLaunchTemplatesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1096,7 +1089,7 @@ impl DescribeLaunchTemplates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1154,20 +1147,21 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
     #[inline]
     pub fn local_gateway_route_table_virtual_interface_group_association_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self
-            .0
-            .input_mut()
-            .local_gateway_route_table_virtual_interface_group_association_ids = Some(
-            value,
-        );
+        value
+            .add_to(
+                &mut self
+                    .0
+                    .input_mut()
+                    .local_gateway_route_table_virtual_interface_group_association_ids,
+            );
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1189,14 +1183,13 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1205,9 +1198,8 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
+    ) -> rt::CallResult<
         t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::Error,
     > {
         self.0.send_blocking()
     }
@@ -1216,7 +1208,7 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1276,15 +1268,18 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
     #[inline]
     pub fn local_gateway_route_table_vpc_association_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_ids = Some(value);
+        value
+            .add_to(
+                &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
+            );
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1306,15 +1301,12 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLocalGatewayRouteTableVpcAssociationsResult>,
     > {
         self.0.send()
     }
@@ -1322,7 +1314,7 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeLocalGatewayRouteTableVpcAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1330,7 +1322,7 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1387,14 +1379,17 @@ rt::operation_type!(
 impl DescribeLocalGatewayRouteTables {
     /// The IDs of the local gateway route tables.
     #[inline]
-    pub fn local_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_ids = Some(value);
+    pub fn local_gateway_route_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_route_table_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1416,12 +1411,12 @@ impl DescribeLocalGatewayRouteTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLocalGatewayRouteTablesResult>,
     > {
         self.0.send()
     }
@@ -1429,7 +1424,7 @@ impl DescribeLocalGatewayRouteTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeLocalGatewayRouteTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1437,7 +1432,7 @@ impl DescribeLocalGatewayRouteTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1494,15 +1489,15 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
     #[inline]
     pub fn local_gateway_virtual_interface_group_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_ids = Some(value);
+        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_group_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1524,12 +1519,12 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLocalGatewayVirtualInterfaceGroupsResult>,
     > {
         self.0.send()
     }
@@ -1537,7 +1532,7 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeLocalGatewayVirtualInterfaceGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1545,7 +1540,7 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1603,14 +1598,17 @@ rt::operation_type!(
 impl DescribeLocalGatewayVirtualInterfaces {
     /// The IDs of the virtual interfaces.
     #[inline]
-    pub fn local_gateway_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_ids = Some(value);
+    pub fn local_gateway_virtual_interface_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1632,12 +1630,12 @@ impl DescribeLocalGatewayVirtualInterfaces {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeLocalGatewayVirtualInterfacesResult>,
     > {
         self.0.send()
     }
@@ -1645,7 +1643,7 @@ impl DescribeLocalGatewayVirtualInterfaces {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeLocalGatewayVirtualInterfacesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1653,7 +1651,7 @@ impl DescribeLocalGatewayVirtualInterfaces {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1709,14 +1707,14 @@ rt::operation_type!(
 impl DescribeLocalGateways {
     /// The IDs of the local gateways.
     #[inline]
-    pub fn local_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_ids = Some(value);
+    pub fn local_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().local_gateway_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1738,18 +1736,16 @@ impl DescribeLocalGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLocalGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLocalGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLocalGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1757,7 +1753,7 @@ impl DescribeLocalGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1810,8 +1806,8 @@ rt::operation_type!(
 impl DescribeLockedSnapshots {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1828,8 +1824,8 @@ impl DescribeLockedSnapshots {
     }
     /// The IDs of the snapshots for which to view the lock status.
     #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
+    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1839,18 +1835,16 @@ impl DescribeLockedSnapshots {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLockedSnapshotsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeLockedSnapshotsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeLockedSnapshotsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1858,7 +1852,7 @@ impl DescribeLockedSnapshots {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -182,14 +182,14 @@ rt::operation_type!(
 impl DescribeMacHosts {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the EC2 Mac Dedicated Hosts.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
@@ -205,18 +205,16 @@ impl DescribeMacHosts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMacHostsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeMacHostsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeMacHostsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -224,7 +222,7 @@ impl DescribeMacHosts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -280,14 +278,14 @@ impl DescribeMacModificationTasks {
     }
     /// Specifies one or more filters for the request:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The ID of task.
     #[inline]
-    pub fn mac_modification_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().mac_modification_task_ids = Some(value);
+    pub fn mac_modification_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().mac_modification_task_ids);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
@@ -303,20 +301,18 @@ impl DescribeMacModificationTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMacModificationTasksResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeMacModificationTasksResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeMacModificationTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -324,7 +320,7 @@ impl DescribeMacModificationTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -383,8 +379,8 @@ impl DescribeManagedPrefixLists {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -401,25 +397,21 @@ impl DescribeManagedPrefixLists {
     }
     /// One or more prefix list IDs.
     #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
+    pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().prefix_list_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeManagedPrefixListsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeManagedPrefixListsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeManagedPrefixListsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -427,7 +419,7 @@ impl DescribeManagedPrefixLists {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -482,14 +474,14 @@ rt::operation_type!(
 impl DescribeMetricCategories {
     /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
     #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -511,18 +503,16 @@ impl DescribeMetricCategories {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMetricCategoriesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeMetricCategoriesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeMetricCategoriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -530,7 +520,7 @@ impl DescribeMetricCategories {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -591,8 +581,8 @@ impl DescribeMovingAddresses {
     }
     /// One or more Elastic IP addresses.
     #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
+    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().public_ips);
         self
     }
     /// The token for the next page of results.
@@ -603,8 +593,8 @@ impl DescribeMovingAddresses {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
@@ -614,18 +604,16 @@ impl DescribeMovingAddresses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMovingAddressesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeMovingAddressesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeMovingAddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -633,7 +621,7 @@ impl DescribeMovingAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -692,8 +680,8 @@ impl DescribeNatGateways {
     }
     /// The filters.
     #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
+    pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -704,8 +692,8 @@ impl DescribeNatGateways {
     }
     /// The IDs of the NAT gateways.
     #[inline]
-    pub fn nat_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().nat_gateway_ids = Some(value);
+    pub fn nat_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().nat_gateway_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -715,18 +703,16 @@ impl DescribeNatGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNatGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeNatGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeNatGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -734,7 +720,7 @@ impl DescribeNatGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -829,29 +815,27 @@ impl DescribeNetworkAcls {
     }
     /// The IDs of the network ACLs.
     #[inline]
-    pub fn network_acl_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_acl_ids = Some(value);
+    pub fn network_acl_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_acl_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkAclsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeNetworkAclsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeNetworkAclsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -859,7 +843,7 @@ impl DescribeNetworkAcls {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -916,9 +900,9 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     #[inline]
     pub fn network_insights_access_scope_analysis_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_ids = Some(value);
+        value.add_to(&mut self.0.input_mut().network_insights_access_scope_analysis_ids);
         self
     }
     /// The ID of the Network Access Scope.
@@ -941,8 +925,8 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     }
     /// There are no supported filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -964,12 +948,12 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInsightsAccessScopeAnalysesResult>,
     > {
         self.0.send()
     }
@@ -977,7 +961,7 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkInsightsAccessScopeAnalysesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -985,7 +969,7 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1042,14 +1026,17 @@ rt::operation_type!(
 impl DescribeNetworkInsightsAccessScopes {
     /// The IDs of the Network Access Scopes.
     #[inline]
-    pub fn network_insights_access_scope_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_ids = Some(value);
+    pub fn network_insights_access_scope_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_access_scope_ids);
         self
     }
     /// There are no supported filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1071,12 +1058,12 @@ impl DescribeNetworkInsightsAccessScopes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInsightsAccessScopesResult>,
     > {
         self.0.send()
     }
@@ -1084,7 +1071,7 @@ impl DescribeNetworkInsightsAccessScopes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkInsightsAccessScopesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1092,7 +1079,7 @@ impl DescribeNetworkInsightsAccessScopes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1149,8 +1136,11 @@ rt::operation_type!(
 impl DescribeNetworkInsightsAnalyses {
     /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
     #[inline]
-    pub fn network_insights_analysis_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_ids = Some(value);
+    pub fn network_insights_analysis_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_analysis_ids);
         self
     }
     /// The ID of the path. You must specify either a path ID or analysis IDs.
@@ -1173,8 +1163,8 @@ impl DescribeNetworkInsightsAnalyses {
     }
     /// The filters. The following are the possible values:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1196,12 +1186,12 @@ impl DescribeNetworkInsightsAnalyses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInsightsAnalysesResult>,
     > {
         self.0.send()
     }
@@ -1209,7 +1199,7 @@ impl DescribeNetworkInsightsAnalyses {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkInsightsAnalysesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1217,7 +1207,7 @@ impl DescribeNetworkInsightsAnalyses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1271,14 +1261,14 @@ rt::operation_type!(
 impl DescribeNetworkInsightsPaths {
     /// The IDs of the paths.
     #[inline]
-    pub fn network_insights_path_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_path_ids = Some(value);
+    pub fn network_insights_path_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_insights_path_ids);
         self
     }
     /// The filters. The following are the possible values:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1300,20 +1290,18 @@ impl DescribeNetworkInsightsPaths {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInsightsPathsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInsightsPathsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeNetworkInsightsPathsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1321,7 +1309,7 @@ impl DescribeNetworkInsightsPaths {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1392,12 +1380,12 @@ impl DescribeNetworkInterfaceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInterfaceAttributeResult>,
     > {
         self.0.send()
     }
@@ -1405,7 +1393,7 @@ impl DescribeNetworkInterfaceAttribute {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkInterfaceAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1413,7 +1401,7 @@ impl DescribeNetworkInterfaceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1454,14 +1442,17 @@ rt::operation_type!(
 impl DescribeNetworkInterfacePermissions {
     /// The network interface permission IDs.
     #[inline]
-    pub fn network_interface_permission_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_permission_ids = Some(value);
+    pub fn network_interface_permission_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_permission_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1477,12 +1468,12 @@ impl DescribeNetworkInterfacePermissions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkInterfacePermissionsResult>,
     > {
         self.0.send()
     }
@@ -1490,7 +1481,7 @@ impl DescribeNetworkInterfacePermissions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkInterfacePermissionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1498,7 +1489,7 @@ impl DescribeNetworkInterfacePermissions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1579,29 +1570,27 @@ impl DescribeNetworkInterfaces {
     }
     /// The network interface IDs.
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkInterfacesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeNetworkInterfacesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeNetworkInterfacesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1609,7 +1598,7 @@ impl DescribeNetworkInterfaces {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1675,8 +1664,8 @@ rt::operation_type!(
 impl DescribeNetworkingFlexCostAllocationPolicies {
     /// The IDs of the flex cost allocation policies to describe.
     #[inline]
-    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_ids = Some(value);
+    pub fn fca_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_ids);
         self
     }
     /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1687,8 +1676,8 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1704,12 +1693,12 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeNetworkingFlexCostAllocationPoliciesResult>,
     > {
         self.0.send()
     }
@@ -1717,7 +1706,7 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeNetworkingFlexCostAllocationPoliciesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1725,7 +1714,7 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1783,8 +1772,8 @@ rt::operation_type!(
 impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     /// The IDs of the policy associations to describe.
     #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = Some(value);
+    pub fn fca_policy_association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
         self
     }
     /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1795,8 +1784,8 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1812,14 +1801,13 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1828,9 +1816,8 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
+    ) -> rt::CallResult<
         t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::Error,
     > {
         self.0.send_blocking()
     }
@@ -1839,7 +1826,7 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -167,14 +167,14 @@ rt::operation_type!(
 impl DescribeOutpostLags {
     /// The IDs of the Outpost LAGs.
     #[inline]
-    pub fn outpost_lag_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().outpost_lag_ids = Some(value);
+    pub fn outpost_lag_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().outpost_lag_ids);
         self
     }
     /// The filters to use for narrowing down the request. The following filters are supported:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -196,18 +196,16 @@ impl DescribeOutpostLags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeOutpostLagsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeOutpostLagsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeOutpostLagsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -215,7 +213,7 @@ impl DescribeOutpostLags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -259,8 +257,8 @@ rt::operation_type!(
 impl DescribePlacementGroups {
     /// The IDs of the placement groups.
     #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
+    pub fn group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_ids);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -271,29 +269,27 @@ impl DescribePlacementGroups {
     }
     /// The names of the placement groups.
     #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePlacementGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribePlacementGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribePlacementGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -301,7 +297,7 @@ impl DescribePlacementGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -347,8 +343,8 @@ impl DescribePrefixLists {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -365,23 +361,21 @@ impl DescribePrefixLists {
     }
     /// One or more prefix list IDs.
     #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
+    pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().prefix_list_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePrefixListsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribePrefixListsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribePrefixListsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -389,7 +383,7 @@ impl DescribePrefixLists {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,8 +446,8 @@ impl DescribePrincipalIdFormat {
     }
     /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
     #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = Some(value);
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
@@ -469,18 +463,16 @@ impl DescribePrincipalIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePrincipalIdFormatResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribePrincipalIdFormatResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribePrincipalIdFormatResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -488,7 +480,7 @@ impl DescribePrincipalIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -541,8 +533,8 @@ rt::operation_type!(
 impl DescribePublicIpv4Pools {
     /// The IDs of the address pools.
     #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
     /// The token for the next page of results.
@@ -559,23 +551,21 @@ impl DescribePublicIpv4Pools {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribePublicIpv4PoolsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribePublicIpv4PoolsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribePublicIpv4PoolsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -583,7 +573,7 @@ impl DescribePublicIpv4Pools {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -642,8 +632,8 @@ rt::operation_type!(
 impl DescribeRegions {
     /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
     #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
+    pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().region_names);
         self
     }
     /// Indicates whether to display all Regions, including Regions that are disabled for your account.
@@ -660,23 +650,21 @@ impl DescribeRegions {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRegionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeRegionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRegionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeRegionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -684,7 +672,7 @@ impl DescribeRegions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -721,14 +709,17 @@ rt::operation_type!(
 impl DescribeReplaceRootVolumeTasks {
     /// The ID of the root volume replacement task to view.
     #[inline]
-    pub fn replace_root_volume_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().replace_root_volume_task_ids = Some(value);
+    pub fn replace_root_volume_task_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().replace_root_volume_task_ids);
         self
     }
     /// Filter to use:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -750,12 +741,12 @@ impl DescribeReplaceRootVolumeTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeReplaceRootVolumeTasksResult>,
     > {
         self.0.send()
     }
@@ -763,7 +754,7 @@ impl DescribeReplaceRootVolumeTasks {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeReplaceRootVolumeTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -771,7 +762,7 @@ impl DescribeReplaceRootVolumeTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -834,8 +825,8 @@ impl DescribeReservedInstances {
     }
     /// One or more Reserved Instance IDs.
     #[inline]
-    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_ids = Some(value);
+    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -846,8 +837,8 @@ impl DescribeReservedInstances {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
@@ -857,18 +848,16 @@ impl DescribeReservedInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeReservedInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeReservedInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -876,7 +865,7 @@ impl DescribeReservedInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -939,17 +928,17 @@ impl DescribeReservedInstancesListings {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesListingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeReservedInstancesListingsResult>,
     > {
         self.0.send()
     }
@@ -957,7 +946,7 @@ impl DescribeReservedInstancesListings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeReservedInstancesListingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -965,7 +954,7 @@ impl DescribeReservedInstancesListings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1011,8 +1000,11 @@ rt::operation_type!(
 impl DescribeReservedInstancesModifications {
     /// IDs for the submitted modification request.
     #[inline]
-    pub fn reserved_instances_modification_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_modification_ids = Some(value);
+    pub fn reserved_instances_modification_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_modification_ids);
         self
     }
     /// The token to retrieve the next page of results.
@@ -1023,17 +1015,17 @@ impl DescribeReservedInstancesModifications {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesModificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeReservedInstancesModificationsResult>,
     > {
         self.0.send()
     }
@@ -1041,7 +1033,7 @@ impl DescribeReservedInstancesModifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeReservedInstancesModificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1049,7 +1041,7 @@ impl DescribeReservedInstancesModifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1163,8 +1155,11 @@ impl DescribeReservedInstancesOfferings {
     }
     /// One or more Reserved Instances offering IDs.
     #[inline]
-    pub fn reserved_instances_offering_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_offering_ids = Some(value);
+    pub fn reserved_instances_offering_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_offering_ids);
         self
     }
     /// The ID of the Availability Zone.
@@ -1181,8 +1176,8 @@ impl DescribeReservedInstancesOfferings {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
@@ -1210,12 +1205,12 @@ impl DescribeReservedInstancesOfferings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeReservedInstancesOfferingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeReservedInstancesOfferingsResult>,
     > {
         self.0.send()
     }
@@ -1223,7 +1218,7 @@ impl DescribeReservedInstancesOfferings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeReservedInstancesOfferingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1231,7 +1226,7 @@ impl DescribeReservedInstancesOfferings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1289,8 +1284,8 @@ rt::operation_type!(
 impl DescribeRouteServerEndpoints {
     /// The IDs of the route server endpoints to describe.
     #[inline]
-    pub fn route_server_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_ids = Some(value);
+    pub fn route_server_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_endpoint_ids);
         self
     }
     /// The token for the next page of results.
@@ -1307,8 +1302,8 @@ impl DescribeRouteServerEndpoints {
     }
     /// One or more filters to apply to the describe request.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1318,20 +1313,18 @@ impl DescribeRouteServerEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServerEndpointsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeRouteServerEndpointsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeRouteServerEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1339,7 +1332,7 @@ impl DescribeRouteServerEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1400,8 +1393,8 @@ rt::operation_type!(
 impl DescribeRouteServerPeers {
     /// The IDs of the route server peers to describe.
     #[inline]
-    pub fn route_server_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_peer_ids = Some(value);
+    pub fn route_server_peer_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_peer_ids);
         self
     }
     /// The token for the next page of results.
@@ -1418,8 +1411,8 @@ impl DescribeRouteServerPeers {
     }
     /// One or more filters to apply to the describe request.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1429,18 +1422,16 @@ impl DescribeRouteServerPeers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServerPeersResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeRouteServerPeersResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeRouteServerPeersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1448,7 +1439,7 @@ impl DescribeRouteServerPeers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1513,8 +1504,8 @@ rt::operation_type!(
 impl DescribeRouteServers {
     /// The IDs of the route servers to describe.
     #[inline]
-    pub fn route_server_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_ids = Some(value);
+    pub fn route_server_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_server_ids);
         self
     }
     /// The token for the next page of results.
@@ -1531,8 +1522,8 @@ impl DescribeRouteServers {
     }
     /// One or more filters to apply to the describe request.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1542,18 +1533,16 @@ impl DescribeRouteServers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteServersResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeRouteServersResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeRouteServersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1561,7 +1550,7 @@ impl DescribeRouteServers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1636,29 +1625,27 @@ impl DescribeRouteTables {
     }
     /// The IDs of the route tables.
     #[inline]
-    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_table_ids = Some(value);
+    pub fn route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().route_table_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeRouteTablesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeRouteTablesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeRouteTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1666,7 +1653,7 @@ impl DescribeRouteTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1731,8 +1718,8 @@ impl DescribeScheduledInstanceAvailability {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The time period for the first schedule to start.
@@ -1775,12 +1762,12 @@ impl DescribeScheduledInstanceAvailability {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeScheduledInstanceAvailabilityResult>,
     > {
         self.0.send()
     }
@@ -1788,7 +1775,7 @@ impl DescribeScheduledInstanceAvailability {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeScheduledInstanceAvailabilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1796,7 +1783,7 @@ impl DescribeScheduledInstanceAvailability {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

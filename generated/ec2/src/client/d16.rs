@@ -179,8 +179,8 @@ impl DescribeScheduledInstances {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
@@ -197,8 +197,8 @@ impl DescribeScheduledInstances {
     }
     /// The Scheduled Instance IDs.
     #[inline]
-    pub fn scheduled_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scheduled_instance_ids = Some(value);
+    pub fn scheduled_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().scheduled_instance_ids);
         self
     }
     /// The time period for the first schedule to start.
@@ -208,20 +208,16 @@ impl DescribeScheduledInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeScheduledInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeScheduledInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeScheduledInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeScheduledInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -229,7 +225,7 @@ impl DescribeScheduledInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -288,8 +284,8 @@ impl DescribeSecondaryInterfaces {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -306,25 +302,21 @@ impl DescribeSecondaryInterfaces {
     }
     /// The IDs of the secondary interfaces.
     #[inline]
-    pub fn secondary_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_interface_ids = Some(value);
+    pub fn secondary_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_interface_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondaryInterfacesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSecondaryInterfacesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecondaryInterfacesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSecondaryInterfacesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -332,7 +324,7 @@ impl DescribeSecondaryInterfaces {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -391,8 +383,8 @@ impl DescribeSecondaryNetworks {
     }
     /// The filters. The following are the possible values:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -409,23 +401,21 @@ impl DescribeSecondaryNetworks {
     }
     /// The IDs of the secondary networks.
     #[inline]
-    pub fn secondary_network_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_network_ids = Some(value);
+    pub fn secondary_network_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_network_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondaryNetworksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSecondaryNetworksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondaryNetworksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSecondaryNetworksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -433,7 +423,7 @@ impl DescribeSecondaryNetworks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -514,8 +504,8 @@ impl DescribeSecondarySubnets {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -532,23 +522,21 @@ impl DescribeSecondarySubnets {
     }
     /// The IDs of the secondary subnets.
     #[inline]
-    pub fn secondary_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_subnet_ids = Some(value);
+    pub fn secondary_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secondary_subnet_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecondarySubnetsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSecondarySubnetsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondarySubnetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSecondarySubnetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -556,7 +544,7 @@ impl DescribeSecondarySubnets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -638,17 +626,17 @@ impl DescribeSecurityGroupReferences {
     }
     /// The IDs of the security groups in your account.
     #[inline]
-    pub fn group_id(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_id = value;
+    pub fn group_id(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_id);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupReferencesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSecurityGroupReferencesResult>,
     > {
         self.0.send()
     }
@@ -656,7 +644,7 @@ impl DescribeSecurityGroupReferences {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSecurityGroupReferencesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeSecurityGroupReferencesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -664,7 +652,7 @@ impl DescribeSecurityGroupReferences {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -704,14 +692,14 @@ rt::operation_type!(
 impl DescribeSecurityGroupRules {
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the security group rules.
     #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
+    pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rule_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -733,20 +721,16 @@ impl DescribeSecurityGroupRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupRulesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSecurityGroupRulesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecurityGroupRulesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSecurityGroupRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -754,7 +738,7 @@ impl DescribeSecurityGroupRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -808,8 +792,8 @@ rt::operation_type!(
 impl DescribeSecurityGroupVpcAssociations {
     /// Security group VPC association filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -831,12 +815,12 @@ impl DescribeSecurityGroupVpcAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSecurityGroupVpcAssociationsResult>,
     > {
         self.0.send()
     }
@@ -844,7 +828,7 @@ impl DescribeSecurityGroupVpcAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeSecurityGroupVpcAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -852,7 +836,7 @@ impl DescribeSecurityGroupVpcAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -930,14 +914,14 @@ rt::operation_type!(
 impl DescribeSecurityGroups {
     /// The IDs of the security groups. Required for security groups in a nondefault VPC.
     #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
+    pub fn group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_ids);
         self
     }
     /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
     #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -960,23 +944,21 @@ impl DescribeSecurityGroups {
     }
     /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSecurityGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSecurityGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecurityGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSecurityGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -984,7 +966,7 @@ impl DescribeSecurityGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1049,14 +1031,17 @@ rt::operation_type!(
 impl DescribeServiceLinkVirtualInterfaces {
     /// The IDs of the service link virtual interfaces.
     #[inline]
-    pub fn service_link_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_link_virtual_interface_ids = Some(value);
+    pub fn service_link_virtual_interface_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().service_link_virtual_interface_ids);
         self
     }
     /// The filters to use for narrowing down the request. The following filters are supported:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1078,12 +1063,12 @@ impl DescribeServiceLinkVirtualInterfaces {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeServiceLinkVirtualInterfacesResult>,
     > {
         self.0.send()
     }
@@ -1091,7 +1076,7 @@ impl DescribeServiceLinkVirtualInterfaces {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeServiceLinkVirtualInterfacesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1099,7 +1084,7 @@ impl DescribeServiceLinkVirtualInterfaces {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1158,18 +1143,16 @@ impl DescribeSnapshotAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSnapshotAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSnapshotAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1177,7 +1160,7 @@ impl DescribeSnapshotAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1217,8 +1200,8 @@ rt::operation_type!(
 impl DescribeSnapshotTierStatus {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1240,20 +1223,16 @@ impl DescribeSnapshotTierStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotTierStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSnapshotTierStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSnapshotTierStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSnapshotTierStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1261,7 +1240,7 @@ impl DescribeSnapshotTierStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1348,20 +1327,20 @@ impl DescribeSnapshots {
     }
     /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
     #[inline]
-    pub fn owner_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owner_ids = Some(value);
+    pub fn owner_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().owner_ids);
         self
     }
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
     #[inline]
-    pub fn restorable_by_user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().restorable_by_user_ids = Some(value);
+    pub fn restorable_by_user_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().restorable_by_user_ids);
         self
     }
     /// The snapshot IDs.
     #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
+    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1372,23 +1351,21 @@ impl DescribeSnapshots {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSnapshotsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSnapshotsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSnapshotsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1396,7 +1373,7 @@ impl DescribeSnapshots {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1466,12 +1443,12 @@ impl DescribeSpotDatafeedSubscription {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSpotDatafeedSubscriptionResult>,
     > {
         self.0.send()
     }
@@ -1479,7 +1456,7 @@ impl DescribeSpotDatafeedSubscription {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeSpotDatafeedSubscriptionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1487,7 +1464,7 @@ impl DescribeSpotDatafeedSubscription {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1551,20 +1528,18 @@ impl DescribeSpotFleetInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetInstancesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSpotFleetInstancesResponse>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetInstancesResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotFleetInstancesResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1572,7 +1547,7 @@ impl DescribeSpotFleetInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1665,12 +1640,12 @@ impl DescribeSpotFleetRequestHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSpotFleetRequestHistoryResponse>,
     > {
         self.0.send()
     }
@@ -1678,7 +1653,7 @@ impl DescribeSpotFleetRequestHistory {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error> {
+    ) -> rt::CallResult<t::DescribeSpotFleetRequestHistoryResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1686,7 +1661,7 @@ impl DescribeSpotFleetRequestHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1734,8 +1709,8 @@ impl DescribeSpotFleetRequests {
     }
     /// The IDs of the Spot Fleet requests.
     #[inline]
-    pub fn spot_fleet_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_ids = Some(value);
+    pub fn spot_fleet_request_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
         self
     }
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
@@ -1751,20 +1726,16 @@ impl DescribeSpotFleetRequests {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotFleetRequestsResponse, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSpotFleetRequestsResponse>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestsResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotFleetRequestsResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1772,7 +1743,7 @@ impl DescribeSpotFleetRequests {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -203,31 +203,29 @@ impl DescribeSpotInstanceRequests {
     }
     /// The IDs of the Spot Instance requests.
     #[inline]
-    pub fn spot_instance_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_instance_request_ids = Some(value);
+    pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotInstanceRequestsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeSpotInstanceRequestsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotInstanceRequestsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -235,7 +233,7 @@ impl DescribeSpotInstanceRequests {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -325,20 +323,20 @@ impl DescribeSpotPriceHistory {
     }
     /// Filters the results by the specified instance types.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<t::InstanceType>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// Filters the results by the specified basic product descriptions.
     #[inline]
-    pub fn product_descriptions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_descriptions = Some(value);
+    pub fn product_descriptions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().product_descriptions);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Filters the results by the specified Availability Zone.
@@ -360,18 +358,16 @@ impl DescribeSpotPriceHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSpotPriceHistoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSpotPriceHistoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSpotPriceHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -379,7 +375,7 @@ impl DescribeSpotPriceHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -456,20 +452,16 @@ impl DescribeStaleSecurityGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStaleSecurityGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeStaleSecurityGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeStaleSecurityGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -477,7 +469,7 @@ impl DescribeStaleSecurityGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -538,8 +530,8 @@ rt::operation_type!(
 impl DescribeStoreImageTasks {
     /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -550,8 +542,8 @@ impl DescribeStoreImageTasks {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -567,18 +559,16 @@ impl DescribeStoreImageTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeStoreImageTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeStoreImageTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeStoreImageTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -586,7 +576,7 @@ impl DescribeStoreImageTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -652,14 +642,14 @@ rt::operation_type!(
 impl DescribeSubnets {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the subnets.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -681,18 +671,16 @@ impl DescribeSubnets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSubnetsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeSubnetsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeSubnetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -700,7 +688,7 @@ impl DescribeSubnets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -764,8 +752,8 @@ impl DescribeTags {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -781,16 +769,16 @@ impl DescribeTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeTagsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeTagsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTagsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTagsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -798,7 +786,7 @@ impl DescribeTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -848,8 +836,11 @@ rt::operation_type!(
 impl DescribeTrafficMirrorFilterRules {
     /// Traffic filter rule IDs.
     #[inline]
-    pub fn traffic_mirror_filter_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_ids = Some(value);
+    pub fn traffic_mirror_filter_rule_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_rule_ids);
         self
     }
     /// Traffic filter ID.
@@ -866,8 +857,8 @@ impl DescribeTrafficMirrorFilterRules {
     }
     /// Traffic mirror filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -883,12 +874,12 @@ impl DescribeTrafficMirrorFilterRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorFilterRulesResult>,
     > {
         self.0.send()
     }
@@ -896,7 +887,7 @@ impl DescribeTrafficMirrorFilterRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrafficMirrorFilterRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -904,7 +895,7 @@ impl DescribeTrafficMirrorFilterRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -945,8 +936,8 @@ rt::operation_type!(
 impl DescribeTrafficMirrorFilters {
     /// The ID of the Traffic Mirror filter.
     #[inline]
-    pub fn traffic_mirror_filter_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_ids = Some(value);
+    pub fn traffic_mirror_filter_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_filter_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -957,8 +948,8 @@ impl DescribeTrafficMirrorFilters {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -974,20 +965,18 @@ impl DescribeTrafficMirrorFilters {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorFiltersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorFiltersResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTrafficMirrorFiltersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -995,7 +984,7 @@ impl DescribeTrafficMirrorFilters {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1049,8 +1038,8 @@ rt::operation_type!(
 impl DescribeTrafficMirrorSessions {
     /// The ID of the Traffic Mirror session.
     #[inline]
-    pub fn traffic_mirror_session_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_ids = Some(value);
+    pub fn traffic_mirror_session_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_session_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1061,8 +1050,8 @@ impl DescribeTrafficMirrorSessions {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1078,12 +1067,12 @@ impl DescribeTrafficMirrorSessions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorSessionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorSessionsResult>,
     > {
         self.0.send()
     }
@@ -1091,7 +1080,7 @@ impl DescribeTrafficMirrorSessions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrafficMirrorSessionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1099,7 +1088,7 @@ impl DescribeTrafficMirrorSessions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1153,8 +1142,8 @@ rt::operation_type!(
 impl DescribeTrafficMirrorTargets {
     /// The ID of the Traffic Mirror targets.
     #[inline]
-    pub fn traffic_mirror_target_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_ids = Some(value);
+    pub fn traffic_mirror_target_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().traffic_mirror_target_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1165,8 +1154,8 @@ impl DescribeTrafficMirrorTargets {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1182,20 +1171,18 @@ impl DescribeTrafficMirrorTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrafficMirrorTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrafficMirrorTargetsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTrafficMirrorTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1203,7 +1190,7 @@ impl DescribeTrafficMirrorTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1257,14 +1244,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayAttachments {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1286,12 +1276,12 @@ impl DescribeTransitGatewayAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -1299,7 +1289,7 @@ impl DescribeTransitGatewayAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1307,7 +1297,7 @@ impl DescribeTransitGatewayAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1361,14 +1351,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayConnectPeers {
     /// The IDs of the Connect peers.
     #[inline]
-    pub fn transit_gateway_connect_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_ids = Some(value);
+    pub fn transit_gateway_connect_peer_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_connect_peer_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1390,12 +1383,12 @@ impl DescribeTransitGatewayConnectPeers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayConnectPeersResult>,
     > {
         self.0.send()
     }
@@ -1403,7 +1396,7 @@ impl DescribeTransitGatewayConnectPeers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayConnectPeersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1411,7 +1404,7 @@ impl DescribeTransitGatewayConnectPeers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1465,14 +1458,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayConnects {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1494,12 +1490,12 @@ impl DescribeTransitGatewayConnects {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayConnectsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayConnectsResult>,
     > {
         self.0.send()
     }
@@ -1507,7 +1503,7 @@ impl DescribeTransitGatewayConnects {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayConnectsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1515,7 +1511,7 @@ impl DescribeTransitGatewayConnects {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1570,14 +1566,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayMeteringPolicies {
     /// The IDs of the transit gateway metering policies to describe.
     #[inline]
-    pub fn transit_gateway_metering_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_ids = Some(value);
+    pub fn transit_gateway_metering_policy_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_metering_policy_ids);
         self
     }
     /// One or more filters to apply when describing transit gateway metering policies.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1599,12 +1598,12 @@ impl DescribeTransitGatewayMeteringPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayMeteringPoliciesResult>,
     > {
         self.0.send()
     }
@@ -1612,7 +1611,7 @@ impl DescribeTransitGatewayMeteringPolicies {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayMeteringPoliciesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1620,7 +1619,7 @@ impl DescribeTransitGatewayMeteringPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1662,14 +1661,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayMulticastDomains {
     /// The ID of the transit gateway multicast domain.
     #[inline]
-    pub fn transit_gateway_multicast_domain_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_ids = Some(value);
+    pub fn transit_gateway_multicast_domain_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_multicast_domain_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1691,12 +1693,12 @@ impl DescribeTransitGatewayMulticastDomains {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayMulticastDomainsResult>,
     > {
         self.0.send()
     }
@@ -1704,7 +1706,7 @@ impl DescribeTransitGatewayMulticastDomains {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayMulticastDomainsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1712,7 +1714,7 @@ impl DescribeTransitGatewayMulticastDomains {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1770,14 +1772,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayNetworkFunctionAttachments {
     /// The IDs of the network function attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1799,14 +1804,13 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1815,7 +1819,7 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1823,7 +1827,7 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -190,14 +190,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayPeeringAttachments {
     /// One or more IDs of the transit gateway peering attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -219,12 +222,12 @@ impl DescribeTransitGatewayPeeringAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayPeeringAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -232,7 +235,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayPeeringAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -240,7 +243,7 @@ impl DescribeTransitGatewayPeeringAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -297,14 +300,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayPolicyTables {
     /// The IDs of the transit gateway policy tables.
     #[inline]
-    pub fn transit_gateway_policy_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_ids = Some(value);
+    pub fn transit_gateway_policy_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_policy_table_ids);
         self
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -326,12 +332,12 @@ impl DescribeTransitGatewayPolicyTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayPolicyTablesResult>,
     > {
         self.0.send()
     }
@@ -339,7 +345,7 @@ impl DescribeTransitGatewayPolicyTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayPolicyTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -347,7 +353,7 @@ impl DescribeTransitGatewayPolicyTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -404,15 +410,18 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     #[inline]
     pub fn transit_gateway_route_table_announcement_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_ids = Some(value);
+        value
+            .add_to(
+                &mut self.0.input_mut().transit_gateway_route_table_announcement_ids,
+            );
         self
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -434,15 +443,12 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayRouteTableAnnouncementsResult>,
     > {
         self.0.send()
     }
@@ -450,7 +456,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayRouteTableAnnouncementsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -458,7 +464,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -515,14 +521,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayRouteTables {
     /// The IDs of the transit gateway route tables.
     #[inline]
-    pub fn transit_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_ids = Some(value);
+    pub fn transit_gateway_route_table_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_route_table_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -544,12 +553,12 @@ impl DescribeTransitGatewayRouteTables {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayRouteTablesResult>,
     > {
         self.0.send()
     }
@@ -557,7 +566,7 @@ impl DescribeTransitGatewayRouteTables {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayRouteTablesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -565,7 +574,7 @@ impl DescribeTransitGatewayRouteTables {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -619,14 +628,17 @@ rt::operation_type!(
 impl DescribeTransitGatewayVpcAttachments {
     /// The IDs of the attachments.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -648,12 +660,12 @@ impl DescribeTransitGatewayVpcAttachments {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTransitGatewayVpcAttachmentsResult>,
     > {
         self.0.send()
     }
@@ -661,7 +673,7 @@ impl DescribeTransitGatewayVpcAttachments {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTransitGatewayVpcAttachmentsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -669,7 +681,7 @@ impl DescribeTransitGatewayVpcAttachments {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -725,14 +737,14 @@ rt::operation_type!(
 impl DescribeTransitGateways {
     /// The IDs of the transit gateways.
     #[inline]
-    pub fn transit_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_ids = Some(value);
+    pub fn transit_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_ids);
         self
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -754,18 +766,16 @@ impl DescribeTransitGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTransitGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeTransitGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeTransitGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -773,7 +783,7 @@ impl DescribeTransitGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -827,8 +837,8 @@ rt::operation_type!(
 impl DescribeTrunkInterfaceAssociations {
     /// The IDs of the associations.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -839,8 +849,8 @@ impl DescribeTrunkInterfaceAssociations {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -856,12 +866,12 @@ impl DescribeTrunkInterfaceAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeTrunkInterfaceAssociationsResult>,
     > {
         self.0.send()
     }
@@ -869,7 +879,7 @@ impl DescribeTrunkInterfaceAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeTrunkInterfaceAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -877,7 +887,7 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -931,8 +941,11 @@ rt::operation_type!(
 impl DescribeVerifiedAccessEndpoints {
     /// The ID of the Verified Access endpoint.
     #[inline]
-    pub fn verified_access_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_ids = Some(value);
+    pub fn verified_access_endpoint_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_endpoint_ids);
         self
     }
     /// The ID of the Verified Access instance.
@@ -961,8 +974,8 @@ impl DescribeVerifiedAccessEndpoints {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -972,12 +985,12 @@ impl DescribeVerifiedAccessEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessEndpointsResult>,
     > {
         self.0.send()
     }
@@ -985,7 +998,7 @@ impl DescribeVerifiedAccessEndpoints {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -993,7 +1006,7 @@ impl DescribeVerifiedAccessEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1047,8 +1060,8 @@ rt::operation_type!(
 impl DescribeVerifiedAccessGroups {
     /// The ID of the Verified Access groups.
     #[inline]
-    pub fn verified_access_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_group_ids = Some(value);
+    pub fn verified_access_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_group_ids);
         self
     }
     /// The ID of the Verified Access instance.
@@ -1071,8 +1084,8 @@ impl DescribeVerifiedAccessGroups {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1082,20 +1095,18 @@ impl DescribeVerifiedAccessGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessGroupsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessGroupsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVerifiedAccessGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1103,7 +1114,7 @@ impl DescribeVerifiedAccessGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1158,8 +1169,11 @@ rt::operation_type!(
 impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     /// The IDs of the Verified Access instances.
     #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1176,8 +1190,8 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1187,14 +1201,13 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -1203,10 +1216,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::Error,
-    > {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1214,7 +1224,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1271,8 +1281,11 @@ rt::operation_type!(
 impl DescribeVerifiedAccessInstances {
     /// The IDs of the Verified Access instances.
     #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
+    pub fn verified_access_instance_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1289,8 +1302,8 @@ impl DescribeVerifiedAccessInstances {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1300,12 +1313,12 @@ impl DescribeVerifiedAccessInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessInstancesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessInstancesResult>,
     > {
         self.0.send()
     }
@@ -1313,7 +1326,7 @@ impl DescribeVerifiedAccessInstances {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1321,7 +1334,7 @@ impl DescribeVerifiedAccessInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1375,8 +1388,11 @@ rt::operation_type!(
 impl DescribeVerifiedAccessTrustProviders {
     /// The IDs of the Verified Access trust providers.
     #[inline]
-    pub fn verified_access_trust_provider_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_trust_provider_ids = Some(value);
+    pub fn verified_access_trust_provider_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().verified_access_trust_provider_ids);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1393,8 +1409,8 @@ impl DescribeVerifiedAccessTrustProviders {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1404,12 +1420,12 @@ impl DescribeVerifiedAccessTrustProviders {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVerifiedAccessTrustProvidersResult>,
     > {
         self.0.send()
     }
@@ -1417,7 +1433,7 @@ impl DescribeVerifiedAccessTrustProviders {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVerifiedAccessTrustProvidersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1425,7 +1441,7 @@ impl DescribeVerifiedAccessTrustProviders {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1500,18 +1516,16 @@ impl DescribeVolumeAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumeAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumeAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1519,7 +1533,7 @@ impl DescribeVolumeAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1583,8 +1597,8 @@ impl DescribeVolumeStatus {
     }
     /// The IDs of the volumes.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -1601,23 +1615,21 @@ impl DescribeVolumeStatus {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumeStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumeStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumeStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1625,7 +1637,7 @@ impl DescribeVolumeStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1686,8 +1698,8 @@ rt::operation_type!(
 impl DescribeVolumes {
     /// The volume IDs. If not specified, then all volumes are included in the response.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
@@ -1704,8 +1716,8 @@ impl DescribeVolumes {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1721,18 +1733,16 @@ impl DescribeVolumes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVolumesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1740,7 +1750,7 @@ impl DescribeVolumes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1819,14 +1829,14 @@ impl DescribeVolumesModifications {
     }
     /// The IDs of the volumes.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1848,20 +1858,18 @@ impl DescribeVolumesModifications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVolumesModificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVolumesModificationsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVolumesModificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1869,7 +1877,7 @@ impl DescribeVolumesModifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -196,18 +196,16 @@ impl DescribeVpcAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -215,7 +213,7 @@ impl DescribeVpcAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -263,14 +261,14 @@ impl DescribeVpcBlockPublicAccessExclusions {
     }
     /// Filters for the request:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// IDs of exclusions.
     #[inline]
-    pub fn exclusion_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().exclusion_ids = Some(value);
+    pub fn exclusion_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().exclusion_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -286,12 +284,12 @@ impl DescribeVpcBlockPublicAccessExclusions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcBlockPublicAccessExclusionsResult>,
     > {
         self.0.send()
     }
@@ -299,7 +297,7 @@ impl DescribeVpcBlockPublicAccessExclusions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcBlockPublicAccessExclusionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -307,7 +305,7 @@ impl DescribeVpcBlockPublicAccessExclusions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -353,12 +351,12 @@ impl DescribeVpcBlockPublicAccessOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcBlockPublicAccessOptionsResult>,
     > {
         self.0.send()
     }
@@ -366,7 +364,7 @@ impl DescribeVpcBlockPublicAccessOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcBlockPublicAccessOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -374,7 +372,7 @@ impl DescribeVpcBlockPublicAccessOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -422,29 +420,27 @@ impl DescribeVpcClassicLink {
     }
     /// The VPCs for which you want to describe the ClassicLink status.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcClassicLinkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcClassicLinkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -452,7 +448,7 @@ impl DescribeVpcClassicLink {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -495,8 +491,8 @@ rt::operation_type!(
 impl DescribeVpcClassicLinkDnsSupport {
     /// The IDs of the VPCs.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -512,12 +508,12 @@ impl DescribeVpcClassicLinkDnsSupport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcClassicLinkDnsSupportResult>,
     > {
         self.0.send()
     }
@@ -525,7 +521,7 @@ impl DescribeVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcClassicLinkDnsSupportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -533,7 +529,7 @@ impl DescribeVpcClassicLinkDnsSupport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -595,20 +591,20 @@ impl DescribeVpcEncryptionControls {
     }
     /// The filters to apply to the request.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the VPC Encryption Control configurations to describe.
     #[inline]
-    pub fn vpc_encryption_control_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_ids = Some(value);
+    pub fn vpc_encryption_control_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_encryption_control_ids);
         self
     }
     /// The IDs of the VPCs to describe encryption control configurations for.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -624,12 +620,12 @@ impl DescribeVpcEncryptionControls {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEncryptionControlsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEncryptionControlsResult>,
     > {
         self.0.send()
     }
@@ -637,7 +633,7 @@ impl DescribeVpcEncryptionControls {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEncryptionControlsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -645,7 +641,7 @@ impl DescribeVpcEncryptionControls {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -692,14 +688,14 @@ impl DescribeVpcEndpointAssociations {
     }
     /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum page size.
@@ -715,12 +711,12 @@ impl DescribeVpcEndpointAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointAssociationsResult>,
     > {
         self.0.send()
     }
@@ -728,7 +724,7 @@ impl DescribeVpcEndpointAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -736,7 +732,7 @@ impl DescribeVpcEndpointAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -790,8 +786,8 @@ impl DescribeVpcEndpointConnectionNotifications {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
@@ -807,12 +803,12 @@ impl DescribeVpcEndpointConnectionNotifications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointConnectionNotificationsResult>,
     > {
         self.0.send()
     }
@@ -820,7 +816,7 @@ impl DescribeVpcEndpointConnectionNotifications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointConnectionNotificationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -828,7 +824,7 @@ impl DescribeVpcEndpointConnectionNotifications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -891,8 +887,8 @@ impl DescribeVpcEndpointConnections {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -908,12 +904,12 @@ impl DescribeVpcEndpointConnections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointConnectionsResult>,
     > {
         self.0.send()
     }
@@ -921,7 +917,7 @@ impl DescribeVpcEndpointConnections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -929,7 +925,7 @@ impl DescribeVpcEndpointConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -990,14 +986,14 @@ impl DescribeVpcEndpointServiceConfigurations {
     }
     /// The IDs of the endpoint services.
     #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = Some(value);
+    pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -1013,12 +1009,12 @@ impl DescribeVpcEndpointServiceConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointServiceConfigurationsResult>,
     > {
         self.0.send()
     }
@@ -1026,7 +1022,7 @@ impl DescribeVpcEndpointServiceConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointServiceConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1034,7 +1030,7 @@ impl DescribeVpcEndpointServiceConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1104,8 +1100,8 @@ impl DescribeVpcEndpointServicePermissions {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -1121,12 +1117,12 @@ impl DescribeVpcEndpointServicePermissions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcEndpointServicePermissionsResult>,
     > {
         self.0.send()
     }
@@ -1134,7 +1130,7 @@ impl DescribeVpcEndpointServicePermissions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcEndpointServicePermissionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1142,7 +1138,7 @@ impl DescribeVpcEndpointServicePermissions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1207,14 +1203,14 @@ impl DescribeVpcEndpointServices {
     }
     /// The service names.
     #[inline]
-    pub fn service_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_names = Some(value);
+    pub fn service_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_names);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1231,25 +1227,21 @@ impl DescribeVpcEndpointServices {
     }
     /// The service Regions.
     #[inline]
-    pub fn service_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_regions = Some(value);
+    pub fn service_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_regions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointServicesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcEndpointServicesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcEndpointServicesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1257,7 +1249,7 @@ impl DescribeVpcEndpointServices {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1316,14 +1308,14 @@ impl DescribeVpcEndpoints {
     }
     /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1339,18 +1331,16 @@ impl DescribeVpcEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcEndpointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcEndpointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1358,7 +1348,7 @@ impl DescribeVpcEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1430,23 +1420,23 @@ impl DescribeVpcPeeringConnections {
     }
     /// The IDs of the VPC peering connections.
     #[inline]
-    pub fn vpc_peering_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_ids = Some(value);
+    pub fn vpc_peering_connection_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_peering_connection_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpcPeeringConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeVpcPeeringConnectionsResult>,
     > {
         self.0.send()
     }
@@ -1454,7 +1444,7 @@ impl DescribeVpcPeeringConnections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeVpcPeeringConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1462,7 +1452,7 @@ impl DescribeVpcPeeringConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1533,14 +1523,14 @@ rt::operation_type!(
 impl DescribeVpcs {
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The IDs of the VPCs.
     #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
+    pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1562,16 +1552,16 @@ impl DescribeVpcs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DescribeVpcsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpcsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpcsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1579,7 +1569,7 @@ impl DescribeVpcs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1642,14 +1632,14 @@ rt::operation_type!(
 impl DescribeVpnConcentrators {
     /// One or more VPN concentrator IDs.
     #[inline]
-    pub fn vpn_concentrator_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_ids = Some(value);
+    pub fn vpn_concentrator_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpn_concentrator_ids);
         self
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1671,18 +1661,16 @@ impl DescribeVpnConcentrators {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeVpnConcentratorsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeVpnConcentratorsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeVpnConcentratorsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1690,7 +1678,7 @@ impl DescribeVpnConcentrators {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

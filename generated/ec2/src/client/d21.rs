@@ -175,20 +175,20 @@ rt::operation_type!(
 impl DisableFastSnapshotRestores {
     /// One or more Availability Zones. For example, `us-east-2a`.
     #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
     /// One or more Availability Zone IDs. For example, `use2-az1`.
     #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
     /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
     #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
+    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -198,20 +198,16 @@ impl DisableFastSnapshotRestores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableFastSnapshotRestoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableFastSnapshotRestoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableFastSnapshotRestoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableFastSnapshotRestoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,7 +215,7 @@ impl DisableFastSnapshotRestores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -276,16 +272,16 @@ impl DisableImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::DisableImageResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -293,7 +289,7 @@ impl DisableImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -337,12 +333,12 @@ impl DisableImageBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableImageBlockPublicAccessResult>,
     > {
         self.0.send()
     }
@@ -350,7 +346,7 @@ impl DisableImageBlockPublicAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableImageBlockPublicAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableImageBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -358,7 +354,7 @@ impl DisableImageBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -411,18 +407,16 @@ impl DisableImageDeprecation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeprecationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableImageDeprecationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageDeprecationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableImageDeprecationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -430,7 +424,7 @@ impl DisableImageDeprecation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -486,12 +480,12 @@ impl DisableImageDeregistrationProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableImageDeregistrationProtectionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableImageDeregistrationProtectionResult>,
     > {
         self.0.send()
     }
@@ -499,7 +493,7 @@ impl DisableImageDeregistrationProtection {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableImageDeregistrationProtectionResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableImageDeregistrationProtectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -507,7 +501,7 @@ impl DisableImageDeregistrationProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -549,8 +543,8 @@ rt::operation_type!(
 impl DisableInstanceSqlHaStandbyDetections {
     /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -560,12 +554,12 @@ impl DisableInstanceSqlHaStandbyDetections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableInstanceSqlHaStandbyDetectionsResult>,
     > {
         self.0.send()
     }
@@ -573,7 +567,7 @@ impl DisableInstanceSqlHaStandbyDetections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableInstanceSqlHaStandbyDetectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -581,7 +575,7 @@ impl DisableInstanceSqlHaStandbyDetections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -633,12 +627,12 @@ impl DisableIpamOrganizationAdminAccount {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableIpamOrganizationAdminAccountResult>,
     > {
         self.0.send()
     }
@@ -646,7 +640,7 @@ impl DisableIpamOrganizationAdminAccount {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableIpamOrganizationAdminAccountResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -654,7 +648,7 @@ impl DisableIpamOrganizationAdminAccount {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -713,18 +707,16 @@ impl DisableIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -732,7 +724,7 @@ impl DisableIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -804,12 +796,12 @@ impl DisableRouteServerPropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableRouteServerPropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableRouteServerPropagationResult>,
     > {
         self.0.send()
     }
@@ -817,7 +809,7 @@ impl DisableRouteServerPropagation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableRouteServerPropagationResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableRouteServerPropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -825,7 +817,7 @@ impl DisableRouteServerPropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -870,20 +862,16 @@ impl DisableSerialConsoleAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSerialConsoleAccessResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableSerialConsoleAccessResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSerialConsoleAccessResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableSerialConsoleAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -891,7 +879,7 @@ impl DisableSerialConsoleAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -943,12 +931,12 @@ impl DisableSnapshotBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableSnapshotBlockPublicAccessResult>,
     > {
         self.0.send()
     }
@@ -956,7 +944,7 @@ impl DisableSnapshotBlockPublicAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableSnapshotBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -964,7 +952,7 @@ impl DisableSnapshotBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1034,12 +1022,12 @@ impl DisableTransitGatewayRouteTablePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableTransitGatewayRouteTablePropagationResult>,
     > {
         self.0.send()
     }
@@ -1047,7 +1035,7 @@ impl DisableTransitGatewayRouteTablePropagation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableTransitGatewayRouteTablePropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1055,7 +1043,7 @@ impl DisableTransitGatewayRouteTablePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1108,16 +1096,14 @@ impl DisableVgwRoutePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1125,7 +1111,7 @@ impl DisableVgwRoutePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1174,18 +1160,16 @@ impl DisableVpcClassicLink {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisableVpcClassicLinkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisableVpcClassicLinkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1193,7 +1177,7 @@ impl DisableVpcClassicLink {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1243,12 +1227,12 @@ impl DisableVpcClassicLinkDnsSupport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisableVpcClassicLinkDnsSupportResult>,
     > {
         self.0.send()
     }
@@ -1256,7 +1240,7 @@ impl DisableVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> rt::CallResult<t::DisableVpcClassicLinkDnsSupportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1264,7 +1248,7 @@ impl DisableVpcClassicLinkDnsSupport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1325,16 +1309,14 @@ impl DisassociateAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1342,7 +1324,7 @@ impl DisassociateAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -201,15 +201,15 @@ impl DisassociateApplicationStatusCheck {
     #[inline]
     pub fn target_tag_associations(
         mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
+        value: impl rt::Items<t::CustomTagKeyValueRequestPair>,
     ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
     /// The IDs of the instances to disassociate from the application status check.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -225,12 +225,12 @@ impl DisassociateApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
@@ -238,7 +238,7 @@ impl DisassociateApplicationStatusCheck {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateApplicationStatusCheckResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -246,7 +246,7 @@ impl DisassociateApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -308,12 +308,12 @@ impl DisassociateCapacityReservationBillingOwner {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateCapacityReservationBillingOwnerResult>,
     > {
         self.0.send()
     }
@@ -321,7 +321,7 @@ impl DisassociateCapacityReservationBillingOwner {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateCapacityReservationBillingOwnerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -329,7 +329,7 @@ impl DisassociateCapacityReservationBillingOwner {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -392,12 +392,12 @@ impl DisassociateClientVpnTargetNetwork {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateClientVpnTargetNetworkResult>,
     > {
         self.0.send()
     }
@@ -405,7 +405,7 @@ impl DisassociateClientVpnTargetNetwork {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateClientVpnTargetNetworkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -413,7 +413,7 @@ impl DisassociateClientVpnTargetNetwork {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -472,12 +472,12 @@ impl DisassociateEnclaveCertificateIamRole {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateEnclaveCertificateIamRoleResult>,
     > {
         self.0.send()
     }
@@ -485,7 +485,7 @@ impl DisassociateEnclaveCertificateIamRole {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateEnclaveCertificateIamRoleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -493,7 +493,7 @@ impl DisassociateEnclaveCertificateIamRole {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -541,12 +541,12 @@ impl DisassociateIamInstanceProfile {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIamInstanceProfileResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateIamInstanceProfileResult>,
     > {
         self.0.send()
     }
@@ -554,7 +554,7 @@ impl DisassociateIamInstanceProfile {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateIamInstanceProfileResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateIamInstanceProfileResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -562,7 +562,7 @@ impl DisassociateIamInstanceProfile {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -625,12 +625,12 @@ impl DisassociateInstanceEventWindow {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateInstanceEventWindowResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateInstanceEventWindowResult>,
     > {
         self.0.send()
     }
@@ -638,7 +638,7 @@ impl DisassociateInstanceEventWindow {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateInstanceEventWindowResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateInstanceEventWindowResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -646,7 +646,7 @@ impl DisassociateInstanceEventWindow {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -703,18 +703,16 @@ impl DisassociateIpamByoasn {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIpamByoasnResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateIpamByoasnResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateIpamByoasnResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -722,7 +720,7 @@ impl DisassociateIpamByoasn {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -777,12 +775,12 @@ impl DisassociateIpamResourceDiscovery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateIpamResourceDiscoveryResult>,
     > {
         self.0.send()
     }
@@ -790,7 +788,7 @@ impl DisassociateIpamResourceDiscovery {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateIpamResourceDiscoveryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -798,7 +796,7 @@ impl DisassociateIpamResourceDiscovery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -855,18 +853,16 @@ impl DisassociateKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -874,7 +870,7 @@ impl DisassociateKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -925,8 +921,8 @@ impl DisassociateNatGatewayAddress {
     }
     /// The association IDs of EIPs that have been associated with the NAT gateway.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = value;
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
     /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
@@ -942,12 +938,12 @@ impl DisassociateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateNatGatewayAddressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateNatGatewayAddressResult>,
     > {
         self.0.send()
     }
@@ -955,7 +951,7 @@ impl DisassociateNatGatewayAddress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateNatGatewayAddressResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -963,7 +959,7 @@ impl DisassociateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1005,8 +1001,8 @@ rt::operation_type!(
 impl DisassociateNetworkingFlexCostAllocationPolicy {
     /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
     #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = value;
+    pub fn fca_policy_association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1016,15 +1012,12 @@ impl DisassociateNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1032,7 +1025,7 @@ impl DisassociateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1040,7 +1033,7 @@ impl DisassociateNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1101,18 +1094,16 @@ impl DisassociateRouteServer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateRouteServerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateRouteServerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateRouteServerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1120,7 +1111,7 @@ impl DisassociateRouteServer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1169,16 +1160,14 @@ impl DisassociateRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1186,7 +1175,7 @@ impl DisassociateRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1240,20 +1229,18 @@ impl DisassociateSecurityGroupVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSecurityGroupVpcResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateSecurityGroupVpcResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSecurityGroupVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateSecurityGroupVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1261,7 +1248,7 @@ impl DisassociateSecurityGroupVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1307,20 +1294,16 @@ impl DisassociateSubnetCidrBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSubnetCidrBlockResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateSubnetCidrBlockResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSubnetCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateSubnetCidrBlockResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1328,7 +1311,7 @@ impl DisassociateSubnetCidrBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1385,8 +1368,8 @@ impl DisassociateTransitGatewayMulticastDomain {
     }
     /// The IDs of the subnets;
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1396,12 +1379,12 @@ impl DisassociateTransitGatewayMulticastDomain {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateTransitGatewayMulticastDomainResult>,
     > {
         self.0.send()
     }
@@ -1409,7 +1392,7 @@ impl DisassociateTransitGatewayMulticastDomain {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateTransitGatewayMulticastDomainResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1417,7 +1400,7 @@ impl DisassociateTransitGatewayMulticastDomain {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1518,12 +1501,12 @@ impl DisassociateTransitGatewayPolicyTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateTransitGatewayPolicyTableResult>,
     > {
         self.0.send()
     }
@@ -1531,7 +1514,7 @@ impl DisassociateTransitGatewayPolicyTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateTransitGatewayPolicyTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1539,7 +1522,7 @@ impl DisassociateTransitGatewayPolicyTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1597,12 +1580,12 @@ impl DisassociateTransitGatewayRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DisassociateTransitGatewayRouteTableResult>,
     > {
         self.0.send()
     }
@@ -1610,7 +1593,7 @@ impl DisassociateTransitGatewayRouteTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error> {
+    ) -> rt::CallResult<t::DisassociateTransitGatewayRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1618,7 +1601,7 @@ impl DisassociateTransitGatewayRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1675,20 +1658,16 @@ impl DisassociateTrunkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateTrunkInterfaceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateTrunkInterfaceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTrunkInterfaceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateTrunkInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1696,7 +1675,7 @@ impl DisassociateTrunkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1743,18 +1722,16 @@ impl DisassociateVpcCidrBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateVpcCidrBlockResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DisassociateVpcCidrBlockResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateVpcCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DisassociateVpcCidrBlockResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1762,7 +1739,7 @@ impl DisassociateVpcCidrBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -197,20 +197,18 @@ impl DeleteLocalGatewayRouteTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayRouteTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteLocalGatewayRouteTableResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteLocalGatewayRouteTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -218,7 +216,7 @@ impl DeleteLocalGatewayRouteTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -278,14 +276,13 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -294,9 +291,8 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<
+    ) -> rt::CallResult<
         t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
     > {
         self.0.send_blocking()
     }
@@ -305,7 +301,7 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -361,12 +357,12 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult>,
     > {
         self.0.send()
     }
@@ -374,7 +370,7 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteLocalGatewayRouteTableVpcAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -382,7 +378,7 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -437,12 +433,12 @@ impl DeleteLocalGatewayVirtualInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult>,
     > {
         self.0.send()
     }
@@ -450,7 +446,7 @@ impl DeleteLocalGatewayVirtualInterface {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -458,7 +454,7 @@ impl DeleteLocalGatewayVirtualInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -514,12 +510,12 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult>,
     > {
         self.0.send()
     }
@@ -527,7 +523,7 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteLocalGatewayVirtualInterfaceGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -535,7 +531,7 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -586,18 +582,16 @@ impl DeleteManagedPrefixList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteManagedPrefixListResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteManagedPrefixListResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteManagedPrefixListResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteManagedPrefixListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -605,7 +599,7 @@ impl DeleteManagedPrefixList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -658,18 +652,16 @@ impl DeleteMetricCategory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteMetricCategoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteMetricCategoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteMetricCategoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteMetricCategoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -677,7 +669,7 @@ impl DeleteMetricCategory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -728,18 +720,16 @@ impl DeleteNatGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNatGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNatGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteNatGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNatGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -747,7 +737,7 @@ impl DeleteNatGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -790,16 +780,14 @@ impl DeleteNetworkAcl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -807,7 +795,7 @@ impl DeleteNetworkAcl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -862,16 +850,14 @@ impl DeleteNetworkAclEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -879,7 +865,7 @@ impl DeleteNetworkAclEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -927,12 +913,12 @@ impl DeleteNetworkInsightsAccessScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult>,
     > {
         self.0.send()
     }
@@ -940,7 +926,7 @@ impl DeleteNetworkInsightsAccessScope {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -948,7 +934,7 @@ impl DeleteNetworkInsightsAccessScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1004,12 +990,12 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult>,
     > {
         self.0.send()
     }
@@ -1017,7 +1003,7 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteNetworkInsightsAccessScopeAnalysisResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1025,7 +1011,7 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1077,12 +1063,12 @@ impl DeleteNetworkInsightsAnalysis {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteNetworkInsightsAnalysisResult>,
     > {
         self.0.send()
     }
@@ -1090,7 +1076,7 @@ impl DeleteNetworkInsightsAnalysis {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteNetworkInsightsAnalysisResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1098,7 +1084,7 @@ impl DeleteNetworkInsightsAnalysis {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1149,18 +1135,16 @@ impl DeleteNetworkInsightsPath {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInsightsPathResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteNetworkInsightsPathResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteNetworkInsightsPathResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteNetworkInsightsPathResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1168,7 +1152,7 @@ impl DeleteNetworkInsightsPath {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1215,16 +1199,14 @@ impl DeleteNetworkInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1232,7 +1214,7 @@ impl DeleteNetworkInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1286,12 +1268,12 @@ impl DeleteNetworkInterfacePermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteNetworkInterfacePermissionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteNetworkInterfacePermissionResult>,
     > {
         self.0.send()
     }
@@ -1299,7 +1281,7 @@ impl DeleteNetworkInterfacePermission {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteNetworkInterfacePermissionResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteNetworkInterfacePermissionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1307,7 +1289,7 @@ impl DeleteNetworkInterfacePermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -191,27 +191,25 @@ impl DeleteTags {
     }
     /// The IDs of the resources, separated by spaces.
     #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = value;
+    pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resources);
         self
     }
     /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,7 +217,7 @@ impl DeleteTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -266,18 +264,16 @@ impl DeleteTrafficMirrorFilter {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorFilterResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorFilterResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorFilterResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorFilterResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -285,7 +281,7 @@ impl DeleteTrafficMirrorFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -337,12 +333,12 @@ impl DeleteTrafficMirrorFilterRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult>,
     > {
         self.0.send()
     }
@@ -350,7 +346,7 @@ impl DeleteTrafficMirrorFilterRule {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTrafficMirrorFilterRuleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -358,7 +354,7 @@ impl DeleteTrafficMirrorFilterRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -409,20 +405,16 @@ impl DeleteTrafficMirrorSession {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorSessionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorSessionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTrafficMirrorSessionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorSessionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -430,7 +422,7 @@ impl DeleteTrafficMirrorSession {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -483,18 +475,16 @@ impl DeleteTrafficMirrorTarget {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficMirrorTargetResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTrafficMirrorTargetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTrafficMirrorTargetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTrafficMirrorTargetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -502,7 +492,7 @@ impl DeleteTrafficMirrorTarget {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -553,18 +543,16 @@ impl DeleteTransitGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -572,7 +560,7 @@ impl DeleteTransitGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -625,12 +613,12 @@ impl DeleteTransitGatewayClientVpnAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult>,
     > {
         self.0.send()
     }
@@ -638,7 +626,7 @@ impl DeleteTransitGatewayClientVpnAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayClientVpnAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -646,7 +634,7 @@ impl DeleteTransitGatewayClientVpnAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -698,20 +686,16 @@ impl DeleteTransitGatewayConnect {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayConnectResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteTransitGatewayConnectResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayConnectResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteTransitGatewayConnectResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -719,7 +703,7 @@ impl DeleteTransitGatewayConnect {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -771,12 +755,12 @@ impl DeleteTransitGatewayConnectPeer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayConnectPeerResult>,
     > {
         self.0.send()
     }
@@ -784,7 +768,7 @@ impl DeleteTransitGatewayConnectPeer {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayConnectPeerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -792,7 +776,7 @@ impl DeleteTransitGatewayConnectPeer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -847,12 +831,12 @@ impl DeleteTransitGatewayMeteringPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult>,
     > {
         self.0.send()
     }
@@ -860,7 +844,7 @@ impl DeleteTransitGatewayMeteringPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -868,7 +852,7 @@ impl DeleteTransitGatewayMeteringPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -930,12 +914,12 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult>,
     > {
         self.0.send()
     }
@@ -943,7 +927,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayMeteringPolicyEntryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -951,7 +935,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1006,12 +990,12 @@ impl DeleteTransitGatewayMulticastDomain {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult>,
     > {
         self.0.send()
     }
@@ -1019,7 +1003,7 @@ impl DeleteTransitGatewayMulticastDomain {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayMulticastDomainResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1027,7 +1011,7 @@ impl DeleteTransitGatewayMulticastDomain {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1080,15 +1064,12 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1096,7 +1077,7 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayNetworkFunctionAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1104,7 +1085,7 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1157,12 +1138,12 @@ impl DeleteTransitGatewayPeeringAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1170,7 +1151,7 @@ impl DeleteTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayPeeringAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1178,7 +1159,7 @@ impl DeleteTransitGatewayPeeringAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1230,12 +1211,12 @@ impl DeleteTransitGatewayPolicyTable {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableResult>,
     > {
         self.0.send()
     }
@@ -1243,7 +1224,7 @@ impl DeleteTransitGatewayPolicyTable {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1251,7 +1232,7 @@ impl DeleteTransitGatewayPolicyTable {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1309,12 +1290,12 @@ impl DeleteTransitGatewayPolicyTableEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult>,
     > {
         self.0.send()
     }
@@ -1322,7 +1303,7 @@ impl DeleteTransitGatewayPolicyTableEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error> {
+    ) -> rt::CallResult<t::DeleteTransitGatewayPolicyTableEntryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1330,7 +1311,7 @@ impl DeleteTransitGatewayPolicyTableEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

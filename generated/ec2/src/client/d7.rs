@@ -183,20 +183,16 @@ impl DeleteVpcPeeringConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcPeeringConnectionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpcPeeringConnectionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpcPeeringConnectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -204,7 +200,7 @@ impl DeleteVpcPeeringConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -255,18 +251,16 @@ impl DeleteVpnConcentrator {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpnConcentratorResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeleteVpnConcentratorResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeleteVpnConcentratorResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -274,7 +268,7 @@ impl DeleteVpnConcentrator {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -325,16 +319,14 @@ impl DeleteVpnConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -342,7 +334,7 @@ impl DeleteVpnConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -385,16 +377,14 @@ impl DeleteVpnConnectionRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -402,7 +392,7 @@ impl DeleteVpnConnectionRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -445,16 +435,14 @@ impl DeleteVpnGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -462,7 +450,7 @@ impl DeleteVpnGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -511,18 +499,16 @@ impl DeprovisionByoipCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionByoipCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionByoipCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionByoipCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -530,7 +516,7 @@ impl DeprovisionByoipCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -587,18 +573,16 @@ impl DeprovisionIpamByoasn {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionIpamByoasnResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionIpamByoasnResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionIpamByoasnResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -606,7 +590,7 @@ impl DeprovisionIpamByoasn {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -663,18 +647,16 @@ impl DeprovisionIpamPoolCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionIpamPoolCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeprovisionIpamPoolCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeprovisionIpamPoolCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -682,7 +664,7 @@ impl DeprovisionIpamPoolCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -740,12 +722,12 @@ impl DeprovisionPublicIpv4PoolCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeprovisionPublicIpv4PoolCidrResult>,
     > {
         self.0.send()
     }
@@ -753,7 +735,7 @@ impl DeprovisionPublicIpv4PoolCidr {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
+    ) -> rt::CallResult<t::DeprovisionPublicIpv4PoolCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -761,7 +743,7 @@ impl DeprovisionPublicIpv4PoolCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -830,18 +812,16 @@ impl DeregisterImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeregisterImageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DeregisterImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeregisterImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DeregisterImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -849,7 +829,7 @@ impl DeregisterImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -901,15 +881,12 @@ impl DeregisterInstanceEventNotificationAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeregisterInstanceEventNotificationAttributesResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeregisterInstanceEventNotificationAttributesResult>,
     > {
         self.0.send()
     }
@@ -917,7 +894,7 @@ impl DeregisterInstanceEventNotificationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
+    ) -> rt::CallResult<t::DeregisterInstanceEventNotificationAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -925,7 +902,7 @@ impl DeregisterInstanceEventNotificationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -982,8 +959,8 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
     }
     /// The IDs of the group members' network interfaces.
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -993,15 +970,12 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeregisterTransitGatewayMulticastGroupMembersResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeregisterTransitGatewayMulticastGroupMembersResult>,
     > {
         self.0.send()
     }
@@ -1009,7 +983,7 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
+    ) -> rt::CallResult<t::DeregisterTransitGatewayMulticastGroupMembersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1017,7 +991,7 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1074,8 +1048,8 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     }
     /// The IDs of the group sources' network interfaces.
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1085,15 +1059,12 @@ impl DeregisterTransitGatewayMulticastGroupSources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeregisterTransitGatewayMulticastGroupSourcesResult>,
     > {
         self.0.send()
     }
@@ -1101,7 +1072,7 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
+    ) -> rt::CallResult<t::DeregisterTransitGatewayMulticastGroupSourcesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1109,7 +1080,7 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1164,23 +1135,24 @@ impl DescribeAccountAttributes {
     }
     /// The account attribute names.
     #[inline]
-    pub fn attribute_names(mut self, value: Vec<t::AccountAttributeName>) -> Self {
-        self.0.input_mut().attribute_names = Some(value);
+    pub fn attribute_names(
+        mut self,
+        value: impl rt::Items<t::AccountAttributeName>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountAttributesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAccountAttributesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAccountAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1188,7 +1160,7 @@ impl DescribeAccountAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1236,12 +1208,12 @@ impl DescribeAccountVpcEncryptionControl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeAccountVpcEncryptionControlResult>,
     > {
         self.0.send()
     }
@@ -1249,7 +1221,7 @@ impl DescribeAccountVpcEncryptionControl {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeAccountVpcEncryptionControlResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1257,7 +1229,7 @@ impl DescribeAccountVpcEncryptionControl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1299,8 +1271,8 @@ rt::operation_type!(
 impl DescribeAddressTransfers {
     /// The allocation IDs of Elastic IP addresses.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -1322,18 +1294,16 @@ impl DescribeAddressTransfers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressTransfersResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressTransfersResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressTransfersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1341,7 +1311,7 @@ impl DescribeAddressTransfers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

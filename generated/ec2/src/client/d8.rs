@@ -177,8 +177,8 @@ rt::operation_type!(
 impl DescribeAddresses {
     /// One or more Elastic IP addresses.
     #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
+    pub fn public_ips(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().public_ips);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -189,29 +189,27 @@ impl DescribeAddresses {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Information about the allocation IDs.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,7 +217,7 @@ impl DescribeAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -259,8 +257,8 @@ rt::operation_type!(
 impl DescribeAddressesAttribute {
     /// \[EC2-VPC\] The allocation IDs.
     #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
+    pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
     /// The attribute of the IP address.
@@ -288,20 +286,16 @@ impl DescribeAddressesAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAddressesAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAddressesAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAddressesAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +303,7 @@ impl DescribeAddressesAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -371,18 +365,16 @@ impl DescribeAggregateIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAggregateIdFormatResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAggregateIdFormatResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAggregateIdFormatResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -390,7 +382,7 @@ impl DescribeAggregateIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -434,14 +426,14 @@ rt::operation_type!(
 impl DescribeApplicationStatus {
     /// The IDs of the instances for which to describe application status.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -463,18 +455,16 @@ impl DescribeApplicationStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeApplicationStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeApplicationStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -482,7 +472,7 @@ impl DescribeApplicationStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -526,14 +516,17 @@ rt::operation_type!(
 impl DescribeApplicationStatusCheckAssociations {
     /// The IDs of the application status checks for which to describe associations.
     #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
+    pub fn application_status_check_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().application_status_check_ids);
         self
     }
     /// The filters to use to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -555,12 +548,12 @@ impl DescribeApplicationStatusCheckAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeApplicationStatusCheckAssociationsResult>,
     > {
         self.0.send()
     }
@@ -568,7 +561,7 @@ impl DescribeApplicationStatusCheckAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeApplicationStatusCheckAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -576,7 +569,7 @@ impl DescribeApplicationStatusCheckAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -620,14 +613,17 @@ rt::operation_type!(
 impl DescribeApplicationStatusChecks {
     /// The IDs of the application status checks to describe.
     #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
+    pub fn application_status_check_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().application_status_check_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -655,12 +651,12 @@ impl DescribeApplicationStatusChecks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeApplicationStatusChecksResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeApplicationStatusChecksResult>,
     > {
         self.0.send()
     }
@@ -668,7 +664,7 @@ impl DescribeApplicationStatusChecks {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeApplicationStatusChecksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -676,7 +672,7 @@ impl DescribeApplicationStatusChecks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -720,14 +716,14 @@ rt::operation_type!(
 impl DescribeAvailabilityZones {
     /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
     #[inline]
-    pub fn zone_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_names = Some(value);
+    pub fn zone_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().zone_names);
         self
     }
     /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
     #[inline]
-    pub fn zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_ids = Some(value);
+    pub fn zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().zone_ids);
         self
     }
     /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
@@ -744,23 +740,21 @@ impl DescribeAvailabilityZones {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAvailabilityZonesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeAvailabilityZonesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeAvailabilityZonesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -768,7 +762,7 @@ impl DescribeAvailabilityZones {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -822,8 +816,8 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -833,14 +827,13 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -849,7 +842,7 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -857,7 +850,7 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -917,8 +910,8 @@ rt::operation_type!(
 impl DescribeBundleTasks {
     /// The bundle task IDs.
     #[inline]
-    pub fn bundle_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().bundle_ids = Some(value);
+    pub fn bundle_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().bundle_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -929,23 +922,21 @@ impl DescribeBundleTasks {
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeBundleTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeBundleTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeBundleTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -953,7 +944,7 @@ impl DescribeBundleTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1021,18 +1012,16 @@ impl DescribeByoipCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeByoipCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeByoipCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeByoipCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1040,7 +1029,7 @@ impl DescribeByoipCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1095,8 +1084,8 @@ rt::operation_type!(
 impl DescribeCapacityBlockExtensionHistory {
     /// The IDs of Capacity Block reservations that you want to display the history for.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -1113,8 +1102,8 @@ impl DescribeCapacityBlockExtensionHistory {
     }
     /// One or more filters
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1124,12 +1113,12 @@ impl DescribeCapacityBlockExtensionHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityBlockExtensionHistoryResult>,
     > {
         self.0.send()
     }
@@ -1137,7 +1126,7 @@ impl DescribeCapacityBlockExtensionHistory {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityBlockExtensionHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1145,7 +1134,7 @@ impl DescribeCapacityBlockExtensionHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1232,12 +1221,12 @@ impl DescribeCapacityBlockExtensionOfferings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityBlockExtensionOfferingsResult>,
     > {
         self.0.send()
     }
@@ -1245,7 +1234,7 @@ impl DescribeCapacityBlockExtensionOfferings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityBlockExtensionOfferingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1253,7 +1242,7 @@ impl DescribeCapacityBlockExtensionOfferings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1380,18 +1369,18 @@ impl DescribeCapacityBlockOfferings {
     #[inline]
     pub fn instance_type_preferences(
         mut self,
-        value: Vec<t::CapacityBlockInstanceTypePreference>,
+        value: impl rt::Items<t::CapacityBlockInstanceTypePreference>,
     ) -> Self {
-        self.0.input_mut().instance_type_preferences = Some(value);
+        value.add_to(&mut self.0.input_mut().instance_type_preferences);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockOfferingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityBlockOfferingsResult>,
     > {
         self.0.send()
     }
@@ -1399,7 +1388,7 @@ impl DescribeCapacityBlockOfferings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityBlockOfferingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1407,7 +1396,7 @@ impl DescribeCapacityBlockOfferings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1461,8 +1450,8 @@ rt::operation_type!(
 impl DescribeCapacityBlockStatus {
     /// The ID of the Capacity Block.
     #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
+    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_block_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -1479,8 +1468,8 @@ impl DescribeCapacityBlockStatus {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1490,20 +1479,16 @@ impl DescribeCapacityBlockStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlockStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCapacityBlockStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCapacityBlockStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1511,7 +1496,7 @@ impl DescribeCapacityBlockStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1564,8 +1549,8 @@ rt::operation_type!(
 impl DescribeCapacityBlocks {
     /// The IDs of the Capacity Blocks.
     #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
+    pub fn capacity_block_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_block_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -1582,8 +1567,8 @@ impl DescribeCapacityBlocks {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1593,18 +1578,16 @@ impl DescribeCapacityBlocks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityBlocksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCapacityBlocksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCapacityBlocksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1612,7 +1595,7 @@ impl DescribeCapacityBlocks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1666,8 +1649,11 @@ rt::operation_type!(
 impl DescribeCapacityManagerDataExports {
     /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
     #[inline]
-    pub fn capacity_manager_data_export_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_manager_data_export_ids = Some(value);
+    pub fn capacity_manager_data_export_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_manager_data_export_ids);
         self
     }
     /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
@@ -1690,17 +1676,17 @@ impl DescribeCapacityManagerDataExports {
     }
     /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityManagerDataExportsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityManagerDataExportsResult>,
     > {
         self.0.send()
     }
@@ -1708,7 +1694,7 @@ impl DescribeCapacityManagerDataExports {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityManagerDataExportsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1716,7 +1702,7 @@ impl DescribeCapacityManagerDataExports {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

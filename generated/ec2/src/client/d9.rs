@@ -190,8 +190,8 @@ rt::operation_type!(
 impl DescribeCapacityReservationBillingRequests {
     /// The ID of the Capacity Reservation.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
     /// Specify one of the following:
@@ -214,8 +214,8 @@ impl DescribeCapacityReservationBillingRequests {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -225,12 +225,12 @@ impl DescribeCapacityReservationBillingRequests {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationBillingRequestsResult>,
     > {
         self.0.send()
     }
@@ -238,7 +238,7 @@ impl DescribeCapacityReservationBillingRequests {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityReservationBillingRequestsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -246,7 +246,7 @@ impl DescribeCapacityReservationBillingRequests {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -306,9 +306,10 @@ impl DescribeCapacityReservationCancellationQuotes {
     #[inline]
     pub fn capacity_reservation_cancellation_quote_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().capacity_reservation_cancellation_quote_ids = Some(value);
+        value
+            .add_to(&mut self.0.input_mut().capacity_reservation_cancellation_quote_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -331,20 +332,17 @@ impl DescribeCapacityReservationCancellationQuotes {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::DescribeCapacityReservationCancellationQuotesResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationCancellationQuotesResult>,
     > {
         self.0.send()
     }
@@ -352,7 +350,7 @@ impl DescribeCapacityReservationCancellationQuotes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationCancellationQuotesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityReservationCancellationQuotesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -360,7 +358,7 @@ impl DescribeCapacityReservationCancellationQuotes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -404,9 +402,10 @@ impl DescribeCapacityReservationDateChangeQuotes {
     #[inline]
     pub fn capacity_reservation_modification_quote_ids(
         mut self,
-        value: Vec<String>,
+        value: impl rt::Items<String>,
     ) -> Self {
-        self.0.input_mut().capacity_reservation_modification_quote_ids = Some(value);
+        value
+            .add_to(&mut self.0.input_mut().capacity_reservation_modification_quote_ids);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -429,17 +428,17 @@ impl DescribeCapacityReservationDateChangeQuotes {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationDateChangeQuotesResult>,
     > {
         self.0.send()
     }
@@ -447,7 +446,7 @@ impl DescribeCapacityReservationDateChangeQuotes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityReservationDateChangeQuotesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -455,7 +454,7 @@ impl DescribeCapacityReservationDateChangeQuotes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -512,8 +511,11 @@ rt::operation_type!(
 impl DescribeCapacityReservationFleets {
     /// The IDs of the Capacity Reservation Fleets to describe.
     #[inline]
-    pub fn capacity_reservation_fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_fleet_ids = Some(value);
+    pub fn capacity_reservation_fleet_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -530,8 +532,8 @@ impl DescribeCapacityReservationFleets {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -541,12 +543,12 @@ impl DescribeCapacityReservationFleets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationFleetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationFleetsResult>,
     > {
         self.0.send()
     }
@@ -554,7 +556,7 @@ impl DescribeCapacityReservationFleets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationFleetsResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityReservationFleetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -562,7 +564,7 @@ impl DescribeCapacityReservationFleets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -640,23 +642,23 @@ impl DescribeCapacityReservationTopology {
     }
     /// The Capacity Reservation IDs.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationTopologyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationTopologyResult>,
     > {
         self.0.send()
     }
@@ -664,7 +666,7 @@ impl DescribeCapacityReservationTopology {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationTopologyResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeCapacityReservationTopologyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -672,7 +674,7 @@ impl DescribeCapacityReservationTopology {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -713,8 +715,8 @@ rt::operation_type!(
 impl DescribeCapacityReservations {
     /// The ID of the Capacity Reservation.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn capacity_reservation_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
     /// The token to use to retrieve the next page of results.
@@ -731,8 +733,8 @@ impl DescribeCapacityReservations {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -742,20 +744,18 @@ impl DescribeCapacityReservations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCapacityReservationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeCapacityReservationsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityReservationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCapacityReservationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -763,7 +763,7 @@ impl DescribeCapacityReservations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -816,14 +816,14 @@ rt::operation_type!(
 impl DescribeCarrierGateways {
     /// One or more carrier gateway IDs.
     #[inline]
-    pub fn carrier_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().carrier_gateway_ids = Some(value);
+    pub fn carrier_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().carrier_gateway_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -845,18 +845,16 @@ impl DescribeCarrierGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCarrierGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCarrierGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCarrierGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCarrierGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -864,7 +862,7 @@ impl DescribeCarrierGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -926,14 +924,14 @@ impl DescribeClassicLinkInstances {
     }
     /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -949,20 +947,18 @@ impl DescribeClassicLinkInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClassicLinkInstancesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeClassicLinkInstancesResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClassicLinkInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeClassicLinkInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -970,7 +966,7 @@ impl DescribeClassicLinkInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1042,8 +1038,8 @@ impl DescribeClientVpnAuthorizationRules {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
@@ -1053,12 +1049,12 @@ impl DescribeClientVpnAuthorizationRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeClientVpnAuthorizationRulesResult>,
     > {
         self.0.send()
     }
@@ -1066,7 +1062,7 @@ impl DescribeClientVpnAuthorizationRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeClientVpnAuthorizationRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1074,7 +1070,7 @@ impl DescribeClientVpnAuthorizationRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1137,8 +1133,8 @@ impl DescribeClientVpnConnections {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token to retrieve the next page of results.
@@ -1160,20 +1156,18 @@ impl DescribeClientVpnConnections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeClientVpnConnectionsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnConnectionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeClientVpnConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1181,7 +1175,7 @@ impl DescribeClientVpnConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1234,8 +1228,8 @@ rt::operation_type!(
 impl DescribeClientVpnEndpoints {
     /// The ID of the Client VPN endpoint.
     #[inline]
-    pub fn client_vpn_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_ids = Some(value);
+    pub fn client_vpn_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().client_vpn_endpoint_ids);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
@@ -1252,8 +1246,8 @@ impl DescribeClientVpnEndpoints {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1263,20 +1257,16 @@ impl DescribeClientVpnEndpoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnEndpointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeClientVpnEndpointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnEndpointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeClientVpnEndpointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1284,7 +1274,7 @@ impl DescribeClientVpnEndpoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1343,8 +1333,8 @@ impl DescribeClientVpnRoutes {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
@@ -1366,18 +1356,16 @@ impl DescribeClientVpnRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeClientVpnRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeClientVpnRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeClientVpnRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1385,7 +1373,7 @@ impl DescribeClientVpnRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1445,8 +1433,8 @@ impl DescribeClientVpnTargetNetworks {
     }
     /// The IDs of the target network associations.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
+    pub fn association_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
@@ -1463,8 +1451,8 @@ impl DescribeClientVpnTargetNetworks {
     }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1474,12 +1462,12 @@ impl DescribeClientVpnTargetNetworks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeClientVpnTargetNetworksResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DescribeClientVpnTargetNetworksResult>,
     > {
         self.0.send()
     }
@@ -1487,7 +1475,7 @@ impl DescribeClientVpnTargetNetworks {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeClientVpnTargetNetworksResult, rt::Error> {
+    ) -> rt::CallResult<t::DescribeClientVpnTargetNetworksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1495,7 +1483,7 @@ impl DescribeClientVpnTargetNetworks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1548,14 +1536,14 @@ rt::operation_type!(
 impl DescribeCoipPools {
     /// The IDs of the address pools.
     #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
+    pub fn pool_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1577,18 +1565,16 @@ impl DescribeCoipPools {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCoipPoolsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCoipPoolsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCoipPoolsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCoipPoolsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1596,7 +1582,7 @@ impl DescribeCoipPools {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1657,23 +1643,21 @@ impl DescribeConversionTasks {
     }
     /// The conversion task IDs.
     #[inline]
-    pub fn conversion_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().conversion_task_ids = Some(value);
+    pub fn conversion_task_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().conversion_task_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeConversionTasksResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeConversionTasksResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeConversionTasksResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeConversionTasksResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1681,7 +1665,7 @@ impl DescribeConversionTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1756,14 +1740,14 @@ rt::operation_type!(
 impl DescribeCustomerGateways {
     /// One or more customer gateway IDs.
     #[inline]
-    pub fn customer_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().customer_gateway_ids = Some(value);
+    pub fn customer_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().customer_gateway_ids);
         self
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1773,18 +1757,16 @@ impl DescribeCustomerGateways {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeCustomerGatewaysResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::DescribeCustomerGatewaysResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCustomerGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::DescribeCustomerGatewaysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1792,7 +1774,7 @@ impl DescribeCustomerGateways {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -189,18 +189,16 @@ impl EnableAddressTransfer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableAddressTransferResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAddressTransferResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableAddressTransferResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableAddressTransferResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -208,7 +206,7 @@ impl EnableAddressTransfer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -270,20 +268,16 @@ impl EnableAllowedImagesSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableAllowedImagesSettingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableAllowedImagesSettingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableAllowedImagesSettingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableAllowedImagesSettingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -291,7 +285,7 @@ impl EnableAllowedImagesSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -337,8 +331,8 @@ rt::operation_type!(
 impl EnableApplicationStatusCheckSuppression {
     /// The IDs of the instances for which to suppress application status checks.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The duration, in seconds, for which to suppress application status checks. If omitted, the application status check is suppressed indefinitely until you call `DisableApplicationStatusCheckSuppression`.
@@ -360,12 +354,12 @@ impl EnableApplicationStatusCheckSuppression {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult>,
     > {
         self.0.send()
     }
@@ -373,7 +367,7 @@ impl EnableApplicationStatusCheckSuppression {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableApplicationStatusCheckSuppressionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -381,7 +375,7 @@ impl EnableApplicationStatusCheckSuppression {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,15 +446,12 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult>,
     > {
         self.0.send()
     }
@@ -468,7 +459,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableAwsNetworkPerformanceMetricSubscriptionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -476,7 +467,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -533,18 +524,16 @@ impl EnableCapacityManager {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableCapacityManagerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableCapacityManagerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableCapacityManagerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableCapacityManagerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -552,7 +541,7 @@ impl EnableCapacityManager {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -604,20 +593,18 @@ impl EnableEbsEncryptionByDefault {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableEbsEncryptionByDefaultResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableEbsEncryptionByDefaultResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableEbsEncryptionByDefaultResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableEbsEncryptionByDefaultResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -625,7 +612,7 @@ impl EnableEbsEncryptionByDefault {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -708,18 +695,16 @@ impl EnableFastLaunch {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableFastLaunchResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastLaunchResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableFastLaunchResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastLaunchResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -727,7 +712,7 @@ impl EnableFastLaunch {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -767,20 +752,20 @@ rt::operation_type!(
 impl EnableFastSnapshotRestores {
     /// One or more Availability Zones. For example, `us-east-2a`.
     #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
+    pub fn availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
     /// One or more Availability Zone IDs. For example, `use2-az1`.
     #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
+    pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
     /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`. You can specify a snapshot that was shared with you from another Amazon Web Services account.
     #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
+    pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().source_snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -790,20 +775,16 @@ impl EnableFastSnapshotRestores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableFastSnapshotRestoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableFastSnapshotRestoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableFastSnapshotRestoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableFastSnapshotRestoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -811,7 +792,7 @@ impl EnableFastSnapshotRestores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -862,16 +843,14 @@ impl EnableImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::EnableImageResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::EnableImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -879,7 +858,7 @@ impl EnableImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -934,20 +913,18 @@ impl EnableImageBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableImageBlockPublicAccessResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableImageBlockPublicAccessResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -955,7 +932,7 @@ impl EnableImageBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1014,18 +991,16 @@ impl EnableImageDeprecation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageDeprecationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableImageDeprecationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableImageDeprecationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableImageDeprecationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1033,7 +1008,7 @@ impl EnableImageDeprecation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1095,12 +1070,12 @@ impl EnableImageDeregistrationProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableImageDeregistrationProtectionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableImageDeregistrationProtectionResult>,
     > {
         self.0.send()
     }
@@ -1108,7 +1083,7 @@ impl EnableImageDeregistrationProtection {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableImageDeregistrationProtectionResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableImageDeregistrationProtectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1116,7 +1091,7 @@ impl EnableImageDeregistrationProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1159,8 +1134,8 @@ rt::operation_type!(
 impl EnableInstanceSqlHaStandbyDetections {
     /// The IDs of the instances to enable for SQL Server High Availability standby detection monitoring.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The ARN of the Secrets Manager secret containing the SQL Server access credentials. The specified secret must contain valid SQL Server credentials for the specified instances. If not specified, deafult local user credentials will be used by the Amazon Web Services Systems Manager agent. To enable instances with different credentials, you must make separate requests.
@@ -1176,12 +1151,12 @@ impl EnableInstanceSqlHaStandbyDetections {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult>,
     > {
         self.0.send()
     }
@@ -1189,7 +1164,7 @@ impl EnableInstanceSqlHaStandbyDetections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableInstanceSqlHaStandbyDetectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1197,7 +1172,7 @@ impl EnableInstanceSqlHaStandbyDetections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1289,12 +1264,12 @@ impl EnableIpamInternetRegistryAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableIpamInternetRegistryAssociationResult>,
     > {
         self.0.send()
     }
@@ -1302,7 +1277,7 @@ impl EnableIpamInternetRegistryAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableIpamInternetRegistryAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1310,7 +1285,7 @@ impl EnableIpamInternetRegistryAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1362,12 +1337,12 @@ impl EnableIpamOrganizationAdminAccount {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableIpamOrganizationAdminAccountResult>,
     > {
         self.0.send()
     }
@@ -1375,7 +1350,7 @@ impl EnableIpamOrganizationAdminAccount {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableIpamOrganizationAdminAccountResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1383,7 +1358,7 @@ impl EnableIpamOrganizationAdminAccount {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1444,18 +1419,16 @@ impl EnableIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1463,7 +1436,7 @@ impl EnableIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

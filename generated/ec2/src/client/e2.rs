@@ -176,15 +176,12 @@ impl EnableReachabilityAnalyzerOrganizationSharing {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::EnableReachabilityAnalyzerOrganizationSharingResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableReachabilityAnalyzerOrganizationSharingResult>,
     > {
         self.0.send()
     }
@@ -192,7 +189,7 @@ impl EnableReachabilityAnalyzerOrganizationSharing {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableReachabilityAnalyzerOrganizationSharingResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -200,7 +197,7 @@ impl EnableReachabilityAnalyzerOrganizationSharing {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -262,20 +259,18 @@ impl EnableRouteServerPropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableRouteServerPropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableRouteServerPropagationResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableRouteServerPropagationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableRouteServerPropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -283,7 +278,7 @@ impl EnableRouteServerPropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -328,18 +323,16 @@ impl EnableSerialConsoleAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableSerialConsoleAccessResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableSerialConsoleAccessResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableSerialConsoleAccessResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableSerialConsoleAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -347,7 +340,7 @@ impl EnableSerialConsoleAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -405,12 +398,12 @@ impl EnableSnapshotBlockPublicAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableSnapshotBlockPublicAccessResult>,
     > {
         self.0.send()
     }
@@ -418,7 +411,7 @@ impl EnableSnapshotBlockPublicAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableSnapshotBlockPublicAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -426,7 +419,7 @@ impl EnableSnapshotBlockPublicAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -496,12 +489,12 @@ impl EnableTransitGatewayRouteTablePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableTransitGatewayRouteTablePropagationResult>,
     > {
         self.0.send()
     }
@@ -509,7 +502,7 @@ impl EnableTransitGatewayRouteTablePropagation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableTransitGatewayRouteTablePropagationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -517,7 +510,7 @@ impl EnableTransitGatewayRouteTablePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -570,16 +563,14 @@ impl EnableVgwRoutePropagation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -587,7 +578,7 @@ impl EnableVgwRoutePropagation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -630,16 +621,14 @@ impl EnableVolumeIo {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -647,7 +636,7 @@ impl EnableVolumeIo {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -696,18 +685,16 @@ impl EnableVpcClassicLink {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableVpcClassicLinkResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::EnableVpcClassicLinkResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableVpcClassicLinkResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::EnableVpcClassicLinkResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -715,7 +702,7 @@ impl EnableVpcClassicLink {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -765,12 +752,12 @@ impl EnableVpcClassicLinkDnsSupport {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::EnableVpcClassicLinkDnsSupportResult>,
     > {
         self.0.send()
     }
@@ -778,7 +765,7 @@ impl EnableVpcClassicLinkDnsSupport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> rt::CallResult<t::EnableVpcClassicLinkDnsSupportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -786,7 +773,7 @@ impl EnableVpcClassicLinkDnsSupport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -839,15 +826,12 @@ impl ExportClientVpnClientCertificateRevocationList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::ExportClientVpnClientCertificateRevocationListResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportClientVpnClientCertificateRevocationListResult>,
     > {
         self.0.send()
     }
@@ -855,7 +839,7 @@ impl ExportClientVpnClientCertificateRevocationList {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ExportClientVpnClientCertificateRevocationListResult, rt::Error> {
+    ) -> rt::CallResult<t::ExportClientVpnClientCertificateRevocationListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -863,7 +847,7 @@ impl ExportClientVpnClientCertificateRevocationList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -915,12 +899,12 @@ impl ExportClientVpnClientConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExportClientVpnClientConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportClientVpnClientConfigurationResult>,
     > {
         self.0.send()
     }
@@ -928,7 +912,7 @@ impl ExportClientVpnClientConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ExportClientVpnClientConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ExportClientVpnClientConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -936,7 +920,7 @@ impl ExportClientVpnClientConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1014,21 +998,22 @@ impl ExportImage {
     }
     /// The tags to apply to the export image task during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ExportImageResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ExportImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ExportImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ExportImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1036,7 +1021,7 @@ impl ExportImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1080,8 +1065,8 @@ impl ExportTransitGatewayRoutes {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The name of the S3 bucket.
@@ -1097,20 +1082,16 @@ impl ExportTransitGatewayRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ExportTransitGatewayRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ExportTransitGatewayRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ExportTransitGatewayRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ExportTransitGatewayRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1118,7 +1099,7 @@ impl ExportTransitGatewayRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1171,15 +1152,12 @@ impl ExportVerifiedAccessInstanceClientConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::ExportVerifiedAccessInstanceClientConfigurationResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ExportVerifiedAccessInstanceClientConfigurationResult>,
     > {
         self.0.send()
     }
@@ -1187,7 +1165,7 @@ impl ExportVerifiedAccessInstanceClientConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ExportVerifiedAccessInstanceClientConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ExportVerifiedAccessInstanceClientConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1195,7 +1173,7 @@ impl ExportVerifiedAccessInstanceClientConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

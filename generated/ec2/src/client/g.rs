@@ -196,18 +196,16 @@ impl GetActiveVpnTunnelStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetActiveVpnTunnelStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetActiveVpnTunnelStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetActiveVpnTunnelStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetActiveVpnTunnelStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -215,7 +213,7 @@ impl GetActiveVpnTunnelStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -264,18 +262,16 @@ impl GetAllowedImagesSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAllowedImagesSettingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAllowedImagesSettingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAllowedImagesSettingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAllowedImagesSettingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -283,7 +279,7 @@ impl GetAllowedImagesSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -336,12 +332,12 @@ impl GetAssociatedEnclaveCertificateIamRoles {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult>,
     > {
         self.0.send()
     }
@@ -349,7 +345,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAssociatedEnclaveCertificateIamRolesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -357,7 +353,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -420,20 +416,16 @@ impl GetAssociatedIpv6PoolCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAssociatedIpv6PoolCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -441,7 +433,7 @@ impl GetAssociatedIpv6PoolCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -495,8 +487,8 @@ rt::operation_type!(
 impl GetAwsNetworkPerformanceData {
     /// A list of network performance data queries.
     #[inline]
-    pub fn data_queries(mut self, value: Vec<t::DataQuery>) -> Self {
-        self.0.input_mut().data_queries = Some(value);
+    pub fn data_queries(mut self, value: impl rt::Items<t::DataQuery>) -> Self {
+        value.add_to(&mut self.0.input_mut().data_queries);
         self
     }
     /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
@@ -530,20 +522,18 @@ impl GetAwsNetworkPerformanceData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAwsNetworkPerformanceDataResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAwsNetworkPerformanceDataResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetAwsNetworkPerformanceDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAwsNetworkPerformanceDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -551,7 +541,7 @@ impl GetAwsNetworkPerformanceData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -610,20 +600,18 @@ impl GetCapacityManagerAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerAttributesResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityManagerAttributesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -631,7 +619,7 @@ impl GetCapacityManagerAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -672,8 +660,8 @@ rt::operation_type!(
 impl GetCapacityManagerMetricData {
     /// The names of the metrics to retrieve. Maximum of 10 metrics per request.
     #[inline]
-    pub fn metric_names(mut self, value: Vec<t::Metric>) -> Self {
-        self.0.input_mut().metric_names = value;
+    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_names);
         self
     }
     /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
@@ -696,14 +684,17 @@ impl GetCapacityManagerMetricData {
     }
     /// The dimensions by which to group the metric data. This determines how the data is aggregated and returned.
     #[inline]
-    pub fn group_by(mut self, value: Vec<t::GroupBy>) -> Self {
-        self.0.input_mut().group_by = Some(value);
+    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_by);
         self
     }
     /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
     #[inline]
-    pub fn filter_by(mut self, value: Vec<t::CapacityManagerCondition>) -> Self {
-        self.0.input_mut().filter_by = Some(value);
+    pub fn filter_by(
+        mut self,
+        value: impl rt::Items<t::CapacityManagerCondition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_by);
         self
     }
     /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
@@ -725,20 +716,18 @@ impl GetCapacityManagerMetricData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMetricDataResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMetricDataResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityManagerMetricDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityManagerMetricDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -746,7 +735,7 @@ impl GetCapacityManagerMetricData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -800,14 +789,17 @@ rt::operation_type!(
 impl GetCapacityManagerMetricDimensions {
     /// The dimensions to group by when retrieving available dimension values. This determines which dimension combinations are returned. Required parameter.
     #[inline]
-    pub fn group_by(mut self, value: Vec<t::GroupBy>) -> Self {
-        self.0.input_mut().group_by = value;
+    pub fn group_by(mut self, value: impl rt::Items<t::GroupBy>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_by);
         self
     }
     /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
     #[inline]
-    pub fn filter_by(mut self, value: Vec<t::CapacityManagerCondition>) -> Self {
-        self.0.input_mut().filter_by = Some(value);
+    pub fn filter_by(
+        mut self,
+        value: impl rt::Items<t::CapacityManagerCondition>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_by);
         self
     }
     /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
@@ -824,8 +816,8 @@ impl GetCapacityManagerMetricDimensions {
     }
     /// The metric names to use as an additional filter when retrieving dimensions. Only dimensions that have data for these metrics will be returned. Required parameter with maximum size of 1 for v1.
     #[inline]
-    pub fn metric_names(mut self, value: Vec<t::Metric>) -> Self {
-        self.0.input_mut().metric_names = value;
+    pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_names);
         self
     }
     /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
@@ -847,12 +839,12 @@ impl GetCapacityManagerMetricDimensions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMetricDimensionsResult>,
     > {
         self.0.send()
     }
@@ -860,7 +852,7 @@ impl GetCapacityManagerMetricDimensions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerMetricDimensionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -868,7 +860,7 @@ impl GetCapacityManagerMetricDimensions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -939,12 +931,12 @@ impl GetCapacityManagerMonitoredTagKeys {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult>,
     > {
         self.0.send()
     }
@@ -952,7 +944,7 @@ impl GetCapacityManagerMonitoredTagKeys {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerMonitoredTagKeysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -960,7 +952,7 @@ impl GetCapacityManagerMonitoredTagKeys {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1040,14 +1032,17 @@ impl GetCapacityManagerSupportabilityScores {
     }
     /// The IDs of the Availability Zones to score, such as `use1-az1`. You can specify Availability Zones in different Regions. You can specify up to 10 Availability Zones.
     #[inline]
-    pub fn capacity_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_availability_zone_ids = value;
+    pub fn capacity_availability_zone_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().capacity_availability_zone_ids);
         self
     }
     /// The instance types to score. You can specify up to 50 instance types.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
@@ -1066,12 +1061,12 @@ impl GetCapacityManagerSupportabilityScores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult>,
     > {
         self.0.send()
     }
@@ -1079,7 +1074,7 @@ impl GetCapacityManagerSupportabilityScores {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error> {
+    ) -> rt::CallResult<t::GetCapacityManagerSupportabilityScoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1087,7 +1082,7 @@ impl GetCapacityManagerSupportabilityScores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1151,20 +1146,16 @@ impl GetCapacityReservationUsage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCapacityReservationUsageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetCapacityReservationUsageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetCapacityReservationUsageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCapacityReservationUsageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1172,7 +1163,7 @@ impl GetCapacityReservationUsage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1225,12 +1216,12 @@ impl GetClientVpnEndpointAuthorizationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1238,7 +1229,7 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::GetClientVpnEndpointAuthorizationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1246,7 +1237,7 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1292,8 +1283,8 @@ impl GetCoipPoolUsage {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1315,18 +1306,16 @@ impl GetCoipPoolUsage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetCoipPoolUsageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetCoipPoolUsageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetCoipPoolUsageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetCoipPoolUsageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1334,7 +1323,7 @@ impl GetCoipPoolUsage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1389,18 +1378,16 @@ impl GetConsoleOutput {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetConsoleOutputResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleOutputResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetConsoleOutputResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleOutputResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1408,7 +1395,7 @@ impl GetConsoleOutput {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1465,18 +1452,16 @@ impl GetConsoleScreenshot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetConsoleScreenshotResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetConsoleScreenshotResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetConsoleScreenshotResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetConsoleScreenshotResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1484,7 +1469,7 @@ impl GetConsoleScreenshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1540,12 +1525,12 @@ impl GetDeclarativePoliciesReportSummary {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult>,
     > {
         self.0.send()
     }
@@ -1553,7 +1538,7 @@ impl GetDeclarativePoliciesReportSummary {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error> {
+    ) -> rt::CallResult<t::GetDeclarativePoliciesReportSummaryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1561,7 +1546,7 @@ impl GetDeclarativePoliciesReportSummary {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -181,12 +181,12 @@ impl GetDefaultCreditSpecification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetDefaultCreditSpecificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetDefaultCreditSpecificationResult>,
     > {
         self.0.send()
     }
@@ -194,7 +194,7 @@ impl GetDefaultCreditSpecification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetDefaultCreditSpecificationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetDefaultCreditSpecificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -202,7 +202,7 @@ impl GetDefaultCreditSpecification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -249,18 +249,16 @@ impl GetEbsDefaultKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsDefaultKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsDefaultKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -268,7 +266,7 @@ impl GetEbsDefaultKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -315,18 +313,16 @@ impl GetEbsEncryptionByDefault {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEbsEncryptionByDefaultResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEbsEncryptionByDefaultResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsEncryptionByDefaultResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEbsEncryptionByDefaultResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -334,7 +330,7 @@ impl GetEbsEncryptionByDefault {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -381,18 +377,16 @@ impl GetEnabledIpamPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEnabledIpamPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetEnabledIpamPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEnabledIpamPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetEnabledIpamPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -400,7 +394,7 @@ impl GetEnabledIpamPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -474,12 +468,12 @@ impl GetFlowLogsIntegrationTemplate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetFlowLogsIntegrationTemplateResult>,
     > {
         self.0.send()
     }
@@ -487,7 +481,7 @@ impl GetFlowLogsIntegrationTemplate {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetFlowLogsIntegrationTemplateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -495,7 +489,7 @@ impl GetFlowLogsIntegrationTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -559,12 +553,12 @@ impl GetGroupsForCapacityReservation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetGroupsForCapacityReservationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetGroupsForCapacityReservationResult>,
     > {
         self.0.send()
     }
@@ -572,7 +566,7 @@ impl GetGroupsForCapacityReservation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetGroupsForCapacityReservationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetGroupsForCapacityReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -580,7 +574,7 @@ impl GetGroupsForCapacityReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -636,8 +630,8 @@ rt::operation_type!(
 impl GetHostReservationPurchasePreview {
     /// The IDs of the Dedicated Hosts with which the reservation is associated.
     #[inline]
-    pub fn host_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_id_set = value;
+    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_id_set);
         self
     }
     /// The offering ID of the reservation.
@@ -647,12 +641,12 @@ impl GetHostReservationPurchasePreview {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetHostReservationPurchasePreviewResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetHostReservationPurchasePreviewResult>,
     > {
         self.0.send()
     }
@@ -660,7 +654,7 @@ impl GetHostReservationPurchasePreview {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetHostReservationPurchasePreviewResult, rt::Error> {
+    ) -> rt::CallResult<t::GetHostReservationPurchasePreviewResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -668,7 +662,7 @@ impl GetHostReservationPurchasePreview {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -719,18 +713,16 @@ impl GetImageAncestry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageAncestryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageAncestryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageAncestryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetImageAncestryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -738,7 +730,7 @@ impl GetImageAncestry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -782,12 +774,12 @@ impl GetImageBlockPublicAccessState {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageBlockPublicAccessStateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetImageBlockPublicAccessStateResult>,
     > {
         self.0.send()
     }
@@ -795,7 +787,7 @@ impl GetImageBlockPublicAccessState {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetImageBlockPublicAccessStateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetImageBlockPublicAccessStateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -803,7 +795,7 @@ impl GetImageBlockPublicAccessState {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -868,18 +860,16 @@ impl GetImageFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetImageFindingsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetImageFindingsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageFindingsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetImageFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -887,7 +877,7 @@ impl GetImageFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -944,20 +934,16 @@ impl GetInstanceMetadataDefaults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceMetadataDefaultsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceMetadataDefaultsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetInstanceMetadataDefaultsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceMetadataDefaultsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -965,7 +951,7 @@ impl GetInstanceMetadataDefaults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1028,18 +1014,16 @@ impl GetInstanceTpmEkPub {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceTpmEkPubResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceTpmEkPubResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInstanceTpmEkPubResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceTpmEkPubResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1047,7 +1031,7 @@ impl GetInstanceTpmEkPub {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1099,14 +1083,20 @@ impl GetInstanceTypesFromInstanceRequirements {
     }
     /// The processor architecture type.
     #[inline]
-    pub fn architecture_types(mut self, value: Vec<t::ArchitectureType>) -> Self {
-        self.0.input_mut().architecture_types = value;
+    pub fn architecture_types(
+        mut self,
+        value: impl rt::Items<t::ArchitectureType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().architecture_types);
         self
     }
     /// The virtualization type.
     #[inline]
-    pub fn virtualization_types(mut self, value: Vec<t::VirtualizationType>) -> Self {
-        self.0.input_mut().virtualization_types = value;
+    pub fn virtualization_types(
+        mut self,
+        value: impl rt::Items<t::VirtualizationType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().virtualization_types);
         self
     }
     /// The attributes required for the instance types.
@@ -1137,12 +1127,12 @@ impl GetInstanceTypesFromInstanceRequirements {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult>,
     > {
         self.0.send()
     }
@@ -1150,7 +1140,7 @@ impl GetInstanceTypesFromInstanceRequirements {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetInstanceTypesFromInstanceRequirementsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1158,7 +1148,7 @@ impl GetInstanceTypesFromInstanceRequirements {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1229,18 +1219,16 @@ impl GetInstanceUefiData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetInstanceUefiDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetInstanceUefiDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInstanceUefiDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetInstanceUefiDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1248,7 +1236,7 @@ impl GetInstanceUefiData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1335,18 +1323,16 @@ impl GetIpamAddressHistory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamAddressHistoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamAddressHistoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamAddressHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamAddressHistoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1354,7 +1340,7 @@ impl GetIpamAddressHistory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1425,8 +1411,8 @@ impl GetIpamDiscoveredAccounts {
     }
     /// Discovered account filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -1442,18 +1428,16 @@ impl GetIpamDiscoveredAccounts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredAccountsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredAccountsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredAccountsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredAccountsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1461,7 +1445,7 @@ impl GetIpamDiscoveredAccounts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -204,8 +204,8 @@ impl GetIpamDiscoveredPublicAddresses {
     }
     /// Filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -221,12 +221,12 @@ impl GetIpamDiscoveredPublicAddresses {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult>,
     > {
         self.0.send()
     }
@@ -234,7 +234,7 @@ impl GetIpamDiscoveredPublicAddresses {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamDiscoveredPublicAddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -242,7 +242,7 @@ impl GetIpamDiscoveredPublicAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -301,8 +301,8 @@ impl GetIpamDiscoveredResourceCidrs {
     }
     /// Filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -318,12 +318,12 @@ impl GetIpamDiscoveredResourceCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult>,
     > {
         self.0.send()
     }
@@ -331,7 +331,7 @@ impl GetIpamDiscoveredResourceCidrs {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamDiscoveredResourceCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -339,7 +339,7 @@ impl GetIpamDiscoveredResourceCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -410,8 +410,8 @@ impl GetIpamDiscoveredRoutes {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -427,18 +427,16 @@ impl GetIpamDiscoveredRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamDiscoveredRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamDiscoveredRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamDiscoveredRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -446,7 +444,7 @@ impl GetIpamDiscoveredRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -515,17 +513,17 @@ impl GetIpamInternetRegistryAssociationAsns {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult>,
     > {
         self.0.send()
     }
@@ -533,7 +531,7 @@ impl GetIpamInternetRegistryAssociationAsns {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationAsnsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -541,7 +539,7 @@ impl GetIpamInternetRegistryAssociationAsns {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -610,17 +608,17 @@ impl GetIpamInternetRegistryAssociationCidrs {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult>,
     > {
         self.0.send()
     }
@@ -628,7 +626,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamInternetRegistryAssociationCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -636,7 +634,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -693,8 +691,8 @@ impl GetIpamPolicyAllocationRules {
     }
     /// One or more filters for the allocation rules.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The locale for which to get the allocation rules.
@@ -722,20 +720,18 @@ impl GetIpamPolicyAllocationRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPolicyAllocationRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPolicyAllocationRulesResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPolicyAllocationRulesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPolicyAllocationRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -743,7 +739,7 @@ impl GetIpamPolicyAllocationRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -812,17 +808,17 @@ impl GetIpamPolicyOrganizationTargets {
     }
     /// One or more filters for the Amazon Web Services Organizations targets.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult>,
     > {
         self.0.send()
     }
@@ -830,7 +826,7 @@ impl GetIpamPolicyOrganizationTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPolicyOrganizationTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -838,7 +834,7 @@ impl GetIpamPolicyOrganizationTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -898,8 +894,8 @@ impl GetIpamPoolAllocations {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results you would like returned per page.
@@ -915,18 +911,16 @@ impl GetIpamPoolAllocations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPoolAllocationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolAllocationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolAllocationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolAllocationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -934,7 +928,7 @@ impl GetIpamPoolAllocations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -999,8 +993,8 @@ impl GetIpamPoolCidrs {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1016,18 +1010,16 @@ impl GetIpamPoolCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPoolCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamPoolCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamPoolCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1035,7 +1027,7 @@ impl GetIpamPoolCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1097,8 +1089,8 @@ impl GetIpamPrefixListResolverRules {
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1114,12 +1106,12 @@ impl GetIpamPrefixListResolverRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverRulesResult>,
     > {
         self.0.send()
     }
@@ -1127,7 +1119,7 @@ impl GetIpamPrefixListResolverRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1135,7 +1127,7 @@ impl GetIpamPrefixListResolverRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1219,12 +1211,12 @@ impl GetIpamPrefixListResolverVersionEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult>,
     > {
         self.0.send()
     }
@@ -1232,7 +1224,7 @@ impl GetIpamPrefixListResolverVersionEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1240,7 +1232,7 @@ impl GetIpamPrefixListResolverVersionEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1334,8 +1326,11 @@ impl GetIpamPrefixListResolverVersions {
     }
     /// Specific version numbers to retrieve. If not specified, all versions are returned.
     #[inline]
-    pub fn ipam_prefix_list_resolver_versions(mut self, value: Vec<i64>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_versions = Some(value);
+    pub fn ipam_prefix_list_resolver_versions(
+        mut self,
+        value: impl rt::Items<i64>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1346,8 +1341,8 @@ impl GetIpamPrefixListResolverVersions {
     }
     /// One or more filters to limit the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1357,12 +1352,12 @@ impl GetIpamPrefixListResolverVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamPrefixListResolverVersionsResult>,
     > {
         self.0.send()
     }
@@ -1370,7 +1365,7 @@ impl GetIpamPrefixListResolverVersions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamPrefixListResolverVersionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1378,7 +1373,7 @@ impl GetIpamPrefixListResolverVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1437,8 +1432,8 @@ impl GetIpamResourceCidrs {
     }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1490,18 +1485,16 @@ impl GetIpamResourceCidrs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamResourceCidrsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetIpamResourceCidrsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamResourceCidrsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetIpamResourceCidrsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1509,7 +1502,7 @@ impl GetIpamResourceCidrs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1595,12 +1588,12 @@ impl GetIpamRouteOriginAuthorizations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult>,
     > {
         self.0.send()
     }
@@ -1608,7 +1601,7 @@ impl GetIpamRouteOriginAuthorizations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRouteOriginAuthorizationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1616,7 +1609,7 @@ impl GetIpamRouteOriginAuthorizations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1669,8 +1662,8 @@ impl GetIpamRouteProtectionFindings {
     }
     /// One or more filters to apply to the results.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The token for the next page of results.
@@ -1686,12 +1679,12 @@ impl GetIpamRouteProtectionFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRouteProtectionFindingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRouteProtectionFindingsResult>,
     > {
         self.0.send()
     }
@@ -1699,7 +1692,7 @@ impl GetIpamRouteProtectionFindings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRouteProtectionFindingsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRouteProtectionFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1707,7 +1700,7 @@ impl GetIpamRouteProtectionFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1802,12 +1795,12 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult>,
     > {
         self.0.send()
     }
@@ -1815,7 +1808,7 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRoutingPolicyRegistrationDeltasResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1823,7 +1816,7 @@ impl GetIpamRoutingPolicyRegistrationDeltas {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

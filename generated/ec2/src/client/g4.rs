@@ -216,12 +216,12 @@ impl GetIpamRoutingPolicyRegistrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetIpamRoutingPolicyRegistrationsResult>,
     > {
         self.0.send()
     }
@@ -229,7 +229,7 @@ impl GetIpamRoutingPolicyRegistrations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetIpamRoutingPolicyRegistrationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -237,7 +237,7 @@ impl GetIpamRoutingPolicyRegistrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -290,18 +290,16 @@ impl GetLaunchTemplateData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetLaunchTemplateDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetLaunchTemplateDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetLaunchTemplateDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetLaunchTemplateDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +307,7 @@ impl GetLaunchTemplateData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -373,12 +371,12 @@ impl GetManagedPrefixListAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedPrefixListAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetManagedPrefixListAssociationsResult>,
     > {
         self.0.send()
     }
@@ -386,7 +384,7 @@ impl GetManagedPrefixListAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetManagedPrefixListAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetManagedPrefixListAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -394,7 +392,7 @@ impl GetManagedPrefixListAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -477,20 +475,16 @@ impl GetManagedPrefixListEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedPrefixListEntriesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetManagedPrefixListEntriesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedPrefixListEntriesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetManagedPrefixListEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -498,7 +492,7 @@ impl GetManagedPrefixListEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -557,20 +551,18 @@ impl GetManagedResourceVisibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetManagedResourceVisibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetManagedResourceVisibilityResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedResourceVisibilityResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetManagedResourceVisibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -578,7 +570,7 @@ impl GetManagedResourceVisibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -646,15 +638,12 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult>,
     > {
         self.0.send()
     }
@@ -662,7 +651,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -670,7 +659,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,12 +727,12 @@ impl GetNetworkInsightsAccessScopeContent {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkInsightsAccessScopeContentResult>,
     > {
         self.0.send()
     }
@@ -751,7 +740,7 @@ impl GetNetworkInsightsAccessScopeContent {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkInsightsAccessScopeContentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -759,7 +748,7 @@ impl GetNetworkInsightsAccessScopeContent {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -807,8 +796,8 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     }
     /// The policy versions to include in the results.
     #[inline]
-    pub fn versions_to_include(mut self, value: Vec<i32>) -> Self {
-        self.0.input_mut().versions_to_include = Some(value);
+    pub fn versions_to_include(mut self, value: impl rt::Items<i32>) -> Self {
+        value.add_to(&mut self.0.input_mut().versions_to_include);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -818,15 +807,12 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetNetworkingFlexCostAllocationPolicyVersionsResult>,
     > {
         self.0.send()
     }
@@ -834,7 +820,7 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetNetworkingFlexCostAllocationPolicyVersionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -842,7 +828,7 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -901,18 +887,16 @@ impl GetPasswordData {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetPasswordDataResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetPasswordDataResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetPasswordDataResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetPasswordDataResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -920,7 +904,7 @@ impl GetPasswordData {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -970,26 +954,26 @@ impl GetReservedInstancesExchangeQuote {
     }
     /// The IDs of the Convertible Reserved Instances to exchange.
     #[inline]
-    pub fn reserved_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instance_ids = value;
+    pub fn reserved_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instance_ids);
         self
     }
     /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     #[inline]
     pub fn target_configurations(
         mut self,
-        value: Vec<t::TargetConfigurationRequest>,
+        value: impl rt::Items<t::TargetConfigurationRequest>,
     ) -> Self {
-        self.0.input_mut().target_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().target_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetReservedInstancesExchangeQuoteResult>,
     > {
         self.0.send()
     }
@@ -997,7 +981,7 @@ impl GetReservedInstancesExchangeQuote {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error> {
+    ) -> rt::CallResult<t::GetReservedInstancesExchangeQuoteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1005,7 +989,7 @@ impl GetReservedInstancesExchangeQuote {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1060,20 +1044,16 @@ impl GetRouteServerAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerAssociationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetRouteServerAssociationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerAssociationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetRouteServerAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1081,7 +1061,7 @@ impl GetRouteServerAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1150,20 +1130,16 @@ impl GetRouteServerPropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerPropagationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetRouteServerPropagationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerPropagationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetRouteServerPropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1171,7 +1147,7 @@ impl GetRouteServerPropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1246,17 +1222,17 @@ impl GetRouteServerRoutingDatabase {
     }
     /// Filters to apply to the routing database query.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetRouteServerRoutingDatabaseResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetRouteServerRoutingDatabaseResult>,
     > {
         self.0.send()
     }
@@ -1264,7 +1240,7 @@ impl GetRouteServerRoutingDatabase {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetRouteServerRoutingDatabaseResult, rt::Error> {
+    ) -> rt::CallResult<t::GetRouteServerRoutingDatabaseResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1272,7 +1248,7 @@ impl GetRouteServerRoutingDatabase {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1330,8 +1306,8 @@ impl GetSecurityGroupsForVpc {
     }
     /// The filters. If using multiple filters, the results include security groups which match all filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1341,18 +1317,16 @@ impl GetSecurityGroupsForVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSecurityGroupsForVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSecurityGroupsForVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSecurityGroupsForVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSecurityGroupsForVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1360,7 +1334,7 @@ impl GetSecurityGroupsForVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1419,20 +1393,18 @@ impl GetSerialConsoleAccessStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSerialConsoleAccessStatusResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSerialConsoleAccessStatusResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetSerialConsoleAccessStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSerialConsoleAccessStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1440,7 +1412,7 @@ impl GetSerialConsoleAccessStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1488,12 +1460,12 @@ impl GetSnapshotBlockPublicAccessState {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSnapshotBlockPublicAccessStateResult>,
     > {
         self.0.send()
     }
@@ -1501,7 +1473,7 @@ impl GetSnapshotBlockPublicAccessState {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error> {
+    ) -> rt::CallResult<t::GetSnapshotBlockPublicAccessStateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1509,7 +1481,7 @@ impl GetSnapshotBlockPublicAccessState {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -218,8 +218,8 @@ rt::operation_type!(
 impl GetSpotPlacementScores {
     /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
     #[inline]
-    pub fn instance_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
+    pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
     /// The target capacity.
@@ -245,8 +245,8 @@ impl GetSpotPlacementScores {
     }
     /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
     #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
+    pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().region_names);
         self
     }
     /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
@@ -283,18 +283,16 @@ impl GetSpotPlacementScores {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSpotPlacementScoresResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSpotPlacementScoresResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSpotPlacementScoresResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSpotPlacementScoresResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -302,7 +300,7 @@ impl GetSpotPlacementScores {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -355,8 +353,8 @@ rt::operation_type!(
 impl GetSubnetCidrReservations {
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The ID of the subnet.
@@ -384,18 +382,16 @@ impl GetSubnetCidrReservations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSubnetCidrReservationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetSubnetCidrReservationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSubnetCidrReservationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetSubnetCidrReservationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -403,7 +399,7 @@ impl GetSubnetCidrReservations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -456,12 +452,12 @@ impl GetTransitGatewayAttachmentNatConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayAttachmentNatConfigurationResult>,
     > {
         self.0.send()
     }
@@ -469,7 +465,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayAttachmentNatConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -477,7 +473,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -525,8 +521,8 @@ impl GetTransitGatewayAttachmentPropagations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -548,12 +544,12 @@ impl GetTransitGatewayAttachmentPropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayAttachmentPropagationsResult>,
     > {
         self.0.send()
     }
@@ -561,7 +557,7 @@ impl GetTransitGatewayAttachmentPropagations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayAttachmentPropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -569,7 +565,7 @@ impl GetTransitGatewayAttachmentPropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -636,8 +632,8 @@ impl GetTransitGatewayMeteringPolicyEntries {
     }
     /// One or more filters to apply when retrieving metering policy entries.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -659,12 +655,12 @@ impl GetTransitGatewayMeteringPolicyEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayMeteringPolicyEntriesResult>,
     > {
         self.0.send()
     }
@@ -672,7 +668,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayMeteringPolicyEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -680,7 +676,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -731,8 +727,8 @@ impl GetTransitGatewayMulticastDomainAssociations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -754,12 +750,12 @@ impl GetTransitGatewayMulticastDomainAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayMulticastDomainAssociationsResult>,
     > {
         self.0.send()
     }
@@ -767,7 +763,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayMulticastDomainAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -775,7 +771,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -839,8 +835,8 @@ impl GetTransitGatewayPolicyTableAssociations {
     }
     /// The filters associated with the transit gateway policy table.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -862,12 +858,12 @@ impl GetTransitGatewayPolicyTableAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPolicyTableAssociationsResult>,
     > {
         self.0.send()
     }
@@ -875,7 +871,7 @@ impl GetTransitGatewayPolicyTableAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPolicyTableAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -883,7 +879,7 @@ impl GetTransitGatewayPolicyTableAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -946,8 +942,8 @@ impl GetTransitGatewayPolicyTableEntries {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -969,12 +965,12 @@ impl GetTransitGatewayPolicyTableEntries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPolicyTableEntriesResult>,
     > {
         self.0.send()
     }
@@ -982,7 +978,7 @@ impl GetTransitGatewayPolicyTableEntries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPolicyTableEntriesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -990,7 +986,7 @@ impl GetTransitGatewayPolicyTableEntries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1054,8 +1050,8 @@ impl GetTransitGatewayPrefixListReferences {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1077,12 +1073,12 @@ impl GetTransitGatewayPrefixListReferences {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayPrefixListReferencesResult>,
     > {
         self.0.send()
     }
@@ -1090,7 +1086,7 @@ impl GetTransitGatewayPrefixListReferences {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayPrefixListReferencesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1098,7 +1094,7 @@ impl GetTransitGatewayPrefixListReferences {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1162,8 +1158,8 @@ impl GetTransitGatewayRouteTableAssociations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1185,12 +1181,12 @@ impl GetTransitGatewayRouteTableAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayRouteTableAssociationsResult>,
     > {
         self.0.send()
     }
@@ -1198,7 +1194,7 @@ impl GetTransitGatewayRouteTableAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayRouteTableAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1206,7 +1202,7 @@ impl GetTransitGatewayRouteTableAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1270,8 +1266,8 @@ impl GetTransitGatewayRouteTablePropagations {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1293,12 +1289,12 @@ impl GetTransitGatewayRouteTablePropagations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetTransitGatewayRouteTablePropagationsResult>,
     > {
         self.0.send()
     }
@@ -1306,7 +1302,7 @@ impl GetTransitGatewayRouteTablePropagations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetTransitGatewayRouteTablePropagationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1314,7 +1310,7 @@ impl GetTransitGatewayRouteTablePropagations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1382,12 +1378,12 @@ impl GetVerifiedAccessEndpointPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessEndpointPolicyResult>,
     > {
         self.0.send()
     }
@@ -1395,7 +1391,7 @@ impl GetVerifiedAccessEndpointPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVerifiedAccessEndpointPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1403,7 +1399,7 @@ impl GetVerifiedAccessEndpointPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1467,12 +1463,12 @@ impl GetVerifiedAccessEndpointTargets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessEndpointTargetsResult>,
     > {
         self.0.send()
     }
@@ -1480,7 +1476,7 @@ impl GetVerifiedAccessEndpointTargets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVerifiedAccessEndpointTargetsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1488,7 +1484,7 @@ impl GetVerifiedAccessEndpointTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1540,20 +1536,18 @@ impl GetVerifiedAccessGroupPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVerifiedAccessGroupPolicyResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetVerifiedAccessGroupPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1561,7 +1555,7 @@ impl GetVerifiedAccessGroupPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1628,12 +1622,12 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpcResourcesBlockingEncryptionEnforcementResult>,
     > {
         self.0.send()
     }
@@ -1641,7 +1635,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpcResourcesBlockingEncryptionEnforcementResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1649,7 +1643,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1720,12 +1714,12 @@ impl GetVpnConnectionDeviceSampleConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpnConnectionDeviceSampleConfigurationResult>,
     > {
         self.0.send()
     }
@@ -1733,7 +1727,7 @@ impl GetVpnConnectionDeviceSampleConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpnConnectionDeviceSampleConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1741,7 +1735,7 @@ impl GetVpnConnectionDeviceSampleConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1819,20 +1813,16 @@ impl GetVpnConnectionDeviceTypes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnConnectionDeviceTypesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetVpnConnectionDeviceTypesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVpnConnectionDeviceTypesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetVpnConnectionDeviceTypesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1840,7 +1830,7 @@ impl GetVpnConnectionDeviceTypes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1911,12 +1901,12 @@ impl GetVpnTunnelReplacementStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetVpnTunnelReplacementStatusResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetVpnTunnelReplacementStatusResult>,
     > {
         self.0.send()
     }
@@ -1924,7 +1914,7 @@ impl GetVpnTunnelReplacementStatus {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnTunnelReplacementStatusResult, rt::Error> {
+    ) -> rt::CallResult<t::GetVpnTunnelReplacementStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1932,7 +1922,7 @@ impl GetVpnTunnelReplacementStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

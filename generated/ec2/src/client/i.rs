@@ -93,15 +93,12 @@ impl ImportClientVpnClientCertificateRevocationList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::ImportClientVpnClientCertificateRevocationListResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult>,
     > {
         self.0.send()
     }
@@ -109,7 +106,7 @@ impl ImportClientVpnClientCertificateRevocationList {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ImportClientVpnClientCertificateRevocationListResult, rt::Error> {
+    ) -> rt::CallResult<t::ImportClientVpnClientCertificateRevocationListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -117,7 +114,7 @@ impl ImportClientVpnClientCertificateRevocationList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -183,8 +180,11 @@ impl ImportImage {
     }
     /// Information about the disk containers.
     #[inline]
-    pub fn disk_containers(mut self, value: Vec<t::ImageDiskContainer>) -> Self {
-        self.0.input_mut().disk_containers = Some(value);
+    pub fn disk_containers(
+        mut self,
+        value: impl rt::Items<t::ImageDiskContainer>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().disk_containers);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -233,15 +233,18 @@ impl ImportImage {
     #[inline]
     pub fn license_specifications(
         mut self,
-        value: Vec<t::ImportImageLicenseConfigurationRequest>,
+        value: impl rt::Items<t::ImportImageLicenseConfigurationRequest>,
     ) -> Self {
-        self.0.input_mut().license_specifications = Some(value);
+        value.add_to(&mut self.0.input_mut().license_specifications);
         self
     }
     /// The tags to apply to the import image task during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The usage operation value. For more information, see [Licensing options](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#prerequisites) in the *VM Import/Export User Guide*.
@@ -257,16 +260,14 @@ impl ImportImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ImportImageResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ImportImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImportImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -274,7 +275,7 @@ impl ImportImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -335,8 +336,8 @@ impl ImportInstance {
     }
     /// The disk image.
     #[inline]
-    pub fn disk_images(mut self, value: Vec<t::DiskImage>) -> Self {
-        self.0.input_mut().disk_images = Some(value);
+    pub fn disk_images(mut self, value: impl rt::Items<t::DiskImage>) -> Self {
+        value.add_to(&mut self.0.input_mut().disk_images);
         self
     }
     /// The instance operating system.
@@ -346,18 +347,16 @@ impl ImportInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ImportInstanceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ImportInstanceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImportInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -365,7 +364,7 @@ impl ImportInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -399,8 +398,11 @@ rt::operation_type!(
 impl ImportKeyPair {
     /// The tags to apply to the imported key pair.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -422,18 +424,16 @@ impl ImportKeyPair {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ImportKeyPairResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ImportKeyPairResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportKeyPairResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImportKeyPairResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -441,7 +441,7 @@ impl ImportKeyPair {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -523,23 +523,24 @@ impl ImportSnapshot {
     }
     /// The tags to apply to the import snapshot task during creation.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ImportSnapshotResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ImportSnapshotResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportSnapshotResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImportSnapshotResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -547,7 +548,7 @@ impl ImportSnapshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -620,16 +621,16 @@ impl ImportVolume {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ImportVolumeResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ImportVolumeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ImportVolumeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ImportVolumeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -637,7 +638,7 @@ impl ImportVolume {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

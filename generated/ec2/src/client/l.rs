@@ -57,8 +57,8 @@ rt::operation_type!(
 impl ListImagesInRecycleBin {
     /// The IDs of the AMIs to list. Omit this parameter to list all of the AMIs that are in the Recycle Bin. You can specify up to 20 IDs in a single request.
     #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
+    pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -80,18 +80,16 @@ impl ListImagesInRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListImagesInRecycleBinResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListImagesInRecycleBinResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListImagesInRecycleBinResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListImagesInRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -99,7 +97,7 @@ impl ListImagesInRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -164,8 +162,8 @@ impl ListSnapshotsInRecycleBin {
     }
     /// The IDs of the snapshots to list. Omit this parameter to list all of the snapshots that are in the Recycle Bin.
     #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
+    pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().snapshot_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -175,18 +173,16 @@ impl ListSnapshotsInRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSnapshotsInRecycleBinResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListSnapshotsInRecycleBinResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSnapshotsInRecycleBinResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListSnapshotsInRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -194,7 +190,7 @@ impl ListSnapshotsInRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -247,8 +243,8 @@ rt::operation_type!(
 impl ListVolumesInRecycleBin {
     /// The IDs of the volumes to list. Omit this parameter to list all of the volumes that are in the Recycle Bin.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -270,18 +266,16 @@ impl ListVolumesInRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListVolumesInRecycleBinResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListVolumesInRecycleBinResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListVolumesInRecycleBinResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListVolumesInRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -289,7 +283,7 @@ impl ListVolumesInRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -366,16 +360,16 @@ impl LockSnapshot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::LockSnapshotResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::LockSnapshotResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::LockSnapshotResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::LockSnapshotResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +377,7 @@ impl LockSnapshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

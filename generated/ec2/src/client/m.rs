@@ -272,12 +272,12 @@ impl ModifyAccountVpcEncryptionControl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyAccountVpcEncryptionControlResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyAccountVpcEncryptionControlResult>,
     > {
         self.0.send()
     }
@@ -285,7 +285,7 @@ impl ModifyAccountVpcEncryptionControl {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyAccountVpcEncryptionControlResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyAccountVpcEncryptionControlResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -293,7 +293,7 @@ impl ModifyAccountVpcEncryptionControl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -350,18 +350,16 @@ impl ModifyAddressAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyAddressAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAddressAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyAddressAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAddressAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -369,7 +367,7 @@ impl ModifyAddressAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -427,9 +425,9 @@ impl ModifyApplicationStatusCheck {
     #[inline]
     pub fn health_check_paths(
         mut self,
-        value: Vec<t::HealthCheckPathRequestObject>,
+        value: impl rt::Items<t::HealthCheckPathRequestObject>,
     ) -> Self {
-        self.0.input_mut().health_check_paths = Some(value);
+        value.add_to(&mut self.0.input_mut().health_check_paths);
         self
     }
     /// The protocol to use for the health check. Valid values: `http` \| `https`.
@@ -517,20 +515,18 @@ impl ModifyApplicationStatusCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyApplicationStatusCheckResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyApplicationStatusCheckResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyApplicationStatusCheckResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyApplicationStatusCheckResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -538,7 +534,7 @@ impl ModifyApplicationStatusCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -599,20 +595,16 @@ impl ModifyAvailabilityZoneGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyAvailabilityZoneGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyAvailabilityZoneGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyAvailabilityZoneGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyAvailabilityZoneGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -620,7 +612,7 @@ impl ModifyAvailabilityZoneGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -738,18 +730,16 @@ impl ModifyCapacityReservation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyCapacityReservationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyCapacityReservationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyCapacityReservationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyCapacityReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -757,7 +747,7 @@ impl ModifyCapacityReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -829,12 +819,12 @@ impl ModifyCapacityReservationFleet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyCapacityReservationFleetResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyCapacityReservationFleetResult>,
     > {
         self.0.send()
     }
@@ -842,7 +832,7 @@ impl ModifyCapacityReservationFleet {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyCapacityReservationFleetResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyCapacityReservationFleetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -850,7 +840,7 @@ impl ModifyCapacityReservationFleet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -938,8 +928,8 @@ impl ModifyClientVpnEndpoint {
     }
     /// The IDs of one or more security groups to apply to the target network.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// The ID of the VPC to associate with the Client VPN endpoint.
@@ -1009,18 +999,16 @@ impl ModifyClientVpnEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyClientVpnEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyClientVpnEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyClientVpnEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyClientVpnEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1028,7 +1016,7 @@ impl ModifyClientVpnEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1108,12 +1096,12 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1121,7 +1109,7 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyClientVpnEndpointAuthorizationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1129,7 +1117,7 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1194,12 +1182,12 @@ impl ModifyDefaultCreditSpecification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyDefaultCreditSpecificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyDefaultCreditSpecificationResult>,
     > {
         self.0.send()
     }
@@ -1207,7 +1195,7 @@ impl ModifyDefaultCreditSpecification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyDefaultCreditSpecificationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyDefaultCreditSpecificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1215,7 +1203,7 @@ impl ModifyDefaultCreditSpecification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1272,18 +1260,16 @@ impl ModifyEbsDefaultKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyEbsDefaultKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyEbsDefaultKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyEbsDefaultKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1291,7 +1277,7 @@ impl ModifyEbsDefaultKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1354,9 +1340,9 @@ impl ModifyFleet {
     #[inline]
     pub fn launch_template_configs(
         mut self,
-        value: Vec<t::FleetLaunchTemplateConfigRequest>,
+        value: impl rt::Items<t::FleetLaunchTemplateConfigRequest>,
     ) -> Self {
-        self.0.input_mut().launch_template_configs = Some(value);
+        value.add_to(&mut self.0.input_mut().launch_template_configs);
         self
     }
     /// The ID of the EC2 Fleet.
@@ -1381,16 +1367,14 @@ impl ModifyFleet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ModifyFleetResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyFleetResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyFleetResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFleetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1398,7 +1382,7 @@ impl ModifyFleet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1458,20 +1442,20 @@ impl ModifyFpgaImageAttribute {
     }
     /// The Amazon Web Services account IDs. This parameter is valid only when modifying the `loadPermission` attribute.
     #[inline]
-    pub fn user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_ids = Some(value);
+    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_ids);
         self
     }
     /// The user groups. This parameter is valid only when modifying the `loadPermission` attribute.
     #[inline]
-    pub fn user_groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_groups = Some(value);
+    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_groups);
         self
     }
     /// The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the `productCodes` attribute.
     #[inline]
-    pub fn product_codes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_codes = Some(value);
+    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().product_codes);
         self
     }
     /// The load permission for the AFI.
@@ -1493,18 +1477,16 @@ impl ModifyFpgaImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyFpgaImageAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyFpgaImageAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyFpgaImageAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyFpgaImageAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1512,7 +1494,7 @@ impl ModifyFpgaImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1574,8 +1556,8 @@ impl ModifyHosts {
     }
     /// The IDs of the Dedicated Hosts to modify.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = value;
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
     /// Specify whether to enable or disable auto-placement.
@@ -1585,16 +1567,14 @@ impl ModifyHosts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ModifyHostsResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyHostsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyHostsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyHostsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1602,7 +1582,7 @@ impl ModifyHosts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1651,16 +1631,14 @@ impl ModifyIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1668,7 +1646,7 @@ impl ModifyIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1725,16 +1703,14 @@ impl ModifyIdentityIdFormat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1742,7 +1718,7 @@ impl ModifyIdentityIdFormat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1810,20 +1786,20 @@ impl ModifyImageAttribute {
     }
     /// Not supported.
     #[inline]
-    pub fn product_codes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_codes = Some(value);
+    pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().product_codes);
         self
     }
     /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
-    pub fn user_groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_groups = Some(value);
+    pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_groups);
         self
     }
     /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
-    pub fn user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_ids = Some(value);
+    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_ids);
         self
     }
     /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
@@ -1834,14 +1810,14 @@ impl ModifyImageAttribute {
     }
     /// The Amazon Resource Name (ARN) of an organization. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
-    pub fn organization_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().organization_arns = Some(value);
+    pub fn organization_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().organization_arns);
         self
     }
     /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
-    pub fn organizational_unit_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().organizational_unit_arns = Some(value);
+    pub fn organizational_unit_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().organizational_unit_arns);
         self
     }
     /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.
@@ -1857,16 +1833,14 @@ impl ModifyImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1874,7 +1848,7 @@ impl ModifyImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -220,9 +220,9 @@ impl ModifyInstanceAttribute {
     #[inline]
     pub fn block_device_mappings(
         mut self,
-        value: Vec<t::InstanceBlockDeviceMappingSpecification>,
+        value: impl rt::Items<t::InstanceBlockDeviceMappingSpecification>,
     ) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
@@ -266,8 +266,8 @@ impl ModifyInstanceAttribute {
     }
     /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
     #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
         self
     }
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
@@ -289,16 +289,14 @@ impl ModifyInstanceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -306,7 +304,7 @@ impl ModifyInstanceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -364,12 +362,12 @@ impl ModifyInstanceCapacityReservationAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult>,
     > {
         self.0.send()
     }
@@ -377,7 +375,7 @@ impl ModifyInstanceCapacityReservationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceCapacityReservationAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -385,7 +383,7 @@ impl ModifyInstanceCapacityReservationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -446,8 +444,8 @@ impl ModifyInstanceConnectEndpoint {
     }
     /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
@@ -457,12 +455,12 @@ impl ModifyInstanceConnectEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceConnectEndpointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceConnectEndpointResult>,
     > {
         self.0.send()
     }
@@ -470,7 +468,7 @@ impl ModifyInstanceConnectEndpoint {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceConnectEndpointResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceConnectEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -478,7 +476,7 @@ impl ModifyInstanceConnectEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -554,18 +552,16 @@ impl ModifyInstanceCpuOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceCpuOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceCpuOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyInstanceCpuOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceCpuOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -573,7 +569,7 @@ impl ModifyInstanceCpuOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -630,18 +626,18 @@ impl ModifyInstanceCreditSpecification {
     #[inline]
     pub fn instance_credit_specifications(
         mut self,
-        value: Vec<t::InstanceCreditSpecificationRequest>,
+        value: impl rt::Items<t::InstanceCreditSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().instance_credit_specifications = value;
+        value.add_to(&mut self.0.input_mut().instance_credit_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceCreditSpecificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceCreditSpecificationResult>,
     > {
         self.0.send()
     }
@@ -649,7 +645,7 @@ impl ModifyInstanceCreditSpecification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceCreditSpecificationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceCreditSpecificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -657,7 +653,7 @@ impl ModifyInstanceCreditSpecification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -721,20 +717,18 @@ impl ModifyInstanceEventStartTime {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceEventStartTimeResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceEventStartTimeResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyInstanceEventStartTimeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventStartTimeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -742,7 +736,7 @@ impl ModifyInstanceEventStartTime {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -810,9 +804,9 @@ impl ModifyInstanceEventWindow {
     #[inline]
     pub fn time_ranges(
         mut self,
-        value: Vec<t::InstanceEventWindowTimeRangeRequest>,
+        value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
     ) -> Self {
-        self.0.input_mut().time_ranges = Some(value);
+        value.add_to(&mut self.0.input_mut().time_ranges);
         self
     }
     /// The cron expression of the event window, for example, `* 0-4,20-23 * * 1,5`.
@@ -822,18 +816,16 @@ impl ModifyInstanceEventWindow {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceEventWindowResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstanceEventWindowResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyInstanceEventWindowResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstanceEventWindowResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -841,7 +833,7 @@ impl ModifyInstanceEventWindow {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -913,12 +905,12 @@ impl ModifyInstanceMaintenanceOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceMaintenanceOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult>,
     > {
         self.0.send()
     }
@@ -926,7 +918,7 @@ impl ModifyInstanceMaintenanceOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceMaintenanceOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceMaintenanceOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -934,7 +926,7 @@ impl ModifyInstanceMaintenanceOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1024,12 +1016,12 @@ impl ModifyInstanceMetadataDefaults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceMetadataDefaultsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceMetadataDefaultsResult>,
     > {
         self.0.send()
     }
@@ -1037,7 +1029,7 @@ impl ModifyInstanceMetadataDefaults {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceMetadataDefaultsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceMetadataDefaultsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1045,7 +1037,7 @@ impl ModifyInstanceMetadataDefaults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1136,12 +1128,12 @@ impl ModifyInstanceMetadataOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceMetadataOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceMetadataOptionsResult>,
     > {
         self.0.send()
     }
@@ -1149,7 +1141,7 @@ impl ModifyInstanceMetadataOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceMetadataOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceMetadataOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1157,7 +1149,7 @@ impl ModifyInstanceMetadataOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1218,12 +1210,12 @@ impl ModifyInstanceNetworkPerformanceOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstanceNetworkPerformanceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyInstanceNetworkPerformanceResult>,
     > {
         self.0.send()
     }
@@ -1231,7 +1223,7 @@ impl ModifyInstanceNetworkPerformanceOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyInstanceNetworkPerformanceResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyInstanceNetworkPerformanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1239,7 +1231,7 @@ impl ModifyInstanceNetworkPerformanceOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1335,18 +1327,16 @@ impl ModifyInstancePlacement {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyInstancePlacementResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyInstancePlacementResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyInstancePlacementResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyInstancePlacementResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1354,7 +1344,7 @@ impl ModifyInstancePlacement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1409,18 +1399,18 @@ impl ModifyIpam {
     #[inline]
     pub fn add_operating_regions(
         mut self,
-        value: Vec<t::AddIpamOperatingRegion>,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
     ) -> Self {
-        self.0.input_mut().add_operating_regions = Some(value);
+        value.add_to(&mut self.0.input_mut().add_operating_regions);
         self
     }
     /// The operating Regions to remove.
     #[inline]
     pub fn remove_operating_regions(
         mut self,
-        value: Vec<t::RemoveIpamOperatingRegion>,
+        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
     ) -> Self {
-        self.0.input_mut().remove_operating_regions = Some(value);
+        value.add_to(&mut self.0.input_mut().remove_operating_regions);
         self
     }
     /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
@@ -1442,16 +1432,14 @@ impl ModifyIpam {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ModifyIpamResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1459,7 +1447,7 @@ impl ModifyIpam {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1526,18 +1514,18 @@ impl ModifyIpamPolicyAllocationRules {
     #[inline]
     pub fn allocation_rules(
         mut self,
-        value: Vec<t::IpamPolicyAllocationRuleRequest>,
+        value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
     ) -> Self {
-        self.0.input_mut().allocation_rules = Some(value);
+        value.add_to(&mut self.0.input_mut().allocation_rules);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamPolicyAllocationRulesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult>,
     > {
         self.0.send()
     }
@@ -1545,7 +1533,7 @@ impl ModifyIpamPolicyAllocationRules {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyIpamPolicyAllocationRulesResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyIpamPolicyAllocationRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1553,7 +1541,7 @@ impl ModifyIpamPolicyAllocationRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1641,33 +1629,31 @@ impl ModifyIpamPool {
     #[inline]
     pub fn add_allocation_resource_tags(
         mut self,
-        value: Vec<t::RequestIpamResourceTag>,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
     ) -> Self {
-        self.0.input_mut().add_allocation_resource_tags = Some(value);
+        value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
         self
     }
     /// Remove tag allocation rules from a pool.
     #[inline]
     pub fn remove_allocation_resource_tags(
         mut self,
-        value: Vec<t::RequestIpamResourceTag>,
+        value: impl rt::Items<t::RequestIpamResourceTag>,
     ) -> Self {
-        self.0.input_mut().remove_allocation_resource_tags = Some(value);
+        value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamPoolResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamPoolResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1675,7 +1661,7 @@ impl ModifyIpamPool {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1728,18 +1714,16 @@ impl ModifyIpamPoolAllocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamPoolAllocationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamPoolAllocationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamPoolAllocationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPoolAllocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1747,7 +1731,7 @@ impl ModifyIpamPoolAllocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -189,25 +189,26 @@ impl ModifyIpamPrefixListResolver {
     }
     /// The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely.
     #[inline]
-    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
-        self.0.input_mut().rules = Some(value);
+    pub fn rules(
+        mut self,
+        value: impl rt::Items<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().rules);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamPrefixListResolverResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyIpamPrefixListResolverResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamPrefixListResolverResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamPrefixListResolverResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -215,7 +216,7 @@ impl ModifyIpamPrefixListResolver {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -288,12 +289,12 @@ impl ModifyIpamPrefixListResolverTarget {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyIpamPrefixListResolverTargetResult>,
     > {
         self.0.send()
     }
@@ -301,7 +302,7 @@ impl ModifyIpamPrefixListResolverTarget {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyIpamPrefixListResolverTargetResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +310,7 @@ impl ModifyIpamPrefixListResolverTarget {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -392,18 +393,16 @@ impl ModifyIpamResourceCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamResourceCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResourceCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamResourceCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResourceCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -411,7 +410,7 @@ impl ModifyIpamResourceCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -472,53 +471,49 @@ impl ModifyIpamResourceDiscovery {
     #[inline]
     pub fn add_operating_regions(
         mut self,
-        value: Vec<t::AddIpamOperatingRegion>,
+        value: impl rt::Items<t::AddIpamOperatingRegion>,
     ) -> Self {
-        self.0.input_mut().add_operating_regions = Some(value);
+        value.add_to(&mut self.0.input_mut().add_operating_regions);
         self
     }
     /// Remove operating Regions.
     #[inline]
     pub fn remove_operating_regions(
         mut self,
-        value: Vec<t::RemoveIpamOperatingRegion>,
+        value: impl rt::Items<t::RemoveIpamOperatingRegion>,
     ) -> Self {
-        self.0.input_mut().remove_operating_regions = Some(value);
+        value.add_to(&mut self.0.input_mut().remove_operating_regions);
         self
     }
     /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
     #[inline]
     pub fn add_organizational_unit_exclusions(
         mut self,
-        value: Vec<t::AddIpamOrganizationalUnitExclusion>,
+        value: impl rt::Items<t::AddIpamOrganizationalUnitExclusion>,
     ) -> Self {
-        self.0.input_mut().add_organizational_unit_exclusions = Some(value);
+        value.add_to(&mut self.0.input_mut().add_organizational_unit_exclusions);
         self
     }
     /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
     #[inline]
     pub fn remove_organizational_unit_exclusions(
         mut self,
-        value: Vec<t::RemoveIpamOrganizationalUnitExclusion>,
+        value: impl rt::Items<t::RemoveIpamOrganizationalUnitExclusion>,
     ) -> Self {
-        self.0.input_mut().remove_organizational_unit_exclusions = Some(value);
+        value.add_to(&mut self.0.input_mut().remove_organizational_unit_exclusions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamResourceDiscoveryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamResourceDiscoveryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamResourceDiscoveryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamResourceDiscoveryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -526,7 +521,7 @@ impl ModifyIpamResourceDiscovery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -588,8 +583,8 @@ impl ModifyIpamRoutingPolicyRegistration {
     }
     /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
     #[inline]
-    pub fn asns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().asns = value;
+    pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().asns);
         self
     }
     /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
@@ -623,12 +618,12 @@ impl ModifyIpamRoutingPolicyRegistration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyIpamRoutingPolicyRegistrationResult>,
     > {
         self.0.send()
     }
@@ -636,7 +631,7 @@ impl ModifyIpamRoutingPolicyRegistration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyIpamRoutingPolicyRegistrationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -644,7 +639,7 @@ impl ModifyIpamRoutingPolicyRegistration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -716,18 +711,16 @@ impl ModifyIpamScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyIpamScopeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyIpamScopeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamScopeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyIpamScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -735,7 +728,7 @@ impl ModifyIpamScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -800,18 +793,16 @@ impl ModifyLaunchTemplate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyLaunchTemplateResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyLaunchTemplateResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyLaunchTemplateResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyLaunchTemplateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -819,7 +810,7 @@ impl ModifyLaunchTemplate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -897,18 +888,16 @@ impl ModifyLocalGatewayRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyLocalGatewayRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyLocalGatewayRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyLocalGatewayRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyLocalGatewayRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -916,7 +905,7 @@ impl ModifyLocalGatewayRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -984,14 +973,17 @@ impl ModifyManagedPrefixList {
     }
     /// One or more entries to add to the prefix list.
     #[inline]
-    pub fn add_entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
-        self.0.input_mut().add_entries = Some(value);
+    pub fn add_entries(mut self, value: impl rt::Items<t::AddPrefixListEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_entries);
         self
     }
     /// One or more entries to remove from the prefix list.
     #[inline]
-    pub fn remove_entries(mut self, value: Vec<t::RemovePrefixListEntry>) -> Self {
-        self.0.input_mut().remove_entries = Some(value);
+    pub fn remove_entries(
+        mut self,
+        value: impl rt::Items<t::RemovePrefixListEntry>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_entries);
         self
     }
     /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
@@ -1007,18 +999,16 @@ impl ModifyManagedPrefixList {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyManagedPrefixListResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyManagedPrefixListResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyManagedPrefixListResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyManagedPrefixListResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1026,7 +1016,7 @@ impl ModifyManagedPrefixList {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1081,12 +1071,12 @@ impl ModifyManagedResourceVisibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyManagedResourceVisibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyManagedResourceVisibilityResult>,
     > {
         self.0.send()
     }
@@ -1094,7 +1084,7 @@ impl ModifyManagedResourceVisibility {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyManagedResourceVisibilityResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyManagedResourceVisibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1102,7 +1092,7 @@ impl ModifyManagedResourceVisibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1152,8 +1142,8 @@ impl ModifyMetricCategory {
     }
     /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
     #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = value;
+    pub fn metrics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metrics);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1163,18 +1153,16 @@ impl ModifyMetricCategory {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyMetricCategoryResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyMetricCategoryResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyMetricCategoryResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyMetricCategoryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1182,7 +1170,7 @@ impl ModifyMetricCategory {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1249,8 +1237,8 @@ impl ModifyNetworkInterfaceAttribute {
     }
     /// A list of subnet IDs to associate with the network interface.
     #[inline]
-    pub fn associated_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().associated_subnet_ids = Some(value);
+    pub fn associated_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().associated_subnet_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1279,8 +1267,8 @@ impl ModifyNetworkInterfaceAttribute {
     }
     /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
     #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
+    pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().groups);
         self
     }
     /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
@@ -1290,16 +1278,14 @@ impl ModifyNetworkInterfaceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1307,7 +1293,7 @@ impl ModifyNetworkInterfaceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1403,12 +1389,12 @@ impl ModifyNetworkingFlexCostAllocationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyNetworkingFlexCostAllocationPolicyResult>,
     > {
         self.0.send()
     }
@@ -1416,7 +1402,7 @@ impl ModifyNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyNetworkingFlexCostAllocationPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1424,7 +1410,7 @@ impl ModifyNetworkingFlexCostAllocationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1497,20 +1483,16 @@ impl ModifyPrivateDnsNameOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyPrivateDnsNameOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyPrivateDnsNameOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1518,7 +1500,7 @@ impl ModifyPrivateDnsNameOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1576,20 +1558,18 @@ impl ModifyPublicIpDnsNameOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyPublicIpDnsNameOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyPublicIpDnsNameOptionsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyPublicIpDnsNameOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyPublicIpDnsNameOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1597,7 +1577,7 @@ impl ModifyPublicIpDnsNameOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1639,8 +1619,8 @@ rt::operation_type!(
 impl ModifyReservedInstances {
     /// The IDs of the Reserved Instances to modify.
     #[inline]
-    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_ids = value;
+    pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().reserved_instances_ids);
         self
     }
     /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1653,24 +1633,22 @@ impl ModifyReservedInstances {
     #[inline]
     pub fn target_configurations(
         mut self,
-        value: Vec<t::ReservedInstancesConfiguration>,
+        value: impl rt::Items<t::ReservedInstancesConfiguration>,
     ) -> Self {
-        self.0.input_mut().target_configurations = value;
+        value.add_to(&mut self.0.input_mut().target_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyReservedInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyReservedInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyReservedInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyReservedInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1678,7 +1656,7 @@ impl ModifyReservedInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

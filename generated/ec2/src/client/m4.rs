@@ -229,18 +229,16 @@ impl ModifyRouteServer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyRouteServerResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyRouteServerResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyRouteServerResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyRouteServerResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -248,7 +246,7 @@ impl ModifyRouteServer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -296,9 +294,9 @@ impl ModifySecurityGroupRules {
     #[inline]
     pub fn security_group_rules(
         mut self,
-        value: Vec<t::SecurityGroupRuleUpdate>,
+        value: impl rt::Items<t::SecurityGroupRuleUpdate>,
     ) -> Self {
-        self.0.input_mut().security_group_rules = value;
+        value.add_to(&mut self.0.input_mut().security_group_rules);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -308,18 +306,16 @@ impl ModifySecurityGroupRules {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifySecurityGroupRulesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifySecurityGroupRulesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySecurityGroupRulesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifySecurityGroupRulesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -327,7 +323,7 @@ impl ModifySecurityGroupRules {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -382,8 +378,8 @@ impl ModifySnapshotAttribute {
     }
     /// The group to modify for the snapshot.
     #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
+    pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().group_names);
         self
     }
     /// The type of operation to perform to the attribute.
@@ -400,8 +396,8 @@ impl ModifySnapshotAttribute {
     }
     /// The account ID to modify for the snapshot.
     #[inline]
-    pub fn user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_ids = Some(value);
+    pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().user_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -411,16 +407,14 @@ impl ModifySnapshotAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -428,7 +422,7 @@ impl ModifySnapshotAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -481,18 +475,16 @@ impl ModifySnapshotTier {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifySnapshotTierResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifySnapshotTierResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySnapshotTierResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifySnapshotTierResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -500,7 +492,7 @@ impl ModifySnapshotTier {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -552,9 +544,9 @@ impl ModifySpotFleetRequest {
     #[inline]
     pub fn launch_template_configs(
         mut self,
-        value: Vec<t::LaunchTemplateConfig>,
+        value: impl rt::Items<t::LaunchTemplateConfig>,
     ) -> Self {
-        self.0.input_mut().launch_template_configs = Some(value);
+        value.add_to(&mut self.0.input_mut().launch_template_configs);
         self
     }
     /// The number of On-Demand Instances in the fleet.
@@ -591,18 +583,16 @@ impl ModifySpotFleetRequest {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifySpotFleetRequestResponse, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifySpotFleetRequestResponse>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySpotFleetRequestResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifySpotFleetRequestResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -610,7 +600,7 @@ impl ModifySpotFleetRequest {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -739,16 +729,14 @@ impl ModifySubnetAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -756,7 +744,7 @@ impl ModifySubnetAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -804,18 +792,18 @@ impl ModifyTrafficMirrorFilterNetworkServices {
     #[inline]
     pub fn add_network_services(
         mut self,
-        value: Vec<t::TrafficMirrorNetworkService>,
+        value: impl rt::Items<t::TrafficMirrorNetworkService>,
     ) -> Self {
-        self.0.input_mut().add_network_services = Some(value);
+        value.add_to(&mut self.0.input_mut().add_network_services);
         self
     }
     /// The network service, for example Amazon DNS, that you no longer want to mirror.
     #[inline]
     pub fn remove_network_services(
         mut self,
-        value: Vec<t::TrafficMirrorNetworkService>,
+        value: impl rt::Items<t::TrafficMirrorNetworkService>,
     ) -> Self {
-        self.0.input_mut().remove_network_services = Some(value);
+        value.add_to(&mut self.0.input_mut().remove_network_services);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -825,12 +813,12 @@ impl ModifyTrafficMirrorFilterNetworkServices {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTrafficMirrorFilterNetworkServicesResult>,
     > {
         self.0.send()
     }
@@ -838,7 +826,7 @@ impl ModifyTrafficMirrorFilterNetworkServices {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTrafficMirrorFilterNetworkServicesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -846,7 +834,7 @@ impl ModifyTrafficMirrorFilterNetworkServices {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -952,8 +940,11 @@ impl ModifyTrafficMirrorFilterRule {
     }
     /// The properties that you want to remove from the Traffic Mirror filter rule.
     #[inline]
-    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorFilterRuleField>) -> Self {
-        self.0.input_mut().remove_fields = Some(value);
+    pub fn remove_fields(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorFilterRuleField>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_fields);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -963,12 +954,12 @@ impl ModifyTrafficMirrorFilterRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTrafficMirrorFilterRuleResult>,
     > {
         self.0.send()
     }
@@ -976,7 +967,7 @@ impl ModifyTrafficMirrorFilterRule {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTrafficMirrorFilterRuleResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -984,7 +975,7 @@ impl ModifyTrafficMirrorFilterRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1066,8 +1057,11 @@ impl ModifyTrafficMirrorSession {
     }
     /// The properties that you want to remove from the Traffic Mirror session.
     #[inline]
-    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorSessionField>) -> Self {
-        self.0.input_mut().remove_fields = Some(value);
+    pub fn remove_fields(
+        mut self,
+        value: impl rt::Items<t::TrafficMirrorSessionField>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_fields);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1077,20 +1071,16 @@ impl ModifyTrafficMirrorSession {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTrafficMirrorSessionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyTrafficMirrorSessionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorSessionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyTrafficMirrorSessionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1098,7 +1088,7 @@ impl ModifyTrafficMirrorSession {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1161,18 +1151,16 @@ impl ModifyTransitGateway {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyTransitGatewayResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyTransitGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyTransitGatewayResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1180,7 +1168,7 @@ impl ModifyTransitGateway {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1258,9 +1246,9 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
     #[inline]
     pub fn nat_gateway_rules(
         mut self,
-        value: Vec<t::TransitGatewayNatRuleRequest>,
+        value: impl rt::Items<t::TransitGatewayNatRuleRequest>,
     ) -> Self {
-        self.0.input_mut().nat_gateway_rules = Some(value);
+        value.add_to(&mut self.0.input_mut().nat_gateway_rules);
         self
     }
     /// Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with `NatGatewayRules`. Because you can't enable NAT gateway support without rules, also set `NatGatewaySupport` to `disable` in the same request if NAT gateway support is currently enabled.
@@ -1276,15 +1264,12 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::ModifyTransitGatewayAttachmentNatConfigurationResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayAttachmentNatConfigurationResult>,
     > {
         self.0.send()
     }
@@ -1292,7 +1277,7 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayAttachmentNatConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1300,7 +1285,7 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1350,14 +1335,20 @@ impl ModifyTransitGatewayMeteringPolicy {
     }
     /// The IDs of middlebox attachments to add to the metering policy.
     #[inline]
-    pub fn add_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_middlebox_attachment_ids = Some(value);
+    pub fn add_middlebox_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_middlebox_attachment_ids);
         self
     }
     /// The IDs of middlebox attachments to remove from the metering policy.
     #[inline]
-    pub fn remove_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_middlebox_attachment_ids = Some(value);
+    pub fn remove_middlebox_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_middlebox_attachment_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1367,12 +1358,12 @@ impl ModifyTransitGatewayMeteringPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayMeteringPolicyResult>,
     > {
         self.0.send()
     }
@@ -1380,7 +1371,7 @@ impl ModifyTransitGatewayMeteringPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayMeteringPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1388,7 +1379,7 @@ impl ModifyTransitGatewayMeteringPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1438,26 +1429,29 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
     }
     /// The names of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
     #[inline]
-    pub fn add_availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_availability_zones = Some(value);
+    pub fn add_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_availability_zones);
         self
     }
     /// The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
     #[inline]
-    pub fn add_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_availability_zone_ids = Some(value);
+    pub fn add_availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_availability_zone_ids);
         self
     }
     /// The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
     #[inline]
-    pub fn remove_availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_availability_zones = Some(value);
+    pub fn remove_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_availability_zones);
         self
     }
     /// The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
     #[inline]
-    pub fn remove_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_availability_zone_ids = Some(value);
+    pub fn remove_availability_zone_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_availability_zone_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1467,15 +1461,12 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayNetworkFunctionAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1483,7 +1474,7 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayNetworkFunctionAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1491,7 +1482,7 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1555,12 +1546,12 @@ impl ModifyTransitGatewayPeeringAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayPeeringAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1568,7 +1559,7 @@ impl ModifyTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayPeeringAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1576,7 +1567,7 @@ impl ModifyTransitGatewayPeeringAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1646,12 +1637,12 @@ impl ModifyTransitGatewayPolicyTableEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayPolicyTableEntryResult>,
     > {
         self.0.send()
     }
@@ -1659,7 +1650,7 @@ impl ModifyTransitGatewayPolicyTableEntry {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayPolicyTableEntryResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1667,7 +1658,7 @@ impl ModifyTransitGatewayPolicyTableEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1738,12 +1729,12 @@ impl ModifyTransitGatewayPrefixListReference {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayPrefixListReferenceResult>,
     > {
         self.0.send()
     }
@@ -1751,7 +1742,7 @@ impl ModifyTransitGatewayPrefixListReference {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayPrefixListReferenceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1759,7 +1750,7 @@ impl ModifyTransitGatewayPrefixListReference {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

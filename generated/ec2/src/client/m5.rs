@@ -185,14 +185,14 @@ impl ModifyTransitGatewayVpcAttachment {
     }
     /// The IDs of one or more subnets to add. You can specify at most one subnet per Availability Zone.
     #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
     /// The IDs of one or more subnets to remove.
     #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
         self
     }
     /// The new VPC attachment options.
@@ -211,12 +211,12 @@ impl ModifyTransitGatewayVpcAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyTransitGatewayVpcAttachmentResult>,
     > {
         self.0.send()
     }
@@ -224,7 +224,7 @@ impl ModifyTransitGatewayVpcAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyTransitGatewayVpcAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -232,7 +232,7 @@ impl ModifyTransitGatewayVpcAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -338,20 +338,18 @@ impl ModifyVerifiedAccessEndpoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessEndpointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessEndpointResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -359,7 +357,7 @@ impl ModifyVerifiedAccessEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -438,12 +436,12 @@ impl ModifyVerifiedAccessEndpointPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessEndpointPolicyResult>,
     > {
         self.0.send()
     }
@@ -451,7 +449,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessEndpointPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -459,7 +457,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -528,18 +526,16 @@ impl ModifyVerifiedAccessGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessGroupResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVerifiedAccessGroupResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVerifiedAccessGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessGroupResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -547,7 +543,7 @@ impl ModifyVerifiedAccessGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -626,12 +622,12 @@ impl ModifyVerifiedAccessGroupPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessGroupPolicyResult>,
     > {
         self.0.send()
     }
@@ -639,7 +635,7 @@ impl ModifyVerifiedAccessGroupPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessGroupPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -647,7 +643,7 @@ impl ModifyVerifiedAccessGroupPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -717,20 +713,18 @@ impl ModifyVerifiedAccessInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessInstanceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessInstanceResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVerifiedAccessInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -738,7 +732,7 @@ impl ModifyVerifiedAccessInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -803,14 +797,13 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -819,7 +812,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -827,7 +820,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -930,12 +923,12 @@ impl ModifyVerifiedAccessTrustProvider {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVerifiedAccessTrustProviderResult>,
     > {
         self.0.send()
     }
@@ -943,7 +936,7 @@ impl ModifyVerifiedAccessTrustProvider {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVerifiedAccessTrustProviderResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -951,7 +944,7 @@ impl ModifyVerifiedAccessTrustProvider {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1036,16 +1029,16 @@ impl ModifyVolume {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ModifyVolumeResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVolumeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVolumeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVolumeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1053,7 +1046,7 @@ impl ModifyVolume {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1106,16 +1099,14 @@ impl ModifyVolumeAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1123,7 +1114,7 @@ impl ModifyVolumeAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1181,16 +1172,14 @@ impl ModifyVpcAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1198,7 +1187,7 @@ impl ModifyVpcAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1255,12 +1244,12 @@ impl ModifyVpcBlockPublicAccessExclusion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcBlockPublicAccessExclusionResult>,
     > {
         self.0.send()
     }
@@ -1268,7 +1257,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcBlockPublicAccessExclusionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1276,7 +1265,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1331,12 +1320,12 @@ impl ModifyVpcBlockPublicAccessOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcBlockPublicAccessOptionsResult>,
     > {
         self.0.send()
     }
@@ -1344,7 +1333,7 @@ impl ModifyVpcBlockPublicAccessOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcBlockPublicAccessOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1352,7 +1341,7 @@ impl ModifyVpcBlockPublicAccessOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1501,20 +1490,16 @@ impl ModifyVpcEncryptionControl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEncryptionControlResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcEncryptionControlResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEncryptionControlResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcEncryptionControlResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1522,7 +1507,7 @@ impl ModifyVpcEncryptionControl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1586,38 +1571,38 @@ impl ModifyVpcEndpoint {
     }
     /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
     #[inline]
-    pub fn add_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_route_table_ids = Some(value);
+    pub fn add_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_route_table_ids);
         self
     }
     /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
     #[inline]
-    pub fn remove_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_route_table_ids = Some(value);
+    pub fn remove_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_route_table_ids);
         self
     }
     /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
     #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
+    pub fn add_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
     /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
     #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
+    pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_subnet_ids);
         self
     }
     /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
     #[inline]
-    pub fn add_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_security_group_ids = Some(value);
+    pub fn add_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_security_group_ids);
         self
     }
     /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
     #[inline]
-    pub fn remove_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_security_group_ids = Some(value);
+    pub fn remove_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_security_group_ids);
         self
     }
     /// The IP address type for the endpoint.
@@ -1640,23 +1625,24 @@ impl ModifyVpcEndpoint {
     }
     /// The subnet configurations for the endpoint.
     #[inline]
-    pub fn subnet_configurations(mut self, value: Vec<t::SubnetConfiguration>) -> Self {
-        self.0.input_mut().subnet_configurations = Some(value);
+    pub fn subnet_configurations(
+        mut self,
+        value: impl rt::Items<t::SubnetConfiguration>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_configurations);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcEndpointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcEndpointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1664,7 +1650,7 @@ impl ModifyVpcEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1724,17 +1710,17 @@ impl ModifyVpcEndpointConnectionNotification {
     }
     /// The events for the endpoint. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
     #[inline]
-    pub fn connection_events(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_events = Some(value);
+    pub fn connection_events(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().connection_events);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointConnectionNotificationResult>,
     > {
         self.0.send()
     }
@@ -1742,7 +1728,7 @@ impl ModifyVpcEndpointConnectionNotification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointConnectionNotificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1750,7 +1736,7 @@ impl ModifyVpcEndpointConnectionNotification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -187,12 +187,12 @@ impl ModifyVpcEndpointPayerResponsibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointPayerResponsibilityResult>,
     > {
         self.0.send()
     }
@@ -200,7 +200,7 @@ impl ModifyVpcEndpointPayerResponsibility {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointPayerResponsibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -208,7 +208,7 @@ impl ModifyVpcEndpointPayerResponsibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -282,59 +282,77 @@ impl ModifyVpcEndpointServiceConfiguration {
     }
     /// The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration.
     #[inline]
-    pub fn add_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_network_load_balancer_arns = Some(value);
+    pub fn add_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_network_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
     #[inline]
-    pub fn remove_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_network_load_balancer_arns = Some(value);
+    pub fn remove_network_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_network_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
     #[inline]
-    pub fn add_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_gateway_load_balancer_arns = Some(value);
+    pub fn add_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_gateway_load_balancer_arns);
         self
     }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
     #[inline]
-    pub fn remove_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_gateway_load_balancer_arns = Some(value);
+    pub fn remove_gateway_load_balancer_arns(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_gateway_load_balancer_arns);
         self
     }
     /// The IP address types to add to the service configuration.
     #[inline]
-    pub fn add_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_ip_address_types = Some(value);
+    pub fn add_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_ip_address_types);
         self
     }
     /// The IP address types to remove from the service configuration.
     #[inline]
-    pub fn remove_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_ip_address_types = Some(value);
+    pub fn remove_supported_ip_address_types(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_ip_address_types);
         self
     }
     /// The supported Regions to add to the service configuration.
     #[inline]
-    pub fn add_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_regions = Some(value);
+    pub fn add_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_supported_regions);
         self
     }
     /// The supported Regions to remove from the service configuration.
     #[inline]
-    pub fn remove_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_regions = Some(value);
+    pub fn remove_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_supported_regions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServiceConfigurationResult>,
     > {
         self.0.send()
     }
@@ -342,7 +360,7 @@ impl ModifyVpcEndpointServiceConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServiceConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -350,7 +368,7 @@ impl ModifyVpcEndpointServiceConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -412,12 +430,12 @@ impl ModifyVpcEndpointServicePayerResponsibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServicePayerResponsibilityResult>,
     > {
         self.0.send()
     }
@@ -425,7 +443,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServicePayerResponsibilityResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -433,7 +451,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -490,14 +508,14 @@ impl ModifyVpcEndpointServicePermissions {
     }
     /// The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk (\*).
     #[inline]
-    pub fn add_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_allowed_principals = Some(value);
+    pub fn add_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_allowed_principals);
         self
     }
     /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
     #[inline]
-    pub fn remove_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_allowed_principals = Some(value);
+    pub fn remove_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_allowed_principals);
         self
     }
     /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
@@ -507,12 +525,12 @@ impl ModifyVpcEndpointServicePermissions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcEndpointServicePermissionsResult>,
     > {
         self.0.send()
     }
@@ -520,7 +538,7 @@ impl ModifyVpcEndpointServicePermissions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcEndpointServicePermissionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -528,7 +546,7 @@ impl ModifyVpcEndpointServicePermissions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -602,12 +620,12 @@ impl ModifyVpcPeeringConnectionOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ModifyVpcPeeringConnectionOptionsResult>,
     > {
         self.0.send()
     }
@@ -615,7 +633,7 @@ impl ModifyVpcPeeringConnectionOptions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error> {
+    ) -> rt::CallResult<t::ModifyVpcPeeringConnectionOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -623,7 +641,7 @@ impl ModifyVpcPeeringConnectionOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -684,18 +702,16 @@ impl ModifyVpcTenancy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpcTenancyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpcTenancyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcTenancyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpcTenancyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -703,7 +719,7 @@ impl ModifyVpcTenancy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -789,18 +805,16 @@ impl ModifyVpnConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnConnectionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnConnectionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnConnectionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnConnectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -808,7 +822,7 @@ impl ModifyVpnConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -891,20 +905,16 @@ impl ModifyVpnConnectionOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnConnectionOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnConnectionOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnConnectionOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnConnectionOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -912,7 +922,7 @@ impl ModifyVpnConnectionOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -969,20 +979,16 @@ impl ModifyVpnTunnelCertificate {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnTunnelCertificateResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnTunnelCertificateResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnTunnelCertificateResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnTunnelCertificateResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -990,7 +996,7 @@ impl ModifyVpnTunnelCertificate {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1068,18 +1074,16 @@ impl ModifyVpnTunnelOptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ModifyVpnTunnelOptionsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ModifyVpnTunnelOptionsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnTunnelOptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ModifyVpnTunnelOptionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1087,7 +1091,7 @@ impl ModifyVpnTunnelOptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1129,14 +1133,14 @@ rt::operation_type!(
 impl MonitorInstances {
     /// The IDs of the instances.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
     #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1146,18 +1150,16 @@ impl MonitorInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MonitorInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MonitorInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MonitorInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MonitorInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1165,7 +1167,7 @@ impl MonitorInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1214,18 +1216,16 @@ impl MoveAddressToVpc {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveAddressToVpcResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MoveAddressToVpcResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveAddressToVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MoveAddressToVpcResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1233,7 +1233,7 @@ impl MoveAddressToVpc {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1294,18 +1294,16 @@ impl MoveByoipCidrToIpam {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveByoipCidrToIpamResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::MoveByoipCidrToIpamResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveByoipCidrToIpamResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::MoveByoipCidrToIpamResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1313,7 +1311,7 @@ impl MoveByoipCidrToIpam {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1393,12 +1391,12 @@ impl MoveCapacityReservationInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::MoveCapacityReservationInstancesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::MoveCapacityReservationInstancesResult>,
     > {
         self.0.send()
     }
@@ -1406,7 +1404,7 @@ impl MoveCapacityReservationInstances {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::MoveCapacityReservationInstancesResult, rt::Error> {
+    ) -> rt::CallResult<t::MoveCapacityReservationInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1414,7 +1412,7 @@ impl MoveCapacityReservationInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -135,8 +135,11 @@ impl ProvisionByoipCidr {
     }
     /// The tags to apply to the address pool.
     #[inline]
-    pub fn pool_tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().pool_tag_specifications = Some(value);
+    pub fn pool_tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().pool_tag_specifications);
         self
     }
     /// Reserved.
@@ -152,18 +155,16 @@ impl ProvisionByoipCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ProvisionByoipCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionByoipCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ProvisionByoipCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionByoipCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -171,7 +172,7 @@ impl ProvisionByoipCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -237,18 +238,16 @@ impl ProvisionIpamByoasn {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ProvisionIpamByoasnResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionIpamByoasnResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ProvisionIpamByoasnResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionIpamByoasnResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -256,7 +255,7 @@ impl ProvisionIpamByoasn {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -356,18 +355,16 @@ impl ProvisionIpamPoolCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ProvisionIpamPoolCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionIpamPoolCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ProvisionIpamPoolCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionIpamPoolCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -375,7 +372,7 @@ impl ProvisionIpamPoolCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -447,20 +444,16 @@ impl ProvisionPublicIpv4PoolCidr {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ProvisionPublicIpv4PoolCidrResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ProvisionPublicIpv4PoolCidrResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ProvisionPublicIpv4PoolCidrResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ProvisionPublicIpv4PoolCidrResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -468,7 +461,7 @@ impl ProvisionPublicIpv4PoolCidr {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -514,8 +507,11 @@ impl PurchaseCapacityBlock {
     }
     /// The tags to apply to the Capacity Block during launch.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The ID of the Capacity Block offering.
@@ -534,18 +530,16 @@ impl PurchaseCapacityBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseCapacityBlockResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseCapacityBlockResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PurchaseCapacityBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseCapacityBlockResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -553,7 +547,7 @@ impl PurchaseCapacityBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -614,12 +608,12 @@ impl PurchaseCapacityBlockExtension {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseCapacityBlockExtensionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PurchaseCapacityBlockExtensionResult>,
     > {
         self.0.send()
     }
@@ -627,7 +621,7 @@ impl PurchaseCapacityBlockExtension {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PurchaseCapacityBlockExtensionResult, rt::Error> {
+    ) -> rt::CallResult<t::PurchaseCapacityBlockExtensionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -635,7 +629,7 @@ impl PurchaseCapacityBlockExtension {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -687,8 +681,8 @@ impl PurchaseHostReservation {
     }
     /// The IDs of the Dedicated Hosts with which the reservation will be associated.
     #[inline]
-    pub fn host_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_id_set = value;
+    pub fn host_id_set(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_id_set);
         self
     }
     /// The specified limit is checked against the total upfront cost of the reservation (calculated as the offering's upfront cost multiplied by the host count). If the total upfront cost is greater than the specified price limit, the request fails. This is used to ensure that the purchase does not exceed the expected upfront cost of the purchase. At this time, the only supported currency is `USD`. For example, to indicate a limit price of USD 100, specify 100.00.
@@ -705,23 +699,24 @@ impl PurchaseHostReservation {
     }
     /// The tags to apply to the Dedicated Host Reservation during purchase.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseHostReservationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseHostReservationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PurchaseHostReservationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseHostReservationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -729,7 +724,7 @@ impl PurchaseHostReservation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -805,12 +800,12 @@ impl PurchaseReservedInstancesOffering {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseReservedInstancesOfferingResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PurchaseReservedInstancesOfferingResult>,
     > {
         self.0.send()
     }
@@ -818,7 +813,7 @@ impl PurchaseReservedInstancesOffering {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PurchaseReservedInstancesOfferingResult, rt::Error> {
+    ) -> rt::CallResult<t::PurchaseReservedInstancesOfferingResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -826,7 +821,7 @@ impl PurchaseReservedInstancesOffering {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -884,25 +879,24 @@ impl PurchaseScheduledInstances {
     }
     /// The purchase requests.
     #[inline]
-    pub fn purchase_requests(mut self, value: Vec<t::PurchaseRequest>) -> Self {
-        self.0.input_mut().purchase_requests = value;
+    pub fn purchase_requests(
+        mut self,
+        value: impl rt::Items<t::PurchaseRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().purchase_requests);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseScheduledInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PurchaseScheduledInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::PurchaseScheduledInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PurchaseScheduledInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -910,7 +904,7 @@ impl PurchaseScheduledInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -195,8 +195,8 @@ rt::operation_type!(
 impl RebootInstances {
     /// The instance IDs.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -206,16 +206,14 @@ impl RebootInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -223,7 +221,7 @@ impl RebootInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -277,8 +275,8 @@ impl RegisterImage {
     }
     /// The billing product codes. Your account must be authorized to specify billing product codes.
     #[inline]
-    pub fn billing_products(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().billing_products = Some(value);
+    pub fn billing_products(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().billing_products);
         self
     }
     /// The boot mode of the AMI. A value of `uefi-preferred` indicates that the AMI supports both UEFI and Legacy BIOS.
@@ -307,8 +305,11 @@ impl RegisterImage {
     }
     /// The tags to apply to the AMI.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -355,8 +356,11 @@ impl RegisterImage {
     }
     /// The block device mapping entries.
     #[inline]
-    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
+    pub fn block_device_mappings(
+        mut self,
+        value: impl rt::Items<t::BlockDeviceMapping>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
     /// The type of virtualization (`hvm` \| `paravirtual`).
@@ -378,18 +382,16 @@ impl RegisterImage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterImageResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RegisterImageResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RegisterImageResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RegisterImageResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -397,7 +399,7 @@ impl RegisterImage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -451,12 +453,12 @@ impl RegisterInstanceEventNotificationAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterInstanceEventNotificationAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult>,
     > {
         self.0.send()
     }
@@ -464,7 +466,7 @@ impl RegisterInstanceEventNotificationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RegisterInstanceEventNotificationAttributesResult, rt::Error> {
+    ) -> rt::CallResult<t::RegisterInstanceEventNotificationAttributesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -472,7 +474,7 @@ impl RegisterInstanceEventNotificationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -531,8 +533,8 @@ impl RegisterTransitGatewayMulticastGroupMembers {
     }
     /// The group members' network interface IDs to register with the transit gateway multicast group.
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = value;
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -542,12 +544,12 @@ impl RegisterTransitGatewayMulticastGroupMembers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterTransitGatewayMulticastGroupMembersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult>,
     > {
         self.0.send()
     }
@@ -555,7 +557,7 @@ impl RegisterTransitGatewayMulticastGroupMembers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RegisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
+    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupMembersResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -563,7 +565,7 @@ impl RegisterTransitGatewayMulticastGroupMembers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -624,8 +626,8 @@ impl RegisterTransitGatewayMulticastGroupSources {
     }
     /// The group sources' network interface IDs to register with the transit gateway multicast group.
     #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = value;
+    pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -635,12 +637,12 @@ impl RegisterTransitGatewayMulticastGroupSources {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterTransitGatewayMulticastGroupSourcesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult>,
     > {
         self.0.send()
     }
@@ -648,7 +650,7 @@ impl RegisterTransitGatewayMulticastGroupSources {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RegisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
+    ) -> rt::CallResult<t::RegisterTransitGatewayMulticastGroupSourcesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -656,7 +658,7 @@ impl RegisterTransitGatewayMulticastGroupSources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -709,12 +711,12 @@ impl RejectCapacityReservationBillingOwnership {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectCapacityReservationBillingOwnershipResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult>,
     > {
         self.0.send()
     }
@@ -722,7 +724,7 @@ impl RejectCapacityReservationBillingOwnership {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RejectCapacityReservationBillingOwnershipResult, rt::Error> {
+    ) -> rt::CallResult<t::RejectCapacityReservationBillingOwnershipResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -730,7 +732,7 @@ impl RejectCapacityReservationBillingOwnership {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -783,12 +785,12 @@ impl RejectTransitGatewayClientVpnAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult>,
     > {
         self.0.send()
     }
@@ -796,7 +798,7 @@ impl RejectTransitGatewayClientVpnAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RejectTransitGatewayClientVpnAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::RejectTransitGatewayClientVpnAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -804,7 +806,7 @@ impl RejectTransitGatewayClientVpnAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -861,8 +863,8 @@ impl RejectTransitGatewayMulticastDomainAssociations {
     }
     /// The IDs of the subnets to associate with the transit gateway multicast domain.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
+    pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -872,15 +874,12 @@ impl RejectTransitGatewayMulticastDomainAssociations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::RejectTransitGatewayMulticastDomainAssociationsResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult>,
     > {
         self.0.send()
     }
@@ -888,7 +887,7 @@ impl RejectTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RejectTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
+    ) -> rt::CallResult<t::RejectTransitGatewayMulticastDomainAssociationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -896,7 +895,7 @@ impl RejectTransitGatewayMulticastDomainAssociations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -949,12 +948,12 @@ impl RejectTransitGatewayPeeringAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectTransitGatewayPeeringAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult>,
     > {
         self.0.send()
     }
@@ -962,7 +961,7 @@ impl RejectTransitGatewayPeeringAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RejectTransitGatewayPeeringAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::RejectTransitGatewayPeeringAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -970,7 +969,7 @@ impl RejectTransitGatewayPeeringAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1024,12 +1023,12 @@ impl RejectTransitGatewayVpcAttachment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectTransitGatewayVpcAttachmentResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult>,
     > {
         self.0.send()
     }
@@ -1037,7 +1036,7 @@ impl RejectTransitGatewayVpcAttachment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RejectTransitGatewayVpcAttachmentResult, rt::Error> {
+    ) -> rt::CallResult<t::RejectTransitGatewayVpcAttachmentResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1045,7 +1044,7 @@ impl RejectTransitGatewayVpcAttachment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1098,31 +1097,32 @@ impl RejectVpcEndpointConnections {
     }
     /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = value;
+    pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
     /// The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn transit_gateway_attachment_ids(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectVpcEndpointConnectionsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RejectVpcEndpointConnectionsResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RejectVpcEndpointConnectionsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcEndpointConnectionsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1130,7 +1130,7 @@ impl RejectVpcEndpointConnections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1181,20 +1181,16 @@ impl RejectVpcPeeringConnection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RejectVpcPeeringConnectionResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RejectVpcPeeringConnectionResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RejectVpcPeeringConnectionResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RejectVpcPeeringConnectionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1202,7 +1198,7 @@ impl RejectVpcPeeringConnection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1268,16 +1264,14 @@ impl ReleaseAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1285,7 +1279,7 @@ impl ReleaseAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1321,21 +1315,21 @@ rt::operation_type!(
 impl ReleaseHosts {
     /// The IDs of the Dedicated Hosts to release.
     #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = value;
+    pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ReleaseHostsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseHostsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReleaseHostsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseHostsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1343,7 +1337,7 @@ impl ReleaseHosts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1404,18 +1398,16 @@ impl ReleaseIpamPoolAllocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReleaseIpamPoolAllocationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ReleaseIpamPoolAllocationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReleaseIpamPoolAllocationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReleaseIpamPoolAllocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1423,7 +1415,7 @@ impl ReleaseIpamPoolAllocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1480,12 +1472,12 @@ impl ReplaceIamInstanceProfileAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceIamInstanceProfileAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult>,
     > {
         self.0.send()
     }
@@ -1493,7 +1485,7 @@ impl ReplaceIamInstanceProfileAssociation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReplaceIamInstanceProfileAssociationResult, rt::Error> {
+    ) -> rt::CallResult<t::ReplaceIamInstanceProfileAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1501,7 +1493,7 @@ impl ReplaceIamInstanceProfileAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

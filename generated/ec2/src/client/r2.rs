@@ -170,8 +170,11 @@ rt::operation_type!(
 impl ReplaceImageCriteriaInAllowedImagesSettings {
     /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
     #[inline]
-    pub fn image_criteria(mut self, value: Vec<t::ImageCriterionRequest>) -> Self {
-        self.0.input_mut().image_criteria = Some(value);
+    pub fn image_criteria(
+        mut self,
+        value: impl rt::Items<t::ImageCriterionRequest>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().image_criteria);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -181,12 +184,12 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReplaceImageCriteriaInAllowedImagesSettingsResult>,
     > {
         self.0.send()
     }
@@ -194,7 +197,7 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error> {
+    ) -> rt::CallResult<t::ReplaceImageCriteriaInAllowedImagesSettingsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -202,7 +205,7 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -278,12 +281,12 @@ impl ReplaceImageInstanceTypeSpecification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReplaceImageInstanceTypeSpecificationResult>,
     > {
         self.0.send()
     }
@@ -291,7 +294,7 @@ impl ReplaceImageInstanceTypeSpecification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error> {
+    ) -> rt::CallResult<t::ReplaceImageInstanceTypeSpecificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -299,7 +302,7 @@ impl ReplaceImageInstanceTypeSpecification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -359,20 +362,18 @@ impl ReplaceNetworkAclAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceNetworkAclAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReplaceNetworkAclAssociationResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceNetworkAclAssociationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceNetworkAclAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -380,7 +381,7 @@ impl ReplaceNetworkAclAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -475,16 +476,14 @@ impl ReplaceNetworkAclEntry {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -492,7 +491,7 @@ impl ReplaceNetworkAclEntry {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -634,16 +633,14 @@ impl ReplaceRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -651,7 +648,7 @@ impl ReplaceRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -705,20 +702,18 @@ impl ReplaceRouteTableAssociation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceRouteTableAssociationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReplaceRouteTableAssociationResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceRouteTableAssociationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceRouteTableAssociationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -726,7 +721,7 @@ impl ReplaceRouteTableAssociation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -795,20 +790,16 @@ impl ReplaceTransitGatewayRoute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceTransitGatewayRouteResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ReplaceTransitGatewayRouteResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceTransitGatewayRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceTransitGatewayRouteResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -816,7 +807,7 @@ impl ReplaceTransitGatewayRoute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -879,18 +870,16 @@ impl ReplaceVpnTunnel {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplaceVpnTunnelResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ReplaceVpnTunnelResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReplaceVpnTunnelResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ReplaceVpnTunnelResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -898,7 +887,7 @@ impl ReplaceVpnTunnel {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -938,8 +927,8 @@ impl ReportInstanceStatus {
     }
     /// The instances.
     #[inline]
-    pub fn instances(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instances = value;
+    pub fn instances(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instances);
         self
     }
     /// The status of all instances listed.
@@ -962,8 +951,11 @@ impl ReportInstanceStatus {
     }
     /// The reason codes that describe the health state of your instance.
     #[inline]
-    pub fn reason_codes(mut self, value: Vec<t::ReportInstanceReasonCodes>) -> Self {
-        self.0.input_mut().reason_codes = value;
+    pub fn reason_codes(
+        mut self,
+        value: impl rt::Items<t::ReportInstanceReasonCodes>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reason_codes);
         self
     }
     /// Descriptive text about the health state of your instance.
@@ -975,16 +967,14 @@ impl ReportInstanceStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -992,7 +982,7 @@ impl ReportInstanceStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1056,18 +1046,16 @@ impl RequestSpotFleet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RequestSpotFleetResponse, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RequestSpotFleetResponse>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RequestSpotFleetResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RequestSpotFleetResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1075,7 +1063,7 @@ impl RequestSpotFleet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1128,8 +1116,11 @@ impl RequestSpotInstances {
     }
     /// The key-value pair for tagging the Spot Instance request on creation. The value for `ResourceType` must be `spot-instances-request`, otherwise the Spot Instance request fails. To tag the Spot Instance request after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
@@ -1202,18 +1193,16 @@ impl RequestSpotInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RequestSpotInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RequestSpotInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RequestSpotInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RequestSpotInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1221,7 +1210,7 @@ impl RequestSpotInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1278,18 +1267,16 @@ impl ResetAddressAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ResetAddressAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ResetAddressAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ResetAddressAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ResetAddressAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1297,7 +1284,7 @@ impl ResetAddressAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1344,18 +1331,16 @@ impl ResetEbsDefaultKmsKeyId {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ResetEbsDefaultKmsKeyIdResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ResetEbsDefaultKmsKeyIdResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ResetEbsDefaultKmsKeyIdResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ResetEbsDefaultKmsKeyIdResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1363,7 +1348,7 @@ impl ResetEbsDefaultKmsKeyId {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1423,18 +1408,16 @@ impl ResetFpgaImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ResetFpgaImageAttributeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ResetFpgaImageAttributeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ResetFpgaImageAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ResetFpgaImageAttributeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1442,7 +1425,7 @@ impl ResetFpgaImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1495,16 +1478,14 @@ impl ResetImageAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1512,7 +1493,7 @@ impl ResetImageAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1563,16 +1544,14 @@ impl ResetInstanceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1580,7 +1559,7 @@ impl ResetInstanceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -149,16 +149,14 @@ impl ResetNetworkInterfaceAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -166,7 +164,7 @@ impl ResetNetworkInterfaceAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -217,16 +215,14 @@ impl ResetSnapshotAttribute {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -234,7 +230,7 @@ impl ResetSnapshotAttribute {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -283,18 +279,16 @@ impl RestoreAddressToClassic {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreAddressToClassicResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RestoreAddressToClassicResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreAddressToClassicResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RestoreAddressToClassicResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -302,7 +296,7 @@ impl RestoreAddressToClassic {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -353,20 +347,16 @@ impl RestoreImageFromRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreImageFromRecycleBinResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RestoreImageFromRecycleBinResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreImageFromRecycleBinResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RestoreImageFromRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -374,7 +364,7 @@ impl RestoreImageFromRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -438,12 +428,12 @@ impl RestoreManagedPrefixListVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreManagedPrefixListVersionResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RestoreManagedPrefixListVersionResult>,
     > {
         self.0.send()
     }
@@ -451,7 +441,7 @@ impl RestoreManagedPrefixListVersion {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RestoreManagedPrefixListVersionResult, rt::Error> {
+    ) -> rt::CallResult<t::RestoreManagedPrefixListVersionResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -459,7 +449,7 @@ impl RestoreManagedPrefixListVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -511,12 +501,12 @@ impl RestoreSnapshotFromRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreSnapshotFromRecycleBinResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RestoreSnapshotFromRecycleBinResult>,
     > {
         self.0.send()
     }
@@ -524,7 +514,7 @@ impl RestoreSnapshotFromRecycleBin {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RestoreSnapshotFromRecycleBinResult, rt::Error> {
+    ) -> rt::CallResult<t::RestoreSnapshotFromRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -532,7 +522,7 @@ impl RestoreSnapshotFromRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -597,18 +587,16 @@ impl RestoreSnapshotTier {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreSnapshotTierResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RestoreSnapshotTierResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreSnapshotTierResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RestoreSnapshotTierResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -616,7 +604,7 @@ impl RestoreSnapshotTier {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -668,20 +656,16 @@ impl RestoreVolumeFromRecycleBin {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreVolumeFromRecycleBinResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RestoreVolumeFromRecycleBinResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreVolumeFromRecycleBinResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RestoreVolumeFromRecycleBinResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -689,7 +673,7 @@ impl RestoreVolumeFromRecycleBin {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -758,18 +742,16 @@ impl RevokeClientVpnIngress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RevokeClientVpnIngressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RevokeClientVpnIngressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RevokeClientVpnIngressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RevokeClientVpnIngressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -777,7 +759,7 @@ impl RevokeClientVpnIngress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -825,8 +807,8 @@ rt::operation_type!(
 impl RevokeSecurityGroupEgress {
     /// The IDs of the security group rules.
     #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
+    pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rule_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -879,23 +861,21 @@ impl RevokeSecurityGroupEgress {
     }
     /// The sets of IP permissions. You can't specify a destination security group and a CIDR IP address range in the same set of permissions.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RevokeSecurityGroupEgressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RevokeSecurityGroupEgressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RevokeSecurityGroupEgressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RevokeSecurityGroupEgressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -903,7 +883,7 @@ impl RevokeSecurityGroupEgress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -977,8 +957,8 @@ impl RevokeSecurityGroupIngress {
     }
     /// The sets of IP permissions. You can't specify a source security group and a CIDR IP address range in the same set of permissions.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). Use `-1` to specify all.
@@ -1007,8 +987,8 @@ impl RevokeSecurityGroupIngress {
     }
     /// The IDs of the security group rules.
     #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
+    pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_rule_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1018,20 +998,16 @@ impl RevokeSecurityGroupIngress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RevokeSecurityGroupIngressResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RevokeSecurityGroupIngressResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RevokeSecurityGroupIngressResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RevokeSecurityGroupIngressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1039,7 +1015,7 @@ impl RevokeSecurityGroupIngress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1094,8 +1070,11 @@ rt::operation_type!(
 impl RunInstances {
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
     #[inline]
-    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
+    pub fn block_device_mappings(
+        mut self,
+        value: impl rt::Items<t::BlockDeviceMapping>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
     /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
@@ -1118,8 +1097,11 @@ impl RunInstances {
     }
     /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
     #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl rt::Items<t::InstanceIpv6Address>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
         self
     }
     /// The ID of the kernel.
@@ -1166,14 +1148,14 @@ impl RunInstances {
     }
     /// The IDs of the security groups.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// \[Default VPC\] The names of the security groups.
     #[inline]
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_groups = Some(value);
+    pub fn security_groups(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_groups);
         self
     }
     /// The ID of the subnet to launch the instance into.
@@ -1196,9 +1178,9 @@ impl RunInstances {
     #[inline]
     pub fn elastic_gpu_specification(
         mut self,
-        value: Vec<t::ElasticGpuSpecification>,
+        value: impl rt::Items<t::ElasticGpuSpecification>,
     ) -> Self {
-        self.0.input_mut().elastic_gpu_specification = Some(value);
+        value.add_to(&mut self.0.input_mut().elastic_gpu_specification);
         self
     }
     /// An elastic inference accelerator to associate with the instance.
@@ -1209,15 +1191,18 @@ impl RunInstances {
     #[inline]
     pub fn elastic_inference_accelerators(
         mut self,
-        value: Vec<t::ElasticInferenceAccelerator>,
+        value: impl rt::Items<t::ElasticInferenceAccelerator>,
     ) -> Self {
-        self.0.input_mut().elastic_inference_accelerators = Some(value);
+        value.add_to(&mut self.0.input_mut().elastic_inference_accelerators);
         self
     }
     /// The tags to apply to the resources that are created during instance launch.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
@@ -1266,9 +1251,9 @@ impl RunInstances {
     #[inline]
     pub fn license_specifications(
         mut self,
-        value: Vec<t::LicenseConfigurationRequest>,
+        value: impl rt::Items<t::LicenseConfigurationRequest>,
     ) -> Self {
-        self.0.input_mut().license_specifications = Some(value);
+        value.add_to(&mut self.0.input_mut().license_specifications);
         self
     }
     /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html).
@@ -1332,9 +1317,9 @@ impl RunInstances {
     #[inline]
     pub fn secondary_interfaces(
         mut self,
-        value: Vec<t::InstanceSecondaryInterfaceSpecificationRequest>,
+        value: impl rt::Items<t::InstanceSecondaryInterfaceSpecificationRequest>,
     ) -> Self {
-        self.0.input_mut().secondary_interfaces = Some(value);
+        value.add_to(&mut self.0.input_mut().secondary_interfaces);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1380,9 +1365,9 @@ impl RunInstances {
     #[inline]
     pub fn network_interfaces(
         mut self,
-        value: Vec<t::InstanceNetworkInterfaceSpecification>,
+        value: impl rt::Items<t::InstanceNetworkInterfaceSpecification>,
     ) -> Self {
-        self.0.input_mut().network_interfaces = Some(value);
+        value.add_to(&mut self.0.input_mut().network_interfaces);
         self
     }
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
@@ -1401,16 +1386,14 @@ impl RunInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::Reservation, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::Reservation>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::Reservation, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::Reservation> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1418,7 +1401,7 @@ impl RunInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1490,18 +1473,16 @@ impl RunScheduledInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RunScheduledInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::RunScheduledInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RunScheduledInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::RunScheduledInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1509,7 +1490,7 @@ impl RunScheduledInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

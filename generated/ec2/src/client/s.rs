@@ -127,8 +127,8 @@ impl SearchLocalGatewayRoutes {
     }
     /// One or more filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -150,18 +150,16 @@ impl SearchLocalGatewayRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SearchLocalGatewayRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::SearchLocalGatewayRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SearchLocalGatewayRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::SearchLocalGatewayRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -169,7 +167,7 @@ impl SearchLocalGatewayRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -232,8 +230,8 @@ impl SearchTransitGatewayMulticastGroups {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -255,12 +253,12 @@ impl SearchTransitGatewayMulticastGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SearchTransitGatewayMulticastGroupsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult>,
     > {
         self.0.send()
     }
@@ -268,7 +266,7 @@ impl SearchTransitGatewayMulticastGroups {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::SearchTransitGatewayMulticastGroupsResult, rt::Error> {
+    ) -> rt::CallResult<t::SearchTransitGatewayMulticastGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -276,7 +274,7 @@ impl SearchTransitGatewayMulticastGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -338,8 +336,8 @@ impl SearchTransitGatewayRoutes {
     }
     /// One or more filters. The possible values are:
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = value;
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The maximum number of routes to return. If a value is not provided, the default is 1000.
@@ -361,20 +359,16 @@ impl SearchTransitGatewayRoutes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SearchTransitGatewayRoutesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::SearchTransitGatewayRoutesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::SearchTransitGatewayRoutesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::SearchTransitGatewayRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -382,7 +376,7 @@ impl SearchTransitGatewayRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -448,16 +442,14 @@ impl SendDiagnosticInterrupt {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -465,7 +457,7 @@ impl SendDiagnosticInterrupt {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -541,17 +533,20 @@ impl StartDeclarativePoliciesReport {
     }
     /// The tags to apply.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartDeclarativePoliciesReportResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartDeclarativePoliciesReportResult>,
     > {
         self.0.send()
     }
@@ -559,7 +554,7 @@ impl StartDeclarativePoliciesReport {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::StartDeclarativePoliciesReportResult, rt::Error> {
+    ) -> rt::CallResult<t::StartDeclarativePoliciesReportResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -567,7 +562,7 @@ impl StartDeclarativePoliciesReport {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -613,8 +608,8 @@ rt::operation_type!(
 impl StartInstances {
     /// The IDs of the instances.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// Reserved.
@@ -630,18 +625,16 @@ impl StartInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::StartInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::StartInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -649,7 +642,7 @@ impl StartInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -699,8 +692,11 @@ impl StartNetworkInsightsAccessScopeAnalysis {
     }
     /// The tags to apply.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -710,12 +706,12 @@ impl StartNetworkInsightsAccessScopeAnalysis {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult>,
     > {
         self.0.send()
     }
@@ -723,7 +719,7 @@ impl StartNetworkInsightsAccessScopeAnalysis {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::StartNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
+    ) -> rt::CallResult<t::StartNetworkInsightsAccessScopeAnalysisResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -731,7 +727,7 @@ impl StartNetworkInsightsAccessScopeAnalysis {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -778,20 +774,20 @@ impl StartNetworkInsightsAnalysis {
     }
     /// The member accounts that contain resources that the path can traverse.
     #[inline]
-    pub fn additional_accounts(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().additional_accounts = Some(value);
+    pub fn additional_accounts(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().additional_accounts);
         self
     }
     /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
     #[inline]
-    pub fn filter_in_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().filter_in_arns = Some(value);
+    pub fn filter_in_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_in_arns);
         self
     }
     /// The Amazon Resource Names (ARN) of the resources that the path will ignore.
     #[inline]
-    pub fn filter_out_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().filter_out_arns = Some(value);
+    pub fn filter_out_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().filter_out_arns);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -802,8 +798,11 @@ impl StartNetworkInsightsAnalysis {
     }
     /// The tags to apply.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn tag_specifications(
+        mut self,
+        value: impl rt::Items<t::TagSpecification>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -813,20 +812,18 @@ impl StartNetworkInsightsAnalysis {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartNetworkInsightsAnalysisResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartNetworkInsightsAnalysisResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::StartNetworkInsightsAnalysisResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::StartNetworkInsightsAnalysisResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -834,7 +831,7 @@ impl StartNetworkInsightsAnalysis {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -891,15 +888,12 @@ impl StartVpcEndpointServicePrivateDnsVerification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            t::StartVpcEndpointServicePrivateDnsVerificationResult,
-            rt::Error,
-        >,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult>,
     > {
         self.0.send()
     }
@@ -907,7 +901,7 @@ impl StartVpcEndpointServicePrivateDnsVerification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::StartVpcEndpointServicePrivateDnsVerificationResult, rt::Error> {
+    ) -> rt::CallResult<t::StartVpcEndpointServicePrivateDnsVerificationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -915,7 +909,7 @@ impl StartVpcEndpointServicePrivateDnsVerification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -963,8 +957,8 @@ rt::operation_type!(
 impl StopInstances {
     /// The IDs of the instances.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
@@ -992,18 +986,16 @@ impl StopInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StopInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::StopInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StopInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::StopInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1011,7 +1003,7 @@ impl StopInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -131,8 +131,8 @@ rt::operation_type!(
 impl UnassignIpv6Addresses {
     /// The IPv6 prefixes to unassign from the network interface.
     #[inline]
-    pub fn ipv6_prefixes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv6_prefixes = Some(value);
+    pub fn ipv6_prefixes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
     /// The ID of the network interface.
@@ -143,23 +143,21 @@ impl UnassignIpv6Addresses {
     }
     /// The IPv6 addresses to unassign from the network interface.
     #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
+    pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv6_addresses);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UnassignIpv6AddressesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::UnassignIpv6AddressesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UnassignIpv6AddressesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::UnassignIpv6AddressesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -167,7 +165,7 @@ impl UnassignIpv6Addresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -203,8 +201,8 @@ rt::operation_type!(
 impl UnassignPrivateIpAddresses {
     /// The IPv4 prefixes to unassign from the network interface.
     #[inline]
-    pub fn ipv4_prefixes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().ipv4_prefixes = Some(value);
+    pub fn ipv4_prefixes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
     /// The ID of the network interface.
@@ -215,21 +213,19 @@ impl UnassignPrivateIpAddresses {
     }
     /// The secondary private IP addresses to unassign from the network interface. You can specify this option multiple times to unassign more than one IP address.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -237,7 +233,7 @@ impl UnassignPrivateIpAddresses {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -284,8 +280,8 @@ impl UnassignPrivateNatGatewayAddress {
     }
     /// The private IPv4 addresses you want to unassign.
     #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = value;
+    pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
     /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
@@ -301,12 +297,12 @@ impl UnassignPrivateNatGatewayAddress {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UnassignPrivateNatGatewayAddressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UnassignPrivateNatGatewayAddressResult>,
     > {
         self.0.send()
     }
@@ -314,7 +310,7 @@ impl UnassignPrivateNatGatewayAddress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UnassignPrivateNatGatewayAddressResult, rt::Error> {
+    ) -> rt::CallResult<t::UnassignPrivateNatGatewayAddressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -322,7 +318,7 @@ impl UnassignPrivateNatGatewayAddress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -369,18 +365,16 @@ impl UnlockSnapshot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UnlockSnapshotResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::UnlockSnapshotResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UnlockSnapshotResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::UnlockSnapshotResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -388,7 +382,7 @@ impl UnlockSnapshot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -424,14 +418,14 @@ rt::operation_type!(
 impl UnmonitorInstances {
     /// The IDs of the instances.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
+    pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
     /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
     #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
+    pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metric_category_ids);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -441,18 +435,16 @@ impl UnmonitorInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UnmonitorInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::UnmonitorInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UnmonitorInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::UnmonitorInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -460,7 +452,7 @@ impl UnmonitorInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -502,14 +494,14 @@ rt::operation_type!(
 impl UpdateCapacityManagerMonitoredTagKeys {
     /// The tag keys to activate for monitoring. Once activated, these tag keys will be included as dimensions in capacity metric data.
     #[inline]
-    pub fn activate_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().activate_tag_keys = Some(value);
+    pub fn activate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().activate_tag_keys);
         self
     }
     /// The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data.
     #[inline]
-    pub fn deactivate_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().deactivate_tag_keys = Some(value);
+    pub fn deactivate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().deactivate_tag_keys);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -525,12 +517,12 @@ impl UpdateCapacityManagerMonitoredTagKeys {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateCapacityManagerMonitoredTagKeysResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult>,
     > {
         self.0.send()
     }
@@ -538,7 +530,7 @@ impl UpdateCapacityManagerMonitoredTagKeys {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateCapacityManagerMonitoredTagKeysResult, rt::Error> {
+    ) -> rt::CallResult<t::UpdateCapacityManagerMonitoredTagKeysResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -546,7 +538,7 @@ impl UpdateCapacityManagerMonitoredTagKeys {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -605,12 +597,12 @@ impl UpdateCapacityManagerOrganizationsAccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateCapacityManagerOrganizationsAccessResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult>,
     > {
         self.0.send()
     }
@@ -618,7 +610,7 @@ impl UpdateCapacityManagerOrganizationsAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateCapacityManagerOrganizationsAccessResult, rt::Error> {
+    ) -> rt::CallResult<t::UpdateCapacityManagerOrganizationsAccessResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -626,7 +618,7 @@ impl UpdateCapacityManagerOrganizationsAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -694,14 +686,13 @@ impl UpdateInterruptibleCapacityReservationAllocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::UpdateInterruptibleCapacityReservationAllocationResult,
-            rt::Error,
         >,
     > {
         self.0.send()
@@ -710,7 +701,7 @@ impl UpdateInterruptibleCapacityReservationAllocation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateInterruptibleCapacityReservationAllocationResult, rt::Error> {
+    ) -> rt::CallResult<t::UpdateInterruptibleCapacityReservationAllocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -718,7 +709,7 @@ impl UpdateInterruptibleCapacityReservationAllocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -778,26 +769,26 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     }
     /// The IP permissions for the security group rule. You must specify either the IP permissions or the description.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// The description for the egress security group rules. You must specify either the description or the IP permissions.
     #[inline]
     pub fn security_group_rule_descriptions(
         mut self,
-        value: Vec<t::SecurityGroupRuleDescription>,
+        value: impl rt::Items<t::SecurityGroupRuleDescription>,
     ) -> Self {
-        self.0.input_mut().security_group_rule_descriptions = Some(value);
+        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateSecurityGroupRuleDescriptionsEgressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult>,
     > {
         self.0.send()
     }
@@ -805,7 +796,7 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateSecurityGroupRuleDescriptionsEgressResult, rt::Error> {
+    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsEgressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -813,7 +804,7 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -873,26 +864,26 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     }
     /// The IP permissions for the security group rule. You must specify either IP permissions or a description.
     #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
+    pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
+        value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
     /// The description for the ingress security group rules. You must specify either a description or IP permissions.
     #[inline]
     pub fn security_group_rule_descriptions(
         mut self,
-        value: Vec<t::SecurityGroupRuleDescription>,
+        value: impl rt::Items<t::SecurityGroupRuleDescription>,
     ) -> Self {
-        self.0.input_mut().security_group_rule_descriptions = Some(value);
+        value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateSecurityGroupRuleDescriptionsIngressResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult>,
     > {
         self.0.send()
     }
@@ -900,7 +891,7 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateSecurityGroupRuleDescriptionsIngressResult, rt::Error> {
+    ) -> rt::CallResult<t::UpdateSecurityGroupRuleDescriptionsIngressResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -908,7 +899,7 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -41,8 +41,8 @@ rt::operation_type!(
 impl ValidateSecurityGroupQuotasForInterface {
     /// The IDs of the security groups to validate for association with a single network interface. You must specify at least one ID, and each ID must be unique. The number of IDs cannot exceed the maximum number of security groups allowed per network interface.
     #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = value;
+    pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -52,12 +52,12 @@ impl ValidateSecurityGroupQuotasForInterface {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ValidateSecurityGroupQuotasForInterfaceResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ValidateSecurityGroupQuotasForInterfaceResult>,
     > {
         self.0.send()
     }
@@ -65,7 +65,7 @@ impl ValidateSecurityGroupQuotasForInterface {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ValidateSecurityGroupQuotasForInterfaceResult, rt::Error> {
+    ) -> rt::CallResult<t::ValidateSecurityGroupQuotasForInterfaceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -73,7 +73,7 @@ impl ValidateSecurityGroupQuotasForInterface {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -133,21 +133,21 @@ impl ClassicAddress {
     pub fn public_ip(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `AllocationId` attribute, loaded on first use.
+    /// The `AllocationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn allocation_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.allocation_id.clone())
     }
-    /// The `AssociationId` attribute, loaded on first use.
+    /// The `AssociationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn association_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.association_id.clone())
     }
-    /// The `Domain` attribute, loaded on first use.
+    /// The `Domain` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn domain(
         &self,
@@ -156,28 +156,28 @@ impl ClassicAddress {
     > + '_ {
         self.0.attr(|d| d.domain.clone())
     }
-    /// The `NetworkInterfaceId` attribute, loaded on first use.
+    /// The `NetworkInterfaceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_interface_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.network_interface_id.clone())
     }
-    /// The `NetworkInterfaceOwnerId` attribute, loaded on first use.
+    /// The `NetworkInterfaceOwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_interface_owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.network_interface_owner_id.clone())
     }
-    /// The `PrivateIpAddress` attribute, loaded on first use.
+    /// The `PrivateIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_address(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.private_ip_address.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -186,49 +186,49 @@ impl ClassicAddress {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `PublicIpv4Pool` attribute, loaded on first use.
+    /// The `PublicIpv4Pool` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ipv4_pool(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_ipv4_pool.clone())
     }
-    /// The `NetworkBorderGroup` attribute, loaded on first use.
+    /// The `NetworkBorderGroup` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_border_group(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.network_border_group.clone())
     }
-    /// The `CustomerOwnedIp` attribute, loaded on first use.
+    /// The `CustomerOwnedIp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn customer_owned_ip(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.customer_owned_ip.clone())
     }
-    /// The `CustomerOwnedIpv4Pool` attribute, loaded on first use.
+    /// The `CustomerOwnedIpv4Pool` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn customer_owned_ipv4_pool(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.customer_owned_ipv4_pool.clone())
     }
-    /// The `CarrierIp` attribute, loaded on first use.
+    /// The `CarrierIp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn carrier_ip(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.carrier_ip.clone())
     }
-    /// The `SubnetId` attribute, loaded on first use.
+    /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn subnet_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.subnet_id.clone())
     }
-    /// The `ServiceManaged` attribute, loaded on first use.
+    /// The `ServiceManaged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn service_managed(
         &self,
@@ -237,7 +237,7 @@ impl ClassicAddress {
     > + '_ {
         self.0.attr(|d| d.service_managed.clone())
     }
-    /// The `InstanceId` attribute, loaded on first use.
+    /// The `InstanceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_id(
         &self,

@@ -135,14 +135,14 @@ impl DhcpOptions {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -156,7 +156,7 @@ impl DhcpOptions {
     pub fn dhcp_options_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `DhcpConfigurations` attribute, loaded on first use.
+    /// The `DhcpConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dhcp_configurations(
         &self,

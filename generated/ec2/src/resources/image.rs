@@ -151,21 +151,21 @@ impl Image {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `PlatformDetails` attribute, loaded on first use.
+    /// The `PlatformDetails` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform_details(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.platform_details.clone())
     }
-    /// The `UsageOperation` attribute, loaded on first use.
+    /// The `UsageOperation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.usage_operation.clone())
     }
-    /// The `BlockDeviceMappings` attribute, loaded on first use.
+    /// The `BlockDeviceMappings` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_device_mappings(
         &self,
@@ -174,21 +174,21 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.block_device_mappings.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `EnaSupport` attribute, loaded on first use.
+    /// The `EnaSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ena_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.ena_support)
     }
-    /// The `Hypervisor` attribute, loaded on first use.
+    /// The `Hypervisor` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hypervisor(
         &self,
@@ -197,28 +197,28 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.hypervisor.clone())
     }
-    /// The `ImageOwnerAlias` attribute, loaded on first use.
+    /// The `ImageOwnerAlias` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_owner_alias(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.image_owner_alias.clone())
     }
-    /// The `Name` attribute, loaded on first use.
+    /// The `Name` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.name.clone())
     }
-    /// The `RootDeviceName` attribute, loaded on first use.
+    /// The `RootDeviceName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.root_device_name.clone())
     }
-    /// The `RootDeviceType` attribute, loaded on first use.
+    /// The `RootDeviceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_type(
         &self,
@@ -227,14 +227,14 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.root_device_type.clone())
     }
-    /// The `SriovNetSupport` attribute, loaded on first use.
+    /// The `SriovNetSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sriov_net_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.sriov_net_support.clone())
     }
-    /// The `StateReason` attribute, loaded on first use.
+    /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason(
         &self,
@@ -243,7 +243,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.state_reason.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -252,7 +252,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VirtualizationType` attribute, loaded on first use.
+    /// The `VirtualizationType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn virtualization_type(
         &self,
@@ -261,7 +261,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.virtualization_type.clone())
     }
-    /// The `BootMode` attribute, loaded on first use.
+    /// The `BootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn boot_mode(
         &self,
@@ -270,7 +270,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.boot_mode.clone())
     }
-    /// The `TpmSupport` attribute, loaded on first use.
+    /// The `TpmSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tpm_support(
         &self,
@@ -279,14 +279,14 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.tpm_support.clone())
     }
-    /// The `DeprecationTime` attribute, loaded on first use.
+    /// The `DeprecationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deprecation_time(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.deprecation_time.clone())
     }
-    /// The `ImdsSupport` attribute, loaded on first use.
+    /// The `ImdsSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn imds_support(
         &self,
@@ -295,63 +295,63 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.imds_support.clone())
     }
-    /// The `SourceInstanceId` attribute, loaded on first use.
+    /// The `SourceInstanceId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_instance_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_instance_id.clone())
     }
-    /// The `DeregistrationProtection` attribute, loaded on first use.
+    /// The `DeregistrationProtection` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deregistration_protection(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.deregistration_protection.clone())
     }
-    /// The `LastLaunchedTime` attribute, loaded on first use.
+    /// The `LastLaunchedTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_launched_time(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.last_launched_time.clone())
     }
-    /// The `ImageAllowed` attribute, loaded on first use.
+    /// The `ImageAllowed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_allowed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.image_allowed)
     }
-    /// The `SourceImageId` attribute, loaded on first use.
+    /// The `SourceImageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_image_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_image_id.clone())
     }
-    /// The `SourceImageRegion` attribute, loaded on first use.
+    /// The `SourceImageRegion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_image_region(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_image_region.clone())
     }
-    /// The `FreeTierEligible` attribute, loaded on first use.
+    /// The `FreeTierEligible` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn free_tier_eligible(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.free_tier_eligible)
     }
-    /// The `PublicSsmParameterName` attribute, loaded on first use.
+    /// The `PublicSsmParameterName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ssm_parameter_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_ssm_parameter_name.clone())
     }
-    /// The `ImageWatermarks` attribute, loaded on first use.
+    /// The `ImageWatermarks` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_watermarks(
         &self,
@@ -360,7 +360,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.image_watermarks.clone())
     }
-    /// The `ScanResults` attribute, loaded on first use.
+    /// The `ScanResults` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn scan_results(
         &self,
@@ -369,7 +369,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.scan_results.clone())
     }
-    /// The `InstanceTypeSpecification` attribute, loaded on first use.
+    /// The `InstanceTypeSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_type_specification(
         &self,
@@ -383,14 +383,14 @@ impl Image {
     pub fn image_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `ImageLocation` attribute, loaded on first use.
+    /// The `ImageLocation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_location(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.image_location.clone())
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -399,28 +399,28 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `CreationDate` attribute, loaded on first use.
+    /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.creation_date.clone())
     }
-    /// The `Public` attribute, loaded on first use.
+    /// The `Public` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.public)
     }
-    /// The `ProductCodes` attribute, loaded on first use.
+    /// The `ProductCodes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn product_codes(
         &self,
@@ -429,7 +429,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.product_codes.clone())
     }
-    /// The `Architecture` attribute, loaded on first use.
+    /// The `Architecture` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn architecture(
         &self,
@@ -438,7 +438,7 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.architecture.clone())
     }
-    /// The `ImageType` attribute, loaded on first use.
+    /// The `ImageType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_type(
         &self,
@@ -447,21 +447,21 @@ impl Image {
     > + '_ {
         self.0.attr(|d| d.image_type.clone())
     }
-    /// The `KernelId` attribute, loaded on first use.
+    /// The `KernelId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn kernel_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.kernel_id.clone())
     }
-    /// The `RamdiskId` attribute, loaded on first use.
+    /// The `RamdiskId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ramdisk_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.ramdisk_id.clone())
     }
-    /// The `Platform` attribute, loaded on first use.
+    /// The `Platform` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform(
         &self,

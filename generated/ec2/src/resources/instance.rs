@@ -428,7 +428,7 @@ impl Instance {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Architecture` attribute, loaded on first use.
+    /// The `Architecture` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn architecture(
         &self,
@@ -437,7 +437,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.architecture.clone())
     }
-    /// The `BlockDeviceMappings` attribute, loaded on first use.
+    /// The `BlockDeviceMappings` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_device_mappings(
         &self,
@@ -446,28 +446,28 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.block_device_mappings.clone())
     }
-    /// The `ClientToken` attribute, loaded on first use.
+    /// The `ClientToken` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn client_token(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.client_token.clone())
     }
-    /// The `EbsOptimized` attribute, loaded on first use.
+    /// The `EbsOptimized` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ebs_optimized(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.ebs_optimized)
     }
-    /// The `EnaSupport` attribute, loaded on first use.
+    /// The `EnaSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ena_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.ena_support)
     }
-    /// The `Hypervisor` attribute, loaded on first use.
+    /// The `Hypervisor` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hypervisor(
         &self,
@@ -476,7 +476,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.hypervisor.clone())
     }
-    /// The `IamInstanceProfile` attribute, loaded on first use.
+    /// The `IamInstanceProfile` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn iam_instance_profile(
         &self,
@@ -485,7 +485,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.iam_instance_profile.clone())
     }
-    /// The `InstanceLifecycle` attribute, loaded on first use.
+    /// The `InstanceLifecycle` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_lifecycle(
         &self,
@@ -494,7 +494,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.instance_lifecycle.clone())
     }
-    /// The `ElasticGpuAssociations` attribute, loaded on first use.
+    /// The `ElasticGpuAssociations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn elastic_gpu_associations(
         &self,
@@ -503,7 +503,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.elastic_gpu_associations.clone())
     }
-    /// The `ElasticInferenceAcceleratorAssociations` attribute, loaded on first use.
+    /// The `ElasticInferenceAcceleratorAssociations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn elastic_inference_accelerator_associations(
         &self,
@@ -515,7 +515,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.elastic_inference_accelerator_associations.clone())
     }
-    /// The `NetworkInterfaces` attribute, loaded on first use.
+    /// The `NetworkInterfaces` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_interfaces_attribute(
         &self,
@@ -524,21 +524,21 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.network_interfaces.clone())
     }
-    /// The `OutpostArn` attribute, loaded on first use.
+    /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outpost_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.outpost_arn.clone())
     }
-    /// The `RootDeviceName` attribute, loaded on first use.
+    /// The `RootDeviceName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.root_device_name.clone())
     }
-    /// The `RootDeviceType` attribute, loaded on first use.
+    /// The `RootDeviceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn root_device_type(
         &self,
@@ -547,7 +547,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.root_device_type.clone())
     }
-    /// The `SecurityGroups` attribute, loaded on first use.
+    /// The `SecurityGroups` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn security_groups(
         &self,
@@ -556,28 +556,28 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.security_groups.clone())
     }
-    /// The `SourceDestCheck` attribute, loaded on first use.
+    /// The `SourceDestCheck` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_dest_check(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_dest_check)
     }
-    /// The `SpotInstanceRequestId` attribute, loaded on first use.
+    /// The `SpotInstanceRequestId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn spot_instance_request_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.spot_instance_request_id.clone())
     }
-    /// The `SriovNetSupport` attribute, loaded on first use.
+    /// The `SriovNetSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sriov_net_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.sriov_net_support.clone())
     }
-    /// The `StateReason` attribute, loaded on first use.
+    /// The `StateReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_reason(
         &self,
@@ -586,7 +586,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.state_reason.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -595,7 +595,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VirtualizationType` attribute, loaded on first use.
+    /// The `VirtualizationType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn virtualization_type(
         &self,
@@ -604,7 +604,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.virtualization_type.clone())
     }
-    /// The `CpuOptions` attribute, loaded on first use.
+    /// The `CpuOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cpu_options(
         &self,
@@ -613,21 +613,21 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.cpu_options.clone())
     }
-    /// The `CapacityBlockId` attribute, loaded on first use.
+    /// The `CapacityBlockId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_block_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.capacity_block_id.clone())
     }
-    /// The `CapacityReservationId` attribute, loaded on first use.
+    /// The `CapacityReservationId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_reservation_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.capacity_reservation_id.clone())
     }
-    /// The `CapacityReservationSpecification` attribute, loaded on first use.
+    /// The `CapacityReservationSpecification` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn capacity_reservation_specification(
         &self,
@@ -636,7 +636,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.capacity_reservation_specification.clone())
     }
-    /// The `HibernationOptions` attribute, loaded on first use.
+    /// The `HibernationOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn hibernation_options(
         &self,
@@ -645,7 +645,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.hibernation_options.clone())
     }
-    /// The `Licenses` attribute, loaded on first use.
+    /// The `Licenses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn licenses(
         &self,
@@ -654,7 +654,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.licenses.clone())
     }
-    /// The `MetadataOptions` attribute, loaded on first use.
+    /// The `MetadataOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn metadata_options(
         &self,
@@ -663,7 +663,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.metadata_options.clone())
     }
-    /// The `EnclaveOptions` attribute, loaded on first use.
+    /// The `EnclaveOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enclave_options(
         &self,
@@ -672,7 +672,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.enclave_options.clone())
     }
-    /// The `BootMode` attribute, loaded on first use.
+    /// The `BootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn boot_mode(
         &self,
@@ -681,21 +681,21 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.boot_mode.clone())
     }
-    /// The `PlatformDetails` attribute, loaded on first use.
+    /// The `PlatformDetails` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform_details(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.platform_details.clone())
     }
-    /// The `UsageOperation` attribute, loaded on first use.
+    /// The `UsageOperation` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.usage_operation.clone())
     }
-    /// The `UsageOperationUpdateTime` attribute, loaded on first use.
+    /// The `UsageOperationUpdateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn usage_operation_update_time(
         &self,
@@ -704,7 +704,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.usage_operation_update_time)
     }
-    /// The `PrivateDnsNameOptions` attribute, loaded on first use.
+    /// The `PrivateDnsNameOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name_options(
         &self,
@@ -713,21 +713,21 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.private_dns_name_options.clone())
     }
-    /// The `Ipv6Address` attribute, loaded on first use.
+    /// The `Ipv6Address` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_address(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.ipv6_address.clone())
     }
-    /// The `TpmSupport` attribute, loaded on first use.
+    /// The `TpmSupport` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tpm_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.tpm_support.clone())
     }
-    /// The `MaintenanceOptions` attribute, loaded on first use.
+    /// The `MaintenanceOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn maintenance_options(
         &self,
@@ -736,7 +736,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.maintenance_options.clone())
     }
-    /// The `CurrentInstanceBootMode` attribute, loaded on first use.
+    /// The `CurrentInstanceBootMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn current_instance_boot_mode(
         &self,
@@ -745,7 +745,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.current_instance_boot_mode.clone())
     }
-    /// The `NetworkPerformanceOptions` attribute, loaded on first use.
+    /// The `NetworkPerformanceOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn network_performance_options(
         &self,
@@ -754,7 +754,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.network_performance_options.clone())
     }
-    /// The `Operator` attribute, loaded on first use.
+    /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
@@ -763,7 +763,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.operator.clone())
     }
-    /// The `SecondaryInterfaces` attribute, loaded on first use.
+    /// The `SecondaryInterfaces` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn secondary_interfaces(
         &self,
@@ -777,14 +777,14 @@ impl Instance {
     pub fn instance_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `ImageId` attribute, loaded on first use.
+    /// The `ImageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn image_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.image_id.clone())
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -793,42 +793,42 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `PrivateDnsName` attribute, loaded on first use.
+    /// The `PrivateDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.private_dns_name.clone())
     }
-    /// The `PublicDnsName` attribute, loaded on first use.
+    /// The `PublicDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_dns_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_dns_name.clone())
     }
-    /// The `StateTransitionReason` attribute, loaded on first use.
+    /// The `StateTransitionReason` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_transition_reason(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.state_transition_reason.clone())
     }
-    /// The `KeyName` attribute, loaded on first use.
+    /// The `KeyName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key_name.clone())
     }
-    /// The `AmiLaunchIndex` attribute, loaded on first use.
+    /// The `AmiLaunchIndex` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ami_launch_index(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.ami_launch_index)
     }
-    /// The `ProductCodes` attribute, loaded on first use.
+    /// The `ProductCodes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn product_codes(
         &self,
@@ -837,7 +837,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.product_codes.clone())
     }
-    /// The `InstanceType` attribute, loaded on first use.
+    /// The `InstanceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_type(
         &self,
@@ -846,7 +846,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.instance_type.clone())
     }
-    /// The `LaunchTime` attribute, loaded on first use.
+    /// The `LaunchTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn launch_time(
         &self,
@@ -855,7 +855,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.launch_time)
     }
-    /// The `Placement` attribute, loaded on first use.
+    /// The `Placement` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn placement(
         &self,
@@ -864,21 +864,21 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.placement.clone())
     }
-    /// The `KernelId` attribute, loaded on first use.
+    /// The `KernelId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn kernel_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.kernel_id.clone())
     }
-    /// The `RamdiskId` attribute, loaded on first use.
+    /// The `RamdiskId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ramdisk_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.ramdisk_id.clone())
     }
-    /// The `Platform` attribute, loaded on first use.
+    /// The `Platform` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn platform(
         &self,
@@ -887,7 +887,7 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.platform.clone())
     }
-    /// The `Monitoring` attribute, loaded on first use.
+    /// The `Monitoring` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn monitoring(
         &self,
@@ -896,28 +896,28 @@ impl Instance {
     > + '_ {
         self.0.attr(|d| d.monitoring.clone())
     }
-    /// The `SubnetId` attribute, loaded on first use.
+    /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn subnet_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.subnet_id.clone())
     }
-    /// The `VpcId` attribute, loaded on first use.
+    /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vpc_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vpc_id.clone())
     }
-    /// The `PrivateIpAddress` attribute, loaded on first use.
+    /// The `PrivateIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_address(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.private_ip_address.clone())
     }
-    /// The `PublicIpAddress` attribute, loaded on first use.
+    /// The `PublicIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ip_address(
         &self,

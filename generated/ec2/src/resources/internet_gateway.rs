@@ -146,7 +146,7 @@ impl InternetGateway {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Attachments` attribute, loaded on first use.
+    /// The `Attachments` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attachments(
         &self,
@@ -160,14 +160,14 @@ impl InternetGateway {
     pub fn internet_gateway_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

@@ -96,14 +96,14 @@ impl KeyPair {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `KeyPairId` attribute, loaded on first use.
+    /// The `KeyPairId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_pair_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key_pair_id.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -117,14 +117,14 @@ impl KeyPair {
     pub fn key_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `KeyFingerprint` attribute, loaded on first use.
+    /// The `KeyFingerprint` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_fingerprint(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key_fingerprint.clone())
     }
-    /// The `KeyMaterial` attribute, loaded on first use.
+    /// The `KeyMaterial` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_material(
         &self,

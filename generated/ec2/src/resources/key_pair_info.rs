@@ -110,14 +110,14 @@ impl KeyPairInfo {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `KeyPairId` attribute, loaded on first use.
+    /// The `KeyPairId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_pair_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key_pair_id.clone())
     }
-    /// The `KeyType` attribute, loaded on first use.
+    /// The `KeyType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_type(
         &self,
@@ -126,7 +126,7 @@ impl KeyPairInfo {
     > + '_ {
         self.0.attr(|d| d.key_type.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -135,14 +135,14 @@ impl KeyPairInfo {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `PublicKey` attribute, loaded on first use.
+    /// The `PublicKey` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_key(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_key.clone())
     }
-    /// The `CreateTime` attribute, loaded on first use.
+    /// The `CreateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_time(
         &self,
@@ -156,7 +156,7 @@ impl KeyPairInfo {
     pub fn key_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `KeyFingerprint` attribute, loaded on first use.
+    /// The `KeyFingerprint` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key_fingerprint(
         &self,

@@ -166,7 +166,7 @@ impl NetworkAcl {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Associations` attribute, loaded on first use.
+    /// The `Associations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn associations(
         &self,
@@ -175,7 +175,7 @@ impl NetworkAcl {
     > + '_ {
         self.0.attr(|d| d.associations.clone())
     }
-    /// The `Entries` attribute, loaded on first use.
+    /// The `Entries` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn entries(
         &self,
@@ -184,7 +184,7 @@ impl NetworkAcl {
     > + '_ {
         self.0.attr(|d| d.entries.clone())
     }
-    /// The `IsDefault` attribute, loaded on first use.
+    /// The `IsDefault` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_default(
         &self,
@@ -196,7 +196,7 @@ impl NetworkAcl {
     pub fn network_acl_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -205,14 +205,14 @@ impl NetworkAcl {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VpcId` attribute, loaded on first use.
+    /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vpc_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vpc_id.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,

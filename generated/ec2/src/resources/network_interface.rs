@@ -203,7 +203,7 @@ impl NetworkInterface {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Association` attribute, loaded on first use.
+    /// The `Association` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn association_attribute(
         &self,
@@ -212,7 +212,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.association.clone())
     }
-    /// The `Attachment` attribute, loaded on first use.
+    /// The `Attachment` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attachment(
         &self,
@@ -221,14 +221,14 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.attachment.clone())
     }
-    /// The `AvailabilityZone` attribute, loaded on first use.
+    /// The `AvailabilityZone` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.availability_zone.clone())
     }
-    /// The `ConnectionTrackingConfiguration` attribute, loaded on first use.
+    /// The `ConnectionTrackingConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn connection_tracking_configuration(
         &self,
@@ -237,14 +237,14 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.connection_tracking_configuration.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `Groups` attribute, loaded on first use.
+    /// The `Groups` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn groups(
         &self,
@@ -253,7 +253,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.groups.clone())
     }
-    /// The `InterfaceType` attribute, loaded on first use.
+    /// The `InterfaceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn interface_type(
         &self,
@@ -262,7 +262,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.interface_type.clone())
     }
-    /// The `Ipv6Addresses` attribute, loaded on first use.
+    /// The `Ipv6Addresses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_addresses(
         &self,
@@ -271,7 +271,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.ipv6_addresses.clone())
     }
-    /// The `MacAddress` attribute, loaded on first use.
+    /// The `MacAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn mac_address(
         &self,
@@ -283,35 +283,35 @@ impl NetworkInterface {
     pub fn network_interface_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `OutpostArn` attribute, loaded on first use.
+    /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outpost_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.outpost_arn.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `PrivateDnsName` attribute, loaded on first use.
+    /// The `PrivateDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_dns_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.private_dns_name.clone())
     }
-    /// The `PublicDnsName` attribute, loaded on first use.
+    /// The `PublicDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_dns_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_dns_name.clone())
     }
-    /// The `PublicIpDnsNameOptions` attribute, loaded on first use.
+    /// The `PublicIpDnsNameOptions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ip_dns_name_options(
         &self,
@@ -320,14 +320,14 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.public_ip_dns_name_options.clone())
     }
-    /// The `PrivateIpAddress` attribute, loaded on first use.
+    /// The `PrivateIpAddress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_address(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.private_ip_address.clone())
     }
-    /// The `PrivateIpAddresses` attribute, loaded on first use.
+    /// The `PrivateIpAddresses` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_ip_addresses(
         &self,
@@ -336,7 +336,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.private_ip_addresses.clone())
     }
-    /// The `Ipv4Prefixes` attribute, loaded on first use.
+    /// The `Ipv4Prefixes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv4_prefixes(
         &self,
@@ -345,7 +345,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.ipv4_prefixes.clone())
     }
-    /// The `Ipv6Prefixes` attribute, loaded on first use.
+    /// The `Ipv6Prefixes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_prefixes(
         &self,
@@ -354,28 +354,28 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.ipv6_prefixes.clone())
     }
-    /// The `RequesterId` attribute, loaded on first use.
+    /// The `RequesterId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn requester_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.requester_id.clone())
     }
-    /// The `RequesterManaged` attribute, loaded on first use.
+    /// The `RequesterManaged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn requester_managed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.requester_managed)
     }
-    /// The `SourceDestCheck` attribute, loaded on first use.
+    /// The `SourceDestCheck` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_dest_check(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_dest_check)
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
@@ -384,14 +384,14 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `SubnetId` attribute, loaded on first use.
+    /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn subnet_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.subnet_id.clone())
     }
-    /// The `TagSet` attribute, loaded on first use.
+    /// The `TagSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tag_set(
         &self,
@@ -400,35 +400,35 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.tag_set.clone())
     }
-    /// The `VpcId` attribute, loaded on first use.
+    /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vpc_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vpc_id.clone())
     }
-    /// The `DenyAllIgwTraffic` attribute, loaded on first use.
+    /// The `DenyAllIgwTraffic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn deny_all_igw_traffic(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.deny_all_igw_traffic)
     }
-    /// The `Ipv6Native` attribute, loaded on first use.
+    /// The `Ipv6Native` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_native(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.ipv6_native)
     }
-    /// The `Ipv6Address` attribute, loaded on first use.
+    /// The `Ipv6Address` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_address(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.ipv6_address.clone())
     }
-    /// The `Operator` attribute, loaded on first use.
+    /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
@@ -437,7 +437,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.operator.clone())
     }
-    /// The `AssociatedSubnets` attribute, loaded on first use.
+    /// The `AssociatedSubnets` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn associated_subnets(
         &self,
@@ -446,7 +446,7 @@ impl NetworkInterface {
     > + '_ {
         self.0.attr(|d| d.associated_subnets.clone())
     }
-    /// The `AvailabilityZoneId` attribute, loaded on first use.
+    /// The `AvailabilityZoneId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone_id(
         &self,

@@ -134,35 +134,35 @@ impl NetworkInterfaceAssociation {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `CarrierIp` attribute, loaded on first use.
+    /// The `CarrierIp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn carrier_ip(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.carrier_ip.clone())
     }
-    /// The `CustomerOwnedIp` attribute, loaded on first use.
+    /// The `CustomerOwnedIp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn customer_owned_ip(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.customer_owned_ip.clone())
     }
-    /// The `IpOwnerId` attribute, loaded on first use.
+    /// The `IpOwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ip_owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.ip_owner_id.clone())
     }
-    /// The `PublicDnsName` attribute, loaded on first use.
+    /// The `PublicDnsName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_dns_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_dns_name.clone())
     }
-    /// The `PublicIp` attribute, loaded on first use.
+    /// The `PublicIp` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ip(
         &self,

@@ -134,7 +134,7 @@ impl PlacementGroup {
     pub fn group_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -143,7 +143,7 @@ impl PlacementGroup {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `Strategy` attribute, loaded on first use.
+    /// The `Strategy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn strategy(
         &self,
@@ -152,21 +152,21 @@ impl PlacementGroup {
     > + '_ {
         self.0.attr(|d| d.strategy.clone())
     }
-    /// The `PartitionCount` attribute, loaded on first use.
+    /// The `PartitionCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn partition_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.partition_count)
     }
-    /// The `GroupId` attribute, loaded on first use.
+    /// The `GroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn group_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.group_id.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -175,14 +175,14 @@ impl PlacementGroup {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `GroupArn` attribute, loaded on first use.
+    /// The `GroupArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn group_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.group_arn.clone())
     }
-    /// The `SpreadLevel` attribute, loaded on first use.
+    /// The `SpreadLevel` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn spread_level(
         &self,
@@ -191,14 +191,14 @@ impl PlacementGroup {
     > + '_ {
         self.0.attr(|d| d.spread_level.clone())
     }
-    /// The `LinkedGroupId` attribute, loaded on first use.
+    /// The `LinkedGroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn linked_group_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.linked_group_id.clone())
     }
-    /// The `Operator` attribute, loaded on first use.
+    /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
@@ -207,7 +207,7 @@ impl PlacementGroup {
     > + '_ {
         self.0.attr(|d| d.operator.clone())
     }
-    /// The `ParentGroupId` attribute, loaded on first use.
+    /// The `ParentGroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn parent_group_id(
         &self,

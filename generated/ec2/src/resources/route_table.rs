@@ -168,7 +168,7 @@ impl RouteTable {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Associations` attribute, loaded on first use.
+    /// The `Associations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn associations_attribute(
         &self,
@@ -177,7 +177,7 @@ impl RouteTable {
     > + '_ {
         self.0.attr(|d| d.associations.clone())
     }
-    /// The `PropagatingVgws` attribute, loaded on first use.
+    /// The `PropagatingVgws` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn propagating_vgws(
         &self,
@@ -191,7 +191,7 @@ impl RouteTable {
     pub fn route_table_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Routes` attribute, loaded on first use.
+    /// The `Routes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn routes_attribute(
         &self,
@@ -200,7 +200,7 @@ impl RouteTable {
     > + '_ {
         self.0.attr(|d| d.routes.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -209,14 +209,14 @@ impl RouteTable {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VpcId` attribute, loaded on first use.
+    /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vpc_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vpc_id.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,

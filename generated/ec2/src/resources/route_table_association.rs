@@ -125,7 +125,7 @@ impl RouteTableAssociation {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Main` attribute, loaded on first use.
+    /// The `Main` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn main(
         &self,
@@ -137,35 +137,35 @@ impl RouteTableAssociation {
     pub fn route_table_association_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `RouteTableId` attribute, loaded on first use.
+    /// The `RouteTableId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn route_table_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.route_table_id.clone())
     }
-    /// The `SubnetId` attribute, loaded on first use.
+    /// The `SubnetId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn subnet_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.subnet_id.clone())
     }
-    /// The `GatewayId` attribute, loaded on first use.
+    /// The `GatewayId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn gateway_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.gateway_id.clone())
     }
-    /// The `PublicIpv4Pool` attribute, loaded on first use.
+    /// The `PublicIpv4Pool` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn public_ipv4_pool(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.public_ipv4_pool.clone())
     }
-    /// The `AssociationState` attribute, loaded on first use.
+    /// The `AssociationState` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn association_state(
         &self,

@@ -169,7 +169,7 @@ impl SecurityGroup {
     pub fn group_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `IpPermissionsEgress` attribute, loaded on first use.
+    /// The `IpPermissionsEgress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ip_permissions_egress(
         &self,
@@ -178,7 +178,7 @@ impl SecurityGroup {
     > + '_ {
         self.0.attr(|d| d.ip_permissions_egress.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -187,42 +187,42 @@ impl SecurityGroup {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VpcId` attribute, loaded on first use.
+    /// The `VpcId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vpc_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vpc_id.clone())
     }
-    /// The `SecurityGroupArn` attribute, loaded on first use.
+    /// The `SecurityGroupArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn security_group_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.security_group_arn.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `GroupName` attribute, loaded on first use.
+    /// The `GroupName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn group_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.group_name.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `IpPermissions` attribute, loaded on first use.
+    /// The `IpPermissions` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ip_permissions(
         &self,

@@ -164,21 +164,21 @@ impl Snapshot {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `OwnerAlias` attribute, loaded on first use.
+    /// The `OwnerAlias` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_alias(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_alias.clone())
     }
-    /// The `OutpostArn` attribute, loaded on first use.
+    /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outpost_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.outpost_arn.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -187,7 +187,7 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `StorageTier` attribute, loaded on first use.
+    /// The `StorageTier` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_tier(
         &self,
@@ -196,7 +196,7 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.storage_tier.clone())
     }
-    /// The `RestoreExpiryTime` attribute, loaded on first use.
+    /// The `RestoreExpiryTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_expiry_time(
         &self,
@@ -205,7 +205,7 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.restore_expiry_time)
     }
-    /// The `SseType` attribute, loaded on first use.
+    /// The `SseType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_type(
         &self,
@@ -214,14 +214,14 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.sse_type.clone())
     }
-    /// The `AvailabilityZone` attribute, loaded on first use.
+    /// The `AvailabilityZone` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.availability_zone.clone())
     }
-    /// The `TransferType` attribute, loaded on first use.
+    /// The `TransferType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn transfer_type(
         &self,
@@ -230,14 +230,14 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.transfer_type.clone())
     }
-    /// The `CompletionDurationMinutes` attribute, loaded on first use.
+    /// The `CompletionDurationMinutes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn completion_duration_minutes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.completion_duration_minutes)
     }
-    /// The `CompletionTime` attribute, loaded on first use.
+    /// The `CompletionTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn completion_time(
         &self,
@@ -246,14 +246,14 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.completion_time)
     }
-    /// The `FullSnapshotSizeInBytes` attribute, loaded on first use.
+    /// The `FullSnapshotSizeInBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn full_snapshot_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.full_snapshot_size_in_bytes)
     }
-    /// The `AssociatedKmsKeys` attribute, loaded on first use.
+    /// The `AssociatedKmsKeys` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn associated_kms_keys(
         &self,
@@ -267,14 +267,14 @@ impl Snapshot {
     pub fn snapshot_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `VolumeId` attribute, loaded on first use.
+    /// The `VolumeId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn volume_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.volume_id.clone())
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -283,14 +283,14 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `StateMessage` attribute, loaded on first use.
+    /// The `StateMessage` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state_message(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.state_message.clone())
     }
-    /// The `StartTime` attribute, loaded on first use.
+    /// The `StartTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn start_time(
         &self,
@@ -299,49 +299,49 @@ impl Snapshot {
     > + '_ {
         self.0.attr(|d| d.start_time)
     }
-    /// The `Progress` attribute, loaded on first use.
+    /// The `Progress` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn progress(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.progress.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `VolumeSize` attribute, loaded on first use.
+    /// The `VolumeSize` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn volume_size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.volume_size)
     }
-    /// The `Encrypted` attribute, loaded on first use.
+    /// The `Encrypted` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn encrypted(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.encrypted)
     }
-    /// The `KmsKeyId` attribute, loaded on first use.
+    /// The `KmsKeyId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn kms_key_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.kms_key_id.clone())
     }
-    /// The `DataEncryptionKeyId` attribute, loaded on first use.
+    /// The `DataEncryptionKeyId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn data_encryption_key_id(
         &self,

@@ -168,7 +168,7 @@ impl Tag {
     pub fn value(&self) -> &str {
         self.0.id(2usize)
     }
-    /// The `ResourceType` attribute, loaded on first use.
+    /// The `ResourceType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn resource_type(
         &self,

@@ -207,35 +207,35 @@ impl Volume {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `AvailabilityZoneId` attribute, loaded on first use.
+    /// The `AvailabilityZoneId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.availability_zone_id.clone())
     }
-    /// The `OutpostArn` attribute, loaded on first use.
+    /// The `OutpostArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn outpost_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.outpost_arn.clone())
     }
-    /// The `SourceVolumeId` attribute, loaded on first use.
+    /// The `SourceVolumeId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_volume_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.source_volume_id.clone())
     }
-    /// The `Iops` attribute, loaded on first use.
+    /// The `Iops` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn iops(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.iops)
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -244,7 +244,7 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `VolumeType` attribute, loaded on first use.
+    /// The `VolumeType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn volume_type(
         &self,
@@ -253,28 +253,28 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.volume_type.clone())
     }
-    /// The `FastRestored` attribute, loaded on first use.
+    /// The `FastRestored` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn fast_restored(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.fast_restored)
     }
-    /// The `MultiAttachEnabled` attribute, loaded on first use.
+    /// The `MultiAttachEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn multi_attach_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.multi_attach_enabled)
     }
-    /// The `Throughput` attribute, loaded on first use.
+    /// The `Throughput` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn throughput(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.throughput)
     }
-    /// The `SseType` attribute, loaded on first use.
+    /// The `SseType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sse_type(
         &self,
@@ -283,7 +283,7 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.sse_type.clone())
     }
-    /// The `Operator` attribute, loaded on first use.
+    /// The `Operator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn operator(
         &self,
@@ -292,21 +292,21 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.operator.clone())
     }
-    /// The `VolumeInitializationRate` attribute, loaded on first use.
+    /// The `VolumeInitializationRate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn volume_initialization_rate(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.volume_initialization_rate)
     }
-    /// The `VolumeArn` attribute, loaded on first use.
+    /// The `VolumeArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn volume_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.volume_arn.clone())
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
@@ -318,28 +318,28 @@ impl Volume {
     pub fn volume_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Size` attribute, loaded on first use.
+    /// The `Size` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.size)
     }
-    /// The `SnapshotId` attribute, loaded on first use.
+    /// The `SnapshotId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn snapshot_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.snapshot_id.clone())
     }
-    /// The `AvailabilityZone` attribute, loaded on first use.
+    /// The `AvailabilityZone` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn availability_zone(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.availability_zone.clone())
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -348,7 +348,7 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `CreateTime` attribute, loaded on first use.
+    /// The `CreateTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_time(
         &self,
@@ -357,7 +357,7 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.create_time)
     }
-    /// The `Attachments` attribute, loaded on first use.
+    /// The `Attachments` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attachments(
         &self,
@@ -366,14 +366,14 @@ impl Volume {
     > + '_ {
         self.0.attr(|d| d.attachments.clone())
     }
-    /// The `Encrypted` attribute, loaded on first use.
+    /// The `Encrypted` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn encrypted(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.encrypted)
     }
-    /// The `KmsKeyId` attribute, loaded on first use.
+    /// The `KmsKeyId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn kms_key_id(
         &self,

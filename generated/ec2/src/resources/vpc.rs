@@ -428,14 +428,14 @@ impl Vpc {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `OwnerId` attribute, loaded on first use.
+    /// The `OwnerId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner_id.clone())
     }
-    /// The `InstanceTenancy` attribute, loaded on first use.
+    /// The `InstanceTenancy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_tenancy(
         &self,
@@ -444,7 +444,7 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.instance_tenancy.clone())
     }
-    /// The `Ipv6CidrBlockAssociationSet` attribute, loaded on first use.
+    /// The `Ipv6CidrBlockAssociationSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn ipv6_cidr_block_association_set(
         &self,
@@ -453,7 +453,7 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.ipv6_cidr_block_association_set.clone())
     }
-    /// The `CidrBlockAssociationSet` attribute, loaded on first use.
+    /// The `CidrBlockAssociationSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cidr_block_association_set(
         &self,
@@ -462,14 +462,14 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.cidr_block_association_set.clone())
     }
-    /// The `IsDefault` attribute, loaded on first use.
+    /// The `IsDefault` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_default(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.is_default)
     }
-    /// The `EncryptionControl` attribute, loaded on first use.
+    /// The `EncryptionControl` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn encryption_control(
         &self,
@@ -478,7 +478,7 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.encryption_control.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -487,7 +487,7 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `BlockPublicAccessStates` attribute, loaded on first use.
+    /// The `BlockPublicAccessStates` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn block_public_access_states(
         &self,
@@ -501,7 +501,7 @@ impl Vpc {
     pub fn vpc_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `State` attribute, loaded on first use.
+    /// The `State` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn state(
         &self,
@@ -510,14 +510,14 @@ impl Vpc {
     > + '_ {
         self.0.attr(|d| d.state.clone())
     }
-    /// The `CidrBlock` attribute, loaded on first use.
+    /// The `CidrBlock` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cidr_block(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.cidr_block.clone())
     }
-    /// The `DhcpOptionsId` attribute, loaded on first use.
+    /// The `DhcpOptionsId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn dhcp_options_id(
         &self,

@@ -143,7 +143,7 @@ impl VpcPeeringConnection {
     pub fn id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `AccepterVpcInfo` attribute, loaded on first use.
+    /// The `AccepterVpcInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn accepter_vpc_info(
         &self,
@@ -152,7 +152,7 @@ impl VpcPeeringConnection {
     > + '_ {
         self.0.attr(|d| d.accepter_vpc_info.clone())
     }
-    /// The `ExpirationTime` attribute, loaded on first use.
+    /// The `ExpirationTime` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn expiration_time(
         &self,
@@ -161,7 +161,7 @@ impl VpcPeeringConnection {
     > + '_ {
         self.0.attr(|d| d.expiration_time)
     }
-    /// The `RequesterVpcInfo` attribute, loaded on first use.
+    /// The `RequesterVpcInfo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn requester_vpc_info(
         &self,
@@ -170,7 +170,7 @@ impl VpcPeeringConnection {
     > + '_ {
         self.0.attr(|d| d.requester_vpc_info.clone())
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
@@ -179,7 +179,7 @@ impl VpcPeeringConnection {
     > + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -193,7 +193,7 @@ impl VpcPeeringConnection {
     pub fn vpc_peering_connection_id(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `MultipathResilienceStatus` attribute, loaded on first use.
+    /// The `MultipathResilienceStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn multipath_resilience_status(
         &self,

@@ -62,8 +62,8 @@ rt::operation_type!(
 impl PutEvents {
     /// The entry that defines an event in your system. You can specify several parameters for the entry such as the source and type of the event, resources associated with the event, and so on.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::PutEventsRequestEntry>) -> Self {
-        self.0.input_mut().entries = value;
+    pub fn entries(mut self, value: impl rt::Items<t::PutEventsRequestEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// The URL subdomain of the endpoint. For example, if the URL for Endpoint is <https://abcde.veo.endpoints.event.amazonaws.com>, then the EndpointId is `abcde.veo`.
@@ -73,16 +73,20 @@ impl PutEvents {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutEventsResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutEventsResponse, e::PutEventsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutEventsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutEventsResponse, e::PutEventsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -90,7 +94,7 @@ impl PutEvents {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -128,23 +132,28 @@ rt::operation_type!(
 impl PutPartnerEvents {
     /// The list of events to write to the event bus.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::PutPartnerEventsRequestEntry>) -> Self {
-        self.0.input_mut().entries = value;
+    pub fn entries(
+        mut self,
+        value: impl rt::Items<t::PutPartnerEventsRequestEntry>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutPartnerEventsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutPartnerEventsResponse, e::PutPartnerEventsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutPartnerEventsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutPartnerEventsResponse, e::PutPartnerEventsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -152,7 +161,7 @@ impl PutPartnerEvents {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -231,16 +240,16 @@ impl PutPermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutPermissionError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutPermissionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -248,7 +257,7 @@ impl PutPermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -337,8 +346,8 @@ impl PutRule {
     }
     /// The list of key-value pairs to associate with the rule.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The name or ARN of the event bus to associate with this rule. If you omit this, the default event bus is used.
@@ -348,16 +357,16 @@ impl PutRule {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutRuleResponse, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutRuleResponse, e::PutRuleError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutRuleResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutRuleResponse, e::PutRuleError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -365,7 +374,7 @@ impl PutRule {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -456,21 +465,25 @@ impl PutTargets {
     }
     /// The targets to update or add to the rule.
     #[inline]
-    pub fn targets(mut self, value: Vec<t::Target>) -> Self {
-        self.0.input_mut().targets = value;
+    pub fn targets(mut self, value: impl rt::Items<t::Target>) -> Self {
+        value.add_to(&mut self.0.input_mut().targets);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutTargetsResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutTargetsResponse, e::PutTargetsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutTargetsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutTargetsResponse, e::PutTargetsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -478,7 +491,7 @@ impl PutTargets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

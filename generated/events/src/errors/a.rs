@@ -18,7 +18,7 @@ pub enum ActivateEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    ActivateEventSourceError, 0usize =>
+    ActivateEventSourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     InvalidStateException(t::InvalidStateException), 3usize =>

@@ -16,9 +16,10 @@ pub enum CancelReplayError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    CancelReplayError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => IllegalStatusException(t::IllegalStatusException), 3usize =>
+    CancelReplayError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    IllegalStatusException(t::IllegalStatusException), 3usize =>
     InternalException(t::InternalException)
 );
 /// The modeled errors of [`CreateApiDestination`](crate::client::CreateApiDestination): match on `error.modeled::<CreateApiDestinationError>()`.
@@ -35,7 +36,7 @@ pub enum CreateApiDestinationError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    CreateApiDestinationError, 0usize =>
+    CreateApiDestinationError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -59,7 +60,7 @@ pub enum CreateArchiveError {
     InvalidEventPatternException(t::InvalidEventPatternException),
 }
 rt::operation_errors!(
-    CreateArchiveError, 0usize =>
+    CreateArchiveError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -85,7 +86,7 @@ pub enum CreateConnectionError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    CreateConnectionError, 0usize =>
+    CreateConnectionError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -105,7 +106,7 @@ pub enum CreateEndpointError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    CreateEndpointError, 0usize =>
+    CreateEndpointError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InternalException(t::InternalException)
@@ -130,7 +131,7 @@ pub enum CreateEventBusError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    CreateEventBusError, 0usize =>
+    CreateEventBusError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidStateException(t::InvalidStateException), 3usize =>
@@ -155,7 +156,7 @@ pub enum CreatePartnerEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    CreatePartnerEventSourceError, 0usize =>
+    CreatePartnerEventSourceError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>

@@ -18,7 +18,7 @@ pub enum DeactivateEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    DeactivateEventSourceError, 0usize =>
+    DeactivateEventSourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     InvalidStateException(t::InvalidStateException), 3usize =>
@@ -37,7 +37,7 @@ pub enum DeauthorizeConnectionError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DeauthorizeConnectionError, 0usize =>
+    DeauthorizeConnectionError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -54,7 +54,7 @@ pub enum DeleteApiDestinationError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DeleteApiDestinationError, 0usize =>
+    DeleteApiDestinationError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -71,7 +71,7 @@ pub enum DeleteArchiveError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DeleteArchiveError, 0usize =>
+    DeleteArchiveError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -88,7 +88,7 @@ pub enum DeleteConnectionError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DeleteConnectionError, 0usize =>
+    DeleteConnectionError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -105,7 +105,7 @@ pub enum DeleteEndpointError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DeleteEndpointError, 0usize =>
+    DeleteEndpointError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -120,7 +120,8 @@ pub enum DeleteEventBusError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    DeleteEventBusError, 0usize => InternalException(t::InternalException), 1usize =>
+    DeleteEventBusError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException)
 );
 /// The modeled errors of [`DeletePartnerEventSource`](crate::client::DeletePartnerEventSource): match on `error.modeled::<DeletePartnerEventSourceError>()`.
@@ -135,9 +136,10 @@ pub enum DeletePartnerEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    DeletePartnerEventSourceError, 0usize => InternalException(t::InternalException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => OperationDisabledException(t::OperationDisabledException)
+    DeletePartnerEventSourceError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    OperationDisabledException(t::OperationDisabledException)
 );
 /// The modeled errors of [`DeleteRule`](crate::client::DeleteRule): match on `error.modeled::<DeleteRuleError>()`.
 #[derive(Debug)]
@@ -153,7 +155,7 @@ pub enum DeleteRuleError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteRuleError, 0usize =>
+    DeleteRuleError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ManagedRuleException(t::ManagedRuleException), 2usize =>
     InternalException(t::InternalException), 3usize =>
@@ -169,7 +171,7 @@ pub enum DescribeApiDestinationError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeApiDestinationError, 0usize =>
+    DescribeApiDestinationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -185,7 +187,7 @@ pub enum DescribeArchiveError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeArchiveError, 0usize =>
+    DescribeArchiveError in super::Exception, 0usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException)
@@ -200,7 +202,7 @@ pub enum DescribeConnectionError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeConnectionError, 0usize =>
+    DescribeConnectionError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -214,7 +216,7 @@ pub enum DescribeEndpointError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeEndpointError, 0usize =>
+    DescribeEndpointError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -228,7 +230,7 @@ pub enum DescribeEventBusError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeEventBusError, 0usize =>
+    DescribeEventBusError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -244,7 +246,7 @@ pub enum DescribeEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    DescribeEventSourceError, 0usize =>
+    DescribeEventSourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     OperationDisabledException(t::OperationDisabledException)
@@ -261,7 +263,7 @@ pub enum DescribePartnerEventSourceError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    DescribePartnerEventSourceError, 0usize =>
+    DescribePartnerEventSourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     OperationDisabledException(t::OperationDisabledException)
@@ -276,7 +278,7 @@ pub enum DescribeReplayError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeReplayError, 0usize =>
+    DescribeReplayError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -290,8 +292,9 @@ pub enum DescribeRuleError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DescribeRuleError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InternalException(t::InternalException)
+    DescribeRuleError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`DisableRule`](crate::client::DisableRule): match on `error.modeled::<DisableRuleError>()`.
 #[derive(Debug)]
@@ -307,8 +310,9 @@ pub enum DisableRuleError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    DisableRuleError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => ManagedRuleException(t::ManagedRuleException), 3usize =>
+    DisableRuleError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    ManagedRuleException(t::ManagedRuleException), 3usize =>
     InternalException(t::InternalException)
 );

@@ -16,8 +16,9 @@ pub enum EnableRuleError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    EnableRuleError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => ManagedRuleException(t::ManagedRuleException), 3usize =>
+    EnableRuleError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    ManagedRuleException(t::ManagedRuleException), 3usize =>
     InternalException(t::InternalException)
 );

@@ -10,7 +10,8 @@ pub enum ListApiDestinationsError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListApiDestinationsError, 0usize => InternalException(t::InternalException)
+    ListApiDestinationsError in super::Exception, 0usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListArchives`](crate::client::ListArchives): match on `error.modeled::<ListArchivesError>()`.
 #[derive(Debug)]
@@ -22,8 +23,9 @@ pub enum ListArchivesError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListArchivesError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InternalException(t::InternalException)
+    ListArchivesError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListConnections`](crate::client::ListConnections): match on `error.modeled::<ListConnectionsError>()`.
 #[derive(Debug)]
@@ -33,7 +35,8 @@ pub enum ListConnectionsError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListConnectionsError, 0usize => InternalException(t::InternalException)
+    ListConnectionsError in super::Exception, 0usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListEndpoints`](crate::client::ListEndpoints): match on `error.modeled::<ListEndpointsError>()`.
 #[derive(Debug)]
@@ -43,7 +46,8 @@ pub enum ListEndpointsError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListEndpointsError, 0usize => InternalException(t::InternalException)
+    ListEndpointsError in super::Exception, 0usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListEventBuses`](crate::client::ListEventBuses): match on `error.modeled::<ListEventBusesError>()`.
 #[derive(Debug)]
@@ -53,7 +57,8 @@ pub enum ListEventBusesError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListEventBusesError, 0usize => InternalException(t::InternalException)
+    ListEventBusesError in super::Exception, 0usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListEventSources`](crate::client::ListEventSources): match on `error.modeled::<ListEventSourcesError>()`.
 #[derive(Debug)]
@@ -65,7 +70,8 @@ pub enum ListEventSourcesError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    ListEventSourcesError, 0usize => InternalException(t::InternalException), 1usize =>
+    ListEventSourcesError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
     OperationDisabledException(t::OperationDisabledException)
 );
 /// The modeled errors of [`ListPartnerEventSourceAccounts`](crate::client::ListPartnerEventSourceAccounts): match on `error.modeled::<ListPartnerEventSourceAccountsError>()`.
@@ -80,7 +86,7 @@ pub enum ListPartnerEventSourceAccountsError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    ListPartnerEventSourceAccountsError, 0usize =>
+    ListPartnerEventSourceAccountsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     OperationDisabledException(t::OperationDisabledException)
@@ -95,8 +101,9 @@ pub enum ListPartnerEventSourcesError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    ListPartnerEventSourcesError, 0usize => InternalException(t::InternalException),
-    1usize => OperationDisabledException(t::OperationDisabledException)
+    ListPartnerEventSourcesError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
+    OperationDisabledException(t::OperationDisabledException)
 );
 /// The modeled errors of [`ListReplays`](crate::client::ListReplays): match on `error.modeled::<ListReplaysError>()`.
 #[derive(Debug)]
@@ -106,7 +113,8 @@ pub enum ListReplaysError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListReplaysError, 0usize => InternalException(t::InternalException)
+    ListReplaysError in super::Exception, 0usize =>
+    InternalException(t::InternalException)
 );
 /// The modeled errors of [`ListRuleNamesByTarget`](crate::client::ListRuleNamesByTarget): match on `error.modeled::<ListRuleNamesByTargetError>()`.
 #[derive(Debug)]
@@ -118,8 +126,9 @@ pub enum ListRuleNamesByTargetError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListRuleNamesByTargetError, 0usize => InternalException(t::InternalException), 1usize
-    => ResourceNotFoundException(t::ResourceNotFoundException)
+    ListRuleNamesByTargetError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`ListRules`](crate::client::ListRules): match on `error.modeled::<ListRulesError>()`.
 #[derive(Debug)]
@@ -131,7 +140,8 @@ pub enum ListRulesError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListRulesError, 0usize => InternalException(t::InternalException), 1usize =>
+    ListRulesError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`ListTagsForResource`](crate::client::ListTagsForResource): match on `error.modeled::<ListTagsForResourceError>()`.
@@ -144,7 +154,7 @@ pub enum ListTagsForResourceError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );
@@ -158,7 +168,7 @@ pub enum ListTargetsByRuleError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    ListTargetsByRuleError, 0usize =>
+    ListTargetsByRuleError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException)
 );

@@ -9,7 +9,9 @@ pub enum PutEventsError {
     /// This exception occurs due to unexpected causes.
     InternalException(t::InternalException),
 }
-rt::operation_errors!(PutEventsError, 0usize => InternalException(t::InternalException));
+rt::operation_errors!(
+    PutEventsError in super::Exception, 0usize => InternalException(t::InternalException)
+);
 /// The modeled errors of [`PutPartnerEvents`](crate::client::PutPartnerEvents): match on `error.modeled::<PutPartnerEventsError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -20,7 +22,8 @@ pub enum PutPartnerEventsError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    PutPartnerEventsError, 0usize => InternalException(t::InternalException), 1usize =>
+    PutPartnerEventsError in super::Exception, 0usize =>
+    InternalException(t::InternalException), 1usize =>
     OperationDisabledException(t::OperationDisabledException)
 );
 /// The modeled errors of [`PutPermission`](crate::client::PutPermission): match on `error.modeled::<PutPermissionError>()`.
@@ -39,7 +42,7 @@ pub enum PutPermissionError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    PutPermissionError, 0usize =>
+    PutPermissionError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     PolicyLengthExceededException(t::PolicyLengthExceededException), 2usize =>
     InternalException(t::InternalException), 3usize =>
@@ -64,7 +67,7 @@ pub enum PutRuleError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutRuleError, 0usize =>
+    PutRuleError in super::Exception, 0usize =>
     InvalidEventPatternException(t::InvalidEventPatternException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -88,9 +91,10 @@ pub enum PutTargetsError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    PutTargetsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => LimitExceededException(t::LimitExceededException), 3usize =>
+    PutTargetsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    LimitExceededException(t::LimitExceededException), 3usize =>
     ManagedRuleException(t::ManagedRuleException), 4usize =>
     InternalException(t::InternalException)
 );

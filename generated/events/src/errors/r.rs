@@ -16,7 +16,7 @@ pub enum RemovePermissionError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    RemovePermissionError, 0usize =>
+    RemovePermissionError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -36,7 +36,7 @@ pub enum RemoveTargetsError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    RemoveTargetsError, 0usize =>
+    RemoveTargetsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     ManagedRuleException(t::ManagedRuleException), 3usize =>

@@ -18,9 +18,10 @@ pub enum StartReplayError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    StartReplayError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize
-    => InvalidEventPatternException(t::InvalidEventPatternException), 3usize =>
+    StartReplayError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize =>
+    InvalidEventPatternException(t::InvalidEventPatternException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InternalException(t::InternalException)
 );

@@ -16,9 +16,10 @@ pub enum TagResourceError {
     ManagedRuleException(t::ManagedRuleException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => InternalException(t::InternalException), 3usize =>
+    TagResourceError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    InternalException(t::InternalException), 3usize =>
     ManagedRuleException(t::ManagedRuleException)
 );
 /// The modeled errors of [`TestEventPattern`](crate::client::TestEventPattern): match on `error.modeled::<TestEventPatternError>()`.
@@ -31,7 +32,7 @@ pub enum TestEventPatternError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    TestEventPatternError, 0usize =>
+    TestEventPatternError in super::Exception, 0usize =>
     InvalidEventPatternException(t::InvalidEventPatternException), 1usize =>
     InternalException(t::InternalException)
 );

@@ -16,7 +16,7 @@ pub enum UntagResourceError {
     ManagedRuleException(t::ManagedRuleException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -36,7 +36,7 @@ pub enum UpdateApiDestinationError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    UpdateApiDestinationError, 0usize =>
+    UpdateApiDestinationError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException), 3usize =>
@@ -58,7 +58,7 @@ pub enum UpdateArchiveError {
     InvalidEventPatternException(t::InvalidEventPatternException),
 }
 rt::operation_errors!(
-    UpdateArchiveError, 0usize =>
+    UpdateArchiveError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException), 3usize =>
@@ -83,7 +83,7 @@ pub enum UpdateConnectionError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    UpdateConnectionError, 0usize =>
+    UpdateConnectionError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalException(t::InternalException), 3usize =>
@@ -103,7 +103,7 @@ pub enum UpdateEndpointError {
     InternalException(t::InternalException),
 }
 rt::operation_errors!(
-    UpdateEndpointError, 0usize =>
+    UpdateEndpointError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     InternalException(t::InternalException)
@@ -122,7 +122,7 @@ pub enum UpdateEventBusError {
     OperationDisabledException(t::OperationDisabledException),
 }
 rt::operation_errors!(
-    UpdateEventBusError, 0usize =>
+    UpdateEventBusError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalException(t::InternalException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>

@@ -109,16 +109,16 @@ impl ListJobs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListJobsOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsOutput, e::ListJobsError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListJobsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsOutput, e::ListJobsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -126,7 +126,7 @@ impl ListJobs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -206,18 +206,23 @@ impl ListMultipartUploads {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMultipartUploadsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListMultipartUploadsOutput,
+            e::ListMultipartUploadsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListMultipartUploadsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListMultipartUploadsOutput, e::ListMultipartUploadsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -225,7 +230,7 @@ impl ListMultipartUploads {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -308,16 +313,18 @@ impl ListParts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListPartsOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListPartsOutput, e::ListPartsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPartsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListPartsOutput, e::ListPartsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -325,7 +332,7 @@ impl ListParts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -380,18 +387,26 @@ impl ListProvisionedCapacity {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListProvisionedCapacityOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListProvisionedCapacityOutput,
+            e::ListProvisionedCapacityError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListProvisionedCapacityOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListProvisionedCapacityOutput,
+        e::ListProvisionedCapacityError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -399,7 +414,7 @@ impl ListProvisionedCapacity {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -450,18 +465,20 @@ impl ListTagsForVault {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForVaultOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTagsForVaultOutput, e::ListTagsForVaultError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForVaultOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTagsForVaultOutput, e::ListTagsForVaultError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -469,7 +486,7 @@ impl ListTagsForVault {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -528,16 +545,20 @@ impl ListVaults {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListVaultsOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListVaultsOutput, e::ListVaultsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListVaultsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListVaultsOutput, e::ListVaultsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -545,7 +566,7 @@ impl ListVaults {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -40,12 +40,15 @@ impl PurchaseProvisionedCapacity {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PurchaseProvisionedCapacityOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PurchaseProvisionedCapacityOutput,
+            e::PurchaseProvisionedCapacityError,
+        >,
     > {
         self.0.send()
     }
@@ -53,7 +56,10 @@ impl PurchaseProvisionedCapacity {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PurchaseProvisionedCapacityOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::PurchaseProvisionedCapacityOutput,
+        e::PurchaseProvisionedCapacityError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -61,7 +67,7 @@ impl PurchaseProvisionedCapacity {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -18,7 +18,7 @@ pub enum AbortMultipartUploadError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    AbortMultipartUploadError, 0usize =>
+    AbortMultipartUploadError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -41,7 +41,7 @@ pub enum AbortVaultLockError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    AbortVaultLockError, 0usize =>
+    AbortVaultLockError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -66,7 +66,7 @@ pub enum AddTagsToVaultError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    AddTagsToVaultError, 0usize =>
+    AddTagsToVaultError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>

@@ -18,7 +18,7 @@ pub enum CompleteMultipartUploadError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    CompleteMultipartUploadError, 0usize =>
+    CompleteMultipartUploadError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -41,7 +41,7 @@ pub enum CompleteVaultLockError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    CompleteVaultLockError, 0usize =>
+    CompleteVaultLockError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -64,7 +64,7 @@ pub enum CreateVaultError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    CreateVaultError, 0usize =>
+    CreateVaultError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>

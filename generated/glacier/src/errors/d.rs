@@ -18,7 +18,7 @@ pub enum DeleteArchiveError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DeleteArchiveError, 0usize =>
+    DeleteArchiveError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -41,9 +41,10 @@ pub enum DeleteVaultError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DeleteVaultError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    DeleteVaultError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -63,7 +64,7 @@ pub enum DeleteVaultAccessPolicyError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DeleteVaultAccessPolicyError, 0usize =>
+    DeleteVaultAccessPolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -86,7 +87,7 @@ pub enum DeleteVaultNotificationsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DeleteVaultNotificationsError, 0usize =>
+    DeleteVaultNotificationsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -109,9 +110,10 @@ pub enum DescribeJobError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DescribeJobError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    DescribeJobError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -131,7 +133,7 @@ pub enum DescribeVaultError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    DescribeVaultError, 0usize =>
+    DescribeVaultError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>

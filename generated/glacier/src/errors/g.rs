@@ -16,7 +16,7 @@ pub enum GetDataRetrievalPolicyError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    GetDataRetrievalPolicyError, 0usize =>
+    GetDataRetrievalPolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -38,9 +38,10 @@ pub enum GetJobOutputError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    GetJobOutputError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    GetJobOutputError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -60,7 +61,7 @@ pub enum GetVaultAccessPolicyError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    GetVaultAccessPolicyError, 0usize =>
+    GetVaultAccessPolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -83,9 +84,10 @@ pub enum GetVaultLockError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    GetVaultLockError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    GetVaultLockError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -105,7 +107,7 @@ pub enum GetVaultNotificationsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    GetVaultNotificationsError, 0usize =>
+    GetVaultNotificationsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>

@@ -22,8 +22,9 @@ pub enum InitiateJobError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    InitiateJobError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => PolicyEnforcedException(t::PolicyEnforcedException), 2usize =>
+    InitiateJobError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    PolicyEnforcedException(t::PolicyEnforcedException), 2usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 3usize =>
     MissingParameterValueException(t::MissingParameterValueException), 4usize =>
     InsufficientCapacityException(t::InsufficientCapacityException), 5usize =>
@@ -46,7 +47,7 @@ pub enum InitiateMultipartUploadError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    InitiateMultipartUploadError, 0usize =>
+    InitiateMultipartUploadError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -69,7 +70,7 @@ pub enum InitiateVaultLockError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    InitiateVaultLockError, 0usize =>
+    InitiateVaultLockError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>

@@ -18,9 +18,10 @@ pub enum ListJobsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListJobsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    ListJobsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -40,7 +41,7 @@ pub enum ListMultipartUploadsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListMultipartUploadsError, 0usize =>
+    ListMultipartUploadsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -63,9 +64,10 @@ pub enum ListPartsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListPartsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    ListPartsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );
@@ -83,7 +85,7 @@ pub enum ListProvisionedCapacityError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListProvisionedCapacityError, 0usize =>
+    ListProvisionedCapacityError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -105,7 +107,7 @@ pub enum ListTagsForVaultError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListTagsForVaultError, 0usize =>
+    ListTagsForVaultError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -128,9 +130,10 @@ pub enum ListVaultsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    ListVaultsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => MissingParameterValueException(t::MissingParameterValueException), 3usize =>
+    ListVaultsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    MissingParameterValueException(t::MissingParameterValueException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 4usize =>
     NoLongerSupportedException(t::NoLongerSupportedException)
 );

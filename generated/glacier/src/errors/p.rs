@@ -18,7 +18,7 @@ pub enum PurchaseProvisionedCapacityError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    PurchaseProvisionedCapacityError, 0usize =>
+    PurchaseProvisionedCapacityError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

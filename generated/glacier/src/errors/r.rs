@@ -18,7 +18,7 @@ pub enum RemoveTagsFromVaultError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    RemoveTagsFromVaultError, 0usize =>
+    RemoveTagsFromVaultError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>

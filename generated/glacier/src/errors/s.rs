@@ -16,7 +16,7 @@ pub enum SetDataRetrievalPolicyError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    SetDataRetrievalPolicyError, 0usize =>
+    SetDataRetrievalPolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     MissingParameterValueException(t::MissingParameterValueException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -38,7 +38,7 @@ pub enum SetVaultAccessPolicyError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    SetVaultAccessPolicyError, 0usize =>
+    SetVaultAccessPolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -61,7 +61,7 @@ pub enum SetVaultNotificationsError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    SetVaultNotificationsError, 0usize =>
+    SetVaultNotificationsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>

@@ -20,7 +20,7 @@ pub enum UploadArchiveError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    UploadArchiveError, 0usize =>
+    UploadArchiveError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>
@@ -46,7 +46,7 @@ pub enum UploadMultipartPartError {
     NoLongerSupportedException(t::NoLongerSupportedException),
 }
 rt::operation_errors!(
-    UploadMultipartPartError, 0usize =>
+    UploadMultipartPartError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
     MissingParameterValueException(t::MissingParameterValueException), 3usize =>

@@ -186,28 +186,28 @@ impl MultipartUpload {
     pub fn multipart_upload_id(&self) -> &str {
         self.0.id(2usize)
     }
-    /// The `VaultARN` attribute, loaded on first use.
+    /// The `VaultARN` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vault_arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.vault_arn.clone())
     }
-    /// The `ArchiveDescription` attribute, loaded on first use.
+    /// The `ArchiveDescription` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn archive_description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.archive_description.clone())
     }
-    /// The `PartSizeInBytes` attribute, loaded on first use.
+    /// The `PartSizeInBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn part_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.part_size_in_bytes)
     }
-    /// The `CreationDate` attribute, loaded on first use.
+    /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date(
         &self,

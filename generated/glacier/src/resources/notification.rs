@@ -149,14 +149,14 @@ impl Notification {
     pub fn vault_name(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `SNSTopic` attribute, loaded on first use.
+    /// The `SNSTopic` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn sns_topic(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.sns_topic.clone())
     }
-    /// The `Events` attribute, loaded on first use.
+    /// The `Events` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn events(
         &self,

@@ -376,7 +376,7 @@ impl Vault {
     pub fn name(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `VaultARN` attribute, loaded on first use.
+    /// The `VaultARN` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn vault_arn(
         &self,
@@ -388,28 +388,28 @@ impl Vault {
     pub fn vault_name(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `CreationDate` attribute, loaded on first use.
+    /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.creation_date.clone())
     }
-    /// The `LastInventoryDate` attribute, loaded on first use.
+    /// The `LastInventoryDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_inventory_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.last_inventory_date.clone())
     }
-    /// The `NumberOfArchives` attribute, loaded on first use.
+    /// The `NumberOfArchives` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn number_of_archives(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.number_of_archives)
     }
-    /// The `SizeInBytes` attribute, loaded on first use.
+    /// The `SizeInBytes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn size_in_bytes(
         &self,

@@ -85,16 +85,16 @@ impl EnableMfaDevice {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::EnableMfaDeviceError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::EnableMfaDeviceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -102,7 +102,7 @@ impl EnableMfaDevice {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -145,14 +145,14 @@ rt::operation_type!(
 );
 impl EnableOrganizationsRootCredentialsManagement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
             t::EnableOrganizationsRootCredentialsManagementResponse,
-            rt::Error,
+            e::EnableOrganizationsRootCredentialsManagementError,
         >,
     > {
         self.0.send()
@@ -161,7 +161,10 @@ impl EnableOrganizationsRootCredentialsManagement {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableOrganizationsRootCredentialsManagementResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::EnableOrganizationsRootCredentialsManagementResponse,
+        e::EnableOrganizationsRootCredentialsManagementError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -169,7 +172,7 @@ impl EnableOrganizationsRootCredentialsManagement {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -214,12 +217,15 @@ rt::operation_type!(
 );
 impl EnableOrganizationsRootSessions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableOrganizationsRootSessionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::EnableOrganizationsRootSessionsResponse,
+            e::EnableOrganizationsRootSessionsError,
+        >,
     > {
         self.0.send()
     }
@@ -227,7 +233,10 @@ impl EnableOrganizationsRootSessions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableOrganizationsRootSessionsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::EnableOrganizationsRootSessionsResponse,
+        e::EnableOrganizationsRootSessionsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -235,7 +244,7 @@ impl EnableOrganizationsRootSessions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -276,12 +285,15 @@ rt::operation_type!(
 );
 impl EnableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnableOutboundWebIdentityFederationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::EnableOutboundWebIdentityFederationResponse,
+            e::EnableOutboundWebIdentityFederationError,
+        >,
     > {
         self.0.send()
     }
@@ -289,7 +301,10 @@ impl EnableOutboundWebIdentityFederation {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::EnableOutboundWebIdentityFederationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::EnableOutboundWebIdentityFederationResponse,
+        e::EnableOutboundWebIdentityFederationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -297,7 +312,7 @@ impl EnableOutboundWebIdentityFederation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -155,12 +155,15 @@ rt::operation_type!(
 );
 impl ListOpenIdConnectProviders {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListOpenIdConnectProvidersResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListOpenIdConnectProvidersResponse,
+            e::ListOpenIdConnectProvidersError,
+        >,
     > {
         self.0.send()
     }
@@ -168,7 +171,10 @@ impl ListOpenIdConnectProviders {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListOpenIdConnectProvidersResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListOpenIdConnectProvidersResponse,
+        e::ListOpenIdConnectProvidersError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -176,7 +182,7 @@ impl ListOpenIdConnectProviders {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -216,12 +222,15 @@ rt::operation_type!(
 );
 impl ListOrganizationsFeatures {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListOrganizationsFeaturesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListOrganizationsFeaturesResponse,
+            e::ListOrganizationsFeaturesError,
+        >,
     > {
         self.0.send()
     }
@@ -229,7 +238,10 @@ impl ListOrganizationsFeatures {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListOrganizationsFeaturesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListOrganizationsFeaturesResponse,
+        e::ListOrganizationsFeaturesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -237,7 +249,7 @@ impl ListOrganizationsFeatures {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -320,18 +332,20 @@ impl ListPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListPoliciesResponse, e::ListPoliciesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPoliciesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListPoliciesResponse, e::ListPoliciesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -339,7 +353,7 @@ impl ListPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -417,17 +431,20 @@ impl ListPoliciesGrantingServiceAccess {
     }
     /// The service namespace for the Amazon Web Services services whose policies you want to list.
     #[inline]
-    pub fn service_namespaces(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_namespaces = value;
+    pub fn service_namespaces(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().service_namespaces);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListPoliciesGrantingServiceAccessResponse,
+            e::ListPoliciesGrantingServiceAccessError,
+        >,
     > {
         self.0.send()
     }
@@ -435,7 +452,10 @@ impl ListPoliciesGrantingServiceAccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListPoliciesGrantingServiceAccessResponse,
+        e::ListPoliciesGrantingServiceAccessError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -443,7 +463,7 @@ impl ListPoliciesGrantingServiceAccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -500,18 +520,20 @@ impl ListPolicyTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPolicyTagsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListPolicyTagsResponse, e::ListPolicyTagsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPolicyTagsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListPolicyTagsResponse, e::ListPolicyTagsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -519,7 +541,7 @@ impl ListPolicyTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -591,18 +613,23 @@ impl ListPolicyVersions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPolicyVersionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListPolicyVersionsResponse,
+            e::ListPolicyVersionsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPolicyVersionsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListPolicyVersionsResponse, e::ListPolicyVersionsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -610,7 +637,7 @@ impl ListPolicyVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -684,18 +711,20 @@ impl ListRolePolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListRolePoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListRolePoliciesResponse, e::ListRolePoliciesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRolePoliciesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListRolePoliciesResponse, e::ListRolePoliciesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -703,7 +732,7 @@ impl ListRolePolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -773,18 +802,20 @@ impl ListRoleTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListRoleTagsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListRoleTagsResponse, e::ListRoleTagsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRoleTagsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListRoleTagsResponse, e::ListRoleTagsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -792,7 +823,7 @@ impl ListRoleTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -868,16 +899,20 @@ impl ListRoles {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListRolesResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListRolesResponse, e::ListRolesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRolesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListRolesResponse, e::ListRolesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -885,7 +920,7 @@ impl ListRoles {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -954,18 +989,23 @@ impl ListSamlProviderTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSamlProviderTagsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSamlProviderTagsResponse,
+            e::ListSamlProviderTagsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSamlProviderTagsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListSamlProviderTagsResponse, e::ListSamlProviderTagsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -973,7 +1013,7 @@ impl ListSamlProviderTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1027,18 +1067,20 @@ rt::operation_type!(
 );
 impl ListSamlProviders {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSamlProvidersResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListSamlProvidersResponse, e::ListSamlProvidersError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSamlProvidersResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListSamlProvidersResponse, e::ListSamlProvidersError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1046,7 +1088,7 @@ impl ListSamlProviders {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1107,18 +1149,20 @@ impl ListSshPublicKeys {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSshPublicKeysResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListSshPublicKeysResponse, e::ListSshPublicKeysError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSshPublicKeysResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListSshPublicKeysResponse, e::ListSshPublicKeysError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1126,7 +1170,7 @@ impl ListSshPublicKeys {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1199,12 +1243,15 @@ impl ListServerCertificateTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListServerCertificateTagsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListServerCertificateTagsResponse,
+            e::ListServerCertificateTagsError,
+        >,
     > {
         self.0.send()
     }
@@ -1212,7 +1259,10 @@ impl ListServerCertificateTags {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListServerCertificateTagsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1220,7 +1270,7 @@ impl ListServerCertificateTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1297,18 +1347,26 @@ impl ListServerCertificates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListServerCertificatesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListServerCertificatesResponse,
+            e::ListServerCertificatesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListServerCertificatesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1316,7 +1374,7 @@ impl ListServerCertificates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1403,12 +1461,15 @@ impl ListServiceSpecificCredentials {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListServiceSpecificCredentialsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListServiceSpecificCredentialsResponse,
+            e::ListServiceSpecificCredentialsError,
+        >,
     > {
         self.0.send()
     }
@@ -1416,7 +1477,10 @@ impl ListServiceSpecificCredentials {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListServiceSpecificCredentialsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListServiceSpecificCredentialsResponse,
+        e::ListServiceSpecificCredentialsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1424,7 +1488,7 @@ impl ListServiceSpecificCredentials {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1486,18 +1550,26 @@ impl ListSigningCertificates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSigningCertificatesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSigningCertificatesResponse,
+            e::ListSigningCertificatesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSigningCertificatesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListSigningCertificatesResponse,
+        e::ListSigningCertificatesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1505,7 +1577,7 @@ impl ListSigningCertificates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1609,18 +1681,20 @@ impl ListUserPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListUserPoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListUserPoliciesResponse, e::ListUserPoliciesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListUserPoliciesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListUserPoliciesResponse, e::ListUserPoliciesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1628,7 +1702,7 @@ impl ListUserPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1698,18 +1772,20 @@ impl ListUserTags {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListUserTagsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListUserTagsResponse, e::ListUserTagsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListUserTagsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListUserTagsResponse, e::ListUserTagsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1717,7 +1793,7 @@ impl ListUserTags {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1792,16 +1868,20 @@ impl ListUsers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListUsersResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListUsersResponse, e::ListUsersError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListUsersResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListUsersResponse, e::ListUsersError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1809,7 +1889,7 @@ impl ListUsers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1882,18 +1962,16 @@ impl ListVirtualMfaDevices {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListVirtualMfaDevicesResponse, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListVirtualMfaDevicesResponse>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListVirtualMfaDevicesResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListVirtualMfaDevicesResponse> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1901,7 +1979,7 @@ impl ListVirtualMfaDevices {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

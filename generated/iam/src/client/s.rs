@@ -79,16 +79,18 @@ impl SendDelegationToken {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SendDelegationTokenError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SendDelegationTokenError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -96,7 +98,7 @@ impl SendDelegationToken {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -147,16 +149,20 @@ impl SetDefaultPolicyVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::SetDefaultPolicyVersionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -164,7 +170,7 @@ impl SetDefaultPolicyVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -219,16 +225,20 @@ impl SetSecurityTokenServicePreferences {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::SetSecurityTokenServicePreferencesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -236,7 +246,7 @@ impl SetSecurityTokenServicePreferences {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -286,35 +296,38 @@ rt::operation_type!(
 impl SimulateCustomPolicy {
     /// A list of policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy. Do not include any resource-based policies in this parameter. Any resource-based policy must be submitted with the `ResourcePolicy` parameter. The policies cannot be "scope-down" policies, such as you could include in a call to [GetFederationToken](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetFederationToken.html) or one of the [AssumeRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AssumeRole.html) API operations. In other words, do not use policies designed to restrict what a user can do while using the temporary credentials.
     #[inline]
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().policy_input_list = value;
+    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_input_list);
         self
     }
     /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy.
     #[inline]
-    pub fn permissions_boundary_policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().permissions_boundary_policy_input_list = Some(value);
+    pub fn permissions_boundary_policy_input_list(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
         self
     }
     /// An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account.
     #[inline]
     pub fn ordered_organization_policy_input_list(
         mut self,
-        value: Vec<t::OrderedOrganizationPolicyType>,
+        value: impl rt::Items<t::OrderedOrganizationPolicyType>,
     ) -> Self {
-        self.0.input_mut().ordered_organization_policy_input_list = Some(value);
+        value.add_to(&mut self.0.input_mut().ordered_organization_policy_input_list);
         self
     }
     /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as `iam:CreateUser`. This operation does not support using wildcards (\*) in an action name.
     #[inline]
-    pub fn action_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().action_names = value;
+    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().action_names);
         self
     }
     /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
     #[inline]
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_arns = Some(value);
+    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_arns);
         self
     }
     /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
@@ -337,8 +350,8 @@ impl SimulateCustomPolicy {
     }
     /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
     #[inline]
-    pub fn context_entries(mut self, value: Vec<t::ContextEntry>) -> Self {
-        self.0.input_mut().context_entries = Some(value);
+    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().context_entries);
         self
     }
     /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
@@ -360,18 +373,20 @@ impl SimulateCustomPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SimulatePolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SimulatePolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulateCustomPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -379,7 +394,7 @@ impl SimulateCustomPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -455,32 +470,38 @@ impl SimulatePrincipalPolicy {
     }
     /// An optional list of additional policy documents to include in the simulation. Each document is specified as a string containing the complete, valid JSON text of an IAM policy.
     #[inline]
-    pub fn policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().policy_input_list = Some(value);
+    pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_input_list);
         self
     }
     /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy.
     #[inline]
-    pub fn permissions_boundary_policy_input_list(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().permissions_boundary_policy_input_list = Some(value);
+    pub fn permissions_boundary_policy_input_list(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
         self
     }
     /// A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by `PolicySourceArn`.
     #[inline]
-    pub fn policy_exclusion_list(mut self, value: Vec<t::PolicyIdentifier>) -> Self {
-        self.0.input_mut().policy_exclusion_list = Some(value);
+    pub fn policy_exclusion_list(
+        mut self,
+        value: impl rt::Items<t::PolicyIdentifier>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_exclusion_list);
         self
     }
     /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as `iam:CreateUser`.
     #[inline]
-    pub fn action_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().action_names = value;
+    pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().action_names);
         self
     }
     /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
     #[inline]
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_arns = Some(value);
+    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_arns);
         self
     }
     /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
@@ -503,8 +524,8 @@ impl SimulatePrincipalPolicy {
     }
     /// A list of context keys and corresponding values for the simulation to use. Whenever a context key is evaluated in one of the simulated IAM permissions policies, the corresponding value is supplied.
     #[inline]
-    pub fn context_entries(mut self, value: Vec<t::ContextEntry>) -> Self {
-        self.0.input_mut().context_entries = Some(value);
+    pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
+        value.add_to(&mut self.0.input_mut().context_entries);
         self
     }
     /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
@@ -526,18 +547,23 @@ impl SimulatePrincipalPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SimulatePolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::SimulatePolicyResponse,
+            e::SimulatePrincipalPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SimulatePolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SimulatePolicyResponse, e::SimulatePrincipalPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -545,7 +571,7 @@ impl SimulatePrincipalPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

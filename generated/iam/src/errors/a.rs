@@ -14,7 +14,7 @@ pub enum AcceptDelegationRequestError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    AcceptDelegationRequestError, 0usize =>
+    AcceptDelegationRequestError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException)
@@ -45,8 +45,9 @@ pub enum AcquireRoleError {
     RoleTemplateDisabledException(t::RoleTemplateDisabledException),
 }
 rt::operation_errors!(
-    AcquireRoleError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => InvalidInputException(t::InvalidInputException), 2usize =>
+    AcquireRoleError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>
     RoleModifiedException(t::RoleModifiedException), 4usize =>
     NameConflictException(t::NameConflictException), 5usize =>
@@ -72,7 +73,7 @@ pub enum AddClientIdToOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AddClientIdToOpenIdConnectProviderError, 0usize =>
+    AddClientIdToOpenIdConnectProviderError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
@@ -95,7 +96,7 @@ pub enum AddRoleToInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AddRoleToInstanceProfileError, 0usize =>
+    AddRoleToInstanceProfileError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -114,8 +115,9 @@ pub enum AddUserToGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AddUserToGroupError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    AddUserToGroupError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`AssociateDelegationRequest`](crate::client::AssociateDelegationRequest): match on `error.modeled::<AssociateDelegationRequestError>()`.
@@ -132,7 +134,7 @@ pub enum AssociateDelegationRequestError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    AssociateDelegationRequestError, 0usize =>
+    AssociateDelegationRequestError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -154,8 +156,9 @@ pub enum AttachGroupPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AttachGroupPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    AttachGroupPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     PolicyNotAttachableException(t::PolicyNotAttachableException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -178,8 +181,9 @@ pub enum AttachRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AttachRolePolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    AttachRolePolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 4usize =>
     PolicyNotAttachableException(t::PolicyNotAttachableException), 5usize =>
@@ -201,8 +205,9 @@ pub enum AttachUserPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    AttachUserPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    AttachUserPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     PolicyNotAttachableException(t::PolicyNotAttachableException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)

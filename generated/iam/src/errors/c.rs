@@ -20,8 +20,9 @@ pub enum ChangePasswordError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ChangePasswordError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidUserTypeException(t::InvalidUserTypeException), 2usize =>
+    ChangePasswordError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidUserTypeException(t::InvalidUserTypeException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
     4usize => PasswordPolicyViolationException(t::PasswordPolicyViolationException),
@@ -39,8 +40,9 @@ pub enum CreateAccessKeyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateAccessKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    CreateAccessKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`CreateAccountAlias`](crate::client::CreateAccountAlias): match on `error.modeled::<CreateAccountAliasError>()`.
@@ -57,7 +59,7 @@ pub enum CreateAccountAliasError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateAccountAliasError, 0usize =>
+    CreateAccountAliasError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -79,7 +81,7 @@ pub enum CreateDelegationRequestError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    CreateDelegationRequestError, 0usize =>
+    CreateDelegationRequestError in super::Exception, 0usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
@@ -100,8 +102,9 @@ pub enum CreateGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateGroupError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
+    CreateGroupError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -121,7 +124,7 @@ pub enum CreateInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateInstanceProfileError, 0usize =>
+    CreateInstanceProfileError in super::Exception, 0usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -144,7 +147,7 @@ pub enum CreateLoginProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateLoginProfileError, 0usize =>
+    CreateLoginProfileError in super::Exception, 0usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     PasswordPolicyViolationException(t::PasswordPolicyViolationException), 3usize =>
@@ -169,7 +172,7 @@ pub enum CreateOpenIdConnectProviderError {
     OpenIdIdpCommunicationErrorException(t::OpenIdIdpCommunicationErrorException),
 }
 rt::operation_errors!(
-    CreateOpenIdConnectProviderError, 0usize =>
+    CreateOpenIdConnectProviderError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException), 1usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -195,8 +198,9 @@ pub enum CreatePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreatePolicyError, 0usize => InvalidInputException(t::InvalidInputException), 1usize
-    => LimitExceededException(t::LimitExceededException), 2usize =>
+    CreatePolicyError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 4usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 5usize =>
@@ -218,9 +222,10 @@ pub enum CreatePolicyVersionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreatePolicyVersionError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    2usize => InvalidInputException(t::InvalidInputException), 3usize =>
+    CreatePolicyVersionError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
+    InvalidInputException(t::InvalidInputException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -242,8 +247,9 @@ pub enum CreateRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateRoleError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => InvalidInputException(t::InvalidInputException), 2usize =>
+    CreateRoleError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 4usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 5usize =>
@@ -265,8 +271,9 @@ pub enum CreateSamlProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateSamlProviderError, 0usize => InvalidInputException(t::InvalidInputException),
-    1usize => EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
+    CreateSamlProviderError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -285,7 +292,7 @@ pub enum CreateServiceLinkedRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateServiceLinkedRoleError, 0usize =>
+    CreateServiceLinkedRoleError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
@@ -303,7 +310,7 @@ pub enum CreateServiceSpecificCredentialError {
     ServiceNotSupportedException(t::ServiceNotSupportedException),
 }
 rt::operation_errors!(
-    CreateServiceSpecificCredentialError, 0usize =>
+    CreateServiceSpecificCredentialError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     ServiceNotSupportedException(t::ServiceNotSupportedException)
@@ -326,8 +333,9 @@ pub enum CreateUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateUserError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
+    CreateUserError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     InvalidInputException(t::InvalidInputException), 4usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 5usize =>
@@ -349,7 +357,7 @@ pub enum CreateVirtualMfaDeviceError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    CreateVirtualMfaDeviceError, 0usize =>
+    CreateVirtualMfaDeviceError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>

@@ -18,7 +18,7 @@ pub enum DeactivateMfaDeviceError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    DeactivateMfaDeviceError, 0usize =>
+    DeactivateMfaDeviceError in super::Exception, 0usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
     1usize => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -37,8 +37,9 @@ pub enum DeleteAccessKeyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteAccessKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteAccessKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`DeleteAccountAlias`](crate::client::DeleteAccountAlias): match on `error.modeled::<DeleteAccountAliasError>()`.
@@ -55,7 +56,7 @@ pub enum DeleteAccountAliasError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteAccountAliasError, 0usize =>
+    DeleteAccountAliasError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -73,7 +74,7 @@ pub enum DeleteAccountPasswordPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteAccountPasswordPolicyError, 0usize =>
+    DeleteAccountPasswordPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -92,8 +93,9 @@ pub enum DeleteGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteGroupError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => DeleteConflictException(t::DeleteConflictException), 2usize =>
+    DeleteGroupError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    DeleteConflictException(t::DeleteConflictException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -109,8 +111,9 @@ pub enum DeleteGroupPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteGroupPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteGroupPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`DeleteInstanceProfile`](crate::client::DeleteInstanceProfile): match on `error.modeled::<DeleteInstanceProfileError>()`.
@@ -127,7 +130,7 @@ pub enum DeleteInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteInstanceProfileError, 0usize =>
+    DeleteInstanceProfileError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     DeleteConflictException(t::DeleteConflictException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -147,7 +150,7 @@ pub enum DeleteLoginProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteLoginProfileError, 0usize =>
+    DeleteLoginProfileError in super::Exception, 0usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
     1usize => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -165,7 +168,7 @@ pub enum DeleteOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteOpenIdConnectProviderError, 0usize =>
+    DeleteOpenIdConnectProviderError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -186,8 +189,9 @@ pub enum DeletePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeletePolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeletePolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     DeleteConflictException(t::DeleteConflictException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -208,8 +212,9 @@ pub enum DeletePolicyVersionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeletePolicyVersionError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeletePolicyVersionError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     DeleteConflictException(t::DeleteConflictException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -232,7 +237,8 @@ pub enum DeleteRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteRoleError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    DeleteRoleError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     DeleteConflictException(t::DeleteConflictException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 4usize =>
@@ -251,7 +257,7 @@ pub enum DeleteRolePermissionsBoundaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteRolePermissionsBoundaryError, 0usize =>
+    DeleteRolePermissionsBoundaryError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -270,8 +276,9 @@ pub enum DeleteRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteRolePolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteRolePolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -289,8 +296,9 @@ pub enum DeleteSamlProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteSamlProviderError, 0usize => InvalidInputException(t::InvalidInputException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteSamlProviderError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -302,7 +310,8 @@ pub enum DeleteSshPublicKeyError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    DeleteSshPublicKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException)
+    DeleteSshPublicKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`DeleteServerCertificate`](crate::client::DeleteServerCertificate): match on `error.modeled::<DeleteServerCertificateError>()`.
 #[derive(Debug)]
@@ -318,7 +327,7 @@ pub enum DeleteServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteServerCertificateError, 0usize =>
+    DeleteServerCertificateError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     DeleteConflictException(t::DeleteConflictException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -336,7 +345,7 @@ pub enum DeleteServiceLinkedRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteServiceLinkedRoleError, 0usize =>
+    DeleteServiceLinkedRoleError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -349,7 +358,7 @@ pub enum DeleteServiceSpecificCredentialError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    DeleteServiceSpecificCredentialError, 0usize =>
+    DeleteServiceSpecificCredentialError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`DeleteSigningCertificate`](crate::client::DeleteSigningCertificate): match on `error.modeled::<DeleteSigningCertificateError>()`.
@@ -366,7 +375,7 @@ pub enum DeleteSigningCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteSigningCertificateError, 0usize =>
+    DeleteSigningCertificateError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -388,8 +397,9 @@ pub enum DeleteUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteUserError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
+    DeleteUserError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     DeleteConflictException(t::DeleteConflictException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -404,7 +414,7 @@ pub enum DeleteUserPermissionsBoundaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteUserPermissionsBoundaryError, 0usize =>
+    DeleteUserPermissionsBoundaryError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -420,8 +430,9 @@ pub enum DeleteUserPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DeleteUserPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteUserPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`DeleteVirtualMfaDevice`](crate::client::DeleteVirtualMfaDevice): match on `error.modeled::<DeleteVirtualMfaDeviceError>()`.
@@ -440,7 +451,7 @@ pub enum DeleteVirtualMfaDeviceError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    DeleteVirtualMfaDeviceError, 0usize =>
+    DeleteVirtualMfaDeviceError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     DeleteConflictException(t::DeleteConflictException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -461,8 +472,9 @@ pub enum DetachGroupPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DetachGroupPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DetachGroupPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -482,8 +494,9 @@ pub enum DetachRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DetachRolePolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DetachRolePolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -502,8 +515,9 @@ pub enum DetachUserPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    DetachUserPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DetachUserPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -525,7 +539,7 @@ pub enum DisableOrganizationsRootCredentialsManagementError {
     ),
 }
 rt::operation_errors!(
-    DisableOrganizationsRootCredentialsManagementError, 0usize =>
+    DisableOrganizationsRootCredentialsManagementError in super::Exception, 0usize =>
     ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 1usize =>
     AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
     2usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 3usize =>
@@ -549,7 +563,7 @@ pub enum DisableOrganizationsRootSessionsError {
     ),
 }
 rt::operation_errors!(
-    DisableOrganizationsRootSessionsError, 0usize =>
+    DisableOrganizationsRootSessionsError in super::Exception, 0usize =>
     ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 1usize =>
     AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
     2usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 3usize =>
@@ -563,6 +577,6 @@ pub enum DisableOutboundWebIdentityFederationError {
     FeatureDisabledException(t::FeatureDisabledException),
 }
 rt::operation_errors!(
-    DisableOutboundWebIdentityFederationError, 0usize =>
+    DisableOutboundWebIdentityFederationError in super::Exception, 0usize =>
     FeatureDisabledException(t::FeatureDisabledException)
 );

@@ -22,7 +22,7 @@ pub enum EnableMfaDeviceError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    EnableMfaDeviceError, 0usize =>
+    EnableMfaDeviceError in super::Exception, 0usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 1usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
     2usize => InvalidAuthenticationCodeException(t::InvalidAuthenticationCodeException),
@@ -51,7 +51,7 @@ pub enum EnableOrganizationsRootCredentialsManagementError {
     CallerIsNotManagementAccountException(t::CallerIsNotManagementAccountException),
 }
 rt::operation_errors!(
-    EnableOrganizationsRootCredentialsManagementError, 0usize =>
+    EnableOrganizationsRootCredentialsManagementError in super::Exception, 0usize =>
     ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 1usize =>
     AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
     2usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 3usize =>
@@ -79,7 +79,7 @@ pub enum EnableOrganizationsRootSessionsError {
     CallerIsNotManagementAccountException(t::CallerIsNotManagementAccountException),
 }
 rt::operation_errors!(
-    EnableOrganizationsRootSessionsError, 0usize =>
+    EnableOrganizationsRootSessionsError in super::Exception, 0usize =>
     ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 1usize =>
     AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
     2usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 3usize =>
@@ -95,6 +95,6 @@ pub enum EnableOutboundWebIdentityFederationError {
     FeatureEnabledException(t::FeatureEnabledException),
 }
 rt::operation_errors!(
-    EnableOutboundWebIdentityFederationError, 0usize =>
+    EnableOutboundWebIdentityFederationError in super::Exception, 0usize =>
     FeatureEnabledException(t::FeatureEnabledException)
 );

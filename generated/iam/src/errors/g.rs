@@ -12,7 +12,7 @@ pub enum GenerateCredentialReportError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GenerateCredentialReportError, 0usize =>
+    GenerateCredentialReportError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -24,7 +24,7 @@ pub enum GenerateOrganizationsAccessReportError {
     ReportGenerationLimitExceededException(t::ReportGenerationLimitExceededException),
 }
 rt::operation_errors!(
-    GenerateOrganizationsAccessReportError, 0usize =>
+    GenerateOrganizationsAccessReportError in super::Exception, 0usize =>
     ReportGenerationLimitExceededException(t::ReportGenerationLimitExceededException)
 );
 /// The modeled errors of [`GenerateServiceLastAccessedDetails`](crate::client::GenerateServiceLastAccessedDetails): match on `error.modeled::<GenerateServiceLastAccessedDetailsError>()`.
@@ -37,7 +37,7 @@ pub enum GenerateServiceLastAccessedDetailsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    GenerateServiceLastAccessedDetailsError, 0usize =>
+    GenerateServiceLastAccessedDetailsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -49,7 +49,7 @@ pub enum GetAccountAuthorizationDetailsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetAccountAuthorizationDetailsError, 0usize =>
+    GetAccountAuthorizationDetailsError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetAccountPasswordPolicy`](crate::client::GetAccountPasswordPolicy): match on `error.modeled::<GetAccountPasswordPolicyError>()`.
@@ -62,7 +62,7 @@ pub enum GetAccountPasswordPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetAccountPasswordPolicyError, 0usize =>
+    GetAccountPasswordPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -76,8 +76,9 @@ pub enum GetAccountPropertiesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetAccountPropertiesError, 0usize => InvalidInputException(t::InvalidInputException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetAccountPropertiesError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetAccountSummary`](crate::client::GetAccountSummary): match on `error.modeled::<GetAccountSummaryError>()`.
 #[derive(Debug)]
@@ -87,7 +88,8 @@ pub enum GetAccountSummaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetAccountSummaryError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    GetAccountSummaryError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetContextKeysForCustomPolicy`](crate::client::GetContextKeysForCustomPolicy): match on `error.modeled::<GetContextKeysForCustomPolicyError>()`.
 #[derive(Debug)]
@@ -97,7 +99,7 @@ pub enum GetContextKeysForCustomPolicyError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    GetContextKeysForCustomPolicyError, 0usize =>
+    GetContextKeysForCustomPolicyError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException)
 );
 /// The modeled errors of [`GetContextKeysForPrincipalPolicy`](crate::client::GetContextKeysForPrincipalPolicy): match on `error.modeled::<GetContextKeysForPrincipalPolicyError>()`.
@@ -110,7 +112,7 @@ pub enum GetContextKeysForPrincipalPolicyError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    GetContextKeysForPrincipalPolicyError, 0usize =>
+    GetContextKeysForPrincipalPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -128,7 +130,7 @@ pub enum GetCredentialReportError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetCredentialReportError, 0usize =>
+    GetCredentialReportError in super::Exception, 0usize =>
     CredentialReportNotPresentException(t::CredentialReportNotPresentException), 1usize
     => CredentialReportExpiredException(t::CredentialReportExpiredException), 2usize =>
     CredentialReportNotReadyException(t::CredentialReportNotReadyException), 3usize =>
@@ -144,8 +146,9 @@ pub enum GetDelegationRequestError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetDelegationRequestError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetDelegationRequestError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetGroup`](crate::client::GetGroup): match on `error.modeled::<GetGroupError>()`.
 #[derive(Debug)]
@@ -157,7 +160,8 @@ pub enum GetGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetGroupError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    GetGroupError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetGroupPolicy`](crate::client::GetGroupPolicy): match on `error.modeled::<GetGroupPolicyError>()`.
@@ -170,8 +174,9 @@ pub enum GetGroupPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetGroupPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetGroupPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetHumanReadableSummary`](crate::client::GetHumanReadableSummary): match on `error.modeled::<GetHumanReadableSummaryError>()`.
 #[derive(Debug)]
@@ -185,7 +190,7 @@ pub enum GetHumanReadableSummaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetHumanReadableSummaryError, 0usize =>
+    GetHumanReadableSummaryError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -200,8 +205,9 @@ pub enum GetInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetInstanceProfileError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetInstanceProfileError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetLoginProfile`](crate::client::GetLoginProfile): match on `error.modeled::<GetLoginProfileError>()`.
 #[derive(Debug)]
@@ -213,8 +219,9 @@ pub enum GetLoginProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetLoginProfileError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetLoginProfileError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetMfaDevice`](crate::client::GetMfaDevice): match on `error.modeled::<GetMfaDeviceError>()`.
 #[derive(Debug)]
@@ -226,8 +233,9 @@ pub enum GetMfaDeviceError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetMfaDeviceError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => ServiceFailureException(t::ServiceFailureException)
+    GetMfaDeviceError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetOpenIdConnectProvider`](crate::client::GetOpenIdConnectProvider): match on `error.modeled::<GetOpenIdConnectProviderError>()`.
 #[derive(Debug)]
@@ -241,7 +249,7 @@ pub enum GetOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetOpenIdConnectProviderError, 0usize =>
+    GetOpenIdConnectProviderError in super::Exception, 0usize =>
     InvalidInputException(t::InvalidInputException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -254,7 +262,7 @@ pub enum GetOrganizationsAccessReportError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    GetOrganizationsAccessReportError, 0usize =>
+    GetOrganizationsAccessReportError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`GetOutboundWebIdentityFederationInfo`](crate::client::GetOutboundWebIdentityFederationInfo): match on `error.modeled::<GetOutboundWebIdentityFederationInfoError>()`.
@@ -265,7 +273,7 @@ pub enum GetOutboundWebIdentityFederationInfoError {
     FeatureDisabledException(t::FeatureDisabledException),
 }
 rt::operation_errors!(
-    GetOutboundWebIdentityFederationInfoError, 0usize =>
+    GetOutboundWebIdentityFederationInfoError in super::Exception, 0usize =>
     FeatureDisabledException(t::FeatureDisabledException)
 );
 /// The modeled errors of [`GetPolicy`](crate::client::GetPolicy): match on `error.modeled::<GetPolicyError>()`.
@@ -280,7 +288,8 @@ pub enum GetPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    GetPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -296,8 +305,9 @@ pub enum GetPolicyVersionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetPolicyVersionError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    GetPolicyVersionError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetRole`](crate::client::GetRole): match on `error.modeled::<GetRoleError>()`.
@@ -310,7 +320,8 @@ pub enum GetRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetRoleError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    GetRoleError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetRolePolicy`](crate::client::GetRolePolicy): match on `error.modeled::<GetRolePolicyError>()`.
@@ -323,8 +334,9 @@ pub enum GetRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetRolePolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => ServiceFailureException(t::ServiceFailureException)
+    GetRolePolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetRoleTemplateVersion`](crate::client::GetRoleTemplateVersion): match on `error.modeled::<GetRoleTemplateVersionError>()`.
 #[derive(Debug)]
@@ -338,7 +350,7 @@ pub enum GetRoleTemplateVersionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetRoleTemplateVersionError, 0usize =>
+    GetRoleTemplateVersionError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -355,8 +367,9 @@ pub enum GetSamlProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetSamlProviderError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    GetSamlProviderError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetSshPublicKey`](crate::client::GetSshPublicKey): match on `error.modeled::<GetSshPublicKeyError>()`.
@@ -369,8 +382,8 @@ pub enum GetSshPublicKeyError {
     UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException),
 }
 rt::operation_errors!(
-    GetSshPublicKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize =>
+    GetSshPublicKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException)
 );
 /// The modeled errors of [`GetServerCertificate`](crate::client::GetServerCertificate): match on `error.modeled::<GetServerCertificateError>()`.
@@ -383,8 +396,9 @@ pub enum GetServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetServerCertificateError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    GetServerCertificateError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetServiceLastAccessedDetails`](crate::client::GetServiceLastAccessedDetails): match on `error.modeled::<GetServiceLastAccessedDetailsError>()`.
 #[derive(Debug)]
@@ -396,7 +410,7 @@ pub enum GetServiceLastAccessedDetailsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    GetServiceLastAccessedDetailsError, 0usize =>
+    GetServiceLastAccessedDetailsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -410,7 +424,7 @@ pub enum GetServiceLastAccessedDetailsWithEntitiesError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    GetServiceLastAccessedDetailsWithEntitiesError, 0usize =>
+    GetServiceLastAccessedDetailsWithEntitiesError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -426,7 +440,7 @@ pub enum GetServiceLinkedRoleDeletionStatusError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetServiceLinkedRoleDeletionStatusError, 0usize =>
+    GetServiceLinkedRoleDeletionStatusError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -441,7 +455,8 @@ pub enum GetUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetUserError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    GetUserError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`GetUserPolicy`](crate::client::GetUserPolicy): match on `error.modeled::<GetUserPolicyError>()`.
@@ -454,6 +469,7 @@ pub enum GetUserPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    GetUserPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => ServiceFailureException(t::ServiceFailureException)
+    GetUserPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );

@@ -12,8 +12,9 @@ pub enum ListAccessKeysError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListAccessKeysError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListAccessKeysError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListAccountAliases`](crate::client::ListAccountAliases): match on `error.modeled::<ListAccountAliasesError>()`.
 #[derive(Debug)]
@@ -23,7 +24,7 @@ pub enum ListAccountAliasesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListAccountAliasesError, 0usize =>
+    ListAccountAliasesError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListAttachedGroupPolicies`](crate::client::ListAttachedGroupPolicies): match on `error.modeled::<ListAttachedGroupPoliciesError>()`.
@@ -38,7 +39,7 @@ pub enum ListAttachedGroupPoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListAttachedGroupPoliciesError, 0usize =>
+    ListAttachedGroupPoliciesError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -55,7 +56,7 @@ pub enum ListAttachedRolePoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListAttachedRolePoliciesError, 0usize =>
+    ListAttachedRolePoliciesError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -72,7 +73,7 @@ pub enum ListAttachedUserPoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListAttachedUserPoliciesError, 0usize =>
+    ListAttachedUserPoliciesError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -89,7 +90,7 @@ pub enum ListDelegationRequestsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    ListDelegationRequestsError, 0usize =>
+    ListDelegationRequestsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     InvalidInputException(t::InvalidInputException)
@@ -106,7 +107,7 @@ pub enum ListEntitiesForPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListEntitiesForPolicyError, 0usize =>
+    ListEntitiesForPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -121,8 +122,9 @@ pub enum ListGroupPoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListGroupPoliciesError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListGroupPoliciesError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListGroups`](crate::client::ListGroups): match on `error.modeled::<ListGroupsError>()`.
 #[derive(Debug)]
@@ -132,7 +134,8 @@ pub enum ListGroupsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListGroupsError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    ListGroupsError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListGroupsForUser`](crate::client::ListGroupsForUser): match on `error.modeled::<ListGroupsForUserError>()`.
 #[derive(Debug)]
@@ -144,8 +147,9 @@ pub enum ListGroupsForUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListGroupsForUserError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListGroupsForUserError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListInstanceProfileTags`](crate::client::ListInstanceProfileTags): match on `error.modeled::<ListInstanceProfileTagsError>()`.
 #[derive(Debug)]
@@ -157,7 +161,7 @@ pub enum ListInstanceProfileTagsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListInstanceProfileTagsError, 0usize =>
+    ListInstanceProfileTagsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -169,7 +173,7 @@ pub enum ListInstanceProfilesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListInstanceProfilesError, 0usize =>
+    ListInstanceProfilesError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListInstanceProfilesForRole`](crate::client::ListInstanceProfilesForRole): match on `error.modeled::<ListInstanceProfilesForRoleError>()`.
@@ -182,7 +186,7 @@ pub enum ListInstanceProfilesForRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListInstanceProfilesForRoleError, 0usize =>
+    ListInstanceProfilesForRoleError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -198,8 +202,9 @@ pub enum ListMfaDeviceTagsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListMfaDeviceTagsError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    ListMfaDeviceTagsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListMfaDevices`](crate::client::ListMfaDevices): match on `error.modeled::<ListMfaDevicesError>()`.
@@ -212,8 +217,9 @@ pub enum ListMfaDevicesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListMfaDevicesError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListMfaDevicesError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListOpenIdConnectProviderTags`](crate::client::ListOpenIdConnectProviderTags): match on `error.modeled::<ListOpenIdConnectProviderTagsError>()`.
 #[derive(Debug)]
@@ -227,7 +233,7 @@ pub enum ListOpenIdConnectProviderTagsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    ListOpenIdConnectProviderTagsError, 0usize =>
+    ListOpenIdConnectProviderTagsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     InvalidInputException(t::InvalidInputException)
@@ -240,7 +246,7 @@ pub enum ListOpenIdConnectProvidersError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListOpenIdConnectProvidersError, 0usize =>
+    ListOpenIdConnectProvidersError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListOrganizationsFeatures`](crate::client::ListOrganizationsFeatures): match on `error.modeled::<ListOrganizationsFeaturesError>()`.
@@ -261,7 +267,7 @@ pub enum ListOrganizationsFeaturesError {
     ),
 }
 rt::operation_errors!(
-    ListOrganizationsFeaturesError, 0usize =>
+    ListOrganizationsFeaturesError in super::Exception, 0usize =>
     ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 1usize =>
     AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
     2usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 3usize =>
@@ -275,7 +281,8 @@ pub enum ListPoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListPoliciesError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    ListPoliciesError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListPoliciesGrantingServiceAccess`](crate::client::ListPoliciesGrantingServiceAccess): match on `error.modeled::<ListPoliciesGrantingServiceAccessError>()`.
 #[derive(Debug)]
@@ -287,7 +294,7 @@ pub enum ListPoliciesGrantingServiceAccessError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    ListPoliciesGrantingServiceAccessError, 0usize =>
+    ListPoliciesGrantingServiceAccessError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -303,8 +310,9 @@ pub enum ListPolicyTagsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    ListPolicyTagsError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException), 2usize =>
+    ListPolicyTagsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException), 2usize =>
     InvalidInputException(t::InvalidInputException)
 );
 /// The modeled errors of [`ListPolicyVersions`](crate::client::ListPolicyVersions): match on `error.modeled::<ListPolicyVersionsError>()`.
@@ -319,8 +327,9 @@ pub enum ListPolicyVersionsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListPolicyVersionsError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    ListPolicyVersionsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListRolePolicies`](crate::client::ListRolePolicies): match on `error.modeled::<ListRolePoliciesError>()`.
@@ -333,8 +342,9 @@ pub enum ListRolePoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListRolePoliciesError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListRolePoliciesError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListRoleTags`](crate::client::ListRoleTags): match on `error.modeled::<ListRoleTagsError>()`.
 #[derive(Debug)]
@@ -346,8 +356,9 @@ pub enum ListRoleTagsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListRoleTagsError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => ServiceFailureException(t::ServiceFailureException)
+    ListRoleTagsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListRoles`](crate::client::ListRoles): match on `error.modeled::<ListRolesError>()`.
 #[derive(Debug)]
@@ -357,7 +368,8 @@ pub enum ListRolesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListRolesError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    ListRolesError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListSamlProviderTags`](crate::client::ListSamlProviderTags): match on `error.modeled::<ListSamlProviderTagsError>()`.
 #[derive(Debug)]
@@ -371,8 +383,9 @@ pub enum ListSamlProviderTagsError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    ListSamlProviderTagsError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException), 2usize =>
+    ListSamlProviderTagsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException), 2usize =>
     InvalidInputException(t::InvalidInputException)
 );
 /// The modeled errors of [`ListSamlProviders`](crate::client::ListSamlProviders): match on `error.modeled::<ListSamlProvidersError>()`.
@@ -383,7 +396,8 @@ pub enum ListSamlProvidersError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListSamlProvidersError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    ListSamlProvidersError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListSshPublicKeys`](crate::client::ListSshPublicKeys): match on `error.modeled::<ListSshPublicKeysError>()`.
 #[derive(Debug)]
@@ -393,7 +407,8 @@ pub enum ListSshPublicKeysError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    ListSshPublicKeysError, 0usize => NoSuchEntityException(t::NoSuchEntityException)
+    ListSshPublicKeysError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`ListServerCertificateTags`](crate::client::ListServerCertificateTags): match on `error.modeled::<ListServerCertificateTagsError>()`.
 #[derive(Debug)]
@@ -405,7 +420,7 @@ pub enum ListServerCertificateTagsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListServerCertificateTagsError, 0usize =>
+    ListServerCertificateTagsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -417,7 +432,7 @@ pub enum ListServerCertificatesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListServerCertificatesError, 0usize =>
+    ListServerCertificatesError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListServiceSpecificCredentials`](crate::client::ListServiceSpecificCredentials): match on `error.modeled::<ListServiceSpecificCredentialsError>()`.
@@ -430,7 +445,7 @@ pub enum ListServiceSpecificCredentialsError {
     ServiceNotSupportedException(t::ServiceNotSupportedException),
 }
 rt::operation_errors!(
-    ListServiceSpecificCredentialsError, 0usize =>
+    ListServiceSpecificCredentialsError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceNotSupportedException(t::ServiceNotSupportedException)
 );
@@ -444,7 +459,7 @@ pub enum ListSigningCertificatesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListSigningCertificatesError, 0usize =>
+    ListSigningCertificatesError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -458,8 +473,9 @@ pub enum ListUserPoliciesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListUserPoliciesError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException)
+    ListUserPoliciesError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListUserTags`](crate::client::ListUserTags): match on `error.modeled::<ListUserTagsError>()`.
 #[derive(Debug)]
@@ -471,8 +487,9 @@ pub enum ListUserTagsError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListUserTagsError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => ServiceFailureException(t::ServiceFailureException)
+    ListUserTagsError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ListUsers`](crate::client::ListUsers): match on `error.modeled::<ListUsersError>()`.
 #[derive(Debug)]
@@ -482,5 +499,6 @@ pub enum ListUsersError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    ListUsersError, 0usize => ServiceFailureException(t::ServiceFailureException)
+    ListUsersError in super::Exception, 0usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );

@@ -14,9 +14,10 @@ pub enum PutAccountPropertiesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutAccountPropertiesError, 0usize => InvalidInputException(t::InvalidInputException),
-    1usize => ConcurrentModificationException(t::ConcurrentModificationException), 2usize
-    => ServiceFailureException(t::ServiceFailureException)
+    PutAccountPropertiesError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
+    ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`PutGroupPolicy`](crate::client::PutGroupPolicy): match on `error.modeled::<PutGroupPolicyError>()`.
 #[derive(Debug)]
@@ -32,9 +33,10 @@ pub enum PutGroupPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutGroupPolicyError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    2usize => NoSuchEntityException(t::NoSuchEntityException), 3usize =>
+    PutGroupPolicyError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`PutRolePermissionsBoundary`](crate::client::PutRolePermissionsBoundary): match on `error.modeled::<PutRolePermissionsBoundaryError>()`.
@@ -53,7 +55,7 @@ pub enum PutRolePermissionsBoundaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutRolePermissionsBoundaryError, 0usize =>
+    PutRolePermissionsBoundaryError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 3usize =>
@@ -76,9 +78,10 @@ pub enum PutRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutRolePolicyError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    2usize => NoSuchEntityException(t::NoSuchEntityException), 3usize =>
+    PutRolePolicyError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -96,7 +99,7 @@ pub enum PutUserPermissionsBoundaryError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutUserPermissionsBoundaryError, 0usize =>
+    PutUserPermissionsBoundaryError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     PolicyNotAttachableException(t::PolicyNotAttachableException), 3usize =>
@@ -116,8 +119,9 @@ pub enum PutUserPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    PutUserPolicyError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    2usize => NoSuchEntityException(t::NoSuchEntityException), 3usize =>
+    PutUserPolicyError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );

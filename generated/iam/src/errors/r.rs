@@ -16,7 +16,7 @@ pub enum RejectDelegationRequestError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    RejectDelegationRequestError, 0usize =>
+    RejectDelegationRequestError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -36,7 +36,7 @@ pub enum RemoveClientIdFromOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    RemoveClientIdFromOpenIdConnectProviderError, 0usize =>
+    RemoveClientIdFromOpenIdConnectProviderError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
@@ -56,7 +56,7 @@ pub enum RemoveRoleFromInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    RemoveRoleFromInstanceProfileError, 0usize =>
+    RemoveRoleFromInstanceProfileError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 3usize =>
@@ -74,8 +74,9 @@ pub enum RemoveUserFromGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    RemoveUserFromGroupError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    RemoveUserFromGroupError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`ResetServiceSpecificCredential`](crate::client::ResetServiceSpecificCredential): match on `error.modeled::<ResetServiceSpecificCredentialError>()`.
@@ -86,7 +87,7 @@ pub enum ResetServiceSpecificCredentialError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    ResetServiceSpecificCredentialError, 0usize =>
+    ResetServiceSpecificCredentialError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`ResyncMfaDevice`](crate::client::ResyncMfaDevice): match on `error.modeled::<ResyncMfaDeviceError>()`.
@@ -105,7 +106,7 @@ pub enum ResyncMfaDeviceError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    ResyncMfaDeviceError, 0usize =>
+    ResyncMfaDeviceError in super::Exception, 0usize =>
     InvalidAuthenticationCodeException(t::InvalidAuthenticationCodeException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

@@ -16,8 +16,9 @@ pub enum SendDelegationTokenError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    SendDelegationTokenError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => ServiceFailureException(t::ServiceFailureException), 2usize =>
+    SendDelegationTokenError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    ServiceFailureException(t::ServiceFailureException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -35,7 +36,7 @@ pub enum SetDefaultPolicyVersionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    SetDefaultPolicyVersionError, 0usize =>
+    SetDefaultPolicyVersionError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -49,7 +50,7 @@ pub enum SetSecurityTokenServicePreferencesError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    SetSecurityTokenServicePreferencesError, 0usize =>
+    SetSecurityTokenServicePreferencesError in super::Exception, 0usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
 /// The modeled errors of [`SimulateCustomPolicy`](crate::client::SimulateCustomPolicy): match on `error.modeled::<SimulateCustomPolicyError>()`.
@@ -62,8 +63,9 @@ pub enum SimulateCustomPolicyError {
     PolicyEvaluationException(t::PolicyEvaluationException),
 }
 rt::operation_errors!(
-    SimulateCustomPolicyError, 0usize => InvalidInputException(t::InvalidInputException),
-    1usize => PolicyEvaluationException(t::PolicyEvaluationException)
+    SimulateCustomPolicyError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    PolicyEvaluationException(t::PolicyEvaluationException)
 );
 /// The modeled errors of [`SimulatePrincipalPolicy`](crate::client::SimulatePrincipalPolicy): match on `error.modeled::<SimulatePrincipalPolicyError>()`.
 #[derive(Debug)]
@@ -77,7 +79,7 @@ pub enum SimulatePrincipalPolicyError {
     PolicyEvaluationException(t::PolicyEvaluationException),
 }
 rt::operation_errors!(
-    SimulatePrincipalPolicyError, 0usize =>
+    SimulatePrincipalPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     PolicyEvaluationException(t::PolicyEvaluationException)

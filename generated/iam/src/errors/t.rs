@@ -18,8 +18,9 @@ pub enum TagInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagInstanceProfileError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    TagInstanceProfileError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -40,8 +41,9 @@ pub enum TagMfaDeviceError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagMfaDeviceError, 0usize => InvalidInputException(t::InvalidInputException), 1usize
-    => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
+    TagMfaDeviceError in super::Exception, 0usize =>
+    InvalidInputException(t::InvalidInputException), 1usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -62,7 +64,7 @@ pub enum TagOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagOpenIdConnectProviderError, 0usize =>
+    TagOpenIdConnectProviderError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
@@ -85,7 +87,8 @@ pub enum TagPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    TagPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
@@ -107,7 +110,8 @@ pub enum TagRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagRoleError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    TagRoleError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
@@ -129,8 +133,9 @@ pub enum TagSamlProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagSamlProviderError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    TagSamlProviderError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -151,8 +156,9 @@ pub enum TagServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagServerCertificateError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    TagServerCertificateError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -173,7 +179,8 @@ pub enum TagUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    TagUserError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    TagUserError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidInputException(t::InvalidInputException), 3usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 4usize =>

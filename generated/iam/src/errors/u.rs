@@ -16,8 +16,9 @@ pub enum UntagInstanceProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagInstanceProfileError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    UntagInstanceProfileError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -35,8 +36,9 @@ pub enum UntagMfaDeviceError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagMfaDeviceError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    UntagMfaDeviceError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -54,7 +56,7 @@ pub enum UntagOpenIdConnectProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagOpenIdConnectProviderError, 0usize =>
+    UntagOpenIdConnectProviderError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -74,8 +76,9 @@ pub enum UntagPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagPolicyError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => InvalidInputException(t::InvalidInputException), 2usize =>
+    UntagPolicyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -91,7 +94,8 @@ pub enum UntagRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagRoleError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    UntagRoleError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -109,8 +113,9 @@ pub enum UntagSamlProviderError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagSamlProviderError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    UntagSamlProviderError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -128,7 +133,7 @@ pub enum UntagServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagServerCertificateError, 0usize =>
+    UntagServerCertificateError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -146,7 +151,8 @@ pub enum UntagUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UntagUserError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    UntagUserError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -164,8 +170,9 @@ pub enum UpdateAccessKeyError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    UpdateAccessKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    UpdateAccessKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException), 3usize =>
     InvalidInputException(t::InvalidInputException)
 );
@@ -183,7 +190,7 @@ pub enum UpdateAccountPasswordPolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateAccountPasswordPolicyError, 0usize =>
+    UpdateAccountPasswordPolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -205,7 +212,7 @@ pub enum UpdateAssumeRolePolicyError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateAssumeRolePolicyError, 0usize =>
+    UpdateAssumeRolePolicyError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -226,7 +233,7 @@ pub enum UpdateDelegationRequestError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    UpdateDelegationRequestError, 0usize =>
+    UpdateDelegationRequestError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     ServiceFailureException(t::ServiceFailureException), 2usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 3usize =>
@@ -246,8 +253,9 @@ pub enum UpdateGroupError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateGroupError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize
-    => EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
+    UpdateGroupError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ServiceFailureException(t::ServiceFailureException)
 );
@@ -267,7 +275,7 @@ pub enum UpdateLoginProfileError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateLoginProfileError, 0usize =>
+    UpdateLoginProfileError in super::Exception, 0usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
     1usize => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     PasswordPolicyViolationException(t::PasswordPolicyViolationException), 3usize =>
@@ -288,7 +296,7 @@ pub enum UpdateOpenIdConnectProviderThumbprintError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateOpenIdConnectProviderThumbprintError, 0usize =>
+    UpdateOpenIdConnectProviderThumbprintError in super::Exception, 0usize =>
     ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     NoSuchEntityException(t::NoSuchEntityException), 3usize =>
@@ -306,7 +314,7 @@ pub enum UpdateRoleError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateRoleError, 0usize =>
+    UpdateRoleError in super::Exception, 0usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 1usize =>
     NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -323,7 +331,7 @@ pub enum UpdateRoleDescriptionError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateRoleDescriptionError, 0usize =>
+    UpdateRoleDescriptionError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     UnmodifiableEntityException(t::UnmodifiableEntityException), 2usize =>
     ServiceFailureException(t::ServiceFailureException)
@@ -344,8 +352,9 @@ pub enum UpdateSamlProviderError {
     ConcurrentModificationException(t::ConcurrentModificationException),
 }
 rt::operation_errors!(
-    UpdateSamlProviderError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException), 2usize =>
+    UpdateSamlProviderError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ServiceFailureException(t::ServiceFailureException), 4usize =>
     ConcurrentModificationException(t::ConcurrentModificationException)
@@ -360,8 +369,9 @@ pub enum UpdateSshPublicKeyError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    UpdateSshPublicKeyError, 0usize => NoSuchEntityException(t::NoSuchEntityException),
-    1usize => InvalidInputException(t::InvalidInputException)
+    UpdateSshPublicKeyError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    InvalidInputException(t::InvalidInputException)
 );
 /// The modeled errors of [`UpdateServerCertificate`](crate::client::UpdateServerCertificate): match on `error.modeled::<UpdateServerCertificateError>()`.
 #[derive(Debug)]
@@ -377,7 +387,7 @@ pub enum UpdateServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateServerCertificateError, 0usize =>
+    UpdateServerCertificateError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -391,7 +401,7 @@ pub enum UpdateServiceSpecificCredentialError {
     NoSuchEntityException(t::NoSuchEntityException),
 }
 rt::operation_errors!(
-    UpdateServiceSpecificCredentialError, 0usize =>
+    UpdateServiceSpecificCredentialError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException)
 );
 /// The modeled errors of [`UpdateSigningCertificate`](crate::client::UpdateSigningCertificate): match on `error.modeled::<UpdateSigningCertificateError>()`.
@@ -408,7 +418,7 @@ pub enum UpdateSigningCertificateError {
     InvalidInputException(t::InvalidInputException),
 }
 rt::operation_errors!(
-    UpdateSigningCertificateError, 0usize =>
+    UpdateSigningCertificateError in super::Exception, 0usize =>
     NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceFailureException(t::ServiceFailureException), 3usize =>
@@ -432,7 +442,8 @@ pub enum UpdateUserError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UpdateUserError, 0usize => NoSuchEntityException(t::NoSuchEntityException), 1usize =>
+    UpdateUserError in super::Exception, 0usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>
     EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
@@ -455,8 +466,9 @@ pub enum UploadSshPublicKeyError {
     UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException),
 }
 rt::operation_errors!(
-    UploadSshPublicKeyError, 0usize => LimitExceededException(t::LimitExceededException),
-    1usize => NoSuchEntityException(t::NoSuchEntityException), 2usize =>
+    UploadSshPublicKeyError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    NoSuchEntityException(t::NoSuchEntityException), 2usize =>
     InvalidPublicKeyException(t::InvalidPublicKeyException), 3usize =>
     DuplicateSshPublicKeyException(t::DuplicateSshPublicKeyException), 4usize =>
     UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException)
@@ -481,7 +493,7 @@ pub enum UploadServerCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UploadServerCertificateError, 0usize =>
+    UploadServerCertificateError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     InvalidInputException(t::InvalidInputException), 2usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 3usize =>
@@ -512,7 +524,7 @@ pub enum UploadSigningCertificateError {
     ServiceFailureException(t::ServiceFailureException),
 }
 rt::operation_errors!(
-    UploadSigningCertificateError, 0usize =>
+    UploadSigningCertificateError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     EntityAlreadyExistsException(t::EntityAlreadyExistsException), 2usize =>
     MalformedCertificateException(t::MalformedCertificateException), 3usize =>

@@ -159,7 +159,7 @@ impl AccessKey {
     pub fn access_key_id(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
@@ -168,7 +168,7 @@ impl AccessKey {
     > + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,

@@ -163,7 +163,7 @@ impl AccessKeyPair {
     pub fn access_key_id(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
@@ -175,7 +175,7 @@ impl AccessKeyPair {
     pub fn secret_access_key(&self) -> &str {
         self.0.id(2usize)
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,

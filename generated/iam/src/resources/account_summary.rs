@@ -95,7 +95,7 @@ impl AccountSummary {
     pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetAccountSummaryResponse>> {
         self.0.loaded()
     }
-    /// The `SummaryMap` attribute, loaded on first use.
+    /// The `SummaryMap` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn summary_map(
         &self,

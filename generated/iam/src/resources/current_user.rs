@@ -128,42 +128,42 @@ impl CurrentUser {
     pub fn loaded(&self) -> Option<::std::sync::Arc<t::User>> {
         self.0.loaded()
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.path.clone())
     }
-    /// The `UserName` attribute, loaded on first use.
+    /// The `UserName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn user_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.user_name.clone())
     }
-    /// The `UserId` attribute, loaded on first use.
+    /// The `UserId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn user_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.user_id.clone())
     }
-    /// The `Arn` attribute, loaded on first use.
+    /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.arn.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `PasswordLastUsed` attribute, loaded on first use.
+    /// The `PasswordLastUsed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn password_last_used(
         &self,
@@ -172,7 +172,7 @@ impl CurrentUser {
     > + '_ {
         self.0.attr(|d| d.password_last_used)
     }
-    /// The `PermissionsBoundary` attribute, loaded on first use.
+    /// The `PermissionsBoundary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn permissions_boundary(
         &self,
@@ -181,7 +181,7 @@ impl CurrentUser {
     > + '_ {
         self.0.attr(|d| d.permissions_boundary.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

@@ -227,7 +227,7 @@ impl Group {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
@@ -239,21 +239,21 @@ impl Group {
     pub fn group_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `GroupId` attribute, loaded on first use.
+    /// The `GroupId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn group_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.group_id.clone())
     }
-    /// The `Arn` attribute, loaded on first use.
+    /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.arn.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,

@@ -141,7 +141,7 @@ impl InstanceProfile {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
@@ -153,35 +153,35 @@ impl InstanceProfile {
     pub fn instance_profile_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `InstanceProfileId` attribute, loaded on first use.
+    /// The `InstanceProfileId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn instance_profile_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.instance_profile_id.clone())
     }
-    /// The `Arn` attribute, loaded on first use.
+    /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.arn.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `Roles` attribute, loaded on first use.
+    /// The `Roles` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn roles_attribute(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Vec<t::Role>, rt::Error>> + '_ {
         self.0.attr(|d| d.roles.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

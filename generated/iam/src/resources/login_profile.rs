@@ -138,14 +138,14 @@ impl LoginProfile {
     pub fn user_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `PasswordResetRequired` attribute, loaded on first use.
+    /// The `PasswordResetRequired` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn password_reset_required(
         &self,

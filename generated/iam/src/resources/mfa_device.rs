@@ -144,7 +144,7 @@ impl MfaDevice {
     pub fn serial_number(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `EnableDate` attribute, loaded on first use.
+    /// The `EnableDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enable_date(
         &self,

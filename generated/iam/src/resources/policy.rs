@@ -250,63 +250,63 @@ impl Policy {
     pub fn arn(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `PolicyName` attribute, loaded on first use.
+    /// The `PolicyName` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn policy_name(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.policy_name.clone())
     }
-    /// The `PolicyId` attribute, loaded on first use.
+    /// The `PolicyId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn policy_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.policy_id.clone())
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.path.clone())
     }
-    /// The `DefaultVersionId` attribute, loaded on first use.
+    /// The `DefaultVersionId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn default_version_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.default_version_id.clone())
     }
-    /// The `AttachmentCount` attribute, loaded on first use.
+    /// The `AttachmentCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attachment_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.attachment_count)
     }
-    /// The `PermissionsBoundaryUsageCount` attribute, loaded on first use.
+    /// The `PermissionsBoundaryUsageCount` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn permissions_boundary_usage_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.permissions_boundary_usage_count)
     }
-    /// The `IsAttachable` attribute, loaded on first use.
+    /// The `IsAttachable` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_attachable(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.is_attachable)
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
@@ -315,7 +315,7 @@ impl Policy {
     > + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `UpdateDate` attribute, loaded on first use.
+    /// The `UpdateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn update_date(
         &self,
@@ -324,7 +324,7 @@ impl Policy {
     > + '_ {
         self.0.attr(|d| d.update_date)
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

@@ -149,21 +149,21 @@ impl PolicyVersion {
     pub fn version_id(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `Document` attribute, loaded on first use.
+    /// The `Document` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn document(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.document.clone())
     }
-    /// The `IsDefaultVersion` attribute, loaded on first use.
+    /// The `IsDefaultVersion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_default_version(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.is_default_version)
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,

@@ -170,7 +170,7 @@ impl Role {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
@@ -182,49 +182,49 @@ impl Role {
     pub fn role_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `RoleId` attribute, loaded on first use.
+    /// The `RoleId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn role_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.role_id.clone())
     }
-    /// The `Arn` attribute, loaded on first use.
+    /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.arn.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `AssumeRolePolicyDocument` attribute, loaded on first use.
+    /// The `AssumeRolePolicyDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn assume_role_policy_document(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.assume_role_policy_document.clone())
     }
-    /// The `Description` attribute, loaded on first use.
+    /// The `Description` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn description(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.description.clone())
     }
-    /// The `MaxSessionDuration` attribute, loaded on first use.
+    /// The `MaxSessionDuration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn max_session_duration(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.max_session_duration)
     }
-    /// The `PermissionsBoundary` attribute, loaded on first use.
+    /// The `PermissionsBoundary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn permissions_boundary(
         &self,
@@ -233,7 +233,7 @@ impl Role {
     > + '_ {
         self.0.attr(|d| d.permissions_boundary.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -242,7 +242,7 @@ impl Role {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `RoleLastUsed` attribute, loaded on first use.
+    /// The `RoleLastUsed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn role_last_used(
         &self,
@@ -251,7 +251,7 @@ impl Role {
     > + '_ {
         self.0.attr(|d| d.role_last_used.clone())
     }
-    /// The `SourceRoleTemplate` attribute, loaded on first use.
+    /// The `SourceRoleTemplate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn source_role_template(
         &self,

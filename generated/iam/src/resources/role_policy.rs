@@ -154,7 +154,7 @@ impl RolePolicy {
     pub fn policy_name(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `PolicyDocument` attribute, loaded on first use.
+    /// The `PolicyDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn policy_document(
         &self,

@@ -123,21 +123,21 @@ impl SamlProvider {
     pub fn arn(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `SAMLProviderUUID` attribute, loaded on first use.
+    /// The `SAMLProviderUUID` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn saml_provider_uuid(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.saml_provider_uuid.clone())
     }
-    /// The `SAMLMetadataDocument` attribute, loaded on first use.
+    /// The `SAMLMetadataDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn saml_metadata_document(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.saml_metadata_document.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
@@ -146,7 +146,7 @@ impl SamlProvider {
     > + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `ValidUntil` attribute, loaded on first use.
+    /// The `ValidUntil` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn valid_until(
         &self,
@@ -155,7 +155,7 @@ impl SamlProvider {
     > + '_ {
         self.0.attr(|d| d.valid_until)
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,
@@ -164,7 +164,7 @@ impl SamlProvider {
     > + '_ {
         self.0.attr(|d| d.tags.clone())
     }
-    /// The `AssertionEncryptionMode` attribute, loaded on first use.
+    /// The `AssertionEncryptionMode` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn assertion_encryption_mode(
         &self,
@@ -173,7 +173,7 @@ impl SamlProvider {
     > + '_ {
         self.0.attr(|d| d.assertion_encryption_mode.clone())
     }
-    /// The `PrivateKeyList` attribute, loaded on first use.
+    /// The `PrivateKeyList` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn private_key_list(
         &self,

@@ -131,7 +131,7 @@ impl ServerCertificate {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `ServerCertificateMetadata` attribute, loaded on first use.
+    /// The `ServerCertificateMetadata` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn server_certificate_metadata(
         &self,
@@ -140,21 +140,21 @@ impl ServerCertificate {
     > + '_ {
         self.0.attr(|d| d.server_certificate_metadata.clone())
     }
-    /// The `CertificateBody` attribute, loaded on first use.
+    /// The `CertificateBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn certificate_body(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.certificate_body.clone())
     }
-    /// The `CertificateChain` attribute, loaded on first use.
+    /// The `CertificateChain` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn certificate_chain(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.certificate_chain.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

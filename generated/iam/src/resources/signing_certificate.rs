@@ -159,21 +159,21 @@ impl SigningCertificate {
     pub fn certificate_id(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `CertificateBody` attribute, loaded on first use.
+    /// The `CertificateBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn certificate_body(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.certificate_body.clone())
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
     ) -> impl ::core::future::Future<Output = Result<t::StatusType, rt::Error>> + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `UploadDate` attribute, loaded on first use.
+    /// The `UploadDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn upload_date(
         &self,

@@ -318,7 +318,7 @@ impl User {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Path` attribute, loaded on first use.
+    /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn path(
         &self,
@@ -330,28 +330,28 @@ impl User {
     pub fn user_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `UserId` attribute, loaded on first use.
+    /// The `UserId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn user_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.user_id.clone())
     }
-    /// The `Arn` attribute, loaded on first use.
+    /// The `Arn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn arn(
         &self,
     ) -> impl ::core::future::Future<Output = Result<String, rt::Error>> + '_ {
         self.0.attr(|d| d.arn.clone())
     }
-    /// The `CreateDate` attribute, loaded on first use.
+    /// The `CreateDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
         self.0.attr(|d| d.create_date)
     }
-    /// The `PasswordLastUsed` attribute, loaded on first use.
+    /// The `PasswordLastUsed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn password_last_used(
         &self,
@@ -360,7 +360,7 @@ impl User {
     > + '_ {
         self.0.attr(|d| d.password_last_used)
     }
-    /// The `PermissionsBoundary` attribute, loaded on first use.
+    /// The `PermissionsBoundary` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn permissions_boundary(
         &self,
@@ -369,7 +369,7 @@ impl User {
     > + '_ {
         self.0.attr(|d| d.permissions_boundary.clone())
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

@@ -111,28 +111,28 @@ impl VirtualMfaDevice {
     pub fn serial_number(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Base32StringSeed` attribute, loaded on first use.
+    /// The `Base32StringSeed` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn base32_string_seed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<rt::Blob>, rt::Error>> + '_ {
         self.0.attr(|d| d.base32_string_seed.clone())
     }
-    /// The `QRCodePNG` attribute, loaded on first use.
+    /// The `QRCodePNG` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn qr_code_png(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<rt::Blob>, rt::Error>> + '_ {
         self.0.attr(|d| d.qr_code_png.clone())
     }
-    /// The `User` attribute, loaded on first use.
+    /// The `User` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn user_attribute(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::User>, rt::Error>> + '_ {
         self.0.attr(|d| d.user.clone())
     }
-    /// The `EnableDate` attribute, loaded on first use.
+    /// The `EnableDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn enable_date(
         &self,
@@ -141,7 +141,7 @@ impl VirtualMfaDevice {
     > + '_ {
         self.0.attr(|d| d.enable_date)
     }
-    /// The `Tags` attribute, loaded on first use.
+    /// The `Tags` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tags(
         &self,

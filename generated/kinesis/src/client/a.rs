@@ -65,18 +65,21 @@ impl AcknowledgeDeadLetterQueueRecords {
     #[inline]
     pub fn entries(
         mut self,
-        value: Vec<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
+        value: impl rt::Items<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
     ) -> Self {
-        self.0.input_mut().entries = value;
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcknowledgeDeadLetterQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AcknowledgeDeadLetterQueueRecordsOutput,
+            e::AcknowledgeDeadLetterQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
@@ -84,7 +87,10 @@ impl AcknowledgeDeadLetterQueueRecords {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AcknowledgeDeadLetterQueueRecordsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::AcknowledgeDeadLetterQueueRecordsOutput,
+        e::AcknowledgeDeadLetterQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -92,7 +98,7 @@ impl AcknowledgeDeadLetterQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -147,24 +153,32 @@ impl AcknowledgeQueueRecords {
     #[inline]
     pub fn entries(
         mut self,
-        value: Vec<t::AcknowledgeQueueRecordsRequestEntry>,
+        value: impl rt::Items<t::AcknowledgeQueueRecordsRequestEntry>,
     ) -> Self {
-        self.0.input_mut().entries = value;
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AcknowledgeQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AcknowledgeQueueRecordsOutput,
+            e::AcknowledgeQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AcknowledgeQueueRecordsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::AcknowledgeQueueRecordsOutput,
+        e::AcknowledgeQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -172,7 +186,7 @@ impl AcknowledgeQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -220,8 +234,8 @@ impl AddTagsToStream {
     }
     /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value. You can add up to 50 tags per resource.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = value;
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The ARN of the stream.
@@ -237,16 +251,16 @@ impl AddTagsToStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddTagsToStreamError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddTagsToStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -254,7 +268,7 @@ impl AddTagsToStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -70,9 +70,9 @@ impl CreateChannel {
     #[inline]
     pub fn stream_configuration_list(
         mut self,
-        value: Vec<t::ChannelStreamConfiguration>,
+        value: impl rt::Items<t::ChannelStreamConfiguration>,
     ) -> Self {
-        self.0.input_mut().stream_configuration_list = value;
+        value.add_to(&mut self.0.input_mut().stream_configuration_list);
         self
     }
     /// The configuration for delivery to a general purpose Amazon S3 bucket. Specify this parameter when `S3TablesDestinationConfiguration` is not specified.
@@ -104,8 +104,8 @@ impl CreateChannel {
     }
     /// A set of key-value pairs to assign to the channel. A tag consists of a required key and an optional value.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The Amazon CloudWatch Logs configuration for the channel.
@@ -118,18 +118,20 @@ impl CreateChannel {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateChannelOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateChannelOutput, e::CreateChannelError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateChannelOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateChannelOutput, e::CreateChannelError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -137,7 +139,7 @@ impl CreateChannel {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -193,9 +195,9 @@ impl CreateQueue {
     #[inline]
     pub fn stream_configuration_list(
         mut self,
-        value: Vec<t::QueueStreamConfiguration>,
+        value: impl rt::Items<t::QueueStreamConfiguration>,
     ) -> Self {
-        self.0.input_mut().stream_configuration_list = value;
+        value.add_to(&mut self.0.input_mut().stream_configuration_list);
         self
     }
     /// The configuration attributes for the queue, including its visibility timeout and its dead-letter handling configuration.
@@ -206,21 +208,25 @@ impl CreateQueue {
     }
     /// A set of up to 50 key-value pairs to apply to the queue. You can also add, change, and remove tags after the queue is created with TagResource and UntagResource.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateQueueOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateQueueOutput, e::CreateQueueError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateQueueOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateQueueOutput, e::CreateQueueError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -228,7 +234,7 @@ impl CreateQueue {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -300,8 +306,8 @@ impl CreateStream {
     }
     /// A set of up to 50 key-value pairs to use to create the tags. A tag consists of a required key and an optional value.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.
@@ -326,16 +332,16 @@ impl CreateStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::CreateStreamError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::CreateStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -343,7 +349,7 @@ impl CreateStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -43,8 +43,8 @@ impl EnableEnhancedMonitoring {
     }
     /// List of shard-level metrics to enable.
     #[inline]
-    pub fn shard_level_metrics(mut self, value: Vec<t::MetricsName>) -> Self {
-        self.0.input_mut().shard_level_metrics = value;
+    pub fn shard_level_metrics(mut self, value: impl rt::Items<t::MetricsName>) -> Self {
+        value.add_to(&mut self.0.input_mut().shard_level_metrics);
         self
     }
     /// The ARN of the stream.
@@ -60,18 +60,23 @@ impl EnableEnhancedMonitoring {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EnhancedMonitoringOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::EnhancedMonitoringOutput,
+            e::EnableEnhancedMonitoringError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EnhancedMonitoringOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::EnhancedMonitoringOutput, e::EnableEnhancedMonitoringError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -79,7 +84,7 @@ impl EnableEnhancedMonitoring {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

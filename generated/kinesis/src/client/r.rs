@@ -96,12 +96,15 @@ impl ReceiveDeadLetterQueueRecords {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ReceiveDeadLetterQueueRecordsOutput,
+            e::ReceiveDeadLetterQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
@@ -109,7 +112,10 @@ impl ReceiveDeadLetterQueueRecords {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::ReceiveDeadLetterQueueRecordsOutput,
+        e::ReceiveDeadLetterQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -117,7 +123,7 @@ impl ReceiveDeadLetterQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -190,18 +196,23 @@ impl ReceiveQueueRecords {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReceiveQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ReceiveQueueRecordsOutput,
+            e::ReceiveQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReceiveQueueRecordsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ReceiveQueueRecordsOutput, e::ReceiveQueueRecordsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -209,7 +220,7 @@ impl ReceiveQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -276,23 +287,31 @@ impl RegisterStreamConsumer {
     }
     /// A set of up to 50 key-value pairs. A tag consists of a required key and an optional value.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterStreamConsumerOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RegisterStreamConsumerOutput,
+            e::RegisterStreamConsumerError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RegisterStreamConsumerOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::RegisterStreamConsumerOutput,
+        e::RegisterStreamConsumerError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -300,7 +319,7 @@ impl RegisterStreamConsumer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -352,8 +371,8 @@ impl RemoveTagsFromStream {
     }
     /// A list of tag keys. Each corresponding tag is removed from the stream.
     #[inline]
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().tag_keys = value;
+    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
     /// The ARN of the stream.
@@ -369,16 +388,20 @@ impl RemoveTagsFromStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::RemoveTagsFromStreamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -386,7 +409,7 @@ impl RemoveTagsFromStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -435,18 +458,21 @@ impl RestoreDeadLetterQueueRecords {
     #[inline]
     pub fn entries(
         mut self,
-        value: Vec<t::RestoreDeadLetterQueueRecordsRequestEntry>,
+        value: impl rt::Items<t::RestoreDeadLetterQueueRecordsRequestEntry>,
     ) -> Self {
-        self.0.input_mut().entries = value;
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RestoreDeadLetterQueueRecordsOutput,
+            e::RestoreDeadLetterQueueRecordsError,
+        >,
     > {
         self.0.send()
     }
@@ -454,7 +480,10 @@ impl RestoreDeadLetterQueueRecords {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error> {
+    ) -> rt::CallResult<
+        t::RestoreDeadLetterQueueRecordsOutput,
+        e::RestoreDeadLetterQueueRecordsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -462,7 +491,7 @@ impl RestoreDeadLetterQueueRecords {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

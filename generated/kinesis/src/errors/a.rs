@@ -18,7 +18,7 @@ pub enum AcknowledgeDeadLetterQueueRecordsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    AcknowledgeDeadLetterQueueRecordsError, 0usize =>
+    AcknowledgeDeadLetterQueueRecordsError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -41,7 +41,7 @@ pub enum AcknowledgeQueueRecordsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    AcknowledgeQueueRecordsError, 0usize =>
+    AcknowledgeQueueRecordsError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -64,7 +64,7 @@ pub enum AddTagsToStreamError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    AddTagsToStreamError, 0usize =>
+    AddTagsToStreamError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>

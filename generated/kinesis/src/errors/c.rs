@@ -32,7 +32,8 @@ pub enum CreateChannelError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    CreateChannelError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    CreateChannelError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
@@ -65,7 +66,8 @@ pub enum CreateQueueError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    CreateQueueError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    CreateQueueError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
@@ -87,8 +89,9 @@ pub enum CreateStreamError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    CreateStreamError, 0usize => ResourceInUseException(t::ResourceInUseException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    CreateStreamError in super::Exception, 0usize =>
+    ResourceInUseException(t::ResourceInUseException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
     ValidationException(t::ValidationException)
 );

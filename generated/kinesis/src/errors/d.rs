@@ -18,7 +18,7 @@ pub enum DecreaseStreamRetentionPeriodError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DecreaseStreamRetentionPeriodError, 0usize =>
+    DecreaseStreamRetentionPeriodError in super::Exception, 0usize =>
     ResourceInUseException(t::ResourceInUseException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -41,7 +41,8 @@ pub enum DeleteChannelError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DeleteChannelError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    DeleteChannelError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -65,7 +66,8 @@ pub enum DeleteQueueError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    DeleteQueueError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    DeleteQueueError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -92,8 +94,9 @@ pub enum DeleteResourcePolicyError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    DeleteResourcePolicyError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    DeleteResourcePolicyError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InvalidArgumentException(t::InvalidArgumentException), 5usize =>
@@ -116,8 +119,9 @@ pub enum DeleteStreamError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DeleteStreamError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    DeleteStreamError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
     AccessDeniedException(t::AccessDeniedException)
@@ -134,7 +138,7 @@ pub enum DeregisterStreamConsumerError {
     InvalidArgumentException(t::InvalidArgumentException),
 }
 rt::operation_errors!(
-    DeregisterStreamConsumerError, 0usize =>
+    DeregisterStreamConsumerError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException)
@@ -147,7 +151,7 @@ pub enum DescribeAccountSettingsError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    DescribeAccountSettingsError, 0usize =>
+    DescribeAccountSettingsError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException)
 );
 /// The modeled errors of [`DescribeChannel`](crate::client::DescribeChannel): match on `error.modeled::<DescribeChannelError>()`.
@@ -166,8 +170,9 @@ pub enum DescribeChannelError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DescribeChannelError, 0usize => ValidationException(t::ValidationException), 1usize
-    => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    DescribeChannelError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
     AccessDeniedException(t::AccessDeniedException)
@@ -180,7 +185,8 @@ pub enum DescribeLimitsError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    DescribeLimitsError, 0usize => LimitExceededException(t::LimitExceededException)
+    DescribeLimitsError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException)
 );
 /// The modeled errors of [`DescribeQueue`](crate::client::DescribeQueue): match on `error.modeled::<DescribeQueueError>()`.
 #[derive(Debug)]
@@ -200,7 +206,8 @@ pub enum DescribeQueueError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    DescribeQueueError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    DescribeQueueError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -221,7 +228,7 @@ pub enum DescribeStreamError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DescribeStreamError, 0usize =>
+    DescribeStreamError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -239,7 +246,7 @@ pub enum DescribeStreamConsumerError {
     InvalidArgumentException(t::InvalidArgumentException),
 }
 rt::operation_errors!(
-    DescribeStreamConsumerError, 0usize =>
+    DescribeStreamConsumerError in super::Exception, 0usize =>
     LimitExceededException(t::LimitExceededException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException)
@@ -258,7 +265,7 @@ pub enum DescribeStreamSummaryError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DescribeStreamSummaryError, 0usize =>
+    DescribeStreamSummaryError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -280,7 +287,7 @@ pub enum DisableEnhancedMonitoringError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    DisableEnhancedMonitoringError, 0usize =>
+    DisableEnhancedMonitoringError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>

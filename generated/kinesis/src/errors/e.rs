@@ -18,7 +18,7 @@ pub enum EnableEnhancedMonitoringError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    EnableEnhancedMonitoringError, 0usize =>
+    EnableEnhancedMonitoringError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>

@@ -34,8 +34,9 @@ pub enum GetRecordsError {
     DryRunOperationException(t::DryRunOperationException),
 }
 rt::operation_errors!(
-    GetRecordsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidArgumentException(t::InvalidArgumentException), 2usize =>
+    GetRecordsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     3usize => ExpiredIteratorException(t::ExpiredIteratorException), 4usize =>
     KmsDisabledException(t::KmsDisabledException), 5usize =>
@@ -68,8 +69,9 @@ pub enum GetResourcePolicyError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    GetResourcePolicyError, 0usize => ValidationException(t::ValidationException), 1usize
-    => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    GetResourcePolicyError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InvalidArgumentException(t::InvalidArgumentException), 5usize =>
@@ -94,7 +96,7 @@ pub enum GetShardIteratorError {
     DryRunOperationException(t::DryRunOperationException),
 }
 rt::operation_errors!(
-    GetShardIteratorError, 0usize =>
+    GetShardIteratorError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),

@@ -18,7 +18,7 @@ pub enum IncreaseStreamRetentionPeriodError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    IncreaseStreamRetentionPeriodError, 0usize =>
+    IncreaseStreamRetentionPeriodError in super::Exception, 0usize =>
     ResourceInUseException(t::ResourceInUseException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

@@ -18,7 +18,8 @@ pub enum ListChannelsError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    ListChannelsError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    ListChannelsError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ExpiredNextTokenException(t::ExpiredNextTokenException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -42,7 +43,8 @@ pub enum ListQueuesError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    ListQueuesError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    ListQueuesError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ExpiredNextTokenException(t::ExpiredNextTokenException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -67,8 +69,9 @@ pub enum ListShardsError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    ListShardsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidArgumentException(t::InvalidArgumentException), 2usize =>
+    ListShardsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ExpiredNextTokenException(t::ExpiredNextTokenException), 4usize =>
     ResourceInUseException(t::ResourceInUseException), 5usize =>
@@ -90,7 +93,7 @@ pub enum ListStreamConsumersError {
     ResourceInUseException(t::ResourceInUseException),
 }
 rt::operation_errors!(
-    ListStreamConsumersError, 0usize =>
+    ListStreamConsumersError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -109,8 +112,9 @@ pub enum ListStreamsError {
     InvalidArgumentException(t::InvalidArgumentException),
 }
 rt::operation_errors!(
-    ListStreamsError, 0usize => LimitExceededException(t::LimitExceededException), 1usize
-    => ExpiredNextTokenException(t::ExpiredNextTokenException), 2usize =>
+    ListStreamsError in super::Exception, 0usize =>
+    LimitExceededException(t::LimitExceededException), 1usize =>
+    ExpiredNextTokenException(t::ExpiredNextTokenException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException)
 );
 /// The modeled errors of [`ListTagsForResource`](crate::client::ListTagsForResource): match on `error.modeled::<ListTagsForResourceError>()`.
@@ -133,8 +137,9 @@ pub enum ListTagsForResourceError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize => ValidationException(t::ValidationException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
     LimitExceededException(t::LimitExceededException), 5usize =>
@@ -155,7 +160,7 @@ pub enum ListTagsForStreamError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    ListTagsForStreamError, 0usize =>
+    ListTagsForStreamError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

@@ -20,8 +20,9 @@ pub enum MergeShardsError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    MergeShardsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ResourceInUseException(t::ResourceInUseException), 2usize =>
+    MergeShardsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ResourceInUseException(t::ResourceInUseException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     ValidationException(t::ValidationException), 5usize =>

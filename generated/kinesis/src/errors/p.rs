@@ -32,8 +32,9 @@ pub enum PutRecordError {
     DryRunOperationException(t::DryRunOperationException),
 }
 rt::operation_errors!(
-    PutRecordError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidArgumentException(t::InvalidArgumentException), 2usize =>
+    PutRecordError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     3usize => KmsDisabledException(t::KmsDisabledException), 4usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 5usize =>
@@ -75,8 +76,9 @@ pub enum PutRecordsError {
     DryRunOperationException(t::DryRunOperationException),
 }
 rt::operation_errors!(
-    PutRecordsError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidArgumentException(t::InvalidArgumentException), 2usize =>
+    PutRecordsError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
     3usize => KmsDisabledException(t::KmsDisabledException), 4usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 5usize =>
@@ -108,8 +110,9 @@ pub enum PutResourcePolicyError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    PutResourcePolicyError, 0usize => ValidationException(t::ValidationException), 1usize
-    => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    PutResourcePolicyError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InvalidArgumentException(t::InvalidArgumentException), 5usize =>

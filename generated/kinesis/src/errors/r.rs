@@ -30,7 +30,7 @@ pub enum ReceiveDeadLetterQueueRecordsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ReceiveDeadLetterQueueRecordsError, 0usize =>
+    ReceiveDeadLetterQueueRecordsError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -71,8 +71,9 @@ pub enum ReceiveQueueRecordsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ReceiveQueueRecordsError, 0usize => AccessDeniedException(t::AccessDeniedException),
-    1usize => InternalFailureException(t::InternalFailureException), 2usize =>
+    ReceiveQueueRecordsError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 4usize =>
     KmsAccessDeniedException(t::KmsAccessDeniedException), 5usize =>
@@ -97,7 +98,7 @@ pub enum RegisterStreamConsumerError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    RegisterStreamConsumerError, 0usize =>
+    RegisterStreamConsumerError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -119,7 +120,7 @@ pub enum RemoveTagsFromStreamError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    RemoveTagsFromStreamError, 0usize =>
+    RemoveTagsFromStreamError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -142,7 +143,7 @@ pub enum RestoreDeadLetterQueueRecordsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    RestoreDeadLetterQueueRecordsError, 0usize =>
+    RestoreDeadLetterQueueRecordsError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>

@@ -20,8 +20,9 @@ pub enum SplitShardError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    SplitShardError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ResourceInUseException(t::ResourceInUseException), 2usize =>
+    SplitShardError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ResourceInUseException(t::ResourceInUseException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     ValidationException(t::ValidationException), 5usize =>
@@ -55,7 +56,7 @@ pub enum StartStreamEncryptionError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    StartStreamEncryptionError, 0usize =>
+    StartStreamEncryptionError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -84,7 +85,7 @@ pub enum StopStreamEncryptionError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    StopStreamEncryptionError, 0usize =>
+    StopStreamEncryptionError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -109,7 +110,7 @@ pub enum SubscribeToShardError {
     DryRunOperationException(t::DryRunOperationException),
 }
 rt::operation_errors!(
-    SubscribeToShardError, 0usize =>
+    SubscribeToShardError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>

@@ -22,7 +22,8 @@ pub enum TagResourceError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    TagResourceError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>

@@ -22,7 +22,8 @@ pub enum UntagResourceError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    UntagResourceError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
     InvalidArgumentException(t::InvalidArgumentException), 4usize =>
@@ -42,7 +43,7 @@ pub enum UpdateAccountSettingsError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    UpdateAccountSettingsError, 0usize =>
+    UpdateAccountSettingsError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     ValidationException(t::ValidationException), 2usize =>
     LimitExceededException(t::LimitExceededException)
@@ -65,7 +66,8 @@ pub enum UpdateChannelError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    UpdateChannelError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    UpdateChannelError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
@@ -88,7 +90,7 @@ pub enum UpdateDeadLetterQueueRecordsVisibilityError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    UpdateDeadLetterQueueRecordsVisibilityError, 0usize =>
+    UpdateDeadLetterQueueRecordsVisibilityError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -113,7 +115,7 @@ pub enum UpdateMaxRecordSizeError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    UpdateMaxRecordSizeError, 0usize =>
+    UpdateMaxRecordSizeError in super::Exception, 0usize =>
     ResourceInUseException(t::ResourceInUseException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -141,7 +143,8 @@ pub enum UpdateQueueError {
     InternalFailureException(t::InternalFailureException),
 }
 rt::operation_errors!(
-    UpdateQueueError, 0usize => ValidationException(t::ValidationException), 1usize =>
+    UpdateQueueError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
@@ -165,7 +168,7 @@ pub enum UpdateQueueRecordsVisibilityError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    UpdateQueueRecordsVisibilityError, 0usize =>
+    UpdateQueueRecordsVisibilityError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InternalFailureException(t::InternalFailureException), 2usize =>
     InvalidArgumentException(t::InvalidArgumentException), 3usize =>
@@ -190,7 +193,7 @@ pub enum UpdateShardCountError {
     AccessDeniedException(t::AccessDeniedException),
 }
 rt::operation_errors!(
-    UpdateShardCountError, 0usize =>
+    UpdateShardCountError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -214,7 +217,7 @@ pub enum UpdateStreamModeError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    UpdateStreamModeError, 0usize =>
+    UpdateStreamModeError in super::Exception, 0usize =>
     InvalidArgumentException(t::InvalidArgumentException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -239,7 +242,7 @@ pub enum UpdateStreamRecordDistributionStrategyError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    UpdateStreamRecordDistributionStrategyError, 0usize =>
+    UpdateStreamRecordDistributionStrategyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidArgumentException(t::InvalidArgumentException), 2usize =>
     ResourceInUseException(t::ResourceInUseException), 3usize =>
@@ -265,7 +268,7 @@ pub enum UpdateStreamWarmThroughputError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    UpdateStreamWarmThroughputError, 0usize =>
+    UpdateStreamWarmThroughputError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

@@ -85,12 +85,15 @@ impl AddLayerVersionPermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AddLayerVersionPermissionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AddLayerVersionPermissionResponse,
+            e::AddLayerVersionPermissionError,
+        >,
     > {
         self.0.send()
     }
@@ -98,7 +101,10 @@ impl AddLayerVersionPermission {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AddLayerVersionPermissionResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::AddLayerVersionPermissionResponse,
+        e::AddLayerVersionPermissionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -106,7 +112,7 @@ impl AddLayerVersionPermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -224,18 +230,20 @@ impl AddPermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AddPermissionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AddPermissionResponse, e::AddPermissionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AddPermissionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AddPermissionResponse, e::AddPermissionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -243,7 +251,7 @@ impl AddPermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -99,8 +99,8 @@ impl CheckpointDurableExecution {
     }
     /// An array of state updates to apply during this checkpoint. Each update represents a change to the execution state, such as completing a step, starting a callback, or scheduling a timer. Updates are applied atomically as part of the checkpoint operation.
     #[inline]
-    pub fn updates(mut self, value: Vec<t::OperationUpdate>) -> Self {
-        self.0.input_mut().updates = Some(value);
+    pub fn updates(mut self, value: impl rt::Items<t::OperationUpdate>) -> Self {
+        value.add_to(&mut self.0.input_mut().updates);
         self
     }
     /// An optional idempotency token to ensure that duplicate checkpoint requests are handled correctly. If provided, Lambda uses this token to detect and handle duplicate requests within a 15-minute window.
@@ -110,12 +110,15 @@ impl CheckpointDurableExecution {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CheckpointDurableExecutionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CheckpointDurableExecutionResponse,
+            e::CheckpointDurableExecutionError,
+        >,
     > {
         self.0.send()
     }
@@ -123,7 +126,10 @@ impl CheckpointDurableExecution {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CheckpointDurableExecutionResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CheckpointDurableExecutionResponse,
+        e::CheckpointDurableExecutionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -131,7 +137,7 @@ impl CheckpointDurableExecution {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -202,16 +208,20 @@ impl CreateAlias {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::AliasConfiguration, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AliasConfiguration, e::CreateAliasError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AliasConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AliasConfiguration, e::CreateAliasError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -219,7 +229,7 @@ impl CreateAlias {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -298,8 +308,8 @@ impl CreateCapacityProvider {
     }
     /// A list of tags to associate with the capacity provider.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The tag propagation configuration for the capacity provider. Specifies tags to apply to managed resources at launch.
@@ -318,18 +328,26 @@ impl CreateCapacityProvider {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCapacityProviderResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateCapacityProviderResponse,
+            e::CreateCapacityProviderError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCapacityProviderResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::CreateCapacityProviderResponse,
+        e::CreateCapacityProviderError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -337,7 +355,7 @@ impl CreateCapacityProvider {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -396,23 +414,31 @@ impl CreateCodeSigningConfig {
     }
     /// A list of tags to add to the code signing configuration.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCodeSigningConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateCodeSigningConfigResponse,
+            e::CreateCodeSigningConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCodeSigningConfigResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::CreateCodeSigningConfigResponse,
+        e::CreateCodeSigningConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -420,7 +446,7 @@ impl CreateCodeSigningConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -597,8 +623,8 @@ impl CreateEventSourceMapping {
     }
     /// A list of tags to apply to the event source mapping.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
@@ -609,23 +635,23 @@ impl CreateEventSourceMapping {
     }
     /// The name of the Kafka topic.
     #[inline]
-    pub fn topics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().topics = Some(value);
+    pub fn topics(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().topics);
         self
     }
     /// (MQ) The name of the Amazon MQ broker destination queue to consume.
     #[inline]
-    pub fn queues(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().queues = Some(value);
+    pub fn queues(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().queues);
         self
     }
     /// An array of authentication protocols or VPC components required to secure your event source.
     #[inline]
     pub fn source_access_configurations(
         mut self,
-        value: Vec<t::SourceAccessConfiguration>,
+        value: impl rt::Items<t::SourceAccessConfiguration>,
     ) -> Self {
-        self.0.input_mut().source_access_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().source_access_configurations);
         self
     }
     /// The self-managed Apache Kafka cluster to receive records from.
@@ -641,9 +667,9 @@ impl CreateEventSourceMapping {
     #[inline]
     pub fn function_response_types(
         mut self,
-        value: Vec<t::FunctionResponseType>,
+        value: impl rt::Items<t::FunctionResponseType>,
     ) -> Self {
-        self.0.input_mut().function_response_types = Some(value);
+        value.add_to(&mut self.0.input_mut().function_response_types);
         self
     }
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -683,18 +709,26 @@ impl CreateEventSourceMapping {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::EventSourceMappingConfiguration,
+            e::CreateEventSourceMappingError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::EventSourceMappingConfiguration,
+        e::CreateEventSourceMappingError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -702,7 +736,7 @@ impl CreateEventSourceMapping {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -857,20 +891,23 @@ impl CreateFunction {
     }
     /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
     #[inline]
-    pub fn layers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().layers = Some(value);
+    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().layers);
         self
     }
     /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
     #[inline]
-    pub fn file_system_configs(mut self, value: Vec<t::FileSystemConfig>) -> Self {
-        self.0.input_mut().file_system_configs = Some(value);
+    pub fn file_system_configs(
+        mut self,
+        value: impl rt::Items<t::FileSystemConfig>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().file_system_configs);
         self
     }
     /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
@@ -887,8 +924,8 @@ impl CreateFunction {
     }
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
     #[inline]
-    pub fn architectures(mut self, value: Vec<t::Architecture>) -> Self {
-        self.0.input_mut().architectures = Some(value);
+    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
+        value.add_to(&mut self.0.input_mut().architectures);
         self
     }
     /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
@@ -940,18 +977,20 @@ impl CreateFunction {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::FunctionConfiguration, e::CreateFunctionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FunctionConfiguration, e::CreateFunctionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -959,7 +998,7 @@ impl CreateFunction {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1029,18 +1068,26 @@ impl CreateFunctionUrlConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateFunctionUrlConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateFunctionUrlConfigResponse,
+            e::CreateFunctionUrlConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFunctionUrlConfigResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::CreateFunctionUrlConfigResponse,
+        e::CreateFunctionUrlConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1048,7 +1095,7 @@ impl CreateFunctionUrlConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -106,16 +106,18 @@ impl Invoke {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::InvocationResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::InvocationResponse, e::InvokeError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::InvocationResponse, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::InvocationResponse, e::InvokeError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -123,7 +125,7 @@ impl Invoke {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -176,18 +178,20 @@ impl InvokeAsync {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::InvokeAsyncResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::InvokeAsyncResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::InvokeAsyncResponse, e::InvokeAsyncError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -195,7 +199,7 @@ impl InvokeAsync {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -278,12 +282,15 @@ impl InvokeWithResponseStream {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::InvokeWithResponseStreamResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::InvokeWithResponseStreamResponse,
+            e::InvokeWithResponseStreamError,
+        >,
     > {
         self.0.send()
     }
@@ -291,7 +298,10 @@ impl InvokeWithResponseStream {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::InvokeWithResponseStreamResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::InvokeWithResponseStreamResponse,
+        e::InvokeWithResponseStreamError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -299,7 +309,7 @@ impl InvokeWithResponseStream {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -142,18 +142,26 @@ impl PauseDurableExecution {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PauseDurableExecutionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PauseDurableExecutionResponse,
+            e::PauseDurableExecutionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PauseDurableExecutionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::PauseDurableExecutionResponse,
+        e::PauseDurableExecutionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -161,7 +169,7 @@ impl PauseDurableExecution {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -221,14 +229,17 @@ impl PublishLayerVersion {
     }
     /// A list of compatible [instruction set architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
     #[inline]
-    pub fn compatible_architectures(mut self, value: Vec<t::Architecture>) -> Self {
-        self.0.input_mut().compatible_architectures = Some(value);
+    pub fn compatible_architectures(
+        mut self,
+        value: impl rt::Items<t::Architecture>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().compatible_architectures);
         self
     }
     /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with ListLayers and ListLayerVersions.
     #[inline]
-    pub fn compatible_runtimes(mut self, value: Vec<t::Runtime>) -> Self {
-        self.0.input_mut().compatible_runtimes = Some(value);
+    pub fn compatible_runtimes(mut self, value: impl rt::Items<t::Runtime>) -> Self {
+        value.add_to(&mut self.0.input_mut().compatible_runtimes);
         self
     }
     /// The layer's software license. It can be any of the following:
@@ -238,18 +249,23 @@ impl PublishLayerVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PublishLayerVersionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PublishLayerVersionResponse,
+            e::PublishLayerVersionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PublishLayerVersionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PublishLayerVersionResponse, e::PublishLayerVersionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -257,7 +273,7 @@ impl PublishLayerVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -333,18 +349,20 @@ impl PublishVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::FunctionConfiguration, e::PublishVersionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FunctionConfiguration, e::PublishVersionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -352,7 +370,7 @@ impl PublishVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -404,12 +422,15 @@ impl PutFunctionCodeSigningConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionCodeSigningConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionCodeSigningConfigResponse,
+            e::PutFunctionCodeSigningConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -417,7 +438,10 @@ impl PutFunctionCodeSigningConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionCodeSigningConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionCodeSigningConfigResponse,
+        e::PutFunctionCodeSigningConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -425,7 +449,7 @@ impl PutFunctionCodeSigningConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -480,16 +504,20 @@ impl PutFunctionConcurrency {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::Concurrency, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::Concurrency, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::Concurrency, e::PutFunctionConcurrencyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -497,7 +525,7 @@ impl PutFunctionConcurrency {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -573,18 +601,26 @@ impl PutFunctionEventInvokeConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::FunctionEventInvokeConfig,
+            e::PutFunctionEventInvokeConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::FunctionEventInvokeConfig,
+        e::PutFunctionEventInvokeConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -592,7 +628,7 @@ impl PutFunctionEventInvokeConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -648,12 +684,15 @@ impl PutFunctionRecursionConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionRecursionConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionRecursionConfigResponse,
+            e::PutFunctionRecursionConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -661,7 +700,10 @@ impl PutFunctionRecursionConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionRecursionConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionRecursionConfigResponse,
+        e::PutFunctionRecursionConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -669,7 +711,7 @@ impl PutFunctionRecursionConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -727,12 +769,15 @@ impl PutFunctionScalingConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutFunctionScalingConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutFunctionScalingConfigResponse,
+            e::PutFunctionScalingConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -740,7 +785,10 @@ impl PutFunctionScalingConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutFunctionScalingConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutFunctionScalingConfigResponse,
+        e::PutFunctionScalingConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -748,7 +796,7 @@ impl PutFunctionScalingConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -806,12 +854,15 @@ impl PutProvisionedConcurrencyConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutProvisionedConcurrencyConfigResponse,
+            e::PutProvisionedConcurrencyConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -819,7 +870,10 @@ impl PutProvisionedConcurrencyConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutProvisionedConcurrencyConfigResponse,
+        e::PutProvisionedConcurrencyConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -827,7 +881,7 @@ impl PutProvisionedConcurrencyConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -886,18 +940,20 @@ impl PutResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -905,7 +961,7 @@ impl PutResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -969,12 +1025,15 @@ impl PutRuntimeManagementConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutRuntimeManagementConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutRuntimeManagementConfigResponse,
+            e::PutRuntimeManagementConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -982,7 +1041,10 @@ impl PutRuntimeManagementConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutRuntimeManagementConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutRuntimeManagementConfigResponse,
+        e::PutRuntimeManagementConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -990,7 +1052,7 @@ impl PutRuntimeManagementConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -78,12 +78,15 @@ impl SendDurableExecutionCallbackFailure {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SendDurableExecutionCallbackFailureResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::SendDurableExecutionCallbackFailureResponse,
+            e::SendDurableExecutionCallbackFailureError,
+        >,
     > {
         self.0.send()
     }
@@ -91,7 +94,10 @@ impl SendDurableExecutionCallbackFailure {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackFailureResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::SendDurableExecutionCallbackFailureResponse,
+        e::SendDurableExecutionCallbackFailureError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -99,7 +105,7 @@ impl SendDurableExecutionCallbackFailure {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -147,12 +153,15 @@ impl SendDurableExecutionCallbackHeartbeat {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SendDurableExecutionCallbackHeartbeatResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::SendDurableExecutionCallbackHeartbeatResponse,
+            e::SendDurableExecutionCallbackHeartbeatError,
+        >,
     > {
         self.0.send()
     }
@@ -160,7 +169,10 @@ impl SendDurableExecutionCallbackHeartbeat {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackHeartbeatResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::SendDurableExecutionCallbackHeartbeatResponse,
+        e::SendDurableExecutionCallbackHeartbeatError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -168,7 +180,7 @@ impl SendDurableExecutionCallbackHeartbeat {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -221,12 +233,15 @@ impl SendDurableExecutionCallbackSuccess {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SendDurableExecutionCallbackSuccessResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::SendDurableExecutionCallbackSuccessResponse,
+            e::SendDurableExecutionCallbackSuccessError,
+        >,
     > {
         self.0.send()
     }
@@ -234,7 +249,10 @@ impl SendDurableExecutionCallbackSuccess {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackSuccessResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::SendDurableExecutionCallbackSuccessResponse,
+        e::SendDurableExecutionCallbackSuccessError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -242,7 +260,7 @@ impl SendDurableExecutionCallbackSuccess {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -294,18 +312,23 @@ impl StopDurableExecution {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StopDurableExecutionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::StopDurableExecutionResponse,
+            e::StopDurableExecutionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StopDurableExecutionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StopDurableExecutionResponse, e::StopDurableExecutionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -313,7 +336,7 @@ impl StopDurableExecution {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

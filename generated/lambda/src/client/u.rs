@@ -104,21 +104,21 @@ impl UntagResource {
     }
     /// A list of tag keys to remove from the resource.
     #[inline]
-    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().tag_keys = value;
+    pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::UntagResourceError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::UntagResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -126,7 +126,7 @@ impl UntagResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -197,16 +197,20 @@ impl UpdateAlias {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::AliasConfiguration, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AliasConfiguration, e::UpdateAliasError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AliasConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AliasConfiguration, e::UpdateAliasError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -214,7 +218,7 @@ impl UpdateAlias {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -280,18 +284,26 @@ impl UpdateCapacityProvider {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateCapacityProviderResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateCapacityProviderResponse,
+            e::UpdateCapacityProviderError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateCapacityProviderResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateCapacityProviderResponse,
+        e::UpdateCapacityProviderError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -299,7 +311,7 @@ impl UpdateCapacityProvider {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -363,18 +375,26 @@ impl UpdateCodeSigningConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateCodeSigningConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateCodeSigningConfigResponse,
+            e::UpdateCodeSigningConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateCodeSigningConfigResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateCodeSigningConfigResponse,
+        e::UpdateCodeSigningConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -382,7 +402,7 @@ impl UpdateCodeSigningConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -552,18 +572,18 @@ impl UpdateEventSourceMapping {
     #[inline]
     pub fn source_access_configurations(
         mut self,
-        value: Vec<t::SourceAccessConfiguration>,
+        value: impl rt::Items<t::SourceAccessConfiguration>,
     ) -> Self {
-        self.0.input_mut().source_access_configurations = Some(value);
+        value.add_to(&mut self.0.input_mut().source_access_configurations);
         self
     }
     /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
     #[inline]
     pub fn function_response_types(
         mut self,
-        value: Vec<t::FunctionResponseType>,
+        value: impl rt::Items<t::FunctionResponseType>,
     ) -> Self {
-        self.0.input_mut().function_response_types = Some(value);
+        value.add_to(&mut self.0.input_mut().function_response_types);
         self
     }
     /// Sets `AmazonManagedKafkaEventSourceConfig`.
@@ -603,18 +623,26 @@ impl UpdateEventSourceMapping {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::EventSourceMappingConfiguration,
+            e::UpdateEventSourceMappingError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::EventSourceMappingConfiguration,
+        e::UpdateEventSourceMappingError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -622,7 +650,7 @@ impl UpdateEventSourceMapping {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -717,8 +745,8 @@ impl UpdateFunctionCode {
     }
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
     #[inline]
-    pub fn architectures(mut self, value: Vec<t::Architecture>) -> Self {
-        self.0.input_mut().architectures = Some(value);
+    pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
+        value.add_to(&mut self.0.input_mut().architectures);
         self
     }
     /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling PublishVersion separately.
@@ -755,18 +783,20 @@ impl UpdateFunctionCode {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionCodeError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -774,7 +804,7 @@ impl UpdateFunctionCode {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -899,14 +929,17 @@ impl UpdateFunctionConfiguration {
     }
     /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
     #[inline]
-    pub fn layers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().layers = Some(value);
+    pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().layers);
         self
     }
     /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
     #[inline]
-    pub fn file_system_configs(mut self, value: Vec<t::FileSystemConfig>) -> Self {
-        self.0.input_mut().file_system_configs = Some(value);
+    pub fn file_system_configs(
+        mut self,
+        value: impl rt::Items<t::FileSystemConfig>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().file_system_configs);
         self
     }
     /// [Container image configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Docker file.
@@ -958,18 +991,23 @@ impl UpdateFunctionConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionConfiguration, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::FunctionConfiguration,
+            e::UpdateFunctionConfigurationError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionConfiguration, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FunctionConfiguration, e::UpdateFunctionConfigurationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -977,7 +1015,7 @@ impl UpdateFunctionConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1049,18 +1087,26 @@ impl UpdateFunctionEventInvokeConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::FunctionEventInvokeConfig,
+            e::UpdateFunctionEventInvokeConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::FunctionEventInvokeConfig,
+        e::UpdateFunctionEventInvokeConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1068,7 +1114,7 @@ impl UpdateFunctionEventInvokeConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1138,18 +1184,26 @@ impl UpdateFunctionUrlConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateFunctionUrlConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateFunctionUrlConfigResponse,
+            e::UpdateFunctionUrlConfigError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateFunctionUrlConfigResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateFunctionUrlConfigResponse,
+        e::UpdateFunctionUrlConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1157,7 +1211,7 @@ impl UpdateFunctionUrlConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -22,7 +22,7 @@ pub enum AddLayerVersionPermissionError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    AddLayerVersionPermissionError, 0usize =>
+    AddLayerVersionPermissionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -53,7 +53,7 @@ pub enum AddPermissionError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    AddPermissionError, 0usize =>
+    AddPermissionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     PublicPolicyException(t::PublicPolicyException), 3usize =>

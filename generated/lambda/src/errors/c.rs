@@ -22,7 +22,7 @@ pub enum CheckpointDurableExecutionError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    CheckpointDurableExecutionError, 0usize =>
+    CheckpointDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -49,7 +49,7 @@ pub enum CreateAliasError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    CreateAliasError, 0usize =>
+    CreateAliasError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -73,7 +73,7 @@ pub enum CreateCapacityProviderError {
     CapacityProviderLimitExceededException(t::CapacityProviderLimitExceededException),
 }
 rt::operation_errors!(
-    CreateCapacityProviderError, 0usize =>
+    CreateCapacityProviderError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -90,7 +90,7 @@ pub enum CreateCodeSigningConfigError {
     ServiceException(t::ServiceException),
 }
 rt::operation_errors!(
-    CreateCodeSigningConfigError, 0usize =>
+    CreateCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException)
 );
@@ -110,7 +110,7 @@ pub enum CreateEventSourceMappingError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    CreateEventSourceMappingError, 0usize =>
+    CreateEventSourceMappingError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -145,7 +145,7 @@ pub enum CreateFunctionError {
     ),
 }
 rt::operation_errors!(
-    CreateFunctionError, 0usize =>
+    CreateFunctionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -173,7 +173,7 @@ pub enum CreateFunctionUrlConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    CreateFunctionUrlConfigError, 0usize =>
+    CreateFunctionUrlConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

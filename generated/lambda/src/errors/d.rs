@@ -18,7 +18,7 @@ pub enum DeleteAliasError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteAliasError, 0usize =>
+    DeleteAliasError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -41,7 +41,7 @@ pub enum DeleteCapacityProviderError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteCapacityProviderError, 0usize =>
+    DeleteCapacityProviderError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -62,7 +62,7 @@ pub enum DeleteCodeSigningConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteCodeSigningConfigError, 0usize =>
+    DeleteCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -84,7 +84,7 @@ pub enum DeleteDurableExecutionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteDurableExecutionError, 0usize =>
+    DeleteDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -109,7 +109,7 @@ pub enum DeleteEventSourceMappingError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteEventSourceMappingError, 0usize =>
+    DeleteEventSourceMappingError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceConflictException(t::ResourceConflictException), 3usize =>
@@ -133,7 +133,7 @@ pub enum DeleteFunctionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteFunctionError, 0usize =>
+    DeleteFunctionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -158,7 +158,7 @@ pub enum DeleteFunctionCodeSigningConfigError {
     CodeSigningConfigNotFoundException(t::CodeSigningConfigNotFoundException),
 }
 rt::operation_errors!(
-    DeleteFunctionCodeSigningConfigError, 0usize =>
+    DeleteFunctionCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -182,7 +182,7 @@ pub enum DeleteFunctionConcurrencyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteFunctionConcurrencyError, 0usize =>
+    DeleteFunctionConcurrencyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -205,7 +205,7 @@ pub enum DeleteFunctionEventInvokeConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteFunctionEventInvokeConfigError, 0usize =>
+    DeleteFunctionEventInvokeConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -228,7 +228,7 @@ pub enum DeleteFunctionUrlConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteFunctionUrlConfigError, 0usize =>
+    DeleteFunctionUrlConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -249,7 +249,7 @@ pub enum DeleteLayerVersionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteLayerVersionError, 0usize =>
+    DeleteLayerVersionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -271,7 +271,7 @@ pub enum DeleteProvisionedConcurrencyConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    DeleteProvisionedConcurrencyConfigError, 0usize =>
+    DeleteProvisionedConcurrencyConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -296,7 +296,7 @@ pub enum DeleteResourcePolicyError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    DeleteResourcePolicyError, 0usize =>
+    DeleteResourcePolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

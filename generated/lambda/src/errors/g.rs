@@ -12,7 +12,8 @@ pub enum GetAccountSettingsError {
     TooManyRequestsException(t::TooManyRequestsException),
 }
 rt::operation_errors!(
-    GetAccountSettingsError, 0usize => ServiceException(t::ServiceException), 1usize =>
+    GetAccountSettingsError in super::Exception, 0usize =>
+    ServiceException(t::ServiceException), 1usize =>
     TooManyRequestsException(t::TooManyRequestsException)
 );
 /// The modeled errors of [`GetAlias`](crate::client::GetAlias): match on `error.modeled::<GetAliasError>()`.
@@ -29,7 +30,7 @@ pub enum GetAliasError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetAliasError, 0usize =>
+    GetAliasError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -49,7 +50,7 @@ pub enum GetCapacityProviderError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetCapacityProviderError, 0usize =>
+    GetCapacityProviderError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -67,7 +68,7 @@ pub enum GetCodeSigningConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetCodeSigningConfigError, 0usize =>
+    GetCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -94,7 +95,7 @@ pub enum GetDurableExecutionError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    GetDurableExecutionError, 0usize =>
+    GetDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -126,7 +127,7 @@ pub enum GetDurableExecutionHistoryError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    GetDurableExecutionHistoryError, 0usize =>
+    GetDurableExecutionHistoryError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -156,7 +157,7 @@ pub enum GetDurableExecutionStateError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    GetDurableExecutionStateError, 0usize =>
+    GetDurableExecutionStateError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -179,7 +180,7 @@ pub enum GetEventSourceMappingError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetEventSourceMappingError, 0usize =>
+    GetEventSourceMappingError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -199,7 +200,7 @@ pub enum GetFunctionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionError, 0usize =>
+    GetFunctionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -221,7 +222,7 @@ pub enum GetFunctionCodeSigningConfigError {
     CodeSigningConfigNotFoundException(t::CodeSigningConfigNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionCodeSigningConfigError, 0usize =>
+    GetFunctionCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -242,7 +243,7 @@ pub enum GetFunctionConcurrencyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionConcurrencyError, 0usize =>
+    GetFunctionConcurrencyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -262,7 +263,7 @@ pub enum GetFunctionConfigurationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionConfigurationError, 0usize =>
+    GetFunctionConfigurationError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -282,7 +283,7 @@ pub enum GetFunctionEventInvokeConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionEventInvokeConfigError, 0usize =>
+    GetFunctionEventInvokeConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -302,7 +303,7 @@ pub enum GetFunctionRecursionConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionRecursionConfigError, 0usize =>
+    GetFunctionRecursionConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -322,7 +323,7 @@ pub enum GetFunctionScalingConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionScalingConfigError, 0usize =>
+    GetFunctionScalingConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -342,7 +343,7 @@ pub enum GetFunctionUrlConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetFunctionUrlConfigError, 0usize =>
+    GetFunctionUrlConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -362,7 +363,7 @@ pub enum GetLayerVersionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetLayerVersionError, 0usize =>
+    GetLayerVersionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -382,7 +383,7 @@ pub enum GetLayerVersionByArnError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetLayerVersionByArnError, 0usize =>
+    GetLayerVersionByArnError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -402,7 +403,7 @@ pub enum GetLayerVersionPolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetLayerVersionPolicyError, 0usize =>
+    GetLayerVersionPolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -422,7 +423,7 @@ pub enum GetPolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetPolicyError, 0usize =>
+    GetPolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -446,7 +447,7 @@ pub enum GetProvisionedConcurrencyConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetProvisionedConcurrencyConfigError, 0usize =>
+    GetProvisionedConcurrencyConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ProvisionedConcurrencyConfigNotFoundException(t::ProvisionedConcurrencyConfigNotFoundException),
     2usize => ServiceException(t::ServiceException), 3usize =>
@@ -467,7 +468,7 @@ pub enum GetResourcePolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetResourcePolicyError, 0usize =>
+    GetResourcePolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -487,7 +488,7 @@ pub enum GetRuntimeManagementConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetRuntimeManagementConfigError, 0usize =>
+    GetRuntimeManagementConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>

@@ -100,9 +100,10 @@ pub enum InvokeError {
     EfsMountFailureException(t::EfsMountFailureException),
 }
 rt::operation_errors!(
-    InvokeError, 0usize => RuntimeAliasDeletedException(t::RuntimeAliasDeletedException),
-    1usize => CodeArtifactUserDeletedException(t::CodeArtifactUserDeletedException),
-    2usize => ResourceNotReadyException(t::ResourceNotReadyException), 3usize =>
+    InvokeError in super::Exception, 0usize =>
+    RuntimeAliasDeletedException(t::RuntimeAliasDeletedException), 1usize =>
+    CodeArtifactUserDeletedException(t::CodeArtifactUserDeletedException), 2usize =>
+    ResourceNotReadyException(t::ResourceNotReadyException), 3usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 4usize =>
     InvalidSecurityGroupIdException(t::InvalidSecurityGroupIdException), 5usize =>
     SnapStartTimeoutException(t::SnapStartTimeoutException), 6usize =>
@@ -211,7 +212,7 @@ pub enum InvokeAsyncError {
     EfsMountFailureException(t::EfsMountFailureException),
 }
 rt::operation_errors!(
-    InvokeAsyncError, 0usize =>
+    InvokeAsyncError in super::Exception, 0usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 1usize =>
     InvalidSecurityGroupIdException(t::InvalidSecurityGroupIdException), 2usize =>
     SnapStartTimeoutException(t::SnapStartTimeoutException), 3usize =>
@@ -334,7 +335,7 @@ pub enum InvokeWithResponseStreamError {
     EfsMountFailureException(t::EfsMountFailureException),
 }
 rt::operation_errors!(
-    InvokeWithResponseStreamError, 0usize =>
+    InvokeWithResponseStreamError in super::Exception, 0usize =>
     RuntimeAliasDeletedException(t::RuntimeAliasDeletedException), 1usize =>
     CodeArtifactUserDeletedException(t::CodeArtifactUserDeletedException), 2usize =>
     ResourceNotReadyException(t::ResourceNotReadyException), 3usize =>

@@ -16,7 +16,7 @@ pub enum ListAliasesError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListAliasesError, 0usize =>
+    ListAliasesError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -34,7 +34,7 @@ pub enum ListCapacityProvidersError {
     TooManyRequestsException(t::TooManyRequestsException),
 }
 rt::operation_errors!(
-    ListCapacityProvidersError, 0usize =>
+    ListCapacityProvidersError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException)
@@ -49,7 +49,7 @@ pub enum ListCodeSigningConfigsError {
     ServiceException(t::ServiceException),
 }
 rt::operation_errors!(
-    ListCodeSigningConfigsError, 0usize =>
+    ListCodeSigningConfigsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException)
 );
@@ -67,7 +67,7 @@ pub enum ListDurableExecutionsByFunctionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListDurableExecutionsByFunctionError, 0usize =>
+    ListDurableExecutionsByFunctionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -87,7 +87,7 @@ pub enum ListEventSourceMappingsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListEventSourceMappingsError, 0usize =>
+    ListEventSourceMappingsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -107,7 +107,7 @@ pub enum ListFunctionEventInvokeConfigsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListFunctionEventInvokeConfigsError, 0usize =>
+    ListFunctionEventInvokeConfigsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -127,7 +127,7 @@ pub enum ListFunctionUrlConfigsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListFunctionUrlConfigsError, 0usize =>
+    ListFunctionUrlConfigsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -147,7 +147,7 @@ pub enum ListFunctionVersionsByCapacityProviderError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListFunctionVersionsByCapacityProviderError, 0usize =>
+    ListFunctionVersionsByCapacityProviderError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -165,7 +165,7 @@ pub enum ListFunctionsError {
     TooManyRequestsException(t::TooManyRequestsException),
 }
 rt::operation_errors!(
-    ListFunctionsError, 0usize =>
+    ListFunctionsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException)
@@ -182,7 +182,7 @@ pub enum ListFunctionsByCodeSigningConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListFunctionsByCodeSigningConfigError, 0usize =>
+    ListFunctionsByCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -201,7 +201,7 @@ pub enum ListLayerVersionsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListLayerVersionsError, 0usize =>
+    ListLayerVersionsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -219,7 +219,7 @@ pub enum ListLayersError {
     TooManyRequestsException(t::TooManyRequestsException),
 }
 rt::operation_errors!(
-    ListLayersError, 0usize =>
+    ListLayersError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException)
@@ -238,7 +238,7 @@ pub enum ListProvisionedConcurrencyConfigsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListProvisionedConcurrencyConfigsError, 0usize =>
+    ListProvisionedConcurrencyConfigsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -258,7 +258,7 @@ pub enum ListTagsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListTagsError, 0usize =>
+    ListTagsError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -278,7 +278,7 @@ pub enum ListVersionsByFunctionError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListVersionsByFunctionError, 0usize =>
+    ListVersionsByFunctionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>

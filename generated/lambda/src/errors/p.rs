@@ -26,7 +26,7 @@ pub enum PauseDurableExecutionError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    PauseDurableExecutionError, 0usize =>
+    PauseDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ResourceConflictException(t::ResourceConflictException), 3usize =>
@@ -53,7 +53,7 @@ pub enum PublishLayerVersionError {
     CodeStorageExceededException(t::CodeStorageExceededException),
 }
 rt::operation_errors!(
-    PublishLayerVersionError, 0usize =>
+    PublishLayerVersionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -84,7 +84,7 @@ pub enum PublishVersionError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    PublishVersionError, 0usize =>
+    PublishVersionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -112,7 +112,7 @@ pub enum PutFunctionCodeSigningConfigError {
     CodeSigningConfigNotFoundException(t::CodeSigningConfigNotFoundException),
 }
 rt::operation_errors!(
-    PutFunctionCodeSigningConfigError, 0usize =>
+    PutFunctionCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -136,7 +136,7 @@ pub enum PutFunctionConcurrencyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutFunctionConcurrencyError, 0usize =>
+    PutFunctionConcurrencyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -159,7 +159,7 @@ pub enum PutFunctionEventInvokeConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutFunctionEventInvokeConfigError, 0usize =>
+    PutFunctionEventInvokeConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -182,7 +182,7 @@ pub enum PutFunctionRecursionConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutFunctionRecursionConfigError, 0usize =>
+    PutFunctionRecursionConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -205,7 +205,7 @@ pub enum PutFunctionScalingConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutFunctionScalingConfigError, 0usize =>
+    PutFunctionScalingConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -228,7 +228,7 @@ pub enum PutProvisionedConcurrencyConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutProvisionedConcurrencyConfigError, 0usize =>
+    PutProvisionedConcurrencyConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -257,7 +257,7 @@ pub enum PutResourcePolicyError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    PutResourcePolicyError, 0usize =>
+    PutResourcePolicyError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     PublicPolicyException(t::PublicPolicyException), 3usize =>
@@ -283,7 +283,7 @@ pub enum PutRuntimeManagementConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutRuntimeManagementConfigError, 0usize =>
+    PutRuntimeManagementConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

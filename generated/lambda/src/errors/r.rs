@@ -20,7 +20,7 @@ pub enum RemoveLayerVersionPermissionError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    RemoveLayerVersionPermissionError, 0usize =>
+    RemoveLayerVersionPermissionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -46,7 +46,7 @@ pub enum RemovePermissionError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    RemovePermissionError, 0usize =>
+    RemovePermissionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     PublicPolicyException(t::PublicPolicyException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -78,7 +78,7 @@ pub enum ResumeDurableExecutionError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    ResumeDurableExecutionError, 0usize =>
+    ResumeDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ResourceConflictException(t::ResourceConflictException), 3usize =>

@@ -26,7 +26,7 @@ pub enum SendDurableExecutionCallbackFailureError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    SendDurableExecutionCallbackFailureError, 0usize =>
+    SendDurableExecutionCallbackFailureError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -53,7 +53,7 @@ pub enum SendDurableExecutionCallbackHeartbeatError {
     CallbackTimeoutException(t::CallbackTimeoutException),
 }
 rt::operation_errors!(
-    SendDurableExecutionCallbackHeartbeatError, 0usize =>
+    SendDurableExecutionCallbackHeartbeatError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
@@ -84,7 +84,7 @@ pub enum SendDurableExecutionCallbackSuccessError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    SendDurableExecutionCallbackSuccessError, 0usize =>
+    SendDurableExecutionCallbackSuccessError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -117,7 +117,7 @@ pub enum StopDurableExecutionError {
     KmsDisabledException(t::KmsDisabledException),
 }
 rt::operation_errors!(
-    StopDurableExecutionError, 0usize =>
+    StopDurableExecutionError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     KmsInvalidStateException(t::KmsInvalidStateException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

@@ -18,7 +18,7 @@ pub enum TagResourceError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize =>
+    TagResourceError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

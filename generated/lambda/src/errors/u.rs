@@ -18,7 +18,7 @@ pub enum UntagResourceError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -43,7 +43,7 @@ pub enum UpdateAliasError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    UpdateAliasError, 0usize =>
+    UpdateAliasError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -67,7 +67,7 @@ pub enum UpdateCapacityProviderError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateCapacityProviderError, 0usize =>
+    UpdateCapacityProviderError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -86,7 +86,7 @@ pub enum UpdateCodeSigningConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateCodeSigningConfigError, 0usize =>
+    UpdateCodeSigningConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ServiceException(t::ServiceException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -109,7 +109,7 @@ pub enum UpdateEventSourceMappingError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateEventSourceMappingError, 0usize =>
+    UpdateEventSourceMappingError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceInUseException(t::ResourceInUseException), 2usize =>
     ResourceConflictException(t::ResourceConflictException), 3usize =>
@@ -143,7 +143,7 @@ pub enum UpdateFunctionCodeError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    UpdateFunctionCodeError, 0usize =>
+    UpdateFunctionCodeError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -179,7 +179,7 @@ pub enum UpdateFunctionConfigurationError {
     PreconditionFailedException(t::PreconditionFailedException),
 }
 rt::operation_errors!(
-    UpdateFunctionConfigurationError, 0usize =>
+    UpdateFunctionConfigurationError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -206,7 +206,7 @@ pub enum UpdateFunctionEventInvokeConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateFunctionEventInvokeConfigError, 0usize =>
+    UpdateFunctionEventInvokeConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>
@@ -229,7 +229,7 @@ pub enum UpdateFunctionUrlConfigError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UpdateFunctionUrlConfigError, 0usize =>
+    UpdateFunctionUrlConfigError in super::Exception, 0usize =>
     InvalidParameterValueException(t::InvalidParameterValueException), 1usize =>
     ResourceConflictException(t::ResourceConflictException), 2usize =>
     ServiceException(t::ServiceException), 3usize =>

@@ -160,16 +160,20 @@ impl DeleteRetentionPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteRetentionPolicyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteRetentionPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -177,7 +181,7 @@ impl DeleteRetentionPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -223,18 +227,23 @@ impl DeleteScheduledQuery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteScheduledQueryResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteScheduledQueryResponse,
+            e::DeleteScheduledQueryError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteScheduledQueryResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteScheduledQueryResponse, e::DeleteScheduledQueryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -242,7 +251,7 @@ impl DeleteScheduledQuery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -293,16 +302,20 @@ impl DeleteSubscriptionFilter {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteSubscriptionFilterError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteSubscriptionFilterError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -310,7 +323,7 @@ impl DeleteSubscriptionFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -361,16 +374,20 @@ impl DeleteSyslogConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::DeleteSyslogConfigurationError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::DeleteSyslogConfigurationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -378,7 +395,7 @@ impl DeleteSyslogConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -421,16 +438,16 @@ impl DeleteTransformer {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteTransformerError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteTransformerError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -438,7 +455,7 @@ impl DeleteTransformer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -495,8 +512,8 @@ impl DescribeAccountPolicies {
     }
     /// If you are using an account that is set up as a monitoring account for CloudWatch unified cross-account observability, you can use this to specify the account ID of a source account. If you do, the operation returns the account policy for the specified account. Currently, you can specify only one account ID in this parameter.
     #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -506,18 +523,26 @@ impl DescribeAccountPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeAccountPoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeAccountPoliciesResponse,
+            e::DescribeAccountPoliciesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAccountPoliciesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeAccountPoliciesResponse,
+        e::DescribeAccountPoliciesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -525,7 +550,7 @@ impl DescribeAccountPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -572,23 +597,23 @@ impl DescribeConfigurationTemplates {
     }
     /// Use this parameter to filter the response to include only the configuration templates that apply to the log types that you specify here.
     #[inline]
-    pub fn log_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_types = Some(value);
+    pub fn log_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_types);
         self
     }
     /// Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here.
     #[inline]
-    pub fn resource_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
+    pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
     /// Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here.
     #[inline]
     pub fn delivery_destination_types(
         mut self,
-        value: Vec<t::DeliveryDestinationType>,
+        value: impl rt::Items<t::DeliveryDestinationType>,
     ) -> Self {
-        self.0.input_mut().delivery_destination_types = Some(value);
+        value.add_to(&mut self.0.input_mut().delivery_destination_types);
         self
     }
     /// Sets `nextToken`.
@@ -604,12 +629,15 @@ impl DescribeConfigurationTemplates {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeConfigurationTemplatesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeConfigurationTemplatesResponse,
+            e::DescribeConfigurationTemplatesError,
+        >,
     > {
         self.0.send()
     }
@@ -617,7 +645,10 @@ impl DescribeConfigurationTemplates {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeConfigurationTemplatesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -625,7 +656,7 @@ impl DescribeConfigurationTemplates {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -694,23 +725,28 @@ impl DescribeDeliveries {
     }
     /// An array of delivery source names that filters the results to deliveries associated with any specified delivery source.
     #[inline]
-    pub fn delivery_source_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().delivery_source_names = Some(value);
+    pub fn delivery_source_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().delivery_source_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliveriesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliveriesResponse,
+            e::DescribeDeliveriesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDeliveriesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeDeliveriesResponse, e::DescribeDeliveriesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -718,7 +754,7 @@ impl DescribeDeliveries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -784,17 +820,20 @@ impl DescribeDeliveryDestinations {
     }
     /// An array of delivery destination names that filters the results to delivery destinations with any specified name.
     #[inline]
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().names = Some(value);
+    pub fn names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliveryDestinationsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliveryDestinationsResponse,
+            e::DescribeDeliveryDestinationsError,
+        >,
     > {
         self.0.send()
     }
@@ -802,7 +841,10 @@ impl DescribeDeliveryDestinations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeDeliveryDestinationsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -810,7 +852,7 @@ impl DescribeDeliveryDestinations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -876,23 +918,31 @@ impl DescribeDeliverySources {
     }
     /// An array of Amazon Resource Names (ARNs) that filters the results to delivery sources associated with any specified ARN.
     #[inline]
-    pub fn resource_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_arns = Some(value);
+    pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().resource_arns);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDeliverySourcesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDeliverySourcesResponse,
+            e::DescribeDeliverySourcesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDeliverySourcesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -900,7 +950,7 @@ impl DescribeDeliverySources {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -971,18 +1021,23 @@ impl DescribeDestinations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeDestinationsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeDestinationsResponse,
+            e::DescribeDestinationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDestinationsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeDestinationsResponse, e::DescribeDestinationsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -990,7 +1045,7 @@ impl DescribeDestinations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1066,18 +1121,23 @@ impl DescribeExportTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeExportTasksResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeExportTasksResponse,
+            e::DescribeExportTasksError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeExportTasksResponse, e::DescribeExportTasksError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1085,7 +1145,7 @@ impl DescribeExportTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1141,14 +1201,14 @@ rt::operation_type!(
 impl DescribeFieldIndexes {
     /// An array containing the names or ARNs of the log groups that you want to retrieve field indexes for.
     #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = value;
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
     /// The index categories to return. The following values are supported:
     #[inline]
-    pub fn index_categories(mut self, value: Vec<t::IndexCategory>) -> Self {
-        self.0.input_mut().index_categories = Some(value);
+    pub fn index_categories(mut self, value: impl rt::Items<t::IndexCategory>) -> Self {
+        value.add_to(&mut self.0.input_mut().index_categories);
         self
     }
     /// Sets `nextToken`.
@@ -1158,18 +1218,23 @@ impl DescribeFieldIndexes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeFieldIndexesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeFieldIndexesResponse,
+            e::DescribeFieldIndexesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFieldIndexesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeFieldIndexesResponse, e::DescribeFieldIndexesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1177,7 +1242,7 @@ impl DescribeFieldIndexes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1224,8 +1289,11 @@ impl DescribeImportTaskBatches {
     }
     /// Optional filter to list import batches by their status. Accepts multiple status values: IN\_PROGRESS, CANCELLED, COMPLETED and FAILED.
     #[inline]
-    pub fn batch_import_status(mut self, value: Vec<t::ImportStatus>) -> Self {
-        self.0.input_mut().batch_import_status = Some(value);
+    pub fn batch_import_status(
+        mut self,
+        value: impl rt::Items<t::ImportStatus>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().batch_import_status);
         self
     }
     /// The maximum number of import batches to return in the response. Default: 10
@@ -1241,12 +1309,15 @@ impl DescribeImportTaskBatches {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportTaskBatchesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeImportTaskBatchesResponse,
+            e::DescribeImportTaskBatchesError,
+        >,
     > {
         self.0.send()
     }
@@ -1254,7 +1325,10 @@ impl DescribeImportTaskBatches {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeImportTaskBatchesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DescribeImportTaskBatchesResponse,
+        e::DescribeImportTaskBatchesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1262,7 +1336,7 @@ impl DescribeImportTaskBatches {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1331,18 +1405,23 @@ impl DescribeImportTasks {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeImportTasksResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeImportTasksResponse,
+            e::DescribeImportTasksError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportTasksResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DescribeImportTasksResponse, e::DescribeImportTasksError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1350,7 +1429,7 @@ impl DescribeImportTasks {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1397,8 +1476,8 @@ rt::operation_type!(
 impl DescribeIndexPolicies {
     /// An array containing the name or ARN of the log group that you want to retrieve field index policies for.
     #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = value;
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
     /// Sets `nextToken`.
@@ -1408,18 +1487,26 @@ impl DescribeIndexPolicies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeIndexPoliciesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DescribeIndexPoliciesResponse,
+            e::DescribeIndexPoliciesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIndexPoliciesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DescribeIndexPoliciesResponse,
+        e::DescribeIndexPoliciesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1427,7 +1514,7 @@ impl DescribeIndexPolicies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1446,1046 +1533,6 @@ impl DescribeIndexPolicies {
         t::DescribeIndexPoliciesRequest,
         t::DescribeIndexPoliciesResponse,
         e::DescribeIndexPoliciesError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
-    ///
-    /// Returns the [`DescribeLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_log_groups(&self) -> DescribeLogGroups {
-        DescribeLogGroups(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_GROUPS))
-    }
-    /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
-    ///
-    /// Returns the [`DescribeLogStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_log_streams(&self) -> DescribeLogStreams {
-        DescribeLogStreams(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_STREAMS))
-    }
-    /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
-    ///
-    /// Returns the [`DescribeLookupTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
-        DescribeLookupTables(rt::Call::new(&self.handle, &op::DESCRIBE_LOOKUP_TABLES))
-    }
-    /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
-    ///
-    /// Returns the [`DescribeMetricFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
-        DescribeMetricFilters(rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_FILTERS))
-    }
-    /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
-    ///
-    /// Returns the [`DescribeQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_queries(&self) -> DescribeQueries {
-        DescribeQueries(rt::Call::new(&self.handle, &op::DESCRIBE_QUERIES))
-    }
-    /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
-    ///
-    /// Returns the [`DescribeQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
-        DescribeQueryDefinitions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_QUERY_DEFINITIONS),
-        )
-    }
-    /// Lists the resource policies in this account.
-    ///
-    /// Returns the [`DescribeResourcePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
-        DescribeResourcePolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_POLICIES),
-        )
-    }
-    /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
-    ///
-    /// Returns the [`DescribeSubscriptionFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
-        DescribeSubscriptionFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SUBSCRIPTION_FILTERS),
-        )
-    }
-    /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
-    ///
-    /// Returns the [`DisassociateKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
-        DisassociateKmsKey(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY))
-    }
-    /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
-    ///
-    /// Returns the [`DisassociateSourceFromS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_source_from_s3_table_integration(
-        &self,
-    ) -> DisassociateSourceFromS3TableIntegration {
-        DisassociateSourceFromS3TableIntegration(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
-            ),
-        )
-    }
-}
-/// The `DescribeLogGroups` operation.
-///
-/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
-///
-/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
-///
-/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct DescribeLogGroups(
-    pub(crate) rt::Call<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
-    >,
-);
-rt::operation_type!(
-    DescribeLogGroups, t::DescribeLogGroupsRequest, t::DescribeLogGroupsResponse,
-    e::DescribeLogGroupsError, op::DESCRIBE_LOG_GROUPS
-);
-impl DescribeLogGroups {
-    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
-    #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
-        self
-    }
-    /// The prefix to match.
-    #[inline]
-    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_prefix = Some(value.into());
-        self
-    }
-    /// If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search. For example, if you specify `DataLogs`, log groups named `DataLogs`, `aws/DataLogs`, and `GroupDataLogs` would match, but `datalogs`, `Data/log/s` and `Groupdata` would not match.
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is `includeLinkedAccounts`.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLogGroupsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLogGroupsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
-        t::LogGroup,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_GROUPS_PAGINATOR)
-    }
-}
-/// The `DescribeLogStreams` operation.
-///
-/// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
-///
-/// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
-///
-/// This operation has a limit of 25 transactions per second, after which transactions are throttled.
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct DescribeLogStreams(
-    pub(crate) rt::Call<
-        t::DescribeLogStreamsRequest,
-        t::DescribeLogStreamsResponse,
-        e::DescribeLogStreamsError,
-    >,
-);
-rt::operation_type!(
-    DescribeLogStreams, t::DescribeLogStreamsRequest, t::DescribeLogStreamsResponse,
-    e::DescribeLogStreamsError, op::DESCRIBE_LOG_STREAMS
-);
-impl DescribeLogStreams {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Specify either the name or ARN of the log group to view. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
-    #[inline]
-    pub fn log_group_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_identifier = Some(value.into());
-        self
-    }
-    /// The prefix to match.
-    #[inline]
-    pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefix = Some(value.into());
-        self
-    }
-    /// If the value is `LogStreamName`, the results are ordered by log stream name. If the value is `LastEventTime`, the results are ordered by the event time. The default value is `LogStreamName`.
-    #[inline]
-    pub fn order_by(mut self, value: impl Into<t::OrderBy>) -> Self {
-        self.0.input_mut().order_by = Some(value.into());
-        self
-    }
-    /// If the value is true, results are returned in descending order. If the value is to false, results are returned in ascending order. The default value is false.
-    #[inline]
-    pub fn descending(mut self, value: bool) -> Self {
-        self.0.input_mut().descending = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLogStreamsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLogStreamsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLogStreamsRequest,
-        t::DescribeLogStreamsResponse,
-        e::DescribeLogStreamsError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLogStreamsRequest,
-        t::DescribeLogStreamsResponse,
-        e::DescribeLogStreamsError,
-        t::LogStream,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_STREAMS_PAGINATOR)
-    }
-}
-/// The `DescribeLookupTables` operation.
-///
-/// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
-pub struct DescribeLookupTables(
-    pub(crate) rt::Call<
-        t::DescribeLookupTablesRequest,
-        t::DescribeLookupTablesResponse,
-        e::DescribeLookupTablesError,
-    >,
-);
-rt::operation_type!(
-    DescribeLookupTables, t::DescribeLookupTablesRequest,
-    t::DescribeLookupTablesResponse, e::DescribeLookupTablesError,
-    op::DESCRIBE_LOOKUP_TABLES
-);
-impl DescribeLookupTables {
-    /// A prefix to filter lookup tables by name. Only tables whose names start with this prefix are returned. If you don't specify a prefix, all tables in the account and Region are returned.
-    #[inline]
-    pub fn lookup_table_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().lookup_table_name_prefix = Some(value.into());
-        self
-    }
-    /// The maximum number of lookup tables to return in the response. The default value is 50 and the maximum value is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeLookupTablesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLookupTablesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLookupTablesRequest,
-        t::DescribeLookupTablesResponse,
-        e::DescribeLookupTablesError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeMetricFilters` operation.
-///
-/// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
-pub struct DescribeMetricFilters(
-    pub(crate) rt::Call<
-        t::DescribeMetricFiltersRequest,
-        t::DescribeMetricFiltersResponse,
-        e::DescribeMetricFiltersError,
-    >,
-);
-rt::operation_type!(
-    DescribeMetricFilters, t::DescribeMetricFiltersRequest,
-    t::DescribeMetricFiltersResponse, e::DescribeMetricFiltersError,
-    op::DESCRIBE_METRIC_FILTERS
-);
-impl DescribeMetricFilters {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The prefix to match. CloudWatch Logs uses the value that you set here only if you also include the `logGroupName` parameter in your request.
-    #[inline]
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name_prefix = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Filters results to include only those with the specified metric name. If you include this parameter in your request, you must also include the `metricNamespace` parameter.
-    #[inline]
-    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_name = Some(value.into());
-        self
-    }
-    /// Filters results to include only those in the specified namespace. If you include this parameter in your request, you must also include the `metricName` parameter.
-    #[inline]
-    pub fn metric_namespace(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_namespace = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeMetricFiltersResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMetricFiltersResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMetricFiltersRequest,
-        t::DescribeMetricFiltersResponse,
-        e::DescribeMetricFiltersError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMetricFiltersRequest,
-        t::DescribeMetricFiltersResponse,
-        e::DescribeMetricFiltersError,
-        t::MetricFilter,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_FILTERS_PAGINATOR)
-    }
-}
-/// The `DescribeQueries` operation.
-///
-/// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
-///
-/// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
-pub struct DescribeQueries(
-    pub(crate) rt::Call<
-        t::DescribeQueriesRequest,
-        t::DescribeQueriesResponse,
-        e::DescribeQueriesError,
-    >,
-);
-rt::operation_type!(
-    DescribeQueries, t::DescribeQueriesRequest, t::DescribeQueriesResponse,
-    e::DescribeQueriesError, op::DESCRIBE_QUERIES
-);
-impl DescribeQueries {
-    /// Limits the returned queries to only those for the specified log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Limits the returned queries to only those that have the specified status. Valid values are `Cancelled`, `Complete`, `Failed`, `Running`, and `Scheduled`.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::QueryStatus>) -> Self {
-        self.0.input_mut().status = Some(value.into());
-        self
-    }
-    /// Limits the number of returned queries to the specified number.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Limits the returned queries to only the queries that use the specified query language.
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeQueriesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeQueriesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeQueriesRequest,
-        t::DescribeQueriesResponse,
-        e::DescribeQueriesError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeQueriesRequest,
-        t::DescribeQueriesResponse,
-        e::DescribeQueriesError,
-        t::QueryInfo,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_QUERIES_PAGINATOR)
-    }
-}
-/// The `DescribeQueryDefinitions` operation.
-///
-/// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
-///
-/// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
-pub struct DescribeQueryDefinitions(
-    pub(crate) rt::Call<
-        t::DescribeQueryDefinitionsRequest,
-        t::DescribeQueryDefinitionsResponse,
-        e::DescribeQueryDefinitionsError,
-    >,
-);
-rt::operation_type!(
-    DescribeQueryDefinitions, t::DescribeQueryDefinitionsRequest,
-    t::DescribeQueryDefinitionsResponse, e::DescribeQueryDefinitionsError,
-    op::DESCRIBE_QUERY_DEFINITIONS
-);
-impl DescribeQueryDefinitions {
-    /// The query language used for this query. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
-    #[inline]
-    pub fn query_language(mut self, value: impl Into<t::QueryLanguage>) -> Self {
-        self.0.input_mut().query_language = Some(value.into());
-        self
-    }
-    /// Use this parameter to filter your results to only the query definitions that have names that start with the prefix you specify.
-    #[inline]
-    pub fn query_definition_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().query_definition_name_prefix = Some(value.into());
-        self
-    }
-    /// Limits the number of returned query definitions to the specified number.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeQueryDefinitionsResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeQueryDefinitionsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeQueryDefinitionsRequest,
-        t::DescribeQueryDefinitionsResponse,
-        e::DescribeQueryDefinitionsError,
-    > {
-        self.0
-    }
-}
-/// The `DescribeResourcePolicies` operation.
-///
-/// Lists the resource policies in this account.
-pub struct DescribeResourcePolicies(
-    pub(crate) rt::Call<
-        t::DescribeResourcePoliciesRequest,
-        t::DescribeResourcePoliciesResponse,
-        e::DescribeResourcePoliciesError,
-    >,
-);
-rt::operation_type!(
-    DescribeResourcePolicies, t::DescribeResourcePoliciesRequest,
-    t::DescribeResourcePoliciesResponse, e::DescribeResourcePoliciesError,
-    op::DESCRIBE_RESOURCE_POLICIES
-);
-impl DescribeResourcePolicies {
-    /// Sets `nextToken`.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of resource policies to be displayed with one call of this API.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// The ARN of the CloudWatch Logs resource for which to query the resource policy.
-    #[inline]
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_arn = Some(value.into());
-        self
-    }
-    /// Specifies the scope of the resource policy. Valid values are `ACCOUNT` or `RESOURCE`. When not specified, defaults to `ACCOUNT`.
-    #[inline]
-    pub fn policy_scope(mut self, value: impl Into<t::PolicyScope>) -> Self {
-        self.0.input_mut().policy_scope = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeResourcePoliciesResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeResourcePoliciesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeResourcePoliciesRequest,
-        t::DescribeResourcePoliciesResponse,
-        e::DescribeResourcePoliciesError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeResourcePoliciesRequest,
-        t::DescribeResourcePoliciesResponse,
-        e::DescribeResourcePoliciesError,
-        t::ResourcePolicy,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_RESOURCE_POLICIES_PAGINATOR)
-    }
-}
-/// The `DescribeSubscriptionFilters` operation.
-///
-/// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
-pub struct DescribeSubscriptionFilters(
-    pub(crate) rt::Call<
-        t::DescribeSubscriptionFiltersRequest,
-        t::DescribeSubscriptionFiltersResponse,
-        e::DescribeSubscriptionFiltersError,
-    >,
-);
-rt::operation_type!(
-    DescribeSubscriptionFilters, t::DescribeSubscriptionFiltersRequest,
-    t::DescribeSubscriptionFiltersResponse, e::DescribeSubscriptionFiltersError,
-    op::DESCRIBE_SUBSCRIPTION_FILTERS
-);
-impl DescribeSubscriptionFilters {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = value.into();
-        self
-    }
-    /// The prefix to match. If you don't specify a value, no prefix filter is applied.
-    #[inline]
-    pub fn filter_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().filter_name_prefix = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DescribeSubscriptionFiltersResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSubscriptionFiltersResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSubscriptionFiltersRequest,
-        t::DescribeSubscriptionFiltersResponse,
-        e::DescribeSubscriptionFiltersError,
-    > {
-        self.0
-    }
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSubscriptionFiltersRequest,
-        t::DescribeSubscriptionFiltersResponse,
-        e::DescribeSubscriptionFiltersError,
-        t::SubscriptionFilter,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR)
-    }
-}
-/// The `DisassociateKmsKey` operation.
-///
-/// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
-///
-/// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.
-///
-/// - Specify the `logGroupName` parameter to stop using the KMS key to encrypt future log events ingested and stored in the log group. Instead, they will be encrypted with the default CloudWatch Logs method. The log events that were ingested while the key was associated with the log group are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
-/// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
-///
-/// It can take up to 5 minutes for this operation to take effect.
-pub struct DisassociateKmsKey(
-    pub(crate) rt::Call<
-        t::DisassociateKmsKeyRequest,
-        rt::Unit,
-        e::DisassociateKmsKeyError,
-    >,
-);
-rt::operation_type!(
-    DisassociateKmsKey, t::DisassociateKmsKeyRequest, rt::Unit,
-    e::DisassociateKmsKeyError, op::DISASSOCIATE_KMS_KEY
-);
-impl DisassociateKmsKey {
-    /// The name of the log group.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// Specifies the target for this operation. You must specify one of the following:
-    #[inline]
-    pub fn resource_identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_identifier = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisassociateKmsKeyRequest, rt::Unit, e::DisassociateKmsKeyError> {
-        self.0
-    }
-}
-/// The `DisassociateSourceFromS3TableIntegration` operation.
-///
-/// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
-pub struct DisassociateSourceFromS3TableIntegration(
-    pub(crate) rt::Call<
-        t::DisassociateSourceFromS3TableIntegrationRequest,
-        t::DisassociateSourceFromS3TableIntegrationResponse,
-        e::DisassociateSourceFromS3TableIntegrationError,
-    >,
-);
-rt::operation_type!(
-    DisassociateSourceFromS3TableIntegration,
-    t::DisassociateSourceFromS3TableIntegrationRequest,
-    t::DisassociateSourceFromS3TableIntegrationResponse,
-    e::DisassociateSourceFromS3TableIntegrationError,
-    op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION
-);
-impl DisassociateSourceFromS3TableIntegration {
-    /// The unique identifier of the association to remove between the data source and S3 Table Integration.
-    #[inline]
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().identifier = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error>,
-    > {
-        self.0.send()
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
-        self.0.presign(expires_in)
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateSourceFromS3TableIntegrationRequest,
-        t::DisassociateSourceFromS3TableIntegrationResponse,
-        e::DisassociateSourceFromS3TableIntegrationError,
     > {
         self.0
     }

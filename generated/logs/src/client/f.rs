@@ -64,8 +64,8 @@ impl FilterLogEvents {
     }
     /// Filters the results to only logs from the log streams in this list.
     #[inline]
-    pub fn log_stream_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_stream_names = Some(value);
+    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_stream_names);
         self
     }
     /// Filters the results to include only events from log streams that have names starting with this prefix.
@@ -127,18 +127,20 @@ impl FilterLogEvents {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::FilterLogEventsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::FilterLogEventsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::FilterLogEventsResponse, e::FilterLogEventsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -146,7 +148,7 @@ impl FilterLogEvents {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

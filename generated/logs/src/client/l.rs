@@ -119,8 +119,8 @@ rt::operation_type!(
 impl ListAggregateLogGroupSummaries {
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
     /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
@@ -143,8 +143,8 @@ impl ListAggregateLogGroupSummaries {
     }
     /// Filters the results by data source characteristics to include only log groups associated with the specified data sources.
     #[inline]
-    pub fn data_sources(mut self, value: Vec<t::DataSourceFilter>) -> Self {
-        self.0.input_mut().data_sources = Some(value);
+    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().data_sources);
         self
     }
     /// Specifies how to group the log groups in the summary.
@@ -169,12 +169,15 @@ impl ListAggregateLogGroupSummaries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAggregateLogGroupSummariesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListAggregateLogGroupSummariesResponse,
+            e::ListAggregateLogGroupSummariesError,
+        >,
     > {
         self.0.send()
     }
@@ -182,7 +185,10 @@ impl ListAggregateLogGroupSummaries {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListAggregateLogGroupSummariesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListAggregateLogGroupSummariesResponse,
+        e::ListAggregateLogGroupSummariesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -190,7 +196,7 @@ impl ListAggregateLogGroupSummaries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -266,18 +272,20 @@ impl ListAnomalies {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAnomaliesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAnomaliesResponse, e::ListAnomaliesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAnomaliesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListAnomaliesResponse, e::ListAnomaliesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -285,7 +293,7 @@ impl ListAnomalies {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -355,18 +363,20 @@ impl ListIntegrations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListIntegrationsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListIntegrationsResponse, e::ListIntegrationsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListIntegrationsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListIntegrationsResponse, e::ListIntegrationsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -374,7 +384,7 @@ impl ListIntegrations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -432,18 +442,26 @@ impl ListLogAnomalyDetectors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListLogAnomalyDetectorsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListLogAnomalyDetectorsResponse,
+            e::ListLogAnomalyDetectorsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListLogAnomalyDetectorsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListLogAnomalyDetectorsResponse,
+        e::ListLogAnomalyDetectorsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -451,7 +469,7 @@ impl ListLogAnomalyDetectors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -526,8 +544,8 @@ impl ListLogGroups {
     }
     /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
     #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
+    pub fn account_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
     /// Sets `nextToken`.
@@ -544,35 +562,37 @@ impl ListLogGroups {
     }
     /// An array of data source filters to filter log groups by their associated data sources. You can filter by data source name, type, or both. Multiple filters within the same dimension are combined with OR logic, while filters across different dimensions are combined with AND logic.
     #[inline]
-    pub fn data_sources(mut self, value: Vec<t::DataSourceFilter>) -> Self {
-        self.0.input_mut().data_sources = Some(value);
+    pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().data_sources);
         self
     }
     /// An array of field index names to filter log groups that have specific field indexes. Only log groups containing all specified field indexes are returned. You can specify 1 to 20 field index names, each with 1 to 512 characters.
     #[inline]
-    pub fn field_index_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().field_index_names = Some(value);
+    pub fn field_index_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().field_index_names);
         self
     }
     /// An array of tag filters to return only log groups that have specific tags. Multiple filters are combined with AND logic.
     #[inline]
-    pub fn log_group_tags(mut self, value: Vec<t::TagFilter>) -> Self {
-        self.0.input_mut().log_group_tags = Some(value);
+    pub fn log_group_tags(mut self, value: impl rt::Items<t::TagFilter>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListLogGroupsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListLogGroupsResponse, e::ListLogGroupsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListLogGroupsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListLogGroupsResponse, e::ListLogGroupsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -580,7 +600,7 @@ impl ListLogGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -640,18 +660,26 @@ impl ListLogGroupsForQuery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListLogGroupsForQueryResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListLogGroupsForQueryResponse,
+            e::ListLogGroupsForQueryError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListLogGroupsForQueryResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListLogGroupsForQueryResponse,
+        e::ListLogGroupsForQueryError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -659,7 +687,7 @@ impl ListLogGroupsForQuery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -736,18 +764,23 @@ impl ListScheduledQueries {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListScheduledQueriesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListScheduledQueriesResponse,
+            e::ListScheduledQueriesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListScheduledQueriesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListScheduledQueriesResponse, e::ListScheduledQueriesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -755,7 +788,7 @@ impl ListScheduledQueries {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -826,12 +859,15 @@ impl ListSourcesForS3TableIntegration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSourcesForS3TableIntegrationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSourcesForS3TableIntegrationResponse,
+            e::ListSourcesForS3TableIntegrationError,
+        >,
     > {
         self.0.send()
     }
@@ -839,7 +875,10 @@ impl ListSourcesForS3TableIntegration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListSourcesForS3TableIntegrationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListSourcesForS3TableIntegrationResponse,
+        e::ListSourcesForS3TableIntegrationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -847,7 +886,7 @@ impl ListSourcesForS3TableIntegration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -924,12 +963,15 @@ impl ListSyslogConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSyslogConfigurationsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSyslogConfigurationsResponse,
+            e::ListSyslogConfigurationsError,
+        >,
     > {
         self.0.send()
     }
@@ -937,7 +979,10 @@ impl ListSyslogConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListSyslogConfigurationsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListSyslogConfigurationsResponse,
+        e::ListSyslogConfigurationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -945,7 +990,7 @@ impl ListSyslogConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -990,18 +1035,23 @@ impl ListTagsForResource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForResourceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListTagsForResourceResponse,
+            e::ListTagsForResourceError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForResourceResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1009,7 +1059,7 @@ impl ListTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1056,18 +1106,20 @@ impl ListTagsLogGroup {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsLogGroupResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTagsLogGroupResponse, e::ListTagsLogGroupError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsLogGroupResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTagsLogGroupResponse, e::ListTagsLogGroupError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1075,7 +1127,7 @@ impl ListTagsLogGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -357,18 +357,20 @@ impl PutAccountPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutAccountPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutAccountPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutAccountPolicyResponse, e::PutAccountPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -376,7 +378,7 @@ impl PutAccountPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -429,16 +431,20 @@ impl PutBearerTokenAuthentication {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::PutBearerTokenAuthenticationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -446,7 +452,7 @@ impl PutBearerTokenAuthentication {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -506,18 +512,26 @@ impl PutDataProtectionPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutDataProtectionPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutDataProtectionPolicyResponse,
+            e::PutDataProtectionPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutDataProtectionPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::PutDataProtectionPolicyResponse,
+        e::PutDataProtectionPolicyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -525,7 +539,7 @@ impl PutDataProtectionPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -615,23 +629,31 @@ impl PutDeliveryDestination {
     }
     /// An optional list of key-value pairs to associate with the resource.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutDeliveryDestinationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutDeliveryDestinationResponse,
+            e::PutDeliveryDestinationError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutDeliveryDestinationResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::PutDeliveryDestinationResponse,
+        e::PutDeliveryDestinationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -639,7 +661,7 @@ impl PutDeliveryDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -700,12 +722,15 @@ impl PutDeliveryDestinationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutDeliveryDestinationPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutDeliveryDestinationPolicyResponse,
+            e::PutDeliveryDestinationPolicyError,
+        >,
     > {
         self.0.send()
     }
@@ -713,7 +738,10 @@ impl PutDeliveryDestinationPolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::PutDeliveryDestinationPolicyResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::PutDeliveryDestinationPolicyResponse,
+        e::PutDeliveryDestinationPolicyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -721,7 +749,7 @@ impl PutDeliveryDestinationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -792,32 +820,34 @@ impl PutDeliverySource {
     }
     /// An optional list of key-value pairs to associate with the resource.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, `{"samplingRate": "50"}`.
     #[inline]
     pub fn delivery_source_configuration(
         mut self,
-        value: rt::Map<String, String>,
+        value: impl rt::Entries<String, String>,
     ) -> Self {
-        self.0.input_mut().delivery_source_configuration = Some(value);
+        value.add_to(&mut self.0.input_mut().delivery_source_configuration);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutDeliverySourceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutDeliverySourceResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutDeliverySourceResponse, e::PutDeliverySourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -825,7 +855,7 @@ impl PutDeliverySource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -889,23 +919,25 @@ impl PutDestination {
     }
     /// An optional list of key-value pairs to associate with the resource.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutDestinationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutDestinationResponse, e::PutDestinationError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutDestinationResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutDestinationResponse, e::PutDestinationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -913,7 +945,7 @@ impl PutDestination {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -970,16 +1002,20 @@ impl PutDestinationPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::PutDestinationPolicyError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::PutDestinationPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -987,7 +1023,7 @@ impl PutDestinationPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1065,18 +1101,20 @@ impl PutIndexPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutIndexPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutIndexPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutIndexPolicyResponse, e::PutIndexPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1084,7 +1122,7 @@ impl PutIndexPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1145,18 +1183,20 @@ impl PutIntegration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutIntegrationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutIntegrationResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutIntegrationResponse, e::PutIntegrationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1164,7 +1204,7 @@ impl PutIntegration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1233,8 +1273,8 @@ impl PutLogEvents {
     }
     /// The log events.
     #[inline]
-    pub fn log_events(mut self, value: Vec<t::InputLogEvent>) -> Self {
-        self.0.input_mut().log_events = value;
+    pub fn log_events(mut self, value: impl rt::Items<t::InputLogEvent>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_events);
         self
     }
     /// The sequence token obtained from the response of the previous `PutLogEvents` call.
@@ -1250,18 +1290,20 @@ impl PutLogEvents {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutLogEventsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutLogEventsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutLogEventsResponse, e::PutLogEventsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1269,7 +1311,7 @@ impl PutLogEvents {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1322,16 +1364,20 @@ impl PutLogGroupDeletionProtection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::PutLogGroupDeletionProtectionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1339,7 +1385,7 @@ impl PutLogGroupDeletionProtection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1407,9 +1453,9 @@ impl PutMetricFilter {
     #[inline]
     pub fn metric_transformations(
         mut self,
-        value: Vec<t::MetricTransformation>,
+        value: impl rt::Items<t::MetricTransformation>,
     ) -> Self {
-        self.0.input_mut().metric_transformations = value;
+        value.add_to(&mut self.0.input_mut().metric_transformations);
         self
     }
     /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
@@ -1426,21 +1472,24 @@ impl PutMetricFilter {
     }
     /// A list of system fields to emit as additional dimensions in the generated metrics. Valid values are `@aws.account` and `@aws.region`. These dimensions help identify the source of centralized log data and count toward the total dimension limit for metric filters.
     #[inline]
-    pub fn emit_system_field_dimensions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().emit_system_field_dimensions = Some(value);
+    pub fn emit_system_field_dimensions(
+        mut self,
+        value: impl rt::Items<String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().emit_system_field_dimensions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutMetricFilterError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutMetricFilterError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1448,7 +1497,7 @@ impl PutMetricFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1506,8 +1555,8 @@ impl PutQueryDefinition {
     }
     /// Use this parameter to include specific log groups as part of your query definition. If your query uses the OpenSearch Service query language, you specify the log group names inside the `querystring` instead of here.
     #[inline]
-    pub fn log_group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_names = Some(value);
+    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_names);
         self
     }
     /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
@@ -1524,23 +1573,28 @@ impl PutQueryDefinition {
     }
     /// Use this parameter to include specific query parameters as part of your query definition. Query parameters are supported only for Logs Insights QL queries. Query parameters allow you to use placeholder variables in your query string that are substituted with values at execution time. Use the `{{parameterName}}` syntax in your query string to reference a parameter.
     #[inline]
-    pub fn parameters(mut self, value: Vec<t::QueryParameter>) -> Self {
-        self.0.input_mut().parameters = Some(value);
+    pub fn parameters(mut self, value: impl rt::Items<t::QueryParameter>) -> Self {
+        value.add_to(&mut self.0.input_mut().parameters);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutQueryDefinitionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutQueryDefinitionResponse,
+            e::PutQueryDefinitionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutQueryDefinitionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutQueryDefinitionResponse, e::PutQueryDefinitionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1548,7 +1602,7 @@ impl PutQueryDefinition {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1617,18 +1671,20 @@ impl PutResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutResourcePolicyResponse, e::PutResourcePolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1636,7 +1692,7 @@ impl PutResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1695,16 +1751,16 @@ impl PutRetentionPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutRetentionPolicyError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutRetentionPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1712,7 +1768,7 @@ impl PutRetentionPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1786,18 +1842,23 @@ impl PutStorageTierPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutStorageTierPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutStorageTierPolicyResponse,
+            e::PutStorageTierPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutStorageTierPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutStorageTierPolicyResponse, e::PutStorageTierPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1805,7 +1866,7 @@ impl PutStorageTierPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1906,21 +1967,25 @@ impl PutSubscriptionFilter {
     }
     /// A list of system fields to include in the log events sent to the subscription destination. Valid values are `@aws.account`, `@aws.region`, and `@source.log`. These fields provide source information for centralized log data in the forwarded payload.
     #[inline]
-    pub fn emit_system_fields(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().emit_system_fields = Some(value);
+    pub fn emit_system_fields(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().emit_system_fields);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::PutSubscriptionFilterError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::PutSubscriptionFilterError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1928,7 +1993,7 @@ impl PutSubscriptionFilter {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1979,16 +2044,20 @@ impl PutSyslogConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::PutSyslogConfigurationError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::PutSyslogConfigurationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1996,7 +2065,7 @@ impl PutSyslogConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -2050,21 +2119,21 @@ impl PutTransformer {
     }
     /// This structure contains the configuration of this log transformer. A log transformer is an array of processors, where each processor applies one type of transformation to the log events that are ingested.
     #[inline]
-    pub fn transformer_config(mut self, value: Vec<t::Processor>) -> Self {
-        self.0.input_mut().transformer_config = value;
+    pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
+        value.add_to(&mut self.0.input_mut().transformer_config);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::PutTransformerError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::PutTransformerError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -2072,7 +2141,7 @@ impl PutTransformer {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

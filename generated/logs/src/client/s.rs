@@ -61,20 +61,20 @@ rt::operation_type!(
 impl StartLiveTail {
     /// An array where each item in the array is a log group to include in the Live Tail session.
     #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = value;
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
     /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
     #[inline]
-    pub fn log_stream_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_stream_names = Some(value);
+    pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_stream_names);
         self
     }
     /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
     #[inline]
-    pub fn log_stream_name_prefixes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_stream_name_prefixes = Some(value);
+    pub fn log_stream_name_prefixes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_stream_name_prefixes);
         self
     }
     /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
@@ -84,18 +84,20 @@ impl StartLiveTail {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartLiveTailResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartLiveTailResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartLiveTailResponse, e::StartLiveTailError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -103,7 +105,7 @@ impl StartLiveTail {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -170,14 +172,14 @@ impl StartQuery {
     }
     /// The list of log groups to be queried. You can include up to 50 log groups.
     #[inline]
-    pub fn log_group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_names = Some(value);
+    pub fn log_group_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_names);
         self
     }
     /// The list of log groups to query. You can include up to 50 log groups.
     #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = Some(value);
+    pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
     /// The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.
@@ -205,16 +207,20 @@ impl StartQuery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::StartQueryResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StartQueryResponse, e::StartQueryError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartQueryResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartQueryResponse, e::StartQueryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -222,7 +228,7 @@ impl StartQuery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -261,16 +267,20 @@ impl StopQuery {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::StopQueryResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::StopQueryResponse, e::StopQueryError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StopQueryResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StopQueryResponse, e::StopQueryError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -278,7 +288,7 @@ impl StopQuery {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -16,7 +16,7 @@ pub enum AssociateKmsKeyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    AssociateKmsKeyError, 0usize =>
+    AssociateKmsKeyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -38,7 +38,7 @@ pub enum AssociateSourceToS3TableIntegrationError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    AssociateSourceToS3TableIntegrationError, 0usize =>
+    AssociateSourceToS3TableIntegrationError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ThrottlingException(t::ThrottlingException), 3usize =>

@@ -16,7 +16,7 @@ pub enum CancelExportTaskError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    CancelExportTaskError, 0usize =>
+    CancelExportTaskError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidOperationException(t::InvalidOperationException), 3usize =>
@@ -38,8 +38,9 @@ pub enum CancelImportTaskError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    CancelImportTaskError, 0usize => AccessDeniedException(t::AccessDeniedException),
-    1usize => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    CancelImportTaskError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ThrottlingException(t::ThrottlingException), 4usize =>
     InvalidOperationException(t::InvalidOperationException)
@@ -64,7 +65,7 @@ pub enum CreateDeliveryError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    CreateDeliveryError, 0usize =>
+    CreateDeliveryError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ConflictException(t::ConflictException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -91,7 +92,7 @@ pub enum CreateExportTaskError {
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException),
 }
 rt::operation_errors!(
-    CreateExportTaskError, 0usize =>
+    CreateExportTaskError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -119,8 +120,9 @@ pub enum CreateImportTaskError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    CreateImportTaskError, 0usize => AccessDeniedException(t::AccessDeniedException),
-    1usize => ConflictException(t::ConflictException), 2usize =>
+    CreateImportTaskError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    ConflictException(t::ConflictException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 4usize =>
     ThrottlingException(t::ThrottlingException), 5usize =>
@@ -143,7 +145,7 @@ pub enum CreateLogAnomalyDetectorError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    CreateLogAnomalyDetectorError, 0usize =>
+    CreateLogAnomalyDetectorError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -166,7 +168,7 @@ pub enum CreateLogGroupError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    CreateLogGroupError, 0usize =>
+    CreateLogGroupError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -187,7 +189,7 @@ pub enum CreateLogStreamError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    CreateLogStreamError, 0usize =>
+    CreateLogStreamError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -211,7 +213,7 @@ pub enum CreateLookupTableError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    CreateLookupTableError, 0usize =>
+    CreateLookupTableError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -239,8 +241,9 @@ pub enum CreateScheduledQueryError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    CreateScheduledQueryError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    CreateScheduledQueryError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ConflictException(t::ConflictException), 4usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 5usize =>

@@ -16,7 +16,7 @@ pub enum DeleteAccountPolicyError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    DeleteAccountPolicyError, 0usize =>
+    DeleteAccountPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -36,7 +36,7 @@ pub enum DeleteDataProtectionPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteDataProtectionPolicyError, 0usize =>
+    DeleteDataProtectionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -60,7 +60,7 @@ pub enum DeleteDeliveryError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DeleteDeliveryError, 0usize =>
+    DeleteDeliveryError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ConflictException(t::ConflictException), 3usize =>
@@ -86,7 +86,7 @@ pub enum DeleteDeliveryDestinationError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DeleteDeliveryDestinationError, 0usize =>
+    DeleteDeliveryDestinationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ConflictException(t::ConflictException), 3usize =>
@@ -108,7 +108,7 @@ pub enum DeleteDeliveryDestinationPolicyError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    DeleteDeliveryDestinationPolicyError, 0usize =>
+    DeleteDeliveryDestinationPolicyError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ValidationException(t::ValidationException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -132,7 +132,7 @@ pub enum DeleteDeliverySourceError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DeleteDeliverySourceError, 0usize =>
+    DeleteDeliverySourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ConflictException(t::ConflictException), 3usize =>
@@ -154,7 +154,7 @@ pub enum DeleteDestinationError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteDestinationError, 0usize =>
+    DeleteDestinationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -176,7 +176,7 @@ pub enum DeleteIndexPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteIndexPolicyError, 0usize =>
+    DeleteIndexPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -197,7 +197,7 @@ pub enum DeleteIntegrationError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    DeleteIntegrationError, 0usize =>
+    DeleteIntegrationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -217,7 +217,7 @@ pub enum DeleteLogAnomalyDetectorError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    DeleteLogAnomalyDetectorError, 0usize =>
+    DeleteLogAnomalyDetectorError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -239,7 +239,7 @@ pub enum DeleteLogGroupError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    DeleteLogGroupError, 0usize =>
+    DeleteLogGroupError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -262,7 +262,7 @@ pub enum DeleteLogStreamError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    DeleteLogStreamError, 0usize =>
+    DeleteLogStreamError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -283,7 +283,7 @@ pub enum DeleteLookupTableError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteLookupTableError, 0usize =>
+    DeleteLookupTableError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -303,7 +303,7 @@ pub enum DeleteMetricFilterError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteMetricFilterError, 0usize =>
+    DeleteMetricFilterError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -321,7 +321,7 @@ pub enum DeleteQueryDefinitionError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteQueryDefinitionError, 0usize =>
+    DeleteQueryDefinitionError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -340,7 +340,7 @@ pub enum DeleteResourcePolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteResourcePolicyError, 0usize =>
+    DeleteResourcePolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -360,7 +360,7 @@ pub enum DeleteRetentionPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteRetentionPolicyError, 0usize =>
+    DeleteRetentionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -382,8 +382,9 @@ pub enum DeleteScheduledQueryError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    DeleteScheduledQueryError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    DeleteScheduledQueryError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ThrottlingException(t::ThrottlingException), 4usize =>
     InternalServerException(t::InternalServerException)
@@ -402,7 +403,7 @@ pub enum DeleteSubscriptionFilterError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteSubscriptionFilterError, 0usize =>
+    DeleteSubscriptionFilterError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -428,7 +429,7 @@ pub enum DeleteSyslogConfigurationError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DeleteSyslogConfigurationError, 0usize =>
+    DeleteSyslogConfigurationError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidOperationException(t::InvalidOperationException), 3usize =>
@@ -453,7 +454,7 @@ pub enum DeleteTransformerError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    DeleteTransformerError, 0usize =>
+    DeleteTransformerError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -474,7 +475,7 @@ pub enum DescribeAccountPoliciesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeAccountPoliciesError, 0usize =>
+    DescribeAccountPoliciesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -494,7 +495,7 @@ pub enum DescribeConfigurationTemplatesError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DescribeConfigurationTemplatesError, 0usize =>
+    DescribeConfigurationTemplatesError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ValidationException(t::ValidationException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -514,7 +515,7 @@ pub enum DescribeDeliveriesError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DescribeDeliveriesError, 0usize =>
+    DescribeDeliveriesError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -534,7 +535,7 @@ pub enum DescribeDeliveryDestinationsError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DescribeDeliveryDestinationsError, 0usize =>
+    DescribeDeliveryDestinationsError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -554,7 +555,7 @@ pub enum DescribeDeliverySourcesError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    DescribeDeliverySourcesError, 0usize =>
+    DescribeDeliverySourcesError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -570,7 +571,7 @@ pub enum DescribeDestinationsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeDestinationsError, 0usize =>
+    DescribeDestinationsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -584,7 +585,7 @@ pub enum DescribeExportTasksError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeExportTasksError, 0usize =>
+    DescribeExportTasksError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -604,7 +605,7 @@ pub enum DescribeFieldIndexesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeFieldIndexesError, 0usize =>
+    DescribeFieldIndexesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -627,7 +628,7 @@ pub enum DescribeImportTaskBatchesError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    DescribeImportTaskBatchesError, 0usize =>
+    DescribeImportTaskBatchesError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -650,8 +651,9 @@ pub enum DescribeImportTasksError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    DescribeImportTasksError, 0usize => AccessDeniedException(t::AccessDeniedException),
-    1usize => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    DescribeImportTasksError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ThrottlingException(t::ThrottlingException), 4usize =>
     InvalidOperationException(t::InvalidOperationException)
@@ -672,7 +674,7 @@ pub enum DescribeIndexPoliciesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeIndexPoliciesError, 0usize =>
+    DescribeIndexPoliciesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -689,7 +691,7 @@ pub enum DescribeLogGroupsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeLogGroupsError, 0usize =>
+    DescribeLogGroupsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -705,7 +707,7 @@ pub enum DescribeLogStreamsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeLogStreamsError, 0usize =>
+    DescribeLogStreamsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -724,7 +726,7 @@ pub enum DescribeLookupTablesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeLookupTablesError, 0usize =>
+    DescribeLookupTablesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -742,7 +744,7 @@ pub enum DescribeMetricFiltersError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeMetricFiltersError, 0usize =>
+    DescribeMetricFiltersError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -759,7 +761,7 @@ pub enum DescribeQueriesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeQueriesError, 0usize =>
+    DescribeQueriesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -774,7 +776,7 @@ pub enum DescribeQueryDefinitionsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeQueryDefinitionsError, 0usize =>
+    DescribeQueryDefinitionsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -788,7 +790,7 @@ pub enum DescribeResourcePoliciesError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeResourcePoliciesError, 0usize =>
+    DescribeResourcePoliciesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -804,7 +806,7 @@ pub enum DescribeSubscriptionFiltersError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DescribeSubscriptionFiltersError, 0usize =>
+    DescribeSubscriptionFiltersError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -823,7 +825,7 @@ pub enum DisassociateKmsKeyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    DisassociateKmsKeyError, 0usize =>
+    DisassociateKmsKeyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -845,7 +847,7 @@ pub enum DisassociateSourceFromS3TableIntegrationError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    DisassociateSourceFromS3TableIntegrationError, 0usize =>
+    DisassociateSourceFromS3TableIntegrationError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ThrottlingException(t::ThrottlingException), 3usize =>

@@ -14,7 +14,7 @@ pub enum FilterLogEventsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    FilterLogEventsError, 0usize =>
+    FilterLogEventsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)

@@ -16,7 +16,7 @@ pub enum GetDataProtectionPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetDataProtectionPolicyError, 0usize =>
+    GetDataProtectionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -38,8 +38,9 @@ pub enum GetDeliveryError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    GetDeliveryError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
+    GetDeliveryError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
     ServiceQuotaExceededException(t::ServiceQuotaExceededException), 4usize =>
     ThrottlingException(t::ThrottlingException)
@@ -60,7 +61,7 @@ pub enum GetDeliveryDestinationError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    GetDeliveryDestinationError, 0usize =>
+    GetDeliveryDestinationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -79,7 +80,7 @@ pub enum GetDeliveryDestinationPolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetDeliveryDestinationPolicyError, 0usize =>
+    GetDeliveryDestinationPolicyError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ValidationException(t::ValidationException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -100,7 +101,7 @@ pub enum GetDeliverySourceError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    GetDeliverySourceError, 0usize =>
+    GetDeliverySourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -119,7 +120,7 @@ pub enum GetIntegrationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetIntegrationError, 0usize =>
+    GetIntegrationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
@@ -138,7 +139,7 @@ pub enum GetLogAnomalyDetectorError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    GetLogAnomalyDetectorError, 0usize =>
+    GetLogAnomalyDetectorError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -156,8 +157,9 @@ pub enum GetLogEventsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetLogEventsError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    GetLogEventsError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
 /// The modeled errors of [`GetLogFields`](crate::client::GetLogFields): match on `error.modeled::<GetLogFieldsError>()`.
@@ -174,8 +176,9 @@ pub enum GetLogFieldsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetLogFieldsError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    GetLogFieldsError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -193,7 +196,7 @@ pub enum GetLogGroupFieldsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetLogGroupFieldsError, 0usize =>
+    GetLogGroupFieldsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -215,8 +218,9 @@ pub enum GetLogObjectError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    GetLogObjectError, 0usize => AccessDeniedException(t::AccessDeniedException), 1usize
-    => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    GetLogObjectError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InvalidOperationException(t::InvalidOperationException)
@@ -235,8 +239,9 @@ pub enum GetLogRecordError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetLogRecordError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => LimitExceededException(t::LimitExceededException), 2usize =>
+    GetLogRecordError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -254,7 +259,7 @@ pub enum GetLookupTableError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetLookupTableError, 0usize =>
+    GetLookupTableError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -272,7 +277,7 @@ pub enum GetQueryResultsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    GetQueryResultsError, 0usize =>
+    GetQueryResultsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -293,8 +298,9 @@ pub enum GetScheduledQueryError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    GetScheduledQueryError, 0usize => ValidationException(t::ValidationException), 1usize
-    => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    GetScheduledQueryError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ThrottlingException(t::ThrottlingException), 4usize =>
     InternalServerException(t::InternalServerException)
@@ -315,8 +321,9 @@ pub enum GetScheduledQueryHistoryError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    GetScheduledQueryHistoryError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    GetScheduledQueryHistoryError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ThrottlingException(t::ThrottlingException), 4usize =>
     InternalServerException(t::InternalServerException)
@@ -337,7 +344,7 @@ pub enum GetStorageTierPolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetStorageTierPolicyError, 0usize =>
+    GetStorageTierPolicyError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -358,7 +365,7 @@ pub enum GetTransformerError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    GetTransformerError, 0usize =>
+    GetTransformerError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>

@@ -14,7 +14,7 @@ pub enum ListAggregateLogGroupSummariesError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    ListAggregateLogGroupSummariesError, 0usize =>
+    ListAggregateLogGroupSummariesError in super::Exception, 0usize =>
     ValidationException(t::ValidationException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     InvalidParameterException(t::InvalidParameterException)
@@ -33,7 +33,7 @@ pub enum ListAnomaliesError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    ListAnomaliesError, 0usize =>
+    ListAnomaliesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -49,7 +49,7 @@ pub enum ListIntegrationsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListIntegrationsError, 0usize =>
+    ListIntegrationsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -67,7 +67,7 @@ pub enum ListLogAnomalyDetectorsError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    ListLogAnomalyDetectorsError, 0usize =>
+    ListLogAnomalyDetectorsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -83,7 +83,7 @@ pub enum ListLogGroupsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListLogGroupsError, 0usize =>
+    ListLogGroupsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -101,7 +101,7 @@ pub enum ListLogGroupsForQueryError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListLogGroupsForQueryError, 0usize =>
+    ListLogGroupsForQueryError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -121,8 +121,9 @@ pub enum ListScheduledQueriesError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    ListScheduledQueriesError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    ListScheduledQueriesError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ThrottlingException(t::ThrottlingException), 3usize =>
     InternalServerException(t::InternalServerException)
 );
@@ -142,7 +143,7 @@ pub enum ListSourcesForS3TableIntegrationError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    ListSourcesForS3TableIntegrationError, 0usize =>
+    ListSourcesForS3TableIntegrationError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ThrottlingException(t::ThrottlingException), 3usize =>
@@ -167,7 +168,7 @@ pub enum ListSyslogConfigurationsError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListSyslogConfigurationsError, 0usize =>
+    ListSyslogConfigurationsError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidOperationException(t::InvalidOperationException), 3usize =>
@@ -187,7 +188,7 @@ pub enum ListTagsForResourceError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -202,7 +203,7 @@ pub enum ListTagsLogGroupError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    ListTagsLogGroupError, 0usize =>
+    ListTagsLogGroupError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );

@@ -16,7 +16,7 @@ pub enum PutAccountPolicyError {
     LimitExceededException(t::LimitExceededException),
 }
 rt::operation_errors!(
-    PutAccountPolicyError, 0usize =>
+    PutAccountPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -40,7 +40,7 @@ pub enum PutBearerTokenAuthenticationError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    PutBearerTokenAuthenticationError, 0usize =>
+    PutBearerTokenAuthenticationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -64,7 +64,7 @@ pub enum PutDataProtectionPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutDataProtectionPolicyError, 0usize =>
+    PutDataProtectionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -89,7 +89,7 @@ pub enum PutDeliveryDestinationError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutDeliveryDestinationError, 0usize =>
+    PutDeliveryDestinationError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ConflictException(t::ConflictException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -111,7 +111,7 @@ pub enum PutDeliveryDestinationPolicyError {
     ConflictException(t::ConflictException),
 }
 rt::operation_errors!(
-    PutDeliveryDestinationPolicyError, 0usize =>
+    PutDeliveryDestinationPolicyError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ValidationException(t::ValidationException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -135,7 +135,7 @@ pub enum PutDeliverySourceError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    PutDeliverySourceError, 0usize =>
+    PutDeliverySourceError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ConflictException(t::ConflictException), 2usize =>
     ValidationException(t::ValidationException), 3usize =>
@@ -155,7 +155,7 @@ pub enum PutDestinationError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutDestinationError, 0usize =>
+    PutDestinationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -172,7 +172,7 @@ pub enum PutDestinationPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutDestinationPolicyError, 0usize =>
+    PutDestinationPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     OperationAbortedException(t::OperationAbortedException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -193,7 +193,7 @@ pub enum PutIndexPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutIndexPolicyError, 0usize =>
+    PutIndexPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
@@ -214,7 +214,7 @@ pub enum PutIntegrationError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    PutIntegrationError, 0usize =>
+    PutIntegrationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -238,8 +238,9 @@ pub enum PutLogEventsError {
     UnrecognizedClientException(t::UnrecognizedClientException),
 }
 rt::operation_errors!(
-    PutLogEventsError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidSequenceTokenException(t::InvalidSequenceTokenException), 2usize =>
+    PutLogEventsError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidSequenceTokenException(t::InvalidSequenceTokenException), 2usize =>
     DataAlreadyAcceptedException(t::DataAlreadyAcceptedException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 4usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 5usize =>
@@ -263,7 +264,7 @@ pub enum PutLogGroupDeletionProtectionError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    PutLogGroupDeletionProtectionError, 0usize =>
+    PutLogGroupDeletionProtectionError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -289,7 +290,7 @@ pub enum PutMetricFilterError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    PutMetricFilterError, 0usize =>
+    PutMetricFilterError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -311,7 +312,7 @@ pub enum PutQueryDefinitionError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutQueryDefinitionError, 0usize =>
+    PutQueryDefinitionError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -333,7 +334,7 @@ pub enum PutResourcePolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutResourcePolicyError, 0usize =>
+    PutResourcePolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     LimitExceededException(t::LimitExceededException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -354,7 +355,7 @@ pub enum PutRetentionPolicyError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutRetentionPolicyError, 0usize =>
+    PutRetentionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -376,7 +377,7 @@ pub enum PutStorageTierPolicyError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    PutStorageTierPolicyError, 0usize =>
+    PutStorageTierPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -401,7 +402,7 @@ pub enum PutSubscriptionFilterError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    PutSubscriptionFilterError, 0usize =>
+    PutSubscriptionFilterError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     OperationAbortedException(t::OperationAbortedException), 3usize =>
@@ -429,7 +430,7 @@ pub enum PutSyslogConfigurationError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    PutSyslogConfigurationError, 0usize =>
+    PutSyslogConfigurationError in super::Exception, 0usize =>
     AccessDeniedException(t::AccessDeniedException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidOperationException(t::InvalidOperationException), 3usize =>
@@ -456,7 +457,7 @@ pub enum PutTransformerError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    PutTransformerError, 0usize =>
+    PutTransformerError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>

@@ -18,8 +18,9 @@ pub enum StartLiveTailError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    StartLiveTailError, 0usize => AccessDeniedException(t::AccessDeniedException), 1usize
-    => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    StartLiveTailError in super::Exception, 0usize =>
+    AccessDeniedException(t::AccessDeniedException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     LimitExceededException(t::LimitExceededException), 4usize =>
     InvalidOperationException(t::InvalidOperationException)
@@ -40,8 +41,9 @@ pub enum StartQueryError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    StartQueryError, 0usize => MalformedQueryException(t::MalformedQueryException),
-    1usize => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    StartQueryError in super::Exception, 0usize =>
+    MalformedQueryException(t::MalformedQueryException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 4usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -58,7 +60,8 @@ pub enum StopQueryError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    StopQueryError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    StopQueryError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );

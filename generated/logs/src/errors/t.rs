@@ -12,8 +12,9 @@ pub enum TagLogGroupError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    TagLogGroupError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterException(t::InvalidParameterException)
+    TagLogGroupError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException)
 );
 /// The modeled errors of [`TagResource`](crate::client::TagResource): match on `error.modeled::<TagResourceError>()`.
 #[derive(Debug)]
@@ -29,8 +30,9 @@ pub enum TagResourceError {
     TooManyTagsException(t::TooManyTagsException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
+    TagResourceError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
     TooManyTagsException(t::TooManyTagsException)
 );
@@ -44,7 +46,7 @@ pub enum TestMetricFilterError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    TestMetricFilterError, 0usize =>
+    TestMetricFilterError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
 );
@@ -60,7 +62,7 @@ pub enum TestTransformerError {
     InvalidOperationException(t::InvalidOperationException),
 }
 rt::operation_errors!(
-    TestTransformerError, 0usize =>
+    TestTransformerError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 2usize =>
     InvalidOperationException(t::InvalidOperationException)

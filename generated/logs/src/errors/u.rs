@@ -10,7 +10,8 @@ pub enum UntagLogGroupError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    UntagLogGroupError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException)
+    UntagLogGroupError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException)
 );
 /// The modeled errors of [`UntagResource`](crate::client::UntagResource): match on `error.modeled::<UntagResourceError>()`.
 #[derive(Debug)]
@@ -24,7 +25,7 @@ pub enum UntagResourceError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException)
@@ -43,7 +44,7 @@ pub enum UpdateAnomalyError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    UpdateAnomalyError, 0usize =>
+    UpdateAnomalyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -67,7 +68,7 @@ pub enum UpdateDeliveryConfigurationError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    UpdateDeliveryConfigurationError, 0usize =>
+    UpdateDeliveryConfigurationError in super::Exception, 0usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 1usize =>
     ConflictException(t::ConflictException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
@@ -89,7 +90,7 @@ pub enum UpdateLogAnomalyDetectorError {
     OperationAbortedException(t::OperationAbortedException),
 }
 rt::operation_errors!(
-    UpdateLogAnomalyDetectorError, 0usize =>
+    UpdateLogAnomalyDetectorError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     ServiceUnavailableException(t::ServiceUnavailableException), 3usize =>
@@ -111,7 +112,7 @@ pub enum UpdateLookupTableError {
     ServiceUnavailableException(t::ServiceUnavailableException),
 }
 rt::operation_errors!(
-    UpdateLookupTableError, 0usize =>
+    UpdateLookupTableError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     AccessDeniedException(t::AccessDeniedException), 3usize =>
@@ -136,8 +137,9 @@ pub enum UpdateScheduledQueryError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    UpdateScheduledQueryError, 0usize => ValidationException(t::ValidationException),
-    1usize => AccessDeniedException(t::AccessDeniedException), 2usize =>
+    UpdateScheduledQueryError in super::Exception, 0usize =>
+    ValidationException(t::ValidationException), 1usize =>
+    AccessDeniedException(t::AccessDeniedException), 2usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 3usize =>
     ConflictException(t::ConflictException), 4usize =>
     ThrottlingException(t::ThrottlingException), 5usize =>

@@ -53,18 +53,26 @@ impl ActivateKeySigningKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ActivateKeySigningKeyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ActivateKeySigningKeyResponse,
+            e::ActivateKeySigningKeyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ActivateKeySigningKeyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ActivateKeySigningKeyResponse,
+        e::ActivateKeySigningKeyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -72,7 +80,7 @@ impl ActivateKeySigningKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -144,12 +152,15 @@ impl AssociateVpcWithHostedZone {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateVpcWithHostedZoneResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AssociateVpcWithHostedZoneResponse,
+            e::AssociateVpcWithHostedZoneError,
+        >,
     > {
         self.0.send()
     }
@@ -157,7 +168,10 @@ impl AssociateVpcWithHostedZone {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateVpcWithHostedZoneResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::AssociateVpcWithHostedZoneResponse,
+        e::AssociateVpcWithHostedZoneError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -165,7 +179,7 @@ impl AssociateVpcWithHostedZone {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

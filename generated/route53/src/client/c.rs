@@ -167,23 +167,28 @@ impl ChangeCidrCollection {
     }
     /// Information about changes to a CIDR collection.
     #[inline]
-    pub fn changes(mut self, value: Vec<t::CidrCollectionChange>) -> Self {
-        self.0.input_mut().changes = value;
+    pub fn changes(mut self, value: impl rt::Items<t::CidrCollectionChange>) -> Self {
+        value.add_to(&mut self.0.input_mut().changes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ChangeCidrCollectionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ChangeCidrCollectionResponse,
+            e::ChangeCidrCollectionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ChangeCidrCollectionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ChangeCidrCollectionResponse, e::ChangeCidrCollectionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -191,7 +196,7 @@ impl ChangeCidrCollection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -287,12 +292,15 @@ impl ChangeResourceRecordSets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ChangeResourceRecordSetsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ChangeResourceRecordSetsResponse,
+            e::ChangeResourceRecordSetsError,
+        >,
     > {
         self.0.send()
     }
@@ -300,7 +308,10 @@ impl ChangeResourceRecordSets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ChangeResourceRecordSetsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ChangeResourceRecordSetsResponse,
+        e::ChangeResourceRecordSetsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -308,7 +319,7 @@ impl ChangeResourceRecordSets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -363,29 +374,37 @@ impl ChangeTagsForResource {
     }
     /// A complex type that contains a list of the tags that you want to add to the specified health check or hosted zone and/or the tags that you want to edit `Value` for.
     #[inline]
-    pub fn add_tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().add_tags = Some(value);
+    pub fn add_tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().add_tags);
         self
     }
     /// A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys.
     #[inline]
-    pub fn remove_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_tag_keys = Some(value);
+    pub fn remove_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_tag_keys);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ChangeTagsForResourceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ChangeTagsForResourceResponse,
+            e::ChangeTagsForResourceError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ChangeTagsForResourceResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ChangeTagsForResourceResponse,
+        e::ChangeTagsForResourceError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -393,7 +412,7 @@ impl ChangeTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -445,18 +464,23 @@ impl CreateCidrCollection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateCidrCollectionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateCidrCollectionResponse,
+            e::CreateCidrCollectionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCidrCollectionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateCidrCollectionResponse, e::CreateCidrCollectionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -464,7 +488,7 @@ impl CreateCidrCollection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -529,18 +553,20 @@ impl CreateHealthCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateHealthCheckResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateHealthCheckResponse, e::CreateHealthCheckError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateHealthCheckResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateHealthCheckResponse, e::CreateHealthCheckError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -548,7 +574,7 @@ impl CreateHealthCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -641,18 +667,20 @@ impl CreateHostedZone {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateHostedZoneResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateHostedZoneResponse, e::CreateHostedZoneError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateHostedZoneResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateHostedZoneResponse, e::CreateHostedZoneError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -660,7 +688,7 @@ impl CreateHostedZone {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -729,18 +757,23 @@ impl CreateKeySigningKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateKeySigningKeyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateKeySigningKeyResponse,
+            e::CreateKeySigningKeyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateKeySigningKeyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateKeySigningKeyResponse, e::CreateKeySigningKeyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -748,7 +781,7 @@ impl CreateKeySigningKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -826,12 +859,15 @@ impl CreateQueryLoggingConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateQueryLoggingConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateQueryLoggingConfigResponse,
+            e::CreateQueryLoggingConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -839,7 +875,10 @@ impl CreateQueryLoggingConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateQueryLoggingConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateQueryLoggingConfigResponse,
+        e::CreateQueryLoggingConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -847,7 +886,7 @@ impl CreateQueryLoggingConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -910,18 +949,21 @@ impl CreateResourceRecordSetProtections {
     #[inline]
     pub fn protections(
         mut self,
-        value: Vec<t::ResourceRecordSetProtectionConfig>,
+        value: impl rt::Items<t::ResourceRecordSetProtectionConfig>,
     ) -> Self {
-        self.0.input_mut().protections = value;
+        value.add_to(&mut self.0.input_mut().protections);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateResourceRecordSetProtectionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateResourceRecordSetProtectionsResponse,
+            e::CreateResourceRecordSetProtectionsError,
+        >,
     > {
         self.0.send()
     }
@@ -929,7 +971,10 @@ impl CreateResourceRecordSetProtections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateResourceRecordSetProtectionsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateResourceRecordSetProtectionsResponse,
+        e::CreateResourceRecordSetProtectionsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -937,7 +982,7 @@ impl CreateResourceRecordSetProtections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1010,12 +1055,15 @@ impl CreateReusableDelegationSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateReusableDelegationSetResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateReusableDelegationSetResponse,
+            e::CreateReusableDelegationSetError,
+        >,
     > {
         self.0.send()
     }
@@ -1023,7 +1071,10 @@ impl CreateReusableDelegationSet {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateReusableDelegationSetResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateReusableDelegationSetResponse,
+        e::CreateReusableDelegationSetError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1031,7 +1082,7 @@ impl CreateReusableDelegationSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1088,18 +1139,23 @@ impl CreateTrafficPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateTrafficPolicyResponse,
+            e::CreateTrafficPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTrafficPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateTrafficPolicyResponse, e::CreateTrafficPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1107,7 +1163,7 @@ impl CreateTrafficPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1179,12 +1235,15 @@ impl CreateTrafficPolicyInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficPolicyInstanceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateTrafficPolicyInstanceResponse,
+            e::CreateTrafficPolicyInstanceError,
+        >,
     > {
         self.0.send()
     }
@@ -1192,7 +1251,10 @@ impl CreateTrafficPolicyInstance {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTrafficPolicyInstanceResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateTrafficPolicyInstanceResponse,
+        e::CreateTrafficPolicyInstanceError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1200,7 +1262,7 @@ impl CreateTrafficPolicyInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1258,12 +1320,15 @@ impl CreateTrafficPolicyVersion {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTrafficPolicyVersionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateTrafficPolicyVersionResponse,
+            e::CreateTrafficPolicyVersionError,
+        >,
     > {
         self.0.send()
     }
@@ -1271,7 +1336,10 @@ impl CreateTrafficPolicyVersion {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTrafficPolicyVersionResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateTrafficPolicyVersionResponse,
+        e::CreateTrafficPolicyVersionError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1279,7 +1347,7 @@ impl CreateTrafficPolicyVersion {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1333,12 +1401,15 @@ impl CreateVpcAssociationAuthorization {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateVpcAssociationAuthorizationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateVpcAssociationAuthorizationResponse,
+            e::CreateVpcAssociationAuthorizationError,
+        >,
     > {
         self.0.send()
     }
@@ -1346,7 +1417,10 @@ impl CreateVpcAssociationAuthorization {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateVpcAssociationAuthorizationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateVpcAssociationAuthorizationResponse,
+        e::CreateVpcAssociationAuthorizationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1354,7 +1428,7 @@ impl CreateVpcAssociationAuthorization {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -148,18 +148,26 @@ impl DeactivateKeySigningKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeactivateKeySigningKeyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeactivateKeySigningKeyResponse,
+            e::DeactivateKeySigningKeyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeactivateKeySigningKeyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DeactivateKeySigningKeyResponse,
+        e::DeactivateKeySigningKeyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -167,7 +175,7 @@ impl DeactivateKeySigningKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -213,18 +221,23 @@ impl DeleteCidrCollection {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteCidrCollectionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteCidrCollectionResponse,
+            e::DeleteCidrCollectionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteCidrCollectionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteCidrCollectionResponse, e::DeleteCidrCollectionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -232,7 +245,7 @@ impl DeleteCidrCollection {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -281,18 +294,20 @@ impl DeleteHealthCheck {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteHealthCheckResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteHealthCheckResponse, e::DeleteHealthCheckError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteHealthCheckResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteHealthCheckResponse, e::DeleteHealthCheckError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -300,7 +315,7 @@ impl DeleteHealthCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -362,18 +377,20 @@ impl DeleteHostedZone {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteHostedZoneResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteHostedZoneResponse, e::DeleteHostedZoneError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteHostedZoneResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteHostedZoneResponse, e::DeleteHostedZoneError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -381,7 +398,7 @@ impl DeleteHostedZone {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -436,18 +453,23 @@ impl DeleteKeySigningKey {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteKeySigningKeyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteKeySigningKeyResponse,
+            e::DeleteKeySigningKeyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteKeySigningKeyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteKeySigningKeyResponse, e::DeleteKeySigningKeyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -455,7 +477,7 @@ impl DeleteKeySigningKey {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -503,12 +525,15 @@ impl DeleteQueryLoggingConfig {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteQueryLoggingConfigResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteQueryLoggingConfigResponse,
+            e::DeleteQueryLoggingConfigError,
+        >,
     > {
         self.0.send()
     }
@@ -516,7 +541,10 @@ impl DeleteQueryLoggingConfig {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteQueryLoggingConfigResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteQueryLoggingConfigResponse,
+        e::DeleteQueryLoggingConfigError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -524,7 +552,7 @@ impl DeleteQueryLoggingConfig {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -576,17 +604,23 @@ impl DeleteResourceRecordSetProtections {
     }
     /// The name and type of each protection to delete. The list must contain at least one entry and can contain up to 100 entries. Each name and type can appear only once in the list.
     #[inline]
-    pub fn protections(mut self, value: Vec<t::ResourceRecordSetProtectionKey>) -> Self {
-        self.0.input_mut().protections = value;
+    pub fn protections(
+        mut self,
+        value: impl rt::Items<t::ResourceRecordSetProtectionKey>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().protections);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteResourceRecordSetProtectionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteResourceRecordSetProtectionsResponse,
+            e::DeleteResourceRecordSetProtectionsError,
+        >,
     > {
         self.0.send()
     }
@@ -594,7 +628,10 @@ impl DeleteResourceRecordSetProtections {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteResourceRecordSetProtectionsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteResourceRecordSetProtectionsResponse,
+        e::DeleteResourceRecordSetProtectionsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -602,7 +639,7 @@ impl DeleteResourceRecordSetProtections {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -652,12 +689,15 @@ impl DeleteReusableDelegationSet {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteReusableDelegationSetResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteReusableDelegationSetResponse,
+            e::DeleteReusableDelegationSetError,
+        >,
     > {
         self.0.send()
     }
@@ -665,7 +705,10 @@ impl DeleteReusableDelegationSet {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteReusableDelegationSetResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteReusableDelegationSetResponse,
+        e::DeleteReusableDelegationSetError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -673,7 +716,7 @@ impl DeleteReusableDelegationSet {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -730,18 +773,23 @@ impl DeleteTrafficPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteTrafficPolicyResponse,
+            e::DeleteTrafficPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTrafficPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteTrafficPolicyResponse, e::DeleteTrafficPolicyError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -749,7 +797,7 @@ impl DeleteTrafficPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -797,12 +845,15 @@ impl DeleteTrafficPolicyInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteTrafficPolicyInstanceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteTrafficPolicyInstanceResponse,
+            e::DeleteTrafficPolicyInstanceError,
+        >,
     > {
         self.0.send()
     }
@@ -810,7 +861,10 @@ impl DeleteTrafficPolicyInstance {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteTrafficPolicyInstanceResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteTrafficPolicyInstanceResponse,
+        e::DeleteTrafficPolicyInstanceError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -818,7 +872,7 @@ impl DeleteTrafficPolicyInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -872,12 +926,15 @@ impl DeleteVpcAssociationAuthorization {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteVpcAssociationAuthorizationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DeleteVpcAssociationAuthorizationResponse,
+            e::DeleteVpcAssociationAuthorizationError,
+        >,
     > {
         self.0.send()
     }
@@ -885,7 +942,10 @@ impl DeleteVpcAssociationAuthorization {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteVpcAssociationAuthorizationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DeleteVpcAssociationAuthorizationResponse,
+        e::DeleteVpcAssociationAuthorizationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -893,7 +953,7 @@ impl DeleteVpcAssociationAuthorization {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -939,18 +999,26 @@ impl DisableHostedZoneDnssec {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisableHostedZoneDnssecResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DisableHostedZoneDnssecResponse,
+            e::DisableHostedZoneDnssecError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableHostedZoneDnssecResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::DisableHostedZoneDnssecResponse,
+        e::DisableHostedZoneDnssecError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -958,7 +1026,7 @@ impl DisableHostedZoneDnssec {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1031,12 +1099,15 @@ impl DisassociateVpcFromHostedZone {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DisassociateVpcFromHostedZoneResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DisassociateVpcFromHostedZoneResponse,
+            e::DisassociateVpcFromHostedZoneError,
+        >,
     > {
         self.0.send()
     }
@@ -1044,7 +1115,10 @@ impl DisassociateVpcFromHostedZone {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateVpcFromHostedZoneResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DisassociateVpcFromHostedZoneResponse,
+        e::DisassociateVpcFromHostedZoneError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1052,7 +1126,7 @@ impl DisassociateVpcFromHostedZone {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

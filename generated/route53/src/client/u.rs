@@ -136,8 +136,8 @@ impl UpdateHealthCheck {
     }
     /// A complex type that contains one `ChildHealthCheck` element for each health check that you want to associate with a `CALCULATED` health check.
     #[inline]
-    pub fn child_health_checks(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().child_health_checks = Some(value);
+    pub fn child_health_checks(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().child_health_checks);
         self
     }
     /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during `TLS` negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
@@ -148,8 +148,8 @@ impl UpdateHealthCheck {
     }
     /// A complex type that contains one `Region` element for each region that you want Amazon Route 53 health checkers to check the specified endpoint from.
     #[inline]
-    pub fn regions(mut self, value: Vec<t::HealthCheckRegion>) -> Self {
-        self.0.input_mut().regions = Some(value);
+    pub fn regions(mut self, value: impl rt::Items<t::HealthCheckRegion>) -> Self {
+        value.add_to(&mut self.0.input_mut().regions);
         self
     }
     /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
@@ -169,23 +169,28 @@ impl UpdateHealthCheck {
     }
     /// A complex type that contains one `ResettableElementName` element for each element that you want to reset to the default value. Valid values for `ResettableElementName` include the following:
     #[inline]
-    pub fn reset_elements(mut self, value: Vec<t::ResettableElementName>) -> Self {
-        self.0.input_mut().reset_elements = Some(value);
+    pub fn reset_elements(
+        mut self,
+        value: impl rt::Items<t::ResettableElementName>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().reset_elements);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateHealthCheckResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateHealthCheckResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::UpdateHealthCheckResponse, e::UpdateHealthCheckError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -193,7 +198,7 @@ impl UpdateHealthCheck {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -245,18 +250,26 @@ impl UpdateHostedZoneComment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateHostedZoneCommentResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateHostedZoneCommentResponse,
+            e::UpdateHostedZoneCommentError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::UpdateHostedZoneCommentResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::UpdateHostedZoneCommentResponse,
+        e::UpdateHostedZoneCommentError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -264,7 +277,7 @@ impl UpdateHostedZoneComment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -318,12 +331,15 @@ impl UpdateHostedZoneFeatures {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateHostedZoneFeaturesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateHostedZoneFeaturesResponse,
+            e::UpdateHostedZoneFeaturesError,
+        >,
     > {
         self.0.send()
     }
@@ -331,7 +347,10 @@ impl UpdateHostedZoneFeatures {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateHostedZoneFeaturesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateHostedZoneFeaturesResponse,
+        e::UpdateHostedZoneFeaturesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -339,7 +358,7 @@ impl UpdateHostedZoneFeatures {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -397,12 +416,15 @@ impl UpdateTrafficPolicyComment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateTrafficPolicyCommentResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateTrafficPolicyCommentResponse,
+            e::UpdateTrafficPolicyCommentError,
+        >,
     > {
         self.0.send()
     }
@@ -410,7 +432,10 @@ impl UpdateTrafficPolicyComment {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateTrafficPolicyCommentResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateTrafficPolicyCommentResponse,
+        e::UpdateTrafficPolicyCommentError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -418,7 +443,7 @@ impl UpdateTrafficPolicyComment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -490,12 +515,15 @@ impl UpdateTrafficPolicyInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::UpdateTrafficPolicyInstanceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::UpdateTrafficPolicyInstanceResponse,
+            e::UpdateTrafficPolicyInstanceError,
+        >,
     > {
         self.0.send()
     }
@@ -503,7 +531,10 @@ impl UpdateTrafficPolicyInstance {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::UpdateTrafficPolicyInstanceResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::UpdateTrafficPolicyInstanceResponse,
+        e::UpdateTrafficPolicyInstanceError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -511,7 +542,7 @@ impl UpdateTrafficPolicyInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -20,7 +20,7 @@ pub enum ActivateKeySigningKeyError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    ActivateKeySigningKeyError, 0usize =>
+    ActivateKeySigningKeyError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     NoSuchKeySigningKey(t::NoSuchKeySigningKey), 2usize =>
     InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 3usize =>
@@ -49,8 +49,9 @@ pub enum AssociateVpcWithHostedZoneError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    AssociateVpcWithHostedZoneError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
-    1usize => NotAuthorizedException(t::NotAuthorizedException), 2usize =>
+    AssociateVpcWithHostedZoneError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
+    NotAuthorizedException(t::NotAuthorizedException), 2usize =>
     InvalidVpcId(t::InvalidVpcId), 3usize => InvalidInput(t::InvalidInput), 4usize =>
     PublicZoneVpcAssociation(t::PublicZoneVpcAssociation), 5usize =>
     ConflictingDomainExists(t::ConflictingDomainExists), 6usize =>

@@ -20,7 +20,7 @@ pub enum ChangeCidrCollectionError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    ChangeCidrCollectionError, 0usize =>
+    ChangeCidrCollectionError in super::Exception, 0usize =>
     NoSuchCidrCollectionException(t::NoSuchCidrCollectionException), 1usize =>
     CidrCollectionVersionMismatchException(t::CidrCollectionVersionMismatchException),
     2usize => InvalidInput(t::InvalidInput), 3usize =>
@@ -44,8 +44,9 @@ pub enum ChangeResourceRecordSetsError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    ChangeResourceRecordSetsError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
-    1usize => NoSuchHealthCheck(t::NoSuchHealthCheck), 2usize =>
+    ChangeResourceRecordSetsError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
+    NoSuchHealthCheck(t::NoSuchHealthCheck), 2usize =>
     InvalidChangeBatch(t::InvalidChangeBatch), 3usize => InvalidInput(t::InvalidInput),
     4usize => PriorRequestNotComplete(t::PriorRequestNotComplete)
 );
@@ -65,9 +66,9 @@ pub enum ChangeTagsForResourceError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ChangeTagsForResourceError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchHealthCheck(t::NoSuchHealthCheck), 2usize =>
-    NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
+    ChangeTagsForResourceError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchHealthCheck(t::NoSuchHealthCheck),
+    2usize => NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete), 4usize =>
     ThrottlingException(t::ThrottlingException)
 );
@@ -85,8 +86,8 @@ pub enum CreateCidrCollectionError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    CreateCidrCollectionError, 0usize => LimitsExceeded(t::LimitsExceeded), 1usize =>
-    InvalidInput(t::InvalidInput), 2usize =>
+    CreateCidrCollectionError in super::Exception, 0usize =>
+    LimitsExceeded(t::LimitsExceeded), 1usize => InvalidInput(t::InvalidInput), 2usize =>
     CidrCollectionAlreadyExistsException(t::CidrCollectionAlreadyExistsException), 3usize
     => ConcurrentModification(t::ConcurrentModification)
 );
@@ -102,8 +103,9 @@ pub enum CreateHealthCheckError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    CreateHealthCheckError, 0usize => TooManyHealthChecks(t::TooManyHealthChecks), 1usize
-    => HealthCheckAlreadyExists(t::HealthCheckAlreadyExists), 2usize =>
+    CreateHealthCheckError in super::Exception, 0usize =>
+    TooManyHealthChecks(t::TooManyHealthChecks), 1usize =>
+    HealthCheckAlreadyExists(t::HealthCheckAlreadyExists), 2usize =>
     InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`CreateHostedZone`](crate::client::CreateHostedZone): match on `error.modeled::<CreateHostedZoneError>()`.
@@ -130,7 +132,8 @@ pub enum CreateHostedZoneError {
     DelegationSetNotReusable(t::DelegationSetNotReusable),
 }
 rt::operation_errors!(
-    CreateHostedZoneError, 0usize => InvalidDomainName(t::InvalidDomainName), 1usize =>
+    CreateHostedZoneError in super::Exception, 0usize =>
+    InvalidDomainName(t::InvalidDomainName), 1usize =>
     HostedZoneAlreadyExists(t::HostedZoneAlreadyExists), 2usize =>
     TooManyHostedZones(t::TooManyHostedZones), 3usize => InvalidVpcId(t::InvalidVpcId),
     4usize => InvalidInput(t::InvalidInput), 5usize =>
@@ -165,10 +168,10 @@ pub enum CreateKeySigningKeyError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    CreateKeySigningKeyError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
-    InvalidArgument(t::InvalidArgument), 2usize => InvalidInput(t::InvalidInput), 3usize
-    => InvalidKmsArn(t::InvalidKmsArn), 4usize =>
-    InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 5usize =>
+    CreateKeySigningKeyError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidArgument(t::InvalidArgument),
+    2usize => InvalidInput(t::InvalidInput), 3usize => InvalidKmsArn(t::InvalidKmsArn),
+    4usize => InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 5usize =>
     InvalidSigningStatus(t::InvalidSigningStatus), 6usize =>
     InvalidKeySigningKeyName(t::InvalidKeySigningKeyName), 7usize =>
     KeySigningKeyAlreadyExists(t::KeySigningKeyAlreadyExists), 8usize =>
@@ -195,7 +198,7 @@ pub enum CreateQueryLoggingConfigError {
     ),
 }
 rt::operation_errors!(
-    CreateQueryLoggingConfigError, 0usize =>
+    CreateQueryLoggingConfigError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     NoSuchHostedZone(t::NoSuchHostedZone), 2usize =>
     NoSuchCloudWatchLogsLogGroup(t::NoSuchCloudWatchLogsLogGroup), 3usize =>
@@ -221,8 +224,8 @@ pub enum CreateResourceRecordSetProtectionsError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    CreateResourceRecordSetProtectionsError, 0usize => InvalidInput(t::InvalidInput),
-    1usize =>
+    CreateResourceRecordSetProtectionsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     InvalidResourceRecordSetProtectionBatch(t::InvalidResourceRecordSetProtectionBatch),
     2usize => NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
     ProtectionAlreadyExists(t::ProtectionAlreadyExists), 4usize =>
@@ -249,7 +252,7 @@ pub enum CreateReusableDelegationSetError {
     DelegationSetAlreadyReusable(t::DelegationSetAlreadyReusable),
 }
 rt::operation_errors!(
-    CreateReusableDelegationSetError, 0usize =>
+    CreateReusableDelegationSetError in super::Exception, 0usize =>
     DelegationSetAlreadyCreated(t::DelegationSetAlreadyCreated), 1usize =>
     LimitsExceeded(t::LimitsExceeded), 2usize =>
     HostedZoneNotFound(t::HostedZoneNotFound), 3usize =>
@@ -271,7 +274,8 @@ pub enum CreateTrafficPolicyError {
     InvalidTrafficPolicyDocument(t::InvalidTrafficPolicyDocument),
 }
 rt::operation_errors!(
-    CreateTrafficPolicyError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
+    CreateTrafficPolicyError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     TooManyTrafficPolicies(t::TooManyTrafficPolicies), 2usize =>
     TrafficPolicyAlreadyExists(t::TrafficPolicyAlreadyExists), 3usize =>
     InvalidTrafficPolicyDocument(t::InvalidTrafficPolicyDocument)
@@ -292,9 +296,9 @@ pub enum CreateTrafficPolicyInstanceError {
     TrafficPolicyInstanceAlreadyExists(t::TrafficPolicyInstanceAlreadyExists),
 }
 rt::operation_errors!(
-    CreateTrafficPolicyInstanceError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
-    1usize => InvalidInput(t::InvalidInput), 2usize =>
-    TooManyTrafficPolicyInstances(t::TooManyTrafficPolicyInstances), 3usize =>
+    CreateTrafficPolicyInstanceError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput),
+    2usize => TooManyTrafficPolicyInstances(t::TooManyTrafficPolicyInstances), 3usize =>
     NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 4usize =>
     TrafficPolicyInstanceAlreadyExists(t::TrafficPolicyInstanceAlreadyExists)
 );
@@ -316,7 +320,7 @@ pub enum CreateTrafficPolicyVersionError {
     InvalidTrafficPolicyDocument(t::InvalidTrafficPolicyDocument),
 }
 rt::operation_errors!(
-    CreateTrafficPolicyVersionError, 0usize =>
+    CreateTrafficPolicyVersionError in super::Exception, 0usize =>
     NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 1usize => InvalidInput(t::InvalidInput),
     2usize =>
     TooManyTrafficPolicyVersionsForCurrentPolicy(t::TooManyTrafficPolicyVersionsForCurrentPolicy),
@@ -339,7 +343,7 @@ pub enum CreateVpcAssociationAuthorizationError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    CreateVpcAssociationAuthorizationError, 0usize =>
+    CreateVpcAssociationAuthorizationError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     TooManyVpcAssociationAuthorizations(t::TooManyVpcAssociationAuthorizations), 2usize
     => NoSuchHostedZone(t::NoSuchHostedZone), 3usize => InvalidVpcId(t::InvalidVpcId),

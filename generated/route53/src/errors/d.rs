@@ -22,7 +22,7 @@ pub enum DeactivateKeySigningKeyError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeactivateKeySigningKeyError, 0usize =>
+    DeactivateKeySigningKeyError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     NoSuchKeySigningKey(t::NoSuchKeySigningKey), 2usize =>
     InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 3usize =>
@@ -45,7 +45,7 @@ pub enum DeleteCidrCollectionError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    DeleteCidrCollectionError, 0usize =>
+    DeleteCidrCollectionError in super::Exception, 0usize =>
     NoSuchCidrCollectionException(t::NoSuchCidrCollectionException), 1usize =>
     CidrCollectionInUseException(t::CidrCollectionInUseException), 2usize =>
     InvalidInput(t::InvalidInput), 3usize =>
@@ -63,7 +63,8 @@ pub enum DeleteHealthCheckError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeleteHealthCheckError, 0usize => NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize =>
+    DeleteHealthCheckError in super::Exception, 0usize =>
+    NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize =>
     HealthCheckInUse(t::HealthCheckInUse), 2usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`DeleteHostedZone`](crate::client::DeleteHostedZone): match on `error.modeled::<DeleteHostedZoneError>()`.
@@ -82,7 +83,8 @@ pub enum DeleteHostedZoneError {
     InvalidDomainName(t::InvalidDomainName),
 }
 rt::operation_errors!(
-    DeleteHostedZoneError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
+    DeleteHostedZoneError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
     HostedZoneNotEmpty(t::HostedZoneNotEmpty), 2usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete), 3usize =>
     InvalidInput(t::InvalidInput), 4usize => InvalidDomainName(t::InvalidDomainName)
@@ -105,7 +107,7 @@ pub enum DeleteKeySigningKeyError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeleteKeySigningKeyError, 0usize =>
+    DeleteKeySigningKeyError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     NoSuchKeySigningKey(t::NoSuchKeySigningKey), 2usize =>
     InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 3usize =>
@@ -124,7 +126,7 @@ pub enum DeleteQueryLoggingConfigError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeleteQueryLoggingConfigError, 0usize =>
+    DeleteQueryLoggingConfigError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     NoSuchQueryLoggingConfig(t::NoSuchQueryLoggingConfig), 2usize =>
     InvalidInput(t::InvalidInput)
@@ -143,8 +145,8 @@ pub enum DeleteResourceRecordSetProtectionsError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    DeleteResourceRecordSetProtectionsError, 0usize => InvalidInput(t::InvalidInput),
-    1usize =>
+    DeleteResourceRecordSetProtectionsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     InvalidResourceRecordSetProtectionBatch(t::InvalidResourceRecordSetProtectionBatch),
     2usize => NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete)
@@ -163,7 +165,7 @@ pub enum DeleteReusableDelegationSetError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeleteReusableDelegationSetError, 0usize =>
+    DeleteReusableDelegationSetError in super::Exception, 0usize =>
     NoSuchDelegationSet(t::NoSuchDelegationSet), 1usize =>
     DelegationSetInUse(t::DelegationSetInUse), 2usize =>
     DelegationSetNotReusable(t::DelegationSetNotReusable), 3usize =>
@@ -183,9 +185,9 @@ pub enum DeleteTrafficPolicyError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    DeleteTrafficPolicyError, 0usize => NoSuchTrafficPolicy(t::NoSuchTrafficPolicy),
-    1usize => InvalidInput(t::InvalidInput), 2usize =>
-    TrafficPolicyInUse(t::TrafficPolicyInUse), 3usize =>
+    DeleteTrafficPolicyError in super::Exception, 0usize =>
+    NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 1usize => InvalidInput(t::InvalidInput),
+    2usize => TrafficPolicyInUse(t::TrafficPolicyInUse), 3usize =>
     ConcurrentModification(t::ConcurrentModification)
 );
 /// The modeled errors of [`DeleteTrafficPolicyInstance`](crate::client::DeleteTrafficPolicyInstance): match on `error.modeled::<DeleteTrafficPolicyInstanceError>()`.
@@ -200,7 +202,7 @@ pub enum DeleteTrafficPolicyInstanceError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    DeleteTrafficPolicyInstanceError, 0usize =>
+    DeleteTrafficPolicyInstanceError in super::Exception, 0usize =>
     NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 1usize =>
     InvalidInput(t::InvalidInput), 2usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete)
@@ -221,7 +223,7 @@ pub enum DeleteVpcAssociationAuthorizationError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DeleteVpcAssociationAuthorizationError, 0usize =>
+    DeleteVpcAssociationAuthorizationError in super::Exception, 0usize =>
     ConcurrentModification(t::ConcurrentModification), 1usize =>
     VpcAssociationAuthorizationNotFound(t::VpcAssociationAuthorizationNotFound), 2usize
     => NoSuchHostedZone(t::NoSuchHostedZone), 3usize => InvalidVpcId(t::InvalidVpcId),
@@ -249,9 +251,9 @@ pub enum DisableHostedZoneDnssecError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DisableHostedZoneDnssecError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize
-    => InvalidArgument(t::InvalidArgument), 2usize =>
-    ConcurrentModification(t::ConcurrentModification), 3usize =>
+    DisableHostedZoneDnssecError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidArgument(t::InvalidArgument),
+    2usize => ConcurrentModification(t::ConcurrentModification), 3usize =>
     KeySigningKeyInParentDsRecord(t::KeySigningKeyInParentDsRecord), 4usize =>
     DnssecNotFound(t::DnssecNotFound), 5usize =>
     InvalidKeySigningKeyStatus(t::InvalidKeySigningKeyStatus), 6usize =>
@@ -273,8 +275,8 @@ pub enum DisassociateVpcFromHostedZoneError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    DisassociateVpcFromHostedZoneError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
-    1usize => InvalidVpcId(t::InvalidVpcId), 2usize =>
-    VpcAssociationNotFound(t::VpcAssociationNotFound), 3usize =>
+    DisassociateVpcFromHostedZoneError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidVpcId(t::InvalidVpcId),
+    2usize => VpcAssociationNotFound(t::VpcAssociationNotFound), 3usize =>
     LastVpcAssociation(t::LastVpcAssociation), 4usize => InvalidInput(t::InvalidInput)
 );

@@ -26,9 +26,9 @@ pub enum EnableHostedZoneDnssecError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    EnableHostedZoneDnssecError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize
-    => InvalidArgument(t::InvalidArgument), 2usize =>
-    ConcurrentModification(t::ConcurrentModification), 3usize =>
+    EnableHostedZoneDnssecError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidArgument(t::InvalidArgument),
+    2usize => ConcurrentModification(t::ConcurrentModification), 3usize =>
     KeySigningKeyWithActiveStatusNotFound(t::KeySigningKeyWithActiveStatusNotFound),
     4usize => InvalidKmsArn(t::InvalidKmsArn), 5usize =>
     HostedZonePartiallyDelegated(t::HostedZonePartiallyDelegated), 6usize =>

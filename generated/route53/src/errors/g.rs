@@ -9,7 +9,9 @@ pub enum GetAccountLimitError {
     /// The input is not valid.
     InvalidInput(t::InvalidInput),
 }
-rt::operation_errors!(GetAccountLimitError, 0usize => InvalidInput(t::InvalidInput));
+rt::operation_errors!(
+    GetAccountLimitError in super::Exception, 0usize => InvalidInput(t::InvalidInput)
+);
 /// The modeled errors of [`GetChange`](crate::client::GetChange): match on `error.modeled::<GetChangeError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -20,8 +22,8 @@ pub enum GetChangeError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetChangeError, 0usize => NoSuchChange(t::NoSuchChange), 1usize =>
-    InvalidInput(t::InvalidInput)
+    GetChangeError in super::Exception, 0usize => NoSuchChange(t::NoSuchChange), 1usize
+    => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetDnssec`](crate::client::GetDnssec): match on `error.modeled::<GetDnssecError>()`.
 #[derive(Debug)]
@@ -35,8 +37,9 @@ pub enum GetDnssecError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetDnssecError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
-    InvalidArgument(t::InvalidArgument), 2usize => InvalidInput(t::InvalidInput)
+    GetDnssecError in super::Exception, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
+    1usize => InvalidArgument(t::InvalidArgument), 2usize =>
+    InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetGeoLocation`](crate::client::GetGeoLocation): match on `error.modeled::<GetGeoLocationError>()`.
 #[derive(Debug)]
@@ -48,8 +51,8 @@ pub enum GetGeoLocationError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetGeoLocationError, 0usize => NoSuchGeoLocation(t::NoSuchGeoLocation), 1usize =>
-    InvalidInput(t::InvalidInput)
+    GetGeoLocationError in super::Exception, 0usize =>
+    NoSuchGeoLocation(t::NoSuchGeoLocation), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetHealthCheck`](crate::client::GetHealthCheck): match on `error.modeled::<GetHealthCheckError>()`.
 #[derive(Debug)]
@@ -63,8 +66,9 @@ pub enum GetHealthCheckError {
     IncompatibleVersion(t::IncompatibleVersion),
 }
 rt::operation_errors!(
-    GetHealthCheckError, 0usize => NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize =>
-    InvalidInput(t::InvalidInput), 2usize => IncompatibleVersion(t::IncompatibleVersion)
+    GetHealthCheckError in super::Exception, 0usize =>
+    NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize => InvalidInput(t::InvalidInput),
+    2usize => IncompatibleVersion(t::IncompatibleVersion)
 );
 /// The modeled errors of [`GetHealthCheckLastFailureReason`](crate::client::GetHealthCheckLastFailureReason): match on `error.modeled::<GetHealthCheckLastFailureReasonError>()`.
 #[derive(Debug)]
@@ -76,7 +80,7 @@ pub enum GetHealthCheckLastFailureReasonError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetHealthCheckLastFailureReasonError, 0usize =>
+    GetHealthCheckLastFailureReasonError in super::Exception, 0usize =>
     NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetHealthCheckStatus`](crate::client::GetHealthCheckStatus): match on `error.modeled::<GetHealthCheckStatusError>()`.
@@ -89,8 +93,8 @@ pub enum GetHealthCheckStatusError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetHealthCheckStatusError, 0usize => NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize
-    => InvalidInput(t::InvalidInput)
+    GetHealthCheckStatusError in super::Exception, 0usize =>
+    NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetHostedZone`](crate::client::GetHostedZone): match on `error.modeled::<GetHostedZoneError>()`.
 #[derive(Debug)]
@@ -102,8 +106,8 @@ pub enum GetHostedZoneError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetHostedZoneError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
-    InvalidInput(t::InvalidInput)
+    GetHostedZoneError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetHostedZoneCount`](crate::client::GetHostedZoneCount): match on `error.modeled::<GetHostedZoneCountError>()`.
 #[derive(Debug)]
@@ -112,7 +116,9 @@ pub enum GetHostedZoneCountError {
     /// The input is not valid.
     InvalidInput(t::InvalidInput),
 }
-rt::operation_errors!(GetHostedZoneCountError, 0usize => InvalidInput(t::InvalidInput));
+rt::operation_errors!(
+    GetHostedZoneCountError in super::Exception, 0usize => InvalidInput(t::InvalidInput)
+);
 /// The modeled errors of [`GetHostedZoneLimit`](crate::client::GetHostedZoneLimit): match on `error.modeled::<GetHostedZoneLimitError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -125,9 +131,9 @@ pub enum GetHostedZoneLimitError {
     HostedZoneNotPrivate(t::HostedZoneNotPrivate),
 }
 rt::operation_errors!(
-    GetHostedZoneLimitError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
-    InvalidInput(t::InvalidInput), 2usize =>
-    HostedZoneNotPrivate(t::HostedZoneNotPrivate)
+    GetHostedZoneLimitError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput),
+    2usize => HostedZoneNotPrivate(t::HostedZoneNotPrivate)
 );
 /// The modeled errors of [`GetQueryLoggingConfig`](crate::client::GetQueryLoggingConfig): match on `error.modeled::<GetQueryLoggingConfigError>()`.
 #[derive(Debug)]
@@ -139,7 +145,7 @@ pub enum GetQueryLoggingConfigError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetQueryLoggingConfigError, 0usize =>
+    GetQueryLoggingConfigError in super::Exception, 0usize =>
     NoSuchQueryLoggingConfig(t::NoSuchQueryLoggingConfig), 1usize =>
     InvalidInput(t::InvalidInput)
 );
@@ -155,8 +161,9 @@ pub enum GetReusableDelegationSetError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetReusableDelegationSetError, 0usize => NoSuchDelegationSet(t::NoSuchDelegationSet),
-    1usize => DelegationSetNotReusable(t::DelegationSetNotReusable), 2usize =>
+    GetReusableDelegationSetError in super::Exception, 0usize =>
+    NoSuchDelegationSet(t::NoSuchDelegationSet), 1usize =>
+    DelegationSetNotReusable(t::DelegationSetNotReusable), 2usize =>
     InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetReusableDelegationSetLimit`](crate::client::GetReusableDelegationSetLimit): match on `error.modeled::<GetReusableDelegationSetLimitError>()`.
@@ -169,8 +176,8 @@ pub enum GetReusableDelegationSetLimitError {
     NoSuchDelegationSet(t::NoSuchDelegationSet),
 }
 rt::operation_errors!(
-    GetReusableDelegationSetLimitError, 0usize => InvalidInput(t::InvalidInput), 1usize
-    => NoSuchDelegationSet(t::NoSuchDelegationSet)
+    GetReusableDelegationSetLimitError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchDelegationSet(t::NoSuchDelegationSet)
 );
 /// The modeled errors of [`GetTrafficPolicy`](crate::client::GetTrafficPolicy): match on `error.modeled::<GetTrafficPolicyError>()`.
 #[derive(Debug)]
@@ -182,8 +189,8 @@ pub enum GetTrafficPolicyError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetTrafficPolicyError, 0usize => NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 1usize
-    => InvalidInput(t::InvalidInput)
+    GetTrafficPolicyError in super::Exception, 0usize =>
+    NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`GetTrafficPolicyInstance`](crate::client::GetTrafficPolicyInstance): match on `error.modeled::<GetTrafficPolicyInstanceError>()`.
 #[derive(Debug)]
@@ -195,7 +202,7 @@ pub enum GetTrafficPolicyInstanceError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    GetTrafficPolicyInstanceError, 0usize =>
+    GetTrafficPolicyInstanceError in super::Exception, 0usize =>
     NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 1usize =>
     InvalidInput(t::InvalidInput)
 );

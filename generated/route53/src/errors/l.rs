@@ -14,7 +14,7 @@ pub enum ListCidrBlocksError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    ListCidrBlocksError, 0usize =>
+    ListCidrBlocksError in super::Exception, 0usize =>
     NoSuchCidrCollectionException(t::NoSuchCidrCollectionException), 1usize =>
     NoSuchCidrLocationException(t::NoSuchCidrLocationException), 2usize =>
     InvalidInput(t::InvalidInput)
@@ -26,7 +26,9 @@ pub enum ListCidrCollectionsError {
     /// The input is not valid.
     InvalidInput(t::InvalidInput),
 }
-rt::operation_errors!(ListCidrCollectionsError, 0usize => InvalidInput(t::InvalidInput));
+rt::operation_errors!(
+    ListCidrCollectionsError in super::Exception, 0usize => InvalidInput(t::InvalidInput)
+);
 /// The modeled errors of [`ListCidrLocations`](crate::client::ListCidrLocations): match on `error.modeled::<ListCidrLocationsError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -37,7 +39,7 @@ pub enum ListCidrLocationsError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    ListCidrLocationsError, 0usize =>
+    ListCidrLocationsError in super::Exception, 0usize =>
     NoSuchCidrCollectionException(t::NoSuchCidrCollectionException), 1usize =>
     InvalidInput(t::InvalidInput)
 );
@@ -48,7 +50,9 @@ pub enum ListGeoLocationsError {
     /// The input is not valid.
     InvalidInput(t::InvalidInput),
 }
-rt::operation_errors!(ListGeoLocationsError, 0usize => InvalidInput(t::InvalidInput));
+rt::operation_errors!(
+    ListGeoLocationsError in super::Exception, 0usize => InvalidInput(t::InvalidInput)
+);
 /// The modeled errors of [`ListHealthChecks`](crate::client::ListHealthChecks): match on `error.modeled::<ListHealthChecksError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -59,8 +63,8 @@ pub enum ListHealthChecksError {
     IncompatibleVersion(t::IncompatibleVersion),
 }
 rt::operation_errors!(
-    ListHealthChecksError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    IncompatibleVersion(t::IncompatibleVersion)
+    ListHealthChecksError in super::Exception, 0usize => InvalidInput(t::InvalidInput),
+    1usize => IncompatibleVersion(t::IncompatibleVersion)
 );
 /// The modeled errors of [`ListHostedZones`](crate::client::ListHostedZones): match on `error.modeled::<ListHostedZonesError>()`.
 #[derive(Debug)]
@@ -74,8 +78,8 @@ pub enum ListHostedZonesError {
     DelegationSetNotReusable(t::DelegationSetNotReusable),
 }
 rt::operation_errors!(
-    ListHostedZonesError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchDelegationSet(t::NoSuchDelegationSet), 2usize =>
+    ListHostedZonesError in super::Exception, 0usize => InvalidInput(t::InvalidInput),
+    1usize => NoSuchDelegationSet(t::NoSuchDelegationSet), 2usize =>
     DelegationSetNotReusable(t::DelegationSetNotReusable)
 );
 /// The modeled errors of [`ListHostedZonesByName`](crate::client::ListHostedZonesByName): match on `error.modeled::<ListHostedZonesByNameError>()`.
@@ -88,8 +92,8 @@ pub enum ListHostedZonesByNameError {
     InvalidDomainName(t::InvalidDomainName),
 }
 rt::operation_errors!(
-    ListHostedZonesByNameError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    InvalidDomainName(t::InvalidDomainName)
+    ListHostedZonesByNameError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => InvalidDomainName(t::InvalidDomainName)
 );
 /// The modeled errors of [`ListHostedZonesByVpc`](crate::client::ListHostedZonesByVpc): match on `error.modeled::<ListHostedZonesByVpcError>()`.
 #[derive(Debug)]
@@ -101,7 +105,8 @@ pub enum ListHostedZonesByVpcError {
     InvalidPaginationToken(t::InvalidPaginationToken),
 }
 rt::operation_errors!(
-    ListHostedZonesByVpcError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
+    ListHostedZonesByVpcError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     InvalidPaginationToken(t::InvalidPaginationToken)
 );
 /// The modeled errors of [`ListQueryLoggingConfigs`](crate::client::ListQueryLoggingConfigs): match on `error.modeled::<ListQueryLoggingConfigsError>()`.
@@ -116,7 +121,8 @@ pub enum ListQueryLoggingConfigsError {
     NoSuchHostedZone(t::NoSuchHostedZone),
 }
 rt::operation_errors!(
-    ListQueryLoggingConfigsError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
+    ListQueryLoggingConfigsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     InvalidPaginationToken(t::InvalidPaginationToken), 2usize =>
     NoSuchHostedZone(t::NoSuchHostedZone)
 );
@@ -132,9 +138,9 @@ pub enum ListResourceRecordSetProtectionsError {
     InvalidPaginationToken(t::InvalidPaginationToken),
 }
 rt::operation_errors!(
-    ListResourceRecordSetProtectionsError, 0usize => InvalidInput(t::InvalidInput),
-    1usize => NoSuchHostedZone(t::NoSuchHostedZone), 2usize =>
-    InvalidPaginationToken(t::InvalidPaginationToken)
+    ListResourceRecordSetProtectionsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchHostedZone(t::NoSuchHostedZone),
+    2usize => InvalidPaginationToken(t::InvalidPaginationToken)
 );
 /// The modeled errors of [`ListResourceRecordSets`](crate::client::ListResourceRecordSets): match on `error.modeled::<ListResourceRecordSetsError>()`.
 #[derive(Debug)]
@@ -146,8 +152,8 @@ pub enum ListResourceRecordSetsError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    ListResourceRecordSetsError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize
-    => InvalidInput(t::InvalidInput)
+    ListResourceRecordSetsError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`ListReusableDelegationSets`](crate::client::ListReusableDelegationSets): match on `error.modeled::<ListReusableDelegationSetsError>()`.
 #[derive(Debug)]
@@ -157,7 +163,8 @@ pub enum ListReusableDelegationSetsError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    ListReusableDelegationSetsError, 0usize => InvalidInput(t::InvalidInput)
+    ListReusableDelegationSetsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput)
 );
 /// The modeled errors of [`ListTagsForResource`](crate::client::ListTagsForResource): match on `error.modeled::<ListTagsForResourceError>()`.
 #[derive(Debug)]
@@ -175,9 +182,9 @@ pub enum ListTagsForResourceError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchHealthCheck(t::NoSuchHealthCheck), 2usize =>
-    NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchHealthCheck(t::NoSuchHealthCheck),
+    2usize => NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete), 4usize =>
     ThrottlingException(t::ThrottlingException)
 );
@@ -197,9 +204,9 @@ pub enum ListTagsForResourcesError {
     ThrottlingException(t::ThrottlingException),
 }
 rt::operation_errors!(
-    ListTagsForResourcesError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchHealthCheck(t::NoSuchHealthCheck), 2usize =>
-    NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
+    ListTagsForResourcesError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchHealthCheck(t::NoSuchHealthCheck),
+    2usize => NoSuchHostedZone(t::NoSuchHostedZone), 3usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete), 4usize =>
     ThrottlingException(t::ThrottlingException)
 );
@@ -210,7 +217,9 @@ pub enum ListTrafficPoliciesError {
     /// The input is not valid.
     InvalidInput(t::InvalidInput),
 }
-rt::operation_errors!(ListTrafficPoliciesError, 0usize => InvalidInput(t::InvalidInput));
+rt::operation_errors!(
+    ListTrafficPoliciesError in super::Exception, 0usize => InvalidInput(t::InvalidInput)
+);
 /// The modeled errors of [`ListTrafficPolicyInstances`](crate::client::ListTrafficPolicyInstances): match on `error.modeled::<ListTrafficPolicyInstancesError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -221,7 +230,8 @@ pub enum ListTrafficPolicyInstancesError {
     NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance),
 }
 rt::operation_errors!(
-    ListTrafficPolicyInstancesError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
+    ListTrafficPolicyInstancesError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
     NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance)
 );
 /// The modeled errors of [`ListTrafficPolicyInstancesByHostedZone`](crate::client::ListTrafficPolicyInstancesByHostedZone): match on `error.modeled::<ListTrafficPolicyInstancesByHostedZoneError>()`.
@@ -236,8 +246,9 @@ pub enum ListTrafficPolicyInstancesByHostedZoneError {
     NoSuchHostedZone(t::NoSuchHostedZone),
 }
 rt::operation_errors!(
-    ListTrafficPolicyInstancesByHostedZoneError, 0usize => InvalidInput(t::InvalidInput),
-    1usize => NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 2usize =>
+    ListTrafficPolicyInstancesByHostedZoneError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
+    NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 2usize =>
     NoSuchHostedZone(t::NoSuchHostedZone)
 );
 /// The modeled errors of [`ListTrafficPolicyInstancesByPolicy`](crate::client::ListTrafficPolicyInstancesByPolicy): match on `error.modeled::<ListTrafficPolicyInstancesByPolicyError>()`.
@@ -252,8 +263,9 @@ pub enum ListTrafficPolicyInstancesByPolicyError {
     NoSuchTrafficPolicy(t::NoSuchTrafficPolicy),
 }
 rt::operation_errors!(
-    ListTrafficPolicyInstancesByPolicyError, 0usize => InvalidInput(t::InvalidInput),
-    1usize => NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 2usize =>
+    ListTrafficPolicyInstancesByPolicyError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize =>
+    NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 2usize =>
     NoSuchTrafficPolicy(t::NoSuchTrafficPolicy)
 );
 /// The modeled errors of [`ListTrafficPolicyVersions`](crate::client::ListTrafficPolicyVersions): match on `error.modeled::<ListTrafficPolicyVersionsError>()`.
@@ -266,8 +278,8 @@ pub enum ListTrafficPolicyVersionsError {
     NoSuchTrafficPolicy(t::NoSuchTrafficPolicy),
 }
 rt::operation_errors!(
-    ListTrafficPolicyVersionsError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchTrafficPolicy(t::NoSuchTrafficPolicy)
+    ListTrafficPolicyVersionsError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchTrafficPolicy(t::NoSuchTrafficPolicy)
 );
 /// The modeled errors of [`ListVpcAssociationAuthorizations`](crate::client::ListVpcAssociationAuthorizations): match on `error.modeled::<ListVpcAssociationAuthorizationsError>()`.
 #[derive(Debug)]
@@ -281,7 +293,7 @@ pub enum ListVpcAssociationAuthorizationsError {
     InvalidPaginationToken(t::InvalidPaginationToken),
 }
 rt::operation_errors!(
-    ListVpcAssociationAuthorizationsError, 0usize =>
+    ListVpcAssociationAuthorizationsError in super::Exception, 0usize =>
     NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput),
     2usize => InvalidPaginationToken(t::InvalidPaginationToken)
 );

@@ -12,6 +12,6 @@ pub enum TestDnsAnswerError {
     InvalidInput(t::InvalidInput),
 }
 rt::operation_errors!(
-    TestDnsAnswerError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize =>
-    InvalidInput(t::InvalidInput)
+    TestDnsAnswerError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput)
 );

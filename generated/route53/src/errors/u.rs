@@ -14,9 +14,9 @@ pub enum UpdateHealthCheckError {
     HealthCheckVersionMismatch(t::HealthCheckVersionMismatch),
 }
 rt::operation_errors!(
-    UpdateHealthCheckError, 0usize => NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize =>
-    InvalidInput(t::InvalidInput), 2usize =>
-    HealthCheckVersionMismatch(t::HealthCheckVersionMismatch)
+    UpdateHealthCheckError in super::Exception, 0usize =>
+    NoSuchHealthCheck(t::NoSuchHealthCheck), 1usize => InvalidInput(t::InvalidInput),
+    2usize => HealthCheckVersionMismatch(t::HealthCheckVersionMismatch)
 );
 /// The modeled errors of [`UpdateHostedZoneComment`](crate::client::UpdateHostedZoneComment): match on `error.modeled::<UpdateHostedZoneCommentError>()`.
 #[derive(Debug)]
@@ -30,9 +30,9 @@ pub enum UpdateHostedZoneCommentError {
     PriorRequestNotComplete(t::PriorRequestNotComplete),
 }
 rt::operation_errors!(
-    UpdateHostedZoneCommentError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone), 1usize
-    => InvalidInput(t::InvalidInput), 2usize =>
-    PriorRequestNotComplete(t::PriorRequestNotComplete)
+    UpdateHostedZoneCommentError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput),
+    2usize => PriorRequestNotComplete(t::PriorRequestNotComplete)
 );
 /// The modeled errors of [`UpdateHostedZoneFeatures`](crate::client::UpdateHostedZoneFeatures): match on `error.modeled::<UpdateHostedZoneFeaturesError>()`.
 #[derive(Debug)]
@@ -48,9 +48,9 @@ pub enum UpdateHostedZoneFeaturesError {
     LimitsExceeded(t::LimitsExceeded),
 }
 rt::operation_errors!(
-    UpdateHostedZoneFeaturesError, 0usize => NoSuchHostedZone(t::NoSuchHostedZone),
-    1usize => InvalidInput(t::InvalidInput), 2usize =>
-    PriorRequestNotComplete(t::PriorRequestNotComplete), 3usize =>
+    UpdateHostedZoneFeaturesError in super::Exception, 0usize =>
+    NoSuchHostedZone(t::NoSuchHostedZone), 1usize => InvalidInput(t::InvalidInput),
+    2usize => PriorRequestNotComplete(t::PriorRequestNotComplete), 3usize =>
     LimitsExceeded(t::LimitsExceeded)
 );
 /// The modeled errors of [`UpdateTrafficPolicyComment`](crate::client::UpdateTrafficPolicyComment): match on `error.modeled::<UpdateTrafficPolicyCommentError>()`.
@@ -65,9 +65,9 @@ pub enum UpdateTrafficPolicyCommentError {
     ConcurrentModification(t::ConcurrentModification),
 }
 rt::operation_errors!(
-    UpdateTrafficPolicyCommentError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 2usize =>
-    ConcurrentModification(t::ConcurrentModification)
+    UpdateTrafficPolicyCommentError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchTrafficPolicy(t::NoSuchTrafficPolicy),
+    2usize => ConcurrentModification(t::ConcurrentModification)
 );
 /// The modeled errors of [`UpdateTrafficPolicyInstance`](crate::client::UpdateTrafficPolicyInstance): match on `error.modeled::<UpdateTrafficPolicyInstanceError>()`.
 #[derive(Debug)]
@@ -85,9 +85,9 @@ pub enum UpdateTrafficPolicyInstanceError {
     ConflictingTypes(t::ConflictingTypes),
 }
 rt::operation_errors!(
-    UpdateTrafficPolicyInstanceError, 0usize => InvalidInput(t::InvalidInput), 1usize =>
-    NoSuchTrafficPolicy(t::NoSuchTrafficPolicy), 2usize =>
-    NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 3usize =>
+    UpdateTrafficPolicyInstanceError in super::Exception, 0usize =>
+    InvalidInput(t::InvalidInput), 1usize => NoSuchTrafficPolicy(t::NoSuchTrafficPolicy),
+    2usize => NoSuchTrafficPolicyInstance(t::NoSuchTrafficPolicyInstance), 3usize =>
     PriorRequestNotComplete(t::PriorRequestNotComplete), 4usize =>
     ConflictingTypes(t::ConflictingTypes)
 );

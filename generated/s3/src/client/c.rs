@@ -261,18 +261,16 @@ impl CompleteMultipartUpload {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CompleteMultipartUploadOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CompleteMultipartUploadOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CompleteMultipartUploadOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CompleteMultipartUploadOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -280,7 +278,7 @@ impl CompleteMultipartUpload {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -485,8 +483,8 @@ impl CopyObject {
     }
     /// A map of metadata to store with the object in S3.
     #[inline]
-    pub fn metadata(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().metadata = Some(value);
+    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metadata);
         self
     }
     /// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, `COPY` is the default behavior.
@@ -655,16 +653,20 @@ impl CopyObject {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CopyObjectOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CopyObjectOutput, e::CopyObjectError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CopyObjectOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CopyObjectOutput, e::CopyObjectError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -672,7 +674,7 @@ impl CopyObject {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -800,16 +802,20 @@ impl CreateBucket {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateBucketOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateBucketOutput, e::CreateBucketError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateBucketOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateBucketOutput, e::CreateBucketError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -817,7 +823,7 @@ impl CreateBucket {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -906,16 +912,14 @@ impl CreateBucketMetadataConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -923,7 +927,7 @@ impl CreateBucketMetadataConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1010,16 +1014,14 @@ impl CreateBucketMetadataTableConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1027,7 +1029,7 @@ impl CreateBucketMetadataTableConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1191,8 +1193,8 @@ impl CreateMultipartUpload {
     }
     /// A map of metadata to store with the object in S3.
     #[inline]
-    pub fn metadata(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().metadata = Some(value);
+    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metadata);
         self
     }
     /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.
@@ -1325,18 +1327,16 @@ impl CreateMultipartUpload {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateMultipartUploadOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateMultipartUploadOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateMultipartUploadOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateMultipartUploadOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1344,7 +1344,7 @@ impl CreateMultipartUpload {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1435,18 +1435,20 @@ impl CreateSession {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSessionOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateSessionOutput, e::CreateSessionError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSessionOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateSessionOutput, e::CreateSessionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1454,7 +1456,7 @@ impl CreateSession {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

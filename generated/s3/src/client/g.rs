@@ -173,18 +173,16 @@ impl GetBucketAbac {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketAbacOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketAbacOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketAbacOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketAbacOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -192,7 +190,7 @@ impl GetBucketAbac {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -262,12 +260,12 @@ impl GetBucketAccelerateConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketAccelerateConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketAccelerateConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -275,7 +273,7 @@ impl GetBucketAccelerateConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketAccelerateConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketAccelerateConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -283,7 +281,7 @@ impl GetBucketAccelerateConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -344,16 +342,16 @@ impl GetBucketAcl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetBucketAclOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketAclOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketAclOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketAclOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -361,7 +359,7 @@ impl GetBucketAcl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -429,12 +427,12 @@ impl GetBucketAnalyticsConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketAnalyticsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketAnalyticsConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -442,7 +440,7 @@ impl GetBucketAnalyticsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketAnalyticsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketAnalyticsConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -450,7 +448,7 @@ impl GetBucketAnalyticsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -514,18 +512,16 @@ impl GetBucketCors {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketCorsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketCorsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketCorsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketCorsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -533,7 +529,7 @@ impl GetBucketCors {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -594,18 +590,16 @@ impl GetBucketEncryption {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketEncryptionOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketEncryptionOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketEncryptionOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketEncryptionOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -613,7 +607,7 @@ impl GetBucketEncryption {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -688,12 +682,12 @@ impl GetBucketIntelligentTieringConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketIntelligentTieringConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketIntelligentTieringConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -701,7 +695,7 @@ impl GetBucketIntelligentTieringConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketIntelligentTieringConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketIntelligentTieringConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -709,7 +703,7 @@ impl GetBucketIntelligentTieringConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -784,12 +778,12 @@ impl GetBucketInventoryConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketInventoryConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketInventoryConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -797,7 +791,7 @@ impl GetBucketInventoryConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketInventoryConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketInventoryConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -805,7 +799,7 @@ impl GetBucketInventoryConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -876,18 +870,16 @@ impl GetBucketLifecycle {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketLifecycleOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLifecycleOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketLifecycleOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLifecycleOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -895,7 +887,7 @@ impl GetBucketLifecycle {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -970,12 +962,12 @@ impl GetBucketLifecycleConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketLifecycleConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketLifecycleConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -983,7 +975,7 @@ impl GetBucketLifecycleConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketLifecycleConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketLifecycleConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -991,7 +983,7 @@ impl GetBucketLifecycleConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1059,18 +1051,16 @@ impl GetBucketLocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketLocationOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLocationOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketLocationOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLocationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1078,7 +1068,7 @@ impl GetBucketLocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1138,18 +1128,16 @@ impl GetBucketLogging {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketLoggingOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketLoggingOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketLoggingOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketLoggingOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1157,7 +1145,7 @@ impl GetBucketLogging {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1218,12 +1206,12 @@ impl GetBucketMetadataConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketMetadataConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketMetadataConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -1231,7 +1219,7 @@ impl GetBucketMetadataConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketMetadataConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketMetadataConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1239,7 +1227,7 @@ impl GetBucketMetadataConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1308,12 +1296,12 @@ impl GetBucketMetadataTableConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketMetadataTableConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketMetadataTableConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -1321,7 +1309,7 @@ impl GetBucketMetadataTableConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketMetadataTableConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketMetadataTableConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1329,7 +1317,7 @@ impl GetBucketMetadataTableConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1405,12 +1393,12 @@ impl GetBucketMetricsConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketMetricsConfigurationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketMetricsConfigurationOutput>,
     > {
         self.0.send()
     }
@@ -1418,7 +1406,7 @@ impl GetBucketMetricsConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketMetricsConfigurationOutput, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketMetricsConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1426,7 +1414,7 @@ impl GetBucketMetricsConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1480,12 +1468,12 @@ impl GetBucketNotification {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::NotificationConfigurationDeprecated, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::NotificationConfigurationDeprecated>,
     > {
         self.0.send()
     }
@@ -1493,7 +1481,7 @@ impl GetBucketNotification {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::NotificationConfigurationDeprecated, rt::Error> {
+    ) -> rt::CallResult<t::NotificationConfigurationDeprecated> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1501,7 +1489,7 @@ impl GetBucketNotification {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

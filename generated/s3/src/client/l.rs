@@ -160,12 +160,12 @@ impl ListBucketAnalyticsConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListBucketAnalyticsConfigurationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListBucketAnalyticsConfigurationsOutput>,
     > {
         self.0.send()
     }
@@ -173,7 +173,7 @@ impl ListBucketAnalyticsConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListBucketAnalyticsConfigurationsOutput, rt::Error> {
+    ) -> rt::CallResult<t::ListBucketAnalyticsConfigurationsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -181,7 +181,7 @@ impl ListBucketAnalyticsConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -256,12 +256,12 @@ impl ListBucketIntelligentTieringConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListBucketIntelligentTieringConfigurationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListBucketIntelligentTieringConfigurationsOutput>,
     > {
         self.0.send()
     }
@@ -269,7 +269,7 @@ impl ListBucketIntelligentTieringConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListBucketIntelligentTieringConfigurationsOutput, rt::Error> {
+    ) -> rt::CallResult<t::ListBucketIntelligentTieringConfigurationsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -277,7 +277,7 @@ impl ListBucketIntelligentTieringConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -354,12 +354,12 @@ impl ListBucketInventoryConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListBucketInventoryConfigurationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListBucketInventoryConfigurationsOutput>,
     > {
         self.0.send()
     }
@@ -367,7 +367,7 @@ impl ListBucketInventoryConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListBucketInventoryConfigurationsOutput, rt::Error> {
+    ) -> rt::CallResult<t::ListBucketInventoryConfigurationsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -375,7 +375,7 @@ impl ListBucketInventoryConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -452,12 +452,12 @@ impl ListBucketMetricsConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListBucketMetricsConfigurationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListBucketMetricsConfigurationsOutput>,
     > {
         self.0.send()
     }
@@ -465,7 +465,7 @@ impl ListBucketMetricsConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListBucketMetricsConfigurationsOutput, rt::Error> {
+    ) -> rt::CallResult<t::ListBucketMetricsConfigurationsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -473,7 +473,7 @@ impl ListBucketMetricsConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -540,16 +540,14 @@ impl ListBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListBucketsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListBucketsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListBucketsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListBucketsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -557,7 +555,7 @@ impl ListBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -626,18 +624,16 @@ impl ListDirectoryBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListDirectoryBucketsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListDirectoryBucketsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListDirectoryBucketsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListDirectoryBucketsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -645,7 +641,7 @@ impl ListDirectoryBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -781,18 +777,16 @@ impl ListMultipartUploads {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMultipartUploadsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultipartUploadsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListMultipartUploadsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListMultipartUploadsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -800,7 +794,7 @@ impl ListMultipartUploads {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -911,18 +905,23 @@ impl ListObjectAnnotations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListObjectAnnotationsOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListObjectAnnotationsOutput,
+            e::ListObjectAnnotationsError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListObjectAnnotationsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListObjectAnnotationsOutput, e::ListObjectAnnotationsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -930,7 +929,7 @@ impl ListObjectAnnotations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1056,24 +1055,22 @@ impl ListObjectVersions {
     #[inline]
     pub fn optional_object_attributes(
         mut self,
-        value: Vec<t::OptionalObjectAttributes>,
+        value: impl rt::Items<t::OptionalObjectAttributes>,
     ) -> Self {
-        self.0.input_mut().optional_object_attributes = Some(value);
+        value.add_to(&mut self.0.input_mut().optional_object_attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListObjectVersionsOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListObjectVersionsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListObjectVersionsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListObjectVersionsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1081,7 +1078,7 @@ impl ListObjectVersions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1194,22 +1191,26 @@ impl ListObjects {
     #[inline]
     pub fn optional_object_attributes(
         mut self,
-        value: Vec<t::OptionalObjectAttributes>,
+        value: impl rt::Items<t::OptionalObjectAttributes>,
     ) -> Self {
-        self.0.input_mut().optional_object_attributes = Some(value);
+        value.add_to(&mut self.0.input_mut().optional_object_attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListObjectsOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListObjectsOutput, e::ListObjectsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListObjectsOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListObjectsOutput, e::ListObjectsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1217,7 +1218,7 @@ impl ListObjects {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1349,24 +1350,26 @@ impl ListObjectsV2 {
     #[inline]
     pub fn optional_object_attributes(
         mut self,
-        value: Vec<t::OptionalObjectAttributes>,
+        value: impl rt::Items<t::OptionalObjectAttributes>,
     ) -> Self {
-        self.0.input_mut().optional_object_attributes = Some(value);
+        value.add_to(&mut self.0.input_mut().optional_object_attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListObjectsV2Output, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListObjectsV2Output, e::ListObjectsV2Error>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListObjectsV2Output, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListObjectsV2Output, e::ListObjectsV2Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1374,7 +1377,7 @@ impl ListObjectsV2 {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1505,16 +1508,14 @@ impl ListParts {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListPartsOutput, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::ListPartsOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPartsOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListPartsOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1522,7 +1523,7 @@ impl ListParts {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

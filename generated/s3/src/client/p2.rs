@@ -176,16 +176,14 @@ impl PutBucketReplication {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -193,7 +191,7 @@ impl PutBucketReplication {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -266,16 +264,14 @@ impl PutBucketRequestPayment {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -283,7 +279,7 @@ impl PutBucketRequestPayment {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -366,16 +362,14 @@ impl PutBucketTagging {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +377,7 @@ impl PutBucketTagging {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -477,16 +471,14 @@ impl PutBucketVersioning {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -494,7 +486,7 @@ impl PutBucketVersioning {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -591,16 +583,14 @@ impl PutBucketWebsite {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -608,7 +598,7 @@ impl PutBucketWebsite {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -855,8 +845,8 @@ impl PutObject {
     }
     /// A map of metadata to store with the object in S3.
     #[inline]
-    pub fn metadata(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().metadata = Some(value);
+    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metadata);
         self
     }
     /// The server-side encryption algorithm that was used when you store this object in Amazon S3 or Amazon FSx.
@@ -977,16 +967,18 @@ impl PutObject {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutObjectOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutObjectOutput, e::PutObjectError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectOutput, e::PutObjectError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -994,7 +986,7 @@ impl PutObject {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1168,16 +1160,20 @@ impl PutObjectAcl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutObjectAclOutput, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::PutObjectAclOutput, e::PutObjectAclError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectAclOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutObjectAclOutput, e::PutObjectAclError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1185,7 +1181,7 @@ impl PutObjectAcl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1354,18 +1350,23 @@ impl PutObjectAnnotation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutObjectAnnotationOutput, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::PutObjectAnnotationOutput,
+            e::PutObjectAnnotationError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectAnnotationOutput, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::PutObjectAnnotationOutput, e::PutObjectAnnotationError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1373,7 +1374,7 @@ impl PutObjectAnnotation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1466,18 +1467,16 @@ impl PutObjectLegalHold {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutObjectLegalHoldOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectLegalHoldOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectLegalHoldOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectLegalHoldOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1485,7 +1484,7 @@ impl PutObjectLegalHold {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1577,20 +1576,16 @@ impl PutObjectLockConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutObjectLockConfigurationOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectLockConfigurationOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::PutObjectLockConfigurationOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectLockConfigurationOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1598,7 +1593,7 @@ impl PutObjectLockConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1697,18 +1692,16 @@ impl PutObjectRetention {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutObjectRetentionOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectRetentionOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectRetentionOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectRetentionOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1716,7 +1709,7 @@ impl PutObjectRetention {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1827,18 +1820,16 @@ impl PutObjectTagging {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::PutObjectTaggingOutput, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutObjectTaggingOutput>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutObjectTaggingOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutObjectTaggingOutput> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1846,7 +1837,7 @@ impl PutObjectTagging {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1925,16 +1916,14 @@ impl PutPublicAccessBlock {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1942,7 +1931,7 @@ impl PutPublicAccessBlock {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -10,5 +10,6 @@ pub enum AbortMultipartUploadError {
     NoSuchUpload(t::NoSuchUpload),
 }
 rt::operation_errors!(
-    AbortMultipartUploadError, 0usize => NoSuchUpload(t::NoSuchUpload)
+    AbortMultipartUploadError in super::Exception, 0usize =>
+    NoSuchUpload(t::NoSuchUpload)
 );

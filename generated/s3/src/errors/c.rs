@@ -10,7 +10,8 @@ pub enum CopyObjectError {
     ObjectNotInActiveTierError(t::ObjectNotInActiveTierError),
 }
 rt::operation_errors!(
-    CopyObjectError, 0usize => ObjectNotInActiveTierError(t::ObjectNotInActiveTierError)
+    CopyObjectError in super::Exception, 0usize =>
+    ObjectNotInActiveTierError(t::ObjectNotInActiveTierError)
 );
 /// The modeled errors of [`CreateBucket`](crate::client::CreateBucket): match on `error.modeled::<CreateBucketError>()`.
 #[derive(Debug)]
@@ -22,7 +23,8 @@ pub enum CreateBucketError {
     BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou),
 }
 rt::operation_errors!(
-    CreateBucketError, 0usize => BucketAlreadyExists(t::BucketAlreadyExists), 1usize =>
+    CreateBucketError in super::Exception, 0usize =>
+    BucketAlreadyExists(t::BucketAlreadyExists), 1usize =>
     BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou)
 );
 /// The modeled errors of [`CreateSession`](crate::client::CreateSession): match on `error.modeled::<CreateSessionError>()`.
@@ -32,4 +34,6 @@ pub enum CreateSessionError {
     /// The specified bucket does not exist.
     NoSuchBucket(t::NoSuchBucket),
 }
-rt::operation_errors!(CreateSessionError, 0usize => NoSuchBucket(t::NoSuchBucket));
+rt::operation_errors!(
+    CreateSessionError in super::Exception, 0usize => NoSuchBucket(t::NoSuchBucket)
+);

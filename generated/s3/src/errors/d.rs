@@ -12,6 +12,6 @@ pub enum DeleteObjectAnnotationError {
     NoSuchKey(t::NoSuchKey),
 }
 rt::operation_errors!(
-    DeleteObjectAnnotationError, 0usize => NoSuchBucket(t::NoSuchBucket), 1usize =>
-    NoSuchKey(t::NoSuchKey)
+    DeleteObjectAnnotationError in super::Exception, 0usize =>
+    NoSuchBucket(t::NoSuchBucket), 1usize => NoSuchKey(t::NoSuchKey)
 );

@@ -12,7 +12,7 @@ pub enum GetObjectError {
     InvalidObjectState(t::InvalidObjectState),
 }
 rt::operation_errors!(
-    GetObjectError, 0usize => NoSuchKey(t::NoSuchKey), 1usize =>
+    GetObjectError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey), 1usize =>
     InvalidObjectState(t::InvalidObjectState)
 );
 /// The modeled errors of [`GetObjectAcl`](crate::client::GetObjectAcl): match on `error.modeled::<GetObjectAclError>()`.
@@ -22,7 +22,9 @@ pub enum GetObjectAclError {
     /// The specified key does not exist.
     NoSuchKey(t::NoSuchKey),
 }
-rt::operation_errors!(GetObjectAclError, 0usize => NoSuchKey(t::NoSuchKey));
+rt::operation_errors!(
+    GetObjectAclError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey)
+);
 /// The modeled errors of [`GetObjectAnnotation`](crate::client::GetObjectAnnotation): match on `error.modeled::<GetObjectAnnotationError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -35,8 +37,9 @@ pub enum GetObjectAnnotationError {
     NoSuchAnnotation(t::NoSuchAnnotation),
 }
 rt::operation_errors!(
-    GetObjectAnnotationError, 0usize => NoSuchBucket(t::NoSuchBucket), 1usize =>
-    NoSuchKey(t::NoSuchKey), 2usize => NoSuchAnnotation(t::NoSuchAnnotation)
+    GetObjectAnnotationError in super::Exception, 0usize =>
+    NoSuchBucket(t::NoSuchBucket), 1usize => NoSuchKey(t::NoSuchKey), 2usize =>
+    NoSuchAnnotation(t::NoSuchAnnotation)
 );
 /// The modeled errors of [`GetObjectAttributes`](crate::client::GetObjectAttributes): match on `error.modeled::<GetObjectAttributesError>()`.
 #[derive(Debug)]
@@ -45,4 +48,6 @@ pub enum GetObjectAttributesError {
     /// The specified key does not exist.
     NoSuchKey(t::NoSuchKey),
 }
-rt::operation_errors!(GetObjectAttributesError, 0usize => NoSuchKey(t::NoSuchKey));
+rt::operation_errors!(
+    GetObjectAttributesError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey)
+);

@@ -9,7 +9,9 @@ pub enum HeadBucketError {
     /// The specified bucket does not exist.
     NoSuchBucket(t::NoSuchBucket),
 }
-rt::operation_errors!(HeadBucketError, 0usize => NoSuchBucket(t::NoSuchBucket));
+rt::operation_errors!(
+    HeadBucketError in super::Exception, 0usize => NoSuchBucket(t::NoSuchBucket)
+);
 /// The modeled errors of [`HeadObject`](crate::client::HeadObject): match on `error.modeled::<HeadObjectError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -17,4 +19,6 @@ pub enum HeadObjectError {
     /// The specified key does not exist.
     NoSuchKey(t::NoSuchKey),
 }
-rt::operation_errors!(HeadObjectError, 0usize => NoSuchKey(t::NoSuchKey));
+rt::operation_errors!(
+    HeadObjectError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey)
+);

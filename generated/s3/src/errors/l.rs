@@ -14,8 +14,9 @@ pub enum ListObjectAnnotationsError {
     InvalidPrefix(t::InvalidPrefix),
 }
 rt::operation_errors!(
-    ListObjectAnnotationsError, 0usize => NoSuchBucket(t::NoSuchBucket), 1usize =>
-    NoSuchKey(t::NoSuchKey), 2usize => InvalidPrefix(t::InvalidPrefix)
+    ListObjectAnnotationsError in super::Exception, 0usize =>
+    NoSuchBucket(t::NoSuchBucket), 1usize => NoSuchKey(t::NoSuchKey), 2usize =>
+    InvalidPrefix(t::InvalidPrefix)
 );
 /// The modeled errors of [`ListObjects`](crate::client::ListObjects): match on `error.modeled::<ListObjectsError>()`.
 #[derive(Debug)]
@@ -24,7 +25,9 @@ pub enum ListObjectsError {
     /// The specified bucket does not exist.
     NoSuchBucket(t::NoSuchBucket),
 }
-rt::operation_errors!(ListObjectsError, 0usize => NoSuchBucket(t::NoSuchBucket));
+rt::operation_errors!(
+    ListObjectsError in super::Exception, 0usize => NoSuchBucket(t::NoSuchBucket)
+);
 /// The modeled errors of [`ListObjectsV2`](crate::client::ListObjectsV2): match on `error.modeled::<ListObjectsV2Error>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -32,4 +35,6 @@ pub enum ListObjectsV2Error {
     /// The specified bucket does not exist.
     NoSuchBucket(t::NoSuchBucket),
 }
-rt::operation_errors!(ListObjectsV2Error, 0usize => NoSuchBucket(t::NoSuchBucket));
+rt::operation_errors!(
+    ListObjectsV2Error in super::Exception, 0usize => NoSuchBucket(t::NoSuchBucket)
+);

@@ -16,9 +16,10 @@ pub enum PutObjectError {
     EncryptionTypeMismatch(t::EncryptionTypeMismatch),
 }
 rt::operation_errors!(
-    PutObjectError, 0usize => InvalidRequest(t::InvalidRequest), 1usize =>
-    InvalidWriteOffset(t::InvalidWriteOffset), 2usize => TooManyParts(t::TooManyParts),
-    3usize => EncryptionTypeMismatch(t::EncryptionTypeMismatch)
+    PutObjectError in super::Exception, 0usize => InvalidRequest(t::InvalidRequest),
+    1usize => InvalidWriteOffset(t::InvalidWriteOffset), 2usize =>
+    TooManyParts(t::TooManyParts), 3usize =>
+    EncryptionTypeMismatch(t::EncryptionTypeMismatch)
 );
 /// The modeled errors of [`PutObjectAcl`](crate::client::PutObjectAcl): match on `error.modeled::<PutObjectAclError>()`.
 #[derive(Debug)]
@@ -27,7 +28,9 @@ pub enum PutObjectAclError {
     /// The specified key does not exist.
     NoSuchKey(t::NoSuchKey),
 }
-rt::operation_errors!(PutObjectAclError, 0usize => NoSuchKey(t::NoSuchKey));
+rt::operation_errors!(
+    PutObjectAclError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey)
+);
 /// The modeled errors of [`PutObjectAnnotation`](crate::client::PutObjectAnnotation): match on `error.modeled::<PutObjectAnnotationError>()`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -48,8 +51,9 @@ pub enum PutObjectAnnotationError {
     UnsupportedMediaType(t::UnsupportedMediaType),
 }
 rt::operation_errors!(
-    PutObjectAnnotationError, 0usize => NoSuchBucket(t::NoSuchBucket), 1usize =>
-    NoSuchKey(t::NoSuchKey), 2usize => InvalidRequest(t::InvalidRequest), 3usize =>
+    PutObjectAnnotationError in super::Exception, 0usize =>
+    NoSuchBucket(t::NoSuchBucket), 1usize => NoSuchKey(t::NoSuchKey), 2usize =>
+    InvalidRequest(t::InvalidRequest), 3usize =>
     AnnotationNameTooLong(t::AnnotationNameTooLong), 4usize =>
     AnnotationLimitExceeded(t::AnnotationLimitExceeded), 5usize =>
     InvalidAnnotationName(t::InvalidAnnotationName), 6usize =>

@@ -10,7 +10,7 @@ pub enum RenameObjectError {
     IdempotencyParameterMismatch(t::IdempotencyParameterMismatch),
 }
 rt::operation_errors!(
-    RenameObjectError, 0usize =>
+    RenameObjectError in super::Exception, 0usize =>
     IdempotencyParameterMismatch(t::IdempotencyParameterMismatch)
 );
 /// The modeled errors of [`RestoreObject`](crate::client::RestoreObject): match on `error.modeled::<RestoreObjectError>()`.
@@ -21,6 +21,6 @@ pub enum RestoreObjectError {
     ObjectAlreadyInActiveTierError(t::ObjectAlreadyInActiveTierError),
 }
 rt::operation_errors!(
-    RestoreObjectError, 0usize =>
+    RestoreObjectError in super::Exception, 0usize =>
     ObjectAlreadyInActiveTierError(t::ObjectAlreadyInActiveTierError)
 );

@@ -14,6 +14,6 @@ pub enum UpdateObjectEncryptionError {
     AccessDenied(t::AccessDenied),
 }
 rt::operation_errors!(
-    UpdateObjectEncryptionError, 0usize => NoSuchKey(t::NoSuchKey), 1usize =>
-    InvalidRequest(t::InvalidRequest), 2usize => AccessDenied(t::AccessDenied)
+    UpdateObjectEncryptionError in super::Exception, 0usize => NoSuchKey(t::NoSuchKey),
+    1usize => InvalidRequest(t::InvalidRequest), 2usize => AccessDenied(t::AccessDenied)
 );

@@ -188,7 +188,7 @@ impl Bucket {
     pub fn name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `CreationDate` attribute, loaded on first use.
+    /// The `CreationDate` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn creation_date(
         &self,
@@ -197,14 +197,14 @@ impl Bucket {
     > + '_ {
         self.0.attr(|d| d.creation_date)
     }
-    /// The `BucketRegion` attribute, loaded on first use.
+    /// The `BucketRegion` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn bucket_region(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.bucket_region.clone())
     }
-    /// The `BucketArn` attribute, loaded on first use.
+    /// The `BucketArn` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn bucket_arn(
         &self,

@@ -119,14 +119,14 @@ impl BucketAcl {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Owner` attribute, loaded on first use.
+    /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner.clone())
     }
-    /// The `Grants` attribute, loaded on first use.
+    /// The `Grants` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn grants(
         &self,

@@ -128,7 +128,7 @@ impl BucketCors {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `CORSRules` attribute, loaded on first use.
+    /// The `CORSRules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn cors_rules(
         &self,

@@ -129,7 +129,7 @@ impl BucketLifecycle {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Rules` attribute, loaded on first use.
+    /// The `Rules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn rules(
         &self,

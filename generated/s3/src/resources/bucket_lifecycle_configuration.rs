@@ -137,7 +137,7 @@ impl BucketLifecycleConfiguration {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Rules` attribute, loaded on first use.
+    /// The `Rules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn rules(
         &self,
@@ -146,7 +146,7 @@ impl BucketLifecycleConfiguration {
     > + '_ {
         self.0.attr(|d| d.rules.clone())
     }
-    /// The `TransitionDefaultMinimumObjectSize` attribute, loaded on first use.
+    /// The `TransitionDefaultMinimumObjectSize` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn transition_default_minimum_object_size(
         &self,

@@ -119,7 +119,7 @@ impl BucketLogging {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `LoggingEnabled` attribute, loaded on first use.
+    /// The `LoggingEnabled` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn logging_enabled(
         &self,

@@ -119,7 +119,7 @@ impl BucketNotification {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `TopicConfigurations` attribute, loaded on first use.
+    /// The `TopicConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn topic_configurations(
         &self,
@@ -128,7 +128,7 @@ impl BucketNotification {
     > + '_ {
         self.0.attr(|d| d.topic_configurations.clone())
     }
-    /// The `QueueConfigurations` attribute, loaded on first use.
+    /// The `QueueConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn queue_configurations(
         &self,
@@ -137,7 +137,7 @@ impl BucketNotification {
     > + '_ {
         self.0.attr(|d| d.queue_configurations.clone())
     }
-    /// The `LambdaFunctionConfigurations` attribute, loaded on first use.
+    /// The `LambdaFunctionConfigurations` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn lambda_function_configurations(
         &self,
@@ -146,7 +146,7 @@ impl BucketNotification {
     > + '_ {
         self.0.attr(|d| d.lambda_function_configurations.clone())
     }
-    /// The `EventBridgeConfiguration` attribute, loaded on first use.
+    /// The `EventBridgeConfiguration` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn event_bridge_configuration(
         &self,

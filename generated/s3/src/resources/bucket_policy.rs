@@ -128,7 +128,7 @@ impl BucketPolicy {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Policy` attribute, loaded on first use.
+    /// The `Policy` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn policy(
         &self,

@@ -119,7 +119,7 @@ impl BucketRequestPayment {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Payer` attribute, loaded on first use.
+    /// The `Payer` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn payer(
         &self,

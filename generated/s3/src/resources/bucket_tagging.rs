@@ -128,7 +128,7 @@ impl BucketTagging {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `TagSet` attribute, loaded on first use.
+    /// The `TagSet` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn tag_set(
         &self,

@@ -145,7 +145,7 @@ impl BucketVersioning {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
@@ -154,7 +154,7 @@ impl BucketVersioning {
     > + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `MFADelete` attribute, loaded on first use.
+    /// The `MFADelete` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn mfa_delete(
         &self,

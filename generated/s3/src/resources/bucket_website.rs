@@ -128,7 +128,7 @@ impl BucketWebsite {
     pub fn bucket_name(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `RedirectAllRequestsTo` attribute, loaded on first use.
+    /// The `RedirectAllRequestsTo` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn redirect_all_requests_to(
         &self,
@@ -137,7 +137,7 @@ impl BucketWebsite {
     > + '_ {
         self.0.attr(|d| d.redirect_all_requests_to.clone())
     }
-    /// The `IndexDocument` attribute, loaded on first use.
+    /// The `IndexDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn index_document(
         &self,
@@ -146,7 +146,7 @@ impl BucketWebsite {
     > + '_ {
         self.0.attr(|d| d.index_document.clone())
     }
-    /// The `ErrorDocument` attribute, loaded on first use.
+    /// The `ErrorDocument` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn error_document(
         &self,
@@ -155,7 +155,7 @@ impl BucketWebsite {
     > + '_ {
         self.0.attr(|d| d.error_document.clone())
     }
-    /// The `RoutingRules` attribute, loaded on first use.
+    /// The `RoutingRules` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn routing_rules(
         &self,

@@ -176,21 +176,21 @@ impl MultipartUpload {
     pub fn id(&self) -> &str {
         self.0.id(2usize)
     }
-    /// The `UploadId` attribute, loaded on first use.
+    /// The `UploadId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn upload_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.upload_id.clone())
     }
-    /// The `Key` attribute, loaded on first use.
+    /// The `Key` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key.clone())
     }
-    /// The `Initiated` attribute, loaded on first use.
+    /// The `Initiated` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn initiated(
         &self,
@@ -199,7 +199,7 @@ impl MultipartUpload {
     > + '_ {
         self.0.attr(|d| d.initiated)
     }
-    /// The `StorageClass` attribute, loaded on first use.
+    /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
@@ -208,14 +208,14 @@ impl MultipartUpload {
     > + '_ {
         self.0.attr(|d| d.storage_class.clone())
     }
-    /// The `Owner` attribute, loaded on first use.
+    /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner.clone())
     }
-    /// The `Initiator` attribute, loaded on first use.
+    /// The `Initiator` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn initiator(
         &self,
@@ -224,7 +224,7 @@ impl MultipartUpload {
     > + '_ {
         self.0.attr(|d| d.initiator.clone())
     }
-    /// The `ChecksumAlgorithm` attribute, loaded on first use.
+    /// The `ChecksumAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_algorithm(
         &self,
@@ -233,7 +233,7 @@ impl MultipartUpload {
     > + '_ {
         self.0.attr(|d| d.checksum_algorithm.clone())
     }
-    /// The `ChecksumType` attribute, loaded on first use.
+    /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
@@ -242,7 +242,7 @@ impl MultipartUpload {
     > + '_ {
         self.0.attr(|d| d.checksum_type.clone())
     }
-    /// The `VersionId` attribute, loaded on first use.
+    /// The `VersionId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn version_id(
         &self,

@@ -136,14 +136,14 @@ impl ObjectAcl {
     pub fn object_key(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `Owner` attribute, loaded on first use.
+    /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner.clone())
     }
-    /// The `Grants` attribute, loaded on first use.
+    /// The `Grants` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn grants(
         &self,
@@ -152,7 +152,7 @@ impl ObjectAcl {
     > + '_ {
         self.0.attr(|d| d.grants.clone())
     }
-    /// The `RequestCharged` attribute, loaded on first use.
+    /// The `RequestCharged` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn request_charged(
         &self,

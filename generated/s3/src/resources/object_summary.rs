@@ -202,7 +202,7 @@ impl ObjectSummary {
     pub fn key(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `LastModified` attribute, loaded on first use.
+    /// The `LastModified` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_modified(
         &self,
@@ -211,14 +211,14 @@ impl ObjectSummary {
     > + '_ {
         self.0.attr(|d| d.last_modified)
     }
-    /// The `ETag` attribute, loaded on first use.
+    /// The `ETag` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn e_tag(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.e_tag.clone())
     }
-    /// The `ChecksumAlgorithm` attribute, loaded on first use.
+    /// The `ChecksumAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_algorithm(
         &self,
@@ -227,7 +227,7 @@ impl ObjectSummary {
     > + '_ {
         self.0.attr(|d| d.checksum_algorithm.clone())
     }
-    /// The `ChecksumType` attribute, loaded on first use.
+    /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
@@ -236,14 +236,14 @@ impl ObjectSummary {
     > + '_ {
         self.0.attr(|d| d.checksum_type.clone())
     }
-    /// The `Size` attribute, loaded on first use.
+    /// The `Size` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.size)
     }
-    /// The `StorageClass` attribute, loaded on first use.
+    /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
@@ -252,14 +252,14 @@ impl ObjectSummary {
     > + '_ {
         self.0.attr(|d| d.storage_class.clone())
     }
-    /// The `Owner` attribute, loaded on first use.
+    /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner.clone())
     }
-    /// The `RestoreStatus` attribute, loaded on first use.
+    /// The `RestoreStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_status(
         &self,

@@ -180,14 +180,14 @@ impl ObjectVersion {
     pub fn id(&self) -> &str {
         self.0.id(2usize)
     }
-    /// The `ETag` attribute, loaded on first use.
+    /// The `ETag` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn e_tag(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.e_tag.clone())
     }
-    /// The `ChecksumAlgorithm` attribute, loaded on first use.
+    /// The `ChecksumAlgorithm` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_algorithm(
         &self,
@@ -196,7 +196,7 @@ impl ObjectVersion {
     > + '_ {
         self.0.attr(|d| d.checksum_algorithm.clone())
     }
-    /// The `ChecksumType` attribute, loaded on first use.
+    /// The `ChecksumType` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn checksum_type(
         &self,
@@ -205,14 +205,14 @@ impl ObjectVersion {
     > + '_ {
         self.0.attr(|d| d.checksum_type.clone())
     }
-    /// The `Size` attribute, loaded on first use.
+    /// The `Size` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
         self.0.attr(|d| d.size)
     }
-    /// The `StorageClass` attribute, loaded on first use.
+    /// The `StorageClass` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn storage_class(
         &self,
@@ -221,28 +221,28 @@ impl ObjectVersion {
     > + '_ {
         self.0.attr(|d| d.storage_class.clone())
     }
-    /// The `Key` attribute, loaded on first use.
+    /// The `Key` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn key(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.key.clone())
     }
-    /// The `VersionId` attribute, loaded on first use.
+    /// The `VersionId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn version_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.version_id.clone())
     }
-    /// The `IsLatest` attribute, loaded on first use.
+    /// The `IsLatest` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn is_latest(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
         self.0.attr(|d| d.is_latest)
     }
-    /// The `LastModified` attribute, loaded on first use.
+    /// The `LastModified` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn last_modified(
         &self,
@@ -251,14 +251,14 @@ impl ObjectVersion {
     > + '_ {
         self.0.attr(|d| d.last_modified)
     }
-    /// The `Owner` attribute, loaded on first use.
+    /// The `Owner` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn owner(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<t::Owner>, rt::Error>> + '_ {
         self.0.attr(|d| d.owner.clone())
     }
-    /// The `RestoreStatus` attribute, loaded on first use.
+    /// The `RestoreStatus` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn restore_status(
         &self,

@@ -148,23 +148,21 @@ impl CreateAccessGrant {
     }
     /// The Amazon Web Services resource tags that you are adding to the access grant. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateAccessGrantResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateAccessGrantResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -172,7 +170,7 @@ impl CreateAccessGrant {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -227,25 +225,21 @@ impl CreateAccessGrantsInstance {
     }
     /// The Amazon Web Services resource tags that you are adding to the S3 Access Grants instance. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateAccessGrantsInstanceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantsInstanceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateAccessGrantsInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantsInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -253,7 +247,7 @@ impl CreateAccessGrantsInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -320,25 +314,21 @@ impl CreateAccessGrantsLocation {
     }
     /// The Amazon Web Services resource tags that you are adding to the S3 Access Grants location. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateAccessGrantsLocationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessGrantsLocationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateAccessGrantsLocationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessGrantsLocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -346,7 +336,7 @@ impl CreateAccessGrantsLocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -446,23 +436,21 @@ impl CreateAccessPoint {
     }
     /// An array of tags that you can apply to an access point. Tags are key-value pairs of metadata used to control access to your access points. For more information about tags, see [Using tags with Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging.html). For information about tagging access points, see [Using tags for attribute-based access control (ABAC)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging.html#using-tags-for-abac).
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateAccessPointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::CreateAccessPointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateAccessPointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateAccessPointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -470,7 +458,7 @@ impl CreateAccessPoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -536,12 +524,12 @@ impl CreateAccessPointForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateAccessPointForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateAccessPointForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -549,7 +537,7 @@ impl CreateAccessPointForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateAccessPointForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::CreateAccessPointForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -557,7 +545,7 @@ impl CreateAccessPointForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -680,16 +668,20 @@ impl CreateBucket {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateBucketResult, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateBucketResult, e::CreateBucketError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateBucketResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateBucketResult, e::CreateBucketError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -697,7 +689,7 @@ impl CreateBucket {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -794,8 +786,8 @@ impl CreateJob {
     }
     /// A set of tags to associate with the S3 Batch Operations job. This is an optional parameter.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::S3Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::S3Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// The attribute container for the ManifestGenerator details. Jobs must be created with either a manifest file or a ManifestGenerator, but not both.
@@ -805,16 +797,18 @@ impl CreateJob {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateJobResult, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateJobResult, e::CreateJobError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateJobResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateJobResult, e::CreateJobError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -822,7 +816,7 @@ impl CreateJob {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -889,20 +883,18 @@ impl CreateMultiRegionAccessPoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateMultiRegionAccessPointResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateMultiRegionAccessPointResult>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateMultiRegionAccessPointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::CreateMultiRegionAccessPointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -910,7 +902,7 @@ impl CreateMultiRegionAccessPoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -962,21 +954,19 @@ impl CreateStorageLensGroup {
     }
     /// The Amazon Web Services resource tags that you're adding to your Storage Lens group. This parameter is optional.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -984,7 +974,7 @@ impl CreateStorageLensGroup {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

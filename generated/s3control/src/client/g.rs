@@ -182,18 +182,16 @@ impl GetAccessGrant {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessGrantResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessGrantResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -201,7 +199,7 @@ impl GetAccessGrant {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -246,18 +244,16 @@ impl GetAccessGrantsInstance {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessGrantsInstanceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsInstanceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessGrantsInstanceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsInstanceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -265,7 +261,7 @@ impl GetAccessGrantsInstance {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -320,12 +316,12 @@ impl GetAccessGrantsInstanceForPrefix {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessGrantsInstanceForPrefixResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult>,
     > {
         self.0.send()
     }
@@ -333,7 +329,7 @@ impl GetAccessGrantsInstanceForPrefix {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessGrantsInstanceForPrefixResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessGrantsInstanceForPrefixResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -341,7 +337,7 @@ impl GetAccessGrantsInstanceForPrefix {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -390,12 +386,12 @@ impl GetAccessGrantsInstanceResourcePolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessGrantsInstanceResourcePolicyResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult>,
     > {
         self.0.send()
     }
@@ -403,7 +399,7 @@ impl GetAccessGrantsInstanceResourcePolicy {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessGrantsInstanceResourcePolicyResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessGrantsInstanceResourcePolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -411,7 +407,7 @@ impl GetAccessGrantsInstanceResourcePolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -464,18 +460,16 @@ impl GetAccessGrantsLocation {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessGrantsLocationResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessGrantsLocationResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessGrantsLocationResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessGrantsLocationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -483,7 +477,7 @@ impl GetAccessGrantsLocation {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -538,18 +532,16 @@ impl GetAccessPoint {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessPointResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -557,7 +549,7 @@ impl GetAccessPoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -612,12 +604,12 @@ impl GetAccessPointConfigurationForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointConfigurationForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -625,7 +617,7 @@ impl GetAccessPointConfigurationForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessPointConfigurationForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessPointConfigurationForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -633,7 +625,7 @@ impl GetAccessPointConfigurationForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -693,12 +685,12 @@ impl GetAccessPointForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessPointForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -706,7 +698,7 @@ impl GetAccessPointForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessPointForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessPointForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -714,7 +706,7 @@ impl GetAccessPointForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -770,18 +762,16 @@ impl GetAccessPointPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessPointPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -789,7 +779,7 @@ impl GetAccessPointPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -848,12 +838,12 @@ impl GetAccessPointPolicyForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointPolicyForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -861,7 +851,7 @@ impl GetAccessPointPolicyForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessPointPolicyForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessPointPolicyForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -869,7 +859,7 @@ impl GetAccessPointPolicyForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -922,20 +912,16 @@ impl GetAccessPointPolicyStatus {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointPolicyStatusResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointPolicyStatusResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetAccessPointPolicyStatusResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointPolicyStatusResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -943,7 +929,7 @@ impl GetAccessPointPolicyStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -998,12 +984,12 @@ impl GetAccessPointPolicyStatusForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointPolicyStatusForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -1011,7 +997,7 @@ impl GetAccessPointPolicyStatusForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetAccessPointPolicyStatusForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::GetAccessPointPolicyStatusForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1019,7 +1005,7 @@ impl GetAccessPointPolicyStatusForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1074,18 +1060,16 @@ impl GetAccessPointScope {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetAccessPointScopeResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetAccessPointScopeResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetAccessPointScopeResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetAccessPointScopeResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1093,7 +1077,7 @@ impl GetAccessPointScope {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1151,16 +1135,14 @@ impl GetBucket {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetBucketResult, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<t::GetBucketResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1168,7 +1150,7 @@ impl GetBucket {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1234,12 +1216,12 @@ impl GetBucketLifecycleConfiguration {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketLifecycleConfigurationResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetBucketLifecycleConfigurationResult>,
     > {
         self.0.send()
     }
@@ -1247,7 +1229,7 @@ impl GetBucketLifecycleConfiguration {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetBucketLifecycleConfigurationResult, rt::Error> {
+    ) -> rt::CallResult<t::GetBucketLifecycleConfigurationResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1255,7 +1237,7 @@ impl GetBucketLifecycleConfiguration {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1324,18 +1306,16 @@ impl GetBucketPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetBucketPolicyResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketPolicyResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetBucketPolicyResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketPolicyResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1343,7 +1323,7 @@ impl GetBucketPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1359,6 +1339,1170 @@ impl GetBucketPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyResult, rt::NoErrors> {
+        self.0
+    }
+}
+impl super::Client {
+    /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*.
+    ///
+    /// Returns the [`GetBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_replication(&self) -> GetBucketReplication {
+        GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
+    }
+    /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*.
+    ///
+    /// Returns the [`GetBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_tagging(&self) -> GetBucketTagging {
+        GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
+    }
+    /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*.
+    ///
+    /// Returns the [`GetBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
+        GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
+    }
+    /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`.
+    ///
+    /// Returns the [`GetDataAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_data_access(&self) -> GetDataAccess {
+        GetDataAccess(rt::Call::new(&self.handle, &op::GET_DATA_ACCESS))
+    }
+    /// Returns the tags on an S3 Batch Operations job.
+    ///
+    /// Returns the [`GetJobTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_job_tagging(&self) -> GetJobTagging {
+        GetJobTagging(rt::Call::new(&self.handle, &op::GET_JOB_TAGGING))
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetMultiRegionAccessPoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_multi_region_access_point(&self) -> GetMultiRegionAccessPoint {
+        GetMultiRegionAccessPoint(
+            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT),
+        )
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetMultiRegionAccessPointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_multi_region_access_point_policy(
+        &self,
+    ) -> GetMultiRegionAccessPointPolicy {
+        GetMultiRegionAccessPointPolicy(
+            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY),
+        )
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetMultiRegionAccessPointPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_multi_region_access_point_policy_status(
+        &self,
+    ) -> GetMultiRegionAccessPointPolicyStatus {
+        GetMultiRegionAccessPointPolicyStatus(
+            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS),
+        )
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetMultiRegionAccessPointRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_multi_region_access_point_routes(
+        &self,
+    ) -> GetMultiRegionAccessPointRoutes {
+        GetMultiRegionAccessPointRoutes(
+            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_ROUTES),
+        )
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
+        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetStorageLensConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_storage_lens_configuration(&self) -> GetStorageLensConfiguration {
+        GetStorageLensConfiguration(
+            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported by directory buckets.
+    ///
+    /// Returns the [`GetStorageLensConfigurationTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_storage_lens_configuration_tagging(
+        &self,
+    ) -> GetStorageLensConfigurationTagging {
+        GetStorageLensConfigurationTagging(
+            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION_TAGGING),
+        )
+    }
+    /// Retrieves the Storage Lens group configuration details.
+    ///
+    /// Returns the [`GetStorageLensGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_storage_lens_group(&self) -> GetStorageLensGroup {
+        GetStorageLensGroup(rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_GROUP))
+    }
+}
+/// The `GetBucketReplication` operation.
+///
+/// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*.
+///
+/// Returns the replication configuration of an S3 on Outposts bucket. For more information about S3 on Outposts, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*. For information about S3 replication on Outposts configuration, see [Replicating objects for S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsReplication.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** It can take a while to propagate `PUT` or `DELETE` requests for a replication configuration to all S3 on Outposts systems. Therefore, the replication configuration that's returned by a `GET` request soon after a `PUT` or `DELETE` request might return a more recent result than what's on the Outpost. If an Outpost is offline, the delay in updating the replication configuration on that Outpost can be significant.
+///
+/// This action requires permissions for the `s3-outposts:GetReplicationConfiguration` action. The Outposts bucket owner has this permission by default and can grant it to others. For more information about permissions, see [Setting up IAM with S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsIAM.html) and [Managing access to S3 on Outposts bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsBucketPolicy.html) in the *Amazon S3 User Guide*.
+///
+/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html#API_control_GetBucketReplication_Examples) section.
+///
+/// If you include the `Filter` element in a replication configuration, you must also include the `DeleteMarkerReplication`, `Status`, and `Priority` elements. The response also returns those elements.
+///
+/// For information about S3 on Outposts replication failure reasons, see [Replication failure reasons](https://docs.aws.amazon.com/AmazonS3/latest/userguide/outposts-replication-eventbridge.html#outposts-replication-failure-codes) in the *Amazon S3 User Guide*.
+///
+/// The following operations are related to `GetBucketReplication`:
+///
+/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html)
+/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
+pub struct GetBucketReplication(
+    pub(crate) rt::Call<
+        t::GetBucketReplicationRequest,
+        t::GetBucketReplicationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketReplication, t::GetBucketReplicationRequest, t::GetBucketReplicationResult,
+    rt::NoErrors, op::GET_BUCKET_REPLICATION
+);
+impl GetBucketReplication {
+    /// The Amazon Web Services account ID of the Outposts bucket.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Specifies the bucket to get the replication information for.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketReplicationResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketReplicationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketReplicationRequest,
+        t::GetBucketReplicationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketTagging` operation.
+///
+/// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*.
+///
+/// Returns the tag set associated with the Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
+///
+/// To use this action, you must have permission to perform the `GetBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
+///
+/// `GetBucketTagging` has the following special error:
+///
+/// - Error code: `NoSuchTagSetError`
+///   - Description: There is no tag set associated with the bucket.
+///
+/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html#API_control_GetBucketTagging_Examples) section.
+///
+/// The following actions are related to `GetBucketTagging`:
+///
+/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
+/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
+pub struct GetBucketTagging(
+    pub(crate) rt::Call<
+        t::GetBucketTaggingRequest,
+        t::GetBucketTaggingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketTagging, t::GetBucketTaggingRequest, t::GetBucketTaggingResult,
+    rt::NoErrors, op::GET_BUCKET_TAGGING
+);
+impl GetBucketTagging {
+    /// The Amazon Web Services account ID of the Outposts bucket.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Specifies the bucket.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketTaggingResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketTaggingResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetBucketVersioning` operation.
+///
+/// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*.
+///
+/// Returns the versioning state for an S3 on Outposts bucket. With S3 Versioning, you can save multiple distinct copies of your objects and recover from unintended user actions and application failures.
+///
+/// If you've never set versioning on your bucket, it has no versioning state. In that case, the `GetBucketVersioning` request does not return a versioning state value.
+///
+/// For more information about versioning, see [Versioning](https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html) in the *Amazon S3 User Guide*.
+///
+/// All Amazon S3 on Outposts REST API requests for this action require an additional parameter of `x-amz-outpost-id` to be passed with the request. In addition, you must use an S3 on Outposts endpoint hostname prefix instead of `s3-control`. For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and the `x-amz-outpost-id` derived by using the access point ARN, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketVersioning.html#API_control_GetBucketVersioning_Examples) section.
+///
+/// The following operations are related to `GetBucketVersioning` for S3 on Outposts.
+///
+/// - [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketVersioning.html)
+/// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
+/// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
+pub struct GetBucketVersioning(
+    pub(crate) rt::Call<
+        t::GetBucketVersioningRequest,
+        t::GetBucketVersioningResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetBucketVersioning, t::GetBucketVersioningRequest, t::GetBucketVersioningResult,
+    rt::NoErrors, op::GET_BUCKET_VERSIONING
+);
+impl GetBucketVersioning {
+    /// The Amazon Web Services account ID of the S3 on Outposts bucket.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// The S3 on Outposts bucket to return the versioning state for.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetBucketVersioningResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetBucketVersioningResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketVersioningRequest,
+        t::GetBucketVersioningResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetDataAccess` operation.
+///
+/// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`.
+///
+/// - **Permissions**: You must have the `s3:GetDataAccess` permission to use this operation.
+/// - **Additional Permissions**: The IAM role that S3 Access Grants assumes must have the following permissions specified in the trust policy when registering the location: `sts:AssumeRole`, for directory users or groups `sts:SetContext`, and for IAM users or roles `sts:SetSourceIdentity`.
+pub struct GetDataAccess(
+    pub(crate) rt::Call<t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    GetDataAccess, t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors,
+    op::GET_DATA_ACCESS
+);
+impl GetDataAccess {
+    /// The Amazon Web Services account ID of the S3 Access Grants instance.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// The S3 URI path of the data to which you are requesting temporary access credentials. If the requesting account has an access grant for this data, S3 Access Grants vends temporary access credentials in the response.
+    #[inline]
+    pub fn target(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target = value.into();
+        self
+    }
+    /// The type of permission granted to your S3 data, which can be set to one of the following values:
+    #[inline]
+    pub fn permission(mut self, value: impl Into<t::Permission>) -> Self {
+        self.0.input_mut().permission = value.into();
+        self
+    }
+    /// The session duration, in seconds, of the temporary access credential that S3 Access Grants vends to the grantee or client application. The default value is 1 hour, but the grantee can specify a range from 900 seconds (15 minutes) up to 43200 seconds (12 hours). If the grantee requests a value higher than this maximum, the operation fails.
+    #[inline]
+    pub fn duration_seconds(mut self, value: i32) -> Self {
+        self.0.input_mut().duration_seconds = Some(value);
+        self
+    }
+    /// The scope of the temporary access credential that S3 Access Grants vends to the grantee or client application.
+    #[inline]
+    pub fn privilege(mut self, value: impl Into<t::Privilege>) -> Self {
+        self.0.input_mut().privilege = Some(value.into());
+        self
+    }
+    /// The type of `Target`. The only possible value is `Object`. Pass this value if the target data that you would like to access is a path to an object. Do not pass this value if the target data is a bucket or a bucket and a prefix.
+    #[inline]
+    pub fn target_type(mut self, value: impl Into<t::S3PrefixType>) -> Self {
+        self.0.input_mut().target_type = Some(value.into());
+        self
+    }
+    /// The context to identify the job or query associated with the credential request. This information will be displayed in CloudTrail log in your account.
+    #[inline]
+    pub fn audit_context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().audit_context = Some(value.into());
+        self
+    }
+    /// The scope of S3 Access Grants instances to search for a grant matching the requested S3 URI path.
+    #[inline]
+    pub fn instance_scope(mut self, value: impl Into<t::InstanceScope>) -> Self {
+        self.0.input_mut().instance_scope = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetDataAccessResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetDataAccessResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetJobTagging` operation.
+///
+/// Returns the tags on an S3 Batch Operations job.
+///
+/// - **Permissions**: To use the `GetJobTagging` operation, you must have permission to perform the `s3:GetJobTagging` action. For more information, see [Controlling access and labeling jobs using tags](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-managing-jobs.html#batch-ops-job-tags) in the *Amazon S3 User Guide*.
+///
+/// Related actions include:
+///
+/// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
+/// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
+/// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
+pub struct GetJobTagging(
+    pub(crate) rt::Call<
+        t::GetJobTaggingRequest,
+        t::GetJobTaggingResult,
+        e::GetJobTaggingError,
+    >,
+);
+rt::operation_type!(
+    GetJobTagging, t::GetJobTaggingRequest, t::GetJobTaggingResult,
+    e::GetJobTaggingError, op::GET_JOB_TAGGING
+);
+impl GetJobTagging {
+    /// The Amazon Web Services account ID associated with the S3 Batch Operations job.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// The ID for the S3 Batch Operations job whose tags you want to retrieve.
+    #[inline]
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().job_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetJobTaggingResult, e::GetJobTaggingError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetJobTaggingRequest,
+        t::GetJobTaggingResult,
+        e::GetJobTaggingError,
+    > {
+        self.0
+    }
+}
+/// The `GetMultiRegionAccessPoint` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Returns configuration information about the specified Multi-Region Access Point.
+///
+/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
+///
+/// The following actions are related to `GetMultiRegionAccessPoint`:
+///
+/// - [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html)
+/// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
+/// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
+/// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
+pub struct GetMultiRegionAccessPoint(
+    pub(crate) rt::Call<
+        t::GetMultiRegionAccessPointRequest,
+        t::GetMultiRegionAccessPointResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetMultiRegionAccessPoint, t::GetMultiRegionAccessPointRequest,
+    t::GetMultiRegionAccessPointResult, rt::NoErrors, op::GET_MULTI_REGION_ACCESS_POINT
+);
+impl GetMultiRegionAccessPoint {
+    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// The name of the Multi-Region Access Point whose configuration information you want to receive. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetMultiRegionAccessPointResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetMultiRegionAccessPointResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetMultiRegionAccessPointRequest,
+        t::GetMultiRegionAccessPointResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetMultiRegionAccessPointPolicy` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Returns the access control policy of the specified Multi-Region Access Point.
+///
+/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
+///
+/// The following actions are related to `GetMultiRegionAccessPointPolicy`:
+///
+/// - [GetMultiRegionAccessPointPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicyStatus.html)
+/// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
+pub struct GetMultiRegionAccessPointPolicy(
+    pub(crate) rt::Call<
+        t::GetMultiRegionAccessPointPolicyRequest,
+        t::GetMultiRegionAccessPointPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetMultiRegionAccessPointPolicy, t::GetMultiRegionAccessPointPolicyRequest,
+    t::GetMultiRegionAccessPointPolicyResult, rt::NoErrors,
+    op::GET_MULTI_REGION_ACCESS_POINT_POLICY
+);
+impl GetMultiRegionAccessPointPolicy {
+    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetMultiRegionAccessPointPolicyRequest,
+        t::GetMultiRegionAccessPointPolicyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetMultiRegionAccessPointPolicyStatus` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Indicates whether the specified Multi-Region Access Point has an access control policy that allows public access.
+///
+/// This action will always be routed to the US West (Oregon) Region. For more information about the restrictions around working with Multi-Region Access Points, see [Multi-Region Access Point restrictions and limitations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html) in the *Amazon S3 User Guide*.
+///
+/// The following actions are related to `GetMultiRegionAccessPointPolicyStatus`:
+///
+/// - [GetMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicy.html)
+/// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
+pub struct GetMultiRegionAccessPointPolicyStatus(
+    pub(crate) rt::Call<
+        t::GetMultiRegionAccessPointPolicyStatusRequest,
+        t::GetMultiRegionAccessPointPolicyStatusResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetMultiRegionAccessPointPolicyStatus,
+    t::GetMultiRegionAccessPointPolicyStatusRequest,
+    t::GetMultiRegionAccessPointPolicyStatusResult, rt::NoErrors,
+    op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS
+);
+impl GetMultiRegionAccessPointPolicyStatus {
+    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Specifies the Multi-Region Access Point. The name of the Multi-Region Access Point is different from the alias. For more information about the distinction between the name and the alias of an Multi-Region Access Point, see [Rules for naming Amazon S3 Multi-Region Access Points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMultiRegionAccessPointPolicyStatusResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetMultiRegionAccessPointPolicyStatusRequest,
+        t::GetMultiRegionAccessPointPolicyStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetMultiRegionAccessPointRoutes` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Returns the routing configuration for a Multi-Region Access Point, indicating which Regions are active or passive.
+///
+/// To obtain routing control changes and failover requests, use the Amazon S3 failover control infrastructure endpoints in these five Amazon Web Services Regions:
+///
+/// - `us-east-1`
+/// - `us-west-2`
+/// - `ap-southeast-2`
+/// - `ap-northeast-1`
+/// - `eu-west-1`
+pub struct GetMultiRegionAccessPointRoutes(
+    pub(crate) rt::Call<
+        t::GetMultiRegionAccessPointRoutesRequest,
+        t::GetMultiRegionAccessPointRoutesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetMultiRegionAccessPointRoutes, t::GetMultiRegionAccessPointRoutesRequest,
+    t::GetMultiRegionAccessPointRoutesResult, rt::NoErrors,
+    op::GET_MULTI_REGION_ACCESS_POINT_ROUTES
+);
+impl GetMultiRegionAccessPointRoutes {
+    /// The Amazon Web Services account ID for the owner of the Multi-Region Access Point.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// The Multi-Region Access Point ARN.
+    #[inline]
+    pub fn mrap(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().mrap = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetMultiRegionAccessPointRoutesResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetMultiRegionAccessPointRoutesResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetMultiRegionAccessPointRoutesRequest,
+        t::GetMultiRegionAccessPointRoutesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetPublicAccessBlock` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Retrieves the `PublicAccessBlock` configuration for an Amazon Web Services account. This operation returns the effective account-level configuration, which may inherit from organization-level policies. For more information, see [Using Amazon S3 block public access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html).
+///
+/// Related actions include:
+///
+/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
+/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
+pub struct GetPublicAccessBlock(
+    pub(crate) rt::Call<
+        t::GetPublicAccessBlockRequest,
+        t::GetPublicAccessBlockOutput,
+        e::GetPublicAccessBlockError,
+    >,
+);
+rt::operation_type!(
+    GetPublicAccessBlock, t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput,
+    e::GetPublicAccessBlockError, op::GET_PUBLIC_ACCESS_BLOCK
+);
+impl GetPublicAccessBlock {
+    /// The account ID for the Amazon Web Services account whose `PublicAccessBlock` configuration you want to retrieve.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetPublicAccessBlockOutput,
+            e::GetPublicAccessBlockError,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetPublicAccessBlockOutput, e::GetPublicAccessBlockError> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetPublicAccessBlockRequest,
+        t::GetPublicAccessBlockOutput,
+        e::GetPublicAccessBlockError,
+    > {
+        self.0
+    }
+}
+/// The `GetStorageLensConfiguration` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Gets the Amazon S3 Storage Lens configuration. For more information, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*. For a complete list of S3 Storage Lens metrics, see [S3 Storage Lens metrics glossary](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+pub struct GetStorageLensConfiguration(
+    pub(crate) rt::Call<
+        t::GetStorageLensConfigurationRequest,
+        t::GetStorageLensConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetStorageLensConfiguration, t::GetStorageLensConfigurationRequest,
+    t::GetStorageLensConfigurationResult, rt::NoErrors,
+    op::GET_STORAGE_LENS_CONFIGURATION
+);
+impl GetStorageLensConfiguration {
+    /// The ID of the Amazon S3 Storage Lens configuration.
+    #[inline]
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().config_id = value.into();
+        self
+    }
+    /// The account ID of the requester.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensConfigurationResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensConfigurationResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetStorageLensConfigurationRequest,
+        t::GetStorageLensConfigurationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetStorageLensConfigurationTagging` operation.
+///
+/// **Note:** This operation is not supported by directory buckets.
+///
+/// Gets the tags of Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
+///
+/// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
+pub struct GetStorageLensConfigurationTagging(
+    pub(crate) rt::Call<
+        t::GetStorageLensConfigurationTaggingRequest,
+        t::GetStorageLensConfigurationTaggingResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetStorageLensConfigurationTagging, t::GetStorageLensConfigurationTaggingRequest,
+    t::GetStorageLensConfigurationTaggingResult, rt::NoErrors,
+    op::GET_STORAGE_LENS_CONFIGURATION_TAGGING
+);
+impl GetStorageLensConfigurationTagging {
+    /// The ID of the Amazon S3 Storage Lens configuration.
+    #[inline]
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().config_id = value.into();
+        self
+    }
+    /// The account ID of the requester.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetStorageLensConfigurationTaggingResult>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetStorageLensConfigurationTaggingResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetStorageLensConfigurationTaggingRequest,
+        t::GetStorageLensConfigurationTaggingResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetStorageLensGroup` operation.
+///
+/// Retrieves the Storage Lens group configuration details.
+///
+/// To use this operation, you must have the permission to perform the `s3:GetStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
+///
+/// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
+pub struct GetStorageLensGroup(
+    pub(crate) rt::Call<
+        t::GetStorageLensGroupRequest,
+        t::GetStorageLensGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    GetStorageLensGroup, t::GetStorageLensGroupRequest, t::GetStorageLensGroupResult,
+    rt::NoErrors, op::GET_STORAGE_LENS_GROUP
+);
+impl GetStorageLensGroup {
+    /// The name of the Storage Lens group that you're trying to retrieve the configuration details for.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// The Amazon Web Services account ID associated with the Storage Lens group that you're trying to retrieve the details for.
+    #[inline]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().account_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`CallError::modeled`](rt::CallError::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl rt::Future<Output = rt::CallResult<t::GetStorageLensGroupResult>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> rt::CallResult<t::GetStorageLensGroupResult> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetStorageLensGroupRequest,
+        t::GetStorageLensGroupResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }

@@ -183,18 +183,16 @@ impl ListAccessGrants {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -202,7 +200,7 @@ impl ListAccessGrants {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -257,18 +255,16 @@ impl ListAccessGrantsInstances {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsInstancesResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsInstancesResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsInstancesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -276,7 +272,7 @@ impl ListAccessGrantsInstances {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -341,18 +337,16 @@ impl ListAccessGrantsLocations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessGrantsLocationsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessGrantsLocationsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessGrantsLocationsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessGrantsLocationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -360,7 +354,7 @@ impl ListAccessGrantsLocations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -447,18 +441,16 @@ impl ListAccessPoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListAccessPointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListAccessPointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListAccessPointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -466,7 +458,7 @@ impl ListAccessPoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -532,12 +524,12 @@ impl ListAccessPointsForDirectoryBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsForDirectoryBucketsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult>,
     > {
         self.0.send()
     }
@@ -545,7 +537,7 @@ impl ListAccessPointsForDirectoryBuckets {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListAccessPointsForDirectoryBucketsResult, rt::Error> {
+    ) -> rt::CallResult<t::ListAccessPointsForDirectoryBucketsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -553,7 +545,7 @@ impl ListAccessPointsForDirectoryBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -635,12 +627,12 @@ impl ListAccessPointsForObjectLambda {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListAccessPointsForObjectLambdaResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListAccessPointsForObjectLambdaResult>,
     > {
         self.0.send()
     }
@@ -648,7 +640,7 @@ impl ListAccessPointsForObjectLambda {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListAccessPointsForObjectLambdaResult, rt::Error> {
+    ) -> rt::CallResult<t::ListAccessPointsForObjectLambdaResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -656,7 +648,7 @@ impl ListAccessPointsForObjectLambda {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -746,18 +738,16 @@ impl ListCallerAccessGrants {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListCallerAccessGrantsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListCallerAccessGrantsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListCallerAccessGrantsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListCallerAccessGrantsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -765,7 +755,7 @@ impl ListCallerAccessGrants {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -828,8 +818,8 @@ impl ListJobs {
     }
     /// The `List Jobs` request returns jobs that match the statuses listed in this element.
     #[inline]
-    pub fn job_statuses(mut self, value: Vec<t::JobStatus>) -> Self {
-        self.0.input_mut().job_statuses = Some(value);
+    pub fn job_statuses(mut self, value: impl rt::Items<t::JobStatus>) -> Self {
+        value.add_to(&mut self.0.input_mut().job_statuses);
         self
     }
     /// A pagination token to request the next page of results. Use the token that Amazon S3 returned in the `NextToken` element of the `ListJobsResult` from the previous `List Jobs` request.
@@ -845,16 +835,16 @@ impl ListJobs {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListJobsResult, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListJobsResult, e::ListJobsError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListJobsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListJobsResult, e::ListJobsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -862,7 +852,7 @@ impl ListJobs {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -927,20 +917,16 @@ impl ListMultiRegionAccessPoints {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListMultiRegionAccessPointsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListMultiRegionAccessPointsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListMultiRegionAccessPointsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListMultiRegionAccessPointsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -948,7 +934,7 @@ impl ListMultiRegionAccessPoints {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1015,18 +1001,16 @@ impl ListRegionalBuckets {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListRegionalBucketsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListRegionalBucketsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRegionalBucketsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListRegionalBucketsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1034,7 +1018,7 @@ impl ListRegionalBuckets {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1090,12 +1074,12 @@ impl ListStorageLensConfigurations {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStorageLensConfigurationsResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListStorageLensConfigurationsResult>,
     > {
         self.0.send()
     }
@@ -1103,7 +1087,7 @@ impl ListStorageLensConfigurations {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListStorageLensConfigurationsResult, rt::Error> {
+    ) -> rt::CallResult<t::ListStorageLensConfigurationsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1111,7 +1095,7 @@ impl ListStorageLensConfigurations {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1166,18 +1150,16 @@ impl ListStorageLensGroups {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListStorageLensGroupsResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListStorageLensGroupsResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListStorageLensGroupsResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListStorageLensGroupsResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1185,7 +1167,7 @@ impl ListStorageLensGroups {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -1250,18 +1232,16 @@ impl ListTagsForResource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForResourceResult, rt::Error>,
-    > {
+    ) -> impl rt::Future<Output = rt::CallResult<t::ListTagsForResourceResult>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForResourceResult, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::ListTagsForResourceResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -1269,7 +1249,7 @@ impl ListTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -63,17 +63,20 @@ impl SubmitMultiRegionAccessPointRoutes {
     }
     /// The different routes that make up the new route configuration. Active routes return a value of `100`, and passive routes return a value of `0`.
     #[inline]
-    pub fn route_updates(mut self, value: Vec<t::MultiRegionAccessPointRoute>) -> Self {
-        self.0.input_mut().route_updates = value;
+    pub fn route_updates(
+        mut self,
+        value: impl rt::Items<t::MultiRegionAccessPointRoute>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().route_updates);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SubmitMultiRegionAccessPointRoutesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SubmitMultiRegionAccessPointRoutesResult>,
     > {
         self.0.send()
     }
@@ -81,7 +84,7 @@ impl SubmitMultiRegionAccessPointRoutes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::SubmitMultiRegionAccessPointRoutesResult, rt::Error> {
+    ) -> rt::CallResult<t::SubmitMultiRegionAccessPointRoutesResult> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -89,7 +92,7 @@ impl SubmitMultiRegionAccessPointRoutes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -12,7 +12,8 @@ pub enum CreateBucketError {
     BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou),
 }
 rt::operation_errors!(
-    CreateBucketError, 0usize => BucketAlreadyExists(t::BucketAlreadyExists), 1usize =>
+    CreateBucketError in super::Exception, 0usize =>
+    BucketAlreadyExists(t::BucketAlreadyExists), 1usize =>
     BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou)
 );
 /// The modeled errors of [`CreateJob`](crate::client::CreateJob): match on `error.modeled::<CreateJobError>()`.
@@ -25,8 +26,9 @@ pub enum CreateJobError {
     InternalServiceException(t::InternalServiceException),
 }
 rt::operation_errors!(
-    CreateJobError, 0usize => TooManyRequestsException(t::TooManyRequestsException),
-    1usize => BadRequestException(t::BadRequestException), 2usize =>
+    CreateJobError in super::Exception, 0usize =>
+    TooManyRequestsException(t::TooManyRequestsException), 1usize =>
+    BadRequestException(t::BadRequestException), 2usize =>
     IdempotencyException(t::IdempotencyException), 3usize =>
     InternalServiceException(t::InternalServiceException)
 );

@@ -11,7 +11,7 @@ pub enum DeleteJobTaggingError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    DeleteJobTaggingError, 0usize =>
+    DeleteJobTaggingError in super::Exception, 0usize =>
     InternalServiceException(t::InternalServiceException), 1usize =>
     TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException)
@@ -26,7 +26,8 @@ pub enum DescribeJobError {
     InternalServiceException(t::InternalServiceException),
 }
 rt::operation_errors!(
-    DescribeJobError, 0usize => BadRequestException(t::BadRequestException), 1usize =>
+    DescribeJobError in super::Exception, 0usize =>
+    BadRequestException(t::BadRequestException), 1usize =>
     TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
     InternalServiceException(t::InternalServiceException)

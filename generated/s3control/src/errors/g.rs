@@ -11,8 +11,9 @@ pub enum GetJobTaggingError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    GetJobTaggingError, 0usize => InternalServiceException(t::InternalServiceException),
-    1usize => TooManyRequestsException(t::TooManyRequestsException), 2usize =>
+    GetJobTaggingError in super::Exception, 0usize =>
+    InternalServiceException(t::InternalServiceException), 1usize =>
+    TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException)
 );
 /// The modeled errors of [`GetPublicAccessBlock`](crate::client::GetPublicAccessBlock): match on `error.modeled::<GetPublicAccessBlockError>()`.
@@ -23,6 +24,6 @@ pub enum GetPublicAccessBlockError {
     NoSuchPublicAccessBlockConfiguration(t::NoSuchPublicAccessBlockConfiguration),
 }
 rt::operation_errors!(
-    GetPublicAccessBlockError, 0usize =>
+    GetPublicAccessBlockError in super::Exception, 0usize =>
     NoSuchPublicAccessBlockConfiguration(t::NoSuchPublicAccessBlockConfiguration)
 );

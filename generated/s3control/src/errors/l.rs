@@ -11,7 +11,8 @@ pub enum ListJobsError {
     InvalidNextTokenException(t::InvalidNextTokenException),
 }
 rt::operation_errors!(
-    ListJobsError, 0usize => InvalidRequestException(t::InvalidRequestException), 1usize
-    => InternalServiceException(t::InternalServiceException), 2usize =>
+    ListJobsError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
+    InternalServiceException(t::InternalServiceException), 2usize =>
     InvalidNextTokenException(t::InvalidNextTokenException)
 );

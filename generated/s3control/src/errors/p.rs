@@ -13,8 +13,9 @@ pub enum PutJobTaggingError {
     TooManyTagsException(t::TooManyTagsException),
 }
 rt::operation_errors!(
-    PutJobTaggingError, 0usize => InternalServiceException(t::InternalServiceException),
-    1usize => TooManyRequestsException(t::TooManyRequestsException), 2usize =>
+    PutJobTaggingError in super::Exception, 0usize =>
+    InternalServiceException(t::InternalServiceException), 1usize =>
+    TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
     TooManyTagsException(t::TooManyTagsException)
 );

@@ -12,8 +12,9 @@ pub enum UpdateJobPriorityError {
     InternalServiceException(t::InternalServiceException),
 }
 rt::operation_errors!(
-    UpdateJobPriorityError, 0usize => BadRequestException(t::BadRequestException), 1usize
-    => TooManyRequestsException(t::TooManyRequestsException), 2usize =>
+    UpdateJobPriorityError in super::Exception, 0usize =>
+    BadRequestException(t::BadRequestException), 1usize =>
+    TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
     InternalServiceException(t::InternalServiceException)
 );
@@ -28,8 +29,9 @@ pub enum UpdateJobStatusError {
     InternalServiceException(t::InternalServiceException),
 }
 rt::operation_errors!(
-    UpdateJobStatusError, 0usize => BadRequestException(t::BadRequestException), 1usize
-    => TooManyRequestsException(t::TooManyRequestsException), 2usize =>
+    UpdateJobStatusError in super::Exception, 0usize =>
+    BadRequestException(t::BadRequestException), 1usize =>
+    TooManyRequestsException(t::TooManyRequestsException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
     JobStatusException(t::JobStatusException), 4usize =>
     InternalServiceException(t::InternalServiceException)

@@ -67,12 +67,15 @@ impl AssociateCrossAccountReplica {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssociateCrossAccountReplicaResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AssociateCrossAccountReplicaResponse,
+            e::AssociateCrossAccountReplicaError,
+        >,
     > {
         self.0.send()
     }
@@ -80,7 +83,10 @@ impl AssociateCrossAccountReplica {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssociateCrossAccountReplicaResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::AssociateCrossAccountReplicaResponse,
+        e::AssociateCrossAccountReplicaError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -88,7 +94,7 @@ impl AssociateCrossAccountReplica {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -38,14 +38,14 @@ rt::operation_type!(
 impl BatchGetSecretValue {
     /// The ARN or names of the secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     #[inline]
-    pub fn secret_id_list(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secret_id_list = Some(value);
+    pub fn secret_id_list(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().secret_id_list);
         self
     }
     /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
+        value.add_to(&mut self.0.input_mut().filters);
         self
     }
     /// The number of results to include in the response.
@@ -61,18 +61,23 @@ impl BatchGetSecretValue {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::BatchGetSecretValueResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::BatchGetSecretValueResponse,
+            e::BatchGetSecretValueError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::BatchGetSecretValueResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::BatchGetSecretValueResponse, e::BatchGetSecretValueError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -80,7 +85,7 @@ impl BatchGetSecretValue {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

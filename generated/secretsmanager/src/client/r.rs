@@ -68,17 +68,20 @@ impl RemoveRegionsFromReplication {
     }
     /// The Regions of the replicas to remove.
     #[inline]
-    pub fn remove_replica_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_replica_regions = value;
+    pub fn remove_replica_regions(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().remove_replica_regions);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RemoveRegionsFromReplicationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::RemoveRegionsFromReplicationResponse,
+            e::RemoveRegionsFromReplicationError,
+        >,
     > {
         self.0.send()
     }
@@ -86,7 +89,10 @@ impl RemoveRegionsFromReplication {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::RemoveRegionsFromReplicationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::RemoveRegionsFromReplicationResponse,
+        e::RemoveRegionsFromReplicationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -94,7 +100,7 @@ impl RemoveRegionsFromReplication {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -145,8 +151,11 @@ impl ReplicateSecretToRegions {
     }
     /// A list of Regions in which to replicate the secret.
     #[inline]
-    pub fn add_replica_regions(mut self, value: Vec<t::ReplicaRegionType>) -> Self {
-        self.0.input_mut().add_replica_regions = value;
+    pub fn add_replica_regions(
+        mut self,
+        value: impl rt::Items<t::ReplicaRegionType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().add_replica_regions);
         self
     }
     /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
@@ -156,12 +165,15 @@ impl ReplicateSecretToRegions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReplicateSecretToRegionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ReplicateSecretToRegionsResponse,
+            e::ReplicateSecretToRegionsError,
+        >,
     > {
         self.0.send()
     }
@@ -169,7 +181,10 @@ impl ReplicateSecretToRegions {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ReplicateSecretToRegionsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ReplicateSecretToRegionsResponse,
+        e::ReplicateSecretToRegionsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -177,7 +192,7 @@ impl ReplicateSecretToRegions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -226,18 +241,20 @@ impl RestoreSecret {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RestoreSecretResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RestoreSecretResponse, e::RestoreSecretError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreSecretResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::RestoreSecretResponse, e::RestoreSecretError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -245,7 +262,7 @@ impl RestoreSecret {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -317,9 +334,9 @@ impl RotateSecret {
     #[inline]
     pub fn external_secret_rotation_metadata(
         mut self,
-        value: Vec<t::ExternalSecretRotationMetadataItem>,
+        value: impl rt::Items<t::ExternalSecretRotationMetadataItem>,
     ) -> Self {
-        self.0.input_mut().external_secret_rotation_metadata = Some(value);
+        value.add_to(&mut self.0.input_mut().external_secret_rotation_metadata);
         self
     }
     /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).
@@ -338,18 +355,20 @@ impl RotateSecret {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RotateSecretResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RotateSecretResponse, e::RotateSecretError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RotateSecretResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::RotateSecretResponse, e::RotateSecretError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -357,7 +376,7 @@ impl RotateSecret {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -49,12 +49,15 @@ impl StopReplicationToReplica {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StopReplicationToReplicaResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::StopReplicationToReplicaResponse,
+            e::StopReplicationToReplicaError,
+        >,
     > {
         self.0.send()
     }
@@ -62,7 +65,10 @@ impl StopReplicationToReplica {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::StopReplicationToReplicaResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::StopReplicationToReplicaResponse,
+        e::StopReplicationToReplicaError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -70,7 +76,7 @@ impl StopReplicationToReplica {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -18,7 +18,7 @@ pub enum AssociateCrossAccountReplicaError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    AssociateCrossAccountReplicaError, 0usize =>
+    AssociateCrossAccountReplicaError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>

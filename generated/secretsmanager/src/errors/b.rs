@@ -20,7 +20,7 @@ pub enum BatchGetSecretValueError {
     InvalidNextTokenException(t::InvalidNextTokenException),
 }
 rt::operation_errors!(
-    BatchGetSecretValueError, 0usize =>
+    BatchGetSecretValueError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>

@@ -16,7 +16,7 @@ pub enum CancelRotateSecretError {
     InvalidRequestException(t::InvalidRequestException),
 }
 rt::operation_errors!(
-    CancelRotateSecretError, 0usize =>
+    CancelRotateSecretError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InternalServiceError(t::InternalServiceError), 3usize =>
@@ -48,8 +48,9 @@ pub enum CreateSecretError {
     DecryptionFailure(t::DecryptionFailure),
 }
 rt::operation_errors!(
-    CreateSecretError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidRequestException(t::InvalidRequestException), 2usize =>
+    CreateSecretError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidRequestException(t::InvalidRequestException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     EncryptionFailure(t::EncryptionFailure), 4usize =>
     ResourceExistsException(t::ResourceExistsException), 5usize =>

@@ -16,7 +16,7 @@ pub enum DeleteResourcePolicyError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    DeleteResourcePolicyError, 0usize =>
+    DeleteResourcePolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServiceError(t::InternalServiceError), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>
@@ -36,8 +36,9 @@ pub enum DeleteSecretError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    DeleteSecretError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    DeleteSecretError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>
     InternalServiceError(t::InternalServiceError)
 );
@@ -53,7 +54,7 @@ pub enum DescribeSecretError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    DescribeSecretError, 0usize =>
+    DescribeSecretError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServiceError(t::InternalServiceError), 2usize =>
     InvalidParameterException(t::InvalidParameterException)
@@ -72,7 +73,7 @@ pub enum DisassociateCrossAccountReplicaError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    DisassociateCrossAccountReplicaError, 0usize =>
+    DisassociateCrossAccountReplicaError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>

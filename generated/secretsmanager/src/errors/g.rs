@@ -14,7 +14,7 @@ pub enum GetRandomPasswordError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    GetRandomPasswordError, 0usize =>
+    GetRandomPasswordError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InternalServiceError(t::InternalServiceError)
@@ -33,7 +33,7 @@ pub enum GetResourcePolicyError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    GetResourcePolicyError, 0usize =>
+    GetResourcePolicyError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InternalServiceError(t::InternalServiceError), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>
@@ -55,7 +55,7 @@ pub enum GetSecretValueError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    GetSecretValueError, 0usize =>
+    GetSecretValueError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>

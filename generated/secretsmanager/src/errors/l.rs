@@ -18,7 +18,7 @@ pub enum ListResourcePoliciesError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    ListResourcePoliciesError, 0usize =>
+    ListResourcePoliciesError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidNextTokenException(t::InvalidNextTokenException), 2usize =>
     InternalServiceError(t::InternalServiceError), 3usize =>
@@ -39,7 +39,7 @@ pub enum ListSecretVersionIdsError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    ListSecretVersionIdsError, 0usize =>
+    ListSecretVersionIdsError in super::Exception, 0usize =>
     InvalidNextTokenException(t::InvalidNextTokenException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InternalServiceError(t::InternalServiceError), 3usize =>
@@ -59,8 +59,9 @@ pub enum ListSecretsError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    ListSecretsError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidRequestException(t::InvalidRequestException), 2usize =>
+    ListSecretsError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidNextTokenException(t::InvalidNextTokenException), 3usize =>
     InternalServiceError(t::InternalServiceError)
 );

@@ -20,7 +20,7 @@ pub enum PutResourcePolicyError {
     PublicPolicyException(t::PublicPolicyException),
 }
 rt::operation_errors!(
-    PutResourcePolicyError, 0usize =>
+    PutResourcePolicyError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -50,7 +50,7 @@ pub enum PutSecretValueError {
     DecryptionFailure(t::DecryptionFailure),
 }
 rt::operation_errors!(
-    PutSecretValueError, 0usize =>
+    PutSecretValueError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>

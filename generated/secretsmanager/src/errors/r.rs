@@ -16,7 +16,7 @@ pub enum RemoveRegionsFromReplicationError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    RemoveRegionsFromReplicationError, 0usize =>
+    RemoveRegionsFromReplicationError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -36,7 +36,7 @@ pub enum ReplicateSecretToRegionsError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    ReplicateSecretToRegionsError, 0usize =>
+    ReplicateSecretToRegionsError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -56,7 +56,7 @@ pub enum RestoreSecretError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    RestoreSecretError, 0usize =>
+    RestoreSecretError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>
@@ -76,8 +76,9 @@ pub enum RotateSecretError {
     InvalidRequestException(t::InvalidRequestException),
 }
 rt::operation_errors!(
-    RotateSecretError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidParameterException(t::InvalidParameterException), 2usize =>
+    RotateSecretError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidParameterException(t::InvalidParameterException), 2usize =>
     InternalServiceError(t::InternalServiceError), 3usize =>
     InvalidRequestException(t::InvalidRequestException)
 );

@@ -16,7 +16,7 @@ pub enum StopReplicationToReplicaError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    StopReplicationToReplicaError, 0usize =>
+    StopReplicationToReplicaError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>

@@ -16,8 +16,9 @@ pub enum TagResourceError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => InvalidRequestException(t::InvalidRequestException), 2usize =>
+    TagResourceError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
     InternalServiceError(t::InternalServiceError)
 );

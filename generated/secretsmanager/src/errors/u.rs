@@ -16,7 +16,7 @@ pub enum UntagResourceError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidRequestException(t::InvalidRequestException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -48,8 +48,9 @@ pub enum UpdateSecretError {
     DecryptionFailure(t::DecryptionFailure),
 }
 rt::operation_errors!(
-    UpdateSecretError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidRequestException(t::InvalidRequestException), 2usize =>
+    UpdateSecretError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidRequestException(t::InvalidRequestException), 2usize =>
     LimitExceededException(t::LimitExceededException), 3usize =>
     EncryptionFailure(t::EncryptionFailure), 4usize =>
     ResourceExistsException(t::ResourceExistsException), 5usize =>
@@ -75,7 +76,7 @@ pub enum UpdateSecretVersionStageError {
     InternalServiceError(t::InternalServiceError),
 }
 rt::operation_errors!(
-    UpdateSecretVersionStageError, 0usize =>
+    UpdateSecretVersionStageError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     InvalidRequestException(t::InvalidRequestException), 3usize =>

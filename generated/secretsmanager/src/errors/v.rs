@@ -18,7 +18,7 @@ pub enum ValidateResourcePolicyError {
     InvalidRequestException(t::InvalidRequestException),
 }
 rt::operation_errors!(
-    ValidateResourcePolicyError, 0usize =>
+    ValidateResourcePolicyError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>

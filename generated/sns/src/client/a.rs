@@ -42,27 +42,27 @@ impl AddPermission {
     }
     /// The Amazon Web Services account IDs of the users (principals) who will be given access to the specified actions. The users must have Amazon Web Services account, but do not need to be signed up for this service.
     #[inline]
-    pub fn aws_account_id(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().aws_account_id = value;
+    pub fn aws_account_id(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().aws_account_id);
         self
     }
     /// The action you want to allow for the specified principal(s).
     #[inline]
-    pub fn action_name(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().action_name = value;
+    pub fn action_name(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().action_name);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::AddPermissionError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::AddPermissionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -70,7 +70,7 @@ impl AddPermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -83,12 +83,15 @@ impl CheckIfPhoneNumberIsOptedOut {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CheckIfPhoneNumberIsOptedOutResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CheckIfPhoneNumberIsOptedOutResponse,
+            e::CheckIfPhoneNumberIsOptedOutError,
+        >,
     > {
         self.0.send()
     }
@@ -96,7 +99,10 @@ impl CheckIfPhoneNumberIsOptedOut {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CheckIfPhoneNumberIsOptedOutResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CheckIfPhoneNumberIsOptedOutResponse,
+        e::CheckIfPhoneNumberIsOptedOutError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -104,7 +110,7 @@ impl CheckIfPhoneNumberIsOptedOut {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -161,18 +167,23 @@ impl ConfirmSubscription {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ConfirmSubscriptionResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ConfirmSubscriptionResponse,
+            e::ConfirmSubscriptionError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ConfirmSubscriptionResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ConfirmSubscriptionResponse, e::ConfirmSubscriptionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -180,7 +191,7 @@ impl ConfirmSubscription {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -246,17 +257,20 @@ impl CreatePlatformApplication {
     }
     /// For a list of attributes, see [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html) .
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = value;
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreatePlatformApplicationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreatePlatformApplicationResponse,
+            e::CreatePlatformApplicationError,
+        >,
     > {
         self.0.send()
     }
@@ -264,7 +278,10 @@ impl CreatePlatformApplication {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreatePlatformApplicationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreatePlatformApplicationResponse,
+        e::CreatePlatformApplicationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -272,7 +289,7 @@ impl CreatePlatformApplication {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -332,23 +349,28 @@ impl CreatePlatformEndpoint {
     }
     /// For a list of attributes, see [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html) .
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = Some(value);
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateEndpointResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateEndpointResponse,
+            e::CreatePlatformEndpointError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateEndpointResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateEndpointResponse, e::CreatePlatformEndpointError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -356,7 +378,7 @@ impl CreatePlatformEndpoint {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -410,12 +432,15 @@ impl CreateSmsSandboxPhoneNumber {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateSmsSandboxPhoneNumberResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateSmsSandboxPhoneNumberResult,
+            e::CreateSmsSandboxPhoneNumberError,
+        >,
     > {
         self.0.send()
     }
@@ -423,7 +448,10 @@ impl CreateSmsSandboxPhoneNumber {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateSmsSandboxPhoneNumberResult, rt::Error> {
+    ) -> rt::CallResult<
+        t::CreateSmsSandboxPhoneNumberResult,
+        e::CreateSmsSandboxPhoneNumberError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -431,7 +459,7 @@ impl CreateSmsSandboxPhoneNumber {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -473,14 +501,14 @@ impl CreateTopic {
     }
     /// A map of attributes with their corresponding values.
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = Some(value);
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// The list of tags to add to a new topic.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
@@ -490,18 +518,20 @@ impl CreateTopic {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTopicResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTopicResponse, e::CreateTopicError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTopicResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateTopicResponse, e::CreateTopicError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -509,7 +539,7 @@ impl CreateTopic {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -92,18 +92,26 @@ impl GetDataProtectionPolicy {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetDataProtectionPolicyResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetDataProtectionPolicyResponse,
+            e::GetDataProtectionPolicyError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetDataProtectionPolicyResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetDataProtectionPolicyResponse,
+        e::GetDataProtectionPolicyError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -111,7 +119,7 @@ impl GetDataProtectionPolicy {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -157,18 +165,26 @@ impl GetEndpointAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetEndpointAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetEndpointAttributesResponse,
+            e::GetEndpointAttributesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEndpointAttributesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::GetEndpointAttributesResponse,
+        e::GetEndpointAttributesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -176,7 +192,7 @@ impl GetEndpointAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -222,12 +238,15 @@ impl GetPlatformApplicationAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetPlatformApplicationAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetPlatformApplicationAttributesResponse,
+            e::GetPlatformApplicationAttributesError,
+        >,
     > {
         self.0.send()
     }
@@ -235,7 +254,10 @@ impl GetPlatformApplicationAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetPlatformApplicationAttributesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::GetPlatformApplicationAttributesResponse,
+        e::GetPlatformApplicationAttributesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -243,7 +265,7 @@ impl GetPlatformApplicationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -285,23 +307,25 @@ rt::operation_type!(
 impl GetSmsAttributes {
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
     #[inline]
-    pub fn attributes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().attributes = Some(value);
+    pub fn attributes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSmsAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetSmsAttributesResponse, e::GetSmsAttributesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSmsAttributesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetSmsAttributesResponse, e::GetSmsAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -309,7 +333,7 @@ impl GetSmsAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -351,12 +375,15 @@ rt::operation_type!(
 );
 impl GetSmsSandboxAccountStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSmsSandboxAccountStatusResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetSmsSandboxAccountStatusResult,
+            e::GetSmsSandboxAccountStatusError,
+        >,
     > {
         self.0.send()
     }
@@ -364,7 +391,10 @@ impl GetSmsSandboxAccountStatus {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetSmsSandboxAccountStatusResult, rt::Error> {
+    ) -> rt::CallResult<
+        t::GetSmsSandboxAccountStatusResult,
+        e::GetSmsSandboxAccountStatusError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -372,7 +402,7 @@ impl GetSmsSandboxAccountStatus {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -418,12 +448,15 @@ impl GetSubscriptionAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetSubscriptionAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetSubscriptionAttributesResponse,
+            e::GetSubscriptionAttributesError,
+        >,
     > {
         self.0.send()
     }
@@ -431,7 +464,10 @@ impl GetSubscriptionAttributes {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetSubscriptionAttributesResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::GetSubscriptionAttributesResponse,
+        e::GetSubscriptionAttributesError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -439,7 +475,7 @@ impl GetSubscriptionAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -484,18 +520,23 @@ impl GetTopicAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetTopicAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::GetTopicAttributesResponse,
+            e::GetTopicAttributesError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetTopicAttributesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetTopicAttributesResponse, e::GetTopicAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -503,7 +544,7 @@ impl GetTopicAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -117,12 +117,15 @@ impl ListEndpointsByPlatformApplication {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListEndpointsByPlatformApplicationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListEndpointsByPlatformApplicationResponse,
+            e::ListEndpointsByPlatformApplicationError,
+        >,
     > {
         self.0.send()
     }
@@ -130,7 +133,10 @@ impl ListEndpointsByPlatformApplication {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListEndpointsByPlatformApplicationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListEndpointsByPlatformApplicationResponse,
+        e::ListEndpointsByPlatformApplicationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -138,7 +144,7 @@ impl ListEndpointsByPlatformApplication {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -203,18 +209,26 @@ impl ListOriginationNumbers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListOriginationNumbersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListOriginationNumbersResult,
+            e::ListOriginationNumbersError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListOriginationNumbersResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<
+        t::ListOriginationNumbersResult,
+        e::ListOriginationNumbersError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -222,7 +236,7 @@ impl ListOriginationNumbers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -283,12 +297,15 @@ impl ListPhoneNumbersOptedOut {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPhoneNumbersOptedOutResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListPhoneNumbersOptedOutResponse,
+            e::ListPhoneNumbersOptedOutError,
+        >,
     > {
         self.0.send()
     }
@@ -296,7 +313,10 @@ impl ListPhoneNumbersOptedOut {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListPhoneNumbersOptedOutResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListPhoneNumbersOptedOutResponse,
+        e::ListPhoneNumbersOptedOutError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -304,7 +324,7 @@ impl ListPhoneNumbersOptedOut {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -365,12 +385,15 @@ impl ListPlatformApplications {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListPlatformApplicationsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListPlatformApplicationsResponse,
+            e::ListPlatformApplicationsError,
+        >,
     > {
         self.0.send()
     }
@@ -378,7 +401,10 @@ impl ListPlatformApplications {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListPlatformApplicationsResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListPlatformApplicationsResponse,
+        e::ListPlatformApplicationsError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -386,7 +412,7 @@ impl ListPlatformApplications {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -453,12 +479,15 @@ impl ListSmsSandboxPhoneNumbers {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSmsSandboxPhoneNumbersResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSmsSandboxPhoneNumbersResult,
+            e::ListSmsSandboxPhoneNumbersError,
+        >,
     > {
         self.0.send()
     }
@@ -466,7 +495,10 @@ impl ListSmsSandboxPhoneNumbers {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListSmsSandboxPhoneNumbersResult, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListSmsSandboxPhoneNumbersResult,
+        e::ListSmsSandboxPhoneNumbersError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -474,7 +506,7 @@ impl ListSmsSandboxPhoneNumbers {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -534,18 +566,20 @@ impl ListSubscriptions {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSubscriptionsResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListSubscriptionsResponse, e::ListSubscriptionsError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSubscriptionsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListSubscriptionsResponse, e::ListSubscriptionsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -553,7 +587,7 @@ impl ListSubscriptions {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -620,12 +654,15 @@ impl ListSubscriptionsByTopic {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListSubscriptionsByTopicResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListSubscriptionsByTopicResponse,
+            e::ListSubscriptionsByTopicError,
+        >,
     > {
         self.0.send()
     }
@@ -633,7 +670,10 @@ impl ListSubscriptionsByTopic {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ListSubscriptionsByTopicResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::ListSubscriptionsByTopicResponse,
+        e::ListSubscriptionsByTopicError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -641,7 +681,7 @@ impl ListSubscriptionsByTopic {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -699,18 +739,23 @@ impl ListTagsForResource {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ListTagsForResourceResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ListTagsForResourceResponse,
+            e::ListTagsForResourceError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTagsForResourceResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTagsForResourceResponse, e::ListTagsForResourceError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -718,7 +763,7 @@ impl ListTagsForResource {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -761,16 +806,20 @@ impl ListTopics {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::ListTopicsResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ListTopicsResponse, e::ListTopicsError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ListTopicsResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ListTopicsResponse, e::ListTopicsError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -778,7 +827,7 @@ impl ListTopics {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

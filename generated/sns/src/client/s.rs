@@ -79,21 +79,25 @@ impl SetEndpointAttributes {
     }
     /// A map of the endpoint attributes. Attributes in this map include the following:
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = value;
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SetEndpointAttributesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::SetEndpointAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -101,7 +105,7 @@ impl SetEndpointAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -147,21 +151,25 @@ impl SetPlatformApplicationAttributes {
     }
     /// A map of the platform application attributes. Attributes in this map include the following:
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = value;
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SetPlatformApplicationAttributesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::SetPlatformApplicationAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -169,7 +177,7 @@ impl SetPlatformApplicationAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -213,23 +221,25 @@ rt::operation_type!(
 impl SetSmsAttributes {
     /// The default settings for sending SMS messages from your Amazon Web Services account. You can set values for the following attribute names:
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = value;
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SetSmsAttributesResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SetSmsAttributesResponse, e::SetSmsAttributesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SetSmsAttributesResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SetSmsAttributesResponse, e::SetSmsAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -237,7 +247,7 @@ impl SetSmsAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -294,16 +304,20 @@ impl SetSubscriptionAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::SetSubscriptionAttributesError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::SetSubscriptionAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -311,7 +325,7 @@ impl SetSubscriptionAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -366,16 +380,16 @@ impl SetTopicAttributes {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetTopicAttributesError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetTopicAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -383,7 +397,7 @@ impl SetTopicAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -436,8 +450,8 @@ impl Subscribe {
     }
     /// A map of attributes with their corresponding values.
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().attributes = Some(value);
+    pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.
@@ -447,16 +461,20 @@ impl Subscribe {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::SubscribeResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SubscribeResponse, e::SubscribeError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SubscribeResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SubscribeResponse, e::SubscribeError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -464,7 +482,7 @@ impl Subscribe {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

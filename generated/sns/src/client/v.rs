@@ -48,12 +48,15 @@ impl VerifySmsSandboxPhoneNumber {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::VerifySmsSandboxPhoneNumberResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::VerifySmsSandboxPhoneNumberResult,
+            e::VerifySmsSandboxPhoneNumberError,
+        >,
     > {
         self.0.send()
     }
@@ -61,7 +64,10 @@ impl VerifySmsSandboxPhoneNumber {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::VerifySmsSandboxPhoneNumberResult, rt::Error> {
+    ) -> rt::CallResult<
+        t::VerifySmsSandboxPhoneNumberResult,
+        e::VerifySmsSandboxPhoneNumberError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -69,7 +75,7 @@ impl VerifySmsSandboxPhoneNumber {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

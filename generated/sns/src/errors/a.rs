@@ -16,7 +16,7 @@ pub enum AddPermissionError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    AddPermissionError, 0usize =>
+    AddPermissionError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>

@@ -16,7 +16,7 @@ pub enum CheckIfPhoneNumberIsOptedOutError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    CheckIfPhoneNumberIsOptedOutError, 0usize =>
+    CheckIfPhoneNumberIsOptedOutError in super::Exception, 0usize =>
     ThrottledException(t::ThrottledException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -42,7 +42,7 @@ pub enum ConfirmSubscriptionError {
     ReplayLimitExceededException(t::ReplayLimitExceededException),
 }
 rt::operation_errors!(
-    ConfirmSubscriptionError, 0usize =>
+    ConfirmSubscriptionError in super::Exception, 0usize =>
     SubscriptionLimitExceededException(t::SubscriptionLimitExceededException), 1usize =>
     InvalidParameterException(t::InvalidParameterException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
@@ -63,7 +63,7 @@ pub enum CreatePlatformApplicationError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    CreatePlatformApplicationError, 0usize =>
+    CreatePlatformApplicationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
@@ -82,7 +82,7 @@ pub enum CreatePlatformEndpointError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    CreatePlatformEndpointError, 0usize =>
+    CreatePlatformEndpointError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -106,7 +106,7 @@ pub enum CreateSmsSandboxPhoneNumberError {
     ThrottledException(t::ThrottledException),
 }
 rt::operation_errors!(
-    CreateSmsSandboxPhoneNumberError, 0usize =>
+    CreateSmsSandboxPhoneNumberError in super::Exception, 0usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -138,8 +138,9 @@ pub enum CreateTopicError {
     ConcurrentAccessException(t::ConcurrentAccessException),
 }
 rt::operation_errors!(
-    CreateTopicError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => TopicLimitExceededException(t::TopicLimitExceededException), 2usize =>
+    CreateTopicError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    TopicLimitExceededException(t::TopicLimitExceededException), 2usize =>
     InternalErrorException(t::InternalErrorException), 3usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 4usize =>
     InvalidSecurityException(t::InvalidSecurityException), 5usize =>

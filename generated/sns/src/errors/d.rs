@@ -14,7 +14,7 @@ pub enum DeleteEndpointError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    DeleteEndpointError, 0usize =>
+    DeleteEndpointError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
@@ -31,7 +31,7 @@ pub enum DeletePlatformApplicationError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    DeletePlatformApplicationError, 0usize =>
+    DeletePlatformApplicationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
@@ -54,7 +54,7 @@ pub enum DeleteSmsSandboxPhoneNumberError {
     ThrottledException(t::ThrottledException),
 }
 rt::operation_errors!(
-    DeleteSmsSandboxPhoneNumberError, 0usize =>
+    DeleteSmsSandboxPhoneNumberError in super::Exception, 0usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -84,8 +84,9 @@ pub enum DeleteTopicError {
     ConcurrentAccessException(t::ConcurrentAccessException),
 }
 rt::operation_errors!(
-    DeleteTopicError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidStateException(t::InvalidStateException), 2usize =>
+    DeleteTopicError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidStateException(t::InvalidStateException), 2usize =>
     InternalErrorException(t::InternalErrorException), 3usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 4usize =>
     NotFoundException(t::NotFoundException), 5usize =>

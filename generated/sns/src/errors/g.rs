@@ -18,7 +18,7 @@ pub enum GetDataProtectionPolicyError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    GetDataProtectionPolicyError, 0usize =>
+    GetDataProtectionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
@@ -39,7 +39,7 @@ pub enum GetEndpointAttributesError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    GetEndpointAttributesError, 0usize =>
+    GetEndpointAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -59,7 +59,7 @@ pub enum GetPlatformApplicationAttributesError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    GetPlatformApplicationAttributesError, 0usize =>
+    GetPlatformApplicationAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -79,7 +79,8 @@ pub enum GetSmsAttributesError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    GetSmsAttributesError, 0usize => ThrottledException(t::ThrottledException), 1usize =>
+    GetSmsAttributesError in super::Exception, 0usize =>
+    ThrottledException(t::ThrottledException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
     InvalidParameterException(t::InvalidParameterException)
@@ -96,7 +97,7 @@ pub enum GetSmsSandboxAccountStatusError {
     ThrottledException(t::ThrottledException),
 }
 rt::operation_errors!(
-    GetSmsSandboxAccountStatusError, 0usize =>
+    GetSmsSandboxAccountStatusError in super::Exception, 0usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     ThrottledException(t::ThrottledException)
@@ -115,7 +116,7 @@ pub enum GetSubscriptionAttributesError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    GetSubscriptionAttributesError, 0usize =>
+    GetSubscriptionAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
@@ -137,7 +138,7 @@ pub enum GetTopicAttributesError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    GetTopicAttributesError, 0usize =>
+    GetTopicAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>

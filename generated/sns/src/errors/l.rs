@@ -16,7 +16,7 @@ pub enum ListEndpointsByPlatformApplicationError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    ListEndpointsByPlatformApplicationError, 0usize =>
+    ListEndpointsByPlatformApplicationError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -38,7 +38,7 @@ pub enum ListOriginationNumbersError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    ListOriginationNumbersError, 0usize =>
+    ListOriginationNumbersError in super::Exception, 0usize =>
     InternalErrorException(t::InternalErrorException), 1usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 2usize =>
     ThrottledException(t::ThrottledException), 3usize =>
@@ -59,8 +59,9 @@ pub enum ListPhoneNumbersOptedOutError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    ListPhoneNumbersOptedOutError, 0usize => ThrottledException(t::ThrottledException),
-    1usize => InternalErrorException(t::InternalErrorException), 2usize =>
+    ListPhoneNumbersOptedOutError in super::Exception, 0usize =>
+    ThrottledException(t::ThrottledException), 1usize =>
+    InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
     InvalidParameterException(t::InvalidParameterException)
 );
@@ -76,7 +77,7 @@ pub enum ListPlatformApplicationsError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    ListPlatformApplicationsError, 0usize =>
+    ListPlatformApplicationsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
@@ -97,7 +98,7 @@ pub enum ListSmsSandboxPhoneNumbersError {
     ThrottledException(t::ThrottledException),
 }
 rt::operation_errors!(
-    ListSmsSandboxPhoneNumbersError, 0usize =>
+    ListSmsSandboxPhoneNumbersError in super::Exception, 0usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -116,7 +117,7 @@ pub enum ListSubscriptionsError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    ListSubscriptionsError, 0usize =>
+    ListSubscriptionsError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
@@ -135,7 +136,7 @@ pub enum ListSubscriptionsByTopicError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    ListSubscriptionsByTopicError, 0usize =>
+    ListSubscriptionsByTopicError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
@@ -157,7 +158,7 @@ pub enum ListTagsForResourceError {
     ConcurrentAccessException(t::ConcurrentAccessException),
 }
 rt::operation_errors!(
-    ListTagsForResourceError, 0usize =>
+    ListTagsForResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     TagPolicyException(t::TagPolicyException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>
@@ -176,7 +177,8 @@ pub enum ListTopicsError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    ListTopicsError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InternalErrorException(t::InternalErrorException), 2usize =>
+    ListTopicsError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException)
 );

@@ -16,7 +16,8 @@ pub enum OptInPhoneNumberError {
     InvalidParameterException(t::InvalidParameterException),
 }
 rt::operation_errors!(
-    OptInPhoneNumberError, 0usize => ThrottledException(t::ThrottledException), 1usize =>
+    OptInPhoneNumberError in super::Exception, 0usize =>
+    ThrottledException(t::ThrottledException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
     InvalidParameterException(t::InvalidParameterException)

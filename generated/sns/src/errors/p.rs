@@ -38,9 +38,10 @@ pub enum PublishError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    PublishError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => InternalErrorException(t::InternalErrorException), 3usize =>
+    PublishError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    InternalErrorException(t::InternalErrorException), 3usize =>
     NotFoundException(t::NotFoundException), 4usize =>
     EndpointDisabledException(t::EndpointDisabledException), 5usize =>
     PlatformApplicationDisabledException(t::PlatformApplicationDisabledException), 6usize
@@ -100,9 +101,10 @@ pub enum PublishBatchError {
     ValidationException(t::ValidationException),
 }
 rt::operation_errors!(
-    PublishBatchError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => InternalErrorException(t::InternalErrorException), 3usize =>
+    PublishBatchError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InvalidParameterValueException(t::InvalidParameterValueException), 2usize =>
+    InternalErrorException(t::InternalErrorException), 3usize =>
     NotFoundException(t::NotFoundException), 4usize =>
     EndpointDisabledException(t::EndpointDisabledException), 5usize =>
     PlatformApplicationDisabledException(t::PlatformApplicationDisabledException), 6usize
@@ -137,7 +139,7 @@ pub enum PutDataProtectionPolicyError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    PutDataProtectionPolicyError, 0usize =>
+    PutDataProtectionPolicyError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>

@@ -16,7 +16,7 @@ pub enum RemovePermissionError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    RemovePermissionError, 0usize =>
+    RemovePermissionError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>

@@ -16,7 +16,7 @@ pub enum SetEndpointAttributesError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    SetEndpointAttributesError, 0usize =>
+    SetEndpointAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -36,7 +36,7 @@ pub enum SetPlatformApplicationAttributesError {
     NotFoundException(t::NotFoundException),
 }
 rt::operation_errors!(
-    SetPlatformApplicationAttributesError, 0usize =>
+    SetPlatformApplicationAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
@@ -56,7 +56,7 @@ pub enum SetSmsAttributesError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    SetSmsAttributesError, 0usize =>
+    SetSmsAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     ThrottledException(t::ThrottledException), 2usize =>
     InternalErrorException(t::InternalErrorException), 3usize =>
@@ -80,7 +80,7 @@ pub enum SetSubscriptionAttributesError {
     AuthorizationErrorException(t::AuthorizationErrorException),
 }
 rt::operation_errors!(
-    SetSubscriptionAttributesError, 0usize =>
+    SetSubscriptionAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     FilterPolicyLimitExceededException(t::FilterPolicyLimitExceededException), 2usize =>
     ReplayLimitExceededException(t::ReplayLimitExceededException), 3usize =>
@@ -104,7 +104,7 @@ pub enum SetTopicAttributesError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    SetTopicAttributesError, 0usize =>
+    SetTopicAttributesError in super::Exception, 0usize =>
     InvalidParameterException(t::InvalidParameterException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     NotFoundException(t::NotFoundException), 3usize =>
@@ -133,7 +133,7 @@ pub enum SubscribeError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    SubscribeError, 0usize =>
+    SubscribeError in super::Exception, 0usize =>
     SubscriptionLimitExceededException(t::SubscriptionLimitExceededException), 1usize =>
     FilterPolicyLimitExceededException(t::FilterPolicyLimitExceededException), 2usize =>
     ReplayLimitExceededException(t::ReplayLimitExceededException), 3usize =>

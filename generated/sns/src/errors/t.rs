@@ -22,8 +22,9 @@ pub enum TagResourceError {
     ConcurrentAccessException(t::ConcurrentAccessException),
 }
 rt::operation_errors!(
-    TagResourceError, 0usize => ResourceNotFoundException(t::ResourceNotFoundException),
-    1usize => TagLimitExceededException(t::TagLimitExceededException), 2usize =>
+    TagResourceError in super::Exception, 0usize =>
+    ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
+    TagLimitExceededException(t::TagLimitExceededException), 2usize =>
     StaleTagException(t::StaleTagException), 3usize =>
     TagPolicyException(t::TagPolicyException), 4usize =>
     InvalidParameterException(t::InvalidParameterException), 5usize =>

@@ -18,8 +18,9 @@ pub enum UnsubscribeError {
     InvalidSecurityException(t::InvalidSecurityException),
 }
 rt::operation_errors!(
-    UnsubscribeError, 0usize => InvalidParameterException(t::InvalidParameterException),
-    1usize => InternalErrorException(t::InternalErrorException), 2usize =>
+    UnsubscribeError in super::Exception, 0usize =>
+    InvalidParameterException(t::InvalidParameterException), 1usize =>
+    InternalErrorException(t::InternalErrorException), 2usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 3usize =>
     NotFoundException(t::NotFoundException), 4usize =>
     InvalidSecurityException(t::InvalidSecurityException)
@@ -44,7 +45,7 @@ pub enum UntagResourceError {
     ConcurrentAccessException(t::ConcurrentAccessException),
 }
 rt::operation_errors!(
-    UntagResourceError, 0usize =>
+    UntagResourceError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     TagLimitExceededException(t::TagLimitExceededException), 2usize =>
     StaleTagException(t::StaleTagException), 3usize =>

@@ -20,7 +20,7 @@ pub enum VerifySmsSandboxPhoneNumberError {
     ThrottledException(t::ThrottledException),
 }
 rt::operation_errors!(
-    VerifySmsSandboxPhoneNumberError, 0usize =>
+    VerifySmsSandboxPhoneNumberError in super::Exception, 0usize =>
     AuthorizationErrorException(t::AuthorizationErrorException), 1usize =>
     InternalErrorException(t::InternalErrorException), 2usize =>
     InvalidParameterException(t::InvalidParameterException), 3usize =>

@@ -185,7 +185,7 @@ impl Topic {
     pub fn arn(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Attributes` attribute, loaded on first use.
+    /// The `Attributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attributes(
         &self,

@@ -66,18 +66,23 @@ impl CancelMessageMoveTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CancelMessageMoveTaskResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CancelMessageMoveTaskResult,
+            e::CancelMessageMoveTaskError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CancelMessageMoveTaskResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CancelMessageMoveTaskResult, e::CancelMessageMoveTaskError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -85,7 +90,7 @@ impl CancelMessageMoveTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -162,16 +167,20 @@ impl ChangeMessageVisibility {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<rt::Unit, e::ChangeMessageVisibilityError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<rt::Unit, e::ChangeMessageVisibilityError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -179,7 +188,7 @@ impl ChangeMessageVisibility {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -230,18 +239,21 @@ impl ChangeMessageVisibilityBatch {
     #[inline]
     pub fn entries(
         mut self,
-        value: Vec<t::ChangeMessageVisibilityBatchRequestEntry>,
+        value: impl rt::Items<t::ChangeMessageVisibilityBatchRequestEntry>,
     ) -> Self {
-        self.0.input_mut().entries = value;
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ChangeMessageVisibilityBatchResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::ChangeMessageVisibilityBatchResult,
+            e::ChangeMessageVisibilityBatchError,
+        >,
     > {
         self.0.send()
     }
@@ -249,7 +261,10 @@ impl ChangeMessageVisibilityBatch {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::ChangeMessageVisibilityBatchResult, rt::Error> {
+    ) -> rt::CallResult<
+        t::ChangeMessageVisibilityBatchResult,
+        e::ChangeMessageVisibilityBatchError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -257,7 +272,7 @@ impl ChangeMessageVisibilityBatch {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -316,27 +331,34 @@ impl CreateQueue {
     }
     /// A map of attributes with their corresponding values.
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<t::QueueAttributeName, String>) -> Self {
-        self.0.input_mut().attributes = Some(value);
+    pub fn attributes(
+        mut self,
+        value: impl rt::Entries<t::QueueAttributeName, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     #[inline]
-    pub fn tags(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::CreateQueueResult, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateQueueResult, e::CreateQueueError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateQueueResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateQueueResult, e::CreateQueueError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -344,7 +366,7 @@ impl CreateQueue {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

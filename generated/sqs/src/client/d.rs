@@ -57,16 +57,16 @@ impl DeleteMessage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteMessageError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteMessageError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -74,7 +74,7 @@ impl DeleteMessage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -118,23 +118,28 @@ impl DeleteMessageBatch {
     }
     /// Lists the receipt handles for the messages to be deleted.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::DeleteMessageBatchRequestEntry>) -> Self {
-        self.0.input_mut().entries = value;
+    pub fn entries(
+        mut self,
+        value: impl rt::Items<t::DeleteMessageBatchRequestEntry>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DeleteMessageBatchResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::DeleteMessageBatchResult, e::DeleteMessageBatchError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteMessageBatchResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::DeleteMessageBatchResult, e::DeleteMessageBatchError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -142,7 +147,7 @@ impl DeleteMessageBatch {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -192,16 +197,16 @@ impl DeleteQueue {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::DeleteQueueError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::DeleteQueueError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -209,7 +214,7 @@ impl DeleteQueue {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

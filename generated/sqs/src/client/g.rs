@@ -47,23 +47,28 @@ impl GetQueueAttributes {
     }
     /// A list of attributes for which to retrieve information.
     #[inline]
-    pub fn attribute_names(mut self, value: Vec<t::QueueAttributeName>) -> Self {
-        self.0.input_mut().attribute_names = Some(value);
+    pub fn attribute_names(
+        mut self,
+        value: impl rt::Items<t::QueueAttributeName>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_names);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::GetQueueAttributesResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetQueueAttributesResult, e::GetQueueAttributesError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetQueueAttributesResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetQueueAttributesResult, e::GetQueueAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -71,7 +76,7 @@ impl GetQueueAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -120,16 +125,20 @@ impl GetQueueUrl {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::GetQueueUrlResult, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::GetQueueUrlResult, e::GetQueueUrlError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetQueueUrlResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::GetQueueUrlResult, e::GetQueueUrlError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -137,7 +146,7 @@ impl GetQueueUrl {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -66,23 +66,26 @@ impl ReceiveMessage {
     )]
     #[allow(deprecated)]
     #[inline]
-    pub fn attribute_names(mut self, value: Vec<t::QueueAttributeName>) -> Self {
-        self.0.input_mut().attribute_names = Some(value);
+    pub fn attribute_names(
+        mut self,
+        value: impl rt::Items<t::QueueAttributeName>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attribute_names);
         self
     }
     /// A list of attributes that need to be returned along with each message. These attributes include:
     #[inline]
     pub fn message_system_attribute_names(
         mut self,
-        value: Vec<t::MessageSystemAttributeName>,
+        value: impl rt::Items<t::MessageSystemAttributeName>,
     ) -> Self {
-        self.0.input_mut().message_system_attribute_names = Some(value);
+        value.add_to(&mut self.0.input_mut().message_system_attribute_names);
         self
     }
     /// The name of the message attribute, where *N* is the index.
     #[inline]
-    pub fn message_attribute_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().message_attribute_names = Some(value);
+    pub fn message_attribute_names(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().message_attribute_names);
         self
     }
     /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.
@@ -110,18 +113,20 @@ impl ReceiveMessage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::ReceiveMessageResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::ReceiveMessageResult, e::ReceiveMessageError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::ReceiveMessageResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::ReceiveMessageResult, e::ReceiveMessageError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -129,7 +134,7 @@ impl ReceiveMessage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -180,16 +185,16 @@ impl RemovePermission {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::RemovePermissionError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::RemovePermissionError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -197,7 +202,7 @@ impl RemovePermission {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -75,21 +75,21 @@ impl SendMessage {
     #[inline]
     pub fn message_attributes(
         mut self,
-        value: rt::Map<String, t::MessageAttributeValue>,
+        value: impl rt::Entries<String, t::MessageAttributeValue>,
     ) -> Self {
-        self.0.input_mut().message_attributes = Some(value);
+        value.add_to(&mut self.0.input_mut().message_attributes);
         self
     }
     /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`, and `Value`.
     #[inline]
     pub fn message_system_attributes(
         mut self,
-        value: rt::Map<
+        value: impl rt::Entries<
             t::MessageSystemAttributeNameForSends,
             t::MessageSystemAttributeValue,
         >,
     ) -> Self {
-        self.0.input_mut().message_system_attributes = Some(value);
+        value.add_to(&mut self.0.input_mut().message_system_attributes);
         self
     }
     /// This parameter applies only to FIFO (first-in-first-out) queues.
@@ -105,16 +105,20 @@ impl SendMessage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::SendMessageResult, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SendMessageResult, e::SendMessageError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SendMessageResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SendMessageResult, e::SendMessageError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -122,7 +126,7 @@ impl SendMessage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -176,23 +180,28 @@ impl SendMessageBatch {
     }
     /// A list of `SendMessageBatchRequestEntry` items.
     #[inline]
-    pub fn entries(mut self, value: Vec<t::SendMessageBatchRequestEntry>) -> Self {
-        self.0.input_mut().entries = value;
+    pub fn entries(
+        mut self,
+        value: impl rt::Items<t::SendMessageBatchRequestEntry>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().entries);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::SendMessageBatchResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::SendMessageBatchResult, e::SendMessageBatchError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::SendMessageBatchResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::SendMessageBatchResult, e::SendMessageBatchError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -200,7 +209,7 @@ impl SendMessageBatch {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -250,21 +259,24 @@ impl SetQueueAttributes {
     }
     /// A map of attributes to set.
     #[inline]
-    pub fn attributes(mut self, value: rt::Map<t::QueueAttributeName, String>) -> Self {
-        self.0.input_mut().attributes = value;
+    pub fn attributes(
+        mut self,
+        value: impl rt::Entries<t::QueueAttributeName, String>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().attributes);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<rt::Unit, e::SetQueueAttributesError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit, e::SetQueueAttributesError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -272,7 +284,7 @@ impl SetQueueAttributes {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -329,18 +341,23 @@ impl StartMessageMoveTask {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartMessageMoveTaskResult, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::StartMessageMoveTaskResult,
+            e::StartMessageMoveTaskError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::StartMessageMoveTaskResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::StartMessageMoveTaskResult, e::StartMessageMoveTaskError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -348,7 +365,7 @@ impl StartMessageMoveTask {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

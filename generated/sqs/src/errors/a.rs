@@ -20,7 +20,7 @@ pub enum AddPermissionError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    AddPermissionError, 0usize => OverLimit(t::OverLimit), 1usize =>
+    AddPermissionError in super::Exception, 0usize => OverLimit(t::OverLimit), 1usize =>
     RequestThrottled(t::RequestThrottled), 2usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 3usize => InvalidAddress(t::InvalidAddress),
     4usize => InvalidSecurity(t::InvalidSecurity), 5usize =>

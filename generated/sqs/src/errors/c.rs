@@ -18,7 +18,7 @@ pub enum CancelMessageMoveTaskError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    CancelMessageMoveTaskError, 0usize =>
+    CancelMessageMoveTaskError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     RequestThrottled(t::RequestThrottled), 2usize => InvalidAddress(t::InvalidAddress),
     3usize => InvalidSecurity(t::InvalidSecurity), 4usize =>
@@ -44,8 +44,9 @@ pub enum ChangeMessageVisibilityError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    ChangeMessageVisibilityError, 0usize => MessageNotInflight(t::MessageNotInflight),
-    1usize => ReceiptHandleIsInvalid(t::ReceiptHandleIsInvalid), 2usize =>
+    ChangeMessageVisibilityError in super::Exception, 0usize =>
+    MessageNotInflight(t::MessageNotInflight), 1usize =>
+    ReceiptHandleIsInvalid(t::ReceiptHandleIsInvalid), 2usize =>
     RequestThrottled(t::RequestThrottled), 3usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation), 5usize =>
@@ -75,7 +76,7 @@ pub enum ChangeMessageVisibilityBatchError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    ChangeMessageVisibilityBatchError, 0usize =>
+    ChangeMessageVisibilityBatchError in super::Exception, 0usize =>
     TooManyEntriesInBatchRequest(t::TooManyEntriesInBatchRequest), 1usize =>
     EmptyBatchRequest(t::EmptyBatchRequest), 2usize =>
     BatchEntryIdsNotDistinct(t::BatchEntryIdsNotDistinct), 3usize =>
@@ -107,7 +108,8 @@ pub enum CreateQueueError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    CreateQueueError, 0usize => QueueDeletedRecently(t::QueueDeletedRecently), 1usize =>
+    CreateQueueError in super::Exception, 0usize =>
+    QueueDeletedRecently(t::QueueDeletedRecently), 1usize =>
     QueueNameExists(t::QueueNameExists), 2usize => RequestThrottled(t::RequestThrottled),
     3usize => InvalidAddress(t::InvalidAddress), 4usize =>
     InvalidAttributeName(t::InvalidAttributeName), 5usize =>

@@ -22,7 +22,8 @@ pub enum DeleteMessageError {
     InvalidAddress(t::InvalidAddress),
 }
 rt::operation_errors!(
-    DeleteMessageError, 0usize => InvalidIdFormat(t::InvalidIdFormat), 1usize =>
+    DeleteMessageError in super::Exception, 0usize =>
+    InvalidIdFormat(t::InvalidIdFormat), 1usize =>
     ReceiptHandleIsInvalid(t::ReceiptHandleIsInvalid), 2usize =>
     RequestThrottled(t::RequestThrottled), 3usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
@@ -53,7 +54,7 @@ pub enum DeleteMessageBatchError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    DeleteMessageBatchError, 0usize =>
+    DeleteMessageBatchError in super::Exception, 0usize =>
     TooManyEntriesInBatchRequest(t::TooManyEntriesInBatchRequest), 1usize =>
     EmptyBatchRequest(t::EmptyBatchRequest), 2usize =>
     BatchEntryIdsNotDistinct(t::BatchEntryIdsNotDistinct), 3usize =>
@@ -79,7 +80,8 @@ pub enum DeleteQueueError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    DeleteQueueError, 0usize => RequestThrottled(t::RequestThrottled), 1usize =>
+    DeleteQueueError in super::Exception, 0usize =>
+    RequestThrottled(t::RequestThrottled), 1usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 2usize => InvalidAddress(t::InvalidAddress),
     3usize => UnsupportedOperation(t::UnsupportedOperation), 4usize =>
     InvalidSecurity(t::InvalidSecurity)

@@ -20,8 +20,9 @@ pub enum GetQueueAttributesError {
     InvalidAddress(t::InvalidAddress),
 }
 rt::operation_errors!(
-    GetQueueAttributesError, 0usize => InvalidAttributeName(t::InvalidAttributeName),
-    1usize => RequestThrottled(t::RequestThrottled), 2usize =>
+    GetQueueAttributesError in super::Exception, 0usize =>
+    InvalidAttributeName(t::InvalidAttributeName), 1usize =>
+    RequestThrottled(t::RequestThrottled), 2usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 3usize =>
     UnsupportedOperation(t::UnsupportedOperation), 4usize =>
     InvalidSecurity(t::InvalidSecurity), 5usize => InvalidAddress(t::InvalidAddress)
@@ -42,7 +43,8 @@ pub enum GetQueueUrlError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    GetQueueUrlError, 0usize => RequestThrottled(t::RequestThrottled), 1usize =>
+    GetQueueUrlError in super::Exception, 0usize =>
+    RequestThrottled(t::RequestThrottled), 1usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 2usize => InvalidAddress(t::InvalidAddress),
     3usize => InvalidSecurity(t::InvalidSecurity), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation)

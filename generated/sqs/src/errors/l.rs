@@ -18,10 +18,11 @@ pub enum ListDeadLetterSourceQueuesError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    ListDeadLetterSourceQueuesError, 0usize => QueueDoesNotExist(t::QueueDoesNotExist),
-    1usize => RequestThrottled(t::RequestThrottled), 2usize =>
-    InvalidSecurity(t::InvalidSecurity), 3usize => InvalidAddress(t::InvalidAddress),
-    4usize => UnsupportedOperation(t::UnsupportedOperation)
+    ListDeadLetterSourceQueuesError in super::Exception, 0usize =>
+    QueueDoesNotExist(t::QueueDoesNotExist), 1usize =>
+    RequestThrottled(t::RequestThrottled), 2usize => InvalidSecurity(t::InvalidSecurity),
+    3usize => InvalidAddress(t::InvalidAddress), 4usize =>
+    UnsupportedOperation(t::UnsupportedOperation)
 );
 /// The modeled errors of [`ListMessageMoveTasks`](crate::client::ListMessageMoveTasks): match on `error.modeled::<ListMessageMoveTasksError>()`.
 #[derive(Debug)]
@@ -39,7 +40,7 @@ pub enum ListMessageMoveTasksError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    ListMessageMoveTasksError, 0usize =>
+    ListMessageMoveTasksError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     RequestThrottled(t::RequestThrottled), 2usize => InvalidAddress(t::InvalidAddress),
     3usize => InvalidSecurity(t::InvalidSecurity), 4usize =>
@@ -61,7 +62,8 @@ pub enum ListQueueTagsError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    ListQueueTagsError, 0usize => RequestThrottled(t::RequestThrottled), 1usize =>
+    ListQueueTagsError in super::Exception, 0usize =>
+    RequestThrottled(t::RequestThrottled), 1usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 2usize =>
     UnsupportedOperation(t::UnsupportedOperation), 3usize =>
     InvalidAddress(t::InvalidAddress), 4usize => InvalidSecurity(t::InvalidSecurity)
@@ -80,7 +82,8 @@ pub enum ListQueuesError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    ListQueuesError, 0usize => RequestThrottled(t::RequestThrottled), 1usize =>
-    InvalidSecurity(t::InvalidSecurity), 2usize => InvalidAddress(t::InvalidAddress),
-    3usize => UnsupportedOperation(t::UnsupportedOperation)
+    ListQueuesError in super::Exception, 0usize => RequestThrottled(t::RequestThrottled),
+    1usize => InvalidSecurity(t::InvalidSecurity), 2usize =>
+    InvalidAddress(t::InvalidAddress), 3usize =>
+    UnsupportedOperation(t::UnsupportedOperation)
 );

@@ -20,7 +20,8 @@ pub enum PurgeQueueError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    PurgeQueueError, 0usize => QueueDoesNotExist(t::QueueDoesNotExist), 1usize =>
+    PurgeQueueError in super::Exception, 0usize =>
+    QueueDoesNotExist(t::QueueDoesNotExist), 1usize =>
     PurgeQueueInProgress(t::PurgeQueueInProgress), 2usize =>
     RequestThrottled(t::RequestThrottled), 3usize => InvalidAddress(t::InvalidAddress),
     4usize => InvalidSecurity(t::InvalidSecurity), 5usize =>

@@ -34,9 +34,10 @@ pub enum ReceiveMessageError {
     InvalidAddress(t::InvalidAddress),
 }
 rt::operation_errors!(
-    ReceiveMessageError, 0usize => UnsupportedOperation(t::UnsupportedOperation), 1usize
-    => OverLimit(t::OverLimit), 2usize => RequestThrottled(t::RequestThrottled), 3usize
-    => QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
+    ReceiveMessageError in super::Exception, 0usize =>
+    UnsupportedOperation(t::UnsupportedOperation), 1usize => OverLimit(t::OverLimit),
+    2usize => RequestThrottled(t::RequestThrottled), 3usize =>
+    QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
     InvalidSecurity(t::InvalidSecurity), 5usize => KmsDisabled(t::KmsDisabled), 6usize =>
     KmsInvalidState(t::KmsInvalidState), 7usize => KmsNotFound(t::KmsNotFound), 8usize =>
     KmsOptInRequired(t::KmsOptInRequired), 9usize => KmsThrottled(t::KmsThrottled),
@@ -60,9 +61,9 @@ pub enum RemovePermissionError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    RemovePermissionError, 0usize => InvalidAddress(t::InvalidAddress), 1usize =>
-    RequestThrottled(t::RequestThrottled), 2usize =>
-    QueueDoesNotExist(t::QueueDoesNotExist), 3usize =>
+    RemovePermissionError in super::Exception, 0usize =>
+    InvalidAddress(t::InvalidAddress), 1usize => RequestThrottled(t::RequestThrottled),
+    2usize => QueueDoesNotExist(t::QueueDoesNotExist), 3usize =>
     InvalidSecurity(t::InvalidSecurity), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation)
 );

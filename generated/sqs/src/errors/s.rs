@@ -34,8 +34,9 @@ pub enum SendMessageError {
     InvalidAddress(t::InvalidAddress),
 }
 rt::operation_errors!(
-    SendMessageError, 0usize => InvalidMessageContents(t::InvalidMessageContents), 1usize
-    => UnsupportedOperation(t::UnsupportedOperation), 2usize =>
+    SendMessageError in super::Exception, 0usize =>
+    InvalidMessageContents(t::InvalidMessageContents), 1usize =>
+    UnsupportedOperation(t::UnsupportedOperation), 2usize =>
     RequestThrottled(t::RequestThrottled), 3usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
     InvalidSecurity(t::InvalidSecurity), 5usize => KmsDisabled(t::KmsDisabled), 6usize =>
@@ -85,7 +86,7 @@ pub enum SendMessageBatchError {
     InvalidAddress(t::InvalidAddress),
 }
 rt::operation_errors!(
-    SendMessageBatchError, 0usize =>
+    SendMessageBatchError in super::Exception, 0usize =>
     TooManyEntriesInBatchRequest(t::TooManyEntriesInBatchRequest), 1usize =>
     EmptyBatchRequest(t::EmptyBatchRequest), 2usize =>
     BatchEntryIdsNotDistinct(t::BatchEntryIdsNotDistinct), 3usize =>
@@ -123,8 +124,9 @@ pub enum SetQueueAttributesError {
     InvalidSecurity(t::InvalidSecurity),
 }
 rt::operation_errors!(
-    SetQueueAttributesError, 0usize => InvalidAttributeName(t::InvalidAttributeName),
-    1usize => InvalidAttributeValue(t::InvalidAttributeValue), 2usize =>
+    SetQueueAttributesError in super::Exception, 0usize =>
+    InvalidAttributeName(t::InvalidAttributeName), 1usize =>
+    InvalidAttributeValue(t::InvalidAttributeValue), 2usize =>
     RequestThrottled(t::RequestThrottled), 3usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation), 5usize => OverLimit(t::OverLimit),
@@ -147,7 +149,7 @@ pub enum StartMessageMoveTaskError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    StartMessageMoveTaskError, 0usize =>
+    StartMessageMoveTaskError in super::Exception, 0usize =>
     ResourceNotFoundException(t::ResourceNotFoundException), 1usize =>
     RequestThrottled(t::RequestThrottled), 2usize => InvalidAddress(t::InvalidAddress),
     3usize => InvalidSecurity(t::InvalidSecurity), 4usize =>

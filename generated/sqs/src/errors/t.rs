@@ -18,8 +18,8 @@ pub enum TagQueueError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    TagQueueError, 0usize => InvalidAddress(t::InvalidAddress), 1usize =>
-    RequestThrottled(t::RequestThrottled), 2usize =>
+    TagQueueError in super::Exception, 0usize => InvalidAddress(t::InvalidAddress),
+    1usize => RequestThrottled(t::RequestThrottled), 2usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 3usize =>
     InvalidSecurity(t::InvalidSecurity), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation)

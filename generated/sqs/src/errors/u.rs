@@ -18,8 +18,8 @@ pub enum UntagQueueError {
     UnsupportedOperation(t::UnsupportedOperation),
 }
 rt::operation_errors!(
-    UntagQueueError, 0usize => InvalidAddress(t::InvalidAddress), 1usize =>
-    RequestThrottled(t::RequestThrottled), 2usize =>
+    UntagQueueError in super::Exception, 0usize => InvalidAddress(t::InvalidAddress),
+    1usize => RequestThrottled(t::RequestThrottled), 2usize =>
     QueueDoesNotExist(t::QueueDoesNotExist), 3usize =>
     InvalidSecurity(t::InvalidSecurity), 4usize =>
     UnsupportedOperation(t::UnsupportedOperation)

@@ -147,28 +147,28 @@ impl Message {
     pub fn receipt_handle(&self) -> &str {
         self.0.id(1usize)
     }
-    /// The `MessageId` attribute, loaded on first use.
+    /// The `MessageId` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn message_id(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.message_id.clone())
     }
-    /// The `MD5OfBody` attribute, loaded on first use.
+    /// The `MD5OfBody` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn md5_of_body(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.md5_of_body.clone())
     }
-    /// The `Body` attribute, loaded on first use.
+    /// The `Body` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn body(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.body.clone())
     }
-    /// The `Attributes` attribute, loaded on first use.
+    /// The `Attributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attributes(
         &self,
@@ -180,14 +180,14 @@ impl Message {
     > + '_ {
         self.0.attr(|d| d.attributes.clone())
     }
-    /// The `MD5OfMessageAttributes` attribute, loaded on first use.
+    /// The `MD5OfMessageAttributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn md5_of_message_attributes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.md5_of_message_attributes.clone())
     }
-    /// The `MessageAttributes` attribute, loaded on first use.
+    /// The `MessageAttributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn message_attributes(
         &self,

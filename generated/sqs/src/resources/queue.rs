@@ -216,7 +216,7 @@ impl Queue {
     pub fn url(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Attributes` attribute, loaded on first use.
+    /// The `Attributes` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn attributes(
         &self,

@@ -75,8 +75,8 @@ impl CreateToken {
     }
     /// The list of scopes for which authorization is requested. This parameter has no effect; the access token will always include all scopes configured during client registration.
     #[inline]
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scope = Some(value);
+    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().scope);
         self
     }
     /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.
@@ -92,18 +92,20 @@ impl CreateToken {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTokenResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::CreateTokenResponse, e::CreateTokenError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTokenResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateTokenResponse, e::CreateTokenError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -111,7 +113,7 @@ impl CreateToken {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -179,8 +181,8 @@ impl CreateTokenWithIam {
     }
     /// The list of scopes for which authorization is requested. The access token that is issued is limited to the scopes that are granted. If the value is not specified, IAM Identity Center authorizes all scopes configured for the application, including the following default scopes: `openid`, `aws`, `sts:identity_context`.
     #[inline]
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scope = Some(value);
+    pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().scope);
         self
     }
     /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.
@@ -214,18 +216,23 @@ impl CreateTokenWithIam {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::CreateTokenWithIamResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::CreateTokenWithIamResponse,
+            e::CreateTokenWithIamError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTokenWithIamResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::CreateTokenWithIamResponse, e::CreateTokenWithIamError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -233,7 +240,7 @@ impl CreateTokenWithIam {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

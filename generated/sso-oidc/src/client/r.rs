@@ -44,20 +44,20 @@ impl RegisterClient {
     }
     /// The list of scopes that are defined by the client. Upon authorization, this list is used to restrict permissions when granting an access token.
     #[inline]
-    pub fn scopes(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scopes = Some(value);
+    pub fn scopes(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().scopes);
         self
     }
     /// The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to.
     #[inline]
-    pub fn redirect_uris(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().redirect_uris = Some(value);
+    pub fn redirect_uris(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().redirect_uris);
         self
     }
     /// The list of OAuth 2.0 grant types that are defined by the client. This list is used to restrict the token granting flows available to the client. Supports the following OAuth 2.0 grant types: Authorization Code, Device Code, and Refresh Token.
     #[inline]
-    pub fn grant_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().grant_types = Some(value);
+    pub fn grant_types(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().grant_types);
         self
     }
     /// The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client.
@@ -73,18 +73,20 @@ impl RegisterClient {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::RegisterClientResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::RegisterClientResponse, e::RegisterClientError>,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::RegisterClientResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::RegisterClientResponse, e::RegisterClientError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -92,7 +94,7 @@ impl RegisterClient {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -52,12 +52,15 @@ impl StartDeviceAuthorization {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::StartDeviceAuthorizationResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::StartDeviceAuthorizationResponse,
+            e::StartDeviceAuthorizationError,
+        >,
     > {
         self.0.send()
     }
@@ -65,7 +68,10 @@ impl StartDeviceAuthorization {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::StartDeviceAuthorizationResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::StartDeviceAuthorizationResponse,
+        e::StartDeviceAuthorizationError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -73,7 +79,7 @@ impl StartDeviceAuthorization {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -30,8 +30,9 @@ pub enum CreateTokenError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    CreateTokenError, 0usize => InvalidRequestException(t::InvalidRequestException),
-    1usize => InvalidClientException(t::InvalidClientException), 2usize =>
+    CreateTokenError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
+    InvalidClientException(t::InvalidClientException), 2usize =>
     InvalidGrantException(t::InvalidGrantException), 3usize =>
     UnauthorizedClientException(t::UnauthorizedClientException), 4usize =>
     UnsupportedGrantTypeException(t::UnsupportedGrantTypeException), 5usize =>
@@ -72,7 +73,7 @@ pub enum CreateTokenWithIamError {
     InvalidRequestRegionException(t::InvalidRequestRegionException),
 }
 rt::operation_errors!(
-    CreateTokenWithIamError, 0usize =>
+    CreateTokenWithIamError in super::Exception, 0usize =>
     InvalidRequestException(t::InvalidRequestException), 1usize =>
     InvalidClientException(t::InvalidClientException), 2usize =>
     InvalidGrantException(t::InvalidGrantException), 3usize =>

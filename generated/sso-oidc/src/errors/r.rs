@@ -22,8 +22,9 @@ pub enum RegisterClientError {
     SlowDownException(t::SlowDownException),
 }
 rt::operation_errors!(
-    RegisterClientError, 0usize => InvalidRequestException(t::InvalidRequestException),
-    1usize => InvalidScopeException(t::InvalidScopeException), 2usize =>
+    RegisterClientError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
+    InvalidScopeException(t::InvalidScopeException), 2usize =>
     InvalidClientMetadataException(t::InvalidClientMetadataException), 3usize =>
     InternalServerException(t::InternalServerException), 4usize =>
     InvalidRedirectUriException(t::InvalidRedirectUriException), 5usize =>

@@ -18,7 +18,7 @@ pub enum StartDeviceAuthorizationError {
     InternalServerException(t::InternalServerException),
 }
 rt::operation_errors!(
-    StartDeviceAuthorizationError, 0usize =>
+    StartDeviceAuthorizationError in super::Exception, 0usize =>
     InvalidRequestException(t::InvalidRequestException), 1usize =>
     InvalidClientException(t::InvalidClientException), 2usize =>
     UnauthorizedClientException(t::UnauthorizedClientException), 3usize =>

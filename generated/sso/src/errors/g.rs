@@ -16,7 +16,7 @@ pub enum GetRoleCredentialsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    GetRoleCredentialsError, 0usize =>
+    GetRoleCredentialsError in super::Exception, 0usize =>
     InvalidRequestException(t::InvalidRequestException), 1usize =>
     UnauthorizedException(t::UnauthorizedException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>

@@ -16,8 +16,9 @@ pub enum ListAccountRolesError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListAccountRolesError, 0usize => InvalidRequestException(t::InvalidRequestException),
-    1usize => UnauthorizedException(t::UnauthorizedException), 2usize =>
+    ListAccountRolesError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
+    UnauthorizedException(t::UnauthorizedException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
@@ -35,8 +36,9 @@ pub enum ListAccountsError {
     ResourceNotFoundException(t::ResourceNotFoundException),
 }
 rt::operation_errors!(
-    ListAccountsError, 0usize => InvalidRequestException(t::InvalidRequestException),
-    1usize => UnauthorizedException(t::UnauthorizedException), 2usize =>
+    ListAccountsError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
+    UnauthorizedException(t::UnauthorizedException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException), 3usize =>
     ResourceNotFoundException(t::ResourceNotFoundException)
 );
@@ -52,7 +54,8 @@ pub enum LogoutError {
     TooManyRequestsException(t::TooManyRequestsException),
 }
 rt::operation_errors!(
-    LogoutError, 0usize => InvalidRequestException(t::InvalidRequestException), 1usize =>
+    LogoutError in super::Exception, 0usize =>
+    InvalidRequestException(t::InvalidRequestException), 1usize =>
     UnauthorizedException(t::UnauthorizedException), 2usize =>
     TooManyRequestsException(t::TooManyRequestsException)
 );

@@ -100,8 +100,11 @@ impl AssumeRole {
     }
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     #[inline]
-    pub fn policy_arns(mut self, value: Vec<t::PolicyDescriptorType>) -> Self {
-        self.0.input_mut().policy_arns = Some(value);
+    pub fn policy_arns(
+        mut self,
+        value: impl rt::Items<t::PolicyDescriptorType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_arns);
         self
     }
     /// An IAM policy in JSON format that you want to use as an inline session policy.
@@ -118,14 +121,14 @@ impl AssumeRole {
     }
     /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
     #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
+    pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
+        value.add_to(&mut self.0.input_mut().tags);
         self
     }
     /// A list of keys for session tags that you want to set as transitive. If you set a tag key as transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more information, see [Chaining Roles with Session Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining) in the *IAM User Guide*.
     #[inline]
-    pub fn transitive_tag_keys(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transitive_tag_keys = Some(value);
+    pub fn transitive_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
+        value.add_to(&mut self.0.input_mut().transitive_tag_keys);
         self
     }
     /// A unique identifier that might be required when you assume a role in another account. If the administrator of the account to which the role belongs provided you with an external ID, then provide that value in the `ExternalId` parameter. This value can be any string, such as a passphrase or account number. A cross-account role is usually set up to trust everyone in an account. Therefore, the administrator of the trusting account might send an external ID to the administrator of the trusted account. That way, only someone with the ID can assume the role, rather than everyone in the account. For more information about the external ID, see [How to Use an External ID When Granting Access to Your Amazon Web Services Resources to a Third Party](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html) in the *IAM User Guide*.
@@ -154,8 +157,11 @@ impl AssumeRole {
     }
     /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
     #[inline]
-    pub fn provided_contexts(mut self, value: Vec<t::ProvidedContext>) -> Self {
-        self.0.input_mut().provided_contexts = Some(value);
+    pub fn provided_contexts(
+        mut self,
+        value: impl rt::Items<t::ProvidedContext>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().provided_contexts);
         self
     }
     /// Sets `MinimumSessionTokenSize`.
@@ -165,16 +171,20 @@ impl AssumeRole {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::AssumeRoleResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssumeRoleResponse, e::AssumeRoleError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssumeRoleResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AssumeRoleResponse, e::AssumeRoleError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -182,7 +192,7 @@ impl AssumeRole {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -281,8 +291,11 @@ impl AssumeRoleWithSaml {
     }
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     #[inline]
-    pub fn policy_arns(mut self, value: Vec<t::PolicyDescriptorType>) -> Self {
-        self.0.input_mut().policy_arns = Some(value);
+    pub fn policy_arns(
+        mut self,
+        value: impl rt::Items<t::PolicyDescriptorType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_arns);
         self
     }
     /// An IAM policy in JSON format that you want to use as an inline session policy.
@@ -304,18 +317,23 @@ impl AssumeRoleWithSaml {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssumeRoleWithSamlResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AssumeRoleWithSamlResponse,
+            e::AssumeRoleWithSamlError,
+        >,
     > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssumeRoleWithSamlResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AssumeRoleWithSamlResponse, e::AssumeRoleWithSamlError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -323,7 +341,7 @@ impl AssumeRoleWithSaml {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -431,8 +449,11 @@ impl AssumeRoleWithWebIdentity {
     }
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
     #[inline]
-    pub fn policy_arns(mut self, value: Vec<t::PolicyDescriptorType>) -> Self {
-        self.0.input_mut().policy_arns = Some(value);
+    pub fn policy_arns(
+        mut self,
+        value: impl rt::Items<t::PolicyDescriptorType>,
+    ) -> Self {
+        value.add_to(&mut self.0.input_mut().policy_arns);
         self
     }
     /// An IAM policy in JSON format that you want to use as an inline session policy.
@@ -454,12 +475,15 @@ impl AssumeRoleWithWebIdentity {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::AssumeRoleWithWebIdentityResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::AssumeRoleWithWebIdentityResponse,
+            e::AssumeRoleWithWebIdentityError,
+        >,
     > {
         self.0.send()
     }
@@ -467,7 +491,10 @@ impl AssumeRoleWithWebIdentity {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::AssumeRoleWithWebIdentityResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::AssumeRoleWithWebIdentityResponse,
+        e::AssumeRoleWithWebIdentityError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -475,7 +502,7 @@ impl AssumeRoleWithWebIdentity {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -542,16 +569,20 @@ impl AssumeRoot {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::AssumeRootResponse, rt::Error>> {
+    ) -> impl rt::Future<
+        Output = rt::CallResult<t::AssumeRootResponse, e::AssumeRootError>,
+    > {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::AssumeRootResponse, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> rt::CallResult<t::AssumeRootResponse, e::AssumeRootError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -559,7 +590,7 @@ impl AssumeRoot {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -54,12 +54,15 @@ impl DecodeAuthorizationMessage {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<
-        Output = Result<t::DecodeAuthorizationMessageResponse, rt::Error>,
+    ) -> impl rt::Future<
+        Output = rt::CallResult<
+            t::DecodeAuthorizationMessageResponse,
+            e::DecodeAuthorizationMessageError,
+        >,
     > {
         self.0.send()
     }
@@ -67,7 +70,10 @@ impl DecodeAuthorizationMessage {
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DecodeAuthorizationMessageResponse, rt::Error> {
+    ) -> rt::CallResult<
+        t::DecodeAuthorizationMessageResponse,
+        e::DecodeAuthorizationMessageError,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -75,7 +81,7 @@ impl DecodeAuthorizationMessage {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

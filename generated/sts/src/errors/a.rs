@@ -16,7 +16,7 @@ pub enum AssumeRoleError {
     ExpiredTokenException(t::ExpiredTokenException),
 }
 rt::operation_errors!(
-    AssumeRoleError, 0usize =>
+    AssumeRoleError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException), 2usize =>
     RegionDisabledException(t::RegionDisabledException), 3usize =>
@@ -40,7 +40,7 @@ pub enum AssumeRoleWithSamlError {
     RegionDisabledException(t::RegionDisabledException),
 }
 rt::operation_errors!(
-    AssumeRoleWithSamlError, 0usize =>
+    AssumeRoleWithSamlError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException), 2usize =>
     IdpRejectedClaimException(t::IdpRejectedClaimException), 3usize =>
@@ -68,7 +68,7 @@ pub enum AssumeRoleWithWebIdentityError {
     RegionDisabledException(t::RegionDisabledException),
 }
 rt::operation_errors!(
-    AssumeRoleWithWebIdentityError, 0usize =>
+    AssumeRoleWithWebIdentityError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException), 2usize =>
     IdpRejectedClaimException(t::IdpRejectedClaimException), 3usize =>
@@ -87,6 +87,7 @@ pub enum AssumeRootError {
     ExpiredTokenException(t::ExpiredTokenException),
 }
 rt::operation_errors!(
-    AssumeRootError, 0usize => RegionDisabledException(t::RegionDisabledException),
-    1usize => ExpiredTokenException(t::ExpiredTokenException)
+    AssumeRootError in super::Exception, 0usize =>
+    RegionDisabledException(t::RegionDisabledException), 1usize =>
+    ExpiredTokenException(t::ExpiredTokenException)
 );

@@ -10,6 +10,6 @@ pub enum DecodeAuthorizationMessageError {
     InvalidAuthorizationMessageException(t::InvalidAuthorizationMessageException),
 }
 rt::operation_errors!(
-    DecodeAuthorizationMessageError, 0usize =>
+    DecodeAuthorizationMessageError in super::Exception, 0usize =>
     InvalidAuthorizationMessageException(t::InvalidAuthorizationMessageException)
 );

@@ -14,7 +14,7 @@ pub enum GetDelegatedAccessTokenError {
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException),
 }
 rt::operation_errors!(
-    GetDelegatedAccessTokenError, 0usize =>
+    GetDelegatedAccessTokenError in super::Exception, 0usize =>
     ExpiredTradeInTokenException(t::ExpiredTradeInTokenException), 1usize =>
     RegionDisabledException(t::RegionDisabledException), 2usize =>
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException)
@@ -31,7 +31,7 @@ pub enum GetFederationTokenError {
     RegionDisabledException(t::RegionDisabledException),
 }
 rt::operation_errors!(
-    GetFederationTokenError, 0usize =>
+    GetFederationTokenError in super::Exception, 0usize =>
     MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 1usize =>
     PackedPolicyTooLargeException(t::PackedPolicyTooLargeException), 2usize =>
     RegionDisabledException(t::RegionDisabledException)
@@ -44,7 +44,8 @@ pub enum GetSessionTokenError {
     RegionDisabledException(t::RegionDisabledException),
 }
 rt::operation_errors!(
-    GetSessionTokenError, 0usize => RegionDisabledException(t::RegionDisabledException)
+    GetSessionTokenError in super::Exception, 0usize =>
+    RegionDisabledException(t::RegionDisabledException)
 );
 /// The modeled errors of [`GetWebIdentityToken`](crate::client::GetWebIdentityToken): match on `error.modeled::<GetWebIdentityTokenError>()`.
 #[derive(Debug)]
@@ -60,7 +61,7 @@ pub enum GetWebIdentityTokenError {
     JwtPayloadSizeExceededException(t::JwtPayloadSizeExceededException),
 }
 rt::operation_errors!(
-    GetWebIdentityTokenError, 0usize =>
+    GetWebIdentityTokenError in super::Exception, 0usize =>
     SessionDurationEscalationException(t::SessionDurationEscalationException), 1usize =>
     OutboundWebIdentityFederationDisabledException(t::OutboundWebIdentityFederationDisabledException),
     2usize => JwtPayloadSizeExceededException(t::JwtPayloadSizeExceededException)

@@ -59,8 +59,8 @@ impl PutThing {
     }
     /// Sets `Metadata`.
     #[inline]
-    pub fn metadata(mut self, value: rt::Map<String, String>) -> Self {
-        self.0.input_mut().metadata = Some(value);
+    pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
+        value.add_to(&mut self.0.input_mut().metadata);
         self
     }
     /// Sets `Token`.
@@ -88,16 +88,16 @@ impl PutThing {
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::core::future::Future<Output = Result<t::PutThingOutput, rt::Error>> {
+    ) -> impl rt::Future<Output = rt::CallResult<t::PutThingOutput, e::PutThingError>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::PutThingOutput, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<t::PutThingOutput, e::PutThingError> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -105,7 +105,7 @@ impl PutThing {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
@@ -136,16 +136,14 @@ pub struct Ping(pub(crate) rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
 rt::operation_type!(Ping, rt::Unit, rt::Unit, rt::NoErrors, op::PING);
 impl Ping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+    pub fn send(self) -> impl rt::Future<Output = rt::CallResult<rt::Unit>> {
         self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> rt::CallResult<rt::Unit> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
@@ -153,7 +151,7 @@ impl Ping {
     pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+    ) -> impl rt::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
         self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.

@@ -18,3 +18,5 @@ pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
     schemas: &[&t::RESULT, &t::NO_SUCH_THING],
     decode: rt::decode_exception::<Exception>,
 };
+/// The error of an operation without modeled errors may still be any of the service's.
+impl rt::ModeledAs<Exception> for rt::NoErrors {}

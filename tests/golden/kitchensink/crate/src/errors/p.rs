@@ -10,6 +10,6 @@ pub enum PutThingError {
     ResultShape(t::ResultShape),
 }
 rt::operation_errors!(
-    PutThingError, 0usize => NoSuchThing(t::NoSuchThing), 1usize =>
+    PutThingError in super::Exception, 0usize => NoSuchThing(t::NoSuchThing), 1usize =>
     ResultShape(t::ResultShape)
 );

@@ -8,4 +8,6 @@ use tucuxi::codegen as rt;
 pub enum DescribeBookError {
     NoSuchBook(t::NoSuchBook),
 }
-rt::operation_errors!(DescribeBookError, 0usize => NoSuchBook(t::NoSuchBook));
+rt::operation_errors!(
+    DescribeBookError in super::Exception, 0usize => NoSuchBook(t::NoSuchBook)
+);

@@ -14,3 +14,5 @@ pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
     schemas: &[&t::NO_SUCH_BOOK],
     decode: rt::decode_exception::<Exception>,
 };
+/// The error of an operation without modeled errors may still be any of the service's.
+impl rt::ModeledAs<Exception> for rt::NoErrors {}

@@ -129,35 +129,35 @@ impl Book {
     pub fn isbn(&self) -> &str {
         self.0.id(0usize)
     }
-    /// The `Title` attribute, loaded on first use.
+    /// The `Title` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn title(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.title.clone())
     }
-    /// The `Shelf` attribute, loaded on first use.
+    /// The `Shelf` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn shelf(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.shelf.clone())
     }
-    /// The `Pages` attribute, loaded on first use.
+    /// The `Pages` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn pages(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
         self.0.attr(|d| d.pages)
     }
-    /// The `Status` attribute, loaded on first use.
+    /// The `Status` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn status(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<String>, rt::Error>> + '_ {
         self.0.attr(|d| d.status.clone())
     }
-    /// The `Load` attribute, loaded on first use.
+    /// The `Load` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]
     pub fn load_attribute(
         &self,
