@@ -234,6 +234,7 @@ pub fn manifest(runtime: &Path) -> String {
     format!(
         "# Written by `cargo xtask conformance protocols`; not part of the repository's workspace.\n\
          [package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [features]\n# The runtime's type macros check it in the crate that calls them.\nserde = [\"tucuxi/serde\"]\n\n\
          [dependencies]\ntucuxi = {{ path = {runtime:?} }}\n\
          serde_json = {{ version = \"1\", features = [\"preserve_order\", \"float_roundtrip\"] }}\nhttp = \"1\"\n\n\
          [workspace]\n\n\
