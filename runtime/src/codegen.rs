@@ -3,7 +3,7 @@
 //! Everything a generated crate names lives here, so a generated crate depends on one path and
 //! the runtime can move its internals freely.
 
-pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
+pub use crate::client::{discover_endpoints, Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::{decode_exception, NoErrors};
 pub use crate::resource;
@@ -22,7 +22,7 @@ pub use crate::schema::shape_flags::{
     SENSITIVE as SHAPE_SENSITIVE, SPARSE as SHAPE_SPARSE, WRAPPER,
 };
 pub use crate::schema::{
-    ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
+    EndpointDiscovery, ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
     XmlNamespace,
 };
 pub use crate::session::Session;

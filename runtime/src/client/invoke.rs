@@ -135,9 +135,32 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
+        let mut discovery = super::discovery::CallDiscovery::new(self, op)?;
+        loop {
+            let url = discovery.url(self, op).await?;
+            let result = self.invoke_at(op, &mut *input, &mut *output, decode_error, url.as_deref()).await;
+            if !discovery.again(self, &result) {
+                return result;
+            }
+        }
+    }
+
+    /// [`ClientHandle::invoke`] once, at a discovered endpoint `url` when there is one.
+    async fn invoke_at(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+        url: Option<&str>,
+    ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
         let mut prepared = self.prepare(op, input, false)?;
+        if let Some(url) = url {
+            super::discovery::redirect(&mut prepared, url)
+                .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        }
         customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
@@ -296,7 +319,7 @@ fn sdk_request(attempt: u32, max_attempts: u32) -> String {
 
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
 /// keeps the endpoint's path (so a path-style bucket URL stays `/bucket`).
-fn join_path(base: &str, uri: &str) -> String {
+pub(super) fn join_path(base: &str, uri: &str) -> String {
     let (path, query) = match uri.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (uri, None),

@@ -8,6 +8,7 @@
 
 mod checksums;
 mod customize;
+mod discovery;
 mod endpoint;
 mod invoke;
 mod presign;
@@ -30,6 +31,7 @@ use crate::Error;
 pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
+pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered};
 pub use endpoint::ClientConfig;
 pub use presign::PresignedRequest;
 
@@ -72,6 +74,8 @@ struct Inner {
     retry: RetryStrategy,
     /// Built once: it depends on the session and the retry mode only.
     user_agent: http::HeaderValue,
+    /// The endpoints discovered for this client.
+    discovery: discovery::Cache,
 }
 
 impl ClientHandle {
@@ -94,7 +98,15 @@ impl ClientHandle {
         }
         let retry = RetryStrategy::for_service(retry, service);
         let user_agent = user_agent::user_agent(session_config, retry.mode());
-        ClientHandle { inner: Arc::new(Inner { session: session.clone(), service, rules, config, retry, user_agent }) }
+        ClientHandle { inner: Arc::new(Inner {
+            session: session.clone(),
+            service,
+            rules,
+            config,
+            retry,
+            user_agent,
+            discovery: discovery::Cache::default(),
+        }) }
     }
 
     /// The session the client was made from.

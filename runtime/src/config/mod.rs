@@ -21,7 +21,7 @@ pub use parse::{Origin, Property, PropertyValue};
 pub use profile::{Profile, ProfileSelection, ProfileSet, Section, SectionKind};
 pub(crate) use resolve::{valid_region, REGION_EXPECTED};
 pub use resolve::{
-    AccountIdEndpointMode, AddressingStyle, ChecksumWhen, RegionalEndpoints, RetryMode, S3Config, SessionConfig,
+    AccountIdEndpointMode, AddressingStyle, ChecksumWhen, EndpointDiscoveryMode, RegionalEndpoints, RetryMode, S3Config, SessionConfig,
     SessionOverrides,
 };
 
