@@ -30,8 +30,10 @@ pub type Discovered = Vec<(String, Duration)>;
 
 /// What `rt::discover_endpoints::<I, O>` is as a plain function pointer: one call of the
 /// discovery operation.
-pub type DiscoverEndpoints =
-    for<'a> fn(&'a ClientHandle, &'static Operation) -> Pin<Box<dyn Future<Output = Result<Discovered, Error>> + Send + 'a>>;
+pub type DiscoverEndpoints = for<'a> fn(
+    &'a ClientHandle,
+    &'static Operation,
+) -> Pin<Box<dyn Future<Output = Result<Discovered, Error>> + Send + 'a>>;
 
 /// How long a failed discovery is not tried again (botocore's `_failed_attempts`: 60 s).
 const FAILED_DISCOVERY_BACKOFF: Duration = Duration::from_secs(60);
