@@ -26,18 +26,20 @@ type Seen = (String, String);
 type Log = Arc<Mutex<Vec<Seen>>>;
 /// An answer: status and JSON body.
 type Answer = (u16, String);
+/// Per operation, the answers still to give.
+type Answers = Arc<Mutex<Vec<(String, VecDeque<Answer>)>>>;
 
 /// A loopback server named `name` that logs each request and answers it with the next queued
 /// answer for its operation (the last one repeats), or `200 {}`.
 struct Server {
     url: String,
-    answers: Arc<Mutex<Vec<(String, VecDeque<Answer>)>>>,
+    answers: Answers,
 }
 
 impl Server {
     fn start(listener: TcpListener, name: &str, log: &Log) -> Server {
         let url = format!("http://{}", listener.local_addr().expect("a local address"));
-        let answers: Arc<Mutex<Vec<(String, VecDeque<Answer>)>>> = Arc::default();
+        let answers: Answers = Arc::default();
         let (shared, log, name) = (answers.clone(), log.clone(), name.to_owned());
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
