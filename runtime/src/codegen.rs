@@ -22,8 +22,8 @@ pub use crate::schema::shape_flags::{
     SENSITIVE as SHAPE_SENSITIVE, SPARSE as SHAPE_SPARSE, WRAPPER,
 };
 pub use crate::schema::{
-    EndpointDiscovery, ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
-    XmlNamespace,
+    EndpointDiscovery, ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol,
+    Schema, Service, XmlNamespace,
 };
 pub use crate::session::Session;
 pub use crate::shape::Unit;

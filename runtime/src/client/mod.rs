@@ -98,15 +98,17 @@ impl ClientHandle {
         }
         let retry = RetryStrategy::for_service(retry, service);
         let user_agent = user_agent::user_agent(session_config, retry.mode());
-        ClientHandle { inner: Arc::new(Inner {
-            session: session.clone(),
-            service,
-            rules,
-            config,
-            retry,
-            user_agent,
-            discovery: discovery::Cache::default(),
-        }) }
+        ClientHandle {
+            inner: Arc::new(Inner {
+                session: session.clone(),
+                service,
+                rules,
+                config,
+                retry,
+                user_agent,
+                discovery: discovery::Cache::default(),
+            }),
+        }
     }
 
     /// The session the client was made from.
