@@ -27,6 +27,7 @@ static KITCHENSINK_CBOR: rt::Service = rt::Service {
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: true,
     exceptions: None,
+    endpoint_discovery: None,
 };
 
 fuzz_target!(|data: &[u8]| {

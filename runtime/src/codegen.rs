@@ -4,7 +4,8 @@
 //! the runtime can move its internals freely.
 
 pub use crate::client::{
-    Call, CallError, CallResult, ClientConfig, ClientHandle, Entries, Items, ModeledAs, PresignedRequest, Rules,
+    discover_endpoints, Call, CallError, CallResult, ClientConfig, ClientHandle, Entries, Items, ModeledAs,
+    PresignedRequest, Rules,
 };
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::{decode_exception, NoErrors};
@@ -24,8 +25,8 @@ pub use crate::schema::shape_flags::{
     SENSITIVE as SHAPE_SENSITIVE, SPARSE as SHAPE_SPARSE, WRAPPER,
 };
 pub use crate::schema::{
-    ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
-    XmlNamespace,
+    EndpointDiscovery, ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol,
+    Schema, Service, XmlNamespace,
 };
 pub use crate::session::Session;
 pub use crate::shape::Unit;

@@ -162,6 +162,7 @@ impl SessionBuilder {
         merged.user_agent_extra = merged.user_agent_extra.or(old.user_agent_extra);
         merged.request_checksum_calculation = merged.request_checksum_calculation.or(old.request_checksum_calculation);
         merged.response_checksum_validation = merged.response_checksum_validation.or(old.response_checksum_validation);
+        merged.endpoint_discovery_enabled = merged.endpoint_discovery_enabled.or(old.endpoint_discovery_enabled);
         self.overrides = merged;
         self
     }

@@ -53,6 +53,7 @@ pub fn lib_rs(svc: &Service, clients: bool, errors: bool, exceptions: bool, reso
     let auth = &svc.auth;
     let query_compatible = svc.aws_query_compatible;
     let exceptions = if exceptions { quote!(Some(&errors::EXCEPTIONS)) } else { quote!(None) };
+    let endpoint_discovery = if clients { endpoint_discovery(svc) } else { quote!(None) };
     let client = if clients {
         quote! {
             pub mod client;
@@ -108,7 +109,23 @@ pub fn lib_rs(svc: &Service, clients: bool, errors: bool, exceptions: bool, reso
             auth: &[#(#auth),*],
             aws_query_compatible: #query_compatible,
             exceptions: #exceptions,
+            endpoint_discovery: #endpoint_discovery,
         };
+    }
+}
+
+/// `SERVICE.endpoint_discovery`: the operation marked `endpointoperation` and the runtime's
+/// discovery call instantiated over its input and output types.
+fn endpoint_discovery(svc: &Service) -> TokenStream {
+    let Some(op) = svc.operations.iter().find(|op| op.endpoint_operation) else { return quote!(None) };
+    let op_static = super::rust::ident(&op.static_name);
+    let input = super::client::io_type_in(svc, op.input, &quote!(types::));
+    let output = super::client::io_type_in(svc, op.output, &quote!(types::));
+    quote! {
+        Some(&rt::EndpointDiscovery {
+            operation: &operations::#op_static,
+            discover: rt::discover_endpoints::<#input, #output>,
+        })
     }
 }
 

@@ -36,6 +36,15 @@ pub static SERVICE: rt::Service = rt::Service {
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: false,
     exceptions: Some(&errors::EXCEPTIONS),
+    endpoint_discovery: Some(
+        &rt::EndpointDiscovery {
+            operation: &operations::DESCRIBE_ENDPOINTS,
+            discover: rt::discover_endpoints::<
+                types::DescribeEndpointsRequest,
+                types::DescribeEndpointsResponse,
+            >,
+        },
+    ),
 };
 /// `AttributeValue::s(..)`, `n(..)`, ... constructors for the wire form.
 mod attribute_value;

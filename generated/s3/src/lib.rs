@@ -46,6 +46,7 @@ pub static SERVICE: rt::Service = rt::Service {
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: false,
     exceptions: Some(&errors::EXCEPTIONS),
+    endpoint_discovery: None,
 };
 pub mod presigned_post;
 pub mod transfer;

@@ -46,4 +46,5 @@ pub static SERVICE: rt::Service = rt::Service {
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: false,
     exceptions: Some(&errors::EXCEPTIONS),
+    endpoint_discovery: None,
 };

@@ -85,7 +85,7 @@ impl Inner {
     }
 
     /// The endpoint URL the user configured, for this client or for this service.
-    fn endpoint_url(&self) -> Result<Option<String>, crate::Error> {
+    pub(super) fn endpoint_url(&self) -> Result<Option<String>, crate::Error> {
         if let Some(url) = &self.config.endpoint_url {
             crate::validate::check_endpoint_url(url).map_err(|e| crate::Error::new(crate::ErrorKind::Config, e))?;
             return Ok(Some(url.clone()));

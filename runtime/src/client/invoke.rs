@@ -151,7 +151,7 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let hooks = &self.inner.interceptors;
         if hooks.is_empty() {
-            return self.invoke_once(op, input, output, decode_error).await;
+            return self.invoke_discovering(op, input, output, decode_error).await;
         }
         let context = Context { service: self.inner.service, operation: op, attempt: 0 };
         let mut result = hooks.run(&context, "read_before_execution", |i| i.read_before_execution(&context));
@@ -160,26 +160,51 @@ impl ClientHandle {
                 .run(&context, "modify_before_serialization", |i| i.modify_before_serialization(&context, &mut *input));
         }
         let result = match result {
-            Ok(()) => self.invoke_once(op, input, output, decode_error).await,
+            Ok(()) => self.invoke_discovering(op, input, output, decode_error).await,
             Err(error) => Err(error),
         };
         hooks.after_execution(&context, result.as_ref().map(|_| &*output));
         result
     }
 
-    /// [`ClientHandle::invoke`] after the interceptors' first points.
-    async fn invoke_once(
+    /// [`ClientHandle::invoke`] after the interceptors' first points: the call, made again at a
+    /// fresh address when an endpoint discovered for it turns out to be stale.
+    async fn invoke_discovering(
         &self,
         op: &'static Operation,
         input: &mut dyn Shape,
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
+        let mut discovery = super::discovery::CallDiscovery::new(self, op)?;
+        loop {
+            let url = discovery.url(self, op).await?;
+            let result = self.invoke_once(op, &mut *input, &mut *output, decode_error, url.as_deref()).await;
+            if !discovery.again(self, &result) {
+                return result;
+            }
+        }
+    }
+
+
+    /// One call, at a discovered endpoint `url` when there is one.
+    async fn invoke_once(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+        url: Option<&str>,
+    ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
         let hooks = &inner.interceptors;
         let clock = inner.session.clock();
         let mut prepared = self.prepare(op, input, false)?;
+        if let Some(url) = url {
+            super::discovery::redirect(&mut prepared, url)
+                .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        }
         customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
@@ -403,7 +428,7 @@ fn sdk_request(attempt: u32, max_attempts: u32) -> String {
 
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
 /// keeps the endpoint's path (so a path-style bucket URL stays `/bucket`).
-fn join_path(base: &str, uri: &str) -> String {
+pub(super) fn join_path(base: &str, uri: &str) -> String {
     let (path, query) = match uri.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (uri, None),

@@ -9,6 +9,7 @@
 mod call_error;
 mod checksums;
 mod customize;
+mod discovery;
 mod endpoint;
 mod endpoint_cache;
 mod invoke;
@@ -36,6 +37,7 @@ pub use call_error::{CallError, CallResult, ModeledAs};
 pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
+pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered};
 pub use endpoint::ClientConfig;
 pub use items::{Entries, Items, Slot};
 pub use operation_type::OperationType;
@@ -85,6 +87,8 @@ struct Inner {
     interceptors: crate::interceptor::Interceptors,
     /// Endpoints already resolved, by their parameters.
     endpoints: endpoint_cache::EndpointCache,
+    /// The endpoints discovered for this client.
+    discovery: discovery::Cache,
 }
 
 impl ClientHandle {
@@ -109,7 +113,9 @@ impl ClientHandle {
         let user_agent = user_agent::user_agent(session_config, retry.mode());
         let interceptors = session.interceptors().chained(&config.interceptors);
         let endpoints = endpoint_cache::EndpointCache::default();
-        let inner = Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors, endpoints };
+        let discovery = discovery::Cache::default();
+        let inner =
+            Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors, endpoints, discovery };
         ClientHandle { inner: Arc::new(inner) }
     }
 

@@ -21,8 +21,8 @@ pub use parse::{Origin, Property, PropertyValue};
 pub use profile::{Profile, ProfileSelection, ProfileSet, Section, SectionKind};
 pub(crate) use resolve::{valid_region, REGION_EXPECTED};
 pub use resolve::{
-    AccountIdEndpointMode, AddressingStyle, ChecksumWhen, RegionalEndpoints, RetryMode, S3Config, SessionConfig,
-    SessionOverrides,
+    AccountIdEndpointMode, AddressingStyle, ChecksumWhen, EndpointDiscoveryMode, RegionalEndpoints, RetryMode,
+    S3Config, SessionConfig, SessionOverrides,
 };
 
 /// A resolved setting and where its value came from, so messages can point at the right place.

@@ -45,6 +45,8 @@ pub struct SessionOverrides {
     pub parameter_validation: Option<bool>,
     pub request_checksum_calculation: Option<ChecksumWhen>,
     pub response_checksum_validation: Option<ChecksumWhen>,
+    /// botocore's `endpoint_discovery_enabled`.
+    pub endpoint_discovery_enabled: Option<EndpointDiscoveryMode>,
 }
 
 /// Declares a setting whose value is one of a fixed set of lowercase words.
@@ -112,6 +114,18 @@ choice!(
     /// operation requires one or the caller asked.
     ChecksumWhen { WhenSupported = "when_supported", WhenRequired = "when_required" }
 );
+
+choice!(
+    /// `endpoint_discovery_enabled` / `AWS_ENDPOINT_DISCOVERY_ENABLED`: discover endpoints for
+    /// every operation that can use a discovered one (`true`), never (`false`), or only for the
+    /// operations that require it (`auto`, botocore's default).
+    EndpointDiscoveryMode { Auto = "auto", True = "true", False = "false" }
+);
+
+/// botocore's `_normalize_endpoint_discovery_config`: lower-cased and stripped first.
+fn parse_endpoint_discovery(text: &str) -> Option<EndpointDiscoveryMode> {
+    EndpointDiscoveryMode::parse(&text.trim().to_ascii_lowercase())
+}
 
 /// The checksum settings, lower-cased first as botocore's `_handle_checksum_config` does.
 fn parse_checksum_when(text: &str) -> Option<ChecksumWhen> {
@@ -188,6 +202,7 @@ pub struct SessionConfig {
     parameter_validation: Option<Setting<bool>>,
     request_checksum_calculation: Option<Setting<ChecksumWhen>>,
     response_checksum_validation: Option<Setting<ChecksumWhen>>,
+    endpoint_discovery_enabled: Option<Setting<EndpointDiscoveryMode>>,
     s3: S3Config,
 }
 
@@ -457,6 +472,13 @@ impl SessionConfig {
                 parse_checksum_when,
                 ChecksumWhen::EXPECTED,
             )?,
+            endpoint_discovery_enabled: chain.get(
+                o.endpoint_discovery_enabled.map(|v| ("endpoint_discovery_enabled", v)),
+                &["AWS_ENDPOINT_DISCOVERY_ENABLED"],
+                &[Top("endpoint_discovery_enabled")],
+                parse_endpoint_discovery,
+                EndpointDiscoveryMode::EXPECTED,
+            )?,
             s3,
             env: env.clone(),
             profile_name,
@@ -599,6 +621,10 @@ impl SessionConfig {
     /// When response checksums are validated; `when_supported` when unset, botocore's default.
     pub fn response_checksum_validation(&self) -> ChecksumWhen {
         value(&self.response_checksum_validation).unwrap_or(ChecksumWhen::WhenSupported)
+    }
+    /// Whether endpoints are discovered; `auto` when unset, botocore's default.
+    pub fn endpoint_discovery_enabled(&self) -> EndpointDiscoveryMode {
+        value(&self.endpoint_discovery_enabled).unwrap_or(EndpointDiscoveryMode::Auto)
     }
     pub fn s3(&self) -> &S3Config {
         &self.s3

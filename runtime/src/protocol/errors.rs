@@ -157,6 +157,7 @@ mod tests {
         auth: &[],
         aws_query_compatible: false,
         exceptions: None,
+        endpoint_discovery: None,
     };
 
     #[test]

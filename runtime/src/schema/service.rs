@@ -59,6 +59,24 @@ pub struct Service {
     pub aws_query_compatible: bool,
     /// Every exception the service models, when the crate has clients.
     pub exceptions: Option<&'static Exceptions>,
+    /// The service's endpoint discovery operation (`endpointoperation`), when it has one and
+    /// the crate has clients.
+    pub endpoint_discovery: Option<&'static EndpointDiscovery>,
+}
+
+/// How a service discovers its endpoints (botocore's `EndpointDiscoveryManager`): the operation
+/// marked `endpointoperation` (DynamoDB's and Timestream's `DescribeEndpoints`) and the function
+/// that calls it, instantiated by the generated crate over its input and output types, since
+/// the runtime cannot build a generated type by itself.
+pub struct EndpointDiscovery {
+    pub operation: &'static super::Operation,
+    pub discover: crate::client::DiscoverEndpoints,
+}
+
+impl core::fmt::Debug for EndpointDiscovery {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EndpointDiscovery").field("operation", &self.operation.name).finish_non_exhaustive()
+    }
 }
 
 /// Every exception a service models, so that an error is typed whichever operation answered it:

@@ -433,6 +433,7 @@ fn service_rules_come_from_the_schema() {
         auth: &[],
         aws_query_compatible: false,
         exceptions: None,
+        endpoint_discovery: None,
     };
     let strategy = RetryStrategy::for_service(RetryConfig::default(), &service);
     let idp = AttemptOutcome::error(400, "IDPCommunicationError");

@@ -29,4 +29,5 @@ pub static SERVICE: rt::Service = rt::Service {
     auth: &[],
     aws_query_compatible: false,
     exceptions: None,
+    endpoint_discovery: None,
 };
