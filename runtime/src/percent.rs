@@ -23,10 +23,10 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
     out
 }
 
-/// `text` with every `%XX` escape decoded, as Python's `urllib.parse.unquote` reads it: a `%` not
-/// followed by two hex digits stays as it is, and `+` is not a space. `None` when the decoded
-/// bytes are not UTF-8.
-pub(crate) fn decode(text: &str) -> Option<String> {
+/// The bytes of `text` with every `%XX` escape decoded, as Python's `urllib.parse.unquote_to_bytes`
+/// reads it: a `%` not followed by two hex digits stays as it is; `+` is a space only when
+/// `plus_is_space` (Python's `unquote_plus`).
+fn decode_bytes(text: &str, plus_is_space: bool) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -38,13 +38,58 @@ pub(crate) fn decode(text: &str) -> Option<String> {
                 out.push((high * 16 + low) as u8);
                 i += 3;
             }
+            (b'+', _, _) if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
             _ => {
                 out.push(b);
                 i += 1;
             }
         }
     }
-    String::from_utf8(out).ok()
+    out
+}
+
+/// `text` with every `%XX` escape decoded, as Python's `urllib.parse.unquote` reads it: a `%` not
+/// followed by two hex digits stays as it is, and `+` is not a space. `None` when the decoded
+/// bytes are not UTF-8.
+pub(crate) fn decode(text: &str) -> Option<String> {
+    String::from_utf8(decode_bytes(text, false)).ok()
+}
+
+/// Python's `urllib.parse.unquote_plus` (botocore's `unquote_str`): `+` is a space, `%XX` a byte,
+/// anything else stays; bytes that are not UTF-8 become U+FFFD, as with Python's `errors='replace'`.
+pub(crate) fn decode_plus_lossy(text: &str) -> String {
+    String::from_utf8_lossy(&decode_bytes(text, true)).into_owned()
+}
+
+/// Writes `s` as a JSON string the way Python's `json.dumps` does by default (`ensure_ascii`):
+/// everything outside printable ASCII as `\uXXXX`, astral characters as surrogate pairs. boto3's
+/// resume tokens and botocore's POST policies are both written this way.
+pub(crate) fn python_json_string(s: &str, out: &mut String) {
+    use core::fmt::Write as _;
+
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (' '..='~').contains(&c) => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(test)]

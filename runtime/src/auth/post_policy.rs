@@ -33,19 +33,19 @@ impl PostCondition {
         match self {
             PostCondition::Exact(name, value) => {
                 out.push('{');
-                json_string(name, out);
+                crate::percent::python_json_string(name, out);
                 out.push_str(": ");
-                json_string(value, out);
+                crate::percent::python_json_string(value, out);
                 out.push('}');
             }
             PostCondition::Eq(name, value) | PostCondition::StartsWith(name, value) => {
                 let op = if matches!(self, PostCondition::Eq(..)) { "eq" } else { "starts-with" };
                 out.push('[');
-                json_string(op, out);
+                crate::percent::python_json_string(op, out);
                 out.push_str(", ");
-                json_string(&format!("${name}"), out);
+                crate::percent::python_json_string(&format!("${name}"), out);
                 out.push_str(", ");
-                json_string(value, out);
+                crate::percent::python_json_string(value, out);
                 out.push(']');
             }
             PostCondition::ContentLengthRange(min, max) => {
@@ -55,36 +55,12 @@ impl PostCondition {
     }
 }
 
-/// Writes `s` as a JSON string the way Python's `json.dumps` does by default (`ensure_ascii`):
-/// everything outside printable ASCII as `\uXXXX`, astral characters as surrogate pairs.
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
-}
 
 /// The policy document for `conditions`, expiring at `expiration` (whole seconds, UTC).
 pub fn policy_json(expiration: DateTime, conditions: &[PostCondition]) -> String {
     let mut out = String::from("{\"expiration\": ");
     // botocore formats with `%Y-%m-%dT%H:%M:%SZ`: no fraction.
-    json_string(&DateTime::from_secs(expiration.secs()).fmt(TimestampFormat::DateTime), &mut out);
+    crate::percent::python_json_string(&DateTime::from_secs(expiration.secs()).fmt(TimestampFormat::DateTime), &mut out);
     out.push_str(", \"conditions\": [");
     for (i, condition) in conditions.iter().enumerate() {
         if i > 0 {
@@ -170,7 +146,7 @@ mod tests {
     #[test]
     fn json_is_written_as_pythons_json_dumps_writes_it() {
         let mut out = String::new();
-        json_string("a\"b\\c\nd\u{1}é🐬/", &mut out);
+        crate::percent::python_json_string("a\"b\\c\nd\u{1}é🐬/", &mut out);
         assert_eq!(out, r#""a\"b\\c\nd\u0001\u00e9\ud83d\udc2c/""#);
         let policy = policy_json(
             DateTime::from_secs(1_440_938_160),

@@ -89,7 +89,7 @@ pub fn python_json(d: &Document, out: &mut String) {
             let _ = write!(out, "{n}");
         }
         Document::Number(Number::Float(f)) => python_float(*f, out),
-        Document::String(s) => python_string(s, out),
+        Document::String(s) => crate::percent::python_json_string(s, out),
         Document::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -106,7 +106,7 @@ pub fn python_json(d: &Document, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                python_string(k, out);
+                crate::percent::python_json_string(k, out);
                 out.push_str(": ");
                 python_json(v, out);
             }
@@ -130,27 +130,4 @@ fn python_float(f: f64, out: &mut String) {
     } else {
         let _ = write!(out, "{f:?}");
     }
-}
-
-fn python_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (' '..='~').contains(&c) => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
 }

@@ -219,32 +219,10 @@ fn decode_member(shape: &mut dyn Shape, name: &str) {
         return;
     }
     if let ValueMut::Str(s) = field.get_mut() {
-        *s = unquote_plus(s);
+        *s = crate::percent::decode_plus_lossy(s);
     }
 }
 
-/// Python's `urllib.parse.unquote_plus` (botocore's `unquote_str`): `+` is a space, `%XX` a byte,
-/// anything else stays; bytes that are not UTF-8 become U+FFFD, as with Python's `errors='replace'`.
-fn unquote_plus(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |at: usize| bytes.get(at).and_then(|&h| (h as char).to_digit(16));
-        match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                // Two hex digits make a value below 256.
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-            (b'+', _, _) => out.push(b' '),
-            _ => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// S3's `CopySource` given as boto3's dictionary form, `{'Bucket': .., 'Key': .., 'VersionId': ..}`.
 ///
@@ -407,10 +385,10 @@ mod tests {
     #[test]
     fn listing_keys_decode_like_unquote_plus() {
         // Python: urllib.parse.unquote_plus(..)
-        assert_eq!(unquote_plus("a+b%2Bc%20d"), "a b+c d");
-        assert_eq!(unquote_plus("%C3%BC%0A"), "ü\n");
-        assert_eq!(unquote_plus("100%"), "100%");
-        assert_eq!(unquote_plus("%zz"), "%zz");
-        assert_eq!(unquote_plus("%FF"), "\u{fffd}");
+        assert_eq!(crate::percent::decode_plus_lossy("a+b%2Bc%20d"), "a b+c d");
+        assert_eq!(crate::percent::decode_plus_lossy("%C3%BC%0A"), "ü\n");
+        assert_eq!(crate::percent::decode_plus_lossy("100%"), "100%");
+        assert_eq!(crate::percent::decode_plus_lossy("%zz"), "%zz");
+        assert_eq!(crate::percent::decode_plus_lossy("%FF"), "\u{fffd}");
     }
 }
