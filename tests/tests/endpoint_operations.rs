@@ -263,7 +263,7 @@ fn operation_inputs_of_the_committed_services() {
         ("sts", &tucuxi_sts::SERVICE, &tucuxi_sts::ENDPOINT_RULES, tucuxi_sts::operations::ALL),
         ("kinesis", &tucuxi_kinesis::SERVICE, &tucuxi_kinesis::ENDPOINT_RULES, tucuxi_kinesis::operations::ALL),
     ];
-    let (mut passed, mut drift, mut refused, mut failures) = (0, 0, 0, Vec::new());
+    let (mut passed, mut drift, mut refused, mut unreachable, mut failures) = (0, 0, 0, 0, Vec::new());
     for (name, service, rules, ops) in services {
         let path = root.join(name).join("endpoint-tests-1.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -285,6 +285,15 @@ fn operation_inputs_of_the_committed_services() {
                     refused += 1;
                     continue;
                 }
+                // botocore's `customize_endpoint_resolver_builtins` turns ForcePathStyle off for
+                // an ARN bucket, so the rule set's "path-style with an ARN" error cannot arise
+                // through a botocore client, nor through tucuxi's, which does the same.
+                let arn = bucket.is_some_and(|b| b.starts_with("arn:"));
+                let error = case["expect"].get("error").and_then(Json::as_str).unwrap_or("");
+                if arn && error == "Path-style addressing cannot be used with ARN buckets" {
+                    unreachable += 1;
+                    continue;
+                }
                 let outcome = client(service, rules, &input["builtInParams"])
                     .and_then(|handle| run_case(&handle, ops, input, &case["expect"]));
                 match outcome {
@@ -301,7 +310,8 @@ fn operation_inputs_of_the_committed_services() {
     }
     println!(
         "endpoint-operations: {passed} passed, {} failed ({drift} skipped: rule-set version drift; {refused} \
-         skipped: bucket name refused before resolving, as botocore skips them)",
+         skipped: bucket name refused before resolving, as botocore skips them; {unreachable} skipped: \
+         path-style with an ARN bucket, which botocore's builtins turn off)",
         failures.len()
     );
     assert!(failures.is_empty(), "{} operationInputs cases failed", failures.len());
