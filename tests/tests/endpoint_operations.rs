@@ -285,19 +285,17 @@ fn operation_inputs_of_the_committed_services() {
                     refused += 1;
                     continue;
                 }
-                // botocore's `customize_endpoint_resolver_builtins` turns ForcePathStyle off for
-                // an ARN bucket, so the rule set's "path-style with an ARN" error cannot arise
-                // through a botocore client, nor through tucuxi's, which does the same.
-                let arn = bucket.is_some_and(|b| b.starts_with("arn:"));
-                let error = case["expect"].get("error").and_then(Json::as_str).unwrap_or("");
-                if arn && error == "Path-style addressing cannot be used with ARN buckets" {
-                    unreachable += 1;
-                    continue;
-                }
                 let outcome = client(service, rules, &input["builtInParams"])
                     .and_then(|handle| run_case(&handle, ops, input, &case["expect"]));
+                // botocore's `customize_endpoint_resolver_builtins` turns ForcePathStyle off for
+                // an ARN bucket, so where the rule set would answer "path-style with an ARN" a
+                // botocore client resolves the ARN instead, and so does tucuxi's.
+                let arn = bucket.is_some_and(|b| b.starts_with("arn:"));
+                let error = case["expect"].get("error").and_then(Json::as_str).unwrap_or("");
+                let unreachable_case = arn && error == "Path-style addressing cannot be used with ARN buckets";
                 match outcome {
                     Ok(()) => passed += 1,
+                    Err(_) if unreachable_case => unreachable += 1,
                     Err(why) => {
                         failures.push(format!("{name}#{n} {}: {why}", case["documentation"].as_str().unwrap_or("")))
                     }
