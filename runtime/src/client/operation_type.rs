@@ -27,11 +27,11 @@ pub trait OperationType: Sized {
 }
 
 /// Implements [`OperationType`] for a generated builder (a tuple struct around a `Call`), in
-/// the generated crate's `client` module, whose `crate::SERVICE` is the service:
+/// a generated `client/<x>.rs` file, whose `super::super::SERVICE` is the service (a path
+/// relative to the call, so a service emitted as a module of a larger crate, as the protocol
+/// conformance crate does, finds its own):
 /// `operation_type!(GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT)`.
 #[macro_export]
-// `crate::SERVICE` is meant to resolve in the calling (generated) crate.
-#[allow(clippy::crate_in_macro_def)]
 macro_rules! operation_type {
     ($(#[$attr:meta])* $builder:ident, $input:ty, $output:ty, $errors:ty, $op:path) => {
         $(#[$attr])*
@@ -53,8 +53,8 @@ macro_rules! operation_type {
             }
             #[inline]
             fn service() -> &'static $crate::schema::Service {
-                // `crate` resolves where the macro is called: the generated crate.
-                &crate::SERVICE
+                // Resolved where the macro is called: `client/<x>.rs` of the service.
+                &super::super::SERVICE
             }
         }
     };
