@@ -4,7 +4,7 @@
 use core::marker::PhantomData;
 use std::sync::Arc;
 
-use super::bind::{apply, bind, Scope};
+use super::bind::{apply, bind, is_spread, spread, value_of, Scope};
 use super::{make, reads_data, Builder, IsResource, Parent, ResourceRef};
 use crate::client::{Call, ClientHandle};
 use crate::error::ErrorKind;
@@ -93,7 +93,8 @@ impl<O: Shape, T: IsResource> Returns<O> for Many<T> {
 /// Parameters from identifiers and constants are in the builder already, so `set` may override
 /// them; parameters from the resource's data are bound when the action is sent (loading the data
 /// if needed), except those the caller changed with `set`: as in boto3, whose keyword arguments
-/// update the bound parameters, the caller wins.
+/// update the bound parameters, the caller wins. A parameter that runs over a list
+/// (`MetricData[].MetricName`) is bound last, into every element the caller gave.
 #[must_use = "an action does nothing until it is sent"]
 pub struct Action<B, R = Output> {
     builder: B,
@@ -109,7 +110,8 @@ pub struct Action<B, R = Output> {
 impl<B: Builder, R> Action<B, R> {
     pub(crate) fn new(parent: Arc<dyn Parent>, spec: &'static ActionSpec, op: &'static Operation) -> Self {
         let mut call: Call<B::Input, B::Output, B::Errors> = Call::new(parent.client(), op);
-        let now: Vec<Param> = spec.params.iter().filter(|p| !reads_data([&p.source])).copied().collect();
+        let now: Vec<Param> =
+            spec.params.iter().filter(|p| !reads_data([&p.source]) && !is_spread(p.target)).copied().collect();
         let mut doc = Document::Object(Map::new());
         let scope = Scope { ids: parent.ids(), ..Scope::default() };
         let error = bind(&now, &scope, None, &mut doc).and_then(|()| apply(&doc, call.input_mut())).err();
@@ -139,7 +141,8 @@ impl<B: Builder, R> Action<B, R> {
         } else {
             parent.loaded_dyn()
         };
-        let later: Vec<Param> = spec.params.iter().filter(|p| reads_data([&p.source])).copied().collect();
+        let later: Vec<Param> =
+            spec.params.iter().filter(|p| reads_data([&p.source]) && !is_spread(p.target)).copied().collect();
         if !later.is_empty() {
             let mut doc = Document::Object(Map::new());
             let scope = Scope { ids: parent.ids(), data: data.as_deref(), ..Scope::default() };
@@ -152,6 +155,11 @@ impl<B: Builder, R> Action<B, R> {
                 bound.retain(|key, _| untouched(key));
             }
             apply(&doc, call.input_mut())?;
+        }
+        // Spread parameters go onto the caller's list elements, so they are bound last.
+        for param in spec.params.iter().filter(|p| is_spread(p.target)) {
+            let scope = Scope { ids: parent.ids(), data: data.as_deref(), ..Scope::default() };
+            spread(call.input_mut(), param.target, &value_of(&param.source, &scope)?)?;
         }
         let request = match spec.resource {
             Some(_) => Val::of(call.input()).to_document(),

@@ -5,7 +5,7 @@
 use crate::error::ErrorKind;
 use crate::jmespath::{Expression, Val};
 use crate::paginate::access::set_from_document;
-use crate::shape::Shape;
+use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::types::Document;
 use crate::{Error, Map};
 
@@ -167,6 +167,66 @@ pub(crate) fn build_param_structure(
         }
     }
     Ok(())
+}
+
+/// Whether `target` runs over every element of a list (`MetricData[].MetricName`, CloudWatch's
+/// `Metric.put_data`), rather than naming one place.
+pub(crate) fn is_spread(target: &str) -> bool {
+    target.contains("[]") || target.contains("[*]")
+}
+
+/// Binds a [spread](is_spread) parameter into a typed input after the caller's changes: the
+/// value goes to every element the caller gave (one new element when there is none), and an
+/// element whose member the caller set keeps it. boto3 builds a single element and lets a
+/// caller's own list replace it, so its callers repeat the identifier in every element; binding
+/// afterwards spares them that, and the list setters, which add, cannot duplicate the element.
+pub(crate) fn spread(input: &mut dyn Shape, target: &str, value: &Document) -> Result<(), Error> {
+    let unsupported = || bind_error(format!("resource target {target:?}: only `List[].member` spreads are supported"));
+    let (list_name, rest) = target
+        .split_once("[]")
+        .or_else(|| target.split_once("[*]"))
+        .ok_or_else(unsupported)?;
+    let rest = rest.strip_prefix('.').ok_or_else(unsupported)?;
+    if list_name.contains(['.', '[']) || rest.contains('[') || rest.is_empty() {
+        return Err(unsupported());
+    }
+    let schema = input.schema();
+    let (i, _) = schema
+        .member(list_name)
+        .ok_or_else(|| bind_error(format!("resource parameter {list_name:?} is not a member of {}", schema.name)))?;
+    let Some(field) = input.field_mut(i) else { return Ok(()) };
+    let ValueMut::List(list) = field.get_mut() else {
+        return Err(bind_error(format!("resource target {target:?}: {list_name} is not a list")));
+    };
+    if list.is_empty() {
+        list.push_default();
+    }
+    let mut doc = Document::Object(Map::new());
+    build_param_structure(&mut doc, rest, value.clone(), None)?;
+    for k in 0..list.len() {
+        let Some(item) = list.item_mut(k) else { continue };
+        if caller_set(item, rest) {
+            continue;
+        }
+        set_from_document(item, &doc).map_err(|e| bind_error(format!("resource parameter {target:?}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Whether the member at `path` (dotted member names) of `value` holds something: present and,
+/// for text, not empty (a required string member of a new element is empty, not absent).
+fn caller_set(value: &dyn crate::shape::Value, path: &str) -> bool {
+    let mut at = value.get();
+    for name in path.split('.') {
+        let Some(ValueRef::Shape(shape)) = at else { return false };
+        let Some((i, _)) = shape.schema().member(name) else { return false };
+        at = shape.field(i).and_then(|f| f.get());
+    }
+    match at {
+        None => false,
+        Some(ValueRef::Str(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
 }
 
 /// Writes a parameter document into a typed input, member by member (members the document does

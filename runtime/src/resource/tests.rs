@@ -1,7 +1,8 @@
-use super::bind::{build_param_structure, resources_from, Scope};
+use super::bind::{build_param_structure, resources_from, spread, Scope};
 use super::{ResourceRef, Source};
 use crate::jmespath::Val;
 use crate::types::Document;
+use crate::schema::{prim, Member, Schema};
 
 fn doc(json: &str) -> Document {
     Document::from_json(json).unwrap()
@@ -49,4 +50,43 @@ fn missing_identifiers_make_no_resource() {
     let response = doc(r#"{"QueueUrl":"http://q"}"#);
     let scope = Scope { response: Some(Val::from_doc(&response)), ..Scope::default() };
     assert_eq!(resources_from(&REF, &scope).unwrap()[0].0, vec!["http://q".to_owned()]);
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Datum {
+    metric_name: String,
+    value: Option<f64>,
+}
+static DATUM: Schema =
+    Schema::structure("MetricDatum", &[Member::new("MetricName", &prim::STRING), Member::new("Value", &prim::DOUBLE)]);
+crate::structure!(Datum, DATUM, 0 => metric_name, 1 => value);
+static DATA: Schema = Schema::list("MetricData", &[Member::new("member", &DATUM)]);
+
+#[derive(Clone, Default, PartialEq)]
+struct PutData {
+    metric_data: Vec<Datum>,
+}
+static PUT_DATA: Schema = Schema::structure("PutMetricDataInput", &[Member::new("MetricData", &DATA)]);
+crate::structure!(PutData, PUT_DATA, 0 => metric_data);
+
+fn datum(name: &str, value: f64) -> Datum {
+    Datum { metric_name: name.into(), value: Some(value) }
+}
+
+#[test]
+fn a_spread_parameter_fills_every_element_the_caller_gave() {
+    let name = Document::String("Latency".into());
+    // The caller gave two data, one naming its own metric: the identifier fills only the other.
+    let mut input = PutData { metric_data: vec![datum("", 1.0), datum("Other", 2.0)] };
+    spread(&mut input, "MetricData[].MetricName", &name).unwrap();
+    assert_eq!(input.metric_data, vec![datum("Latency", 1.0), datum("Other", 2.0)]);
+    // No element from the caller: one element holds the identifier, as boto3 builds it.
+    let mut empty = PutData::default();
+    spread(&mut empty, "MetricData[*].MetricName", &name).unwrap();
+    assert_eq!(empty.metric_data, vec![Datum { metric_name: "Latency".into(), value: None }]);
+    // A target the spread cannot follow is an error naming it, not a guess.
+    let error = spread(&mut empty, "MetricData[].Dimensions[].Name", &name).unwrap_err();
+    assert!(error.to_string().contains("MetricData[].Dimensions[].Name"), "{error}");
+    let error = spread(&mut empty, "Missing[].Name", &name).unwrap_err();
+    assert!(error.to_string().contains("\"Missing\" is not a member of PutMetricDataInput"), "{error}");
 }
