@@ -27,6 +27,7 @@ use tucuxi::transfer::{self as rt_transfer, ExtraArgs, Progress, TransferConfig,
 use tucuxi::Error;
 
 pub use crate::transfer_store::CopySource;
+pub use tucuxi::transfer::{SyncReader, SyncWriter};
 use crate::transfer_store::Target;
 use crate::Client;
 
@@ -80,6 +81,7 @@ impl Options {
             key: key.to_owned(),
             extra: self.extra.clone(),
             source: None,
+            full_object_checksum: self.config.full_object_checksum,
         })
     }
 }
@@ -105,7 +107,8 @@ impl Client {
     }
 
     /// Uploads everything `reader` yields (boto3's `upload_fileobj(Fileobj, Bucket, Key)`);
-    /// the length need not be known.
+    /// the length need not be known. A blocking `std::io::Read` (a `File`, `Stdin`) goes in
+    /// through [`SyncReader`]: `s3.upload_fileobj(SyncReader::new(file)?, b, k).send_blocking()`.
     pub fn upload_fileobj<R>(&self, reader: R, bucket: impl Into<String>, key: impl Into<String>) -> UploadFileobj<R>
     where
         R: AsyncRead + Unpin + Send + 'static,
@@ -126,7 +129,8 @@ impl Client {
     }
 
     /// Downloads `bucket`/`key` into `writer`, in order (boto3's `download_fileobj(Bucket,
-    /// Key, Fileobj)`); `send` gives the writer back.
+    /// Key, Fileobj)`); `send` gives the writer back. A blocking `std::io::Write` goes in
+    /// through [`SyncWriter`], whose `into_inner` returns it once written and flushed.
     pub fn download_fileobj<W>(&self, bucket: impl Into<String>, key: impl Into<String>, writer: W) -> DownloadFileobj<W>
     where
         W: AsyncWrite + Unpin + Send + 'static,

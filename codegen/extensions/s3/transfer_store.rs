@@ -5,7 +5,8 @@
 use core::ops::Range;
 
 use tucuxi::transfer::extra_args::{
-    COMPLETE_MULTIPART_ARGS, UPLOAD_PART_ARGS, UPLOAD_PART_COPY_ARGS,
+    ALLOWED_SHARED_ARGS, COMPLETE_MULTIPART_ARGS, FULL_OBJECT_CHECKSUM_ARGS, PUT_OBJECT_BLOCKLIST, UPLOAD_PART_ARGS,
+    UPLOAD_PART_COPY_ARGS,
 };
 use tucuxi::transfer::plan::range_header;
 use tucuxi::transfer::{CopyStore, DownloadStore, ExtraArgs, MultipartStore, ObjectInfo, UploadStore};
@@ -55,16 +56,30 @@ pub(crate) struct Target {
     pub extra: ExtraArgs,
     /// The source of a copy.
     pub source: Option<CopySource>,
+    /// `TransferConfig::full_object_checksum`.
+    pub full_object_checksum: bool,
 }
 
 fn apply(extra: &ExtraArgs, input: &mut dyn tucuxi::shape::Shape, only: Option<&[&str]>) -> Result<(), Error> {
     extra.apply(input, only, &[])
 }
 
-/// Whether parts carry the CRC32 the transfer computed: unless the caller chose another
-/// algorithm with `ChecksumAlgorithm`, in which case the client computes that one per part.
+/// The full-object checksum the caller supplied (`ChecksumCRC32`, ...) as its algorithm's
+/// name: as s3transfer, the upload is then `ChecksumType=FULL_OBJECT` with that algorithm.
+fn supplied_full_object(extra: &ExtraArgs) -> Option<&'static str> {
+    FULL_OBJECT_CHECKSUM_ARGS.iter().find(|name| extra.get(name).is_some()).map(|name| &name["Checksum".len()..])
+}
+
+/// The algorithm of the parts' checksums: the supplied full-object one, else the caller's
+/// `ChecksumAlgorithm`, else CRC32 (boto3 >= 1.36's default).
+fn part_algorithm(extra: &ExtraArgs) -> &str {
+    supplied_full_object(extra).or_else(|| extra.get_str("ChecksumAlgorithm")).unwrap_or("CRC32")
+}
+
+/// Whether parts carry the CRC32 the transfer computed; for another algorithm the client
+/// computes that one per part.
 fn uses_crc32(extra: &ExtraArgs) -> bool {
-    extra.get_str("ChecksumAlgorithm").is_none_or(|a| a.eq_ignore_ascii_case("CRC32"))
+    part_algorithm(extra).eq_ignore_ascii_case("CRC32")
 }
 
 fn missing(what: &str) -> Error {
@@ -72,14 +87,20 @@ fn missing(what: &str) -> Error {
 }
 
 impl Target {
-    /// The upload arguments `CreateMultipartUpload` and `CopyObject` take: everything but the
-    /// copy-only conditions (s3transfer's `CREATE_MULTIPART_ARGS_BLACKLIST`).
+    /// The upload arguments `CreateMultipartUpload` and `CopyObject` take (s3transfer's
+    /// `CREATE_MULTIPART_BLOCKLIST`: not the full-object checksum values, not the size).
     fn create_args(&self) -> Vec<&'static str> {
-        tucuxi::transfer::extra_args::ALLOWED_UPLOAD_ARGS
-            .iter()
-            .copied()
-            .filter(|name| !tucuxi::transfer::extra_args::FULL_OBJECT_CHECKSUM_ARGS.contains(name))
-            .collect()
+        ALLOWED_SHARED_ARGS.iter().copied().chain(["ChecksumType"]).collect()
+    }
+
+    /// Whether this upload has S3 check the whole object's CRC32 that the transfer combined
+    /// from its parts: asked for in the `TransferConfig`, parts in CRC32, and no full-object
+    /// checksum or checksum type of the caller's own.
+    fn sends_whole_crc32(&self) -> bool {
+        self.full_object_checksum
+            && uses_crc32(&self.extra)
+            && supplied_full_object(&self.extra).is_none()
+            && self.extra.get("ChecksumType").is_none()
     }
 }
 
@@ -88,15 +109,23 @@ impl MultipartStore for Target {
 
     async fn create_multipart_upload(&self) -> Result<String, Error> {
         let mut call = self.client.create_multipart_upload().bucket(&self.bucket).key(&self.key);
-        if uses_crc32(&self.extra) {
-            call = call.checksum_algorithm("CRC32");
+        if self.source.is_none() {
+            call = call.checksum_algorithm(part_algorithm(&self.extra));
+            if supplied_full_object(&self.extra).is_some() || self.sends_whole_crc32() {
+                call = call.checksum_type("FULL_OBJECT");
+            }
         }
         apply(&self.extra, call.0.input_mut(), Some(&self.create_args()))?;
         let out = call.send().await?;
         out.upload_id.ok_or_else(|| missing("UploadId"))
     }
 
-    async fn complete_multipart_upload(&self, upload_id: &str, parts: Vec<CompletedPart>) -> Result<(), Error> {
+    async fn complete_multipart_upload(
+        &self,
+        upload_id: &str,
+        parts: Vec<CompletedPart>,
+        whole_crc32: Option<&str>,
+    ) -> Result<(), Error> {
         let mut call = self
             .client
             .complete_multipart_upload()
@@ -104,7 +133,13 @@ impl MultipartStore for Target {
             .key(&self.key)
             .upload_id(upload_id)
             .multipart_upload(CompletedMultipartUpload { parts: Some(parts) });
+        if supplied_full_object(&self.extra).is_some() {
+            call = call.checksum_type("FULL_OBJECT");
+        } else if let (true, Some(whole)) = (self.sends_whole_crc32(), whole_crc32) {
+            call = call.checksum_type("FULL_OBJECT").checksum_crc32(whole);
+        }
         apply(&self.extra, call.0.input_mut(), Some(COMPLETE_MULTIPART_ARGS))?;
+        apply(&self.extra, call.0.input_mut(), Some(FULL_OBJECT_CHECKSUM_ARGS))?;
         call.send().await?;
         Ok(())
     }
@@ -120,10 +155,12 @@ impl MultipartStore for Target {
 impl UploadStore for Target {
     async fn put_object(&self, body: tucuxi::transfer::Bytes, crc32: &str) -> Result<(), Error> {
         let mut call = self.client.put_object().bucket(&self.bucket).key(&self.key).body(ByteStream::from(body));
-        if uses_crc32(&self.extra) && self.extra.get("ChecksumCRC32").is_none() {
+        // A checksum the caller supplied is the one sent; two would be refused by S3.
+        if uses_crc32(&self.extra) && supplied_full_object(&self.extra).is_none() {
             call = call.checksum_algorithm("CRC32").checksum_crc32(crc32);
         }
-        apply(&self.extra, call.0.input_mut(), None)?;
+        let allowed: Vec<&str> = self.extra.names().filter(|name| !PUT_OBJECT_BLOCKLIST.contains(name)).collect();
+        apply(&self.extra, call.0.input_mut(), Some(&allowed))?;
         call.send().await?;
         Ok(())
     }
@@ -145,8 +182,9 @@ impl UploadStore for Target {
             .part_number(number)
             .body(ByteStream::from(body));
         let crc = uses_crc32(&self.extra);
+        call = call.checksum_algorithm(part_algorithm(&self.extra));
         if crc {
-            call = call.checksum_algorithm("CRC32").checksum_crc32(crc32);
+            call = call.checksum_crc32(crc32);
         }
         apply(&self.extra, call.0.input_mut(), Some(UPLOAD_PART_ARGS))?;
         let out = call.send().await?;
@@ -165,11 +203,21 @@ impl UploadStore for Target {
 
 impl DownloadStore for Target {
     async fn head_object(&self) -> Result<ObjectInfo, Error> {
-        let mut call = self.client.head_object().bucket(&self.bucket).key(&self.key);
+        // The object's checksum comes back only when asked for; a ranged download is checked
+        // against it.
+        let mut call = self.client.head_object().bucket(&self.bucket).key(&self.key).checksum_mode("ENABLED");
         apply(&self.extra, call.0.input_mut(), None)?;
         let out = call.send().await?;
         let size = out.content_length.and_then(|n| u64::try_from(n).ok()).ok_or_else(|| missing("Content-Length"))?;
-        Ok(ObjectInfo { size, etag: out.e_tag })
+        // The CRC32 is the whole object's when S3 says so (`FULL_OBJECT`), or, from a store
+        // that does not say (moto), when the object was not uploaded in parts (an ETag without
+        // `-N`): a composite checksum of parts cannot check a download.
+        let whole = match out.checksum_type.as_ref().map(|t| t.as_str()) {
+            Some(kind) => kind == "FULL_OBJECT",
+            None => out.e_tag.as_deref().is_some_and(|etag| !etag.contains('-')),
+        };
+        let crc32 = if whole { ObjectInfo::whole_crc32(out.checksum_crc32.as_deref()) } else { None };
+        Ok(ObjectInfo { size, etag: out.e_tag, crc32 })
     }
 
     async fn get_object(&self, range: Option<Range<u64>>, if_match: Option<&str>) -> Result<ByteStream, Error> {
@@ -210,7 +258,7 @@ impl CopyStore for Target {
         )?;
         let out = call.send().await?;
         let size = out.content_length.and_then(|n| u64::try_from(n).ok()).ok_or_else(|| missing("Content-Length"))?;
-        Ok(ObjectInfo { size, etag: out.e_tag })
+        Ok(ObjectInfo { size, etag: out.e_tag, crc32: None })
     }
 
     async fn copy_object(&self) -> Result<(), Error> {

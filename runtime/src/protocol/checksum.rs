@@ -180,6 +180,56 @@ pub fn crc64_nvme(data: &[u8]) -> u64 {
     !crc64_update(&CRC64_NVME_TABLES, !0, data)
 }
 
+/// The CRC-32 of `a` followed by `b`, from `crc32(a)`, `crc32(b)` and `b`'s length: how the
+/// CRC of a whole object is had from its parts' CRCs without reading the object again (S3's
+/// `FULL_OBJECT` checksum of a multipart upload).
+pub fn crc32_combine(crc_a: u32, crc_b: u32, len_b: u64) -> u32 {
+    crc_combine(u64::from(crc_a), u64::from(crc_b), len_b, u64::from(CRC32_POLY), 32) as u32
+}
+
+/// [`crc32_combine`] for CRC-32C.
+pub fn crc32c_combine(crc_a: u32, crc_b: u32, len_b: u64) -> u32 {
+    crc_combine(u64::from(crc_a), u64::from(crc_b), len_b, u64::from(CRC32C_POLY), 32) as u32
+}
+
+/// [`crc32_combine`] for CRC-64/NVME.
+pub fn crc64_nvme_combine(crc_a: u64, crc_b: u64, len_b: u64) -> u64 {
+    crc_combine(crc_a, crc_b, len_b, CRC64_NVME_POLY, 64)
+}
+
+/// A CRC is linear over GF(2): the CRC of `a ‖ b` is the CRC of `a` carried through `len_b`
+/// zero bytes (a multiplication by x^(8·len_b) modulo the polynomial) xor the CRC of `b`; the
+/// initial and final inversions cancel out. Powers are taken by repeated squaring, so the
+/// cost is logarithmic in the length.
+fn crc_combine(crc_a: u64, crc_b: u64, len_b: u64, poly: u64, width: u32) -> u64 {
+    // In the reflected form the highest bit of the register is x^0.
+    let one = 1u64 << (width - 1);
+    let mul = |a: u64, mut b: u64| -> u64 {
+        let mut product = 0;
+        let mut bit = one;
+        while bit != 0 {
+            if a & bit != 0 {
+                product ^= b;
+            }
+            b = if b & 1 != 0 { (b >> 1) ^ poly } else { b >> 1 };
+            bit >>= 1;
+        }
+        product
+    };
+    // x^8: one byte of zeros.
+    let mut power = one >> 8;
+    let mut shift = one;
+    let mut n = len_b;
+    while n != 0 {
+        if n & 1 != 0 {
+            shift = mul(power, shift);
+        }
+        power = mul(power, power);
+        n >>= 1;
+    }
+    mul(shift, crc_a) ^ crc_b
+}
+
 /// The reflected polynomials: the bit order of the CRCs is least significant bit first.
 const CRC32_POLY: u32 = 0xEDB8_8320;
 const CRC32C_POLY: u32 = 0x82F6_3B78;

@@ -196,3 +196,26 @@ fn names_and_headers() {
     assert_eq!(ChecksumAlgorithm::from_name("CRC32 "), None);
     assert_eq!(format!("{:?}", Checksum::new(ChecksumAlgorithm::Sha1)), "Checksum(Sha1)");
 }
+
+#[test]
+fn combining_part_crcs_gives_the_whole_objects_crc() {
+    // Data that differs at every offset, split at every interesting place, including empty
+    // parts and lengths whose bits exercise every squaring step.
+    let data: Vec<u8> = (0..70_001u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    for split in [0, 1, 7, 8, 9, 4096, 65_536, 69_999, 70_000, 70_001] {
+        let (a, b) = data.split_at(split);
+        let len_b = b.len() as u64;
+        assert_eq!(crc32_combine(crc32(a), crc32(b), len_b), crc32(&data), "crc32 split at {split}");
+        assert_eq!(crc32c_combine(crc32c(a), crc32c(b), len_b), crc32c(&data), "crc32c split at {split}");
+        assert_eq!(
+            crc64_nvme_combine(crc64_nvme(a), crc64_nvme(b), len_b),
+            crc64_nvme(&data),
+            "crc64 split at {split}"
+        );
+    }
+    // Folding many parts in order, as a multipart upload's completion does.
+    let whole = data.chunks(5_000).fold(crc32(&[]), |acc, part| crc32_combine(acc, crc32(part), part.len() as u64));
+    assert_eq!(whole, crc32(&data));
+    // zlib's check value for "123456789", from two halves.
+    assert_eq!(crc32_combine(crc32(b"1234"), crc32(b"56789"), 5), 0xCBF4_3926);
+}

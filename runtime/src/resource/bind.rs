@@ -182,10 +182,7 @@ pub(crate) fn is_spread(target: &str) -> bool {
 /// afterwards spares them that, and the list setters, which add, cannot duplicate the element.
 pub(crate) fn spread(input: &mut dyn Shape, target: &str, value: &Document) -> Result<(), Error> {
     let unsupported = || bind_error(format!("resource target {target:?}: only `List[].member` spreads are supported"));
-    let (list_name, rest) = target
-        .split_once("[]")
-        .or_else(|| target.split_once("[*]"))
-        .ok_or_else(unsupported)?;
+    let (list_name, rest) = target.split_once("[]").or_else(|| target.split_once("[*]")).ok_or_else(unsupported)?;
     let rest = rest.strip_prefix('.').ok_or_else(unsupported)?;
     if list_name.contains(['.', '[']) || rest.contains('[') || rest.is_empty() {
         return Err(unsupported());

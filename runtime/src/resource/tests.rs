@@ -1,8 +1,8 @@
 use super::bind::{build_param_structure, resources_from, spread, Scope};
 use super::{ResourceRef, Source};
 use crate::jmespath::Val;
-use crate::types::Document;
 use crate::schema::{prim, Member, Schema};
+use crate::types::Document;
 
 fn doc(json: &str) -> Document {
     Document::from_json(json).unwrap()

@@ -22,8 +22,8 @@ pub async fn copy<S: CopyStore>(store: S, config: &TransferConfig, progress: &Pr
     let parts = ranges(info.size, part_size).enumerate().map(|(i, range)| {
         let (store, upload_id) = (&store, upload_id.as_str());
         async move {
-            let number = u32::try_from(i + 1)
-                .map_err(|_| Error::new(ErrorKind::InvalidInput, "too many parts for one copy"))?;
+            let number =
+                u32::try_from(i + 1).map_err(|_| Error::new(ErrorKind::InvalidInput, "too many parts for one copy"))?;
             let len = range.end - range.start;
             let part = store.upload_part_copy(upload_id, number, range).await?;
             progress.add(len);
@@ -34,7 +34,7 @@ pub async fn copy<S: CopyStore>(store: S, config: &TransferConfig, progress: &Pr
         Ok(parts) => parts,
         Err(error) => return Err(guard.abort_with(error).await),
     };
-    match store.complete_multipart_upload(&upload_id, parts).await {
+    match store.complete_multipart_upload(&upload_id, parts, None).await {
         Ok(()) => {
             guard.disarm();
             Ok(info.size)

@@ -10,9 +10,19 @@ use crate::types::Document;
 use crate::{Error, ErrorKind};
 
 /// The full-object checksums a caller may supply for an upload (s3transfer's
-/// `FULL_OBJECT_CHECKSUM_ARGS`).
-pub const FULL_OBJECT_CHECKSUM_ARGS: &[&str] =
-    &["ChecksumCRC32", "ChecksumCRC32C", "ChecksumCRC64NVME", "ChecksumSHA1", "ChecksumSHA256"];
+/// `FULL_OBJECT_CHECKSUM_ARGS`, as of s3transfer 0.19).
+pub const FULL_OBJECT_CHECKSUM_ARGS: &[&str] = &[
+    "ChecksumCRC32",
+    "ChecksumCRC32C",
+    "ChecksumCRC64NVME",
+    "ChecksumMD5",
+    "ChecksumSHA1",
+    "ChecksumSHA256",
+    "ChecksumSHA512",
+    "ChecksumXXHASH3",
+    "ChecksumXXHASH64",
+    "ChecksumXXHASH128",
+];
 
 /// What `download_file` and `download_fileobj` accept.
 pub const ALLOWED_DOWNLOAD_ARGS: &[&str] = &[
@@ -25,8 +35,8 @@ pub const ALLOWED_DOWNLOAD_ARGS: &[&str] = &[
     "ExpectedBucketOwner",
 ];
 
-/// What `upload_file` and `upload_fileobj` accept.
-pub const ALLOWED_UPLOAD_ARGS: &[&str] = &[
+/// What uploads and copies both accept (s3transfer's `_ALLOWED_SHARED_ARGS`).
+pub const ALLOWED_SHARED_ARGS: &[&str] = &[
     "ACL",
     "CacheControl",
     "ChecksumAlgorithm",
@@ -54,14 +64,15 @@ pub const ALLOWED_UPLOAD_ARGS: &[&str] = &[
     "SSEKMSEncryptionContext",
     "Tagging",
     "WebsiteRedirectLocation",
-    "ChecksumCRC32",
-    "ChecksumCRC32C",
-    "ChecksumCRC64NVME",
-    "ChecksumSHA1",
-    "ChecksumSHA256",
 ];
 
-/// The copy-only parameters `copy` accepts on top of [`ALLOWED_UPLOAD_ARGS`].
+/// What uploads accept besides [`ALLOWED_SHARED_ARGS`] and [`FULL_OBJECT_CHECKSUM_ARGS`].
+pub const UPLOAD_ONLY_ARGS: &[&str] = &["ChecksumType", "MpuObjectSize"];
+
+/// What `PutObject` must not be sent (s3transfer's `PUT_OBJECT_BLOCKLIST`): multipart-only.
+pub const PUT_OBJECT_BLOCKLIST: &[&str] = &["ChecksumType", "MpuObjectSize"];
+
+/// The copy-only parameters `copy` accepts on top of [`ALLOWED_SHARED_ARGS`].
 pub const COPY_ONLY_ARGS: &[&str] = &[
     "CopySourceIfMatch",
     "CopySourceIfModifiedSince",
@@ -84,18 +95,15 @@ pub const UPLOAD_PART_ARGS: &[&str] = &[
     "ExpectedBucketOwner",
 ];
 
-/// What `CompleteMultipartUpload` takes.
+/// What `CompleteMultipartUpload` takes besides [`FULL_OBJECT_CHECKSUM_ARGS`].
 pub const COMPLETE_MULTIPART_ARGS: &[&str] = &[
     "SSECustomerKey",
     "SSECustomerAlgorithm",
     "SSECustomerKeyMD5",
     "RequestPayer",
     "ExpectedBucketOwner",
-    "ChecksumCRC32",
-    "ChecksumCRC32C",
-    "ChecksumCRC64NVME",
-    "ChecksumSHA1",
-    "ChecksumSHA256",
+    "ChecksumType",
+    "MpuObjectSize",
 ];
 
 /// What each `UploadPartCopy` of a managed copy takes.
@@ -126,17 +134,23 @@ impl TransferKind {
     /// Whether `name` is allowed for this kind of transfer.
     pub fn allows(self, name: &str) -> bool {
         match self {
-            TransferKind::Upload => ALLOWED_UPLOAD_ARGS.contains(&name),
+            TransferKind::Upload => {
+                ALLOWED_SHARED_ARGS.contains(&name)
+                    || UPLOAD_ONLY_ARGS.contains(&name)
+                    || FULL_OBJECT_CHECKSUM_ARGS.contains(&name)
+            }
             TransferKind::Download => ALLOWED_DOWNLOAD_ARGS.contains(&name),
-            TransferKind::Copy => ALLOWED_UPLOAD_ARGS.contains(&name) || COPY_ONLY_ARGS.contains(&name),
+            TransferKind::Copy => ALLOWED_SHARED_ARGS.contains(&name) || COPY_ONLY_ARGS.contains(&name),
         }
     }
 
     fn allowed(self) -> Vec<&'static str> {
         match self {
-            TransferKind::Upload => ALLOWED_UPLOAD_ARGS.to_vec(),
+            TransferKind::Upload => {
+                ALLOWED_SHARED_ARGS.iter().chain(UPLOAD_ONLY_ARGS).chain(FULL_OBJECT_CHECKSUM_ARGS).copied().collect()
+            }
             TransferKind::Download => ALLOWED_DOWNLOAD_ARGS.to_vec(),
-            TransferKind::Copy => ALLOWED_UPLOAD_ARGS.iter().chain(COPY_ONLY_ARGS).copied().collect(),
+            TransferKind::Copy => ALLOWED_SHARED_ARGS.iter().chain(COPY_ONLY_ARGS).copied().collect(),
         }
     }
 }
@@ -223,9 +237,8 @@ impl ExtraArgs {
             let member = rename.iter().find(|(from, _)| from == name).map_or(name.as_str(), |(_, to)| to);
             let Some((i, _)) = input.schema().member(member) else { continue };
             let Some(field) = input.field_mut(i) else { continue };
-            set_from_document(field, value).map_err(|why| {
-                Error::new(ErrorKind::InvalidInput, format!("extra_args {name}: {why}"))
-            })?;
+            set_from_document(field, value)
+                .map_err(|why| Error::new(ErrorKind::InvalidInput, format!("extra_args {name}: {why}")))?;
         }
         Ok(())
     }
@@ -255,6 +268,11 @@ mod tests {
         assert!(err.contains("'ContentType'") && err.contains("VersionId"), "{err}");
         assert!(ExtraArgs::new().set("MetadataDirective", "REPLACE").check(TransferKind::Copy).is_ok());
         assert!(ExtraArgs::new().set("MetadataDirective", "REPLACE").check(TransferKind::Upload).is_err());
+        // s3transfer's full-object checksum arguments are upload-only, as its lists are.
+        for name in ["ChecksumCRC32", "ChecksumType", "MpuObjectSize", "ChecksumXXHASH128"] {
+            assert!(ExtraArgs::new().set(name, "x").check(TransferKind::Upload).is_ok(), "{name}");
+            assert!(ExtraArgs::new().set(name, "x").check(TransferKind::Copy).is_err(), "{name}");
+        }
     }
 
     #[test]

@@ -28,12 +28,14 @@ pub mod plan;
 pub mod pool;
 mod progress;
 pub mod store;
+pub mod sync_io;
 pub mod upload;
 
 pub use config::TransferConfig;
 pub use extra_args::{ExtraArgs, TransferKind};
 pub use progress::Progress;
 pub use store::{CopyStore, DownloadStore, MultipartStore, ObjectInfo, UploadStore};
+pub use sync_io::{SyncReader, SyncWriter};
 // The types the transfer signatures use, so a service crate needs no dependency of its own.
 pub use bytes::Bytes;
 pub use tokio::io::{AsyncRead, AsyncWrite};

@@ -20,6 +20,19 @@ pub struct ObjectInfo {
     pub size: u64,
     /// The object's ETag, used to pin ranged reads to one version of the object.
     pub etag: Option<String>,
+    /// The whole object's CRC32 when the store holds one (a `FULL_OBJECT` checksum: objects
+    /// put in one request, or uploaded in parts with a full-object checksum); a ranged
+    /// download is checked against it. A `COMPOSITE` checksum (`...-3`) is not one.
+    pub crc32: Option<u32>,
+}
+
+impl ObjectInfo {
+    /// Reads `x-amz-checksum-crc32` as S3 answers it: base64 of the big-endian value for a
+    /// whole-object checksum; `None` for a composite one or anything unreadable.
+    pub fn whole_crc32(header: Option<&str>) -> Option<u32> {
+        let bytes = crate::types::base64_decode(header?).ok()?;
+        Some(u32::from_be_bytes(bytes.as_slice().try_into().ok()?))
+    }
 }
 
 /// The multipart-upload lifecycle, shared by uploads and copies.
@@ -30,11 +43,14 @@ pub trait MultipartStore: Clone + Send + Sync + 'static {
     /// Starts a multipart upload and returns its id.
     fn create_multipart_upload(&self) -> impl Future<Output = Result<String, Error>> + Send;
 
-    /// Completes the upload from its parts, in part-number order.
+    /// Completes the upload from its parts, in part-number order. An upload gives the whole
+    /// object's CRC32 (base64), combined from its parts', for a store that asks S3 to check it
+    /// (`ChecksumType=FULL_OBJECT`); a copy, which never sees the data, gives none.
     fn complete_multipart_upload(
         &self,
         upload_id: &str,
         parts: Vec<Self::Part>,
+        whole_crc32: Option<&str>,
     ) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// Aborts the upload so that S3 drops the parts already stored.

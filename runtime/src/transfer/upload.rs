@@ -13,12 +13,41 @@ use super::plan::{ranges, upload_part_size, MAX_PARTS, MAX_PART_SIZE, MIN_PART_S
 use super::pool::{run_bounded, PollSet};
 use super::store::{AbortGuard, UploadStore};
 use super::{Progress, TransferConfig};
-use crate::protocol::checksum::ChecksumAlgorithm;
+use crate::protocol::checksum::{self, ChecksumAlgorithm};
+use crate::types::base64_encode;
 use crate::{Error, ErrorKind};
 
 /// The base64 CRC32 S3 expects in `x-amz-checksum-crc32`.
 fn crc32(data: &[u8]) -> String {
     ChecksumAlgorithm::Crc32.digest_base64(data)
+}
+
+/// A part's CRC32 and length, from which the whole object's CRC32 is combined.
+#[derive(Clone, Copy)]
+struct PartSum {
+    crc: u32,
+    len: u64,
+}
+
+impl PartSum {
+    fn of(data: &[u8]) -> Self {
+        PartSum { crc: checksum::crc32(data), len: data.len() as u64 }
+    }
+
+    /// As the header carries it: base64 of the big-endian value.
+    fn base64(self) -> String {
+        base64_encode(&self.crc.to_be_bytes())
+    }
+}
+
+/// A finished part with its checksum, or why it failed.
+type PartResult<P> = Result<(P, PartSum), Error>;
+
+/// The whole object's CRC32, base64, from its parts' in part order.
+fn whole_crc32(sums: impl IntoIterator<Item = PartSum>) -> String {
+    let whole =
+        sums.into_iter().fold(checksum::crc32(&[]), |acc, part| checksum::crc32_combine(acc, part.crc, part.len));
+    base64_encode(&whole.to_be_bytes())
 }
 
 fn limiter(config: &TransferConfig) -> Option<BandwidthLimiter> {
@@ -73,10 +102,10 @@ pub async fn upload_path<S: UploadStore>(
             let len = range.end - range.start;
             pace_len(limiter, config, len).await;
             let body = read_at(file, range.start, len, path).await?;
-            let sum = crc32(&body);
-            let part = store.upload_part(upload_id, part_number(i)?, body, &sum).await?;
+            let sum = PartSum::of(&body);
+            let part = store.upload_part(upload_id, part_number(i)?, body, &sum.base64()).await?;
             progress.add(len);
-            Ok::<_, Error>(part)
+            Ok::<_, Error>((part, sum))
         }
     });
     finish(store.clone(), guard, &upload_id, run_bounded(config.concurrency(), parts).await).await
@@ -87,13 +116,13 @@ async fn finish<S: UploadStore>(
     store: S,
     guard: AbortGuard<S>,
     upload_id: &str,
-    parts: Result<Vec<S::Part>, Error>,
+    parts: Result<Vec<(S::Part, PartSum)>, Error>,
 ) -> Result<(), Error> {
-    let parts = match parts {
-        Ok(parts) => parts,
+    let (parts, sums): (Vec<S::Part>, Vec<PartSum>) = match parts {
+        Ok(parts) => parts.into_iter().unzip(),
         Err(error) => return Err(guard.abort_with(error).await),
     };
-    match store.complete_multipart_upload(upload_id, parts).await {
+    match store.complete_multipart_upload(upload_id, parts, Some(&whole_crc32(sums))).await {
         Ok(()) => {
             guard.disarm();
             Ok(())
@@ -116,10 +145,8 @@ async fn fill<R: AsyncRead + Unpin>(reader: &mut R, buf: &mut BytesMut, want: us
         let before = buf.len();
         buf.reserve(want - before);
         let mut limited = bytes::BufMut::limit(&mut *buf, want - before);
-        let n = reader
-            .read_buf(&mut limited)
-            .await
-            .map_err(|e| super::file::io_error("reading the upload source", e))?;
+        let n =
+            reader.read_buf(&mut limited).await.map_err(|e| super::file::io_error("reading the upload source", e))?;
         if n == 0 {
             return Ok(true);
         }
@@ -153,15 +180,16 @@ pub async fn upload_reader<S: UploadStore, R: AsyncRead + Unpin + Send>(
     }
     // The length is unknown, so the part size cannot be raised for the 10,000-part limit; it
     // is only held within S3's part-size bounds, as s3transfer does for streams.
-    let part_size = usize::try_from(config.multipart_chunksize.clamp(MIN_PART_SIZE, MAX_PART_SIZE)).unwrap_or(usize::MAX);
+    let part_size =
+        usize::try_from(config.multipart_chunksize.clamp(MIN_PART_SIZE, MAX_PART_SIZE)).unwrap_or(usize::MAX);
     let upload_id = store.create_multipart_upload().await?;
     let guard = AbortGuard::new(store.clone(), upload_id.clone());
     let result = async {
         let mut pending = first;
         let mut ended = ended;
         let mut next_index = 0usize;
-        let mut done: Vec<Option<S::Part>> = Vec::new();
-        let mut set: PollSet<'_, (usize, Result<S::Part, Error>)> = PollSet::default();
+        let mut done: Vec<Option<(S::Part, PartSum)>> = Vec::new();
+        let mut set: PollSet<'_, (usize, PartResult<S::Part>)> = PollSet::default();
         loop {
             while set.len() < config.concurrency() {
                 if !ended && pending.len() < part_size {
@@ -178,12 +206,12 @@ pub async fn upload_reader<S: UploadStore, R: AsyncRead + Unpin + Send>(
                 set.push(async move {
                     let len = body.len() as u64;
                     pace_len(limiter, config, len).await;
-                    let sum = crc32(&body);
-                    let part = store.upload_part(upload_id, number, body, &sum).await;
+                    let sum = PartSum::of(&body);
+                    let part = store.upload_part(upload_id, number, body, &sum.base64()).await;
                     if part.is_ok() {
                         progress.add(len);
                     }
-                    (index, part)
+                    (index, part.map(|part| (part, sum)))
                 });
             }
             let Some((index, part)) = set.next().await else { break };

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tucuxi_s3::transfer::CopySource;
+use tucuxi_s3::transfer::{CopySource, SyncReader, SyncWriter};
 use tucuxi_s3::{Client, ExtraArgs, PostCondition, TransferConfig};
 
 use crate::common::{self, unique, Checks, Outcome};
@@ -106,7 +106,9 @@ async fn sizes_round_trip(endpoint: &str, checks: &mut Checks) -> Outcome {
         checks.eq(head.content_length, Some(size as i64), &format!("{size}: stored length"))?;
         let etag = head.e_tag.unwrap_or_default();
         match multipart_etag {
-            Some(suffix) => checks.ok(etag.ends_with(suffix), &format!("{size}: multipart ETag {etag} ends {suffix}"))?,
+            Some(suffix) => {
+                checks.ok(etag.ends_with(suffix), &format!("{size}: multipart ETag {etag} ends {suffix}"))?
+            }
             None => checks.ok(!etag.contains('-'), &format!("{size}: single PutObject ETag {etag}"))?,
         }
 
@@ -141,8 +143,7 @@ async fn sizes_round_trip(endpoint: &str, checks: &mut Checks) -> Outcome {
         .send()
         .await?;
     checks.eq(sent.load(Ordering::SeqCst), 12 * MIB, "upload_fileobj progress")?;
-    let (out, size) =
-        s3.download_fileobj(&bucket, "fileobj", Vec::new()).config(small_config()).send().await?;
+    let (out, size) = s3.download_fileobj(&bucket, "fileobj", Vec::new()).config(small_config()).send().await?;
     checks.eq(size, 12 * MIB, "download_fileobj size")?;
     checks.ok(out == data, "download_fileobj is byte-identical")?;
     std::fs::remove_dir_all(&dir)?;
@@ -242,10 +243,7 @@ async fn cancellation(endpoint: &str, checks: &mut Checks) -> Outcome {
     proxy.reset();
     s3.upload_file(&source, &bucket, "big").config(small_config()).send().await?;
     let target = dir.join("partial");
-    let download = s3
-        .download_file(&bucket, "big", &target)
-        .config(small_config().max_bandwidth(Some(4 * MIB)))
-        .send();
+    let download = s3.download_file(&bucket, "big", &target).config(small_config().max_bandwidth(Some(4 * MIB))).send();
     let outcome = tokio::time::timeout(Duration::from_millis(1000), download).await;
     checks.ok(outcome.is_err(), "the download was still running when it was dropped")?;
     let names: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
@@ -305,7 +303,8 @@ async fn copy_and_extra_args(endpoint: &str, checks: &mut Checks) -> Outcome {
     )?;
 
     // Extra arguments reach the requests; a wrong one is refused naming the allowed ones.
-    let metadata = tucuxi::Document::Object([("team".to_owned(), tucuxi::Document::from("dolphins"))].into_iter().collect());
+    let metadata =
+        tucuxi::Document::Object([("team".to_owned(), tucuxi::Document::from("dolphins"))].into_iter().collect());
     s3.upload_fileobj(std::io::Cursor::new(big.clone()), &bucket, "typed")
         .extra_args(ExtraArgs::new().set("ContentType", "text/csv").set("Metadata", metadata))
         .config(small_config())
@@ -318,7 +317,8 @@ async fn copy_and_extra_args(endpoint: &str, checks: &mut Checks) -> Outcome {
         Some("dolphins"),
         "Metadata applied",
     )?;
-    let wrong = s3.upload_fileobj(std::io::Cursor::new(vec![1u8]), &bucket, "x").extra_arg("Bucket", "other").send().await;
+    let wrong =
+        s3.upload_fileobj(std::io::Cursor::new(vec![1u8]), &bucket, "x").extra_arg("Bucket", "other").send().await;
     let message = wrong.err().map(|e| e.to_string()).unwrap_or_default();
     checks.ok(
         message.contains("Invalid extra_args key 'Bucket', must be one of: ACL, CacheControl"),
@@ -339,6 +339,105 @@ async fn copy_and_extra_args(endpoint: &str, checks: &mut Checks) -> Outcome {
 }
 
 #[test]
+fn transfer_full_object_checksums() {
+    common::run_case("transfer-full-object", |endpoint, mut checks| async move {
+        let outcome = full_object_checksums(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+/// The requests of one multipart upload: `CreateMultipartUpload` and `CompleteMultipartUpload`.
+fn create_and_complete(
+    seen: &[crate::fault_proxy::Seen],
+) -> Result<(crate::fault_proxy::Seen, crate::fault_proxy::Seen), String> {
+    let post = |query: &str| {
+        seen.iter()
+            .find(|s| s.method == "POST" && s.target.contains(query))
+            .cloned()
+            .ok_or(format!("no POST with {query}"))
+    };
+    Ok((post("?uploads")?, post("uploadId=")?))
+}
+
+async fn full_object_checksums(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let proxy = FaultProxy::start(endpoint)?;
+    let s3 = Client::new(&common::session(&proxy.endpoint));
+    let bucket = new_bucket(&s3).await?;
+    let data = pattern(12 * MIB + 3, 21);
+
+    // boto3's default: parts carry CRC32, the object's checksum is COMPOSITE, nothing whole is sent.
+    proxy.reset();
+    s3.upload_fileobj(std::io::Cursor::new(data.clone()), &bucket, "composite").config(small_config()).send().await?;
+    let (create, complete) = create_and_complete(&proxy.seen())?;
+    checks.eq(create.header("x-amz-checksum-algorithm"), Some("CRC32"), "default: parts in CRC32")?;
+    checks.eq(create.header("x-amz-checksum-type"), None, "default: no checksum type (COMPOSITE)")?;
+    checks.eq(complete.header("x-amz-checksum-crc32"), None, "default: no whole-object CRC32")?;
+
+    // Asked for: the whole object's CRC32, combined from the parts', is what S3 (here moto,
+    // which computes it over the assembled object itself) reports for the object.
+    proxy.reset();
+    s3.upload_fileobj(std::io::Cursor::new(data.clone()), &bucket, "whole")
+        .config(small_config().full_object_checksum(true))
+        .send()
+        .await?;
+    let (create, complete) = create_and_complete(&proxy.seen())?;
+    checks.eq(create.header("x-amz-checksum-type"), Some("FULL_OBJECT"), "full object: created FULL_OBJECT")?;
+    checks.eq(complete.header("x-amz-checksum-type"), Some("FULL_OBJECT"), "full object: completed FULL_OBJECT")?;
+    let sent = complete.header("x-amz-checksum-crc32").map(str::to_owned);
+    let head = s3.head_object().bucket(&bucket).key("whole").checksum_mode("ENABLED").send().await?;
+    checks.ok(sent.is_some(), "full object: the completion carries a CRC32")?;
+    checks.eq(head.checksum_crc32.clone(), sent.clone(), "the combined CRC32 is the object's own")?;
+    checks.eq(
+        head.checksum_type.as_ref().map(|t| t.as_str().to_owned()),
+        Some("FULL_OBJECT".to_owned()),
+        "object type",
+    )?;
+    // A ranged download is checked against the object's whole CRC32 (a mismatch is the
+    // runtime's unit test). moto's HeadObject does not say a checksum's type, so here the
+    // object put in one request is the one checked.
+    s3.put_object().bucket(&bucket).key("single").body(data.clone()).send().await?;
+    proxy.reset();
+    let (back, _) = s3.download_fileobj(&bucket, "single", Vec::new()).config(small_config()).send().await?;
+    checks.ok(back == data, "the checked ranged download is byte-identical")?;
+    let seen = proxy.seen();
+    checks.ok(
+        seen.iter().any(|s| s.method == "HEAD" && s.header("x-amz-checksum-mode") == Some("ENABLED")),
+        "the download asks for the object's checksum",
+    )?;
+    checks.eq(seen.iter().filter(|s| s.method == "GET").count(), 3, "three ranged GETs")?;
+    let (back, _) = s3.download_fileobj(&bucket, "whole", Vec::new()).config(small_config()).send().await?;
+    checks.ok(back == data, "the full-object upload downloads byte-identical")?;
+
+    // A full-object checksum the caller supplies makes the upload FULL_OBJECT, as s3transfer.
+    proxy.reset();
+    let supplied = sent.clone().unwrap_or_default();
+    s3.upload_fileobj(std::io::Cursor::new(data.clone()), &bucket, "supplied")
+        .extra_arg("ChecksumCRC32", supplied.as_str())
+        .config(small_config())
+        .send()
+        .await?;
+    let (create, complete) = create_and_complete(&proxy.seen())?;
+    checks.eq(create.header("x-amz-checksum-type"), Some("FULL_OBJECT"), "supplied: created FULL_OBJECT")?;
+    checks.eq(create.header("x-amz-checksum-crc32"), None, "supplied: the value is not sent on create")?;
+    checks.eq(complete.header("x-amz-checksum-crc32"), Some(supplied.as_str()), "supplied: sent on complete")?;
+
+    // A small upload with a supplied SHA-256 sends that one checksum, not a CRC32 beside it.
+    proxy.reset();
+    let sha = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="; // base64(sha256(b"test")), as hashlib gives it
+    s3.upload_fileobj(std::io::Cursor::new(b"test".to_vec()), &bucket, "small-sha")
+        .extra_arg("ChecksumSHA256", sha)
+        .extra_arg("ChecksumType", "FULL_OBJECT")
+        .send()
+        .await?;
+    let seen = proxy.seen();
+    let put = seen.iter().find(|s| s.method == "PUT").ok_or("no PutObject")?;
+    checks.eq(put.header("x-amz-checksum-sha256"), Some(sha), "supplied SHA-256 sent")?;
+    checks.eq(put.header("x-amz-checksum-crc32"), None, "no second checksum")?;
+    checks.eq(put.header("x-amz-checksum-type"), None, "ChecksumType is not a PutObject argument")?;
+    Ok(())
+}
+
+#[test]
 fn transfer_blocking_round_trip() {
     common::run_blocking_case("transfer-blocking", |endpoint, checks| {
         let s3 = Client::new(&common::session(&endpoint));
@@ -352,6 +451,15 @@ fn transfer_blocking_round_trip() {
         let target = dir.join("target");
         s3.download_file(&bucket, "k", &target).config(small_config()).send_blocking()?;
         checks.ok(std::fs::read(&target)? == data, "blocking upload then download is byte-identical")?;
+        // A blocking program's own `Read` and `Write`, bridged: a file of unknown length up, a Vec down.
+        let reader = SyncReader::new(std::fs::File::open(&source)?)?;
+        s3.upload_fileobj(reader, &bucket, "from-read").config(small_config()).send_blocking()?;
+        let (writer, size) = s3
+            .download_fileobj(&bucket, "from-read", SyncWriter::new(Vec::new())?)
+            .config(small_config())
+            .send_blocking()?;
+        checks.eq(size, 11 * MIB, "download_fileobj into a std Write: size")?;
+        checks.ok(writer.into_inner()? == data, "upload_fileobj from a std Read, download into a std Write")?;
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     });
@@ -413,7 +521,15 @@ async fn presigned_post(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.ok(policy.ends_with(&expected_tail), &format!("the policy's conditions are botocore's: {policy}"))?;
     // The expiration is the signing time plus `expires_in`, as `%Y-%m-%dT%H:%M:%SZ`.
     let signed = tucuxi::DateTime::parse(
-        &format!("{}-{}-{}T{}:{}:{}Z", &date[0..4], &date[4..6], &date[6..8], &date[9..11], &date[11..13], &date[13..15]),
+        &format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &date[0..4],
+            &date[4..6],
+            &date[6..8],
+            &date[9..11],
+            &date[11..13],
+            &date[13..15]
+        ),
         tucuxi::types::TimestampFormat::DateTime,
     )?;
     let expiration = tucuxi::DateTime::from_secs(signed.secs() + 600).fmt(tucuxi::types::TimestampFormat::DateTime);
@@ -424,7 +540,8 @@ async fn presigned_post(endpoint: &str, checks: &mut Checks) -> Outcome {
     let (content_type, body) = form(&post.fields, b"posted body");
     let response = common::http_request("POST", &post.url, &[("Content-Type".into(), content_type)], &body)?;
     checks.ok((200..300).contains(&response.status), &format!("moto accepts the POST: {}", response.status))?;
-    let got = s3.get_object().bucket(&bucket).key("posted.txt").send().await?.body.unwrap_or_default().collect().await?;
+    let got =
+        s3.get_object().bucket(&bucket).key("posted.txt").send().await?.body.unwrap_or_default().collect().await?;
     checks.eq(got.as_ref(), b"posted body".as_slice(), "the posted file is stored under the key")?;
 
     // `${filename}` keys are constrained by their prefix only.
