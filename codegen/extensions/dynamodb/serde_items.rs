@@ -429,10 +429,19 @@ impl ser::Serializer for KeySerializer {
     fn serialize_char(self, v: char) -> Result<String, ValueError> {
         Ok(v.to_string())
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<String, ValueError> {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<String, ValueError> {
         Ok(variant.to_owned())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<String, ValueError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<String, ValueError> {
         value.serialize(self)
     }
     fn serialize_bool(self, _v: bool) -> Result<String, ValueError> {
@@ -474,7 +483,11 @@ impl ser::Serializer for KeySerializer {
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, ValueError> {
         Err(bad_key())
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, ValueError> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, ValueError> {
         Err(bad_key())
     }
     fn serialize_tuple_variant(
@@ -612,7 +625,8 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
     fn deserialize_seq<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
         match self.0 {
             Value::Binary(b) => {
-                let bytes = b.into_inner().into_iter().map(|byte| Value::Number(Number::from(byte))).collect::<Vec<_>>();
+                let bytes =
+                    b.into_inner().into_iter().map(|byte| Value::Number(Number::from(byte))).collect::<Vec<_>>();
                 visitor.visit_seq(SeqDeserializer { iter: bytes.into_iter(), index: 0 })
             }
             other => ValueDeserializer(other).deserialize_any(visitor),
@@ -698,7 +712,8 @@ impl<'de> de::MapAccess<'de> for MapDeserializer {
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ValueError> {
-        let (key, value) = self.value.take().ok_or_else(|| ValueError::new("a map value was asked for before its key"))?;
+        let (key, value) =
+            self.value.take().ok_or_else(|| ValueError::new("a map value was asked for before its key"))?;
         seed.deserialize(ValueDeserializer(value)).map_err(|e| e.at(format_args!("[{key:?}]")))
     }
 
@@ -796,7 +811,9 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer {
     fn unit_variant(self) -> Result<(), ValueError> {
         match self.value {
             None | Some(Value::Null) => Ok(()),
-            Some(other) => Err(ValueError::new(format!("the unit variant {:?} has content ({})", self.variant, kind(&other)))),
+            Some(other) => {
+                Err(ValueError::new(format!("the unit variant {:?} has content ({})", self.variant, kind(&other))))
+            }
         }
     }
 
@@ -807,7 +824,8 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer {
 
     fn tuple_variant<V: de::Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, ValueError> {
         let (variant, value) = self.content()?;
-        de::Deserializer::deserialize_seq(ValueDeserializer(value), visitor).map_err(|e| e.at(format_args!("[{variant:?}]")))
+        de::Deserializer::deserialize_seq(ValueDeserializer(value), visitor)
+            .map_err(|e| e.at(format_args!("[{variant:?}]")))
     }
 
     fn struct_variant<V: de::Visitor<'de>>(
@@ -816,6 +834,7 @@ impl<'de> de::VariantAccess<'de> for VariantDeserializer {
         visitor: V,
     ) -> Result<V::Value, ValueError> {
         let (variant, value) = self.content()?;
-        de::Deserializer::deserialize_map(ValueDeserializer(value), visitor).map_err(|e| e.at(format_args!("[{variant:?}]")))
+        de::Deserializer::deserialize_map(ValueDeserializer(value), visitor)
+            .map_err(|e| e.at(format_args!("[{variant:?}]")))
     }
 }
