@@ -55,6 +55,7 @@ pub static EXTENSIONS: &[Extension] = &[
         "batch_writer.rs",
         "conditions.rs",
         "number.rs",
+        "serde_items.rs",
         "table.rs",
         "values.rs",
     ),

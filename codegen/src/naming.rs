@@ -27,6 +27,10 @@
 //! SCREAMING names get `_N` (`bucket_2`, `MY_STATIC_2`), UpperCamelCase names get a bare `N`
 //! (`Bucket2`), and any name that ends in a digit gets `_N` (`V1_2`), so that `V1` + `2` cannot be
 //! confused with a real `V12`. These shapes keep rustc's case lints quiet.
+//!
+//! `builder_setters` names a builder's member setters and the single-entry ones it adds
+//! (`push_tags`, `insert_item`) through `dedup`, member setters first, so no builder has two
+//! methods of one name and a member always keeps its own.
 
 use std::collections::HashSet;
 
@@ -259,6 +263,55 @@ pub fn dedup(names: &[String], reserved: &[&str]) -> Vec<String> {
         out.push(unique);
     }
     out
+}
+
+/// What a builder member is, for its setter names: list and map members also get a
+/// single-entry setter (`push_tags(tag)`, `insert_item(key, value)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetterKind {
+    Plain,
+    List,
+    Map,
+}
+
+/// The method names of one operation builder's member setters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setters {
+    /// The member's setter: its field name, or `set_<field>` when that is one of the builder's
+    /// own methods (`send`) or could be taken for a waiter (`wait_until_*`).
+    pub set: String,
+    /// `push_<field>` for a list member, `insert_<field>` for a map member.
+    pub single: Option<String>,
+}
+
+/// Names the setters of one builder, given its members' field names (already unique) and the
+/// builder's own method names (`reserved`). Member setters are named first, in model order, so an
+/// added single-entry setter never takes a member's name: when `push_tags` is also a member, the
+/// list's single-entry setter becomes `push_tags_2` (`dedup`'s rule). A keyword's `_` escape is
+/// dropped after the prefix (`type_` -> `push_type`), where it is no longer needed.
+pub fn builder_setters(members: &[(&str, SetterKind)], reserved: &[&str]) -> Vec<Setters> {
+    let set = members.iter().map(|(field, _)| {
+        if reserved.contains(field) || field.starts_with("wait_until_") {
+            format!("set_{field}")
+        } else {
+            (*field).to_owned()
+        }
+    });
+    let single = members.iter().filter_map(|(field, kind)| {
+        let bare = field.strip_suffix('_').filter(|b| KEYWORDS.contains(b)).unwrap_or(field);
+        match kind {
+            SetterKind::Plain => None,
+            SetterKind::List => Some(format!("push_{bare}")),
+            SetterKind::Map => Some(format!("insert_{bare}")),
+        }
+    });
+    let names: Vec<String> = set.chain(single).collect();
+    let mut unique = dedup(&names, reserved).into_iter();
+    let set: Vec<String> = unique.by_ref().take(members.len()).collect();
+    set.into_iter()
+        .zip(members)
+        .map(|(set, (_, kind))| Setters { set, single: (*kind != SetterKind::Plain).then(|| unique.next()).flatten() })
+        .collect()
 }
 
 /// Picks `_` or nothing before a dedup number so the result stays in the name's own case style.
@@ -633,6 +686,34 @@ mod tests {
         let unique = dedup(&types, &[]);
         assert_eq!(unique, split("StringShape StringShape2 StringShape3"));
         assert!(unique.iter().all(|t| is_camel(t)));
+    }
+
+    #[test]
+    fn builder_setters_never_share_a_name() {
+        use SetterKind::*;
+        let names = |members: &[(&str, SetterKind)], reserved: &[&str]| {
+            builder_setters(members, reserved)
+                .into_iter()
+                .map(|s| format!("{}{}", s.set, s.single.map(|x| format!("+{x}")).unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            names(&[("bucket", Plain), ("tags", List), ("item", Map)], &[]),
+            "bucket tags+push_tags item+insert_item"
+        );
+        // A member that is a builder method or a waiter's name gets `set_`.
+        assert_eq!(names(&[("send", Plain), ("wait_until_x", Plain)], &["send"]), "set_send set_wait_until_x");
+        // A member spelled like a single-entry setter keeps its name; the added setter moves aside.
+        assert_eq!(names(&[("tags", List), ("push_tags", Plain)], &[]), "tags+push_tags_2 push_tags");
+        assert_eq!(names(&[("push_tags", Plain), ("tags", List)], &[]), "push_tags tags+push_tags_2");
+        // A member named like another list's single-entry setter, and a keyword field.
+        assert_eq!(
+            names(&[("push", List), ("push_push", Map), ("type_", List)], &[]),
+            "push+push_push_2 push_push+insert_push_push type_+push_type"
+        );
+        // A reserved name that a single-entry setter would spell is avoided too.
+        assert_eq!(names(&[("call", List)], &["call", "push_call"]), "set_call+push_call_2");
     }
 
     #[test]

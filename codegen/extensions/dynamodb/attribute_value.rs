@@ -1,6 +1,34 @@
 //! Short constructors for the wire form, one per DynamoDB type, so that a raw request reads
 //! like boto3's client form (`{"S": "x"}` is `AttributeValue::s("x")`) instead of a struct with
 //! ten optional members.
+//!
+//! With the builders' single-entry setters a raw item is built one attribute at a time, as boto3's
+//! `Item={"pk": {"S": "user#1"}, ...}` dict reads: `insert_<map>(key, value)` adds one entry (a key
+//! given again replaces its value), `push_<list>(item)` adds one element, and the many-entry
+//! setters (`item(..)`, `attributes_to_get(..)`) take any iterable and add to what is there.
+//!
+//! ```
+//! # fn main() -> Result<(), tucuxi::Error> {
+//! use tucuxi_dynamodb::types::AttributeValue;
+//!
+//! # let session = tucuxi::Session::builder().region("eu-west-1").build()?;
+//! let dynamodb = tucuxi_dynamodb::Client::new(&session);
+//! let put = dynamodb
+//!     .put_item()
+//!     .table_name("people")
+//!     .insert_item("pk", AttributeValue::s("user#1"))
+//!     .item([("age", AttributeValue::n(36)), ("tags", AttributeValue::ss(["a", "b"]))])
+//!     .insert_item("pk", AttributeValue::s("user#2"))
+//!     .into_call();
+//! let item = &put.input().item;
+//! assert_eq!(item.keys().collect::<Vec<_>>(), ["pk", "age", "tags"]);
+//! assert_eq!(item["pk"], AttributeValue::s("user#2"));
+//!
+//! let scan = dynamodb.scan().table_name("people").attributes_to_get(["pk"]).push_attributes_to_get("age").into_call();
+//! assert_eq!(scan.input().attributes_to_get.as_deref(), Some(&["pk".to_owned(), "age".to_owned()][..]));
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::types::AttributeValue;
 use tucuxi::{Blob, Map};

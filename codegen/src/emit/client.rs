@@ -14,7 +14,7 @@ use crate::ir::*;
 use crate::naming;
 
 /// Builder methods a setter must not shadow; a member with one of these names (or a waiter's
-/// `wait_until_` prefix) gets `set_`.
+/// `wait_until_` prefix) gets `set_` (`naming::builder_setters`).
 const BUILDER_METHODS: &[&str] =
     &["send", "send_blocking", "presign", "presign_blocking", "into_call", "call", "into_paginator"];
 
@@ -109,7 +109,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
     });
-    let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
+    let setters = op.input.map(|id| setters(svc, op, id)).unwrap_or_default();
     // `CallResult`'s error parameter defaults to `NoErrors`, which keeps most lines short.
     let result =
         if op.errors.is_empty() { quote!(rt::CallResult<#output>) } else { quote!(rt::CallResult<#output, #errors>) };
@@ -200,17 +200,29 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// One setter per member of the input structure.
-fn setters(svc: &Service, input: ShapeId) -> TokenStream {
+/// One setter per member of the input structure, and for list and map members a single-entry
+/// setter (`push_tags(tag)`, `insert_item(key, value)`); names from `naming::builder_setters`.
+fn setters(svc: &Service, op: &Operation, input: ShapeId) -> TokenStream {
     let Kind::Structure(s) = &svc.shapes[input].kind else { return quote!() };
+    let kinds: Vec<(&str, naming::SetterKind)> = s
+        .members
+        .iter()
+        .map(|m| {
+            let kind = match (collection_param(svc, m), &svc.shapes[m.target].kind) {
+                (Some(_), Kind::List { .. }) => naming::SetterKind::List,
+                (Some(_), Kind::Map { .. }) => naming::SetterKind::Map,
+                _ => naming::SetterKind::Plain,
+            };
+            (m.rust_name.as_str(), kind)
+        })
+        .collect();
+    let mut reserved: Vec<&str> = BUILDER_METHODS.to_vec();
+    reserved.extend(op.waiters.iter().map(|w| w.method_name.as_str()));
+    let names = naming::builder_setters(&kinds, &reserved);
     let mut out = TokenStream::new();
-    for m in &s.members {
+    for (m, names) in s.members.iter().zip(names) {
         let field = ident(&m.rust_name);
-        let name = if BUILDER_METHODS.contains(&m.rust_name.as_str()) || m.rust_name.starts_with("wait_until_") {
-            ident(&format!("set_{}", m.rust_name))
-        } else {
-            field.clone()
-        };
+        let name = ident(&names.set);
         let target = &svc.shapes[m.target];
         let t = member_value_type(svc, m, &quote!(t::));
         let summary = first_paragraph(&m.docs);
@@ -231,6 +243,9 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
                     self
                 }
             });
+            if let Some(single) = names.single {
+                out.extend(single_setter(svc, m, &single, &names.set, quote!(#dep #allow)));
+            }
             continue;
         }
         let (param, conv) = match &target.kind {
@@ -263,6 +278,44 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
     out
 }
 
+/// The single-entry setter of a list member (`push_tags(item)`) or a map member
+/// (`insert_item(key, value)`, a key given again replaces): one doc line pointing at the
+/// member's many-entry setter `set`, and one runtime call.
+fn single_setter(svc: &Service, m: &Member, name: &str, set: &str, attrs: TokenStream) -> TokenStream {
+    let field = ident(&m.rust_name);
+    let name = ident(name);
+    match &svc.shapes[m.target].kind {
+        Kind::List { member, sparse, .. } => {
+            let item = element_type(svc, member, *sparse);
+            let doc = docs(&format!("Adds one element to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
+            quote! {
+                #doc
+                #attrs
+                #[inline]
+                pub fn #name(mut self, item: impl Into<#item>) -> Self {
+                    rt::push(&mut self.0.input_mut().#field, item);
+                    self
+                }
+            }
+        }
+        Kind::Map { key, value, sparse, .. } => {
+            let k = element_type(svc, key, false);
+            let v = element_type(svc, value, *sparse);
+            let doc = docs(&format!("Adds one entry to `{}`; see [`{set}`](Self::{set}).", m.wire_name));
+            quote! {
+                #doc
+                #attrs
+                #[inline]
+                pub fn #name(mut self, key: impl Into<#k>, value: impl Into<#v>) -> Self {
+                    rt::insert(&mut self.0.input_mut().#field, key, value);
+                    self
+                }
+            }
+        }
+        _ => quote!(),
+    }
+}
+
 /// The parameter type of a list or map member's setter (`impl rt::Items<T>`,
 /// `impl rt::Entries<K, V>`); `None` for other members, and for boxed (recursive) ones, which keep
 /// their plain setter.
@@ -270,25 +323,27 @@ fn collection_param(svc: &Service, m: &Member) -> Option<TokenStream> {
     if m.boxed || m.flags.event_stream {
         return None;
     }
-    let element = |e: &Member, sparse: bool| {
-        let t = value_type_in(svc, e.target, &quote!(t::));
-        if sparse {
-            quote!(Option<#t>)
-        } else {
-            t
-        }
-    };
     match &svc.shapes[m.target].kind {
         Kind::List { member, sparse, .. } => {
-            let item = element(member, *sparse);
+            let item = element_type(svc, member, *sparse);
             Some(quote!(impl rt::Items<#item>))
         }
         Kind::Map { key, value, sparse, .. } => {
-            let k = element(key, false);
-            let v = element(value, *sparse);
+            let k = element_type(svc, key, false);
+            let v = element_type(svc, value, *sparse);
             Some(quote!(impl rt::Entries<#k, #v>))
         }
         _ => None,
+    }
+}
+
+/// A list's or map's element type (`Option<T>` when the collection is sparse).
+fn element_type(svc: &Service, e: &Member, sparse: bool) -> TokenStream {
+    let t = value_type_in(svc, e.target, &quote!(t::));
+    if sparse {
+        quote!(Option<#t>)
+    } else {
+        t
     }
 }
 

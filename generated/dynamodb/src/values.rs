@@ -56,7 +56,7 @@ impl ValueError {
         }
     }
     /// Prefixes the location of the value inside its container (errors unwind outwards).
-    fn at(mut self, step: fmt::Arguments<'_>) -> Self {
+    pub(crate) fn at(mut self, step: fmt::Arguments<'_>) -> Self {
         self.path = format!("{step}{}", self.path);
         self
     }

@@ -87,6 +87,19 @@ where
     }
 }
 
+/// Appends one element to a list member: the body of a builder's `push_<member>(item)`.
+#[inline]
+pub fn push<T>(list: &mut impl Slot<Vec<T>>, item: impl Into<T>) {
+    list.slot().push(item.into());
+}
+
+/// Inserts one entry into a map member (a key given again replaces its value, keeping its
+/// position): the body of a builder's `insert_<member>(key, value)`.
+#[inline]
+pub fn insert<K: core::hash::Hash + Eq, V>(map: &mut impl Slot<Map<K, V>>, key: impl Into<K>, value: impl Into<V>) {
+    map.slot().insert(key.into(), value.into());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +122,20 @@ mod tests {
         Entries::add_to(BTreeMap::from([("x", 10)]), &mut map);
         // Insertion order is kept and a repeated key keeps its first position, as a Python dict.
         assert_eq!(map.into_iter().collect::<Vec<_>>(), [("x".into(), 10), ("y".into(), 2), ("z".into(), 3)]);
+    }
+
+    #[test]
+    fn single_entries_append_and_a_repeated_key_replaces() {
+        let mut list: Option<Vec<String>> = None;
+        push(&mut list, "a");
+        Items::add_to(["b"], &mut list);
+        push(&mut list, String::from("c"));
+        assert_eq!(list, Some(vec!["a".into(), "b".into(), "c".into()]));
+        let mut map: Map<String, i32> = Map::new();
+        insert(&mut map, "x", 1);
+        insert(&mut map, "y", 2);
+        insert(&mut map, "x", 3);
+        assert_eq!(map.into_iter().collect::<Vec<_>>(), [("x".into(), 3), ("y".into(), 2)]);
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
 pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered};
 pub use endpoint::ClientConfig;
-pub use items::{Entries, Items, Slot};
+pub use items::{insert, push, Entries, Items, Slot};
 pub use operation_type::OperationType;
 pub use presign::PresignedRequest;
 

@@ -44,6 +44,15 @@ impl BatchDescribeTypeConfigurations {
         value.add_to(&mut self.0.input_mut().type_configuration_identifiers);
         self
     }
+    /// Adds one element to `TypeConfigurationIdentifiers`; see [`type_configuration_identifiers`](Self::type_configuration_identifiers).
+    #[inline]
+    pub fn push_type_configuration_identifiers(
+        mut self,
+        item: impl Into<t::TypeConfigurationIdentifier>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().type_configuration_identifiers, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

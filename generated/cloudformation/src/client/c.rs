@@ -170,6 +170,12 @@ impl ContinueUpdateRollback {
         value.add_to(&mut self.0.input_mut().resources_to_skip);
         self
     }
+    /// Adds one element to `ResourcesToSkip`; see [`resources_to_skip`](Self::resources_to_skip).
+    #[inline]
+    pub fn push_resources_to_skip(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources_to_skip, item);
+        self
+    }
     /// A unique identifier for this `ContinueUpdateRollback` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to continue the rollback to a stack with the same name. You might retry `ContinueUpdateRollback` requests to ensure that CloudFormation successfully received them.
     #[inline]
     pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
@@ -284,16 +290,34 @@ impl CreateChangeSet {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
+    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
+    #[inline]
+    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
+        rt::push(&mut self.0.input_mut().capabilities, item);
+        self
+    }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
     pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes when executing the change set. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least permission.
@@ -314,10 +338,22 @@ impl CreateChangeSet {
         value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
+    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
+    #[inline]
+    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().notification_arns, item);
+        self
+    }
     /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to resources in the stack. You can specify a maximum of 50 tags.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// The name of the change set. The name must be unique among all change sets that are associated with the specified stack.
@@ -351,6 +387,15 @@ impl CreateChangeSet {
         value: impl rt::Items<t::ResourceToImport>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().resources_to_import);
+        self
+    }
+    /// Adds one element to `ResourcesToImport`; see [`resources_to_import`](Self::resources_to_import).
+    #[inline]
+    pub fn push_resources_to_import(
+        mut self,
+        item: impl Into<t::ResourceToImport>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resources_to_import, item);
         self
     }
     /// Creates a change set for the all nested stacks specified in the template. The default behavior of this action is set to `False`. To include nested sets in a change set, specify `True`.
@@ -454,6 +499,12 @@ impl CreateGeneratedTemplate {
     #[inline]
     pub fn resources(mut self, value: impl rt::Items<t::ResourceDefinition>) -> Self {
         value.add_to(&mut self.0.input_mut().resources);
+        self
+    }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
         self
     }
     /// The name assigned to the generated template.
@@ -562,6 +613,12 @@ impl CreateStack {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// Set to `true` to disable rollback of the stack if stack creation failed. You can specify either `DisableRollback` or `OnFailure`, but not both.
     #[inline]
     pub fn disable_rollback(mut self, value: bool) -> Self {
@@ -586,16 +643,34 @@ impl CreateStack {
         value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
+    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
+    #[inline]
+    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().notification_arns, item);
+        self
+    }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to create the stack.
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
+    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
+    #[inline]
+    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
+        rt::push(&mut self.0.input_mut().capabilities, item);
+        self
+    }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
     pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to create the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
@@ -626,6 +701,12 @@ impl CreateStack {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// A unique identifier for this `CreateStack` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to create a stack with the same name. You might retry `CreateStack` requests to ensure that CloudFormation successfully received them.
@@ -733,6 +814,12 @@ impl CreateStackInstances {
         value.add_to(&mut self.0.input_mut().accounts);
         self
     }
+    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
+    #[inline]
+    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().accounts, item);
+        self
+    }
     /// \[Service-managed permissions\] The Organizations accounts in which to create stack instances in the specified Amazon Web Services Regions.
     #[inline]
     pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
@@ -745,10 +832,22 @@ impl CreateStackInstances {
         value.add_to(&mut self.0.input_mut().regions);
         self
     }
+    /// Adds one element to `Regions`; see [`regions`](Self::regions).
+    #[inline]
+    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().regions, item);
+        self
+    }
     /// A list of StackSet parameters whose values you want to override in the selected stack instances.
     #[inline]
     pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameter_overrides);
+        self
+    }
+    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
+    #[inline]
+    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameter_overrides, item);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -856,6 +955,15 @@ impl CreateStackRefactor {
         value.add_to(&mut self.0.input_mut().resource_mappings);
         self
     }
+    /// Adds one element to `ResourceMappings`; see [`resource_mappings`](Self::resource_mappings).
+    #[inline]
+    pub fn push_resource_mappings(
+        mut self,
+        item: impl Into<t::ResourceMapping>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resource_mappings, item);
+        self
+    }
     /// The stacks being refactored.
     #[inline]
     pub fn stack_definitions(
@@ -863,6 +971,15 @@ impl CreateStackRefactor {
         value: impl rt::Items<t::StackDefinition>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().stack_definitions);
+        self
+    }
+    /// Adds one element to `StackDefinitions`; see [`stack_definitions`](Self::stack_definitions).
+    #[inline]
+    pub fn push_stack_definitions(
+        mut self,
+        item: impl Into<t::StackDefinition>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().stack_definitions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -957,16 +1074,34 @@ impl CreateStackSet {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// In some cases, you must explicitly acknowledge that your StackSet template contains certain capabilities in order for CloudFormation to create the StackSet and related stack instances.
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
+    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
+    #[inline]
+    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
+        rt::push(&mut self.0.input_mut().capabilities, item);
+        self
+    }
     /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. A maximum number of 50 tags can be specified.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// The Amazon Resource Name (ARN) of the IAM role to use to create this StackSet.

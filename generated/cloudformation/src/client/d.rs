@@ -447,6 +447,12 @@ impl DeleteStack {
         value.add_to(&mut self.0.input_mut().retain_resources);
         self
     }
+    /// Adds one element to `RetainResources`; see [`retain_resources`](Self::retain_resources).
+    #[inline]
+    pub fn push_retain_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().retain_resources, item);
+        self
+    }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to delete the stack. CloudFormation uses the role's credentials to make calls on your behalf.
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
@@ -542,6 +548,12 @@ impl DeleteStackInstances {
         value.add_to(&mut self.0.input_mut().accounts);
         self
     }
+    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
+    #[inline]
+    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().accounts, item);
+        self
+    }
     /// \[Service-managed permissions\] The Organizations accounts from which to delete stack instances.
     #[inline]
     pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
@@ -552,6 +564,12 @@ impl DeleteStackInstances {
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
+        self
+    }
+    /// Adds one element to `Regions`; see [`regions`](Self::regions).
+    #[inline]
+    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().regions, item);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.

@@ -568,6 +568,15 @@ impl DescribeStackResourceDrifts {
         value.add_to(&mut self.0.input_mut().stack_resource_drift_status_filters);
         self
     }
+    /// Adds one element to `StackResourceDriftStatusFilters`; see [`stack_resource_drift_status_filters`](Self::stack_resource_drift_status_filters).
+    #[inline]
+    pub fn push_stack_resource_drift_status_filters(
+        mut self,
+        item: impl Into<t::StackResourceDriftStatus>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().stack_resource_drift_status_filters, item);
+        self
+    }
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1210,6 +1219,12 @@ impl DetectStackDrift {
     #[inline]
     pub fn logical_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().logical_resource_ids);
+        self
+    }
+    /// Adds one element to `LogicalResourceIds`; see [`logical_resource_ids`](Self::logical_resource_ids).
+    #[inline]
+    pub fn push_logical_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().logical_resource_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

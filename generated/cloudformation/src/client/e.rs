@@ -62,6 +62,12 @@ impl EstimateTemplateCost {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -45,6 +45,12 @@ impl ImportStacksToStackSet {
         value.add_to(&mut self.0.input_mut().stack_ids);
         self
     }
+    /// Adds one element to `StackIds`; see [`stack_ids`](Self::stack_ids).
+    #[inline]
+    pub fn push_stack_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().stack_ids, item);
+        self
+    }
     /// The Amazon S3 URL which contains list of stack ids to be inputted.
     #[inline]
     pub fn stack_ids_url(mut self, value: impl Into<String>) -> Self {
@@ -55,6 +61,12 @@ impl ImportStacksToStackSet {
     #[inline]
     pub fn organizational_unit_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().organizational_unit_ids);
+        self
+    }
+    /// Adds one element to `OrganizationalUnitIds`; see [`organizational_unit_ids`](Self::organizational_unit_ids).
+    #[inline]
+    pub fn push_organizational_unit_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().organizational_unit_ids, item);
         self
     }
     /// The user-specified preferences for how CloudFormation performs a StackSet operation.

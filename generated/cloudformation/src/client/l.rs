@@ -562,6 +562,15 @@ impl ListResourceScanRelatedResources {
         value.add_to(&mut self.0.input_mut().resources);
         self
     }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(
+        mut self,
+        item: impl Into<t::ScannedResourceIdentifier>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
+    }
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -888,6 +897,15 @@ impl ListStackInstanceResourceDrifts {
         value.add_to(&mut self.0.input_mut().stack_instance_resource_drift_statuses);
         self
     }
+    /// Adds one element to `StackInstanceResourceDriftStatuses`; see [`stack_instance_resource_drift_statuses`](Self::stack_instance_resource_drift_statuses).
+    #[inline]
+    pub fn push_stack_instance_resource_drift_statuses(
+        mut self,
+        item: impl Into<t::StackResourceDriftStatus>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().stack_instance_resource_drift_statuses, item);
+        self
+    }
     /// The name of the Amazon Web Services account that you want to list resource drifts for.
     #[inline]
     pub fn stack_instance_account(mut self, value: impl Into<String>) -> Self {
@@ -1000,6 +1018,12 @@ impl ListStackInstances {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::StackInstanceFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::StackInstanceFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The name of the Amazon Web Services account that you want to list stack instances for.
@@ -1187,6 +1211,15 @@ impl ListStackRefactors {
         value: impl rt::Items<t::StackRefactorExecutionStatus>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().execution_status_filter);
+        self
+    }
+    /// Adds one element to `ExecutionStatusFilter`; see [`execution_status_filter`](Self::execution_status_filter).
+    #[inline]
+    pub fn push_execution_status_filter(
+        mut self,
+        item: impl Into<t::StackRefactorExecutionStatus>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().execution_status_filter, item);
         self
     }
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1481,6 +1514,12 @@ impl ListStackSetOperationResults {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::OperationResultFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::OperationResultFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1801,6 +1840,12 @@ impl ListStacks {
     #[inline]
     pub fn stack_status_filter(mut self, value: impl rt::Items<t::StackStatus>) -> Self {
         value.add_to(&mut self.0.input_mut().stack_status_filter);
+        self
+    }
+    /// Adds one element to `StackStatusFilter`; see [`stack_status_filter`](Self::stack_status_filter).
+    #[inline]
+    pub fn push_stack_status_filter(mut self, item: impl Into<t::StackStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().stack_status_filter, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

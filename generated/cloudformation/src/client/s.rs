@@ -459,6 +459,12 @@ impl StartResourceScan {
         value.add_to(&mut self.0.input_mut().scan_filters);
         self
     }
+    /// Adds one element to `ScanFilters`; see [`scan_filters`](Self::scan_filters).
+    #[inline]
+    pub fn push_scan_filters(mut self, item: impl Into<t::ScanFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().scan_filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

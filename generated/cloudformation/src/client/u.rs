@@ -84,10 +84,22 @@ impl UpdateGeneratedTemplate {
         value.add_to(&mut self.0.input_mut().add_resources);
         self
     }
+    /// Adds one element to `AddResources`; see [`add_resources`](Self::add_resources).
+    #[inline]
+    pub fn push_add_resources(mut self, item: impl Into<t::ResourceDefinition>) -> Self {
+        rt::push(&mut self.0.input_mut().add_resources, item);
+        self
+    }
     /// A list of logical ids for resources to remove from the generated template.
     #[inline]
     pub fn remove_resources(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_resources);
+        self
+    }
+    /// Adds one element to `RemoveResources`; see [`remove_resources`](Self::remove_resources).
+    #[inline]
+    pub fn push_remove_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_resources, item);
         self
     }
     /// If `true`, update the resource properties in the generated template with their current live state. This feature is useful when the resource properties in your generated a template does not reflect the live state of the resource properties. This happens when a user update the resource properties after generating a template.
@@ -210,16 +222,34 @@ impl UpdateStack {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the stack.
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
+    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
+    #[inline]
+    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
+        rt::push(&mut self.0.input_mut().capabilities, item);
+        self
+    }
     /// Specifies which resource types you can work with, such as `AWS::EC2::Instance` or `Custom::MyCustomInstance`.
     #[inline]
     pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
     /// The Amazon Resource Name (ARN) of an IAM role that CloudFormation assumes to update the stack. CloudFormation uses the role's credentials to make calls on your behalf. CloudFormation always uses this role for all future operations on the stack. Provided that users have permission to operate on the stack, CloudFormation uses this role even if the users don't have permission to pass it. Ensure that the role grants least privilege.
@@ -252,10 +282,22 @@ impl UpdateStack {
         value.add_to(&mut self.0.input_mut().notification_arns);
         self
     }
+    /// Adds one element to `NotificationARNs`; see [`notification_arns`](Self::notification_arns).
+    #[inline]
+    pub fn push_notification_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().notification_arns, item);
+        self
+    }
     /// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to supported resources in the stack. You can specify a maximum number of 50 tags.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Preserve the state of previously provisioned resources when an operation fails.
@@ -369,6 +411,12 @@ impl UpdateStackInstances {
         value.add_to(&mut self.0.input_mut().accounts);
         self
     }
+    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
+    #[inline]
+    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().accounts, item);
+        self
+    }
     /// \[Service-managed permissions\] The Organizations accounts in which you want to update parameter values for stack instances. If your update targets OUs, the overridden parameter values only apply to the accounts that are currently in the target OUs and their child OUs. Accounts added to the target OUs and their child OUs in the future won't use the overridden values.
     #[inline]
     pub fn deployment_targets(mut self, value: t::DeploymentTargets) -> Self {
@@ -381,10 +429,22 @@ impl UpdateStackInstances {
         value.add_to(&mut self.0.input_mut().regions);
         self
     }
+    /// Adds one element to `Regions`; see [`regions`](Self::regions).
+    #[inline]
+    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().regions, item);
+        self
+    }
     /// A list of input parameters whose values you want to update for the specified stack instances.
     #[inline]
     pub fn parameter_overrides(mut self, value: impl rt::Items<t::Parameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameter_overrides);
+        self
+    }
+    /// Adds one element to `ParameterOverrides`; see [`parameter_overrides`](Self::parameter_overrides).
+    #[inline]
+    pub fn push_parameter_overrides(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameter_overrides, item);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -516,16 +576,34 @@ impl UpdateStackSet {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::Parameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// In some cases, you must explicitly acknowledge that your stack template contains certain capabilities in order for CloudFormation to update the StackSet and its associated stack instances.
     #[inline]
     pub fn capabilities(mut self, value: impl rt::Items<t::Capability>) -> Self {
         value.add_to(&mut self.0.input_mut().capabilities);
         self
     }
+    /// Adds one element to `Capabilities`; see [`capabilities`](Self::capabilities).
+    #[inline]
+    pub fn push_capabilities(mut self, item: impl Into<t::Capability>) -> Self {
+        rt::push(&mut self.0.input_mut().capabilities, item);
+        self
+    }
     /// The key-value pairs to associate with this StackSet and the stacks created from it. CloudFormation also propagates these tags to supported resources that are created in the stacks. You can specify a maximum number of 50 tags.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Preferences for how CloudFormation performs this StackSet operation.
@@ -579,10 +657,22 @@ impl UpdateStackSet {
         value.add_to(&mut self.0.input_mut().accounts);
         self
     }
+    /// Adds one element to `Accounts`; see [`accounts`](Self::accounts).
+    #[inline]
+    pub fn push_accounts(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().accounts, item);
+        self
+    }
     /// The Amazon Web Services Regions in which to update associated stack instances. If you specify Regions, you must also specify accounts in which to update StackSet instances.
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
+        self
+    }
+    /// Adds one element to `Regions`; see [`regions`](Self::regions).
+    #[inline]
+    pub fn push_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().regions, item);
         self
     }
     /// \[Service-managed permissions\] Specifies whether you are acting as an account administrator in the organization's management account or as a delegated administrator in a member account.

@@ -56,6 +56,15 @@ impl CreateResourceMetricsConfiguration {
         value.add_to(&mut self.0.input_mut().metric_selections);
         self
     }
+    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
+    #[inline]
+    pub fn push_metric_selections(
+        mut self,
+        item: impl Into<t::ResourceMetricSelection>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().metric_selections, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -218,6 +218,12 @@ impl DeleteAlarms {
         value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
+    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
+    #[inline]
+    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -298,6 +304,14 @@ impl DeleteAnomalyDetector {
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
+        self
+    }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
     /// The statistic associated with the anomaly detection model to delete.
@@ -395,6 +409,12 @@ impl DeleteDashboards {
         value.add_to(&mut self.0.input_mut().dashboard_names);
         self
     }
+    /// Adds one element to `DashboardNames`; see [`dashboard_names`](Self::dashboard_names).
+    #[inline]
+    pub fn push_dashboard_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().dashboard_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -461,6 +481,12 @@ impl DeleteInsightRules {
     #[inline]
     pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().rule_names);
+        self
+    }
+    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
+    #[inline]
+    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().rule_names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -840,6 +866,12 @@ impl DescribeAlarmHistory {
         value.add_to(&mut self.0.input_mut().alarm_types);
         self
     }
+    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
+    #[inline]
+    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_types, item);
+        self
+    }
     /// The type of alarm histories to retrieve.
     #[inline]
     pub fn history_item_type(mut self, value: impl Into<t::HistoryItemType>) -> Self {
@@ -960,6 +992,12 @@ impl DescribeAlarms {
         value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
+    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
+    #[inline]
+    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_names, item);
+        self
+    }
     /// An alarm name prefix. If you specify this parameter, you receive information about all alarms that have names that start with this prefix.
     #[inline]
     pub fn alarm_name_prefix(mut self, value: impl Into<String>) -> Self {
@@ -970,6 +1008,12 @@ impl DescribeAlarms {
     #[inline]
     pub fn alarm_types(mut self, value: impl rt::Items<t::AlarmType>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_types);
+        self
+    }
+    /// Adds one element to `AlarmTypes`; see [`alarm_types`](Self::alarm_types).
+    #[inline]
+    pub fn push_alarm_types(mut self, item: impl Into<t::AlarmType>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_types, item);
         self
     }
     /// If you use this parameter and specify the name of a composite alarm, the operation returns information about the "children" alarms of the alarm you specify. These are the metric alarms and composite alarms referenced in the `AlarmRule` field of the composite alarm that you specify in `ChildrenOfAlarmName`. Information about the composite alarm that you name in `ChildrenOfAlarmName` is not returned.
@@ -1146,6 +1190,12 @@ impl DescribeAlarmsForMetric {
         value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
+        self
+    }
     /// The period, in seconds, over which the statistic is applied.
     #[inline]
     pub fn period(mut self, value: i32) -> Self {
@@ -1221,6 +1271,12 @@ impl DescribeAnomalyDetectors {
         value.add_to(&mut self.0.input_mut().anomaly_detector_ids);
         self
     }
+    /// Adds one element to `AnomalyDetectorIds`; see [`anomaly_detector_ids`](Self::anomaly_detector_ids).
+    #[inline]
+    pub fn push_anomaly_detector_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().anomaly_detector_ids, item);
+        self
+    }
     /// Use the token returned by the previous operation to request the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1251,6 +1307,12 @@ impl DescribeAnomalyDetectors {
         value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
+        self
+    }
     /// The anomaly detector types to request when using `DescribeAnomalyDetectorsInput`. If empty, defaults to `SINGLE_METRIC`.
     #[inline]
     pub fn anomaly_detector_types(
@@ -1258,6 +1320,15 @@ impl DescribeAnomalyDetectors {
         value: impl rt::Items<t::AnomalyDetectorType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().anomaly_detector_types);
+        self
+    }
+    /// Adds one element to `AnomalyDetectorTypes`; see [`anomaly_detector_types`](Self::anomaly_detector_types).
+    #[inline]
+    pub fn push_anomaly_detector_types(
+        mut self,
+        item: impl Into<t::AnomalyDetectorType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().anomaly_detector_types, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1418,6 +1489,12 @@ impl DisableAlarmActions {
         value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
+    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
+    #[inline]
+    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1472,6 +1549,12 @@ impl DisableInsightRules {
     #[inline]
     pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().rule_names);
+        self
+    }
+    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
+    #[inline]
+    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().rule_names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

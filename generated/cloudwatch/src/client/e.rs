@@ -39,6 +39,12 @@ impl EnableAlarmActions {
         value.add_to(&mut self.0.input_mut().alarm_names);
         self
     }
+    /// Adds one element to `AlarmNames`; see [`alarm_names`](Self::alarm_names).
+    #[inline]
+    pub fn push_alarm_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -93,6 +99,12 @@ impl EnableInsightRules {
     #[inline]
     pub fn rule_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().rule_names);
+        self
+    }
+    /// Adds one element to `RuleNames`; see [`rule_names`](Self::rule_names).
+    #[inline]
+    pub fn push_rule_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().rule_names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -367,6 +367,12 @@ impl GetInsightRuleReport {
         value.add_to(&mut self.0.input_mut().metrics);
         self
     }
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    #[inline]
+    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
+        self
+    }
     /// Determines what statistic to use to rank the contributors. Valid values are `Sum` and `Maximum`.
     #[inline]
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
@@ -464,6 +470,15 @@ impl GetMetricData {
         value: impl rt::Items<t::MetricDataQuery>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().metric_data_queries);
+        self
+    }
+    /// Adds one element to `MetricDataQueries`; see [`metric_data_queries`](Self::metric_data_queries).
+    #[inline]
+    pub fn push_metric_data_queries(
+        mut self,
+        item: impl Into<t::MetricDataQuery>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().metric_data_queries, item);
         self
     }
     /// The time stamp indicating the earliest data to be returned.
@@ -690,6 +705,12 @@ impl GetMetricStatistics {
         value.add_to(&mut self.0.input_mut().dimensions);
         self
     }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
+        self
+    }
     /// The time stamp that determines the first data point to return. Start times are evaluated relative to the time that CloudWatch receives the request.
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
@@ -714,10 +735,22 @@ impl GetMetricStatistics {
         value.add_to(&mut self.0.input_mut().statistics);
         self
     }
+    /// Adds one element to `Statistics`; see [`statistics`](Self::statistics).
+    #[inline]
+    pub fn push_statistics(mut self, item: impl Into<t::Statistic>) -> Self {
+        rt::push(&mut self.0.input_mut().statistics, item);
+        self
+    }
     /// The percentile statistics. Specify values between p0.0 and p100. When calling `GetMetricStatistics`, you must specify either `Statistics` or `ExtendedStatistics`, but not both. Percentile statistics are not available for metrics when any of the metric values are negative numbers.
     #[inline]
     pub fn extended_statistics(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().extended_statistics);
+        self
+    }
+    /// Adds one element to `ExtendedStatistics`; see [`extended_statistics`](Self::extended_statistics).
+    #[inline]
+    pub fn push_extended_statistics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().extended_statistics, item);
         self
     }
     /// The unit for a given metric. If you omit `Unit`, all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.

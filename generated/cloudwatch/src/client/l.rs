@@ -96,6 +96,12 @@ impl ListAlarmMuteRules {
         value.add_to(&mut self.0.input_mut().statuses);
         self
     }
+    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
+    #[inline]
+    pub fn push_statuses(mut self, item: impl Into<t::AlarmMuteRuleStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().statuses, item);
+        self
+    }
     /// The maximum number of mute rules to return in one call. The default is 50.
     #[inline]
     pub fn max_records(mut self, value: i32) -> Self {
@@ -541,6 +547,12 @@ impl ListMetrics {
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::DimensionFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
+        self
+    }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::DimensionFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
     /// The token returned by a previous call to indicate that there is more data available.

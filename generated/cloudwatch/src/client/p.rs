@@ -144,6 +144,12 @@ impl PutAlarmMuteRule {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// The date and time after which the mute rule takes effect, specified as a timestamp in ISO 8601 format (for example, `2026-04-15T08:00:00Z`). If not specified, the mute rule takes effect immediately upon creation and the mutes are applied as per the schedule expression.
     #[inline]
     pub fn start_date(mut self, value: rt::DateTime) -> Self {
@@ -234,6 +240,14 @@ impl PutAnomalyDetector {
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
+        self
+    }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[deprecated(note = "Use SingleMetricAnomalyDetector.")]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
     /// The statistic to use for the metric and the anomaly detection model.
@@ -367,6 +381,12 @@ impl PutCompositeAlarm {
         value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
+    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
+    #[inline]
+    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_actions, item);
+        self
+    }
     /// The description for the composite alarm.
     #[inline]
     pub fn alarm_description(mut self, value: impl Into<String>) -> Self {
@@ -391,16 +411,34 @@ impl PutCompositeAlarm {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
         self
     }
+    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
+    #[inline]
+    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
+        self
+    }
     /// The actions to execute when this alarm transitions to an `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
     pub fn ok_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
+    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
+    #[inline]
+    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ok_actions, item);
+        self
+    }
     /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
@@ -503,6 +541,12 @@ impl PutDashboard {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -583,6 +627,12 @@ impl PutInsightRule {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Specify `true` to have this rule evaluate log events after they have been transformed by [Log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html). If you specify `true`, then the log events in log groups that have transformers will be evaluated by Contributor Insights after being transformed. Log groups that don't have transformers will still have their original log events evaluated by Contributor Insights.
@@ -701,16 +751,34 @@ impl PutLogAlarm {
         value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
+    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
+    #[inline]
+    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ok_actions, item);
+        self
+    }
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
     pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
+    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
+    #[inline]
+    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_actions, item);
+        self
+    }
     /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     #[inline]
     pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
+        self
+    }
+    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
+    #[inline]
+    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
         self
     }
     /// The number of most recent scheduled query results to evaluate against the threshold (the N in M-of-N evaluation). Valid range is 1 through 100.
@@ -750,6 +818,12 @@ impl PutLogAlarm {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. The warm-up period reduces alarm noise from missing data while a new resource or service starts publishing data.
@@ -821,6 +895,12 @@ impl PutManagedInsightRules {
     #[inline]
     pub fn managed_rules(mut self, value: impl rt::Items<t::ManagedRule>) -> Self {
         value.add_to(&mut self.0.input_mut().managed_rules);
+        self
+    }
+    /// Adds one element to `ManagedRules`; see [`managed_rules`](Self::managed_rules).
+    #[inline]
+    pub fn push_managed_rules(mut self, item: impl Into<t::ManagedRule>) -> Self {
+        rt::push(&mut self.0.input_mut().managed_rules, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -931,16 +1011,34 @@ impl PutMetricAlarm {
         value.add_to(&mut self.0.input_mut().ok_actions);
         self
     }
+    /// Adds one element to `OKActions`; see [`ok_actions`](Self::ok_actions).
+    #[inline]
+    pub fn push_ok_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ok_actions, item);
+        self
+    }
     /// The actions to execute when this alarm transitions to the `ALARM` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
     #[inline]
     pub fn alarm_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().alarm_actions);
         self
     }
+    /// Adds one element to `AlarmActions`; see [`alarm_actions`](Self::alarm_actions).
+    #[inline]
+    pub fn push_alarm_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().alarm_actions, item);
+        self
+    }
     /// The actions to execute when this alarm transitions to the `INSUFFICIENT_DATA` state from any other state. Each action is specified as an Amazon Resource Name (ARN). Valid values:
     #[inline]
     pub fn insufficient_data_actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().insufficient_data_actions);
+        self
+    }
+    /// Adds one element to `InsufficientDataActions`; see [`insufficient_data_actions`](Self::insufficient_data_actions).
+    #[inline]
+    pub fn push_insufficient_data_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().insufficient_data_actions, item);
         self
     }
     /// The name for the metric associated with the alarm. For each `PutMetricAlarm` operation, you must specify either `MetricName`, a `Metrics` array, or an `EvaluationCriteria`.
@@ -971,6 +1069,12 @@ impl PutMetricAlarm {
     #[inline]
     pub fn dimensions(mut self, value: impl rt::Items<t::Dimension>) -> Self {
         value.add_to(&mut self.0.input_mut().dimensions);
+        self
+    }
+    /// Adds one element to `Dimensions`; see [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn push_dimensions(mut self, item: impl Into<t::Dimension>) -> Self {
+        rt::push(&mut self.0.input_mut().dimensions, item);
         self
     }
     /// The length, in seconds, used each time the metric specified in `MetricName` is evaluated. Valid values are 10, 20, 30, and any multiple of 60.
@@ -1033,10 +1137,22 @@ impl PutMetricAlarm {
         value.add_to(&mut self.0.input_mut().metrics);
         self
     }
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    #[inline]
+    pub fn push_metrics(mut self, item: impl Into<t::MetricDataQuery>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
+        self
+    }
     /// A list of key-value pairs to associate with the alarm. You can associate as many as 50 tags with an alarm. To be able to associate tags with the alarm when you create the alarm, you must have the `cloudwatch:TagResource` permission.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// If this is an alarm based on an anomaly detection model, make this value match the ID of the `ANOMALY_DETECTION_BAND` function.
@@ -1154,6 +1270,12 @@ impl PutMetricData {
         value.add_to(&mut self.0.input_mut().metric_data);
         self
     }
+    /// Adds one element to `MetricData`; see [`metric_data`](Self::metric_data).
+    #[inline]
+    pub fn push_metric_data(mut self, item: impl Into<t::MetricDatum>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_data, item);
+        self
+    }
     /// Data for metrics that contain associated entity information. You can include up to two `EntityMetricData` objects, each of which can contain a single `Entity` and associated metrics.
     #[inline]
     pub fn entity_metric_data(
@@ -1161,6 +1283,15 @@ impl PutMetricData {
         value: impl rt::Items<t::EntityMetricData>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().entity_metric_data);
+        self
+    }
+    /// Adds one element to `EntityMetricData`; see [`entity_metric_data`](Self::entity_metric_data).
+    #[inline]
+    pub fn push_entity_metric_data(
+        mut self,
+        item: impl Into<t::EntityMetricData>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entity_metric_data, item);
         self
     }
     /// Whether to accept valid metric data when an invalid entity is sent.
@@ -1266,6 +1397,12 @@ impl PutMetricDataQueryDefinition {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1363,6 +1500,15 @@ impl PutMetricStream {
         value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
+    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
+    #[inline]
+    pub fn push_include_filters(
+        mut self,
+        item: impl Into<t::MetricStreamFilter>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().include_filters, item);
+        self
+    }
     /// If you specify this parameter, the stream sends metrics from all metric namespaces except for the namespaces that you specify here.
     #[inline]
     pub fn exclude_filters(
@@ -1370,6 +1516,15 @@ impl PutMetricStream {
         value: impl rt::Items<t::MetricStreamFilter>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclude_filters);
+        self
+    }
+    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
+    #[inline]
+    pub fn push_exclude_filters(
+        mut self,
+        item: impl Into<t::MetricStreamFilter>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().exclude_filters, item);
         self
     }
     /// The ARN of the Amazon Kinesis Data Firehose delivery stream to use for this metric stream. This Amazon Kinesis Data Firehose delivery stream must already exist and must be in the same account as the metric stream.
@@ -1399,6 +1554,12 @@ impl PutMetricStream {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// By default, a metric stream always sends the `MAX`, `MIN`, `SUM`, and `SAMPLECOUNT` statistics for each metric that is streamed. You can use this parameter to have the metric stream also send additional statistics in the stream. This array can have up to 100 members.
     #[inline]
     pub fn statistics_configurations(
@@ -1406,6 +1567,15 @@ impl PutMetricStream {
         value: impl rt::Items<t::MetricStreamStatisticsConfiguration>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().statistics_configurations);
+        self
+    }
+    /// Adds one element to `StatisticsConfigurations`; see [`statistics_configurations`](Self::statistics_configurations).
+    #[inline]
+    pub fn push_statistics_configurations(
+        mut self,
+        item: impl Into<t::MetricStreamStatisticsConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().statistics_configurations, item);
         self
     }
     /// If you are creating a metric stream in a monitoring account, specify `true` to include metrics from source accounts in the metric stream.

@@ -142,6 +142,12 @@ impl StartMetricStreams {
         value.add_to(&mut self.0.input_mut().names);
         self
     }
+    /// Adds one element to `Names`; see [`names`](Self::names).
+    #[inline]
+    pub fn push_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -215,6 +221,15 @@ impl StartOTelEnrichment {
         value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
+    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
+    #[inline]
+    pub fn push_include_filters(
+        mut self,
+        item: impl Into<t::OTelEnrichmentMetricSelector>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().include_filters, item);
+        self
+    }
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     #[inline]
     pub fn exclude_filters(
@@ -222,6 +237,15 @@ impl StartOTelEnrichment {
         value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclude_filters);
+        self
+    }
+    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
+    #[inline]
+    pub fn push_exclude_filters(
+        mut self,
+        item: impl Into<t::OTelEnrichmentMetricSelector>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().exclude_filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -291,6 +315,12 @@ impl StopMetricStreams {
     #[inline]
     pub fn names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().names);
+        self
+    }
+    /// Adds one element to `Names`; see [`names`](Self::names).
+    #[inline]
+    pub fn push_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

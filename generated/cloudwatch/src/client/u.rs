@@ -60,6 +60,12 @@ impl UntagResource {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -127,6 +133,15 @@ impl UpdateOTelEnrichment {
         value.add_to(&mut self.0.input_mut().include_filters);
         self
     }
+    /// Adds one element to `IncludeFilters`; see [`include_filters`](Self::include_filters).
+    #[inline]
+    pub fn push_include_filters(
+        mut self,
+        item: impl Into<t::OTelEnrichmentMetricSelector>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().include_filters, item);
+        self
+    }
     /// The metric namespaces, and the metric names, to leave unenriched. If this parameter is omitted, nothing is excluded.
     #[inline]
     pub fn exclude_filters(
@@ -134,6 +149,15 @@ impl UpdateOTelEnrichment {
         value: impl rt::Items<t::OTelEnrichmentMetricSelector>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclude_filters);
+        self
+    }
+    /// Adds one element to `ExcludeFilters`; see [`exclude_filters`](Self::exclude_filters).
+    #[inline]
+    pub fn push_exclude_filters(
+        mut self,
+        item: impl Into<t::OTelEnrichmentMetricSelector>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().exclude_filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -219,6 +243,15 @@ impl UpdateResourceMetricsConfiguration {
         value: impl rt::Items<t::ResourceMetricSelection>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().metric_selections);
+        self
+    }
+    /// Adds one element to `MetricSelections`; see [`metric_selections`](Self::metric_selections).
+    #[inline]
+    pub fn push_metric_selections(
+        mut self,
+        item: impl Into<t::ResourceMetricSelection>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().metric_selections, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

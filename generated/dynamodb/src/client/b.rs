@@ -57,6 +57,12 @@ impl BatchExecuteStatement {
         value.add_to(&mut self.0.input_mut().statements);
         self
     }
+    /// Adds one element to `Statements`; see [`statements`](Self::statements).
+    #[inline]
+    pub fn push_statements(mut self, item: impl Into<t::BatchStatementRequest>) -> Self {
+        rt::push(&mut self.0.input_mut().statements, item);
+        self
+    }
     /// Sets `ReturnConsumedCapacity`.
     #[inline]
     pub fn return_consumed_capacity(
@@ -160,6 +166,16 @@ impl BatchGetItem {
         value.add_to(&mut self.0.input_mut().request_items);
         self
     }
+    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
+    #[inline]
+    pub fn insert_request_items(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::KeysAndAttributes>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().request_items, key, value);
+        self
+    }
     /// Sets `ReturnConsumedCapacity`.
     #[inline]
     pub fn return_consumed_capacity(
@@ -259,6 +275,16 @@ impl BatchWriteItem {
         value: impl rt::Entries<String, Vec<t::WriteRequest>>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().request_items);
+        self
+    }
+    /// Adds one entry to `RequestItems`; see [`request_items`](Self::request_items).
+    #[inline]
+    pub fn insert_request_items(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<Vec<t::WriteRequest>>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().request_items, key, value);
         self
     }
     /// Sets `ReturnConsumedCapacity`.

@@ -242,6 +242,12 @@ impl CreateGlobalTable {
         value.add_to(&mut self.0.input_mut().replication_group);
         self
     }
+    /// Adds one element to `ReplicationGroup`; see [`replication_group`](Self::replication_group).
+    #[inline]
+    pub fn push_replication_group(mut self, item: impl Into<t::Replica>) -> Self {
+        rt::push(&mut self.0.input_mut().replication_group, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -313,6 +319,15 @@ impl CreateTable {
         value.add_to(&mut self.0.input_mut().attribute_definitions);
         self
     }
+    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
+    #[inline]
+    pub fn push_attribute_definitions(
+        mut self,
+        item: impl Into<t::AttributeDefinition>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_definitions, item);
+        self
+    }
     /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
@@ -325,6 +340,12 @@ impl CreateTable {
         value.add_to(&mut self.0.input_mut().key_schema);
         self
     }
+    /// Adds one element to `KeySchema`; see [`key_schema`](Self::key_schema).
+    #[inline]
+    pub fn push_key_schema(mut self, item: impl Into<t::KeySchemaElement>) -> Self {
+        rt::push(&mut self.0.input_mut().key_schema, item);
+        self
+    }
     /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained.
     #[inline]
     pub fn local_secondary_indexes(
@@ -334,6 +355,15 @@ impl CreateTable {
         value.add_to(&mut self.0.input_mut().local_secondary_indexes);
         self
     }
+    /// Adds one element to `LocalSecondaryIndexes`; see [`local_secondary_indexes`](Self::local_secondary_indexes).
+    #[inline]
+    pub fn push_local_secondary_indexes(
+        mut self,
+        item: impl Into<t::LocalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_secondary_indexes, item);
+        self
+    }
     /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following:
     #[inline]
     pub fn global_secondary_indexes(
@@ -341,6 +371,15 @@ impl CreateTable {
         value: impl rt::Items<t::GlobalSecondaryIndex>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().global_secondary_indexes);
+        self
+    }
+    /// Adds one element to `GlobalSecondaryIndexes`; see [`global_secondary_indexes`](Self::global_secondary_indexes).
+    #[inline]
+    pub fn push_global_secondary_indexes(
+        mut self,
+        item: impl Into<t::GlobalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_secondary_indexes, item);
         self
     }
     /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
@@ -371,6 +410,12 @@ impl CreateTable {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
@@ -422,6 +467,12 @@ impl CreateTable {
     #[inline]
     pub fn vector_indexes(mut self, value: impl rt::Items<t::VectorIndex>) -> Self {
         value.add_to(&mut self.0.input_mut().vector_indexes);
+        self
+    }
+    /// Adds one element to `VectorIndexes`; see [`vector_indexes`](Self::vector_indexes).
+    #[inline]
+    pub fn push_vector_indexes(mut self, item: impl Into<t::VectorIndex>) -> Self {
+        rt::push(&mut self.0.input_mut().vector_indexes, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

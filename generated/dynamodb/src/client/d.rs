@@ -223,6 +223,16 @@ impl DeleteItem {
         value.add_to(&mut self.0.input_mut().key);
         self
     }
+    /// Adds one entry to `Key`; see [`key`](Self::key).
+    #[inline]
+    pub fn insert_key(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().key, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
@@ -230,6 +240,16 @@ impl DeleteItem {
         value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expected);
+        self
+    }
+    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
+    #[inline]
+    pub fn insert_expected(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::ExpectedAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expected, key, value);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -280,6 +300,16 @@ impl DeleteItem {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
@@ -287,6 +317,16 @@ impl DeleteItem {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// An optional parameter that returns the item attributes for a `DeleteItem` operation that failed a condition check.

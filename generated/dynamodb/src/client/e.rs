@@ -161,6 +161,12 @@ impl ExecuteStatement {
         value.add_to(&mut self.0.input_mut().parameters);
         self
     }
+    /// Adds one element to `Parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::AttributeValue>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
+        self
+    }
     /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used; otherwise, an eventually consistent read is used.
     #[inline]
     pub fn consistent_read(mut self, value: bool) -> Self {
@@ -266,6 +272,15 @@ impl ExecuteTransaction {
         value: impl rt::Items<t::ParameterizedStatement>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().transact_statements);
+        self
+    }
+    /// Adds one element to `TransactStatements`; see [`transact_statements`](Self::transact_statements).
+    #[inline]
+    pub fn push_transact_statements(
+        mut self,
+        item: impl Into<t::ParameterizedStatement>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transact_statements, item);
         self
     }
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.

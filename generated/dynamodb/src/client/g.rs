@@ -46,10 +46,26 @@ impl GetItem {
         value.add_to(&mut self.0.input_mut().key);
         self
     }
+    /// Adds one entry to `Key`; see [`key`](Self::key).
+    #[inline]
+    pub fn insert_key(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().key, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn attributes_to_get(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().attributes_to_get);
+        self
+    }
+    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
+    #[inline]
+    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().attributes_to_get, item);
         self
     }
     /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
@@ -80,6 +96,16 @@ impl GetItem {
         value: impl rt::Entries<String, String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

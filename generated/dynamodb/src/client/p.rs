@@ -56,6 +56,16 @@ impl PutItem {
         value.add_to(&mut self.0.input_mut().item);
         self
     }
+    /// Adds one entry to `Item`; see [`item`](Self::item).
+    #[inline]
+    pub fn insert_item(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().item, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
@@ -63,6 +73,16 @@ impl PutItem {
         value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expected);
+        self
+    }
+    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
+    #[inline]
+    pub fn insert_expected(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::ExpectedAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expected, key, value);
         self
     }
     /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were updated with the `PutItem` request. For `PutItem`, the valid values are:
@@ -113,6 +133,16 @@ impl PutItem {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
@@ -120,6 +150,16 @@ impl PutItem {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a condition check.

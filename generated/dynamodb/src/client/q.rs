@@ -61,6 +61,12 @@ impl Query {
         value.add_to(&mut self.0.input_mut().attributes_to_get);
         self
     }
+    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
+    #[inline]
+    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().attributes_to_get, item);
+        self
+    }
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Query and Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
@@ -82,6 +88,16 @@ impl Query {
         value.add_to(&mut self.0.input_mut().key_conditions);
         self
     }
+    /// Adds one entry to `KeyConditions`; see [`key_conditions`](Self::key_conditions).
+    #[inline]
+    pub fn insert_key_conditions(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::Condition>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().key_conditions, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn query_filter(
@@ -89,6 +105,16 @@ impl Query {
         value: impl rt::Entries<String, t::Condition>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().query_filter);
+        self
+    }
+    /// Adds one entry to `QueryFilter`; see [`query_filter`](Self::query_filter).
+    #[inline]
+    pub fn insert_query_filter(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::Condition>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().query_filter, key, value);
         self
     }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -113,6 +139,16 @@ impl Query {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclusive_start_key);
+        self
+    }
+    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
+    #[inline]
+    pub fn insert_exclusive_start_key(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -151,6 +187,16 @@ impl Query {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
@@ -158,6 +204,16 @@ impl Query {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -80,6 +80,15 @@ impl RestoreTableFromBackup {
         value.add_to(&mut self.0.input_mut().global_secondary_index_override);
         self
     }
+    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
+    #[inline]
+    pub fn push_global_secondary_index_override(
+        mut self,
+        item: impl Into<t::GlobalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
+        self
+    }
     /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     #[inline]
     pub fn local_secondary_index_override(
@@ -87,6 +96,15 @@ impl RestoreTableFromBackup {
         value: impl rt::Items<t::LocalSecondaryIndex>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().local_secondary_index_override);
+        self
+    }
+    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
+    #[inline]
+    pub fn push_local_secondary_index_override(
+        mut self,
+        item: impl Into<t::LocalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
         self
     }
     /// Provisioned throughput settings for the restored table.
@@ -120,6 +138,15 @@ impl RestoreTableFromBackup {
         value: impl rt::Items<t::VectorIndex>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().vector_index_override);
+        self
+    }
+    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
+    #[inline]
+    pub fn push_vector_index_override(
+        mut self,
+        item: impl Into<t::VectorIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().vector_index_override, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -253,6 +280,15 @@ impl RestoreTableToPointInTime {
         value.add_to(&mut self.0.input_mut().global_secondary_index_override);
         self
     }
+    /// Adds one element to `GlobalSecondaryIndexOverride`; see [`global_secondary_index_override`](Self::global_secondary_index_override).
+    #[inline]
+    pub fn push_global_secondary_index_override(
+        mut self,
+        item: impl Into<t::GlobalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_secondary_index_override, item);
+        self
+    }
     /// List of local secondary indexes for the restored table. The indexes provided should match existing secondary indexes. You can choose to exclude some or all of the indexes at the time of restore.
     #[inline]
     pub fn local_secondary_index_override(
@@ -260,6 +296,15 @@ impl RestoreTableToPointInTime {
         value: impl rt::Items<t::LocalSecondaryIndex>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().local_secondary_index_override);
+        self
+    }
+    /// Adds one element to `LocalSecondaryIndexOverride`; see [`local_secondary_index_override`](Self::local_secondary_index_override).
+    #[inline]
+    pub fn push_local_secondary_index_override(
+        mut self,
+        item: impl Into<t::LocalSecondaryIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_secondary_index_override, item);
         self
     }
     /// Provisioned throughput settings for the restored table.
@@ -293,6 +338,15 @@ impl RestoreTableToPointInTime {
         value: impl rt::Items<t::VectorIndex>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().vector_index_override);
+        self
+    }
+    /// Adds one element to `VectorIndexOverride`; see [`vector_index_override`](Self::vector_index_override).
+    #[inline]
+    pub fn push_vector_index_override(
+        mut self,
+        item: impl Into<t::VectorIndex>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().vector_index_override, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

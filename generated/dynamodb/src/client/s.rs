@@ -65,6 +65,12 @@ impl Scan {
         value.add_to(&mut self.0.input_mut().attributes_to_get);
         self
     }
+    /// Adds one element to `AttributesToGet`; see [`attributes_to_get`](Self::attributes_to_get).
+    #[inline]
+    pub fn push_attributes_to_get(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().attributes_to_get, item);
+        self
+    }
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Working with Queries](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn limit(mut self, value: i32) -> Self {
@@ -83,6 +89,16 @@ impl Scan {
         value.add_to(&mut self.0.input_mut().scan_filter);
         self
     }
+    /// Adds one entry to `ScanFilter`; see [`scan_filter`](Self::scan_filter).
+    #[inline]
+    pub fn insert_scan_filter(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::Condition>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().scan_filter, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn conditional_operator(
@@ -99,6 +115,16 @@ impl Scan {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclusive_start_key);
+        self
+    }
+    /// Adds one entry to `ExclusiveStartKey`; see [`exclusive_start_key`](Self::exclusive_start_key).
+    #[inline]
+    pub fn insert_exclusive_start_key(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().exclusive_start_key, key, value);
         self
     }
     /// Sets `ReturnConsumedCapacity`.
@@ -143,6 +169,16 @@ impl Scan {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
@@ -150,6 +186,16 @@ impl Scan {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// A Boolean value that determines the read consistency model during the scan:
@@ -257,6 +303,16 @@ impl SearchVectors {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression. Use the `:` character in an expression to dereference an attribute value.
     #[inline]
     pub fn expression_attribute_values(
@@ -264,6 +320,16 @@ impl SearchVectors {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// A string that identifies one or more attributes to retrieve from the index. Separate attribute names with commas. If not specified, the operation returns all attributes projected into the vector index.
@@ -276,6 +342,12 @@ impl SearchVectors {
     #[inline]
     pub fn search_vector(mut self, value: impl rt::Items<t::AttributeValue>) -> Self {
         value.add_to(&mut self.0.input_mut().search_vector);
+        self
+    }
+    /// Adds one element to `SearchVector`; see [`search_vector`](Self::search_vector).
+    #[inline]
+    pub fn push_search_vector(mut self, item: impl Into<t::AttributeValue>) -> Self {
+        rt::push(&mut self.0.input_mut().search_vector, item);
         self
     }
     /// A condition expression used to filter the vector search results. The expression can reference attributes defined in the vector index search schema, including `HASH` and `INLINE_FILTER` key elements.

@@ -56,6 +56,12 @@ impl TagResource {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -119,6 +125,12 @@ impl TransactGetItems {
     #[inline]
     pub fn transact_items(mut self, value: impl rt::Items<t::TransactGetItem>) -> Self {
         value.add_to(&mut self.0.input_mut().transact_items);
+        self
+    }
+    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
+    #[inline]
+    pub fn push_transact_items(mut self, item: impl Into<t::TransactGetItem>) -> Self {
+        rt::push(&mut self.0.input_mut().transact_items, item);
         self
     }
     /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE` prevents that information from being returned. No other value is valid.
@@ -213,6 +225,12 @@ impl TransactWriteItems {
         value: impl rt::Items<t::TransactWriteItem>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().transact_items);
+        self
+    }
+    /// Adds one element to `TransactItems`; see [`transact_items`](Self::transact_items).
+    #[inline]
+    pub fn push_transact_items(mut self, item: impl Into<t::TransactWriteItem>) -> Self {
+        rt::push(&mut self.0.input_mut().transact_items, item);
         self
     }
     /// Sets `ReturnConsumedCapacity`.

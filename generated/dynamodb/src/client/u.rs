@@ -118,6 +118,12 @@ impl UntagResource {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -379,6 +385,12 @@ impl UpdateGlobalTable {
         value.add_to(&mut self.0.input_mut().replica_updates);
         self
     }
+    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
+    #[inline]
+    pub fn push_replica_updates(mut self, item: impl Into<t::ReplicaUpdate>) -> Self {
+        rt::push(&mut self.0.input_mut().replica_updates, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -494,6 +506,18 @@ impl UpdateGlobalTableSettings {
             );
         self
     }
+    /// Adds one element to `GlobalTableGlobalSecondaryIndexSettingsUpdate`; see [`global_table_global_secondary_index_settings_update`](Self::global_table_global_secondary_index_settings_update).
+    #[inline]
+    pub fn push_global_table_global_secondary_index_settings_update(
+        mut self,
+        item: impl Into<t::GlobalTableGlobalSecondaryIndexSettingsUpdate>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().global_table_global_secondary_index_settings_update,
+            item,
+        );
+        self
+    }
     /// Represents the settings for a global table in a Region that will be modified.
     #[inline]
     pub fn replica_settings_update(
@@ -501,6 +525,15 @@ impl UpdateGlobalTableSettings {
         value: impl rt::Items<t::ReplicaSettingsUpdate>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().replica_settings_update);
+        self
+    }
+    /// Adds one element to `ReplicaSettingsUpdate`; see [`replica_settings_update`](Self::replica_settings_update).
+    #[inline]
+    pub fn push_replica_settings_update(
+        mut self,
+        item: impl Into<t::ReplicaSettingsUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().replica_settings_update, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -579,6 +612,16 @@ impl UpdateItem {
         value.add_to(&mut self.0.input_mut().key);
         self
     }
+    /// Adds one entry to `Key`; see [`key`](Self::key).
+    #[inline]
+    pub fn insert_key(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().key, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn attribute_updates(
@@ -588,6 +631,16 @@ impl UpdateItem {
         value.add_to(&mut self.0.input_mut().attribute_updates);
         self
     }
+    /// Adds one entry to `AttributeUpdates`; see [`attribute_updates`](Self::attribute_updates).
+    #[inline]
+    pub fn insert_attribute_updates(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValueUpdate>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attribute_updates, key, value);
+        self
+    }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
     #[inline]
     pub fn expected(
@@ -595,6 +648,16 @@ impl UpdateItem {
         value: impl rt::Entries<String, t::ExpectedAttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expected);
+        self
+    }
+    /// Adds one entry to `Expected`; see [`expected`](Self::expected).
+    #[inline]
+    pub fn insert_expected(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::ExpectedAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expected, key, value);
         self
     }
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
@@ -651,6 +714,16 @@ impl UpdateItem {
         value.add_to(&mut self.0.input_mut().expression_attribute_names);
         self
     }
+    /// Adds one entry to `ExpressionAttributeNames`; see [`expression_attribute_names`](Self::expression_attribute_names).
+    #[inline]
+    pub fn insert_expression_attribute_names(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_names, key, value);
+        self
+    }
     /// One or more values that can be substituted in an expression.
     #[inline]
     pub fn expression_attribute_values(
@@ -658,6 +731,16 @@ impl UpdateItem {
         value: impl rt::Entries<String, t::AttributeValue>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().expression_attribute_values);
+        self
+    }
+    /// Adds one entry to `ExpressionAttributeValues`; see [`expression_attribute_values`](Self::expression_attribute_values).
+    #[inline]
+    pub fn insert_expression_attribute_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::AttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().expression_attribute_values, key, value);
         self
     }
     /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed a condition check.
@@ -832,6 +915,15 @@ impl UpdateTable {
         value.add_to(&mut self.0.input_mut().attribute_definitions);
         self
     }
+    /// Adds one element to `AttributeDefinitions`; see [`attribute_definitions`](Self::attribute_definitions).
+    #[inline]
+    pub fn push_attribute_definitions(
+        mut self,
+        item: impl Into<t::AttributeDefinition>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_definitions, item);
+        self
+    }
     /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
@@ -859,6 +951,15 @@ impl UpdateTable {
         value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
         self
     }
+    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
+    #[inline]
+    pub fn push_global_secondary_index_updates(
+        mut self,
+        item: impl Into<t::GlobalSecondaryIndexUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
+        self
+    }
     /// Represents the DynamoDB Streams configuration for the table.
     #[inline]
     pub fn stream_specification(mut self, value: t::StreamSpecification) -> Self {
@@ -878,6 +979,15 @@ impl UpdateTable {
         value: impl rt::Items<t::ReplicationGroupUpdate>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().replica_updates);
+        self
+    }
+    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
+    #[inline]
+    pub fn push_replica_updates(
+        mut self,
+        item: impl Into<t::ReplicationGroupUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().replica_updates, item);
         self
     }
     /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
@@ -908,6 +1018,15 @@ impl UpdateTable {
         value: impl rt::Items<t::GlobalTableWitnessGroupUpdate>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().global_table_witness_updates);
+        self
+    }
+    /// Adds one element to `GlobalTableWitnessUpdates`; see [`global_table_witness_updates`](Self::global_table_witness_updates).
+    #[inline]
+    pub fn push_global_table_witness_updates(
+        mut self,
+        item: impl Into<t::GlobalTableWitnessGroupUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_table_witness_updates, item);
         self
     }
     /// Updates the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
@@ -944,6 +1063,15 @@ impl UpdateTable {
         value: impl rt::Items<t::VectorIndexUpdate>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().vector_index_updates);
+        self
+    }
+    /// Adds one element to `VectorIndexUpdates`; see [`vector_index_updates`](Self::vector_index_updates).
+    #[inline]
+    pub fn push_vector_index_updates(
+        mut self,
+        item: impl Into<t::VectorIndexUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().vector_index_updates, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1012,6 +1140,15 @@ impl UpdateTableReplicaAutoScaling {
         value.add_to(&mut self.0.input_mut().global_secondary_index_updates);
         self
     }
+    /// Adds one element to `GlobalSecondaryIndexUpdates`; see [`global_secondary_index_updates`](Self::global_secondary_index_updates).
+    #[inline]
+    pub fn push_global_secondary_index_updates(
+        mut self,
+        item: impl Into<t::GlobalSecondaryIndexAutoScalingUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().global_secondary_index_updates, item);
+        self
+    }
     /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
@@ -1034,6 +1171,15 @@ impl UpdateTableReplicaAutoScaling {
         value: impl rt::Items<t::ReplicaAutoScalingUpdate>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().replica_updates);
+        self
+    }
+    /// Adds one element to `ReplicaUpdates`; see [`replica_updates`](Self::replica_updates).
+    #[inline]
+    pub fn push_replica_updates(
+        mut self,
+        item: impl Into<t::ReplicaAutoScalingUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().replica_updates, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -194,6 +194,15 @@ impl AcceptAddressTransfer {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -343,6 +352,12 @@ impl AcceptReservedInstancesExchangeQuote {
         value.add_to(&mut self.0.input_mut().reserved_instance_ids);
         self
     }
+    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
+    #[inline]
+    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
+        self
+    }
     /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     #[inline]
     pub fn target_configurations(
@@ -350,6 +365,15 @@ impl AcceptReservedInstancesExchangeQuote {
         value: impl rt::Items<t::TargetConfigurationRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().target_configurations);
+        self
+    }
+    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
+    #[inline]
+    pub fn push_target_configurations(
+        mut self,
+        item: impl Into<t::TargetConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_configurations, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -507,6 +531,12 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -743,6 +773,12 @@ impl AcceptVpcEndpointConnections {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
     /// The IDs of the transit gateway attachments to accept. This parameter is supported only for Gateway Load Balancer endpoint services.
     #[inline]
     pub fn transit_gateway_attachment_ids(
@@ -750,6 +786,15 @@ impl AcceptVpcEndpointConnections {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1020,6 +1065,15 @@ impl AllocateAddress {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see [Allocate sequential Elastic IP addresses from an IPAM pool](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
     #[inline]
     pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
@@ -1095,6 +1149,15 @@ impl AllocateHosts {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is disabled by default. For more information, see [Host recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the *Amazon EC2 User Guide*.
     #[inline]
     pub fn host_recovery(mut self, value: impl Into<t::HostRecovery>) -> Self {
@@ -1117,6 +1180,12 @@ impl AllocateHosts {
     #[inline]
     pub fn asset_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().asset_ids);
+        self
+    }
+    /// Adds one element to `AssetIds`; see [`asset_ids`](Self::asset_ids).
+    #[inline]
+    pub fn push_asset_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().asset_ids, item);
         self
     }
     /// The ID of the Availability Zone.
@@ -1265,10 +1334,22 @@ impl AllocateIpamPoolCidr {
         value.add_to(&mut self.0.input_mut().allowed_cidrs);
         self
     }
+    /// Adds one element to `AllowedCidrs`; see [`allowed_cidrs`](Self::allowed_cidrs).
+    #[inline]
+    pub fn push_allowed_cidrs(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allowed_cidrs, item);
+        self
+    }
     /// Exclude a particular CIDR range from being returned by the pool. Disallowed CIDRs are only allowed if using netmask length for allocation.
     #[inline]
     pub fn disallowed_cidrs(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().disallowed_cidrs);
+        self
+    }
+    /// Adds one element to `DisallowedCidrs`; see [`disallowed_cidrs`](Self::disallowed_cidrs).
+    #[inline]
+    pub fn push_disallowed_cidrs(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().disallowed_cidrs, item);
         self
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
@@ -1278,6 +1359,15 @@ impl AllocateIpamPoolCidr {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1354,6 +1444,12 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1438,6 +1534,12 @@ impl AssignIpv6Addresses {
         value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
+    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
+    #[inline]
+    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
+        self
+    }
     /// The ID of the network interface.
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
@@ -1448,6 +1550,12 @@ impl AssignIpv6Addresses {
     #[inline]
     pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
     }
     /// The number of additional IPv6 addresses to assign to the network interface. The specified number of IPv6 addresses are assigned in addition to the existing IPv6 addresses that are already assigned to the network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6 addresses.
@@ -1528,6 +1636,12 @@ impl AssignPrivateIpAddresses {
         value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
+    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
+    #[inline]
+    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
+        self
+    }
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface. You can't use this option if you use the `Ipv4 Prefixes` option.
     #[inline]
     pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
@@ -1544,6 +1658,12 @@ impl AssignPrivateIpAddresses {
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
     /// The number of secondary IP addresses to assign to the network interface. You can't specify this parameter when also specifying private IP addresses.

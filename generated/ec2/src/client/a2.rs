@@ -180,6 +180,12 @@ impl AssignPrivateNatGatewayAddress {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
         self
     }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
+        self
+    }
     /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
     #[inline]
     pub fn private_ip_address_count(mut self, value: i32) -> Self {
@@ -377,10 +383,25 @@ impl AssociateApplicationStatusCheck {
         value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
+    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
+    #[inline]
+    pub fn push_target_tag_associations(
+        mut self,
+        item: impl Into<t::CustomTagKeyValueRequestPair>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_tag_associations, item);
+        self
+    }
     /// The IDs of the instances to associate with the application status check.
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -1046,6 +1067,15 @@ impl AssociateIpamResourceDiscovery {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// A client token.
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1204,10 +1234,22 @@ impl AssociateNatGatewayAddress {
         value.add_to(&mut self.0.input_mut().allocation_ids);
         self
     }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
+        self
+    }
     /// The private IPv4 addresses that you want to assign to the NAT gateway.
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1302,6 +1344,12 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn network_resource_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().network_resource_ids);
+        self
+    }
+    /// Adds one element to `NetworkResourceIds`; see [`network_resource_ids`](Self::network_resource_ids).
+    #[inline]
+    pub fn push_network_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_resource_ids, item);
         self
     }
     /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.

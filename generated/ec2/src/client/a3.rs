@@ -346,6 +346,12 @@ impl AssociateTransitGatewayMulticastDomain {
         value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -815,6 +821,12 @@ impl AttachClassicLinkVpc {
     #[inline]
     pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1478,6 +1490,15 @@ impl AuthorizeSecurityGroupEgress {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1530,6 +1551,12 @@ impl AuthorizeSecurityGroupEgress {
     #[inline]
     pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
         value.add_to(&mut self.0.input_mut().ip_permissions);
+        self
+    }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1642,6 +1669,12 @@ impl AuthorizeSecurityGroupIngress {
         value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
     /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). To specify all protocols, use `-1`.
     #[inline]
     pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
@@ -1673,6 +1706,15 @@ impl AuthorizeSecurityGroupIngress {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

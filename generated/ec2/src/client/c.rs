@@ -330,6 +330,15 @@ impl CancelCapacityReservationFleets {
         value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
         self
     }
+    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
+    #[inline]
+    pub fn push_capacity_reservation_fleet_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -817,6 +826,12 @@ impl CancelSpotFleetRequests {
         value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
         self
     }
+    /// Adds one element to `SpotFleetRequestIds`; see [`spot_fleet_request_ids`](Self::spot_fleet_request_ids).
+    #[inline]
+    pub fn push_spot_fleet_request_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().spot_fleet_request_ids, item);
+        self
+    }
     /// Indicates whether to terminate the associated instances when the Spot Fleet request is canceled. The default is to terminate the instances.
     #[inline]
     pub fn terminate_instances(mut self, value: bool) -> Self {
@@ -891,6 +906,12 @@ impl CancelSpotInstanceRequests {
     #[inline]
     pub fn spot_instance_request_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
+        self
+    }
+    /// Adds one element to `SpotInstanceRequestIds`; see [`spot_instance_request_ids`](Self::spot_instance_request_ids).
+    #[inline]
+    pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1197,6 +1218,15 @@ impl CopyImage {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Specify a completion duration, in 15 minute increments, to initiate a time-based AMI copy. The specified completion duration applies to each of the snapshots associated with the AMI. Each snapshot associated with the AMI will be completed within the specified completion duration, with copy throughput automatically adjusted for each snapshot based on its size to meet the timing target.
     #[inline]
     pub fn snapshot_copy_completion_duration_minutes(mut self, value: i64) -> Self {
@@ -1338,6 +1368,15 @@ impl CopySnapshot {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// **Note:** Not supported when copying snapshots to or from Local Zones or Outposts.
     #[inline]
     pub fn completion_duration_minutes(mut self, value: i32) -> Self {
@@ -1441,6 +1480,15 @@ impl CopyVolumes {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Indicates whether to enable Amazon EBS Multi-Attach for the volume copy. If you enable Multi-Attach, you can attach the volume to up to 16 Nitro instances in the same Availability Zone simultaneously. Supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html).

@@ -185,6 +185,15 @@ impl CreateApplicationStatusCheck {
         value.add_to(&mut self.0.input_mut().health_check_paths);
         self
     }
+    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
+    #[inline]
+    pub fn push_health_check_paths(
+        mut self,
+        item: impl Into<t::HealthCheckPathRequestObject>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().health_check_paths, item);
+        self
+    }
     /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
     #[inline]
     pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
@@ -270,6 +279,15 @@ impl CreateApplicationStatusCheck {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -386,6 +404,15 @@ impl CreateCapacityManagerDataExport {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -544,6 +571,15 @@ impl CreateCapacityReservation {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -673,6 +709,15 @@ impl CreateCapacityReservationBySplitting {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -754,6 +799,15 @@ impl CreateCapacityReservationCancellationQuote {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -853,6 +907,15 @@ impl CreateCapacityReservationDateChangeQuote {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -941,6 +1004,15 @@ impl CreateCapacityReservationFleet {
         value.add_to(&mut self.0.input_mut().instance_type_specifications);
         self
     }
+    /// Adds one element to `InstanceTypeSpecifications`; see [`instance_type_specifications`](Self::instance_type_specifications).
+    #[inline]
+    pub fn push_instance_type_specifications(
+        mut self,
+        item: impl Into<t::ReservationFleetInstanceSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_type_specifications, item);
+        self
+    }
     /// Reserved for internal use.
     #[inline]
     pub fn instance_requirements(
@@ -999,6 +1071,15 @@ impl CreateCapacityReservationFleet {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1080,6 +1161,15 @@ impl CreateCarrierGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1171,6 +1261,15 @@ impl CreateClientVpnEndpoint {
         value.add_to(&mut self.0.input_mut().authentication_options);
         self
     }
+    /// Adds one element to `AuthenticationOptions`; see [`authentication_options`](Self::authentication_options).
+    #[inline]
+    pub fn push_authentication_options(
+        mut self,
+        item: impl Into<t::ClientVpnAuthenticationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().authentication_options, item);
+        self
+    }
     /// Information about the client connection logging options.
     #[inline]
     pub fn connection_log_options(mut self, value: t::ConnectionLogOptions) -> Self {
@@ -1181,6 +1280,12 @@ impl CreateClientVpnEndpoint {
     #[inline]
     pub fn dns_servers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().dns_servers);
+        self
+    }
+    /// Adds one element to `DnsServers`; see [`dns_servers`](Self::dns_servers).
+    #[inline]
+    pub fn push_dns_servers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().dns_servers, item);
         self
     }
     /// The transport protocol to be used by the VPN session.
@@ -1228,10 +1333,25 @@ impl CreateClientVpnEndpoint {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The IDs of one or more security groups to apply to the target network. You must also specify the ID of the VPC that contains the security groups.
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
     /// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are specified in the request, the default security group for the VPC is applied.
@@ -1543,6 +1663,15 @@ impl CreateCoipPool {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1636,6 +1765,15 @@ impl CreateCustomerGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A name for the customer gateway device.
@@ -1890,6 +2028,15 @@ impl CreateDelegateMacVolumeOwnershipTask {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -181,6 +181,15 @@ impl CreateDhcpOptions {
         value.add_to(&mut self.0.input_mut().dhcp_configurations);
         self
     }
+    /// Adds one element to `DhcpConfigurations`; see [`dhcp_configurations`](Self::dhcp_configurations).
+    #[inline]
+    pub fn push_dhcp_configurations(
+        mut self,
+        item: impl Into<t::NewDhcpConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().dhcp_configurations, item);
+        self
+    }
     /// The tags to assign to the DHCP option.
     #[inline]
     pub fn tag_specifications(
@@ -188,6 +197,15 @@ impl CreateDhcpOptions {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -278,6 +296,15 @@ impl CreateEgressOnlyInternetGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -391,6 +418,15 @@ impl CreateFleet {
         value.add_to(&mut self.0.input_mut().launch_template_configs);
         self
     }
+    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
+    #[inline]
+    pub fn push_launch_template_configs(
+        mut self,
+        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_configs, item);
+        self
+    }
     /// The number of units to request.
     #[inline]
     pub fn target_capacity_specification(
@@ -437,6 +473,15 @@ impl CreateFleet {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Reserved.
@@ -533,6 +578,12 @@ impl CreateFlowLogs {
         value.add_to(&mut self.0.input_mut().resource_ids);
         self
     }
+    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
+    #[inline]
+    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_ids, item);
+        self
+    }
     /// The type of resource to monitor.
     #[inline]
     pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
@@ -575,6 +626,15 @@ impl CreateFlowLogs {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
     #[inline]
     pub fn max_aggregation_interval(mut self, value: i32) -> Self {
@@ -594,6 +654,15 @@ impl CreateFlowLogs {
         value: impl rt::Items<t::TagFieldSpecificationRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_field_specifications);
+        self
+    }
+    /// Adds one element to `TagFieldSpecifications`; see [`tag_field_specifications`](Self::tag_field_specifications).
+    #[inline]
+    pub fn push_tag_field_specifications(
+        mut self,
+        item: impl Into<t::TagFieldSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_field_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -697,6 +766,15 @@ impl CreateFpgaImage {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -764,6 +842,15 @@ impl CreateImage {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
     #[inline]
     pub fn snapshot_location(
@@ -819,6 +906,15 @@ impl CreateImage {
         value: impl rt::Items<t::BlockDeviceMapping>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().block_device_mappings);
+        self
+    }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::BlockDeviceMapping>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -894,10 +990,25 @@ impl CreateImageUsageReport {
         value.add_to(&mut self.0.input_mut().resource_types);
         self
     }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(
+        mut self,
+        item: impl Into<t::ImageUsageResourceTypeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
+        self
+    }
     /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
     #[inline]
     pub fn account_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().account_ids);
+        self
+    }
+    /// Adds one element to `AccountIds`; see [`account_ids`](Self::account_ids).
+    #[inline]
+    pub fn push_account_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_ids, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
@@ -913,6 +1024,15 @@ impl CreateImageUsageReport {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -992,6 +1112,12 @@ impl CreateInstanceConnectEndpoint {
         value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
     /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
     #[inline]
     pub fn preserve_client_ip(mut self, value: bool) -> Self {
@@ -1011,6 +1137,15 @@ impl CreateInstanceConnectEndpoint {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The IP address type of the endpoint.
@@ -1115,6 +1250,15 @@ impl CreateInstanceEventWindow {
         value.add_to(&mut self.0.input_mut().time_ranges);
         self
     }
+    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
+    #[inline]
+    pub fn push_time_ranges(
+        mut self,
+        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().time_ranges, item);
+        self
+    }
     /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
     #[inline]
     pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
@@ -1128,6 +1272,15 @@ impl CreateInstanceEventWindow {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1195,6 +1348,15 @@ impl CreateInstanceExportTask {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
@@ -1286,6 +1448,15 @@ impl CreateInternetGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1385,6 +1556,15 @@ impl CreateInterruptibleCapacityReservationAllocation {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
     #[inline]
     pub fn zero_size_preference(
@@ -1474,6 +1654,15 @@ impl CreateIpam {
         value.add_to(&mut self.0.input_mut().operating_regions);
         self
     }
+    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
+    #[inline]
+    pub fn push_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().operating_regions, item);
+        self
+    }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
     pub fn tag_specifications(
@@ -1481,6 +1670,15 @@ impl CreateIpam {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1580,6 +1778,15 @@ impl CreateIpamExternalResourceVerificationToken {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1689,6 +1896,15 @@ impl CreateIpamInternetRegistryAssociation {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1772,6 +1988,15 @@ impl CreateIpamPolicy {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier to ensure the idempotency of the request.

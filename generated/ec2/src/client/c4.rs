@@ -256,6 +256,15 @@ impl CreateIpamPool {
         value.add_to(&mut self.0.input_mut().allocation_resource_tags);
         self
     }
+    /// Adds one element to `AllocationResourceTags`; see [`allocation_resource_tags`](Self::allocation_resource_tags).
+    #[inline]
+    pub fn push_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_resource_tags, item);
+        self
+    }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     #[inline]
     pub fn tag_specifications(
@@ -263,6 +272,15 @@ impl CreateIpamPool {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -382,6 +400,15 @@ impl CreateIpamPrefixListResolver {
         value.add_to(&mut self.0.input_mut().rules);
         self
     }
+    /// Adds one element to `Rules`; see [`rules`](Self::rules).
+    #[inline]
+    pub fn push_rules(
+        mut self,
+        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().rules, item);
+        self
+    }
     /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
     #[inline]
     pub fn tag_specifications(
@@ -389,6 +416,15 @@ impl CreateIpamPrefixListResolver {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -505,6 +541,15 @@ impl CreateIpamPrefixListResolverTarget {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -593,6 +638,15 @@ impl CreateIpamResourceDiscovery {
         value.add_to(&mut self.0.input_mut().operating_regions);
         self
     }
+    /// Adds one element to `OperatingRegions`; see [`operating_regions`](Self::operating_regions).
+    #[inline]
+    pub fn push_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().operating_regions, item);
+        self
+    }
     /// Tag specifications for the IPAM resource discovery.
     #[inline]
     pub fn tag_specifications(
@@ -600,6 +654,15 @@ impl CreateIpamResourceDiscovery {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A client token for the IPAM resource discovery.
@@ -690,6 +753,12 @@ impl CreateIpamRoutingPolicyRegistration {
     #[inline]
     pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().asns);
+        self
+    }
+    /// Adds one element to `Asns`; see [`asns`](Self::asns).
+    #[inline]
+    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().asns, item);
         self
     }
     /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
@@ -811,6 +880,15 @@ impl CreateIpamScope {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -898,6 +976,15 @@ impl CreateKeyPair {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The format of the key pair.
@@ -1009,6 +1096,15 @@ impl CreateLaunchTemplate {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1298,6 +1394,15 @@ impl CreateLocalGatewayRouteTable {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1386,6 +1491,15 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1479,6 +1593,15 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1596,6 +1719,15 @@ impl CreateLocalGatewayVirtualInterface {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1695,6 +1827,15 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1829,6 +1970,15 @@ impl CreateMacSystemIntegrityProtectionModificationTask {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

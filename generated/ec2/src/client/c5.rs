@@ -178,6 +178,12 @@ impl CreateManagedPrefixList {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// The maximum number of entries for the prefix list.
     #[inline]
     pub fn max_entries(mut self, value: i32) -> Self {
@@ -191,6 +197,15 @@ impl CreateManagedPrefixList {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The IP address type.
@@ -269,6 +284,12 @@ impl CreateMetricCategory {
         value.add_to(&mut self.0.input_mut().metrics);
         self
     }
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    #[inline]
+    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
+        self
+    }
     /// The tags to apply to the metric category during creation.
     #[inline]
     pub fn tag_specifications(
@@ -276,6 +297,15 @@ impl CreateMetricCategory {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -399,6 +429,15 @@ impl CreateNatGateway {
         value.add_to(&mut self.0.input_mut().availability_zone_addresses);
         self
     }
+    /// Adds one element to `AvailabilityZoneAddresses`; see [`availability_zone_addresses`](Self::availability_zone_addresses).
+    #[inline]
+    pub fn push_availability_zone_addresses(
+        mut self,
+        item: impl Into<t::AvailabilityZoneAddress>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zone_addresses, item);
+        self
+    }
     /// The tags to assign to the NAT gateway.
     #[inline]
     pub fn tag_specifications(
@@ -406,6 +445,15 @@ impl CreateNatGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
@@ -426,6 +474,12 @@ impl CreateNatGateway {
         value.add_to(&mut self.0.input_mut().secondary_allocation_ids);
         self
     }
+    /// Adds one element to `SecondaryAllocationIds`; see [`secondary_allocation_ids`](Self::secondary_allocation_ids).
+    #[inline]
+    pub fn push_secondary_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_allocation_ids, item);
+        self
+    }
     /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
     #[inline]
     pub fn secondary_private_ip_addresses(
@@ -433,6 +487,15 @@ impl CreateNatGateway {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().secondary_private_ip_addresses);
+        self
+    }
+    /// Adds one element to `SecondaryPrivateIpAddresses`; see [`secondary_private_ip_addresses`](Self::secondary_private_ip_addresses).
+    #[inline]
+    pub fn push_secondary_private_ip_addresses(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_private_ip_addresses, item);
         self
     }
     /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
@@ -502,6 +565,15 @@ impl CreateNetworkAcl {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -698,6 +770,15 @@ impl CreateNetworkInsightsAccessScope {
         value.add_to(&mut self.0.input_mut().match_paths);
         self
     }
+    /// Adds one element to `MatchPaths`; see [`match_paths`](Self::match_paths).
+    #[inline]
+    pub fn push_match_paths(
+        mut self,
+        item: impl Into<t::AccessScopePathRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().match_paths, item);
+        self
+    }
     /// The paths to exclude.
     #[inline]
     pub fn exclude_paths(
@@ -705,6 +786,15 @@ impl CreateNetworkInsightsAccessScope {
         value: impl rt::Items<t::AccessScopePathRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().exclude_paths);
+        self
+    }
+    /// Adds one element to `ExcludePaths`; see [`exclude_paths`](Self::exclude_paths).
+    #[inline]
+    pub fn push_exclude_paths(
+        mut self,
+        item: impl Into<t::AccessScopePathRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().exclude_paths, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -720,6 +810,15 @@ impl CreateNetworkInsightsAccessScope {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -835,6 +934,15 @@ impl CreateNetworkInsightsPath {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -928,6 +1036,15 @@ impl CreateNetworkInterface {
         value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
+    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
+    #[inline]
+    pub fn push_ipv4_prefixes(
+        mut self,
+        item: impl Into<t::Ipv4PrefixSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
+        self
+    }
     /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
     #[inline]
     pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
@@ -941,6 +1058,15 @@ impl CreateNetworkInterface {
         value: impl rt::Items<t::Ipv6PrefixSpecificationRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_prefixes);
+        self
+    }
+    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
+    #[inline]
+    pub fn push_ipv6_prefixes(
+        mut self,
+        item: impl Into<t::Ipv6PrefixSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
         self
     }
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
@@ -965,6 +1091,15 @@ impl CreateNetworkInterface {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1018,6 +1153,12 @@ impl CreateNetworkInterface {
         value.add_to(&mut self.0.input_mut().groups);
         self
     }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
+        self
+    }
     /// The private IPv4 addresses.
     #[inline]
     pub fn private_ip_addresses(
@@ -1025,6 +1166,15 @@ impl CreateNetworkInterface {
         value: impl rt::Items<t::PrivateIpAddressSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(
+        mut self,
+        item: impl Into<t::PrivateIpAddressSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
     /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
@@ -1040,6 +1190,15 @@ impl CreateNetworkInterface {
         value: impl rt::Items<t::InstanceIpv6Address>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(
+        mut self,
+        item: impl Into<t::InstanceIpv6Address>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
     }
     /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
@@ -1264,6 +1423,15 @@ impl CreateNetworkingFlexCostAllocationPolicy {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1353,6 +1521,15 @@ impl CreatePlacementGroup {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Determines how placement groups spread instances.
@@ -1468,6 +1645,15 @@ impl CreatePublicIpv4Pool {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
     #[inline]
     pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
@@ -1564,6 +1750,15 @@ impl CreateReplaceRootVolumeTask {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
@@ -1676,6 +1871,15 @@ impl CreateReservedInstancesListing {
         value.add_to(&mut self.0.input_mut().price_schedules);
         self
     }
+    /// Adds one element to `PriceSchedules`; see [`price_schedules`](Self::price_schedules).
+    #[inline]
+    pub fn push_price_schedules(
+        mut self,
+        item: impl Into<t::PriceScheduleSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().price_schedules, item);
+        self
+    }
     /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1771,6 +1975,15 @@ impl CreateRestoreImageTask {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

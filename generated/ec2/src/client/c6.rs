@@ -205,6 +205,15 @@ impl CreateRouteServer {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -296,6 +305,15 @@ impl CreateRouteServerEndpoint {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -395,6 +413,15 @@ impl CreateRouteServerPeer {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -460,6 +487,15 @@ impl CreateRouteTable {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -567,6 +603,15 @@ impl CreateSecondaryNetwork {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -672,6 +717,15 @@ impl CreateSecondarySubnet {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -763,6 +817,15 @@ impl CreateSecurityGroup {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -864,6 +927,15 @@ impl CreateSnapshot {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
     #[inline]
     pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
@@ -957,6 +1029,15 @@ impl CreateSnapshots {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1133,6 +1214,12 @@ impl CreateStoreImageTask {
         value.add_to(&mut self.0.input_mut().s3_object_tags);
         self
     }
+    /// Adds one element to `S3ObjectTags`; see [`s3_object_tags`](Self::s3_object_tags).
+    #[inline]
+    pub fn push_s3_object_tags(mut self, item: impl Into<t::S3ObjectTag>) -> Self {
+        rt::push(&mut self.0.input_mut().s3_object_tags, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1210,6 +1297,15 @@ impl CreateSubnet {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The Availability Zone or Local Zone for the subnet.
@@ -1379,6 +1475,15 @@ impl CreateSubnetCidrReservation {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1442,10 +1547,22 @@ impl CreateTags {
         value.add_to(&mut self.0.input_mut().resources);
         self
     }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
+    }
     /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1513,6 +1630,15 @@ impl CreateTrafficMirrorFilter {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1670,6 +1796,15 @@ impl CreateTrafficMirrorFilterRule {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -188,6 +188,12 @@ impl CreateTransitGatewayVpcAttachment {
         value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
     /// The VPC attachment options.
     #[inline]
     pub fn options(
@@ -204,6 +210,15 @@ impl CreateTransitGatewayVpcAttachment {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -321,6 +336,12 @@ impl CreateVerifiedAccessEndpoint {
         value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
     /// The load balancer details. This parameter is required if the endpoint type is `load-balancer`.
     #[inline]
     pub fn load_balancer_options(
@@ -358,6 +379,15 @@ impl CreateVerifiedAccessEndpoint {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -484,6 +514,15 @@ impl CreateVerifiedAccessGroup {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -575,6 +614,15 @@ impl CreateVerifiedAccessInstance {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -724,6 +772,15 @@ impl CreateVerifiedAccessTrustProvider {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -882,6 +939,15 @@ impl CreateVolume {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html) in the *Amazon EBS User Guide*.
     #[inline]
     pub fn multi_attach_enabled(mut self, value: bool) -> Self {
@@ -1036,6 +1102,15 @@ impl CreateVpc {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1141,6 +1216,15 @@ impl CreateVpcBlockPublicAccessExclusion {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1222,6 +1306,15 @@ impl CreateVpcEncryptionControl {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1316,16 +1409,34 @@ impl CreateVpcEndpoint {
         value.add_to(&mut self.0.input_mut().route_table_ids);
         self
     }
+    /// Adds one element to `RouteTableIds`; see [`route_table_ids`](Self::route_table_ids).
+    #[inline]
+    pub fn push_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_table_ids, item);
+        self
+    }
     /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a `Tunnel` endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in.
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
     /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
     /// The IP address type for the endpoint.
@@ -1361,6 +1472,15 @@ impl CreateVpcEndpoint {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The subnet configurations for the endpoint.
     #[inline]
     pub fn subnet_configurations(
@@ -1368,6 +1488,15 @@ impl CreateVpcEndpoint {
         value: impl rt::Items<t::SubnetConfiguration>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_configurations);
+        self
+    }
+    /// Adds one element to `SubnetConfigurations`; see [`subnet_configurations`](Self::subnet_configurations).
+    #[inline]
+    pub fn push_subnet_configurations(
+        mut self,
+        item: impl Into<t::SubnetConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_configurations, item);
         self
     }
     /// The Amazon Resource Name (ARN) of a service network that will be associated with the VPC endpoint of type service-network.
@@ -1478,6 +1607,12 @@ impl CreateVpcEndpointConnectionNotification {
         value.add_to(&mut self.0.input_mut().connection_events);
         self
     }
+    /// Adds one element to `ConnectionEvents`; see [`connection_events`](Self::connection_events).
+    #[inline]
+    pub fn push_connection_events(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_events, item);
+        self
+    }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1579,10 +1714,22 @@ impl CreateVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().network_load_balancer_arns);
         self
     }
+    /// Adds one element to `NetworkLoadBalancerArns`; see [`network_load_balancer_arns`](Self::network_load_balancer_arns).
+    #[inline]
+    pub fn push_network_load_balancer_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_load_balancer_arns, item);
+        self
+    }
     /// The Amazon Resource Names (ARNs) of the Gateway Load Balancers.
     #[inline]
     pub fn gateway_load_balancer_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().gateway_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `GatewayLoadBalancerArns`; see [`gateway_load_balancer_arns`](Self::gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_gateway_load_balancer_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().gateway_load_balancer_arns, item);
         self
     }
     /// The supported IP address types. The possible values are `ipv4` and `ipv6`.
@@ -1591,10 +1738,22 @@ impl CreateVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().supported_ip_address_types);
         self
     }
+    /// Adds one element to `SupportedIpAddressTypes`; see [`supported_ip_address_types`](Self::supported_ip_address_types).
+    #[inline]
+    pub fn push_supported_ip_address_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().supported_ip_address_types, item);
+        self
+    }
     /// The Regions from which service consumers can access the service.
     #[inline]
     pub fn supported_regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().supported_regions);
+        self
+    }
+    /// Adds one element to `SupportedRegions`; see [`supported_regions`](Self::supported_regions).
+    #[inline]
+    pub fn push_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().supported_regions, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -1610,6 +1769,15 @@ impl CreateVpcEndpointServiceConfiguration {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1693,6 +1861,15 @@ impl CreateVpcPeeringConnection {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The VPC peering connection options to apply to the requester VPC.
@@ -1805,6 +1982,15 @@ impl CreateVpnConcentrator {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1914,6 +2100,15 @@ impl CreateVpnConnection {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard`" (stored in the Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
@@ -2080,6 +2275,15 @@ impl CreateVpnGateway {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range.

@@ -945,6 +945,12 @@ impl DeleteFleets {
         value.add_to(&mut self.0.input_mut().fleet_ids);
         self
     }
+    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
+    #[inline]
+    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fleet_ids, item);
+        self
+    }
     /// Indicates whether to terminate the associated instances when the EC2 Fleet is deleted. The default is to terminate the instances.
     #[inline]
     pub fn terminate_instances(mut self, value: bool) -> Self {
@@ -1009,6 +1015,12 @@ impl DeleteFlowLogs {
     #[inline]
     pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().flow_log_ids);
+        self
+    }
+    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
+    #[inline]
+    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().flow_log_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -186,6 +186,12 @@ impl DescribeDeclarativePoliciesReports {
         value.add_to(&mut self.0.input_mut().report_ids);
         self
     }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -254,6 +260,12 @@ impl DescribeDhcpOptions {
         value.add_to(&mut self.0.input_mut().dhcp_options_ids);
         self
     }
+    /// Adds one element to `DhcpOptionsIds`; see [`dhcp_options_ids`](Self::dhcp_options_ids).
+    #[inline]
+    pub fn push_dhcp_options_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().dhcp_options_ids, item);
+        self
+    }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -276,6 +288,12 @@ impl DescribeDhcpOptions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -363,6 +381,15 @@ impl DescribeEgressOnlyInternetGateways {
         value.add_to(&mut self.0.input_mut().egress_only_internet_gateway_ids);
         self
     }
+    /// Adds one element to `EgressOnlyInternetGatewayIds`; see [`egress_only_internet_gateway_ids`](Self::egress_only_internet_gateway_ids).
+    #[inline]
+    pub fn push_egress_only_internet_gateway_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().egress_only_internet_gateway_ids, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -379,6 +406,12 @@ impl DescribeEgressOnlyInternetGateways {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -462,6 +495,12 @@ impl DescribeElasticGpus {
         value.add_to(&mut self.0.input_mut().elastic_gpu_ids);
         self
     }
+    /// Adds one element to `ElasticGpuIds`; see [`elastic_gpu_ids`](Self::elastic_gpu_ids).
+    #[inline]
+    pub fn push_elastic_gpu_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().elastic_gpu_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -472,6 +511,12 @@ impl DescribeElasticGpus {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
@@ -554,10 +599,22 @@ impl DescribeExportImageTasks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the export image tasks.
     #[inline]
     pub fn export_image_task_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().export_image_task_ids);
+        self
+    }
+    /// Adds one element to `ExportImageTaskIds`; see [`export_image_task_ids`](Self::export_image_task_ids).
+    #[inline]
+    pub fn push_export_image_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().export_image_task_ids, item);
         self
     }
     /// The maximum number of results to return in a single call.
@@ -647,10 +704,22 @@ impl DescribeExportTasks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The export task IDs.
     #[inline]
     pub fn export_task_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().export_task_ids);
+        self
+    }
+    /// Adds one element to `ExportTaskIds`; see [`export_task_ids`](Self::export_task_ids).
+    #[inline]
+    pub fn push_export_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().export_task_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -737,10 +806,22 @@ impl DescribeFastLaunchImages {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// Use the following filters to streamline results.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -835,6 +916,12 @@ impl DescribeFastSnapshotRestores {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1056,6 +1143,12 @@ impl DescribeFleetInstances {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1136,10 +1229,22 @@ impl DescribeFleets {
         value.add_to(&mut self.0.input_mut().fleet_ids);
         self
     }
+    /// Adds one element to `FleetIds`; see [`fleet_ids`](Self::fleet_ids).
+    #[inline]
+    pub fn push_fleet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fleet_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1221,10 +1326,22 @@ impl DescribeFlowLogs {
         value.add_to(&mut self.0.input_mut().filter);
         self
     }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
     /// One or more flow log IDs.
     #[inline]
     pub fn flow_log_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().flow_log_ids);
+        self
+    }
+    /// Adds one element to `FlowLogIds`; see [`flow_log_ids`](Self::flow_log_ids).
+    #[inline]
+    pub fn push_flow_log_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().flow_log_ids, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1390,16 +1507,34 @@ impl DescribeFpgaImages {
         value.add_to(&mut self.0.input_mut().fpga_image_ids);
         self
     }
+    /// Adds one element to `FpgaImageIds`; see [`fpga_image_ids`](Self::fpga_image_ids).
+    #[inline]
+    pub fn push_fpga_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fpga_image_ids, item);
+        self
+    }
     /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
     #[inline]
     pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().owners);
         self
     }
+    /// Adds one element to `Owners`; see [`owners`](Self::owners).
+    #[inline]
+    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().owners, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token to retrieve the next page of results.
@@ -1490,6 +1625,12 @@ impl DescribeHostReservationOfferings {
     #[inline]
     pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
         self
     }
     /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
@@ -1601,10 +1742,22 @@ impl DescribeHostReservations {
         value.add_to(&mut self.0.input_mut().filter);
         self
     }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
     /// The host reservation IDs.
     #[inline]
     pub fn host_reservation_id_set(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_reservation_id_set);
+        self
+    }
+    /// Adds one element to `HostReservationIdSet`; see [`host_reservation_id_set`](Self::host_reservation_id_set).
+    #[inline]
+    pub fn push_host_reservation_id_set(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_reservation_id_set, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.

@@ -176,6 +176,12 @@ impl DescribeHosts {
         value.add_to(&mut self.0.input_mut().host_ids);
         self
     }
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    #[inline]
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -192,6 +198,12 @@ impl DescribeHosts {
     #[inline]
     pub fn filter(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filter);
+        self
+    }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -267,10 +279,22 @@ impl DescribeIamInstanceProfileAssociations {
         value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -573,6 +597,12 @@ impl DescribeImageReferences {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
     #[inline]
     pub fn include_all_resource_types(mut self, value: bool) -> Self {
@@ -586,6 +616,15 @@ impl DescribeImageReferences {
         value: impl rt::Items<t::ResourceTypeRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `ResourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(
+        mut self,
+        item: impl Into<t::ResourceTypeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -684,10 +723,22 @@ impl DescribeImageUsageReportEntries {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// The IDs of the usage reports.
     #[inline]
     pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().report_ids);
+        self
+    }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -700,6 +751,12 @@ impl DescribeImageUsageReportEntries {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -795,10 +852,22 @@ impl DescribeImageUsageReports {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// The IDs of the image usage reports.
     #[inline]
     pub fn report_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().report_ids);
+        self
+    }
+    /// Adds one element to `ReportIds`; see [`report_ids`](Self::report_ids).
+    #[inline]
+    pub fn push_report_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().report_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -811,6 +880,12 @@ impl DescribeImageUsageReports {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -919,16 +994,34 @@ impl DescribeImages {
         value.add_to(&mut self.0.input_mut().executable_users);
         self
     }
+    /// Adds one element to `ExecutableUsers`; see [`executable_users`](Self::executable_users).
+    #[inline]
+    pub fn push_executable_users(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().executable_users, item);
+        self
+    }
     /// The image IDs.
     #[inline]
     pub fn image_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
     #[inline]
     pub fn owners(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().owners);
+        self
+    }
+    /// Adds one element to `Owners`; see [`owners`](Self::owners).
+    #[inline]
+    pub fn push_owners(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().owners, item);
         self
     }
     /// Specifies whether to include deprecated AMIs.
@@ -965,6 +1058,12 @@ impl DescribeImages {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1058,10 +1157,22 @@ impl DescribeImportImageTasks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the import image tasks.
     #[inline]
     pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().import_task_ids);
+        self
+    }
+    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
+    #[inline]
+    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().import_task_ids, item);
         self
     }
     /// The maximum number of results to return in a single call.
@@ -1158,10 +1269,22 @@ impl DescribeImportSnapshotTasks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// A list of import snapshot task IDs.
     #[inline]
     pub fn import_task_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().import_task_ids);
+        self
+    }
+    /// Adds one element to `ImportTaskIds`; see [`import_task_ids`](Self::import_task_ids).
+    #[inline]
+    pub fn push_import_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().import_task_ids, item);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
@@ -1353,6 +1476,12 @@ impl DescribeInstanceConnectEndpoints {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// One or more EC2 Instance Connect Endpoint IDs.
     #[inline]
     pub fn instance_connect_endpoint_ids(
@@ -1360,6 +1489,15 @@ impl DescribeInstanceConnectEndpoints {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().instance_connect_endpoint_ids);
+        self
+    }
+    /// Adds one element to `InstanceConnectEndpointIds`; see [`instance_connect_endpoint_ids`](Self::instance_connect_endpoint_ids).
+    #[inline]
+    pub fn push_instance_connect_endpoint_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_connect_endpoint_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1458,10 +1596,22 @@ impl DescribeInstanceCreditSpecifications {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The instance IDs.
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1637,10 +1787,22 @@ impl DescribeInstanceEventWindows {
         value.add_to(&mut self.0.input_mut().instance_event_window_ids);
         self
     }
+    /// Adds one element to `InstanceEventWindowIds`; see [`instance_event_window_ids`](Self::instance_event_window_ids).
+    #[inline]
+    pub fn push_instance_event_window_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_event_window_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.

@@ -186,10 +186,22 @@ impl DescribeInstanceImageMetadata {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The instance IDs.
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -290,6 +302,12 @@ impl DescribeInstanceSqlHaHistoryStates {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
@@ -318,6 +336,12 @@ impl DescribeInstanceSqlHaHistoryStates {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -393,6 +417,12 @@ impl DescribeInstanceSqlHaStates {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -409,6 +439,12 @@ impl DescribeInstanceSqlHaStates {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -490,6 +526,12 @@ impl DescribeInstanceStatus {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -518,6 +560,12 @@ impl DescribeInstanceStatus {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
@@ -647,16 +695,34 @@ impl DescribeInstanceTopology {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The name of the placement group that each instance is in.
     #[inline]
     pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().group_names);
         self
     }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -745,6 +811,12 @@ impl DescribeInstanceTypeOfferings {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -844,10 +916,22 @@ impl DescribeInstanceTypes {
         value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
+    #[inline]
+    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
+        self
+    }
     /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -959,6 +1043,12 @@ impl DescribeInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     #[inline]
     pub fn include_managed_resources(mut self, value: bool) -> Self {
@@ -975,6 +1065,12 @@ impl DescribeInstances {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1126,10 +1222,22 @@ impl DescribeInternetGateways {
         value.add_to(&mut self.0.input_mut().internet_gateway_ids);
         self
     }
+    /// Adds one element to `InternetGatewayIds`; see [`internet_gateway_ids`](Self::internet_gateway_ids).
+    #[inline]
+    pub fn push_internet_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().internet_gateway_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1302,6 +1410,12 @@ impl DescribeIpamExternalResourceVerificationTokens {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1324,6 +1438,18 @@ impl DescribeIpamExternalResourceVerificationTokens {
             .add_to(
                 &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
             );
+        self
+    }
+    /// Adds one element to `IpamExternalResourceVerificationTokenIds`; see [`ipam_external_resource_verification_token_ids`](Self::ipam_external_resource_verification_token_ids).
+    #[inline]
+    pub fn push_ipam_external_resource_verification_token_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().ipam_external_resource_verification_token_ids,
+            item,
+        );
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1403,6 +1529,15 @@ impl DescribeIpamInternetRegistryAssociations {
         value.add_to(&mut self.0.input_mut().ipam_internet_registry_association_ids);
         self
     }
+    /// Adds one element to `IpamInternetRegistryAssociationIds`; see [`ipam_internet_registry_association_ids`](Self::ipam_internet_registry_association_ids).
+    #[inline]
+    pub fn push_ipam_internet_registry_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_internet_registry_association_ids, item);
+        self
+    }
     /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1419,6 +1554,12 @@ impl DescribeIpamInternetRegistryAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1495,6 +1636,12 @@ impl DescribeIpamPolicies {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return in a single call.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1511,6 +1658,12 @@ impl DescribeIpamPolicies {
     #[inline]
     pub fn ipam_policy_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_policy_ids);
+        self
+    }
+    /// Adds one element to `IpamPolicyIds`; see [`ipam_policy_ids`](Self::ipam_policy_ids).
+    #[inline]
+    pub fn push_ipam_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_policy_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1586,10 +1739,22 @@ impl DescribeIpamPoolAllocations {
         value.add_to(&mut self.0.input_mut().ipam_pool_allocation_ids);
         self
     }
+    /// Adds one element to `IpamPoolAllocationIds`; see [`ipam_pool_allocation_ids`](Self::ipam_pool_allocation_ids).
+    #[inline]
+    pub fn push_ipam_pool_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_pool_allocation_ids, item);
+        self
+    }
     /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1685,6 +1850,12 @@ impl DescribeIpamPools {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1701,6 +1872,12 @@ impl DescribeIpamPools {
     #[inline]
     pub fn ipam_pool_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_pool_ids);
+        self
+    }
+    /// Adds one element to `IpamPoolIds`; see [`ipam_pool_ids`](Self::ipam_pool_ids).
+    #[inline]
+    pub fn push_ipam_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_pool_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1786,6 +1963,12 @@ impl DescribeIpamPrefixListResolverTargets {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1805,6 +1988,15 @@ impl DescribeIpamPrefixListResolverTargets {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids);
+        self
+    }
+    /// Adds one element to `IpamPrefixListResolverTargetIds`; see [`ipam_prefix_list_resolver_target_ids`](Self::ipam_prefix_list_resolver_target_ids).
+    #[inline]
+    pub fn push_ipam_prefix_list_resolver_target_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_target_ids, item);
         self
     }
     /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.

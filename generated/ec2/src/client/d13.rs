@@ -194,6 +194,12 @@ impl DescribeIpamPrefixListResolvers {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -213,6 +219,15 @@ impl DescribeIpamPrefixListResolvers {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_ids);
+        self
+    }
+    /// Adds one element to `IpamPrefixListResolverIds`; see [`ipam_prefix_list_resolver_ids`](Self::ipam_prefix_list_resolver_ids).
+    #[inline]
+    pub fn push_ipam_prefix_list_resolver_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -301,6 +316,12 @@ impl DescribeIpamResourceDiscoveries {
         value.add_to(&mut self.0.input_mut().ipam_resource_discovery_ids);
         self
     }
+    /// Adds one element to `IpamResourceDiscoveryIds`; see [`ipam_resource_discovery_ids`](Self::ipam_resource_discovery_ids).
+    #[inline]
+    pub fn push_ipam_resource_discovery_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_resource_discovery_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -317,6 +338,12 @@ impl DescribeIpamResourceDiscoveries {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -409,6 +436,15 @@ impl DescribeIpamResourceDiscoveryAssociations {
         value.add_to(&mut self.0.input_mut().ipam_resource_discovery_association_ids);
         self
     }
+    /// Adds one element to `IpamResourceDiscoveryAssociationIds`; see [`ipam_resource_discovery_association_ids`](Self::ipam_resource_discovery_association_ids).
+    #[inline]
+    pub fn push_ipam_resource_discovery_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_resource_discovery_association_ids, item);
+        self
+    }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -425,6 +461,12 @@ impl DescribeIpamResourceDiscoveryAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -515,6 +557,12 @@ impl DescribeIpamScopes {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -531,6 +579,12 @@ impl DescribeIpamScopes {
     #[inline]
     pub fn ipam_scope_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_scope_ids);
+        self
+    }
+    /// Adds one element to `IpamScopeIds`; see [`ipam_scope_ids`](Self::ipam_scope_ids).
+    #[inline]
+    pub fn push_ipam_scope_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_scope_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -612,6 +666,12 @@ impl DescribeIpams {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -628,6 +688,12 @@ impl DescribeIpams {
     #[inline]
     pub fn ipam_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipam_ids);
+        self
+    }
+    /// Adds one element to `IpamIds`; see [`ipam_ids`](Self::ipam_ids).
+    #[inline]
+    pub fn push_ipam_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -701,6 +767,12 @@ impl DescribeIpv6Pools {
         value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
+    #[inline]
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -723,6 +795,12 @@ impl DescribeIpv6Pools {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -802,10 +880,22 @@ impl DescribeKeyPairs {
         value.add_to(&mut self.0.input_mut().key_names);
         self
     }
+    /// Adds one element to `KeyNames`; see [`key_names`](Self::key_names).
+    #[inline]
+    pub fn push_key_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().key_names, item);
+        self
+    }
     /// The IDs of the key pairs.
     #[inline]
     pub fn key_pair_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().key_pair_ids);
+        self
+    }
+    /// Adds one element to `KeyPairIds`; see [`key_pair_ids`](Self::key_pair_ids).
+    #[inline]
+    pub fn push_key_pair_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().key_pair_ids, item);
         self
     }
     /// If `true`, the public key material is included in the response.
@@ -824,6 +914,12 @@ impl DescribeKeyPairs {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -914,6 +1010,12 @@ impl DescribeLaunchTemplateVersions {
         value.add_to(&mut self.0.input_mut().versions);
         self
     }
+    /// Adds one element to `Versions`; see [`versions`](Self::versions).
+    #[inline]
+    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().versions, item);
+        self
+    }
     /// The version number after which to describe launch template versions.
     #[inline]
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
@@ -942,6 +1044,12 @@ impl DescribeLaunchTemplateVersions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
@@ -1041,16 +1149,34 @@ impl DescribeLaunchTemplates {
         value.add_to(&mut self.0.input_mut().launch_template_ids);
         self
     }
+    /// Adds one element to `LaunchTemplateIds`; see [`launch_template_ids`](Self::launch_template_ids).
+    #[inline]
+    pub fn push_launch_template_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_ids, item);
+        self
+    }
     /// One or more launch template names.
     #[inline]
     pub fn launch_template_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().launch_template_names);
         self
     }
+    /// Adds one element to `LaunchTemplateNames`; see [`launch_template_names`](Self::launch_template_names).
+    #[inline]
+    pub fn push_launch_template_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_names, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token to request the next page of results.
@@ -1158,10 +1284,31 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
             );
         self
     }
+    /// Adds one element to `LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds`; see [`local_gateway_route_table_virtual_interface_group_association_ids`](Self::local_gateway_route_table_virtual_interface_group_association_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_virtual_interface_group_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self
+                .0
+                .input_mut()
+                .local_gateway_route_table_virtual_interface_group_association_ids,
+            item,
+        );
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1276,10 +1423,28 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
             );
         self
     }
+    /// Adds one element to `LocalGatewayRouteTableVpcAssociationIds`; see [`local_gateway_route_table_vpc_association_ids`](Self::local_gateway_route_table_vpc_association_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_vpc_association_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().local_gateway_route_table_vpc_association_ids,
+            item,
+        );
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1386,10 +1551,25 @@ impl DescribeLocalGatewayRouteTables {
         value.add_to(&mut self.0.input_mut().local_gateway_route_table_ids);
         self
     }
+    /// Adds one element to `LocalGatewayRouteTableIds`; see [`local_gateway_route_table_ids`](Self::local_gateway_route_table_ids).
+    #[inline]
+    pub fn push_local_gateway_route_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_route_table_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1494,10 +1674,28 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
         value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_group_ids);
         self
     }
+    /// Adds one element to `LocalGatewayVirtualInterfaceGroupIds`; see [`local_gateway_virtual_interface_group_ids`](Self::local_gateway_virtual_interface_group_ids).
+    #[inline]
+    pub fn push_local_gateway_virtual_interface_group_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().local_gateway_virtual_interface_group_ids,
+            item,
+        );
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1605,10 +1803,25 @@ impl DescribeLocalGatewayVirtualInterfaces {
         value.add_to(&mut self.0.input_mut().local_gateway_virtual_interface_ids);
         self
     }
+    /// Adds one element to `LocalGatewayVirtualInterfaceIds`; see [`local_gateway_virtual_interface_ids`](Self::local_gateway_virtual_interface_ids).
+    #[inline]
+    pub fn push_local_gateway_virtual_interface_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_virtual_interface_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1711,10 +1924,22 @@ impl DescribeLocalGateways {
         value.add_to(&mut self.0.input_mut().local_gateway_ids);
         self
     }
+    /// Adds one element to `LocalGatewayIds`; see [`local_gateway_ids`](Self::local_gateway_ids).
+    #[inline]
+    pub fn push_local_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().local_gateway_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1810,6 +2035,12 @@ impl DescribeLockedSnapshots {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1826,6 +2057,12 @@ impl DescribeLockedSnapshots {
     #[inline]
     pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().snapshot_ids);
+        self
+    }
+    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
+    #[inline]
+    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().snapshot_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -186,10 +186,22 @@ impl DescribeMacHosts {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the EC2 Mac Dedicated Hosts.
     #[inline]
     pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_ids);
+        self
+    }
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    #[inline]
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
@@ -282,10 +294,22 @@ impl DescribeMacModificationTasks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The ID of task.
     #[inline]
     pub fn mac_modification_task_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().mac_modification_task_ids);
+        self
+    }
+    /// Adds one element to `MacModificationTaskIds`; see [`mac_modification_task_ids`](Self::mac_modification_task_ids).
+    #[inline]
+    pub fn push_mac_modification_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().mac_modification_task_ids, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
@@ -383,6 +407,12 @@ impl DescribeManagedPrefixLists {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -399,6 +429,12 @@ impl DescribeManagedPrefixLists {
     #[inline]
     pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().prefix_list_ids);
+        self
+    }
+    /// Adds one element to `PrefixListIds`; see [`prefix_list_ids`](Self::prefix_list_ids).
+    #[inline]
+    pub fn push_prefix_list_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().prefix_list_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -478,10 +514,22 @@ impl DescribeMetricCategories {
         value.add_to(&mut self.0.input_mut().metric_category_ids);
         self
     }
+    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
+    #[inline]
+    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_category_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -585,6 +633,12 @@ impl DescribeMovingAddresses {
         value.add_to(&mut self.0.input_mut().public_ips);
         self
     }
+    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
+    #[inline]
+    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().public_ips, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -595,6 +649,12 @@ impl DescribeMovingAddresses {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
@@ -684,6 +744,12 @@ impl DescribeNatGateways {
         value.add_to(&mut self.0.input_mut().filter);
         self
     }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -694,6 +760,12 @@ impl DescribeNatGateways {
     #[inline]
     pub fn nat_gateway_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().nat_gateway_ids);
+        self
+    }
+    /// Adds one element to `NatGatewayIds`; see [`nat_gateway_ids`](Self::nat_gateway_ids).
+    #[inline]
+    pub fn push_nat_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().nat_gateway_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -819,10 +891,22 @@ impl DescribeNetworkAcls {
         value.add_to(&mut self.0.input_mut().network_acl_ids);
         self
     }
+    /// Adds one element to `NetworkAclIds`; see [`network_acl_ids`](Self::network_acl_ids).
+    #[inline]
+    pub fn push_network_acl_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_acl_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -905,6 +989,18 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
         value.add_to(&mut self.0.input_mut().network_insights_access_scope_analysis_ids);
         self
     }
+    /// Adds one element to `NetworkInsightsAccessScopeAnalysisIds`; see [`network_insights_access_scope_analysis_ids`](Self::network_insights_access_scope_analysis_ids).
+    #[inline]
+    pub fn push_network_insights_access_scope_analysis_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().network_insights_access_scope_analysis_ids,
+            item,
+        );
+        self
+    }
     /// The ID of the Network Access Scope.
     #[inline]
     pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
@@ -927,6 +1023,12 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1033,10 +1135,25 @@ impl DescribeNetworkInsightsAccessScopes {
         value.add_to(&mut self.0.input_mut().network_insights_access_scope_ids);
         self
     }
+    /// Adds one element to `NetworkInsightsAccessScopeIds`; see [`network_insights_access_scope_ids`](Self::network_insights_access_scope_ids).
+    #[inline]
+    pub fn push_network_insights_access_scope_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_access_scope_ids, item);
+        self
+    }
     /// There are no supported filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1143,6 +1260,15 @@ impl DescribeNetworkInsightsAnalyses {
         value.add_to(&mut self.0.input_mut().network_insights_analysis_ids);
         self
     }
+    /// Adds one element to `NetworkInsightsAnalysisIds`; see [`network_insights_analysis_ids`](Self::network_insights_analysis_ids).
+    #[inline]
+    pub fn push_network_insights_analysis_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_analysis_ids, item);
+        self
+    }
     /// The ID of the path. You must specify either a path ID or analysis IDs.
     #[inline]
     pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
@@ -1165,6 +1291,12 @@ impl DescribeNetworkInsightsAnalyses {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1265,10 +1397,22 @@ impl DescribeNetworkInsightsPaths {
         value.add_to(&mut self.0.input_mut().network_insights_path_ids);
         self
     }
+    /// Adds one element to `NetworkInsightsPathIds`; see [`network_insights_path_ids`](Self::network_insights_path_ids).
+    #[inline]
+    pub fn push_network_insights_path_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_insights_path_ids, item);
+        self
+    }
     /// The filters. The following are the possible values:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1449,10 +1593,25 @@ impl DescribeNetworkInterfacePermissions {
         value.add_to(&mut self.0.input_mut().network_interface_permission_ids);
         self
     }
+    /// Adds one element to `NetworkInterfacePermissionIds`; see [`network_interface_permission_ids`](Self::network_interface_permission_ids).
+    #[inline]
+    pub fn push_network_interface_permission_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_permission_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1574,10 +1733,22 @@ impl DescribeNetworkInterfaces {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1668,6 +1839,12 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
         value.add_to(&mut self.0.input_mut().fca_policy_ids);
         self
     }
+    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
+    #[inline]
+    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
+        self
+    }
     /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1678,6 +1855,12 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token for the next page of results.
@@ -1776,6 +1959,12 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
         value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
         self
     }
+    /// Adds one element to `FcaPolicyAssociationIds`; see [`fca_policy_association_ids`](Self::fca_policy_association_ids).
+    #[inline]
+    pub fn push_fca_policy_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_association_ids, item);
+        self
+    }
     /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1786,6 +1975,12 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token for the next page of results.

@@ -171,10 +171,22 @@ impl DescribeOutpostLags {
         value.add_to(&mut self.0.input_mut().outpost_lag_ids);
         self
     }
+    /// Adds one element to `OutpostLagIds`; see [`outpost_lag_ids`](Self::outpost_lag_ids).
+    #[inline]
+    pub fn push_outpost_lag_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().outpost_lag_ids, item);
+        self
+    }
     /// The filters to use for narrowing down the request. The following filters are supported:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -261,6 +273,12 @@ impl DescribePlacementGroups {
         value.add_to(&mut self.0.input_mut().group_ids);
         self
     }
+    /// Adds one element to `GroupIds`; see [`group_ids`](Self::group_ids).
+    #[inline]
+    pub fn push_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -273,10 +291,22 @@ impl DescribePlacementGroups {
         value.add_to(&mut self.0.input_mut().group_names);
         self
     }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -347,6 +377,12 @@ impl DescribePrefixLists {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -363,6 +399,12 @@ impl DescribePrefixLists {
     #[inline]
     pub fn prefix_list_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().prefix_list_ids);
+        self
+    }
+    /// Adds one element to `PrefixListIds`; see [`prefix_list_ids`](Self::prefix_list_ids).
+    #[inline]
+    pub fn push_prefix_list_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().prefix_list_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -448,6 +490,12 @@ impl DescribePrincipalIdFormat {
     #[inline]
     pub fn resources(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resources);
+        self
+    }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
@@ -537,6 +585,12 @@ impl DescribePublicIpv4Pools {
         value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
+    #[inline]
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -553,6 +607,12 @@ impl DescribePublicIpv4Pools {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -636,6 +696,12 @@ impl DescribeRegions {
         value.add_to(&mut self.0.input_mut().region_names);
         self
     }
+    /// Adds one element to `RegionNames`; see [`region_names`](Self::region_names).
+    #[inline]
+    pub fn push_region_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().region_names, item);
+        self
+    }
     /// Indicates whether to display all Regions, including Regions that are disabled for your account.
     #[inline]
     pub fn all_regions(mut self, value: bool) -> Self {
@@ -652,6 +718,12 @@ impl DescribeRegions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -716,10 +788,22 @@ impl DescribeReplaceRootVolumeTasks {
         value.add_to(&mut self.0.input_mut().replace_root_volume_task_ids);
         self
     }
+    /// Adds one element to `ReplaceRootVolumeTaskIds`; see [`replace_root_volume_task_ids`](Self::replace_root_volume_task_ids).
+    #[inline]
+    pub fn push_replace_root_volume_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().replace_root_volume_task_ids, item);
+        self
+    }
     /// Filter to use:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -829,6 +913,12 @@ impl DescribeReservedInstances {
         value.add_to(&mut self.0.input_mut().reserved_instances_ids);
         self
     }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -839,6 +929,12 @@ impl DescribeReservedInstances {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
@@ -932,6 +1028,12 @@ impl DescribeReservedInstancesListings {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1007,6 +1109,15 @@ impl DescribeReservedInstancesModifications {
         value.add_to(&mut self.0.input_mut().reserved_instances_modification_ids);
         self
     }
+    /// Adds one element to `ReservedInstancesModificationIds`; see [`reserved_instances_modification_ids`](Self::reserved_instances_modification_ids).
+    #[inline]
+    pub fn push_reserved_instances_modification_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_modification_ids, item);
+        self
+    }
     /// The token to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1017,6 +1128,12 @@ impl DescribeReservedInstancesModifications {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1162,6 +1279,15 @@ impl DescribeReservedInstancesOfferings {
         value.add_to(&mut self.0.input_mut().reserved_instances_offering_ids);
         self
     }
+    /// Adds one element to `ReservedInstancesOfferingIds`; see [`reserved_instances_offering_ids`](Self::reserved_instances_offering_ids).
+    #[inline]
+    pub fn push_reserved_instances_offering_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_offering_ids, item);
+        self
+    }
     /// The ID of the Availability Zone.
     #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
@@ -1178,6 +1304,12 @@ impl DescribeReservedInstancesOfferings {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
@@ -1288,6 +1420,12 @@ impl DescribeRouteServerEndpoints {
         value.add_to(&mut self.0.input_mut().route_server_endpoint_ids);
         self
     }
+    /// Adds one element to `RouteServerEndpointIds`; see [`route_server_endpoint_ids`](Self::route_server_endpoint_ids).
+    #[inline]
+    pub fn push_route_server_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_endpoint_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1304,6 +1442,12 @@ impl DescribeRouteServerEndpoints {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1397,6 +1541,12 @@ impl DescribeRouteServerPeers {
         value.add_to(&mut self.0.input_mut().route_server_peer_ids);
         self
     }
+    /// Adds one element to `RouteServerPeerIds`; see [`route_server_peer_ids`](Self::route_server_peer_ids).
+    #[inline]
+    pub fn push_route_server_peer_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_peer_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1413,6 +1563,12 @@ impl DescribeRouteServerPeers {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1508,6 +1664,12 @@ impl DescribeRouteServers {
         value.add_to(&mut self.0.input_mut().route_server_ids);
         self
     }
+    /// Adds one element to `RouteServerIds`; see [`route_server_ids`](Self::route_server_ids).
+    #[inline]
+    pub fn push_route_server_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_server_ids, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1524,6 +1686,12 @@ impl DescribeRouteServers {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1629,10 +1797,22 @@ impl DescribeRouteTables {
         value.add_to(&mut self.0.input_mut().route_table_ids);
         self
     }
+    /// Adds one element to `RouteTableIds`; see [`route_table_ids`](Self::route_table_ids).
+    #[inline]
+    pub fn push_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().route_table_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1720,6 +1900,12 @@ impl DescribeScheduledInstanceAvailability {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The time period for the first schedule to start.

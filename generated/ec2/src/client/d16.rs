@@ -183,6 +183,12 @@ impl DescribeScheduledInstances {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -199,6 +205,12 @@ impl DescribeScheduledInstances {
     #[inline]
     pub fn scheduled_instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().scheduled_instance_ids);
+        self
+    }
+    /// Adds one element to `ScheduledInstanceIds`; see [`scheduled_instance_ids`](Self::scheduled_instance_ids).
+    #[inline]
+    pub fn push_scheduled_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().scheduled_instance_ids, item);
         self
     }
     /// The time period for the first schedule to start.
@@ -288,6 +300,12 @@ impl DescribeSecondaryInterfaces {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -304,6 +322,12 @@ impl DescribeSecondaryInterfaces {
     #[inline]
     pub fn secondary_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().secondary_interface_ids);
+        self
+    }
+    /// Adds one element to `SecondaryInterfaceIds`; see [`secondary_interface_ids`](Self::secondary_interface_ids).
+    #[inline]
+    pub fn push_secondary_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_interface_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -387,6 +411,12 @@ impl DescribeSecondaryNetworks {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -403,6 +433,12 @@ impl DescribeSecondaryNetworks {
     #[inline]
     pub fn secondary_network_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().secondary_network_ids);
+        self
+    }
+    /// Adds one element to `SecondaryNetworkIds`; see [`secondary_network_ids`](Self::secondary_network_ids).
+    #[inline]
+    pub fn push_secondary_network_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_network_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -508,6 +544,12 @@ impl DescribeSecondarySubnets {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -524,6 +566,12 @@ impl DescribeSecondarySubnets {
     #[inline]
     pub fn secondary_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().secondary_subnet_ids);
+        self
+    }
+    /// Adds one element to `SecondarySubnetIds`; see [`secondary_subnet_ids`](Self::secondary_subnet_ids).
+    #[inline]
+    pub fn push_secondary_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_subnet_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -630,6 +678,12 @@ impl DescribeSecurityGroupReferences {
         value.add_to(&mut self.0.input_mut().group_id);
         self
     }
+    /// Adds one element to `GroupId`; see [`group_id`](Self::group_id).
+    #[inline]
+    pub fn push_group_id(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_id, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -696,10 +750,22 @@ impl DescribeSecurityGroupRules {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the security group rules.
     #[inline]
     pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_rule_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleIds`; see [`security_group_rule_ids`](Self::security_group_rule_ids).
+    #[inline]
+    pub fn push_security_group_rule_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -794,6 +860,12 @@ impl DescribeSecurityGroupVpcAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -918,10 +990,22 @@ impl DescribeSecurityGroups {
         value.add_to(&mut self.0.input_mut().group_ids);
         self
     }
+    /// Adds one element to `GroupIds`; see [`group_ids`](Self::group_ids).
+    #[inline]
+    pub fn push_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_ids, item);
+        self
+    }
     /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
     #[inline]
     pub fn group_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().group_names);
+        self
+    }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -946,6 +1030,12 @@ impl DescribeSecurityGroups {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1038,10 +1128,25 @@ impl DescribeServiceLinkVirtualInterfaces {
         value.add_to(&mut self.0.input_mut().service_link_virtual_interface_ids);
         self
     }
+    /// Adds one element to `ServiceLinkVirtualInterfaceIds`; see [`service_link_virtual_interface_ids`](Self::service_link_virtual_interface_ids).
+    #[inline]
+    pub fn push_service_link_virtual_interface_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().service_link_virtual_interface_ids, item);
+        self
+    }
     /// The filters to use for narrowing down the request. The following filters are supported:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1204,6 +1309,12 @@ impl DescribeSnapshotTierStatus {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1331,16 +1442,34 @@ impl DescribeSnapshots {
         value.add_to(&mut self.0.input_mut().owner_ids);
         self
     }
+    /// Adds one element to `OwnerIds`; see [`owner_ids`](Self::owner_ids).
+    #[inline]
+    pub fn push_owner_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().owner_ids, item);
+        self
+    }
     /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
     #[inline]
     pub fn restorable_by_user_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().restorable_by_user_ids);
         self
     }
+    /// Adds one element to `RestorableByUserIds`; see [`restorable_by_user_ids`](Self::restorable_by_user_ids).
+    #[inline]
+    pub fn push_restorable_by_user_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().restorable_by_user_ids, item);
+        self
+    }
     /// The snapshot IDs.
     #[inline]
     pub fn snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().snapshot_ids);
+        self
+    }
+    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
+    #[inline]
+    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().snapshot_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1353,6 +1482,12 @@ impl DescribeSnapshots {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1711,6 +1846,12 @@ impl DescribeSpotFleetRequests {
     #[inline]
     pub fn spot_fleet_request_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().spot_fleet_request_ids);
+        self
+    }
+    /// Adds one element to `SpotFleetRequestIds`; see [`spot_fleet_request_ids`](Self::spot_fleet_request_ids).
+    #[inline]
+    pub fn push_spot_fleet_request_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().spot_fleet_request_ids, item);
         self
     }
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.

@@ -207,10 +207,22 @@ impl DescribeSpotInstanceRequests {
         value.add_to(&mut self.0.input_mut().spot_instance_request_ids);
         self
     }
+    /// Adds one element to `SpotInstanceRequestIds`; see [`spot_instance_request_ids`](Self::spot_instance_request_ids).
+    #[inline]
+    pub fn push_spot_instance_request_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().spot_instance_request_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -327,16 +339,34 @@ impl DescribeSpotPriceHistory {
         value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
+    #[inline]
+    pub fn push_instance_types(mut self, item: impl Into<t::InstanceType>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
+        self
+    }
     /// Filters the results by the specified basic product descriptions.
     #[inline]
     pub fn product_descriptions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().product_descriptions);
         self
     }
+    /// Adds one element to `ProductDescriptions`; see [`product_descriptions`](Self::product_descriptions).
+    #[inline]
+    pub fn push_product_descriptions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().product_descriptions, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Filters the results by the specified Availability Zone.
@@ -534,6 +564,12 @@ impl DescribeStoreImageTasks {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -544,6 +580,12 @@ impl DescribeStoreImageTasks {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -646,10 +688,22 @@ impl DescribeSubnets {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the subnets.
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -756,6 +810,12 @@ impl DescribeTags {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -843,6 +903,15 @@ impl DescribeTrafficMirrorFilterRules {
         value.add_to(&mut self.0.input_mut().traffic_mirror_filter_rule_ids);
         self
     }
+    /// Adds one element to `TrafficMirrorFilterRuleIds`; see [`traffic_mirror_filter_rule_ids`](Self::traffic_mirror_filter_rule_ids).
+    #[inline]
+    pub fn push_traffic_mirror_filter_rule_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_filter_rule_ids, item);
+        self
+    }
     /// Traffic filter ID.
     #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
@@ -859,6 +928,12 @@ impl DescribeTrafficMirrorFilterRules {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -940,6 +1015,12 @@ impl DescribeTrafficMirrorFilters {
         value.add_to(&mut self.0.input_mut().traffic_mirror_filter_ids);
         self
     }
+    /// Adds one element to `TrafficMirrorFilterIds`; see [`traffic_mirror_filter_ids`](Self::traffic_mirror_filter_ids).
+    #[inline]
+    pub fn push_traffic_mirror_filter_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_filter_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -950,6 +1031,12 @@ impl DescribeTrafficMirrorFilters {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1042,6 +1129,12 @@ impl DescribeTrafficMirrorSessions {
         value.add_to(&mut self.0.input_mut().traffic_mirror_session_ids);
         self
     }
+    /// Adds one element to `TrafficMirrorSessionIds`; see [`traffic_mirror_session_ids`](Self::traffic_mirror_session_ids).
+    #[inline]
+    pub fn push_traffic_mirror_session_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_session_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1052,6 +1145,12 @@ impl DescribeTrafficMirrorSessions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1146,6 +1245,12 @@ impl DescribeTrafficMirrorTargets {
         value.add_to(&mut self.0.input_mut().traffic_mirror_target_ids);
         self
     }
+    /// Adds one element to `TrafficMirrorTargetIds`; see [`traffic_mirror_target_ids`](Self::traffic_mirror_target_ids).
+    #[inline]
+    pub fn push_traffic_mirror_target_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().traffic_mirror_target_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1156,6 +1261,12 @@ impl DescribeTrafficMirrorTargets {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1251,10 +1362,25 @@ impl DescribeTransitGatewayAttachments {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1358,10 +1484,25 @@ impl DescribeTransitGatewayConnectPeers {
         value.add_to(&mut self.0.input_mut().transit_gateway_connect_peer_ids);
         self
     }
+    /// Adds one element to `TransitGatewayConnectPeerIds`; see [`transit_gateway_connect_peer_ids`](Self::transit_gateway_connect_peer_ids).
+    #[inline]
+    pub fn push_transit_gateway_connect_peer_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_connect_peer_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1465,10 +1606,25 @@ impl DescribeTransitGatewayConnects {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1573,10 +1729,25 @@ impl DescribeTransitGatewayMeteringPolicies {
         value.add_to(&mut self.0.input_mut().transit_gateway_metering_policy_ids);
         self
     }
+    /// Adds one element to `TransitGatewayMeteringPolicyIds`; see [`transit_gateway_metering_policy_ids`](Self::transit_gateway_metering_policy_ids).
+    #[inline]
+    pub fn push_transit_gateway_metering_policy_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_metering_policy_ids, item);
+        self
+    }
     /// One or more filters to apply when describing transit gateway metering policies.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1668,10 +1839,25 @@ impl DescribeTransitGatewayMulticastDomains {
         value.add_to(&mut self.0.input_mut().transit_gateway_multicast_domain_ids);
         self
     }
+    /// Adds one element to `TransitGatewayMulticastDomainIds`; see [`transit_gateway_multicast_domain_ids`](Self::transit_gateway_multicast_domain_ids).
+    #[inline]
+    pub fn push_transit_gateway_multicast_domain_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_multicast_domain_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1779,10 +1965,25 @@ impl DescribeTransitGatewayNetworkFunctionAttachments {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.

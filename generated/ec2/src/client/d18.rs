@@ -197,10 +197,25 @@ impl DescribeTransitGatewayPeeringAttachments {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -307,10 +322,25 @@ impl DescribeTransitGatewayPolicyTables {
         value.add_to(&mut self.0.input_mut().transit_gateway_policy_table_ids);
         self
     }
+    /// Adds one element to `TransitGatewayPolicyTableIds`; see [`transit_gateway_policy_table_ids`](Self::transit_gateway_policy_table_ids).
+    #[inline]
+    pub fn push_transit_gateway_policy_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_policy_table_ids, item);
+        self
+    }
     /// The filters associated with the transit gateway policy table.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -418,10 +448,28 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
             );
         self
     }
+    /// Adds one element to `TransitGatewayRouteTableAnnouncementIds`; see [`transit_gateway_route_table_announcement_ids`](Self::transit_gateway_route_table_announcement_ids).
+    #[inline]
+    pub fn push_transit_gateway_route_table_announcement_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().transit_gateway_route_table_announcement_ids,
+            item,
+        );
+        self
+    }
     /// The filters associated with the transit gateway policy table.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -528,10 +576,25 @@ impl DescribeTransitGatewayRouteTables {
         value.add_to(&mut self.0.input_mut().transit_gateway_route_table_ids);
         self
     }
+    /// Adds one element to `TransitGatewayRouteTableIds`; see [`transit_gateway_route_table_ids`](Self::transit_gateway_route_table_ids).
+    #[inline]
+    pub fn push_transit_gateway_route_table_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_route_table_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -635,10 +698,25 @@ impl DescribeTransitGatewayVpcAttachments {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
         self
     }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -741,10 +819,22 @@ impl DescribeTransitGateways {
         value.add_to(&mut self.0.input_mut().transit_gateway_ids);
         self
     }
+    /// Adds one element to `TransitGatewayIds`; see [`transit_gateway_ids`](Self::transit_gateway_ids).
+    #[inline]
+    pub fn push_transit_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_ids, item);
+        self
+    }
     /// One or more filters. The possible values are:
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -841,6 +931,12 @@ impl DescribeTrunkInterfaceAssociations {
         value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -851,6 +947,12 @@ impl DescribeTrunkInterfaceAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token for the next page of results.
@@ -948,6 +1050,12 @@ impl DescribeVerifiedAccessEndpoints {
         value.add_to(&mut self.0.input_mut().verified_access_endpoint_ids);
         self
     }
+    /// Adds one element to `VerifiedAccessEndpointIds`; see [`verified_access_endpoint_ids`](Self::verified_access_endpoint_ids).
+    #[inline]
+    pub fn push_verified_access_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_endpoint_ids, item);
+        self
+    }
     /// The ID of the Verified Access instance.
     #[inline]
     pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
@@ -976,6 +1084,12 @@ impl DescribeVerifiedAccessEndpoints {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1064,6 +1178,12 @@ impl DescribeVerifiedAccessGroups {
         value.add_to(&mut self.0.input_mut().verified_access_group_ids);
         self
     }
+    /// Adds one element to `VerifiedAccessGroupIds`; see [`verified_access_group_ids`](Self::verified_access_group_ids).
+    #[inline]
+    pub fn push_verified_access_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_group_ids, item);
+        self
+    }
     /// The ID of the Verified Access instance.
     #[inline]
     pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
@@ -1086,6 +1206,12 @@ impl DescribeVerifiedAccessGroups {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1176,6 +1302,12 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
         value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
+    /// Adds one element to `VerifiedAccessInstanceIds`; see [`verified_access_instance_ids`](Self::verified_access_instance_ids).
+    #[inline]
+    pub fn push_verified_access_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_instance_ids, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1192,6 +1324,12 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1288,6 +1426,12 @@ impl DescribeVerifiedAccessInstances {
         value.add_to(&mut self.0.input_mut().verified_access_instance_ids);
         self
     }
+    /// Adds one element to `VerifiedAccessInstanceIds`; see [`verified_access_instance_ids`](Self::verified_access_instance_ids).
+    #[inline]
+    pub fn push_verified_access_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_instance_ids, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1304,6 +1448,12 @@ impl DescribeVerifiedAccessInstances {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1395,6 +1545,15 @@ impl DescribeVerifiedAccessTrustProviders {
         value.add_to(&mut self.0.input_mut().verified_access_trust_provider_ids);
         self
     }
+    /// Adds one element to `VerifiedAccessTrustProviderIds`; see [`verified_access_trust_provider_ids`](Self::verified_access_trust_provider_ids).
+    #[inline]
+    pub fn push_verified_access_trust_provider_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().verified_access_trust_provider_ids, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1411,6 +1570,12 @@ impl DescribeVerifiedAccessTrustProviders {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1601,6 +1766,12 @@ impl DescribeVolumeStatus {
         value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
+        self
+    }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     #[inline]
     pub fn include_managed_resources(mut self, value: bool) -> Self {
@@ -1617,6 +1788,12 @@ impl DescribeVolumeStatus {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1702,6 +1879,12 @@ impl DescribeVolumes {
         value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
+        self
+    }
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     #[inline]
     pub fn include_managed_resources(mut self, value: bool) -> Self {
@@ -1718,6 +1901,12 @@ impl DescribeVolumes {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1833,10 +2022,22 @@ impl DescribeVolumesModifications {
         value.add_to(&mut self.0.input_mut().volume_ids);
         self
     }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.

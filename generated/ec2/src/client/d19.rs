@@ -265,10 +265,22 @@ impl DescribeVpcBlockPublicAccessExclusions {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// IDs of exclusions.
     #[inline]
     pub fn exclusion_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().exclusion_ids);
+        self
+    }
+    /// Adds one element to `ExclusionIds`; see [`exclusion_ids`](Self::exclusion_ids).
+    #[inline]
+    pub fn push_exclusion_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().exclusion_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -424,10 +436,22 @@ impl DescribeVpcClassicLink {
         value.add_to(&mut self.0.input_mut().vpc_ids);
         self
     }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -493,6 +517,12 @@ impl DescribeVpcClassicLinkDnsSupport {
     #[inline]
     pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -595,16 +625,34 @@ impl DescribeVpcEncryptionControls {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the VPC Encryption Control configurations to describe.
     #[inline]
     pub fn vpc_encryption_control_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_encryption_control_ids);
         self
     }
+    /// Adds one element to `VpcEncryptionControlIds`; see [`vpc_encryption_control_ids`](Self::vpc_encryption_control_ids).
+    #[inline]
+    pub fn push_vpc_encryption_control_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_encryption_control_ids, item);
+        self
+    }
     /// The IDs of the VPCs to describe encryption control configurations for.
     #[inline]
     pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -692,10 +740,22 @@ impl DescribeVpcEndpointAssociations {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum page size.
@@ -788,6 +848,12 @@ impl DescribeVpcEndpointConnectionNotifications {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
@@ -891,6 +957,12 @@ impl DescribeVpcEndpointConnections {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -990,10 +1062,22 @@ impl DescribeVpcEndpointServiceConfigurations {
         value.add_to(&mut self.0.input_mut().service_ids);
         self
     }
+    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
+    #[inline]
+    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
@@ -1104,6 +1188,12 @@ impl DescribeVpcEndpointServicePermissions {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1207,10 +1297,22 @@ impl DescribeVpcEndpointServices {
         value.add_to(&mut self.0.input_mut().service_names);
         self
     }
+    /// Adds one element to `ServiceNames`; see [`service_names`](Self::service_names).
+    #[inline]
+    pub fn push_service_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_names, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1229,6 +1331,12 @@ impl DescribeVpcEndpointServices {
     #[inline]
     pub fn service_regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().service_regions);
+        self
+    }
+    /// Adds one element to `ServiceRegions`; see [`service_regions`](Self::service_regions).
+    #[inline]
+    pub fn push_service_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_regions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1312,10 +1420,22 @@ impl DescribeVpcEndpoints {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
@@ -1424,10 +1544,22 @@ impl DescribeVpcPeeringConnections {
         value.add_to(&mut self.0.input_mut().vpc_peering_connection_ids);
         self
     }
+    /// Adds one element to `VpcPeeringConnectionIds`; see [`vpc_peering_connection_ids`](Self::vpc_peering_connection_ids).
+    #[inline]
+    pub fn push_vpc_peering_connection_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_peering_connection_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1527,10 +1659,22 @@ impl DescribeVpcs {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The IDs of the VPCs.
     #[inline]
     pub fn vpc_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_ids);
+        self
+    }
+    /// Adds one element to `VpcIds`; see [`vpc_ids`](Self::vpc_ids).
+    #[inline]
+    pub fn push_vpc_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_ids, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1636,10 +1780,22 @@ impl DescribeVpnConcentrators {
         value.add_to(&mut self.0.input_mut().vpn_concentrator_ids);
         self
     }
+    /// Adds one element to `VpnConcentratorIds`; see [`vpn_concentrator_ids`](Self::vpn_concentrator_ids).
+    #[inline]
+    pub fn push_vpn_concentrator_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpn_concentrator_ids, item);
+        self
+    }
     /// One or more filters to limit the results.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.

@@ -1202,6 +1202,12 @@ impl DeleteLaunchTemplateVersions {
         value.add_to(&mut self.0.input_mut().versions);
         self
     }
+    /// Adds one element to `Versions`; see [`versions`](Self::versions).
+    #[inline]
+    pub fn push_versions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().versions, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -179,16 +179,34 @@ impl DisableFastSnapshotRestores {
         value.add_to(&mut self.0.input_mut().availability_zones);
         self
     }
+    /// Adds one element to `AvailabilityZones`; see [`availability_zones`](Self::availability_zones).
+    #[inline]
+    pub fn push_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zones, item);
+        self
+    }
     /// One or more Availability Zone IDs. For example, `use2-az1`.
     #[inline]
     pub fn availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().availability_zone_ids);
         self
     }
+    /// Adds one element to `AvailabilityZoneIds`; see [`availability_zone_ids`](Self::availability_zone_ids).
+    #[inline]
+    pub fn push_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().availability_zone_ids, item);
+        self
+    }
     /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
     #[inline]
     pub fn source_snapshot_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().source_snapshot_ids);
+        self
+    }
+    /// Adds one element to `SourceSnapshotIds`; see [`source_snapshot_ids`](Self::source_snapshot_ids).
+    #[inline]
+    pub fn push_source_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().source_snapshot_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -545,6 +563,12 @@ impl DisableInstanceSqlHaStandbyDetections {
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -206,10 +206,25 @@ impl DisassociateApplicationStatusCheck {
         value.add_to(&mut self.0.input_mut().target_tag_associations);
         self
     }
+    /// Adds one element to `TargetTagAssociations`; see [`target_tag_associations`](Self::target_tag_associations).
+    #[inline]
+    pub fn push_target_tag_associations(
+        mut self,
+        item: impl Into<t::CustomTagKeyValueRequestPair>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_tag_associations, item);
+        self
+    }
     /// The IDs of the instances to disassociate from the application status check.
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
@@ -925,6 +940,12 @@ impl DisassociateNatGatewayAddress {
         value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
     /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
     #[inline]
     pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
@@ -1003,6 +1024,12 @@ impl DisassociateNetworkingFlexCostAllocationPolicy {
     #[inline]
     pub fn fca_policy_association_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().fca_policy_association_ids);
+        self
+    }
+    /// Adds one element to `FcaPolicyAssociationIds`; see [`fca_policy_association_ids`](Self::fca_policy_association_ids).
+    #[inline]
+    pub fn push_fca_policy_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_association_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1370,6 +1397,12 @@ impl DisassociateTransitGatewayMulticastDomain {
     #[inline]
     pub fn subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_ids);
+        self
+    }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -158,6 +158,12 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
         value.add_to(&mut self.0.input_mut().fca_policy_ids);
         self
     }
+    /// Adds one element to `FcaPolicyIds`; see [`fca_policy_ids`](Self::fca_policy_ids).
+    #[inline]
+    pub fn push_fca_policy_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().fca_policy_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -367,6 +373,12 @@ impl DeleteQueuedReservedInstances {
     #[inline]
     pub fn reserved_instances_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().reserved_instances_ids);
+        self
+    }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -195,10 +195,22 @@ impl DeleteTags {
         value.add_to(&mut self.0.input_mut().resources);
         self
     }
+    /// Adds one element to `Resources`; see [`resources`](Self::resources).
+    #[inline]
+    pub fn push_resources(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resources, item);
+        self
+    }
     /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -1140,6 +1140,12 @@ impl DeleteVpcEndpointConnectionNotifications {
         value.add_to(&mut self.0.input_mut().connection_notification_ids);
         self
     }
+    /// Adds one element to `ConnectionNotificationIds`; see [`connection_notification_ids`](Self::connection_notification_ids).
+    #[inline]
+    pub fn push_connection_notification_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_notification_ids, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1212,6 +1218,12 @@ impl DeleteVpcEndpointServiceConfigurations {
     #[inline]
     pub fn service_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().service_ids);
+        self
+    }
+    /// Adds one element to `ServiceIds`; see [`service_ids`](Self::service_ids).
+    #[inline]
+    pub fn push_service_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1290,6 +1302,12 @@ impl DeleteVpcEndpoints {
     #[inline]
     pub fn vpc_endpoint_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
+        self
+    }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -963,6 +963,12 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1050,6 +1056,12 @@ impl DeregisterTransitGatewayMulticastGroupSources {
     #[inline]
     pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1140,6 +1152,15 @@ impl DescribeAccountAttributes {
         value: impl rt::Items<t::AccountAttributeName>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().attribute_names);
+        self
+    }
+    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
+    #[inline]
+    pub fn push_attribute_names(
+        mut self,
+        item: impl Into<t::AccountAttributeName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1273,6 +1294,12 @@ impl DescribeAddressTransfers {
     #[inline]
     pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.

@@ -181,6 +181,12 @@ impl DescribeAddresses {
         value.add_to(&mut self.0.input_mut().public_ips);
         self
     }
+    /// Adds one element to `PublicIps`; see [`public_ips`](Self::public_ips).
+    #[inline]
+    pub fn push_public_ips(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().public_ips, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -193,10 +199,22 @@ impl DescribeAddresses {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Information about the allocation IDs.
     #[inline]
     pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -259,6 +277,12 @@ impl DescribeAddressesAttribute {
     #[inline]
     pub fn allocation_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().allocation_ids);
+        self
+    }
+    /// Adds one element to `AllocationIds`; see [`allocation_ids`](Self::allocation_ids).
+    #[inline]
+    pub fn push_allocation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_ids, item);
         self
     }
     /// The attribute of the IP address.
@@ -430,10 +454,22 @@ impl DescribeApplicationStatus {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -523,10 +559,22 @@ impl DescribeApplicationStatusCheckAssociations {
         value.add_to(&mut self.0.input_mut().application_status_check_ids);
         self
     }
+    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
+    #[inline]
+    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
+        self
+    }
     /// The filters to use to limit the results.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -620,10 +668,22 @@ impl DescribeApplicationStatusChecks {
         value.add_to(&mut self.0.input_mut().application_status_check_ids);
         self
     }
+    /// Adds one element to `ApplicationStatusCheckIds`; see [`application_status_check_ids`](Self::application_status_check_ids).
+    #[inline]
+    pub fn push_application_status_check_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().application_status_check_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -720,10 +780,22 @@ impl DescribeAvailabilityZones {
         value.add_to(&mut self.0.input_mut().zone_names);
         self
     }
+    /// Adds one element to `ZoneNames`; see [`zone_names`](Self::zone_names).
+    #[inline]
+    pub fn push_zone_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().zone_names, item);
+        self
+    }
     /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
     #[inline]
     pub fn zone_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().zone_ids);
+        self
+    }
+    /// Adds one element to `ZoneIds`; see [`zone_ids`](Self::zone_ids).
+    #[inline]
+    pub fn push_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().zone_ids, item);
         self
     }
     /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
@@ -742,6 +814,12 @@ impl DescribeAvailabilityZones {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -818,6 +896,12 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -914,6 +998,12 @@ impl DescribeBundleTasks {
         value.add_to(&mut self.0.input_mut().bundle_ids);
         self
     }
+    /// Adds one element to `BundleIds`; see [`bundle_ids`](Self::bundle_ids).
+    #[inline]
+    pub fn push_bundle_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().bundle_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -924,6 +1014,12 @@ impl DescribeBundleTasks {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1088,6 +1184,12 @@ impl DescribeCapacityBlockExtensionHistory {
         value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1104,6 +1206,12 @@ impl DescribeCapacityBlockExtensionHistory {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1374,6 +1482,15 @@ impl DescribeCapacityBlockOfferings {
         value.add_to(&mut self.0.input_mut().instance_type_preferences);
         self
     }
+    /// Adds one element to `InstanceTypePreferences`; see [`instance_type_preferences`](Self::instance_type_preferences).
+    #[inline]
+    pub fn push_instance_type_preferences(
+        mut self,
+        item: impl Into<t::CapacityBlockInstanceTypePreference>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_type_preferences, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1454,6 +1571,12 @@ impl DescribeCapacityBlockStatus {
         value.add_to(&mut self.0.input_mut().capacity_block_ids);
         self
     }
+    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
+    #[inline]
+    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1470,6 +1593,12 @@ impl DescribeCapacityBlockStatus {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1553,6 +1682,12 @@ impl DescribeCapacityBlocks {
         value.add_to(&mut self.0.input_mut().capacity_block_ids);
         self
     }
+    /// Adds one element to `CapacityBlockIds`; see [`capacity_block_ids`](Self::capacity_block_ids).
+    #[inline]
+    pub fn push_capacity_block_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_block_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1569,6 +1704,12 @@ impl DescribeCapacityBlocks {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1656,6 +1797,15 @@ impl DescribeCapacityManagerDataExports {
         value.add_to(&mut self.0.input_mut().capacity_manager_data_export_ids);
         self
     }
+    /// Adds one element to `CapacityManagerDataExportIds`; see [`capacity_manager_data_export_ids`](Self::capacity_manager_data_export_ids).
+    #[inline]
+    pub fn push_capacity_manager_data_export_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_manager_data_export_ids, item);
+        self
+    }
     /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1678,6 +1828,12 @@ impl DescribeCapacityManagerDataExports {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

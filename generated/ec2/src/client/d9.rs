@@ -194,6 +194,12 @@ impl DescribeCapacityReservationBillingRequests {
         value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
     /// Specify one of the following:
     #[inline]
     pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
@@ -216,6 +222,12 @@ impl DescribeCapacityReservationBillingRequests {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -312,6 +324,18 @@ impl DescribeCapacityReservationCancellationQuotes {
             .add_to(&mut self.0.input_mut().capacity_reservation_cancellation_quote_ids);
         self
     }
+    /// Adds one element to `CapacityReservationCancellationQuoteIds`; see [`capacity_reservation_cancellation_quote_ids`](Self::capacity_reservation_cancellation_quote_ids).
+    #[inline]
+    pub fn push_capacity_reservation_cancellation_quote_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().capacity_reservation_cancellation_quote_ids,
+            item,
+        );
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -334,6 +358,12 @@ impl DescribeCapacityReservationCancellationQuotes {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -408,6 +438,18 @@ impl DescribeCapacityReservationDateChangeQuotes {
             .add_to(&mut self.0.input_mut().capacity_reservation_modification_quote_ids);
         self
     }
+    /// Adds one element to `CapacityReservationModificationQuoteIds`; see [`capacity_reservation_modification_quote_ids`](Self::capacity_reservation_modification_quote_ids).
+    #[inline]
+    pub fn push_capacity_reservation_modification_quote_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(
+            &mut self.0.input_mut().capacity_reservation_modification_quote_ids,
+            item,
+        );
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -430,6 +472,12 @@ impl DescribeCapacityReservationDateChangeQuotes {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -518,6 +566,15 @@ impl DescribeCapacityReservationFleets {
         value.add_to(&mut self.0.input_mut().capacity_reservation_fleet_ids);
         self
     }
+    /// Adds one element to `CapacityReservationFleetIds`; see [`capacity_reservation_fleet_ids`](Self::capacity_reservation_fleet_ids).
+    #[inline]
+    pub fn push_capacity_reservation_fleet_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_fleet_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -534,6 +591,12 @@ impl DescribeCapacityReservationFleets {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -646,10 +709,22 @@ impl DescribeCapacityReservationTopology {
         value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -719,6 +794,12 @@ impl DescribeCapacityReservations {
         value.add_to(&mut self.0.input_mut().capacity_reservation_ids);
         self
     }
+    /// Adds one element to `CapacityReservationIds`; see [`capacity_reservation_ids`](Self::capacity_reservation_ids).
+    #[inline]
+    pub fn push_capacity_reservation_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_reservation_ids, item);
+        self
+    }
     /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -735,6 +816,12 @@ impl DescribeCapacityReservations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -820,10 +907,22 @@ impl DescribeCarrierGateways {
         value.add_to(&mut self.0.input_mut().carrier_gateway_ids);
         self
     }
+    /// Adds one element to `CarrierGatewayIds`; see [`carrier_gateway_ids`](Self::carrier_gateway_ids).
+    #[inline]
+    pub fn push_carrier_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().carrier_gateway_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -928,10 +1027,22 @@ impl DescribeClassicLinkInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1042,6 +1153,12 @@ impl DescribeClientVpnAuthorizationRules {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1135,6 +1252,12 @@ impl DescribeClientVpnConnections {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token to retrieve the next page of results.
@@ -1232,6 +1355,12 @@ impl DescribeClientVpnEndpoints {
         value.add_to(&mut self.0.input_mut().client_vpn_endpoint_ids);
         self
     }
+    /// Adds one element to `ClientVpnEndpointIds`; see [`client_vpn_endpoint_ids`](Self::client_vpn_endpoint_ids).
+    #[inline]
+    pub fn push_client_vpn_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().client_vpn_endpoint_ids, item);
+        self
+    }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1248,6 +1377,12 @@ impl DescribeClientVpnEndpoints {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1335,6 +1470,12 @@ impl DescribeClientVpnRoutes {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
@@ -1437,6 +1578,12 @@ impl DescribeClientVpnTargetNetworks {
         value.add_to(&mut self.0.input_mut().association_ids);
         self
     }
+    /// Adds one element to `AssociationIds`; see [`association_ids`](Self::association_ids).
+    #[inline]
+    pub fn push_association_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().association_ids, item);
+        self
+    }
     /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1453,6 +1600,12 @@ impl DescribeClientVpnTargetNetworks {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1540,10 +1693,22 @@ impl DescribeCoipPools {
         value.add_to(&mut self.0.input_mut().pool_ids);
         self
     }
+    /// Adds one element to `PoolIds`; see [`pool_ids`](Self::pool_ids).
+    #[inline]
+    pub fn push_pool_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().pool_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1647,6 +1812,12 @@ impl DescribeConversionTasks {
         value.add_to(&mut self.0.input_mut().conversion_task_ids);
         self
     }
+    /// Adds one element to `ConversionTaskIds`; see [`conversion_task_ids`](Self::conversion_task_ids).
+    #[inline]
+    pub fn push_conversion_task_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().conversion_task_ids, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1744,10 +1915,22 @@ impl DescribeCustomerGateways {
         value.add_to(&mut self.0.input_mut().customer_gateway_ids);
         self
     }
+    /// Adds one element to `CustomerGatewayIds`; see [`customer_gateway_ids`](Self::customer_gateway_ids).
+    #[inline]
+    pub fn push_customer_gateway_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().customer_gateway_ids, item);
+        self
+    }
     /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -491,6 +491,12 @@ impl GetAwsNetworkPerformanceData {
         value.add_to(&mut self.0.input_mut().data_queries);
         self
     }
+    /// Adds one element to `DataQueries`; see [`data_queries`](Self::data_queries).
+    #[inline]
+    pub fn push_data_queries(mut self, item: impl Into<t::DataQuery>) -> Self {
+        rt::push(&mut self.0.input_mut().data_queries, item);
+        self
+    }
     /// The starting time for the performance data request. The starting time must be formatted as `yyyy-mm-ddThh:mm:ss`. For example, `2022-06-10T12:00:00.000Z`.
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
@@ -664,6 +670,12 @@ impl GetCapacityManagerMetricData {
         value.add_to(&mut self.0.input_mut().metric_names);
         self
     }
+    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
+    #[inline]
+    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_names, item);
+        self
+    }
     /// The start time for the metric data query, in ISO 8601 format. The time range (end time - start time) must be a multiple of the specified period.
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
@@ -688,6 +700,12 @@ impl GetCapacityManagerMetricData {
         value.add_to(&mut self.0.input_mut().group_by);
         self
     }
+    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
+    #[inline]
+    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
+        rt::push(&mut self.0.input_mut().group_by, item);
+        self
+    }
     /// Conditions to filter the metric data. Each filter specifies a dimension, comparison operator ('equals', 'in'), and values to match against.
     #[inline]
     pub fn filter_by(
@@ -695,6 +713,15 @@ impl GetCapacityManagerMetricData {
         value: impl rt::Items<t::CapacityManagerCondition>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().filter_by);
+        self
+    }
+    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
+    #[inline]
+    pub fn push_filter_by(
+        mut self,
+        item: impl Into<t::CapacityManagerCondition>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().filter_by, item);
         self
     }
     /// The maximum number of data points to return. Valid range is 1 to 100,000. Use with NextToken for pagination of large result sets.
@@ -793,6 +820,12 @@ impl GetCapacityManagerMetricDimensions {
         value.add_to(&mut self.0.input_mut().group_by);
         self
     }
+    /// Adds one element to `GroupBy`; see [`group_by`](Self::group_by).
+    #[inline]
+    pub fn push_group_by(mut self, item: impl Into<t::GroupBy>) -> Self {
+        rt::push(&mut self.0.input_mut().group_by, item);
+        self
+    }
     /// Conditions to filter which dimension values are returned. Each filter specifies a dimension, comparison operator, and values to match against.
     #[inline]
     pub fn filter_by(
@@ -800,6 +833,15 @@ impl GetCapacityManagerMetricDimensions {
         value: impl rt::Items<t::CapacityManagerCondition>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().filter_by);
+        self
+    }
+    /// Adds one element to `FilterBy`; see [`filter_by`](Self::filter_by).
+    #[inline]
+    pub fn push_filter_by(
+        mut self,
+        item: impl Into<t::CapacityManagerCondition>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().filter_by, item);
         self
     }
     /// The start time for the dimension query, in ISO 8601 format. Only dimensions with data in this time range will be returned.
@@ -818,6 +860,12 @@ impl GetCapacityManagerMetricDimensions {
     #[inline]
     pub fn metric_names(mut self, value: impl rt::Items<t::Metric>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_names);
+        self
+    }
+    /// Adds one element to `MetricNames`; see [`metric_names`](Self::metric_names).
+    #[inline]
+    pub fn push_metric_names(mut self, item: impl Into<t::Metric>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_names, item);
         self
     }
     /// The maximum number of dimension combinations to return. Valid range is 1 to 1000. Use with NextToken for pagination.
@@ -1039,10 +1087,25 @@ impl GetCapacityManagerSupportabilityScores {
         value.add_to(&mut self.0.input_mut().capacity_availability_zone_ids);
         self
     }
+    /// Adds one element to `CapacityAvailabilityZoneIds`; see [`capacity_availability_zone_ids`](Self::capacity_availability_zone_ids).
+    #[inline]
+    pub fn push_capacity_availability_zone_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().capacity_availability_zone_ids, item);
+        self
+    }
     /// The instance types to score. You can specify up to 50 instance types.
     #[inline]
     pub fn instance_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_types);
+        self
+    }
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
+    #[inline]
+    pub fn push_instance_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
         self
     }
     /// The attributes that the instance types must have, such as vCPU and memory ranges. Capacity Manager resolves the attributes into matching instance types and scores each one.
@@ -1285,6 +1348,12 @@ impl GetCoipPoolUsage {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.

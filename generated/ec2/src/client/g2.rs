@@ -634,6 +634,12 @@ impl GetHostReservationPurchasePreview {
         value.add_to(&mut self.0.input_mut().host_id_set);
         self
     }
+    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
+    #[inline]
+    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_id_set, item);
+        self
+    }
     /// The offering ID of the reservation.
     #[inline]
     pub fn offering_id(mut self, value: impl Into<String>) -> Self {
@@ -1090,6 +1096,15 @@ impl GetInstanceTypesFromInstanceRequirements {
         value.add_to(&mut self.0.input_mut().architecture_types);
         self
     }
+    /// Adds one element to `ArchitectureTypes`; see [`architecture_types`](Self::architecture_types).
+    #[inline]
+    pub fn push_architecture_types(
+        mut self,
+        item: impl Into<t::ArchitectureType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().architecture_types, item);
+        self
+    }
     /// The virtualization type.
     #[inline]
     pub fn virtualization_types(
@@ -1097,6 +1112,15 @@ impl GetInstanceTypesFromInstanceRequirements {
         value: impl rt::Items<t::VirtualizationType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().virtualization_types);
+        self
+    }
+    /// Adds one element to `VirtualizationTypes`; see [`virtualization_types`](Self::virtualization_types).
+    #[inline]
+    pub fn push_virtualization_types(
+        mut self,
+        item: impl Into<t::VirtualizationType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().virtualization_types, item);
         self
     }
     /// The attributes required for the instance types.
@@ -1413,6 +1437,12 @@ impl GetIpamDiscoveredAccounts {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.

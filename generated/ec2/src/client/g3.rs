@@ -208,6 +208,12 @@ impl GetIpamDiscoveredPublicAddresses {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -303,6 +309,12 @@ impl GetIpamDiscoveredResourceCidrs {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Specify the pagination token from a previous request to retrieve the next page of results.
@@ -414,6 +426,12 @@ impl GetIpamDiscoveredRoutes {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -517,6 +535,12 @@ impl GetIpamInternetRegistryAssociationAsns {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -612,6 +636,12 @@ impl GetIpamInternetRegistryAssociationCidrs {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -693,6 +723,12 @@ impl GetIpamPolicyAllocationRules {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The locale for which to get the allocation rules.
@@ -812,6 +848,12 @@ impl GetIpamPolicyOrganizationTargets {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -896,6 +938,12 @@ impl GetIpamPoolAllocations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results you would like returned per page.
@@ -997,6 +1045,12 @@ impl GetIpamPoolCidrs {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1091,6 +1145,12 @@ impl GetIpamPrefixListResolverRules {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1333,6 +1393,15 @@ impl GetIpamPrefixListResolverVersions {
         value.add_to(&mut self.0.input_mut().ipam_prefix_list_resolver_versions);
         self
     }
+    /// Adds one element to `IpamPrefixListResolverVersions`; see [`ipam_prefix_list_resolver_versions`](Self::ipam_prefix_list_resolver_versions).
+    #[inline]
+    pub fn push_ipam_prefix_list_resolver_versions(
+        mut self,
+        item: impl Into<i64>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipam_prefix_list_resolver_versions, item);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1343,6 +1412,12 @@ impl GetIpamPrefixListResolverVersions {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token for the next page of results.
@@ -1434,6 +1509,12 @@ impl GetIpamResourceCidrs {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1664,6 +1745,12 @@ impl GetIpamRouteProtectionFindings {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The token for the next page of results.

@@ -800,6 +800,12 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
         value.add_to(&mut self.0.input_mut().versions_to_include);
         self
     }
+    /// Adds one element to `VersionsToInclude`; see [`versions_to_include`](Self::versions_to_include).
+    #[inline]
+    pub fn push_versions_to_include(mut self, item: impl Into<i32>) -> Self {
+        rt::push(&mut self.0.input_mut().versions_to_include, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -958,6 +964,12 @@ impl GetReservedInstancesExchangeQuote {
         value.add_to(&mut self.0.input_mut().reserved_instance_ids);
         self
     }
+    /// Adds one element to `ReservedInstanceIds`; see [`reserved_instance_ids`](Self::reserved_instance_ids).
+    #[inline]
+    pub fn push_reserved_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instance_ids, item);
+        self
+    }
     /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
     #[inline]
     pub fn target_configurations(
@@ -965,6 +977,15 @@ impl GetReservedInstancesExchangeQuote {
         value: impl rt::Items<t::TargetConfigurationRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().target_configurations);
+        self
+    }
+    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
+    #[inline]
+    pub fn push_target_configurations(
+        mut self,
+        item: impl Into<t::TargetConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_configurations, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1226,6 +1247,12 @@ impl GetRouteServerRoutingDatabase {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1308,6 +1335,12 @@ impl GetSecurityGroupsForVpc {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

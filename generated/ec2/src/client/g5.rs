@@ -222,6 +222,12 @@ impl GetSpotPlacementScores {
         value.add_to(&mut self.0.input_mut().instance_types);
         self
     }
+    /// Adds one element to `InstanceTypes`; see [`instance_types`](Self::instance_types).
+    #[inline]
+    pub fn push_instance_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_types, item);
+        self
+    }
     /// The target capacity.
     #[inline]
     pub fn target_capacity(mut self, value: i32) -> Self {
@@ -247,6 +253,12 @@ impl GetSpotPlacementScores {
     #[inline]
     pub fn region_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().region_names);
+        self
+    }
+    /// Adds one element to `RegionNames`; see [`region_names`](Self::region_names).
+    #[inline]
+    pub fn push_region_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().region_names, item);
         self
     }
     /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
@@ -355,6 +367,12 @@ impl GetSubnetCidrReservations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The ID of the subnet.
@@ -525,6 +543,12 @@ impl GetTransitGatewayAttachmentPropagations {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -636,6 +660,12 @@ impl GetTransitGatewayMeteringPolicyEntries {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -729,6 +759,12 @@ impl GetTransitGatewayMulticastDomainAssociations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -839,6 +875,12 @@ impl GetTransitGatewayPolicyTableAssociations {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -944,6 +986,12 @@ impl GetTransitGatewayPolicyTableEntries {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -1054,6 +1102,12 @@ impl GetTransitGatewayPrefixListReferences {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1162,6 +1216,12 @@ impl GetTransitGatewayRouteTableAssociations {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -1268,6 +1328,12 @@ impl GetTransitGatewayRouteTablePropagations {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.

@@ -187,6 +187,15 @@ impl ImportImage {
         value.add_to(&mut self.0.input_mut().disk_containers);
         self
     }
+    /// Adds one element to `DiskContainers`; see [`disk_containers`](Self::disk_containers).
+    #[inline]
+    pub fn push_disk_containers(
+        mut self,
+        item: impl Into<t::ImageDiskContainer>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().disk_containers, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -238,6 +247,15 @@ impl ImportImage {
         value.add_to(&mut self.0.input_mut().license_specifications);
         self
     }
+    /// Adds one element to `LicenseSpecifications`; see [`license_specifications`](Self::license_specifications).
+    #[inline]
+    pub fn push_license_specifications(
+        mut self,
+        item: impl Into<t::ImportImageLicenseConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().license_specifications, item);
+        self
+    }
     /// The tags to apply to the import image task during creation.
     #[inline]
     pub fn tag_specifications(
@@ -245,6 +263,15 @@ impl ImportImage {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The usage operation value. For more information, see [Licensing options](https://docs.aws.amazon.com/vm-import/latest/userguide/vmie_prereqs.html#prerequisites) in the *VM Import/Export User Guide*.
@@ -340,6 +367,12 @@ impl ImportInstance {
         value.add_to(&mut self.0.input_mut().disk_images);
         self
     }
+    /// Adds one element to `DiskImages`; see [`disk_images`](Self::disk_images).
+    #[inline]
+    pub fn push_disk_images(mut self, item: impl Into<t::DiskImage>) -> Self {
+        rt::push(&mut self.0.input_mut().disk_images, item);
+        self
+    }
     /// The instance operating system.
     #[inline]
     pub fn platform(mut self, value: impl Into<t::PlatformValues>) -> Self {
@@ -403,6 +436,15 @@ impl ImportKeyPair {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -528,6 +570,15 @@ impl ImportSnapshot {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -61,6 +61,12 @@ impl ListImagesInRecycleBin {
         value.add_to(&mut self.0.input_mut().image_ids);
         self
     }
+    /// Adds one element to `ImageIds`; see [`image_ids`](Self::image_ids).
+    #[inline]
+    pub fn push_image_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().image_ids, item);
+        self
+    }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -166,6 +172,12 @@ impl ListSnapshotsInRecycleBin {
         value.add_to(&mut self.0.input_mut().snapshot_ids);
         self
     }
+    /// Adds one element to `SnapshotIds`; see [`snapshot_ids`](Self::snapshot_ids).
+    #[inline]
+    pub fn push_snapshot_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().snapshot_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -245,6 +257,12 @@ impl ListVolumesInRecycleBin {
     #[inline]
     pub fn volume_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().volume_ids);
+        self
+    }
+    /// Adds one element to `VolumeIds`; see [`volume_ids`](Self::volume_ids).
+    #[inline]
+    pub fn push_volume_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().volume_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -430,6 +430,15 @@ impl ModifyApplicationStatusCheck {
         value.add_to(&mut self.0.input_mut().health_check_paths);
         self
     }
+    /// Adds one element to `HealthCheckPaths`; see [`health_check_paths`](Self::health_check_paths).
+    #[inline]
+    pub fn push_health_check_paths(
+        mut self,
+        item: impl Into<t::HealthCheckPathRequestObject>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().health_check_paths, item);
+        self
+    }
     /// The protocol to use for the health check. Valid values: `http` \| `https`.
     #[inline]
     pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
@@ -932,6 +941,12 @@ impl ModifyClientVpnEndpoint {
         value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
     /// The ID of the VPC to associate with the Client VPN endpoint.
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
@@ -1345,6 +1360,15 @@ impl ModifyFleet {
         value.add_to(&mut self.0.input_mut().launch_template_configs);
         self
     }
+    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
+    #[inline]
+    pub fn push_launch_template_configs(
+        mut self,
+        item: impl Into<t::FleetLaunchTemplateConfigRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_configs, item);
+        self
+    }
     /// The ID of the EC2 Fleet.
     #[inline]
     pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
@@ -1446,16 +1470,34 @@ impl ModifyFpgaImageAttribute {
         value.add_to(&mut self.0.input_mut().user_ids);
         self
     }
+    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
+    #[inline]
+    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_ids, item);
+        self
+    }
     /// The user groups. This parameter is valid only when modifying the `loadPermission` attribute.
     #[inline]
     pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_groups);
         self
     }
+    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
+    #[inline]
+    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_groups, item);
+        self
+    }
     /// The product codes. After you add a product code to an AFI, it can't be removed. This parameter is valid only when modifying the `productCodes` attribute.
     #[inline]
     pub fn product_codes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().product_codes);
+        self
+    }
+    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
+    #[inline]
+    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().product_codes, item);
         self
     }
     /// The load permission for the AFI.
@@ -1558,6 +1600,12 @@ impl ModifyHosts {
     #[inline]
     pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_ids);
+        self
+    }
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    #[inline]
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
         self
     }
     /// Specify whether to enable or disable auto-placement.
@@ -1790,16 +1838,34 @@ impl ModifyImageAttribute {
         value.add_to(&mut self.0.input_mut().product_codes);
         self
     }
+    /// Adds one element to `ProductCodes`; see [`product_codes`](Self::product_codes).
+    #[inline]
+    pub fn push_product_codes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().product_codes, item);
+        self
+    }
     /// The user groups. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
     pub fn user_groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_groups);
         self
     }
+    /// Adds one element to `UserGroups`; see [`user_groups`](Self::user_groups).
+    #[inline]
+    pub fn push_user_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_groups, item);
+        self
+    }
     /// The Amazon Web Services account IDs. This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
     pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_ids);
+        self
+    }
+    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
+    #[inline]
+    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_ids, item);
         self
     }
     /// The value of the attribute being modified. This parameter can be used only when the `Attribute` parameter is `description` or `imdsSupport`.
@@ -1814,10 +1880,22 @@ impl ModifyImageAttribute {
         value.add_to(&mut self.0.input_mut().organization_arns);
         self
     }
+    /// Adds one element to `OrganizationArns`; see [`organization_arns`](Self::organization_arns).
+    #[inline]
+    pub fn push_organization_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().organization_arns, item);
+        self
+    }
     /// The Amazon Resource Name (ARN) of an organizational unit (OU). This parameter can be used only when the `Attribute` parameter is `launchPermission`.
     #[inline]
     pub fn organizational_unit_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().organizational_unit_arns);
+        self
+    }
+    /// Adds one element to `OrganizationalUnitArns`; see [`organizational_unit_arns`](Self::organizational_unit_arns).
+    #[inline]
+    pub fn push_organizational_unit_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().organizational_unit_arns, item);
         self
     }
     /// Set to `v2.0` to indicate that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see [Configure the AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html#configure-IMDS-new-instances-ami-configuration) in the *Amazon EC2 User Guide*.

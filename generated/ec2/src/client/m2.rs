@@ -225,6 +225,15 @@ impl ModifyInstanceAttribute {
         value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::InstanceBlockDeviceMappingSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
+        self
+    }
     /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
     #[inline]
     pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
@@ -268,6 +277,12 @@ impl ModifyInstanceAttribute {
     #[inline]
     pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
         self
     }
     /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
@@ -446,6 +461,12 @@ impl ModifyInstanceConnectEndpoint {
     #[inline]
     pub fn security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
         self
     }
     /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
@@ -631,6 +652,15 @@ impl ModifyInstanceCreditSpecification {
         value.add_to(&mut self.0.input_mut().instance_credit_specifications);
         self
     }
+    /// Adds one element to `InstanceCreditSpecifications`; see [`instance_credit_specifications`](Self::instance_credit_specifications).
+    #[inline]
+    pub fn push_instance_credit_specifications(
+        mut self,
+        item: impl Into<t::InstanceCreditSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().instance_credit_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -807,6 +837,15 @@ impl ModifyInstanceEventWindow {
         value: impl rt::Items<t::InstanceEventWindowTimeRangeRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().time_ranges);
+        self
+    }
+    /// Adds one element to `TimeRanges`; see [`time_ranges`](Self::time_ranges).
+    #[inline]
+    pub fn push_time_ranges(
+        mut self,
+        item: impl Into<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().time_ranges, item);
         self
     }
     /// The cron expression of the event window, for example, `* 0-4,20-23 * * 1,5`.
@@ -1404,6 +1443,15 @@ impl ModifyIpam {
         value.add_to(&mut self.0.input_mut().add_operating_regions);
         self
     }
+    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
+    #[inline]
+    pub fn push_add_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_operating_regions, item);
+        self
+    }
     /// The operating Regions to remove.
     #[inline]
     pub fn remove_operating_regions(
@@ -1411,6 +1459,15 @@ impl ModifyIpam {
         value: impl rt::Items<t::RemoveIpamOperatingRegion>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_operating_regions);
+        self
+    }
+    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
+    #[inline]
+    pub fn push_remove_operating_regions(
+        mut self,
+        item: impl Into<t::RemoveIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
         self
     }
     /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
@@ -1517,6 +1574,15 @@ impl ModifyIpamPolicyAllocationRules {
         value: impl rt::Items<t::IpamPolicyAllocationRuleRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().allocation_rules);
+        self
+    }
+    /// Adds one element to `AllocationRules`; see [`allocation_rules`](Self::allocation_rules).
+    #[inline]
+    pub fn push_allocation_rules(
+        mut self,
+        item: impl Into<t::IpamPolicyAllocationRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().allocation_rules, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1634,6 +1700,15 @@ impl ModifyIpamPool {
         value.add_to(&mut self.0.input_mut().add_allocation_resource_tags);
         self
     }
+    /// Adds one element to `AddAllocationResourceTags`; see [`add_allocation_resource_tags`](Self::add_allocation_resource_tags).
+    #[inline]
+    pub fn push_add_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_allocation_resource_tags, item);
+        self
+    }
     /// Remove tag allocation rules from a pool.
     #[inline]
     pub fn remove_allocation_resource_tags(
@@ -1641,6 +1716,15 @@ impl ModifyIpamPool {
         value: impl rt::Items<t::RequestIpamResourceTag>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_allocation_resource_tags);
+        self
+    }
+    /// Adds one element to `RemoveAllocationResourceTags`; see [`remove_allocation_resource_tags`](Self::remove_allocation_resource_tags).
+    #[inline]
+    pub fn push_remove_allocation_resource_tags(
+        mut self,
+        item: impl Into<t::RequestIpamResourceTag>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_allocation_resource_tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -196,6 +196,15 @@ impl ModifyIpamPrefixListResolver {
         value.add_to(&mut self.0.input_mut().rules);
         self
     }
+    /// Adds one element to `Rules`; see [`rules`](Self::rules).
+    #[inline]
+    pub fn push_rules(
+        mut self,
+        item: impl Into<t::IpamPrefixListResolverRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().rules, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -476,6 +485,15 @@ impl ModifyIpamResourceDiscovery {
         value.add_to(&mut self.0.input_mut().add_operating_regions);
         self
     }
+    /// Adds one element to `AddOperatingRegions`; see [`add_operating_regions`](Self::add_operating_regions).
+    #[inline]
+    pub fn push_add_operating_regions(
+        mut self,
+        item: impl Into<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_operating_regions, item);
+        self
+    }
     /// Remove operating Regions.
     #[inline]
     pub fn remove_operating_regions(
@@ -483,6 +501,15 @@ impl ModifyIpamResourceDiscovery {
         value: impl rt::Items<t::RemoveIpamOperatingRegion>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_operating_regions);
+        self
+    }
+    /// Adds one element to `RemoveOperatingRegions`; see [`remove_operating_regions`](Self::remove_operating_regions).
+    #[inline]
+    pub fn push_remove_operating_regions(
+        mut self,
+        item: impl Into<t::RemoveIpamOperatingRegion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_operating_regions, item);
         self
     }
     /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
@@ -494,6 +521,15 @@ impl ModifyIpamResourceDiscovery {
         value.add_to(&mut self.0.input_mut().add_organizational_unit_exclusions);
         self
     }
+    /// Adds one element to `AddOrganizationalUnitExclusions`; see [`add_organizational_unit_exclusions`](Self::add_organizational_unit_exclusions).
+    #[inline]
+    pub fn push_add_organizational_unit_exclusions(
+        mut self,
+        item: impl Into<t::AddIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_organizational_unit_exclusions, item);
+        self
+    }
     /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
     #[inline]
     pub fn remove_organizational_unit_exclusions(
@@ -501,6 +537,15 @@ impl ModifyIpamResourceDiscovery {
         value: impl rt::Items<t::RemoveIpamOrganizationalUnitExclusion>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_organizational_unit_exclusions);
+        self
+    }
+    /// Adds one element to `RemoveOrganizationalUnitExclusions`; see [`remove_organizational_unit_exclusions`](Self::remove_organizational_unit_exclusions).
+    #[inline]
+    pub fn push_remove_organizational_unit_exclusions(
+        mut self,
+        item: impl Into<t::RemoveIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_organizational_unit_exclusions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -585,6 +630,12 @@ impl ModifyIpamRoutingPolicyRegistration {
     #[inline]
     pub fn asns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().asns);
+        self
+    }
+    /// Adds one element to `Asns`; see [`asns`](Self::asns).
+    #[inline]
+    pub fn push_asns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().asns, item);
         self
     }
     /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
@@ -977,6 +1028,12 @@ impl ModifyManagedPrefixList {
         value.add_to(&mut self.0.input_mut().add_entries);
         self
     }
+    /// Adds one element to `AddEntries`; see [`add_entries`](Self::add_entries).
+    #[inline]
+    pub fn push_add_entries(mut self, item: impl Into<t::AddPrefixListEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().add_entries, item);
+        self
+    }
     /// One or more entries to remove from the prefix list.
     #[inline]
     pub fn remove_entries(
@@ -984,6 +1041,15 @@ impl ModifyManagedPrefixList {
         value: impl rt::Items<t::RemovePrefixListEntry>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_entries);
+        self
+    }
+    /// Adds one element to `RemoveEntries`; see [`remove_entries`](Self::remove_entries).
+    #[inline]
+    pub fn push_remove_entries(
+        mut self,
+        item: impl Into<t::RemovePrefixListEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_entries, item);
         self
     }
     /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
@@ -1146,6 +1212,12 @@ impl ModifyMetricCategory {
         value.add_to(&mut self.0.input_mut().metrics);
         self
     }
+    /// Adds one element to `Metrics`; see [`metrics`](Self::metrics).
+    #[inline]
+    pub fn push_metrics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metrics, item);
+        self
+    }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1241,6 +1313,12 @@ impl ModifyNetworkInterfaceAttribute {
         value.add_to(&mut self.0.input_mut().associated_subnet_ids);
         self
     }
+    /// Adds one element to `AssociatedSubnetIds`; see [`associated_subnet_ids`](Self::associated_subnet_ids).
+    #[inline]
+    pub fn push_associated_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().associated_subnet_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1269,6 +1347,12 @@ impl ModifyNetworkInterfaceAttribute {
     #[inline]
     pub fn groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().groups);
+        self
+    }
+    /// Adds one element to `Groups`; see [`groups`](Self::groups).
+    #[inline]
+    pub fn push_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().groups, item);
         self
     }
     /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
@@ -1623,6 +1707,12 @@ impl ModifyReservedInstances {
         value.add_to(&mut self.0.input_mut().reserved_instances_ids);
         self
     }
+    /// Adds one element to `ReservedInstancesIds`; see [`reserved_instances_ids`](Self::reserved_instances_ids).
+    #[inline]
+    pub fn push_reserved_instances_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().reserved_instances_ids, item);
+        self
+    }
     /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -1636,6 +1726,15 @@ impl ModifyReservedInstances {
         value: impl rt::Items<t::ReservedInstancesConfiguration>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().target_configurations);
+        self
+    }
+    /// Adds one element to `TargetConfigurations`; see [`target_configurations`](Self::target_configurations).
+    #[inline]
+    pub fn push_target_configurations(
+        mut self,
+        item: impl Into<t::ReservedInstancesConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().target_configurations, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

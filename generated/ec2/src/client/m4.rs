@@ -299,6 +299,15 @@ impl ModifySecurityGroupRules {
         value.add_to(&mut self.0.input_mut().security_group_rules);
         self
     }
+    /// Adds one element to `SecurityGroupRules`; see [`security_group_rules`](Self::security_group_rules).
+    #[inline]
+    pub fn push_security_group_rules(
+        mut self,
+        item: impl Into<t::SecurityGroupRuleUpdate>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rules, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -382,6 +391,12 @@ impl ModifySnapshotAttribute {
         value.add_to(&mut self.0.input_mut().group_names);
         self
     }
+    /// Adds one element to `GroupNames`; see [`group_names`](Self::group_names).
+    #[inline]
+    pub fn push_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().group_names, item);
+        self
+    }
     /// The type of operation to perform to the attribute.
     #[inline]
     pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
@@ -398,6 +413,12 @@ impl ModifySnapshotAttribute {
     #[inline]
     pub fn user_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().user_ids);
+        self
+    }
+    /// Adds one element to `UserIds`; see [`user_ids`](Self::user_ids).
+    #[inline]
+    pub fn push_user_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().user_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -547,6 +568,15 @@ impl ModifySpotFleetRequest {
         value: impl rt::Items<t::LaunchTemplateConfig>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().launch_template_configs);
+        self
+    }
+    /// Adds one element to `LaunchTemplateConfigs`; see [`launch_template_configs`](Self::launch_template_configs).
+    #[inline]
+    pub fn push_launch_template_configs(
+        mut self,
+        item: impl Into<t::LaunchTemplateConfig>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().launch_template_configs, item);
         self
     }
     /// The number of On-Demand Instances in the fleet.
@@ -797,6 +827,15 @@ impl ModifyTrafficMirrorFilterNetworkServices {
         value.add_to(&mut self.0.input_mut().add_network_services);
         self
     }
+    /// Adds one element to `AddNetworkServices`; see [`add_network_services`](Self::add_network_services).
+    #[inline]
+    pub fn push_add_network_services(
+        mut self,
+        item: impl Into<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_network_services, item);
+        self
+    }
     /// The network service, for example Amazon DNS, that you no longer want to mirror.
     #[inline]
     pub fn remove_network_services(
@@ -804,6 +843,15 @@ impl ModifyTrafficMirrorFilterNetworkServices {
         value: impl rt::Items<t::TrafficMirrorNetworkService>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_network_services);
+        self
+    }
+    /// Adds one element to `RemoveNetworkServices`; see [`remove_network_services`](Self::remove_network_services).
+    #[inline]
+    pub fn push_remove_network_services(
+        mut self,
+        item: impl Into<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_network_services, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -947,6 +995,15 @@ impl ModifyTrafficMirrorFilterRule {
         value.add_to(&mut self.0.input_mut().remove_fields);
         self
     }
+    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
+    #[inline]
+    pub fn push_remove_fields(
+        mut self,
+        item: impl Into<t::TrafficMirrorFilterRuleField>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_fields, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1062,6 +1119,15 @@ impl ModifyTrafficMirrorSession {
         value: impl rt::Items<t::TrafficMirrorSessionField>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_fields);
+        self
+    }
+    /// Adds one element to `RemoveFields`; see [`remove_fields`](Self::remove_fields).
+    #[inline]
+    pub fn push_remove_fields(
+        mut self,
+        item: impl Into<t::TrafficMirrorSessionField>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_fields, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1251,6 +1317,15 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
         value.add_to(&mut self.0.input_mut().nat_gateway_rules);
         self
     }
+    /// Adds one element to `NatGatewayRules`; see [`nat_gateway_rules`](Self::nat_gateway_rules).
+    #[inline]
+    pub fn push_nat_gateway_rules(
+        mut self,
+        item: impl Into<t::TransitGatewayNatRuleRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().nat_gateway_rules, item);
+        self
+    }
     /// Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with `NatGatewayRules`. Because you can't enable NAT gateway support without rules, also set `NatGatewaySupport` to `disable` in the same request if NAT gateway support is currently enabled.
     #[inline]
     pub fn reset_nat_gateway_rules(mut self, value: bool) -> Self {
@@ -1342,6 +1417,12 @@ impl ModifyTransitGatewayMeteringPolicy {
         value.add_to(&mut self.0.input_mut().add_middlebox_attachment_ids);
         self
     }
+    /// Adds one element to `AddMiddleboxAttachmentIds`; see [`add_middlebox_attachment_ids`](Self::add_middlebox_attachment_ids).
+    #[inline]
+    pub fn push_add_middlebox_attachment_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_middlebox_attachment_ids, item);
+        self
+    }
     /// The IDs of middlebox attachments to remove from the metering policy.
     #[inline]
     pub fn remove_middlebox_attachment_ids(
@@ -1349,6 +1430,15 @@ impl ModifyTransitGatewayMeteringPolicy {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_middlebox_attachment_ids);
+        self
+    }
+    /// Adds one element to `RemoveMiddleboxAttachmentIds`; see [`remove_middlebox_attachment_ids`](Self::remove_middlebox_attachment_ids).
+    #[inline]
+    pub fn push_remove_middlebox_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_middlebox_attachment_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1433,16 +1523,34 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
         value.add_to(&mut self.0.input_mut().add_availability_zones);
         self
     }
+    /// Adds one element to `AddAvailabilityZones`; see [`add_availability_zones`](Self::add_availability_zones).
+    #[inline]
+    pub fn push_add_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_availability_zones, item);
+        self
+    }
     /// The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
     #[inline]
     pub fn add_availability_zone_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().add_availability_zone_ids);
         self
     }
+    /// Adds one element to `AddAvailabilityZoneIds`; see [`add_availability_zone_ids`](Self::add_availability_zone_ids).
+    #[inline]
+    pub fn push_add_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_availability_zone_ids, item);
+        self
+    }
     /// The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
     #[inline]
     pub fn remove_availability_zones(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_availability_zones);
+        self
+    }
+    /// Adds one element to `RemoveAvailabilityZones`; see [`remove_availability_zones`](Self::remove_availability_zones).
+    #[inline]
+    pub fn push_remove_availability_zones(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_availability_zones, item);
         self
     }
     /// The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
@@ -1452,6 +1560,12 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_availability_zone_ids);
+        self
+    }
+    /// Adds one element to `RemoveAvailabilityZoneIds`; see [`remove_availability_zone_ids`](Self::remove_availability_zone_ids).
+    #[inline]
+    pub fn push_remove_availability_zone_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_availability_zone_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

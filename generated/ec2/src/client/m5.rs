@@ -189,10 +189,22 @@ impl ModifyTransitGatewayVpcAttachment {
         value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
+    /// Adds one element to `AddSubnetIds`; see [`add_subnet_ids`](Self::add_subnet_ids).
+    #[inline]
+    pub fn push_add_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_subnet_ids, item);
+        self
+    }
     /// The IDs of one or more subnets to remove.
     #[inline]
     pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_subnet_ids);
+        self
+    }
+    /// Adds one element to `RemoveSubnetIds`; see [`remove_subnet_ids`](Self::remove_subnet_ids).
+    #[inline]
+    pub fn push_remove_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_subnet_ids, item);
         self
     }
     /// The new VPC attachment options.
@@ -1575,10 +1587,22 @@ impl ModifyVpcEndpoint {
         value.add_to(&mut self.0.input_mut().add_route_table_ids);
         self
     }
+    /// Adds one element to `AddRouteTableIds`; see [`add_route_table_ids`](Self::add_route_table_ids).
+    #[inline]
+    pub fn push_add_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_route_table_ids, item);
+        self
+    }
     /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
     #[inline]
     pub fn remove_route_table_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_route_table_ids);
+        self
+    }
+    /// Adds one element to `RemoveRouteTableIds`; see [`remove_route_table_ids`](Self::remove_route_table_ids).
+    #[inline]
+    pub fn push_remove_route_table_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_route_table_ids, item);
         self
     }
     /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
@@ -1587,10 +1611,22 @@ impl ModifyVpcEndpoint {
         value.add_to(&mut self.0.input_mut().add_subnet_ids);
         self
     }
+    /// Adds one element to `AddSubnetIds`; see [`add_subnet_ids`](Self::add_subnet_ids).
+    #[inline]
+    pub fn push_add_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_subnet_ids, item);
+        self
+    }
     /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
     #[inline]
     pub fn remove_subnet_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_subnet_ids);
+        self
+    }
+    /// Adds one element to `RemoveSubnetIds`; see [`remove_subnet_ids`](Self::remove_subnet_ids).
+    #[inline]
+    pub fn push_remove_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_subnet_ids, item);
         self
     }
     /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
@@ -1599,10 +1635,22 @@ impl ModifyVpcEndpoint {
         value.add_to(&mut self.0.input_mut().add_security_group_ids);
         self
     }
+    /// Adds one element to `AddSecurityGroupIds`; see [`add_security_group_ids`](Self::add_security_group_ids).
+    #[inline]
+    pub fn push_add_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_security_group_ids, item);
+        self
+    }
     /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
     #[inline]
     pub fn remove_security_group_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_security_group_ids);
+        self
+    }
+    /// Adds one element to `RemoveSecurityGroupIds`; see [`remove_security_group_ids`](Self::remove_security_group_ids).
+    #[inline]
+    pub fn push_remove_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_security_group_ids, item);
         self
     }
     /// The IP address type for the endpoint.
@@ -1630,6 +1678,15 @@ impl ModifyVpcEndpoint {
         value: impl rt::Items<t::SubnetConfiguration>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().subnet_configurations);
+        self
+    }
+    /// Adds one element to `SubnetConfigurations`; see [`subnet_configurations`](Self::subnet_configurations).
+    #[inline]
+    pub fn push_subnet_configurations(
+        mut self,
+        item: impl Into<t::SubnetConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_configurations, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1712,6 +1769,12 @@ impl ModifyVpcEndpointConnectionNotification {
     #[inline]
     pub fn connection_events(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().connection_events);
+        self
+    }
+    /// Adds one element to `ConnectionEvents`; see [`connection_events`](Self::connection_events).
+    #[inline]
+    pub fn push_connection_events(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().connection_events, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -289,6 +289,15 @@ impl ModifyVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().add_network_load_balancer_arns);
         self
     }
+    /// Adds one element to `AddNetworkLoadBalancerArns`; see [`add_network_load_balancer_arns`](Self::add_network_load_balancer_arns).
+    #[inline]
+    pub fn push_add_network_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_network_load_balancer_arns, item);
+        self
+    }
     /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
     #[inline]
     pub fn remove_network_load_balancer_arns(
@@ -296,6 +305,15 @@ impl ModifyVpcEndpointServiceConfiguration {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_network_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `RemoveNetworkLoadBalancerArns`; see [`remove_network_load_balancer_arns`](Self::remove_network_load_balancer_arns).
+    #[inline]
+    pub fn push_remove_network_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_network_load_balancer_arns, item);
         self
     }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
@@ -307,6 +325,15 @@ impl ModifyVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().add_gateway_load_balancer_arns);
         self
     }
+    /// Adds one element to `AddGatewayLoadBalancerArns`; see [`add_gateway_load_balancer_arns`](Self::add_gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_add_gateway_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_gateway_load_balancer_arns, item);
+        self
+    }
     /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
     #[inline]
     pub fn remove_gateway_load_balancer_arns(
@@ -314,6 +341,15 @@ impl ModifyVpcEndpointServiceConfiguration {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().remove_gateway_load_balancer_arns);
+        self
+    }
+    /// Adds one element to `RemoveGatewayLoadBalancerArns`; see [`remove_gateway_load_balancer_arns`](Self::remove_gateway_load_balancer_arns).
+    #[inline]
+    pub fn push_remove_gateway_load_balancer_arns(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_gateway_load_balancer_arns, item);
         self
     }
     /// The IP address types to add to the service configuration.
@@ -325,6 +361,15 @@ impl ModifyVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().add_supported_ip_address_types);
         self
     }
+    /// Adds one element to `AddSupportedIpAddressTypes`; see [`add_supported_ip_address_types`](Self::add_supported_ip_address_types).
+    #[inline]
+    pub fn push_add_supported_ip_address_types(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_supported_ip_address_types, item);
+        self
+    }
     /// The IP address types to remove from the service configuration.
     #[inline]
     pub fn remove_supported_ip_address_types(
@@ -334,16 +379,37 @@ impl ModifyVpcEndpointServiceConfiguration {
         value.add_to(&mut self.0.input_mut().remove_supported_ip_address_types);
         self
     }
+    /// Adds one element to `RemoveSupportedIpAddressTypes`; see [`remove_supported_ip_address_types`](Self::remove_supported_ip_address_types).
+    #[inline]
+    pub fn push_remove_supported_ip_address_types(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().remove_supported_ip_address_types, item);
+        self
+    }
     /// The supported Regions to add to the service configuration.
     #[inline]
     pub fn add_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().add_supported_regions);
         self
     }
+    /// Adds one element to `AddSupportedRegions`; see [`add_supported_regions`](Self::add_supported_regions).
+    #[inline]
+    pub fn push_add_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_supported_regions, item);
+        self
+    }
     /// The supported Regions to remove from the service configuration.
     #[inline]
     pub fn remove_supported_regions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_supported_regions);
+        self
+    }
+    /// Adds one element to `RemoveSupportedRegions`; see [`remove_supported_regions`](Self::remove_supported_regions).
+    #[inline]
+    pub fn push_remove_supported_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_supported_regions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -512,10 +578,22 @@ impl ModifyVpcEndpointServicePermissions {
         value.add_to(&mut self.0.input_mut().add_allowed_principals);
         self
     }
+    /// Adds one element to `AddAllowedPrincipals`; see [`add_allowed_principals`](Self::add_allowed_principals).
+    #[inline]
+    pub fn push_add_allowed_principals(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().add_allowed_principals, item);
+        self
+    }
     /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
     #[inline]
     pub fn remove_allowed_principals(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_allowed_principals);
+        self
+    }
+    /// Adds one element to `RemoveAllowedPrincipals`; see [`remove_allowed_principals`](Self::remove_allowed_principals).
+    #[inline]
+    pub fn push_remove_allowed_principals(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_allowed_principals, item);
         self
     }
     /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
@@ -1137,10 +1215,22 @@ impl MonitorInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
     #[inline]
     pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_category_ids);
+        self
+    }
+    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
+    #[inline]
+    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_category_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

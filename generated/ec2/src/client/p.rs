@@ -142,6 +142,15 @@ impl ProvisionByoipCidr {
         value.add_to(&mut self.0.input_mut().pool_tag_specifications);
         self
     }
+    /// Adds one element to `PoolTagSpecifications`; see [`pool_tag_specifications`](Self::pool_tag_specifications).
+    #[inline]
+    pub fn push_pool_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().pool_tag_specifications, item);
+        self
+    }
     /// Reserved.
     #[inline]
     pub fn multi_region(mut self, value: bool) -> Self {
@@ -514,6 +523,15 @@ impl PurchaseCapacityBlock {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// The ID of the Capacity Block offering.
     #[inline]
     pub fn capacity_block_offering_id(mut self, value: impl Into<String>) -> Self {
@@ -685,6 +703,12 @@ impl PurchaseHostReservation {
         value.add_to(&mut self.0.input_mut().host_id_set);
         self
     }
+    /// Adds one element to `HostIdSet`; see [`host_id_set`](Self::host_id_set).
+    #[inline]
+    pub fn push_host_id_set(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_id_set, item);
+        self
+    }
     /// The specified limit is checked against the total upfront cost of the reservation (calculated as the offering's upfront cost multiplied by the host count). If the total upfront cost is greater than the specified price limit, the request fails. This is used to ensure that the purchase does not exceed the expected upfront cost of the purchase. At this time, the only supported currency is `USD`. For example, to indicate a limit price of USD 100, specify 100.00.
     #[inline]
     pub fn limit_price(mut self, value: impl Into<String>) -> Self {
@@ -704,6 +728,15 @@ impl PurchaseHostReservation {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -884,6 +917,15 @@ impl PurchaseScheduledInstances {
         value: impl rt::Items<t::PurchaseRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().purchase_requests);
+        self
+    }
+    /// Adds one element to `PurchaseRequests`; see [`purchase_requests`](Self::purchase_requests).
+    #[inline]
+    pub fn push_purchase_requests(
+        mut self,
+        item: impl Into<t::PurchaseRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().purchase_requests, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -199,6 +199,12 @@ impl RebootInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -279,6 +285,12 @@ impl RegisterImage {
         value.add_to(&mut self.0.input_mut().billing_products);
         self
     }
+    /// Adds one element to `BillingProducts`; see [`billing_products`](Self::billing_products).
+    #[inline]
+    pub fn push_billing_products(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().billing_products, item);
+        self
+    }
     /// The boot mode of the AMI. A value of `uefi-preferred` indicates that the AMI supports both UEFI and Legacy BIOS.
     #[inline]
     pub fn boot_mode(mut self, value: impl Into<t::BootModeValues>) -> Self {
@@ -310,6 +322,15 @@ impl RegisterImage {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -361,6 +382,15 @@ impl RegisterImage {
         value: impl rt::Items<t::BlockDeviceMapping>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().block_device_mappings);
+        self
+    }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::BlockDeviceMapping>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
         self
     }
     /// The type of virtualization (`hvm` \| `paravirtual`).
@@ -537,6 +567,12 @@ impl RegisterTransitGatewayMulticastGroupMembers {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
         self
     }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -628,6 +664,12 @@ impl RegisterTransitGatewayMulticastGroupSources {
     #[inline]
     pub fn network_interface_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().network_interface_ids);
+        self
+    }
+    /// Adds one element to `NetworkInterfaceIds`; see [`network_interface_ids`](Self::network_interface_ids).
+    #[inline]
+    pub fn push_network_interface_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().network_interface_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -867,6 +909,12 @@ impl RejectTransitGatewayMulticastDomainAssociations {
         value.add_to(&mut self.0.input_mut().subnet_ids);
         self
     }
+    /// Adds one element to `SubnetIds`; see [`subnet_ids`](Self::subnet_ids).
+    #[inline]
+    pub fn push_subnet_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().subnet_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1101,6 +1149,12 @@ impl RejectVpcEndpointConnections {
         value.add_to(&mut self.0.input_mut().vpc_endpoint_ids);
         self
     }
+    /// Adds one element to `VpcEndpointIds`; see [`vpc_endpoint_ids`](Self::vpc_endpoint_ids).
+    #[inline]
+    pub fn push_vpc_endpoint_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().vpc_endpoint_ids, item);
+        self
+    }
     /// The IDs of the transit gateway attachments to reject. This parameter is supported only for Gateway Load Balancer endpoint services.
     #[inline]
     pub fn transit_gateway_attachment_ids(
@@ -1108,6 +1162,15 @@ impl RejectVpcEndpointConnections {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().transit_gateway_attachment_ids);
+        self
+    }
+    /// Adds one element to `TransitGatewayAttachmentIds`; see [`transit_gateway_attachment_ids`](Self::transit_gateway_attachment_ids).
+    #[inline]
+    pub fn push_transit_gateway_attachment_ids(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().transit_gateway_attachment_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1317,6 +1380,12 @@ impl ReleaseHosts {
     #[inline]
     pub fn host_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().host_ids);
+        self
+    }
+    /// Adds one element to `HostIds`; see [`host_ids`](Self::host_ids).
+    #[inline]
+    pub fn push_host_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().host_ids, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

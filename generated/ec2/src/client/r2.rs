@@ -177,6 +177,15 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
         value.add_to(&mut self.0.input_mut().image_criteria);
         self
     }
+    /// Adds one element to `ImageCriteria`; see [`image_criteria`](Self::image_criteria).
+    #[inline]
+    pub fn push_image_criteria(
+        mut self,
+        item: impl Into<t::ImageCriterionRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().image_criteria, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -931,6 +940,12 @@ impl ReportInstanceStatus {
         value.add_to(&mut self.0.input_mut().instances);
         self
     }
+    /// Adds one element to `Instances`; see [`instances`](Self::instances).
+    #[inline]
+    pub fn push_instances(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instances, item);
+        self
+    }
     /// The status of all instances listed.
     #[inline]
     pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
@@ -956,6 +971,15 @@ impl ReportInstanceStatus {
         value: impl rt::Items<t::ReportInstanceReasonCodes>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().reason_codes);
+        self
+    }
+    /// Adds one element to `ReasonCodes`; see [`reason_codes`](Self::reason_codes).
+    #[inline]
+    pub fn push_reason_codes(
+        mut self,
+        item: impl Into<t::ReportInstanceReasonCodes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reason_codes, item);
         self
     }
     /// Descriptive text about the health state of your instance.
@@ -1121,6 +1145,15 @@ impl RequestSpotInstances {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The behavior when a Spot Instance is interrupted. The default is `terminate`.

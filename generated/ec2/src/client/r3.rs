@@ -811,6 +811,12 @@ impl RevokeSecurityGroupEgress {
         value.add_to(&mut self.0.input_mut().security_group_rule_ids);
         self
     }
+    /// Adds one element to `SecurityGroupRuleIds`; see [`security_group_rule_ids`](Self::security_group_rule_ids).
+    #[inline]
+    pub fn push_security_group_rule_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -863,6 +869,12 @@ impl RevokeSecurityGroupEgress {
     #[inline]
     pub fn ip_permissions(mut self, value: impl rt::Items<t::IpPermission>) -> Self {
         value.add_to(&mut self.0.input_mut().ip_permissions);
+        self
+    }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -961,6 +973,12 @@ impl RevokeSecurityGroupIngress {
         value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
     /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). Use `-1` to specify all.
     #[inline]
     pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
@@ -989,6 +1007,12 @@ impl RevokeSecurityGroupIngress {
     #[inline]
     pub fn security_group_rule_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_rule_ids);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleIds`; see [`security_group_rule_ids`](Self::security_group_rule_ids).
+    #[inline]
+    pub fn push_security_group_rule_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1077,6 +1101,15 @@ impl RunInstances {
         value.add_to(&mut self.0.input_mut().block_device_mappings);
         self
     }
+    /// Adds one element to `BlockDeviceMappings`; see [`block_device_mappings`](Self::block_device_mappings).
+    #[inline]
+    pub fn push_block_device_mappings(
+        mut self,
+        item: impl Into<t::BlockDeviceMapping>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().block_device_mappings, item);
+        self
+    }
     /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
     #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
@@ -1102,6 +1135,15 @@ impl RunInstances {
         value: impl rt::Items<t::InstanceIpv6Address>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(
+        mut self,
+        item: impl Into<t::InstanceIpv6Address>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
     }
     /// The ID of the kernel.
@@ -1152,10 +1194,22 @@ impl RunInstances {
         value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
     /// \[Default VPC\] The names of the security groups.
     #[inline]
     pub fn security_groups(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().security_groups);
+        self
+    }
+    /// Adds one element to `SecurityGroups`; see [`security_groups`](Self::security_groups).
+    #[inline]
+    pub fn push_security_groups(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_groups, item);
         self
     }
     /// The ID of the subnet to launch the instance into.
@@ -1183,6 +1237,19 @@ impl RunInstances {
         value.add_to(&mut self.0.input_mut().elastic_gpu_specification);
         self
     }
+    /// Adds one element to `ElasticGpuSpecification`; see [`elastic_gpu_specification`](Self::elastic_gpu_specification).
+    #[deprecated(
+        note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_elastic_gpu_specification(
+        mut self,
+        item: impl Into<t::ElasticGpuSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().elastic_gpu_specification, item);
+        self
+    }
     /// An elastic inference accelerator to associate with the instance.
     #[deprecated(
         note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
@@ -1196,6 +1263,19 @@ impl RunInstances {
         value.add_to(&mut self.0.input_mut().elastic_inference_accelerators);
         self
     }
+    /// Adds one element to `ElasticInferenceAccelerators`; see [`elastic_inference_accelerators`](Self::elastic_inference_accelerators).
+    #[deprecated(
+        note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
+    )]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_elastic_inference_accelerators(
+        mut self,
+        item: impl Into<t::ElasticInferenceAccelerator>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().elastic_inference_accelerators, item);
+        self
+    }
     /// The tags to apply to the resources that are created during instance launch.
     #[inline]
     pub fn tag_specifications(
@@ -1203,6 +1283,15 @@ impl RunInstances {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
@@ -1254,6 +1343,15 @@ impl RunInstances {
         value: impl rt::Items<t::LicenseConfigurationRequest>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().license_specifications);
+        self
+    }
+    /// Adds one element to `LicenseSpecifications`; see [`license_specifications`](Self::license_specifications).
+    #[inline]
+    pub fn push_license_specifications(
+        mut self,
+        item: impl Into<t::LicenseConfigurationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().license_specifications, item);
         self
     }
     /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html).
@@ -1322,6 +1420,15 @@ impl RunInstances {
         value.add_to(&mut self.0.input_mut().secondary_interfaces);
         self
     }
+    /// Adds one element to `SecondaryInterfaces`; see [`secondary_interfaces`](Self::secondary_interfaces).
+    #[inline]
+    pub fn push_secondary_interfaces(
+        mut self,
+        item: impl Into<t::InstanceSecondaryInterfaceSpecificationRequest>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().secondary_interfaces, item);
+        self
+    }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1368,6 +1475,15 @@ impl RunInstances {
         value: impl rt::Items<t::InstanceNetworkInterfaceSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().network_interfaces);
+        self
+    }
+    /// Adds one element to `NetworkInterfaces`; see [`network_interfaces`](Self::network_interfaces).
+    #[inline]
+    pub fn push_network_interfaces(
+        mut self,
+        item: impl Into<t::InstanceNetworkInterfaceSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().network_interfaces, item);
         self
     }
     /// The name or Amazon Resource Name (ARN) of an IAM instance profile.

@@ -131,6 +131,12 @@ impl SearchLocalGatewayRoutes {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -232,6 +238,12 @@ impl SearchTransitGatewayMulticastGroups {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -338,6 +350,12 @@ impl SearchTransitGatewayRoutes {
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The maximum number of routes to return. If a value is not provided, the default is 1000.
@@ -540,6 +558,15 @@ impl StartDeclarativePoliciesReport {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -610,6 +637,12 @@ impl StartInstances {
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// Reserved.
@@ -699,6 +732,15 @@ impl StartNetworkInsightsAccessScopeAnalysis {
         value.add_to(&mut self.0.input_mut().tag_specifications);
         self
     }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
+        self
+    }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -778,16 +820,34 @@ impl StartNetworkInsightsAnalysis {
         value.add_to(&mut self.0.input_mut().additional_accounts);
         self
     }
+    /// Adds one element to `AdditionalAccounts`; see [`additional_accounts`](Self::additional_accounts).
+    #[inline]
+    pub fn push_additional_accounts(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().additional_accounts, item);
+        self
+    }
     /// The Amazon Resource Names (ARN) of the resources that the path must traverse.
     #[inline]
     pub fn filter_in_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().filter_in_arns);
         self
     }
+    /// Adds one element to `FilterInArns`; see [`filter_in_arns`](Self::filter_in_arns).
+    #[inline]
+    pub fn push_filter_in_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().filter_in_arns, item);
+        self
+    }
     /// The Amazon Resource Names (ARN) of the resources that the path will ignore.
     #[inline]
     pub fn filter_out_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().filter_out_arns);
+        self
+    }
+    /// Adds one element to `FilterOutArns`; see [`filter_out_arns`](Self::filter_out_arns).
+    #[inline]
+    pub fn push_filter_out_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().filter_out_arns, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -803,6 +863,15 @@ impl StartNetworkInsightsAnalysis {
         value: impl rt::Items<t::TagSpecification>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().tag_specifications);
+        self
+    }
+    /// Adds one element to `TagSpecifications`; see [`tag_specifications`](Self::tag_specifications).
+    #[inline]
+    pub fn push_tag_specifications(
+        mut self,
+        item: impl Into<t::TagSpecification>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().tag_specifications, item);
         self
     }
     /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
@@ -959,6 +1028,12 @@ impl StopInstances {
     #[inline]
     pub fn instance_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().instance_ids);
+        self
+    }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
         self
     }
     /// Hibernates the instance if the instance was enabled for hibernation at launch. If the instance cannot hibernate successfully, a normal shutdown occurs. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.

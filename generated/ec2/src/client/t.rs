@@ -163,6 +163,12 @@ impl TerminateInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// Forces the instances to terminate. The instance will first attempt a graceful shutdown, which includes flushing file system caches and metadata. If the graceful shutdown fails to complete within the timeout period, the instance shuts down forcibly without flushing the file system caches and metadata.
     #[inline]
     pub fn force(mut self, value: bool) -> Self {

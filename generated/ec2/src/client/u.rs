@@ -135,6 +135,12 @@ impl UnassignIpv6Addresses {
         value.add_to(&mut self.0.input_mut().ipv6_prefixes);
         self
     }
+    /// Adds one element to `Ipv6Prefixes`; see [`ipv6_prefixes`](Self::ipv6_prefixes).
+    #[inline]
+    pub fn push_ipv6_prefixes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_prefixes, item);
+        self
+    }
     /// The ID of the network interface.
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
@@ -145,6 +151,12 @@ impl UnassignIpv6Addresses {
     #[inline]
     pub fn ipv6_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().ipv6_addresses);
+        self
+    }
+    /// Adds one element to `Ipv6Addresses`; see [`ipv6_addresses`](Self::ipv6_addresses).
+    #[inline]
+    pub fn push_ipv6_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv6_addresses, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -205,6 +217,12 @@ impl UnassignPrivateIpAddresses {
         value.add_to(&mut self.0.input_mut().ipv4_prefixes);
         self
     }
+    /// Adds one element to `Ipv4Prefixes`; see [`ipv4_prefixes`](Self::ipv4_prefixes).
+    #[inline]
+    pub fn push_ipv4_prefixes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ipv4_prefixes, item);
+        self
+    }
     /// The ID of the network interface.
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
@@ -215,6 +233,12 @@ impl UnassignPrivateIpAddresses {
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -282,6 +306,12 @@ impl UnassignPrivateNatGatewayAddress {
     #[inline]
     pub fn private_ip_addresses(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().private_ip_addresses);
+        self
+    }
+    /// Adds one element to `PrivateIpAddresses`; see [`private_ip_addresses`](Self::private_ip_addresses).
+    #[inline]
+    pub fn push_private_ip_addresses(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().private_ip_addresses, item);
         self
     }
     /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
@@ -422,10 +452,22 @@ impl UnmonitorInstances {
         value.add_to(&mut self.0.input_mut().instance_ids);
         self
     }
+    /// Adds one element to `InstanceIds`; see [`instance_ids`](Self::instance_ids).
+    #[inline]
+    pub fn push_instance_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().instance_ids, item);
+        self
+    }
     /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
     #[inline]
     pub fn metric_category_ids(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().metric_category_ids);
+        self
+    }
+    /// Adds one element to `MetricCategoryIds`; see [`metric_category_ids`](Self::metric_category_ids).
+    #[inline]
+    pub fn push_metric_category_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().metric_category_ids, item);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -498,10 +540,22 @@ impl UpdateCapacityManagerMonitoredTagKeys {
         value.add_to(&mut self.0.input_mut().activate_tag_keys);
         self
     }
+    /// Adds one element to `ActivateTagKeys`; see [`activate_tag_keys`](Self::activate_tag_keys).
+    #[inline]
+    pub fn push_activate_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().activate_tag_keys, item);
+        self
+    }
     /// The tag keys to deactivate. Deactivated tag keys will no longer be included as dimensions in capacity metric data.
     #[inline]
     pub fn deactivate_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().deactivate_tag_keys);
+        self
+    }
+    /// Adds one element to `DeactivateTagKeys`; see [`deactivate_tag_keys`](Self::deactivate_tag_keys).
+    #[inline]
+    pub fn push_deactivate_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().deactivate_tag_keys, item);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -773,6 +827,12 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
         value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
     /// The description for the egress security group rules. You must specify either the description or the IP permissions.
     #[inline]
     pub fn security_group_rule_descriptions(
@@ -780,6 +840,15 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
         value: impl rt::Items<t::SecurityGroupRuleDescription>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
+    #[inline]
+    pub fn push_security_group_rule_descriptions(
+        mut self,
+        item: impl Into<t::SecurityGroupRuleDescription>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -868,6 +937,12 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
         value.add_to(&mut self.0.input_mut().ip_permissions);
         self
     }
+    /// Adds one element to `IpPermissions`; see [`ip_permissions`](Self::ip_permissions).
+    #[inline]
+    pub fn push_ip_permissions(mut self, item: impl Into<t::IpPermission>) -> Self {
+        rt::push(&mut self.0.input_mut().ip_permissions, item);
+        self
+    }
     /// The description for the ingress security group rules. You must specify either a description or IP permissions.
     #[inline]
     pub fn security_group_rule_descriptions(
@@ -875,6 +950,15 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
         value: impl rt::Items<t::SecurityGroupRuleDescription>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().security_group_rule_descriptions);
+        self
+    }
+    /// Adds one element to `SecurityGroupRuleDescriptions`; see [`security_group_rule_descriptions`](Self::security_group_rule_descriptions).
+    #[inline]
+    pub fn push_security_group_rule_descriptions(
+        mut self,
+        item: impl Into<t::SecurityGroupRuleDescription>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_rule_descriptions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

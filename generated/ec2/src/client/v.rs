@@ -45,6 +45,12 @@ impl ValidateSecurityGroupQuotasForInterface {
         value.add_to(&mut self.0.input_mut().security_group_ids);
         self
     }
+    /// Adds one element to `SecurityGroupIds`; see [`security_group_ids`](Self::security_group_ids).
+    #[inline]
+    pub fn push_security_group_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().security_group_ids, item);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {

@@ -481,6 +481,12 @@ impl CreateEndpoint {
         value.add_to(&mut self.0.input_mut().event_buses);
         self
     }
+    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
+    #[inline]
+    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
+        rt::push(&mut self.0.input_mut().event_buses, item);
+        self
+    }
     /// The ARN of the role used for replication.
     #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
@@ -587,6 +593,12 @@ impl CreateEventBus {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -66,6 +66,12 @@ impl PutEvents {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(mut self, item: impl Into<t::PutEventsRequestEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// The URL subdomain of the endpoint. For example, if the URL for Endpoint is <https://abcde.veo.endpoints.event.amazonaws.com>, then the EndpointId is `abcde.veo`.
     #[inline]
     pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
@@ -137,6 +143,15 @@ impl PutPartnerEvents {
         value: impl rt::Items<t::PutPartnerEventsRequestEntry>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().entries);
+        self
+    }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::PutPartnerEventsRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -350,6 +365,12 @@ impl PutRule {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// The name or ARN of the event bus to associate with this rule. If you omit this, the default event bus is used.
     #[inline]
     pub fn event_bus_name(mut self, value: impl Into<String>) -> Self {
@@ -467,6 +488,12 @@ impl PutTargets {
     #[inline]
     pub fn targets(mut self, value: impl rt::Items<t::Target>) -> Self {
         value.add_to(&mut self.0.input_mut().targets);
+        self
+    }
+    /// Adds one element to `Targets`; see [`targets`](Self::targets).
+    #[inline]
+    pub fn push_targets(mut self, item: impl Into<t::Target>) -> Self {
+        rt::push(&mut self.0.input_mut().targets, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

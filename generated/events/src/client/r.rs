@@ -129,6 +129,12 @@ impl RemoveTargets {
         value.add_to(&mut self.0.input_mut().ids);
         self
     }
+    /// Adds one element to `Ids`; see [`ids`](Self::ids).
+    #[inline]
+    pub fn push_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().ids, item);
+        self
+    }
     /// If this is a managed rule, created by an Amazon Web Services service on your behalf, you must specify `Force` as `True` to remove targets. This parameter is ignored for rules that are not managed rules. You can check whether a rule is a managed rule by using `DescribeRule` or `ListRules` and checking the `ManagedBy` field of the response.
     #[inline]
     pub fn force(mut self, value: bool) -> Self {

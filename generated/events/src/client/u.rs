@@ -77,6 +77,12 @@ impl UntagResource {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -460,6 +466,12 @@ impl UpdateEndpoint {
     #[inline]
     pub fn event_buses(mut self, value: impl rt::Items<t::EndpointEventBus>) -> Self {
         value.add_to(&mut self.0.input_mut().event_buses);
+        self
+    }
+    /// Adds one element to `EventBuses`; see [`event_buses`](Self::event_buses).
+    #[inline]
+    pub fn push_event_buses(mut self, item: impl Into<t::EndpointEventBus>) -> Self {
+        rt::push(&mut self.0.input_mut().event_buses, item);
         self
     }
     /// The ARN of the role used by event replication for this request.

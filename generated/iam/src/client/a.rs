@@ -191,6 +191,16 @@ impl AcquireRole {
         value.add_to(&mut self.0.input_mut().replacement_values);
         self
     }
+    /// Adds one entry to `ReplacementValues`; see [`replacement_values`](Self::replacement_values).
+    #[inline]
+    pub fn insert_replacement_values(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::ReplacementValueEntry>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().replacement_values, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

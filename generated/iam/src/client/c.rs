@@ -551,6 +551,12 @@ impl CreateInstanceProfile {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -732,16 +738,34 @@ impl CreateOpenIdConnectProvider {
         value.add_to(&mut self.0.input_mut().client_id_list);
         self
     }
+    /// Adds one element to `ClientIDList`; see [`client_id_list`](Self::client_id_list).
+    #[inline]
+    pub fn push_client_id_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().client_id_list, item);
+        self
+    }
     /// A list of server certificate thumbprints for the OpenID Connect (OIDC) identity provider's server certificates. Typically this list includes only one entry. However, IAM lets you have up to five thumbprints for an OIDC provider. This lets you maintain multiple thumbprints if the identity provider is rotating certificates.
     #[inline]
     pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().thumbprint_list);
         self
     }
+    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
+    #[inline]
+    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().thumbprint_list, item);
+        self
+    }
     /// A list of tags that you want to attach to the new IAM OpenID Connect (OIDC) provider. Each tag consists of a key name and an associated value. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -844,6 +868,12 @@ impl CreatePolicy {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1031,6 +1061,12 @@ impl CreateRole {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1111,6 +1147,12 @@ impl CreateSamlProvider {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Specifies the encryption setting for the SAML provider.
@@ -1395,6 +1437,12 @@ impl CreateUser {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1472,6 +1520,12 @@ impl CreateVirtualMfaDevice {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -503,6 +503,12 @@ impl GetAccountAuthorizationDetails {
         value.add_to(&mut self.0.input_mut().filter);
         self
     }
+    /// Adds one element to `Filter`; see [`filter`](Self::filter).
+    #[inline]
+    pub fn push_filter(mut self, item: impl Into<t::EntityType>) -> Self {
+        rt::push(&mut self.0.input_mut().filter, item);
+        self
+    }
     /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
     #[inline]
     pub fn max_items(mut self, value: i32) -> Self {
@@ -793,6 +799,12 @@ impl GetContextKeysForCustomPolicy {
         value.add_to(&mut self.0.input_mut().policy_input_list);
         self
     }
+    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
+    #[inline]
+    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_input_list, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -876,6 +888,12 @@ impl GetContextKeysForPrincipalPolicy {
     #[inline]
     pub fn policy_input_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().policy_input_list);
+        self
+    }
+    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
+    #[inline]
+    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_input_list, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

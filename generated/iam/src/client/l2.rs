@@ -435,6 +435,12 @@ impl ListPoliciesGrantingServiceAccess {
         value.add_to(&mut self.0.input_mut().service_namespaces);
         self
     }
+    /// Adds one element to `ServiceNamespaces`; see [`service_namespaces`](Self::service_namespaces).
+    #[inline]
+    pub fn push_service_namespaces(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().service_namespaces, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -78,6 +78,16 @@ impl PutAccountProperties {
         value.add_to(&mut self.0.input_mut().properties);
         self
     }
+    /// Adds one entry to `Properties`; see [`properties`](Self::properties).
+    #[inline]
+    pub fn insert_properties(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().properties, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

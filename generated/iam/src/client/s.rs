@@ -300,6 +300,12 @@ impl SimulateCustomPolicy {
         value.add_to(&mut self.0.input_mut().policy_input_list);
         self
     }
+    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
+    #[inline]
+    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_input_list, item);
+        self
+    }
     /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that an IAM entity can have. You can input only one permissions boundary when you pass a policy to this operation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string that contains the complete, valid JSON text of a permissions boundary policy.
     #[inline]
     pub fn permissions_boundary_policy_input_list(
@@ -307,6 +313,15 @@ impl SimulateCustomPolicy {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
+        self
+    }
+    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
+    #[inline]
+    pub fn push_permissions_boundary_policy_input_list(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
         self
     }
     /// An ordered list of service control policies (SCPs) to include in the simulation. Each element represents one level of an Organizations hierarchy, from the organization root to the account.
@@ -318,16 +333,37 @@ impl SimulateCustomPolicy {
         value.add_to(&mut self.0.input_mut().ordered_organization_policy_input_list);
         self
     }
+    /// Adds one element to `OrderedOrganizationPolicyInputList`; see [`ordered_organization_policy_input_list`](Self::ordered_organization_policy_input_list).
+    #[inline]
+    pub fn push_ordered_organization_policy_input_list(
+        mut self,
+        item: impl Into<t::OrderedOrganizationPolicyType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().ordered_organization_policy_input_list, item);
+        self
+    }
     /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated against each resource. Each operation must include the service identifier, such as `iam:CreateUser`. This operation does not support using wildcards (\*) in an action name.
     #[inline]
     pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().action_names);
         self
     }
+    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
+    #[inline]
+    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().action_names, item);
+        self
+    }
     /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
     #[inline]
     pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_arns);
+        self
+    }
+    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
+    #[inline]
+    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_arns, item);
         self
     }
     /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
@@ -352,6 +388,12 @@ impl SimulateCustomPolicy {
     #[inline]
     pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
         value.add_to(&mut self.0.input_mut().context_entries);
+        self
+    }
+    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
+    #[inline]
+    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().context_entries, item);
         self
     }
     /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.
@@ -474,6 +516,12 @@ impl SimulatePrincipalPolicy {
         value.add_to(&mut self.0.input_mut().policy_input_list);
         self
     }
+    /// Adds one element to `PolicyInputList`; see [`policy_input_list`](Self::policy_input_list).
+    #[inline]
+    pub fn push_policy_input_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_input_list, item);
+        self
+    }
     /// The IAM permissions boundary policy to simulate. The permissions boundary sets the maximum permissions that the entity can have. You can input only one permissions boundary when you pass a policy to this operation. An IAM entity can only have one permissions boundary in effect at a time. For example, if a permissions boundary is attached to an entity and you pass in a different permissions boundary policy using this parameter, then the new permissions boundary policy is used for the simulation. For more information about permissions boundaries, see [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM User Guide*. The policy input is specified as a string containing the complete, valid JSON text of a permissions boundary policy.
     #[inline]
     pub fn permissions_boundary_policy_input_list(
@@ -481,6 +529,15 @@ impl SimulatePrincipalPolicy {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().permissions_boundary_policy_input_list);
+        self
+    }
+    /// Adds one element to `PermissionsBoundaryPolicyInputList`; see [`permissions_boundary_policy_input_list`](Self::permissions_boundary_policy_input_list).
+    #[inline]
+    pub fn push_permissions_boundary_policy_input_list(
+        mut self,
+        item: impl Into<String>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().permissions_boundary_policy_input_list, item);
         self
     }
     /// A list of policies to exclude from the simulation. Use this parameter to test what the simulation result would be if a policy were removed, without changing which policies are actually attached to the principal identified by `PolicySourceArn`.
@@ -492,16 +549,37 @@ impl SimulatePrincipalPolicy {
         value.add_to(&mut self.0.input_mut().policy_exclusion_list);
         self
     }
+    /// Adds one element to `PolicyExclusionList`; see [`policy_exclusion_list`](Self::policy_exclusion_list).
+    #[inline]
+    pub fn push_policy_exclusion_list(
+        mut self,
+        item: impl Into<t::PolicyIdentifier>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().policy_exclusion_list, item);
+        self
+    }
     /// A list of names of API operations to evaluate in the simulation. Each operation is evaluated for each resource. Each operation must include the service identifier, such as `iam:CreateUser`.
     #[inline]
     pub fn action_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().action_names);
         self
     }
+    /// Adds one element to `ActionNames`; see [`action_names`](Self::action_names).
+    #[inline]
+    pub fn push_action_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().action_names, item);
+        self
+    }
     /// A list of ARNs of Amazon Web Services resources to include in the simulation. If this parameter is not provided, then the value defaults to `*` (all resources). Each API in the `ActionNames` parameter is evaluated for each resource in this list. The simulation determines the access result (allowed or denied) of each combination and reports it in the response. You can simulate resources that don't exist in your account.
     #[inline]
     pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_arns);
+        self
+    }
+    /// Adds one element to `ResourceArns`; see [`resource_arns`](Self::resource_arns).
+    #[inline]
+    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_arns, item);
         self
     }
     /// A resource-based policy to include in the simulation provided as a string. Each resource in the simulation is treated as if it had this policy attached. You can include only one resource-based policy in a simulation.
@@ -526,6 +604,12 @@ impl SimulatePrincipalPolicy {
     #[inline]
     pub fn context_entries(mut self, value: impl rt::Items<t::ContextEntry>) -> Self {
         value.add_to(&mut self.0.input_mut().context_entries);
+        self
+    }
+    /// Adds one element to `ContextEntries`; see [`context_entries`](Self::context_entries).
+    #[inline]
+    pub fn push_context_entries(mut self, item: impl Into<t::ContextEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().context_entries, item);
         self
     }
     /// Specifies the type of simulation to run. Different API operations that support resource-based policies require different combinations of resources. By specifying the type of simulation to run, you enable the policy simulator to enforce the presence of the required resources to ensure reliable simulation results. If your simulation does not match one of the following scenarios, then you can omit this parameter. The following list shows each of the supported scenario values and the resources that you must define to run the simulation.

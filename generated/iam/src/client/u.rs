@@ -161,6 +161,12 @@ impl UntagInstanceProfile {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -229,6 +235,12 @@ impl UntagMfaDevice {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -291,6 +303,12 @@ impl UntagOpenIdConnectProvider {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -360,6 +378,12 @@ impl UntagPolicy {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -417,6 +441,12 @@ impl UntagRole {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -477,6 +507,12 @@ impl UntagSamlProvider {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -545,6 +581,12 @@ impl UntagServerCertificate {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -610,6 +652,12 @@ impl UntagUser {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1159,6 +1207,12 @@ impl UpdateOpenIdConnectProviderThumbprint {
     #[inline]
     pub fn thumbprint_list(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().thumbprint_list);
+        self
+    }
+    /// Adds one element to `ThumbprintList`; see [`thumbprint_list`](Self::thumbprint_list).
+    #[inline]
+    pub fn push_thumbprint_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().thumbprint_list, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -2053,6 +2107,12 @@ impl UploadServerCertificate {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -70,6 +70,15 @@ impl AcknowledgeDeadLetterQueueRecords {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::AcknowledgeDeadLetterQueueRecordsRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -158,6 +167,15 @@ impl AcknowledgeQueueRecords {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::AcknowledgeQueueRecordsRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -236,6 +254,16 @@ impl AddTagsToStream {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// The ARN of the stream.

@@ -75,6 +75,15 @@ impl CreateChannel {
         value.add_to(&mut self.0.input_mut().stream_configuration_list);
         self
     }
+    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
+    #[inline]
+    pub fn push_stream_configuration_list(
+        mut self,
+        item: impl Into<t::ChannelStreamConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
+        self
+    }
     /// The configuration for delivery to a general purpose Amazon S3 bucket. Specify this parameter when `S3TablesDestinationConfiguration` is not specified.
     #[inline]
     pub fn s3_destination_configuration(
@@ -106,6 +115,16 @@ impl CreateChannel {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// The Amazon CloudWatch Logs configuration for the channel.
@@ -200,6 +219,15 @@ impl CreateQueue {
         value.add_to(&mut self.0.input_mut().stream_configuration_list);
         self
     }
+    /// Adds one element to `StreamConfigurationList`; see [`stream_configuration_list`](Self::stream_configuration_list).
+    #[inline]
+    pub fn push_stream_configuration_list(
+        mut self,
+        item: impl Into<t::QueueStreamConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().stream_configuration_list, item);
+        self
+    }
     /// The configuration attributes for the queue, including its visibility timeout and its dead-letter handling configuration.
     #[inline]
     pub fn queue_attributes(mut self, value: t::QueueAttributes) -> Self {
@@ -210,6 +238,16 @@ impl CreateQueue {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -308,6 +346,16 @@ impl CreateStream {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// The target warm throughput in MB/s that the stream should be scaled to handle. This represents the throughput capacity that will be immediately available for write operations.

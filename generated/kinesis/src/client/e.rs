@@ -47,6 +47,12 @@ impl EnableEnhancedMonitoring {
         value.add_to(&mut self.0.input_mut().shard_level_metrics);
         self
     }
+    /// Adds one element to `ShardLevelMetrics`; see [`shard_level_metrics`](Self::shard_level_metrics).
+    #[inline]
+    pub fn push_shard_level_metrics(mut self, item: impl Into<t::MetricsName>) -> Self {
+        rt::push(&mut self.0.input_mut().shard_level_metrics, item);
+        self
+    }
     /// The ARN of the stream.
     #[inline]
     pub fn stream_arn(mut self, value: impl Into<String>) -> Self {

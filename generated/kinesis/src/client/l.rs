@@ -82,6 +82,12 @@ impl ListChannels {
         value.add_to(&mut self.0.input_mut().stream_filter);
         self
     }
+    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
+    #[inline]
+    pub fn push_stream_filter(mut self, item: impl Into<t::StreamFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().stream_filter, item);
+        self
+    }
     /// The maximum number of channels to return in a single call. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -177,6 +183,12 @@ impl ListQueues {
     #[inline]
     pub fn stream_filter(mut self, value: impl rt::Items<t::QueueStreamFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().stream_filter);
+        self
+    }
+    /// Adds one element to `StreamFilter`; see [`stream_filter`](Self::stream_filter).
+    #[inline]
+    pub fn push_stream_filter(mut self, item: impl Into<t::QueueStreamFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().stream_filter, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -187,6 +187,12 @@ impl PutRecords {
         value.add_to(&mut self.0.input_mut().records);
         self
     }
+    /// Adds one element to `Records`; see [`records`](Self::records).
+    #[inline]
+    pub fn push_records(mut self, item: impl Into<t::PutRecordsRequestEntry>) -> Self {
+        rt::push(&mut self.0.input_mut().records, item);
+        self
+    }
     /// The stream name associated with the request.
     #[inline]
     pub fn stream_name(mut self, value: impl Into<String>) -> Self {

@@ -291,6 +291,16 @@ impl RegisterStreamConsumer {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -373,6 +383,12 @@ impl RemoveTagsFromStream {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// The ARN of the stream.
@@ -461,6 +477,15 @@ impl RestoreDeadLetterQueueRecords {
         value: impl rt::Items<t::RestoreDeadLetterQueueRecordsRequestEntry>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().entries);
+        self
+    }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::RestoreDeadLetterQueueRecordsRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

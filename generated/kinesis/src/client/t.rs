@@ -33,6 +33,16 @@ impl TagResource {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// The Amazon Resource Name (ARN) of the Kinesis resource to which to add tags.
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {

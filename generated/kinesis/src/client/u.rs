@@ -116,6 +116,12 @@ impl UntagResource {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// The Amazon Resource Name (ARN) of the Kinesis resource from which to remove tags.
     #[inline]
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
@@ -369,6 +375,15 @@ impl UpdateDeadLetterQueueRecordsVisibility {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::UpdateDeadLetterQueueRecordsVisibilityRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -595,6 +610,15 @@ impl UpdateQueueRecordsVisibility {
         value: impl rt::Items<t::UpdateQueueRecordsVisibilityRequestEntry>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().entries);
+        self
+    }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::UpdateQueueRecordsVisibilityRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -103,6 +103,12 @@ impl CheckpointDurableExecution {
         value.add_to(&mut self.0.input_mut().updates);
         self
     }
+    /// Adds one element to `Updates`; see [`updates`](Self::updates).
+    #[inline]
+    pub fn push_updates(mut self, item: impl Into<t::OperationUpdate>) -> Self {
+        rt::push(&mut self.0.input_mut().updates, item);
+        self
+    }
     /// An optional idempotency token to ensure that duplicate checkpoint requests are handled correctly. If provided, Lambda uses this token to detect and handle duplicate requests within a 15-minute window.
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
@@ -312,6 +318,16 @@ impl CreateCapacityProvider {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// The tag propagation configuration for the capacity provider. Specifies tags to apply to managed resources at launch.
     #[inline]
     pub fn propagate_tags(mut self, value: t::PropagateTags) -> Self {
@@ -416,6 +432,16 @@ impl CreateCodeSigningConfig {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -627,6 +653,16 @@ impl CreateEventSourceMapping {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
     #[inline]
     pub fn tumbling_window_in_seconds(mut self, value: i32) -> Self {
@@ -639,10 +675,22 @@ impl CreateEventSourceMapping {
         value.add_to(&mut self.0.input_mut().topics);
         self
     }
+    /// Adds one element to `Topics`; see [`topics`](Self::topics).
+    #[inline]
+    pub fn push_topics(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().topics, item);
+        self
+    }
     /// (MQ) The name of the Amazon MQ broker destination queue to consume.
     #[inline]
     pub fn queues(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().queues);
+        self
+    }
+    /// Adds one element to `Queues`; see [`queues`](Self::queues).
+    #[inline]
+    pub fn push_queues(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().queues, item);
         self
     }
     /// An array of authentication protocols or VPC components required to secure your event source.
@@ -652,6 +700,15 @@ impl CreateEventSourceMapping {
         value: impl rt::Items<t::SourceAccessConfiguration>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().source_access_configurations);
+        self
+    }
+    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
+    #[inline]
+    pub fn push_source_access_configurations(
+        mut self,
+        item: impl Into<t::SourceAccessConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().source_access_configurations, item);
         self
     }
     /// The self-managed Apache Kafka cluster to receive records from.
@@ -670,6 +727,15 @@ impl CreateEventSourceMapping {
         value: impl rt::Items<t::FunctionResponseType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().function_response_types);
+        self
+    }
+    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
+    #[inline]
+    pub fn push_function_response_types(
+        mut self,
+        item: impl Into<t::FunctionResponseType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().function_response_types, item);
         self
     }
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -895,10 +961,26 @@ impl CreateFunction {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
     #[inline]
     pub fn layers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().layers);
+        self
+    }
+    /// Adds one element to `Layers`; see [`layers`](Self::layers).
+    #[inline]
+    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().layers, item);
         self
     }
     /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
@@ -908,6 +990,15 @@ impl CreateFunction {
         value: impl rt::Items<t::FileSystemConfig>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().file_system_configs);
+        self
+    }
+    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
+    #[inline]
+    pub fn push_file_system_configs(
+        mut self,
+        item: impl Into<t::FileSystemConfig>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().file_system_configs, item);
         self
     }
     /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
@@ -926,6 +1017,12 @@ impl CreateFunction {
     #[inline]
     pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
         value.add_to(&mut self.0.input_mut().architectures);
+        self
+    }
+    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
+    #[inline]
+    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
+        rt::push(&mut self.0.input_mut().architectures, item);
         self
     }
     /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is 32,768 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).

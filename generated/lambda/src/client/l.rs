@@ -462,6 +462,12 @@ impl ListDurableExecutionsByFunction {
         value.add_to(&mut self.0.input_mut().statuses);
         self
     }
+    /// Adds one element to `Statuses`; see [`statuses`](Self::statuses).
+    #[inline]
+    pub fn push_statuses(mut self, item: impl Into<t::ExecutionStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().statuses, item);
+        self
+    }
     /// Filter executions that started after this timestamp (ISO 8601 format).
     #[inline]
     pub fn started_after(mut self, value: rt::DateTime) -> Self {

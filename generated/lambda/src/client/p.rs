@@ -236,10 +236,25 @@ impl PublishLayerVersion {
         value.add_to(&mut self.0.input_mut().compatible_architectures);
         self
     }
+    /// Adds one element to `CompatibleArchitectures`; see [`compatible_architectures`](Self::compatible_architectures).
+    #[inline]
+    pub fn push_compatible_architectures(
+        mut self,
+        item: impl Into<t::Architecture>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().compatible_architectures, item);
+        self
+    }
     /// A list of compatible [function runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for filtering with ListLayers and ListLayerVersions.
     #[inline]
     pub fn compatible_runtimes(mut self, value: impl rt::Items<t::Runtime>) -> Self {
         value.add_to(&mut self.0.input_mut().compatible_runtimes);
+        self
+    }
+    /// Adds one element to `CompatibleRuntimes`; see [`compatible_runtimes`](Self::compatible_runtimes).
+    #[inline]
+    pub fn push_compatible_runtimes(mut self, item: impl Into<t::Runtime>) -> Self {
+        rt::push(&mut self.0.input_mut().compatible_runtimes, item);
         self
     }
     /// The layer's software license. It can be any of the following:

@@ -108,6 +108,12 @@ impl UntagResource {
         value.add_to(&mut self.0.input_mut().tag_keys);
         self
     }
+    /// Adds one element to `TagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -577,6 +583,15 @@ impl UpdateEventSourceMapping {
         value.add_to(&mut self.0.input_mut().source_access_configurations);
         self
     }
+    /// Adds one element to `SourceAccessConfigurations`; see [`source_access_configurations`](Self::source_access_configurations).
+    #[inline]
+    pub fn push_source_access_configurations(
+        mut self,
+        item: impl Into<t::SourceAccessConfiguration>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().source_access_configurations, item);
+        self
+    }
     /// (Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A list of current response type enums applied to the event source mapping.
     #[inline]
     pub fn function_response_types(
@@ -584,6 +599,15 @@ impl UpdateEventSourceMapping {
         value: impl rt::Items<t::FunctionResponseType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().function_response_types);
+        self
+    }
+    /// Adds one element to `FunctionResponseTypes`; see [`function_response_types`](Self::function_response_types).
+    #[inline]
+    pub fn push_function_response_types(
+        mut self,
+        item: impl Into<t::FunctionResponseType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().function_response_types, item);
         self
     }
     /// Sets `AmazonManagedKafkaEventSourceConfig`.
@@ -747,6 +771,12 @@ impl UpdateFunctionCode {
     #[inline]
     pub fn architectures(mut self, value: impl rt::Items<t::Architecture>) -> Self {
         value.add_to(&mut self.0.input_mut().architectures);
+        self
+    }
+    /// Adds one element to `Architectures`; see [`architectures`](Self::architectures).
+    #[inline]
+    pub fn push_architectures(mut self, item: impl Into<t::Architecture>) -> Self {
+        rt::push(&mut self.0.input_mut().architectures, item);
         self
     }
     /// Set to true to publish a new version of the function after updating the code. This has the same effect as calling PublishVersion separately.
@@ -933,6 +963,12 @@ impl UpdateFunctionConfiguration {
         value.add_to(&mut self.0.input_mut().layers);
         self
     }
+    /// Adds one element to `Layers`; see [`layers`](Self::layers).
+    #[inline]
+    pub fn push_layers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().layers, item);
+        self
+    }
     /// Connection settings for an Amazon EFS file system or an Amazon S3 Files file system.
     #[inline]
     pub fn file_system_configs(
@@ -940,6 +976,15 @@ impl UpdateFunctionConfiguration {
         value: impl rt::Items<t::FileSystemConfig>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().file_system_configs);
+        self
+    }
+    /// Adds one element to `FileSystemConfigs`; see [`file_system_configs`](Self::file_system_configs).
+    #[inline]
+    pub fn push_file_system_configs(
+        mut self,
+        item: impl Into<t::FileSystemConfig>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().file_system_configs, item);
         self
     }
     /// [Container image configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Docker file.

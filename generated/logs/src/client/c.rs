@@ -250,6 +250,12 @@ impl CreateDelivery {
         value.add_to(&mut self.0.input_mut().record_fields);
         self
     }
+    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
+    #[inline]
+    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().record_fields, item);
+        self
+    }
     /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
     #[inline]
     pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
@@ -269,6 +275,16 @@ impl CreateDelivery {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -562,6 +578,12 @@ impl CreateLogAnomalyDetector {
         value.add_to(&mut self.0.input_mut().log_group_arn_list);
         self
     }
+    /// Adds one element to `logGroupArnList`; see [`log_group_arn_list`](Self::log_group_arn_list).
+    #[inline]
+    pub fn push_log_group_arn_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_arn_list, item);
+        self
+    }
     /// A name for this anomaly detector.
     #[inline]
     pub fn detector_name(mut self, value: impl Into<String>) -> Self {
@@ -599,6 +621,16 @@ impl CreateLogAnomalyDetector {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -694,6 +726,16 @@ impl CreateLogGroup {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Use this parameter to specify the log group class for this log group. There are four classes:
@@ -866,6 +908,16 @@ impl CreateLookupTable {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -957,6 +1009,12 @@ impl CreateScheduledQuery {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
     /// A cron expression that defines when the scheduled query runs. The expression uses standard cron syntax and supports minute-level precision. Maximum length is 256 characters.
     #[inline]
     pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
@@ -1018,6 +1076,16 @@ impl CreateScheduledQuery {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

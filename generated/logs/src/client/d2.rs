@@ -516,6 +516,12 @@ impl DescribeAccountPolicies {
         value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -601,10 +607,22 @@ impl DescribeConfigurationTemplates {
         value.add_to(&mut self.0.input_mut().log_types);
         self
     }
+    /// Adds one element to `logTypes`; see [`log_types`](Self::log_types).
+    #[inline]
+    pub fn push_log_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_types, item);
+        self
+    }
     /// Use this parameter to filter the response to include only the configuration templates that apply to the resource types that you specify here.
     #[inline]
     pub fn resource_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_types);
+        self
+    }
+    /// Adds one element to `resourceTypes`; see [`resource_types`](Self::resource_types).
+    #[inline]
+    pub fn push_resource_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_types, item);
         self
     }
     /// Use this parameter to filter the response to include only the configuration templates that apply to the delivery destination types that you specify here.
@@ -614,6 +632,15 @@ impl DescribeConfigurationTemplates {
         value: impl rt::Items<t::DeliveryDestinationType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().delivery_destination_types);
+        self
+    }
+    /// Adds one element to `deliveryDestinationTypes`; see [`delivery_destination_types`](Self::delivery_destination_types).
+    #[inline]
+    pub fn push_delivery_destination_types(
+        mut self,
+        item: impl Into<t::DeliveryDestinationType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().delivery_destination_types, item);
         self
     }
     /// Sets `nextToken`.
@@ -729,6 +756,12 @@ impl DescribeDeliveries {
         value.add_to(&mut self.0.input_mut().delivery_source_names);
         self
     }
+    /// Adds one element to `deliverySourceNames`; see [`delivery_source_names`](Self::delivery_source_names).
+    #[inline]
+    pub fn push_delivery_source_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().delivery_source_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -822,6 +855,12 @@ impl DescribeDeliveryDestinations {
     #[inline]
     pub fn names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().names);
+        self
+    }
+    /// Adds one element to `names`; see [`names`](Self::names).
+    #[inline]
+    pub fn push_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().names, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -920,6 +959,12 @@ impl DescribeDeliverySources {
     #[inline]
     pub fn resource_arns(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().resource_arns);
+        self
+    }
+    /// Adds one element to `resourceArns`; see [`resource_arns`](Self::resource_arns).
+    #[inline]
+    pub fn push_resource_arns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_arns, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1205,10 +1250,22 @@ impl DescribeFieldIndexes {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
     /// The index categories to return. The following values are supported:
     #[inline]
     pub fn index_categories(mut self, value: impl rt::Items<t::IndexCategory>) -> Self {
         value.add_to(&mut self.0.input_mut().index_categories);
+        self
+    }
+    /// Adds one element to `indexCategories`; see [`index_categories`](Self::index_categories).
+    #[inline]
+    pub fn push_index_categories(mut self, item: impl Into<t::IndexCategory>) -> Self {
+        rt::push(&mut self.0.input_mut().index_categories, item);
         self
     }
     /// Sets `nextToken`.
@@ -1294,6 +1351,12 @@ impl DescribeImportTaskBatches {
         value: impl rt::Items<t::ImportStatus>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().batch_import_status);
+        self
+    }
+    /// Adds one element to `batchImportStatus`; see [`batch_import_status`](Self::batch_import_status).
+    #[inline]
+    pub fn push_batch_import_status(mut self, item: impl Into<t::ImportStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().batch_import_status, item);
         self
     }
     /// The maximum number of import batches to return in the response. Default: 10
@@ -1478,6 +1541,12 @@ impl DescribeIndexPolicies {
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
     /// Sets `nextToken`.

@@ -118,6 +118,12 @@ impl DescribeLogGroups {
         value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
     /// The prefix to match.
     #[inline]
     pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
@@ -158,6 +164,12 @@ impl DescribeLogGroups {
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -68,6 +68,12 @@ impl FilterLogEvents {
         value.add_to(&mut self.0.input_mut().log_stream_names);
         self
     }
+    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
+    #[inline]
+    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_stream_names, item);
+        self
+    }
     /// Filters the results to include only events from log streams that have names starting with this prefix.
     #[inline]
     pub fn log_stream_name_prefix(mut self, value: impl Into<String>) -> Self {

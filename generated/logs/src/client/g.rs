@@ -1317,6 +1317,15 @@ impl GetScheduledQueryHistory {
         value.add_to(&mut self.0.input_mut().execution_statuses);
         self
     }
+    /// Adds one element to `executionStatuses`; see [`execution_statuses`](Self::execution_statuses).
+    #[inline]
+    pub fn push_execution_statuses(
+        mut self,
+        item: impl Into<t::ExecutionStatus>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().execution_statuses, item);
+        self
+    }
     /// The maximum number of history records to return. Valid range is 1 to 1000.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {

@@ -123,6 +123,12 @@ impl ListAggregateLogGroupSummaries {
         value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
     /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
     #[inline]
     pub fn include_linked_accounts(mut self, value: bool) -> Self {
@@ -145,6 +151,12 @@ impl ListAggregateLogGroupSummaries {
     #[inline]
     pub fn data_sources(mut self, value: impl rt::Items<t::DataSourceFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().data_sources);
+        self
+    }
+    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
+    #[inline]
+    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().data_sources, item);
         self
     }
     /// Specifies how to group the log groups in the summary.
@@ -548,6 +560,12 @@ impl ListLogGroups {
         value.add_to(&mut self.0.input_mut().account_identifiers);
         self
     }
+    /// Adds one element to `accountIdentifiers`; see [`account_identifiers`](Self::account_identifiers).
+    #[inline]
+    pub fn push_account_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().account_identifiers, item);
+        self
+    }
     /// Sets `nextToken`.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -566,16 +584,34 @@ impl ListLogGroups {
         value.add_to(&mut self.0.input_mut().data_sources);
         self
     }
+    /// Adds one element to `dataSources`; see [`data_sources`](Self::data_sources).
+    #[inline]
+    pub fn push_data_sources(mut self, item: impl Into<t::DataSourceFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().data_sources, item);
+        self
+    }
     /// An array of field index names to filter log groups that have specific field indexes. Only log groups containing all specified field indexes are returned. You can specify 1 to 20 field index names, each with 1 to 512 characters.
     #[inline]
     pub fn field_index_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().field_index_names);
         self
     }
+    /// Adds one element to `fieldIndexNames`; see [`field_index_names`](Self::field_index_names).
+    #[inline]
+    pub fn push_field_index_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().field_index_names, item);
+        self
+    }
     /// An array of tag filters to return only log groups that have specific tags. Multiple filters are combined with AND logic.
     #[inline]
     pub fn log_group_tags(mut self, value: impl rt::Items<t::TagFilter>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_tags);
+        self
+    }
+    /// Adds one element to `logGroupTags`; see [`log_group_tags`](Self::log_group_tags).
+    #[inline]
+    pub fn push_log_group_tags(mut self, item: impl Into<t::TagFilter>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -633,6 +633,16 @@ impl PutDeliveryDestination {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -824,6 +834,16 @@ impl PutDeliverySource {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// A map of key-value pairs to configure the delivery source. Both keys and values must be between 1 and 255 characters in length. For example, `{"samplingRate": "50"}`.
     #[inline]
     pub fn delivery_source_configuration(
@@ -831,6 +851,16 @@ impl PutDeliverySource {
         value: impl rt::Entries<String, String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().delivery_source_configuration);
+        self
+    }
+    /// Adds one entry to `deliverySourceConfiguration`; see [`delivery_source_configuration`](Self::delivery_source_configuration).
+    #[inline]
+    pub fn insert_delivery_source_configuration(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().delivery_source_configuration, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -921,6 +951,16 @@ impl PutDestination {
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1277,6 +1317,12 @@ impl PutLogEvents {
         value.add_to(&mut self.0.input_mut().log_events);
         self
     }
+    /// Adds one element to `logEvents`; see [`log_events`](Self::log_events).
+    #[inline]
+    pub fn push_log_events(mut self, item: impl Into<t::InputLogEvent>) -> Self {
+        rt::push(&mut self.0.input_mut().log_events, item);
+        self
+    }
     /// The sequence token obtained from the response of the previous `PutLogEvents` call.
     #[inline]
     pub fn sequence_token(mut self, value: impl Into<String>) -> Self {
@@ -1458,6 +1504,15 @@ impl PutMetricFilter {
         value.add_to(&mut self.0.input_mut().metric_transformations);
         self
     }
+    /// Adds one element to `metricTransformations`; see [`metric_transformations`](Self::metric_transformations).
+    #[inline]
+    pub fn push_metric_transformations(
+        mut self,
+        item: impl Into<t::MetricTransformation>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().metric_transformations, item);
+        self
+    }
     /// This parameter is valid only for log groups that have an active log transformer. For more information about log transformers, see [PutTransformer](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html).
     #[inline]
     pub fn apply_on_transformed_logs(mut self, value: bool) -> Self {
@@ -1477,6 +1532,12 @@ impl PutMetricFilter {
         value: impl rt::Items<String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().emit_system_field_dimensions);
+        self
+    }
+    /// Adds one element to `emitSystemFieldDimensions`; see [`emit_system_field_dimensions`](Self::emit_system_field_dimensions).
+    #[inline]
+    pub fn push_emit_system_field_dimensions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().emit_system_field_dimensions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1559,6 +1620,12 @@ impl PutQueryDefinition {
         value.add_to(&mut self.0.input_mut().log_group_names);
         self
     }
+    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
+    #[inline]
+    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_names, item);
+        self
+    }
     /// The query string to use for this definition. For more information, see [CloudWatch Logs Insights Query Syntax](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html).
     #[inline]
     pub fn query_string(mut self, value: impl Into<String>) -> Self {
@@ -1575,6 +1642,12 @@ impl PutQueryDefinition {
     #[inline]
     pub fn parameters(mut self, value: impl rt::Items<t::QueryParameter>) -> Self {
         value.add_to(&mut self.0.input_mut().parameters);
+        self
+    }
+    /// Adds one element to `parameters`; see [`parameters`](Self::parameters).
+    #[inline]
+    pub fn push_parameters(mut self, item: impl Into<t::QueryParameter>) -> Self {
+        rt::push(&mut self.0.input_mut().parameters, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1971,6 +2044,12 @@ impl PutSubscriptionFilter {
         value.add_to(&mut self.0.input_mut().emit_system_fields);
         self
     }
+    /// Adds one element to `emitSystemFields`; see [`emit_system_fields`](Self::emit_system_fields).
+    #[inline]
+    pub fn push_emit_system_fields(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().emit_system_fields, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -2121,6 +2200,12 @@ impl PutTransformer {
     #[inline]
     pub fn transformer_config(mut self, value: impl rt::Items<t::Processor>) -> Self {
         value.add_to(&mut self.0.input_mut().transformer_config);
+        self
+    }
+    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
+    #[inline]
+    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
+        rt::push(&mut self.0.input_mut().transformer_config, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -65,16 +65,34 @@ impl StartLiveTail {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
         self
     }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
+        self
+    }
     /// If you specify this parameter, then only log events in the log streams that you specify here are included in the Live Tail session.
     #[inline]
     pub fn log_stream_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_stream_names);
         self
     }
+    /// Adds one element to `logStreamNames`; see [`log_stream_names`](Self::log_stream_names).
+    #[inline]
+    pub fn push_log_stream_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_stream_names, item);
+        self
+    }
     /// If you specify this parameter, then only log events in the log streams that have names that start with the prefixes that you specify here are included in the Live Tail session.
     #[inline]
     pub fn log_stream_name_prefixes(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_stream_name_prefixes);
+        self
+    }
+    /// Adds one element to `logStreamNamePrefixes`; see [`log_stream_name_prefixes`](Self::log_stream_name_prefixes).
+    #[inline]
+    pub fn push_log_stream_name_prefixes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_stream_name_prefixes, item);
         self
     }
     /// An optional pattern to use to filter the results to include only log events that match the pattern. For example, a filter pattern of `error 404` causes only log events that include both `error` and `404` to be included in the Live Tail stream.
@@ -176,10 +194,22 @@ impl StartQuery {
         value.add_to(&mut self.0.input_mut().log_group_names);
         self
     }
+    /// Adds one element to `logGroupNames`; see [`log_group_names`](Self::log_group_names).
+    #[inline]
+    pub fn push_log_group_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_names, item);
+        self
+    }
     /// The list of log groups to query. You can include up to 50 log groups.
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
     /// The beginning of the time range to query. The range is inclusive, so the specified start time is included in the query. Specified as epoch time, the number of seconds since `January 1, 1970, 00:00:00 UTC`.

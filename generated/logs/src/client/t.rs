@@ -69,6 +69,16 @@ impl TagLogGroup {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -136,6 +146,16 @@ impl TagResource {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -198,6 +218,12 @@ impl TestMetricFilter {
     #[inline]
     pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_event_messages);
+        self
+    }
+    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
+    #[inline]
+    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_event_messages, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -266,10 +292,22 @@ impl TestTransformer {
         value.add_to(&mut self.0.input_mut().transformer_config);
         self
     }
+    /// Adds one element to `transformerConfig`; see [`transformer_config`](Self::transformer_config).
+    #[inline]
+    pub fn push_transformer_config(mut self, item: impl Into<t::Processor>) -> Self {
+        rt::push(&mut self.0.input_mut().transformer_config, item);
+        self
+    }
     /// An array of the raw log events that you want to use to test this transformer.
     #[inline]
     pub fn log_event_messages(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_event_messages);
+        self
+    }
+    /// Adds one element to `logEventMessages`; see [`log_event_messages`](Self::log_event_messages).
+    #[inline]
+    pub fn push_log_event_messages(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_event_messages, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

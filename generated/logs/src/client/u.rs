@@ -92,6 +92,12 @@ impl UntagLogGroup {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -150,6 +156,12 @@ impl UntagResource {
     #[inline]
     pub fn tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().tag_keys);
+        self
+    }
+    /// Adds one element to `tagKeys`; see [`tag_keys`](Self::tag_keys).
+    #[inline]
+    pub fn push_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -303,6 +315,12 @@ impl UpdateDeliveryConfiguration {
     #[inline]
     pub fn record_fields(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().record_fields);
+        self
+    }
+    /// Adds one element to `recordFields`; see [`record_fields`](Self::record_fields).
+    #[inline]
+    pub fn push_record_fields(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().record_fields, item);
         self
     }
     /// The field delimiter to use between record fields when the final output format of a delivery is in `Plain`, `W3C`, or `Raw` format.
@@ -600,6 +618,12 @@ impl UpdateScheduledQuery {
     #[inline]
     pub fn log_group_identifiers(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().log_group_identifiers);
+        self
+    }
+    /// Adds one element to `logGroupIdentifiers`; see [`log_group_identifiers`](Self::log_group_identifiers).
+    #[inline]
+    pub fn push_log_group_identifiers(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().log_group_identifiers, item);
         self
     }
     /// The updated cron expression that defines when the scheduled query runs.

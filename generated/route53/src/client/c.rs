@@ -171,6 +171,12 @@ impl ChangeCidrCollection {
         value.add_to(&mut self.0.input_mut().changes);
         self
     }
+    /// Adds one element to `Changes`; see [`changes`](Self::changes).
+    #[inline]
+    pub fn push_changes(mut self, item: impl Into<t::CidrCollectionChange>) -> Self {
+        rt::push(&mut self.0.input_mut().changes, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -378,10 +384,22 @@ impl ChangeTagsForResource {
         value.add_to(&mut self.0.input_mut().add_tags);
         self
     }
+    /// Adds one element to `AddTags`; see [`add_tags`](Self::add_tags).
+    #[inline]
+    pub fn push_add_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().add_tags, item);
+        self
+    }
     /// A complex type that contains a list of the tags that you want to delete from the specified health check or hosted zone. You can specify up to 10 keys.
     #[inline]
     pub fn remove_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().remove_tag_keys);
+        self
+    }
+    /// Adds one element to `RemoveTagKeys`; see [`remove_tag_keys`](Self::remove_tag_keys).
+    #[inline]
+    pub fn push_remove_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_tag_keys, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -952,6 +970,15 @@ impl CreateResourceRecordSetProtections {
         value: impl rt::Items<t::ResourceRecordSetProtectionConfig>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().protections);
+        self
+    }
+    /// Adds one element to `Protections`; see [`protections`](Self::protections).
+    #[inline]
+    pub fn push_protections(
+        mut self,
+        item: impl Into<t::ResourceRecordSetProtectionConfig>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().protections, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -611,6 +611,15 @@ impl DeleteResourceRecordSetProtections {
         value.add_to(&mut self.0.input_mut().protections);
         self
     }
+    /// Adds one element to `Protections`; see [`protections`](Self::protections).
+    #[inline]
+    pub fn push_protections(
+        mut self,
+        item: impl Into<t::ResourceRecordSetProtectionKey>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().protections, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -1432,6 +1432,12 @@ impl ListTagsForResources {
         value.add_to(&mut self.0.input_mut().resource_ids);
         self
     }
+    /// Adds one element to `ResourceIds`; see [`resource_ids`](Self::resource_ids).
+    #[inline]
+    pub fn push_resource_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().resource_ids, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -140,6 +140,12 @@ impl UpdateHealthCheck {
         value.add_to(&mut self.0.input_mut().child_health_checks);
         self
     }
+    /// Adds one element to `ChildHealthChecks`; see [`child_health_checks`](Self::child_health_checks).
+    #[inline]
+    pub fn push_child_health_checks(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().child_health_checks, item);
+        self
+    }
     /// Specify whether you want Amazon Route 53 to send the value of `FullyQualifiedDomainName` to the endpoint in the `client_hello` message during `TLS` negotiation. This allows the endpoint to respond to `HTTPS` health check requests with the applicable SSL/TLS certificate.
     #[inline]
     pub fn enable_sni(mut self, value: bool) -> Self {
@@ -150,6 +156,12 @@ impl UpdateHealthCheck {
     #[inline]
     pub fn regions(mut self, value: impl rt::Items<t::HealthCheckRegion>) -> Self {
         value.add_to(&mut self.0.input_mut().regions);
+        self
+    }
+    /// Adds one element to `Regions`; see [`regions`](Self::regions).
+    #[inline]
+    pub fn push_regions(mut self, item: impl Into<t::HealthCheckRegion>) -> Self {
+        rt::push(&mut self.0.input_mut().regions, item);
         self
     }
     /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
@@ -174,6 +186,15 @@ impl UpdateHealthCheck {
         value: impl rt::Items<t::ResettableElementName>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().reset_elements);
+        self
+    }
+    /// Adds one element to `ResetElements`; see [`reset_elements`](Self::reset_elements).
+    #[inline]
+    pub fn push_reset_elements(
+        mut self,
+        item: impl Into<t::ResettableElementName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().reset_elements, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

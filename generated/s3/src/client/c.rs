@@ -487,6 +487,16 @@ impl CopyObject {
         value.add_to(&mut self.0.input_mut().metadata);
         self
     }
+    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
+    #[inline]
+    pub fn insert_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().metadata, key, value);
+        self
+    }
     /// Specifies whether the metadata is copied from the source object or replaced with metadata that's provided in the request. When copying an object, you can preserve all metadata (the default) or specify new metadata. If this header isn’t specified, `COPY` is the default behavior.
     #[inline]
     pub fn metadata_directive(mut self, value: impl Into<t::MetadataDirective>) -> Self {
@@ -1195,6 +1205,16 @@ impl CreateMultipartUpload {
     #[inline]
     pub fn metadata(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().metadata);
+        self
+    }
+    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
+    #[inline]
+    pub fn insert_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().metadata, key, value);
         self
     }
     /// The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx.

@@ -1415,6 +1415,15 @@ impl GetObjectAttributes {
         value.add_to(&mut self.0.input_mut().object_attributes);
         self
     }
+    /// Adds one element to `ObjectAttributes`; see [`object_attributes`](Self::object_attributes).
+    #[inline]
+    pub fn push_object_attributes(
+        mut self,
+        item: impl Into<t::ObjectAttributes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().object_attributes, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

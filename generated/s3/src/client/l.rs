@@ -1060,6 +1060,15 @@ impl ListObjectVersions {
         value.add_to(&mut self.0.input_mut().optional_object_attributes);
         self
     }
+    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
+    #[inline]
+    pub fn push_optional_object_attributes(
+        mut self,
+        item: impl Into<t::OptionalObjectAttributes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -1194,6 +1203,15 @@ impl ListObjects {
         value: impl rt::Items<t::OptionalObjectAttributes>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().optional_object_attributes);
+        self
+    }
+    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
+    #[inline]
+    pub fn push_optional_object_attributes(
+        mut self,
+        item: impl Into<t::OptionalObjectAttributes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1353,6 +1371,15 @@ impl ListObjectsV2 {
         value: impl rt::Items<t::OptionalObjectAttributes>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().optional_object_attributes);
+        self
+    }
+    /// Adds one element to `OptionalObjectAttributes`; see [`optional_object_attributes`](Self::optional_object_attributes).
+    #[inline]
+    pub fn push_optional_object_attributes(
+        mut self,
+        item: impl Into<t::OptionalObjectAttributes>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().optional_object_attributes, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -849,6 +849,16 @@ impl PutObject {
         value.add_to(&mut self.0.input_mut().metadata);
         self
     }
+    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
+    #[inline]
+    pub fn insert_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().metadata, key, value);
+        self
+    }
     /// The server-side encryption algorithm that was used when you store this object in Amazon S3 or Amazon FSx.
     #[inline]
     pub fn server_side_encryption(

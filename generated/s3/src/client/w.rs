@@ -232,6 +232,16 @@ impl WriteGetObjectResponse {
         value.add_to(&mut self.0.input_mut().metadata);
         self
     }
+    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
+    #[inline]
+    pub fn insert_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().metadata, key, value);
+        self
+    }
     /// Indicates whether an object stored in Amazon S3 has Object Lock enabled. For more information about S3 Object Lock, see [Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
     #[inline]
     pub fn object_lock_mode(mut self, value: impl Into<t::ObjectLockMode>) -> Self {

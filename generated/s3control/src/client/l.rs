@@ -822,6 +822,12 @@ impl ListJobs {
         value.add_to(&mut self.0.input_mut().job_statuses);
         self
     }
+    /// Adds one element to `JobStatuses`; see [`job_statuses`](Self::job_statuses).
+    #[inline]
+    pub fn push_job_statuses(mut self, item: impl Into<t::JobStatus>) -> Self {
+        rt::push(&mut self.0.input_mut().job_statuses, item);
+        self
+    }
     /// A pagination token to request the next page of results. Use the token that Amazon S3 returned in the `NextToken` element of the `ListJobsResult` from the previous `List Jobs` request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {

@@ -70,6 +70,15 @@ impl SubmitMultiRegionAccessPointRoutes {
         value.add_to(&mut self.0.input_mut().route_updates);
         self
     }
+    /// Adds one element to `RouteUpdates`; see [`route_updates`](Self::route_updates).
+    #[inline]
+    pub fn push_route_updates(
+        mut self,
+        item: impl Into<t::MultiRegionAccessPointRoute>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().route_updates, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

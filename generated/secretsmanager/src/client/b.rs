@@ -42,10 +42,22 @@ impl BatchGetSecretValue {
         value.add_to(&mut self.0.input_mut().secret_id_list);
         self
     }
+    /// Adds one element to `SecretIdList`; see [`secret_id_list`](Self::secret_id_list).
+    #[inline]
+    pub fn push_secret_id_list(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().secret_id_list, item);
+        self
+    }
     /// The filters to choose which secrets to retrieve. You must include `Filters` or `SecretIdList`, but not both.
     #[inline]
     pub fn filters(mut self, value: impl rt::Items<t::Filter>) -> Self {
         value.add_to(&mut self.0.input_mut().filters);
+        self
+    }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
         self
     }
     /// The number of results to include in the response.

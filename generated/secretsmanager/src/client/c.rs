@@ -178,6 +178,12 @@ impl CreateSecret {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// A list of Regions and KMS keys to replicate secrets.
     #[inline]
     pub fn add_replica_regions(
@@ -185,6 +191,15 @@ impl CreateSecret {
         value: impl rt::Items<t::ReplicaRegionType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().add_replica_regions);
+        self
+    }
+    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
+    #[inline]
+    pub fn push_add_replica_regions(
+        mut self,
+        item: impl Into<t::ReplicaRegionType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_replica_regions, item);
         self
     }
     /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.

@@ -275,6 +275,12 @@ impl ListSecrets {
         value.add_to(&mut self.0.input_mut().filters);
         self
     }
+    /// Adds one element to `Filters`; see [`filters`](Self::filters).
+    #[inline]
+    pub fn push_filters(mut self, item: impl Into<t::Filter>) -> Self {
+        rt::push(&mut self.0.input_mut().filters, item);
+        self
+    }
     /// Secrets are listed by `CreatedDate`.
     #[inline]
     pub fn sort_order(mut self, value: impl Into<t::SortOrderType>) -> Self {

@@ -169,6 +169,12 @@ impl PutSecretValue {
         value.add_to(&mut self.0.input_mut().version_stages);
         self
     }
+    /// Adds one element to `VersionStages`; see [`version_stages`](Self::version_stages).
+    #[inline]
+    pub fn push_version_stages(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().version_stages, item);
+        self
+    }
     /// A unique identifier that indicates the source of the request. Required for secret rotations using an IAM assumed role or cross-account rotation, in which you rotate a secret in one account by using a Lambda rotation function in another account. In both cases, the rotation function assumes an IAM role to call Secrets Manager, and then Secrets Manager validates the identity using the token. For more information, see [How rotation works](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) and [Rotation by Lambda functions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda).
     #[inline]
     pub fn rotation_token(mut self, value: impl Into<String>) -> Self {

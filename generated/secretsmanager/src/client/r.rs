@@ -72,6 +72,12 @@ impl RemoveRegionsFromReplication {
         value.add_to(&mut self.0.input_mut().remove_replica_regions);
         self
     }
+    /// Adds one element to `RemoveReplicaRegions`; see [`remove_replica_regions`](Self::remove_replica_regions).
+    #[inline]
+    pub fn push_remove_replica_regions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().remove_replica_regions, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -156,6 +162,15 @@ impl ReplicateSecretToRegions {
         value: impl rt::Items<t::ReplicaRegionType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().add_replica_regions);
+        self
+    }
+    /// Adds one element to `AddReplicaRegions`; see [`add_replica_regions`](Self::add_replica_regions).
+    #[inline]
+    pub fn push_add_replica_regions(
+        mut self,
+        item: impl Into<t::ReplicaRegionType>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().add_replica_regions, item);
         self
     }
     /// Specifies whether to overwrite a secret with the same name in the destination Region. By default, secrets aren't overwritten.
@@ -337,6 +352,15 @@ impl RotateSecret {
         value: impl rt::Items<t::ExternalSecretRotationMetadataItem>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().external_secret_rotation_metadata);
+        self
+    }
+    /// Adds one element to `ExternalSecretRotationMetadata`; see [`external_secret_rotation_metadata`](Self::external_secret_rotation_metadata).
+    #[inline]
+    pub fn push_external_secret_rotation_metadata(
+        mut self,
+        item: impl Into<t::ExternalSecretRotationMetadataItem>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().external_secret_rotation_metadata, item);
         self
     }
     /// The Amazon Resource Name (ARN) of the role that allows Secrets Manager to rotate a secret held by a third-party partner. For more information, see [Security and permissions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-security.html).

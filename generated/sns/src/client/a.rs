@@ -46,10 +46,22 @@ impl AddPermission {
         value.add_to(&mut self.0.input_mut().aws_account_id);
         self
     }
+    /// Adds one element to `AWSAccountId`; see [`aws_account_id`](Self::aws_account_id).
+    #[inline]
+    pub fn push_aws_account_id(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().aws_account_id, item);
+        self
+    }
     /// The action you want to allow for the specified principal(s).
     #[inline]
     pub fn action_name(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().action_name);
+        self
+    }
+    /// Adds one element to `ActionName`; see [`action_name`](Self::action_name).
+    #[inline]
+    pub fn push_action_name(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().action_name, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -261,6 +261,16 @@ impl CreatePlatformApplication {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -351,6 +361,16 @@ impl CreatePlatformEndpoint {
     #[inline]
     pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().attributes);
+        self
+    }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -505,10 +525,26 @@ impl CreateTopic {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
+        self
+    }
     /// The list of tags to add to a new topic.
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).

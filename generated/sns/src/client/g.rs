@@ -311,6 +311,12 @@ impl GetSmsAttributes {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one element to `attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn push_attributes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().attributes, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

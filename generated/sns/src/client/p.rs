@@ -96,6 +96,16 @@ impl Publish {
         value.add_to(&mut self.0.input_mut().message_attributes);
         self
     }
+    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
+    #[inline]
+    pub fn insert_message_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::MessageAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
+        self
+    }
     /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `` (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) ``.
     /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval.
     /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the message deduplication scope is across the entire topic, when set to `MessageGroup` the message deduplication scope is within each individual message group.
@@ -203,6 +213,15 @@ impl PublishBatch {
         value: impl rt::Items<t::PublishBatchRequestEntry>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().publish_batch_request_entries);
+        self
+    }
+    /// Adds one element to `PublishBatchRequestEntries`; see [`publish_batch_request_entries`](Self::publish_batch_request_entries).
+    #[inline]
+    pub fn push_publish_batch_request_entries(
+        mut self,
+        item: impl Into<t::PublishBatchRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().publish_batch_request_entries, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

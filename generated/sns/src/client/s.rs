@@ -83,6 +83,16 @@ impl SetEndpointAttributes {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -155,6 +165,16 @@ impl SetPlatformApplicationAttributes {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -223,6 +243,16 @@ impl SetSmsAttributes {
     #[inline]
     pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().attributes);
+        self
+    }
+    /// Adds one entry to `attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -452,6 +482,16 @@ impl Subscribe {
     #[inline]
     pub fn attributes(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().attributes);
+        self
+    }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
         self
     }
     /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.

@@ -53,10 +53,22 @@ impl AddPermission {
         value.add_to(&mut self.0.input_mut().aws_account_ids);
         self
     }
+    /// Adds one element to `AWSAccountIds`; see [`aws_account_ids`](Self::aws_account_ids).
+    #[inline]
+    pub fn push_aws_account_ids(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().aws_account_ids, item);
+        self
+    }
     /// The action the client wants to allow for the specified principal. Valid values: the name of any action or `*`.
     #[inline]
     pub fn actions(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().actions);
+        self
+    }
+    /// Adds one element to `Actions`; see [`actions`](Self::actions).
+    #[inline]
+    pub fn push_actions(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().actions, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -244,6 +244,15 @@ impl ChangeMessageVisibilityBatch {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::ChangeMessageVisibilityBatchRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -338,10 +347,30 @@ impl CreateQueue {
         value.add_to(&mut self.0.input_mut().attributes);
         self
     }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<t::QueueAttributeName>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
+        self
+    }
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
     #[inline]
     pub fn tags(mut self, value: impl rt::Entries<String, String>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one entry to `tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn insert_tags(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().tags, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -125,6 +125,15 @@ impl DeleteMessageBatch {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::DeleteMessageBatchRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -54,6 +54,15 @@ impl GetQueueAttributes {
         value.add_to(&mut self.0.input_mut().attribute_names);
         self
     }
+    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
+    #[inline]
+    pub fn push_attribute_names(
+        mut self,
+        item: impl Into<t::QueueAttributeName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_names, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]

@@ -73,6 +73,19 @@ impl ReceiveMessage {
         value.add_to(&mut self.0.input_mut().attribute_names);
         self
     }
+    /// Adds one element to `AttributeNames`; see [`attribute_names`](Self::attribute_names).
+    #[deprecated(
+        note = "AttributeNames has been replaced by MessageSystemAttributeNames"
+    )]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn push_attribute_names(
+        mut self,
+        item: impl Into<t::QueueAttributeName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().attribute_names, item);
+        self
+    }
     /// A list of attributes that need to be returned along with each message. These attributes include:
     #[inline]
     pub fn message_system_attribute_names(
@@ -82,10 +95,25 @@ impl ReceiveMessage {
         value.add_to(&mut self.0.input_mut().message_system_attribute_names);
         self
     }
+    /// Adds one element to `MessageSystemAttributeNames`; see [`message_system_attribute_names`](Self::message_system_attribute_names).
+    #[inline]
+    pub fn push_message_system_attribute_names(
+        mut self,
+        item: impl Into<t::MessageSystemAttributeName>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().message_system_attribute_names, item);
+        self
+    }
     /// The name of the message attribute, where *N* is the index.
     #[inline]
     pub fn message_attribute_names(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().message_attribute_names);
+        self
+    }
+    /// Adds one element to `MessageAttributeNames`; see [`message_attribute_names`](Self::message_attribute_names).
+    #[inline]
+    pub fn push_message_attribute_names(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().message_attribute_names, item);
         self
     }
     /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.

@@ -80,6 +80,16 @@ impl SendMessage {
         value.add_to(&mut self.0.input_mut().message_attributes);
         self
     }
+    /// Adds one entry to `MessageAttributes`; see [`message_attributes`](Self::message_attributes).
+    #[inline]
+    pub fn insert_message_attributes(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<t::MessageAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().message_attributes, key, value);
+        self
+    }
     /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`, and `Value`.
     #[inline]
     pub fn message_system_attributes(
@@ -90,6 +100,16 @@ impl SendMessage {
         >,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().message_system_attributes);
+        self
+    }
+    /// Adds one entry to `MessageSystemAttributes`; see [`message_system_attributes`](Self::message_system_attributes).
+    #[inline]
+    pub fn insert_message_system_attributes(
+        mut self,
+        key: impl Into<t::MessageSystemAttributeNameForSends>,
+        value: impl Into<t::MessageSystemAttributeValue>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().message_system_attributes, key, value);
         self
     }
     /// This parameter applies only to FIFO (first-in-first-out) queues.
@@ -187,6 +207,15 @@ impl SendMessageBatch {
         value.add_to(&mut self.0.input_mut().entries);
         self
     }
+    /// Adds one element to `Entries`; see [`entries`](Self::entries).
+    #[inline]
+    pub fn push_entries(
+        mut self,
+        item: impl Into<t::SendMessageBatchRequestEntry>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().entries, item);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`CallError::modeled`](rt::CallError::modeled).
     #[inline]
@@ -264,6 +293,16 @@ impl SetQueueAttributes {
         value: impl rt::Entries<t::QueueAttributeName, String>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().attributes);
+        self
+    }
+    /// Adds one entry to `Attributes`; see [`attributes`](Self::attributes).
+    #[inline]
+    pub fn insert_attributes(
+        mut self,
+        key: impl Into<t::QueueAttributeName>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().attributes, key, value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

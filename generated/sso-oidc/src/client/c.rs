@@ -79,6 +79,12 @@ impl CreateToken {
         value.add_to(&mut self.0.input_mut().scope);
         self
     }
+    /// Adds one element to `scope`; see [`scope`](Self::scope).
+    #[inline]
+    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().scope, item);
+        self
+    }
     /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.
     #[inline]
     pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
@@ -183,6 +189,12 @@ impl CreateTokenWithIam {
     #[inline]
     pub fn scope(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().scope);
+        self
+    }
+    /// Adds one element to `scope`; see [`scope`](Self::scope).
+    #[inline]
+    pub fn push_scope(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().scope, item);
         self
     }
     /// Used only when calling this API for the Authorization Code grant type. This value specifies the location of the client or application that has registered to receive the authorization code.

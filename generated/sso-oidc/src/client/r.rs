@@ -48,16 +48,34 @@ impl RegisterClient {
         value.add_to(&mut self.0.input_mut().scopes);
         self
     }
+    /// Adds one element to `scopes`; see [`scopes`](Self::scopes).
+    #[inline]
+    pub fn push_scopes(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().scopes, item);
+        self
+    }
     /// The list of redirect URI that are defined by the client. At completion of authorization, this list is used to restrict what locations the user agent can be redirected back to.
     #[inline]
     pub fn redirect_uris(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().redirect_uris);
         self
     }
+    /// Adds one element to `redirectUris`; see [`redirect_uris`](Self::redirect_uris).
+    #[inline]
+    pub fn push_redirect_uris(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().redirect_uris, item);
+        self
+    }
     /// The list of OAuth 2.0 grant types that are defined by the client. This list is used to restrict the token granting flows available to the client. Supports the following OAuth 2.0 grant types: Authorization Code, Device Code, and Refresh Token.
     #[inline]
     pub fn grant_types(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().grant_types);
+        self
+    }
+    /// Adds one element to `grantTypes`; see [`grant_types`](Self::grant_types).
+    #[inline]
+    pub fn push_grant_types(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().grant_types, item);
         self
     }
     /// The IAM Identity Center Issuer URL associated with an instance of IAM Identity Center. This value is needed for user access to resources through the client.

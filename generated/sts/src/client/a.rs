@@ -107,6 +107,12 @@ impl AssumeRole {
         value.add_to(&mut self.0.input_mut().policy_arns);
         self
     }
+    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
+    #[inline]
+    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_arns, item);
+        self
+    }
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
@@ -125,10 +131,22 @@ impl AssumeRole {
         value.add_to(&mut self.0.input_mut().tags);
         self
     }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
+        self
+    }
     /// A list of keys for session tags that you want to set as transitive. If you set a tag key as transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more information, see [Chaining Roles with Session Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining) in the *IAM User Guide*.
     #[inline]
     pub fn transitive_tag_keys(mut self, value: impl rt::Items<String>) -> Self {
         value.add_to(&mut self.0.input_mut().transitive_tag_keys);
+        self
+    }
+    /// Adds one element to `TransitiveTagKeys`; see [`transitive_tag_keys`](Self::transitive_tag_keys).
+    #[inline]
+    pub fn push_transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().transitive_tag_keys, item);
         self
     }
     /// A unique identifier that might be required when you assume a role in another account. If the administrator of the account to which the role belongs provided you with an external ID, then provide that value in the `ExternalId` parameter. This value can be any string, such as a passphrase or account number. A cross-account role is usually set up to trust everyone in an account. Therefore, the administrator of the trusting account might send an external ID to the administrator of the trusted account. That way, only someone with the ID can assume the role, rather than everyone in the account. For more information about the external ID, see [How to Use an External ID When Granting Access to Your Amazon Web Services Resources to a Third Party](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html) in the *IAM User Guide*.
@@ -162,6 +180,15 @@ impl AssumeRole {
         value: impl rt::Items<t::ProvidedContext>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().provided_contexts);
+        self
+    }
+    /// Adds one element to `ProvidedContexts`; see [`provided_contexts`](Self::provided_contexts).
+    #[inline]
+    pub fn push_provided_contexts(
+        mut self,
+        item: impl Into<t::ProvidedContext>,
+    ) -> Self {
+        rt::push(&mut self.0.input_mut().provided_contexts, item);
         self
     }
     /// Sets `MinimumSessionTokenSize`.
@@ -296,6 +323,12 @@ impl AssumeRoleWithSaml {
         value: impl rt::Items<t::PolicyDescriptorType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().policy_arns);
+        self
+    }
+    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
+    #[inline]
+    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_arns, item);
         self
     }
     /// An IAM policy in JSON format that you want to use as an inline session policy.
@@ -454,6 +487,12 @@ impl AssumeRoleWithWebIdentity {
         value: impl rt::Items<t::PolicyDescriptorType>,
     ) -> Self {
         value.add_to(&mut self.0.input_mut().policy_arns);
+        self
+    }
+    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
+    #[inline]
+    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_arns, item);
         self
     }
     /// An IAM policy in JSON format that you want to use as an inline session policy.

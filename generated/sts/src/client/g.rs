@@ -322,6 +322,12 @@ impl GetFederationToken {
         value.add_to(&mut self.0.input_mut().policy_arns);
         self
     }
+    /// Adds one element to `PolicyArns`; see [`policy_arns`](Self::policy_arns).
+    #[inline]
+    pub fn push_policy_arns(mut self, item: impl Into<t::PolicyDescriptorType>) -> Self {
+        rt::push(&mut self.0.input_mut().policy_arns, item);
+        self
+    }
     /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration is longer than one hour, the session obtained by using root user credentials defaults to one hour.
     #[inline]
     pub fn duration_seconds(mut self, value: i32) -> Self {
@@ -332,6 +338,12 @@ impl GetFederationToken {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sets `MinimumSessionTokenSize`.
@@ -516,6 +528,12 @@ impl GetWebIdentityToken {
         value.add_to(&mut self.0.input_mut().audience);
         self
     }
+    /// Adds one element to `Audience`; see [`audience`](Self::audience).
+    #[inline]
+    pub fn push_audience(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().audience, item);
+        self
+    }
     /// The duration, in seconds, for which the JSON Web Token (JWT) will remain valid. The value can range from 60 seconds (1 minute) to 3600 seconds (1 hour). If not specified, the default duration is 300 seconds (5 minutes). The token is designed to be short-lived and should be used for proof of identity, then exchanged for credentials or short-lived tokens in the external service.
     #[inline]
     pub fn duration_seconds(mut self, value: i32) -> Self {
@@ -532,6 +550,12 @@ impl GetWebIdentityToken {
     #[inline]
     pub fn tags(mut self, value: impl rt::Items<t::Tag>) -> Self {
         value.add_to(&mut self.0.input_mut().tags);
+        self
+    }
+    /// Adds one element to `Tags`; see [`tags`](Self::tags).
+    #[inline]
+    pub fn push_tags(mut self, item: impl Into<t::Tag>) -> Self {
+        rt::push(&mut self.0.input_mut().tags, item);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in

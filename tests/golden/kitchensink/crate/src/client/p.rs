@@ -63,6 +63,16 @@ impl PutThing {
         value.add_to(&mut self.0.input_mut().metadata);
         self
     }
+    /// Adds one entry to `Metadata`; see [`metadata`](Self::metadata).
+    #[inline]
+    pub fn insert_metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        rt::insert(&mut self.0.input_mut().metadata, key, value);
+        self
+    }
     /// Sets `Token`.
     #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {

@@ -110,6 +110,12 @@ impl DeleteBooks {
         value.add_to(&mut self.0.input_mut().isbns);
         self
     }
+    /// Adds one element to `Isbns`; see [`isbns`](Self::isbns).
+    #[inline]
+    pub fn push_isbns(mut self, item: impl Into<String>) -> Self {
+        rt::push(&mut self.0.input_mut().isbns, item);
+        self
+    }
     /// Sets `Force`.
     #[inline]
     pub fn force(mut self, value: bool) -> Self {
