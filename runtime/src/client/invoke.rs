@@ -178,7 +178,7 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
-        let mut discovery = super::discovery::CallDiscovery::new(self, op)?;
+        let mut discovery = super::discovery::CallDiscovery::new(self, op, &*input)?;
         loop {
             let url = discovery.url(self, op).await?;
             let result = self.invoke_once(op, &mut *input, &mut *output, decode_error, url.as_deref()).await;
