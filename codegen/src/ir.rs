@@ -190,6 +190,8 @@ pub struct MemberFlags {
     pub copy_source: bool,
     /// Route 53 ids, sent without their `/hostedzone/`-like prefix.
     pub strip_id_prefix: bool,
+    /// `endpointdiscoveryid`: part of the endpoint discovery cache key.
+    pub endpoint_discovery_id: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -168,6 +168,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     // (`/hostedzone/Z1`) can be passed back as they are.
                     strip_id_prefix: loaded.service == "route53"
                         && matches!(r.shape.as_str(), "ResourceId" | "DelegationSetId" | "ChangeId"),
+                    endpoint_discovery_id: r.endpoint_discovery_id,
                 },
                 docs: r.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
                 deprecated: deprecation(r.deprecated, &r.deprecated_message, &r.deprecated_since),

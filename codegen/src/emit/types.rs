@@ -172,6 +172,7 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
         (f.percent_encoded, "PERCENT_ENCODED"),
         (f.copy_source, "COPY_SOURCE"),
         (f.strip_id_prefix, "STRIP_ID_PREFIX"),
+        (f.endpoint_discovery_id, "ENDPOINT_DISCOVERY_ID"),
     ] {
         if on {
             flags.push(name);

@@ -173,6 +173,9 @@ pub struct ShapeRef {
     pub idempotency_token: bool,
     #[serde(default)]
     pub host_label: bool,
+    /// `endpointdiscoveryid`: the member identifies what endpoint discovery is asked about.
+    #[serde(default, rename = "endpointdiscoveryid")]
+    pub endpoint_discovery_id: bool,
     #[serde(default, rename = "jsonvalue")]
     pub json_value: bool,
     #[serde(default, rename = "box")]

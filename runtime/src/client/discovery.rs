@@ -8,11 +8,15 @@
 //! can use a discovered endpoint; with `auto` (the default) only those that require one; with
 //! `false` an operation that requires discovery is refused.
 //!
-//! The cache is the client's, like botocore's manager. botocore keys it by the discovery
-//! operation's input members (`Operation`, `Identifiers`), filled only from members marked
-//! `endpointdiscoveryid`; the discovery operations of the services generated here have no input
-//! members, so every key is botocore's empty tuple and the client holds one entry.
+//! The cache is the client's, like botocore's manager, and keyed as botocore keys it: the
+//! input members marked `endpointdiscoveryid` (at the top level and in the structures the
+//! caller set, by member name) are the call's identifiers; when there are any, the discovery
+//! call is asked for `Operation` (the call's name) and `Identifiers` (those values), each only
+//! if the discovery operation's input has that member, and the key is the values it was asked
+//! for. A call without identifiers, and every call of a service whose discovery input has no
+//! members (DynamoDB, Timestream), shares botocore's empty key.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -21,19 +25,89 @@ use std::time::{Duration, Instant};
 use super::ClientHandle;
 use crate::config::EndpointDiscoveryMode;
 use crate::protocol::{deserialize_error, NoErrors, RequestError};
-use crate::schema::{op_flags, Operation};
-use crate::shape::{Shape, ValueRef};
+use crate::schema::{flags, op_flags, Operation, Schema, ShapeKind};
+use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::{Error, ErrorKind};
 
 /// The addresses a discovery call returned, with how long each may be used.
 pub type Discovered = Vec<(String, Duration)>;
 
 /// What `rt::discover_endpoints::<I, O>` is as a plain function pointer: one call of the
-/// discovery operation.
+/// discovery operation, asked for what the key holds.
 pub type DiscoverEndpoints = for<'a> fn(
     &'a ClientHandle,
     &'static Operation,
+    &'a Key,
 ) -> Pin<Box<dyn Future<Output = Result<Discovered, Error>> + Send + 'a>>;
+
+/// What a discovery call is asked for, and so the cache key (botocore's `_create_cache_key`
+/// over `discovery_operation_kwargs`): `Identifiers` and `Operation` when the call has
+/// identifiers and the discovery input has the member, else nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    /// The identifiers by member name, sorted (botocore's `tuple(sorted(ids.items()))`).
+    identifiers: Option<Vec<(String, String)>>,
+    operation: Option<&'static str>,
+}
+
+impl Key {
+    /// The key of a call of `op` with `input`, for a service whose discovery input is `discovery`.
+    fn new(op: &'static Operation, input: &dyn Shape, discovery: &Schema) -> Key {
+        let mut ids = BTreeMap::new();
+        gather_identifiers(input, &mut ids);
+        if ids.is_empty() {
+            return Key::default();
+        }
+        let has = |name: &str| discovery.member(name).is_some();
+        Key {
+            identifiers: has("Identifiers").then(|| ids.into_iter().collect()),
+            operation: has("Operation").then_some(op.name),
+        }
+    }
+
+    /// Fills the discovery call's input with what the key holds.
+    fn fill(&self, input: &mut dyn Shape) {
+        if let Some(name) = self.operation {
+            if let Some(ValueMut::Str(s)) = member_mut(input, "Operation") {
+                name.clone_into(s);
+            }
+        }
+        if let Some(ids) = &self.identifiers {
+            if let Some(ValueMut::Map(map)) = member_mut(input, "Identifiers") {
+                for (name, value) in ids {
+                    if let ValueMut::Str(s) = map.entry_mut(name).get_mut() {
+                        value.clone_into(s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// botocore's `_gather_ids`: members marked `endpointdiscoveryid`, and those of set structure
+/// members, by member name, into one map (a nested id of the same name replaces an earlier
+/// one, as in botocore's dict). botocore reads an id the caller left out as a `KeyError`; an
+/// unset id is left out here. Ids are strings in the discovery API (`map<string, string>`).
+fn gather_identifiers(shape: &dyn Shape, ids: &mut BTreeMap<String, String>) {
+    for (i, member) in shape.schema().members.iter().enumerate() {
+        let Some(value) = shape.field(i).and_then(|f| f.get()) else { continue };
+        if member.has(flags::ENDPOINT_DISCOVERY_ID) {
+            // Strings and string enums both read as text.
+            if let ValueRef::Str(text) = value {
+                ids.insert(member.name.to_owned(), text.to_owned());
+            }
+        } else if member.target.kind == ShapeKind::Structure {
+            if let ValueRef::Shape(inner) = value {
+                gather_identifiers(inner, ids);
+            }
+        }
+    }
+}
+
+fn member_mut<'a>(shape: &'a mut dyn Shape, name: &str) -> Option<ValueMut<'a>> {
+    let i = shape.schema().members.iter().position(|m| m.name == name)?;
+    Some(shape.field_mut(i)?.get_mut())
+}
 
 /// How long a failed discovery is not tried again (botocore's `_failed_attempts`: 60 s).
 const FAILED_DISCOVERY_BACKOFF: Duration = Duration::from_secs(60);
@@ -43,11 +117,12 @@ const REQUIRED_MESSAGE: &str = "Endpoint Discovery is not enabled but this opera
 /// botocore's `EndpointDiscoveryRefreshFailed` message.
 const REFRESH_FAILED_MESSAGE: &str = "Endpoint Discovery failed to refresh the required endpoints.";
 
-/// Calls the discovery operation with a default input (it has no members in the services that
-/// discover) and reads `Endpoints[].{Address, CachePeriodInMinutes}` from its output.
+/// Calls the discovery operation with the input `key` asks for (none in the services that
+/// discover today) and reads `Endpoints[].{Address, CachePeriodInMinutes}` from its output.
 pub fn discover_endpoints<'a, I, O>(
     client: &'a ClientHandle,
     op: &'static Operation,
+    key: &'a Key,
 ) -> Pin<Box<dyn Future<Output = Result<Discovered, Error>> + Send + 'a>>
 where
     I: Shape + Default + 'static,
@@ -55,6 +130,7 @@ where
 {
     Box::pin(async move {
         let mut input = I::default();
+        key.fill(&mut input);
         let mut output = O::default();
         client.invoke(op, &mut input, &mut output, deserialize_error::<NoErrors>).await?;
         read_endpoints(&output).map_err(|message| {
@@ -92,10 +168,10 @@ fn read_endpoints(output: &dyn Shape) -> Result<Discovered, String> {
     Ok(out)
 }
 
-/// The client's discovered endpoints (botocore's manager state for the one cache key).
+/// The client's discovered endpoints: botocore's manager state, per key.
 #[derive(Default)]
 pub(crate) struct Cache {
-    state: Mutex<State>,
+    state: Mutex<BTreeMap<Key, State>>,
 }
 
 #[derive(Default)]
@@ -107,35 +183,40 @@ struct State {
 }
 
 impl Cache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // The state is two plain fields, valid whatever a panicking holder left behind.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The state under `key`, created empty; the map holds plain fields, valid whatever a
+    /// panicking holder left behind.
+    fn with<T>(&self, key: &Key, f: impl FnOnce(&mut State) -> T) -> T {
+        let mut all = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match all.get_mut(key) {
+            Some(state) => f(state),
+            None => f(all.entry(key.clone()).or_default()),
+        }
     }
 
-    fn current(&self, now: Instant) -> Option<String> {
-        let state = self.lock();
-        state.endpoints.as_ref()?.iter().find(|(_, expires)| now < *expires).map(|(a, _)| a.clone())
+    fn current(&self, key: &Key, now: Instant) -> Option<String> {
+        self.with(key, |state| {
+            state.endpoints.as_ref()?.iter().find(|(_, expires)| now < *expires).map(|(a, _)| a.clone())
+        })
     }
 
-    fn stale(&self) -> Option<String> {
-        self.lock().endpoints.as_ref()?.first().map(|(a, _)| a.clone())
+    fn stale(&self, key: &Key) -> Option<String> {
+        self.with(key, |state| state.endpoints.as_ref()?.first().map(|(a, _)| a.clone()))
     }
 
-    fn recently_failed(&self, now: Instant) -> bool {
-        let mut state = self.lock();
-        match state.failed_until {
+    fn recently_failed(&self, key: &Key, now: Instant) -> bool {
+        self.with(key, |state| match state.failed_until {
             Some(until) if now < until => true,
             Some(_) => {
                 state.failed_until = None;
                 false
             }
             None => false,
-        }
+        })
     }
 
     /// botocore's `delete_endpoints`, after an `InvalidEndpointException`.
-    fn clear(&self) {
-        self.lock().endpoints = None;
+    fn clear(&self, key: &Key) {
+        self.with(key, |state| state.endpoints = None);
     }
 }
 
@@ -162,26 +243,26 @@ fn applies(client: &ClientHandle, op: &'static Operation) -> Result<bool, Error>
 
 /// botocore's `describe_endpoint`: the cached address, else a fresh one, else a stale one;
 /// `None` leaves the resolved endpoint in place (discovery optional and failing).
-async fn endpoint(client: &ClientHandle, op: &'static Operation) -> Result<Option<String>, Error> {
+async fn endpoint(client: &ClientHandle, op: &'static Operation, key: &Key) -> Result<Option<String>, Error> {
     let Some(discovery) = client.inner.service.endpoint_discovery else { return Ok(None) };
     let cache = &client.inner.discovery;
     let required = op.has(op_flags::ENDPOINT_DISCOVERY_REQUIRED);
-    if let Some(address) = cache.current(Instant::now()) {
+    if let Some(address) = cache.current(key, Instant::now()) {
         return Ok(Some(address));
     }
-    let recently_failed = cache.recently_failed(Instant::now());
+    let recently_failed = cache.recently_failed(key, Instant::now());
     if !recently_failed {
-        if let Some(address) = refresh(client, discovery).await? {
+        if let Some(address) = refresh(client, discovery, key).await? {
             return Ok(Some(address));
         }
     }
-    if let Some(address) = cache.stale() {
+    if let Some(address) = cache.stale(key) {
         return Ok(Some(address));
     }
     if required {
         // botocore tries once more when the first refresh was skipped for a recent failure.
         if recently_failed {
-            if let Some(address) = refresh(client, discovery).await? {
+            if let Some(address) = refresh(client, discovery, key).await? {
                 return Ok(Some(address));
             }
         }
@@ -192,19 +273,24 @@ async fn endpoint(client: &ClientHandle, op: &'static Operation) -> Result<Optio
 
 /// botocore's `_refresh_current_endpoints`: a connection failure is remembered for a minute and
 /// answers `None`; any other failure (a service error of the discovery call) is the call's.
-async fn refresh(client: &ClientHandle, discovery: &crate::schema::EndpointDiscovery) -> Result<Option<String>, Error> {
+async fn refresh(
+    client: &ClientHandle,
+    discovery: &crate::schema::EndpointDiscovery,
+    key: &Key,
+) -> Result<Option<String>, Error> {
     let cache = &client.inner.discovery;
-    match (discovery.discover)(client, discovery.operation).await {
+    match (discovery.discover)(client, discovery.operation, key).await {
         Ok(found) => {
             let now = Instant::now();
             let first = found.first().map(|(a, _)| a.clone());
-            let mut state = cache.lock();
-            state.endpoints = Some(found.into_iter().map(|(a, ttl)| (a, now + ttl)).collect());
-            state.failed_until = None;
+            cache.with(key, |state| {
+                state.endpoints = Some(found.into_iter().map(|(a, ttl)| (a, now + ttl)).collect());
+                state.failed_until = None;
+            });
             Ok(first)
         }
         Err(e) if matches!(e.kind(), ErrorKind::Dispatch | ErrorKind::Timeout) => {
-            cache.lock().failed_until = Some(Instant::now() + FAILED_DISCOVERY_BACKOFF);
+            cache.with(key, |state| state.failed_until = Some(Instant::now() + FAILED_DISCOVERY_BACKOFF));
             Ok(None)
         }
         Err(e) => Err(e),
@@ -231,6 +317,8 @@ fn invalid_endpoint(error: &Error) -> bool {
 /// after an invalid-endpoint answer.
 pub(crate) struct CallDiscovery {
     active: bool,
+    /// The call's cache key, from its identifiers.
+    key: Key,
     tries: u32,
     /// Whether the last attempt went to a discovered address.
     discovered: bool,
@@ -239,14 +327,19 @@ pub(crate) struct CallDiscovery {
 impl CallDiscovery {
     /// Decides for a call of `op`; an operation that requires discovery while it is disabled
     /// is refused here (botocore's `block_endpoint_discovery_required_operations`).
-    pub(crate) fn new(client: &ClientHandle, op: &'static Operation) -> Result<Self, Error> {
-        Ok(CallDiscovery { active: applies(client, op)?, tries: 0, discovered: false })
+    pub(crate) fn new(client: &ClientHandle, op: &'static Operation, input: &dyn Shape) -> Result<Self, Error> {
+        let active = applies(client, op)?;
+        let key = match client.inner.service.endpoint_discovery {
+            Some(discovery) if active => Key::new(op, input, discovery.operation.input),
+            _ => Key::default(),
+        };
+        Ok(CallDiscovery { active, key, tries: 0, discovered: false })
     }
 
     /// The URL the next attempt goes to, `None` for the resolved endpoint.
     pub(crate) async fn url(&mut self, client: &ClientHandle, op: &'static Operation) -> Result<Option<String>, Error> {
         self.tries += 1;
-        let url = if self.active { endpoint(client, op).await?.map(|a| url_of(&a)) } else { None };
+        let url = if self.active { endpoint(client, op, &self.key).await?.map(|a| url_of(&a)) } else { None };
         self.discovered = url.is_some();
         Ok(url)
     }
@@ -259,7 +352,7 @@ impl CallDiscovery {
         if !self.discovered || !invalid_endpoint(error) || self.tries >= client.inner.retry.max_attempts().max(1) {
             return false;
         }
-        client.inner.discovery.clear();
+        client.inner.discovery.clear(&self.key);
         true
     }
 }
@@ -291,3 +384,7 @@ mod tests {
         assert_eq!(url_of("https://example.com/base"), "https://example.com/base");
     }
 }
+
+#[cfg(test)]
+#[path = "discovery_tests.rs"]
+mod key_tests;

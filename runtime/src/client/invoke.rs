@@ -62,7 +62,8 @@ impl ClientHandle {
         customize::before_serialize(inner.service, op, input);
         // botocore's checks before sending, after its handlers filled defaults and before the
         // endpoint, the credentials or the network are touched.
-        let validate = inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
+        let validate =
+            inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
         crate::validate::validate_input(inner.service, op, input, validate)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
@@ -107,6 +108,7 @@ impl ClientHandle {
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
         let mut prepared = self.prepare(op, input, false)?;
         customize::before_call(self.inner.service, op, &mut prepared.request);
+        customize::before_send(self, op, input, &mut prepared, None)?;
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
         let mut request = assemble_request(
             request.method,
@@ -176,7 +178,7 @@ impl ClientHandle {
         output: &mut dyn Shape,
         decode_error: DecodeError,
     ) -> Result<u16, Error> {
-        let mut discovery = super::discovery::CallDiscovery::new(self, op)?;
+        let mut discovery = super::discovery::CallDiscovery::new(self, op, &*input)?;
         loop {
             let url = discovery.url(self, op).await?;
             let result = self.invoke_once(op, &mut *input, &mut *output, decode_error, url.as_deref()).await;
@@ -185,7 +187,6 @@ impl ClientHandle {
             }
         }
     }
-
 
     /// One call, at a discovered endpoint `url` when there is one.
     async fn invoke_once(
@@ -212,6 +213,7 @@ impl ClientHandle {
             }
             None => None,
         };
+        customize::before_send(self, op, input, &mut prepared, credentials.as_ref())?;
         let streaming_output =
             op.output.members.iter().any(|m| {
                 m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob || m.has(flags::EVENT_STREAM)

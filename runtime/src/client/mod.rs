@@ -37,7 +37,7 @@ pub use call_error::{CallError, CallResult, ModeledAs};
 pub(crate) use customize::s3::encode_copy_source;
 pub use customize::s3::{sse_customer_key, CopySource};
 pub use customize::sha256_tree_hash;
-pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered};
+pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered, Key as DiscoveryKey};
 pub use endpoint::ClientConfig;
 pub use items::{insert, push, Entries, Items, Slot};
 pub use operation_type::OperationType;

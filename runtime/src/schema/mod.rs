@@ -136,6 +136,9 @@ pub mod flags {
     /// A Route 53 id (`ResourceId`, `DelegationSetId`, `ChangeId`): only the part after the last
     /// `/` is sent, as botocore's `fix_route53_ids` does, so `/hostedzone/Z1` works as `Z1`.
     pub const STRIP_ID_PREFIX: u32 = 1 << 16;
+    /// `endpointdiscoveryid`: the value is one of the identifiers endpoint discovery is asked
+    /// about and caches by (botocore's `EndpointDiscoveryModel.gather_identifiers`).
+    pub const ENDPOINT_DISCOVERY_ID: u32 = 1 << 17;
 }
 
 /// Shape traits, as bits of [`Schema::flags`].

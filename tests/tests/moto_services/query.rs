@@ -87,6 +87,43 @@ async fn ec2(endpoint: &str, checks: &mut Checks) -> Outcome {
 }
 
 #[test]
+fn ec2_cross_region_copy_snapshot() {
+    common::run_case("ec2-copy-snapshot", |endpoint, mut checks| async move {
+        let outcome = ec2_copy_snapshot(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+/// A snapshot made in us-west-2 copied by a us-east-1 client: the call carries the presigned URL
+/// and `DestinationRegion` botocore's `inject_presigned_url_ec2` adds (pinned byte for byte in
+/// tests/cross_region_copy.rs), and moto copies from the source region's store.
+async fn ec2_copy_snapshot(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let session = common::session(endpoint);
+    let west_config = tucuxi::client::ClientConfig { region: Some("us-west-2".into()), ..Default::default() };
+    let west = tucuxi_ec2::Client::with_config(&session, west_config);
+    let east = tucuxi_ec2::Client::new(&session);
+    let volume = west.create_volume().availability_zone("us-west-2a").size(1).send().await?;
+    let volume_id = volume.volume_id.ok_or("the volume has an id")?;
+    let marker = unique("copy");
+    let snapshot = west.create_snapshot().volume_id(&volume_id).description(&marker).send().await?;
+    let source_id = snapshot.snapshot_id.ok_or("the snapshot has an id")?;
+
+    let copy = east
+        .copy_snapshot()
+        .source_region("us-west-2")
+        .source_snapshot_id(&source_id)
+        .description(format!("{marker} copied"))
+        .send()
+        .await?;
+    let copy_id = copy.snapshot_id.ok_or("the copy has an id")?;
+    checks.ok(copy_id != source_id, "the copy is a new snapshot")?;
+    let found = east.describe_snapshots().snapshot_ids(vec![copy_id.clone()]).send().await?;
+    let found = found.snapshots.unwrap_or_default();
+    checks.eq(found.len(), 1, "the copy is in the destination region")?;
+    checks.eq(found[0].volume_id.as_deref(), Some(volume_id.as_str()), "the copy is of the source's volume")
+}
+
+#[test]
 fn sts_caller_identity_and_assume_role() {
     common::run_case("sts", |endpoint, mut checks| async move {
         let outcome = sts(&endpoint, &mut checks).await;

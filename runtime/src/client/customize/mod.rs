@@ -3,19 +3,26 @@
 //!
 //! Rules over the model are member flags the generator sets (`COPY_SOURCE`, `STRIP_ID_PREFIX`,
 //! `PERCENT_ENCODED`), read where the value is laid out or here; what is left is one file per
-//! service, called at three points of a call:
+//! service, called at these points of a call:
 //!
 //! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
 //! - [`after_serialize`]: changes to the laid-out request;
 //! - [`before_call`]: headers for a request that is sent, not presigned (`before-call`);
+//! - [`before_send`]: changes that need the client, its credentials or the endpoint of a request
+//!   that is sent, not presigned (`before-call` and `request-created`);
 //! - [`before_parse`]: changes to a response's headers before they are read (`before-parse`);
 //! - [`after_parse`]: changes to, and checks of, the parsed output (`after-call`).
 
 mod ec2;
 mod glacier;
+mod machinelearning;
+mod presigned_url;
 pub(crate) mod s3;
 mod sqs;
 
+use super::invoke::Prepared;
+use super::ClientHandle;
+use crate::credentials::Credentials;
 use crate::protocol::SerializedRequest;
 use crate::schema::{flags, Operation, ParamValue, Service};
 use crate::shape::{Shape, ValueMut, ValueRef};
@@ -70,6 +77,20 @@ pub(crate) fn before_call(service: &'static Service, op: &'static Operation, req
     if s3::is_s3(service) {
         s3::before_call(op, request);
     }
+}
+
+/// Changes to a request that is sent, once its endpoint is known and, when it is signed, its
+/// credentials are: the host of machine learning's `Predict` and the presigned URL of a
+/// cross-region copy. `credentials` is `None` for a request that is only prepared, not sent.
+pub(crate) fn before_send(
+    client: &ClientHandle,
+    op: &'static Operation,
+    input: &mut dyn Shape,
+    prepared: &mut Prepared,
+    credentials: Option<&Credentials>,
+) -> Result<(), Error> {
+    machinelearning::switch_host(client.inner.service, op, &*input, prepared)?;
+    presigned_url::inject(client, op, input, prepared, credentials)
 }
 
 /// Changes to a successful response's headers before they are read (`before-parse`).
