@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use http::header::{HeaderValue, USER_AGENT};
+use http::header::{HeaderValue, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{Request, Response};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::body::SdkBody;
+use super::proxy::{Proxies, ProxyConnector, ProxyRoutes};
 use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
 use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind, HttpTransport};
 use crate::stream::ByteStream;
@@ -43,6 +44,9 @@ pub struct HttpConfig {
     pub ca_bundle: Option<PathBuf>,
     /// The `User-Agent` sent when a request carries none.
     pub user_agent: String,
+    /// The proxies to send through (botocore's `proxies`). A session fills this from
+    /// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` when it is not given; `None` connects directly.
+    pub proxies: Option<Proxies>,
 }
 
 impl Default for HttpConfig {
@@ -55,6 +59,7 @@ impl Default for HttpConfig {
             pool_max_idle_per_host: 10,
             ca_bundle: None,
             user_agent: concat!("tucuxi/", env!("CARGO_PKG_VERSION")).to_owned(),
+            proxies: None,
         }
     }
 }
@@ -84,18 +89,27 @@ struct Inner {
     /// A transport that replaces the pools for every request (tests, stubs, other stacks);
     /// `None`, the default, sends through hyper. Checked once per request.
     transport: Option<Arc<dyn HttpTransport>>,
+    /// The parsed proxies, shared with the connector; `None` when there are none, so a client
+    /// without proxies checks one `Option` per request and nothing else.
+    proxies: Option<Arc<ProxyRoutes>>,
 }
 
 impl HttpClient {
-    /// A client for the given configuration. Fails only when the CA bundle cannot be loaded.
+    /// A client for the given configuration. Fails when the CA bundle cannot be loaded or a
+    /// proxy URL is not usable.
     pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
         let tls = tls_config(config.ca_bundle.as_deref())?;
+        let proxies = match &config.proxies {
+            Some(proxies) => ProxyRoutes::parse(proxies)?.map(Arc::new),
+            None => None,
+        };
         let mut http = HttpConnector::new();
         // hyper-rustls handles `https`; the inner connector must accept it too.
         http.enforce_http(false);
         // urllib3 (under botocore) sets TCP_NODELAY: requests are written head then body, and
         // Nagle's algorithm would hold the body back for a round trip.
         http.set_nodelay(true);
+        let http = ProxyConnector { http, routes: proxies.clone() };
         let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
         #[cfg(feature = "http2")]
         let https = https.enable_all_versions().wrap_connector(http);
@@ -114,6 +128,7 @@ impl HttpClient {
                 pool,
                 blocking_pool: OnceLock::new(),
                 transport: None,
+                proxies,
             }),
         })
     }
@@ -189,6 +204,15 @@ impl HttpClient {
         };
         if !parts.headers.contains_key(USER_AGENT) {
             parts.headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        // A forwarding proxy reads its credentials from the request itself; a CONNECT tunnel
+        // (https) carries them in the CONNECT request instead, never to the target.
+        if let Some(routes) = &self.inner.proxies {
+            if parts.uri.scheme_str() == Some("http") {
+                if let Some(authorization) = routes.route(&parts.uri).and_then(|r| r.authorization.as_ref()) {
+                    parts.headers.insert(PROXY_AUTHORIZATION, authorization.clone());
+                }
+            }
         }
         // Marked values print as `Sensitive` in `Debug` and are never indexed by HTTP/2's
         // header compression.
