@@ -28,6 +28,7 @@ pub use blocking::{block_on, block_on_body, BlockingRead};
 pub use body::SdkBody;
 pub use client::{HttpClient, HttpConfig};
 pub use error::{BoxError, HttpError, HttpErrorKind};
+pub(crate) use proxy::without_userinfo;
 pub use proxy::Proxies;
 pub use transport::{HttpTransport, TransportFuture};
 

@@ -121,7 +121,7 @@ impl fmt::Debug for Proxies {
 }
 
 /// A proxy URL as written, with anything before the last `@` of its authority replaced.
-fn without_userinfo(url: &str) -> String {
+pub(crate) fn without_userinfo(url: &str) -> String {
     let (scheme, rest) = match url.find("//") {
         Some(at) => url.split_at(at + 2),
         None => ("", url),
