@@ -310,3 +310,71 @@ fn a_refused_connect_names_the_proxy_and_the_status_without_credentials() {
         assert!(seen.heads.lock().unwrap().is_empty());
     });
 }
+
+/// Writes every span's and event's fields, one line each, into a shared string.
+#[derive(Clone, Default)]
+struct Capture {
+    lines: Arc<Mutex<String>>,
+    next: Arc<AtomicUsize>,
+}
+
+struct Line<'a>(&'a mut String);
+
+impl tracing::field::Visit for Line<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut line = format!("span {}", span.metadata().name());
+        span.record(&mut Line(&mut line));
+        self.lines.lock().unwrap().push_str(&(line + "\n"));
+        tracing::span::Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) as u64 + 1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut line = String::from("record");
+        values.record(&mut Line(&mut line));
+        self.lines.lock().unwrap().push_str(&(line + "\n"));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = format!("event {}", event.metadata().level());
+        event.record(&mut Line(&mut line));
+        self.lines.lock().unwrap().push_str(&(line + "\n"));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn proxy_credentials_never_reach_tracing() {
+    let capture = Capture::default();
+    let lines = capture.lines.clone();
+    tracing::subscriber::with_default(capture, || {
+        runtime().block_on(async {
+            let (proxy, log) = start_proxy(false).await;
+            let (refusing, _) = start_proxy(true).await;
+            let (origin, _) = start_origin(true).await;
+            let (plain, _) = start_origin(false).await;
+            let vars = [
+                ("HTTPS_PROXY", format!("http://user:{PASSWORD}@127.0.0.1:{proxy}")),
+                ("HTTP_PROXY", format!("http://user:{PASSWORD}@127.0.0.1:{proxy}")),
+            ];
+            let session = session_with(&vars, None);
+            assert_eq!(bucket_names(&s3(&session, format!("https://localhost:{origin}"))).await, ["behind-the-proxy"]);
+            assert_eq!(bucket_names(&s3(&session, format!("http://127.0.0.1:{plain}"))).await, ["behind-the-proxy"]);
+            assert_eq!((log.tunnels.load(Ordering::SeqCst), log.forwarded.load(Ordering::SeqCst)), (1, 1));
+            let session =
+                session_with(&[("HTTPS_PROXY", format!("http://user:{PASSWORD}@127.0.0.1:{refusing}"))], None);
+            assert!(s3(&session, format!("https://localhost:{origin}")).list_buckets().send().await.is_err());
+        })
+    });
+    let lines = lines.lock().unwrap().clone();
+    assert!(lines.contains("407"), "the refusal should be traced: {lines}");
+    assert!(!lines.contains(PASSWORD) && !lines.contains(&BASIC[6..]), "a proxy secret was traced: {lines}");
+}
