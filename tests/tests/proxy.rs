@@ -378,3 +378,56 @@ fn proxy_credentials_never_reach_tracing() {
     assert!(lines.contains("407"), "the refusal should be traced: {lines}");
     assert!(!lines.contains(PASSWORD) && !lines.contains(&BASIC[6..]), "a proxy secret was traced: {lines}");
 }
+
+/// A session that trusts only `roots` (no `AWS_CA_BUNDLE`).
+fn session_trusting(roots: tucuxi::http::TrustRoots) -> Result<Session, tucuxi::session::SessionError> {
+    let pairs = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ];
+    Session::builder()
+        .env_and_fs(Env::from_pairs(pairs), Fs::from_files(Vec::<(String, String)>::new()))
+        .trust_roots(roots)
+        .build()
+}
+
+/// The OS trust store (feature `native-roots`), pointed at the fixture CA or at nothing through
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR`, as OpenSSL reads them. The only test here that reads those
+/// variables, so setting them cannot disturb the others.
+#[test]
+fn the_system_trust_store_is_an_option() {
+    use tucuxi::http::TrustRoots;
+    runtime().block_on(async {
+        let (origin, seen) = start_origin(true).await;
+        let endpoint = format!("https://localhost:{origin}");
+
+        std::env::remove_var("SSL_CERT_DIR");
+        std::env::set_var("SSL_CERT_FILE", format!("{FIXTURES}/ca.pem"));
+        let session = session_trusting(TrustRoots::System).unwrap();
+        assert_eq!(bucket_names(&s3(&session, endpoint.clone())).await, ["behind-the-proxy"]);
+        let session = session_trusting(TrustRoots::MozillaAndSystem).unwrap();
+        assert_eq!(bucket_names(&s3(&session, endpoint.clone())).await, ["behind-the-proxy"]);
+        // Mozilla's roots alone do not know the test CA.
+        let session = session_trusting(TrustRoots::Mozilla).unwrap();
+        let err = s3(&session, endpoint.clone()).list_buckets().send().await.unwrap_err();
+        assert!(err.to_string().contains("TLS") || err.to_string().contains("certificate"), "{err}");
+        assert_eq!(seen.heads.lock().unwrap().len(), 2);
+
+        // A missing or empty store is a clear error when the session is built, not a panic.
+        let empty = std::env::temp_dir().join(format!("tucuxi-empty-store-{}.pem", std::process::id()));
+        std::fs::write(&empty, "").unwrap();
+        for (file, dir) in [("/nonexistent/tucuxi/ca.pem", "/nonexistent/tucuxi/certs"), (empty.to_str().unwrap(), "")]
+        {
+            std::env::set_var("SSL_CERT_FILE", file);
+            std::env::set_var("SSL_CERT_DIR", dir);
+            for roots in [TrustRoots::System, TrustRoots::MozillaAndSystem] {
+                let err = session_trusting(roots).unwrap_err().to_string();
+                assert!(err.contains("operating system's trust store"), "{err}");
+            }
+        }
+        std::env::remove_var("SSL_CERT_FILE");
+        std::env::remove_var("SSL_CERT_DIR");
+        let _ = std::fs::remove_file(empty);
+    });
+}

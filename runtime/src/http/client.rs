@@ -1,7 +1,7 @@
 //! [`HttpClient`]: a connection-pooling HTTPS client with timeouts, built on hyper.
 
 use core::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use super::body::SdkBody;
 use super::proxy::{Proxies, ProxyConnector, ProxyRoutes};
 use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
+use super::tls::{tls_config, TrustRoots};
 use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind, HttpTransport};
 use crate::stream::ByteStream;
 
@@ -40,8 +41,11 @@ pub struct HttpConfig {
     /// than this may be open at once; the extra ones are closed when idle.
     pub pool_max_idle_per_host: usize,
     /// A PEM file of extra trusted certificates (what `AWS_CA_BUNDLE` / `ca_bundle` name),
-    /// trusted in addition to the built-in Mozilla roots.
+    /// trusted in addition to the roots below.
     pub ca_bundle: Option<PathBuf>,
+    /// The roots trusted: the compiled-in Mozilla roots (the default, as botocore's certifi),
+    /// the operating system's store (feature `native-roots`), or both.
+    pub trust_roots: TrustRoots,
     /// The `User-Agent` sent when a request carries none.
     pub user_agent: String,
     /// The proxies to send through (botocore's `proxies`). A session fills this from
@@ -58,6 +62,7 @@ impl Default for HttpConfig {
             pool_idle_timeout: Some(Duration::from_secs(90)),
             pool_max_idle_per_host: 10,
             ca_bundle: None,
+            trust_roots: TrustRoots::Mozilla,
             user_agent: concat!("tucuxi/", env!("CARGO_PKG_VERSION")).to_owned(),
             proxies: None,
         }
@@ -98,7 +103,7 @@ impl HttpClient {
     /// A client for the given configuration. Fails when the CA bundle cannot be loaded or a
     /// proxy URL is not usable.
     pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
-        let tls = tls_config(config.ca_bundle.as_deref())?;
+        let tls = tls_config(config.trust_roots, config.ca_bundle.as_deref())?;
         let proxies = match &config.proxies {
             Some(proxies) => ProxyRoutes::parse(proxies)?.map(Arc::new),
             None => None,
@@ -253,33 +258,6 @@ fn build_pool(config: &HttpConfig, connector: TimeoutConnector) -> Pool {
         .pool_idle_timeout(config.pool_idle_timeout)
         .pool_max_idle_per_host(config.pool_max_idle_per_host)
         .build(connector)
-}
-
-/// rustls with ring, the Mozilla roots (as botocore ships certifi's) and the CA bundle's
-/// certificates.
-fn tls_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, HttpError> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
-
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some(path) = ca_bundle {
-        let shown = path.display();
-        let bad_bundle = |what: String| HttpError::new(HttpErrorKind::Tls, format!("CA bundle {shown}: {what}"));
-        let certs = CertificateDer::pem_file_iter(path)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| bad_bundle(format!("could not be read: {e}")))?;
-        let (added, _unparsable) = roots.add_parsable_certificates(certs);
-        if added == 0 {
-            return Err(bad_bundle("holds no usable PEM certificate".to_owned()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| HttpError::new(HttpErrorKind::Tls, "no usable TLS protocol version").with_source(e))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
 }
 
 impl fmt::Debug for HttpClient {

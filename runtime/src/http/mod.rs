@@ -15,6 +15,7 @@ mod body;
 mod client;
 mod error;
 mod proxy;
+mod tls;
 pub(crate) mod timeout;
 mod transport;
 
@@ -30,6 +31,7 @@ pub use client::{HttpClient, HttpConfig};
 pub use error::{BoxError, HttpError, HttpErrorKind};
 pub(crate) use proxy::without_userinfo;
 pub use proxy::Proxies;
+pub use tls::TrustRoots;
 pub use transport::{HttpTransport, TransportFuture};
 
 /// Headers whose values are credentials or keys. `x-amz-content-sha256` is only a hash of the
