@@ -217,7 +217,7 @@ impl Route {
         let address = format!("http://{host}:{port}");
         let proxy_uri: Uri = address.parse().map_err(|_| invalid("not a URL"))?;
         let authorization = match authority.as_str().rsplit_once('@') {
-            Some((userinfo, _)) => basic_authorization(userinfo).map_err(|why| invalid(why))?,
+            Some((userinfo, _)) => basic_authorization(userinfo).map_err(invalid)?,
             None => None,
         };
         Ok(Route { uri: proxy_uri, shown: address, authorization })
