@@ -431,3 +431,38 @@ fn the_system_trust_store_is_an_option() {
         let _ = std::fs::remove_file(empty);
     });
 }
+
+#[test]
+fn a_client_config_names_its_own_proxies() {
+    runtime().block_on(async {
+        let (proxy, log) = start_proxy(false).await;
+        let (origin, seen) = start_origin(false).await;
+        // The session's variables say "no proxy for this host"; botocore's client Config wins.
+        let session = session_with(&[("NO_PROXY", "*".to_owned())], None);
+        let config = |proxies: Proxies| ClientConfig {
+            endpoint_url: Some(format!("http://127.0.0.1:{origin}")),
+            max_attempts: Some(1),
+            proxies: Some(proxies),
+            ..Default::default()
+        };
+        let proxied = tucuxi_s3::Client::with_config(
+            &session,
+            config(Proxies::new().http(format!("http://user:{PASSWORD}@127.0.0.1:{proxy}"))),
+        );
+        assert_eq!(bucket_names(&proxied).await, ["behind-the-proxy"]);
+        assert_eq!(bucket_names(&s3(&session, format!("http://127.0.0.1:{origin}"))).await, ["behind-the-proxy"]);
+        assert_eq!(log.forwarded.load(Ordering::SeqCst), 1, "only the client with proxies uses one");
+        assert_eq!(*log.authorizations.lock().unwrap(), [Some(BASIC.to_owned())]);
+        assert_eq!(seen.heads.lock().unwrap().len(), 2);
+        let printed = format!("{proxied:?}");
+        assert!(printed.contains(&format!("127.0.0.1:{proxy}")) && !printed.contains(PASSWORD), "{printed}");
+
+        // An unusable proxy URL fails the client's calls, naming the proxy without its password.
+        let broken = tucuxi_s3::Client::with_config(
+            &session,
+            config(Proxies::new().http(format!("http://user:{PASSWORD}@bad host:1"))),
+        );
+        let err = broken.list_buckets().send().await.unwrap_err().to_string();
+        assert!(err.contains("http proxy") && err.contains("not usable") && !err.contains(PASSWORD), "{err}");
+    });
+}

@@ -62,7 +62,8 @@ impl ClientHandle {
         customize::before_serialize(inner.service, op, input);
         // botocore's checks before sending, after its handlers filled defaults and before the
         // endpoint, the credentials or the network are touched.
-        let validate = inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
+        let validate =
+            inner.config.parameter_validation.unwrap_or_else(|| inner.session.config().parameter_validation());
         crate::validate::validate_input(inner.service, op, input, validate)
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
@@ -186,7 +187,6 @@ impl ClientHandle {
         }
     }
 
-
     /// One call, at a discovered endpoint `url` when there is one.
     async fn invoke_once(
         &self,
@@ -290,8 +290,15 @@ impl ClientHandle {
                 }
             }
         };
-        let response =
-            send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
+        let http = match &inner.http {
+            None => inner.session.http(),
+            Some(Ok(own)) => own,
+            Some(Err((kind, message))) => {
+                let error = crate::http::HttpError::new(*kind, message.clone());
+                return Err(Error::from(error).with_operation(op.name));
+            }
+        };
+        let response = send_with_retries(http, &inner.retry, &options, make_request, default_classifier).await;
         if let Some(error) = hook_failure {
             return Err(error);
         }
