@@ -73,19 +73,38 @@ fn header(head: &str, name: &str) -> Option<String> {
 /// A proxy on loopback: `CONNECT host:port` opens a tunnel (or is refused with 407 when
 /// `refuse`), anything else is an absolute-form request forwarded to its host.
 async fn start_proxy(refuse: bool) -> (u16, Arc<ProxyLog>) {
+    start_proxy_with(refuse, false).await
+}
+
+/// [`start_proxy`], reached over TLS with the fixture certificate when `tls` (an `https://` proxy).
+async fn start_proxy_with(refuse: bool, tls: bool) -> (u16, Arc<ProxyLog>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let log = Arc::new(ProxyLog::default());
     let shared = log.clone();
+    let acceptor = tls.then(acceptor);
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
-            tokio::spawn(proxy_one(client, shared.clone(), refuse));
+            let log = shared.clone();
+            match &acceptor {
+                Some(acceptor) => {
+                    let accepting = acceptor.accept(client);
+                    tokio::spawn(async move {
+                        if let Ok(client) = accepting.await {
+                            proxy_one(client, log, refuse).await;
+                        }
+                    });
+                }
+                None => {
+                    tokio::spawn(proxy_one(client, log, refuse));
+                }
+            }
         }
     });
     (port, log)
 }
 
-async fn proxy_one(mut client: TcpStream, log: Arc<ProxyLog>, refuse: bool) {
+async fn proxy_one<S: AsyncRead + AsyncWrite + Unpin>(mut client: S, log: Arc<ProxyLog>, refuse: bool) {
     let Some((head, rest)) = read_head(&mut client).await else { return };
     let request_line = head.lines().next().unwrap_or_default().to_owned();
     log.request_lines.lock().unwrap().push(request_line.clone());
@@ -464,5 +483,48 @@ fn a_client_config_names_its_own_proxies() {
         );
         let err = broken.list_buckets().send().await.unwrap_err().to_string();
         assert!(err.contains("http proxy") && err.contains("not usable") && !err.contains(PASSWORD), "{err}");
+    });
+}
+
+#[test]
+fn an_https_proxy_is_reached_over_tls() {
+    runtime().block_on(async {
+        let (proxy, log) = start_proxy_with(false, true).await;
+        let (origin, seen) = start_origin(true).await;
+        let (plain, _) = start_origin(false).await;
+        // The proxy's certificate is checked against the same roots as targets (AWS_CA_BUNDLE).
+        let url = format!("https://user:{PASSWORD}@localhost:{proxy}");
+        let session = session_with(&[("HTTPS_PROXY", url.clone()), ("HTTP_PROXY", url)], None);
+        // TLS to the target inside the tunnel inside TLS to the proxy.
+        assert_eq!(bucket_names(&s3(&session, format!("https://localhost:{origin}"))).await, ["behind-the-proxy"]);
+        // Forwarded in absolute form over the TLS connection to the proxy.
+        assert_eq!(bucket_names(&s3(&session, format!("http://127.0.0.1:{plain}"))).await, ["behind-the-proxy"]);
+        assert_eq!((log.tunnels.load(Ordering::SeqCst), log.forwarded.load(Ordering::SeqCst)), (1, 1));
+        assert_eq!(*log.authorizations.lock().unwrap(), vec![Some(BASIC.to_owned()); 2]);
+        assert_eq!(seen.heads.lock().unwrap().len(), 1);
+        let printed = format!("{session:?}");
+        assert!(
+            printed.contains(&format!("https://***@localhost:{proxy}")) && !printed.contains(PASSWORD),
+            "{printed}"
+        );
+
+        // A proxy whose certificate is not trusted fails the TLS step, naming the proxy.
+        let untrusting = Session::builder()
+            .env_and_fs(
+                Env::from_pairs([
+                    ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
+                    ("AWS_SECRET_ACCESS_KEY", "secret".to_owned()),
+                    ("AWS_DEFAULT_REGION", "us-east-1".to_owned()),
+                    ("HTTPS_PROXY", format!("https://user:{PASSWORD}@localhost:{proxy}")),
+                ]),
+                Fs::from_files(Vec::<(String, String)>::new()),
+            )
+            .build()
+            .unwrap();
+        let err = s3(&untrusting, format!("https://localhost:{origin}")).list_buckets().send().await.unwrap_err();
+        let err = err.to_string();
+        assert!(err.contains(&format!("TLS to the proxy https://localhost:{proxy} failed")), "{err}");
+        assert!(!err.contains(PASSWORD), "{err}");
+        assert_eq!(log.tunnels.load(Ordering::SeqCst), 1);
     });
 }

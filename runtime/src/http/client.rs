@@ -114,7 +114,10 @@ impl HttpClient {
         // urllib3 (under botocore) sets TCP_NODELAY: requests are written head then body, and
         // Nagle's algorithm would hold the body back for a round trip.
         http.set_nodelay(true);
-        let http = ProxyConnector { http, routes: proxies.clone() };
+        // An `https://` proxy's TLS shares the targets' roots; ALPN stays off, as a proxy speaks
+        // HTTP/1.1. Made only when a proxy needs it.
+        let proxy_tls = proxies.as_ref().filter(|routes| routes.uses_tls()).map(|_| Arc::new(tls.clone()));
+        let http = ProxyConnector { http, routes: proxies.clone(), tls: proxy_tls };
         let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
         #[cfg(feature = "http2")]
         let https = https.enable_all_versions().wrap_connector(http);

@@ -1,7 +1,8 @@
 //! The connector under hyper-rustls: a direct TCP connection, a connection to the proxy for an
 //! `http` target (marked proxied, so hyper writes the request in absolute form), or a `CONNECT`
 //! tunnel through the proxy for an `https` target (hyper-rustls then runs TLS to the target
-//! inside it, so the target's certificate is checked as on a direct connection).
+//! inside it, so the target's certificate is checked as on a direct connection). An `https://`
+//! proxy is reached over TLS first, checked against the same roots as targets.
 
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -13,8 +14,9 @@ use http::Uri;
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 use tower_service::Service;
 
 use super::{ProxyRoutes, Route};
@@ -29,13 +31,22 @@ pub(crate) struct ProxyConnector {
     pub(crate) http: HttpConnector,
     /// `None` when no proxy is configured: every connection is direct.
     pub(crate) routes: Option<Arc<ProxyRoutes>>,
+    /// TLS to `https://` proxies: the targets' roots, without ALPN (the proxy speaks HTTP/1.1);
+    /// `None` when no proxy is reached over TLS.
+    pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
 }
 
-/// A TCP connection, to the target or to a proxy.
+/// A connection to the target or to a proxy.
 pub(crate) struct ProxyStream {
-    io: TokioIo<TcpStream>,
+    io: Io,
     /// Requests on it go to a forwarding proxy, in absolute form.
     forwarding: bool,
+}
+
+enum Io {
+    Tcp(TokioIo<TcpStream>),
+    /// To an `https://` proxy (boxed: a TLS session is large and this case is rare).
+    Tls(Box<TokioIo<TlsStream<TcpStream>>>),
 }
 
 type Connecting = Pin<Box<dyn Future<Output = Result<ProxyStream, BoxError>> + Send>>;
@@ -53,27 +64,49 @@ impl Service<Uri> for ProxyConnector {
         let route = self.routes.as_ref().and_then(|routes| routes.route(&target)).cloned();
         let Some(route) = route else {
             let connecting = self.http.call(target);
-            return Box::pin(async move { Ok(ProxyStream { io: connecting.await?, forwarding: false }) });
+            return Box::pin(async move { Ok(ProxyStream { io: Io::Tcp(connecting.await?), forwarding: false }) });
         };
         let connecting = self.http.call(route.uri.clone());
+        let tls = self.tls.clone();
         Box::pin(async move {
-            let io = connecting.await.map_err(|e| {
-                HttpError::new(HttpErrorKind::Connect, format!("could not connect to the proxy {}", route.shown))
-                    .with_source(e)
-            })?;
-            if target.scheme_str() == Some("https") {
-                let io = tunnel(io, &target, &route).await?;
-                Ok(ProxyStream { io, forwarding: false })
-            } else {
-                Ok(ProxyStream { io, forwarding: true })
-            }
+            let tcp = connecting
+                .await
+                .map_err(|e| {
+                    HttpError::new(HttpErrorKind::Connect, format!("could not connect to the proxy {}", route.shown))
+                        .with_source(e)
+                })?
+                .into_inner();
+            let tunnelled = target.scheme_str() == Some("https");
+            let io = match &route.tls_name {
+                None => {
+                    let mut tcp = tcp;
+                    if tunnelled {
+                        tunnel(&mut tcp, &target, &route).await?;
+                    }
+                    Io::Tcp(TokioIo::new(tcp))
+                }
+                Some(name) => {
+                    let tls = tls.ok_or_else(|| {
+                        HttpError::new(HttpErrorKind::Tls, format!("no TLS settings for the proxy {}", route.shown))
+                    })?;
+                    let mut stream =
+                        tokio_rustls::TlsConnector::from(tls).connect(name.clone(), tcp).await.map_err(|e| {
+                            HttpError::new(HttpErrorKind::Tls, format!("TLS to the proxy {} failed", route.shown))
+                                .with_source(e)
+                        })?;
+                    if tunnelled {
+                        tunnel(&mut stream, &target, &route).await?;
+                    }
+                    Io::Tls(Box::new(TokioIo::new(stream)))
+                }
+            };
+            Ok(ProxyStream { io, forwarding: !tunnelled })
         })
     }
 }
 
 /// Asks the proxy for a tunnel to the target's host and port, and checks that it agreed.
-async fn tunnel(io: TokioIo<TcpStream>, target: &Uri, route: &Route) -> Result<TokioIo<TcpStream>, BoxError> {
-    let mut tcp = io.into_inner();
+async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(tcp: &mut S, target: &Uri, route: &Route) -> Result<(), BoxError> {
     let host = target.host().unwrap_or_default();
     let authority = format!("{host}:{}", target.port_u16().unwrap_or(443));
     let failed = |what: String| HttpError::new(HttpErrorKind::Connect, format!("proxy {}: {what}", route.shown));
@@ -128,7 +161,7 @@ async fn tunnel(io: TokioIo<TcpStream>, target: &Uri, route: &Route) -> Result<T
     if response.len() > end {
         return Err(failed(format!("sent data after accepting CONNECT {authority}")).into());
     }
-    Ok(TokioIo::new(tcp))
+    Ok(())
 }
 
 /// The code of an `HTTP/1.x NNN reason` status line.
@@ -147,31 +180,51 @@ fn parse_status(line: &str) -> Option<u16> {
 
 impl Connection for ProxyStream {
     fn connected(&self) -> Connected {
-        self.io.connected().proxy(self.forwarding)
+        let connected = match &self.io {
+            Io::Tcp(tcp) => tcp.connected(),
+            Io::Tls(tls) => tls.inner().get_ref().0.connected(),
+        };
+        connected.proxy(self.forwarding)
     }
+}
+
+/// Runs `$call` on whichever stream the connection is.
+macro_rules! on_io {
+    ($self:expr, $io:ident => $call:expr) => {
+        match &mut $self.get_mut().io {
+            Io::Tcp($io) => $call,
+            Io::Tls($io) => {
+                let $io = &mut **$io;
+                $call
+            }
+        }
+    };
 }
 
 impl Read for ProxyStream {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<Result<(), io::Error>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+        on_io!(self, io => Pin::new(io).poll_read(cx, buf))
     }
 }
 
 impl Write for ProxyStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, io::Error>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+        on_io!(self, io => Pin::new(io).poll_write(cx, buf))
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+        on_io!(self, io => Pin::new(io).poll_flush(cx))
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+        on_io!(self, io => Pin::new(io).poll_shutdown(cx))
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
+        match &self.io {
+            Io::Tcp(tcp) => tcp.is_write_vectored(),
+            Io::Tls(tls) => tls.is_write_vectored(),
+        }
     }
 
     fn poll_write_vectored(
@@ -179,7 +232,7 @@ impl Write for ProxyStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<Result<usize, io::Error>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+        on_io!(self, io => Pin::new(io).poll_write_vectored(cx, bufs))
     }
 }
 

@@ -5,7 +5,8 @@
 //! proxy URL without a scheme is `http://`. An `https` target is reached through an HTTP
 //! `CONNECT` tunnel and TLS to the target inside it; an `http` target is sent to the proxy in
 //! absolute form. Credentials in the proxy URL's user info become `Proxy-Authorization: Basic`,
-//! sent to the proxy only, and no `Debug`, log line or error ever shows them.
+//! sent to the proxy only, and no `Debug`, log line or error ever shows them. An `https://` proxy
+//! is reached over TLS (checked against the targets' roots) before any of this.
 
 mod connect;
 mod no_proxy;
@@ -150,6 +151,8 @@ pub(crate) struct Route {
     pub(crate) shown: String,
     /// `Basic ...`, marked sensitive.
     pub(crate) authorization: Option<HeaderValue>,
+    /// For an `https://` proxy, the name its certificate must carry.
+    pub(crate) tls_name: Option<rustls::pki_types::ServerName<'static>>,
 }
 
 impl fmt::Debug for Route {
@@ -171,6 +174,11 @@ impl ProxyRoutes {
         let https = proxies.https.as_deref().map(|url| Route::parse("https", url)).transpose()?;
         let no_proxy = proxies.no_proxy.as_deref().map(NoProxy::parse).unwrap_or_default();
         Ok(Some(ProxyRoutes { http, https, no_proxy }))
+    }
+
+    /// Whether a proxy is reached over TLS.
+    pub(crate) fn uses_tls(&self) -> bool {
+        [&self.http, &self.https].into_iter().flatten().any(|route| route.tls_name.is_some())
     }
 
     /// The proxy for a request to `target`, or `None` to connect directly.
@@ -206,21 +214,28 @@ impl Route {
         };
         let uri: Uri = fixed.parse().map_err(|_| invalid("not a URL"))?;
         let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
-        if uri.scheme_str() == Some("https") {
-            return Err(invalid("TLS to the proxy itself (an https:// proxy URL) is not supported; use http://"));
-        }
+        let tls = uri.scheme_str() == Some("https");
         let host = authority.host();
         if host.is_empty() {
             return Err(invalid("no host"));
         }
-        let port = authority.port_u16().unwrap_or(80);
-        let address = format!("http://{host}:{port}");
-        let proxy_uri: Uri = address.parse().map_err(|_| invalid("not a URL"))?;
+        let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let address = format!("{}://{host}:{port}", if tls { "https" } else { "http" });
+        // The connector dials the proxy's address; TLS, when wanted, is its own step.
+        let proxy_uri: Uri = format!("http://{host}:{port}").parse().map_err(|_| invalid("not a URL"))?;
+        let tls_name = if tls {
+            let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+            let name = rustls::pki_types::ServerName::try_from(bare.to_owned())
+                .map_err(|_| invalid("its host cannot name a TLS server"))?;
+            Some(name)
+        } else {
+            None
+        };
         let authorization = match authority.as_str().rsplit_once('@') {
             Some((userinfo, _)) => basic_authorization(userinfo).map_err(invalid)?,
             None => None,
         };
-        Ok(Route { uri: proxy_uri, shown: address, authorization })
+        Ok(Route { uri: proxy_uri, shown: address, authorization, tls_name })
     }
 }
 
@@ -300,8 +315,13 @@ mod tests {
         let err = ProxyRoutes::parse(&Proxies::new().https("http://user:hunter2@pro xy:1")).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("https proxy") && !text.contains("hunter2"), "{text}");
-        let tls = ProxyRoutes::parse(&Proxies::new().https("https://proxy:443")).unwrap_err();
-        assert!(tls.to_string().contains("not supported"), "{tls}");
+        let tls = routes(Proxies::new().https("https://proxy.local"));
+        let route = tls.route(&target("https://a/")).unwrap();
+        assert_eq!(
+            (route.shown.as_str(), route.uri.to_string().as_str()),
+            ("https://proxy.local:443", "http://proxy.local:443/")
+        );
+        assert!(route.tls_name.is_some());
     }
 
     #[test]
