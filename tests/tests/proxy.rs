@@ -528,3 +528,56 @@ fn an_https_proxy_is_reached_over_tls() {
         assert_eq!(log.tunnels.load(Ordering::SeqCst), 1);
     });
 }
+
+#[test]
+fn blocking_calls_use_the_proxies_too() {
+    // The servers run on a thread of their own, since a blocking call may not run inside a runtime.
+    let (ports, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        runtime().block_on(async move {
+            let (proxy, log) = start_proxy(false).await;
+            let (origin, _) = start_origin(true).await;
+            ports.send((proxy, origin, log)).unwrap();
+            std::future::pending::<()>().await;
+        })
+    });
+    let (proxy, origin, log) = receive.recv().unwrap();
+    let session = session_with(&[("HTTPS_PROXY", format!("http://user:{PASSWORD}@127.0.0.1:{proxy}"))], None);
+    let out = s3(&session, format!("https://localhost:{origin}")).list_buckets().send_blocking().unwrap();
+    assert_eq!(out.buckets.unwrap_or_default()[0].name.as_deref(), Some("behind-the-proxy"));
+    assert_eq!(log.tunnels.load(Ordering::SeqCst), 1);
+    assert_eq!(*log.authorizations.lock().unwrap(), [Some(BASIC.to_owned())]);
+}
+
+#[test]
+fn a_silent_proxy_runs_into_the_connect_timeout() {
+    runtime().block_on(async {
+        // Accepts connections and never answers CONNECT.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((client, _)) = listener.accept().await {
+                held.push(client);
+            }
+        });
+        let pairs = [
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "secret".to_owned()),
+            ("AWS_DEFAULT_REGION", "us-east-1".to_owned()),
+            ("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}")),
+        ];
+        let http =
+            tucuxi::http::HttpConfig { connect_timeout: std::time::Duration::from_millis(300), ..Default::default() };
+        let session = Session::builder()
+            .env_and_fs(Env::from_pairs(pairs), Fs::from_files(Vec::<(String, String)>::new()))
+            .http_config(http)
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let err = s3(&session, "https://localhost:9".to_owned()).list_buckets().send().await.unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(err.is_timeout(), "{err}");
+        assert!(err.to_string().contains("connect timeout"), "{err}");
+    });
+}
