@@ -387,3 +387,42 @@ fn a_stream_built_from_events_reads_them_back_without_a_stubber() {
     let e = empty.recv_blocking().unwrap_err();
     assert!(e.to_string().contains("no member set"), "{e}");
 }
+
+#[test]
+fn lambda_response_stream_keeps_its_header_members_beside_the_events() {
+    use tucuxi_lambda::client::InvokeWithResponseStream;
+    use tucuxi_lambda::types as lt;
+    let stubber = Stubber::new();
+    let chunk = |bytes: &[u8]| lt::InvokeWithResponseStreamResponseEvent {
+        payload_chunk: Some(lt::InvokeResponseStreamUpdate { payload: Some(tucuxi::Blob::from(bytes.to_vec())) }),
+        ..Default::default()
+    };
+    let complete = lt::InvokeWithResponseStreamResponseEvent {
+        invoke_complete: Some(lt::InvokeWithResponseStreamCompleteEvent {
+            log_result: Some("bG9n".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let events = vec![chunk(b"hel"), chunk(b"lo"), complete];
+    let output = lt::InvokeWithResponseStreamResponse {
+        status_code: Some(200),
+        executed_version: Some("$LATEST".into()),
+        response_stream_content_type: Some("application/octet-stream".into()),
+        event_stream: Some(tucuxi::EventStream::from_events(events.clone())),
+    };
+    stubber.add_response::<InvokeWithResponseStream>(output, None);
+    let lambda = tucuxi_lambda::Client::new(&stubber.session());
+    let mut output = lambda
+        .invoke_with_response_stream()
+        .function_name("f")
+        .send_blocking()
+        .unwrap_or_else(|e| panic!("the stubbed invoke failed: {e}"));
+    assert_eq!(output.status_code, Some(200));
+    assert_eq!(output.executed_version.as_deref(), Some("$LATEST"));
+    assert_eq!(output.response_stream_content_type.as_deref(), Some("application/octet-stream"));
+    let received: Vec<_> =
+        output.event_stream.take().expect("a stream").into_blocking_iter().collect::<Result<_, _>>().unwrap();
+    assert_eq!(received, events);
+    stubber.assert_no_pending_responses();
+}

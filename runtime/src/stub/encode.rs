@@ -139,7 +139,10 @@ fn event_stream_output(
         }
     };
     response.body = Bytes::from(frames);
-    response.headers.insert(CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM_TYPE));
+    // A `Content-Type` member (Lambda's `ResponseStreamContentType`) wins, as in `rest_output`.
+    if !response.headers.contains_key(CONTENT_TYPE) {
+        response.headers.insert(CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM_TYPE));
+    }
     response.headers.insert("x-amzn-requestid", HeaderValue::from_static(REQUEST_ID));
     Ok(response)
 }
