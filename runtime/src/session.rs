@@ -24,7 +24,7 @@ use crate::credentials::{
     resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
     MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
 };
-use crate::http::{HttpClient, HttpConfig, HttpError, HttpTransport};
+use crate::http::{HttpClient, HttpConfig, HttpError, HttpTransport, Proxies, TrustRoots};
 use crate::interceptor::{Interceptor, Interceptors};
 
 /// Why a [`Session`] could not be built.
@@ -67,6 +67,8 @@ pub struct SessionBuilder {
     overrides: SessionOverrides,
     credentials: Option<Credentials>,
     http: Option<HttpConfig>,
+    proxies: Option<Proxies>,
+    trust_roots: Option<TrustRoots>,
     /// The environment and filesystem to read instead of the process's, for tests and embedders.
     sources: Option<(Env, Fs)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
@@ -171,6 +173,19 @@ impl SessionBuilder {
         self.http = Some(config);
         self
     }
+    /// The proxies every request of the session goes through (botocore's
+    /// `Config(proxies={...})`); without them, `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are
+    /// read as botocore reads them. `Proxies::new()` turns the variables off.
+    pub fn proxies(mut self, proxies: Proxies) -> Self {
+        self.proxies = Some(proxies);
+        self
+    }
+    /// Which certificate authorities to trust: Mozilla's (the default), the operating system's
+    /// store (the `native-roots` feature), or both; `AWS_CA_BUNDLE` / `ca_bundle` adds to them.
+    pub fn trust_roots(mut self, roots: TrustRoots) -> Self {
+        self.trust_roots = Some(roots);
+        self
+    }
     /// Supplies MFA codes for assume-role profiles with `mfa_serial`.
     pub fn mfa_token_provider(mut self, mfa: Arc<dyn MfaTokenProvider>) -> Self {
         self.mfa = Some(mfa);
@@ -188,6 +203,14 @@ impl SessionBuilder {
         let mut http_config = self.http.unwrap_or_default();
         if let Some(bundle) = config.ca_bundle() {
             http_config.ca_bundle = Some(bundle.into());
+        }
+        if let Some(roots) = self.trust_roots {
+            http_config.trust_roots = roots;
+        }
+        if let Some(proxies) = self.proxies {
+            http_config.proxies = Some(proxies);
+        } else if http_config.proxies.is_none() {
+            http_config.proxies = Proxies::from_env(&env);
         }
         let http = match &self.hooks.transport {
             Some(transport) => HttpClient::with_transport(http_config, transport.clone()),
@@ -220,6 +243,8 @@ impl fmt::Debug for SessionBuilder {
             .field("overrides", &self.overrides)
             .field("credentials", &self.credentials)
             .field("http", &self.http)
+            .field("proxies", &self.proxies)
+            .field("trust_roots", &self.trust_roots)
             .field("fixtures", &self.sources.is_some())
             .field("mfa", &self.mfa.as_ref().map(|_| "configured"))
             .field("clock", &self.hooks.clock.as_ref().map(|_| "configured"))

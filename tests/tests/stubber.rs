@@ -266,3 +266,163 @@ fn users_can_build_a_modeled_error() {
     assert_eq!(err.status(), Some(404));
     assert!(matches!(err.modeled::<GetObjectError>(), Some(GetObjectError::NoSuchKey(_))));
 }
+
+#[test]
+fn s3_select_events_come_back_from_a_stubbed_answer() {
+    use tucuxi_s3::client::SelectObjectContent;
+    let stubber = Stubber::new();
+    let events = [
+        s3t::SelectObjectContentEventStream {
+            records: Some(s3t::RecordsEvent { payload: Some(tucuxi::Blob::from(&b"id,name\n1,ada\n"[..])) }),
+            ..Default::default()
+        },
+        s3t::SelectObjectContentEventStream {
+            records: Some(s3t::RecordsEvent { payload: Some(tucuxi::Blob::from(&b"2,grace\n"[..])) }),
+            ..Default::default()
+        },
+        s3t::SelectObjectContentEventStream {
+            stats: Some(s3t::StatsEvent {
+                details: Some(s3t::Stats {
+                    bytes_scanned: Some(100),
+                    bytes_processed: Some(100),
+                    bytes_returned: Some(22),
+                }),
+            }),
+            ..Default::default()
+        },
+        s3t::SelectObjectContentEventStream { end: Some(s3t::EndEvent {}), ..Default::default() },
+    ];
+    let output = s3t::SelectObjectContentOutput { payload: Some(tucuxi::EventStream::from_events(events.clone())) };
+    stubber.add_response::<SelectObjectContent>(output, None);
+    let s3 = tucuxi_s3::Client::new(&stubber.session());
+    let received = runtime().block_on(async {
+        let mut stream = s3
+            .select_object_content()
+            .bucket("logs")
+            .key("data.csv")
+            .expression("SELECT * FROM S3Object")
+            .expression_type(s3t::ExpressionType::Sql)
+            .send()
+            .await?
+            .payload
+            .expect("an event stream");
+        let mut received = Vec::new();
+        while let Some(event) = stream.recv().await? {
+            received.push(event);
+        }
+        Ok::<_, tucuxi::Error>(received)
+    });
+    let received = received.unwrap_or_else(|e| panic!("the stubbed select failed: {e}"));
+    // The same events, each with its one member, in order: laid out as S3's frames and read back.
+    assert_eq!(received, events);
+    let records: Vec<u8> = received
+        .iter()
+        .filter_map(|e| e.records.as_ref()?.payload.as_ref())
+        .flat_map(|b| b.as_ref().to_vec())
+        .collect();
+    assert_eq!(records, b"id,name\n1,ada\n2,grace\n");
+    stubber.assert_no_pending_responses();
+}
+
+#[test]
+fn kinesis_events_and_an_exception_from_a_stubbed_answer_blocking() {
+    use tucuxi_kinesis::client::SubscribeToShard;
+    use tucuxi_kinesis::types as kt;
+    let stubber = Stubber::new();
+    let record = kt::Record {
+        sequence_number: "1".into(),
+        data: tucuxi::Blob::from(&b"hello"[..]),
+        partition_key: Some("pk".into()),
+        approximate_arrival_timestamp: Some(tucuxi::DateTime::from_secs(1_422_172_800)),
+        ..Default::default()
+    };
+    let shard_event = kt::SubscribeToShardEvent {
+        records: vec![record],
+        continuation_sequence_number: "2".into(),
+        millis_behind_latest: 7,
+        ..Default::default()
+    };
+    let events = [
+        kt::SubscribeToShardEventStream { subscribe_to_shard_event: Some(shard_event.clone()), ..Default::default() },
+        kt::SubscribeToShardEventStream {
+            resource_not_found_exception: Some(kt::ResourceNotFoundException { message: Some("shard gone".into()) }),
+            ..Default::default()
+        },
+    ];
+    let output = kt::SubscribeToShardOutput { event_stream: tucuxi::EventStream::from_events(events) };
+    stubber.add_response::<SubscribeToShard>(output, None);
+    let kinesis = tucuxi_kinesis::Client::new(&stubber.session());
+    let output = kinesis
+        .subscribe_to_shard()
+        .consumer_arn("arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1")
+        .shard_id("shardId-000000000000")
+        .starting_position(kt::StartingPosition { type_: kt::ShardIteratorType::Latest, ..Default::default() })
+        .send_blocking()
+        .unwrap_or_else(|e| panic!("the stubbed subscribe failed: {e}"));
+    let mut events = output.event_stream.into_blocking_iter();
+    let first = events.next().expect("an event").expect("the shard event");
+    assert_eq!(first.subscribe_to_shard_event.as_ref(), Some(&shard_event));
+    let e = events.next().expect("the exception").unwrap_err();
+    assert_eq!((e.code(), e.message()), (Some("ResourceNotFoundException"), Some("shard gone")));
+    let modeled = e.modeled::<kt::SubscribeToShardEventStream>().expect("typed");
+    assert!(modeled.resource_not_found_exception.is_some());
+    assert!(events.next().is_none());
+    stubber.assert_no_pending_responses();
+}
+
+#[test]
+fn a_stream_built_from_events_reads_them_back_without_a_stubber() {
+    let events = vec![
+        s3t::SelectObjectContentEventStream { cont: Some(s3t::ContinuationEvent {}), ..Default::default() },
+        s3t::SelectObjectContentEventStream { end: Some(s3t::EndEvent {}), ..Default::default() },
+    ];
+    let mut stream = tucuxi::EventStream::from_events(events.clone());
+    let mut received = Vec::new();
+    while let Some(event) = stream.recv_blocking().unwrap() {
+        received.push(event);
+    }
+    assert_eq!(received, events);
+    // An event with no member set names no kind of event: a clear error, not a silent skip.
+    let mut empty = tucuxi::EventStream::from_events([s3t::SelectObjectContentEventStream::default()]);
+    let e = empty.recv_blocking().unwrap_err();
+    assert!(e.to_string().contains("no member set"), "{e}");
+}
+
+#[test]
+fn lambda_response_stream_keeps_its_header_members_beside_the_events() {
+    use tucuxi_lambda::client::InvokeWithResponseStream;
+    use tucuxi_lambda::types as lt;
+    let stubber = Stubber::new();
+    let chunk = |bytes: &[u8]| lt::InvokeWithResponseStreamResponseEvent {
+        payload_chunk: Some(lt::InvokeResponseStreamUpdate { payload: Some(tucuxi::Blob::from(bytes.to_vec())) }),
+        ..Default::default()
+    };
+    let complete = lt::InvokeWithResponseStreamResponseEvent {
+        invoke_complete: Some(lt::InvokeWithResponseStreamCompleteEvent {
+            log_result: Some("bG9n".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let events = vec![chunk(b"hel"), chunk(b"lo"), complete];
+    let output = lt::InvokeWithResponseStreamResponse {
+        status_code: Some(200),
+        executed_version: Some("$LATEST".into()),
+        response_stream_content_type: Some("application/octet-stream".into()),
+        event_stream: Some(tucuxi::EventStream::from_events(events.clone())),
+    };
+    stubber.add_response::<InvokeWithResponseStream>(output, None);
+    let lambda = tucuxi_lambda::Client::new(&stubber.session());
+    let mut output = lambda
+        .invoke_with_response_stream()
+        .function_name("f")
+        .send_blocking()
+        .unwrap_or_else(|e| panic!("the stubbed invoke failed: {e}"));
+    assert_eq!(output.status_code, Some(200));
+    assert_eq!(output.executed_version.as_deref(), Some("$LATEST"));
+    assert_eq!(output.response_stream_content_type.as_deref(), Some("application/octet-stream"));
+    let received: Vec<_> =
+        output.event_stream.take().expect("a stream").into_blocking_iter().collect::<Result<_, _>>().unwrap();
+    assert_eq!(received, events);
+    stubber.assert_no_pending_responses();
+}

@@ -52,6 +52,10 @@ pub struct ClientConfig {
     pub response_checksum_validation: Option<crate::config::ChecksumWhen>,
     /// Interceptors for this client only, run after the session's.
     pub interceptors: crate::interceptor::Interceptors,
+    /// This client's proxies (botocore's `Config(proxies={...})`), instead of the session's and
+    /// of `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. The client then has a connection pool of its
+    /// own, with the session's other HTTP settings; an unusable proxy URL fails its calls.
+    pub proxies: Option<crate::http::Proxies>,
 }
 
 /// How the resolved endpoint wants the request signed.

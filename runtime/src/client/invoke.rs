@@ -292,8 +292,15 @@ impl ClientHandle {
                 }
             }
         };
-        let response =
-            send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
+        let http = match &inner.http {
+            None => inner.session.http(),
+            Some(Ok(own)) => own,
+            Some(Err((kind, message))) => {
+                let error = crate::http::HttpError::new(*kind, message.clone());
+                return Err(Error::from(error).with_operation(op.name));
+            }
+        };
+        let response = send_with_retries(http, &inner.retry, &options, make_request, default_classifier).await;
         if let Some(error) = hook_failure {
             return Err(error);
         }

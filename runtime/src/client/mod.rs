@@ -89,6 +89,9 @@ struct Inner {
     endpoints: endpoint_cache::EndpointCache,
     /// The endpoints discovered for this client.
     discovery: discovery::Cache,
+    /// The client's own HTTP client when its configuration names proxies (or why it could not be
+    /// made); `None` sends through the session's.
+    http: Option<Result<crate::http::HttpClient, (crate::http::HttpErrorKind, String)>>,
 }
 
 impl ClientHandle {
@@ -114,8 +117,19 @@ impl ClientHandle {
         let interceptors = session.interceptors().chained(&config.interceptors);
         let endpoints = endpoint_cache::EndpointCache::default();
         let discovery = discovery::Cache::default();
-        let inner =
-            Inner { session: session.clone(), service, rules, config, retry, user_agent, interceptors, endpoints, discovery };
+        let http = config.proxies.as_ref().map(|proxies| own_http(session, proxies));
+        let inner = Inner {
+            session: session.clone(),
+            service,
+            rules,
+            config,
+            retry,
+            user_agent,
+            interceptors,
+            endpoints,
+            discovery,
+            http,
+        };
         ClientHandle { inner: Arc::new(inner) }
     }
 
@@ -133,6 +147,21 @@ impl ClientHandle {
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
+}
+
+/// An HTTP client like the session's with other proxies; the session's replacement transport,
+/// if any (a `Stubber`), still answers.
+fn own_http(
+    session: &Session,
+    proxies: &crate::http::Proxies,
+) -> Result<crate::http::HttpClient, (crate::http::HttpErrorKind, String)> {
+    let mut config = session.http().config().clone();
+    config.proxies = Some(proxies.clone());
+    let made = match session.http().transport() {
+        Some(transport) => crate::http::HttpClient::with_transport(config, transport.clone()),
+        None => crate::http::HttpClient::new(config),
+    };
+    made.map_err(|e| (e.kind(), e.message().to_owned()))
 }
 
 impl fmt::Debug for ClientHandle {

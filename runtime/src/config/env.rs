@@ -152,7 +152,8 @@ impl Env {
 
 impl fmt::Debug for Env {
     /// A fixture environment may hold `AWS_SECRET_ACCESS_KEY` or `AWS_SESSION_TOKEN`, so their
-    /// values are redacted like profile secrets are.
+    /// values are redacted like profile secrets are, and proxy URLs (`HTTPS_PROXY`, ...) lose
+    /// their user info, which may hold the proxy's password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.vars {
             None => f.write_str("Env::real()"),
@@ -161,6 +162,8 @@ impl fmt::Debug for Env {
                 for (name, value) in vars.iter() {
                     if is_secret_name(name) {
                         map.entry(name, &super::Redacted);
+                    } else if name.to_ascii_lowercase().ends_with("_proxy") {
+                        map.entry(name, &crate::http::without_userinfo(value));
                     } else {
                         map.entry(name, value);
                     }

@@ -15,6 +15,7 @@
 //! Request-side event streams (bidirectional streaming over HTTP/2) are not supported: such
 //! operations fail before sending with an `InvalidInput` error.
 
+mod encode;
 mod frame;
 #[cfg(test)]
 mod frame_tests;
@@ -26,6 +27,7 @@ use core::marker::PhantomData;
 
 use http::HeaderMap;
 
+pub(crate) use encode::{encode_events, initial_response};
 pub use frame::{FrameDecoder, FrameError, HeaderValue, Message, MAX_HEADERS_LEN, MAX_MESSAGE_LEN};
 
 use crate::error::{ServiceError, REQUEST_ID_HEADERS};
@@ -64,6 +66,16 @@ impl<T: Shape + Default + 'static> EventStream<T> {
         let mut stream = Self::default();
         let context = StreamContext::new(protocol, operation, 200, &HeaderMap::new());
         stream.receiver.attach(body, context);
+        stream
+    }
+
+    /// A stream that yields `events`, in order: the output of a stubbed call
+    /// ([`Stubber::add_response`](crate::Stubber::add_response) lays them out as the service's
+    /// protocol would, and the call's response path reads them back) or of a hand-made mock.
+    /// Each member set on an event becomes one event, as one message on the wire.
+    pub fn from_events(events: impl IntoIterator<Item = T>) -> Self {
+        let mut stream = Self::default();
+        stream.receiver.queued = events.into_iter().map(|e| Box::new(e) as Box<dyn Shape>).collect();
         stream
     }
 
@@ -162,6 +174,10 @@ pub struct EventReceiver {
     new_event: fn() -> Box<dyn Shape>,
     /// `None` before a body is attached and after the stream ended.
     state: Option<Box<State>>,
+    /// Events given by [`EventStream::from_events`] that no body carries yet: the `Stubber`
+    /// takes them to encode its answer; read directly, they are encoded and read back as the
+    /// first `recv` attaches them. Empty (no allocation) otherwise.
+    queued: Vec<Box<dyn Shape>>,
 }
 
 struct State {
@@ -220,11 +236,11 @@ enum Next {
 
 impl EventReceiver {
     fn new(new_event: fn() -> Box<dyn Shape>) -> Self {
-        EventReceiver { new_event, state: None }
+        EventReceiver { new_event, state: None, queued: Vec::new() }
     }
 
     fn take(&mut self) -> Self {
-        EventReceiver { new_event: self.new_event, state: self.state.take() }
+        EventReceiver { new_event: self.new_event, state: self.state.take(), queued: core::mem::take(&mut self.queued) }
     }
 
     /// Makes `body` the stream's source.
@@ -234,7 +250,12 @@ impl EventReceiver {
 
     /// True while events may still come.
     pub fn is_open(&self) -> bool {
-        self.state.is_some()
+        self.state.is_some() || !self.queued.is_empty()
+    }
+
+    /// The events given to [`EventStream::from_events`] and not yet read.
+    pub(crate) fn take_events(&mut self) -> Vec<Box<dyn Shape>> {
+        core::mem::take(&mut self.queued)
     }
 
     /// The next event as a boxed value of the stream's type, for code that does not know the
@@ -249,6 +270,15 @@ impl EventReceiver {
     }
 
     async fn next_event(&mut self, event: &mut dyn Shape) -> Next {
+        if self.state.is_none() && !self.queued.is_empty() {
+            // Through the same framing and codec as a response, so a hand-made stream behaves
+            // as a received one; JSON is as good a codec as any for a round trip.
+            let context = StreamContext::new(Protocol::RestJson, "EventStream", 200, &HeaderMap::new());
+            match encode_events(Protocol::RestJson, &self.take_events()) {
+                Ok(body) => self.attach(ByteStream::from(body), context),
+                Err(reason) => return Next::Failed(context.bad(reason), false),
+            }
+        }
         let Some(state) = self.state.as_deref_mut() else { return Next::End };
         let next = loop {
             let message = match state.next_message().await {
@@ -274,6 +304,7 @@ impl fmt::Debug for EventReceiver {
         let mut out = f.debug_struct("EventStream");
         match &self.state {
             Some(state) => out.field("open", &true).field("buffered", &state.decoder.buffered()),
+            None if !self.queued.is_empty() => out.field("open", &true).field("queued", &self.queued.len()),
             None => out.field("open", &false),
         };
         out.finish()

@@ -1,18 +1,20 @@
 //! [`HttpClient`]: a connection-pooling HTTPS client with timeouts, built on hyper.
 
 use core::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use http::header::{HeaderValue, USER_AGENT};
+use http::header::{HeaderValue, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{Request, Response};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::body::SdkBody;
+use super::proxy::{Proxies, ProxyConnector, ProxyRoutes};
 use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
+use super::tls::{tls_config, TrustRoots};
 use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind, HttpTransport};
 use crate::stream::ByteStream;
 
@@ -39,10 +41,16 @@ pub struct HttpConfig {
     /// than this may be open at once; the extra ones are closed when idle.
     pub pool_max_idle_per_host: usize,
     /// A PEM file of extra trusted certificates (what `AWS_CA_BUNDLE` / `ca_bundle` name),
-    /// trusted in addition to the built-in Mozilla roots.
+    /// trusted in addition to the roots below.
     pub ca_bundle: Option<PathBuf>,
+    /// The roots trusted: the compiled-in Mozilla roots (the default, as botocore's certifi),
+    /// the operating system's store (feature `native-roots`), or both.
+    pub trust_roots: TrustRoots,
     /// The `User-Agent` sent when a request carries none.
     pub user_agent: String,
+    /// The proxies to send through (botocore's `proxies`). A session fills this from
+    /// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` when it is not given; `None` connects directly.
+    pub proxies: Option<Proxies>,
 }
 
 impl Default for HttpConfig {
@@ -54,7 +62,9 @@ impl Default for HttpConfig {
             pool_idle_timeout: Some(Duration::from_secs(90)),
             pool_max_idle_per_host: 10,
             ca_bundle: None,
+            trust_roots: TrustRoots::Mozilla,
             user_agent: concat!("tucuxi/", env!("CARGO_PKG_VERSION")).to_owned(),
+            proxies: None,
         }
     }
 }
@@ -84,18 +94,30 @@ struct Inner {
     /// A transport that replaces the pools for every request (tests, stubs, other stacks);
     /// `None`, the default, sends through hyper. Checked once per request.
     transport: Option<Arc<dyn HttpTransport>>,
+    /// The parsed proxies, shared with the connector; `None` when there are none, so a client
+    /// without proxies checks one `Option` per request and nothing else.
+    proxies: Option<Arc<ProxyRoutes>>,
 }
 
 impl HttpClient {
-    /// A client for the given configuration. Fails only when the CA bundle cannot be loaded.
+    /// A client for the given configuration. Fails when the CA bundle cannot be loaded or a
+    /// proxy URL is not usable.
     pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
-        let tls = tls_config(config.ca_bundle.as_deref())?;
+        let tls = tls_config(config.trust_roots, config.ca_bundle.as_deref())?;
+        let proxies = match &config.proxies {
+            Some(proxies) => ProxyRoutes::parse(proxies)?.map(Arc::new),
+            None => None,
+        };
         let mut http = HttpConnector::new();
         // hyper-rustls handles `https`; the inner connector must accept it too.
         http.enforce_http(false);
         // urllib3 (under botocore) sets TCP_NODELAY: requests are written head then body, and
         // Nagle's algorithm would hold the body back for a round trip.
         http.set_nodelay(true);
+        // An `https://` proxy's TLS shares the targets' roots; ALPN stays off, as a proxy speaks
+        // HTTP/1.1. Made only when a proxy needs it.
+        let proxy_tls = proxies.as_ref().filter(|routes| routes.uses_tls()).map(|_| Arc::new(tls.clone()));
+        let http = ProxyConnector { http, routes: proxies.clone(), tls: proxy_tls };
         let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
         #[cfg(feature = "http2")]
         let https = https.enable_all_versions().wrap_connector(http);
@@ -114,6 +136,7 @@ impl HttpClient {
                 pool,
                 blocking_pool: OnceLock::new(),
                 transport: None,
+                proxies,
             }),
         })
     }
@@ -190,6 +213,15 @@ impl HttpClient {
         if !parts.headers.contains_key(USER_AGENT) {
             parts.headers.insert(USER_AGENT, self.inner.user_agent.clone());
         }
+        // A forwarding proxy reads its credentials from the request itself; a CONNECT tunnel
+        // (https) carries them in the CONNECT request instead, never to the target.
+        if let Some(routes) = &self.inner.proxies {
+            if parts.uri.scheme_str() == Some("http") {
+                if let Some(authorization) = routes.route(&parts.uri).and_then(|r| r.authorization.as_ref()) {
+                    parts.headers.insert(PROXY_AUTHORIZATION, authorization.clone());
+                }
+            }
+        }
         // Marked values print as `Sensitive` in `Debug` and are never indexed by HTTP/2's
         // header compression.
         mark_sensitive_headers(&mut parts.headers);
@@ -229,33 +261,6 @@ fn build_pool(config: &HttpConfig, connector: TimeoutConnector) -> Pool {
         .pool_idle_timeout(config.pool_idle_timeout)
         .pool_max_idle_per_host(config.pool_max_idle_per_host)
         .build(connector)
-}
-
-/// rustls with ring, the Mozilla roots (as botocore ships certifi's) and the CA bundle's
-/// certificates.
-fn tls_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, HttpError> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
-
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some(path) = ca_bundle {
-        let shown = path.display();
-        let bad_bundle = |what: String| HttpError::new(HttpErrorKind::Tls, format!("CA bundle {shown}: {what}"));
-        let certs = CertificateDer::pem_file_iter(path)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| bad_bundle(format!("could not be read: {e}")))?;
-        let (added, _unparsable) = roots.add_parsable_certificates(certs);
-        if added == 0 {
-            return Err(bad_bundle("holds no usable PEM certificate".to_owned()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| HttpError::new(HttpErrorKind::Tls, "no usable TLS protocol version").with_source(e))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
 }
 
 impl fmt::Debug for HttpClient {

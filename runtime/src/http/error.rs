@@ -281,7 +281,10 @@ impl fmt::Display for HttpError {
         }
         let mut next = self.source.as_deref().map(|s| s as &(dyn StdError + 'static));
         while let Some(cause) = next {
-            if !cause.is::<hyper_util::client::legacy::Error>() {
+            // An error of ours that hyper carried up (a connector's) was already copied into
+            // this one's kind and message: printing it again would repeat them.
+            let repeated = cause.downcast_ref::<HttpError>().is_some_and(|h| h.message == self.message);
+            if !cause.is::<hyper_util::client::legacy::Error>() && !repeated {
                 write!(f, ": {cause}")?;
             }
             next = cause.source();

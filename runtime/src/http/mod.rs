@@ -14,6 +14,8 @@ mod blocking;
 mod body;
 mod client;
 mod error;
+mod proxy;
+mod tls;
 pub(crate) mod timeout;
 mod transport;
 
@@ -22,11 +24,14 @@ use core::fmt;
 use http::header::{HeaderMap, HeaderName};
 use http::{Request, Response, Uri};
 
-pub use blocking::{block_on, block_on_body, BlockingRead};
 pub(crate) use blocking::inside_runtime;
+pub use blocking::{block_on, block_on_body, BlockingRead};
 pub use body::SdkBody;
 pub use client::{HttpClient, HttpConfig};
 pub use error::{BoxError, HttpError, HttpErrorKind};
+pub(crate) use proxy::without_userinfo;
+pub use proxy::Proxies;
+pub use tls::TrustRoots;
 pub use transport::{HttpTransport, TransportFuture};
 
 /// Headers whose values are credentials or keys. `x-amz-content-sha256` is only a hash of the

@@ -15,12 +15,10 @@ use bytes::Bytes;
 use http::Uri;
 use http_body::{Body, Frame, SizeHint};
 use hyper_rustls::MaybeHttpsStream;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
 use super::body::SdkBody;
+use super::proxy::{ProxyConnector, ProxyStream};
 use super::{BoxError, HttpError, HttpErrorKind};
 
 /// The marker error of a connect attempt that ran out of time; found in the cause chain by
@@ -36,7 +34,7 @@ impl fmt::Display for ConnectTimedOut {
 
 impl std::error::Error for ConnectTimedOut {}
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+type Https = hyper_rustls::HttpsConnector<ProxyConnector>;
 
 /// The HTTPS connector with one deadline over DNS, TCP connect and the TLS handshake.
 ///
@@ -49,7 +47,7 @@ pub(crate) struct TimeoutConnector {
 }
 
 impl tower_service::Service<Uri> for TimeoutConnector {
-    type Response = MaybeHttpsStream<TokioIo<TcpStream>>;
+    type Response = MaybeHttpsStream<ProxyStream>;
     type Error = BoxError;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
 

@@ -41,17 +41,17 @@ impl EncodedResponse {
 const REQUEST_ID: &str = "stubbed-request-id";
 
 /// Lays out a successful answer of `op` carrying `output`. A streaming payload held in memory
-/// is moved into the body (hence `&mut`); event-stream outputs cannot be encoded.
+/// is moved into the body (hence `&mut`), and so are the events of an event stream.
 pub fn encode_output(
     service: &'static Service,
     op: &'static Operation,
     output: &mut dyn Shape,
 ) -> Result<EncodedResponse, String> {
     let schema = op.output;
-    if schema.members.iter().any(|m| m.has(flags::EVENT_STREAM)) {
-        return Err(format!("{}'s output is an event stream, which the encoder does not write", op.name));
-    }
     let codec = |e: &dyn core::fmt::Display| format!("{}'s output could not be encoded: {e}", op.name);
+    if let Some(i) = schema.members.iter().position(|m| m.has(flags::EVENT_STREAM)) {
+        return event_stream_output(service, op, output, i).map_err(|e| codec(&e));
+    }
     let mut response = match service.protocol {
         Protocol::Json => {
             let mut body = String::new();
@@ -86,6 +86,68 @@ pub fn encode_output(
     response.headers.insert("x-amzn-requestid", HeaderValue::from_static(REQUEST_ID));
     Ok(response)
 }
+
+/// An output whose member `i` is an event stream: its events (from
+/// [`EventStream::from_events`](crate::EventStream::from_events)) framed as the body, after the
+/// output's other members: in the HTTP headers for REST protocols, in an `initial-response`
+/// message for the RPC ones, as services send them.
+fn event_stream_output(
+    service: &'static Service,
+    op: &'static Operation,
+    output: &mut dyn Shape,
+    i: usize,
+) -> Result<EncodedResponse, String> {
+    let events = match output.field_mut(i).map(Value::get_mut) {
+        Some(ValueMut::EventStream(receiver)) => receiver.take_events(),
+        _ => Vec::new(),
+    };
+    // The stream is not part of the rest of the output, which the codecs write below.
+    if let Some(field) = output.field_mut(i) {
+        field.set_absent();
+    }
+    let frames = crate::event_stream::encode_events(service.protocol, &events)?;
+    let mut response = match service.protocol {
+        Protocol::RestJson | Protocol::RestXml => {
+            let (status, headers) = bound_members(op.output, output, 200)?;
+            EncodedResponse { status, headers, body: Bytes::new() }
+        }
+        Protocol::Json | Protocol::RpcV2Cbor => {
+            let (content_type, payload) = match service.protocol {
+                Protocol::Json => {
+                    let mut body = String::new();
+                    json::to_json(output, op.output, &mut body).map_err(|e| e.to_string())?;
+                    ("application/json", Bytes::from(body))
+                }
+                _ => {
+                    let mut body = Vec::new();
+                    cbor::to_cbor(output, op.output, &mut body).map_err(|e| e.to_string())?;
+                    ("application/cbor", Bytes::from(body))
+                }
+            };
+            let mut body = crate::event_stream::initial_response(content_type, payload);
+            body.extend_from_slice(&frames);
+            let mut response = EncodedResponse::new(200, None, body);
+            if service.protocol == Protocol::RpcV2Cbor {
+                response.headers.insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
+            }
+            response.headers.insert(CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM_TYPE));
+            response.headers.insert("x-amzn-requestid", HeaderValue::from_static(REQUEST_ID));
+            return Ok(response);
+        }
+        Protocol::Query | Protocol::Ec2 => {
+            return Err("the query protocols have no event streams".to_owned());
+        }
+    };
+    response.body = Bytes::from(frames);
+    // A `Content-Type` member (Lambda's `ResponseStreamContentType`) wins, as in `rest_output`.
+    if !response.headers.contains_key(CONTENT_TYPE) {
+        response.headers.insert(CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM_TYPE));
+    }
+    response.headers.insert("x-amzn-requestid", HeaderValue::from_static(REQUEST_ID));
+    Ok(response)
+}
+
+const EVENT_STREAM_TYPE: &str = "application/vnd.amazon.eventstream";
 
 fn json_content_type(service: &Service) -> &'static str {
     match service.json_version {

@@ -1,0 +1,251 @@
+//! The connector under hyper-rustls: a direct TCP connection, a connection to the proxy for an
+//! `http` target (marked proxied, so hyper writes the request in absolute form), or a `CONNECT`
+//! tunnel through the proxy for an `https` target (hyper-rustls then runs TLS to the target
+//! inside it, so the target's certificate is checked as on a direct connection). An `https://`
+//! proxy is reached over TLS first, checked against the same roots as targets.
+
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+
+use http::Uri;
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tower_service::Service;
+
+use super::{ProxyRoutes, Route};
+use crate::http::{BoxError, HttpError, HttpErrorKind};
+
+/// The most a proxy's answer to `CONNECT` may hold before its blank line.
+const MAX_CONNECT_RESPONSE: usize = 16 * 1024;
+
+/// Connects directly, or through the proxy the routes choose for the target.
+#[derive(Clone)]
+pub(crate) struct ProxyConnector {
+    pub(crate) http: HttpConnector,
+    /// `None` when no proxy is configured: every connection is direct.
+    pub(crate) routes: Option<Arc<ProxyRoutes>>,
+    /// TLS to `https://` proxies: the targets' roots, without ALPN (the proxy speaks HTTP/1.1);
+    /// `None` when no proxy is reached over TLS.
+    pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// A connection to the target or to a proxy.
+pub(crate) struct ProxyStream {
+    io: Io,
+    /// Requests on it go to a forwarding proxy, in absolute form.
+    forwarding: bool,
+}
+
+enum Io {
+    Tcp(TokioIo<TcpStream>),
+    /// To an `https://` proxy (boxed: a TLS session is large and this case is rare).
+    Tls(Box<TokioIo<TlsStream<TcpStream>>>),
+}
+
+type Connecting = Pin<Box<dyn Future<Output = Result<ProxyStream, BoxError>> + Send>>;
+
+impl Service<Uri> for ProxyConnector {
+    type Response = ProxyStream;
+    type Error = BoxError;
+    type Future = Connecting;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.http.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, target: Uri) -> Connecting {
+        let route = self.routes.as_ref().and_then(|routes| routes.route(&target)).cloned();
+        let Some(route) = route else {
+            let connecting = self.http.call(target);
+            return Box::pin(async move { Ok(ProxyStream { io: Io::Tcp(connecting.await?), forwarding: false }) });
+        };
+        let connecting = self.http.call(route.uri.clone());
+        let tls = self.tls.clone();
+        Box::pin(async move {
+            let tcp = connecting
+                .await
+                .map_err(|e| {
+                    HttpError::new(HttpErrorKind::Connect, format!("could not connect to the proxy {}", route.shown))
+                        .with_source(e)
+                })?
+                .into_inner();
+            let tunnelled = target.scheme_str() == Some("https");
+            let io = match &route.tls_name {
+                None => {
+                    let mut tcp = tcp;
+                    if tunnelled {
+                        tunnel(&mut tcp, &target, &route).await?;
+                    }
+                    Io::Tcp(TokioIo::new(tcp))
+                }
+                Some(name) => {
+                    let tls = tls.ok_or_else(|| {
+                        HttpError::new(HttpErrorKind::Tls, format!("no TLS settings for the proxy {}", route.shown))
+                    })?;
+                    let mut stream =
+                        tokio_rustls::TlsConnector::from(tls).connect(name.clone(), tcp).await.map_err(|e| {
+                            HttpError::new(HttpErrorKind::Tls, format!("TLS to the proxy {} failed", route.shown))
+                                .with_source(e)
+                        })?;
+                    if tunnelled {
+                        tunnel(&mut stream, &target, &route).await?;
+                    }
+                    Io::Tls(Box::new(TokioIo::new(stream)))
+                }
+            };
+            Ok(ProxyStream { io, forwarding: !tunnelled })
+        })
+    }
+}
+
+/// Asks the proxy for a tunnel to the target's host and port, and checks that it agreed.
+async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(tcp: &mut S, target: &Uri, route: &Route) -> Result<(), BoxError> {
+    let host = target.host().unwrap_or_default();
+    let authority = format!("{host}:{}", target.port_u16().unwrap_or(443));
+    let failed = |what: String| HttpError::new(HttpErrorKind::Connect, format!("proxy {}: {what}", route.shown));
+
+    let mut head = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n").into_bytes();
+    if let Some(authorization) = &route.authorization {
+        head.extend_from_slice(b"Proxy-Authorization: ");
+        head.extend_from_slice(authorization.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    tcp.write_all(&head).await.map_err(|e| failed(format!("sending CONNECT {authority} failed")).with_source(e))?;
+
+    let mut response = Vec::with_capacity(256);
+    let mut chunk = [0u8; 1024];
+    let end = loop {
+        let read = tcp
+            .read(&mut chunk)
+            .await
+            .map_err(|e| failed(format!("reading the answer to CONNECT {authority} failed")).with_source(e))?;
+        if read == 0 {
+            return Err(failed(format!("closed the connection instead of answering CONNECT {authority}")).into());
+        }
+        response.extend_from_slice(&chunk[..read]);
+        if let Some(at) = response.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        if response.len() > MAX_CONNECT_RESPONSE {
+            return Err(failed(format!("its answer to CONNECT {authority} has no end of headers")).into());
+        }
+    };
+    let status_line = response.split(|b| *b == b'\n').next().unwrap_or_default();
+    let status_line = String::from_utf8_lossy(status_line).trim_end().to_owned();
+    let status = parse_status(&status_line);
+    match status {
+        Some(code) if (200..300).contains(&code) => {}
+        Some(code) => {
+            let reason = status_line.splitn(3, ' ').nth(2).unwrap_or("").trim();
+            return Err(failed(
+                format!("refused CONNECT {authority} with status {code} {reason}").trim_end().to_owned(),
+            )
+            .into());
+        }
+        None => {
+            let shown: String = status_line.chars().take(80).collect();
+            return Err(
+                failed(format!("answered CONNECT {authority} with something that is not HTTP: {shown:?}")).into()
+            );
+        }
+    }
+    // The target speaks first only after our TLS hello, so nothing may follow the proxy's answer.
+    if response.len() > end {
+        return Err(failed(format!("sent data after accepting CONNECT {authority}")).into());
+    }
+    Ok(())
+}
+
+/// The code of an `HTTP/1.x NNN reason` status line.
+fn parse_status(line: &str) -> Option<u16> {
+    let mut parts = line.split(' ');
+    let version = parts.next()?;
+    if !version.starts_with("HTTP/1.") {
+        return None;
+    }
+    let code = parts.next()?;
+    if code.len() != 3 {
+        return None;
+    }
+    code.parse().ok()
+}
+
+impl Connection for ProxyStream {
+    fn connected(&self) -> Connected {
+        let connected = match &self.io {
+            Io::Tcp(tcp) => tcp.connected(),
+            Io::Tls(tls) => tls.inner().get_ref().0.connected(),
+        };
+        connected.proxy(self.forwarding)
+    }
+}
+
+/// Runs `$call` on whichever stream the connection is.
+macro_rules! on_io {
+    ($self:expr, $io:ident => $call:expr) => {
+        match &mut $self.get_mut().io {
+            Io::Tcp($io) => $call,
+            Io::Tls($io) => {
+                let $io = &mut **$io;
+                $call
+            }
+        }
+    };
+}
+
+impl Read for ProxyStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<Result<(), io::Error>> {
+        on_io!(self, io => Pin::new(io).poll_read(cx, buf))
+    }
+}
+
+impl Write for ProxyStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<Result<usize, io::Error>> {
+        on_io!(self, io => Pin::new(io).poll_write(cx, buf))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
+        on_io!(self, io => Pin::new(io).poll_flush(cx))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
+        on_io!(self, io => Pin::new(io).poll_shutdown(cx))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match &self.io {
+            Io::Tcp(tcp) => tcp.is_write_vectored(),
+            Io::Tls(tls) => tls.is_write_vectored(),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<Result<usize, io::Error>> {
+        on_io!(self, io => Pin::new(io).poll_write_vectored(cx, bufs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(parse_status("HTTP/1.1 200 Connection established"), Some(200));
+        assert_eq!(parse_status("HTTP/1.0 407 Proxy Authentication Required"), Some(407));
+        assert_eq!(parse_status("HTTP/1.1 200"), Some(200));
+        assert_eq!(parse_status("SSH-2.0-OpenSSH"), None);
+        assert_eq!(parse_status("HTTP/1.1 2000 x"), None);
+    }
+}
