@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
         println!("{GNU_TIME} is missing (Debian package `time`): peak memory will not be measured");
     }
     let mut figures = Vec::new();
+    let mut aws_s3_debug = None;
     for (i, svc) in SERVICES.into_iter().enumerate() {
         let debug_skipped = !ctx.build_services.iter().any(|s| s == svc);
         let release_skipped = debug_skipped || !ctx.release_services.iter().any(|s| s == svc);
@@ -43,6 +44,9 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
                 let cost = build(ctx, sdk, svc, release)?;
                 costs[p][usize::from(sdk == "aws")] = Some(cost);
             }
+        }
+        if svc == "s3" {
+            aws_s3_debug = costs[0][1];
         }
         let skip = |release: bool| -> &'static str {
             match (ctx.quick, debug_skipped || (release && release_skipped)) {
@@ -75,7 +79,71 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
         figures.push(figure("peak rustc memory, release build", "MiB", 1, |c| c.peak_mib));
         figures.push(figure("stripped release binary", "MiB", 1, |c| c.size_mib).target(1.0 / 3.0));
     }
+    if ctx.build_services.iter().any(|s| s == "s3") {
+        let (cost, lines) = sliced_s3(ctx)?;
+        let name = format!("s3 app on a crate sliced to {} operations: clean debug build", SLICE.len());
+        figures.push(
+            Figure::new(SECTION, name, "s", "aws-sdk-s3")
+                .values(Some(cost.wall), aws_s3_debug.map(|c| c.wall))
+                .note("the official SDK cannot be sliced: its figure is the whole crate's"),
+        );
+        figures.push(
+            Figure::new(SECTION, "sliced s3 crate: generated lines", "lines", "aws-sdk-s3")
+                .values(Some(lines as f64), None)
+                .note(format!("operations {}", SLICE.join(", "))),
+        );
+    }
     Ok(figures)
+}
+
+/// The operations of the sliced s3 crate: what a typical object-store app calls (issue 17's
+/// smallest build).
+const SLICE: [&str; 5] = ["GetObject", "PutObject", "ListObjectsV2", "HeadObject", "DeleteObject"];
+
+/// Builds the tucuxi s3 app clean, in debug, against an s3 crate sliced to [`SLICE`]
+/// (`generate --operations`), in a workspace of its own next to the other build directories;
+/// returns the cost and the sliced crate's line count.
+fn sliced_s3(ctx: &Ctx) -> Result<(Cost, usize), String> {
+    let root = ctx.out.join("build").join("sliced-s3");
+    let _ = std::fs::remove_dir_all(&root);
+    let crates = root.join("crates");
+    let app = root.join("app");
+    let io = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
+    std::fs::create_dir_all(app.join("src")).map_err(|e| io(&app, e))?;
+    crate::generate::run(&crate::generate::Args {
+        services: vec!["s3".into()],
+        operations: SLICE.iter().map(|s| (*s).to_owned()).collect(),
+        out: Some(crates.clone()),
+        quiet: true,
+        ..crate::generate::Args::default()
+    })?;
+    let lines = walkdir::WalkDir::new(crates.join("s3/src"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| std::fs::read_to_string(e.path()).map(|t| t.lines().count()).unwrap_or(0))
+        .sum();
+    // The same app as bench/apps/tucuxi-s3, its shared measuring module found by absolute path.
+    let source = ctx.bench.join("apps/tucuxi-s3/src/main.rs");
+    let main = std::fs::read_to_string(&source).map_err(|e| io(&source, e))?;
+    let measure = ctx.bench.join("common/measure.rs");
+    let main = main.replace("#[path = \"../../../common/measure.rs\"]", &format!("#[path = {:?}]", measure.display().to_string()));
+    std::fs::write(app.join("src/main.rs"), main).map_err(|e| io(&app, e))?;
+    let manifest = format!(
+        "[package]\nname = \"app-tucuxi-s3\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ntucuxi = {{ path = {:?} }}\ntucuxi-s3 = {{ path = {:?} }}\n\
+         tokio = {{ version = \"1\", default-features = false, features = [\"rt\"] }}\n\n[workspace]\n",
+        ctx.root.join("runtime").display().to_string(),
+        crates.join("s3").display().to_string(),
+    );
+    std::fs::write(app.join("Cargo.toml"), manifest).map_err(|e| io(&app, e))?;
+    // The bench's lock pins the same dependency versions the other builds use.
+    let lock = ctx.bench.join("Cargo.lock");
+    std::fs::copy(&lock, app.join("Cargo.lock")).map_err(|e| io(&lock, e))?;
+    let cost = run_cargo_in(ctx, "app-tucuxi-s3", Some(&app.join("Cargo.toml")), &root.join("target"), false)?;
+    println!("app-tucuxi-s3 on the sliced crate ({lines} lines): {:.1}s, {} crates", cost.wall, cost.crates);
+    let _ = std::fs::remove_dir_all(root.join("target"));
+    Ok((cost, lines))
 }
 
 /// One clean build of `app-<sdk>-<svc>` in its own, freshly deleted target directory; in debug,
@@ -116,6 +184,11 @@ fn build(ctx: &Ctx, sdk: &str, svc: &str, release: bool) -> Result<Cost, String>
 }
 
 fn run_cargo(ctx: &Ctx, app: &str, dir: &Path, release: bool) -> Result<Cost, String> {
+    run_cargo_in(ctx, app, None, dir, release)
+}
+
+/// Builds `app` of the bench workspace (pinned by its lock), or of the package at `manifest`.
+fn run_cargo_in(ctx: &Ctx, app: &str, manifest: Option<&Path>, dir: &Path, release: bool) -> Result<Cost, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let timed = Path::new(GNU_TIME).is_file();
     let mut cmd = if timed {
@@ -125,7 +198,12 @@ fn run_cargo(ctx: &Ctx, app: &str, dir: &Path, release: bool) -> Result<Cost, St
     } else {
         Command::new(&cargo)
     };
-    cmd.current_dir(&ctx.bench).args(["build", "--locked", "-p", app, "--target-dir"]).arg(dir);
+    match manifest {
+        // A lock copied from the bench workspace: kept where it fits, extended where it must be.
+        Some(manifest) => cmd.current_dir(&ctx.bench).args(["build", "--manifest-path"]).arg(manifest),
+        None => cmd.current_dir(&ctx.bench).args(["build", "--locked", "-p", app]),
+    };
+    cmd.arg("--target-dir").arg(dir);
     if release {
         cmd.arg("--release");
     }
