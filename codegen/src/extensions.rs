@@ -33,12 +33,26 @@ pub struct ExtensionFile {
 pub struct Extension {
     pub service: &'static str,
     pub files: &'static [ExtensionFile],
+    /// The operations (model names) the extension's code and doc examples call, and whether it builds on the
+    /// resource layer: a crate sliced to fewer operations (`generate --operations`) gets no
+    /// extension, as a sliced crate gets no resources unless all their operations are kept.
+    pub needs: &'static [&'static str],
+    pub needs_resources: bool,
+}
+
+impl Extension {
+    /// Whether a crate with `operations` (model names) and, or not, resources can carry it.
+    pub fn fits(&self, operations: &[&str], resources: bool) -> bool {
+        (resources || !self.needs_resources) && self.needs.iter().all(|op| operations.contains(op))
+    }
 }
 
 macro_rules! files {
-    ($service:literal: $($path:literal),* $(,)?) => {
+    ($service:literal needs [$($op:literal),*] resources $res:literal: $($path:literal),* $(,)?) => {
         Extension {
             service: $service,
+            needs: &[$($op),*],
+            needs_resources: $res,
             files: &[$(ExtensionFile {
                 path: $path,
                 source: include_str!(concat!("../extensions/", $service, "/", $path)),
@@ -50,7 +64,10 @@ macro_rules! files {
 /// Every extension the generator carries, in service-name order.
 pub static EXTENSIONS: &[Extension] = &[
     files!(
-        "dynamodb": "lib.rs",
+        "dynamodb"
+        needs ["BatchWriteItem", "DeleteItem", "GetItem", "PutItem", "Query", "Scan", "UpdateItem"]
+        resources true:
+        "lib.rs",
         "attribute_value.rs",
         "batch_writer.rs",
         "conditions.rs",
@@ -60,7 +77,13 @@ pub static EXTENSIONS: &[Extension] = &[
         "values.rs",
     ),
     files!(
-        "s3": "lib.rs",
+        "s3"
+        needs [
+            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "GetObject",
+            "HeadObject", "ListObjectsV2", "PutObject", "UploadPart", "UploadPartCopy"
+        ]
+        resources true:
+        "lib.rs",
         "presigned_post.rs",
         "transfer.rs",
         "transfer_directory.rs",
@@ -118,6 +141,8 @@ mod tests {
     fn files_are_formatted_under_the_marker_and_lib_items_returned() {
         let ext = Extension {
             service: "demo",
+            needs: &[],
+            needs_resources: false,
             files: &[
                 ExtensionFile { path: "lib.rs", source: "pub mod extra;\npub use extra::Thing;" },
                 ExtensionFile { path: "extra.rs", source: "/// A thing.\npub struct Thing{pub a:u8}" },
@@ -136,7 +161,12 @@ mod tests {
 
     #[test]
     fn a_broken_extension_names_its_file() {
-        let ext = Extension { service: "demo", files: &[ExtensionFile { path: "x.rs", source: "fn f( {" }] };
+        let ext = Extension {
+            service: "demo",
+            needs: &[],
+            needs_resources: false,
+            files: &[ExtensionFile { path: "x.rs", source: "fn f( {" }],
+        };
         let err = emit(&ext, &[]).unwrap_err();
         assert!(err.starts_with("codegen/extensions/demo/x.rs: "), "{err}");
         assert!(err.contains("does not parse"), "{err}");
@@ -144,10 +174,10 @@ mod tests {
 
     #[test]
     fn an_extension_cannot_replace_a_generated_file() {
-        let ext = Extension { service: "demo", files: &[ExtensionFile { path: "client/mod.rs", source: "" }] };
+        let ext = Extension { service: "demo", needs: &[], needs_resources: false, files: &[ExtensionFile { path: "client/mod.rs", source: "" }] };
         let err = emit(&ext, &["src/client/mod.rs"]).unwrap_err();
         assert!(err.contains("src/client/mod.rs"), "{err}");
-        let ext = Extension { service: "demo", files: &[ExtensionFile { path: "lib.rs", source: "#![allow(x)]" }] };
+        let ext = Extension { service: "demo", needs: &[], needs_resources: false, files: &[ExtensionFile { path: "lib.rs", source: "#![allow(x)]" }] };
         assert!(emit(&ext, &[]).unwrap_err().contains("crate attributes"));
     }
 

@@ -193,9 +193,11 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     }
 
     let mut lib = crate_files::lib_rs(svc, options.clients, with_errors, with_exceptions, with_resources);
-    // The hand-written extension (S3 transfers, DynamoDB values, ...) builds on the client, so a
-    // crate without clients has none.
-    if let (true, Some(extension)) = (options.clients, crate::extensions::for_service(&svc.name)) {
+    // The hand-written extension (S3 transfers, DynamoDB values, ...) builds on the client and on
+    // the operations it calls, so a crate without clients, or sliced below them, has none.
+    let operations: Vec<&str> = svc.operations.iter().map(|o| o.wire_name.as_str()).collect();
+    let extension = crate::extensions::for_service(&svc.name).filter(|e| e.fits(&operations, with_resources));
+    if let (true, Some(extension)) = (options.clients, extension) {
         let mut taken: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         taken.extend(["src/lib.rs", "Cargo.toml", "README.md"]);
         let emitted = crate::extensions::emit(extension, &taken)?;
