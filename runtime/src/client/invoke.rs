@@ -15,7 +15,7 @@ use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
 use crate::interceptor::Context;
-use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
+use crate::protocol::{deserialize_response, serialize_request_with, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
 use crate::shape::Shape;
 use crate::types::DateTime;
@@ -78,7 +78,8 @@ impl ClientHandle {
                 ResolvedEndpoint::new(endpoint, inner.service, &inner.region()?)
             })
             .map_err(|e| e.with_operation(op.name))?;
-        let mut request = serialize_request(inner.service, op, input)?;
+        let precision = customize::timestamp_precision(inner.service);
+        let mut request = serialize_request_with(inner.service, op, input, precision)?;
         customize::after_serialize(inner.service, op, input, &mut request);
         let prefix = request.host_prefix.as_deref().filter(|_| inner.config.inject_host_prefix != Some(false));
         let mut authority = String::with_capacity(endpoint.host.len() + prefix.map_or(0, str::len) + 6);

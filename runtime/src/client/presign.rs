@@ -57,7 +57,8 @@ impl ClientHandle {
                 expires_in.as_secs()
             )));
         }
-        let prepared = self.prepare(op, input, true)?;
+        let mut prepared = self.prepare(op, input, true)?;
+        super::customize::before_presign(self.inner.service, op, &mut prepared.request)?;
         let Some(auth) = prepared.auth else {
             return Err(invalid("the operation is not signed, so there is nothing to presign".into()));
         };
@@ -82,6 +83,12 @@ impl ClientHandle {
             }
             headers.remove(CONTENT_TYPE);
             SignableBody::Bytes(b"")
+        } else if let (false, Some(bytes)) =
+            (matches!(self.inner.service.signature_version, "s3" | "s3v4"), body.as_bytes())
+        {
+            // botocore's `SigV4QueryAuth` hashes the body as other services will (an empty one for
+            // a GET); only S3's presigner (`S3SigV4QueryAuth`) leaves it unsigned.
+            SignableBody::Bytes(bytes)
         } else {
             // The body is not known at signing time for uploads, so it is left unsigned, as S3
             // presigned URLs always are.

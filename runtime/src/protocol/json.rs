@@ -15,6 +15,7 @@
 use core::fmt::{self, Write};
 use std::borrow::Cow;
 
+use super::TimestampPrecision;
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
 use crate::types::json_tree::{self, for_each_entry, Json};
@@ -94,7 +95,17 @@ impl std::error::Error for DeserializeError {}
 ///
 /// Absent members are omitted. On error `out` holds a partial object and should be discarded.
 pub fn to_json(shape: &dyn Shape, schema: &'static Schema, out: &mut String) -> Result<(), SerializeError> {
-    let mut writer = Writer { out, path: String::from("$") };
+    to_json_with(shape, schema, out, TimestampPrecision::Full)
+}
+
+/// [`to_json`] with timestamps written at `precision`.
+pub fn to_json_with(
+    shape: &dyn Shape,
+    schema: &'static Schema,
+    out: &mut String,
+    precision: TimestampPrecision,
+) -> Result<(), SerializeError> {
+    let mut writer = Writer { out, path: String::from("$"), precision };
     writer.shape(shape, schema, 0)
 }
 
@@ -148,6 +159,7 @@ struct Writer<'a> {
     out: &'a mut String,
     /// The JSON path of the value being written, kept only for error messages.
     path: String,
+    precision: TimestampPrecision,
 }
 
 impl Writer<'_> {
@@ -234,7 +246,19 @@ impl Writer<'_> {
                 self.out.push('"');
             }
             ValueRef::Timestamp(t) => match member.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds) {
+                TimestampFormat::EpochSeconds if self.precision == TimestampPrecision::Millisecond => {
+                    // botocore adds the milliseconds to the whole seconds as a float, so a whole
+                    // second is written `1440938160.0`.
+                    write_float(self.out, t.secs() as f64 + f64::from(t.subsec_nanos() / 1_000_000) / 1000.0, false);
+                }
                 TimestampFormat::EpochSeconds => t.fmt_to(TimestampFormat::EpochSeconds, self.out),
+                TimestampFormat::DateTime if self.precision == TimestampPrecision::Millisecond => {
+                    // Always three digits, truncated: `2015-08-30T12:36:00.000Z`.
+                    self.out.push('"');
+                    DateTime::from_secs(t.secs()).fmt_to(TimestampFormat::DateTime, self.out);
+                    self.out.pop();
+                    let _ = write!(self.out, ".{:03}Z\"", t.subsec_nanos() / 1_000_000);
+                }
                 format => {
                     // Formatted timestamps are plain ASCII without quotes or backslashes.
                     self.out.push('"');

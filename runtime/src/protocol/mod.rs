@@ -32,7 +32,7 @@ use http::HeaderMap;
 pub use codec_error::CodecError;
 pub use errors::{decode_exception, error_code, NoErrors, OperationErrors};
 pub(crate) use request::refuse_input_event_stream;
-pub use request::{serialize_request, SerializedRequest};
+pub use request::{serialize_request, serialize_request_with, SerializedRequest, TimestampPrecision};
 pub(crate) use response::is_xml_error;
 pub use response::{deserialize_error, deserialize_response};
 pub(crate) use token::new_uuid;

@@ -24,6 +24,18 @@ pub struct SerializedRequest {
     pub host_prefix: Option<String>,
 }
 
+/// How finely timestamps are written: botocore's serializer option `timestamp_precision`, which
+/// a service's `creating-serializer` handler may change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimestampPrecision {
+    /// Each protocol's own way (what botocore's default gives for every committed service).
+    #[default]
+    Full,
+    /// botocore's `millisecond`: in JSON bodies an ISO 8601 timestamp always has three fractional
+    /// digits and an epoch-seconds one is a float of whole milliseconds, both truncated.
+    Millisecond,
+}
+
 /// Bodies smaller than this are not worth compressing; botocore's default
 /// `request_min_compression_size_bytes`.
 const MIN_COMPRESSION_SIZE: usize = 10_240;
@@ -37,20 +49,31 @@ pub fn serialize_request(
     op: &'static Operation,
     input: &mut dyn Shape,
 ) -> Result<SerializedRequest, Error> {
-    serialize(service, op, input).map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
+    serialize_request_with(service, op, input, TimestampPrecision::Full)
+}
+
+/// [`serialize_request`] with timestamps written at `precision`.
+pub fn serialize_request_with(
+    service: &'static Service,
+    op: &'static Operation,
+    input: &mut dyn Shape,
+    precision: TimestampPrecision,
+) -> Result<SerializedRequest, Error> {
+    serialize(service, op, input, precision).map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
 }
 
 fn serialize(
     service: &'static Service,
     op: &'static Operation,
     input: &mut dyn Shape,
+    precision: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     refuse_input_event_stream(op)?;
     fill_idempotency_tokens(op.input, input);
     let mut request = match service.protocol {
-        Protocol::Json => json_rpc(service, op, input)?,
+        Protocol::Json => json_rpc(service, op, input, precision)?,
         Protocol::Query | Protocol::Ec2 => query_rpc(service, op, input)?,
-        Protocol::RestJson | Protocol::RestXml => rest(service, op, input)?,
+        Protocol::RestJson | Protocol::RestXml => rest(service, op, input, precision)?,
         Protocol::RpcV2Cbor => cbor_rpc(service, op, input)?,
     };
     request.host_prefix = host_prefix(op, input)?;
@@ -86,9 +109,10 @@ fn json_rpc(
     service: &'static Service,
     op: &'static Operation,
     input: &dyn Shape,
+    precision: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     let mut body = String::new();
-    json::to_json(input, op.input, &mut body).map_err(codec)?;
+    json::to_json_with(input, op.input, &mut body, precision).map_err(codec)?;
     let mut headers = HeaderMap::new();
     let content_type = match service.json_version {
         Some("1.0") => "application/x-amz-json-1.0",
@@ -146,6 +170,7 @@ fn rest(
     service: &'static Service,
     op: &'static Operation,
     input: &mut dyn Shape,
+    precision: TimestampPrecision,
 ) -> Result<SerializedRequest, RequestError> {
     let xml = service.protocol == Protocol::RestXml;
     let bound = bind_request(op, input)?;
@@ -183,7 +208,7 @@ fn rest(
                 }
                 Some(ValueRef::Shape(shape)) => {
                     let mut out = String::new();
-                    json::to_json(shape, shape.schema(), &mut out).map_err(codec)?;
+                    json::to_json_with(shape, shape.schema(), &mut out, precision).map_err(codec)?;
                     set_default(&mut headers, "application/json");
                     SdkBody::from(out)
                 }
@@ -210,7 +235,7 @@ fn rest(
             }
         } else {
             let mut out = String::new();
-            json::to_json(input, schema, &mut out).map_err(codec)?;
+            json::to_json_with(input, schema, &mut out, precision).map_err(codec)?;
             set_default(&mut headers, "application/json");
             SdkBody::from(out)
         }

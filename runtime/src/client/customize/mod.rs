@@ -5,17 +5,23 @@
 //! `PERCENT_ENCODED`), read where the value is laid out or here; what is left is one file per
 //! service, called at these points of a call:
 //!
+//! - [`timestamp_precision`]: how the serialiser writes timestamps (`creating-serializer`);
 //! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
 //! - [`after_serialize`]: changes to the laid-out request;
 //! - [`before_call`]: headers for a request that is sent, not presigned (`before-call`);
 //! - [`before_send`]: changes that need the client, its credentials or the endpoint of a request
 //!   that is sent, not presigned (`before-call` and `request-created`);
+//! - [`before_presign`]: changes to a request that is presigned, not sent (botocore's
+//!   `before-sign` handlers that look at `is_presign_request`);
 //! - [`before_parse`]: changes to a response's headers before they are read (`before-parse`);
 //! - [`after_parse`]: changes to, and checks of, the parsed output (`after-call`).
 
+mod bedrock_agentcore;
+mod cloudsearchdomain;
 mod ec2;
 mod glacier;
 mod machinelearning;
+mod polly;
 mod presigned_url;
 pub(crate) mod s3;
 mod sqs;
@@ -28,6 +34,7 @@ use crate::schema::{flags, Operation, ParamValue, Service};
 use crate::shape::{Shape, ValueMut, ValueRef};
 use crate::Error;
 
+pub(crate) use bedrock_agentcore::timestamp_precision;
 pub use glacier::sha256_tree_hash;
 
 /// Changes to the input before it is laid out.
@@ -80,8 +87,9 @@ pub(crate) fn before_call(service: &'static Service, op: &'static Operation, req
 }
 
 /// Changes to a request that is sent, once its endpoint is known and, when it is signed, its
-/// credentials are: the host of machine learning's `Predict` and the presigned URL of a
-/// cross-region copy. `credentials` is `None` for a request that is only prepared, not sent.
+/// credentials are: CloudSearch Domain's `Search` sent as a POST, the host of machine learning's
+/// `Predict` and the presigned URL of a cross-region copy. `credentials` is `None` for a request
+/// that is only prepared, not sent.
 pub(crate) fn before_send(
     client: &ClientHandle,
     op: &'static Operation,
@@ -89,8 +97,19 @@ pub(crate) fn before_send(
     prepared: &mut Prepared,
     credentials: Option<&Credentials>,
 ) -> Result<(), Error> {
+    cloudsearchdomain::get_to_post(client.inner.service, op, prepared);
     machinelearning::switch_host(client.inner.service, op, &*input, prepared)?;
     presigned_url::inject(client, op, input, prepared, credentials)
+}
+
+/// Changes to a request that is presigned, not sent: Polly's `SynthesizeSpeech` carries its
+/// parameters in the URL and signs no `Content-Type`.
+pub(crate) fn before_presign(
+    service: &'static Service,
+    op: &'static Operation,
+    request: &mut SerializedRequest,
+) -> Result<(), Error> {
+    polly::body_to_form(service, op, request)
 }
 
 /// Changes to a successful response's headers before they are read (`before-parse`).
@@ -162,3 +181,7 @@ mod tests {
         assert_eq!(super::strip_id_prefix("Z1/"), "");
     }
 }
+
+#[cfg(test)]
+#[path = "wire_tests.rs"]
+mod wire_tests;
