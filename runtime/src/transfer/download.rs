@@ -66,6 +66,18 @@ struct Shared<'a, S> {
     progress: &'a Progress,
 }
 
+impl<'a, S> Shared<'a, S> {
+    fn new(
+        store: &'a S,
+        info: &'a super::ObjectInfo,
+        config: &'a TransferConfig,
+        limiter: Option<&'a BandwidthLimiter>,
+        progress: &'a Progress,
+    ) -> Self {
+        Shared { store, etag: info.etag.as_deref(), crc32: info.crc32, config, limiter, progress }
+    }
+}
+
 /// Fetches `range` (the whole object when `whole`) into `sink`, retrying a body that breaks off
 /// up to `num_download_attempts` times from where it stopped, as s3transfer does. When the
 /// object's whole CRC32 is known (and the range is not the whole object, whose response the
@@ -189,14 +201,7 @@ pub async fn download_path<S: DownloadStore>(
     config.validate()?;
     let info = store.head_object().await?;
     let limiter = config.max_bandwidth.map(BandwidthLimiter::new);
-    let shared = Shared {
-        store: &store,
-        etag: info.etag.as_deref(),
-        crc32: info.crc32,
-        config,
-        limiter: limiter.as_ref(),
-        progress,
-    };
+    let shared = Shared::new(&store, &info, config, limiter.as_ref(), progress);
     let temp = TempFile::create(path).await?;
     let (whole, parts) = plan(info.size, config);
     let temp_ref = &temp;
@@ -221,14 +226,7 @@ pub async fn download_writer<S: DownloadStore, W: AsyncWrite + Unpin + Send>(
     config.validate()?;
     let info = store.head_object().await?;
     let limiter = config.max_bandwidth.map(BandwidthLimiter::new);
-    let shared = Shared {
-        store: &store,
-        etag: info.etag.as_deref(),
-        crc32: info.crc32,
-        config,
-        limiter: limiter.as_ref(),
-        progress,
-    };
+    let shared = Shared::new(&store, &info, config, limiter.as_ref(), progress);
     let shared = &shared;
     let (whole, parts) = plan(info.size, config);
     let mut parts = parts.into_iter().enumerate();
