@@ -8,6 +8,7 @@ mod import;
 mod models;
 mod moto;
 mod protocols;
+mod s3fs;
 mod stats;
 mod test;
 
@@ -29,6 +30,8 @@ enum Command {
     Generate(generate::Args),
     /// Run every test: unit, golden, conformance, generated crates, end to end.
     Test(test::Args),
+    /// Only the S3 transfer cases against s3s-fs, the second real store (the last step of `test`).
+    TestS3fs,
     /// Copy the models of the chosen services from botocore and boto3 into models/.
     ImportModels {
         /// Read botocore/boto3 from this directory (site-packages) instead of a pinned pip install.
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::TestS3fs => s3fs::run(),
         Command::ImportModels { from, to, all, services } => {
             let to = to.unwrap_or_else(|| models::repo_root().join("models"));
             import::import_models(&import::ImportOptions { from, to, services, all }).map(|report| {

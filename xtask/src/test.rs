@@ -71,5 +71,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     // End to end: the credential chain against a local moto STS, never real AWS.
     crate::moto::run()?;
+    // The transfer cases once more against a second real store, s3s-fs.
+    crate::s3fs::run()?;
     Ok(())
 }

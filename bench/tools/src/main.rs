@@ -9,12 +9,15 @@
 //! - `download ENDPOINT BYTES` / `upload ENDPOINT BYTES`: tucuxi streaming an object of BYTES
 //!   down (GetObject, chunk by chunk) or up (PutObject from a generated stream).
 //!
+//! - `xfer-tucuxi` / `xfer-floor`: the transfer section's clients, in `transfer.rs`.
+//!
 //! Each prints the `BENCH ...` line of `common/measure.rs` (CPU, wall time, peak RSS).
 
 // The argument parser of the apps is not used here.
 #[allow(dead_code)]
 #[path = "../../common/measure.rs"]
 mod measure;
+mod transfer;
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -35,7 +38,25 @@ fn main() -> Result<()> {
         "page" => block_on(page(arg(1), num(2)?)),
         "download" => block_on(download(arg(1), num(2)?)),
         "upload" => block_on(upload(arg(1), num(2)?)),
-        other => Err(format!("unknown tool {other:?}: floor, sigv4, page, download or upload").into()),
+        "xfer-tucuxi" | "xfer-floor" => {
+            let job = transfer::Job {
+                endpoint: arg(2),
+                file: arg(3),
+                bucket: arg(4),
+                key: arg(5),
+                chunk: num(6)?,
+                concurrency: num(7)? as usize,
+            };
+            if arg(0) == "xfer-tucuxi" {
+                block_on(transfer::tucuxi(&arg(1), job))
+            } else {
+                block_on(transfer::floor(&arg(1), job))
+            }
+        }
+        other => {
+            Err(format!("unknown tool {other:?}: floor, sigv4, page, download, upload, xfer-tucuxi or xfer-floor")
+                .into())
+        }
     }
 }
 

@@ -34,9 +34,12 @@ pub(crate) fn io_error(what: &str, error: io::Error) -> Error {
 pub(crate) async fn read_at(file: &Arc<File>, offset: u64, len: u64, path: &Path) -> Result<Bytes, Error> {
     let file = file.clone();
     let what = format!("reading {}", path.display());
+    let len = usize::try_from(len).map_err(|_| io_error(&what, io::Error::other("the part does not fit in memory")))?;
+    // The buffer is allocated here, on the runtime's thread, not on the blocking thread: glibc
+    // gives each thread its own arena and keeps freed parts there, so parts allocated across the
+    // blocking pool's threads piled up (a 1 GiB upload peaked at 200 MiB, not 90).
+    let mut buf = vec![0u8; len];
     blocking(&what, move || {
-        let len = usize::try_from(len).map_err(|_| io::Error::other("the part does not fit in memory"))?;
-        let mut buf = vec![0u8; len];
         read_exact_at(&file, &mut buf, offset)?;
         Ok(Bytes::from(buf))
     })

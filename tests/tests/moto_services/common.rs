@@ -15,7 +15,15 @@ const ENDPOINT_VAR: &str = "TUCUXI_MOTO_ENDPOINT";
 /// A second moto started with `INITIAL_NO_AUTH_ACTION_COUNT`, which checks signatures after its
 /// first few calls; only the cases in `auth.rs` use it.
 const AUTH_ENDPOINT_VAR: &str = "TUCUXI_MOTO_AUTH_ENDPOINT";
-/// moto's default account and region; the keys are fake (the first moto does not check signatures).
+/// A second real store, s3s-fs, which `cargo xtask test` starts for the transfer cases only.
+const S3FS_ENDPOINT_VAR: &str = "TUCUXI_S3FS_ENDPOINT";
+/// s3s-fs's data directory, so a case can see that no multipart upload's parts are left on disk
+/// (s3s-fs has no `ListMultipartUploads`).
+const S3FS_ROOT_VAR: &str = "TUCUXI_S3FS_ROOT";
+/// The marker of a transfer case that ran against s3s-fs; `cargo xtask test` counts these.
+const S3FS_MARKER: &str = "s3s-fs: ran";
+/// moto's default account and region; the keys are fake (the first moto does not check signatures;
+/// s3s-fs does, and xtask/src/s3fs.rs starts it with these same two keys).
 pub const REGION: &str = "us-east-1";
 const ACCESS_KEY: &str = "AKIDFAKEMOTOSERVICES";
 const SECRET_KEY: &str = "fake-secret-for-moto";
@@ -73,6 +81,68 @@ pub fn run_blocking_case(name: &str, case: impl FnOnce(String, &mut Checks) -> O
     let mut checks = Checks::new(name);
     let outcome = case(endpoint, &mut checks);
     finish(name, checks, outcome);
+}
+
+/// The S3 implementation a store-independent case runs against.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Moto,
+    /// s3s-fs, with its data directory when `TUCUXI_S3FS_ROOT` names it.
+    S3sFs {
+        root: Option<std::path::PathBuf>,
+    },
+}
+
+impl Store {
+    pub fn is_s3fs(&self) -> bool {
+        matches!(self, Store::S3sFs { .. })
+    }
+
+    /// Prints why a check is not made on this store (only s3s-fs skips any), and returns whether
+    /// the check should be made. The line is in every test log, so a skip is never silent.
+    pub fn supports(&self, case: &str, reason: &str) -> bool {
+        if self.is_s3fs() {
+            println!("s3s-fs: skipped a check ({case}): {reason}");
+            false
+        } else {
+            true
+        }
+    }
+}
+
+/// [`run_case`] for a case that holds for any S3 implementation: against moto as usual, then, when
+/// `TUCUXI_S3FS_ENDPOINT` is set, once more against s3s-fs, printing `s3s-fs: ran N checks (case)`.
+pub fn run_store_case<F, Fut>(name: &str, case: F)
+where
+    F: Fn(String, Store, Checks) -> Fut,
+    Fut: Future<Output = (Checks, Outcome)>,
+{
+    run_case_at(ENDPOINT_VAR, name, |endpoint, checks| case(endpoint, Store::Moto, checks));
+    let Some((url, store)) = s3fs() else { return };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let (checks, outcome) = runtime.block_on(case(url, store, Checks::new(name)));
+    if let Err(error) = outcome {
+        panic!("s3s-fs: {name} FAILED after {} checks: {error}", checks.count);
+    }
+    // `cargo xtask test` looks for this prefix; keep it in sync with xtask/src/s3fs.rs.
+    println!("{S3FS_MARKER} {} checks ({name})", checks.count);
+}
+
+/// [`run_store_case`] for a case that uses the blocking API.
+pub fn run_blocking_store_case(name: &str, case: impl Fn(String, Store, &mut Checks) -> Outcome) {
+    run_blocking_case(name, |endpoint, checks| case(endpoint, Store::Moto, checks));
+    let Some((url, store)) = s3fs() else { return };
+    let mut checks = Checks::new(name);
+    if let Err(error) = case(url, store, &mut checks) {
+        panic!("s3s-fs: {name} FAILED after {} checks: {error}", checks.count);
+    }
+    println!("{S3FS_MARKER} {} checks ({name})", checks.count);
+}
+
+/// s3s-fs's endpoint and store, when `TUCUXI_S3FS_ENDPOINT` is set.
+fn s3fs() -> Option<(String, Store)> {
+    let url = endpoint(S3FS_ENDPOINT_VAR)?;
+    Some((url, Store::S3sFs { root: endpoint(S3FS_ROOT_VAR).map(Into::into) }))
 }
 
 fn endpoint(var: &str) -> Option<String> {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tucuxi_s3::transfer::{CopySource, SyncReader, SyncWriter};
 use tucuxi_s3::{Client, ExtraArgs, PostCondition, TransferConfig};
 
-use crate::common::{self, unique, Checks, Outcome};
+use crate::common::{self, unique, Checks, Outcome, Store};
 use crate::fault_proxy::{Fault, FaultProxy};
 
 const MIB: u64 = 1024 * 1024;
@@ -58,20 +58,37 @@ async fn new_bucket(s3: &Client) -> Result<String, Box<dyn std::error::Error>> {
     Ok(bucket)
 }
 
-async fn open_uploads(s3: &Client, bucket: &str) -> Result<usize, Box<dyn std::error::Error>> {
-    let listed = s3.list_multipart_uploads().bucket(bucket).send().await?;
-    Ok(listed.uploads.unwrap_or_default().len())
+/// The multipart uploads still open in `bucket`. s3s-fs has no `ListMultipartUploads`, so there
+/// the upload records and parts it keeps at the top of its data directory are counted instead
+/// (`.upload-ID.json`, `.upload_id-ID.part-N`); its cases run one at a time, so those are this
+/// case's.
+async fn open_uploads(s3: &Client, bucket: &str, store: &Store) -> Result<usize, Box<dyn std::error::Error>> {
+    match store {
+        Store::Moto => {
+            let listed = s3.list_multipart_uploads().bucket(bucket).send().await?;
+            Ok(listed.uploads.unwrap_or_default().len())
+        }
+        Store::S3sFs { root } => {
+            let root = root.as_ref().ok_or("TUCUXI_S3FS_ROOT is unset, so open uploads cannot be counted")?;
+            let open = std::fs::read_dir(root)?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| (n.starts_with(".upload-") && n.ends_with(".json")) || n.starts_with(".upload_id-"))
+                .count();
+            Ok(open)
+        }
+    }
 }
 
 #[test]
 fn transfer_sizes_round_trip() {
-    common::run_case("transfer-sizes", |endpoint, mut checks| async move {
-        let outcome = sizes_round_trip(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-sizes", |endpoint, store, mut checks| async move {
+        let outcome = sizes_round_trip(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
 
-async fn sizes_round_trip(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn sizes_round_trip(endpoint: &str, _store: &Store, checks: &mut Checks) -> Outcome {
     let proxy = FaultProxy::start(endpoint)?;
     let s3 = Client::new(&common::session(&proxy.endpoint));
     let bucket = new_bucket(&s3).await?;
@@ -152,13 +169,13 @@ async fn sizes_round_trip(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_part_failures_retry_or_abort() {
-    common::run_case("transfer-part-failures", |endpoint, mut checks| async move {
-        let outcome = part_failures(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-part-failures", |endpoint, store, mut checks| async move {
+        let outcome = part_failures(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
 
-async fn part_failures(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn part_failures(endpoint: &str, store: &Store, checks: &mut Checks) -> Outcome {
     let proxy = FaultProxy::start(endpoint)?;
     let s3 = Client::new(&common::session(&proxy.endpoint));
     let bucket = new_bucket(&s3).await?;
@@ -190,7 +207,7 @@ async fn part_failures(endpoint: &str, checks: &mut Checks) -> Outcome {
         proxy.seen().iter().any(|s| s.method == "DELETE" && s.target.contains("uploadId=")),
         "AbortMultipartUpload was sent",
     )?;
-    checks.eq(open_uploads(&s3, &bucket).await?, 0, "no multipart upload is left behind")?;
+    checks.eq(open_uploads(&s3, &bucket, store).await?, 0, "no multipart upload is left behind")?;
     let exists = s3.head_object().bucket(&bucket).key("doomed").send().await.is_ok();
     checks.ok(!exists, "no object was created")?;
 
@@ -206,13 +223,13 @@ async fn part_failures(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_cancellation_aborts() {
-    common::run_case("transfer-cancellation", |endpoint, mut checks| async move {
-        let outcome = cancellation(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-cancellation", |endpoint, store, mut checks| async move {
+        let outcome = cancellation(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
 
-async fn cancellation(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn cancellation(endpoint: &str, store: &Store, checks: &mut Checks) -> Outcome {
     let proxy = FaultProxy::start(endpoint)?;
     let s3 = Client::new(&common::session(&proxy.endpoint));
     let bucket = new_bucket(&s3).await?;
@@ -231,7 +248,7 @@ async fn cancellation(endpoint: &str, checks: &mut Checks) -> Outcome {
     // The abort runs on this runtime once the future is dropped.
     let mut open = usize::MAX;
     for _ in 0..50 {
-        open = open_uploads(&s3, &bucket).await?;
+        open = open_uploads(&s3, &bucket, store).await?;
         if open == 0 {
             break;
         }
@@ -254,13 +271,13 @@ async fn cancellation(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_copy_and_extra_args() {
-    common::run_case("transfer-copy", |endpoint, mut checks| async move {
-        let outcome = copy_and_extra_args(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-copy", |endpoint, store, mut checks| async move {
+        let outcome = copy_and_extra_args(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
 
-async fn copy_and_extra_args(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn copy_and_extra_args(endpoint: &str, _store: &Store, checks: &mut Checks) -> Outcome {
     let proxy = FaultProxy::start(endpoint)?;
     let s3 = Client::new(&common::session(&proxy.endpoint));
     let bucket = new_bucket(&s3).await?;
@@ -340,8 +357,8 @@ async fn copy_and_extra_args(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_full_object_checksums() {
-    common::run_case("transfer-full-object", |endpoint, mut checks| async move {
-        let outcome = full_object_checksums(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-full-object", |endpoint, store, mut checks| async move {
+        let outcome = full_object_checksums(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
@@ -359,7 +376,7 @@ fn create_and_complete(
     Ok((post("?uploads")?, post("uploadId=")?))
 }
 
-async fn full_object_checksums(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn full_object_checksums(endpoint: &str, store: &Store, checks: &mut Checks) -> Outcome {
     let proxy = FaultProxy::start(endpoint)?;
     let s3 = Client::new(&common::session(&proxy.endpoint));
     let bucket = new_bucket(&s3).await?;
@@ -386,12 +403,16 @@ async fn full_object_checksums(endpoint: &str, checks: &mut Checks) -> Outcome {
     let sent = complete.header("x-amz-checksum-crc32").map(str::to_owned);
     let head = s3.head_object().bucket(&bucket).key("whole").checksum_mode("ENABLED").send().await?;
     checks.ok(sent.is_some(), "full object: the completion carries a CRC32")?;
-    checks.eq(head.checksum_crc32.clone(), sent.clone(), "the combined CRC32 is the object's own")?;
-    checks.eq(
-        head.checksum_type.as_ref().map(|t| t.as_str().to_owned()),
-        Some("FULL_OBJECT".to_owned()),
-        "object type",
-    )?;
+    // s3s-fs 0.14.1's CompleteMultipartUpload ignores the checksum headers and keeps no checksum
+    // for a multipart object, so its HeadObject has none to compare with.
+    if store.supports("transfer-full-object", "s3s-fs keeps no checksum for a multipart object (HeadObject has none)") {
+        checks.eq(head.checksum_crc32.clone(), sent.clone(), "the combined CRC32 is the object's own")?;
+        checks.eq(
+            head.checksum_type.as_ref().map(|t| t.as_str().to_owned()),
+            Some("FULL_OBJECT".to_owned()),
+            "object type",
+        )?;
+    }
     // A ranged download is checked against the object's whole CRC32 (a mismatch is the
     // runtime's unit test). moto's HeadObject does not say a checksum's type, so here the
     // object put in one request is the one checked.
@@ -439,7 +460,7 @@ async fn full_object_checksums(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_blocking_round_trip() {
-    common::run_blocking_case("transfer-blocking", |endpoint, checks| {
+    common::run_blocking_store_case("transfer-blocking", |endpoint, _store, checks| {
         let s3 = Client::new(&common::session(&endpoint));
         let bucket = unique("tucuxi-xfer-blocking");
         s3.create_bucket().bucket(&bucket).send_blocking()?;
@@ -467,8 +488,8 @@ fn transfer_blocking_round_trip() {
 
 #[test]
 fn transfer_presigned_post() {
-    common::run_case("transfer-presigned-post", |endpoint, mut checks| async move {
-        let outcome = presigned_post(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-presigned-post", |endpoint, store, mut checks| async move {
+        let outcome = presigned_post(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
@@ -491,7 +512,7 @@ fn form(fields: &[(String, String)], file: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn presigned_post(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn presigned_post(endpoint: &str, _store: &Store, checks: &mut Checks) -> Outcome {
     let s3 = Client::new(&common::session(endpoint));
     let bucket = new_bucket(&s3).await?;
     let post = s3
@@ -554,13 +575,13 @@ async fn presigned_post(endpoint: &str, checks: &mut Checks) -> Outcome {
 
 #[test]
 fn transfer_directories() {
-    common::run_case("transfer-directories", |endpoint, mut checks| async move {
-        let outcome = directories(&endpoint, &mut checks).await;
+    common::run_store_case("transfer-directories", |endpoint, store, mut checks| async move {
+        let outcome = directories(&endpoint, &store, &mut checks).await;
         (checks, outcome)
     });
 }
 
-async fn directories(endpoint: &str, checks: &mut Checks) -> Outcome {
+async fn directories(endpoint: &str, store: &Store, checks: &mut Checks) -> Outcome {
     let s3 = Client::new(&common::session(endpoint));
     let bucket = new_bucket(&s3).await?;
     let dir = scratch("xfer-dir");
@@ -591,6 +612,12 @@ async fn directories(endpoint: &str, checks: &mut Checks) -> Outcome {
     )?;
     // A key that would climb out of the destination is skipped, never written.
     s3.put_object().bucket(&bucket).key("backup/../escape.txt").body("escaped").send().await?;
+    // s3s-fs resolves `..` in the path and stores this key as `escape.txt`, outside the prefix, so
+    // there the download never meets it; the escape check below still holds on both stores.
+    store.supports(
+        "transfer-directories",
+        "s3s-fs stores `backup/../escape.txt` as `escape.txt`: the guard is met on moto only",
+    );
     s3.put_object().bucket(&bucket).key("backup/folder/").body("").send().await?;
     let target = dir.join("target");
     let summary = s3.download_directory(&bucket, "backup/", &target).config(small_config()).send().await?;

@@ -12,6 +12,8 @@
 //!   tucuxi async and blocking, aws-sdk-rust, boto3 and a bare-hyper floor; SigV4 signing.
 //! - [`memory`]: peak RSS paging many keys and streaming a large object both ways.
 //! - [`startup`]: process start to first response, against boto3's import + client + call.
+//! - [`transfer`]: a 1 GiB file up and down through s3s-fs on loopback with `upload_file` /
+//!   `download_file`, against boto3's and a floor of plain concurrent requests.
 //!
 //! Results go to `target/bench/report.json` and `target/bench/report.md`.
 
@@ -22,6 +24,7 @@ mod report;
 mod requests;
 mod startup;
 mod tools;
+mod transfer;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -35,7 +38,7 @@ pub struct Args {
     /// all-439 generation. The report has the same shape; skipped figures say so.
     #[arg(long)]
     pub quick: bool,
-    /// Only these sections (comma-separated): codegen, build, requests, memory, startup.
+    /// Only these sections (comma-separated): codegen, build, requests, memory, startup, transfer.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// The services whose apps the build section builds clean (default: s3, dynamodb, sqs, ec2;
@@ -67,7 +70,7 @@ pub struct Ctx {
     pub out: PathBuf,
 }
 
-const SECTIONS: [&str; 5] = ["codegen", "build", "requests", "memory", "startup"];
+const SECTIONS: [&str; 6] = ["codegen", "build", "requests", "memory", "startup", "transfer"];
 
 pub fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
@@ -150,6 +153,19 @@ pub fn run(args: &Args) -> Result<(), String> {
             figures.extend(startup::run(&ctx, &bins, &server)?);
         }
     }
+    if wanted("transfer") {
+        tools::section("transfers");
+        let binary = tools::build_tools(&ctx)?;
+        let python = match tools::ensure_venv(&ctx) {
+            Ok(python) => Some(python),
+            Err(e) => {
+                notes.push(format!("boto3 transfer figures not measured: {e}"));
+                None
+            }
+        };
+        figures.extend(transfer::run(&ctx, &binary, python.as_deref())?);
+        save(&figures, &notes)?;
+    }
     let (json, md) = save(&figures, &notes)?;
     report::merge(&mut figures, &previous);
     println!("\n{}", report::summary_table(&figures));
@@ -200,4 +216,12 @@ replaying the exact bytes of tucuxi's request, captured by the server.
 - Memory: peak RSS (VmHWM) of one tucuxi process per size.
 - Start-up: wall time from spawning the process to its exit after the first response (median of \
 several runs), so it includes process start and, for boto3, the Python interpreter and imports.
+- Transfers: one process per client and direction, run once each, against s3s-fs (the version \
+pinned in xtask/src/s3fs.rs) on loopback, with its data, the source file and the downloads on \
+tmpfs (/dev/shm) where there is one; 8 MiB parts, 10 at a time, boto3's defaults otherwise. \
+Throughput is the file's size over the wall time of the `upload_file` / `download_file` call \
+alone (process start and imports excluded). Peak RSS is the process's VmHWM (`ru_maxrss` for \
+boto3, the interpreter included). The floor sends the same parts with a bare pooled hyper client \
+to presigned URLs: no checksums, retries or progress. Every download reads the object tucuxi \
+uploaded and is compared with the source byte for byte.
 ";

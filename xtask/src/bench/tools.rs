@@ -135,6 +135,22 @@ impl Binaries {
     }
 }
 
+/// Builds only `bench-tools` in release, where [`Binaries::prepare`] puts it, for the transfer
+/// section, which needs no app; returns its path.
+pub fn build_tools(ctx: &Ctx) -> Result<PathBuf, String> {
+    let dir = ctx.out.join("run");
+    let mut cmd = cargo();
+    cmd.current_dir(&ctx.bench).args(["build", "--release", "--quiet", "-p", "bench-tools", "--target-dir"]).arg(&dir);
+    println!("building the bench tools (release)");
+    let started = Instant::now();
+    let status = cmd.env("CARGO_PROFILE_RELEASE_STRIP", "true").status().map_err(|e| format!("cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the bench tools failed ({status})"));
+    }
+    println!("built in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(dir.join("release").join("bench-tools"))
+}
+
 /// Builds, untimed and in one shared target directory, the peer apps that have no release binary
 /// in target/bench/bin yet, and puts them there.
 fn build_missing_peers(ctx: &Ctx) -> Result<(), String> {
@@ -176,7 +192,7 @@ pub fn peer_binary(ctx: &Ctx, svc: &str) -> PathBuf {
 }
 
 /// The venv with the pinned boto3, reused while its stamp matches `bench/requirements.txt`.
-fn ensure_venv(ctx: &Ctx) -> Result<PathBuf, String> {
+pub fn ensure_venv(ctx: &Ctx) -> Result<PathBuf, String> {
     let venv = ctx.out.join("venv");
     let requirements = ctx.bench.join("requirements.txt");
     let want = std::fs::read_to_string(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
