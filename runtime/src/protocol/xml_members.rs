@@ -104,8 +104,8 @@ mod tests {
     use super::*;
     use crate::schema::{prim, shape_flags, Location};
 
-    static ITEMS: Schema =
-        Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")]).flags(shape_flags::FLATTENED);
+    static ITEMS: Schema = Schema::list("Items", &[Member::new("member", &prim::STRING).named("Item")])
+        .flags(shape_flags::FLATTENED);
     static PLAIN_ITEMS: Schema = Schema::list("PlainItems", &[Member::new("member", &prim::STRING).named("Thing")]);
     // Wider than the linear limit, with the cases that decide a match: renamed members, a
     // repeated element name (the first member wins), members outside the body, an attribute,
