@@ -227,6 +227,14 @@ impl<'a> Reader<'a> {
             ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {}
             _ => {
                 let text = own_text(pull)?;
+                // Text the reader had to unescape (S3's quoted ETags) is already an owned
+                // string: a plain string member takes it instead of a copy.
+                if member.target.kind == ShapeKind::String && !member.has(flags::PERCENT_ENCODED) {
+                    if let ValueMut::Str(s) = value.get_mut() {
+                        *s = text.into_owned();
+                        return Ok(());
+                    }
+                }
                 return self.scalar(member, &text, value);
             }
         }

@@ -891,7 +891,7 @@ fn the_streaming_read_agrees_with_the_tree_walk() {
     let wrapped = [
         format!("<R><Wrapper>{node}</Wrapper><Meta>m</Meta></R>"),
         format!("<R><Other><Wrapper/></Other>{node}<Wrapper><name>w</name></Wrapper></R>"),
-        format!("<R><name>a</name><name>b</name><child><child/></child><junk>&amp;</junk></R>"),
+        "<R><name>a</name><name>b</name><child><child/></child><junk>&amp;</junk></R>".to_owned(),
     ];
     let mut bodies: Vec<String> = vec![lists, maps, scalars, node];
     bodies.extend(wrapped);
