@@ -95,18 +95,7 @@ pub fn read_xml(
     schema: &'static Schema,
     wrappers: &[&str],
 ) -> Result<(), CodecError> {
-    if body.iter().all(|&b| is_space(b)) {
-        return Ok(());
-    }
-    let mut pull = Pull::new(body)?;
-    // The reader refuses text and end tags before the root, so the first event is its start.
-    let mut open = loop {
-        match pull.next_event()? {
-            Some(Event::Start { name, attributes, .. }) => break stream::Open { name, attributes },
-            Some(_) => {}
-            None => return Ok(()),
-        }
-    };
+    let Some((mut pull, mut open)) = open_root(body)? else { return Ok(()) };
     let mut base = format!("/{}", local_name(open.name));
     for wrapper in wrappers {
         if local_name(open.name) == *wrapper {
@@ -120,8 +109,30 @@ pub fn read_xml(
     }
     let mut reader = Reader::new(base);
     reader.stream_shape(&mut pull, open, shape, schema)?;
-    // The rest of the document is not read into anything but must still be well-formed, as it
-    // must be for the tree.
+    finish(&mut pull)
+}
+
+/// A pull reader over `body` that has read the root's start tag, or `None` for an empty or
+/// all-whitespace body.
+fn open_root(body: &[u8]) -> Result<Option<(Pull<'_>, stream::Open<'_>)>, CodecError> {
+    if body.iter().all(|&b| is_space(b)) {
+        return Ok(None);
+    }
+    let mut pull = Pull::new(body)?;
+    // The reader refuses text and end tags before the root, and a document without one, so the
+    // first event is the root's start.
+    loop {
+        match pull.next_event()? {
+            Some(Event::Start { name, attributes, .. }) => return Ok(Some((pull, stream::Open { name, attributes }))),
+            Some(_) => {}
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Reads what follows the value read: it goes into nothing but must still be well-formed, as it
+/// must be for the tree.
+fn finish(pull: &mut Pull<'_>) -> Result<(), CodecError> {
     while pull.next_event()?.is_some() {}
     Ok(())
 }
@@ -130,9 +141,10 @@ pub fn read_xml(
 /// that is a structure, union or list. The root's name is not checked. An empty or all-whitespace
 /// body leaves `value` untouched.
 pub fn read_xml_member(body: &[u8], member: &Member, value: &mut dyn Value) -> Result<(), CodecError> {
-    let Some(root) = parse_document(body)? else { return Ok(()) };
-    let mut reader = Reader::new(format!("/{}", root.local()));
-    reader.value(member, &root, value)
+    let Some((mut pull, open)) = open_root(body)? else { return Ok(()) };
+    let mut reader = Reader::new(format!("/{}", local_name(open.name)));
+    reader.stream_value(&mut pull, open, member, value)?;
+    finish(&mut pull)
 }
 
 /// The protocol-level fields of an XML error body.

@@ -216,7 +216,7 @@ impl<'a> Reader<'a> {
 
     /// The streaming form of the tree walk's `value`: reads the element `open` into `value`,
     /// whose schema is `member.target`.
-    fn stream_value(
+    pub(super) fn stream_value(
         &mut self,
         pull: &mut Pull<'a>,
         open: Open<'a>,

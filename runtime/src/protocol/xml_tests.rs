@@ -880,6 +880,23 @@ fn assert_reads_agree<T: Shape + Default + PartialEq>(body: &[u8], schema: &'sta
     }
 }
 
+/// [`assert_reads_agree`] for a payload member read by [`read_xml_member`].
+fn assert_member_reads_agree<T: Value + Default + PartialEq + core::fmt::Debug>(body: &[u8], member: &Member) {
+    let (mut streamed, mut walked) = (T::default(), T::default());
+    let stream = read_xml_member(body, member, &mut streamed);
+    let tree = match parse_document(body) {
+        Ok(Some(root)) => Reader::new(format!("/{}", root.local())).value(member, &root, &mut walked),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    let shown = String::from_utf8_lossy(body);
+    match (stream, tree) {
+        (Ok(()), Ok(())) => assert_eq!(streamed, walked, "on {shown}"),
+        (Err(_), Err(_)) => {}
+        (s, t) => panic!("streaming {s:?}, tree {t:?} on {shown}"),
+    }
+}
+
 #[test]
 fn the_streaming_read_agrees_with_the_tree_walk() {
     let node = Node { name: Some("n".into()), child: Some(Box::default()), choice: Some(Choice::Text("t".into())) };
@@ -893,13 +910,16 @@ fn the_streaming_read_agrees_with_the_tree_walk() {
         format!("<R><Other><Wrapper/></Other>{node}<Wrapper><name>w</name></Wrapper></R>"),
         "<R><name>a</name><name>b</name><child><child/></child><junk>&amp;</junk></R>".to_owned(),
     ];
-    let mut bodies: Vec<String> = vec![lists, maps, scalars, node];
+    let tags = "<Tags><item>a</item><x><item>no</item></x><item>b&amp;c</item><item/></Tags>".to_owned();
+    let mut bodies: Vec<String> = vec![lists, maps, scalars, node, tags];
     bodies.extend(wrapped);
     for body in &bodies {
         assert_reads_agree::<Lists>(body.as_bytes(), &LISTS, &[]);
         assert_reads_agree::<Maps>(body.as_bytes(), &MAPS, &[]);
         assert_reads_agree::<Scalars>(body.as_bytes(), &SCALARS, &["Scalars"]);
         assert_reads_agree::<Node>(body.as_bytes(), &NODE, &["R", "Wrapper"]);
+        assert_member_reads_agree::<Vec<String>>(body.as_bytes(), &Member::new("Tags", &RENAMED_LIST));
+        assert_member_reads_agree::<Option<String>>(body.as_bytes(), &Member::new("name", &prim::STRING));
     }
     // The same mutations as the panic test above, each read both ways.
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
@@ -927,5 +947,6 @@ fn the_streaming_read_agrees_with_the_tree_walk() {
         assert_reads_agree::<Maps>(&bytes, &MAPS, &[]);
         assert_reads_agree::<Scalars>(&bytes, &SCALARS, &[]);
         assert_reads_agree::<Node>(&bytes, &NODE, &["R", "Wrapper"]);
+        assert_member_reads_agree::<Vec<String>>(&bytes, &Member::new("renamed", &RENAMED_LIST));
     }
 }
