@@ -209,6 +209,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text of the element just opened when it holds nothing but character data, up to its
+    /// own end tag (`<Key>text</Key>`, or `<Key/>`), read with that end tag. Anything else (a
+    /// child element, a comment, CDATA, whitespace in the end tag) returns `None` having read
+    /// nothing, and the caller takes the events one by one. Scalars are most of a response, and
+    /// this reads one without building two events.
+    pub(crate) fn text_and_end(&mut self) -> Result<Option<Cow<'a, str>>, CodecError> {
+        if self.pending_end.take().is_some() {
+            self.open.pop();
+            return Ok(Some(Cow::Borrowed("")));
+        }
+        let Some(&open) = self.open.last() else { return Ok(None) };
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let Some(lt) = self.rest().find('<').map(|at| start + at) else { return Ok(None) };
+        let after = lt + 2 + open.len();
+        let closes = bytes.get(lt + 1) == Some(&b'/')
+            && bytes.get(lt + 2..after) == Some(open.as_bytes())
+            && bytes.get(after) == Some(&b'>');
+        if !closes {
+            return Ok(None);
+        }
+        let text = unescape(self.text.get(start..lt).unwrap_or(""), start, false)?;
+        self.pos = after + 1;
+        self.open.pop();
+        Ok(Some(text))
+    }
+
     /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets and quoted literals that
     /// may contain `>`.
     fn skip_doctype(&mut self) -> Result<(), CodecError> {

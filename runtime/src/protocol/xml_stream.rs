@@ -71,6 +71,9 @@ fn skip(pull: &mut Pull<'_>) -> Result<(), CodecError> {
 /// The element's own character data, concatenated as the tree keeps it (the text of children
 /// excluded), reading up to and including its end tag.
 fn own_text<'a>(pull: &mut Pull<'a>) -> Result<Cow<'a, str>, CodecError> {
+    if let Some(text) = pull.text_and_end()? {
+        return Ok(text);
+    }
     let mut text = Cow::Borrowed("");
     loop {
         match next(pull)? {
