@@ -15,10 +15,11 @@
 //! - Timestamps default to RFC 3339; blobs are base64; non-finite floats are `NaN`, `Infinity`
 //!   and `-Infinity`.
 //!
-//! Reading parses the body into a small tree first (see `xml_read`) and then walks it
-//! against the schema, as the JSON codec does with its document: response bodies are small next
-//! to the cost of fetching them, and the tree makes the wrapper, union and flattened-list rules
-//! simple lookups. Elements and attributes are matched by local name, so namespace prefixes in a
+//! A response body is read in one pass that writes members into the shapes as their elements
+//! arrive (see `xml_stream`); the constructs that need an element whole (unions, map entries,
+//! sparse list items) and the error documents are read into a small tree (see `xml_read`) and
+//! walked against the schema, which keeps the wrapper, union and entry rules simple lookups
+//! without building a tree of the whole body, the main cost of reading it. Elements and attributes are matched by local name, so namespace prefixes in a
 //! response never matter. Unknown elements are ignored.
 //!
 //! Error messages name the element path (`/ListBucketResult/Contents[3]/Size`) and the kinds
@@ -27,7 +28,7 @@
 use core::fmt::Write;
 
 use super::xml_members::member_for;
-use super::xml_read::{parse_document, Element, MAX_DEPTH};
+use super::xml_read::{is_space, local_name, parse_document, Element, Event, Reader as Pull, MAX_DEPTH};
 use super::CodecError;
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind, XmlNamespace};
 use crate::shape::{MapValue, Shape, Value, ValueMut, ValueRef};
@@ -94,30 +95,56 @@ pub fn read_xml(
     schema: &'static Schema,
     wrappers: &[&str],
 ) -> Result<(), CodecError> {
-    let Some(root) = parse_document(body)? else { return Ok(()) };
-    let mut base = format!("/{}", root.local());
-    let mut element = &root;
+    let Some((mut pull, mut open)) = open_root(body)? else { return Ok(()) };
+    let mut base = format!("/{}", local_name(open.name));
     for wrapper in wrappers {
-        if element.local() == *wrapper {
+        if local_name(open.name) == *wrapper {
             continue;
         }
-        if let Some(inner) = element.child(wrapper) {
-            element = inner;
+        if let Some(inner) = stream::descend(&mut pull, wrapper)? {
+            open = inner;
             base.push('/');
             base.push_str(wrapper);
         }
     }
     let mut reader = Reader::new(base);
-    reader.shape(element, shape, schema)
+    reader.stream_shape(&mut pull, open, shape, schema)?;
+    finish(&mut pull)
+}
+
+/// A pull reader over `body` that has read the root's start tag, or `None` for an empty or
+/// all-whitespace body.
+fn open_root(body: &[u8]) -> Result<Option<(Pull<'_>, stream::Open<'_>)>, CodecError> {
+    if body.iter().all(|&b| is_space(b)) {
+        return Ok(None);
+    }
+    let mut pull = Pull::new(body)?;
+    // The reader refuses text and end tags before the root, and a document without one, so the
+    // first event is the root's start.
+    loop {
+        match pull.next_event()? {
+            Some(Event::Start { name, attributes, .. }) => return Ok(Some((pull, stream::Open { name, attributes }))),
+            Some(_) => {}
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Reads what follows the value read: it goes into nothing but must still be well-formed, as it
+/// must be for the tree.
+fn finish(pull: &mut Pull<'_>) -> Result<(), CodecError> {
+    while pull.next_event()?.is_some() {}
+    Ok(())
 }
 
 /// Reads a document whose root element is the value of `member`: the `rest-xml` payload member
 /// that is a structure, union or list. The root's name is not checked. An empty or all-whitespace
 /// body leaves `value` untouched.
 pub fn read_xml_member(body: &[u8], member: &Member, value: &mut dyn Value) -> Result<(), CodecError> {
-    let Some(root) = parse_document(body)? else { return Ok(()) };
-    let mut reader = Reader::new(format!("/{}", root.local()));
-    reader.value(member, &root, value)
+    let Some((mut pull, open)) = open_root(body)? else { return Ok(()) };
+    let mut reader = Reader::new(format!("/{}", local_name(open.name)));
+    reader.stream_value(&mut pull, open, member, value)?;
+    finish(&mut pull)
 }
 
 /// The protocol-level fields of an XML error body.
@@ -878,6 +905,9 @@ impl<'a> Reader<'a> {
 fn is_null(element: &Element<'_>) -> bool {
     element.is_nil() || (element.children.is_empty() && element.text.is_empty())
 }
+
+#[path = "xml_stream.rs"]
+mod stream;
 
 #[cfg(test)]
 #[path = "xml_tests.rs"]

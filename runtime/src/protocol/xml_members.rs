@@ -30,7 +30,8 @@ pub(super) fn member_for(schema: &'static Schema, local: &str) -> Option<usize> 
 
 /// The answer without an index, and the definition the index must agree with.
 fn linear(schema: &Schema, local: &str) -> Option<usize> {
-    let exact = schema.members.iter().position(|m| in_body(m) && m.wire_name() == local);
+    // The name first: it differs for all but one member, and usually already in length.
+    let exact = schema.members.iter().position(|m| m.wire_name() == local && in_body(m));
     exact.or_else(|| schema.members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
 }
 

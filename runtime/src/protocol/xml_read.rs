@@ -47,7 +47,9 @@ pub(crate) enum Event<'a> {
     Text(Cow<'a, str>),
 }
 
-/// A pull reader over a UTF-8 document.
+/// A pull reader over a UTF-8 document. Cloning it is a look-ahead: the clone reads on without
+/// moving the original.
+#[derive(Clone)]
 pub(crate) struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -58,7 +60,7 @@ pub(crate) struct Reader<'a> {
     seen_root: bool,
 }
 
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
@@ -205,6 +207,33 @@ impl<'a> Reader<'a> {
                 return self.start_tag().map(Some);
             }
         }
+    }
+
+    /// The text of the element just opened when it holds nothing but character data, up to its
+    /// own end tag (`<Key>text</Key>`, or `<Key/>`), read with that end tag. Anything else (a
+    /// child element, a comment, CDATA, whitespace in the end tag) returns `None` having read
+    /// nothing, and the caller takes the events one by one. Scalars are most of a response, and
+    /// this reads one without building two events.
+    pub(crate) fn text_and_end(&mut self) -> Result<Option<Cow<'a, str>>, CodecError> {
+        if self.pending_end.take().is_some() {
+            self.open.pop();
+            return Ok(Some(Cow::Borrowed("")));
+        }
+        let Some(&open) = self.open.last() else { return Ok(None) };
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let Some(lt) = self.rest().find('<').map(|at| start + at) else { return Ok(None) };
+        let after = lt + 2 + open.len();
+        let closes = bytes.get(lt + 1) == Some(&b'/')
+            && bytes.get(lt + 2..after) == Some(open.as_bytes())
+            && bytes.get(after) == Some(&b'>');
+        if !closes {
+            return Ok(None);
+        }
+        let text = unescape(self.text.get(start..lt).unwrap_or(""), start, false)?;
+        self.pos = after + 1;
+        self.open.pop();
+        Ok(Some(text))
     }
 
     /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets and quoted literals that
@@ -474,18 +503,40 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element<'_>>, CodecEr
         return Ok(None);
     }
     let mut reader = Reader::new(body)?;
+    let mut root = None;
+    while let Some(event) = reader.next_event()? {
+        // The reader refuses text and end tags outside the root and a second root, so the only
+        // event seen here is the root's start.
+        if let Event::Start { name, attributes, .. } = event {
+            root = Some(read_element(&mut reader, name, attributes)?);
+        }
+    }
+    Ok(root)
+}
+
+/// Reads the rest of the element whose start tag (`name`, `attributes`) the reader has just
+/// returned, up to and including its end tag, as a tree.
+pub(crate) fn read_element<'a>(
+    reader: &mut Reader<'a>,
+    name: &'a str,
+    attributes: Vec<Attribute<'a>>,
+) -> Result<Element<'a>, CodecError> {
     // The open elements, each with where its children start in `done`: finished elements wait
     // there until their parent ends and then move into one allocation of exactly their number,
     // instead of growing every parent's vector step by step.
-    let mut stack: Vec<(Element, usize)> = Vec::new();
+    let element = |name, attributes: Vec<Attribute<'a>>| Element {
+        name,
+        attributes: attributes.into_iter().map(|a| (a.name, a.value)).collect(),
+        ..Element::default()
+    };
+    let mut stack: Vec<(Element, usize)> = vec![(element(name, attributes), 0)];
     let mut done: Vec<Element> = Vec::new();
-    let mut root = None;
-    while let Some(event) = reader.next_event()? {
+    loop {
+        let Some(event) = reader.next_event()? else {
+            return Err(CodecError::syntax(reader.offset(), "the document ends inside an element"));
+        };
         match event {
-            Event::Start { name, attributes, .. } => {
-                let attributes = attributes.into_iter().map(|a| (a.name, a.value)).collect();
-                stack.push((Element { name, attributes, ..Element::default() }, done.len()));
-            }
+            Event::Start { name, attributes, .. } => stack.push((element(name, attributes), done.len())),
             Event::Text(text) => {
                 if let Some((top, _)) = stack.last_mut() {
                     if top.text.is_empty() {
@@ -502,14 +553,13 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element<'_>>, CodecEr
                 if first_child < done.len() {
                     element.children = done.drain(first_child..).collect();
                 }
-                match stack.is_empty() {
-                    false => done.push(element),
-                    true => root = Some(element),
+                if stack.is_empty() {
+                    return Ok(element);
                 }
+                done.push(element);
             }
         }
     }
-    Ok(root)
 }
 
 #[cfg(test)]

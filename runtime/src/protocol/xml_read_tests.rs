@@ -246,3 +246,38 @@ fn parses_every_conformance_body() {
     }
     assert!(checked > 200, "only {checked} bodies found");
 }
+
+#[test]
+fn text_and_end_reads_plain_text_elements_and_leaves_the_rest_to_events() {
+    // After the root's and `<a>`'s start tags, what `text_and_end` answers and what follows.
+    let cases: [(&str, Option<&str>); 8] = [
+        ("<r><a>x &amp; y</a></r>", Some("x & y")),
+        ("<r><a/></r>", Some("")),
+        ("<r><a></a></r>", Some("")),
+        ("<r><a>x<b/></a></r>", None),
+        ("<r><a>x<!-- c --></a></r>", None),
+        ("<r><a><![CDATA[x]]></a></r>", None),
+        ("<r><a>x</a ></r>", None),
+        ("<r><a>x</ab></r>", None),
+    ];
+    for (xml, expected) in cases {
+        let mut reader = Reader::new(xml.as_bytes()).unwrap();
+        for _ in 0..2 {
+            assert!(matches!(reader.next_event().unwrap(), Some(Event::Start { .. })), "{xml}");
+        }
+        let before = reader.offset();
+        let text = reader.text_and_end().unwrap();
+        assert_eq!(text.as_deref(), expected, "{xml}");
+        if expected.is_none() {
+            assert_eq!(reader.offset(), before, "{xml}");
+        }
+        // Either way the events that follow finish the document as they would have.
+        let rest: Result<Vec<_>, _> = std::iter::from_fn(|| reader.next_event().transpose()).collect();
+        assert_eq!(rest.is_ok(), !xml.contains("</ab>"), "{xml}");
+    }
+    // A bad reference fails here as it does as an event.
+    let mut reader = Reader::new(b"<r><a>&bogus;</a></r>").unwrap();
+    reader.next_event().unwrap();
+    reader.next_event().unwrap();
+    assert!(reader.text_and_end().is_err());
+}

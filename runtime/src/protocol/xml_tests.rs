@@ -835,3 +835,118 @@ fn mutated_bodies_never_panic_the_schema_walk() {
         let _ = xml_error_info(&bytes);
     }
 }
+
+/// The tree walk over a whole document, which the streaming read replaced for response bodies:
+/// the reference the streaming read must agree with.
+fn read_by_tree(
+    body: &[u8],
+    shape: &mut dyn Shape,
+    schema: &'static Schema,
+    wrappers: &[&str],
+) -> Result<(), CodecError> {
+    let Some(root) = parse_document(body)? else { return Ok(()) };
+    let mut base = format!("/{}", root.local());
+    let mut element = &root;
+    for wrapper in wrappers {
+        if element.local() == *wrapper {
+            continue;
+        }
+        if let Some(inner) = element.child(wrapper) {
+            element = inner;
+            base.push('/');
+            base.push_str(wrapper);
+        }
+    }
+    Reader::new(base).shape(element, shape, schema)
+}
+
+/// Both reads of `body` into a fresh `T`: equal values when both succeed, the same error path
+/// when both fail on the same well-formed document, and never one failing alone.
+fn assert_reads_agree<T: Shape + Default + PartialEq>(body: &[u8], schema: &'static Schema, wrappers: &[&str]) {
+    let (mut streamed, mut walked) = (T::default(), T::default());
+    let stream = read_xml(body, &mut streamed, schema, wrappers);
+    let tree = read_by_tree(body, &mut walked, schema, wrappers);
+    let shown = String::from_utf8_lossy(body);
+    match (stream, tree) {
+        (Ok(()), Ok(())) => assert!(streamed == walked, "the reads differ on {shown}"),
+        (Err(s), Err(t)) => {
+            // A schema error may come before a syntax error further on in the streaming read,
+            // which cannot see that far; on a well-formed document both name the same place.
+            if parse_document(body).is_ok() {
+                assert_eq!((s.path, s.reason), (t.path, t.reason), "on {shown}");
+            }
+        }
+        (s, t) => panic!("streaming {s:?}, tree {t:?} on {shown}"),
+    }
+}
+
+/// [`assert_reads_agree`] for a payload member read by [`read_xml_member`].
+fn assert_member_reads_agree<T: Value + Default + PartialEq + core::fmt::Debug>(body: &[u8], member: &Member) {
+    let (mut streamed, mut walked) = (T::default(), T::default());
+    let stream = read_xml_member(body, member, &mut streamed);
+    let tree = match parse_document(body) {
+        Ok(Some(root)) => Reader::new(format!("/{}", root.local())).value(member, &root, &mut walked),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    let shown = String::from_utf8_lossy(body);
+    match (stream, tree) {
+        (Ok(()), Ok(())) => assert_eq!(streamed, walked, "on {shown}"),
+        (Err(_), Err(_)) => {}
+        (s, t) => panic!("streaming {s:?}, tree {t:?} on {shown}"),
+    }
+}
+
+#[test]
+fn the_streaming_read_agrees_with_the_tree_walk() {
+    let node = Node { name: Some("n".into()), child: Some(Box::default()), choice: Some(Choice::Text("t".into())) };
+    let lists = xml_of(&full_lists(), "Lists");
+    let maps = xml_of(&full_maps(), "Maps");
+    let scalars = xml_of(&full_scalars(), "Scalars");
+    let node = xml_of(&node, "Node");
+    // Wrappers found first, found after other elements, and missing.
+    let wrapped = [
+        format!("<R><Wrapper>{node}</Wrapper><Meta>m</Meta></R>"),
+        format!("<R><Other><Wrapper/></Other>{node}<Wrapper><name>w</name></Wrapper></R>"),
+        "<R><name>a</name><name>b</name><child><child/></child><junk>&amp;</junk></R>".to_owned(),
+    ];
+    let tags = "<Tags><item>a</item><x><item>no</item></x><item>b&amp;c</item><item/></Tags>".to_owned();
+    let mut bodies: Vec<String> = vec![lists, maps, scalars, node, tags];
+    bodies.extend(wrapped);
+    for body in &bodies {
+        assert_reads_agree::<Lists>(body.as_bytes(), &LISTS, &[]);
+        assert_reads_agree::<Maps>(body.as_bytes(), &MAPS, &[]);
+        assert_reads_agree::<Scalars>(body.as_bytes(), &SCALARS, &["Scalars"]);
+        assert_reads_agree::<Node>(body.as_bytes(), &NODE, &["R", "Wrapper"]);
+        assert_member_reads_agree::<Vec<String>>(body.as_bytes(), &Member::new("Tags", &RENAMED_LIST));
+        assert_member_reads_agree::<Option<String>>(body.as_bytes(), &Member::new("name", &prim::STRING));
+    }
+    // The same mutations as the panic test above, each read both ways.
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"<>/=&;#'\"!- aZ9:";
+    for i in 0..4_000 {
+        let mut bytes = bodies[i % bodies.len()].as_bytes().to_vec();
+        for _ in 0..1 + next() % 3 {
+            let at = (next() % bytes.len() as u64) as usize;
+            let byte = alphabet[(next() % alphabet.len() as u64) as usize];
+            match next() % 3 {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ => {
+                    bytes.remove(at);
+                }
+            }
+        }
+        assert_reads_agree::<Lists>(&bytes, &LISTS, &[]);
+        assert_reads_agree::<Maps>(&bytes, &MAPS, &[]);
+        assert_reads_agree::<Scalars>(&bytes, &SCALARS, &[]);
+        assert_reads_agree::<Node>(&bytes, &NODE, &["R", "Wrapper"]);
+        assert_member_reads_agree::<Vec<String>>(&bytes, &Member::new("renamed", &RENAMED_LIST));
+    }
+}

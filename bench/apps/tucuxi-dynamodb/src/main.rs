@@ -8,6 +8,11 @@ use tucuxi_dynamodb::{Client, Session};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// An interceptor that keeps every default (no-op) hook.
+struct NoOp;
+
+impl tucuxi::Interceptor for NoOp {}
+
 fn key() -> tucuxi_dynamodb::Map<String, tucuxi_dynamodb::types::AttributeValue> {
     let mut key = tucuxi_dynamodb::Map::new();
     let id = tucuxi_dynamodb::types::AttributeValue { s: Some("item-1".into()), ..Default::default() };
@@ -17,11 +22,16 @@ fn key() -> tucuxi_dynamodb::Map<String, tucuxi_dynamodb::types::AttributeValue>
 
 fn main() -> Result<()> {
     let args = measure::args();
-    let session = Session::builder()
+    let mut builder = Session::builder()
         .region("us-east-1")
         .endpoint_url(&args.endpoint)
-        .credentials(Credentials::new("AKIDBENCHMARK", "bench-secret-key").with_provider("bench"))
-        .build()?;
+        .credentials(Credentials::new("AKIDBENCHMARK", "bench-secret-key").with_provider("bench"));
+    // Issue 16's check that interceptors cost nothing per request: the same run with one
+    // registered hook set whose every method is the trait's no-op default.
+    if std::env::var_os("BENCH_NOOP_INTERCEPTOR").is_some() {
+        builder = builder.interceptor(NoOp);
+    }
+    let session = builder.build()?;
     let client = Client::new(&session);
     let op = args.op.clone();
     if args.mode == "blocking" {
