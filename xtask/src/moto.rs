@@ -117,7 +117,7 @@ pub fn run_quiet(command: &mut Command, what: &str) -> Result<(), String> {
 
 /// A port nothing listens on now: the OS picks one for a throwaway listener, which is then closed.
 /// Another process could take it before moto binds it; moto then fails to start and we say so.
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a loopback port: {e}"))?;
     let port = listener.local_addr().map_err(|e| format!("cannot read the bound port: {e}"))?.port();
     drop(listener);

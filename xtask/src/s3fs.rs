@@ -8,7 +8,7 @@
 //! `tests/tests/moto_services/transfer.rs` against it with `TUCUXI_S3FS_ENDPOINT` set, requiring
 //! an `s3s-fs: ran N checks` marker from every case.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -76,7 +76,7 @@ impl S3sFs {
     pub fn start(binary: &Path, data: &Path, log: &Path, keys: (&str, &str)) -> Result<S3sFs, String> {
         let _ = std::fs::remove_dir_all(data);
         std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
-        let port = free_port()?;
+        let port = crate::moto::free_port()?;
         let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         let log_err = log_file.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
         let port_text = port.to_string();
@@ -123,13 +123,6 @@ impl Drop for S3sFs {
         let _ = std::fs::remove_dir_all(&self.data);
         println!("s3s-fs at {} stopped", self.endpoint);
     }
-}
-
-/// A port nothing listens on now; another process could take it before s3s-fs binds it, which
-/// then fails to start and says so.
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a loopback port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| format!("cannot read the bound port: {e}"))
 }
 
 /// Runs the transfer cases with only `TUCUXI_S3FS_ENDPOINT` set (so their moto halves skip) and

@@ -13,14 +13,9 @@ use super::plan::{ranges, upload_part_size, MAX_PARTS, MAX_PART_SIZE, MIN_PART_S
 use super::pool::{run_bounded, PollSet};
 use super::store::{AbortGuard, UploadStore};
 use super::{Progress, TransferConfig};
-use crate::protocol::checksum::{self, ChecksumAlgorithm};
+use crate::protocol::checksum;
 use crate::types::base64_encode;
 use crate::{Error, ErrorKind};
-
-/// The base64 CRC32 S3 expects in `x-amz-checksum-crc32`.
-fn crc32(data: &[u8]) -> String {
-    ChecksumAlgorithm::Crc32.digest_base64(data)
-}
 
 /// A part's CRC32 and length, from which the whole object's CRC32 is combined.
 #[derive(Clone, Copy)]
@@ -88,7 +83,7 @@ pub async fn upload_path<S: UploadStore>(
     if size < config.multipart_threshold {
         pace_len(limiter, config, size).await;
         let body = read_at(&file, 0, size, path).await?;
-        let sum = crc32(&body);
+        let sum = PartSum::of(&body).base64();
         store.put_object(body, &sum).await?;
         progress.add(size);
         return Ok(());
@@ -173,7 +168,7 @@ pub async fn upload_reader<S: UploadStore, R: AsyncRead + Unpin + Send>(
         let len = first.len() as u64;
         pace_len(limiter, config, len).await;
         let body = first.freeze();
-        let sum = crc32(&body);
+        let sum = PartSum::of(&body).base64();
         store.put_object(body, &sum).await?;
         progress.add(len);
         return Ok(());
