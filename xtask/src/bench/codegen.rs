@@ -41,11 +41,14 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
             Err(e) => (None, format!("aws-sdk-{svc}"), format!("not measured: {e}")),
         };
         println!("{svc}: {ours} generated lines against {}", peer.map_or("?".into(), |p| p.to_string()));
-        figures.push(
-            Figure::new(SECTION, format!("generated lines of Rust, {svc}"), "lines", peer_name)
-                .values(Some(ours as f64), peer)
-                .note(note),
-        );
+        let mut lines = Figure::new(SECTION, format!("generated lines of Rust, {svc}"), "lines", peer_name)
+            .values(Some(ours as f64), peer)
+            .note(note);
+        // Issue 18 sets a tenth of the official crate for the two largest apps it names.
+        if matches!(svc, "s3" | "ec2") {
+            lines = lines.target(0.1);
+        }
+        figures.push(lines);
     }
     Ok(figures)
 }
