@@ -170,6 +170,12 @@ pub fn crc32(data: &[u8]) -> u32 {
     !crc32_update(&CRC32_TABLES, &CRC32_FOLD, !0, data)
 }
 
+/// The CRC-32 of some bytes followed by `data`, from `crc`, the CRC-32 of those bytes (zlib's
+/// `crc32(crc, buf, len)`): a CRC taken piece by piece, each piece while it is in cache.
+pub fn crc32_continue(crc: u32, data: &[u8]) -> u32 {
+    !crc32_update(&CRC32_TABLES, &CRC32_FOLD, !crc, data)
+}
+
 /// CRC-32C (Castagnoli, as in iSCSI) of `data`.
 pub fn crc32c(data: &[u8]) -> u32 {
     !crc32_update(&CRC32C_TABLES, &CRC32C_FOLD, !0, data)

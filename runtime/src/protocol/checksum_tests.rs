@@ -264,4 +264,9 @@ fn combining_part_crcs_gives_the_whole_objects_crc() {
     assert_eq!(whole, crc32(&data));
     // zlib's check value for "123456789", from two halves.
     assert_eq!(crc32_combine(crc32(b"1234"), crc32(b"56789"), 5), 0xCBF4_3926);
+    // Continuing a CRC over the next piece is zlib's `crc32(crc, buf, len)`.
+    assert_eq!(crc32_continue(crc32(b"1234"), b"56789"), 0xCBF4_3926);
+    assert_eq!(crc32_continue(0, b"123456789"), 0xCBF4_3926);
+    let pieces = data.chunks(3_000).fold(0, crc32_continue);
+    assert_eq!(pieces, crc32(&data));
 }
