@@ -18,6 +18,9 @@ struct Seen {
     crc32: String,
 }
 
+/// A `PutObject`'s body and CRC32.
+type Put = (Vec<u8>, String);
+
 /// An in-memory store that records what it is sent; `hold` keeps every body alive (as a store
 /// that still referenced it would), so its buffer cannot be handed back.
 #[derive(Clone, Default)]
@@ -26,7 +29,7 @@ struct Recorder {
     held: Arc<Mutex<Vec<Bytes>>>,
     hold: bool,
     whole: Arc<Mutex<Option<String>>>,
-    put: Arc<Mutex<Option<(Vec<u8>, String)>>>,
+    put: Arc<Mutex<Option<Put>>>,
     calls: Arc<AtomicUsize>,
 }
 
