@@ -3,9 +3,11 @@
 //!
 //! Every algorithm is incremental, so a streaming body can be checksummed chunk by chunk as it is
 //! sent and the value put in a trailer. The CRCs are table-driven, eight bytes at a time
-//! ("slicing-by-8"), with tables computed by `const fn` at compile time. SHA-256 comes from the
-//! `sha2` crate the signer already needs; SHA-1 and MD5 are written here because no dependency
-//! of the runtime has them and they are short. None of this is used as a security boundary:
+//! ("slicing-by-8"), with tables computed by `const fn` at compile time; on x86-64 CPUs with
+//! carry-less multiplication, inputs of 128 bytes and more are first folded sixteen bytes at a
+//! time (`fold`), which makes an upload part's CRC32 about ten times cheaper. SHA-256 comes
+//! from the `sha2` crate the signer already needs; SHA-1 and MD5 are written here because no
+//! dependency of the runtime has them and they are short. None of this is used as a security boundary:
 //! the checksums detect corruption, and signing is what authenticates a request.
 
 use core::fmt;
@@ -135,9 +137,9 @@ impl Checksum {
     /// Adds the next bytes of the body.
     pub fn update(&mut self, data: &[u8]) {
         match &mut self.state {
-            State::Crc32(crc) => *crc = crc32_update(&CRC32_TABLES, *crc, data),
-            State::Crc32c(crc) => *crc = crc32_update(&CRC32C_TABLES, *crc, data),
-            State::Crc64Nvme(crc) => *crc = crc64_update(&CRC64_NVME_TABLES, *crc, data),
+            State::Crc32(crc) => *crc = crc32_update(&CRC32_TABLES, &CRC32_FOLD, *crc, data),
+            State::Crc32c(crc) => *crc = crc32_update(&CRC32C_TABLES, &CRC32C_FOLD, *crc, data),
+            State::Crc64Nvme(crc) => *crc = crc64_update(&CRC64_NVME_TABLES, &CRC64_NVME_FOLD, *crc, data),
             State::Sha1(sha1) => sha1.update(data),
             State::Sha256(sha256) => sha256.update(data),
         }
@@ -167,17 +169,23 @@ impl fmt::Debug for Checksum {
 
 /// CRC-32 (ISO-HDLC, as in zlib and gzip) of `data`.
 pub fn crc32(data: &[u8]) -> u32 {
-    !crc32_update(&CRC32_TABLES, !0, data)
+    !crc32_update(&CRC32_TABLES, &CRC32_FOLD, !0, data)
+}
+
+/// The CRC-32 of some bytes followed by `data`, from `crc`, the CRC-32 of those bytes (zlib's
+/// `crc32(crc, buf, len)`): a CRC taken piece by piece, each piece while it is in cache.
+pub fn crc32_continue(crc: u32, data: &[u8]) -> u32 {
+    !crc32_update(&CRC32_TABLES, &CRC32_FOLD, !crc, data)
 }
 
 /// CRC-32C (Castagnoli, as in iSCSI) of `data`.
 pub fn crc32c(data: &[u8]) -> u32 {
-    !crc32_update(&CRC32C_TABLES, !0, data)
+    !crc32_update(&CRC32C_TABLES, &CRC32C_FOLD, !0, data)
 }
 
 /// CRC-64/NVME of `data`.
 pub fn crc64_nvme(data: &[u8]) -> u64 {
-    !crc64_update(&CRC64_NVME_TABLES, !0, data)
+    !crc64_update(&CRC64_NVME_TABLES, &CRC64_NVME_FOLD, !0, data)
 }
 
 /// The CRC-32 of `a` followed by `b`, from `crc32(a)`, `crc32(b)` and `b`'s length: how the
@@ -239,6 +247,13 @@ static CRC32_TABLES: [[u32; 256]; 8] = crc32_tables(CRC32_POLY);
 static CRC32C_TABLES: [[u32; 256]; 8] = crc32_tables(CRC32C_POLY);
 static CRC64_NVME_TABLES: [[u64; 256]; 8] = crc64_tables(CRC64_NVME_POLY);
 
+mod fold;
+use fold::FoldKeys;
+
+static CRC32_FOLD: FoldKeys = FoldKeys::new(CRC32_POLY as u64, 32);
+static CRC32C_FOLD: FoldKeys = FoldKeys::new(CRC32C_POLY as u64, 32);
+static CRC64_NVME_FOLD: FoldKeys = FoldKeys::new(CRC64_NVME_POLY, 64);
+
 /// The 32-bit slicing-by-8 tables: those of [`crc64_tables`] narrowed, since the reflected
 /// algorithm never sets a bit above the polynomial's highest.
 const fn crc32_tables(poly: u32) -> [[u32; 256]; 8] {
@@ -285,8 +300,25 @@ const fn crc64_tables(poly: u64) -> [[u64; 256]; 8] {
     t
 }
 
-/// Advances a (pre-inverted) 32-bit CRC register over `data`.
-fn crc32_update(t: &[[u32; 256]; 8], mut crc: u32, data: &[u8]) -> u32 {
+/// Advances a (pre-inverted) 32-bit CRC register over `data`: folded by carry-less
+/// multiplication where the CPU has it, the rest (and everything elsewhere) by the tables.
+fn crc32_update(t: &[[u32; 256]; 8], fold_keys: &FoldKeys, crc: u32, data: &[u8]) -> u32 {
+    match fold::fold(fold_keys, u64::from(crc), data) {
+        Some((block, rest)) => crc32_table_update(t, crc32_table_update(t, 0, &block), rest),
+        None => crc32_table_update(t, crc, data),
+    }
+}
+
+/// Advances a (pre-inverted) 64-bit CRC register over `data`, as [`crc32_update`] does.
+fn crc64_update(t: &[[u64; 256]; 8], fold_keys: &FoldKeys, crc: u64, data: &[u8]) -> u64 {
+    match fold::fold(fold_keys, crc, data) {
+        Some((block, rest)) => crc64_table_update(t, crc64_table_update(t, 0, &block), rest),
+        None => crc64_table_update(t, crc, data),
+    }
+}
+
+/// Advances a (pre-inverted) 32-bit CRC register over `data` by the slicing-by-8 tables.
+fn crc32_table_update(t: &[[u32; 256]; 8], mut crc: u32, data: &[u8]) -> u32 {
     let mut chunks = data.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
@@ -309,8 +341,8 @@ fn crc32_update(t: &[[u32; 256]; 8], mut crc: u32, data: &[u8]) -> u32 {
     crc
 }
 
-/// Advances a (pre-inverted) 64-bit CRC register over `data`.
-fn crc64_update(t: &[[u64; 256]; 8], mut crc: u64, data: &[u8]) -> u64 {
+/// Advances a (pre-inverted) 64-bit CRC register over `data` by the slicing-by-8 tables.
+fn crc64_table_update(t: &[[u64; 256]; 8], mut crc: u64, data: &[u8]) -> u64 {
     let mut chunks = data.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];

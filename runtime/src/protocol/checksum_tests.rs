@@ -139,6 +139,52 @@ fn sliced_crcs_match_the_bitwise_definition() {
 }
 
 #[test]
+fn folded_crcs_match_the_tables() {
+    let data = noise(70_000, 0x0DDC_0FFE_E0DD_F00D);
+    // Lengths around the folding threshold and the 64- and 16-byte strides, odd start offsets
+    // (unaligned loads), and registers other than the initial one (incremental updates).
+    let lengths = (120..=300).chain([1023, 1024, 1025, 4096 + 15, 65_536, 69_990]);
+    for (i, len) in lengths.enumerate() {
+        let start = i % 7;
+        let data = &data[start..start + len];
+        let register = 0x1234_5678_9ABC_DEF0u64.rotate_left(i as u32);
+        let crc32_reg = register as u32;
+        assert_eq!(
+            crc32_update(&CRC32_TABLES, &CRC32_FOLD, crc32_reg, data),
+            crc32_table_update(&CRC32_TABLES, crc32_reg, data),
+            "crc32 of {len} bytes from offset {start}"
+        );
+        assert_eq!(
+            crc32_update(&CRC32C_TABLES, &CRC32C_FOLD, crc32_reg, data),
+            crc32_table_update(&CRC32C_TABLES, crc32_reg, data),
+            "crc32c of {len} bytes from offset {start}"
+        );
+        assert_eq!(
+            crc64_update(&CRC64_NVME_TABLES, &CRC64_NVME_FOLD, register, data),
+            crc64_table_update(&CRC64_NVME_TABLES, register, data),
+            "crc64 of {len} bytes from offset {start}"
+        );
+    }
+    let long = &data[..5_000];
+    assert_eq!(crc32(long), crc32_bitwise(CRC32_POLY, long));
+    assert_eq!(crc32c(long), crc32_bitwise(CRC32C_POLY, long));
+    assert_eq!(crc64_nvme(long), crc64_bitwise(CRC64_NVME_POLY, long));
+}
+
+#[test]
+fn crcs_fold_where_the_cpu_can() {
+    // The comparisons above prove nothing about speed if the folding path never runs.
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("pclmulqdq") {
+        assert!(fold::available());
+        let data = noise(1000, 7);
+        let (_, rest) = fold::fold(&CRC32_FOLD, 0, &data).expect("a CPU with pclmulqdq folds");
+        assert_eq!(rest.len(), 1000 % 16, "only the bytes short of a block are left over");
+        assert!(fold::fold(&CRC32_FOLD, 0, &data[..100]).is_none(), "short inputs stay on the tables");
+    }
+}
+
+#[test]
 fn incremental_equals_one_shot_for_any_split() {
     let data = noise(300, 42);
     for algorithm in ORDER {
@@ -218,4 +264,9 @@ fn combining_part_crcs_gives_the_whole_objects_crc() {
     assert_eq!(whole, crc32(&data));
     // zlib's check value for "123456789", from two halves.
     assert_eq!(crc32_combine(crc32(b"1234"), crc32(b"56789"), 5), 0xCBF4_3926);
+    // Continuing a CRC over the next piece is zlib's `crc32(crc, buf, len)`.
+    assert_eq!(crc32_continue(crc32(b"1234"), b"56789"), 0xCBF4_3926);
+    assert_eq!(crc32_continue(0, b"123456789"), 0xCBF4_3926);
+    let pieces = data.chunks(3_000).fold(0, crc32_continue);
+    assert_eq!(pieces, crc32(&data));
 }

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
+use crate::protocol::checksum::crc32_continue;
 use crate::{Error, ErrorKind};
 
 /// Runs blocking file work on Tokio's blocking pool.
@@ -17,8 +18,9 @@ pub(crate) async fn blocking<T: Send + 'static>(
     what: &str,
     work: impl FnOnce() -> io::Result<T> + Send + 'static,
 ) -> Result<T, Error> {
-    let runtime = tokio::runtime::Handle::try_current()
-        .map_err(|_| Error::new(ErrorKind::InvalidInput, "transfers run inside a Tokio runtime (or use the blocking API)"))?;
+    let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+        Error::new(ErrorKind::InvalidInput, "transfers run inside a Tokio runtime (or use the blocking API)")
+    })?;
     match runtime.spawn_blocking(work).await {
         Ok(result) => result.map_err(|e| io_error(what, e)),
         Err(e) => Err(Error::new(ErrorKind::Dispatch, format!("{what}: the file task failed: {e}"))),
@@ -30,20 +32,43 @@ pub(crate) fn io_error(what: &str, error: io::Error) -> Error {
     Error::new(ErrorKind::Dispatch, format!("{what}: {error}"))
 }
 
-/// Reads `len` bytes at `offset`; a file that got shorter since its size was taken is an error.
-pub(crate) async fn read_at(file: &Arc<File>, offset: u64, len: u64, path: &Path) -> Result<Bytes, Error> {
+/// How much of a part one read brings in: small enough that the piece is still in the CPU's
+/// cache when its checksum runs over it, large enough that the reads cost few system calls.
+const READ_PIECE: usize = 256 * 1024;
+
+/// Fills `buf` from the file at `offset` and returns it with its CRC32, computed piece by piece
+/// as each piece is read, so the part is walked once for both (and off the runtime's thread); a
+/// file that got shorter since its size was taken is an error. `buf` is overwritten, not zeroed
+/// first, so a buffer can be reused.
+pub(crate) async fn read_with_crc32(
+    file: &Arc<File>,
+    offset: u64,
+    mut buf: BytesMut,
+    path: &Path,
+) -> Result<(Bytes, u32), Error> {
     let file = file.clone();
     let what = format!("reading {}", path.display());
-    let len = usize::try_from(len).map_err(|_| io_error(&what, io::Error::other("the part does not fit in memory")))?;
-    // The buffer is allocated here, on the runtime's thread, not on the blocking thread: glibc
-    // gives each thread its own arena and keeps freed parts there, so parts allocated across the
-    // blocking pool's threads piled up (a 1 GiB upload peaked at 200 MiB, not 90).
-    let mut buf = vec![0u8; len];
     blocking(&what, move || {
-        read_exact_at(&file, &mut buf, offset)?;
-        Ok(Bytes::from(buf))
+        let (mut at, mut crc) = (offset, 0);
+        for piece in buf.chunks_mut(READ_PIECE) {
+            read_exact_at(&file, piece, at)?;
+            crc = crc32_continue(crc, piece);
+            at += piece.len() as u64;
+        }
+        Ok((buf.freeze(), crc))
     })
     .await
+}
+
+/// A buffer of `len` bytes for a part, allocated here, on the runtime's thread, not on the
+/// blocking thread that fills it: glibc gives each thread its own arena and keeps freed parts
+/// there, so parts allocated across the blocking pool's threads piled up (a 1 GiB upload peaked
+/// at 200 MiB, not 90).
+pub(crate) fn part_buffer(len: u64, path: &Path) -> Result<BytesMut, Error> {
+    let len = usize::try_from(len).map_err(|_| {
+        io_error(&format!("reading {}", path.display()), io::Error::other("the part does not fit in memory"))
+    })?;
+    Ok(BytesMut::zeroed(len))
 }
 
 /// Writes `data` at `offset`.

@@ -2,12 +2,12 @@
 //! concurrently, each with its CRC32, aborted on failure or cancellation.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::file::{blocking, read_at};
+use super::file::{blocking, part_buffer, read_with_crc32};
 use super::limit::{pace, BandwidthLimiter};
 use super::plan::{ranges, upload_part_size, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE};
 use super::pool::{run_bounded, PollSet};
@@ -32,6 +32,34 @@ impl PartSum {
     /// As the header carries it: base64 of the big-endian value.
     fn base64(self) -> String {
         base64_encode(&self.crc.to_be_bytes())
+    }
+}
+
+/// Part buffers handed back by finished parts: later parts are read into memory that is already
+/// mapped, so a part costs no fresh allocation, page faults or zeroing.
+#[derive(Default)]
+struct Buffers(Mutex<Vec<BytesMut>>);
+
+impl Buffers {
+    /// A buffer of `len` bytes: a returned one when one is long enough, else a new one.
+    fn take(&self, len: u64, path: &Path) -> Result<BytesMut, Error> {
+        let reused = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        match reused {
+            Some(mut buf) if buf.len() as u64 >= len => {
+                // Only shortens, so nothing is written; every byte kept is overwritten by the read.
+                buf.truncate(len as usize);
+                Ok(buf)
+            }
+            _ => part_buffer(len, path),
+        }
+    }
+
+    /// Keeps `body` for a later part when the request let go of it (it holds no other
+    /// reference once the part's request finished).
+    fn give_back(&self, body: Bytes) {
+        if let Ok(buf) = body.try_into_mut() {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).push(buf);
+        }
     }
 }
 
@@ -82,23 +110,26 @@ pub async fn upload_path<S: UploadStore>(
     let limiter = limiter.as_ref();
     if size < config.multipart_threshold {
         pace_len(limiter, config, size).await;
-        let body = read_at(&file, 0, size, path).await?;
-        let sum = PartSum::of(&body).base64();
-        store.put_object(body, &sum).await?;
+        let (body, crc) = read_with_crc32(&file, 0, part_buffer(size, path)?, path).await?;
+        store.put_object(body, &PartSum { crc, len: size }.base64()).await?;
         progress.add(size);
         return Ok(());
     }
     let part_size = upload_part_size(config.multipart_chunksize, size);
     let upload_id = store.create_multipart_upload().await?;
     let guard = AbortGuard::new(store.clone(), upload_id.clone());
+    let buffers = Buffers::default();
     let parts = ranges(size, part_size).enumerate().map(|(i, range)| {
-        let (store, file, upload_id) = (&store, &file, upload_id.as_str());
+        let (store, file, upload_id, buffers) = (&store, &file, upload_id.as_str(), &buffers);
         async move {
             let len = range.end - range.start;
             pace_len(limiter, config, len).await;
-            let body = read_at(file, range.start, len, path).await?;
-            let sum = PartSum::of(&body);
-            let part = store.upload_part(upload_id, part_number(i)?, body, &sum.base64()).await?;
+            let (body, crc) = read_with_crc32(file, range.start, buffers.take(len, path)?, path).await?;
+            let sum = PartSum { crc, len };
+            // A second handle (a reference count, not a copy) gets the buffer back afterwards.
+            let part = store.upload_part(upload_id, part_number(i)?, body.clone(), &sum.base64()).await;
+            buffers.give_back(body);
+            let part = part?;
             progress.add(len);
             Ok::<_, Error>((part, sum))
         }
@@ -220,3 +251,7 @@ pub async fn upload_reader<S: UploadStore, R: AsyncRead + Unpin + Send>(
     .await;
     finish(store.clone(), guard, &upload_id, result).await
 }
+
+#[cfg(test)]
+#[path = "upload_tests.rs"]
+mod tests;
