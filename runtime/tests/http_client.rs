@@ -596,13 +596,16 @@ fn blocking_path_sends_reads_and_reuses_connections() {
     });
     let err = body.unwrap_err();
     assert!(err.to_string().contains("collect().await"), "{err}");
+
+    blocking_calls_replace_a_connection_the_server_closed_between_them();
 }
 
-#[test]
+/// Unlike the async case above, the next call follows at once: no thread had driven the blocking
+/// runtime since the close (the background thread waits until calls stop for a while), so the
+/// call itself must see the close before it picks a pooled connection. Called from the one test
+/// that uses the shared blocking runtime, since a blocking call running meanwhile on another test
+/// thread would hold the runtime's core and drive it instead.
 fn blocking_calls_replace_a_connection_the_server_closed_between_them() {
-    // Unlike the async case above, the next call follows at once: no thread had driven the
-    // blocking runtime since the close (the background thread waits until calls stop for a
-    // while), so the call itself must see the close before it picks a pooled connection.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let (close, closing) = std::sync::mpsc::channel::<()>();
