@@ -11,8 +11,12 @@
 //! Between calls the runtime must still run, so that pooled connections are serviced (a server's
 //! close is seen). A background thread, `tucuxi-blocking`, takes the core once no call has
 //! started for [`IDLE`], and lets go of it as soon as a call wants it; a loop of calls therefore
-//! never waits for it. Each call also starts by letting the runtime catch up on what happened
-//! while no thread held the core, so a connection the server closed in between is not reused.
+//! never waits for it. A call that takes the core first lets the runtime catch up on what
+//! happened while no thread held it, so a connection the server closed in between is not reused
+//! (a call that waits for the core meanwhile is served by the thread that holds it and drives
+//! the I/O, as the background thread does). A body of a blocking call read with `.await` on
+//! another runtime is driven the same way: by calling threads, else the background thread after
+//! [`IDLE`].
 //!
 //! Where a blocking call may run follows from what its future needs. A call (`send_blocking`,
 //! `presign_blocking`, waiters, paginators, resources) runs wholly on the shared runtime, with
