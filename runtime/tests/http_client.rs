@@ -596,6 +596,53 @@ fn blocking_path_sends_reads_and_reuses_connections() {
     });
     let err = body.unwrap_err();
     assert!(err.to_string().contains("collect().await"), "{err}");
+
+    blocking_calls_replace_a_connection_the_server_closed_between_them();
+}
+
+/// Unlike the async case above, the next call follows at once: no thread had driven the blocking
+/// runtime since the close (the background thread waits until calls stop for a while), so the
+/// call itself must see the close before it picks a pooled connection. Called from the one test
+/// that uses the shared blocking runtime, since a blocking call running meanwhile on another test
+/// thread would hold the runtime's core and drive it instead.
+fn blocking_calls_replace_a_connection_the_server_closed_between_them() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (close, closing) = std::sync::mpsc::channel::<()>();
+    let (closed, was_closed) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let mut served = 0;
+        for (n, stream) in listener.incoming().take(2).enumerate() {
+            let mut stream = stream.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            stream.write_all(&ok_response("alive")).unwrap();
+            served += 1;
+            if n == 0 {
+                // Keep-alive was offered; the server closes the idle connection when told.
+                closing.recv().unwrap();
+                stream.shutdown(std::net::Shutdown::Both).unwrap();
+                drop(stream);
+                closed.send(()).unwrap();
+            } else {
+                // The client's end of stream (it drops the pool) or a test failure ends this.
+                let _ = stream.read(&mut byte);
+            }
+        }
+        served
+    });
+    let client = client(ms(2000));
+    let first = client.send_blocking(get(&url)).unwrap();
+    assert_eq!(first.into_body().collect_blocking().unwrap(), "alive");
+    close.send(()).unwrap();
+    was_closed.recv_timeout(ms(5000)).unwrap();
+    let second = client.send_blocking(get(&url)).unwrap();
+    assert_eq!(second.into_body().collect_blocking().unwrap(), "alive");
+    drop(client);
+    assert_eq!(server.join().unwrap(), 2);
 }
 
 #[test]
