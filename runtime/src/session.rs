@@ -286,10 +286,17 @@ impl Session {
 
     /// [`Session::credentials`] for async code: the cache runs on Tokio's blocking pool, so a
     /// refresh (which may run `credential_process` or make network calls) never stalls the
-    /// runtime. Outside a Tokio runtime it simply calls the blocking method.
+    /// runtime. Outside a Tokio runtime it simply calls the blocking method. Credentials already
+    /// cached and not due for refresh are returned at once: handing every request to the blocking
+    /// pool cost two thread switches per call.
     pub async fn credentials_async(&self) -> Result<Credentials, CredentialsError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return self.credentials();
+        }
+        if let Ok((_, cache)) = &self.inner.credentials {
+            if let Some(fresh) = cache.cached() {
+                return Ok(fresh);
+            }
         }
         let session = self.clone();
         match tokio::task::spawn_blocking(move || session.credentials()).await {

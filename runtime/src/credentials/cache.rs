@@ -145,6 +145,17 @@ impl CredentialsCache {
         self.lock().current = None;
     }
 
+    /// The cached credentials when they are fit for signing now and no refresh is due, without
+    /// waiting or calling the provider: the per-request path of async calls, which otherwise
+    /// would hand [`credentials`](Self::credentials) to a blocking thread on every request.
+    pub fn cached(&self) -> Option<Credentials> {
+        let state = self.lock();
+        match decide(&state, self.clock.now(), self.advisory, self.mandatory) {
+            Action::Use => state.current.clone(),
+            Action::Refresh { .. } | Action::Wait => None,
+        }
+    }
+
     /// Credentials fit for signing a request now.
     pub fn credentials(&self) -> Result<Credentials, CredentialsError> {
         let mut state = self.lock();

@@ -249,3 +249,17 @@ fn decide_follows_the_windows() {
     assert_eq!(with(Some(now + 5 * MINUTE), true), Action::Wait);
     assert_eq!(with(Some(now - MINUTE), false), Action::Refresh { mandatory: true });
 }
+
+#[test]
+fn cached_answers_only_while_no_refresh_is_due_and_never_calls_the_provider() {
+    let clock = Arc::new(ManualClock::new(t0()));
+    let script = Script::new(vec![Ok(creds("A", Some(t0() + 60 * MINUTE)))]);
+    let cache = cache(&script, &clock);
+    assert!(cache.cached().is_none(), "nothing loaded yet");
+    assert_eq!(script.calls(), 0, "cached() must not load");
+    cache.credentials().unwrap();
+    assert_eq!(cache.cached().unwrap().access_key_id(), "A");
+    clock.advance(46 * MINUTE); // 14 minutes left: an advisory refresh is due.
+    assert!(cache.cached().is_none(), "a refresh is due, so the caller must take the refreshing path");
+    assert_eq!(script.calls(), 1);
+}

@@ -712,3 +712,22 @@ fn imds_401_twice_refreshes_the_token_only_once() {
     let puts = seen.lock().unwrap().iter().filter(|r| r.method == "PUT").count();
     assert_eq!(puts, 2);
 }
+
+#[test]
+fn cached_credentials_reach_async_callers_without_the_blocking_pool() {
+    let (url, seen) = serve(|_| reply(200, STS_OK));
+    let (env, fs) = fixture("/home/c");
+    let session = Session::builder().env_and_fs(env, fs).profile("role").endpoint_url(&url).build().unwrap();
+    session.credentials().unwrap();
+    // The runtime's only blocking thread is held until the end of the test, so a call that
+    // went through the blocking pool could not finish within the timeout.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(1).build().unwrap();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let blocker = runtime.spawn_blocking(move || held.recv());
+    let answer = runtime
+        .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), session.credentials_async()).await });
+    assert_eq!(answer.expect("served from the cache, not the blocking pool").unwrap().access_key_id(), "ASIAROLE");
+    assert_eq!(seen.lock().unwrap().len(), 1, "no second fetch");
+    release.send(()).unwrap();
+    runtime.block_on(blocker).unwrap().unwrap();
+}
