@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use crate::protocol::xml_read::same;
 use crate::schema::{flags, Member, Schema, ShapeKind};
 
 /// Structures with more members than this get a sorted index.
@@ -20,19 +21,61 @@ const LINEAR_UP_TO: usize = 12;
 /// element name it is, else the first flattened list whose items are named by the list member's
 /// `locationName` (as SQS's `<QueueUrl>` items of `QueueUrls`), which botocore also accepts.
 pub(super) fn member_for(schema: &'static Schema, local: &str) -> Option<usize> {
-    if schema.members.len() <= LINEAR_UP_TO {
-        return linear(schema, local);
+    Members::of(schema).find(local)
+}
+
+/// The member lookup of one structure, found once and asked for each of its child elements:
+/// the per-thread index of a wide structure is looked up once per structure rather than once
+/// per child, and the answers for the last two names are kept, since a flattened list repeats
+/// its element name once per item (S3's `<Contents>`) and an answer depends on the name only.
+pub(super) struct Members {
+    schema: &'static Schema,
+    index: Option<Rc<Index>>,
+    recent: [(&'static str, Option<usize>); 2],
+}
+
+impl Members {
+    pub(super) fn of(schema: &'static Schema) -> Members {
+        let index = (schema.members.len() > LINEAR_UP_TO).then(|| {
+            let key = std::ptr::from_ref(schema) as usize;
+            INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))))
+        });
+        // A name no element can have (names are never empty), so the cache starts cold.
+        Members { schema, index, recent: [("", None); 2] }
     }
-    let key = std::ptr::from_ref(schema) as usize;
-    let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
-    index.find(local)
+
+    /// The member the element `local` belongs to; see [`member_for`].
+    pub(super) fn find(&mut self, local: &str) -> Option<usize> {
+        for (name, answer) in self.recent {
+            if !name.is_empty() && same(name.as_bytes(), local.as_bytes()) {
+                return answer;
+            }
+        }
+        let answer = match &self.index {
+            Some(index) => index.find(local),
+            None => linear(self.schema, local),
+        };
+        // Only a member's own (static) name can be kept; an unknown name is not cached.
+        if let Some(i) = answer {
+            if let Some(member) = self.schema.members.get(i) {
+                let name = if in_body(member) && same(member.wire_name().as_bytes(), local.as_bytes()) {
+                    member.wire_name()
+                } else {
+                    member.target.list_member().and_then(|item| item.location_name).unwrap_or("")
+                };
+                self.recent = [(name, answer), self.recent[0]];
+            }
+        }
+        answer
+    }
 }
 
 /// The answer without an index, and the definition the index must agree with.
 fn linear(schema: &Schema, local: &str) -> Option<usize> {
     // The name first: it differs for all but one member, and usually already in length.
-    let exact = schema.members.iter().position(|m| m.wire_name() == local && in_body(m));
-    exact.or_else(|| schema.members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
+    let (members, name) = (schema.members, local.as_bytes());
+    let exact = members.iter().position(|m| same(m.wire_name().as_bytes(), name) && in_body(m));
+    exact.or_else(|| members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
 }
 
 /// Members read from child elements: not bound elsewhere in the message, not attributes.
