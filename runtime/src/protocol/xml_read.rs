@@ -441,6 +441,14 @@ fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Res
         out.push_str(raw.get(clean..i).unwrap_or(""));
         match b {
             b'&' => {
+                // The predefined references are read by their bytes (every S3 ETag has two
+                // `&quot;`); the rest by name or number.
+                if let Some((decoded, len)) = predefined(bytes.get(i + 1..).unwrap_or(&[])) {
+                    out.push(decoded);
+                    i += len + 1;
+                    clean = i;
+                    continue;
+                }
                 let tail = raw.get(i + 1..).unwrap_or("");
                 let Some(semi) = tail.find(';') else {
                     return Err(CodecError::syntax(offset + i, "an unterminated character reference"));
@@ -512,6 +520,19 @@ static SPECIAL: [u8; 256] = {
     table[b'\t' as usize] = 2;
     table
 };
+
+/// The predefined entity at the start of `tail` (the bytes after `&`) and its length with the
+/// `;`; the same answers as [`decode_reference`] gives for these five names.
+fn predefined(tail: &[u8]) -> Option<(char, usize)> {
+    match tail {
+        [b'q', b'u', b'o', b't', b';', ..] => Some(('"', 5)),
+        [b'a', b'm', b'p', b';', ..] => Some(('&', 4)),
+        [b'a', b'p', b'o', b's', b';', ..] => Some(('\'', 5)),
+        [b'l', b't', b';', ..] => Some(('<', 3)),
+        [b'g', b't', b';', ..] => Some(('>', 3)),
+        _ => None,
+    }
+}
 
 /// The character a reference (without `&` and `;`) stands for, if it is a valid one.
 fn decode_reference(entity: &str) -> Option<char> {
