@@ -4,35 +4,83 @@
 //! structures most models have, but wide ones (EC2's `Instance` has about seventy members) would
 //! compare each element with dozens of names, so for those each thread keeps, per schema, the
 //! names sorted once: a lookup is then a binary search. Schemas are `'static`, so their address
-//! identifies them, and the table holds one entry per wide structure the program reads.
+//! identifies them, and the table holds one entry per structure the program reads (small ones
+//! too: the entry says whether their element names are unique, which the order guess needs).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use crate::protocol::xml_read::same;
 use crate::schema::{flags, Member, Schema, ShapeKind};
 
-/// Structures with more members than this get a sorted index.
+/// Structures with more members than this are searched in their index, smaller ones linearly.
 const LINEAR_UP_TO: usize = 12;
 
 /// The member of `schema` that an element named `local` belongs to: the first body member whose
 /// element name it is, else the first flattened list whose items are named by the list member's
 /// `locationName` (as SQS's `<QueueUrl>` items of `QueueUrls`), which botocore also accepts.
 pub(super) fn member_for(schema: &'static Schema, local: &str) -> Option<usize> {
-    if schema.members.len() <= LINEAR_UP_TO {
-        return linear(schema, local);
+    Members::of(schema).find(local)
+}
+
+/// The member lookup of one structure, found once and asked for each of its child elements.
+/// Services write members mostly in the model's order, so a lookup first tries the few members
+/// after the last one found; that guess is only taken when no two body members share an element
+/// name (the index knows), because then an exact match is the first one, as [`member_for`]
+/// requires. The last answer is also kept with its name, since a flattened list repeats its
+/// element name once per item (S3's `<Contents>`) and an answer depends on the name only.
+pub(super) struct Members<'a> {
+    schema: &'static Schema,
+    index: Rc<Index>,
+    last: (&'a str, Option<usize>),
+    /// The member after the last one found: the first guess for the next element.
+    next: usize,
+}
+
+/// How many members after the last one found a lookup tries before searching.
+const GUESSES: usize = 3;
+
+impl<'a> Members<'a> {
+    pub(super) fn of(schema: &'static Schema) -> Members<'a> {
+        let key = std::ptr::from_ref(schema) as usize;
+        let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
+        // Element names are never empty, so the empty name never answers from the cache.
+        Members { schema, index, last: ("", None), next: 0 }
     }
-    let key = std::ptr::from_ref(schema) as usize;
-    let index = INDEXES.with_borrow_mut(|indexes| Rc::clone(indexes.entry(key).or_insert_with(|| index(schema))));
-    index.find(local)
+
+    /// The member the element `local` belongs to; see [`member_for`].
+    pub(super) fn find(&mut self, local: &'a str) -> Option<usize> {
+        if !local.is_empty() && same(self.last.0.as_bytes(), local.as_bytes()) {
+            return self.last.1;
+        }
+        let members = self.schema.members;
+        let guessed = match self.index.unique {
+            true => (self.next..members.len().min(self.next + GUESSES)).find(|&j| {
+                members.get(j).is_some_and(|m| same(m.wire_name().as_bytes(), local.as_bytes()) && in_body(m))
+            }),
+            false => None,
+        };
+        let answer = match guessed {
+            Some(j) => Some(j),
+            None if members.len() > LINEAR_UP_TO => self.index.find(local),
+            None => linear(self.schema, local),
+        };
+        if let Some(i) = answer {
+            self.next = i + 1;
+        }
+        self.last = (local, answer);
+        answer
+    }
 }
 
 /// The answer without an index, and the definition the index must agree with.
 fn linear(schema: &Schema, local: &str) -> Option<usize> {
     // The name first: it differs for all but one member, and usually already in length.
-    let exact = schema.members.iter().position(|m| m.wire_name() == local && in_body(m));
-    exact.or_else(|| schema.members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
+    let (members, name) = (schema.members, local.as_bytes());
+    let exact = members.iter().position(|m| same(m.wire_name().as_bytes(), name) && in_body(m));
+    exact.or_else(|| members.iter().position(|m| item_name_of_flattened_list(m) == Some(local)))
 }
 
 /// Members read from child elements: not bound elsewhere in the message, not attributes.
@@ -54,6 +102,8 @@ fn item_name_of_flattened_list(member: &Member) -> Option<&'static str> {
 struct Index {
     exact: Box<[(&'static str, usize)]>,
     flattened: Box<[(&'static str, usize)]>,
+    /// No two body members share an element name.
+    unique: bool,
 }
 
 impl Index {
@@ -73,7 +123,8 @@ fn index(schema: &Schema) -> Rc<Index> {
         members.filter_map(|(i, m)| item_name_of_flattened_list(m).map(|name| (name, i))).collect();
     exact.sort_unstable();
     flattened.sort_unstable();
-    Rc::new(Index { exact: exact.into(), flattened: flattened.into() })
+    let unique = exact.windows(2).all(|pair| matches!(pair, [a, b] if a.0 != b.0));
+    Rc::new(Index { exact: exact.into(), flattened: flattened.into(), unique })
 }
 
 /// Schema addresses are already well spread; hashing them again would only cost time.
@@ -131,6 +182,42 @@ mod tests {
             Member::new("Uri", &prim::STRING).at(Location::Uri, "Uri"),
         ],
     );
+
+    static UNIQUE: Schema = Schema::structure(
+        "Unique",
+        &[
+            Member::new("A", &prim::STRING),
+            Member::new("B", &prim::STRING).named("b"),
+            Member::new("Items", &ITEMS),
+            Member::new("Header", &prim::STRING).at(Location::Header, "x-header"),
+            Member::new("C", &prim::STRING),
+            Member::new("Attr", &prim::STRING).named("C").flags(flags::XML_ATTRIBUTE),
+            Member::new("D", &prim::STRING),
+        ],
+    );
+
+    #[test]
+    fn one_lookup_asked_in_any_order_agrees_with_a_linear_scan() {
+        // Sequences in model order, reversed, repeated and mixed with unknown names, through
+        // one `Members` each, so the order guess and the name cache both answer.
+        for schema in [&UNIQUE, &WIDE] {
+            let mut names: Vec<&str> = vec!["", "nothing", "x-header"];
+            for member in schema.members {
+                names.extend([member.name, member.wire_name()]);
+                names.extend(member.target.list_member().and_then(|item| item.location_name));
+            }
+            let reversed: Vec<&str> = names.iter().rev().copied().collect();
+            let doubled: Vec<&str> = names.iter().flat_map(|n| [*n, *n, "zz"]).collect();
+            for sequence in [&names, &reversed, &doubled] {
+                let mut members = Members::of(schema);
+                for name in sequence.iter() {
+                    assert_eq!(members.find(name), linear(schema, name), "{} {name:?}", schema.name);
+                }
+            }
+        }
+        assert!(Members::of(&UNIQUE).index.unique);
+        assert!(!Members::of(&WIDE).index.unique);
+    }
 
     #[test]
     fn the_index_agrees_with_a_linear_scan_on_every_name() {

@@ -28,6 +28,24 @@ pub(crate) fn local_name(name: &str) -> &str {
     }
 }
 
+/// Byte equality for the short names of XML elements, without a call to `memcmp`: lengths
+/// first, then eight bytes at a time.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
+        match (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) {
+            (Ok(x), Ok(y)) if u64::from_ne_bytes(x) == u64::from_ne_bytes(y) => i += 8,
+            _ => return false,
+        }
+    }
+    let (Some(x), Some(y)) = (a.get(i..), b.get(i..)) else { return false };
+    x.iter().zip(y).all(|(x, y)| x == y)
+}
+
 /// One attribute of a start tag, its value already unescaped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Attribute<'a> {
@@ -111,6 +129,23 @@ impl<'a> Reader<'a> {
         self.rest().find(needle).map(|i| self.pos + i)
     }
 
+    /// Where the character data starting at `from` ends (the next `<`, or the end of the
+    /// document) and where its first byte that [`unescape`] must rewrite is, if any. One pass
+    /// finds both: text is most of a response, and scanning it once for `<` and again for `&`
+    /// and `\r` cost twice.
+    fn text_end(&self, from: usize) -> (usize, Option<usize>) {
+        let bytes = self.text.as_bytes();
+        let mut at = find_text_byte(bytes, from);
+        let special = match bytes.get(at) {
+            Some(b'<') | None => return (at, None),
+            Some(_) => at,
+        };
+        // Past the first special byte, only `<` ends the text; `str::find` with one ASCII byte
+        // runs core's word-at-a-time `memchr`.
+        at = self.text.get(special..).and_then(|rest| rest.find('<')).map_or(bytes.len(), |i| special + i);
+        (at, Some(special))
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
@@ -159,9 +194,8 @@ impl<'a> Reader<'a> {
                 return Ok(None);
             };
             if first != b'<' {
-                // `str::find` with one ASCII byte runs core's word-at-a-time `memchr`.
-                let end = self.rest().find('<').map_or(self.text.len(), |at| self.pos + at);
                 let start = self.pos;
+                let (end, special) = self.text_end(start);
                 let raw = self.text.get(start..end).unwrap_or("");
                 self.pos = end;
                 if self.open.is_empty() {
@@ -170,7 +204,10 @@ impl<'a> Reader<'a> {
                     }
                     return self.fail(start, "text outside the root element");
                 }
-                return unescape(raw, start, false).map(|text| Some(Event::Text(text)));
+                return match special {
+                    None => Ok(Some(Event::Text(Cow::Borrowed(raw)))),
+                    Some(at) => unescape_from(raw, at - start, start, false).map(|text| Some(Event::Text(text))),
+                };
             }
             let rest = self.rest();
             if rest.starts_with("<?") {
@@ -222,15 +259,20 @@ impl<'a> Reader<'a> {
         let Some(&open) = self.open.last() else { return Ok(None) };
         let start = self.pos;
         let bytes = self.text.as_bytes();
-        let Some(lt) = self.rest().find('<').map(|at| start + at) else { return Ok(None) };
+        let (lt, special) = self.text_end(start);
         let after = lt + 2 + open.len();
-        let closes = bytes.get(lt + 1) == Some(&b'/')
-            && bytes.get(lt + 2..after) == Some(open.as_bytes())
+        let closes = bytes.get(lt) == Some(&b'<')
+            && bytes.get(lt + 1) == Some(&b'/')
+            && bytes.get(lt + 2..after).is_some_and(|name| same(name, open.as_bytes()))
             && bytes.get(after) == Some(&b'>');
         if !closes {
             return Ok(None);
         }
-        let text = unescape(self.text.get(start..lt).unwrap_or(""), start, false)?;
+        let raw = self.text.get(start..lt).unwrap_or("");
+        let text = match special {
+            None => Cow::Borrowed(raw),
+            Some(at) => unescape_from(raw, at - start, start, false)?,
+        };
         self.pos = after + 1;
         self.open.pop();
         Ok(Some(text))
@@ -268,7 +310,8 @@ impl<'a> Reader<'a> {
         // else (whitespace before `>`, a mismatch) takes the general path below.
         if let Some(&open) = self.open.last() {
             let after = start + 2 + open.len();
-            let name_matches = self.text.as_bytes().get(start + 2..after) == Some(open.as_bytes());
+            let name_matches =
+                self.text.as_bytes().get(start + 2..after).is_some_and(|name| same(name, open.as_bytes()));
             if name_matches && self.text.as_bytes().get(after) == Some(&b'>') {
                 self.pos = after + 1;
                 self.open.pop();
@@ -371,13 +414,19 @@ impl<'a> Reader<'a> {
 /// reference such as `&#xD;` survives both, which is why writers escape those characters.
 /// `offset` is where `raw` starts in the document, for error messages.
 pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<'_, str>, CodecError> {
+    let mask = if attribute { 2 } else { 1 };
+    match raw.bytes().position(|b| SPECIAL[usize::from(b)] & mask != 0) {
+        None => Ok(Cow::Borrowed(raw)),
+        Some(first) => unescape_from(raw, first, offset, attribute),
+    }
+}
+
+/// [`unescape`] for text whose first byte to rewrite is already known to be at `first`.
+fn unescape_from(raw: &str, first: usize, offset: usize, attribute: bool) -> Result<Cow<'_, str>, CodecError> {
     let bytes = raw.as_bytes();
     // One table load per byte: bit 1 marks what text must change, bit 2 what an attribute must.
     let mask = if attribute { 2 } else { 1 };
     let special = |b: u8| SPECIAL[usize::from(b)] & mask != 0;
-    let Some(first) = bytes.iter().position(|&b| special(b)) else {
-        return Ok(Cow::Borrowed(raw));
-    };
     // Runs of ordinary text are copied whole; every special byte is ASCII, so each run starts
     // and ends on a character boundary.
     let mut out = String::with_capacity(raw.len());
@@ -385,12 +434,21 @@ pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<
     let mut i = first;
     while let Some(&b) = bytes.get(i) {
         if !special(b) {
-            i += 1;
+            // Text (not attribute values) skips to its next `&` or `\r` a word at a time.
+            i = if attribute { i + 1 } else { find_any_of(bytes, i, [b'&', b'\r', b'&']) };
             continue;
         }
         out.push_str(raw.get(clean..i).unwrap_or(""));
         match b {
             b'&' => {
+                // The predefined references are read by their bytes (every S3 ETag has two
+                // `&quot;`); the rest by name or number.
+                if let Some((decoded, len)) = predefined(bytes.get(i + 1..).unwrap_or(&[])) {
+                    out.push(decoded);
+                    i += len + 1;
+                    clean = i;
+                    continue;
+                }
                 let tail = raw.get(i + 1..).unwrap_or("");
                 let Some(semi) = tail.find(';') else {
                     return Err(CodecError::syntax(offset + i, "an unterminated character reference"));
@@ -421,6 +479,37 @@ pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<
     Ok(Cow::Owned(out))
 }
 
+/// The offset of the first of the bytes `a`, `b` and `c` at or after `from`, or the length of
+/// `bytes`. Eight bytes at a time, each tested for the three values at once with the classic
+/// zero-byte trick: `x - 0x0101..` borrows into a byte's top bit where `x` has a zero byte, and
+/// the lowest flagged byte is always a true match (only bytes above a true match can be flagged
+/// falsely).
+#[inline]
+fn find_any_of(bytes: &[u8], from: usize, [a, b, c]: [u8; 3]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+    let (a8, b8, c8) = (ONES * u64::from(a), ONES * u64::from(b), ONES * u64::from(c));
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let word = u64::from_le_bytes(word);
+        let hits = zero_bytes(word ^ a8) | zero_bytes(word ^ b8) | zero_bytes(word ^ c8);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail.iter().position(|&x| x == a || x == b || x == c).unwrap_or(tail.len())
+}
+
+/// The offset of the first `<`, `&` or `\r` at or after `from`, or the length of `bytes`: the
+/// bytes that end character data or make [`unescape`] rewrite it.
+fn find_text_byte(bytes: &[u8], from: usize) -> usize {
+    find_any_of(bytes, from, [b'<', b'&', b'\r'])
+}
+
 /// The bytes [`unescape`] rewrites: `&` and `\r` in text (bit 1) and in attribute values (bit 2),
 /// where literal tabs and line feeds also become spaces.
 static SPECIAL: [u8; 256] = {
@@ -431,6 +520,19 @@ static SPECIAL: [u8; 256] = {
     table[b'\t' as usize] = 2;
     table
 };
+
+/// The predefined entity at the start of `tail` (the bytes after `&`) and its length with the
+/// `;`; the same answers as [`decode_reference`] gives for these five names.
+fn predefined(tail: &[u8]) -> Option<(char, usize)> {
+    match tail {
+        [b'q', b'u', b'o', b't', b';', ..] => Some(('"', 5)),
+        [b'a', b'm', b'p', b';', ..] => Some(('&', 4)),
+        [b'a', b'p', b'o', b's', b';', ..] => Some(('\'', 5)),
+        [b'l', b't', b';', ..] => Some(('<', 3)),
+        [b'g', b't', b';', ..] => Some(('>', 3)),
+        _ => None,
+    }
+}
 
 /// The character a reference (without `&` and `;`) stands for, if it is a valid one.
 fn decode_reference(entity: &str) -> Option<char> {

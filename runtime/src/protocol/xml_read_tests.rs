@@ -281,3 +281,37 @@ fn text_and_end_reads_plain_text_elements_and_leaves_the_rest_to_events() {
     reader.next_event().unwrap();
     assert!(reader.text_and_end().is_err());
 }
+
+#[test]
+fn the_word_scans_agree_with_a_byte_by_byte_search() {
+    // Every position and neighbour of a target byte across word boundaries, with bytes that
+    // differ from the targets by one bit (where a carry could mislead the zero-byte trick).
+    let fillers = [b'a', b'<' ^ 1, b'&' ^ 0x80, 0xFF, 0x00, b'\n'];
+    for len in 0..20 {
+        for filler in fillers {
+            for target in [None, Some(b'<'), Some(b'&'), Some(b'\r')] {
+                for at in 0..len.max(1) {
+                    let mut bytes = vec![filler; len];
+                    if let (Some(t), Some(slot)) = (target, bytes.get_mut(at)) {
+                        *slot = t;
+                    }
+                    for from in 0..=len {
+                        let slow = bytes[from..].iter().position(|b| matches!(b, b'<' | b'&' | b'\r'));
+                        assert_eq!(find_text_byte(&bytes, from), slow.map_or(len, |i| from + i), "{bytes:?} {from}");
+                    }
+                    let other = [bytes.as_slice(), b"x"].concat();
+                    assert!(same(&bytes, &bytes.clone()));
+                    assert!(!same(&bytes, &other));
+                    if let Some(last) = bytes.last().copied() {
+                        let mut changed = bytes.clone();
+                        *changed.last_mut().unwrap() = last ^ 1;
+                        assert!(!same(&bytes, &changed), "{bytes:?}");
+                        changed = bytes.clone();
+                        changed[0] ^= 1;
+                        assert!(!same(&bytes, &changed), "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -15,8 +15,8 @@
 use std::borrow::Cow;
 
 use super::{is_flattened, is_sparse, item_name, outside_xml_read, Reader, Step};
-use crate::protocol::xml_members::member_for;
-use crate::protocol::xml_read::{local_name, read_element, Attribute, Element, Event, Reader as Pull};
+use crate::protocol::xml_members::Members;
+use crate::protocol::xml_read::{local_name, read_element, same, Attribute, Element, Event, Reader as Pull};
 use crate::protocol::CodecError;
 use crate::schema::{flags, Member, Schema, ShapeKind};
 use crate::shape::{Shape, Value, ValueMut};
@@ -149,6 +149,7 @@ impl<'a> Reader<'a> {
                 &mut heap
             }
         };
+        let mut members = Members::of(schema);
         loop {
             let (name, attributes) = match next(pull)? {
                 Event::Start { name, attributes, .. } => (name, attributes),
@@ -157,7 +158,7 @@ impl<'a> Reader<'a> {
             };
             let child = Open { name, attributes };
             let local = child.local();
-            let Some(i) = member_for(schema, local) else {
+            let Some(i) = members.find(local) else {
                 skip(pull)?;
                 continue;
             };
@@ -255,7 +256,9 @@ impl<'a> Reader<'a> {
                 let mut n = 0;
                 loop {
                     match next(pull)? {
-                        Event::Start { name, attributes, .. } if local_name(name) == item_name => {
+                        Event::Start { name, attributes, .. }
+                            if same(local_name(name).as_bytes(), item_name.as_bytes()) =>
+                        {
                             let child = Open { name, attributes };
                             self.at(Step::Item(item_name, n), |r| {
                                 r.stream_item(pull, child, item, sparse, list.push_default())
